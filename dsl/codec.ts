@@ -1,0 +1,79 @@
+import * as t from 'io-ts'
+import { isRight } from 'fp-ts/lib/Either.js'
+
+/**
+ * A codec for parameter values: any io-ts type whose input is `unknown`.
+ *
+ * @example
+ * ```ts
+ * import { t } from 'dflow-ts'
+ * const n: Codec<number> = t.number
+ * ```
+ */
+export type Codec<A> = t.Type<A, unknown, unknown>
+
+/**
+ * Encodes a parameter value to its wire form (Argo carries parameters as strings): a string stays as it
+ * is; anything else becomes the JSON of `codec.encode(value)`.
+ *
+ * @example
+ * ```ts
+ * encodeParam(t.number, 4)            // '4'
+ * encodeParam(t.string, 'hi')         // 'hi'
+ * encodeParam(t.array(t.number), [1]) // '[1]'
+ * ```
+ */
+export const encodeParam = <A>(codec: Codec<A>, value: A): string => {
+  const encoded = codec.encode(value)
+  return typeof encoded === 'string' ? encoded : JSON.stringify(encoded)
+}
+
+/** The result of decoding a wire string: the value, or why it does not fit. */
+export type Decoded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
+
+/**
+ * Decodes a wire string with a codec. A non-string JSON reading is tried first (`"4"` is the number 4
+ * for `t.number`); if the codec rejects it, the raw string is tried (`"4"` stays `'4'` for `t.string`,
+ * and `'"x"'` keeps its quotes). A failure says what was expected and what was seen.
+ *
+ * @example
+ * ```ts
+ * decodeParam(t.number, '4')    // { ok: true, value: 4 }
+ * decodeParam(t.string, '4')    // { ok: true, value: '4' }
+ * decodeParam(t.number, 'four') // { ok: false, message: 'expected number, got "four"' }
+ * ```
+ */
+export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
+  let parsed: unknown
+  let isJson = false
+  try {
+    parsed = JSON.parse(wire)
+    isJson = typeof parsed !== 'string'
+  } catch {
+    /* not JSON: only the raw reading remains */
+  }
+  if (isJson) {
+    const r = codec.decode(parsed)
+    if (isRight(r)) return { ok: true, value: r.right }
+  }
+  const raw = codec.decode(wire)
+  if (isRight(raw)) return { ok: true, value: raw.right }
+  const shown = wire.length > 80 ? `${wire.slice(0, 77)}...` : wire
+  return { ok: false, message: `expected ${codec.name}, got ${JSON.stringify(shown)}` }
+}
+
+/**
+ * Whether a value produced under codec `from` may feed an input declared with codec `to`. io-ts codecs
+ * carry no structural type at run time, so this compares their names; `unknown` accepts anything.
+ * TypeScript catches most mismatches first; this catches the ones that went through `any`.
+ *
+ * @example
+ * ```ts
+ * codecsCompatible(t.number, t.number) // true
+ * codecsCompatible(t.number, t.string) // false
+ * ```
+ */
+export const codecsCompatible = (from: Codec<unknown>, to: Codec<unknown>): boolean =>
+  from.name === to.name || to.name === 'unknown' || from.name === 'unknown'
+
+export { t }

@@ -1,0 +1,27 @@
+/**
+ * dflow-ts: workflows as immutable values. This module is the language: pure data built by pure
+ * functions, importing no I/O. Interpreters live in `dflow-ts/local` (and later `./argo`, `./dispatcher`).
+ *
+ * @example
+ * ```ts
+ * import { shell, step, seq, workflow, sh, param, t } from 'dflow-ts'
+ * const hello = shell({ name: 'hello', outputs: { n: param(t.number, { path: 'n.txt' }) }, script: () => sh`echo 1 > n.txt` })
+ * const wf = workflow('hello', seq(step('a', hello)))
+ * ```
+ */
+export { t, encodeParam, decodeParam, codecsCompatible, type Codec, type Decoded } from './codec.ts'
+export { param, artifact, isOptional, type ParamSpec, type ArtifactSpec, type IoSpec, type ParamOptions, type ArtifactOptions } from './io.ts'
+export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf } from './refs.ts'
+export { sh, shRenderer } from './script/sh.ts'
+export { py, pyRenderer } from './script/py.ts'
+export { render, DEFAULT_COMMAND } from './script/renderers.ts'
+export { ctx, scalarsOf, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang } from './script/script.ts'
+export { script, shell, type ScriptTemplate, type ScriptFields, type ShellFields, type ContainerOptions } from './template.ts'
+export { step } from './step.ts'
+export { seq, par, dag } from './combinators.ts'
+export { subflow, type SpecsOfRefs, type SubflowBody, type SubflowFields } from './subflow.ts'
+export { workflow } from './workflow.ts'
+export { localArtifact, foldNode, type Node, type NodeTag, type NodeCases, type Step, type Seq, type Par, type Dag, type Subflow, type Template, type Workflow, type WorkflowOptions, type ParamsSpec, type StepOptions, type ContinueOn, type Arg, type ArgsOf, type LocalArtifact } from './node.ts'
+export { validate, stepsIn, templatesOf, externalDeps, refsOfStep } from './validate.ts'
+export { checkName, type NameKind } from './names.ts'
+export { problem, formatProblem, DflowError, type Problem } from './problem.ts'

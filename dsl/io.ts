@@ -1,0 +1,97 @@
+import type { Codec } from './codec.ts'
+
+/**
+ * A declared parameter: its io-ts codec, and optionally a default (which makes it optional as an input,
+ * and the fallback value as an output), the file an output is read from, and a description.
+ * `Opt` records at the type level whether a caller may leave it out.
+ *
+ * @example
+ * ```ts
+ * const msg = param(t.number, { path: 'result.txt' }) // an output read from result.txt, decoded as a number
+ * const num = param(t.number, { default: 5 })          // an input callers may omit
+ * ```
+ */
+export interface ParamSpec<A = unknown, Opt extends boolean = boolean> {
+  readonly _tag: 'Param'
+  readonly codec: Codec<A>
+  /** Boxed so that a default of `undefined` or `null` is still a default. */
+  readonly default?: { readonly value: A }
+  /** For outputs: the file the value is read from (one trailing newline dropped, as Argo does). */
+  readonly path?: string
+  readonly description?: string
+  /** Phantom: whether callers may omit it. */
+  readonly _opt?: Opt
+}
+
+/** Options of {@link param}. */
+export interface ParamOptions<A> {
+  readonly default?: A
+  readonly path?: string
+  readonly description?: string
+}
+
+/**
+ * Declares a parameter with an io-ts codec.
+ *
+ * @example
+ * ```ts
+ * param(t.string)                              // required input
+ * param(t.number, { default: 2 })              // optional input; or an output's fallback value
+ * param(t.number, { path: 'result.txt' })      // output read from a file in the step's work folder
+ * ```
+ */
+export function param<A>(codec: Codec<A>, options: ParamOptions<A> & { readonly default: A }): ParamSpec<A, true>
+export function param<A>(codec: Codec<A>, options?: Omit<ParamOptions<A>, 'default'>): ParamSpec<A, false>
+export function param<A>(codec: Codec<A>, options: ParamOptions<A> = {}): ParamSpec<A, boolean> {
+  return Object.freeze({
+    _tag: 'Param' as const,
+    codec,
+    ...('default' in options ? { default: Object.freeze({ value: options.default as A }) } : {}),
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+  })
+}
+
+/**
+ * A declared artifact (a file or a folder). As an input, `path` is where the step finds it (default: a
+ * folder the interpreter chooses; use the `${input}` hole in the script); `optional` lets callers omit it.
+ * As an output, `path` is the file or folder the step leaves behind (relative to its work folder).
+ *
+ * @example
+ * ```ts
+ * artifact({ path: 'bar.txt' })  // an output: the file bar.txt in the work folder
+ * artifact({ optional: true })   // an input callers may omit (the hole then expands to '')
+ * ```
+ */
+export interface ArtifactSpec<Opt extends boolean = boolean> {
+  readonly _tag: 'Artifact'
+  readonly optional: Opt
+  readonly path?: string
+  readonly description?: string
+}
+
+/** Options of {@link artifact}. */
+export interface ArtifactOptions<Opt extends boolean> {
+  readonly path?: string
+  readonly optional?: Opt
+  readonly description?: string
+}
+
+/** Declares an artifact. @example artifact({ path: 'out/' }) */
+export function artifact(options: ArtifactOptions<true> & { readonly optional: true }): ArtifactSpec<true>
+export function artifact(options?: ArtifactOptions<false>): ArtifactSpec<false>
+export function artifact(options: ArtifactOptions<boolean> = {}): ArtifactSpec<boolean> {
+  return Object.freeze({
+    _tag: 'Artifact' as const,
+    optional: options.optional ?? false,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+  })
+}
+
+/** A template's declared inputs or outputs, by name. @example const io: IoSpec = { msg: param(t.string) } */
+export type IoSpec = Readonly<Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>>>
+
+/** Whether a spec may be omitted by a caller. @example isOptional(param(t.number, { default: 1 })) // true */
+export const isOptional = (spec: ParamSpec<any, boolean> | ArtifactSpec<boolean>): boolean =>
+  spec._tag === 'Param' ? spec.default !== undefined : spec.optional

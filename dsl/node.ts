@@ -1,0 +1,154 @@
+import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
+import type { ArtifactRef, ParamRef, Ref, RefsOf } from './refs.ts'
+import type { ScriptTemplate } from './template.ts'
+
+/**
+ * A file or folder on the machine that starts the workflow, given to a step as an input artifact. A
+ * relative path is resolved by the interpreter against its base folder (the current folder by default).
+ *
+ * @example
+ * ```ts
+ * step('count', wc, { file: localArtifact('data/input.txt') })
+ * ```
+ */
+export interface LocalArtifact {
+  readonly _tag: 'LocalArtifact'
+  readonly path: string
+}
+
+/** A {@link LocalArtifact}. @example localArtifact('foo.txt') */
+export const localArtifact = (path: string): LocalArtifact => Object.freeze({ _tag: 'LocalArtifact', path })
+
+/** What a step may pass for an input parameter of type `A`: a value or a reference. */
+export type ParamArg<A> = A | ParamRef<A>
+/** What a step may pass for an input artifact. */
+export type ArtifactArg = ArtifactRef | LocalArtifact
+/** Any argument value. */
+export type Arg = ParamArg<unknown> | ArtifactArg
+
+type ArgOf<S> = S extends ParamSpec<infer A, boolean> ? ParamArg<A> : S extends ArtifactSpec<boolean> ? ArtifactArg : never
+type IsOpt<S> = S extends ParamSpec<any, true> ? true : S extends ArtifactSpec<true> ? true : false
+
+/**
+ * The arguments a template takes: required ones for inputs without a default, optional ones otherwise.
+ * A `ParamRef<number>` where a string is declared is a type error.
+ */
+export type ArgsOf<I extends IoSpec> = {
+  readonly [K in keyof I as IsOpt<I[K]> extends true ? never : K]: ArgOf<I[K]>
+} & {
+  readonly [K in keyof I as IsOpt<I[K]> extends true ? K : never]?: ArgOf<I[K]>
+}
+
+/**
+ * A template whose body is a workflow of its own (steps or a DAG), with declared inputs and outputs that
+ * expose inner steps' outputs. Built by `subflow`.
+ */
+export interface Subflow<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> {
+  readonly _tag: 'Subflow'
+  readonly name: string
+  readonly inputs: I
+  readonly outputs: O
+  /** For each output, the inner reference it exposes. */
+  readonly exposes: Readonly<Record<string, Ref>>
+  readonly body: Node
+}
+
+/** Any template. */
+export type Template = ScriptTemplate<any, any> | Subflow<any, any>
+
+/** How a failure of a step affects its parent. */
+export interface ContinueOn {
+  /** The step failed (non-zero exit): carry on. */
+  readonly failed?: boolean
+  /** The step errored (could not be run at all): carry on. */
+  readonly error?: boolean
+}
+
+/** Options of a step. */
+export interface StepOptions {
+  /** A stable, user-chosen identity, unique within a run; queries can find the step by it. */
+  readonly key?: string
+  /** Extra dependencies inside a `dag`, by step name (references already imply their own). */
+  readonly dependsOn?: readonly (string | { readonly name: string })[]
+  readonly continueOn?: ContinueOn
+}
+
+/**
+ * A call of a template with arguments: the leaf of every workflow. `outputs` holds typed references to
+ * what the call produces.
+ */
+export interface Step<T extends Template = Template> {
+  readonly _tag: 'Step'
+  readonly name: string
+  readonly template: T
+  readonly args: Readonly<Record<string, Arg>>
+  readonly key?: string
+  readonly dependsOn: readonly string[]
+  readonly continueOn: ContinueOn
+  readonly outputs: RefsOf<T['outputs']>
+}
+
+/** Children run one after another. */
+export interface Seq {
+  readonly _tag: 'Seq'
+  readonly children: readonly Node[]
+}
+
+/** Children run at the same time. */
+export interface Par {
+  readonly _tag: 'Par'
+  readonly children: readonly Node[]
+}
+
+/** Children run as soon as what they depend on (by reference or `dependsOn`) has finished. */
+export interface Dag {
+  readonly _tag: 'Dag'
+  readonly children: readonly Node[]
+}
+
+/** A node of a workflow body: the `_tag` union every interpreter folds over. */
+export type Node = Step | Seq | Par | Dag
+
+/** The tags of {@link Node}. */
+export type NodeTag = Node['_tag']
+
+/**
+ * A handler for every node kind: interpreters build one of these, so that a new kind of node is a compile
+ * error in each of them until handled.
+ *
+ * @example
+ * ```ts
+ * const count = foldNode<number>({ Step: () => 1, Seq: (n, go) => sum(n.children.map(go)), Par: …, Dag: … })
+ * ```
+ */
+export type NodeCases<R> = { readonly [K in NodeTag]: (node: Extract<Node, { _tag: K }>, recur: (n: Node) => R) => R }
+
+/** Folds a node tree with a table of cases. @example foldNode(cases)(wf.body) */
+export const foldNode = <R>(cases: NodeCases<R>): ((n: Node) => R) => {
+  const go = (n: Node): R => (cases[n._tag] as (node: Node, recur: (n: Node) => R) => R)(n, go)
+  return go
+}
+
+/** Options of a workflow. */
+export interface WorkflowOptions<P extends ParamsSpec> {
+  /** Workflow parameters: their values are given when the workflow is run (or default). */
+  readonly parameters?: P
+  /** At most this many leaf steps at once. */
+  readonly parallelism?: number
+  readonly labels?: Readonly<Record<string, string>>
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/** Workflow parameters: parameters only, no artifacts. */
+export type ParamsSpec = Readonly<Record<string, ParamSpec<any, boolean>>>
+
+/** A whole workflow: a name, parameters and a body. The value every interpreter takes. */
+export interface Workflow<P extends ParamsSpec = ParamsSpec> {
+  readonly _tag: 'Workflow'
+  readonly name: string
+  readonly parameters: P
+  readonly body: Node
+  readonly parallelism?: number
+  readonly labels?: Readonly<Record<string, string>>
+  readonly annotations?: Readonly<Record<string, string>>
+}

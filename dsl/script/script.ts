@@ -1,0 +1,163 @@
+import type { ArtifactRef, OutputPath, ParamRef } from '../refs.ts'
+
+/** A literal value in a hole: reaches the script as an environment variable, never as code. */
+export type Literal = string | number | boolean
+
+/**
+ * Code inserted verbatim into the script: `sh.unsafeRaw('ls -l')`. It bypasses every protection of
+ * the template; use it only for text you wrote yourself.
+ */
+export interface Raw {
+  readonly _tag: 'Raw'
+  readonly text: string
+}
+
+/**
+ * A value known only at run time that every interpreter provides: the workflow's run name
+ * (`{{workflow.name}}` on Argo) or the step's node name (`{{pod.name}}`).
+ *
+ * @example
+ * ```ts
+ * sh`echo running in ${ctx.workflowName}`
+ * ```
+ */
+export interface ContextVar {
+  readonly _tag: 'ContextVar'
+  readonly name: 'workflow.name' | 'step.name'
+}
+
+/** Context variables for holes. @example sh`echo ${ctx.workflowName}` */
+export const ctx = Object.freeze({
+  workflowName: Object.freeze({ _tag: 'ContextVar', name: 'workflow.name' }) as ContextVar,
+  stepName: Object.freeze({ _tag: 'ContextVar', name: 'step.name' }) as ContextVar,
+})
+
+/** One scalar value a hole can take. */
+export type Scalar = Literal | ParamRef<any> | ArtifactRef | OutputPath | ContextVar
+
+/** Everything a hole may hold: a scalar, a list of scalars (one word each), or raw code. */
+export type HoleValue = Scalar | readonly Scalar[] | Raw
+
+/**
+ * Where a hole stands in the script, which decides how it is rendered: `word` (unquoted shell text, rendered
+ * `"${V}"`), `dquote` (inside double quotes or an unquoted heredoc, rendered `${V}`), `arith` (inside
+ * `$((…))`, rendered `${V}` and checked to be an integer before the script runs), `code` (Python).
+ */
+export type HoleContext = 'word' | 'dquote' | 'arith' | 'code'
+
+/** The language a script is written in. @example sh`…`.lang // 'sh' */
+export type Lang = 'sh' | 'python'
+
+/** A piece of a script: literal text, or a hole with its context. */
+export type Segment =
+  | { readonly _tag: 'Text'; readonly text: string }
+  | { readonly _tag: 'Hole'; readonly value: HoleValue; readonly context: HoleContext }
+
+/**
+ * A script as a list of segments (text and holes), built by `` sh`…` `` or `` py`…` ``. Holes are never
+ * pasted into the text: each becomes an environment variable bound by the interpreter.
+ *
+ * @example
+ * ```ts
+ * sh`echo ${'a b'}`.segments // [{ _tag: 'Text', text: 'echo ' }, { _tag: 'Hole', value: 'a b', context: 'word' }]
+ * ```
+ */
+export interface Script {
+  readonly _tag: 'Script'
+  readonly lang: Lang
+  readonly segments: readonly Segment[]
+}
+
+/** An environment variable the interpreter must set for a rendered script, and where its value comes from. */
+export interface EnvBinding {
+  readonly name: string
+  readonly value: Scalar
+}
+
+/** A script rendered to text: the text and the environment it expects. */
+export interface RenderedScript {
+  readonly text: string
+  readonly env: readonly EnvBinding[]
+}
+
+const sanitize = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_')
+
+/**
+ * The environment variable name of a scalar hole. Deterministic: the same reference always gets the same
+ * name, so a manifest compiled twice is identical. Literals are numbered by hole position.
+ *
+ * @example
+ * ```ts
+ * envNameOf(inputs.msg, 'dflow_lit_0') // 'dflow_in_msg'
+ * ```
+ */
+export const envNameOf = (v: Scalar, literalName: string): string => {
+  if (typeof v !== 'object') return literalName
+  switch (v._tag) {
+    case 'ParamRef':
+      return v.source.kind === 'workflow' ? `dflow_wf_${sanitize(v.name)}` : `dflow_in_${sanitize(v.name)}`
+    case 'ArtifactRef':
+      return `dflow_art_${sanitize(v.name)}`
+    case 'OutputPath':
+      return `dflow_out_${sanitize(v.name)}`
+    case 'ContextVar':
+      return `dflow_${sanitize(v.name)}`
+  }
+}
+
+const isRaw = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.isArray(v) && (v as Raw)._tag === 'Raw'
+
+/** How a language renders a reference to an environment variable in a given hole context. */
+export interface LangRenderer {
+  readonly ref: (name: string, context: HoleContext) => string
+  readonly list: (refs: readonly string[], context: HoleContext) => string
+  /** Lines that check arithmetic holes before the script body runs (shell only). */
+  readonly guard: (arithVars: readonly { readonly name: string; readonly label: string }[]) => string
+}
+
+const labelOf = (v: Scalar): string =>
+  typeof v !== 'object' ? 'a literal' : v._tag === 'ParamRef' || v._tag === 'ArtifactRef' ? `input ${v.name}` : v._tag === 'OutputPath' ? `output ${v.name}` : v.name
+
+/**
+ * Renders a script to text plus its environment bindings; the same function serves every interpreter.
+ *
+ * @example
+ * ```ts
+ * renderScript(sh`echo ${'hi'}`) // { text: 'echo "${dflow_lit_0}"', env: [{ name: 'dflow_lit_0', value: 'hi' }] }
+ * ```
+ */
+export const renderScript = (script: Script, renderer: LangRenderer): RenderedScript => {
+  const env = new Map<string, Scalar>()
+  const arith = new Map<string, string>()
+  let text = ''
+  let holeIndex = 0
+  const bind = (v: Scalar, literalName: string): string => {
+    const name = envNameOf(v, literalName)
+    env.set(name, v)
+    return name
+  }
+  for (const seg of script.segments) {
+    if (seg._tag === 'Text') {
+      text += seg.text
+      continue
+    }
+    const i = holeIndex++
+    const v = seg.value
+    if (isRaw(v)) text += v.text
+    else if (Array.isArray(v)) text += renderer.list(v.map((x, j) => bind(x, `dflow_lit_${i}_${j}`)), seg.context)
+    else {
+      const name = bind(v as Scalar, `dflow_lit_${i}`)
+      if (seg.context === 'arith') arith.set(name, labelOf(v as Scalar))
+      text += renderer.ref(name, seg.context)
+    }
+  }
+  const guard = renderer.guard([...arith].map(([name, label]) => ({ name, label })))
+  return {
+    text: guard + text,
+    env: [...env].map(([name, value]) => ({ name, value })),
+  }
+}
+
+/** Every distinct scalar used in a script's holes (for validation and dependency analysis). */
+export const scalarsOf = (script: Script): readonly Scalar[] =>
+  script.segments.flatMap((s) => (s._tag === 'Text' || isRaw(s.value) ? [] : Array.isArray(s.value) ? s.value : [s.value as Scalar]))

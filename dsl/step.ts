@@ -1,0 +1,29 @@
+import type { ArgsOf, Step, StepOptions, Template } from './node.ts'
+import { refsOf } from './refs.ts'
+
+type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
+  ? [args?: ArgsOf<T['inputs']>, options?: StepOptions]
+  : [args: ArgsOf<T['inputs']>, options?: StepOptions]
+
+/**
+ * Calls a template: a named step with its arguments (values or references to other steps' outputs).
+ * `step.outputs` holds typed references to the call's outputs.
+ *
+ * @example
+ * ```ts
+ * const h0 = step('hello0', hello)
+ * const h1 = step('hello1', duplicate, { msg: h0.outputs.msg, foo: h0.outputs.bar })
+ * const h2 = step('hello2', duplicate, { msg: 3, foo: h1.outputs.bar }, { key: 'dup-3' })
+ * ```
+ */
+export const step = <T extends Template>(name: string, template: T, ...[args, options]: StepRest<T>): Step<T> =>
+  Object.freeze({
+    _tag: 'Step' as const,
+    name,
+    template,
+    args: Object.freeze({ ...(args ?? {}) }) as Step['args'],
+    ...(options?.key !== undefined ? { key: options.key } : {}),
+    dependsOn: Object.freeze((options?.dependsOn ?? []).map((d) => (typeof d === 'string' ? d : d.name))),
+    continueOn: Object.freeze({ ...(options?.continueOn ?? {}) }),
+    outputs: refsOf(template.outputs, { kind: 'step', step: name }) as Step<T>['outputs'],
+  })

@@ -1,0 +1,59 @@
+import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
+import type { Node, Subflow } from './node.ts'
+import { refsOf, specOfRef, type ArtifactRef, type ParamRef, type Ref, type RefsOf } from './refs.ts'
+
+/** The outputs a sub-workflow declares for the references it exposes. */
+export type SpecsOfRefs<R extends Readonly<Record<string, Ref>>> = {
+  readonly [K in keyof R]: R[K] extends ParamRef<infer A> ? ParamSpec<A, false> : R[K] extends ArtifactRef ? ArtifactSpec<false> : never
+}
+
+/** What a sub-workflow body returns: the node to run, and the inner outputs it exposes. */
+export interface SubflowBody<R extends Readonly<Record<string, Ref>>> {
+  readonly run: Node
+  readonly outputs?: R
+}
+
+/** The fields of {@link subflow}. */
+export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<string, Ref>>> {
+  readonly name: string
+  readonly inputs?: I
+  /** Builds the body from references to the inputs (called once, when the sub-workflow is defined). */
+  readonly body: (inputs: RefsOf<I>) => Node | SubflowBody<R>
+}
+
+const isNode = (v: unknown): v is Node =>
+  typeof v === 'object' && v !== null && ['Step', 'Seq', 'Par', 'Dag'].includes((v as Node)._tag)
+
+/**
+ * A template made of steps: a sub-workflow with its own inputs and outputs, callable with `step` like any
+ * other template (Argo: a steps or DAG template).
+ *
+ * @example
+ * ```ts
+ * const twice = subflow({
+ *   name: 'twice',
+ *   inputs: { n: param(t.number) },
+ *   body: ({ n }) => {
+ *     const a = step('a', inc, { n })
+ *     const b = step('b', inc, { n: a.outputs.n })
+ *     return { run: seq(a, b), outputs: { n: b.outputs.n } }
+ *   },
+ * })
+ * step('outer', twice, { n: 1 }).outputs.n // ParamRef<number>
+ * ```
+ */
+export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string, Ref>> = {}>(
+  fields: SubflowFields<I, R>,
+): Subflow<I, SpecsOfRefs<R>> => {
+  const inputs = (fields.inputs ?? {}) as I
+  const built = fields.body(refsOf(inputs, { kind: 'input' }))
+  const { run, outputs } = isNode(built) ? { run: built, outputs: {} as R } : { run: built.run, outputs: built.outputs ?? ({} as R) }
+  return Object.freeze({
+    _tag: 'Subflow' as const,
+    name: fields.name,
+    inputs,
+    outputs: Object.freeze(Object.fromEntries(Object.entries(outputs).map(([k, r]) => [k, specOfRef(r)]))) as SpecsOfRefs<R>,
+    exposes: Object.freeze({ ...outputs }),
+    body: run,
+  })
+}

@@ -1,0 +1,251 @@
+import { codecsCompatible } from './codec.ts'
+import { isOptional, type IoSpec } from './io.ts'
+import { checkName, type NameKind } from './names.ts'
+import type { Arg, Node, Step, Template, Workflow } from './node.ts'
+import { foldNode } from './node.ts'
+import { problem, type Problem } from './problem.ts'
+import { isRef, type Ref } from './refs.ts'
+import { scalarsOf } from './script/script.ts'
+
+/** What a template body can see while it is checked. */
+interface Scope {
+  readonly path: readonly string[]
+  /** The inputs of the enclosing template (or none at the workflow's top level). */
+  readonly inputs: IoSpec
+  readonly params: IoSpec
+  /** Every step of this body, by name. */
+  readonly steps: ReadonlyMap<string, Step>
+}
+
+/** All steps of a body, not entering other templates. @example stepsIn(seq(a, par(b, c))) // [a, b, c] */
+export const stepsIn: (n: Node) => readonly Step[] = foldNode<readonly Step[]>({
+  Step: (s) => [s],
+  Seq: (n, go) => n.children.flatMap(go),
+  Par: (n, go) => n.children.flatMap(go),
+  Dag: (n, go) => n.children.flatMap(go),
+})
+
+/** Every reference a step's arguments make. */
+export const refsOfStep = (s: Step): readonly Ref[] => Object.values(s.args).filter(isRef)
+
+/** The names of the steps a node depends on from outside itself (by reference or `dependsOn`). */
+export const externalDeps = (n: Node): ReadonlySet<string> => {
+  const inside = new Set(stepsIn(n).map((s) => s.name))
+  const deps = new Set<string>()
+  for (const s of stepsIn(n)) {
+    for (const r of refsOfStep(s)) if (r.source.kind === 'step' && !inside.has(r.source.step)) deps.add(r.source.step)
+    for (const d of s.dependsOn) if (!inside.has(d)) deps.add(d)
+  }
+  return deps
+}
+
+const nameProblems = (kind: NameKind, name: string, path: readonly string[]): Problem[] => {
+  const m = checkName(kind, name)
+  return m ? [problem(path, m)] : []
+}
+
+const ioProblems = (io: IoSpec, path: readonly string[]): Problem[] =>
+  Object.entries(io).flatMap(([n, s]) => [
+    ...nameProblems(s._tag === 'Param' ? 'param' : 'artifact', n, [...path, n]),
+    ...(s._tag === 'Param' && s.default && !s.codec.is(s.default.value)
+      ? [problem([...path, n], `default ${JSON.stringify(s.default.value)} is not a ${s.codec.name}`)]
+      : []),
+  ])
+
+/** Checks a reference used at `path` against what is visible from there. */
+const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: readonly string[], want?: IoSpec[string]): Problem[] => {
+  const kindWord = r._tag === 'ParamRef' ? 'parameter' : 'artifact'
+  let target: IoSpec[string] | undefined
+  let where: string
+  switch (r.source.kind) {
+    case 'workflow':
+      target = scope.params[r.name]
+      where = 'workflow parameters'
+      if (!target) return [problem(path, `no workflow parameter "${r.name}"`, `declare it in workflow(…, { parameters: { ${r.name}: param(…) } })`)]
+      break
+    case 'input':
+      target = scope.inputs[r.name]
+      where = 'the inputs of the enclosing template'
+      if (!target) return [problem(path, `no input "${r.name}" in ${where}`, 'a reference to an input can only be used inside the template that declares it')]
+      break
+    case 'step': {
+      const from = scope.steps.get(r.source.step)
+      if (!from) return [problem(path, `no step "${r.source.step}" in this template`, 'references can only name steps of the same body (pass values into a subflow through its inputs)')]
+      if (!visible.has(r.source.step))
+        return [problem(path, `step "${r.source.step}" is not upstream of this step`, 'a step can only use outputs of steps that finish before it: order them with seq(…) or use dag(…)')]
+      target = (from.template.outputs as IoSpec)[r.name]
+      where = `the outputs of step "${r.source.step}"`
+      if (!target) return [problem(path, `${where} have no "${r.name}"`, `declared outputs: ${Object.keys(from.template.outputs).join(', ') || 'none'}`)]
+      break
+    }
+  }
+  const kindOf = (s: IoSpec[string]) => (s._tag === 'Param' ? 'parameter' : 'artifact')
+  if (kindOf(target) !== kindWord) return [problem(path, `"${r.name}" in ${where} is an ${kindOf(target)}, not a ${kindWord}`)]
+  if (want && kindOf(want) !== kindWord) return [problem(path, `a ${kindWord} reference cannot feed an ${kindOf(want)} input`)]
+  if (want?._tag === 'Param' && r._tag === 'ParamRef' && !codecsCompatible(r.codec, want.codec))
+    return [problem(path, `"${r.name}" is a ${r.codec.name} but the input expects ${want.codec.name}`, 'convert the value in a step, or change one of the declarations')]
+  return []
+}
+
+const argProblems = (s: Step, scope: Scope, visible: ReadonlySet<string>, path: readonly string[]): Problem[] => {
+  const inputs = s.template.inputs as IoSpec
+  const given = Object.entries(s.args) as [string, Arg][]
+  return [
+    ...given.flatMap(([name, value]) => {
+      const p = [...path, 'args', name]
+      const want = inputs[name]
+      if (!want) return [problem(p, `template "${s.template.name}" has no input "${name}"`, `its inputs: ${Object.keys(inputs).join(', ') || 'none'}`)]
+      if (isRef(value)) return refProblems(value, scope, visible, p, want)
+      if (want._tag === 'Artifact') {
+        const isLocal = typeof value === 'object' && value !== null && (value as { _tag?: string })._tag === 'LocalArtifact'
+        return isLocal ? [] : [problem(p, `input "${name}" is an artifact`, 'pass a step output artifact or localArtifact(path)')]
+      }
+      return want.codec.is(value) ? [] : [problem(p, `${JSON.stringify(value)} is not a ${want.codec.name}`)]
+    }),
+    ...Object.entries(inputs)
+      .filter(([name, spec]) => !(name in s.args) && !isOptional(spec))
+      .map(([name]) => problem([...path, 'args', name], `missing argument "${name}" of template "${s.template.name}"`, 'pass it, or give the input a default')),
+  ]
+}
+
+/** Checks a body under `scope`; `visible` holds the names of the steps that finish before it starts. */
+const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): Problem[] => {
+  switch (node._tag) {
+    case 'Step': {
+      const path = [...scope.path, node.name]
+      return [
+        ...nameProblems('step', node.name, path),
+        ...(node.key !== undefined ? nameProblems('key', node.key, [...path, 'key']) : []),
+        ...node.dependsOn.flatMap((d) =>
+          scope.steps.has(d) && visible.has(d) ? [] : [problem([...path, 'dependsOn'], `"${d}" is not a step that can run before this one`)],
+        ),
+        ...argProblems(node, scope, visible, path),
+      ]
+    }
+    case 'Seq': {
+      const seen = new Set(visible)
+      return node.children.flatMap((c) => {
+        const ps = nodeProblems(c, scope, seen)
+        for (const s of stepsIn(c)) seen.add(s.name)
+        return ps
+      })
+    }
+    case 'Par':
+      return node.children.flatMap((c) => nodeProblems(c, scope, visible))
+    case 'Dag': {
+      const all = new Set([...visible, ...node.children.flatMap((c) => stepsIn(c).map((s) => s.name))])
+      return [...node.children.flatMap((c) => nodeProblems(c, scope, all)), ...cycleProblems(node.children, scope.path)]
+    }
+  }
+}
+
+/** Finds a dependency cycle among the children of a dag. */
+const cycleProblems = (children: readonly Node[], path: readonly string[]): Problem[] => {
+  const owner = new Map<string, number>()
+  children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, i)))
+  const edges = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined))
+  const state = children.map(() => 0) // 0 new, 1 on stack, 2 done
+  const stack: number[] = []
+  const label = (i: number) => stepsIn(children[i]!).map((s) => s.name).join('+')
+  const visit = (i: number): number[] | undefined => {
+    state[i] = 1
+    stack.push(i)
+    for (const j of edges[i]!) {
+      if (state[j] === 1) return stack.slice(stack.indexOf(j))
+      if (state[j] === 0) {
+        const c = visit(j)
+        if (c) return c
+      }
+    }
+    stack.pop()
+    state[i] = 2
+    return undefined
+  }
+  for (let i = 0; i < children.length; i++) {
+    if (state[i] !== 0) continue
+    const cycle = visit(i)
+    if (cycle) return [problem(path, `dependency cycle: ${[...cycle, cycle[0]!].map(label).join(' -> ')}`, 'remove one of the references or dependsOn entries')]
+  }
+  return []
+}
+
+const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] => {
+  const seen = new Set<string>()
+  return stepsIn(body).flatMap((s) => {
+    if (!seen.has(s.name)) return (seen.add(s.name), [])
+    return [problem([...path, s.name], `two steps are named "${s.name}" in the same body`, 'step names must be unique within a template')]
+  })
+}
+
+/** Every template reachable from a body (templates called by steps, recursively), in first-use order. */
+export const templatesOf = (body: Node): readonly Template[] => {
+  const out: Template[] = []
+  const visit = (n: Node) => {
+    for (const s of stepsIn(n)) {
+      if (out.includes(s.template)) continue
+      out.push(s.template)
+      if (s.template._tag === 'Subflow') visit(s.template.body)
+    }
+  }
+  visit(body)
+  return out
+}
+
+const templateProblems = (t: Template, params: IoSpec): Problem[] => {
+  const path = ['templates', t.name]
+  const common = [...nameProblems('template', t.name, path), ...ioProblems(t.inputs, [...path, 'inputs']), ...ioProblems(t.outputs, [...path, 'outputs'])]
+  if (t._tag === 'ScriptTemplate') {
+    const holes = scalarsOf(t.source).flatMap((v, i) =>
+      isRef(v) && v.source.kind === 'step'
+        ? [problem([...path, 'script', `hole ${i}`], `a script cannot use step "${v.source.step}" directly`, 'declare an input and pass the reference as an argument')]
+        : isRef(v) && v.source.kind === 'workflow' && !params[v.name]
+          ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`)]
+          : [],
+    )
+    return [...common, ...holes]
+  }
+  const scope: Scope = { path, inputs: t.inputs, params, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
+  const all = new Set(scope.steps.keys())
+  return [
+    ...common,
+    ...duplicateStepProblems(t.body, path),
+    ...nodeProblems(t.body, scope, new Set()),
+    ...Object.entries(t.exposes).flatMap(([name, r]) => refProblems(r, scope, all, [...path, 'outputs', name])),
+  ]
+}
+
+/**
+ * Checks a workflow and returns every problem at once, each with its path and a hint: Argo's name rules,
+ * duplicate names, references to steps that are not upstream, unknown inputs and outputs, missing
+ * arguments, values and references whose codec does not fit, dependency cycles in a dag.
+ *
+ * @example
+ * ```ts
+ * validate(workflow('Bad_Name', step('a', hello)))
+ * // [{ path: ['Bad_Name'], message: 'workflow name "Bad_Name" must match …', … }]
+ * ```
+ */
+export const validate = (wf: Workflow): readonly Problem[] => {
+  const path = [wf.name]
+  const templates = templatesOf(wf.body)
+  const byName = new Map<string, Template>()
+  const dupTemplates = templates.flatMap((t) => {
+    const prev = byName.get(t.name)
+    byName.set(t.name, t)
+    return prev && prev !== t
+      ? [problem(['templates', t.name], `two different templates are named "${t.name}"`, 'give each template its own name (a template reused by many steps is fine)')]
+      : []
+  })
+  const scope: Scope = { path, inputs: {}, params: wf.parameters, steps: new Map(stepsIn(wf.body).map((s) => [s.name, s])) }
+  return [
+    ...nameProblems('workflow', wf.name, path),
+    ...ioProblems(wf.parameters, [...path, 'parameters']),
+    ...(wf.parallelism !== undefined && !(Number.isInteger(wf.parallelism) && wf.parallelism > 0)
+      ? [problem([...path, 'parallelism'], `parallelism must be a positive integer, got ${wf.parallelism}`)]
+      : []),
+    ...dupTemplates,
+    ...templates.flatMap((t) => templateProblems(t, wf.parameters)),
+    ...duplicateStepProblems(wf.body, path),
+    ...nodeProblems(wf.body, scope, new Set()),
+  ]
+}
