@@ -1,0 +1,161 @@
+/**
+ * The local interpreter (dflow's "debug mode", done right): runs every leaf step as a local process in its
+ * own work folder, with real parallelism, a run folder that can be inspected and queried later, and
+ * Argo's semantics for outputs and failures.
+ *
+ * @example
+ * ```ts
+ * import { local } from 'dflow-ts/local'
+ * const run = await local({ parallelism: 4 }).run(wf, { parameters: { message: 'hi' } })
+ * run.status                      // 'Succeeded'
+ * run.step('hello3').outputs.msg  // 4
+ * ```
+ */
+import { mkdir } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { join, resolve } from 'node:path'
+import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
+import { writeJsonAtomic } from './atomic.ts'
+import type { RunEvent } from './events.ts'
+import { interpreter } from './interpret.ts'
+import { runLayout } from './layout.ts'
+import { limiter } from './limiter.ts'
+import type { StepRecord, WorkflowRecord } from './records.ts'
+import { runView, type Run } from './run-view.ts'
+import type { Value } from './values.ts'
+
+export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
+export { openRun, listRuns, runView } from './run-view.ts'
+export type { RunEvent } from './events.ts'
+export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord } from './records.ts'
+export { FINAL_PHASES } from './records.ts'
+export { runLayout } from './layout.ts'
+
+/** Settings of the local interpreter; every field has a sane default. */
+export interface LocalConfig {
+  /** Where run folders go. Default: `.dflow-runs` in the current folder. */
+  readonly runsDir?: string
+  /** At most this many leaf processes at once. Default: the number of cores. */
+  readonly parallelism?: number
+  /** How input artifacts reach a step. Default: `symlink`. */
+  readonly stage?: 'symlink' | 'copy'
+  /** Relative `localArtifact` paths are resolved against this folder. Default: the current folder. */
+  readonly baseDir?: string
+  /** Seconds between SIGTERM and SIGKILL when a step is stopped. Default: 2. */
+  readonly killGraceSeconds?: number
+  /** The environment steps start from. Default: this process's environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Live progress. */
+  readonly onEvent?: (e: RunEvent) => void
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Values of the workflow's parameters (decoded by their codecs; strings are taken as wire values). */
+  readonly parameters?: Readonly<Record<string, unknown>>
+  /** Stops the run: running steps are terminated (their whole process trees) and the run ends Failed. */
+  readonly signal?: AbortSignal
+  /** The run folder's name. Default: `<workflow name>-<date>-<time>-<random>`. */
+  readonly runId?: string
+}
+
+/** The local interpreter. */
+export interface LocalInterpreter {
+  /** Validates then runs a workflow to the end; resolves with the run (rejects only for an invalid workflow). */
+  readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
+}
+
+const stamp = () => {
+  const d = new Date()
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
+}
+
+/** Checks and encodes the parameter values given for a run. */
+const workflowParams = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): Record<string, Value> => {
+  const specs: ParamsSpec = wf.parameters
+  const problems = [
+    ...Object.keys(given)
+      .filter((k) => !(k in wf.parameters))
+      .map((k) => problem([wf.name, 'parameters', k], `the workflow has no parameter "${k}"`, `its parameters: ${Object.keys(wf.parameters).join(', ') || 'none'}`)),
+    ...Object.entries(specs).flatMap(([k, spec]) => {
+      if (!(k in given)) return spec.default ? [] : [problem([wf.name, 'parameters', k], `parameter "${k}" has no default and no value was given`, `pass { parameters: { ${k}: … } }`)]
+      const v = given[k]
+      const ok = spec.codec.is(v) || (typeof v === 'string' && decodeParam(spec.codec, v).ok)
+      return ok ? [] : [problem([wf.name, 'parameters', k], `${JSON.stringify(v)} is not a ${spec.codec.name}`)]
+    }),
+  ]
+  if (problems.length) throw new DflowError(problems)
+  return Object.fromEntries(
+    Object.entries(specs).map(([k, spec]) => {
+      const v = k in given ? given[k] : spec.default!.value
+      return [k, { kind: 'param', wire: typeof v === 'string' ? v : encodeParam(spec.codec, v) }]
+    }),
+  )
+}
+
+/**
+ * Makes a local interpreter.
+ *
+ * @example
+ * ```ts
+ * const run = await local({ runsDir: '/tmp/runs', parallelism: 2 }).run(wf)
+ * ```
+ */
+export const local = (config: LocalConfig = {}): LocalInterpreter => ({
+  run: async (wf, options = {}) => {
+    const problems = validate(wf)
+    if (problems.length) throw new DflowError(problems)
+    const params = workflowParams(wf, options.parameters ?? {})
+    const runsDir = resolve(config.runsDir ?? '.dflow-runs')
+    const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
+    const dir = join(runsDir, id)
+    const layout = runLayout(dir)
+    await mkdir(layout.stepsDir, { recursive: true })
+    const emit = config.onEvent ?? (() => {})
+    let wfRecord: WorkflowRecord = {
+      name: wf.name,
+      id,
+      status: 'Running',
+      startedAt: new Date().toISOString(),
+      parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])),
+      pid: process.pid,
+    }
+    const saveWorkflow = async (r: WorkflowRecord) => {
+      wfRecord = r
+      await writeJsonAtomic(layout.workflowFile, r)
+      emit({ type: 'workflow', workflow: r, dir })
+    }
+    await saveWorkflow(wfRecord)
+
+    const records = new Map<string, StepRecord>()
+    const record = async (r: StepRecord) => {
+      records.set(r.id, r)
+      await mkdir(layout.stepDir(r.id), { recursive: true })
+      await writeJsonAtomic(layout.stepFile(r.id), r)
+      emit({ type: 'step', step: r })
+    }
+    const ctl = new AbortController()
+    const onAbort = () => ctl.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : 'terminated')
+    if (options.signal?.aborted) onAbort()
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
+    const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
+    const { run } = interpreter({
+      leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params },
+      baseDir: resolve(config.baseDir ?? '.'),
+      record,
+    })
+    try {
+      const outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, parent: null, signal: ctl.signal })
+      const status = outcome.ok ? 'Succeeded' : 'Failed'
+      await saveWorkflow({ ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
+    } catch (e) {
+      await saveWorkflow({ ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: `interpreter error: ${(e as Error).stack ?? e}` })
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+    const templates = new Map<string, Template>(templatesOf(wf.body).map((t) => [t.name, t]))
+    return runView(dir, wfRecord, [...records.values()], templates)
+  },
+})

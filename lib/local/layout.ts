@@ -1,0 +1,45 @@
+import { join } from 'node:path'
+
+/**
+ * The run folder, one per run (like dflow's debug layout, without its shared `children` file):
+ *
+ * ```
+ * <runsDir>/<run id>/
+ *   workflow.json                 status, parameters, times (driver only)
+ *   steps/<step id>/
+ *     step.json                   phase, type, template, inputs, outputs, exit code, message
+ *     inputs/parameters/<name>    the value as a string
+ *     inputs/artifacts/<name>     symlink (or copy) of the artifact given
+ *     outputs/parameters/<name>   the value read back (one trailing newline dropped)
+ *     outputs/artifacts/<name>    symlink to the file or folder the step produced
+ *     script                      the script actually run
+ *     log.txt                     stdout and stderr, interleaved
+ *     workdir/                    the step's current folder
+ * ```
+ *
+ * Step ids are the step names joined by "." through sub-workflows (`outer.inner`): unique, readable,
+ * deterministic. A step id names its folder; no two steps share a file.
+ *
+ * @example
+ * ```ts
+ * const l = runLayout('/runs/steps-1')
+ * l.stepFile('hello1') // '/runs/steps-1/steps/hello1/step.json'
+ * ```
+ */
+export const runLayout = (dir: string) => {
+  const stepDir = (id: string) => join(dir, 'steps', id)
+  return {
+    dir,
+    workflowFile: join(dir, 'workflow.json'),
+    stepsDir: join(dir, 'steps'),
+    stepDir,
+    stepFile: (id: string) => join(stepDir(id), 'step.json'),
+    workdir: (id: string) => join(stepDir(id), 'workdir'),
+    script: (id: string) => join(stepDir(id), 'script'),
+    log: (id: string) => join(stepDir(id), 'log.txt'),
+    io: (id: string, side: 'inputs' | 'outputs', kind: 'parameters' | 'artifacts', name: string) => join(stepDir(id), side, kind, name),
+  }
+}
+
+/** The paths of a run folder. */
+export type RunLayout = ReturnType<typeof runLayout>

@@ -1,0 +1,187 @@
+import { createWriteStream } from 'node:fs'
+import { cp, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { decodeParam, encodeParam, render, type IoSpec, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import type { RunLayout } from './layout.ts'
+import type { Limiter } from './limiter.ts'
+import { localPath } from './paths.ts'
+import { runProcess } from './process-group.ts'
+import type { IoRecord, Phase } from './records.ts'
+import type { Outputs, Value } from './values.ts'
+
+/** What a leaf needs from the run around it. */
+export interface LeafContext {
+  readonly layout: RunLayout
+  readonly runId: string
+  readonly limiter: Limiter
+  readonly stage: 'symlink' | 'copy'
+  readonly baseEnv: Readonly<Record<string, string>>
+  readonly killGraceSeconds: number
+  readonly params: Readonly<Record<string, Value>>
+  /** Called when the process starts (after waiting for a free slot). */
+  readonly onStart: () => Promise<void>
+}
+
+/** How a leaf ended. */
+export interface LeafResult {
+  readonly phase: Extract<Phase, 'Succeeded' | 'Failed' | 'Error'>
+  readonly outputs: Outputs
+  readonly record: IoRecord
+  readonly exitCode?: number
+  readonly message?: string
+}
+
+const errorResult = (message: string, exitCode?: number): LeafResult => ({
+  phase: 'Error',
+  outputs: {},
+  record: { parameters: {}, values: {}, artifacts: {} },
+  message,
+  ...(exitCode !== undefined ? { exitCode } : {}),
+})
+
+const exists = (p: string) => stat(p).then(() => true, () => false)
+
+/** Stages input artifacts and writes input parameters; returns the path each input artifact has for the step. */
+const stageInputs = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Promise<Record<string, string>> => {
+  const staged: Record<string, string> = {}
+  await Promise.all(
+    Object.entries(inputs).map(async ([name, v]) => {
+      const spec = (t.inputs as IoSpec)[name]!
+      if (v.kind === 'param') {
+        const p = ctx.layout.io(id, 'inputs', 'parameters', name)
+        await mkdir(dirname(p), { recursive: true })
+        return writeFile(p, v.wire)
+      }
+      if (v.path === null) return (staged[name] = '')
+      const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, spec.path)
+      staged[name] = dst
+      if (!(await exists(v.path))) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
+      await mkdir(dirname(dst), { recursive: true })
+      return ctx.stage === 'copy' ? cp(v.path, dst, { recursive: true }) : symlink(v.path, dst)
+    }),
+  )
+  return staged
+}
+
+/** Reads, trims and decodes the outputs a finished script left. */
+const collectOutputs = async (id: string, t: ScriptTemplate, paths: Readonly<Record<string, string>>, layout: RunLayout) => {
+  const outputs: Record<string, Value> = {}
+  const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, string | null> }
+  const problems: string[] = []
+  await Promise.all(
+    Object.entries(t.outputs as IoSpec).map(async ([name, spec]) => {
+      const p = paths[name]!
+      if (spec._tag === 'Artifact') {
+        if (!(await exists(p))) {
+          if (spec.optional) return (record.artifacts[name] = null), (outputs[name] = { kind: 'artifact', path: null })
+          return problems.push(`output artifact "${name}": ${spec.path ?? p} was not written`)
+        }
+        record.artifacts[name] = p
+        outputs[name] = { kind: 'artifact', path: p }
+        if (spec.path !== undefined) {
+          const link = layout.io(id, 'outputs', 'artifacts', name)
+          await mkdir(dirname(link), { recursive: true })
+          await symlink(p, link)
+        }
+        return
+      }
+      let wire: string
+      try {
+        // Argo drops exactly one trailing newline (`echo 4 > f` gives "4").
+        wire = (await readFile(p, 'utf8')).replace(/\n$/, '')
+      } catch {
+        if (!spec.default) return problems.push(`output parameter "${name}": ${spec.path ?? p} was not written and it has no default`)
+        wire = encodeParam(spec.codec, spec.default.value)
+      }
+      if (spec.path !== undefined) {
+        const copy = layout.io(id, 'outputs', 'parameters', name)
+        await mkdir(dirname(copy), { recursive: true })
+        await writeFile(copy, wire)
+      }
+      const d = decodeParam(spec.codec, wire)
+      if (!d.ok) return problems.push(`output parameter "${name}": ${d.message}`)
+      record.parameters[name] = wire
+      record.values[name] = spec.codec.encode(d.value)
+      outputs[name] = { kind: 'param', wire }
+    }),
+  )
+  return { outputs, record, problems }
+}
+
+/** The value of each environment variable a rendered script expects. */
+const envValue = (v: Scalar, inputs: Readonly<Record<string, Value>>, staged: Readonly<Record<string, string>>, outPaths: Readonly<Record<string, string>>, ctx: LeafContext, id: string): string => {
+  if (typeof v !== 'object') return String(v)
+  switch (v._tag) {
+    case 'ParamRef': {
+      const val = v.source.kind === 'workflow' ? ctx.params[v.name] : inputs[v.name]
+      return val?.kind === 'param' ? val.wire : ''
+    }
+    case 'ArtifactRef':
+      return staged[v.name] ?? ''
+    case 'OutputPath':
+      return outPaths[v.name]!
+    case 'ContextVar':
+      return v.name === 'workflow.name' ? ctx.runId : id
+  }
+}
+
+/**
+ * Runs one call of a script template as a local process in its own work folder: checks and stages the
+ * inputs, writes the rendered script, runs it with every hole bound as an environment variable, then
+ * reads and decodes the outputs. Never throws for a failure of the step: the result says what happened.
+ *
+ * @example
+ * ```ts
+ * const r = await runLeaf('hello1', duplicate, { msg: { kind: 'param', wire: '1' }, foo: … }, ctx, signal)
+ * r.phase // 'Succeeded'; r.outputs.msg // { kind: 'param', wire: '2' }
+ * ```
+ */
+export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
+  for (const [name, v] of Object.entries(inputs)) {
+    const spec = (t.inputs as IoSpec)[name]
+    if (spec?._tag === 'Param' && v.kind === 'param') {
+      const d = decodeParam(spec.codec, v.wire)
+      if (!d.ok) return errorResult(`input parameter "${name}": ${d.message}`)
+    }
+  }
+  const { layout } = ctx
+  const workdir = layout.workdir(id)
+  const outPaths = Object.fromEntries(
+    Object.entries(t.outputs as IoSpec).map(([name, s]) => [name, localPath(layout, id, 'outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', name, s.path)]),
+  )
+  let staged: Record<string, string>
+  try {
+    await mkdir(workdir, { recursive: true })
+    staged = await stageInputs(id, t, inputs, ctx)
+    await Promise.all([...new Set(Object.values(outPaths).map((p) => dirname(p)))].map((d) => mkdir(d, { recursive: true })))
+  } catch (e) {
+    return errorResult((e as Error).message)
+  }
+  const rendered = render(t.source)
+  const env: Record<string, string> = { ...ctx.baseEnv, ...(t.env ?? {}) }
+  for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, staged, outPaths, ctx, id)
+  const scriptPath = layout.script(id)
+  await writeFile(scriptPath, rendered.text)
+
+  return ctx.limiter.run(async () => {
+    if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
+    await ctx.onStart()
+    const log = createWriteStream(layout.log(id))
+    const [file, ...args] = t.command
+    const exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, log, signal, killGraceSeconds: ctx.killGraceSeconds })
+    await new Promise<void>((resolve) => log.end(resolve))
+    if (exit.spawnError) return errorResult(`could not start ${file}: ${exit.spawnError}`)
+    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
+    if (exit.exitCode !== 0) {
+      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
+      const tail = exit.stderrTail.trimEnd().split('\n').slice(-10).join('\n')
+      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how }
+    }
+    const out = await collectOutputs(id, t, outPaths, layout)
+    if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record }
+    return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0 }
+  })
+}
+
+/** The message for a step stopped through its abort signal. */
+export const stopMessage = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'stopped')

@@ -1,0 +1,71 @@
+/**
+ * What the local interpreter records about a run, as plain JSON: one `workflow.json` per run and one
+ * `step.json` per step, each written only by the driver and always atomically.
+ */
+
+/** A step's or workflow's phase, with Argo's names. */
+export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted'
+
+/** The kinds of step records: a leaf process (`Pod`, as Argo), or a sub-workflow call (`Steps` or `DAG`). */
+export type StepType = 'Pod' | 'Steps' | 'DAG'
+
+/** Phases after which nothing changes. @example FINAL_PHASES.has('Failed') // true */
+export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'])
+
+/**
+ * One step, as stored in `steps/<id>/step.json`.
+ *
+ * @example
+ * ```json
+ * { "id": "hello1", "name": "hello1", "parent": null, "type": "Pod", "template": "duplicate", "phase": "Succeeded",
+ *   "inputs": { "parameters": { "msg": "1" }, "artifacts": { "foo": "/runs/steps-x/steps/hello0/workdir/bar.txt" } },
+ *   "outputs": { "parameters": { "msg": "2" }, "values": { "msg": 2 }, "artifacts": { "bar": "…/hello1/workdir/bar.txt" } } }
+ * ```
+ */
+export interface StepRecord {
+  readonly id: string
+  readonly name: string
+  /** The id of the enclosing sub-workflow step, or null at the top level. */
+  readonly parent: string | null
+  readonly type: StepType
+  readonly template: string
+  readonly key?: string
+  readonly phase: Phase
+  readonly startedAt?: string
+  readonly finishedAt?: string
+  readonly exitCode?: number
+  /** Why it failed, errored, was skipped or omitted. */
+  readonly message?: string
+  readonly inputs: IoRecord
+  readonly outputs: IoRecord
+}
+
+/** Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. */
+export interface IoRecord {
+  readonly parameters: Readonly<Record<string, string>>
+  readonly values: Readonly<Record<string, unknown>>
+  readonly artifacts: Readonly<Record<string, string | null>>
+}
+
+/** An empty {@link IoRecord}. */
+export const EMPTY_IO: IoRecord = Object.freeze({ parameters: {}, values: {}, artifacts: {} })
+
+/**
+ * The run as a whole, stored in `workflow.json`.
+ *
+ * @example
+ * ```json
+ * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {}, "pid": 4242 }
+ * ```
+ */
+export interface WorkflowRecord {
+  readonly name: string
+  readonly id: string
+  readonly status: Phase
+  readonly startedAt: string
+  readonly finishedAt?: string
+  readonly message?: string
+  readonly parameters: Readonly<Record<string, string>>
+  /** The driver's pid while it runs. */
+  readonly pid: number
+}

@@ -1,0 +1,198 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import type { ParamSpec, Step, Template } from 'dflow-ts'
+import { runLayout } from './layout.ts'
+import type { Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
+
+/**
+ * One step of a run, for queries: its record plus inputs and outputs as values (parameters decoded,
+ * artifacts as absolute paths) and its log.
+ *
+ * @example
+ * ```ts
+ * const s = run.step('hello3')
+ * s.phase           // 'Succeeded'
+ * s.outputs.msg     // 4
+ * s.outputs.bar     // '/…/steps/hello3/workdir/bar.txt'
+ * s.log()           // what the script printed
+ * ```
+ */
+export interface StepView<O = Readonly<Record<string, unknown>>> {
+  readonly record: StepRecord
+  readonly id: string
+  readonly name: string
+  readonly phase: Phase
+  readonly type: StepType
+  readonly key: string | undefined
+  readonly exitCode: number | undefined
+  readonly message: string | undefined
+  readonly inputs: Readonly<Record<string, unknown>>
+  readonly outputs: O
+  /** The step's folder in the run folder. */
+  readonly dir: string
+  readonly logPath: string
+  /** The step's combined stdout and stderr ('' for steps that ran no process). */
+  readonly log: () => string
+}
+
+/** The decoded outputs of a step of template `T`: numbers for `param(t.number)`, paths for artifacts. */
+export type OutputsOf<T extends Template> = {
+  readonly [K in keyof T['outputs']]: T['outputs'][K] extends ParamSpec<infer A, boolean> ? A : string
+}
+
+/** How to pick steps: each field narrows; `name` is exact (string) or a pattern (RegExp). */
+export interface StepFilter {
+  readonly name?: string | RegExp
+  readonly key?: string
+  readonly phase?: Phase | readonly Phase[]
+  readonly type?: StepType | readonly StepType[]
+  /** The enclosing sub-workflow step's id; null for top-level steps. */
+  readonly parent?: string | null
+}
+
+/**
+ * A run: its status and its steps. Returned by `local().run(wf)` and by `openRun(dir)` for a finished (or
+ * running) run folder; the same queries work on both.
+ *
+ * @example
+ * ```ts
+ * const run = await local().run(wf)
+ * run.status                                  // 'Succeeded'
+ * run.step('hello3').outputs.msg              // 4
+ * run.step(h3).outputs.msg                    // 4, typed as number
+ * run.steps({ name: /^hello/, phase: 'Succeeded' }).length // 4
+ * ```
+ */
+export interface Run {
+  readonly dir: string
+  readonly id: string
+  readonly name: string
+  readonly status: Phase
+  readonly message: string | undefined
+  readonly record: WorkflowRecord
+  /** Steps matching the filter, in the order they started. */
+  readonly steps: (filter?: StepFilter) => readonly StepView[]
+  /** The one step with this name, key filter, or step value; throws if there is none or several. */
+  readonly step: {
+    <T extends Template>(s: Step<T>): StepView<OutputsOf<T>>
+    (nameOrFilter: string | StepFilter): StepView
+  }
+}
+
+const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
+  want === undefined || (Array.isArray(want) ? (want as readonly A[]).includes(v) : want === v)
+
+/** Output and input decoders, by template name (when the workflow value is at hand). */
+export type Decoders = ReadonlyMap<string, Template>
+
+const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): StepView => {
+  const l = runLayout(dir)
+  const t = templates?.get(r.template)
+  const decode = (side: 'inputs' | 'outputs') => {
+    const io = r[side]
+    const specs = t?.[side] as Readonly<Record<string, ParamSpec>> | undefined
+    const values = Object.fromEntries(
+      Object.entries(io.parameters).map(([k, wire]) => {
+        const v = k in io.values ? io.values[k] : wire
+        const spec = specs?.[k]
+        const d = spec?._tag === 'Param' ? spec.codec.decode(v) : undefined
+        return [k, d && d._tag === 'Right' ? d.right : v]
+      }),
+    )
+    return Object.freeze({ ...values, ...io.artifacts })
+  }
+  return Object.freeze({
+    record: r,
+    id: r.id,
+    name: r.name,
+    phase: r.phase,
+    type: r.type,
+    key: r.key,
+    exitCode: r.exitCode,
+    message: r.message,
+    inputs: decode('inputs'),
+    outputs: decode('outputs'),
+    dir: l.stepDir(r.id),
+    logPath: l.log(r.id),
+    log: () => {
+      try {
+        return readFileSync(l.log(r.id), 'utf8')
+      } catch {
+        return ''
+      }
+    },
+  })
+}
+
+/**
+ * Builds the query view of a run from its records.
+ *
+ * @example
+ * ```ts
+ * const run = runView('/runs/steps-1', workflowRecord, stepRecords)
+ * ```
+ */
+export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders): Run => {
+  const views = [...records]
+    .sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.id.localeCompare(b.id))
+    .map((r) => viewOf(dir, r, templates))
+  const steps = (f: StepFilter = {}) =>
+    views.filter(
+      (s) =>
+        (f.name === undefined || (typeof f.name === 'string' ? s.name === f.name : f.name.test(s.name))) &&
+        (f.key === undefined || s.key === f.key) &&
+        (f.parent === undefined || s.record.parent === f.parent) &&
+        matches(f.phase, s.phase) &&
+        matches(f.type, s.type),
+    )
+  const step = (q: string | StepFilter | Step): StepView => {
+    const filter: StepFilter = typeof q === 'string' ? { name: q } : '_tag' in q ? { name: q.name } : q
+    const found = steps(filter).filter((s) => typeof q !== 'object' || !('_tag' in q) || s.record.template === q.template.name)
+    if (found.length === 1) return found[0]!
+    const what = JSON.stringify(typeof q === 'object' && '_tag' in q ? q.name : q, (_, v) => (v instanceof RegExp ? String(v) : v))
+    if (found.length === 0) throw new Error(`no step matches ${what} in run ${wf.id}; steps: ${views.map((s) => s.id).join(', ') || 'none'}`)
+    throw new Error(`${found.length} steps match ${what} in run ${wf.id} (${found.map((s) => s.id).join(', ')}); use run.steps(…) or a narrower filter`)
+  }
+  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, record: wf, steps, step: step as Run['step'] })
+}
+
+/**
+ * Reads a run folder back (finished, or still running) into the same query view `run()` returns.
+ * Pass the workflow value to decode outputs with its codecs; without it, values come back as stored JSON.
+ *
+ * @example
+ * ```ts
+ * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a')
+ * run.step('hello3').outputs.msg // 4
+ * ```
+ */
+export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
+  const l = runLayout(dir)
+  const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+  let ids: string[] = []
+  try {
+    ids = await readdir(l.stepsDir)
+  } catch {
+    /* no step has started yet */
+  }
+  const records = (
+    await Promise.all(
+      ids.map((id) =>
+        readFile(l.stepFile(id), 'utf8').then(
+          (s) => JSON.parse(s) as StepRecord,
+          () => undefined,
+        ),
+      ),
+    )
+  ).filter((r): r is StepRecord => r !== undefined)
+  return runView(dir, wf, records, templates)
+}
+
+/** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */
+export const listRuns = (runsDir: string): readonly string[] => {
+  try {
+    return readdirSync(runsDir).sort().reverse()
+  } catch {
+    return []
+  }
+}

@@ -1,0 +1,83 @@
+import { isAbsolute, resolve } from 'node:path'
+import { encodeParam, isRef, type Arg, type IoSpec, type Ref } from 'dflow-ts'
+
+/** A parameter's value at run time: its wire string (decoded by the consumer's codec when needed). */
+export interface ParamValue {
+  readonly kind: 'param'
+  readonly wire: string
+}
+
+/** An artifact at run time: an absolute path, or null for an omitted optional artifact. */
+export interface ArtifactValue {
+  readonly kind: 'artifact'
+  readonly path: string | null
+}
+
+/** Any run-time value. */
+export type Value = ParamValue | ArtifactValue
+
+/** The outputs of a finished step, by name. */
+export type Outputs = Readonly<Record<string, Value>>
+
+/** Where references are looked up while a body runs. */
+export interface Scope {
+  /** The inputs of the enclosing template (the workflow's top level has none). */
+  readonly inputs: Readonly<Record<string, Value>>
+  readonly params: Readonly<Record<string, Value>>
+  /** Outputs of the steps of this body that have finished. */
+  readonly steps: ReadonlyMap<string, Outputs>
+}
+
+/** Thrown for a value that cannot be resolved; the step fails with this message. */
+export class ResolveError extends Error {}
+
+/**
+ * Looks up a reference in a scope. Validation has already made sure it names something that exists
+ * and runs before; a missing value here means its producer was skipped or omitted.
+ *
+ * @example
+ * ```ts
+ * lookup(h0.outputs.msg, scope) // { kind: 'param', wire: '1' }
+ * ```
+ */
+export const lookup = (r: Ref, scope: Scope): Value => {
+  const from = r.source.kind === 'step' ? scope.steps.get(r.source.step) : r.source.kind === 'input' ? scope.inputs : scope.params
+  const v = from?.[r.name]
+  if (!v) {
+    const where = r.source.kind === 'step' ? `step "${r.source.step}"` : r.source.kind === 'input' ? 'the inputs' : 'the workflow parameters'
+    throw new ResolveError(`no value for "${r.name}" from ${where} (it did not run or did not produce it)`)
+  }
+  return v
+}
+
+/**
+ * The values a step's inputs take: its arguments resolved in the scope, defaults for omitted
+ * parameters, null for omitted optional artifacts.
+ *
+ * @example
+ * ```ts
+ * resolveInputs(duplicate.inputs, { msg: h0.outputs.msg, foo: h0.outputs.bar }, scope, process.cwd())
+ * ```
+ */
+export const resolveInputs = (
+  inputs: IoSpec,
+  args: Readonly<Record<string, Arg>>,
+  scope: Scope,
+  baseDir: string,
+): Record<string, Value> =>
+  Object.fromEntries(
+    Object.entries(inputs).map(([name, spec]): [string, Value] => {
+      const arg = args[name]
+      if (spec._tag === 'Param') {
+        if (arg === undefined) {
+          if (!spec.default) throw new ResolveError(`missing argument "${name}"`)
+          return [name, { kind: 'param', wire: encodeParam(spec.codec, spec.default.value) }]
+        }
+        return [name, isRef(arg) ? lookup(arg, scope) : { kind: 'param', wire: encodeParam(spec.codec, arg) }]
+      }
+      if (arg === undefined) return [name, { kind: 'artifact', path: null }]
+      if (isRef(arg)) return [name, lookup(arg, scope)]
+      const local = arg as { readonly _tag: 'LocalArtifact'; readonly path: string }
+      return [name, { kind: 'artifact', path: isAbsolute(local.path) ? local.path : resolve(baseDir, local.path) }]
+    }),
+  )
