@@ -11,7 +11,7 @@
  * run.step('hello3').outputs.msg  // 4
  * ```
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
@@ -111,7 +111,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
     const dir = join(runsDir, id)
     const layout = runLayout(dir)
-    await mkdir(layout.stepsDir, { recursive: true })
+    mkdirSync(layout.stepsDir, { recursive: true })
     const emit = config.onEvent ?? (() => {})
     let wfRecord: WorkflowRecord = {
       name: wf.name,
@@ -121,18 +121,18 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])),
       pid: process.pid,
     }
-    const saveWorkflow = async (r: WorkflowRecord) => {
+    const saveWorkflow = (r: WorkflowRecord) => {
       wfRecord = r
-      await writeJsonAtomic(layout.workflowFile, r)
+      writeJsonAtomic(layout.workflowFile, r)
       emit({ type: 'workflow', workflow: r, dir })
     }
-    await saveWorkflow(wfRecord)
+    saveWorkflow(wfRecord)
 
     const records = new Map<string, StepRecord>()
-    const record = async (r: StepRecord) => {
+    const record = (r: StepRecord) => {
+      if (!records.has(r.id)) mkdirSync(layout.stepDir(r.id), { recursive: true })
       records.set(r.id, r)
-      await mkdir(layout.stepDir(r.id), { recursive: true })
-      await writeJsonAtomic(layout.stepFile(r.id), r)
+      writeJsonAtomic(layout.stepFile(r.id), r)
       emit({ type: 'step', step: r })
     }
     const ctl = new AbortController()
@@ -149,9 +149,9 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     try {
       const outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, parent: null, signal: ctl.signal })
       const status = outcome.ok ? 'Succeeded' : 'Failed'
-      await saveWorkflow({ ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
+      saveWorkflow({ ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
     } catch (e) {
-      await saveWorkflow({ ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: `interpreter error: ${(e as Error).stack ?? e}` })
+      saveWorkflow({ ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: `interpreter error: ${(e as Error).stack ?? e}` })
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
     }

@@ -20,7 +20,7 @@ export interface InterpretContext {
   readonly leaf: Omit<LeafContext, 'onStart'>
   readonly baseDir: string
   /** Records a step's state (writes step.json, emits an event). */
-  readonly record: (r: StepRecord) => Promise<void>
+  readonly record: (r: StepRecord) => void
 }
 
 interface Env {
@@ -70,8 +70,8 @@ export const interpreter = (ictx: InterpretContext) => {
       ...(s.key !== undefined ? { key: s.key } : {}),
     }
     const startedAt = now()
-    const finish = async (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string } = {}) => {
-      await ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra })
+    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string } = {}): Outcome => {
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra })
       return stepOutcome(s, phase, extra.message, id)
     }
     let inputs: Record<string, Value>
@@ -87,7 +87,7 @@ export const interpreter = (ictx: InterpretContext) => {
       if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
       return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}) })
     }
-    await ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
+    ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
     return runSubflow(s, s.template, inputs, inRecord, id, env, finish)
   }
 
@@ -98,7 +98,7 @@ export const interpreter = (ictx: InterpretContext) => {
     inRecord: IoRecord,
     id: string,
     env: Env,
-    finish: (phase: Phase, i: IoRecord, o: IoRecord, extra?: { message?: string }) => Promise<Outcome>,
+    finish: (phase: Phase, i: IoRecord, o: IoRecord, extra?: { message?: string }) => Outcome,
   ): Promise<Outcome> => {
     const inner: Env = { scope: { inputs, params: env.scope.params, steps: new Map() }, parent: id, signal: env.signal }
     const o = await run(t.body, inner)
@@ -114,13 +114,12 @@ export const interpreter = (ictx: InterpretContext) => {
   }
 
   /** Records every step of a node that will never run, with why. */
-  const omit = (node: Node, env: Env, message: string) =>
-    Promise.all(
-      stepsIn(node).map((s) => {
-        const id = env.parent === null ? s.name : `${env.parent}.${s.name}`
-        return ictx.record({ id, name: s.name, parent: env.parent, type: 'Pod', template: s.template.name, phase: 'Omitted', message, inputs: EMPTY_IO, outputs: EMPTY_IO })
-      }),
-    )
+  const omit = (node: Node, env: Env, message: string): void => {
+    for (const s of stepsIn(node)) {
+      const id = env.parent === null ? s.name : `${env.parent}.${s.name}`
+      ictx.record({ id, name: s.name, parent: env.parent, type: 'Pod', template: s.template.name, phase: 'Omitted', message, inputs: EMPTY_IO, outputs: EMPTY_IO })
+    }
+  }
 
   const cases: NodeCases<(env: Env) => Promise<Outcome>> = {
     Step: (s) => (env) => runStep(s, env),
@@ -178,7 +177,7 @@ export const interpreter = (ictx: InterpretContext) => {
           state[i] = 'running'
           running++
           const work = blocked.length
-            ? omit(c, env, `omitted: ${blocked.map((d) => stepsIn(children[d]!).map((s) => s.name).join('+')).join(', ')} did not succeed`).then((): Outcome => ({ ok: true, clean: false }))
+            ? Promise.resolve(omit(c, env, `omitted: ${blocked.map((d) => stepsIn(children[d]!).map((s) => s.name).join('+')).join(', ')} did not succeed`)).then((): Outcome => ({ ok: true, clean: false }))
             : run(c, { ...env, signal: ctl.signal })
           work.then((o) => {
             state[i] = 'done'

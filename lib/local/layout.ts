@@ -7,14 +7,14 @@ import { join } from 'node:path'
  * <runsDir>/<run id>/
  *   workflow.json                 status, parameters, times (driver only)
  *   steps/<step id>/
- *     step.json                   phase, type, template, inputs, outputs, exit code, message
- *     inputs/parameters/<name>    the value as a string
- *     inputs/artifacts/<name>     symlink (or copy) of the artifact given
- *     outputs/parameters/<name>   the value read back (one trailing newline dropped)
- *     outputs/artifacts/<name>    symlink to the file or folder the step produced
+ *     step.json                   phase, type, template, inputs and outputs (values and artifact paths),
+ *                                 exit code, message, times
  *     script                      the script actually run
  *     log.txt                     stdout and stderr, interleaved
- *     workdir/                    the step's current folder
+ *     workdir/                    the step's current folder; declared paths live here
+ *     inputs/artifacts/<name>     an input artifact whose template declares no path (symlink or copy)
+ *     outputs/parameters/<name>   an output whose template declares no path (the script writes it here)
+ *     outputs/artifacts/<name>
  * ```
  *
  * Step ids are the step names joined by "." through sub-workflows (`outer.inner`): unique, readable,

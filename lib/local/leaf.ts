@@ -1,11 +1,10 @@
-import { createWriteStream } from 'node:fs'
-import { cp, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
-import { runProcess } from './process-group.ts'
+import { runProcess, tailOf } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
 
@@ -19,7 +18,7 @@ export interface LeafContext {
   readonly killGraceSeconds: number
   readonly params: Readonly<Record<string, Value>>
   /** Called when the process starts (after waiting for a free slot). */
-  readonly onStart: () => Promise<void>
+  readonly onStart: () => void
 }
 
 /** How a leaf ended. */
@@ -39,72 +38,66 @@ const errorResult = (message: string, exitCode?: number): LeafResult => ({
   ...(exitCode !== undefined ? { exitCode } : {}),
 })
 
-const exists = (p: string) => stat(p).then(() => true, () => false)
-
-/** Stages input artifacts and writes input parameters; returns the path each input artifact has for the step. */
-const stageInputs = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Promise<Record<string, string>> => {
+/** Stages input artifacts; returns the path each one has for the step. */
+const stageInputs = (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Record<string, string> => {
   const staged: Record<string, string> = {}
-  await Promise.all(
-    Object.entries(inputs).map(async ([name, v]) => {
-      const spec = (t.inputs as IoSpec)[name]!
-      if (v.kind === 'param') {
-        const p = ctx.layout.io(id, 'inputs', 'parameters', name)
-        await mkdir(dirname(p), { recursive: true })
-        return writeFile(p, v.wire)
-      }
-      if (v.path === null) return (staged[name] = '')
-      const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, spec.path)
-      staged[name] = dst
-      if (!(await exists(v.path))) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
-      await mkdir(dirname(dst), { recursive: true })
-      return ctx.stage === 'copy' ? cp(v.path, dst, { recursive: true }) : symlink(v.path, dst)
-    }),
-  )
+  const made = new Set<string>()
+  const mkdirOnce = (d: string) => made.has(d) || (mkdirSync(d, { recursive: true }), made.add(d))
+  for (const [name, v] of Object.entries(inputs)) {
+    const spec = (t.inputs as IoSpec)[name]!
+    if (v.kind === 'param') continue
+    if (v.path === null) {
+      staged[name] = ''
+      continue
+    }
+    const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, spec.path)
+    staged[name] = dst
+    if (!existsSync(v.path)) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
+    mkdirOnce(dirname(dst))
+    if (ctx.stage === 'copy') cpSync(v.path, dst, { recursive: true })
+    else symlinkSync(v.path, dst)
+  }
   return staged
 }
 
 /** Reads, trims and decodes the outputs a finished script left. */
-const collectOutputs = async (id: string, t: ScriptTemplate, paths: Readonly<Record<string, string>>, layout: RunLayout) => {
+const collectOutputs = (t: ScriptTemplate, paths: Readonly<Record<string, string>>) => {
   const outputs: Record<string, Value> = {}
   const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, string | null> }
   const problems: string[] = []
-  await Promise.all(
-    Object.entries(t.outputs as IoSpec).map(async ([name, spec]) => {
-      const p = paths[name]!
-      if (spec._tag === 'Artifact') {
-        if (!(await exists(p))) {
-          if (spec.optional) return (record.artifacts[name] = null), (outputs[name] = { kind: 'artifact', path: null })
-          return problems.push(`output artifact "${name}": ${spec.path ?? p} was not written`)
-        }
-        record.artifacts[name] = p
-        outputs[name] = { kind: 'artifact', path: p }
-        if (spec.path !== undefined) {
-          const link = layout.io(id, 'outputs', 'artifacts', name)
-          await mkdir(dirname(link), { recursive: true })
-          await symlink(p, link)
-        }
-        return
+  for (const [name, spec] of Object.entries(t.outputs as IoSpec)) {
+    const p = paths[name]!
+    if (spec._tag === 'Artifact') {
+      if (!existsSync(p)) {
+        if (!spec.optional) problems.push(`output artifact "${name}": ${spec.path ?? p} was not written`)
+        record.artifacts[name] = null
+        outputs[name] = { kind: 'artifact', path: null }
+        continue
       }
-      let wire: string
-      try {
-        // Argo drops exactly one trailing newline (`echo 4 > f` gives "4").
-        wire = (await readFile(p, 'utf8')).replace(/\n$/, '')
-      } catch {
-        if (!spec.default) return problems.push(`output parameter "${name}": ${spec.path ?? p} was not written and it has no default`)
-        wire = encodeParam(spec.codec, spec.default.value)
+      record.artifacts[name] = p
+      outputs[name] = { kind: 'artifact', path: p }
+      continue
+    }
+    let wire: string
+    try {
+      // Argo drops exactly one trailing newline (`echo 4 > f` gives "4").
+      wire = readFileSync(p, 'utf8').replace(/\n$/, '')
+    } catch {
+      if (!spec.default) {
+        problems.push(`output parameter "${name}": ${spec.path ?? p} was not written and it has no default`)
+        continue
       }
-      if (spec.path !== undefined) {
-        const copy = layout.io(id, 'outputs', 'parameters', name)
-        await mkdir(dirname(copy), { recursive: true })
-        await writeFile(copy, wire)
-      }
-      const d = decodeParam(spec.codec, wire)
-      if (!d.ok) return problems.push(`output parameter "${name}": ${d.message}`)
-      record.parameters[name] = wire
-      record.values[name] = spec.codec.encode(d.value)
-      outputs[name] = { kind: 'param', wire }
-    }),
-  )
+      wire = encodeParam(spec.codec, spec.default.value)
+    }
+    const d = decodeParam(spec.codec, wire)
+    if (!d.ok) {
+      problems.push(`output parameter "${name}": ${d.message}`)
+      continue
+    }
+    record.parameters[name] = wire
+    record.values[name] = spec.codec.encode(d.value)
+    outputs[name] = { kind: 'param', wire }
+  }
   return { outputs, record, problems }
 }
 
@@ -151,9 +144,9 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   )
   let staged: Record<string, string>
   try {
-    await mkdir(workdir, { recursive: true })
-    staged = await stageInputs(id, t, inputs, ctx)
-    await Promise.all([...new Set(Object.values(outPaths).map((p) => dirname(p)))].map((d) => mkdir(d, { recursive: true })))
+    mkdirSync(workdir, { recursive: true })
+    staged = stageInputs(id, t, inputs, ctx)
+    for (const d of new Set(Object.values(outPaths).map((p) => dirname(p)))) if (d !== workdir) mkdirSync(d, { recursive: true })
   } catch (e) {
     return errorResult((e as Error).message)
   }
@@ -161,23 +154,22 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const env: Record<string, string> = { ...ctx.baseEnv, ...(t.env ?? {}) }
   for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, staged, outPaths, ctx, id)
   const scriptPath = layout.script(id)
-  await writeFile(scriptPath, rendered.text)
+  writeFileSync(scriptPath, rendered.text)
 
   return ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
-    await ctx.onStart()
-    const log = createWriteStream(layout.log(id))
+    ctx.onStart()
     const [file, ...args] = t.command
-    const exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, log, signal, killGraceSeconds: ctx.killGraceSeconds })
-    await new Promise<void>((resolve) => log.end(resolve))
+    const logPath = layout.log(id)
+    const exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, logPath, signal, killGraceSeconds: ctx.killGraceSeconds })
     if (exit.spawnError) return errorResult(`could not start ${file}: ${exit.spawnError}`)
     if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
     if (exit.exitCode !== 0) {
       const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
-      const tail = exit.stderrTail.trimEnd().split('\n').slice(-10).join('\n')
+      const tail = tailOf(logPath, 10)
       return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how }
     }
-    const out = await collectOutputs(id, t, outPaths, layout)
+    const out = collectOutputs(t, outPaths)
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record }
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0 }
   })

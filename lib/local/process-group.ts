@@ -1,5 +1,5 @@
 import { execa } from 'execa'
-import type { WriteStream } from 'node:fs'
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs'
 
 /** Process groups alive right now, across every run in this process: killed if the driver exits. */
 const alive = new Set<number>()
@@ -25,10 +25,6 @@ const installExitHook = (): void => {
 export interface ProcessExit {
   readonly exitCode: number | undefined
   readonly signal: string | undefined
-  /** The last bytes of stderr (for failure messages). */
-  readonly stderrTail: string
-  /** Stdout, up to `maxStdout` bytes (the last ones kept). */
-  readonly stdout: string
   /** Set when it was stopped through the abort signal. */
   readonly aborted: boolean
   /** Set when it could not be started at all (command not found, …). */
@@ -41,81 +37,89 @@ export interface ProcessSpec {
   readonly args: readonly string[]
   readonly cwd: string
   readonly env: Readonly<Record<string, string>>
-  /** Receives stdout and stderr as they come. */
-  readonly log: WriteStream
+  /** The file that receives stdout and stderr, interleaved (opened for appending). */
+  readonly logPath: string
   readonly signal: AbortSignal
   /** Seconds between SIGTERM and SIGKILL when stopped. */
   readonly killGraceSeconds: number
-  readonly maxStdout?: number
 }
-
-const TAIL = 4096
 
 /**
  * Runs a command in a process group of its own, so that stopping it stops everything it started (a
  * script's background jobs and children included): SIGTERM to the group on abort, SIGKILL after a grace
- * period, and SIGKILL to every live group if the driver itself exits.
+ * period, SIGKILL to what is left of the group when the command exits (as when a pod ends), and SIGKILL
+ * to every live group if the driver itself exits. Output goes straight to the log file (no pipes through
+ * the driver).
  *
  * @example
  * ```ts
- * const exit = await runProcess({ file: 'sh', args: ['script'], cwd, env, log, signal, killGraceSeconds: 2 })
+ * const exit = await runProcess({ file: 'sh', args: ['script'], cwd, env, logPath, signal, killGraceSeconds: 2 })
  * exit.exitCode // 0
  * ```
  */
 export const runProcess = async (spec: ProcessSpec): Promise<ProcessExit> => {
   installExitHook()
-  const maxStdout = spec.maxStdout ?? 256 * 1024
-  if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, stderrTail: '', stdout: '', aborted: true }
-  const child = execa(spec.file, [...spec.args], {
-    cwd: spec.cwd,
-    env: spec.env,
-    extendEnv: false,
-    detached: true,
-    cleanup: false,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-  })
-  const pgid = child.pid
-  if (pgid !== undefined) {
-    alive.add(pgid)
-    // When the script itself exits, whatever it left running in its group goes too (as when a pod ends);
-    // otherwise a background job holding stdout open would keep the step running.
-    child.once('exit', () => killGroup(pgid, 'SIGKILL'))
+  if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
+  const fd = openSync(spec.logPath, 'a')
+  // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
+  const out = fd as 3
+  try {
+    const child = execa(spec.file, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env,
+      extendEnv: false,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      stdin: 'ignore',
+      stdout: out,
+      stderr: out,
+    })
+    const pgid = child.pid
+    let aborted = false
+    let killTimer: NodeJS.Timeout | undefined
+    const onAbort = () => {
+      if (pgid === undefined) return
+      aborted = true
+      killGroup(pgid, 'SIGTERM')
+      killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), spec.killGraceSeconds * 1000)
+    }
+    if (pgid !== undefined) {
+      alive.add(pgid)
+      child.once('exit', () => killGroup(pgid, 'SIGKILL'))
+      spec.signal.addEventListener('abort', onAbort, { once: true })
+    }
+    const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
+    spec.signal.removeEventListener('abort', onAbort)
+    if (killTimer) clearTimeout(killTimer)
+    if (pgid !== undefined) alive.delete(pgid)
+    const spawnError = result.exitCode === undefined && !result.signal && !aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
+    return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted, ...(spawnError ? { spawnError } : {}) }
+  } finally {
+    closeSync(fd)
   }
-  let stdout = ''
-  let stderrTail = ''
-  child.stdout?.on('data', (b: Buffer) => {
-    spec.log.write(b)
-    stdout += b.toString()
-    if (stdout.length > 2 * maxStdout) stdout = stdout.slice(-maxStdout)
-  })
-  child.stderr?.on('data', (b: Buffer) => {
-    spec.log.write(b)
-    stderrTail = (stderrTail + b.toString()).slice(-TAIL)
-  })
-  let aborted = false
-  let killTimer: NodeJS.Timeout | undefined
-  const onAbort = () => {
-    if (pgid === undefined) return
-    aborted = true
-    killGroup(pgid, 'SIGTERM')
-    killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), spec.killGraceSeconds * 1000)
-  }
-  spec.signal.addEventListener('abort', onAbort, { once: true })
-  const result = await child
-  spec.signal.removeEventListener('abort', onAbort)
-  if (killTimer) clearTimeout(killTimer)
-  if (pgid !== undefined) alive.delete(pgid)
-  const failed = result as { failed?: boolean; exitCode?: number; signal?: string; code?: string; originalMessage?: string }
-  const spawnError = failed.exitCode === undefined && !failed.signal && !aborted ? (failed.originalMessage ?? failed.code ?? 'could not start') : undefined
-  return {
-    exitCode: failed.exitCode,
-    signal: failed.signal ?? undefined,
-    stderrTail,
-    stdout: stdout.length > maxStdout ? stdout.slice(-maxStdout) : stdout,
-    aborted,
-    ...(spawnError ? { spawnError } : {}),
+}
+
+/**
+ * The last lines of a log file (for failure messages), reading only its end.
+ *
+ * @example
+ * ```ts
+ * tailOf('/runs/x/steps/a/log.txt', 10) // 'Traceback …\nValueError: bad input'
+ * ```
+ */
+export const tailOf = (path: string, lines: number, bytes = 4096): string => {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const size = fstatSync(fd).size
+    const len = Math.min(size, bytes)
+    const buf = Buffer.alloc(len)
+    readSync(fd, buf, 0, len, size - len)
+    return buf.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return ''
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }

@@ -1,0 +1,66 @@
+import { relative } from 'node:path'
+import type { Phase, Run, StepView } from '../local/index.ts'
+
+const TTY = process.stdout.isTTY === true && !process.env.NO_COLOR
+const paint = (code: number) => (s: string) => (TTY ? `\u001b[${code}m${s}\u001b[0m` : s)
+/** Terminal colours (off when stdout is not a terminal or NO_COLOR is set). */
+export const color = { green: paint(32), red: paint(31), yellow: paint(33), dim: paint(2), bold: paint(1) }
+
+const MARK: Readonly<Record<Phase, string>> = {
+  Pending: '·',
+  Running: '▶',
+  Succeeded: color.green('✔'),
+  Failed: color.red('✘'),
+  Error: color.red('!'),
+  Skipped: color.dim('-'),
+  Omitted: color.dim('○'),
+}
+
+/** The mark for a phase. @example markOf('Succeeded') // '✔' */
+export const markOf = (p: Phase): string => MARK[p]
+
+/** Milliseconds between two ISO times, as `1.23s`. @example duration('…', '…') // '0.02s' */
+export const duration = (from?: string, to?: string): string =>
+  from && to ? `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(2)}s` : ''
+
+const short = (v: unknown, runDir: string): string => {
+  const s = typeof v === 'string' ? (v.startsWith(runDir) ? relative(runDir, v) : v) : JSON.stringify(v)
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s
+}
+
+/** One line per output: `name=value`. */
+const outputsLine = (s: StepView, runDir: string): string =>
+  Object.entries(s.outputs)
+    .map(([k, v]) => `${k}=${short(v, runDir)}`)
+    .join(' ')
+
+/**
+ * A table of steps: mark, id, phase, duration, and outputs (or the failure message).
+ *
+ * @example
+ * ```ts
+ * console.log(stepsTable(run.steps(), run.dir))
+ * ```
+ */
+export const stepsTable = (steps: readonly StepView[], runDir: string): string => {
+  const w = Math.max(4, ...steps.map((s) => s.id.length))
+  return steps
+    .map((s) => {
+      const tail = s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0]
+      return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
+    })
+    .join('\n')
+}
+
+/** The closing summary of a run. */
+export const summary = (run: Run): string => {
+  const counts = new Map<Phase, number>()
+  for (const s of run.steps()) counts.set(s.phase, (counts.get(s.phase) ?? 0) + 1)
+  const status = run.status === 'Succeeded' ? color.green(run.status) : color.red(run.status)
+  return [
+    `${color.bold(run.name)} ${status} in ${duration(run.record.startedAt, run.record.finishedAt)} — ${[...counts].map(([p, n]) => `${n} ${p}`).join(', ') || 'no steps'}`,
+    stepsTable(run.steps(), run.dir),
+    ...(run.message ? [color.red(run.message)] : []),
+    color.dim(`run folder: ${run.dir}`),
+  ].join('\n')
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { listRuns, openRun, type Phase, type StepFilter, type StepType } from '../local/index.ts'
+import { stepsTable, summary } from './format.ts'
+
+const STEPS_HELP = `Usage: dflow steps [RUN_DIR] [options]
+
+Lists the steps of a run folder (default: the newest run in .dflow-runs), finished or running.
+
+Options:
+  -n, --name NAME     exact step name, or /REGEX/
+  -k, --key KEY       step key
+  --phase PHASE       Succeeded, Failed, Error, Running, Skipped, Omitted (repeatable)
+  --type TYPE         Pod, Steps or DAG (repeatable)
+  --json              print the step records as JSON
+  -h, --help          show this help`
+
+const STATUS_HELP = `Usage: dflow status [RUN_DIR] [--json]
+
+Prints a run's status, its steps and where its folder is (default: the newest run in .dflow-runs).
+Exit status: 0 if the run succeeded, 1 if it failed, 3 while it is still running.`
+
+const runDirOf = (positional: string | undefined): string | undefined => {
+  if (positional) return positional
+  const newest = listRuns('.dflow-runs')[0]
+  return newest ? join('.dflow-runs', newest) : undefined
+}
+
+/** `dflow steps`. @example await steps(['.dflow-runs/steps-1', '--phase', 'Failed']) */
+export const steps = async (argv: readonly string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      name: { type: 'string', short: 'n' },
+      key: { type: 'string', short: 'k' },
+      phase: { type: 'string', multiple: true },
+      type: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) return console.log(STEPS_HELP), 0
+  const dir = runDirOf(positionals[0])
+  if (!dir) return console.error('dflow steps: no run folder given and none in .dflow-runs'), 2
+  const run = await openRun(dir)
+  const name = values.name?.startsWith('/') && values.name.endsWith('/') && values.name.length > 1 ? new RegExp(values.name.slice(1, -1)) : values.name
+  const filter: StepFilter = {
+    ...(name !== undefined ? { name } : {}),
+    ...(values.key !== undefined ? { key: values.key } : {}),
+    ...(values.phase ? { phase: values.phase as Phase[] } : {}),
+    ...(values.type ? { type: values.type as StepType[] } : {}),
+  }
+  const found = run.steps(filter)
+  console.log(values.json ? JSON.stringify(found.map((s) => s.record), null, 2) : stepsTable(found, run.dir))
+  return 0
+}
+
+/** `dflow status`. @example await status(['.dflow-runs/steps-1']) */
+export const status = async (argv: readonly string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+  if (values.help) return console.log(STATUS_HELP), 0
+  const dir = runDirOf(positionals[0])
+  if (!dir) return console.error('dflow status: no run folder given and none in .dflow-runs'), 2
+  const run = await openRun(dir)
+  console.log(values.json ? JSON.stringify(run.record, null, 2) : summary(run))
+  return run.status === 'Succeeded' ? 0 : run.status === 'Running' || run.status === 'Pending' ? 3 : 1
+}

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util'
+import { DflowError } from 'dflow-ts'
+import { local, type RunEvent } from '../local/index.ts'
+import { color, duration, markOf, summary } from './format.ts'
+import { loadWorkflow } from './load.ts'
+
+const HELP = `Usage: dflow run FILE.ts [options]
+
+Runs a workflow file on the local interpreter, with live progress and a summary.
+The file's default export (or --export NAME) must be a workflow.
+
+Options:
+  -p, --param NAME=VALUE   set a workflow parameter (repeatable)
+  --export NAME            run this named export instead of the default one
+  --runs-dir DIR           where run folders go (default: .dflow-runs)
+  --parallelism N          at most N steps at once (default: number of cores)
+  --copy                   copy input artifacts instead of symlinking them
+  -q, --quiet              print only the summary
+  -h, --help               show this help
+
+Exit status: 0 if the workflow succeeded, 1 if it failed, 2 for bad usage or an invalid
+workflow, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
+
+const progress = (start: number) => {
+  let done = 0
+  let running = 0
+  return (e: RunEvent) => {
+    if (e.type === 'workflow') {
+      if (e.workflow.status === 'Running') console.log(color.dim(`run folder: ${e.dir}`))
+      return
+    }
+    const s = e.step
+    if (s.phase === 'Running') running++
+    else if (s.startedAt && s.type === 'Pod' && s.phase !== 'Omitted') (running = Math.max(0, running - 1)), done++
+    else if (s.type === 'Pod') done++
+    const t = ((Date.now() - start) / 1000).toFixed(2).padStart(7)
+    const extra = s.phase === 'Running' ? '' : s.phase === 'Succeeded' ? duration(s.startedAt, s.finishedAt) : (s.message ?? '').split('\n')[0]
+    console.log(`${color.dim(`[${t}s]`)} ${markOf(s.phase)} ${s.id} ${color.dim(s.phase)} ${extra ?? ''} ${color.dim(`(${done} done, ${running} running)`)}`)
+  }
+}
+
+/** `dflow run`: returns the exit code. @example await main(['examples/steps.ts']) */
+export const main = async (argv: readonly string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      param: { type: 'string', short: 'p', multiple: true },
+      export: { type: 'string' },
+      'runs-dir': { type: 'string' },
+      parallelism: { type: 'string' },
+      copy: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) return console.log(HELP), 0
+  if (positionals.length !== 1) return console.error(`dflow run: expected one workflow file\n\n${HELP}`), 2
+  const parameters: Record<string, string> = {}
+  for (const p of values.param ?? []) {
+    const eq = p.indexOf('=')
+    if (eq < 1) return console.error(`dflow run: --param takes NAME=VALUE, got "${p}"`), 2
+    parameters[p.slice(0, eq)] = p.slice(eq + 1)
+  }
+  const parallelism = values.parallelism === undefined ? undefined : Number(values.parallelism)
+  if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0))
+    return console.error(`dflow run: --parallelism takes a positive integer, got "${values.parallelism}"`), 2
+
+  const wf = await loadWorkflow(positionals[0]!, values.export)
+  const ctl = new AbortController()
+  let stoppedBy: NodeJS.Signals | undefined
+  const stop = (sig: NodeJS.Signals) => {
+    if (stoppedBy) process.exit(sig === 'SIGINT' ? 130 : 143) // a second signal: give up waiting
+    stoppedBy = sig
+    console.error(color.yellow(`\n${sig}: stopping every step…`))
+    ctl.abort(`terminated by ${sig}`)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  try {
+    const run = await local({
+      ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
+      ...(parallelism ? { parallelism } : {}),
+      ...(values.copy ? { stage: 'copy' as const } : {}),
+      ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
+    }).run(wf, { parameters, signal: ctl.signal })
+    console.log(`\n${summary(run)}`)
+    if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
+    return run.status === 'Succeeded' ? 0 : 1
+  } catch (e) {
+    if (e instanceof DflowError) return console.error(`dflow run: ${wf.name} is not valid:\n${e.message}`), 2
+    throw e
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}
