@@ -40,10 +40,12 @@ every step runs the same trivial command (read one integer, add one, write it); 
   node spawn (floor)  a bare Node loop spawning the same sh -c commands (chain: one at a time; fan-out: two)
   dflow-ts local      local({ parallelism: 2 }).run(wf) in this process; wf built before the clock starts
 columns: t(n) = median wall time in ms at size n; ms/step = marginal cost (t(big) - t(small)) / (big - small),
-  so fixed costs (start-up, parsing) cancel; x make / x snakemake = ms/step ratios measured in this run;
+  so fixed costs (start-up, parsing) cancel; per-rep range = min..max of that cost computed within each repetition;
+  x make / x snakemake = ms/step ratios measured in this run;
   issue = the figure published in the issue on a 2-core machine (dflow = Python dflow's debug mode)
 `)
 
+const selected: Runner[] = []
 const runners: Runner[] = []
 const skipped: string[] = []
 for (const key of wanted) {
@@ -52,6 +54,7 @@ for (const key of wanted) {
     console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${Object.keys(all).join(', ')})`)
     continue
   }
+  selected.push(r)
   const why = await r.probe()
   if (why) {
     console.log(`${r.name}: ${why}; skipped`)
@@ -120,15 +123,18 @@ for (const w of WL) {
   const [small, big] = w.sizes
   const mk = costOf(make.name, w.id)
   const sm = costOf(snakemake.name, w.id)
-  const rows: string[][] = [['runner', `t(${small})`, `t(${big})`, 'ms/step', 'x make', 'x snakemake', 'issue ms/step']]
-  for (const r of [...runners, ...[make, snakemake, spawnFloor, dflowTs].filter((x) => !runners.includes(x))]) {
+  const rows: string[][] = [['runner', `t(${small})`, `t(${big})`, 'ms/step', 'per-rep range', 'x make', 'x snakemake', 'issue ms/step']]
+  for (const r of selected) {
     const a = times.get(key(r, w.id, small))
     const b = times.get(key(r, w.id, big))
     const c = costOf(r.name, w.id)
     const problem = broken.get(key(r, w.id))
-    rows.push([r.name, a ? fmt(median(a), 0) : '-', b ? fmt(median(b), 0) : '-', problem ? 'FAILED' : c === undefined ? 'skipped' : fmt(c), ratio(c, mk), ratio(c, sm), r.published])
+    // Both sizes run in the same repetition, so pairing them by index gives one marginal cost per repetition.
+    const perRep = a && b ? a.slice(0, b.length).map((ms, i) => marginal({ n: small, ms }, { n: big, ms: b[i]! })) : []
+    const range = problem || perRep.length < 2 ? '-' : `${fmt(Math.min(...perRep))}..${fmt(Math.max(...perRep))}`
+    rows.push([r.name, a ? fmt(median(a), 0) : '-', b ? fmt(median(b), 0) : '-', problem ? 'FAILED' : c === undefined ? 'skipped' : fmt(c), range, ratio(c, mk), ratio(c, sm), r.published])
   }
-  rows.push(['dflow (Python) debug, published', '-', '-', fmt(w.dflowPublished, 0), ratio(w.dflowPublished, mk), ratio(w.dflowPublished, sm), fmt(w.dflowPublished, 0)])
+  rows.push(['dflow (Python) debug, published', '-', '-', fmt(w.dflowPublished, 0), '-', ratio(w.dflowPublished, mk), ratio(w.dflowPublished, sm), fmt(w.dflowPublished, 0)])
   console.log(`\n${w.title}\n${table(rows)}`)
 }
 
