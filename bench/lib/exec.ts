@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process'
+
+/**
+ * Runs a program to completion in `cwd`; rejects with the exit code and the tail of stderr when it fails.
+ * Output goes nowhere but a small stderr buffer, so that printing never enters the timing.
+ *
+ * @example
+ * ```ts
+ * await runProgram('make', ['-j2', '-s'], dir)
+ * await runProgram('sh', ['-c', 'echo 1 > a.out'], dir, { quiet: true }) // stderr ignored: the bare floor
+ * ```
+ */
+export const runProgram = (cmd: string, args: readonly string[], cwd: string, options: { readonly quiet?: boolean } = {}): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', options.quiet ? 'ignore' : 'pipe'] })
+    let err = ''
+    child.stderr?.on('data', (d: Buffer) => {
+      err = (err + d.toString()).slice(-2000)
+    })
+    child.on('error', reject)
+    child.on('close', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ').slice(0, 80)} exited ${code ?? signal}: ${err.trim().slice(-600)}`)),
+    )
+  })
+
+/** Whether a program can be started (its `--version` exits 0). @example await hasProgram('snakemake') // true */
+export const hasProgram = async (cmd: string): Promise<boolean> =>
+  runProgram(cmd, ['--version'], process.cwd()).then(
+    () => true,
+    () => false,
+  )

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: the foundation issue's performance check. Runs W1 (a chain) and W2 (a fan-out + join)
+ * at two sizes each with every runner, interleaved per repetition so machine noise hits all alike, and
+ * prints median wall times, the marginal cost per step, ratios against make and snakemake, and whether
+ * dflow-ts meets its targets (at most 5x make's marginal cost, and below snakemake's, on both workloads).
+ *
+ * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts).
+ *
+ * @example
+ * ```sh
+ * npm run bench
+ * BENCH_QUICK=1 npm run bench
+ * BENCH_REPS=9 BENCH_RUNNERS=make,dflow-ts npm run bench
+ * ```
+ */
+import { cpus, loadavg } from 'node:os'
+import { dflowTs } from './dflow-ts.ts'
+import { make } from './make.ts'
+import type { Runner } from './runner.ts'
+import { snakemake } from './snakemake.ts'
+import { spawnFloor } from './spawn.ts'
+import { marginal, median } from './lib/stats.ts'
+import { fmt, table } from './lib/table.ts'
+import { benchRoot, dropDir, freshDir } from './lib/temp.ts'
+import { workloads, type WorkloadId } from './workloads.ts'
+
+const quick = process.env.BENCH_QUICK === '1'
+const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
+const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs }
+const wanted = (process.env.BENCH_RUNNERS ?? Object.keys(all).join(',')).split(',').map((s) => s.trim())
+const WL = workloads(quick)
+const rssMB = (): number => process.resourceUsage().maxRSS / 1024
+
+console.log(`dflow-ts bench: ${WL.map((w) => `${w.id} at n=${w.sizes.join(' and ')}`).join(', ')}; ${reps} repetition(s)${quick ? ' (BENCH_QUICK)' : ''}
+machine: ${cpus().length} CPU(s), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}
+every step runs the same trivial command (read one integer, add one, write it); runners, interleaved per repetition:
+  make -j2            GNU make, one explicit rule per step, recipes run by /bin/sh
+  snakemake           Debian's snakemake, --cores 2 --scheduler greedy -q, wildcard rules
+  node spawn (floor)  a bare Node loop spawning the same sh -c commands (chain: one at a time; fan-out: two)
+  dflow-ts local      local({ parallelism: 2 }).run(wf) in this process; wf built before the clock starts
+columns: t(n) = median wall time in ms at size n; ms/step = marginal cost (t(big) - t(small)) / (big - small),
+  so fixed costs (start-up, parsing) cancel; per-rep range = min..max of that cost computed within each repetition;
+  x make / x snakemake = ms/step ratios measured in this run;
+  issue = the figure published in the issue on a 2-core machine (dflow = Python dflow's debug mode)
+`)
+
+const selected: Runner[] = []
+const runners: Runner[] = []
+const skipped: string[] = []
+for (const key of wanted) {
+  const r = all[key]
+  if (!r) {
+    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${Object.keys(all).join(', ')})`)
+    continue
+  }
+  selected.push(r)
+  const why = await r.probe()
+  if (why) {
+    console.log(`${r.name}: ${why}; skipped`)
+    skipped.push(r.name)
+  } else runners.push(r)
+}
+const rssBefore = rssMB()
+
+const root = benchRoot()
+const times = new Map<string, number[]>() // `${runner}|${workload}|${n}` -> wall times, ms
+const broken = new Map<string, string>() // `${runner}|${workload}` -> first error
+const key = (r: Runner, w: WorkloadId, n?: number): string => `${r.name}|${w}${n === undefined ? '' : `|${n}`}`
+
+const once = async (r: Runner, w: WorkloadId, n: number): Promise<number> => {
+  const dir = freshDir(root, r.name.split(' ')[0]!)
+  try {
+    const p = await r.prepare(w, n, dir)
+    const t0 = performance.now()
+    await p.go()
+    const ms = performance.now() - t0
+    await p.check()
+    return ms
+  } finally {
+    dropDir(dir)
+  }
+}
+
+// Warm-up, untimed: disk caches, Python byte-code, module loading and JIT on the Node side.
+for (const r of runners)
+  for (const w of WL)
+    await once(r, w.id, w.sizes[0]).catch((e: unknown) => {
+      broken.set(key(r, w.id), (e as Error).message)
+    })
+
+for (let rep = 0; rep < reps; rep++) {
+  process.stdout.write(`repetition ${rep + 1}/${reps} `)
+  const order = runners.map((_, i) => runners[(i + rep) % runners.length]!) // rotate who goes first
+  for (const w of WL)
+    for (const n of w.sizes)
+      for (const r of order) {
+        if (broken.has(key(r, w.id))) continue
+        try {
+          const ms = await once(r, w.id, n)
+          times.set(key(r, w.id, n), [...(times.get(key(r, w.id, n)) ?? []), ms])
+        } catch (e) {
+          broken.set(key(r, w.id), (e as Error).message)
+        }
+        process.stdout.write('.')
+      }
+  process.stdout.write('\n')
+}
+
+const costs = new Map<string, number>() // `${runner}|${workload}` -> ms/step
+for (const w of WL) {
+  const [small, big] = w.sizes
+  for (const r of runners) {
+    const a = times.get(key(r, w.id, small))
+    const b = times.get(key(r, w.id, big))
+    if (a?.length && b?.length && !broken.has(key(r, w.id))) costs.set(key(r, w.id), marginal({ n: small, ms: median(a) }, { n: big, ms: median(b) }))
+  }
+}
+const costOf = (name: string, w: WorkloadId): number | undefined => costs.get(`${name}|${w}`)
+const ratio = (x: number | undefined, y: number | undefined): string => (x === undefined || y === undefined || y <= 0 ? '-' : `${fmt(x / y, 1)}x`)
+
+for (const w of WL) {
+  const [small, big] = w.sizes
+  const mk = costOf(make.name, w.id)
+  const sm = costOf(snakemake.name, w.id)
+  const rows: string[][] = [['runner', `t(${small})`, `t(${big})`, 'ms/step', 'per-rep range', 'x make', 'x snakemake', 'issue ms/step']]
+  for (const r of selected) {
+    const a = times.get(key(r, w.id, small))
+    const b = times.get(key(r, w.id, big))
+    const c = costOf(r.name, w.id)
+    const problem = broken.get(key(r, w.id))
+    // Both sizes run in the same repetition, so pairing them by index gives one marginal cost per repetition.
+    const perRep = a && b ? a.slice(0, b.length).map((ms, i) => marginal({ n: small, ms }, { n: big, ms: b[i]! })) : []
+    const range = problem || perRep.length < 2 ? '-' : `${fmt(Math.min(...perRep))}..${fmt(Math.max(...perRep))}`
+    rows.push([r.name, a ? fmt(median(a), 0) : '-', b ? fmt(median(b), 0) : '-', problem ? 'FAILED' : c === undefined ? 'skipped' : fmt(c), range, ratio(c, mk), ratio(c, sm), r.published])
+  }
+  rows.push(['dflow (Python) debug, published', '-', '-', fmt(w.dflowPublished, 0), '-', ratio(w.dflowPublished, mk), ratio(w.dflowPublished, sm), fmt(w.dflowPublished, 0)])
+  console.log(`\n${w.title}\n${table(rows)}`)
+}
+
+console.log('\ntargets for dflow-ts local: marginal cost <= 5x make and < snakemake, on both workloads')
+let allMet = true
+for (const w of WL) {
+  const d = costOf(dflowTs.name, w.id)
+  const mk = costOf(make.name, w.id)
+  const sm = costOf(snakemake.name, w.id)
+  const vsMake = d === undefined || mk === undefined ? 'n/a' : d <= 5 * mk ? 'MET' : 'NOT MET'
+  const vsSnake = d === undefined || sm === undefined ? 'n/a' : d < sm ? 'MET' : 'NOT MET'
+  if (vsMake !== 'MET' || vsSnake !== 'MET') allMet = false
+  console.log(`  ${w.id}: <= 5x make (${d === undefined || mk === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(5 * mk)} ms/step`}): ${vsMake}; < snakemake (${d === undefined || sm === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(sm)} ms/step`}): ${vsSnake}`)
+}
+console.log(`  overall: ${allMet ? 'MET' : 'not met (or not measured)'}`)
+
+for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
+if (skipped.length) console.log(`\nskipped: ${skipped.join(', ')}`)
+console.log(`\nmemory: peak RSS of this process (which hosts the dflow-ts interpreter and the spawn loop) ${fmt(rssMB(), 0)} MB; ${fmt(rssBefore, 0)} MB before any run`)

@@ -1,0 +1,42 @@
+import { runProgram } from './lib/exec.ts'
+import type { Runner } from './runner.ts'
+import { chainCommand, checkFiles, fanCommand, joinCommand, seed } from './workloads.ts'
+
+const sh = (cmd: string, dir: string): Promise<void> => runProgram('/bin/sh', ['-c', cmd], dir, { quiet: true })
+
+/** Runs `count` jobs with at most `width` at once. @example await pool(500, 2, (k) => sh(fanCommand(k), dir)) */
+const pool = async (count: number, width: number, job: (k: number) => Promise<void>): Promise<void> => {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < count) await job(next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(width, count) }, worker))
+}
+
+/**
+ * The physical floor: a bare Node loop spawning the same `/bin/sh -c` commands, one after another for the
+ * chain and two at a time for the fan-out, with no bookkeeping at all.
+ *
+ * @example
+ * ```ts
+ * const p = await spawnFloor.prepare('W1', 100, dir); await p.go() // 100 sequential sh -c
+ * ```
+ */
+export const spawnFloor: Runner = {
+  name: 'node spawn (floor)',
+  published: '1-1.4',
+  probe: async () => undefined,
+  prepare: async (w, n, dir) => {
+    seed(w, dir)
+    return {
+      go: async () => {
+        if (w === 'W1') for (let k = 1; k <= n; k++) await sh(chainCommand(k), dir)
+        else {
+          await pool(n, 2, (k) => sh(fanCommand(k), dir))
+          await sh(joinCommand(n), dir)
+        }
+      },
+      check: async () => checkFiles(w, n, dir),
+    }
+  },
+}
