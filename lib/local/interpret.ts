@@ -69,8 +69,8 @@ export const interpreter = (ictx: InterpretContext) => {
       template: s.template.name,
       ...(s.key !== undefined ? { key: s.key } : {}),
     }
-    const startedAt = now()
-    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string } = {}): Outcome => {
+    let startedAt = now()
+    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}): Outcome => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra })
       return stepOutcome(s, phase, extra.message, id)
     }
@@ -83,9 +83,13 @@ export const interpreter = (ictx: InterpretContext) => {
     }
     const inRecord = ioRecordOf(inputs)
     if (s.template._tag === 'ScriptTemplate') {
-      const r = await runLeaf(id, s.template, inputs, { ...ictx.leaf, onStart: () => ictx.record({ ...base, phase: 'Running', startedAt: now(), inputs: inRecord, outputs: EMPTY_IO }) }, env.signal)
+      const onStart = () => {
+        startedAt = now()
+        ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
+      }
+      const r = await runLeaf(id, s.template, inputs, { ...ictx.leaf, onStart }, env.signal)
       if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
-      return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}) })
+      return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) })
     }
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
     return runSubflow(s, s.template, inputs, inRecord, id, env, finish)

@@ -28,6 +28,8 @@ export interface LeafResult {
   readonly record: IoRecord
   readonly exitCode?: number
   readonly message?: string
+  /** When the process ended (stamped before its slot is given to another step). */
+  readonly finishedAt?: string
 }
 
 const errorResult = (message: string, exitCode?: number): LeafResult => ({
@@ -162,16 +164,17 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
     const [file, ...args] = t.command
     const logPath = layout.log(id)
     const exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, logPath, signal, killGraceSeconds: ctx.killGraceSeconds })
-    if (exit.spawnError) return errorResult(`could not start ${file}: ${exit.spawnError}`)
-    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
+    const finishedAt = new Date().toISOString()
+    if (exit.spawnError) return { ...errorResult(`could not start ${file}: ${exit.spawnError}`), finishedAt }
+    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
     if (exit.exitCode !== 0) {
       const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
       const tail = tailOf(logPath, 10)
-      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how }
+      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
     const out = collectOutputs(t, outPaths)
-    if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record }
-    return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0 }
+    if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }
+    return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
 }
 
