@@ -1,4 +1,4 @@
-import { externalDeps, foldNode, stepsIn, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { decodeParam, externalDeps, foldNode, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { runLeaf, stopMessage, type LeafContext } from './leaf.ts'
 import { EMPTY_IO, type IoRecord, type Phase, type StepRecord } from './records.ts'
 import { lookup, resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
@@ -39,11 +39,24 @@ const child = (parent: AbortSignal): AbortController => {
   return c
 }
 
-const ioRecordOf = (inputs: Readonly<Record<string, Value>>): IoRecord => ({
-  parameters: Object.fromEntries(Object.entries(inputs).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : []))),
-  values: {},
-  artifacts: Object.fromEntries(Object.entries(inputs).flatMap(([k, v]) => (v.kind === 'artifact' ? [[k, v.path]] : []))),
-})
+/** The record of values: wire strings, values decoded by the declared codecs, artifact paths. */
+const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRecord => {
+  const parameters: Record<string, string> = {}
+  const values: Record<string, unknown> = {}
+  const artifacts: Record<string, string | null> = {}
+  for (const [k, v] of Object.entries(vals)) {
+    if (v.kind === 'artifact') {
+      artifacts[k] = v.path
+      continue
+    }
+    parameters[k] = v.wire
+    const spec = specs[k]
+    if (spec?._tag !== 'Param') continue
+    const d = decodeParam(spec.codec, v.wire)
+    if (d.ok) values[k] = spec.codec.encode(d.value)
+  }
+  return { parameters, values, artifacts }
+}
 
 /**
  * The local interpreter's fold: one case per node kind. Sequences stop at the first failure that is
@@ -81,7 +94,7 @@ export const interpreter = (ictx: InterpretContext) => {
       if (!(e instanceof ResolveError)) throw e
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })
     }
-    const inRecord = ioRecordOf(inputs)
+    const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag === 'ScriptTemplate') {
       const onStart = () => {
         startedAt = now()
@@ -110,7 +123,7 @@ export const interpreter = (ictx: InterpretContext) => {
     try {
       const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, r]) => [k, lookup(r, inner.scope)]))
       env.scope.steps.set(s.name, outputs)
-      return finish('Succeeded', inRecord, ioRecordOf(outputs))
+      return finish('Succeeded', inRecord, ioRecordOf(outputs, t.outputs))
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e
       return finish('Error', inRecord, EMPTY_IO, { message: e.message })

@@ -93,10 +93,11 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
     const specs = t?.[side] as Readonly<Record<string, ParamSpec>> | undefined
     const values = Object.fromEntries(
       Object.entries(io.parameters).map(([k, wire]) => {
-        const v = k in io.values ? io.values[k] : wire
+        const stored = k in io.values ? io.values[k] : wire
         const spec = specs?.[k]
-        const d = spec?._tag === 'Param' ? spec.codec.decode(v) : undefined
-        return [k, d && d._tag === 'Right' ? d.right : v]
+        if (spec?._tag !== 'Param') return [k, stored]
+        const d = spec.codec.decode(stored)
+        return [k, d._tag === 'Right' ? d.right : stored]
       }),
     )
     return Object.freeze({ ...values, ...io.artifacts })

@@ -1,0 +1,108 @@
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { DflowError, dag, localArtifact, param, seq, sh, shell, step, subflow, t, workflow } from 'dflow-ts'
+import { local } from 'dflow-ts/local'
+import { inc, reader, writer } from '../helpers/templates.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('local: subflows, parameters, artifacts')
+const tmp = tempDir('sub')
+test.after(tmp.cleanup)
+const runner = local({ runsDir: join(tmp.path, 'runs'), parallelism: 4 })
+
+const twice = subflow({
+  name: 'twice',
+  inputs: { n: param(t.number) },
+  body: ({ n }) => {
+    const a = step('a', inc, { n })
+    const b = step('b', inc, { n: a.outputs.n })
+    return { run: seq(a, b), outputs: { n: b.outputs.n } }
+  },
+})
+
+test('a subflow has its own inputs and exposes an inner output; inner steps are queryable', async () => {
+  const outer = step('outer', twice, { n: 10 })
+  const after = step('after', inc, { n: outer.outputs.n })
+  const r = await runner.run(workflow('subflow', seq(outer, after)))
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.is(r.step('outer').type, 'Steps')
+  assert.is(r.step('outer').outputs.n, 12)
+  assert.is(r.step('after').outputs.n, 13)
+  assert.equal(
+    r.steps({ parent: 'outer' }).map((s) => s.id),
+    ['outer.a', 'outer.b'],
+  )
+  const typed = r.step(after)
+  const n: number = typed.outputs.n
+  assert.is(n, 13)
+})
+
+test('the same subflow called twice in a dag: step ids stay unique', async () => {
+  const x = step('x', twice, { n: 0 })
+  const y = step('y', twice, { n: x.outputs.n })
+  const r = await runner.run(workflow('subflow-dag', dag(x, y)))
+  assert.is(r.step('y').outputs.n, 4)
+  assert.is(r.steps({ name: 'a' }).length, 2)
+  assert.is(r.step('y').type, 'Steps')
+})
+
+test('workflow parameters: defaults, values given at run time, and bad values', async () => {
+  const echo = shell({ name: 'echo', inputs: { m: param(t.string) }, outputs: { m: param(t.string) }, script: ({ m }, o) => sh`printf '%s' ${m} > ${o.m}` })
+  const wf = workflow('params', ({ message, times }) => step('e', echo, { m: message }), {
+    parameters: { message: param(t.string, { default: 'hello world' }), times: param(t.number, { default: 2 }) },
+  })
+  assert.is((await runner.run(wf)).step('e').outputs.m, 'hello world')
+  assert.is((await runner.run(wf, { parameters: { message: 'bye' } })).step('e').outputs.m, 'bye')
+  for (const parameters of [{ nope: 1 }, { times: 'many' }]) {
+    try {
+      await runner.run(wf, { parameters })
+      assert.unreachable()
+    } catch (e) {
+      assert.instance(e, DflowError)
+    }
+  }
+})
+
+test('a workflow parameter used directly in a script (Argo: {{workflow.parameters.x}})', async () => {
+  const wf = workflow(
+    'global-param',
+    ({ message }) => step('e', shell({ name: 'g', outputs: { m: param(t.string) }, script: (_, o) => sh`printf '%s' ${message} > ${o.m}` })),
+    { parameters: { message: param(t.string, { default: 'from the workflow' }) } },
+  )
+  assert.is((await runner.run(wf)).step('e').outputs.m, 'from the workflow')
+})
+
+test('artifacts: symlinked by default, copied on request; local files; optional inputs', async () => {
+  const data = join(tmp.path, 'data')
+  mkdirSync(data, { recursive: true })
+  writeFileSync(join(data, 'in.txt'), 'from disk')
+  const w = step('w', writer, { text: 'hello' })
+  const r1 = step('r1', reader, { file: w.outputs.file })
+  const r2 = step('r2', reader, { file: localArtifact('in.txt') })
+  const r3 = step('r3', reader)
+  const wf = workflow('artifacts', seq(w, r1, r2, r3))
+  const linked = await local({ runsDir: join(tmp.path, 'runs'), baseDir: data }).run(wf)
+  assert.is(linked.status, 'Succeeded', linked.message)
+  assert.equal([linked.step('r1').outputs.text, linked.step('r2').outputs.text, linked.step('r3').outputs.text], ['hello', 'from disk', 'none'])
+  assert.ok(lstatSync(join(linked.step('r1').dir, 'inputs/artifacts/file')).isSymbolicLink())
+  const copied = await local({ runsDir: join(tmp.path, 'runs'), baseDir: data, stage: 'copy' }).run(wf)
+  const staged = join(copied.step('r1').dir, 'inputs/artifacts/file')
+  assert.ok(!lstatSync(staged).isSymbolicLink())
+  assert.is(readFileSync(staged, 'utf8'), 'hello')
+})
+
+test('the run folder records the script actually run, the log and the inputs', async () => {
+  const loud = shell({ name: 'loud', inputs: { who: param(t.string) }, script: ({ who }) => sh`echo "hi ${who}"; echo warn >&2` })
+  const r = await runner.run(workflow('folder', step('l', loud, { who: 'there' })))
+  const s = r.step('l')
+  assert.match(readFileSync(join(s.dir, 'script'), 'utf8'), /echo "hi \$\{dflow_in_who\}"/)
+  assert.is(s.log(), 'hi there\nwarn\n')
+  assert.equal(s.inputs, { who: 'there' })
+  const rec = JSON.parse(readFileSync(join(s.dir, 'step.json'), 'utf8'))
+  assert.is(rec.phase, 'Succeeded')
+  assert.is(JSON.parse(readFileSync(join(r.dir, 'workflow.json'), 'utf8')).status, 'Succeeded')
+})
+
+test.run()
