@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what dflow-ts and its tests need on a Debian machine with Node 20 (run as root for the
+# Debian packages; without root, only the npm step runs). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for cmd in dash bash pgrep python3; do command -v "$cmd" >/dev/null 2>&1 || need+=("$cmd"); done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    pkgs=()
+    for cmd in "${need[@]}"; do case $cmd in pgrep) pkgs+=(procps) ;; *) pkgs+=("$cmd") ;; esac; done
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  else
+    echo "setup: missing ${need[*]}; install them (Debian: apt-get install procps python3 dash)" >&2
+    exit 1
+  fi
+fi
+
+node -e 'const [M, m] = process.versions.node.split(".").map(Number); if (M < 20 || (M === 20 && m < 10)) { console.error("setup: dflow-ts needs Node >= 20.10, this is " + process.version); process.exit(1) }'
+npm ci --no-audit --no-fund --loglevel=error
