@@ -68,6 +68,19 @@ export interface Script {
   readonly segments: readonly Segment[]
 }
 
+/**
+ * The text of one literal piece of a template as the script sees it: taken raw, exactly as typed (`\n` stays
+ * a backslash and an `n`), except for the two escapes JavaScript forces inside a template literal, which
+ * would otherwise be unwritable: `` \` `` is a backtick and `\${` is `${` (script text, not a hole).
+ *
+ * @example
+ * ```ts
+ * templateText(String.raw`echo \`date\` \${HOME} \n`) // 'echo `date` ${HOME} \\n'
+ * ```
+ */
+export const templateText = (raw: string): string =>
+  raw.replace(/\\([\s\S])/g, (pair: string, c: string, at: number, all: string) => (c === '`' || (c === '$' && all[at + 2] === '{') ? c : pair))
+
 /** An environment variable the interpreter must set for a rendered script, and where its value comes from. */
 export interface EnvBinding {
   readonly name: string

@@ -1,5 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleContext, HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
+import { templateText } from './script.ts'
 
 /*
  * A small POSIX shell lexer, just enough to know what context each hole stands in. It walks the literal
@@ -161,7 +162,8 @@ const isRawValue = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.i
  * Builds a shell script from a template literal. Each hole becomes an environment variable set by the
  * interpreter and is referenced in the script as `"${V}"` (or `${V}` inside double quotes, heredocs and
  * `$((…))`), so no value is ever parsed by the shell. The literal text is taken raw, exactly as typed
- * (`\n` stays a backslash and an `n`, as the shell expects). A hole inside single quotes, a quoted heredoc
+ * (`\n` stays a backslash and an `n`, as the shell expects), except that `` \` `` is a backtick and `\${` is
+ * the shell's `${` (the two escapes JavaScript forces). A hole inside single quotes, a quoted heredoc
  * or a comment is an error here, when the script is built.
  *
  * @example
@@ -173,7 +175,7 @@ const isRawValue = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.i
  */
 export const sh = Object.assign(
   (strings: TemplateStringsArray, ...values: HoleValue[]): Script =>
-    Object.freeze({ _tag: 'Script' as const, lang: 'sh' as const, segments: Object.freeze(segmentsOf(strings.raw, values)) }),
+    Object.freeze({ _tag: 'Script' as const, lang: 'sh' as const, segments: Object.freeze(segmentsOf(strings.raw.map(templateText), values)) }),
   {
     /**
      * Shell code pasted verbatim, bypassing every protection: for text you wrote yourself, never for data.
