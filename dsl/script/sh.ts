@@ -29,7 +29,28 @@ interface Lexer {
 
 const top = (l: Lexer): Ctx => l.stack[l.stack.length - 1]!
 
-const HEREDOC = /^<<(-?)[ \t]*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z_][A-Za-z0-9_]*))/
+/** `<<` or `<<-`, then the delimiter: one shell word, any part of which may be quoted or escaped. */
+const HEREDOC = /^<<(-?)[ \t]*((?:[^\s;&|<>()'"\\]|\\[\s\S]|'[^']*'|"[^"]*")+)/
+
+/** The delimiter a heredoc word stands for (its quotes removed), and whether any part was quoted. */
+const heredocWord = (word: string): { delim: string; quoted: boolean } => ({
+  delim: word.replace(/'([^']*)'|"([^"]*)"|\\([\s\S])/g, (_, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''),
+  quoted: /['"\\]/.test(word),
+})
+
+/**
+ * Enters `$((`, `$(` or a backtick if one starts at `i` (the expansions that stay live inside double quotes
+ * and unquoted heredocs). Returns how many characters after `i` it consumed, or -1 when none starts there.
+ */
+const enterExpansion = (l: Lexer, text: string, i: number): number => {
+  if (text.startsWith('$((', i)) return (l.stack.push({ k: 'arith', depth: 0 }), 2)
+  if (text.startsWith('$(', i)) return (l.stack.push({ k: 'cmdsub', depth: 0 }), 1)
+  if (text[i] === '`') return (l.stack.push({ k: 'backtick' }), 0)
+  return -1
+}
+
+const holeAsDelimiter = (): DflowError =>
+  new DflowError([problem(['sh'], 'a heredoc delimiter cannot be a hole', "write the delimiter literally, e.g. <<'EOF'")])
 
 const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
   for (let i = 0; i < text.length; i++) {
@@ -41,7 +62,13 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
         const line = cur.strip ? l.line.replace(/^\t+/, '') : l.line
         if (line === cur.delim) l.stack.pop()
         l.line = ''
-      } else l.line += c
+        continue
+      }
+      l.line += c
+      // An unquoted heredoc body is expanded like double-quoted text (but `"` is an ordinary character).
+      if (cur.quoted) continue
+      if (c === '\\') { i++; l.line += text[i] ?? ''; continue }
+      i += Math.max(0, enterExpansion(l, text, i))
       continue
     }
     if (c === '\n') {
@@ -63,9 +90,7 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
       case 'dquote':
         if (c === '\\') { i++; l.line += text[i] ?? ''; continue }
         if (c === '"') l.stack.pop()
-        else if (rest().startsWith('$((')) { l.stack.push({ k: 'arith', depth: 0 }); i += 2 }
-        else if (rest().startsWith('$(')) { l.stack.push({ k: 'cmdsub', depth: 0 }); i += 1 }
-        else if (c === '`') l.stack.push({ k: 'backtick' })
+        else i += Math.max(0, enterExpansion(l, text, i))
         continue
       case 'arith':
         if (c === '(') cur.depth++
@@ -89,8 +114,8 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
       else l.stack.push({ k: 'backtick' })
       continue
     }
-    if (rest().startsWith('$((')) { l.stack.push({ k: 'arith', depth: 0 }); i += 2; continue }
-    if (rest().startsWith('$(')) { l.stack.push({ k: 'cmdsub', depth: 0 }); i += 1; continue }
+    const entered = enterExpansion(l, text, i)
+    if (entered >= 0) { i += entered; continue }
     if (cur.k === 'cmdsub') {
       if (c === '(') cur.depth++
       else if (c === ')') { if (cur.depth === 0) l.stack.pop(); else cur.depth-- }
@@ -99,13 +124,11 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
     if (rest().startsWith('<<') && !rest().startsWith('<<<')) {
       const m = HEREDOC.exec(rest())
       if (m) {
-        const quoted = m[2] !== undefined || m[3] !== undefined || m[0].includes('\\')
-        l.pending.push({ delim: m[2] ?? m[3] ?? m[4]!, quoted, strip: m[1] === '-' })
+        if (atHoleNext && m[0].length === rest().length) throw holeAsDelimiter()
+        l.pending.push({ ...heredocWord(m[2]!), strip: m[1] === '-' })
         l.line += m[0].slice(1)
         i += m[0].length - 1
-      } else if (atHoleNext && /^<<-?[ \t]*$/.test(rest())) {
-        throw new DflowError([problem(['sh'], 'a heredoc delimiter cannot be a hole', "write the delimiter literally, e.g. <<'EOF'")])
-      }
+      } else if (atHoleNext && /^<<-?[ \t]*$/.test(rest())) throw holeAsDelimiter()
     }
   }
 }
