@@ -157,11 +157,11 @@ export const renderScript = (script: Script, renderer: LangRenderer): RenderedSc
     const i = holeIndex++
     const v = seg.value
     if (isRaw(v)) text += v.text
-    else if (Array.isArray(v)) text += renderer.list(v.map((x, j) => bind(x, `dflow_lit_${i}_${j}`)), seg.context)
     else {
-      const name = bind(v as Scalar, `dflow_lit_${i}`)
-      if (seg.context === 'arith') arith.set(name, labelOf(v as Scalar))
-      text += renderer.ref(name, seg.context)
+      const scalars: readonly Scalar[] = Array.isArray(v) ? v : [v as Scalar]
+      const names = scalars.map((x, j) => bind(x, Array.isArray(v) ? `dflow_lit_${i}_${j}` : `dflow_lit_${i}`))
+      if (seg.context === 'arith') names.forEach((name, j) => arith.set(name, labelOf(scalars[j]!)))
+      text += Array.isArray(v) ? renderer.list(names, seg.context) : renderer.ref(names[0]!, seg.context)
     }
   }
   const guard = renderer.guard([...arith].map(([name, label]) => ({ name, label })))
