@@ -216,7 +216,7 @@ export const shRenderer: LangRenderer = {
     vars
       .map(
         ({ name, label }) =>
-          `case \${${name}} in ''|-|*[!0-9-]*|?*-*) printf '%s\\n' "dflow: ${label} must be an integer in \$((...)), got: \${${name}}" >&2; exit 2;; esac\n`,
+          `case \${${name}} in ''|-|*[!0-9-]*|?*-*|0[0-9]*|-0[0-9]*) printf '%s\\n' "dflow: ${label} must be an integer in \$((...)), got: \${${name}}" >&2; exit 2;; esac\n`,
       )
       .join(''),
 }
