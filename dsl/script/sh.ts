@@ -208,6 +208,9 @@ export const sh = Object.assign(
   },
 )
 
+/** A string as one POSIX single-quoted word (for text the renderer itself writes into a script). */
+const singleQuoted = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+
 /** Renders holes for POSIX sh (dash, bash, busybox). */
 export const shRenderer: LangRenderer = {
   ref: (name, context) => (context === 'word' ? `"\${${name}}"` : `\${${name}}`),
@@ -216,7 +219,7 @@ export const shRenderer: LangRenderer = {
     vars
       .map(
         ({ name, label }) =>
-          `case \${${name}} in ''|-|*[!0-9-]*|?*-*|0[0-9]*|-0[0-9]*) printf '%s\\n' "dflow: ${label} must be an integer in \$((...)), got: \${${name}}" >&2; exit 2;; esac\n`,
+          `case \${${name}} in ''|-|*[!0-9-]*|?*-*|0[0-9]*|-0[0-9]*) printf 'dflow: %s must be an integer in $((...)), got: %s\\n' ${singleQuoted(label)} "\${${name}}" >&2; exit 2;; esac\n`,
       )
       .join(''),
 }
