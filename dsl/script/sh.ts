@@ -62,6 +62,7 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
         const line = cur.strip ? l.line.replace(/^\t+/, '') : l.line
         if (line === cur.delim) l.stack.pop()
         l.line = ''
+        l.wordStart = true
         continue
       }
       l.line += c
