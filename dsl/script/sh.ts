@@ -117,12 +117,14 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
     }
     const entered = enterExpansion(l, text, i)
     if (entered >= 0) { i += entered; continue }
-    if (cur.k === 'cmdsub') {
+    if (cur.k === 'cmdsub' && (c === '(' || c === ')')) {
       if (c === '(') cur.depth++
-      else if (c === ')') { if (cur.depth === 0) l.stack.pop(); else cur.depth-- }
+      else if (cur.depth === 0) l.stack.pop()
+      else cur.depth--
       continue
     }
-    if (rest().startsWith('<<') && !rest().startsWith('<<<')) {
+    if (rest().startsWith('<<<')) { l.line += '<<'; i += 2; continue }
+    if (rest().startsWith('<<')) {
       const m = HEREDOC.exec(rest())
       if (m) {
         if (atHoleNext && m[0].length === rest().length) throw holeAsDelimiter()
