@@ -5,8 +5,9 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { artifact, ctx, DflowError, param, refsOf, render, sh, shell, t, type Script } from 'dflow-ts'
+import { artifact, ctx, param, refsOf, render, sh, shell, t, type Script } from 'dflow-ts'
 import { assertBytes, concatScripts, runScript, SHELLS } from './run-script.ts'
+import { expectOneProblem } from './expect-error.ts'
 
 const V = 'a  b*$(touch pwned)'
 
@@ -203,18 +204,6 @@ test('a workflow parameter in a script renders as dflow_wf_<name>', () => {
   assert.equal(render(sh`echo ${greeting}`), { text: 'echo "${dflow_wf_greeting}"', env: [{ name: 'dflow_wf_greeting', value: greeting }] })
 })
 
-/** Builds a script expecting it to throw, and returns the DflowError. */
-const rejected = (build: () => unknown): DflowError => {
-  try {
-    build()
-  } catch (e) {
-    assert.instance(e, DflowError)
-    return e as DflowError
-  }
-  assert.unreachable('the script was accepted')
-  throw new Error('unreachable')
-}
-
 /** Scripts whose hole can never expand, by where the hole stands, and what the error must say. */
 const NEVER_EXPANDED: readonly (readonly [where: string, build: () => unknown, message: RegExp])[] = [
   ['single quotes', () => sh`echo '${V}'`, /inside single quotes/],
@@ -313,17 +302,11 @@ x
 
 for (const [where, build, message] of NEVER_EXPANDED)
   test(`a hole in ${where} throws a DflowError with a hint`, () => {
-    const e = rejected(build)
-    assert.is(e.problems.length, 1)
-    const [p] = e.problems
-    assert.equal(p!.path, ['sh'])
-    assert.match(p!.message, message)
-    assert.ok(p!.hint && p!.hint.length > 10, 'a hint says how to fix it')
-    assert.ok(e.message.includes('hint:'), e.message)
+    expectOneProblem(build, ['sh'], message)
   })
 
 test('the error shows the text before the hole', () => {
-  assert.match(rejected(() => sh`echo hi; echo '${V}'`).message, /after: "echo hi; echo '"/)
+  expectOneProblem(() => sh`echo hi; echo '${V}'`, ['sh'], /after: "echo hi; echo '"/)
 })
 
 test.run()
