@@ -134,8 +134,13 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     case 'Par':
       return node.children.flatMap((c) => nodeProblems(c, scope, visible))
     case 'Dag': {
-      const all = new Set([...visible, ...node.children.flatMap((c) => stepsIn(c).map((s) => s.name))])
-      return [...node.children.flatMap((c) => nodeProblems(c, scope, all)), ...cycleProblems(node.children, scope.path)]
+      // A child sees the steps of the other children (cycles among them are found below); its own steps are
+      // ordered by the child itself, so a step never sees itself and par siblings never see each other.
+      const names = node.children.map((c) => stepsIn(c).map((s) => s.name))
+      return [
+        ...node.children.flatMap((c, i) => nodeProblems(c, scope, new Set([...visible, ...names.flatMap((n, j) => (j === i ? [] : n))]))),
+        ...cycleProblems(node.children, scope.path),
+      ]
     }
   }
 }
