@@ -1,6 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
-import { templateText } from './script.ts'
+import { checkHoleValue, templateText } from './script.ts'
 
 type State = { k: 'code' } | { k: 'comment' } | { k: 'string'; quote: string }
 
@@ -45,6 +45,7 @@ export const py = (strings: TemplateStringsArray, ...values: HoleValue[]): Scrip
     if (text) segments.push({ _tag: 'Text', text })
     if (i >= values.length) return
     const value = values[i]!
+    checkHoleValue('python', i, value)
     if (isRaw(value)) state = step(state, value.text)
     else if (state.k !== 'code')
       throw new DflowError([

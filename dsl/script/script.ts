@@ -1,3 +1,4 @@
+import { DflowError, problem } from '../problem.ts'
 import type { ArtifactRef, OutputPath, ParamRef } from '../refs.ts'
 
 /** A literal value in a hole: reaches the script as an environment variable, never as code. */
@@ -80,6 +81,31 @@ export interface Script {
  */
 export const templateText = (raw: string): string =>
   raw.replace(/\\([\s\S])/g, (pair: string, c: string, at: number, all: string) => (c === '`' || (c === '$' && all[at + 2] === '{') ? c : pair))
+
+const SCALAR_TAGS: readonly string[] = ['ParamRef', 'ArtifactRef', 'OutputPath', 'ContextVar']
+
+const isScalar = (v: unknown): boolean =>
+  ['string', 'number', 'boolean'].includes(typeof v) ||
+  (typeof v === 'object' && v !== null && SCALAR_TAGS.includes((v as { _tag?: string })._tag ?? ''))
+
+/**
+ * Throws a DflowError when a hole holds something a script cannot take (`undefined`, `null`, a plain object,
+ * a list holding one of those): TypeScript rejects these, JavaScript callers get the error here, where the
+ * script is built, rather than a crash or the text "undefined" when it runs.
+ *
+ * @example
+ * ```ts
+ * checkHoleValue('sh', 0, 'ok') // fine
+ * checkHoleValue('sh', 0, undefined as never) // throws: hole 0 holds undefined, which is not a script value
+ * ```
+ */
+export const checkHoleValue = (lang: Lang, index: number, v: HoleValue): void => {
+  const ok = isScalar(v) || (Array.isArray(v) && v.every(isScalar)) || (typeof v === 'object' && v !== null && (v as Raw)._tag === 'Raw')
+  if (!ok)
+    throw new DflowError([
+      problem([lang === 'python' ? 'py' : lang, `hole ${index}`], `the hole holds ${v === undefined ? 'undefined' : JSON.stringify(v)}, which is not a script value`, 'pass a string, number, boolean, reference or context variable, a list of those, or unsafeRaw code'),
+    ])
+}
 
 /** An environment variable the interpreter must set for a rendered script, and where its value comes from. */
 export interface EnvBinding {

@@ -1,6 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleContext, HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
-import { templateText } from './script.ts'
+import { checkHoleValue, templateText } from './script.ts'
 
 /*
  * A small POSIX shell lexer, just enough to know what context each hole stands in. It walks the literal
@@ -169,6 +169,7 @@ const segmentsOf = (strings: readonly string[], values: readonly HoleValue[]): S
     if (text) segments.push({ _tag: 'Text', text })
     if (!hasHole) return
     const value = values[i]!
+    checkHoleValue('sh', i, value)
     if (isRawValue(value)) {
       lexText(l, value.text, false)
       segments.push({ _tag: 'Hole', value, context: 'word' })
