@@ -172,10 +172,12 @@ const segmentsOf = (strings: readonly string[], values: readonly HoleValue[]): S
     checkHoleValue('sh', i, value)
     if (isRawValue(value)) {
       lexText(l, value.text, false)
+      seen += value.text
       segments.push({ _tag: 'Hole', value, context: 'word' })
       return
     }
     segments.push({ _tag: 'Hole', value, context: contextOf(l, seen) })
+    seen += '${…}'
     // A hole is one word of text as far as the lexer is concerned.
     l.wordStart = false
     l.line += '\u0000'
