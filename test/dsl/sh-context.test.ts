@@ -305,8 +305,9 @@ for (const [where, build, message] of NEVER_EXPANDED)
     expectOneProblem(build, ['sh'], message)
   })
 
-test('the error shows the text before the hole', () => {
+test('the error shows the text before the hole, earlier holes as ${…}', () => {
   expectOneProblem(() => sh`echo hi; echo '${V}'`, ['sh'], /after: "echo hi; echo '"/)
+  expectOneProblem(() => sh`echo ${V} ${sh.unsafeRaw('x')} # ${V}`, ['sh'], /after: "echo \$\{…\} x # "/)
 })
 
 test.run()
