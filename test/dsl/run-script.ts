@@ -2,12 +2,6 @@
  * Test helper: renders a `sh`/`py` script and runs it as a real child process in a fresh temporary folder,
  * with the rendered environment bindings set as environment variables (a literal as `String(value)`, any
  * other hole from `values` by its variable name).
- *
- * @example
- * ```ts
- * const r = await runScript(['/usr/bin/dash'], sh`printf '%s' ${'a b'} > out`)
- * r.bytes('out').toString() // 'a b'
- * ```
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -16,10 +10,10 @@ import { join, relative } from 'node:path'
 import * as assert from 'uvu/assert'
 import { render, type EnvBinding, type Script } from 'dflow-ts'
 
-/** The POSIX shells every `sh` test runs under. */
+/** The POSIX shells every `sh` test runs under. @example for (const s of SHELLS) await runScript([s], sh`true`) */
 export const SHELLS = ['/usr/bin/dash', '/usr/bin/bash'] as const
 
-/** The outcome of one run: exit status, output streams, and the files the script left behind. */
+/** The outcome of one run: exit status, output streams, and the files the script left behind. @example (await runScript(['/usr/bin/dash'], sh`exit 3`)).status // 3 */
 export interface ScriptRun {
   readonly text: string
   readonly status: number | null
@@ -38,7 +32,7 @@ export interface ScriptRun {
  *
  * @example
  * ```ts
- * concatScripts([sh`echo ${1}\n`, sh`echo ${2}\n`]) // renders 'echo "${dflow_lit_0}"\necho "${dflow_lit_1}"\n'
+ * concatScripts([sh`echo ${1};`, sh`echo ${2}`]) // renders 'echo "${dflow_lit_0}";echo "${dflow_lit_1}"'
  * ```
  */
 export const concatScripts = (parts: readonly Script[]): Script =>
@@ -56,8 +50,15 @@ export const envOf = (bindings: readonly EnvBinding[], values: Readonly<Record<s
   )
 
 /**
- * Runs `script` (asynchronously, so that tests can run many at once) with `command` (e.g. `['/usr/bin/dash']`) in a temporary folder that holds a file named
- * `decoy` (so that an unquoted `*` would visibly expand), then removes the folder.
+ * Runs `script` with `command` in a fresh temporary folder holding a file `decoy` (so that an unquoted `*`
+ * would visibly expand), reads every file it left, then removes the folder. Asynchronous, so that tests can
+ * start many runs at once.
+ *
+ * @example
+ * ```ts
+ * const r = await runScript(['/usr/bin/dash'], sh`printf '%s' ${'a b'} > out`)
+ * r.bytes('out').toString() // 'a b'
+ * ```
  */
 export const runScript = async (command: readonly string[], script: Script, values: Readonly<Record<string, string>> = {}): Promise<ScriptRun> => {
   const { text, env } = render(script)
