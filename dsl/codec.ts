@@ -73,7 +73,7 @@ export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
  * codecsCompatible(t.number, t.string) // false
  * ```
  */
-export const codecsCompatible = (from: Codec<unknown>, to: Codec<unknown>): boolean =>
+export const codecsCompatible = (from: Codec<any>, to: Codec<any>): boolean =>
   from.name === to.name || to.name === 'unknown' || from.name === 'unknown'
 
 export { t }

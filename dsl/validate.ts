@@ -1,6 +1,6 @@
 import { codecsCompatible } from './codec.ts'
 import { isOptional, type IoSpec } from './io.ts'
-import { checkName, type NameKind } from './names.ts'
+import { nameProblems } from './names.ts'
 import type { Arg, Node, Step, Template, Workflow } from './node.ts'
 import { foldNode } from './node.ts'
 import { problem, type Problem } from './problem.ts'
@@ -39,18 +39,15 @@ export const externalDeps = (n: Node): ReadonlySet<string> => {
   return deps
 }
 
-const nameProblems = (kind: NameKind, name: string, path: readonly string[]): Problem[] => {
-  const m = checkName(kind, name)
-  return m ? [problem(path, m)] : []
-}
-
 const ioProblems = (io: IoSpec, path: readonly string[]): Problem[] =>
   Object.entries(io).flatMap(([n, s]) => [
     ...nameProblems(s._tag === 'Param' ? 'param' : 'artifact', n, [...path, n]),
     ...(s._tag === 'Param' && s.default && !s.codec.is(s.default.value)
-      ? [problem([...path, n], `default ${JSON.stringify(s.default.value)} is not a ${s.codec.name}`)]
+      ? [problem([...path, n], `default ${JSON.stringify(s.default.value)} is not a ${s.codec.name}`, `give a default that ${s.codec.name} accepts`)]
       : []),
   ])
+
+const withArticle = (word: string): string => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`
 
 /** Checks a reference used at `path` against what is visible from there. */
 const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: readonly string[], want?: IoSpec[string]): Problem[] => {
@@ -80,8 +77,10 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
     }
   }
   const kindOf = (s: IoSpec[string]) => (s._tag === 'Param' ? 'parameter' : 'artifact')
-  if (kindOf(target) !== kindWord) return [problem(path, `"${r.name}" in ${where} is an ${kindOf(target)}, not a ${kindWord}`)]
-  if (want && kindOf(want) !== kindWord) return [problem(path, `a ${kindWord} reference cannot feed an ${kindOf(want)} input`)]
+  if (kindOf(target) !== kindWord)
+    return [problem(path, `"${r.name}" in ${where} is ${withArticle(kindOf(target))}, not ${withArticle(kindWord)}`, 'the reference does not match its declaration: build references with step(…).outputs or the inputs a template receives')]
+  if (want && kindOf(want) !== kindWord)
+    return [problem(path, `${withArticle(kindWord)} reference cannot feed ${withArticle(kindOf(want))} input`, want._tag === 'Artifact' ? 'pass an artifact output of a step, or localArtifact(path)' : 'pass a value or a parameter output of a step')]
   if (want?._tag === 'Param' && r._tag === 'ParamRef' && !codecsCompatible(r.codec, want.codec))
     return [problem(path, `"${r.name}" is a ${r.codec.name} but the input expects ${want.codec.name}`, 'convert the value in a step, or change one of the declarations')]
   return []
@@ -100,7 +99,7 @@ const argProblems = (s: Step, scope: Scope, visible: ReadonlySet<string>, path: 
         const isLocal = typeof value === 'object' && value !== null && (value as { _tag?: string })._tag === 'LocalArtifact'
         return isLocal ? [] : [problem(p, `input "${name}" is an artifact`, 'pass a step output artifact or localArtifact(path)')]
       }
-      return want.codec.is(value) ? [] : [problem(p, `${JSON.stringify(value)} is not a ${want.codec.name}`)]
+      return want.codec.is(value) ? [] : [problem(p, `${JSON.stringify(value)} is not a ${want.codec.name}`, `pass a value that ${want.codec.name} accepts`)]
     }),
     ...Object.entries(inputs)
       .filter(([name, spec]) => !(name in s.args) && !isOptional(spec))
@@ -117,7 +116,9 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
         ...nameProblems('step', node.name, path),
         ...(node.key !== undefined ? nameProblems('key', node.key, [...path, 'key']) : []),
         ...node.dependsOn.flatMap((d) =>
-          scope.steps.has(d) && visible.has(d) ? [] : [problem([...path, 'dependsOn'], `"${d}" is not a step that can run before this one`)],
+          scope.steps.has(d) && visible.has(d)
+            ? []
+            : [problem([...path, 'dependsOn'], `"${d}" is not a step that can run before this one`, scope.steps.has(d) ? 'dependsOn can only name other steps of the same dag or steps before it' : 'name a step of the same body')],
         ),
         ...argProblems(node, scope, visible, path),
       ]
@@ -133,8 +134,13 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     case 'Par':
       return node.children.flatMap((c) => nodeProblems(c, scope, visible))
     case 'Dag': {
-      const all = new Set([...visible, ...node.children.flatMap((c) => stepsIn(c).map((s) => s.name))])
-      return [...node.children.flatMap((c) => nodeProblems(c, scope, all)), ...cycleProblems(node.children, scope.path)]
+      // A child sees the steps of the other children (cycles among them are found below); its own steps are
+      // ordered by the child itself, so a step never sees itself and par siblings never see each other.
+      const names = node.children.map((c) => stepsIn(c).map((s) => s.name))
+      return [
+        ...node.children.flatMap((c, i) => nodeProblems(c, scope, new Set([...visible, ...names.flatMap((n, j) => (j === i ? [] : n))]))),
+        ...cycleProblems(node.children, scope.path),
+      ]
     }
   }
 }
@@ -199,7 +205,7 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
       isRef(v) && v.source.kind === 'step'
         ? [problem([...path, 'script', `hole ${i}`], `a script cannot use step "${v.source.step}" directly`, 'declare an input and pass the reference as an argument')]
         : isRef(v) && v.source.kind === 'workflow' && !params[v.name]
-          ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`)]
+          ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`, `declare it in workflow(…, { parameters: { ${v.name}: param(…) } })`)]
           : [],
     )
     return [...common, ...holes]
@@ -241,7 +247,7 @@ export const validate = (wf: Workflow): readonly Problem[] => {
     ...nameProblems('workflow', wf.name, path),
     ...ioProblems(wf.parameters, [...path, 'parameters']),
     ...(wf.parallelism !== undefined && !(Number.isInteger(wf.parallelism) && wf.parallelism > 0)
-      ? [problem([...path, 'parallelism'], `parallelism must be a positive integer, got ${wf.parallelism}`)]
+      ? [problem([...path, 'parallelism'], `parallelism must be a positive integer, got ${wf.parallelism}`, 'leave it out for no limit')]
       : []),
     ...dupTemplates,
     ...templates.flatMap((t) => templateProblems(t, wf.parameters)),

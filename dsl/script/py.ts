@@ -1,5 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
+import { checkHoleValue, templateText } from './script.ts'
 
 type State = { k: 'code' } | { k: 'comment' } | { k: 'string'; quote: string }
 
@@ -27,7 +28,8 @@ const isRaw = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.isArra
 /**
  * Builds a Python script from a template literal. Each hole becomes an environment variable read with
  * `os.environ` (so a value is a `str`, never code); a list hole becomes a Python list of such strings. A hole
- * inside a string literal or a comment is an error when the script is built. Text is taken raw, as typed.
+ * inside a string literal or a comment is an error when the script is built. Text is taken raw, as typed
+ * (`` \` `` and `\${` excepted: they stand for `` ` `` and `${`).
  *
  * @example
  * ```ts
@@ -38,11 +40,12 @@ const isRaw = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.isArra
 export const py = (strings: TemplateStringsArray, ...values: HoleValue[]): Script => {
   const segments: Segment[] = []
   let state: State = { k: 'code' }
-  strings.raw.forEach((text, i) => {
+  strings.raw.map(templateText).forEach((text, i) => {
     state = step(state, text)
     if (text) segments.push({ _tag: 'Text', text })
     if (i >= values.length) return
     const value = values[i]!
+    checkHoleValue('python', i, value)
     if (isRaw(value)) state = step(state, value.text)
     else if (state.k !== 'code')
       throw new DflowError([

@@ -1,3 +1,4 @@
+import { DflowError, problem } from '../problem.ts'
 import type { ArtifactRef, OutputPath, ParamRef } from '../refs.ts'
 
 /** A literal value in a hole: reaches the script as an environment variable, never as code. */
@@ -66,6 +67,44 @@ export interface Script {
   readonly _tag: 'Script'
   readonly lang: Lang
   readonly segments: readonly Segment[]
+}
+
+/**
+ * The text of one literal piece of a template as the script sees it: taken raw, exactly as typed (`\n` stays
+ * a backslash and an `n`), except for the two escapes JavaScript forces inside a template literal, which
+ * would otherwise be unwritable: `` \` `` is a backtick and `\${` is `${` (script text, not a hole).
+ *
+ * @example
+ * ```ts
+ * templateText(String.raw`echo \`date\` \${HOME} \n`) // 'echo `date` ${HOME} \\n'
+ * ```
+ */
+export const templateText = (raw: string): string =>
+  raw.replace(/\\([\s\S])/g, (pair: string, c: string, at: number, all: string) => (c === '`' || (c === '$' && all[at + 2] === '{') ? c : pair))
+
+const SCALAR_TAGS: readonly string[] = ['ParamRef', 'ArtifactRef', 'OutputPath', 'ContextVar']
+
+const isScalar = (v: unknown): boolean =>
+  ['string', 'number', 'boolean'].includes(typeof v) ||
+  (typeof v === 'object' && v !== null && SCALAR_TAGS.includes((v as { _tag?: string })._tag ?? ''))
+
+/**
+ * Throws a DflowError when a hole holds something a script cannot take (`undefined`, `null`, a plain object,
+ * a list holding one of those): TypeScript rejects these, JavaScript callers get the error here, where the
+ * script is built, rather than a crash or the text "undefined" when it runs.
+ *
+ * @example
+ * ```ts
+ * checkHoleValue('sh', 0, 'ok') // fine
+ * checkHoleValue('sh', 0, undefined as never) // throws: hole 0 holds undefined, which is not a script value
+ * ```
+ */
+export const checkHoleValue = (lang: Lang, index: number, v: HoleValue): void => {
+  const ok = isScalar(v) || (Array.isArray(v) && v.every(isScalar)) || (typeof v === 'object' && v !== null && (v as Raw)._tag === 'Raw')
+  if (!ok)
+    throw new DflowError([
+      problem([lang === 'python' ? 'py' : lang, `hole ${index}`], `the hole holds ${v === undefined ? 'undefined' : JSON.stringify(v)}, which is not a script value`, 'pass a string, number, boolean, reference or context variable, a list of those, or unsafeRaw code'),
+    ])
 }
 
 /** An environment variable the interpreter must set for a rendered script, and where its value comes from. */
@@ -144,11 +183,11 @@ export const renderScript = (script: Script, renderer: LangRenderer): RenderedSc
     const i = holeIndex++
     const v = seg.value
     if (isRaw(v)) text += v.text
-    else if (Array.isArray(v)) text += renderer.list(v.map((x, j) => bind(x, `dflow_lit_${i}_${j}`)), seg.context)
     else {
-      const name = bind(v as Scalar, `dflow_lit_${i}`)
-      if (seg.context === 'arith') arith.set(name, labelOf(v as Scalar))
-      text += renderer.ref(name, seg.context)
+      const scalars: readonly Scalar[] = Array.isArray(v) ? v : [v as Scalar]
+      const names = scalars.map((x, j) => bind(x, Array.isArray(v) ? `dflow_lit_${i}_${j}` : `dflow_lit_${i}`))
+      if (seg.context === 'arith') names.forEach((name, j) => arith.set(name, labelOf(scalars[j]!)))
+      text += Array.isArray(v) ? renderer.list(names, seg.context) : renderer.ref(names[0]!, seg.context)
     }
   }
   const guard = renderer.guard([...arith].map(([name, label]) => ({ name, label })))

@@ -1,5 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleContext, HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
+import { checkHoleValue, templateText } from './script.ts'
 
 /*
  * A small POSIX shell lexer, just enough to know what context each hole stands in. It walks the literal
@@ -28,7 +29,28 @@ interface Lexer {
 
 const top = (l: Lexer): Ctx => l.stack[l.stack.length - 1]!
 
-const HEREDOC = /^<<(-?)[ \t]*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z_][A-Za-z0-9_]*))/
+/** `<<` or `<<-`, then the delimiter: one shell word, any part of which may be quoted or escaped. */
+const HEREDOC = /^<<(-?)[ \t]*((?:[^\s;&|<>()'"\\]|\\[\s\S]|'[^']*'|"[^"]*")+)/
+
+/** The delimiter a heredoc word stands for (its quotes removed), and whether any part was quoted. */
+const heredocWord = (word: string): { delim: string; quoted: boolean } => ({
+  delim: word.replace(/'([^']*)'|"([^"]*)"|\\([\s\S])/g, (_, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''),
+  quoted: /['"\\]/.test(word),
+})
+
+/**
+ * Enters `$((`, `$(` or a backtick if one starts at `i` (the expansions that stay live inside double quotes
+ * and unquoted heredocs). Returns how many characters after `i` it consumed, or -1 when none starts there.
+ */
+const enterExpansion = (l: Lexer, text: string, i: number): number => {
+  if (text.startsWith('$((', i)) return (l.stack.push({ k: 'arith', depth: 0 }), 2)
+  if (text.startsWith('$(', i)) return (l.stack.push({ k: 'cmdsub', depth: 0 }), 1)
+  if (text[i] === '`') return (l.stack.push({ k: 'backtick' }), 0)
+  return -1
+}
+
+const holeAsDelimiter = (): DflowError =>
+  new DflowError([problem(['sh'], 'a heredoc delimiter cannot be a hole', "write the delimiter literally, e.g. <<'EOF'")])
 
 const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
   for (let i = 0; i < text.length; i++) {
@@ -40,7 +62,14 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
         const line = cur.strip ? l.line.replace(/^\t+/, '') : l.line
         if (line === cur.delim) l.stack.pop()
         l.line = ''
-      } else l.line += c
+        l.wordStart = true
+        continue
+      }
+      l.line += c
+      // An unquoted heredoc body is expanded like double-quoted text (but `"` is an ordinary character).
+      if (cur.quoted) continue
+      if (c === '\\') { i++; l.line += text[i] ?? ''; continue }
+      i += Math.max(0, enterExpansion(l, text, i))
       continue
     }
     if (c === '\n') {
@@ -62,9 +91,7 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
       case 'dquote':
         if (c === '\\') { i++; l.line += text[i] ?? ''; continue }
         if (c === '"') l.stack.pop()
-        else if (rest().startsWith('$((')) { l.stack.push({ k: 'arith', depth: 0 }); i += 2 }
-        else if (rest().startsWith('$(')) { l.stack.push({ k: 'cmdsub', depth: 0 }); i += 1 }
-        else if (c === '`') l.stack.push({ k: 'backtick' })
+        else i += Math.max(0, enterExpansion(l, text, i))
         continue
       case 'arith':
         if (c === '(') cur.depth++
@@ -88,23 +115,23 @@ const lexText = (l: Lexer, text: string, atHoleNext: boolean): void => {
       else l.stack.push({ k: 'backtick' })
       continue
     }
-    if (rest().startsWith('$((')) { l.stack.push({ k: 'arith', depth: 0 }); i += 2; continue }
-    if (rest().startsWith('$(')) { l.stack.push({ k: 'cmdsub', depth: 0 }); i += 1; continue }
-    if (cur.k === 'cmdsub') {
+    const entered = enterExpansion(l, text, i)
+    if (entered >= 0) { i += entered; continue }
+    if (cur.k === 'cmdsub' && (c === '(' || c === ')')) {
       if (c === '(') cur.depth++
-      else if (c === ')') { if (cur.depth === 0) l.stack.pop(); else cur.depth-- }
+      else if (cur.depth === 0) l.stack.pop()
+      else cur.depth--
       continue
     }
-    if (rest().startsWith('<<') && !rest().startsWith('<<<')) {
+    if (rest().startsWith('<<<')) { l.line += '<<'; i += 2; continue }
+    if (rest().startsWith('<<')) {
       const m = HEREDOC.exec(rest())
       if (m) {
-        const quoted = m[2] !== undefined || m[3] !== undefined || m[0].includes('\\')
-        l.pending.push({ delim: m[2] ?? m[3] ?? m[4]!, quoted, strip: m[1] === '-' })
+        if (atHoleNext && m[0].length === rest().length) throw holeAsDelimiter()
+        l.pending.push({ ...heredocWord(m[2]!), strip: m[1] === '-' })
         l.line += m[0].slice(1)
         i += m[0].length - 1
-      } else if (atHoleNext && /^<<-?[ \t]*$/.test(rest())) {
-        throw new DflowError([problem(['sh'], 'a heredoc delimiter cannot be a hole', "write the delimiter literally, e.g. <<'EOF'")])
-      }
+      } else if (atHoleNext && /^<<-?[ \t]*$/.test(rest())) throw holeAsDelimiter()
     }
   }
 }
@@ -142,12 +169,15 @@ const segmentsOf = (strings: readonly string[], values: readonly HoleValue[]): S
     if (text) segments.push({ _tag: 'Text', text })
     if (!hasHole) return
     const value = values[i]!
+    checkHoleValue('sh', i, value)
     if (isRawValue(value)) {
       lexText(l, value.text, false)
+      seen += value.text
       segments.push({ _tag: 'Hole', value, context: 'word' })
       return
     }
     segments.push({ _tag: 'Hole', value, context: contextOf(l, seen) })
+    seen += '${…}'
     // A hole is one word of text as far as the lexer is concerned.
     l.wordStart = false
     l.line += '\u0000'
@@ -161,7 +191,8 @@ const isRawValue = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.i
  * Builds a shell script from a template literal. Each hole becomes an environment variable set by the
  * interpreter and is referenced in the script as `"${V}"` (or `${V}` inside double quotes, heredocs and
  * `$((…))`), so no value is ever parsed by the shell. The literal text is taken raw, exactly as typed
- * (`\n` stays a backslash and an `n`, as the shell expects). A hole inside single quotes, a quoted heredoc
+ * (`\n` stays a backslash and an `n`, as the shell expects), except that `` \` `` is a backtick and `\${` is
+ * the shell's `${` (the two escapes JavaScript forces). A hole inside single quotes, a quoted heredoc
  * or a comment is an error here, when the script is built.
  *
  * @example
@@ -173,7 +204,7 @@ const isRawValue = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.i
  */
 export const sh = Object.assign(
   (strings: TemplateStringsArray, ...values: HoleValue[]): Script =>
-    Object.freeze({ _tag: 'Script' as const, lang: 'sh' as const, segments: Object.freeze(segmentsOf(strings.raw, values)) }),
+    Object.freeze({ _tag: 'Script' as const, lang: 'sh' as const, segments: Object.freeze(segmentsOf(strings.raw.map(templateText), values)) }),
   {
     /**
      * Shell code pasted verbatim, bypassing every protection: for text you wrote yourself, never for data.
@@ -183,6 +214,9 @@ export const sh = Object.assign(
   },
 )
 
+/** A string as one POSIX single-quoted word (for text the renderer itself writes into a script). */
+const singleQuoted = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+
 /** Renders holes for POSIX sh (dash, bash, busybox). */
 export const shRenderer: LangRenderer = {
   ref: (name, context) => (context === 'word' ? `"\${${name}}"` : `\${${name}}`),
@@ -191,7 +225,7 @@ export const shRenderer: LangRenderer = {
     vars
       .map(
         ({ name, label }) =>
-          `case \${${name}} in ''|-|*[!0-9-]*|?*-*) printf '%s\\n' "dflow: ${label} must be an integer in \\$((...)), got: \${${name}}" >&2; exit 2;; esac\n`,
+          `case \${${name}} in ''|-|*[!0-9-]*|?*-*|0[0-9]*|-0[0-9]*) printf 'dflow: %s must be an integer in $((...)), got: %s\\n' ${singleQuoted(label)} "\${${name}}" >&2; exit 2;; esac\n`,
       )
       .join(''),
 }
