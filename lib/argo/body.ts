@@ -19,13 +19,13 @@ import { ioKind, nameAllocator, refKey } from './refs.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shapeOf, unitSteps, type Unit } from './units.ts'
 
-/** A reference the template exposes as one of its outputs. */
+/** A reference the template exposes as one of its outputs. @example const e: Exposed = { name: 'n', ref: b.outputs.n } */
 export interface Exposed {
   readonly name: string
   readonly ref: Ref
 }
 
-/** What to compile into a steps or DAG template. */
+/** What to compile into a steps or DAG template. @example const t: BodyTarget = { name: 'main', body: seq(a, b), outputs: [], lifted: new Map(), path: ['main'] } */
 export interface BodyTarget {
   readonly name: string
   readonly body: Node

@@ -18,7 +18,7 @@ export interface Executor {
   readonly render: (template: ArgoTemplate, source: ScriptTemplate) => ArgoTemplate
 }
 
-/** Options of {@link compile}; every field is optional. */
+/** Options of `compile`; every field is optional. @example compile(wf, { namespace: 'argo', podGC: 'OnPodSuccess' }) */
 export interface CompileOptions {
   /** `metadata.namespace`. */
   readonly namespace?: string
@@ -52,7 +52,7 @@ export const DEFAULTS = Object.freeze({
   argoVersion: 'v4.1' as ArgoVersion,
 })
 
-/** Options with every default filled in. */
+/** Options with every default filled in. @example resolveOptions({ workDir: '/w' }).generateName // true */
 export interface ResolvedOptions extends CompileOptions {
   readonly generateName: boolean
   readonly argoVersion: ArgoVersion

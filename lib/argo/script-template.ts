@@ -5,7 +5,7 @@ import { codecDescription, compact, encodedDefault } from './io.ts'
 import { inputArtifactPath, outputPath } from './paths.ts'
 import { tag, tagProblems } from './tags.ts'
 
-/** A compiled script template, with the volumes it needs at the workflow level and what went wrong. */
+/** A compiled script template, with the volumes it needs at the workflow level and what went wrong. @example compileScript(hello, resolveOptions()).problems // [] */
 export interface CompiledScript {
   readonly template: ArgoTemplate
   readonly volumes: readonly Readonly<Record<string, unknown>>[]

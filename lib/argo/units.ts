@@ -16,7 +16,7 @@ export type Unit =
   | { readonly kind: 'par'; readonly steps: readonly Step[] }
   | { readonly kind: 'fragment'; readonly node: Node }
 
-/** The shape of a template body: sequential groups of parallel units, or the units of a DAG. */
+/** The shape of a template body: sequential groups of parallel units, or the units of a DAG. @example shapeOf(par(a, b)) // { kind: 'steps', groups: [[a, b]] } */
 export type Shape = { readonly kind: 'steps'; readonly groups: readonly (readonly Unit[])[] } | { readonly kind: 'dag'; readonly units: readonly Unit[] }
 
 const single = (step: Step): Unit => ({ kind: 'step', step })

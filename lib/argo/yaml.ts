@@ -12,7 +12,7 @@ import { problem, type Problem } from 'dflow-ts'
  */
 export const toYaml = (manifest: unknown): string => YAML.stringify(manifest, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false })
 
-/** The documents of a YAML file, or the problems that kept it from being read. */
+/** The documents of a YAML file, or the problems that kept it from being read. @example const r: ParsedYaml = parseYaml(text) */
 export type ParsedYaml = { readonly ok: true; readonly documents: readonly unknown[] } | { readonly ok: false; readonly problems: readonly Problem[] }
 
 const parseAll = (text: string) => YAML.parseAllDocuments(text, { uniqueKeys: false })

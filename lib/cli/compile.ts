@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { DflowError, formatProblem, type Problem, type Workflow } from 'dflow-ts'
 import { compile, toYaml, validate, type ArgoVersion, type CompileOptions } from 'dflow-ts/argo'
 
-/** Where a command prints: standard output and standard error, replaceable in tests. */
+/** Where a command prints: standard output and standard error, replaceable in tests. @example main(['wf.ts'], { out: (s) => lines.push(s), err: console.error }) */
 export interface CliIo {
   readonly out: (text: string) => void
   readonly err: (text: string) => void
@@ -59,7 +59,7 @@ export const failWith = (io: CliIo, problems: readonly Problem[], prefix = ''): 
   return 1
 }
 
-/** Runs a command body, turning a DflowError into its problems on standard error. */
+/** Runs a command body, turning a DflowError into its problems on standard error. @example await guarded(STDIO, async () => 0) // 0 */
 export const guarded = async (io: CliIo, body: () => Promise<number>): Promise<number> => {
   try {
     return await body()

@@ -1,9 +1,9 @@
 import { problem, type Problem } from 'dflow-ts'
 
-/** A plain JSON object, as read from a manifest. */
+/** A plain JSON object, as read from a manifest. @example const o: Obj = { name: 'main' } */
 export type Obj = Readonly<Record<string, unknown>>
 
-/** What every lint rule sees: the document's kind, its workflow spec and where that spec is. */
+/** What every lint rule sees: the document's kind, its workflow spec and where that spec is. @example contextOf(doc)?.at // ['spec'] */
 export interface LintContext {
   readonly kind: string
   /** The workflow spec (`spec`, or `spec.workflowSpec` for a CronWorkflow). */
@@ -16,7 +16,7 @@ export interface LintContext {
   readonly names: ReadonlySet<string>
 }
 
-/** A lint rule: its problems for one document. */
+/** A lint rule: its problems for one document. @example const none: LintRule = () => [] */
 export type LintRule = (ctx: LintContext) => Problem[]
 
 /** Whether a value is a plain object. @example isObj({}) // true */

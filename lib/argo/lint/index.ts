@@ -6,10 +6,10 @@ import { tagRefs } from './tag-refs.ts'
 import { templateRefs } from './template-refs.ts'
 import { templateType } from './template-type.ts'
 
-/** Every lint rule, in the order their problems are listed. */
+/** Every lint rule, in the order their problems are listed. @example RULES.flatMap((r) => r(ctx)) */
 export const RULES: readonly LintRule[] = [names, templateType, templateRefs, dag, tagRefs]
 
-/** The lint context of a document, or nothing for kinds without a workflow spec. */
+/** The lint context of a document, or nothing for kinds without a workflow spec. @example contextOf({ kind: 'CronWorkflow', spec: { workflowSpec: {} } })?.at // ['spec', 'workflowSpec'] */
 export const contextOf = (doc: unknown): LintContext | undefined => {
   if (!isObj(doc) || !isObj(doc['spec'])) return undefined
   const kind = String(doc['kind'])

@@ -1,6 +1,6 @@
 import { lintProblem, templatePath, type LintRule } from './context.ts'
 
-/** The fields of which a template must have exactly one. */
+/** The fields of which a template must have exactly one. @example TEMPLATE_TYPES.includes('dag') // true */
 export const TEMPLATE_TYPES = ['container', 'script', 'steps', 'dag', 'resource', 'suspend', 'containerSet', 'data', 'http', 'plugin'] as const
 
 const LEAF = new Set<string>(['container', 'script', 'resource', 'containerSet', 'data', 'http', 'plugin'])
