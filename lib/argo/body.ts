@@ -1,0 +1,233 @@
+import {
+  encodeParam,
+  isRef,
+  problem,
+  refsOfStep,
+  stepsIn,
+  type Arg,
+  type IoSpec,
+  type LocalArtifact,
+  type Node,
+  type Problem,
+  type Ref,
+  type Step,
+} from 'dflow-ts'
+import type { Compiler } from './compiler.ts'
+import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTemplate } from './manifest.ts'
+import { compact } from './io.ts'
+import { ioKind, nameAllocator, refKey } from './refs.ts'
+import { tag, tagProblems } from './tags.ts'
+import { shapeOf, unitSteps, type Unit } from './units.ts'
+
+/** A reference the template exposes as one of its outputs. @example const e: Exposed = { name: 'n', ref: b.outputs.n } */
+export interface Exposed {
+  readonly name: string
+  readonly ref: Ref
+}
+
+/** What to compile into a steps or DAG template. @example const t: BodyTarget = { name: 'main', body: seq(a, b), outputs: [], lifted: new Map(), path: ['main'] } */
+export interface BodyTarget {
+  readonly name: string
+  readonly body: Node
+  readonly inputs?: ArgoIo
+  readonly outputs: readonly Exposed[]
+  /** References that this template receives as its own inputs (lifted into a generated template): key → input name. */
+  readonly lifted: ReadonlyMap<string, string>
+  readonly path: readonly string[]
+}
+
+/** A fragment of the body compiled as a template of its own: its call name, template name, and lifted inputs and outputs. */
+interface Fragment {
+  readonly call: string
+  readonly template: string
+  readonly imports: readonly Exposed[]
+  readonly exports: readonly Exposed[]
+  readonly exportName: ReadonlyMap<string, string>
+}
+
+const uniqueRefs = (refs: readonly Ref[]): Ref[] => {
+  const seen = new Map<string, Ref>()
+  for (const r of refs) if (!seen.has(refKey(r))) seen.set(refKey(r), r)
+  return [...seen.values()]
+}
+
+/** How a reference's value is described in the declarations of a generated template. */
+const declDescription = (r: Ref): string | undefined => (r._tag === 'ParamRef' ? JSON.stringify({ type: r.codec.name }) : undefined)
+
+/** Inputs or outputs declared for lifted references. */
+const declare = (xs: readonly Exposed[], out: (x: Exposed) => Partial<ArgoParameter & ArgoArtifact>): ArgoIo =>
+  compact({
+    parameters: xs.filter((x) => x.ref._tag === 'ParamRef').map((x) => compact({ name: x.name, ...out(x), description: declDescription(x.ref) }) as ArgoParameter),
+    artifacts: xs.filter((x) => x.ref._tag === 'ArtifactRef').map((x) => ({ name: x.name, ...out(x) }) as ArgoArtifact),
+  })
+
+/**
+ * Compiles a template body (a sub-workflow's, the workflow's, or a generated fragment's) to an Argo steps
+ * template (sequential groups of parallel steps) or DAG template (tasks with `depends` inferred from
+ * references and `dependsOn`). A child that Argo cannot express inline becomes a generated template named
+ * `PARENT-KIND-N` (e.g. `steps-seq-1`); references crossing into it are lifted into its inputs, and
+ * references to its steps from outside come out through its outputs.
+ *
+ * @example
+ * ```ts
+ * compileBody(c, { name: 'main', body: seq(a, par(b, c)), outputs: [], lifted: new Map(), path: ['main'] })
+ * // { name: 'main', steps: [[{ name: 'a', template: … }], [{ name: 'b', … }, { name: 'c', … }]] }
+ * ```
+ */
+export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
+  const shape = shapeOf(target.body)
+  const units = shape.kind === 'dag' ? shape.units : shape.groups.flat()
+  const prefix = shape.kind === 'dag' ? 'tasks' : 'steps'
+  const problems: Problem[] = []
+  const allSteps = stepsIn(target.body)
+  const freshCall = nameAllocator(allSteps.map((s) => s.name))
+  const owner = new Map<string, Unit>()
+  for (const u of units) for (const s of unitSteps(u)) owner.set(s.name, u)
+
+  // What the rest of this template needs from each fragment, and what each fragment needs from outside itself.
+  const uses = [...allSteps.flatMap((s) => refsOfStep(s).map((ref) => ({ ref, from: s.name as string | undefined }))), ...target.outputs.map((o) => ({ ref: o.ref, from: undefined }))]
+  const fragments = new Map<Unit, Fragment>()
+  let counter = 0
+  for (const u of units) {
+    if (u.kind !== 'fragment') continue
+    const inside = new Set(unitSteps(u).map((s) => s.name))
+    const isInside = (r: Ref) => r.source.kind === 'step' && inside.has(r.source.step)
+    const freshIo = nameAllocator()
+    const ioName = (r: Ref) => freshIo(r.source.kind === 'step' ? `${r.source.step}-${r.name}` : r.name)
+    const imports = uniqueRefs(unitSteps(u).flatMap(refsOfStep).filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
+    const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
+    let call: string
+    do call = `${u.node._tag.toLowerCase()}-${++counter}`
+    while (owner.has(call))
+    call = freshCall(call)
+    fragments.set(u, { call, template: c.freshName(`${target.name}-${call}`), imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
+  }
+
+  const resolve = (r: Ref, path: readonly string[]): string => {
+    const kind = ioKind(r)
+    const lifted = target.lifted.get(refKey(r))
+    if (lifted !== undefined) return tag(`inputs.${kind}.${lifted}`)
+    switch (r.source.kind) {
+      case 'workflow':
+        return tag(`workflow.parameters.${r.name}`)
+      case 'input':
+        return tag(`inputs.${kind}.${r.name}`)
+      case 'step': {
+        const u = owner.get(r.source.step)
+        const f = u && fragments.get(u)
+        if (!u) problems.push(problem(path, `no step "${r.source.step}" in template "${target.name}"`))
+        return f
+          ? tag(`${prefix}.${f.call}.outputs.${kind}.${f.exportName.get(refKey(r))}`)
+          : tag(`${prefix}.${r.source.step}.outputs.${kind}.${r.name}`)
+      }
+    }
+  }
+
+  const localArtifact = (name: string, a: LocalArtifact, path: readonly string[]): ArgoArtifact => {
+    const at = c.options.localArtifact
+    if (at) return { ...at(a), name }
+    problems.push(problem(path, `local artifact "${a.path}" has no place on the cluster`, 'upload it first and pass compile options { localArtifact: (a) => ({ s3: { key } }) }'))
+    return { name }
+  }
+
+  const stepArguments = (s: Step, path: readonly string[]): ArgoIo => {
+    const inputs = Object.entries(s.template.inputs as IoSpec).filter(([name]) => name in s.args)
+    const arg = (name: string): Arg => s.args[name] as Arg
+    return compact({
+      parameters: inputs.flatMap(([name, spec]) => {
+        if (spec._tag !== 'Param') return []
+        const v = arg(name)
+        if (isRef(v)) return [{ name, value: resolve(v, [...path, name]) }]
+        const value = encodeParam(spec.codec, v)
+        problems.push(...tagProblems(value, [...path, name]))
+        return [{ name, value }]
+      }),
+      artifacts: inputs.flatMap(([name, spec]) => {
+        if (spec._tag !== 'Artifact') return []
+        const v = arg(name)
+        return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
+      }),
+    })
+  }
+
+  const continueOn = (s: Step) => (s.continueOn.failed || s.continueOn.error ? compact({ failed: s.continueOn.failed, error: s.continueOn.error }) : undefined)
+
+  /** The calls a unit makes (one, or one per member of a flattened `par`). */
+  const callsOf = (u: Unit): ArgoCall[] => {
+    const f = fragments.get(u)
+    if (f) {
+      const path = [...target.path, f.call, 'args']
+      return [
+        compact({
+          name: f.call,
+          template: f.template,
+          arguments: declare(f.imports, (x) => (x.ref._tag === 'ParamRef' ? { value: resolve(x.ref, path) } : { from: resolve(x.ref, path) })),
+        }),
+      ]
+    }
+    return unitSteps(u).map((s) =>
+      compact({ name: s.name, template: c.templateOf(s.template), arguments: stepArguments(s, [...target.path, s.name, 'args']), continueOn: continueOn(s) }),
+    )
+  }
+
+  const outputs = declare(target.outputs, (x) =>
+    x.ref._tag === 'ParamRef' ? { valueFrom: { parameter: resolve(x.ref, [...target.path, 'outputs', x.name]) } } : { from: resolve(x.ref, [...target.path, 'outputs', x.name]) },
+  )
+
+  let template: ArgoTemplate
+  if (shape.kind === 'steps') {
+    template = compact({ name: target.name, inputs: target.inputs, outputs, steps: shape.groups.map((g) => g.flatMap(callsOf)) })
+  } else {
+    template = compact({ name: target.name, inputs: target.inputs, outputs, dag: { tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) } })
+  }
+  c.report(problems)
+  for (const [u, f] of fragments) {
+    c.define(() =>
+      compileBody(c, {
+        name: f.template,
+        body: (u as { node: Node }).node,
+        inputs: declare(f.imports, () => ({})),
+        outputs: f.exports,
+        lifted: new Map(f.imports.map((i) => [refKey(i.ref), i.name])),
+        path: [...target.path, f.call],
+      }),
+    )
+  }
+  return template
+}
+
+/** The tasks of a DAG template, each depending on the units its steps reference or name in `dependsOn`. */
+const dagTasks = (
+  units: readonly Unit[],
+  owner: ReadonlyMap<string, Unit>,
+  fragments: ReadonlyMap<Unit, Fragment>,
+  callsOf: (u: Unit) => ArgoCall[],
+  path: readonly string[],
+  problems: Problem[],
+): ArgoTask[] => {
+  const taskNames = (u: Unit): string[] => {
+    const f = fragments.get(u)
+    return f ? [f.call] : unitSteps(u).map((s) => s.name)
+  }
+  // Argo forbids continueOn beside `depends`; the plain `dependencies` list (an AND, all we need) allows it.
+  const withContinueOn = units.some((u) => unitSteps(u).some((s) => s.continueOn.failed || s.continueOn.error) && !fragments.has(u))
+  const index = new Map(units.map((u, i) => [u, i]))
+  return units.flatMap((u) => {
+    const inside = new Set(unitSteps(u).map((s) => s.name))
+    const deps = new Set<Unit>()
+    for (const s of unitSteps(u)) {
+      const names = [...refsOfStep(s).flatMap((r) => (r.source.kind === 'step' ? [r.source.step] : [])), ...s.dependsOn]
+      for (const n of names) {
+        const d = owner.get(n)
+        if (d && !inside.has(n)) deps.add(d)
+      }
+    }
+    const on = [...deps].sort((a, b) => index.get(a)! - index.get(b)!).flatMap(taskNames)
+    return callsOf(u).map((call): ArgoTask => {
+      if (/^[0-9]/.test(call.name)) problems.push(problem([...path, call.name], `DAG task name "${call.name}" begins with a digit, which Argo rejects in a DAG`, 'start the step name with a letter'))
+      if (!on.length) return call
+      const { name, ...rest } = call
+      return withContinueOn ? { name, dependencies: on, ...rest } : { name, depends: on.join(' && '), ...rest }
+    })
+  })
+}

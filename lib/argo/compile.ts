@@ -1,0 +1,128 @@
+import { DflowError, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { compileBody, type BodyTarget } from './body.ts'
+import type { Compiler } from './compiler.ts'
+import { codecDescription, compact, encodedDefault } from './io.ts'
+import type { ArgoParameter, ArgoTemplate, ArgoWorkflow } from './manifest.ts'
+import { resolveOptions, type CompileOptions } from './options.ts'
+import { nameAllocator } from './refs.ts'
+import { compileScript } from './script-template.ts'
+import { problem } from 'dflow-ts'
+
+const inputDecls = (io: IoSpec) =>
+  compact({
+    parameters: Object.entries(io).flatMap(([name, s]) =>
+      s._tag === 'Param' ? [compact({ name, default: encodedDefault(s), description: codecDescription(s) }) as ArgoParameter] : [],
+    ),
+    artifacts: Object.entries(io).flatMap(([name, s]) => (s._tag === 'Artifact' ? [compact({ name, optional: s.optional || undefined })] : [])),
+  })
+
+/**
+ * Whether the workflow is one call whose arguments are exactly workflow parameters of the same names: it
+ * then compiles idiomatically, with the called template as the entrypoint and the parameters as
+ * `spec.arguments` (Argo hands those to the entrypoint's inputs).
+ */
+const asEntrypoint = (wf: Workflow): Step | undefined => {
+  const b = wf.body
+  if (b._tag !== 'Step' || b.key !== undefined || b.dependsOn.length || b.continueOn.failed || b.continueOn.error) return undefined
+  const direct = Object.entries(b.args).every(
+    ([name, v]) => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef' && (v as { source: { kind: string } }).source.kind === 'workflow' && (v as { name: string }).name === name,
+  )
+  return direct ? b : undefined
+}
+
+/**
+ * Compiles a workflow to an Argo Workflows manifest: a pure function of the workflow and the options, with
+ * no cluster and no network. Every template is defined once however often it is called; names are the
+ * user's (generated templates get deterministic names); nothing random. A workflow that does not validate,
+ * or that Argo cannot express (a literal `{{`, a local artifact without an upload), throws a
+ * {@link DflowError} listing every problem.
+ *
+ * @example
+ * ```ts
+ * import { compile } from 'dflow-ts/argo'
+ * const manifest = compile(wf, { namespace: 'argo' })
+ * manifest.spec.templates.map((t) => t.name) // ['steps', 'hello', 'duplicate']
+ * ```
+ */
+export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflow => {
+  const invalid = validate(wf)
+  if (invalid.length) throw new DflowError(invalid)
+  const o = resolveOptions(options)
+  const problems: Problem[] = []
+  const slots: (ArgoTemplate | undefined)[] = []
+  const names = new Map<Template, string>()
+  const volumes = new Map<string, string>()
+  const freshName = nameAllocator(templatesOf(wf.body).map((t) => t.name))
+
+  const c: Compiler = {
+    options: o,
+    freshName,
+    report: (ps) => problems.push(...ps),
+    define: (build) => {
+      const at = slots.push(undefined) - 1
+      slots[at] = build()
+    },
+    templateOf: (t) => {
+      const known = names.get(t)
+      if (known !== undefined) return known
+      names.set(t, t.name)
+      if (t._tag === 'ScriptTemplate') {
+        c.define(() => {
+          const r = compileScript(t, o)
+          problems.push(...r.problems)
+          for (const v of r.volumes) {
+            const name = String(v['name'])
+            const prev = volumes.get(name)
+            if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', name], `volume "${name}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
+            volumes.set(name, JSON.stringify(v))
+          }
+          return r.template
+        })
+      } else {
+        const target: BodyTarget = {
+          name: t.name,
+          body: t.body,
+          inputs: inputDecls(t.inputs),
+          outputs: Object.entries(t.exposes).map(([name, ref]) => ({ name, ref })),
+          lifted: new Map(),
+          path: ['templates', t.name],
+        }
+        c.define(() => compileBody(c, target))
+      }
+      return t.name
+    },
+  }
+
+  const single = asEntrypoint(wf)
+  let entrypoint: string
+  if (single) entrypoint = c.templateOf(single.template)
+  else {
+    entrypoint = freshName(wf.name)
+    c.define(() => compileBody(c, { name: entrypoint, body: wf.body, outputs: [], lifted: new Map(), path: [wf.name] }))
+  }
+  if (problems.length) throw new DflowError(problems)
+
+  const parameters = Object.entries(wf.parameters).map(([name, s]) =>
+    compact({ name, value: encodedDefault(s as ParamSpec<any, boolean>), description: codecDescription(s as ParamSpec<any, boolean>) }),
+  )
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: compact({
+      ...(o.generateName ? { generateName: `${wf.name}-` } : { name: wf.name }),
+      namespace: o.namespace,
+      labels: wf.labels,
+      annotations: wf.annotations,
+    }),
+    spec: compact({
+      entrypoint,
+      arguments: compact({ parameters }),
+      serviceAccountName: o.serviceAccount,
+      parallelism: wf.parallelism,
+      podGC: o.podGC ? { strategy: o.podGC } : undefined,
+      artifactRepositoryRef: o.artifactRepositoryRef,
+      volumes: [...volumes.values()].map((v) => JSON.parse(v) as unknown),
+      templates: slots as ArgoTemplate[],
+    }),
+  }
+}

@@ -1,0 +1,78 @@
+import type { LocalArtifact, ScriptTemplate } from 'dflow-ts'
+import type { ArgoTemplate } from './manifest.ts'
+
+/** The Argo versions whose schema ships with the project. @example const v: ArgoVersion = 'v4.1' */
+export type ArgoVersion = 'v4.1' | 'v3.7'
+
+/**
+ * A hook applied to every compiled script template (after the compiler has built it): later issues wrap
+ * steps with it (batch jobs, containers). Pure: template in, template out.
+ *
+ * @example
+ * ```ts
+ * const labelled: Executor = { render: (t) => ({ ...t, metadata: { labels: { runner: 'hpc' } } }) }
+ * compile(wf, { executor: labelled })
+ * ```
+ */
+export interface Executor {
+  readonly render: (template: ArgoTemplate, source: ScriptTemplate) => ArgoTemplate
+}
+
+/** Options of `compile`; every field is optional. @example compile(wf, { namespace: 'argo', podGC: 'OnPodSuccess' }) */
+export interface CompileOptions {
+  /** `metadata.namespace`. */
+  readonly namespace?: string
+  /** `true` (default): `metadata.generateName: NAME-`, a fresh run per submit; `false`: `metadata.name: NAME`. */
+  readonly generateName?: boolean
+  /** `spec.serviceAccountName`: the account the workflow's pods run as. */
+  readonly serviceAccount?: string
+  /** `spec.artifactRepositoryRef`: which configured artifact repository (config map and key) to use. */
+  readonly artifactRepositoryRef?: { readonly configMap?: string; readonly key?: string }
+  /** `spec.podGC.strategy`. */
+  readonly podGC?: 'OnPodCompletion' | 'OnPodSuccess' | 'OnWorkflowCompletion' | 'OnWorkflowSuccess'
+  /** The Argo version the manifest targets (decides the schema it is validated against). Default `v4.1`. */
+  readonly argoVersion?: ArgoVersion
+  /** The container's working folder: relative declared paths live under it. Default `/work`. */
+  readonly workDir?: string
+  /** The image of templates that declare none, per script language. Default alpine:3.20 for sh, python:3.12-alpine for Python. */
+  readonly defaultImage?: { readonly sh?: string; readonly python?: string }
+  /** Applied to every script template. */
+  readonly executor?: Executor
+  /**
+   * Where a `localArtifact(path)` argument is found on the cluster (it must have been uploaded first): the
+   * Argo artifact location fields, e.g. `{ s3: { key: 'inputs/data.txt' } }`. Without it, a local artifact is a compile error.
+   */
+  readonly localArtifact?: (artifact: LocalArtifact) => Readonly<Record<string, unknown>>
+}
+
+/** The defaults every compile starts from. @example DEFAULTS.workDir // '/work' */
+export const DEFAULTS = Object.freeze({
+  workDir: '/work',
+  image: Object.freeze({ sh: 'alpine:3.20', python: 'python:3.12-alpine' }),
+  argoVersion: 'v4.1' as ArgoVersion,
+})
+
+/** Options with every default filled in. @example resolveOptions({ workDir: '/w' }).generateName // true */
+export interface ResolvedOptions extends CompileOptions {
+  readonly generateName: boolean
+  readonly argoVersion: ArgoVersion
+  readonly workDir: string
+  readonly defaultImage: { readonly sh: string; readonly python: string }
+}
+
+/**
+ * Fills in the defaults of {@link CompileOptions}.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({}).workDir           // '/work'
+ * resolveOptions({}).defaultImage.sh   // 'alpine:3.20'
+ * ```
+ */
+export const resolveOptions = (o: CompileOptions = {}): ResolvedOptions => ({
+  ...o,
+  generateName: o.generateName ?? true,
+  argoVersion: o.argoVersion ?? DEFAULTS.argoVersion,
+  workDir: o.workDir ?? DEFAULTS.workDir,
+  defaultImage: { ...DEFAULTS.image, ...(o.defaultImage ?? {}) },
+})

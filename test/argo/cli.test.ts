@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { parseYaml, validate } from 'dflow-ts/argo'
+import { main as compileMain } from '../../lib/cli/compile.ts'
+import { main as lintMain } from '../../lib/cli/lint.ts'
+import { repoRoot } from './support/shared.ts'
+
+const capture = () => {
+  const out: string[] = []
+  const err: string[] = []
+  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) }, out: () => out.join(''), err: () => err.join('') }
+}
+
+const cli = suite('dflow compile and dflow lint')
+const example = join(repoRoot, 'examples', 'steps.ts')
+let dir = ''
+cli.before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dflow-argo-cli-'))
+})
+cli.after(() => rmSync(dir, { recursive: true, force: true }))
+
+cli('compile prints the golden manifest', async () => {
+  const c = capture()
+  assert.is(await compileMain([example], c.io), 0)
+  assert.fixture(c.out(), readFileSync(join(repoRoot, 'examples', 'steps.argo.yaml'), 'utf8'))
+})
+
+cli('compile -o writes a file; --json writes JSON; options reach the manifest', async () => {
+  const file = join(dir, 'wf.json')
+  const c = capture()
+  assert.is(await compileMain([example, '-o', file, '--json', '--name', '--namespace', 'argo', '--service-account', 'sa'], c.io), 0)
+  assert.is(c.out(), '')
+  const m = JSON.parse(readFileSync(file, 'utf8'))
+  assert.equal(m.metadata, { name: 'steps', namespace: 'argo' })
+  assert.is(m.spec.serviceAccountName, 'sa')
+  assert.equal(validate(m), [])
+})
+
+cli('compile reports a file without a workflow, and bad usage', async () => {
+  const file = join(dir, 'empty.ts')
+  writeFileSync(file, 'export default 42\n')
+  const c = capture()
+  assert.is(await compileMain([file], c.io), 1)
+  assert.match(c.err(), 'no default export that is a workflow')
+  assert.is(await compileMain([], capture().io), 2)
+  assert.is(await compileMain([example, '--bogus'], capture().io), 2)
+  assert.is(await compileMain([example, '--argo-version', 'v9'], capture().io), 1)
+})
+
+cli('--help prints the usage', async () => {
+  for (const main of [compileMain, lintMain]) {
+    const c = capture()
+    assert.is(await main(['--help'], c.io), 0)
+    assert.match(c.out(), /^Usage: dflow (compile|lint)/)
+  }
+})
+
+cli('lint accepts a workflow file and a valid hand-written YAML file', async () => {
+  const c = capture()
+  assert.is(await lintMain([example], c.io), 0)
+  assert.match(c.out(), 'valid Workflow')
+  const yaml = join(dir, 'ok.yaml')
+  writeFileSync(yaml, readFileSync(join(repoRoot, 'examples', 'argo', 'dag-diamond.argo.yaml'), 'utf8') + '---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n')
+  const d = capture()
+  assert.is(await lintMain([yaml, '--argo-version', 'v3.7'], d.io), 0)
+  assert.match(d.out(), `${yaml}#1: skipped`)
+})
+
+cli('lint rejects a broken manifest, naming the path and the rule', async () => {
+  const c = capture()
+  assert.is(await lintMain([join(repoRoot, 'test', 'argo', 'broken', '06-missing-template-and-cycle.yaml')], c.io), 1)
+  assert.match(c.err(), 'spec.templates.0.dag: dependency cycle: A -> B -> A [lint: dag-cycle]')
+  const bad = join(dir, 'bad.yaml')
+  writeFileSync(bad, 'kind: Workflow\nspec: [\n')
+  const d = capture()
+  assert.is(await lintMain([bad], d.io), 1)
+  assert.match(d.err(), 'YAML:')
+})
+
+cli('the YAML reader tolerates what Go tolerates: a duplicate key, a closing quote at its key', () => {
+  const r = parseYaml('a: 1\na: 2\nc:\n  args: ["\n    echo hi\n  "]\n')
+  assert.ok(r.ok, JSON.stringify(r))
+  assert.equal((r as { documents: readonly unknown[] }).documents, [{ a: 2, c: { args: [' echo hi '] } }])
+})
+
+cli.run()

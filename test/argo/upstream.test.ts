@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { Workflow } from 'dflow-ts'
+import { parseYaml } from 'dflow-ts/argo'
+import { compileChecked } from './support/checked.ts'
+import { normalise } from './support/normalise.ts'
+import { repoRoot, sharedDir } from './support/shared.ts'
+
+/** The ports in examples/argo/, each equal to Argo's example of the same name under the normalisation. */
+const PORTS = ['hello-world', 'arguments-parameters', 'global-parameters', 'steps', 'dag-diamond', 'output-parameter', 'artifact-passing', 'nested-workflow']
+
+const shared = sharedDir("the comparison with Argo's upstream examples")
+
+if (shared) {
+  for (const name of PORTS) {
+    test(`examples/argo/${name}.ts equals upstream ${name}.yaml after normalisation`, async () => {
+      const wf = ((await import(pathToFileURL(join(repoRoot, 'examples', 'argo', `${name}.ts`)).href)) as { default: Workflow }).default
+      const parsed = parseYaml(readFileSync(join(shared, 'argo', 'examples', `${name}.yaml`), 'utf8'))
+      assert.ok(parsed.ok)
+      const upstream = (parsed as { documents: readonly object[] }).documents[0] as Record<string, unknown>
+      assert.equal(normalise(compileChecked(wf)), normalise(upstream))
+    })
+  }
+}
+
+test('the normalisation still sees a difference in structure', () => {
+  const doc = (depends: string) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { generateName: 'x-' },
+    spec: { entrypoint: 'd', templates: [{ name: 'd', dag: { tasks: [{ name: 'A', template: 'e' }, { name: 'B', template: 'e', depends }] } }, { name: 'e', container: { image: 'busybox' } }] },
+  })
+  assert.equal(normalise(doc('A && C')), normalise(doc('C && A')))
+  assert.not.equal(normalise(doc('A')), normalise(doc('A && C')))
+})
+
+test.run()
