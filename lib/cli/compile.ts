@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { DflowError, formatProblem, type Problem, type Workflow } from 'dflow-ts'
+import { DflowError, formatProblem, type Problem } from 'dflow-ts'
+import { loadWorkflow } from './load.ts'
 import { compile, toYaml, validate, type ArgoVersion, type CompileOptions } from 'dflow-ts/argo'
 
 /** Where a command prints: standard output and standard error, replaceable in tests. @example main(['wf.ts'], { out: (s) => lines.push(s), err: console.error }) */
@@ -28,23 +27,6 @@ Options:
       --argo-version V     v4.1 (default) or v3.7: the schema the manifest is checked against
   -h, --help               show this text
 `
-
-/**
- * Loads the workflow a TypeScript (or JavaScript) file exports by default. The command runs with tsx
- * registered, so a `.ts` file imports like any module.
- *
- * @example
- * ```ts
- * const wf = await loadWorkflow('examples/steps.ts')
- * ```
- */
-export const loadWorkflow = async (file: string): Promise<Workflow> => {
-  const mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown }
-  const wf = mod.default as Workflow | undefined
-  if (!wf || typeof wf !== 'object' || wf._tag !== 'Workflow')
-    throw new DflowError([{ path: [file], message: 'the file has no default export that is a workflow', hint: 'end it with: export default workflow(…)' }])
-  return wf
-}
 
 /** The Argo version named on the command line. @example argoVersionOf('v3.7') // 'v3.7' */
 export const argoVersionOf = (v: string | undefined): ArgoVersion => {
@@ -79,7 +61,7 @@ export const guarded = async (io: CliIo, body: () => Promise<number>): Promise<n
  * await main(['examples/steps.ts', '-o', 'steps.yaml']) // 0
  * ```
  */
-export async function main(argv: string[], io: CliIo = STDIO): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<number> {
   let args
   try {
     args = parseArgs({

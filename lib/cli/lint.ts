@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatProblem } from 'dflow-ts'
 import { ARGO_KINDS, compile, parseYaml, validate, type ArgoKind } from 'dflow-ts/argo'
-import { argoVersionOf, failWith, guarded, loadWorkflow, STDIO, type CliIo } from './compile.ts'
+import { argoVersionOf, failWith, guarded, STDIO, type CliIo } from './compile.ts'
+import { loadWorkflow } from './load.ts'
 
 const HELP = `Usage: dflow lint FILE.ts|FILE.yaml [options]
 
@@ -28,7 +29,7 @@ Exit code: 0 when every document is valid, 1 otherwise.
  * await main(['wf.yaml']) // 0 when valid
  * ```
  */
-export async function main(argv: string[], io: CliIo = STDIO): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<number> {
   let args
   try {
     args = parseArgs({ args: argv, allowPositionals: true, options: { 'argo-version': { type: 'string' }, help: { type: 'boolean', short: 'h' } } })

@@ -13,6 +13,8 @@ Commands:
   run FILE.ts        run a workflow locally, with live progress
   steps [RUN_DIR]    list the steps of a run folder
   status [RUN_DIR]   show a run's status and summary
+  compile FILE.ts    compile a workflow to an Argo Workflows manifest
+  lint FILE          check a workflow file or an Argo YAML manifest against Argo's schema and lint
 `
 
 type Command = (argv: readonly string[]) => Promise<number>
@@ -21,6 +23,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import('./run.ts')).main,
   steps: async () => (await import('./inspect.ts')).steps,
   status: async () => (await import('./inspect.ts')).status,
+  compile: async () => (await import('./compile.ts')).main,
+  lint: async () => (await import('./lint.ts')).main,
 }
 
 /** Runs the command line; returns the exit code. @example await main(['--help']) // 0 */
