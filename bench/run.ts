@@ -154,3 +154,6 @@ console.log(`  overall: ${allMet ? 'MET' : 'not met (or not measured)'}`)
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
 if (skipped.length) console.log(`\nskipped: ${skipped.join(', ')}`)
 console.log(`\nmemory: peak RSS of this process (which hosts the dflow-ts interpreter and the spawn loop) ${fmt(rssMB(), 0)} MB; ${fmt(rssBefore, 0)} MB before any run`)
+
+console.log('\nArgo compiler: manifest size and compile time')
+;(await import('./argo-compile.ts')).run()

@@ -8,7 +8,7 @@ const helloWorldToFile = shell({
   name: 'hello-world-to-file',
   image: 'busybox',
   outputs: { 'hello-param': param(t.string, { path: '/tmp/hello_world.txt', default: 'Foobar' }) },
-  script: (_, out) => sh`sleep 1; echo -n hello world > ${out['hello-param']}`,
+  script: (_, out) => sh`sleep 1; printf 'hello world' > ${out['hello-param']}`,
 })
 
 const printMessage = shell({
