@@ -18,6 +18,7 @@ import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, t
 import { writeJsonAtomic } from './atomic.ts'
 import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
+import { openJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
 import { limiter } from './limiter.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
@@ -129,10 +130,11 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     saveWorkflow(wfRecord)
 
     const records = new Map<string, StepRecord>()
+    mkdirSync(layout.scriptsDir, { recursive: true })
+    const journal = openJournal(layout.journal)
     const record = (r: StepRecord) => {
-      if (!records.has(r.id)) mkdirSync(layout.stepDir(r.id), { recursive: true })
       records.set(r.id, r)
-      writeJsonAtomic(layout.stepFile(r.id), r)
+      journal.append(r)
       emit({ type: 'step', step: r })
     }
     const ctl = new AbortController()
@@ -142,7 +144,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
     const { run } = interpreter({
-      leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params },
+      leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params, scripts: new Map() },
       baseDir: resolve(config.baseDir ?? '.'),
       record,
     })
@@ -154,6 +156,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       saveWorkflow({ ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: `interpreter error: ${(e as Error).stack ?? e}` })
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
+      journal.close()
     }
     const templates = new Map<string, Template>(templatesOf(wf.body).map((t) => [t.name, t]))
     return runView(dir, wfRecord, [...records.values()], templates)

@@ -19,7 +19,7 @@ const OK: Outcome = { ok: true, clean: true }
 export interface InterpretContext {
   readonly leaf: Omit<LeafContext, 'onStart'>
   readonly baseDir: string
-  /** Records a step's state (writes step.json, emits an event). */
+  /** Records a step's state (appends it to the journal, emits an event). */
   readonly record: (r: StepRecord) => void
 }
 
@@ -81,6 +81,7 @@ export const interpreter = (ictx: InterpretContext) => {
       type: s.template._tag === 'ScriptTemplate' ? ('Pod' as const) : s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const),
       template: s.template.name,
       ...(s.key !== undefined ? { key: s.key } : {}),
+      ...(s.template._tag === 'ScriptTemplate' ? { script: ictx.leaf.layout.script(s.template.name).relative } : {}),
     }
     let startedAt = now()
     const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}): Outcome => {

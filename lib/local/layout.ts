@@ -1,15 +1,15 @@
 import { join } from 'node:path'
 
 /**
- * The run folder, one per run (like dflow's debug layout, without its shared `children` file):
+ * The run folder, one per run (dflow's debug layout, without its shared `children` file):
  *
  * ```
  * <runsDir>/<run id>/
- *   workflow.json                 status, parameters, times (driver only)
+ *   workflow.json                 status, parameters, times, failure (driver only, written atomically)
+ *   steps.jsonl                   the step journal: one JSON line per change of a step's state (driver only)
+ *   scripts/<template>            each template's script as actually run (values arrive as variables,
+ *                                 so one script serves every call of a template)
  *   steps/<step id>/
- *     step.json                   phase, type, template, inputs and outputs (values and artifact paths),
- *                                 exit code, message, times
- *     script                      the script actually run
  *     log.txt                     stdout and stderr, interleaved
  *     workdir/                    the step's current folder; declared paths live here
  *     inputs/artifacts/<name>     an input artifact whose template declares no path (symlink or copy)
@@ -18,12 +18,13 @@ import { join } from 'node:path'
  * ```
  *
  * Step ids are the step names joined by "." through sub-workflows (`outer.inner`): unique, readable,
- * deterministic. A step id names its folder; no two steps share a file.
+ * deterministic. A step id names its folder; no two steps share a file, and only the driver writes the
+ * journal.
  *
  * @example
  * ```ts
  * const l = runLayout('/runs/steps-1')
- * l.stepFile('hello1') // '/runs/steps-1/steps/hello1/step.json'
+ * l.log('hello1') // '/runs/steps-1/steps/hello1/log.txt'
  * ```
  */
 export const runLayout = (dir: string) => {
@@ -31,11 +32,13 @@ export const runLayout = (dir: string) => {
   return {
     dir,
     workflowFile: join(dir, 'workflow.json'),
+    journal: join(dir, 'steps.jsonl'),
+    scriptsDir: join(dir, 'scripts'),
+    /** The script of a template, relative to the run folder (as recorded) and absolute. */
+    script: (template: string) => ({ relative: join('scripts', template), absolute: join(dir, 'scripts', template) }),
     stepsDir: join(dir, 'steps'),
     stepDir,
-    stepFile: (id: string) => join(stepDir(id), 'step.json'),
     workdir: (id: string) => join(stepDir(id), 'workdir'),
-    script: (id: string) => join(stepDir(id), 'script'),
     log: (id: string) => join(stepDir(id), 'log.txt'),
     io: (id: string, side: 'inputs' | 'outputs', kind: 'parameters' | 'artifacts', name: string) => join(stepDir(id), side, kind, name),
   }

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { cp, mkdir, open, symlink, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { RunLayout } from './layout.ts'
@@ -17,6 +18,8 @@ export interface LeafContext {
   readonly baseEnv: Readonly<Record<string, string>>
   readonly killGraceSeconds: number
   readonly params: Readonly<Record<string, Value>>
+  /** Scripts written so far in this run, by template name (each is written once, by its first call). */
+  readonly scripts: Map<string, Promise<void>>
   /** Called when the process starts (after waiting for a free slot). */
   readonly onStart: () => void
 }
@@ -40,26 +43,43 @@ const errorResult = (message: string, exitCode?: number): LeafResult => ({
   ...(exitCode !== undefined ? { exitCode } : {}),
 })
 
-/** Stages input artifacts; returns the path each one has for the step. */
-const stageInputs = (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Record<string, string> => {
+/**
+ * Makes the step's folders and stages its input artifacts; returns the path each input artifact has for
+ * the step. Asynchronous on purpose: creating folders and links is slow on some disks, and in a fan-out
+ * the thread pool does it for waiting steps while running ones are being spawned.
+ */
+const prepare = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, outPaths: Readonly<Record<string, string>>, ctx: LeafContext): Promise<Record<string, string>> => {
+  const workdir = ctx.layout.workdir(id)
+  await mkdir(workdir, { recursive: true })
   const staged: Record<string, string> = {}
-  const made = new Set<string>()
-  const mkdirOnce = (d: string) => made.has(d) || (mkdirSync(d, { recursive: true }), made.add(d))
+  const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
+  const links: [string, string][] = []
   for (const [name, v] of Object.entries(inputs)) {
-    const spec = (t.inputs as IoSpec)[name]!
     if (v.kind === 'param') continue
     if (v.path === null) {
       staged[name] = ''
       continue
     }
-    const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, spec.path)
+    const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, (t.inputs as IoSpec)[name]!.path)
     staged[name] = dst
     if (!existsSync(v.path)) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
-    mkdirOnce(dirname(dst))
-    if (ctx.stage === 'copy') cpSync(v.path, dst, { recursive: true })
-    else symlinkSync(v.path, dst)
+    dirs.add(dirname(dst))
+    links.push([v.path, dst])
   }
+  dirs.delete(workdir)
+  await Promise.all([...dirs].map((d) => mkdir(d, { recursive: true })))
+  await Promise.all(links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))))
   return staged
+}
+
+/** Writes a template's script the first time one of its steps runs; later calls wait for that write. */
+const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promise<void> => {
+  let written = ctx.scripts.get(t.name)
+  if (!written) {
+    written = writeFile(ctx.layout.script(t.name).absolute, text)
+    ctx.scripts.set(t.name, written)
+  }
+  return written
 }
 
 /** Reads, trims and decodes the outputs a finished script left. */
@@ -144,26 +164,29 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const outPaths = Object.fromEntries(
     Object.entries(t.outputs as IoSpec).map(([name, s]) => [name, localPath(layout, id, 'outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', name, s.path)]),
   )
+  const rendered = render(t.source)
   let staged: Record<string, string>
   try {
-    mkdirSync(workdir, { recursive: true })
-    staged = stageInputs(id, t, inputs, ctx)
-    for (const d of new Set(Object.values(outPaths).map((p) => dirname(p)))) if (d !== workdir) mkdirSync(d, { recursive: true })
+    ;[staged] = await Promise.all([prepare(id, t, inputs, outPaths, ctx), ensureScript(t, rendered.text, ctx)])
   } catch (e) {
     return errorResult((e as Error).message)
   }
-  const rendered = render(t.source)
   const env: Record<string, string> = { ...ctx.baseEnv, ...(t.env ?? {}) }
   for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, staged, outPaths, ctx, id)
-  const scriptPath = layout.script(id)
-  writeFileSync(scriptPath, rendered.text)
+  const scriptPath = layout.script(t.name).absolute
 
   return ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
+    const logPath = layout.log(id)
+    const log = await open(logPath, 'a')
     ctx.onStart()
     const [file, ...args] = t.command
-    const logPath = layout.log(id)
-    const exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, logPath, signal, killGraceSeconds: ctx.killGraceSeconds })
+    let exit: Awaited<ReturnType<typeof runProcess>>
+    try {
+      exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, logFd: log.fd, signal, killGraceSeconds: ctx.killGraceSeconds })
+    } finally {
+      await log.close()
+    }
     const finishedAt = new Date().toISOString()
     if (exit.spawnError) return { ...errorResult(`could not start ${file}: ${exit.spawnError}`), finishedAt }
     if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }

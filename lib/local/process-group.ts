@@ -1,5 +1,5 @@
 import { execa } from 'execa'
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 
 /** Process groups alive right now, across every run in this process: killed if the driver exits. */
 const alive = new Set<number>()
@@ -37,8 +37,8 @@ export interface ProcessSpec {
   readonly args: readonly string[]
   readonly cwd: string
   readonly env: Readonly<Record<string, string>>
-  /** The file that receives stdout and stderr, interleaved (opened for appending). */
-  readonly logPath: string
+  /** An open file descriptor that receives stdout and stderr, interleaved (the caller closes it). */
+  readonly logFd: number
   readonly signal: AbortSignal
   /** Seconds between SIGTERM and SIGKILL when stopped. */
   readonly killGraceSeconds: number
@@ -53,51 +53,46 @@ export interface ProcessSpec {
  *
  * @example
  * ```ts
- * const exit = await runProcess({ file: 'sh', args: ['script'], cwd, env, logPath, signal, killGraceSeconds: 2 })
+ * const exit = await runProcess({ file: 'sh', args: ['script'], cwd, env, logFd, signal, killGraceSeconds: 2 })
  * exit.exitCode // 0
  * ```
  */
 export const runProcess = async (spec: ProcessSpec): Promise<ProcessExit> => {
   installExitHook()
   if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
-  const fd = openSync(spec.logPath, 'a')
   // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
-  const out = fd as 3
-  try {
-    const child = execa(spec.file, [...spec.args], {
-      cwd: spec.cwd,
-      env: spec.env,
-      extendEnv: false,
-      detached: true,
-      cleanup: false,
-      reject: false,
-      stdin: 'ignore',
-      stdout: out,
-      stderr: out,
-    })
-    const pgid = child.pid
-    let aborted = false
-    let killTimer: NodeJS.Timeout | undefined
-    const onAbort = () => {
-      if (pgid === undefined) return
-      aborted = true
-      killGroup(pgid, 'SIGTERM')
-      killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), spec.killGraceSeconds * 1000)
-    }
-    if (pgid !== undefined) {
-      alive.add(pgid)
-      child.once('exit', () => killGroup(pgid, 'SIGKILL'))
-      spec.signal.addEventListener('abort', onAbort, { once: true })
-    }
-    const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
-    spec.signal.removeEventListener('abort', onAbort)
-    if (killTimer) clearTimeout(killTimer)
-    if (pgid !== undefined) alive.delete(pgid)
-    const spawnError = result.exitCode === undefined && !result.signal && !aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
-    return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted, ...(spawnError ? { spawnError } : {}) }
-  } finally {
-    closeSync(fd)
+  const out = spec.logFd as 3
+  const child = execa(spec.file, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    reject: false,
+    stdin: 'ignore',
+    stdout: out,
+    stderr: out,
+  })
+  const pgid = child.pid
+  let aborted = false
+  let killTimer: NodeJS.Timeout | undefined
+  const onAbort = () => {
+    if (pgid === undefined) return
+    aborted = true
+    killGroup(pgid, 'SIGTERM')
+    killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), spec.killGraceSeconds * 1000)
   }
+  if (pgid !== undefined) {
+    alive.add(pgid)
+    child.once('exit', () => killGroup(pgid, 'SIGKILL'))
+    spec.signal.addEventListener('abort', onAbort, { once: true })
+  }
+  const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
+  spec.signal.removeEventListener('abort', onAbort)
+  if (killTimer) clearTimeout(killTimer)
+  if (pgid !== undefined) alive.delete(pgid)
+  const spawnError = result.exitCode === undefined && !result.signal && !aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
+  return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted, ...(spawnError ? { spawnError } : {}) }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * What the local interpreter records about a run, as plain JSON: one `workflow.json` per run and one
- * `step.json` per step, each written only by the driver and always atomically.
+ * What the local interpreter records about a run, as plain JSON: `workflow.json` per run (written
+ * atomically) and one line of the step journal `steps.jsonl` per change of a step's state, both written
+ * only by the driver.
  */
 
 /** A step's or workflow's phase, with Argo's names. */
@@ -13,7 +14,7 @@ export type StepType = 'Pod' | 'Steps' | 'DAG'
 export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'])
 
 /**
- * One step, as stored in `steps/<id>/step.json`.
+ * One step's state, as a line of the journal `steps.jsonl` (the latest line of a step wins).
  *
  * @example
  * ```json
@@ -36,6 +37,8 @@ export interface StepRecord {
   readonly exitCode?: number
   /** Why it failed, errored, was skipped or omitted. */
   readonly message?: string
+  /** For a Pod: the script it ran, relative to the run folder. */
+  readonly script?: string
   readonly inputs: IoRecord
   readonly outputs: IoRecord
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import type { ParamSpec, Step, Template } from 'dflow-ts'
+import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
 import type { Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
 
@@ -170,23 +171,7 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
 export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
   const l = runLayout(dir)
   const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
-  let ids: string[] = []
-  try {
-    ids = await readdir(l.stepsDir)
-  } catch {
-    /* no step has started yet */
-  }
-  const records = (
-    await Promise.all(
-      ids.map((id) =>
-        readFile(l.stepFile(id), 'utf8').then(
-          (s) => JSON.parse(s) as StepRecord,
-          () => undefined,
-        ),
-      ),
-    )
-  ).filter((r): r is StepRecord => r !== undefined)
-  return runView(dir, wf, records, templates)
+  return runView(dir, wf, readJournal(l.journal), templates)
 }
 
 /** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */

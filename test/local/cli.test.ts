@@ -62,10 +62,12 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
     env: { ...process.env, DFLOW_TEST_MARKER: marker, NO_COLOR: '1' },
     stdio: 'ignore',
   })
-  const running = () => existsSync(runs) && readdirSync(runs).length > 0 && ['a', 'b'].every((s) => {
-    const f = join(newestRun(runs), 'steps', s, 'step.json')
-    return existsSync(f) && JSON.parse(readFileSync(f, 'utf8')).phase === 'Running'
-  })
+  const running = () => {
+    const journal = existsSync(runs) && readdirSync(runs).length > 0 ? join(newestRun(runs), 'steps.jsonl') : ''
+    if (!journal || !existsSync(journal)) return false
+    const phases = readFileSync(journal, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
+    return ['a', 'b'].every((s) => phases.some((p) => p.id === s && p.phase === 'Running'))
+  }
   for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50))
   assert.ok(running(), 'both steps started')
   await new Promise((r) => setTimeout(r, 200))

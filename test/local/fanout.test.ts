@@ -28,15 +28,15 @@ test('1000 parallel steps leave a consistent run folder', async () => {
   assert.ok(steps.every((s) => s.phase === 'Succeeded'))
   const values = new Map(steps.map((s) => [s.name, s.outputs.sq]))
   for (let i = 0; i < N; i++) assert.is(values.get(`sq-${i}`), i * i)
-  // every record is complete JSON, and no temporary file of an atomic write is left behind
-  const dirs = readdirSync(join(r.dir, 'steps'))
-  assert.is(dirs.length, N)
-  for (const d of dirs) {
-    const files = readdirSync(join(r.dir, 'steps', d))
-    assert.ok(!files.some((f) => f.includes('.tmp-')), `${d}: ${files}`)
-    assert.is(JSON.parse(readFileSync(join(r.dir, 'steps', d, 'step.json'), 'utf8')).phase, 'Succeeded')
-  }
+  // the journal holds complete JSON lines only, two per step (Running, Succeeded), and no temporary
+  // file of an atomic write is left behind
+  const lines = readFileSync(join(r.dir, 'steps.jsonl'), 'utf8').trimEnd().split('\n')
+  assert.is(lines.length, 2 * N)
+  const phases = lines.map((l) => JSON.parse(l).phase)
+  assert.is(phases.filter((p) => p === 'Succeeded').length, N)
+  assert.is(readdirSync(join(r.dir, 'steps')).length, N)
   assert.ok(!readdirSync(r.dir).some((f) => f.includes('.tmp-')))
+  assert.equal(readdirSync(join(r.dir, 'scripts')), ['square'])
 })
 
 test.run()

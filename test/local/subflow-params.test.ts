@@ -93,15 +93,16 @@ test('artifacts: symlinked by default, copied on request; local files; optional 
   assert.is(readFileSync(staged, 'utf8'), 'hello')
 })
 
-test('the run folder records the script actually run, the log and the inputs', async () => {
+test('the run folder records the script actually run, the log, the inputs and every change of phase', async () => {
   const loud = shell({ name: 'loud', inputs: { who: param(t.string) }, script: ({ who }) => sh`echo "hi ${who}"; echo warn >&2` })
   const r = await runner.run(workflow('folder', step('l', loud, { who: 'there' })))
   const s = r.step('l')
-  assert.match(readFileSync(join(s.dir, 'script'), 'utf8'), /echo "hi \$\{dflow_in_who\}"/)
+  assert.is(s.record.script, 'scripts/loud')
+  assert.match(readFileSync(join(r.dir, s.record.script!), 'utf8'), /echo "hi \$\{dflow_in_who\}"/)
   assert.is(s.log(), 'hi there\nwarn\n')
   assert.equal(s.inputs, { who: 'there' })
-  const rec = JSON.parse(readFileSync(join(s.dir, 'step.json'), 'utf8'))
-  assert.is(rec.phase, 'Succeeded')
+  const journal = readFileSync(join(r.dir, 'steps.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
+  assert.equal(journal.map((j) => j.phase), ['Running', 'Succeeded'])
   assert.is(JSON.parse(readFileSync(join(r.dir, 'workflow.json'), 'utf8')).status, 'Succeeded')
 })
 
