@@ -1,8 +1,8 @@
-import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { DflowError, dag, localArtifact, param, seq, sh, shell, step, subflow, t, workflow } from 'dflow-ts'
+import { DflowError, artifact, dag, localArtifact, param, py, script, seq, sh, shell, step, subflow, t, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import { inc, reader, writer } from '../helpers/templates.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -104,6 +104,31 @@ test('the run folder records the script actually run, the log, the inputs and ev
   const journal = readFileSync(join(r.dir, 'steps.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
   assert.equal(journal.map((j) => j.phase), ['Running', 'Succeeded'])
   assert.is(JSON.parse(readFileSync(join(r.dir, 'workflow.json'), 'utf8')).status, 'Succeeded')
+})
+
+test('a Python script template; a folder as an output artifact, read by the next step', async () => {
+  const gen = script({
+    name: 'gen',
+    inputs: { n: param(t.number), word: param(t.string) },
+    outputs: { total: param(t.number, { path: 'total.txt' }), dir: artifact({ path: 'out' }) },
+    source: ({ n, word }, o) => py`
+import os
+n = int(${n})
+os.makedirs(${o.dir}, exist_ok=True)
+for i in range(n):
+    open(os.path.join(${o.dir}, f"f{i}.txt"), "w").write(${word} * i)
+open(${o.total}, "w").write(str(sum(range(n))) + "\n")
+`,
+  })
+  const count = shell({ name: 'count', inputs: { dir: artifact() }, outputs: { files: param(t.number) }, script: ({ dir }, o) => sh`ls ${dir} | wc -l > ${o.files}` })
+  const g = step('gen', gen, { n: 4, word: "it's" })
+  const r = await runner.run(workflow('python-dir', seq(g, step('count', count, { dir: g.outputs.dir }))))
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.is(r.step('gen').outputs.total, 6)
+  const dir = r.step('gen').outputs.dir as string
+  assert.equal(readdirSync(dir).sort(), ['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt'])
+  assert.is(readFileSync(join(dir, 'f3.txt'), 'utf8'), "it'sit'sit's")
+  assert.is(r.step('count').outputs.files, 4)
 })
 
 test.run()
