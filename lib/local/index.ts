@@ -27,7 +27,7 @@ import type { Value } from './values.ts'
 export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
 export { openRun, listRuns, runView } from './run-view.ts'
 export type { RunEvent } from './events.ts'
-export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord } from './records.ts'
+export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
 export { FINAL_PHASES } from './records.ts'
 export { runLayout } from './layout.ts'
 

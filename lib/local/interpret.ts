@@ -1,6 +1,9 @@
-import { decodeParam, externalDeps, foldNode, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { decodeParam, effectivePolicy, externalDeps, foldNode, requiredSuccesses, stepsIn, type IoSpec, type LeafTemplate, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { runAttempts } from './attempts.ts'
+import { runFnLeaf } from './fn-leaf.ts'
+import { watchProgress } from './progress.ts'
 import { runLeaf, stopMessage, type LeafContext } from './leaf.ts'
-import { EMPTY_IO, type IoRecord, type Phase, type StepRecord } from './records.ts'
+import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
 import { lookup, resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -21,6 +24,8 @@ export interface InterpretContext {
   readonly baseDir: string
   /** Records a step's state (writes step.json, emits an event). */
   readonly record: (r: StepRecord) => void
+  /** How often a running step's progress file is read, in ms. Default 200. */
+  readonly progressPollMs?: number
 }
 
 interface Env {
@@ -78,13 +83,16 @@ export const interpreter = (ictx: InterpretContext) => {
       id,
       name: s.name,
       parent: env.parent,
-      type: s.template._tag === 'ScriptTemplate' ? ('Pod' as const) : s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const),
+      type: s.template._tag === 'Subflow' ? (s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const)) : ('Pod' as const),
       template: s.template.name,
       ...(s.key !== undefined ? { key: s.key } : {}),
     }
     let startedAt = now()
+    let attempts: readonly AttemptRecord[] = []
+    let progress: string | undefined
+    const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}) })
     const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}): Outcome => {
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra })
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return stepOutcome(s, phase, extra.message, id)
     }
     let inputs: Record<string, Value>
@@ -95,12 +103,33 @@ export const interpreter = (ictx: InterpretContext) => {
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)
-    if (s.template._tag === 'ScriptTemplate') {
+    if (s.template._tag !== 'Subflow') {
+      const t: LeafTemplate = s.template
+      const running = () => ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       const onStart = () => {
-        startedAt = now()
-        ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
+        if (!attempts.length) startedAt = now()
+        running()
       }
-      const r = await runLeaf(id, s.template, inputs, { ...ictx.leaf, onStart }, env.signal)
+      const progressFile = ictx.leaf.layout.progress(id)
+      const lctx = { ...ictx.leaf, onStart, progressFile }
+      const stopWatching = watchProgress(progressFile, ictx.progressPollMs ?? 200, (p) => {
+        progress = p
+        running()
+      })
+      const attempt = (signal: AbortSignal) => {
+        switch (t._tag) {
+          case 'ScriptTemplate':
+            return runLeaf(id, t, inputs, lctx, signal)
+          case 'FnTemplate':
+            return runFnLeaf(id, t, inputs, lctx, signal, s.key ?? s.name)
+        }
+      }
+      const policy = effectivePolicy(s, t)
+      const out = await runAttempts(attempt, policy, env.signal, ictx.leaf.layout.stepDir(id), (a) => {
+        if (policy.retry || policy.timeout) attempts = [...attempts, a]
+      })
+      await stopWatching()
+      const r = out.result
       if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
       return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) })
     }
@@ -151,6 +180,7 @@ export const interpreter = (ictx: InterpretContext) => {
       return { ok: true, clean }
     },
     Par: (n) => async (env) => {
+      if (n.threshold) return runThreshold(n.children, requiredSuccesses(n.threshold, n.children.length), env)
       const ctl = child(env.signal)
       let first: Outcome | undefined
       const outcomes = await Promise.all(
@@ -169,6 +199,18 @@ export const interpreter = (ictx: InterpretContext) => {
     Dag: (n) => (env) => runDag(n.children, env),
   }
   const fold = foldNode(cases)
+
+  /**
+   * A `par` with a success threshold: every child runs to its end (a failure stops no sibling); the group
+   * succeeds when at least `need` children succeeded cleanly.
+   */
+  const runThreshold = async (children: readonly Node[], need: number, env: Env): Promise<Outcome> => {
+    const outcomes = await Promise.all(children.map((c) => run(c, env)))
+    const succeeded = outcomes.filter((o) => o.ok && o.clean).length
+    const clean = succeeded === children.length
+    if (succeeded >= need) return { ok: true, clean }
+    return { ok: false, clean: false, failure: `${succeeded} of ${children.length} succeeded, ${need} needed${outcomes.find((o) => o.failure)?.failure ? `; first failure: ${outcomes.find((o) => o.failure)!.failure}` : ''}` }
+  }
 
   const runDag = (children: readonly Node[], env: Env): Promise<Outcome> => {
     const owner = new Map<string, number>()

@@ -1,10 +1,10 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { decodeParam, encodeParam, render, type IoSpec, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
-import { runProcess, tailOf } from './process-group.ts'
+import { runProcess, tailOf, type ProcessExit } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
 
@@ -19,6 +19,8 @@ export interface LeafContext {
   readonly params: Readonly<Record<string, Value>>
   /** Called when the process starts (after waiting for a free slot). */
   readonly onStart: () => void
+  /** The file a step may write `current/total` to (DFLOW_PROGRESS_FILE, ARGO_PROGRESS_FILE). */
+  readonly progressFile?: string
 }
 
 /** How a leaf ended. */
@@ -32,7 +34,8 @@ export interface LeafResult {
   readonly finishedAt?: string
 }
 
-const errorResult = (message: string, exitCode?: number): LeafResult => ({
+/** A result for a step that could not run. @example errorResult('input artifact "foo": /x does not exist') */
+export const errorResult = (message: string, exitCode?: number): LeafResult => ({
   phase: 'Error',
   outputs: {},
   record: { parameters: {}, values: {}, artifacts: {} },
@@ -41,7 +44,7 @@ const errorResult = (message: string, exitCode?: number): LeafResult => ({
 })
 
 /** Stages input artifacts; returns the path each one has for the step. */
-const stageInputs = (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Record<string, string> => {
+const stageInputs = (id: string, t: LeafTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Record<string, string> => {
   const staged: Record<string, string> = {}
   const made = new Set<string>()
   const mkdirOnce = (d: string) => made.has(d) || (mkdirSync(d, { recursive: true }), made.add(d))
@@ -63,7 +66,7 @@ const stageInputs = (id: string, t: ScriptTemplate, inputs: Readonly<Record<stri
 }
 
 /** Reads, trims and decodes the outputs a finished script left. */
-const collectOutputs = (t: ScriptTemplate, paths: Readonly<Record<string, string>>) => {
+const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>) => {
   const outputs: Record<string, Value> = {}
   const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, string | null> }
   const problems: string[] = []
@@ -120,18 +123,23 @@ const envValue = (v: Scalar, inputs: Readonly<Record<string, Value>>, staged: Re
   }
 }
 
+/** A leaf ready to launch: its work folder, staged inputs and output paths. */
+export interface PreparedLeaf {
+  readonly workdir: string
+  readonly staged: Readonly<Record<string, string>>
+  readonly outPaths: Readonly<Record<string, string>>
+}
+
 /**
- * Runs one call of a script template as a local process in its own work folder: checks and stages the
- * inputs, writes the rendered script, runs it with every hole bound as an environment variable, then
- * reads and decodes the outputs. Never throws for a failure of the step: the result says what happened.
+ * Checks the input parameters, makes the work folder and output folders and stages input artifacts; or
+ * says why the step errors.
  *
  * @example
  * ```ts
- * const r = await runLeaf('hello1', duplicate, { msg: { kind: 'param', wire: '1' }, foo: … }, ctx, signal)
- * r.phase // 'Succeeded'; r.outputs.msg // { kind: 'param', wire: '2' }
+ * const p = prepareLeaf('hello1', duplicate, inputs, ctx) // { workdir, staged, outPaths } or a LeafResult
  * ```
  */
-export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
+export const prepareLeaf = (id: string, t: LeafTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): PreparedLeaf | LeafResult => {
   for (const [name, v] of Object.entries(inputs)) {
     const spec = (t.inputs as IoSpec)[name]
     if (spec?._tag === 'Param' && v.kind === 'param') {
@@ -144,38 +152,72 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const outPaths = Object.fromEntries(
     Object.entries(t.outputs as IoSpec).map(([name, s]) => [name, localPath(layout, id, 'outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', name, s.path)]),
   )
-  let staged: Record<string, string>
   try {
     mkdirSync(workdir, { recursive: true })
-    staged = stageInputs(id, t, inputs, ctx)
+    const staged = stageInputs(id, t, inputs, ctx)
     for (const d of new Set(Object.values(outPaths).map((p) => dirname(p)))) if (d !== workdir) mkdirSync(d, { recursive: true })
+    return { workdir, staged, outPaths }
   } catch (e) {
     return errorResult((e as Error).message)
   }
-  const rendered = render(t.source)
-  const env: Record<string, string> = { ...ctx.baseEnv, ...(t.env ?? {}) }
-  for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, staged, outPaths, ctx, id)
-  const scriptPath = layout.script(id)
-  writeFileSync(scriptPath, rendered.text)
+}
 
-  return ctx.limiter.run(async () => {
+/**
+ * Takes a slot, launches the prepared leaf and turns how its process ended into the step's result:
+ * Failed with the exit code and the log's tail, Error when outputs are missing or do not decode.
+ *
+ * @example
+ * ```ts
+ * await launchLeaf(id, t, prepared, ctx, signal, () => runProcess(…))
+ * ```
+ */
+export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit>, what: string): Promise<LeafResult> =>
+  ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
     ctx.onStart()
-    const [file, ...args] = t.command
-    const logPath = layout.log(id)
-    const exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, logPath, signal, killGraceSeconds: ctx.killGraceSeconds })
+    const exit = await launch()
     const finishedAt = new Date().toISOString()
-    if (exit.spawnError) return { ...errorResult(`could not start ${file}: ${exit.spawnError}`), finishedAt }
+    if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
     if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
     if (exit.exitCode !== 0) {
       const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
-      const tail = tailOf(logPath, 10)
+      const tail = tailOf(ctx.layout.log(id), 10)
       return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
-    const out = collectOutputs(t, outPaths)
+    const out = collectOutputs(t, p.outPaths)
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
+
+/** The environment every leaf starts from: the base, the template's own, the progress file. */
+export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, string> => ({
+  ...ctx.baseEnv,
+  ...(t.env ?? {}),
+  ...(ctx.progressFile ? { DFLOW_PROGRESS_FILE: ctx.progressFile, ARGO_PROGRESS_FILE: ctx.progressFile } : {}),
+})
+
+/**
+ * Runs one call of a script template as a local process in its own work folder: checks and stages the
+ * inputs, writes the rendered script, runs it with every hole bound as an environment variable, then
+ * reads and decodes the outputs. Never throws for a failure of the step: the result says what happened.
+ *
+ * @example
+ * ```ts
+ * const r = await runLeaf('hello1', duplicate, { msg: { kind: 'param', wire: '1' }, foo: … }, ctx, signal)
+ * r.phase // 'Succeeded'; r.outputs.msg // { kind: 'param', wire: '2' }
+ * ```
+ */
+export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
+  const p = prepareLeaf(id, t, inputs, ctx)
+  if ('phase' in p) return p
+  const { layout } = ctx
+  const rendered = render(t.source)
+  const env = leafEnv(t, ctx)
+  for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
+  const scriptPath = layout.script(id)
+  writeFileSync(scriptPath, rendered.text)
+  const [file, ...args] = t.command
+  return launchLeaf(id, t, p, ctx, signal, () => runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath: layout.log(id), signal, killGraceSeconds: ctx.killGraceSeconds }), file!)
 }
 
 /** The message for a step stopped through its abort signal. */

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { FnJob } from '../fn/runtime.ts'
+import { killGroup, trackGroup, untrackGroup, type ProcessExit } from './process-group.ts'
+
+/** A call of a function OP for a worker. */
+export interface FnCall {
+  readonly module: string
+  readonly name: string
+  readonly job: FnJob
+  readonly env: Readonly<Record<string, string>>
+  readonly logPath: string
+}
+
+interface Worker {
+  readonly child: ChildProcess
+  readonly pid: number
+  busy: boolean
+  dead: boolean
+  done?: (r: ProcessExit) => void
+}
+
+const WORKER = fileURLToPath(new URL('./fn-worker.ts', import.meta.url))
+const TSX = import.meta.resolve('tsx')
+
+const idle: Worker[] = []
+let idleLimit = availableParallelism()
+
+const startWorker = (): Worker => {
+  const child = spawn(process.execPath, ['--import', TSX, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
+  const w: Worker = { child, pid: child.pid ?? -1, busy: false, dead: false }
+  if (w.pid > 0) trackGroup(w.pid)
+  child.on('message', (m: { exitCode?: number }) => {
+    if (m.exitCode === undefined || !w.done) return
+    const done = w.done
+    delete w.done
+    w.busy = false
+    release(w)
+    done({ exitCode: m.exitCode, signal: undefined, aborted: false })
+  })
+  child.on('exit', (code, signal) => {
+    w.dead = true
+    untrackGroup(w.pid)
+    killGroup(w.pid, 'SIGKILL')
+    const i = idle.indexOf(w)
+    if (i >= 0) idle.splice(i, 1)
+    const done = w.done
+    delete w.done
+    done?.({ exitCode: code ?? undefined, signal: signal ?? undefined, aborted: false })
+  })
+  child.on('error', () => {})
+  return w
+}
+
+const release = (w: Worker) => {
+  if (w.dead) return
+  if (idle.length >= idleLimit) return void killGroup(w.pid, 'SIGKILL')
+  w.child.unref()
+  ;(w.child.channel as unknown as { unref?: () => void } | undefined)?.unref?.()
+  idle.push(w)
+}
+
+/**
+ * Starts workers ahead of need (each is a Node process with tsx loaded, waiting for calls), so that the
+ * first calls do not pay Node's start-up. At most `n` are kept idle.
+ *
+ * @example
+ * ```ts
+ * prewarm(2)
+ * ```
+ */
+export const prewarm = (n: number): void => {
+  idleLimit = Math.max(idleLimit, n)
+  while (idle.length < n) release(startWorker())
+}
+
+/**
+ * Runs one function-OP call in a worker process of its own process group (a warm one when available): one
+ * call at a time per worker, in the call's work folder, with its environment, its output going to its log.
+ * Stopping it (the signal: a timeout or a stop) kills the worker's whole process tree, SIGTERM then
+ * SIGKILL after `graceSeconds`; a killed worker is replaced, never reused.
+ *
+ * @example
+ * ```ts
+ * const exit = await runInWorker({ module, name: 'duplicate', job, env, logPath }, signal, 2)
+ * exit.exitCode // 0
+ * ```
+ */
+export const runInWorker = (call: FnCall, signal: AbortSignal, graceSeconds: number): Promise<ProcessExit> => {
+  if (signal.aborted) return Promise.resolve({ exitCode: undefined, signal: undefined, aborted: true })
+  let w = idle.pop()
+  while (w?.dead) w = idle.pop()
+  const worker = w ?? startWorker()
+  worker.busy = true
+  worker.child.ref()
+  ;(worker.child.channel as unknown as { ref?: () => void } | undefined)?.ref?.()
+  return new Promise<ProcessExit>((resolve) => {
+    let aborted = false
+    let timer: NodeJS.Timeout | undefined
+    const onAbort = () => {
+      aborted = true
+      killGroup(worker.pid, 'SIGTERM')
+      timer = setTimeout(() => killGroup(worker.pid, 'SIGKILL'), graceSeconds * 1000)
+    }
+    worker.done = (r) => {
+      signal.removeEventListener('abort', onAbort)
+      if (timer) clearTimeout(timer)
+      resolve({ ...r, aborted })
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    worker.child.send(call, (e) => {
+      if (e && worker.done) worker.done({ exitCode: undefined, signal: undefined, aborted: false, spawnError: e.message })
+    })
+  })
+}
