@@ -84,6 +84,8 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
     return [problem(path, `"${r.name}" in ${where} is ${withArticle(kindOf(target))}, not ${withArticle(kindWord)}`, 'the reference does not match its declaration: build references with step(…).outputs or the inputs a template receives')]
   if (want && kindOf(want) !== kindWord)
     return [problem(path, `${withArticle(kindWord)} reference cannot feed ${withArticle(kindOf(want))} input`, want._tag === 'Artifact' ? 'pass an artifact output of a step, or localArtifact(path)' : 'pass a value or a parameter output of a step')]
+  if (want?._tag === 'Param' && r._tag === 'ParamRef' && !!want.big !== !!r.big)
+    return [problem(path, `"${r.name}" is ${r.big ? 'a big' : 'a normal'} parameter but the input is ${want.big ? 'a big' : 'a normal'} one`, 'declare both with bigParam(…) or both with param(…): on Argo a big parameter travels as an artifact')]
   if (want?._tag === 'Param' && r._tag === 'ParamRef' && !codecsCompatible(r.codec, want.codec))
     return [problem(path, `"${r.name}" is a ${r.codec.name} but the input expects ${want.codec.name}`, 'convert the value in a step, or change one of the declarations')]
   return []

@@ -89,21 +89,24 @@ export const runAttempts = async (
   const attempts: AttemptRecord[] = []
   const first = Date.now()
   for (let n = 0; ; n++) {
-    const ctl = new AbortController()
-    const stop = () => ctl.abort(signal.reason)
-    signal.addEventListener('abort', stop, { once: true })
     let timedOut = false
     const t = policy.timeout
     const startedAt = new Date().toISOString()
-    const timer = t
-      ? setTimeout(() => {
-          timedOut = true
-          ctl.abort(`timed out after ${t.seconds}s`)
-        }, t.seconds * 1000)
-      : undefined
-    let result: AttemptResult = await attempt(ctl.signal)
-    if (timer) clearTimeout(timer)
-    signal.removeEventListener('abort', stop)
+    let result: AttemptResult
+    if (!t) result = await attempt(signal)
+    else {
+      // Only a timed attempt needs a signal of its own (a listener per waiting step would pile up on a wide fan-out).
+      const ctl = new AbortController()
+      const stop = () => ctl.abort(signal.reason)
+      signal.addEventListener('abort', stop, { once: true })
+      const timer = setTimeout(() => {
+        timedOut = true
+        ctl.abort(`timed out after ${t.seconds}s`)
+      }, t.seconds * 1000)
+      result = await attempt(ctl.signal)
+      clearTimeout(timer)
+      signal.removeEventListener('abort', stop)
+    }
     if (timedOut && !signal.aborted) result = { ...result, phase: 'Failed', timedOut: true, message: `timed out after ${t!.seconds}s (its processes were killed)` }
     const rec: AttemptRecord = {
       attempt: n,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { delimiter, dirname, resolve } from 'node:path'
 import type { FnTemplate, IoSpec } from 'dflow-ts'
 import type { FnJob } from '../fn/runtime.ts'
@@ -30,6 +30,7 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
     }
     if ((t.inputs as IoSpec)[name]?._tag === 'Param' && ((t.inputs as IoSpec)[name] as { big?: boolean }).big) {
       const file = ctx.layout.io(id, 'inputs', 'parameters', name)
+      mkdirSync(dirname(file), { recursive: true })
       writeFileSync(file, v.wire)
       params[name] = { file }
     } else params[name] = { wire: v.wire }
