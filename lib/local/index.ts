@@ -47,6 +47,8 @@ export interface LocalConfig {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Live progress. */
   readonly onEvent?: (e: RunEvent) => void
+  /** How often a running step's progress file (DFLOW_PROGRESS_FILE) is read, in ms. Default: 200. */
+  readonly progressPollMs?: number
 }
 
 /** Options of one run. */
@@ -145,6 +147,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params },
       baseDir: resolve(config.baseDir ?? '.'),
       record,
+      ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
     })
     try {
       const outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, parent: null, signal: ctl.signal })
