@@ -108,7 +108,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
 
   const single = asEntrypoint(wf)
   let entrypoint: string
-  if (single) entrypoint = c.templateOf(single.template)
+  if (single) entrypoint = c.templateOf(single.template, single)
   else {
     entrypoint = freshName(wf.name)
     c.define(() => compileBody(c, { name: entrypoint, body: wf.body, outputs: [], lifted: new Map(), path: [wf.name] }))
