@@ -1,7 +1,8 @@
 import { effectivePolicy, type FailurePolicy, type Retry, type Timeout } from 'dflow-ts'
 
-/** Seconds as an Argo duration string: whole seconds bare ("10"), else milliseconds ("500ms"). @example argoDuration(0.5) // '500ms' */
-export const argoDuration = (seconds: number): string => (Number.isInteger(seconds) ? String(seconds) : `${Math.round(seconds * 1000)}ms`)
+/** Seconds as an Argo duration string: whole minutes as "1m", whole seconds bare ("10"), else milliseconds ("500ms"). @example argoDuration(0.5) // '500ms' */
+export const argoDuration = (seconds: number): string =>
+  Number.isInteger(seconds) ? (seconds >= 60 && seconds % 60 === 0 ? `${seconds / 60}m` : String(seconds)) : `${Math.round(seconds * 1000)}ms`
 
 /**
  * Argo's `retryStrategy` for a retry setting: `limit`; `retryPolicy` OnFailure, OnError or Always; for

@@ -68,8 +68,8 @@ test('E16: retryStrategy with the transient-error expression, activeDeadlineSeco
 })
 
 test("retry-backoff: Argo's backoff fields; dag-task-level-timeout: one template variant per timeout", () => {
-  const t = templateNamed(compileChecked(retryBackoff), 'retry-script-2')
-  assert.equal(t['retryStrategy'], { limit: '10', retryPolicy: 'OnFailure', backoff: { duration: '1', factor: '2', cap: '5', maxDuration: '60' } })
+  const t = templateNamed(compileChecked(retryBackoff), 'retry-backoff')
+  assert.equal(t['retryStrategy'], { limit: '10', retryPolicy: 'OnFailure', backoff: { duration: '1', factor: '2', cap: '5', maxDuration: '1m' } })
   const m = compileChecked(dagTimeout)
   const tasks = m.spec.templates.find((x) => x.dag)!.dag!.tasks
   const deadline = (name: string) => templateNamed(m, tasks.find((x) => x.name === name)!.template)['activeDeadlineSeconds']
