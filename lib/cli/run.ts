@@ -34,7 +34,8 @@ const progress = (start: number) => {
     else if (s.type === 'Pod' || s.phase === 'Omitted') (running.delete(s.id), done++)
     else running.delete(s.id)
     const t = ((Date.now() - start) / 1000).toFixed(2).padStart(7)
-    const attempt = s.attempts?.length ? ` attempt ${s.attempts.length + (s.phase === 'Running' ? 1 : 0)}` : ''
+    const n = (s.attempts?.length ?? 0) + (s.phase === 'Running' ? 1 : 0)
+    const attempt = n >= 2 ? ` (attempt ${n})` : ''
     const extra =
       (s.phase === 'Running' ? (s.progress ? `progress ${s.progress}` : '') : s.phase === 'Succeeded' ? duration(s.startedAt, s.finishedAt) : (s.message ?? '').split('\n')[0]) + attempt
     console.log(`${color.dim(`[${t}s]`)} ${markOf(s.phase)} ${s.id} ${color.dim(s.phase)} ${extra ?? ''} ${color.dim(`(${done} done, ${running.size} running)`)}`)
