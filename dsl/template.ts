@@ -33,6 +33,12 @@ export interface ContainerOptions {
   readonly serviceAccount?: string
   readonly labels?: Readonly<Record<string, string>>
   readonly annotations?: Readonly<Record<string, string>>
+  /**
+   * Local folders shipped with the step (seed 3.2.4's "upload packages"): each folder's parent goes on
+   * NODE_PATH and PYTHONPATH locally; on Argo each is an input artifact (placed by the compile option
+   * `localArtifact`) under `/tmp/dflow/packages`, which goes on NODE_PATH and PYTHONPATH.
+   */
+  readonly packages?: readonly string[]
 }
 
 /**

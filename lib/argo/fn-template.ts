@@ -1,18 +1,16 @@
-import { basename } from 'node:path'
-import { localArtifact, problem, type ArtifactSpec, type FnTemplate, type IoSpec, type ParamSpec, type Problem } from 'dflow-ts'
+import { problem, type ArtifactSpec, type FnTemplate, type IoSpec, type ParamSpec, type Problem } from 'dflow-ts'
 import type { PodPlan } from '../fn/argo-main.ts'
-import type { ArgoArtifact, ArgoParameter, ArgoTemplate } from './manifest.ts'
+import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
 import { inputArtifactPath, outputPath } from './paths.ts'
 import { tag } from './tags.ts'
 import { esbuildBundler } from './fn-bundle.ts'
+import { shippedPackages } from './packages.ts'
 
 /** Where a big parameter's file lives in the pod, as an input or as an output. @example bigParamPath('in', 'foo') // '/tmp/dflow/bigpar/in/foo' */
 export const bigParamPath = (side: 'in' | 'out', name: string): string => `/tmp/dflow/bigpar/${side}/${name}`
 
-/** Where shipped local packages land in the pod (the folder put on NODE_PATH and PYTHONPATH). */
-export const PACKAGES_DIR = '/tmp/dflow/packages'
 
 type Entry<S> = [string, S]
 const entries = (io: IoSpec) => Object.entries(io) as Entry<ParamSpec<any, boolean> | ArtifactSpec>[]
@@ -23,7 +21,7 @@ const isBig = (s: ParamSpec<any, boolean> | ArtifactSpec): s is ParamSpec<any, b
  * with the pod runtime (see `fn-bundle.ts`), which reads parameters from `env` entries bound to
  * `{{inputs.parameters.NAME}}`, big parameters and artifacts from files, checks types, runs the body and
  * writes each output where the template's `outputs` read it. Big parameters are artifacts on Argo.
- * Shipped packages are input artifacts (placed by `localArtifact`) under {@link PACKAGES_DIR}.
+ * Shipped packages are input artifacts (see `packages.ts`).
  *
  * @example
  * ```ts
@@ -40,17 +38,14 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
     artifacts: Object.fromEntries(ins.filter(([, s]) => s._tag === 'Artifact').map(([n, s]) => [n, inputArtifactPath(o.workDir, n, s as ArtifactSpec)])),
     outputs: Object.fromEntries(outs.map(([n, s]) => [n, isBig(s) ? bigParamPath('out', n) : outputPath(o.workDir, n, s)])),
   }
-  const packages = t.packages.map((p, i): ArgoArtifact => {
-    const name = `dflow-pkg-${i}`
-    const at = o.localArtifact?.(localArtifact(p))
-    if (!at) problems.push(problem([...path, 'packages', String(i)], `package "${p}" has no place on the cluster`, 'upload it and pass compile options { localArtifact: (a) => ({ s3: { key } }) }'))
-    return { name, path: `${PACKAGES_DIR}/${basename(p)}`, ...(at ?? {}) }
-  })
+  const shipped = shippedPackages(t, o, path)
+  problems.push(...shipped.problems)
+  const packages = shipped.artifacts
   const env = [
     ...ins.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([n]) => ({ name: `dflow_in_${n.replace(/[^A-Za-z0-9_]/g, '_')}`, value: tag(`inputs.parameters.${n}`) })),
     { name: 'dflow_step_name', value: tag('pod.name') },
     { name: 'dflow_workflow_name', value: tag('workflow.name') },
-    ...(packages.length ? [{ name: 'NODE_PATH', value: PACKAGES_DIR }, { name: 'PYTHONPATH', value: PACKAGES_DIR }] : []),
+    ...shipped.env,
     ...Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value })),
   ]
   const bundler = o.bundler ?? esbuildBundler

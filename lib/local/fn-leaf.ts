@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { delimiter, dirname, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import type { FnTemplate, IoSpec } from 'dflow-ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { runInWorker } from './fn-pool.ts'
@@ -10,7 +10,7 @@ import type { Value } from './values.ts'
  * Runs one call of a function OP locally: prepares the work folder and inputs as for a script (big
  * parameters are written to `inputs/parameters/NAME` and passed as files), then runs it in a worker
  * process (`fn-pool.ts`) that checks the inputs, runs the body and checks and writes the outputs, which
- * are then collected like a script's. Local `packages` go on NODE_PATH and PYTHONPATH.
+ * are then collected like a script's.
  *
  * @example
  * ```ts
@@ -36,8 +36,6 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
     } else params[name] = { wire: v.wire }
   }
   const env = leafEnv(t, ctx)
-  const pkgs = t.packages.map((d) => dirname(resolve(d)))
-  if (pkgs.length) for (const k of ['NODE_PATH', 'PYTHONPATH']) env[k] = [...pkgs, ...(env[k] ? [env[k]] : [])].join(delimiter)
   const job: FnJob = { params, artifacts, outputs: p.outPaths, workdir: p.workdir, key, workflowName: ctx.runId, ...(ctx.progressFile ? { progressFile: ctx.progressFile } : {}) }
   return launchLeaf(id, t, p, ctx, signal, () => runInWorker({ module: t.module, name: t.name, job, env, logPath: ctx.layout.log(id) }, signal, ctx.killGraceSeconds), `function OP ${t.name}`)
 }

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { delimiter, dirname, resolve } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
@@ -190,11 +190,16 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
   })
 
 /** The environment every leaf starts from: the base, the template's own, the progress file. */
-export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, string> => ({
-  ...ctx.baseEnv,
-  ...(t.env ?? {}),
-  ...(ctx.progressFile ? { DFLOW_PROGRESS_FILE: ctx.progressFile, ARGO_PROGRESS_FILE: ctx.progressFile } : {}),
-})
+export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, string> => {
+  const env: Record<string, string> = {
+    ...ctx.baseEnv,
+    ...(t.env ?? {}),
+    ...(ctx.progressFile ? { DFLOW_PROGRESS_FILE: ctx.progressFile, ARGO_PROGRESS_FILE: ctx.progressFile } : {}),
+  }
+  const pkgs = (t.packages ?? []).map((d) => dirname(resolve(d)))
+  if (pkgs.length) for (const k of ['NODE_PATH', 'PYTHONPATH']) env[k] = [...pkgs, ...(env[k] ? [env[k]!] : [])].join(delimiter)
+  return env
+}
 
 /**
  * Runs one call of a script template as a local process in its own work folder: checks and stages the
