@@ -17,10 +17,11 @@ export type Bundler = (t: FnTemplate, plan: PodPlan) => string
 
 const MAIN = fileURLToPath(new URL('../fn/argo-main.ts', import.meta.url))
 const DSL = fileURLToPath(new URL('../../dsl/index.ts', import.meta.url))
+const FP_EITHER = fileURLToPath(import.meta.resolve('fp-ts/es6/Either.js'))
 const cache = new Map<string, string>()
 
 /**
- * The default {@link Bundler}: esbuild, minified, CommonJS for Node 20, with `import.meta.url` fixed to a
+ * The default {@link Bundler}: esbuild, whitespace-minified, CommonJS for Node 20, with `import.meta.url` fixed to a
  * constant and no comments, so the output holds no absolute path or time and a golden manifest is stable.
  * It reads the OP's source files (the one part of compiling that touches the disk); results are cached
  * per module, name and plan. If the bundle contained `{{` (which Argo would take for a tag), it is shipped
@@ -46,10 +47,14 @@ export const esbuildBundler: Bundler = (t, plan) => {
     mainFields: ['module', 'main'],
     format: 'cjs',
     target: 'node20',
-    minify: true,
+    // Whitespace and syntax only: identifiers keep their names, so a golden changes only when bundled code does
+    // (minified names shift with character frequencies, even of comments).
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: 'none',
     charset: 'utf8',
-    alias: { 'dflow-ts': DSL },
+    // The DSL imports fp-ts's CommonJS Either; its ES build shakes down to a few hundred bytes.
+    alias: { 'dflow-ts': DSL, 'fp-ts/lib/Either.js': FP_EITHER },
     define: { 'import.meta.url': '"file:///dflow/op.js"' },
     logLevel: 'silent',
   })
