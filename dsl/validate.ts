@@ -121,6 +121,9 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
         ...nameProblems('step', node.name, path),
         ...(node.key !== undefined ? nameProblems('key', node.key, [...path, 'key']) : []),
         ...failurePolicyProblems(node, path),
+        ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
+          ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]
+          : []),
         ...node.dependsOn.flatMap((d) =>
           scope.steps.has(d) && visible.has(d)
             ? []
