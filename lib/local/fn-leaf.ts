@@ -37,5 +37,5 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
   }
   const env = leafEnv(t, ctx)
   const job: FnJob = { params, artifacts, outputs: p.outPaths, workdir: p.workdir, key, workflowName: ctx.runId, ...(ctx.progressFile ? { progressFile: ctx.progressFile } : {}) }
-  return launchLeaf(id, t, p, ctx, signal, () => runInWorker({ module: t.module, name: t.name, job, env, logPath: ctx.layout.log(id) }, signal, ctx.killGraceSeconds), `function OP ${t.name}`)
+  return launchLeaf(id, t, p, ctx, signal, () => runInWorker({ module: t.module, name: t.name, job, env, logPath: ctx.layout.log(id) }, signal, ctx.killGraceSeconds, ctx.reuseWorkers ?? true), `function OP ${t.name}`)
 }

@@ -18,6 +18,10 @@ interface Worker {
   readonly pid: number
   busy: boolean
   dead: boolean
+  /** Whether it may serve another call after this one. */
+  reuse: boolean
+  /** Whether it has served a call already. */
+  used: boolean
   done?: (r: ProcessExit) => void
 }
 
@@ -29,14 +33,15 @@ let idleLimit = availableParallelism()
 
 const startWorker = (): Worker => {
   const child = spawn(process.execPath, ['--import', TSX, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
-  const w: Worker = { child, pid: child.pid ?? -1, busy: false, dead: false }
+  const w: Worker = { child, pid: child.pid ?? -1, busy: false, dead: false, reuse: true, used: false }
   if (w.pid > 0) trackGroup(w.pid)
   child.on('message', (m: { exitCode?: number }) => {
     if (m.exitCode === undefined || !w.done) return
     const done = w.done
     delete w.done
     w.busy = false
-    release(w)
+    if (w.reuse) release(w)
+    else killGroup(w.pid, 'SIGKILL')
     done({ exitCode: m.exitCode, signal: undefined, aborted: false })
   })
   child.on('exit', (code, signal) => {
@@ -77,7 +82,7 @@ export const prewarm = (n: number): void => {
 
 /**
  * Runs one function-OP call in a worker process of its own process group (a warm one when available): one
- * call at a time per worker, in the call's work folder, with its environment, its output going to its log.
+ * call at a time per worker (with `reuse` false, the worker ends after this call: a fresh process per call), in the call's work folder, with its environment, its output going to its log.
  * Stopping it (the signal: a timeout or a stop) kills the worker's whole process tree, SIGTERM then
  * SIGKILL after `graceSeconds`; a killed worker is replaced, never reused.
  *
@@ -87,12 +92,17 @@ export const prewarm = (n: number): void => {
  * exit.exitCode // 0
  * ```
  */
-export const runInWorker = (call: FnCall, signal: AbortSignal, graceSeconds: number): Promise<ProcessExit> => {
+export const runInWorker = (call: FnCall, signal: AbortSignal, graceSeconds: number, reuse = true): Promise<ProcessExit> => {
   if (signal.aborted) return Promise.resolve({ exitCode: undefined, signal: undefined, aborted: true })
-  let w = idle.pop()
-  while (w?.dead) w = idle.pop()
-  const worker = w ?? startWorker()
+  // A fresh process is wanted: only a worker that never served a call will do.
+  let at = idle.length - 1
+  while (at >= 0 && (idle[at]!.dead || (!reuse && idle[at]!.used))) at--
+  const worker = at >= 0 ? idle.splice(at, 1)[0]! : startWorker()
   worker.busy = true
+  worker.reuse = reuse
+  worker.used = true
+  // Fresh processes per call: start the next one while this one works.
+  if (!reuse && !idle.some((x) => !x.used && !x.dead)) release(startWorker())
   worker.child.ref()
   ;(worker.child.channel as unknown as { ref?: () => void } | undefined)?.ref?.()
   return new Promise<ProcessExit>((resolve) => {

@@ -55,4 +55,12 @@ const run = async (c: Call): Promise<number> => {
 process.on('message', (c: Call) => {
   void run(c).then((exitCode) => process.send?.({ exitCode }))
 })
+// The driver is gone (even killed with SIGKILL): end this worker and whatever its call started.
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL')
+  } finally {
+    process.exit(1)
+  }
+})
 process.send?.({ ready: true })

@@ -21,6 +21,8 @@ export interface LeafContext {
   readonly onStart: () => void
   /** The file a step may write `current/total` to (DFLOW_PROGRESS_FILE, ARGO_PROGRESS_FILE). */
   readonly progressFile?: string
+  /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
+  readonly reuseWorkers?: boolean
 }
 
 /** How a leaf ended. */

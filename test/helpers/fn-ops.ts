@@ -66,3 +66,7 @@ export const hang = fn({ name: 'hang', module: import.meta.url, inputs: { marker
   await new Promise(() => {})
   return {}
 })
+
+let calls = 0
+/** Counts the calls its worker process has served (module state: 1 for every call in a fresh process). */
+export const counter = fn({ name: 'counter', module: import.meta.url, outputs: { calls: param(t.number) } }, () => ({ calls: ++calls }))

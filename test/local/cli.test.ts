@@ -84,4 +84,13 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
   assert.match(wf.message, /terminated by SIGTERM/)
 })
 
+test('dflow run shows a running step\'s progress and its attempt number; dflow steps how many attempts it took', () => {
+  const runs = join(tmp.path, 'progress')
+  const r = dflow('run', 'test/fixtures/progressing.ts', '--runs-dir', runs)
+  assert.is(r.code, 0, r.out + r.err)
+  assert.match(r.out, /▶ p Running progress 2\/5/)
+  assert.match(r.out, /\(attempt 2\)/)
+  assert.match(dflow('steps', newestRun(runs)).out, /p +Succeeded .*\(2 attempts\)/)
+})
+
 test.run()
