@@ -58,7 +58,7 @@ export interface Timeout {
   readonly transient?: boolean
 }
 
-/** Retry and timeout settings, as templates and steps carry them (a step's win over its template's). */
+/** Retry and timeout settings, as templates and steps carry them (a step's win over its template's). @example const p: FailurePolicy = { retry: { limit: 1 }, timeout: 10 } */
 export interface FailurePolicy {
   readonly retry?: Retry
   /** Seconds, or a {@link Timeout}. */

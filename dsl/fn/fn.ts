@@ -3,7 +3,7 @@ import type { FailurePolicy } from '../retry.ts'
 import type { ContainerOptions } from '../template.ts'
 import type { NestedPaths } from './shapes.ts'
 
-/** What a function OP's body receives for an artifact of a given shape. */
+/** What a function OP's body receives for an artifact of a given shape. @example type L = ArtifactValueOf<ReturnType<typeof artifactList>> // readonly string[] */
 export type ArtifactValueOf<S> = S extends { readonly shape: 'list' }
   ? readonly string[]
   : S extends { readonly shape: 'record' }
@@ -12,7 +12,7 @@ export type ArtifactValueOf<S> = S extends { readonly shape: 'list' }
       ? NestedPaths
       : string
 
-/** The body's input values: decoded parameters, artifact paths (null for an omitted optional artifact). */
+/** The body's input values: decoded parameters, artifact paths (null for an omitted optional artifact). @example type I = FnInputsOf<{ n: ParamSpec<number, false> }> // { readonly n: number } */
 export type FnInputsOf<I extends IoSpec> = {
   readonly [K in keyof I]: I[K] extends ParamSpec<infer A, boolean> ? A : I[K] extends ArtifactSpec<true> ? ArtifactValueOf<I[K]> | null : ArtifactValueOf<I[K]>
 }
@@ -23,6 +23,11 @@ type OutputValueOf<S> = S extends ParamSpec<infer A, boolean> ? A : ArtifactValu
 /**
  * What the body returns: a value for each output parameter (those with a default may be left out) and,
  * for each output artifact, the path(s) it wrote (relative to its work folder, or absolute).
+ *
+ * @example
+ * ```ts
+ * const out: FnOutputsOf<{ msg: ParamSpec<string, false>; bar: ArtifactSpec<false> }> = { msg: 'hi', bar: 'bar.txt' }
+ * ```
  */
 export type FnOutputsOf<O extends IoSpec> = {
   readonly [K in keyof O as OutputOptional<O[K]> extends true ? never : K]: OutputValueOf<O[K]>
@@ -48,14 +53,19 @@ export interface FnContext {
   readonly log: (...args: readonly unknown[]) => void
 }
 
-/** The body of a function OP. */
+/** The body of a function OP. @example const body: FnBody<{ n: ParamSpec<number, false> }, {}> = ({ n }, ctx) => (ctx.log(n), {}) */
 export type FnBody<I extends IoSpec, O extends IoSpec> = (inputs: FnInputsOf<I>, ctx: FnContext) => FnOutputsOf<O> | Promise<FnOutputsOf<O>>
 
 /**
  * A typed function OP (dflow's Python OP, in TypeScript): a function with declared inputs and outputs,
  * checked before and after it runs, executed in a process of its own. `module` is the URL of the module
  * that defines it (`import.meta.url`): the runner imports that module and finds the OP by `name` among its
- * exports (a template, or a workflow that uses it).
+ * exports (a template, or a workflow that uses it). Built by {@link fn}.
+ *
+ * @example
+ * ```ts
+ * const op: FnTemplate = fn({ name: 'noop', module: import.meta.url }, () => ({}))
+ * ```
  */
 export interface FnTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy {
   readonly _tag: 'FnTemplate'
@@ -68,7 +78,7 @@ export interface FnTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec
   readonly packages: readonly string[]
 }
 
-/** The fields of {@link fn}. */
+/** The fields of {@link fn}. @example const f: FnFields<{}, {}> = { name: 'noop', module: import.meta.url, retry: { limit: 2 } } */
 export interface FnFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy {
   readonly name: string
   /** The defining module's URL: pass `import.meta.url`. */

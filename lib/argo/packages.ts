@@ -3,7 +3,7 @@ import { localArtifact, problem, type LeafTemplate, type Problem } from 'dflow-t
 import type { ArgoArtifact } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
 
-/** Where shipped local packages land in the pod (the folder put on NODE_PATH and PYTHONPATH). */
+/** Where shipped local packages land in the pod (the folder put on NODE_PATH and PYTHONPATH). @example `${PACKAGES_DIR}/mylib` // '/tmp/dflow/packages/mylib' */
 export const PACKAGES_DIR = '/tmp/dflow/packages'
 
 /**

@@ -1,8 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import type { ArtifactShape, NestedPaths } from 'dflow-ts'
+import type { ArtifactShape } from 'dflow-ts'
 
-/** The file inside a shaped artifact's folder that records its structure (relative paths). */
+/** The file inside a shaped artifact's folder that records its structure (relative paths). @example join(dir, STRUCTURE_FILE) // '…/parts/.dflow-paths.json' holding ["a.txt","sub/b.txt"] */
 export const STRUCTURE_FILE = '.dflow-paths.json'
 
 type Tree = string | readonly Tree[] | { readonly [k: string]: Tree }
@@ -10,7 +10,6 @@ type Tree = string | readonly Tree[] | { readonly [k: string]: Tree }
 const mapTree = (t: Tree, f: (p: string) => string): Tree =>
   typeof t === 'string' ? f(t) : Array.isArray(t) ? t.map((x) => mapTree(x, f)) : Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapTree(v as Tree, f)]))
 
-const leaves = (t: Tree): string[] => (typeof t === 'string' ? [t] : Array.isArray(t) ? t.flatMap(leaves) : Object.values(t).flatMap((v) => leaves(v as Tree)))
 
 /** What a folder holds when it carries no structure file: its entries, sorted (recursively for `nested`). */
 const scan = (dir: string, shape: ArtifactShape): Tree => {
@@ -86,8 +85,6 @@ export const writeShaped = (value: unknown, out: string, shape: ArtifactShape | 
     return at
   }
   const tree = mapTree(value as Tree, place)
-  leaves(tree)
   writeFileSync(join(out, STRUCTURE_FILE), JSON.stringify(tree))
 }
 
-export type { NestedPaths }

@@ -4,7 +4,7 @@ import type { Retry, Timeout } from 'dflow-ts'
 import type { LeafResult } from './leaf.ts'
 import type { AttemptRecord } from './records.ts'
 
-/** How an attempt ended, with whether it ran out of time. */
+/** How an attempt ended, with whether it ran out of time. @example const r: AttemptResult = { ...errorResult('x'), phase: 'Failed', timedOut: true } */
 export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
 
 /**

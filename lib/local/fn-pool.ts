@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { FnJob } from '../fn/runtime.ts'
 import { killGroup, trackGroup, untrackGroup, type ProcessExit } from './process-group.ts'
 
-/** A call of a function OP for a worker. */
+/** A call of a function OP for a worker. @example const c: FnCall = { module: 'file:///x/ops.ts', name: 'duplicate', job, env: {}, logPath: '/runs/x/steps/a/log.txt' } */
 export interface FnCall {
   readonly module: string
   readonly name: string

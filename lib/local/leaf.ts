@@ -125,7 +125,7 @@ const envValue = (v: Scalar, inputs: Readonly<Record<string, Value>>, staged: Re
   }
 }
 
-/** A leaf ready to launch: its work folder, staged inputs and output paths. */
+/** A leaf ready to launch: its work folder, staged inputs and output paths. @example const p: PreparedLeaf = { workdir: '/runs/x/steps/a/workdir', staged: {}, outPaths: {} } */
 export interface PreparedLeaf {
   readonly workdir: string
   readonly staged: Readonly<Record<string, string>>
@@ -191,7 +191,7 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
 
-/** The environment every leaf starts from: the base, the template's own, the progress file. */
+/** The environment every leaf starts from: the base, the template's own, the progress file, shipped packages. @example leafEnv(hello, ctx).DFLOW_PROGRESS_FILE // '/runs/x/steps/hello/progress' */
 export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, string> => {
   const env: Record<string, string> = {
     ...ctx.baseEnv,
