@@ -106,16 +106,18 @@ export const interpreter = (ictx: InterpretContext) => {
     if (s.template._tag !== 'Subflow') {
       const t: LeafTemplate = s.template
       const running = () => ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
+      const progressFile = ictx.leaf.layout.progress(id)
+      // The progress file is polled only once the step's process has started (not while it waits for a slot).
+      let stopWatching: (() => Promise<void>) | undefined
       const onStart = () => {
         if (!attempts.length) startedAt = now()
         running()
+        stopWatching ??= watchProgress(progressFile, ictx.progressPollMs ?? 200, (p) => {
+          progress = p
+          running()
+        })
       }
-      const progressFile = ictx.leaf.layout.progress(id)
       const lctx = { ...ictx.leaf, onStart, progressFile }
-      const stopWatching = watchProgress(progressFile, ictx.progressPollMs ?? 200, (p) => {
-        progress = p
-        running()
-      })
       const attempt = (signal: AbortSignal) => {
         switch (t._tag) {
           case 'ScriptTemplate':
@@ -128,7 +130,7 @@ export const interpreter = (ictx: InterpretContext) => {
       const out = await runAttempts(attempt, policy, env.signal, ictx.leaf.layout.stepDir(id), (a) => {
         if (policy.retry || policy.timeout) attempts = [...attempts, a]
       })
-      await stopWatching()
+      await stopWatching?.()
       const r = out.result
       if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
       return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) })

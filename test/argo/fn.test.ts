@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { step, workflow, type Workflow } from 'dflow-ts'
@@ -103,6 +103,18 @@ test('E8: a big parameter is an artifact on Argo — raw data for a literal, fro
   assert.equal(sub.outputs?.artifacts, [{ name: 'foo', from: '{{steps.step2.outputs.artifacts.foo}}' }])
   const call = (m.spec.templates.flatMap((t) => (t.steps ?? []).flat()).find((s) => s.name === 'big-step') ?? templateNamed(m, m.spec.entrypoint)) as { arguments?: { artifacts?: unknown[] } }
   assert.ok(JSON.stringify(call).includes('"raw":{"data":"{\\"msg\\":\\"hello\\"}"}') || JSON.stringify(m).includes('"raw":{"data":"{\\"msg\\":\\"hello\\"}"}'))
+})
+
+test('in the pod, a big parameter is read from its artifact file and written to its output artifact', () => {
+  const t = templateNamed(compileChecked(bigParameter as Workflow), 'duplicate')
+  const input = t.inputs!.artifacts![0]!.path!
+  const output = t.outputs!.artifacts![0]!.path!
+  mkdirSync(dirname(input), { recursive: true })
+  writeFileSync(input, '{"msg":"hello"}')
+  rmSync(output, { force: true })
+  const r = runPod(t, {})
+  assert.is(r.status, 0, r.stderr)
+  assert.equal(JSON.parse(readFileSync(output, 'utf8')), { msg: 'hellohello' })
 })
 
 test('every fn golden exists beside its example', () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { artifactList, artifactNested, artifactRecord, fn, param, t } from 'dflow-ts'
+import { artifact, artifactList, artifactNested, artifactRecord, fn, param, t } from 'dflow-ts'
 
 /**
  * Function OPs shared by the tests. They live here, not in a test file, because a worker imports the
@@ -70,3 +70,9 @@ export const hang = fn({ name: 'hang', module: import.meta.url, inputs: { marker
 let calls = 0
 /** Counts the calls its worker process has served (module state: 1 for every call in a fresh process). */
 export const counter = fn({ name: 'counter', module: import.meta.url, outputs: { calls: param(t.number) } }, () => ({ calls: ++calls }))
+
+/** Says whether its optional artifact was given, and what it holds. */
+export const maybeReads = fn(
+  { name: 'maybe-reads', module: import.meta.url, inputs: { f: artifact({ optional: true }) }, outputs: { text: param(t.string) } },
+  ({ f }) => ({ text: f === null ? 'none' : readFileSync(f, 'utf8') }),
+)

@@ -4,7 +4,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { seq, step, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
-import { counter } from '../helpers/fn-ops.ts'
+import { counter, hang } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: function-OP workers')
@@ -38,6 +38,17 @@ test('a driver killed with SIGKILL takes its workers and what they started with 
   assert.ok(alive(`sleep ${marker}`), 'the step never started')
   driver.kill('SIGKILL')
   for (let i = 0; i < 40 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
+  assert.is(alive(`sleep ${marker}`), '')
+})
+
+test('stopping a run kills a running function OP and what it started', async () => {
+  const marker = '94.2323'
+  const ctl = new AbortController()
+  setTimeout(() => ctl.abort('stopped by the test'), 600)
+  const run = await local({ runsDir: tmp.path, killGraceSeconds: 0.5 }).run(workflow('stop-fn', step('h', hang, { marker })), { signal: ctl.signal })
+  assert.is(run.status, 'Failed')
+  assert.match(run.step('h').message ?? '', 'stopped by the test')
+  for (let i = 0; i < 20 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
   assert.is(alive(`sleep ${marker}`), '')
 })
 

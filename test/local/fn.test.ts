@@ -1,15 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
+import { localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
 import { local, openRun } from 'dflow-ts/local'
 import bigParam from '../../examples/fn/big-parameter.ts'
 import dagFn from '../../examples/fn/dag.ts'
 import opParameter from '../../examples/fn/op-parameter.ts'
 import python from '../../examples/fn/python.ts'
 import pythonSugar from '../../examples/fn/python-sugar.ts'
-import { context, double, liar, readShapes, shapes } from '../helpers/fn-ops.ts'
+import { context, double, liar, maybeReads, readShapes, shapes } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: function OPs')
@@ -106,6 +106,13 @@ test('calls in a row (served by warm workers) each give their own answer', async
   const run = await runner().run(wf)
   assert.is(run.status, 'Succeeded', run.message)
   assert.equal([1, 2, 3].map((n) => run.step(`d${n}`).outputs['out']), [2, 4, 6])
+})
+
+test('an optional input artifact: null when omitted, its path when given', async () => {
+  writeFileSync(join(tmp.path, 'given.txt'), 'here')
+  const run = await runner().run(workflow('maybe', seq(step('without', maybeReads), step('with', maybeReads, { f: localArtifact(join(tmp.path, 'given.txt')) }))))
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal([run.step('without').outputs['text'], run.step('with').outputs['text']], ['none', 'here'])
 })
 
 test.run()

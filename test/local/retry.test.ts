@@ -98,4 +98,20 @@ test("Argo's dag-task-level-timeout: A and C succeed, B times out, the workflow 
   assert.match(run.step('B').message ?? '', 'timed out after 0.5s')
 })
 
+test('which failures each policy retries, and the backoff sequence', async () => {
+  const { shouldRetry, backoffSeconds } = await import('../../lib/local/attempts.ts')
+  const failed1 = { phase: 'Failed' as const, exitCode: 1 }
+  const failed2 = { phase: 'Failed' as const, exitCode: 2 }
+  const timedOut = { phase: 'Failed' as const, timedOut: true }
+  const errored = { phase: 'Error' as const }
+  const table = (policy: 'OnFailure' | 'OnError' | 'Always' | 'OnTransientError', transient = false) =>
+    [failed1, failed2, timedOut, errored].map((r) => shouldRetry({ limit: 1, policy }, r, { seconds: 1, transient }))
+  assert.equal(table('OnFailure'), [true, true, true, false])
+  assert.equal(table('OnError'), [false, false, false, true])
+  assert.equal(table('Always'), [true, true, true, true])
+  assert.equal(table('OnTransientError'), [true, false, false, false])
+  assert.equal(table('OnTransientError', true), [true, false, true, false])
+  assert.equal([1, 2, 3, 4, 5].map((n) => backoffSeconds({ limit: 5, backoff: { duration: 1, factor: 2, cap: 5 } }, n)), [1, 2, 4, 5, 5])
+})
+
 test.run()
