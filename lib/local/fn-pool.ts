@@ -16,7 +16,6 @@ export interface FnCall {
 interface Worker {
   readonly child: ChildProcess
   readonly pid: number
-  busy: boolean
   dead: boolean
   /** Whether it may serve another call after this one. */
   reuse: boolean
@@ -33,13 +32,12 @@ let idleLimit = availableParallelism()
 
 const startWorker = (): Worker => {
   const child = spawn(process.execPath, ['--import', TSX, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
-  const w: Worker = { child, pid: child.pid ?? -1, busy: false, dead: false, reuse: true, used: false }
+  const w: Worker = { child, pid: child.pid ?? -1, dead: false, reuse: true, used: false }
   if (w.pid > 0) trackGroup(w.pid)
   child.on('message', (m: { exitCode?: number }) => {
     if (m.exitCode === undefined || !w.done) return
     const done = w.done
     delete w.done
-    w.busy = false
     if (w.reuse) release(w)
     else killGroup(w.pid, 'SIGKILL')
     done({ exitCode: m.exitCode, signal: undefined, aborted: false })
@@ -54,7 +52,12 @@ const startWorker = (): Worker => {
     delete w.done
     done?.({ exitCode: code ?? undefined, signal: signal ?? undefined, aborted: false })
   })
-  child.on('error', () => {})
+  child.on('error', (e) => {
+    // Could not start (or signal) the worker: the call it was given ends as not started.
+    const done = w.done
+    delete w.done
+    done?.({ exitCode: undefined, signal: undefined, aborted: false, spawnError: e.message })
+  })
   return w
 }
 
@@ -98,7 +101,6 @@ export const runInWorker = (call: FnCall, signal: AbortSignal, graceSeconds: num
   let at = idle.length - 1
   while (at >= 0 && (idle[at]!.dead || (!reuse && idle[at]!.used))) at--
   const worker = at >= 0 ? idle.splice(at, 1)[0]! : startWorker()
-  worker.busy = true
   worker.reuse = reuse
   worker.used = true
   // Fresh processes per call: start the next one while this one works.
