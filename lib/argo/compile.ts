@@ -67,13 +67,13 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
       slots[at] = build()
     },
     templateOf: (t, call = {}) => {
-      const own = t._tag === 'Subflow' ? '' : JSON.stringify(failureFields({}, t))
       const wanted = t._tag === 'Subflow' ? '' : JSON.stringify(failureFields(call, t))
       const variants = names.get(t) ?? new Map<string, string>()
       names.set(t, variants)
       const known = variants.get(wanted)
       if (known !== undefined) return known
-      const name = wanted === own ? t.name : freshName(t.name)
+      // The first call of a template names it; a call with other retry/timeout settings gets a variant NAME-2, …
+      const name = variants.size === 0 ? t.name : freshName(t.name)
       variants.set(wanted, name)
       switch (t._tag) {
         case 'ScriptTemplate':
