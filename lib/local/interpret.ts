@@ -1,8 +1,6 @@
-import { decodeParam, effectivePolicy, externalDeps, foldNode, requiredSuccesses, stepsIn, type IoSpec, type LeafTemplate, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
-import { runAttempts } from './attempts.ts'
-import { runFnLeaf } from './fn-leaf.ts'
-import { watchProgress } from './progress.ts'
-import { runLeaf, stopMessage, type LeafContext } from './leaf.ts'
+import { decodeParam, externalDeps, foldNode, requiredSuccesses, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { stopMessage, type LeafContext } from './leaf.ts'
+import { runLeafStep } from './leaf-step.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
 import { lookup, resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -104,33 +102,14 @@ export const interpreter = (ictx: InterpretContext) => {
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
-      const t: LeafTemplate = s.template
-      const running = () => ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
-      const progressFile = ictx.leaf.layout.progress(id)
-      // The progress file is polled only once the step's process has started (not while it waits for a slot).
-      let stopWatching: (() => Promise<void>) | undefined
-      const onStart = () => {
-        if (!attempts.length) startedAt = now()
-        running()
-        stopWatching ??= watchProgress(progressFile, ictx.progressPollMs ?? 200, (p) => {
-          progress = p
-          running()
-        })
-      }
-      const lctx = { ...ictx.leaf, onStart, progressFile }
-      const attempt = (signal: AbortSignal) => {
-        switch (t._tag) {
-          case 'ScriptTemplate':
-            return runLeaf(id, t, inputs, lctx, signal)
-          case 'FnTemplate':
-            return runFnLeaf(id, t, inputs, lctx, signal, s.key ?? s.name)
-        }
-      }
-      const policy = effectivePolicy(s, t)
-      const out = await runAttempts(attempt, policy, env.signal, ictx.leaf.layout.stepDir(id), (a) => {
-        if (policy.retry || policy.timeout) attempts = [...attempts, a]
+      const out = await runLeafStep(id, s, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+        if (st.first) startedAt = now()
+        attempts = st.attempts
+        progress = st.progress
+        ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
-      await stopWatching?.()
+      attempts = out.attempts
+      progress = out.progress
       const r = out.result
       if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
       return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) })
