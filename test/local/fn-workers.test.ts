@@ -34,7 +34,7 @@ test('a driver killed with SIGKILL takes its workers and what they started with 
     env: { ...process.env, DFLOW_TEST_MARKER: marker },
     stdio: 'ignore',
   })
-  for (let i = 0; i < 100 && !alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
+  for (let i = 0; i < 300 && !alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
   assert.ok(alive(`sleep ${marker}`), 'the step never started')
   driver.kill('SIGKILL')
   for (let i = 0; i < 40 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
