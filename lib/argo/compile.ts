@@ -100,6 +100,11 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
             path: ['templates', t.name],
           }
           c.define(() => compileBody(c, target))
+          break
+        }
+        default: {
+          const unhandled: never = t // a new template kind is a compile error here until handled
+          throw new Error(`unknown template kind ${(unhandled as Template)._tag}`)
         }
       }
       return name
