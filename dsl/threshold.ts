@@ -1,4 +1,4 @@
-import type { Par, SuccessThreshold } from './node.ts'
+import type { SuccessThreshold } from './node.ts'
 import { problem, type Problem } from './problem.ts'
 
 /**
@@ -18,8 +18,8 @@ export const requiredSuccesses = (t: SuccessThreshold | undefined, total: number
   return Math.max(byRatio, t.continueOnNumSuccess ?? 0)
 }
 
-/** Problems with a `par`'s threshold. @example thresholdProblems(par.withOptions({ continueOnSuccessRatio: 2 })(a), ['wf']) // one problem */
-export const thresholdProblems = (p: Par, path: readonly string[]): Problem[] => {
+/** Problems with the threshold of a `par` (or any node carrying one). @example thresholdProblems(par.withOptions({ continueOnSuccessRatio: 2 })(a), ['wf']) // one problem */
+export const thresholdProblems = (p: { readonly threshold?: SuccessThreshold }, path: readonly string[]): Problem[] => {
   const t = p.threshold
   if (!t) return []
   const out: Problem[] = []

@@ -1,6 +1,7 @@
 import { decodeParam, externalDeps, foldNode, requiredSuccesses, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { stopMessage, type LeafContext } from './leaf.ts'
 import { runLeafStep } from './leaf-step.ts'
+import { thresholdOutcome } from './threshold.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
 import { lookup, resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -161,7 +162,8 @@ export const interpreter = (ictx: InterpretContext) => {
       return { ok: true, clean }
     },
     Par: (n) => async (env) => {
-      if (n.threshold) return runThreshold(n.children, requiredSuccesses(n.threshold, n.children.length), env)
+      // With a success threshold every child runs to its end (a failure stops no sibling), then the count decides.
+      if (n.threshold) return thresholdOutcome(await Promise.all(n.children.map((c) => run(c, env))), requiredSuccesses(n.threshold, n.children.length))
       const ctl = child(env.signal)
       let first: Outcome | undefined
       const outcomes = await Promise.all(
@@ -180,18 +182,6 @@ export const interpreter = (ictx: InterpretContext) => {
     Dag: (n) => (env) => runDag(n.children, env),
   }
   const fold = foldNode(cases)
-
-  /**
-   * A `par` with a success threshold: every child runs to its end (a failure stops no sibling); the group
-   * succeeds when at least `need` children succeeded cleanly.
-   */
-  const runThreshold = async (children: readonly Node[], need: number, env: Env): Promise<Outcome> => {
-    const outcomes = await Promise.all(children.map((c) => run(c, env)))
-    const succeeded = outcomes.filter((o) => o.ok && o.clean).length
-    const clean = succeeded === children.length
-    if (succeeded >= need) return { ok: true, clean }
-    return { ok: false, clean: false, failure: `${succeeded} of ${children.length} succeeded, ${need} needed${outcomes.find((o) => o.failure)?.failure ? `; first failure: ${outcomes.find((o) => o.failure)!.failure}` : ''}` }
-  }
 
   const runDag = (children: readonly Node[], env: Env): Promise<Outcome> => {
     const owner = new Map<string, number>()
