@@ -4,8 +4,11 @@
  * prints median wall times, the marginal cost per step, ratios against make and snakemake, and whether
  * dflow-ts meets its targets (at most 5x make's marginal cost, and below snakemake's, on both workloads).
  *
+ * Then the fn workload (`fn-workload.ts`): a trivial function OP in a chain of 20 and a fan-out of 100,
+ * against dflow's Python-OP figures.
+ *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts).
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn).
  *
  * @example
  * ```sh
@@ -24,11 +27,12 @@ import { marginal, median } from './lib/stats.ts'
 import { fmt, table } from './lib/table.ts'
 import { benchRoot, dropDir, freshDir } from './lib/temp.ts'
 import { workloads, type WorkloadId } from './workloads.ts'
+import { fnBench } from './fn-workload.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs }
-const wanted = (process.env.BENCH_RUNNERS ?? Object.keys(all).join(',')).split(',').map((s) => s.trim())
+const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn'].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
 
@@ -49,6 +53,7 @@ const selected: Runner[] = []
 const runners: Runner[] = []
 const skipped: string[] = []
 for (const key of wanted) {
+  if (key === 'fn') continue
   const r = all[key]
   if (!r) {
     console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${Object.keys(all).join(', ')})`)
@@ -150,6 +155,11 @@ for (const w of WL) {
   console.log(`  ${w.id}: <= 5x make (${d === undefined || mk === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(5 * mk)} ms/step`}): ${vsMake}; < snakemake (${d === undefined || sm === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(sm)} ms/step`}): ${vsSnake}`)
 }
 console.log(`  overall: ${allMet ? 'MET' : 'not met (or not measured)'}`)
+
+if (wanted.includes('fn')) {
+  const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof fnBench>[2] }
+  await fnBench(root, reps, m.local)
+}
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
 if (skipped.length) console.log(`\nskipped: ${skipped.join(', ')}`)

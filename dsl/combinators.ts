@@ -1,4 +1,4 @@
-import type { Dag, Node, Par, Seq } from './node.ts'
+import type { Dag, Node, Par, Seq, SuccessThreshold } from './node.ts'
 
 /**
  * Runs nodes one after another; a later node may use the outputs of earlier ones.
@@ -18,7 +18,21 @@ export const seq = (...children: readonly Node[]): Seq => Object.freeze({ _tag: 
  * par(step('a', t1), step('b', t2))
  * ```
  */
-export const par = (...children: readonly Node[]): Par => Object.freeze({ _tag: 'Par', children: Object.freeze([...children]) })
+export const par = Object.assign((...children: readonly Node[]): Par => Object.freeze({ _tag: 'Par', children: Object.freeze([...children]) }), {
+  /**
+   * A `par` that succeeds when enough children succeed (dflow's `continue_on_num_success` /
+   * `continue_on_success_ratio`); its failing children do not stop their siblings.
+   *
+   * @example
+   * ```ts
+   * par.withOptions({ continueOnSuccessRatio: 0.6 })(...items) // 3 of 5 must succeed
+   * ```
+   */
+  withOptions:
+    (threshold: SuccessThreshold) =>
+    (...children: readonly Node[]): Par =>
+      Object.freeze({ _tag: 'Par', children: Object.freeze([...children]), threshold: Object.freeze({ ...threshold }) }),
+})
 
 /**
  * Runs nodes as a graph: each starts as soon as the steps it references (or names in `dependsOn`) are done.

@@ -19,6 +19,8 @@ export interface ParamSpec<A = unknown, Opt extends boolean = boolean> {
   /** For outputs: the file the value is read from (one trailing newline dropped, as Argo does). */
   readonly path?: string
   readonly description?: string
+  /** A big parameter (dflow's BigParameter): its value travels as a file (an artifact on Argo), not inline. */
+  readonly big?: boolean
   /** Phantom: whether callers may omit it. */
   readonly _opt?: Opt
 }
@@ -28,6 +30,8 @@ export interface ParamOptions<A> {
   readonly default?: A
   readonly path?: string
   readonly description?: string
+  /** Pass the value as a file rather than inline (dflow's BigParameter). */
+  readonly big?: boolean
 }
 
 /**
@@ -49,6 +53,7 @@ export function param<A>(codec: Codec<A>, options: ParamOptions<A> = {}): ParamS
     ...('default' in options ? { default: Object.freeze({ value: options.default as A }) } : {}),
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(options.big ? { big: true } : {}),
   })
 }
 
@@ -68,7 +73,12 @@ export interface ArtifactSpec<Opt extends boolean = boolean> {
   readonly optional: Opt
   readonly path?: string
   readonly description?: string
+  /** What a function OP sees: one path (default), a list, a record or a nested record of paths. */
+  readonly shape?: ArtifactShape
 }
+
+/** The shapes of an artifact for function OPs (dflow's `Artifact(Path | List[Path] | Dict[str, Path] | NestedDict)`). */
+export type ArtifactShape = 'path' | 'list' | 'record' | 'nested'
 
 /** Options of {@link artifact}. */
 export interface ArtifactOptions<Opt extends boolean> {

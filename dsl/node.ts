@@ -1,5 +1,7 @@
 import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
 import type { ArtifactRef, ParamRef, Ref, RefsOf } from './refs.ts'
+import type { FnTemplate } from './fn/fn.ts'
+import type { FailurePolicy } from './retry.ts'
 import type { ScriptTemplate } from './template.ts'
 
 /**
@@ -54,7 +56,10 @@ export interface Subflow<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> {
 }
 
 /** Any template. */
-export type Template = ScriptTemplate<any, any> | Subflow<any, any>
+export type Template = ScriptTemplate<any, any> | Subflow<any, any> | FnTemplate<any, any>
+
+/** Templates that run one process (a pod on Argo). @example isLeaf(hello) // true */
+export type LeafTemplate = ScriptTemplate<any, any> | FnTemplate<any, any>
 
 /** How a failure of a step affects its parent. */
 export interface ContinueOn {
@@ -64,8 +69,8 @@ export interface ContinueOn {
   readonly error?: boolean
 }
 
-/** Options of a step. */
-export interface StepOptions {
+/** Options of a step. `retry` and `timeout` override the template's. */
+export interface StepOptions extends FailurePolicy {
   /** A stable, user-chosen identity, unique within a run; queries can find the step by it. */
   readonly key?: string
   /** Extra dependencies inside a `dag`, by step name (references already imply their own). */
@@ -77,7 +82,7 @@ export interface StepOptions {
  * A call of a template with arguments: the leaf of every workflow. `outputs` holds typed references to
  * what the call produces.
  */
-export interface Step<T extends Template = Template> {
+export interface Step<T extends Template = Template> extends FailurePolicy {
   readonly _tag: 'Step'
   readonly name: string
   readonly template: T
@@ -94,10 +99,27 @@ export interface Seq {
   readonly children: readonly Node[]
 }
 
+/**
+ * When a group of parallel children counts as succeeded although some failed: when at least
+ * `continueOnNumSuccess` children, or at least `continueOnSuccessRatio` of them, succeeded. With either set,
+ * a failing child no longer stops its siblings.
+ *
+ * @example
+ * ```ts
+ * const o: SuccessThreshold = { continueOnSuccessRatio: 0.6 } // 3 of 5 is enough
+ * ```
+ */
+export interface SuccessThreshold {
+  readonly continueOnNumSuccess?: number
+  readonly continueOnSuccessRatio?: number
+}
+
 /** Children run at the same time. */
 export interface Par {
   readonly _tag: 'Par'
   readonly children: readonly Node[]
+  /** Succeed when enough children succeeded (see {@link SuccessThreshold}). */
+  readonly threshold?: SuccessThreshold
 }
 
 /** Children run as soon as what they depend on (by reference or `dependsOn`) has finished. */

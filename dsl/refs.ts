@@ -30,6 +30,8 @@ export interface ParamRef<A = unknown> {
   readonly source: RefSource
   readonly name: string
   readonly codec: Codec<A>
+  /** Set for a big parameter: its value travels as a file (an artifact on Argo). */
+  readonly big?: boolean
 }
 
 /**
@@ -85,7 +87,7 @@ export const refsOf = <S extends IoSpec>(spec: S, source: RefSource): RefsOf<S> 
       Object.entries(spec).map(([name, s]) => [
         name,
         s._tag === 'Param'
-          ? Object.freeze({ _tag: 'ParamRef', source, name, codec: s.codec })
+          ? Object.freeze({ _tag: 'ParamRef', source, name, codec: s.codec, ...(s.big ? { big: true } : {}) })
           : Object.freeze({ _tag: 'ArtifactRef', source, name }),
       ]),
     ),
@@ -109,5 +111,5 @@ export const isRef = (v: unknown): v is Ref =>
 /** The spec a reference was made from, re-declared: used to expose inner outputs from a sub-workflow. */
 export const specOfRef = (r: Ref): ParamSpec<unknown> | ArtifactSpec =>
   r._tag === 'ParamRef'
-    ? Object.freeze({ _tag: 'Param' as const, codec: r.codec as Codec<unknown> })
+    ? Object.freeze({ _tag: 'Param' as const, codec: r.codec as Codec<unknown>, ...(r.big ? { big: true } : {}) })
     : Object.freeze({ _tag: 'Artifact' as const, optional: false })

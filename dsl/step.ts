@@ -25,5 +25,7 @@ export const step = <T extends Template>(name: string, template: T, ...[args, op
     ...(options?.key !== undefined ? { key: options.key } : {}),
     dependsOn: Object.freeze((options?.dependsOn ?? []).map((d) => (typeof d === 'string' ? d : d.name))),
     continueOn: Object.freeze({ ...(options?.continueOn ?? {}) }),
+    ...(options?.retry !== undefined ? { retry: options.retry } : {}),
+    ...(options?.timeout !== undefined ? { timeout: options.timeout } : {}),
     outputs: refsOf(template.outputs, { kind: 'step', step: name }) as Step<T>['outputs'],
   })

@@ -4,6 +4,7 @@ import { outputPathsOf, refsOf, type OutputPathsOf, type RefsOf } from './refs.t
 import type { Lang, Script } from './script/script.ts'
 import { envNameOf, scalarsOf } from './script/script.ts'
 import { DEFAULT_COMMAND } from './script/renderers.ts'
+import type { FailurePolicy } from './retry.ts'
 
 /**
  * What a leaf step needs from the machine that runs it. The local interpreter uses `env`; the Argo
@@ -32,13 +33,19 @@ export interface ContainerOptions {
   readonly serviceAccount?: string
   readonly labels?: Readonly<Record<string, string>>
   readonly annotations?: Readonly<Record<string, string>>
+  /**
+   * Local folders shipped with the step (seed 3.2.4's "upload packages"): each folder's parent goes on
+   * NODE_PATH and PYTHONPATH locally; on Argo each is an input artifact (placed by the compile option
+   * `localArtifact`) under `/tmp/dflow/packages`, which goes on NODE_PATH and PYTHONPATH.
+   */
+  readonly packages?: readonly string[]
 }
 
 /**
  * A leaf template: a script in some language run by an interpreter command, with declared inputs and
  * outputs. Built by {@link shell} or {@link script}.
  */
-export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions {
+export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy {
   readonly _tag: 'ScriptTemplate'
   readonly name: string
   readonly inputs: I
@@ -48,7 +55,7 @@ export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = Io
 }
 
 /** The fields of {@link script}. `source` receives references to the inputs and the paths of the outputs. */
-export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions {
+export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy {
   readonly name: string
   readonly inputs?: I
   readonly outputs?: O

@@ -5,7 +5,10 @@ import type { Arg, Node, Step, Template, Workflow } from './node.ts'
 import { foldNode } from './node.ts'
 import { problem, type Problem } from './problem.ts'
 import { isRef, type Ref } from './refs.ts'
+import { fnProblems } from './fn/check.ts'
 import { scalarsOf } from './script/script.ts'
+import { failurePolicyProblems } from './retry.ts'
+import { thresholdProblems } from './threshold.ts'
 
 /** What a template body can see while it is checked. */
 interface Scope {
@@ -81,6 +84,8 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
     return [problem(path, `"${r.name}" in ${where} is ${withArticle(kindOf(target))}, not ${withArticle(kindWord)}`, 'the reference does not match its declaration: build references with step(…).outputs or the inputs a template receives')]
   if (want && kindOf(want) !== kindWord)
     return [problem(path, `${withArticle(kindWord)} reference cannot feed ${withArticle(kindOf(want))} input`, want._tag === 'Artifact' ? 'pass an artifact output of a step, or localArtifact(path)' : 'pass a value or a parameter output of a step')]
+  if (want?._tag === 'Param' && r._tag === 'ParamRef' && !!want.big !== !!r.big)
+    return [problem(path, `"${r.name}" is ${r.big ? 'a big' : 'a normal'} parameter but the input is ${want.big ? 'a big' : 'a normal'} one`, 'declare both with bigParam(…) or both with param(…): on Argo a big parameter travels as an artifact')]
   if (want?._tag === 'Param' && r._tag === 'ParamRef' && !codecsCompatible(r.codec, want.codec))
     return [problem(path, `"${r.name}" is a ${r.codec.name} but the input expects ${want.codec.name}`, 'convert the value in a step, or change one of the declarations')]
   return []
@@ -115,6 +120,10 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
       return [
         ...nameProblems('step', node.name, path),
         ...(node.key !== undefined ? nameProblems('key', node.key, [...path, 'key']) : []),
+        ...failurePolicyProblems(node, path),
+        ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
+          ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]
+          : []),
         ...node.dependsOn.flatMap((d) =>
           scope.steps.has(d) && visible.has(d)
             ? []
@@ -132,7 +141,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
       })
     }
     case 'Par':
-      return node.children.flatMap((c) => nodeProblems(c, scope, visible))
+      return [...thresholdProblems(node, scope.path), ...node.children.flatMap((c) => nodeProblems(c, scope, visible))]
     case 'Dag': {
       // A child sees the steps of the other children (cycles among them are found below); its own steps are
       // ordered by the child itself, so a step never sees itself and par siblings never see each other.
@@ -200,6 +209,7 @@ export const templatesOf = (body: Node): readonly Template[] => {
 const templateProblems = (t: Template, params: IoSpec): Problem[] => {
   const path = ['templates', t.name]
   const common = [...nameProblems('template', t.name, path), ...ioProblems(t.inputs, [...path, 'inputs']), ...ioProblems(t.outputs, [...path, 'outputs'])]
+  if (t._tag === 'FnTemplate') return [...common, ...failurePolicyProblems(t, path), ...fnProblems(t, path)]
   if (t._tag === 'ScriptTemplate') {
     const holes = scalarsOf(t.source).flatMap((v, i) =>
       isRef(v) && v.source.kind === 'step'
@@ -208,7 +218,7 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
           ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`, `declare it in workflow(…, { parameters: { ${v.name}: param(…) } })`)]
           : [],
     )
-    return [...common, ...holes]
+    return [...common, ...failurePolicyProblems(t, path), ...holes]
   }
   const scope: Scope = { path, inputs: t.inputs, params, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
   const all = new Set(scope.steps.keys())

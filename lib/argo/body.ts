@@ -18,6 +18,7 @@ import { compact } from './io.ts'
 import { ioKind, nameAllocator, refKey } from './refs.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shapeOf, unitSteps, type Unit } from './units.ts'
+import { successCheck, successCheckCall } from './threshold.ts'
 
 /** A reference the template exposes as one of its outputs. @example const e: Exposed = { name: 'n', ref: b.outputs.n } */
 export interface Exposed {
@@ -57,8 +58,8 @@ const declDescription = (r: Ref): string | undefined => (r._tag === 'ParamRef' ?
 /** Inputs or outputs declared for lifted references. */
 const declare = (xs: readonly Exposed[], out: (x: Exposed) => Partial<ArgoParameter & ArgoArtifact>): ArgoIo =>
   compact({
-    parameters: xs.filter((x) => x.ref._tag === 'ParamRef').map((x) => compact({ name: x.name, ...out(x), description: declDescription(x.ref) }) as ArgoParameter),
-    artifacts: xs.filter((x) => x.ref._tag === 'ArtifactRef').map((x) => ({ name: x.name, ...out(x) }) as ArgoArtifact),
+    parameters: xs.filter((x) => ioKind(x.ref) === 'parameters').map((x) => compact({ name: x.name, ...out(x), description: declDescription(x.ref) }) as ArgoParameter),
+    artifacts: xs.filter((x) => ioKind(x.ref) === 'artifacts').map((x) => ({ name: x.name, ...out(x) }) as ArgoArtifact),
   })
 
 /**
@@ -135,7 +136,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const arg = (name: string): Arg => s.args[name] as Arg
     return compact({
       parameters: inputs.flatMap(([name, spec]) => {
-        if (spec._tag !== 'Param') return []
+        if (spec._tag !== 'Param' || spec.big) return []
         const v = arg(name)
         if (isRef(v)) return [{ name, value: resolve(v, [...path, name]) }]
         const value = encodeParam(spec.codec, v)
@@ -143,8 +144,9 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         return [{ name, value }]
       }),
       artifacts: inputs.flatMap(([name, spec]) => {
-        if (spec._tag !== 'Artifact') return []
         const v = arg(name)
+        if (spec._tag === 'Param' && spec.big) return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : { name, raw: { data: encodeParam(spec.codec, v) } }]
+        if (spec._tag !== 'Artifact') return []
         return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
       }),
     })
@@ -161,21 +163,26 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         compact({
           name: f.call,
           template: f.template,
-          arguments: declare(f.imports, (x) => (x.ref._tag === 'ParamRef' ? { value: resolve(x.ref, path) } : { from: resolve(x.ref, path) })),
+          arguments: declare(f.imports, (x) => (ioKind(x.ref) === 'parameters' ? { value: resolve(x.ref, path) } : { from: resolve(x.ref, path) })),
         }),
       ]
     }
     return unitSteps(u).map((s) =>
-      compact({ name: s.name, template: c.templateOf(s.template), arguments: stepArguments(s, [...target.path, s.name, 'args']), continueOn: continueOn(s) }),
+      compact({ name: s.name, template: c.templateOf(s.template, s), arguments: stepArguments(s, [...target.path, s.name, 'args']), continueOn: continueOn(s) }),
     )
   }
 
   const outputs = declare(target.outputs, (x) =>
-    x.ref._tag === 'ParamRef' ? { valueFrom: { parameter: resolve(x.ref, [...target.path, 'outputs', x.name]) } } : { from: resolve(x.ref, [...target.path, 'outputs', x.name]) },
+    ioKind(x.ref) === 'parameters' ? { valueFrom: { parameter: resolve(x.ref, [...target.path, 'outputs', x.name]) } } : { from: resolve(x.ref, [...target.path, 'outputs', x.name]) },
   )
 
   let template: ArgoTemplate
-  if (shape.kind === 'steps') {
+  if (shape.kind === 'steps' && shape.threshold) {
+    // Members carry on whatever happens; the check step after them decides.
+    const members = shape.groups.flatMap((g) => g.flatMap(callsOf)).map((m) => ({ ...m, continueOn: { failed: true, error: true } }))
+    const check = successCheckCall(freshCall('success-check'), c.templateOf(successCheck), members.map((m) => m.name), shape.threshold)
+    template = compact({ name: target.name, inputs: target.inputs, outputs, steps: [members, [check]] })
+  } else if (shape.kind === 'steps') {
     template = compact({ name: target.name, inputs: target.inputs, outputs, steps: shape.groups.map((g) => g.flatMap(callsOf)) })
   } else {
     template = compact({ name: target.name, inputs: target.inputs, outputs, dag: { tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) } })

@@ -2,18 +2,22 @@ import { DflowError, templatesOf, validate, type IoSpec, type ParamSpec, type Pr
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
-import type { ArgoParameter, ArgoTemplate, ArgoWorkflow } from './manifest.ts'
+import type { ArgoArtifact, ArgoParameter, ArgoTemplate, ArgoWorkflow } from './manifest.ts'
 import { resolveOptions, type CompileOptions } from './options.ts'
 import { nameAllocator } from './refs.ts'
 import { compileScript } from './script-template.ts'
+import { compileFn } from './fn-template.ts'
+import { failureFields } from './retry.ts'
 import { problem } from 'dflow-ts'
 
 const inputDecls = (io: IoSpec) =>
   compact({
     parameters: Object.entries(io).flatMap(([name, s]) =>
-      s._tag === 'Param' ? [compact({ name, default: encodedDefault(s), description: codecDescription(s) }) as ArgoParameter] : [],
+      s._tag === 'Param' && !s.big ? [compact({ name, default: encodedDefault(s), description: codecDescription(s) }) as ArgoParameter] : [],
     ),
-    artifacts: Object.entries(io).flatMap(([name, s]) => (s._tag === 'Artifact' ? [compact({ name, optional: s.optional || undefined })] : [])),
+    artifacts: Object.entries(io).flatMap(([name, s]): ArgoArtifact[] =>
+      s._tag === 'Artifact' ? [compact({ name, optional: s.optional || undefined })] : s.big ? [compact({ name, ...(s.default ? { raw: { data: encodedDefault(s) } } : {}) })] : [],
+    ),
   })
 
 /**
@@ -50,7 +54,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const o = resolveOptions(options)
   const problems: Problem[] = []
   const slots: (ArgoTemplate | undefined)[] = []
-  const names = new Map<Template, string>()
+  const names = new Map<Template, Map<string, string>>()
   const volumes = new Map<string, string>()
   const freshName = nameAllocator(templatesOf(wf.body).map((t) => t.name))
 
@@ -62,40 +66,54 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
       const at = slots.push(undefined) - 1
       slots[at] = build()
     },
-    templateOf: (t) => {
-      const known = names.get(t)
+    templateOf: (t, call = {}) => {
+      const wanted = t._tag === 'Subflow' ? '' : JSON.stringify(failureFields(call, t))
+      const variants = names.get(t) ?? new Map<string, string>()
+      names.set(t, variants)
+      const known = variants.get(wanted)
       if (known !== undefined) return known
-      names.set(t, t.name)
-      if (t._tag === 'ScriptTemplate') {
-        c.define(() => {
-          const r = compileScript(t, o)
-          problems.push(...r.problems)
-          for (const v of r.volumes) {
-            const name = String(v['name'])
-            const prev = volumes.get(name)
-            if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', name], `volume "${name}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
-            volumes.set(name, JSON.stringify(v))
+      // The first call of a template names it; a call with other retry/timeout settings gets a variant NAME-2, …
+      const name = variants.size === 0 ? t.name : freshName(t.name)
+      variants.set(wanted, name)
+      switch (t._tag) {
+        case 'ScriptTemplate':
+        case 'FnTemplate':
+          c.define(() => {
+            const r = t._tag === 'ScriptTemplate' ? compileScript(t, o) : { ...compileFn(t, o), volumes: t.volumes ?? [] }
+            problems.push(...r.problems)
+            for (const v of r.volumes) {
+              const vname = String(v['name'])
+              const prev = volumes.get(vname)
+              if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', vname], `volume "${vname}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
+              volumes.set(vname, JSON.stringify(v))
+            }
+            return { ...r.template, name, ...failureFields(call, t) }
+          })
+          break
+        case 'Subflow': {
+          const target: BodyTarget = {
+            name: t.name,
+            body: t.body,
+            inputs: inputDecls(t.inputs),
+            outputs: Object.entries(t.exposes).map(([n, ref]) => ({ name: n, ref })),
+            lifted: new Map(),
+            path: ['templates', t.name],
           }
-          return r.template
-        })
-      } else {
-        const target: BodyTarget = {
-          name: t.name,
-          body: t.body,
-          inputs: inputDecls(t.inputs),
-          outputs: Object.entries(t.exposes).map(([name, ref]) => ({ name, ref })),
-          lifted: new Map(),
-          path: ['templates', t.name],
+          c.define(() => compileBody(c, target))
+          break
         }
-        c.define(() => compileBody(c, target))
+        default: {
+          const unhandled: never = t // a new template kind is a compile error here until handled
+          throw new Error(`unknown template kind ${(unhandled as Template)._tag}`)
+        }
       }
-      return t.name
+      return name
     },
   }
 
   const single = asEntrypoint(wf)
   let entrypoint: string
-  if (single) entrypoint = c.templateOf(single.template)
+  if (single) entrypoint = c.templateOf(single.template, single)
   else {
     entrypoint = freshName(wf.name)
     c.define(() => compileBody(c, { name: entrypoint, body: wf.body, outputs: [], lifted: new Map(), path: [wf.name] }))

@@ -1,4 +1,4 @@
-import type { Problem, Template } from 'dflow-ts'
+import type { FailurePolicy, Problem, Template } from 'dflow-ts'
 import type { ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
 
@@ -14,8 +14,8 @@ import type { ResolvedOptions } from './options.ts'
  */
 export interface Compiler {
   readonly options: ResolvedOptions
-  /** The name of a user template, compiling it the first time. */
-  readonly templateOf: (t: Template) => string
+  /** The name of a user template, compiling it the first time; a call's own retry or timeout gets a variant of a leaf template. */
+  readonly templateOf: (t: Template, call?: FailurePolicy) => string
   /** A template name not used yet, `base` if free, else `base-2`, `base-3`, … */
   readonly freshName: (base: string) => string
   /** Reserves the next place in the manifest for a template and fills it with `build()`. */

@@ -1,5 +1,6 @@
 import type { LocalArtifact, ScriptTemplate } from 'dflow-ts'
 import type { ArgoTemplate } from './manifest.ts'
+import type { Bundler } from './fn-bundle.ts'
 
 /** The Argo versions whose schema ships with the project. @example const v: ArgoVersion = 'v4.1' */
 export type ArgoVersion = 'v4.1' | 'v3.7'
@@ -34,8 +35,10 @@ export interface CompileOptions {
   readonly argoVersion?: ArgoVersion
   /** The container's working folder: relative declared paths live under it. Default `/work`. */
   readonly workDir?: string
-  /** The image of templates that declare none, per script language. Default alpine:3.20 for sh, python:3.12-alpine for Python. */
-  readonly defaultImage?: { readonly sh?: string; readonly python?: string }
+  /** The image of templates that declare none, per script language. Default alpine:3.20 for sh, python:3.12-alpine for Python, node:20-alpine for function OPs. */
+  readonly defaultImage?: { readonly sh?: string; readonly python?: string; readonly node?: string }
+  /** How a function OP's module becomes a script's source. Default: `esbuildBundler` (reads the OP's source files). */
+  readonly bundler?: Bundler
   /** Applied to every script template. */
   readonly executor?: Executor
   /**
@@ -48,7 +51,7 @@ export interface CompileOptions {
 /** The defaults every compile starts from. @example DEFAULTS.workDir // '/work' */
 export const DEFAULTS = Object.freeze({
   workDir: '/work',
-  image: Object.freeze({ sh: 'alpine:3.20', python: 'python:3.12-alpine' }),
+  image: Object.freeze({ sh: 'alpine:3.20', python: 'python:3.12-alpine', node: 'node:20-alpine' }),
   argoVersion: 'v4.1' as ArgoVersion,
 })
 
@@ -57,7 +60,7 @@ export interface ResolvedOptions extends CompileOptions {
   readonly generateName: boolean
   readonly argoVersion: ArgoVersion
   readonly workDir: string
-  readonly defaultImage: { readonly sh: string; readonly python: string }
+  readonly defaultImage: { readonly sh: string; readonly python: string; readonly node: string }
 }
 
 /**

@@ -11,8 +11,8 @@ import type { Ref } from 'dflow-ts'
  */
 export const refKey = (r: Ref): string => `${r._tag}|${r.source.kind}|${r.source.kind === 'step' ? r.source.step : ''}|${r.name}`
 
-/** The plural Argo uses for a reference's kind. @example ioKind(h0.outputs.bar) // 'artifacts' */
-export const ioKind = (r: Ref): 'parameters' | 'artifacts' => (r._tag === 'ParamRef' ? 'parameters' : 'artifacts')
+/** The plural Argo uses for a reference's kind (a big parameter travels as an artifact). @example ioKind(h0.outputs.bar) // 'artifacts' */
+export const ioKind = (r: Ref): 'parameters' | 'artifacts' => (r._tag === 'ParamRef' && !r.big ? 'parameters' : 'artifacts')
 
 /**
  * Allocates names unique within one scope: the wanted name if free, else with `-2`, `-3`, … appended.

@@ -4,6 +4,7 @@ import type { ResolvedOptions } from './options.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
 import { inputArtifactPath, outputPath } from './paths.ts'
 import { tag, tagProblems } from './tags.ts'
+import { shippedPackages } from './packages.ts'
 
 /** A compiled script template, with the volumes it needs at the workflow level and what went wrong. @example compileScript(hello, resolveOptions()).problems // [] */
 export interface CompiledScript {
@@ -75,6 +76,8 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
     return { name: b.name, value: r.value }
   })
   const userEnv = Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value }))
+  const shipped = shippedPackages(t, o, path)
+  problems.push(...shipped.problems)
   const image = t.image ?? o.defaultImage[t.source.lang === 'python' ? 'python' : 'sh']
   const script = compact({
     image,
@@ -82,7 +85,7 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
     command: [...t.command],
     source: rendered.text,
     workingDir: o.workDir,
-    env: [...env, ...userEnv],
+    env: [...env, ...shipped.env, ...userEnv],
     resources: t.resources,
     volumeMounts: t.mounts ? [...t.mounts] : undefined,
   })
@@ -90,7 +93,7 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
     name: t.name,
     inputs: compact({
       parameters: params(t.inputs).map(inputParameter),
-      artifacts: artifacts(t.inputs).map(([n, s]) => artifactDecl(inputArtifactPath(o.workDir, n, s), n, s)),
+      artifacts: [...artifacts(t.inputs).map(([n, s]) => artifactDecl(inputArtifactPath(o.workDir, n, s), n, s)), ...shipped.artifacts],
     }),
     outputs: compact({
       parameters: params(t.outputs).map(outputParameter(o)),

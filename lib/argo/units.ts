@@ -1,4 +1,4 @@
-import { foldNode, stepsIn, type Node, type NodeCases, type Step } from 'dflow-ts'
+import { foldNode, stepsIn, type Node, type NodeCases, type Step, type SuccessThreshold } from 'dflow-ts'
 
 /**
  * What a steps or DAG template calls: one step; (in a DAG) a `par` of steps, flattened into tasks that all
@@ -17,7 +17,9 @@ export type Unit =
   | { readonly kind: 'fragment'; readonly node: Node }
 
 /** The shape of a template body: sequential groups of parallel units, or the units of a DAG. @example shapeOf(par(a, b)) // { kind: 'steps', groups: [[a, b]] } */
-export type Shape = { readonly kind: 'steps'; readonly groups: readonly (readonly Unit[])[] } | { readonly kind: 'dag'; readonly units: readonly Unit[] }
+export type Shape =
+  | { readonly kind: 'steps'; readonly groups: readonly (readonly Unit[])[]; readonly threshold?: SuccessThreshold }
+  | { readonly kind: 'dag'; readonly units: readonly Unit[] }
 
 const single = (step: Step): Unit => ({ kind: 'step', step })
 const fragment = (node: Node): Unit => ({ kind: 'fragment', node })
@@ -25,7 +27,7 @@ const fragment = (node: Node): Unit => ({ kind: 'fragment', node })
 /** The members of one parallel group. */
 const members: (n: Node) => Unit[] = foldNode<Unit[]>({
   Step: (s) => [single(s)],
-  Par: (n, go) => n.children.flatMap(go),
+  Par: (n, go) => (n.threshold ? [fragment(n)] : n.children.flatMap(go)),
   Seq: (n, go) => (n.children.length <= 1 ? n.children.flatMap(go) : [fragment(n)]),
   Dag: (n) => [fragment(n)],
 })
@@ -45,6 +47,7 @@ const groups: (n: Node) => Unit[][] = foldNode<Unit[][]>({
 const dagUnits: NodeCases<Unit[]> = {
   Step: (s) => [single(s)],
   Par: (n) => {
+    if (n.threshold) return [fragment(n)]
     const m = members(n)
     return m.every((u) => u.kind === 'step') ? (m.length ? [{ kind: 'par', steps: m.map((u) => (u as { step: Step }).step) }] : []) : [fragment(n)]
   },
@@ -53,11 +56,13 @@ const dagUnits: NodeCases<Unit[]> = {
 }
 
 /** Strips `seq`/`par` wrappers of a single child, which mean nothing. */
-const unwrap = (n: Node): Node => ((n._tag === 'Seq' || n._tag === 'Par') && n.children.length === 1 ? unwrap(n.children[0]!) : n)
+const unwrap = (n: Node): Node => ((n._tag === 'Seq' || (n._tag === 'Par' && !n.threshold)) && n.children.length === 1 ? unwrap(n.children[0]!) : n)
 
 /** The shape of a template body. @example shapeOf(dag(a, b)).kind // 'dag' */
 export const shapeOf = (body: Node): Shape => {
   const n = unwrap(body)
+  // A par with a success threshold is a steps template of its own: its members, then the check.
+  if (n._tag === 'Par' && n.threshold) return { kind: 'steps', groups: [n.children.map((c) => (c._tag === 'Step' ? single(c) : fragment(c)))], threshold: n.threshold }
   return n._tag === 'Dag' ? { kind: 'dag', units: n.children.flatMap(foldNode(dagUnits)) } : { kind: 'steps', groups: groups(n) }
 }
 

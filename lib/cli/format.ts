@@ -46,7 +46,8 @@ export const stepsTable = (steps: readonly StepView[], runDir: string): string =
   const w = Math.max(4, ...steps.map((s) => s.id.length))
   return steps
     .map((s) => {
-      const tail = s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0]
+      const tried = s.attempts.length > 1 ? `(${s.attempts.length} attempts) ` : ''
+      const tail = tried + (s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0])
       return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
     })
     .join('\n')

@@ -23,19 +23,22 @@ workflow, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are sto
 
 const progress = (start: number) => {
   let done = 0
-  let running = 0
+  const running = new Set<string>()
   return (e: RunEvent) => {
     if (e.type === 'workflow') {
       if (e.workflow.status === 'Running') console.log(color.dim(`run folder: ${e.dir}`))
       return
     }
     const s = e.step
-    if (s.phase === 'Running') running++
-    else if (s.startedAt && s.type === 'Pod' && s.phase !== 'Omitted') (running = Math.max(0, running - 1)), done++
-    else if (s.type === 'Pod') done++
+    if (s.phase === 'Running') running.add(s.id)
+    else if (s.type === 'Pod' || s.phase === 'Omitted') (running.delete(s.id), done++)
+    else running.delete(s.id)
     const t = ((Date.now() - start) / 1000).toFixed(2).padStart(7)
-    const extra = s.phase === 'Running' ? '' : s.phase === 'Succeeded' ? duration(s.startedAt, s.finishedAt) : (s.message ?? '').split('\n')[0]
-    console.log(`${color.dim(`[${t}s]`)} ${markOf(s.phase)} ${s.id} ${color.dim(s.phase)} ${extra ?? ''} ${color.dim(`(${done} done, ${running} running)`)}`)
+    const n = (s.attempts?.length ?? 0) + (s.phase === 'Running' ? 1 : 0)
+    const attempt = n >= 2 ? ` (attempt ${n})` : ''
+    const extra =
+      (s.phase === 'Running' ? (s.progress ? `progress ${s.progress}` : '') : s.phase === 'Succeeded' ? duration(s.startedAt, s.finishedAt) : (s.message ?? '').split('\n')[0]) + attempt
+    console.log(`${color.dim(`[${t}s]`)} ${markOf(s.phase)} ${s.id} ${color.dim(s.phase)} ${extra ?? ''} ${color.dim(`(${done} done, ${running.size} running)`)}`)
   }
 }
 

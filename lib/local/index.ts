@@ -18,6 +18,7 @@ import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, t
 import { writeJsonAtomic } from './atomic.ts'
 import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
+import { prewarm } from './fn-pool.ts'
 import { openJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
 import { limiter } from './limiter.ts'
@@ -28,7 +29,7 @@ import type { Value } from './values.ts'
 export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
 export { openRun, listRuns, runView } from './run-view.ts'
 export type { RunEvent } from './events.ts'
-export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord } from './records.ts'
+export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
 export { FINAL_PHASES } from './records.ts'
 export { runLayout } from './layout.ts'
 
@@ -48,6 +49,13 @@ export interface LocalConfig {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Live progress. */
   readonly onEvent?: (e: RunEvent) => void
+  /** How often a running step's progress file (DFLOW_PROGRESS_FILE) is read, in ms. Default: 200. */
+  readonly progressPollMs?: number
+  /**
+   * Whether a function-OP worker process may serve several calls, one at a time (default: true, a warm pool);
+   * false gives every call a fresh process (no module state shared, Node's start-up paid per call).
+   */
+  readonly reuseWorkers?: boolean
 }
 
 /** Options of one run. */
@@ -143,10 +151,14 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     options.signal?.addEventListener('abort', onAbort, { once: true })
     const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
+    // Function OPs run in worker processes: start them now, while the run gets going.
+    const fnCalls = templatesOf(wf.body).filter((t) => t._tag === 'FnTemplate').length
+    if (fnCalls) prewarm(Math.min(slots, availableParallelism()))
     const { run } = interpreter({
-      leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params, scripts: new Map() },
+      leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params, scripts: new Map(), reuseWorkers: config.reuseWorkers ?? true },
       baseDir: resolve(config.baseDir ?? '.'),
       record,
+      ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
     })
     try {
       const outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, parent: null, signal: ctl.signal })

@@ -1,6 +1,8 @@
-import { decodeParam, externalDeps, foldNode, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
-import { runLeaf, stopMessage, type LeafContext } from './leaf.ts'
-import { EMPTY_IO, type IoRecord, type Phase, type StepRecord } from './records.ts'
+import { decodeParam, externalDeps, foldNode, requiredSuccesses, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { stopMessage, type LeafContext } from './leaf.ts'
+import { runLeafStep } from './leaf-step.ts'
+import { thresholdOutcome } from './threshold.ts'
+import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
 import { lookup, resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -21,6 +23,8 @@ export interface InterpretContext {
   readonly baseDir: string
   /** Records a step's state (appends it to the journal, emits an event). */
   readonly record: (r: StepRecord) => void
+  /** How often a running step's progress file is read, in ms. Default 200. */
+  readonly progressPollMs?: number
 }
 
 interface Env {
@@ -78,14 +82,17 @@ export const interpreter = (ictx: InterpretContext) => {
       id,
       name: s.name,
       parent: env.parent,
-      type: s.template._tag === 'ScriptTemplate' ? ('Pod' as const) : s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const),
+      type: s.template._tag === 'Subflow' ? (s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const)) : ('Pod' as const),
       template: s.template.name,
       ...(s.key !== undefined ? { key: s.key } : {}),
       ...(s.template._tag === 'ScriptTemplate' ? { script: ictx.leaf.layout.script(s.template.name).relative } : {}),
     }
     let startedAt = now()
+    let attempts: readonly AttemptRecord[] = []
+    let progress: string | undefined
+    const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}) })
     const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}): Outcome => {
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra })
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return stepOutcome(s, phase, extra.message, id)
     }
     let inputs: Record<string, Value>
@@ -96,12 +103,16 @@ export const interpreter = (ictx: InterpretContext) => {
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)
-    if (s.template._tag === 'ScriptTemplate') {
-      const onStart = () => {
-        startedAt = now()
-        ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
-      }
-      const r = await runLeaf(id, s.template, inputs, { ...ictx.leaf, onStart }, env.signal)
+    if (s.template._tag !== 'Subflow') {
+      const out = await runLeafStep(id, s, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+        if (st.first) startedAt = now()
+        attempts = st.attempts
+        progress = st.progress
+        ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
+      })
+      attempts = out.attempts
+      progress = out.progress
+      const r = out.result
       if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
       return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) })
     }
@@ -152,6 +163,8 @@ export const interpreter = (ictx: InterpretContext) => {
       return { ok: true, clean }
     },
     Par: (n) => async (env) => {
+      // With a success threshold every child runs to its end (a failure stops no sibling), then the count decides.
+      if (n.threshold) return thresholdOutcome(await Promise.all(n.children.map((c) => run(c, env))), requiredSuccesses(n.threshold, n.children.length))
       const ctl = child(env.signal)
       let first: Outcome | undefined
       const outcomes = await Promise.all(

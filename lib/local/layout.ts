@@ -11,6 +11,8 @@ import { join } from 'node:path'
  *                                 so one script serves every call of a template)
  *   steps/<step id>/
  *     log.txt                     stdout and stderr, interleaved
+ *     progress                    `current/total`, written by the step (DFLOW_PROGRESS_FILE)
+ *     attempts/<n>/               what earlier attempts of a retried step left (work folder, log…)
  *     workdir/                    the step's current folder; declared paths live here
  *     inputs/artifacts/<name>     an input artifact whose template declares no path (symlink or copy)
  *     outputs/parameters/<name>   an output whose template declares no path (the script writes it here)
@@ -40,6 +42,8 @@ export const runLayout = (dir: string) => {
     stepDir,
     workdir: (id: string) => join(stepDir(id), 'workdir'),
     log: (id: string) => join(stepDir(id), 'log.txt'),
+    /** The file a step writes `current/total` to (DFLOW_PROGRESS_FILE). */
+    progress: (id: string) => join(stepDir(id), 'progress'),
     io: (id: string, side: 'inputs' | 'outputs', kind: 'parameters' | 'artifacts', name: string) => join(stepDir(id), side, kind, name),
   }
 }

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdir, open, symlink, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { decodeParam, encodeParam, render, type IoSpec, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { delimiter, dirname, resolve } from 'node:path'
+import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
-import { runProcess, tailOf } from './process-group.ts'
+import { runProcess, tailOf, type ProcessExit } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
 
@@ -22,6 +22,10 @@ export interface LeafContext {
   readonly scripts: Map<string, Promise<void>>
   /** Called when the process starts (after waiting for a free slot). */
   readonly onStart: () => void
+  /** The file a step may write `current/total` to (DFLOW_PROGRESS_FILE, ARGO_PROGRESS_FILE). */
+  readonly progressFile?: string
+  /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
+  readonly reuseWorkers?: boolean
 }
 
 /** How a leaf ended. */
@@ -35,7 +39,8 @@ export interface LeafResult {
   readonly finishedAt?: string
 }
 
-const errorResult = (message: string, exitCode?: number): LeafResult => ({
+/** A result for a step that could not run. @example errorResult('input artifact "foo": /x does not exist') */
+export const errorResult = (message: string, exitCode?: number): LeafResult => ({
   phase: 'Error',
   outputs: {},
   record: { parameters: {}, values: {}, artifacts: {} },
@@ -43,16 +48,9 @@ const errorResult = (message: string, exitCode?: number): LeafResult => ({
   ...(exitCode !== undefined ? { exitCode } : {}),
 })
 
-/**
- * Makes the step's folders and stages its input artifacts; returns the path each input artifact has for
- * the step. Asynchronous on purpose: creating folders and links is slow on some disks, and in a fan-out
- * the thread pool does it for waiting steps while running ones are being spawned.
- */
-const prepare = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, outPaths: Readonly<Record<string, string>>, ctx: LeafContext): Promise<Record<string, string>> => {
-  const workdir = ctx.layout.workdir(id)
-  await mkdir(workdir, { recursive: true })
+/** Stages input artifacts (asynchronously: see {@link prepareLeaf}); returns the path each one has for the step. */
+const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Promise<Record<string, string>> => {
   const staged: Record<string, string> = {}
-  const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
   const links: [string, string][] = []
   for (const [name, v] of Object.entries(inputs)) {
     if (v.kind === 'param') continue
@@ -63,27 +61,15 @@ const prepare = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<st
     const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, (t.inputs as IoSpec)[name]!.path)
     staged[name] = dst
     if (!existsSync(v.path)) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
-    dirs.add(dirname(dst))
     links.push([v.path, dst])
   }
-  dirs.delete(workdir)
-  await Promise.all([...dirs].map((d) => mkdir(d, { recursive: true })))
+  await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true })))
   await Promise.all(links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))))
   return staged
 }
 
-/** Writes a template's script the first time one of its steps runs; later calls wait for that write. */
-const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promise<void> => {
-  let written = ctx.scripts.get(t.name)
-  if (!written) {
-    written = writeFile(ctx.layout.script(t.name).absolute, text)
-    ctx.scripts.set(t.name, written)
-  }
-  return written
-}
-
 /** Reads, trims and decodes the outputs a finished script left. */
-const collectOutputs = (t: ScriptTemplate, paths: Readonly<Record<string, string>>) => {
+const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>) => {
   const outputs: Record<string, Value> = {}
   const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, string | null> }
   const problems: string[] = []
@@ -140,18 +126,25 @@ const envValue = (v: Scalar, inputs: Readonly<Record<string, Value>>, staged: Re
   }
 }
 
+/** A leaf ready to launch: its work folder, staged inputs and output paths. @example const p: PreparedLeaf = { workdir: '/runs/x/steps/a/workdir', staged: {}, outPaths: {} } */
+export interface PreparedLeaf {
+  readonly workdir: string
+  readonly staged: Readonly<Record<string, string>>
+  readonly outPaths: Readonly<Record<string, string>>
+}
+
 /**
- * Runs one call of a script template as a local process in its own work folder: checks and stages the
- * inputs, writes the rendered script, runs it with every hole bound as an environment variable, then
- * reads and decodes the outputs. Never throws for a failure of the step: the result says what happened.
+ * Checks the input parameters, makes the work folder and output folders and stages input artifacts; or
+ * says why the step errors. Asynchronous on purpose: creating a folder or a link costs about a
+ * millisecond on some disks, and in a fan-out the thread pool does it for waiting steps while running
+ * ones are being spawned.
  *
  * @example
  * ```ts
- * const r = await runLeaf('hello1', duplicate, { msg: { kind: 'param', wire: '1' }, foo: … }, ctx, signal)
- * r.phase // 'Succeeded'; r.outputs.msg // { kind: 'param', wire: '2' }
+ * const p = await prepareLeaf('hello1', duplicate, inputs, ctx) // { workdir, staged, outPaths } or a LeafResult
  * ```
  */
-export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
+export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Promise<PreparedLeaf | LeafResult> => {
   for (const [name, v] of Object.entries(inputs)) {
     const spec = (t.inputs as IoSpec)[name]
     if (spec?._tag === 'Param' && v.kind === 'param') {
@@ -164,41 +157,94 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const outPaths = Object.fromEntries(
     Object.entries(t.outputs as IoSpec).map(([name, s]) => [name, localPath(layout, id, 'outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', name, s.path)]),
   )
-  const rendered = render(t.source)
-  let staged: Record<string, string>
   try {
-    ;[staged] = await Promise.all([prepare(id, t, inputs, outPaths, ctx), ensureScript(t, rendered.text, ctx)])
+    await mkdir(workdir, { recursive: true })
+    const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
+    dirs.delete(workdir)
+    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true }))])
+    return { workdir, staged, outPaths }
   } catch (e) {
     return errorResult((e as Error).message)
   }
-  const env: Record<string, string> = { ...ctx.baseEnv, ...(t.env ?? {}) }
-  for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, staged, outPaths, ctx, id)
-  const scriptPath = layout.script(t.name).absolute
+}
 
-  return ctx.limiter.run(async () => {
+/**
+ * Takes a slot, launches the prepared leaf and turns how its process ended into the step's result:
+ * Failed with the exit code and the log's tail, Error when outputs are missing or do not decode.
+ *
+ * @example
+ * ```ts
+ * await launchLeaf(id, t, prepared, ctx, signal, () => runProcess(…))
+ * ```
+ */
+export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit>, what: string): Promise<LeafResult> =>
+  ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
-    const logPath = layout.log(id)
-    const log = await open(logPath, 'a')
     ctx.onStart()
-    const [file, ...args] = t.command
-    let exit: Awaited<ReturnType<typeof runProcess>>
-    try {
-      exit = await runProcess({ file: file!, args: [...args, scriptPath], cwd: workdir, env, logFd: log.fd, signal, killGraceSeconds: ctx.killGraceSeconds })
-    } finally {
-      await log.close()
-    }
+    const exit = await launch()
     const finishedAt = new Date().toISOString()
-    if (exit.spawnError) return { ...errorResult(`could not start ${file}: ${exit.spawnError}`), finishedAt }
+    if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
     if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
     if (exit.exitCode !== 0) {
       const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
-      const tail = tailOf(logPath, 10)
+      const tail = tailOf(ctx.layout.log(id), 10)
       return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
-    const out = collectOutputs(t, outPaths)
+    const out = collectOutputs(t, p.outPaths)
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
+
+/** The environment every leaf starts from: the base, the template's own, the progress file, shipped packages. @example leafEnv(hello, ctx).DFLOW_PROGRESS_FILE // '/runs/x/steps/hello/progress' */
+export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, string> => {
+  const env: Record<string, string> = {
+    ...ctx.baseEnv,
+    ...(t.env ?? {}),
+    ...(ctx.progressFile ? { DFLOW_PROGRESS_FILE: ctx.progressFile, ARGO_PROGRESS_FILE: ctx.progressFile } : {}),
+  }
+  const pkgs = (t.packages ?? []).map((d) => dirname(resolve(d)))
+  if (pkgs.length) for (const k of ['NODE_PATH', 'PYTHONPATH']) env[k] = [...pkgs, ...(env[k] ? [env[k]!] : [])].join(delimiter)
+  return env
+}
+
+/**
+ * Runs one call of a script template as a local process in its own work folder: checks and stages the
+ * inputs, writes the rendered script, runs it with every hole bound as an environment variable, then
+ * reads and decodes the outputs. Never throws for a failure of the step: the result says what happened.
+ *
+ * @example
+ * ```ts
+ * const r = await runLeaf('hello1', duplicate, { msg: { kind: 'param', wire: '1' }, foo: … }, ctx, signal)
+ * r.phase // 'Succeeded'; r.outputs.msg // { kind: 'param', wire: '2' }
+ * ```
+ */
+export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
+  const rendered = render(t.source)
+  const [p] = await Promise.all([prepareLeaf(id, t, inputs, ctx), ensureScript(t, rendered.text, ctx)])
+  if ('phase' in p) return p
+  const env = leafEnv(t, ctx)
+  for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
+  const scriptPath = ctx.layout.script(t.name).absolute
+  const [file, ...args] = t.command
+  const launch = async () => {
+    const log = await open(ctx.layout.log(id), 'a')
+    try {
+      return await runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logFd: log.fd, signal, killGraceSeconds: ctx.killGraceSeconds })
+    } finally {
+      await log.close()
+    }
+  }
+  return launchLeaf(id, t, p, ctx, signal, launch, file!)
+}
+
+/** Writes a template's script the first time one of its steps runs; later calls wait for that write. */
+const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promise<void> => {
+  let written = ctx.scripts.get(t.name)
+  if (!written) {
+    written = writeFile(ctx.layout.script(t.name).absolute, text)
+    ctx.scripts.set(t.name, written)
+  }
+  return written
 }
 
 /** The message for a step stopped through its abort signal. */

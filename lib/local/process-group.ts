@@ -5,7 +5,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 const alive = new Set<number>()
 let exitHookInstalled = false
 
-const killGroup = (pgid: number, signal: NodeJS.Signals): void => {
+/** Sends a signal to a whole process group, ignoring one that is gone. @example killGroup(pid, 'SIGTERM') */
+export const killGroup = (pgid: number, signal: NodeJS.Signals): void => {
   try {
     process.kill(-pgid, signal)
   } catch {
@@ -19,6 +20,17 @@ const installExitHook = (): void => {
   process.on('exit', () => {
     for (const pgid of alive) killGroup(pgid, 'SIGKILL')
   })
+}
+
+/** Registers a process group to be killed if the driver exits. @example trackGroup(child.pid) */
+export const trackGroup = (pgid: number): void => {
+  installExitHook()
+  alive.add(pgid)
+}
+
+/** Forgets a process group registered with {@link trackGroup}. @example untrackGroup(child.pid) */
+export const untrackGroup = (pgid: number): void => {
+  alive.delete(pgid)
 }
 
 /** How a process ended. */

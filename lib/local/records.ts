@@ -41,6 +41,29 @@ export interface StepRecord {
   readonly script?: string
   readonly inputs: IoRecord
   readonly outputs: IoRecord
+  /** Every attempt when the step was retried or timed (the last one is the step's own outcome). */
+  readonly attempts?: readonly AttemptRecord[]
+  /** The last progress the step reported (`current/total`). */
+  readonly progress?: string
+}
+
+/**
+ * One attempt of a leaf step. Earlier attempts' folders (work folder, log, outputs) are kept under
+ * `steps/<id>/attempts/<n>/`.
+ *
+ * @example
+ * ```json
+ * { "attempt": 0, "phase": "Failed", "startedAt": "…", "finishedAt": "…", "exitCode": 1, "message": "exit code 1: TransientError: busy" }
+ * ```
+ */
+export interface AttemptRecord {
+  readonly attempt: number
+  readonly phase: Phase
+  readonly startedAt?: string
+  readonly finishedAt?: string
+  readonly exitCode?: number
+  readonly message?: string
+  readonly timedOut?: boolean
 }
 
 /** Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import type { ParamSpec, Step, Template } from 'dflow-ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
-import type { Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
+import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
 
 /**
  * One step of a run, for queries: its record plus inputs and outputs as values (parameters decoded,
@@ -27,6 +27,10 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   readonly key: string | undefined
   readonly exitCode: number | undefined
   readonly message: string | undefined
+  /** Every attempt of a retried or timed step, oldest first ([] for a step with neither). */
+  readonly attempts: readonly AttemptRecord[]
+  /** The last progress it reported (`current/total`), if any. */
+  readonly progress: string | undefined
   readonly inputs: Readonly<Record<string, unknown>>
   readonly outputs: O
   /** The step's folder in the run folder. */
@@ -49,6 +53,8 @@ export interface StepFilter {
   readonly type?: StepType | readonly StepType[]
   /** The enclosing sub-workflow step's id; null for top-level steps. */
   readonly parent?: string | null
+  /** Only steps that were tried more than once (true), or exactly once (false). */
+  readonly retried?: boolean
 }
 
 /**
@@ -112,6 +118,8 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
     key: r.key,
     exitCode: r.exitCode,
     message: r.message,
+    attempts: r.attempts ?? [],
+    progress: r.progress,
     inputs: decode('inputs'),
     outputs: decode('outputs'),
     dir: l.stepDir(r.id),
@@ -144,6 +152,7 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
         (f.name === undefined || (typeof f.name === 'string' ? s.name === f.name : f.name.test(s.name))) &&
         (f.key === undefined || s.key === f.key) &&
         (f.parent === undefined || s.record.parent === f.parent) &&
+        (f.retried === undefined || s.attempts.length > 1 === f.retried) &&
         matches(f.phase, s.phase) &&
         matches(f.type, s.type),
     )

@@ -26,6 +26,19 @@ if (shared) {
   }
 }
 
+/** Ports made deterministic (a counter file instead of a random exit): their retry strategies equal upstream's (Argo's default policy, OnFailure, made explicit). */
+if (shared)
+  for (const name of ['retry-script', 'retry-backoff']) {
+    test(`examples/argo/${name}.ts has upstream ${name}.yaml's retryStrategy`, async () => {
+      const wf = ((await import(pathToFileURL(join(repoRoot, 'examples', 'argo', `${name}.ts`)).href)) as { default: Workflow }).default
+      const parsed = parseYaml(readFileSync(join(shared, 'argo', 'examples', `${name}.yaml`), 'utf8')) as { documents: readonly { spec: { templates: Record<string, unknown>[] } }[] }
+      const upstream = parsed.documents[0]!.spec.templates.find((t) => t['name'] === name)!['retryStrategy']
+      const ours = compileChecked(wf).spec.templates.find((t) => t.name === name)!['retryStrategy'] as Record<string, unknown>
+      assert.equal({ ...ours, retryPolicy: undefined }, { ...(upstream as object), retryPolicy: undefined })
+      assert.is(ours['retryPolicy'], 'OnFailure')
+    })
+  }
+
 test('the normalisation still sees a difference in structure', () => {
   const doc = (depends: string) => ({
     apiVersion: 'argoproj.io/v1alpha1',

@@ -65,7 +65,7 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
   const running = () => {
     const journal = existsSync(runs) && readdirSync(runs).length > 0 ? join(newestRun(runs), 'steps.jsonl') : ''
     if (!journal || !existsSync(journal)) return false
-    const phases = readFileSync(journal, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
+    const phases = readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
     return ['a', 'b'].every((s) => phases.some((p) => p.id === s && p.phase === 'Running'))
   }
   for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50))
@@ -84,6 +84,15 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
   const wf = JSON.parse(readFileSync(join(newestRun(runs), 'workflow.json'), 'utf8'))
   assert.is(wf.status, 'Failed')
   assert.match(wf.message, /terminated by SIGTERM/)
+})
+
+test('dflow run shows a running step\'s progress and its attempt number; dflow steps how many attempts it took', () => {
+  const runs = join(tmp.path, 'progress')
+  const r = dflow('run', 'test/fixtures/progressing.ts', '--runs-dir', runs)
+  assert.is(r.code, 0, r.out + r.err)
+  assert.match(r.out, /▶ p Running progress 2\/5/)
+  assert.match(r.out, /\(attempt 2\)/)
+  assert.match(dflow('steps', newestRun(runs)).out, /p +Succeeded .*\(2 attempts\)/)
 })
 
 test.run()

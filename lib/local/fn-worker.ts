@@ -1,0 +1,66 @@
+/**
+ * The entry of a function-OP worker process (started by `fn-pool.ts` with tsx): it waits for calls on its
+ * IPC channel and runs each one in turn — in the call's work folder, with the call's environment, output
+ * to the call's log — then reports the exit code. Not imported by anything.
+ *
+ * @example
+ * ```ts
+ * // parent: child.send({ module: 'file:///x/ops.ts', name: 'duplicate', job, env, logPath })
+ * // worker: → { exitCode: 0 }
+ * ```
+ */
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { findFn } from '../fn/find.ts'
+import { runFn, type FnJob } from '../fn/runtime.ts'
+
+/** A call sent by the driver. */
+interface Call {
+  readonly module: string
+  readonly name: string
+  readonly job: FnJob
+  readonly env: Readonly<Record<string, string>>
+  readonly logPath: string
+}
+
+const run = async (c: Call): Promise<number> => {
+  const fd = openSync(c.logPath, 'a')
+  const write = (s: string | Uint8Array) => {
+    if (typeof s === 'string') writeSync(fd, s)
+    else writeSync(fd, s)
+    return true
+  }
+  const saved = { out: process.stdout.write, err: process.stderr.write }
+  process.stdout.write = write as typeof process.stdout.write
+  process.stderr.write = write as typeof process.stderr.write
+  for (const k of Object.keys(process.env)) delete process.env[k]
+  Object.assign(process.env, c.env)
+  try {
+    process.chdir(c.job.workdir)
+    const t = findFn((await import(c.module)) as Record<string, unknown>, c.name)
+    if (!t) {
+      write(`no function OP named "${c.name}" among the exports of ${c.module} (export it, or a workflow that uses it)\n`)
+      return 2
+    }
+    return await runFn(t, c.job, write, write)
+  } catch (e) {
+    write(`could not load ${c.module}: ${(e as Error)?.stack ?? String(e)}\n`)
+    return 2
+  } finally {
+    process.stdout.write = saved.out
+    process.stderr.write = saved.err
+    closeSync(fd)
+  }
+}
+
+process.on('message', (c: Call) => {
+  void run(c).then((exitCode) => process.send?.({ exitCode }))
+})
+// The driver is gone (even killed with SIGKILL): end this worker and whatever its call started.
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL')
+  } finally {
+    process.exit(1)
+  }
+})
+process.send?.({ ready: true })

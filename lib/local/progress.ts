@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises'
+
+/**
+ * Watches the progress file a running step writes (`current/total`, as Argo's ARGO_PROGRESS_FILE): polls it
+ * only while the step runs, reports each new valid value. Returns the function that stops watching.
+ *
+ * @example
+ * ```ts
+ * const stop = watchProgress('/runs/x/steps/a/progress', 200, (p) => console.log(p)) // '3/10'
+ * ```
+ */
+export const watchProgress = (path: string, everyMs: number, onChange: (progress: string) => void): (() => Promise<void>) => {
+  let last = ''
+  const poll = async () => {
+    try {
+      const s = (await readFile(path, 'utf8')).trim()
+      if (/^\d+\/\d+$/.test(s) && s !== last) {
+        last = s
+        onChange(s)
+      }
+    } catch {
+      /* not written yet */
+    }
+  }
+  const timer = setInterval(() => void poll(), everyMs)
+  return async () => {
+    clearInterval(timer)
+    await poll()
+  }
+}

@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { step, workflow, type Workflow } from 'dflow-ts'
+import { compile, toYaml, type ArgoTemplate } from 'dflow-ts/argo'
+import bigParameter from '../../examples/fn/big-parameter.ts'
+import errorHandling from '../../examples/fn/error-handling.ts'
+import successRatio from '../../examples/fn/success-ratio.ts'
+import dagTimeout from '../../examples/argo/dag-task-level-timeout.ts'
+import retryBackoff from '../../examples/argo/retry-backoff.ts'
+import { double, liar } from '../helpers/fn-ops.ts'
+import { tempDir } from '../helpers/tmp.ts'
+import { compileChecked, templateNamed } from './support/checked.ts'
+import { repoRoot } from './support/shared.ts'
+
+const test = suite('argo: function OPs, retries, timeouts, thresholds')
+const tmp = tempDir('argo-fn')
+test.after(tmp.cleanup)
+
+/** Runs a compiled script template as its pod would: `node` on the source, in an empty folder outside the repo, with only the template's env (tags filled in). */
+const runPod = (t: ArgoTemplate, values: Readonly<Record<string, string>>) => {
+  const file = join(tmp.path, `${t.name}.js`)
+  writeFileSync(file, t.script!.source)
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' }
+  for (const e of t.script!.env as { name: string; value: string }[]) env[e.name] = e.value.replace(/\{\{([^}]+)\}\}/g, (_, k: string) => values[k] ?? '')
+  return spawnSync('node', [file], { cwd: tmp.path, env, encoding: 'utf8' })
+}
+
+test('a compiled function OP runs with node alone: inputs from env, typed output written where Argo reads it', () => {
+  const t = templateNamed(compileChecked(workflow('pod', step('d', double, { n: 21 }))), 'double')
+  assert.equal(t.script?.command, ['node'])
+  const out = t.outputs!.parameters![0]!.valueFrom!.path!
+  rmSync(out, { force: true })
+  const r = runPod(t, { 'inputs.parameters.n': '21', 'pod.name': 'pod-d-1', 'workflow.name': 'pod-x' })
+  assert.is(r.status, 0, r.stderr)
+  assert.is(readFileSync(out, 'utf8'), '42')
+})
+
+test('in the pod, a bad input and a bad output fail with exit 2, naming field, type and value', () => {
+  const d = templateNamed(compileChecked(workflow('pod', step('d', double, { n: 1 }))), 'double')
+  const bad = runPod(d, { 'inputs.parameters.n': 'three' })
+  assert.is(bad.status, 2)
+  assert.match(bad.stderr, 'input parameter "n": expected number, got "three"')
+  const l = templateNamed(compileChecked(workflow('pod', step('l', liar, { lie: true }))), 'liar')
+  const lie = runPod(l, { 'inputs.parameters.lie': 'true' })
+  assert.is(lie.status, 2)
+  assert.match(lie.stderr, 'output parameter "out": expected number, got "oops"')
+})
+
+test('the bundle is deterministic and holds no path of this machine', () => {
+  const a = toYaml(compile(errorHandling))
+  const b = toYaml(compile(errorHandling))
+  assert.is(a, b)
+  assert.not.match(a, repoRoot)
+  assert.not.match(a, tmp.path)
+  assert.not.match(a, /\d{4}-\d{2}-\d{2}T/)
+})
+
+test('E16: retryStrategy with the transient-error expression, activeDeadlineSeconds for the timeout', () => {
+  const m = compileChecked(errorHandling)
+  const byStep = new Map(m.spec.templates.flatMap((t) => (t.steps ?? []).flat().map((s) => [s.name, templateNamed(m, s.template)] as const)))
+  assert.equal(byStep.get('hello0')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) == 1' })
+  assert.equal(byStep.get('hello1')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) != 2' })
+  assert.is(byStep.get('hello1')!['activeDeadlineSeconds'], 1)
+  assert.equal(byStep.get('hello2')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) == 1' })
+})
+
+test("retry-backoff: Argo's backoff fields; dag-task-level-timeout: one template variant per timeout", () => {
+  const t = templateNamed(compileChecked(retryBackoff), 'retry-backoff')
+  assert.equal(t['retryStrategy'], { limit: '10', retryPolicy: 'OnFailure', backoff: { duration: '1', factor: '2', cap: '5', maxDuration: '1m' } })
+  const m = compileChecked(dagTimeout)
+  const tasks = m.spec.templates.find((x) => x.dag)!.dag!.tasks
+  const deadline = (name: string) => templateNamed(m, tasks.find((x) => x.name === name)!.template)['activeDeadlineSeconds']
+  assert.equal(['A', 'B', 'C'].map(deadline), [2, 1, 2])
+})
+
+test('E15: members continue on failure and a check step decides; the check script counts for real', () => {
+  const m = compileChecked(successRatio)
+  const main = m.spec.templates.find((x) => x.steps)!
+  assert.is(main.steps!.length, 2)
+  assert.ok(main.steps![0]!.every((s) => s.continueOn?.failed && s.continueOn?.error))
+  const check = main.steps![1]![0]!
+  assert.equal(check.arguments!.parameters![1], { name: 'need', value: '3' })
+  assert.is(check.arguments!.parameters![0]!.value, [0, 1, 2, 3, 4].map((i) => `{{steps.hello0-${i}.status}}`).join(' '))
+  const t = templateNamed(m, check.template)
+  const run = (statuses: string) =>
+    spawnSync('sh', ['-c', t.script!.source], { env: { PATH: process.env['PATH'] ?? '', dflow_in_statuses: statuses, dflow_in_need: '3' }, encoding: 'utf8' })
+  const ok = run('Succeeded Succeeded Succeeded Failed Failed')
+  assert.is(ok.status, 0)
+  assert.match(ok.stdout, 'Num success: 3')
+  assert.is(run('Succeeded Failed Succeeded Failed Failed').status, 1)
+})
+
+test('E8: a big parameter is an artifact on Argo — raw data for a literal, from for a reference', () => {
+  const m = compileChecked(bigParameter as Workflow)
+  const dup = templateNamed(m, 'duplicate')
+  assert.equal(dup.inputs?.artifacts?.map((a) => a.name), ['foo'])
+  assert.equal(dup.outputs?.artifacts?.map((a) => a.name), ['foo'])
+  assert.is(dup.inputs?.parameters, undefined)
+  const sub = templateNamed(m, 'hello-steps')
+  assert.equal(sub.outputs?.artifacts, [{ name: 'foo', from: '{{steps.step2.outputs.artifacts.foo}}' }])
+  const call = (m.spec.templates.flatMap((t) => (t.steps ?? []).flat()).find((s) => s.name === 'big-step') ?? templateNamed(m, m.spec.entrypoint)) as { arguments?: { artifacts?: unknown[] } }
+  assert.ok(JSON.stringify(call).includes('"raw":{"data":"{\\"msg\\":\\"hello\\"}"}') || JSON.stringify(m).includes('"raw":{"data":"{\\"msg\\":\\"hello\\"}"}'))
+})
+
+test('in the pod, a big parameter is read from its artifact file and written to its output artifact', () => {
+  const t = templateNamed(compileChecked(bigParameter as Workflow), 'duplicate')
+  const input = t.inputs!.artifacts![0]!.path!
+  const output = t.outputs!.artifacts![0]!.path!
+  mkdirSync(dirname(input), { recursive: true })
+  writeFileSync(input, '{"msg":"hello"}')
+  rmSync(output, { force: true })
+  const r = runPod(t, {})
+  assert.is(r.status, 0, r.stderr)
+  assert.equal(JSON.parse(readFileSync(output, 'utf8')), { msg: 'hellohello' })
+})
+
+test('every fn golden exists beside its example', () => {
+  for (const f of ['python', 'python-sugar', 'dag', 'big-parameter', 'op-parameter', 'success-ratio', 'error-handling'])
+    assert.ok(existsSync(join(repoRoot, 'examples', 'fn', `${f}.argo.yaml`)), f)
+})
+
+test.run()

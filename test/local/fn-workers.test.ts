@@ -1,0 +1,55 @@
+import { execFileSync, spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { seq, step, workflow } from 'dflow-ts'
+import { local } from 'dflow-ts/local'
+import { counter, hang } from '../helpers/fn-ops.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('local: function-OP workers')
+const tmp = tempDir('fn-workers')
+test.after(tmp.cleanup)
+const alive = (pattern: string): string => {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim()
+  } catch {
+    return ''
+  }
+}
+const three = workflow('count', seq(...[1, 2, 3].map((i) => step(`c${i}`, counter))))
+
+test('warm workers serve several calls (module state persists); reuseWorkers: false gives each call a fresh process', async () => {
+  const warm = await local({ runsDir: tmp.path, parallelism: 1 }).run(three)
+  assert.is(warm.status, 'Succeeded', warm.message)
+  assert.ok(Math.max(...[1, 2, 3].map((i) => warm.step(`c${i}`).outputs['calls'] as number)) > 1)
+  const fresh = await local({ runsDir: tmp.path, parallelism: 1, reuseWorkers: false }).run(three)
+  assert.is(fresh.status, 'Succeeded', fresh.message)
+  assert.equal([1, 2, 3].map((i) => fresh.step(`c${i}`).outputs['calls']), [1, 1, 1])
+})
+
+test('a driver killed with SIGKILL takes its workers and what they started with it', async () => {
+  const marker = '93.1717'
+  const driver = spawn(process.execPath, [resolve('bin/dflow.js'), 'run', 'test/fixtures/hanging-fn.ts', '--runs-dir', tmp.path, '-q'], {
+    env: { ...process.env, DFLOW_TEST_MARKER: marker },
+    stdio: 'ignore',
+  })
+  for (let i = 0; i < 300 && !alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(alive(`sleep ${marker}`), 'the step never started')
+  driver.kill('SIGKILL')
+  for (let i = 0; i < 40 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
+  assert.is(alive(`sleep ${marker}`), '')
+})
+
+test('stopping a run kills a running function OP and what it started', async () => {
+  const marker = '94.2323'
+  const ctl = new AbortController()
+  setTimeout(() => ctl.abort('stopped by the test'), 600)
+  const run = await local({ runsDir: tmp.path, killGraceSeconds: 0.5 }).run(workflow('stop-fn', step('h', hang, { marker })), { signal: ctl.signal })
+  assert.is(run.status, 'Failed')
+  assert.match(run.step('h').message ?? '', 'stopped by the test')
+  for (let i = 0; i < 20 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
+  assert.is(alive(`sleep ${marker}`), '')
+})
+
+test.run()

@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { sh, shell, step, workflow } from 'dflow-ts'
+import { local, openRun } from 'dflow-ts/local'
+import errorHandling from '../../examples/fn/error-handling.ts'
+import dagTimeout from '../../examples/argo/dag-task-level-timeout.ts'
+import { backoff } from '../../examples/argo/retry-backoff.ts'
+import retryScript from '../../examples/argo/retry-script.ts'
+import { timeoutsStep } from '../../examples/argo/timeouts-step.ts'
+import { hang } from '../helpers/fn-ops.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('local: retries and timeouts')
+const tmp = tempDir('retry')
+test.after(tmp.cleanup)
+const runner = () => local({ runsDir: tmp.path, killGraceSeconds: 0.5 })
+const ms = (iso: string | undefined) => Date.parse(iso ?? '')
+const alive = (pattern: string): string => {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim()
+  } catch {
+    return ''
+  }
+}
+
+test('E16: transient error retried once, timeout counted as transient retried once, fatal error not retried', async () => {
+  const run = await runner().run(errorHandling)
+  assert.is(run.status, 'Failed')
+  const [h0, h1, h2] = ['hello0', 'hello1', 'hello2'].map((n) => run.step(n))
+  assert.equal(h0!.attempts.map((a) => [a.phase, a.exitCode]), [['Failed', 1], ['Failed', 1]])
+  assert.equal(h1!.attempts.map((a) => [a.phase, a.timedOut]), [['Failed', true], ['Failed', true]])
+  assert.match(h1!.message ?? '', 'timed out after 0.5s')
+  assert.equal(h2!.attempts.map((a) => [a.phase, a.exitCode]), [['Failed', 2]])
+  assert.match(run.message ?? '', 'step hello2 failed')
+  // continued failures did not stop the workflow before hello2
+  assert.is(h2!.phase, 'Failed')
+})
+
+test("Argo's retry-script: fails twice (counter file), succeeds on the third attempt; attempts are queryable", async () => {
+  const counter = join(tmp.path, 'counter-1')
+  const run = await runner().run(retryScript, { parameters: { counter } })
+  assert.is(run.status, 'Succeeded', run.message)
+  const s = run.step('retry-script')
+  assert.equal(s.attempts.map((a) => a.exitCode), [1, 1, 0])
+  assert.equal(run.steps({ retried: true }).map((x) => x.id), ['retry-script'])
+  // earlier attempts' logs are kept apart
+  const again = await openRun(run.dir)
+  assert.is(again.step('retry-script').attempts.length, 3)
+  assert.match(s.log(), 'attempt 3')
+})
+
+test("Argo's retry-backoff: waits duration × factor^n between attempts (within tolerance)", async () => {
+  const run = await runner().run(backoff({ duration: 0.2, factor: 2 }), { parameters: { counter: join(tmp.path, 'counter-2') } })
+  assert.is(run.status, 'Succeeded', run.message)
+  const a = run.step('retry-backoff').attempts
+  assert.is(a.length, 3)
+  const gap1 = (ms(a[1]!.startedAt) - ms(a[0]!.finishedAt)) / 1000
+  const gap2 = (ms(a[2]!.startedAt) - ms(a[1]!.finishedAt)) / 1000
+  assert.ok(gap1 >= 0.19 && gap1 < 0.45, `first wait ${gap1}s, expected 0.2s`)
+  assert.ok(gap2 >= 0.39 && gap2 < 0.65, `second wait ${gap2}s, expected 0.4s`)
+})
+
+test('a backoff sleep is cut short when the run is stopped', async () => {
+  const fail = shell({ name: 'fail', script: () => sh`exit 1` })
+  const ctl = new AbortController()
+  setTimeout(() => ctl.abort('stop'), 300)
+  const t0 = Date.now()
+  const run = await runner().run(workflow('abortable', step('f', fail, {}, { retry: { limit: 3, backoff: { duration: 30 } } })), { signal: ctl.signal })
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`)
+  assert.is(run.status, 'Failed')
+  assert.is(run.step('f').attempts.length, 1)
+})
+
+test("Argo's timeouts-step: prints 123, times out, and leaves no process behind", async () => {
+  const run = await runner().run(timeoutsStep(0.3))
+  assert.is(run.status, 'Failed')
+  const s = run.step('sleep')
+  assert.match(s.message ?? '', 'timed out after 0.3s')
+  assert.match(s.log(), '123')
+  assert.is(alive('sleep 86400'), '')
+})
+
+test('a timed-out function OP is killed with the processes it started', async () => {
+  const marker = '97.4242'
+  const run = await runner().run(workflow('hang', step('h', hang, { marker }, { timeout: 0.5 })))
+  assert.is(run.status, 'Failed')
+  assert.match(run.step('h').message ?? '', 'timed out')
+  await new Promise((r) => setTimeout(r, 100))
+  assert.is(alive(`sleep ${marker}`), '')
+})
+
+test("Argo's dag-task-level-timeout: A and C succeed, B times out, the workflow fails", async () => {
+  const run = await runner().run(dagTimeout)
+  assert.is(run.status, 'Failed')
+  assert.equal(['A', 'B', 'C'].map((n) => run.step(n).phase), ['Succeeded', 'Failed', 'Succeeded'])
+  assert.match(run.step('B').message ?? '', 'timed out after 0.5s')
+})
+
+test('which failures each policy retries, and the backoff sequence', async () => {
+  const { shouldRetry, backoffSeconds } = await import('../../lib/local/attempts.ts')
+  const failed1 = { phase: 'Failed' as const, exitCode: 1 }
+  const failed2 = { phase: 'Failed' as const, exitCode: 2 }
+  const timedOut = { phase: 'Failed' as const, timedOut: true }
+  const errored = { phase: 'Error' as const }
+  const table = (policy: 'OnFailure' | 'OnError' | 'Always' | 'OnTransientError', transient = false) =>
+    [failed1, failed2, timedOut, errored].map((r) => shouldRetry({ limit: 1, policy }, r, { seconds: 1, transient }))
+  assert.equal(table('OnFailure'), [true, true, true, false])
+  assert.equal(table('OnError'), [false, false, false, true])
+  assert.equal(table('Always'), [true, true, true, true])
+  assert.equal(table('OnTransientError'), [true, false, false, false])
+  assert.equal(table('OnTransientError', true), [true, false, true, false])
+  assert.equal([1, 2, 3, 4, 5].map((n) => backoffSeconds({ limit: 5, backoff: { duration: 1, factor: 2, cap: 5 } }, n)), [1, 2, 4, 5, 5])
+})
+
+test.run()

@@ -1,0 +1,60 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { par, requiredSuccesses, sh, shell, step, validate, workflow } from 'dflow-ts'
+import { local } from 'dflow-ts/local'
+import successRatio from '../../examples/fn/success-ratio.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('local: success thresholds')
+const tmp = tempDir('threshold')
+test.after(tmp.cleanup)
+
+test('E15: items 3 and 4 fail, 3 of 5 succeed at ratio 0.6: Succeeded', async () => {
+  const run = await local({ runsDir: tmp.path }).run(successRatio)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal(run.steps({ phase: 'Failed' }).map((s) => s.id), ['hello0-3', 'hello0-4'])
+  assert.is(run.steps({ phase: 'Succeeded' }).length, 3)
+})
+
+test('E15: three items fail: Failed, and the message gives the count', async () => {
+  const run = await local({ runsDir: tmp.path }).run(successRatio, { parameters: { fail: [2, 3, 4] } })
+  assert.is(run.status, 'Failed')
+  assert.match(run.message ?? '', '2 of 5 succeeded, 3 needed')
+})
+
+test('a failing member does not stop its siblings under a threshold; continueOnNumSuccess counts', async () => {
+  const quick = shell({ name: 'quick', script: () => sh`exit 1` })
+  const slow = shell({ name: 'slow', script: () => sh`sleep 0.3` })
+  const run = await local({ runsDir: tmp.path }).run(workflow('num', par.withOptions({ continueOnNumSuccess: 1 })(step('q', quick), step('s', slow))))
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.is(run.step('s').phase, 'Succeeded')
+})
+
+test('required successes: ratio rounds up, the larger of the two wins, none means all', () => {
+  assert.is(requiredSuccesses({ continueOnSuccessRatio: 0.6 }, 5), 3)
+  assert.is(requiredSuccesses({ continueOnSuccessRatio: 0.5 }, 5), 3)
+  assert.is(requiredSuccesses({ continueOnSuccessRatio: 0.2, continueOnNumSuccess: 4 }, 5), 4)
+  assert.is(requiredSuccesses(undefined, 5), 5)
+})
+
+test('validation rejects a ratio outside [0, 1] and a negative count, and bad retry settings', () => {
+  const s = shell({ name: 'ok', script: () => sh`true` })
+  const ps = validate(workflow('bad', par.withOptions({ continueOnSuccessRatio: 1.5, continueOnNumSuccess: -1 })(step('a', s, {}, { retry: { limit: -1 }, timeout: 0 }))))
+  const msgs = ps.map((p) => p.message).join('\n')
+  assert.match(msgs, 'continueOnSuccessRatio must be between 0 and 1')
+  assert.match(msgs, 'continueOnNumSuccess must be a whole number')
+  assert.match(msgs, 'retry limit must be a whole number')
+  assert.match(msgs, 'timeout must be a positive number')
+})
+
+test('validation rejects retries on a step calling a sub-workflow, and a module that is not a URL', async () => {
+  const { subflow, fn } = await import('dflow-ts')
+  const s = shell({ name: 'ok', script: () => sh`true` })
+  const sub = subflow({ name: 'sub', body: () => step('a', s) })
+  const bad = fn({ name: 'bad-module', module: 'ops.ts' }, () => ({}))
+  const msgs = validate(workflow('w', par(step('x', sub, {}, { retry: { limit: 1 } }), step('y', bad)))).map((p) => p.message).join('\n')
+  assert.match(msgs, 'retries and timeouts apply to leaf steps only')
+  assert.match(msgs, 'module "ops.ts" is not a URL')
+})
+
+test.run()
