@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import { par, param, seq, sh, shell, step, t, workflow, type ParamRef, type ParamSpec, type Step, type Workflow } from '../dsl/index.ts'
+import { dag, par, param, seq, sh, shell, step, t, workflow, type ParamRef, type ParamSpec, type Step, type Workflow } from '../dsl/index.ts'
 import type { Runner } from './runner.ts'
-import type { WorkloadId } from './workloads.ts'
+import { SLEEP_S, W4_STEPS, type WorkloadId } from './workloads.ts'
 
 /**
  * The slice of `lib/local` the bench uses, declared here so that `bench/` type-checks whether or not the
@@ -72,10 +72,46 @@ export const fanWorkflow = (n: number): Workflow => {
   return workflow('bench-w2', seq(par(...fan), step('join', joinAll, args)))
 }
 
+/** The W3 step: the mean of the four outputs of the layer before, plus one. */
+const avg4 = shell({
+  name: 'avg4',
+  inputs: { a: param(t.number), b: param(t.number), c: param(t.number), d: param(t.number) },
+  outputs: { y: param(t.number, { path: 'y.txt' }) },
+  script: ({ a, b, c, d }) => sh`echo $(((${a} + ${b} + ${c} + ${d}) / 4 + 1)) > y.txt`,
+})
+
+/**
+ * W3 as a workflow value: a `dag` of n/4 layers of 4 `avg4` steps, each fed by all four outputs of the
+ * layer before (layer 1 by zeros); the references alone give the dependencies.
+ *
+ * @example
+ * ```ts
+ * layersWorkflow(8) // dag(l1-0..l1-3, l2-0..l2-3); l2-0.y = 2
+ * ```
+ */
+export const layersWorkflow = (n: number): Workflow => {
+  const layers: Step<typeof avg4>[][] = []
+  for (let l = 1; l <= n / 4; l++) {
+    const prev = layers[l - 2]
+    const arg = (i: number) => prev?.[i]!.outputs.y ?? 0
+    layers.push([0, 1, 2, 3].map((j) => step(`l${l}-${j}`, avg4, { a: arg(0), b: arg(1), c: arg(2), d: arg(3) })))
+  }
+  return workflow('bench-w3', dag(...layers.flat()))
+}
+
+const sleeper = shell({ name: 'sleeper', inputs: { s: param(t.number) }, script: ({ s }) => sh`sleep ${s}` })
+
+/** W4 as a workflow value: 20 sleeping steps in parallel. @example sleepsWorkflow().body // par(z0 … z19) */
+export const sleepsWorkflow = (): Workflow => workflow('bench-w4', par(...Array.from({ length: W4_STEPS }, (_, k) => step(`z${k}`, sleeper, { s: SLEEP_S }))))
+
 const expected = (w: WorkloadId, n: number): { step: string; output: string; value: unknown } =>
   w === 'W1'
     ? { step: `s${n}`, output: 'y', value: n }
-    : { step: 'join', output: 'all', value: Array.from({ length: n }, (_, k) => k + 1).join(' ') }
+    : w === 'W3'
+      ? { step: `l${n / 4}-0`, output: 'y', value: n / 4 }
+      : w === 'W4'
+        ? { step: 'z0', output: 'none', value: undefined }
+        : { step: 'join', output: 'all', value: Array.from({ length: n }, (_, k) => k + 1).join(' ') }
 
 /**
  * dflow-ts's local interpreter (`local({ runsDir, parallelism: 2 }).run(wf)`), run in this process; the
@@ -96,8 +132,8 @@ export const dflowTs: Runner = {
   prepare: async (w, n, dir) => {
     const m = await loadLocal()
     if (typeof m === 'string') throw new Error(m)
-    const wf = w === 'W1' ? chainWorkflow(n) : fanWorkflow(n)
-    const interpreter = m.local({ runsDir: join(dir, 'runs'), parallelism: 2 })
+    const wf = w === 'W1' ? chainWorkflow(n) : w === 'W2' ? fanWorkflow(n) : w === 'W3' ? layersWorkflow(n) : sleepsWorkflow()
+    const interpreter = m.local({ runsDir: join(dir, 'runs'), parallelism: w === 'W4' ? n : 2 })
     let run: LocalRun | undefined
     return {
       go: async () => {

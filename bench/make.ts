@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hasProgram, runProgram } from './lib/exec.ts'
 import type { Runner } from './runner.ts'
-import { chainCommand, checkFiles, fanCommand, fanOutputs, joinCommand, seed, type WorkloadId } from './workloads.ts'
+import { chainCommand, checkFiles, fanCommand, fanOutputs, joinCommand, layerCommand, layerFiles, seed, sleepCommand, W4_STEPS, type WorkloadId } from './workloads.ts'
 
 /** `$` doubled so that make passes `$((…))` to the shell. */
 const recipe = (cmd: string): string => `\t${cmd.replaceAll('$', () => '$$')}\n`
@@ -21,6 +21,14 @@ const recipe = (cmd: string): string => `\t${cmd.replaceAll('$', () => '$$')}\n`
  */
 export const makefile = (w: WorkloadId, n: number): string => {
   const ks = Array.from({ length: n }, (_, i) => i)
+  if (w === 'W3') {
+    const layers = Array.from({ length: n / 4 }, (_, i) => i + 1)
+    return `all: ${layerFiles(n / 4).join(' ')}\n.PHONY: all\n` + layers.flatMap((l) => [0, 1, 2, 3].map((j) => `l${l}-${j}.out: ${layerFiles(l - 1).join(' ')}\n${recipe(layerCommand(l, j))}`)).join('')
+  }
+  if (w === 'W4') {
+    const zs = Array.from({ length: W4_STEPS }, (_, k) => k)
+    return `all: ${zs.map((k) => `z${k}.out`).join(' ')}\n.PHONY: all\n` + zs.map((k) => `z${k}.out:\n${recipe(sleepCommand(k))}`).join('')
+  }
   if (w === 'W1')
     return `all: s${n}.out\n.PHONY: all\n` + ks.map((i) => `s${i + 1}.out: s${i}.out\n${recipe(chainCommand(i + 1))}`).join('')
   return (
@@ -30,7 +38,7 @@ export const makefile = (w: WorkloadId, n: number): string => {
 }
 
 /**
- * GNU make with `-j2`: the lean baseline (each recipe is one `/bin/sh -c`).
+ * GNU make with `-j2` (W4: `-jN`): the lean baseline (each recipe is one `/bin/sh -c`).
  *
  * @example
  * ```ts
@@ -45,7 +53,7 @@ export const make: Runner = {
     seed(w, dir)
     writeFileSync(join(dir, 'Makefile'), makefile(w, n))
     return {
-      go: () => runProgram('make', ['-j2', '-s'], dir),
+      go: () => runProgram('make', [w === 'W4' ? `-j${n}` : '-j2', '-s'], dir),
       check: async () => checkFiles(w, n, dir),
     }
   },

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hasProgram, runProgram } from './lib/exec.ts'
 import type { Runner } from './runner.ts'
-import { checkFiles, seed, type WorkloadId } from './workloads.ts'
+import { checkFiles, layerFiles, seed, SLEEP_S, W4_STEPS, type WorkloadId } from './workloads.ts'
 
 /**
  * The Snakefile of a workload, written idiomatically with wildcard rules; the shell commands are the
@@ -14,7 +14,26 @@ import { checkFiles, seed, type WorkloadId } from './workloads.ts'
  * ```
  */
 export const snakefile = (w: WorkloadId, n: number): string =>
-  w === 'W1'
+  w === 'W3'
+    ? `rule all:
+    input: ${JSON.stringify(layerFiles(n / 4)).slice(1, -1)}
+
+rule l:
+    input: lambda wc: ["l%d-%d.out" % (int(wc.L) - 1, i) for i in range(4)]
+    output: "l{L}-{j}.out"
+    wildcard_constraints: L="[1-9][0-9]*", j="[0-3]"
+    shell: "read a < {input[0]}; read b < {input[1]}; read c < {input[2]}; read d < {input[3]}; echo $(((a + b + c + d) / 4 + 1)) > {output}"
+`
+    : w === 'W4'
+      ? `rule all:
+    input: expand("z{k}.out", k=range(${W4_STEPS}))
+
+rule z:
+    output: "z{k}.out"
+    wildcard_constraints: k="[0-9]+"
+    shell: "sleep ${SLEEP_S}; echo done > {output}"
+`
+      : w === 'W1'
     ? `rule all:
     input: "s${n}.out"
 
@@ -54,7 +73,7 @@ export const snakemake: Runner = {
     seed(w, dir)
     writeFileSync(join(dir, 'Snakefile'), snakefile(w, n))
     return {
-      go: () => runProgram('snakemake', ['--cores', '2', '--scheduler', 'greedy', '-q', '-s', 'Snakefile'], dir),
+      go: () => runProgram('snakemake', ['--cores', w === 'W4' ? String(n) : '2', '--scheduler', 'greedy', '-q', '-s', 'Snakefile'], dir),
       check: async () => checkFiles(w, n, dir),
     }
   },

@@ -1,6 +1,6 @@
 import { runProgram } from './lib/exec.ts'
 import type { Runner } from './runner.ts'
-import { chainCommand, checkFiles, fanCommand, joinCommand, seed } from './workloads.ts'
+import { chainCommand, checkFiles, fanCommand, joinCommand, layerCommand, seed, sleepCommand, W4_STEPS } from './workloads.ts'
 
 const sh = (cmd: string, dir: string): Promise<void> => runProgram('/bin/sh', ['-c', cmd], dir, { quiet: true })
 
@@ -31,6 +31,8 @@ export const spawnFloor: Runner = {
     return {
       go: async () => {
         if (w === 'W1') for (let k = 1; k <= n; k++) await sh(chainCommand(k), dir)
+        else if (w === 'W3') for (let l = 1; l <= n / 4; l++) await pool(4, 2, (j) => sh(layerCommand(l, j), dir))
+        else if (w === 'W4') await pool(W4_STEPS, n, (k) => sh(sleepCommand(k), dir))
         else {
           await pool(n, 2, (k) => sh(fanCommand(k), dir))
           await sh(joinCommand(n), dir)

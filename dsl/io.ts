@@ -21,6 +21,8 @@ export interface ParamSpec<A = unknown, Opt extends boolean = boolean> {
   readonly description?: string
   /** A big parameter (dflow's BigParameter): its value travels as a file (an artifact on Argo), not inline. */
   readonly big?: boolean
+  /** For outputs: the value is what the script printed on stdout (Argo's `outputs.result`), see `stdout()`. */
+  readonly stdout?: true
   /** Phantom: whether callers may omit it. */
   readonly _opt?: Opt
 }

@@ -3,6 +3,11 @@ import type { ArtifactRef, ParamRef, Ref, RefsOf } from './refs.ts'
 import type { FnTemplate } from './fn/fn.ts'
 import type { FailurePolicy } from './retry.ts'
 import type { ScriptTemplate } from './template.ts'
+import type { Expr } from './expr/ast.ts'
+import type { ForEachSource } from './control/source.ts'
+import type { KeyTemplate } from './control/key.ts'
+import type { Depends } from './control/depends.ts'
+import type { Exposable } from './control/output-choice.ts'
 
 /**
  * A file or folder on the machine that starts the workflow, given to a step as an input artifact. A
@@ -50,9 +55,11 @@ export interface Subflow<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> {
   readonly name: string
   readonly inputs: I
   readonly outputs: O
-  /** For each output, the inner reference it exposes. */
-  readonly exposes: Readonly<Record<string, Ref>>
+  /** For each output, the inner reference it exposes (or a choice between two, see `ifExpr`). */
+  readonly exposes: Readonly<Record<string, Exposable>>
   readonly body: Node
+  /** At most this many of its steps (fan-out calls included) at once (Argo: the template's `parallelism`). */
+  readonly parallelism?: number
 }
 
 /** Any template. */
@@ -69,13 +76,22 @@ export interface ContinueOn {
   readonly error?: boolean
 }
 
-/** Options of a step. `retry` and `timeout` override the template's. */
-export interface StepOptions extends FailurePolicy {
-  /** A stable, user-chosen identity, unique within a run; queries can find the step by it. */
-  readonly key?: string
+/** Options of a step (of a call of template `T`). `retry` and `timeout` override the template's. */
+export interface StepOptions<T extends Template = Template> extends FailurePolicy {
+  /** A stable, user-chosen identity, unique within a run; queries can find the step by it (`` key`iter-${i}` `` to build it from inputs). */
+  readonly key?: string | KeyTemplate
   /** Extra dependencies inside a `dag`, by step name (references already imply their own). */
   readonly dependsOn?: readonly (string | { readonly name: string })[]
   readonly continueOn?: ContinueOn
+  /** Run the step only when this expression is true; otherwise it is recorded `Skipped`. */
+  readonly when?: Expr
+  /** Inside a `dag`: run when this condition on other tasks' outcomes holds, else `Omitted` (Argo's `depends`). */
+  readonly depends?: Depends
+  /**
+   * An exit hook: a step run when this one ends, whatever its phase. Given as a function, it receives this
+   * step's output references: `onExit: (out) => step('exit', report, { message: out.result })`.
+   */
+  readonly onExit?: Step | ((outputs: RefsOf<T['outputs']>) => Step)
 }
 
 /**
@@ -87,9 +103,17 @@ export interface Step<T extends Template = Template> extends FailurePolicy {
   readonly name: string
   readonly template: T
   readonly args: Readonly<Record<string, Arg>>
-  readonly key?: string
+  readonly key?: string | KeyTemplate
   readonly dependsOn: readonly string[]
   readonly continueOn: ContinueOn
+  /** Run only when true (else `Skipped`); set by `when(…)` or the step option. */
+  readonly when?: Expr
+  /** Inside a `dag`: a condition on other tasks' outcomes (set by the step option). */
+  readonly depends?: Depends
+  /** Run when this step ends, whatever its phase (Argo's `hooks.exit`). */
+  readonly onExit?: Step
+  /** Fan out: one call per item (set by `forEach`); the outputs are then lists in item order. */
+  readonly forEach?: ForEachSource
   readonly outputs: RefsOf<T['outputs']>
 }
 
@@ -128,8 +152,27 @@ export interface Dag {
   readonly children: readonly Node[]
 }
 
+/** Runs its body only when the condition holds; otherwise every step in it is `Skipped`. Built by `when`. */
+export interface When {
+  readonly _tag: 'When'
+  readonly cond: Expr
+  readonly body: Node
+}
+
+/**
+ * Runs its body once per item (a composite body; a single step fans out with its own `forEach` field).
+ * Calls are named `NAME(0)`, `NAME(1)`, …; the outputs of steps inside are not visible outside it. Built
+ * by `forEach(items, (item) => node, { name })`.
+ */
+export interface ForEach {
+  readonly _tag: 'ForEach'
+  readonly name: string
+  readonly source: ForEachSource
+  readonly body: Node
+}
+
 /** A node of a workflow body: the `_tag` union every interpreter folds over. */
-export type Node = Step | Seq | Par | Dag
+export type Node = Step | Seq | Par | Dag | When | ForEach
 
 /** The tags of {@link Node}. */
 export type NodeTag = Node['_tag']
@@ -159,6 +202,8 @@ export interface WorkflowOptions<P extends ParamsSpec> {
   readonly parallelism?: number
   readonly labels?: Readonly<Record<string, string>>
   readonly annotations?: Readonly<Record<string, string>>
+  /** Runs when the body ends, whatever its outcome; it can read `workflowStatus` and `workflowFailures` (Argo's `spec.onExit`). */
+  readonly onExit?: Node
 }
 
 /** Workflow parameters: parameters only, no artifacts. */
@@ -173,4 +218,6 @@ export interface Workflow<P extends ParamsSpec = ParamsSpec> {
   readonly parallelism?: number
   readonly labels?: Readonly<Record<string, string>>
   readonly annotations?: Readonly<Record<string, string>>
+  /** The exit handler: runs when the body ends, whatever its outcome. */
+  readonly onExit?: Node
 }

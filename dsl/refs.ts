@@ -14,6 +14,8 @@ export type RefSource =
   | { readonly kind: 'step'; readonly step: string }
   | { readonly kind: 'input' }
   | { readonly kind: 'workflow' }
+  /** The current item of a `forEach` (a field of it when `path` is not empty). */
+  | { readonly kind: 'item'; readonly path: readonly string[] }
 
 /**
  * A typed reference to a parameter value, carrying the codec that decodes it. `A` is the value's type, so

@@ -2,8 +2,8 @@ import type { ArgsOf, Step, StepOptions, Template } from './node.ts'
 import { refsOf } from './refs.ts'
 
 type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
-  ? [args?: ArgsOf<T['inputs']>, options?: StepOptions]
-  : [args: ArgsOf<T['inputs']>, options?: StepOptions]
+  ? [args?: ArgsOf<T['inputs']>, options?: StepOptions<T>]
+  : [args: ArgsOf<T['inputs']>, options?: StepOptions<T>]
 
 /**
  * Calls a template: a named step with its arguments (values or references to other steps' outputs).
@@ -16,8 +16,10 @@ type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
  * const h2 = step('hello2', duplicate, { msg: 3, foo: h1.outputs.bar }, { key: 'dup-3' })
  * ```
  */
-export const step = <T extends Template>(name: string, template: T, ...[args, options]: StepRest<T>): Step<T> =>
-  Object.freeze({
+export const step = <T extends Template>(name: string, template: T, ...[args, options]: StepRest<T>): Step<T> => {
+  const outputs = refsOf(template.outputs, { kind: 'step', step: name }) as Step<T>['outputs']
+  const hook = typeof options?.onExit === 'function' ? options.onExit(outputs) : options?.onExit
+  return Object.freeze({
     _tag: 'Step' as const,
     name,
     template,
@@ -27,5 +29,9 @@ export const step = <T extends Template>(name: string, template: T, ...[args, op
     continueOn: Object.freeze({ ...(options?.continueOn ?? {}) }),
     ...(options?.retry !== undefined ? { retry: options.retry } : {}),
     ...(options?.timeout !== undefined ? { timeout: options.timeout } : {}),
-    outputs: refsOf(template.outputs, { kind: 'step', step: name }) as Step<T>['outputs'],
+    ...(options?.when !== undefined ? { when: options.when } : {}),
+    ...(options?.depends !== undefined ? { depends: options.depends } : {}),
+    ...(hook !== undefined ? { onExit: hook } : {}),
+    outputs,
   })
+}

@@ -1,28 +1,31 @@
 import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
 import type { Node, Subflow } from './node.ts'
-import { refsOf, specOfRef, type ArtifactRef, type ParamRef, type Ref, type RefsOf } from './refs.ts'
+import { refsOf, specOfRef, type ArtifactRef, type ParamRef, type RefsOf } from './refs.ts'
+import { exposedRef, type Exposable, type OutputChoice } from './control/output-choice.ts'
 
 /** The outputs a sub-workflow declares for the references it exposes. */
-export type SpecsOfRefs<R extends Readonly<Record<string, Ref>>> = {
-  readonly [K in keyof R]: R[K] extends ParamRef<infer A> ? ParamSpec<A, false> : R[K] extends ArtifactRef ? ArtifactSpec<false> : never
+export type SpecsOfRefs<R extends Readonly<Record<string, Exposable>>> = {
+  readonly [K in keyof R]: R[K] extends ParamRef<infer A> | OutputChoice<ParamRef<infer A>> ? ParamSpec<A, false> : R[K] extends ArtifactRef | OutputChoice<ArtifactRef> ? ArtifactSpec<false> : never
 }
 
 /** What a sub-workflow body returns: the node to run, and the inner outputs it exposes. */
-export interface SubflowBody<R extends Readonly<Record<string, Ref>>> {
+export interface SubflowBody<R extends Readonly<Record<string, Exposable>>> {
   readonly run: Node
   readonly outputs?: R
 }
 
 /** The fields of {@link subflow}. */
-export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<string, Ref>>> {
+export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<string, Exposable>>> {
   readonly name: string
   readonly inputs?: I
   /** Builds the body from references to the inputs (called once, when the sub-workflow is defined). */
   readonly body: (inputs: RefsOf<I>) => Node | SubflowBody<R>
+  /** At most this many of its steps (fan-out calls included) at once. */
+  readonly parallelism?: number
 }
 
 const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && ['Step', 'Seq', 'Par', 'Dag'].includes((v as Node)._tag)
+  typeof v === 'object' && v !== null && ['Step', 'Seq', 'Par', 'Dag', 'When', 'ForEach'].includes((v as Node)._tag)
 
 /**
  * A template made of steps: a sub-workflow with its own inputs and outputs, callable with `step` like any
@@ -42,7 +45,7 @@ const isNode = (v: unknown): v is Node =>
  * step('outer', twice, { n: 1 }).outputs.n // ParamRef<number>
  * ```
  */
-export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string, Ref>> = {}>(
+export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string, Exposable>> = {}>(
   fields: SubflowFields<I, R>,
 ): Subflow<I, SpecsOfRefs<R>> => {
   const inputs = (fields.inputs ?? {}) as I
@@ -52,8 +55,9 @@ export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string,
     _tag: 'Subflow' as const,
     name: fields.name,
     inputs,
-    outputs: Object.freeze(Object.fromEntries(Object.entries(outputs).map(([k, r]) => [k, specOfRef(r)]))) as SpecsOfRefs<R>,
+    outputs: Object.freeze(Object.fromEntries(Object.entries(outputs).map(([k, r]) => [k, specOfRef(exposedRef(r))]))) as SpecsOfRefs<R>,
     exposes: Object.freeze({ ...outputs }),
     body: run,
+    ...(fields.parallelism !== undefined ? { parallelism: fields.parallelism } : {}),
   })
 }

@@ -2,6 +2,7 @@ import { codecsCompatible } from './codec.ts'
 import { isOptional, type IoSpec } from './io.ts'
 import { nameProblems } from './names.ts'
 import type { Arg, Node, Step, Template, Workflow } from './node.ts'
+import type { ForEachSource } from './control/source.ts'
 import { foldNode } from './node.ts'
 import { problem, type Problem } from './problem.ts'
 import { isRef, type Ref } from './refs.ts'
@@ -9,6 +10,12 @@ import { fnProblems } from './fn/check.ts'
 import { scalarsOf } from './script/script.ts'
 import { failurePolicyProblems } from './retry.ts'
 import { thresholdProblems } from './threshold.ts'
+import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
+import { EXIT_CODE, STATUS, WORKFLOW_VARS, varsOf } from './expr/ast.ts'
+import { ALL_OUTPUTS } from './control/all-outputs.ts'
+import { keyRefs } from './control/key.ts'
+import { dependsSteps } from './control/depends.ts'
+import { refsOfExposed } from './control/output-choice.ts'
 
 /** What a template body can see while it is checked. */
 interface Scope {
@@ -18,6 +25,20 @@ interface Scope {
   readonly params: IoSpec
   /** Every step of this body, by name. */
   readonly steps: ReadonlyMap<string, Step>
+  /** Inside the body of a composite `forEach`, where `item` is defined. */
+  readonly inForEach?: boolean
+}
+
+/** References from outside a composite forEach to the steps inside it (whose outputs exist once per item). */
+const leakProblems = (n: Extract<Node, { _tag: 'ForEach' }>, scope: Scope): Problem[] => {
+  const inside = new Set(stepsIn(n.body).map((s) => s.name))
+  return [...scope.steps.values()]
+    .filter((s) => !inside.has(s.name))
+    .flatMap((s) =>
+      refsOfStep(s)
+        .filter((r) => r.source.kind === 'step' && inside.has(r.source.step))
+        .map((r) => problem([...scope.path, s.name], `step "${s.name}" reads an output of "${(r.source as { step: string }).step}", inside forEach "${n.name}"`, 'outputs inside a composite forEach exist once per item: expose them from a subflow and fan out its call instead')),
+    )
 }
 
 /** All steps of a body, not entering other templates. @example stepsIn(seq(a, par(b, c))) // [a, b, c] */
@@ -26,18 +47,46 @@ export const stepsIn: (n: Node) => readonly Step[] = foldNode<readonly Step[]>({
   Seq: (n, go) => n.children.flatMap(go),
   Par: (n, go) => n.children.flatMap(go),
   Dag: (n, go) => n.children.flatMap(go),
+  When: (n, go) => go(n.body),
+  ForEach: (n, go) => go(n.body),
 })
 
-/** Every reference a step's arguments make. */
-export const refsOfStep = (s: Step): readonly Ref[] => Object.values(s.args).filter(isRef)
+/**
+ * The references read by the composite nodes inside a node: the conditions of `when(…)` nodes and the
+ * lists of composite `forEach` nodes (steps' own `when` and `forEach` are covered by {@link refsOfStep});
+ * `inner` leaves out the node's own.
+ *
+ * @example
+ * ```ts
+ * condRefsIn(when(expr`${a.outputs.n} > 1`, seq(b, c))) // [a.outputs.n]
+ * ```
+ */
+export const condRefsIn = (n: Node, inner = false): readonly Ref[] => {
+  const own = inner ? [] : n._tag === 'When' ? varsOf(n.cond) : n._tag === 'ForEach' ? sourceRefs(n.source) : []
+  const children = n._tag === 'Step' ? [] : n._tag === 'When' || n._tag === 'ForEach' ? [n.body] : n.children
+  return [...own, ...children.flatMap((c) => condRefsIn(c))].filter((r) => r.source.kind !== 'item')
+}
+
+/** The references a fan-out's list reads: a list-valued reference, or a sequence's bounds. */
+const sourceRefs = (f: ForEachSource): readonly Ref[] =>
+  f._tag === 'ItemsFrom' ? [f.ref] : f._tag === 'Sequence' ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : [])) : []
+
+/** Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own). */
+export const refsOfStep = (s: Step): readonly Ref[] => (<Ref[]>[
+  ...Object.values(s.args).filter(isRef),
+  ...(s.when ? varsOf(s.when).flatMap((v) => (v._tag === 'ParamRef' ? [v] : [])) : []),
+  ...(s.forEach ? sourceRefs(s.forEach) : []),
+  ...keyRefs(s.key),
+]).filter((r) => r.source.kind !== 'item')
 
 /** The names of the steps a node depends on from outside itself (by reference or `dependsOn`). */
 export const externalDeps = (n: Node): ReadonlySet<string> => {
   const inside = new Set(stepsIn(n).map((s) => s.name))
   const deps = new Set<string>()
+  for (const r of condRefsIn(n)) if (r.source.kind === 'step' && !inside.has(r.source.step)) deps.add(r.source.step)
   for (const s of stepsIn(n)) {
     for (const r of refsOfStep(s)) if (r.source.kind === 'step' && !inside.has(r.source.step)) deps.add(r.source.step)
-    for (const d of s.dependsOn) if (!inside.has(d)) deps.add(d)
+    for (const d of [...s.dependsOn, ...(s.depends ? dependsSteps(s.depends) : [])]) if (!inside.has(d)) deps.add(d)
   }
   return deps
 }
@@ -58,7 +107,10 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
   let target: IoSpec[string] | undefined
   let where: string
   switch (r.source.kind) {
+    case 'item':
+      return []
     case 'workflow':
+      if (r.name in WORKFLOW_VARS) return []
       target = scope.params[r.name]
       where = 'workflow parameters'
       if (!target) return [problem(path, `no workflow parameter "${r.name}"`, `declare it in workflow(…, { parameters: { ${r.name}: param(…) } })`)]
@@ -73,6 +125,8 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
       if (!from) return [problem(path, `no step "${r.source.step}" in this template`, 'references can only name steps of the same body (pass values into a subflow through its inputs)')]
       if (!visible.has(r.source.step))
         return [problem(path, `step "${r.source.step}" is not upstream of this step`, 'a step can only use outputs of steps that finish before it: order them with seq(…) or use dag(…)')]
+      if (r.name === STATUS || r.name === EXIT_CODE) return []
+      if (r.name === ALL_OUTPUTS) return from.forEach ? [] : [problem(path, `allOutputs(…) of step "${r.source.step}", which is not a forEach`, 'read its outputs one by one')]
       target = (from.template.outputs as IoSpec)[r.name]
       where = `the outputs of step "${r.source.step}"`
       if (!target) return [problem(path, `${where} have no "${r.name}"`, `declared outputs: ${Object.keys(from.template.outputs).join(', ') || 'none'}`)]
@@ -119,7 +173,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
       const path = [...scope.path, node.name]
       return [
         ...nameProblems('step', node.name, path),
-        ...(node.key !== undefined ? nameProblems('key', node.key, [...path, 'key']) : []),
+        ...(typeof node.key === 'string' ? nameProblems('key', node.key, [...path, 'key']) : []),
         ...failurePolicyProblems(node, path),
         ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
           ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]
@@ -130,6 +184,9 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
             : [problem([...path, 'dependsOn'], `"${d}" is not a step that can run before this one`, scope.steps.has(d) ? 'dependsOn can only name other steps of the same dag or steps before it' : 'name a step of the same body')],
         ),
         ...argProblems(node, scope, visible, path),
+        ...controlProblems(node, scope, visible, path),
+        // an exit hook runs after its step: it may read the step's own outputs
+        ...(node.onExit ? argProblems(node.onExit, scope, new Set([...visible, node.name]), [...path, 'onExit', node.onExit.name]) : []),
       ]
     }
     case 'Seq': {
@@ -142,6 +199,17 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     }
     case 'Par':
       return [...thresholdProblems(node, scope.path), ...node.children.flatMap((c) => nodeProblems(c, scope, visible))]
+    case 'ForEach':
+      return [
+        ...sourceRefs(node.source).flatMap((r) => refProblems(r, scope, visible, [...scope.path, node.name, 'forEach'])),
+        ...nodeProblems(node.body, { ...scope, path: [...scope.path, node.name], inForEach: true }, visible),
+        ...leakProblems(node, scope),
+      ]
+    case 'When':
+      return [
+        ...varsOf(node.cond).flatMap((r) => refProblems(r, scope, visible, [...scope.path, 'when'])),
+        ...nodeProblems(node.body, scope, visible),
+      ]
     case 'Dag': {
       // A child sees the steps of the other children (cycles among them are found below); its own steps are
       // ordered by the child itself, so a step never sees itself and par siblings never see each other.
@@ -196,7 +264,7 @@ const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] =
 export const templatesOf = (body: Node): readonly Template[] => {
   const out: Template[] = []
   const visit = (n: Node) => {
-    for (const s of stepsIn(n)) {
+    for (const s of stepsIn(n).flatMap((x) => (x.onExit ? [x, x.onExit] : [x]))) {
       if (out.includes(s.template)) continue
       out.push(s.template)
       if (s.template._tag === 'Subflow') visit(s.template.body)
@@ -214,7 +282,7 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
     const holes = scalarsOf(t.source).flatMap((v, i) =>
       isRef(v) && v.source.kind === 'step'
         ? [problem([...path, 'script', `hole ${i}`], `a script cannot use step "${v.source.step}" directly`, 'declare an input and pass the reference as an argument')]
-        : isRef(v) && v.source.kind === 'workflow' && !params[v.name]
+        : isRef(v) && v.source.kind === 'workflow' && !params[v.name] && !(v.name in WORKFLOW_VARS)
           ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`, `declare it in workflow(…, { parameters: { ${v.name}: param(…) } })`)]
           : [],
     )
@@ -226,7 +294,7 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
     ...common,
     ...duplicateStepProblems(t.body, path),
     ...nodeProblems(t.body, scope, new Set()),
-    ...Object.entries(t.exposes).flatMap(([name, r]) => refProblems(r, scope, all, [...path, 'outputs', name])),
+    ...Object.entries(t.exposes).flatMap(([name, x]) => refsOfExposed(x).flatMap((r) => refProblems(r, scope, all, [...path, 'outputs', name]))),
   ]
 }
 
@@ -243,7 +311,7 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
  */
 export const validate = (wf: Workflow): readonly Problem[] => {
   const path = [wf.name]
-  const templates = templatesOf(wf.body)
+  const templates = [...new Set([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])])]
   const byName = new Map<string, Template>()
   const dupTemplates = templates.flatMap((t) => {
     const prev = byName.get(t.name)
@@ -263,5 +331,7 @@ export const validate = (wf: Workflow): readonly Problem[] => {
     ...templates.flatMap((t) => templateProblems(t, wf.parameters)),
     ...duplicateStepProblems(wf.body, path),
     ...nodeProblems(wf.body, scope, new Set()),
+    ...duplicateKeyProblems([wf.body, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(stepsIn).filter((s) => !s.forEach)),
+    ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, new Set()) : []),
   ]
 }

@@ -1,8 +1,16 @@
 import {
+  ALL_OUTPUTS,
+  WORKFLOW_VARS,
+  dependsSteps,
+  EXIT_CODE,
+  STATUS,
   encodeParam,
   isRef,
   problem,
+  condRefsIn,
+  refsOfExposed,
   refsOfStep,
+  type OutputChoice,
   stepsIn,
   type Arg,
   type IoSpec,
@@ -14,7 +22,10 @@ import {
 } from 'dflow-ts'
 import type { Compiler } from './compiler.ts'
 import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTemplate } from './manifest.ts'
-import { compact } from './io.ts'
+import { compact, encodedDefault } from './io.ts'
+import { choiceExpression, controlFields, fanOutFields, isStdout, itemRefsIn, whenTag } from './control.ts'
+import { keyArgument } from './key.ts'
+import { printDepends } from './depends.ts'
 import { ioKind, nameAllocator, refKey } from './refs.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shapeOf, unitSteps, type Unit } from './units.ts'
@@ -24,6 +35,8 @@ import { successCheck, successCheckCall } from './threshold.ts'
 export interface Exposed {
   readonly name: string
   readonly ref: Ref
+  /** Set when the output is chosen by a condition (`ifExpr`); `ref` is then its first branch. */
+  readonly choice?: OutputChoice
 }
 
 /** What to compile into a steps or DAG template. @example const t: BodyTarget = { name: 'main', body: seq(a, b), outputs: [], lifted: new Map(), path: ['main'] } */
@@ -35,6 +48,8 @@ export interface BodyTarget {
   /** References that this template receives as its own inputs (lifted into a generated template): key → input name. */
   readonly lifted: ReadonlyMap<string, string>
   readonly path: readonly string[]
+  /** At most this many of its steps at once. */
+  readonly parallelism?: number
 }
 
 /** A fragment of the body compiled as a template of its own: its call name, template name, and lifted inputs and outputs. */
@@ -78,7 +93,7 @@ const declare = (xs: readonly Exposed[], out: (x: Exposed) => Partial<ArgoParame
 export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   const shape = shapeOf(target.body)
   const units = shape.kind === 'dag' ? shape.units : shape.groups.flat()
-  const prefix = shape.kind === 'dag' ? 'tasks' : 'steps'
+  const prefix: 'tasks' | 'steps' = shape.kind === 'dag' ? 'tasks' : 'steps'
   const problems: Problem[] = []
   const allSteps = stepsIn(target.body)
   const freshCall = nameAllocator(allSteps.map((s) => s.name))
@@ -86,7 +101,9 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   for (const u of units) for (const s of unitSteps(u)) owner.set(s.name, u)
 
   // What the rest of this template needs from each fragment, and what each fragment needs from outside itself.
-  const uses = [...allSteps.flatMap((s) => refsOfStep(s).map((ref) => ({ ref, from: s.name as string | undefined }))), ...target.outputs.map((o) => ({ ref: o.ref, from: undefined }))]
+  const uses = [
+    ...allSteps.flatMap((s) => refsOfStep(s).map((ref) => ({ ref, from: s.name as string | undefined }))),
+    ...condRefsIn(target.body).map((ref) => ({ ref, from: undefined as string | undefined })), ...target.outputs.flatMap((o) => (o.choice ? refsOfExposed(o.choice) : [o.ref]).map((ref) => ({ ref, from: undefined as string | undefined })))]
   const fragments = new Map<Unit, Fragment>()
   let counter = 0
   for (const u of units) {
@@ -94,11 +111,13 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const inside = new Set(unitSteps(u).map((s) => s.name))
     const isInside = (r: Ref) => r.source.kind === 'step' && inside.has(r.source.step)
     const freshIo = nameAllocator()
-    const ioName = (r: Ref) => freshIo(r.source.kind === 'step' ? `${r.source.step}-${r.name}` : r.name)
-    const imports = uniqueRefs(unitSteps(u).flatMap(refsOfStep).filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
+    const ioName = (r: Ref) => freshIo((r.source.kind === 'step' ? `${r.source.step}-${r.name.replace(/^\$/, '')}` : r.name).replace(/[^-a-zA-Z0-9_]/g, '-'))
+    const items = u.node._tag === 'ForEach' ? itemRefsIn(u.node.body) : []
+    const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
     const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
     let call: string
-    do call = `${u.node._tag.toLowerCase()}-${++counter}`
+    if (u.node._tag === 'ForEach') call = u.node.name
+    else do call = `${u.node._tag.toLowerCase()}-${++counter}`
     while (owner.has(call))
     call = freshCall(call)
     fragments.set(u, { call, template: c.freshName(`${target.name}-${call}`), imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
@@ -109,17 +128,24 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const lifted = target.lifted.get(refKey(r))
     if (lifted !== undefined) return tag(`inputs.${kind}.${lifted}`)
     switch (r.source.kind) {
+      case 'item':
+        return tag(['item', ...r.source.path].join('.'))
       case 'workflow':
-        return tag(`workflow.parameters.${r.name}`)
+        return tag(WORKFLOW_VARS[r.name] ?? `workflow.parameters.${r.name}`)
       case 'input':
         return tag(`inputs.${kind}.${r.name}`)
       case 'step': {
         const u = owner.get(r.source.step)
         const f = u && fragments.get(u)
         if (!u) problems.push(problem(path, `no step "${r.source.step}" in template "${target.name}"`))
-        return f
-          ? tag(`${prefix}.${f.call}.outputs.${kind}.${f.exportName.get(refKey(r))}`)
-          : tag(`${prefix}.${r.source.step}.outputs.${kind}.${r.name}`)
+        if (f) return tag(`${prefix}.${f.call}.outputs.${kind}.${f.exportName.get(refKey(r))}`)
+        const producer = r.source.step
+        if (r.name === ALL_OUTPUTS) return tag(`${prefix}.${producer}.outputs.parameters`)
+        if (r.name === STATUS) return tag(`${prefix}.${producer}.status`)
+        if (r.name === EXIT_CODE) return tag(`${prefix}.${producer}.exitCode`)
+        return isStdout(allSteps.find((s) => s.name === producer), r.name)
+          ? tag(`${prefix}.${producer}.outputs.result`)
+          : tag(`${prefix}.${producer}.outputs.${kind}.${r.name}`)
       }
     }
   }
@@ -142,7 +168,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         const value = encodeParam(spec.codec, v)
         problems.push(...tagProblems(value, [...path, name]))
         return [{ name, value }]
-      }),
+      }).concat(s.key !== undefined ? [keyArgument(s.key, (r) => resolve(r, [...path, 'key']))] : []),
       artifacts: inputs.flatMap(([name, spec]) => {
         const v = arg(name)
         if (spec._tag === 'Param' && spec.big) return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : { name, raw: { data: encodeParam(spec.codec, v) } }]
@@ -164,35 +190,58 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
           name: f.call,
           template: f.template,
           arguments: declare(f.imports, (x) => (ioKind(x.ref) === 'parameters' ? { value: resolve(x.ref, path) } : { from: resolve(x.ref, path) })),
+          ...(u.kind === 'fragment' && u.node._tag === 'When' ? { when: whenTag(u.node.cond, { resolve, prefix, path }) } : {}),
+          ...(u.kind === 'fragment' && u.node._tag === 'ForEach' ? fanOutFields(u.node.source, { resolve, prefix, path }) : {}),
         }),
       ]
     }
     return unitSteps(u).map((s) =>
-      compact({ name: s.name, template: c.templateOf(s.template, s), arguments: stepArguments(s, [...target.path, s.name, 'args']), continueOn: continueOn(s) }),
+      compact({
+        name: s.name,
+        template: c.templateOf(s.template, s),
+        arguments: stepArguments(s, [...target.path, s.name, 'args']),
+        continueOn: continueOn(s),
+        ...controlFields(s, { resolve, prefix, path: [...target.path, s.name] }),
+        ...(s.onExit
+          ? { hooks: { exit: compact({ template: c.templateOf(s.onExit.template, s.onExit), arguments: stepArguments(s.onExit, [...target.path, s.name, 'onExit', 'args']) }) } }
+          : {}),
+      }),
     )
   }
 
-  const outputs = declare(target.outputs, (x) =>
-    ioKind(x.ref) === 'parameters' ? { valueFrom: { parameter: resolve(x.ref, [...target.path, 'outputs', x.name]) } } : { from: resolve(x.ref, [...target.path, 'outputs', x.name]) },
-  )
+  /** The declared default of a step output, carried along so that a skipped producer still yields it. */
+  const defaultOf = (r: Ref): string | undefined => {
+    if (r.source.kind !== 'step') return undefined
+    const producer = r.source.step
+    const spec = (allSteps.find((s) => s.name === producer)?.template.outputs as IoSpec | undefined)?.[r.name]
+    return spec?._tag === 'Param' && !allSteps.find((s) => s.name === producer)?.forEach ? encodedDefault(spec) : undefined
+  }
+  const outputs = declare(target.outputs, (x) => {
+    const path = [...target.path, 'outputs', x.name]
+    if (x.choice) {
+      const expression = choiceExpression(x.choice, (r) => resolve(r, path))
+      return ioKind(x.ref) === 'parameters' ? { valueFrom: { expression } } : { fromExpression: expression }
+    }
+    return ioKind(x.ref) === 'parameters' ? { valueFrom: compact({ parameter: resolve(x.ref, path), default: defaultOf(x.ref) }) } : { from: resolve(x.ref, path) }
+  })
 
   let template: ArgoTemplate
   if (shape.kind === 'steps' && shape.threshold) {
     // Members carry on whatever happens; the check step after them decides.
     const members = shape.groups.flatMap((g) => g.flatMap(callsOf)).map((m) => ({ ...m, continueOn: { failed: true, error: true } }))
     const check = successCheckCall(freshCall('success-check'), c.templateOf(successCheck), members.map((m) => m.name), shape.threshold)
-    template = compact({ name: target.name, inputs: target.inputs, outputs, steps: [members, [check]] })
+    template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, steps: [members, [check]] })
   } else if (shape.kind === 'steps') {
-    template = compact({ name: target.name, inputs: target.inputs, outputs, steps: shape.groups.map((g) => g.flatMap(callsOf)) })
+    template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, steps: shape.groups.map((g) => g.flatMap(callsOf)) })
   } else {
-    template = compact({ name: target.name, inputs: target.inputs, outputs, dag: { tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) } })
+    template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, dag: { tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) } })
   }
   c.report(problems)
   for (const [u, f] of fragments) {
     c.define(() =>
       compileBody(c, {
         name: f.template,
-        body: (u as { node: Node }).node,
+        body: ((n: Node) => (n._tag === 'When' || n._tag === 'ForEach' ? n.body : n))((u as { node: Node }).node),
         inputs: declare(f.imports, () => ({})),
         outputs: f.exports,
         lifted: new Map(f.imports.map((i) => [refKey(i.ref), i.name])),
@@ -223,15 +272,29 @@ const dagTasks = (
     const inside = new Set(unitSteps(u).map((s) => s.name))
     const deps = new Set<Unit>()
     for (const s of unitSteps(u)) {
-      const names = [...refsOfStep(s).flatMap((r) => (r.source.kind === 'step' ? [r.source.step] : [])), ...s.dependsOn]
+      const names = [...refsOfStep(s).flatMap((r) => (r.source.kind === 'step' ? [r.source.step] : [])), ...s.dependsOn, ...(s.depends ? dependsSteps(s.depends) : [])]
+      if (u.kind === 'fragment') names.push(...condRefsIn(u.node).flatMap((r) => (r.source.kind === 'step' ? [r.source.step] : [])))
       for (const n of names) {
         const d = owner.get(n)
         if (d && !inside.has(n)) deps.add(d)
       }
     }
     const on = [...deps].sort((a, b) => index.get(a)! - index.get(b)!).flatMap(taskNames)
+    const cond = u.kind === 'step' ? u.step.depends : undefined
+    if (cond && withContinueOn) problems.push(problem([...path, u.kind === 'step' ? u.step.name : '', 'depends'], 'a dag cannot mix continueOn and depends conditions on Argo', 'name the failure in depends (on(step, "Failed")) instead of continueOn'))
+    const taskOf = (n: string) => {
+      const d = owner.get(n)
+      return d ? taskNames(d)[0]! : n
+    }
+    const named = new Set(cond ? dependsSteps(cond).map(taskOf) : [])
     return callsOf(u).map((call): ArgoTask => {
       if (/^[0-9]/.test(call.name)) problems.push(problem([...path, call.name], `DAG task name "${call.name}" begins with a digit, which Argo rejects in a DAG`, 'start the step name with a letter'))
+      if (cond) {
+        const rest = on.filter((n) => !named.has(n))
+        const printed = printDepends(cond, taskOf)
+        const { name, ...others } = call
+        return { name, depends: rest.length ? [...rest, cond._tag === 'Or' ? `(${printed})` : printed].join(' && ') : printed, ...others }
+      }
       if (!on.length) return call
       const { name, ...rest } = call
       return withContinueOn ? { name, dependencies: on, ...rest } : { name, depends: on.join(' && '), ...rest }

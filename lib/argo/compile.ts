@@ -1,4 +1,4 @@
-import { DflowError, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { DflowError, exposedRef, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
@@ -8,6 +8,7 @@ import { nameAllocator } from './refs.ts'
 import { compileScript } from './script-template.ts'
 import { compileFn } from './fn-template.ts'
 import { failureFields } from './retry.ts'
+import { keyedTemplates, withKeyInput } from './key.ts'
 import { problem } from 'dflow-ts'
 
 const inputDecls = (io: IoSpec) =>
@@ -28,6 +29,7 @@ const inputDecls = (io: IoSpec) =>
 const asEntrypoint = (wf: Workflow): Step | undefined => {
   const b = wf.body
   if (b._tag !== 'Step' || b.key !== undefined || b.dependsOn.length || b.continueOn.failed || b.continueOn.error) return undefined
+  if (b.when || b.forEach || b.onExit || b.depends) return undefined
   const direct = Object.entries(b.args).every(
     ([name, v]) => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef' && (v as { source: { kind: string } }).source.kind === 'workflow' && (v as { name: string }).name === name,
   )
@@ -56,8 +58,9 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const slots: (ArgoTemplate | undefined)[] = []
   const names = new Map<Template, Map<string, string>>()
   const volumes = new Map<string, string>()
-  const freshName = nameAllocator(templatesOf(wf.body).map((t) => t.name))
+  const freshName = nameAllocator([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => t.name))
 
+  const keyed = keyedTemplates(wf.body)
   const c: Compiler = {
     options: o,
     freshName,
@@ -75,6 +78,8 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
       // The first call of a template names it; a call with other retry/timeout settings gets a variant NAME-2, …
       const name = variants.size === 0 ? t.name : freshName(t.name)
       variants.set(wanted, name)
+      // A template some step calls with a key declares the key input (every variant of it).
+      const withKey = (a: ArgoTemplate): ArgoTemplate => (keyed.has(t.name) ? withKeyInput(a) : a)
       switch (t._tag) {
         case 'ScriptTemplate':
         case 'FnTemplate':
@@ -87,7 +92,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
               if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', vname], `volume "${vname}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
               volumes.set(vname, JSON.stringify(v))
             }
-            return { ...r.template, name, ...failureFields(call, t) }
+            return withKey({ ...r.template, name, ...failureFields(call, t) })
           })
           break
         case 'Subflow': {
@@ -95,11 +100,12 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
             name: t.name,
             body: t.body,
             inputs: inputDecls(t.inputs),
-            outputs: Object.entries(t.exposes).map(([n, ref]) => ({ name: n, ref })),
+            outputs: Object.entries(t.exposes).map(([n, x]) => ({ name: n, ref: exposedRef(x), ...(x._tag === 'OutputChoice' ? { choice: x } : {}) })),
             lifted: new Map(),
             path: ['templates', t.name],
+            ...(t.parallelism !== undefined ? { parallelism: t.parallelism } : {}),
           }
-          c.define(() => compileBody(c, target))
+          c.define(() => withKey(compileBody(c, target)))
           break
         }
         default: {
@@ -118,6 +124,16 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
     entrypoint = freshName(wf.name)
     c.define(() => compileBody(c, { name: entrypoint, body: wf.body, outputs: [], lifted: new Map(), path: [wf.name] }))
   }
+  let onExit: string | undefined
+  if (wf.onExit) {
+    const single = wf.onExit._tag === 'Step' && !Object.keys(wf.onExit.args).length ? asEntrypoint({ ...wf, body: wf.onExit }) : undefined
+    if (single) onExit = c.templateOf(single.template, single)
+    else {
+      const name = freshName(`${wf.name}-on-exit`)
+      onExit = name
+      c.define(() => compileBody(c, { name, body: wf.onExit!, outputs: [], lifted: new Map(), path: [wf.name, 'onExit'] }))
+    }
+  }
   if (problems.length) throw new DflowError(problems)
 
   const parameters = Object.entries(wf.parameters).map(([name, s]) =>
@@ -134,6 +150,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
     }),
     spec: compact({
       entrypoint,
+      onExit,
       arguments: compact({ parameters }),
       serviceAccountName: o.serviceAccount,
       parallelism: wf.parallelism,

@@ -19,6 +19,8 @@ export interface ArgoParameter {
     readonly path?: string
     readonly default?: string
     readonly parameter?: string
+    /** An expr-lang expression choosing the value (conditional outputs). */
+    readonly expression?: string
   }
 }
 
@@ -27,6 +29,8 @@ export interface ArgoArtifact {
   readonly name: string
   readonly path?: string
   readonly from?: string
+  /** An expr-lang expression choosing the artifact (conditional outputs). */
+  readonly fromExpression?: string
   readonly optional?: boolean
   readonly [location: string]: unknown
 }
@@ -43,6 +47,13 @@ export interface ArgoCall {
   readonly template: string
   readonly arguments?: ArgoIo
   readonly continueOn?: { readonly failed?: boolean; readonly error?: boolean }
+  /** Run only when this is true (an expression tag); else the node is Skipped. */
+  readonly when?: string
+  readonly withItems?: readonly unknown[]
+  readonly withParam?: string
+  readonly withSequence?: Readonly<Record<string, string>>
+  /** `exit`: a template called when the step ends. */
+  readonly hooks?: Readonly<Record<string, { readonly template: string; readonly arguments?: ArgoIo }>>
 }
 
 /** A task of a DAG template. @example { name: 'D', template: 'echo', depends: 'B && C' } */
@@ -93,6 +104,7 @@ export interface ArgoWorkflow {
   }
   readonly spec: {
     readonly entrypoint: string
+    readonly onExit?: string
     readonly arguments?: ArgoIo
     readonly serviceAccountName?: string
     readonly parallelism?: number

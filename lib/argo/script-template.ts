@@ -1,4 +1,4 @@
-import { problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { WORKFLOW_VARS, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { ArgoArtifact, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
@@ -24,10 +24,10 @@ const envValue = (t: ScriptTemplate, v: Scalar, o: ResolvedOptions, path: readon
   switch (v._tag) {
     case 'ParamRef':
       return v.source.kind === 'workflow'
-        ? { value: tag(`workflow.parameters.${v.name}`), problems: [] }
+        ? { value: tag(WORKFLOW_VARS[v.name] ?? `workflow.parameters.${v.name}`), problems: [] }
         : v.source.kind === 'input'
           ? { value: tag(`inputs.parameters.${v.name}`), problems: [] }
-          : { value: '', problems: [problem(path, `a script cannot use step "${v.source.step}" directly`, 'declare an input and pass the reference as an argument')] }
+          : { value: '', problems: [problem(path, `a script cannot use ${v.source.kind === 'step' ? `step "${v.source.step}"` : 'the item of a forEach'} directly`, 'declare an input and pass the reference as an argument')] }
     case 'ArtifactRef': {
       const spec = (t.inputs as IoSpec)[v.name]
       return spec?._tag === 'Artifact' && v.source.kind === 'input'
@@ -96,7 +96,8 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
       artifacts: [...artifacts(t.inputs).map(([n, s]) => artifactDecl(inputArtifactPath(o.workDir, n, s), n, s)), ...shipped.artifacts],
     }),
     outputs: compact({
-      parameters: params(t.outputs).map(outputParameter(o)),
+      // A stdout() output is Argo's built-in outputs.result: nothing to declare.
+      parameters: params(t.outputs).filter(([, s]) => !s.stdout).map(outputParameter(o)),
       artifacts: artifacts(t.outputs).map(([n, s]) => artifactDecl(outputPath(o.workDir, n, s), n, s)),
     }),
     metadata: compact({ labels: t.labels, annotations: t.annotations }),

@@ -3,7 +3,8 @@ import { foldNode, stepsIn, type Node, type NodeCases, type Step, type SuccessTh
 /**
  * What a steps or DAG template calls: one step; (in a DAG) a `par` of steps, flattened into tasks that all
  * start together and that dependents all wait for; or a fragment of the body that Argo cannot express
- * inline (a `seq` inside a `par`, a `dag` inside a `seq`, …), which becomes a generated template.
+ * inline (a `seq` inside a `par`, a `dag` inside a `seq`, a `when(…)` around a composite node, …), which
+ * becomes a generated template (called under `when` for a `when(…)` node).
  *
  * @example
  * ```ts
@@ -30,6 +31,8 @@ const members: (n: Node) => Unit[] = foldNode<Unit[]>({
   Par: (n, go) => (n.threshold ? [fragment(n)] : n.children.flatMap(go)),
   Seq: (n, go) => (n.children.length <= 1 ? n.children.flatMap(go) : [fragment(n)]),
   Dag: (n) => [fragment(n)],
+  When: (n) => [fragment(n)],
+  ForEach: (n) => [fragment(n)],
 })
 
 /** Sequential groups of a steps body. */
@@ -41,6 +44,8 @@ const groups: (n: Node) => Unit[][] = foldNode<Unit[][]>({
     return m.length ? [m] : []
   },
   Dag: (n) => [[fragment(n)]],
+  When: (n) => [[fragment(n)]],
+  ForEach: (n) => [[fragment(n)]],
 })
 
 /** The units of a DAG body. */
@@ -53,6 +58,8 @@ const dagUnits: NodeCases<Unit[]> = {
   },
   Seq: (n, go) => (n.children.length <= 1 ? n.children.flatMap(go) : [fragment(n)]),
   Dag: (n) => [fragment(n)],
+  When: (n) => [fragment(n)],
+  ForEach: (n) => [fragment(n)],
 }
 
 /** Strips `seq`/`par` wrappers of a single child, which mean nothing. */

@@ -11,7 +11,7 @@ Options:
   -n, --name NAME     exact step name, or /REGEX/
   -k, --key KEY       step key
   --phase PHASE       Succeeded, Failed, Error, Running, Skipped, Omitted (repeatable)
-  --type TYPE         Pod, Steps or DAG (repeatable)
+  --type TYPE         Pod, Steps, DAG or StepGroup (repeatable)
   --json              print the step records as JSON
   -h, --help          show this help`
 

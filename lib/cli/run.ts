@@ -31,7 +31,7 @@ const progress = (start: number) => {
     }
     const s = e.step
     if (s.phase === 'Running') running.add(s.id)
-    else if (s.type === 'Pod' || s.phase === 'Omitted') (running.delete(s.id), done++)
+    else if (s.type === 'Pod' || s.phase === 'Omitted' || s.phase === 'Skipped') (running.delete(s.id), done++)
     else running.delete(s.id)
     const t = ((Date.now() - start) / 1000).toFixed(2).padStart(7)
     const n = (s.attempts?.length ?? 0) + (s.phase === 'Running' ? 1 : 0)

@@ -40,7 +40,8 @@ export const podMain = (exports: Readonly<Record<string, unknown>>, name: string
     artifacts: Object.fromEntries(Object.entries(plan.artifacts).map(([k, p]) => [k, existsSync(p) ? p : null])),
     outputs: plan.outputs,
     workdir: process.cwd(),
-    key: env['dflow_step_name'] ?? '',
+    // A step called with a key passes it (dflow_key); otherwise the pod's name identifies the call.
+    key: env['dflow_key'] || env['dflow_step_name'] || '',
     workflowName: env['dflow_workflow_name'] ?? '',
     ...(env['ARGO_PROGRESS_FILE'] ? { progressFile: env['ARGO_PROGRESS_FILE'] } : {}),
   }

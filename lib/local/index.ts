@@ -11,6 +11,7 @@
  * run.step('hello3').outputs.msg  // 4
  * ```
  */
+import { setMaxListeners } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,6 +21,7 @@ import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
 import { prewarm } from './fn-pool.ts'
 import { openJournal } from './journal.ts'
+import { runExitHandler } from './exit-handler.ts'
 import { runLayout } from './layout.ts'
 import { limiter } from './limiter.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
@@ -146,22 +148,28 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       emit({ type: 'step', step: r })
     }
     const ctl = new AbortController()
+    setMaxListeners(0, ctl.signal) // one listener per running step
     const onAbort = () => ctl.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : 'terminated')
     if (options.signal?.aborted) onAbort()
     options.signal?.addEventListener('abort', onAbort, { once: true })
     const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
+    const allTemplates = [...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])]
     // Function OPs run in worker processes: start them now, while the run gets going.
-    const fnCalls = templatesOf(wf.body).filter((t) => t._tag === 'FnTemplate').length
-    if (fnCalls) prewarm(Math.min(slots, availableParallelism()))
-    const { run } = interpreter({
-      leaf: { layout, runId: id, limiter: limiter(slots), stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params, scripts: new Map(), reuseWorkers: config.reuseWorkers ?? true },
-      baseDir: resolve(config.baseDir ?? '.'),
-      record,
-      ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
-    })
+    if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
+    const slotsLimiter = limiter(slots)
+    const scripts = new Map<string, Promise<void>>()
+    const interpreterWith = (ps: Record<string, Value>) =>
+      interpreter({
+        leaf: { layout, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
+        baseDir: resolve(config.baseDir ?? '.'),
+        record,
+        ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
+      })
     try {
-      const outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, parent: null, signal: ctl.signal })
+      const { run } = interpreterWith(params)
+      let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: null, signal: ctl.signal })
+      if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, records: [...records.values()], startedAt: wfRecord.startedAt, interpreterWith, record })
       const status = outcome.ok ? 'Succeeded' : 'Failed'
       saveWorkflow({ ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
     } catch (e) {
@@ -170,7 +178,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       options.signal?.removeEventListener('abort', onAbort)
       journal.close()
     }
-    const templates = new Map<string, Template>(templatesOf(wf.body).map((t) => [t.name, t]))
+    const templates = new Map<string, Template>(allTemplates.map((t) => [t.name, t]))
     return runView(dir, wfRecord, [...records.values()], templates)
   },
 })

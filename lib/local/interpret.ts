@@ -1,9 +1,14 @@
-import { decodeParam, externalDeps, foldNode, requiredSuccesses, stepsIn, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type ForEach, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
+import { evaluate, EvalError } from './expr-eval.ts'
 import { stopMessage, type LeafContext } from './leaf.ts'
 import { runLeafStep } from './leaf-step.ts'
 import { thresholdOutcome } from './threshold.ts'
+import { limiter, type Limiter } from './limiter.ts'
+import { child } from './abort.ts'
+import { runDag } from './dag.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
-import { lookup, resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
+import { resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
  * How a node ended, for its parent: `ok` means the parent may carry on (everything succeeded, or the
@@ -29,19 +34,32 @@ export interface InterpretContext {
 
 interface Env {
   readonly scope: Scope & { readonly steps: Map<string, Outputs> }
+  /** How many sub-workflow calls enclose this body. */
+  readonly depth: number
+  /** The enclosing template's `parallelism`, when it has one. */
+  readonly slots?: Limiter
   readonly parent: string | null
   readonly signal: AbortSignal
 }
 
+/** Where one call of a step runs: its id and name in the run, its parent, and the scope it reads. */
+interface Call {
+  readonly id: string
+  readonly name: string
+  readonly parent: string | null
+  readonly scope: Scope
+}
+
+/** How one call ended: for its parent, and for its siblings (outputs, status, exit code). */
+interface CallResult {
+  readonly outcome: Outcome
+  readonly phase: Phase
+  readonly outputs?: Outputs
+  readonly exitCode?: number
+}
+
 const now = () => new Date().toISOString()
 
-/** An abort controller that also aborts when `parent` does. */
-const child = (parent: AbortSignal): AbortController => {
-  const c = new AbortController()
-  if (parent.aborted) c.abort(parent.reason)
-  else parent.addEventListener('abort', () => c.abort(parent.reason), { once: true })
-  return c
-}
 
 /** The record of values: wire strings, values decoded by the declared codecs, artifact paths. */
 const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRecord => {
@@ -69,6 +87,8 @@ const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRec
  */
 export const interpreter = (ictx: InterpretContext) => {
   const run = (node: Node, env: Env): Promise<Outcome> => fold(node)(env)
+  /** Keys in use in this run, with the id of the step holding each. */
+  const keys = new Map<string, string>()
 
   const stepOutcome = (s: Step, phase: Phase, message: string | undefined, id: string): Outcome => {
     if (phase === 'Succeeded') return OK
@@ -78,33 +98,97 @@ export const interpreter = (ictx: InterpretContext) => {
 
   const runStep = async (s: Step, env: Env): Promise<Outcome> => {
     const id = env.parent === null ? s.name : `${env.parent}.${s.name}`
-    const base = {
+    if (s.forEach) return runFanOut(s, env, id)
+    const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })
+    env.scope.steps.set(s.name, withStatus(r.outputs ?? {}, r.phase, r.exitCode))
+    if (!s.onExit) return r.outcome
+    // The exit hook runs whatever happened, and sees this step's outputs and status.
+    const hook = await runCall(s.onExit, { ...env, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: env.parent, scope: env.scope })
+    return r.outcome.ok && !hook.outcome.ok ? hook.outcome : r.outcome
+  }
+
+  const runFanOut = async (s: Step, env: Env, id: string): Promise<Outcome> => {
+    const startedAt = now()
+    const base = { id, name: s.name, parent: env.parent, type: 'StepGroup' as const, template: s.template.name }
+    const end = (phase: Phase, outputs: Outputs, message?: string): Outcome => {
+      env.scope.steps.set(s.name, withStatus(outputs, phase))
+      const shown = Object.fromEntries(Object.entries(outputs).filter(([k]) => /^[A-Za-z]/.test(k)))
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}) })
+      return stepOutcome(s, phase, message, id)
+    }
+    let items: readonly unknown[]
+    try {
+      items = itemsOf(s.forEach!, env.scope)
+    } catch (e) {
+      if (!(e instanceof ResolveError)) throw e
+      return end('Error', {}, e.message)
+    }
+    // Argo skips a fan-out over nothing.
+    if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
+    ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
+    const results = await Promise.all(
+      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: { value: item } } })),
+    )
+    const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
+    const bad = results.filter((r) => !r.outcome.ok)
+    const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
+    return bad.length ? end('Failed', outputs, bad[0]!.outcome.failure) : end('Succeeded', outputs)
+  }
+
+  /** One call of a step, holding a slot of the enclosing template's `parallelism` while it runs. */
+  const runCall = (s: Step, env: Env, at: Call): Promise<CallResult> => (env.slots ? env.slots.run(() => runCallNow(s, env, at)) : runCallNow(s, env, at))
+
+  const runCallNow = async (s: Step, env: Env, at: Call): Promise<CallResult> => {
+    const { id, scope } = at
+    let base: Omit<StepRecord, 'phase' | 'inputs' | 'outputs'> = {
       id,
-      name: s.name,
-      parent: env.parent,
+      name: at.name,
+      parent: at.parent,
       type: s.template._tag === 'Subflow' ? (s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const)) : ('Pod' as const),
       template: s.template.name,
-      ...(s.key !== undefined ? { key: s.key } : {}),
       ...(s.template._tag === 'ScriptTemplate' ? { script: ictx.leaf.layout.script(s.template.name).relative } : {}),
     }
     let startedAt = now()
     let attempts: readonly AttemptRecord[] = []
     let progress: string | undefined
     const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}) })
-    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}): Outcome => {
+    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
-      return stepOutcome(s, phase, extra.message, id)
+      return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
+    }
+    if (s.when) {
+      let go: unknown
+      try {
+        go = evaluate(s.when, readVar(scope))
+      } catch (e) {
+        if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
+        return finish('Error', EMPTY_IO, EMPTY_IO, { message: `when: ${e.message}` })
+      }
+      if (go !== true) {
+        const outputs = skippedOutputs(s.template)
+        const r = finish('Skipped', EMPTY_IO, ioRecordOf(outputs, s.template.outputs), { message: 'when: the condition is false' }, outputs)
+        return { ...r, outcome: OK }
+      }
     }
     let inputs: Record<string, Value>
     try {
-      inputs = resolveInputs(s.template.inputs, s.args, env.scope, ictx.baseDir)
+      const k = keyOf(s.key, scope)
+      if (k !== undefined) {
+        const holder = keys.get(k)
+        if (holder !== undefined) throw new ResolveError(`key "${k}" is already used by step ${holder} (keys are unique within a run)`)
+        keys.set(k, id)
+        base = { ...base, key: k }
+      }
+      if (s.template._tag === 'Subflow' && env.depth >= MAX_DEPTH)
+        throw new ResolveError(`recursion deeper than ${MAX_DEPTH} nested calls (template "${s.template.name}"): does its when ever stop it?`)
+      inputs = resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir)
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
-      const out = await runLeafStep(id, s, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+      const out = await runLeafStep(id, s, base.key ?? at.name, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
         if (st.first) startedAt = now()
         attempts = st.attempts
         progress = st.progress
@@ -113,42 +197,91 @@ export const interpreter = (ictx: InterpretContext) => {
       attempts = out.attempts
       progress = out.progress
       const r = out.result
-      if (r.phase === 'Succeeded') env.scope.steps.set(s.name, r.outputs)
-      return finish(r.phase, inRecord, r.record, { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) })
+      return finish(
+        r.phase,
+        inRecord,
+        r.record,
+        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) },
+        r.phase === 'Succeeded' ? r.outputs : undefined,
+      )
     }
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
-    return runSubflow(s, s.template, inputs, inRecord, id, env, finish)
+    return runSubflow(s.template, inputs, inRecord, id, env, finish)
   }
 
   const runSubflow = async (
-    s: Step,
     t: Subflow,
     inputs: Record<string, Value>,
     inRecord: IoRecord,
     id: string,
     env: Env,
-    finish: (phase: Phase, i: IoRecord, o: IoRecord, extra?: { message?: string }) => Outcome,
-  ): Promise<Outcome> => {
-    const inner: Env = { scope: { inputs, params: env.scope.params, steps: new Map() }, parent: id, signal: env.signal }
+    finish: (phase: Phase, i: IoRecord, o: IoRecord, extra?: { message?: string }, values?: Outputs) => CallResult,
+  ): Promise<CallResult> => {
+    const inner: Env = {
+      scope: { inputs, params: env.scope.params, steps: new Map() },
+            parent: id,
+      signal: env.signal,
+      depth: env.depth + 1,
+      ...(t.parallelism !== undefined ? { slots: limiter(t.parallelism) } : {}),
+    }
     const o = await run(t.body, inner)
     if (!o.ok) return finish('Failed', inRecord, EMPTY_IO, o.failure ? { message: o.failure } : {})
     try {
-      const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, r]) => [k, lookup(r, inner.scope)]))
-      env.scope.steps.set(s.name, outputs)
-      return finish('Succeeded', inRecord, ioRecordOf(outputs, t.outputs))
+      const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope)]))
+      return finish('Succeeded', inRecord, ioRecordOf(outputs, t.outputs), {}, outputs)
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e
       return finish('Error', inRecord, EMPTY_IO, { message: e.message })
     }
   }
 
-  /** Records every step of a node that will never run, with why. */
-  const omit = (node: Node, env: Env, message: string): void => {
+  /**
+   * A composite forEach: its body once per item, all at once, as `NAME(i)` (a `Steps` record each, under a
+   * `StepGroup` record `NAME`); each call sees the item and the steps before the forEach.
+   */
+  const runBodies = async (n: ForEach, env: Env): Promise<Outcome> => {
+    const id = env.parent === null ? n.name : `${env.parent}.${n.name}`
+    const startedAt = now()
+    const group = { id, name: n.name, parent: env.parent, type: 'StepGroup' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
+    const end = (phase: Phase, outcome: Outcome): Outcome => {
+      ictx.record({ ...group, phase, finishedAt: now(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
+      env.scope.steps.set(n.name, withStatus({}, phase))
+      return outcome
+    }
+    let items: readonly unknown[]
+    try {
+      items = itemsOf(n.source, env.scope)
+    } catch (e) {
+      if (!(e instanceof ResolveError)) throw e
+      return end('Error', { ok: false, clean: false, failure: `forEach ${id}: ${e.message}` })
+    }
+    if (!items.length) return end('Skipped', OK)
+    ictx.record({ ...group, phase: 'Running' })
+    const outcomes = await Promise.all(
+      items.map(async (item, i) => {
+        const callId = `${id}(${i})`
+        const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+        ictx.record({ ...call, phase: 'Running' })
+        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: { value: item } }
+        const o = await run(n.body, { ...env, scope, parent: callId })
+        ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
+        return o
+      }),
+    )
+    const bad = outcomes.find((o) => !o.ok)
+    return bad ? end('Failed', bad) : end('Succeeded', { ok: true, clean: outcomes.every((o) => o.clean) })
+  }
+
+  /** Records every step of a node that will never run, with why; skipped steps expose their output defaults. */
+  const notRun = (node: Node, env: Env, phase: 'Omitted' | 'Skipped', message: string): void => {
     for (const s of stepsIn(node)) {
       const id = env.parent === null ? s.name : `${env.parent}.${s.name}`
-      ictx.record({ id, name: s.name, parent: env.parent, type: 'Pod', template: s.template.name, phase: 'Omitted', message, inputs: EMPTY_IO, outputs: EMPTY_IO })
+      const outputs = phase === 'Skipped' ? skippedOutputs(s.template) : {}
+      ictx.record({ id, name: s.name, parent: env.parent, type: 'Pod', template: s.template.name, phase, message, inputs: EMPTY_IO, outputs: ioRecordOf(outputs, s.template.outputs) })
+      env.scope.steps.set(s.name, withStatus(outputs, phase))
     }
   }
+  const omit = (node: Node, env: Env, message: string): void => notRun(node, env, 'Omitted', message)
 
   const cases: NodeCases<(env: Env) => Promise<Outcome>> = {
     Step: (s) => (env) => runStep(s, env),
@@ -180,53 +313,22 @@ export const interpreter = (ictx: InterpretContext) => {
       )
       return first ?? { ok: true, clean: outcomes.every((o) => o.clean) }
     },
-    Dag: (n) => (env) => runDag(n.children, env),
+    Dag: (n) => (env) => runDag(n.children, env, { run, omit }),
+    ForEach: (n) => (env) => runBodies(n, env),
+    When: (n) => async (env) => {
+      let go: unknown
+      try {
+        go = evaluate(n.cond, readVar(env.scope))
+      } catch (e) {
+        if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
+        return { ok: false, clean: false, failure: `when: ${e.message}` }
+      }
+      if (go === true) return run(n.body, env)
+      notRun(n.body, env, 'Skipped', 'when: the condition is false')
+      return OK
+    },
   }
   const fold = foldNode(cases)
-
-  const runDag = (children: readonly Node[], env: Env): Promise<Outcome> => {
-    const owner = new Map<string, number>()
-    children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, i)))
-    const deps = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined))
-    const state: ('waiting' | 'running' | 'done')[] = children.map(() => 'waiting')
-    const outcomes: (Outcome | undefined)[] = children.map(() => undefined)
-    const ctl = child(env.signal)
-    let first: Outcome | undefined
-    let running = 0
-    return new Promise((resolve, reject) => {
-      const settle = () => {
-        if (running > 0) return
-        if (state.some((s) => s === 'waiting') && !first && !ctl.signal.aborted) return
-        resolve(first ?? { ok: true, clean: outcomes.every((o) => o?.clean ?? false) })
-      }
-      const schedule = () => {
-        children.forEach((c, i) => {
-          if (state[i] !== 'waiting' || first || ctl.signal.aborted) return
-          const ds = deps[i]!
-          if (!ds.every((d) => state[d] === 'done')) return
-          const blocked = ds.filter((d) => !outcomes[d]!.clean)
-          state[i] = 'running'
-          running++
-          const work = blocked.length
-            ? Promise.resolve(omit(c, env, `omitted: ${blocked.map((d) => stepsIn(children[d]!).map((s) => s.name).join('+')).join(', ')} did not succeed`)).then((): Outcome => ({ ok: true, clean: false }))
-            : run(c, { ...env, signal: ctl.signal })
-          work.then((o) => {
-            state[i] = 'done'
-            outcomes[i] = o
-            running--
-            if (!o.ok && !first) {
-              first = o
-              ctl.abort(`stopped: ${o.failure ?? 'a task failed'}`)
-            }
-            schedule()
-            settle()
-          }, reject)
-        })
-      }
-      schedule()
-      settle()
-    })
-  }
 
   return { run }
 }

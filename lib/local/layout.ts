@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 
 /**
@@ -20,7 +21,8 @@ import { join } from 'node:path'
  * ```
  *
  * Step ids are the step names joined by "." through sub-workflows (`outer.inner`): unique, readable,
- * deterministic. A step id names its folder; no two steps share a file, and only the driver writes the
+ * deterministic. A step id names its folder (ids longer than 200 bytes, from deep recursion, are cut and
+ * get a hash of the whole id); no two steps share a file, and only the driver writes the
  * journal.
  *
  * @example
@@ -30,7 +32,8 @@ import { join } from 'node:path'
  * ```
  */
 export const runLayout = (dir: string) => {
-  const stepDir = (id: string) => join(dir, 'steps', id)
+  // A folder name has at most 255 bytes: deep recursion makes longer ids, which get a hash suffix.
+  const stepDir = (id: string) => join(dir, 'steps', Buffer.byteLength(id) <= 200 ? id : `${id.slice(0, 120)}~${createHash('sha256').update(id).digest('hex').slice(0, 16)}`)
   return {
     dir,
     workflowFile: join(dir, 'workflow.json'),

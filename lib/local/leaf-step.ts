@@ -22,13 +22,14 @@ export interface LeafStepState {
  *
  * @example
  * ```ts
- * const r = await runLeafStep('hello1', s, duplicate, inputs, leafCtx, 200, signal, (st) => record({ phase: 'Running', … }))
+ * const r = await runLeafStep('hello1', s, 'hello1', duplicate, inputs, leafCtx, 200, signal, (st) => record({ phase: 'Running', … }))
  * r.result.phase // 'Succeeded'
  * ```
  */
 export const runLeafStep = async (
   id: string,
   s: Step,
+  stepKey: string,
   t: LeafTemplate,
   inputs: Readonly<Record<string, Value>>,
   leaf: Omit<LeafContext, 'onStart'>,
@@ -54,7 +55,7 @@ export const runLeafStep = async (
       case 'ScriptTemplate':
         return runLeaf(id, t, inputs, ctx, sig)
       case 'FnTemplate':
-        return runFnLeaf(id, t, inputs, ctx, sig, s.key ?? s.name)
+        return runFnLeaf(id, t, inputs, ctx, sig, stepKey)
     }
   }
   const policy = effectivePolicy(s, t)

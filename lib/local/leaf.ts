@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { cp, mkdir, open, symlink, writeFile } from 'node:fs/promises'
-import { delimiter, dirname, resolve } from 'node:path'
+import { appendFile, cp, mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
@@ -69,12 +69,12 @@ const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<
 }
 
 /** Reads, trims and decodes the outputs a finished script left. */
-const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>) => {
+const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>, stdoutPath: string) => {
   const outputs: Record<string, Value> = {}
   const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, string | null> }
   const problems: string[] = []
   for (const [name, spec] of Object.entries(t.outputs as IoSpec)) {
-    const p = paths[name]!
+    const p = spec._tag === 'Param' && spec.stdout ? stdoutPath : paths[name]!
     if (spec._tag === 'Artifact') {
       if (!existsSync(p)) {
         if (!spec.optional) problems.push(`output artifact "${name}": ${spec.path ?? p} was not written`)
@@ -190,7 +190,7 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
       const tail = tailOf(ctx.layout.log(id), 10)
       return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
-    const out = collectOutputs(t, p.outPaths)
+    const out = collectOutputs(t, p.outPaths, stdoutPathOf(ctx, id))
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
@@ -226,16 +226,26 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
   const scriptPath = ctx.layout.script(t.name).absolute
   const [file, ...args] = t.command
+  // Only a template that declares `stdout()` has its stdout kept apart (appended to the log at the end).
+  const wantsStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
   const launch = async () => {
     const log = await open(ctx.layout.log(id), 'a')
+    const out = wantsStdout ? await open(stdoutPathOf(ctx, id), 'w') : undefined
     try {
-      return await runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logFd: log.fd, signal, killGraceSeconds: ctx.killGraceSeconds })
+      return await runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logFd: log.fd, ...(out ? { stdoutFd: out.fd } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
     } finally {
       await log.close()
+      if (out) {
+        await out.close()
+        await appendFile(ctx.layout.log(id), await readFile(stdoutPathOf(ctx, id)))
+      }
     }
   }
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
 }
+
+/** Where a step's stdout goes when its template reads a result from it (`stdout()` outputs). */
+const stdoutPathOf = (ctx: LeafContext, id: string): string => join(ctx.layout.stepDir(id), 'stdout.txt')
 
 /** Writes a template's script the first time one of its steps runs; later calls wait for that write. */
 const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promise<void> => {

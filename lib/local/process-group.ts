@@ -51,6 +51,8 @@ export interface ProcessSpec {
   readonly env: Readonly<Record<string, string>>
   /** An open file descriptor that receives stdout and stderr, interleaved (the caller closes it). */
   readonly logFd: number
+  /** When set, stdout goes to this open descriptor instead (the caller closes it). */
+  readonly stdoutFd?: number
   readonly signal: AbortSignal
   /** Seconds between SIGTERM and SIGKILL when stopped. */
   readonly killGraceSeconds: number
@@ -73,7 +75,8 @@ export const runProcess = async (spec: ProcessSpec): Promise<ProcessExit> => {
   installExitHook()
   if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
   // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
-  const out = spec.logFd as 3
+  const err = spec.logFd as 3
+  const out = (spec.stdoutFd ?? spec.logFd) as 3
   const child = execa(spec.file, [...spec.args], {
     cwd: spec.cwd,
     env: spec.env,
@@ -83,7 +86,7 @@ export const runProcess = async (spec: ProcessSpec): Promise<ProcessExit> => {
     reject: false,
     stdin: 'ignore',
     stdout: out,
-    stderr: out,
+    stderr: err,
   })
   const pgid = child.pid
   let aborted = false

@@ -7,8 +7,11 @@
 /** A step's or workflow's phase, with Argo's names. */
 export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted'
 
-/** The kinds of step records: a leaf process (`Pod`, as Argo), or a sub-workflow call (`Steps` or `DAG`). */
-export type StepType = 'Pod' | 'Steps' | 'DAG'
+/**
+ * The kinds of step records: a leaf process (`Pod`, as Argo), a sub-workflow call (`Steps` or `DAG`), or
+ * the group of the calls of a fan-out (`StepGroup`, whose children are `name(0)`, `name(1)`, …).
+ */
+export type StepType = 'Pod' | 'Steps' | 'DAG' | 'StepGroup'
 
 /** Phases after which nothing changes. @example FINAL_PHASES.has('Failed') // true */
 export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'])

@@ -26,6 +26,8 @@ export interface Scope {
   readonly params: Readonly<Record<string, Value>>
   /** Outputs of the steps of this body that have finished. */
   readonly steps: ReadonlyMap<string, Outputs>
+  /** The current item, inside a fan-out. */
+  readonly item?: { readonly value: unknown }
 }
 
 /** Thrown for a value that cannot be resolved; the step fails with this message. */
@@ -41,6 +43,13 @@ export class ResolveError extends Error {}
  * ```
  */
 export const lookup = (r: Ref, scope: Scope): Value => {
+  if (r.source.kind === 'item') {
+    if (!scope.item) throw new ResolveError('"item" is only defined inside forEach')
+    let v: unknown = scope.item.value
+    for (const k of r.source.path) v = (v as Record<string, unknown> | null)?.[k]
+    if (v === undefined) throw new ResolveError(`the item has no field "${r.source.path.join('.')}"`)
+    return { kind: 'param', wire: typeof v === 'string' ? v : JSON.stringify(v) }
+  }
   const from = r.source.kind === 'step' ? scope.steps.get(r.source.step) : r.source.kind === 'input' ? scope.inputs : scope.params
   const v = from?.[r.name]
   if (!v) {
@@ -73,7 +82,14 @@ export const resolveInputs = (
           if (!spec.default) throw new ResolveError(`missing argument "${name}"`)
           return [name, { kind: 'param', wire: encodeParam(spec.codec, spec.default.value) }]
         }
-        return [name, isRef(arg) ? lookup(arg, scope) : { kind: 'param', wire: encodeParam(spec.codec, arg) }]
+        if (!isRef(arg)) return [name, { kind: 'param', wire: encodeParam(spec.codec, arg) }]
+        try {
+          return [name, lookup(arg, scope)]
+        } catch (e) {
+          // Argo: a reference to a skipped producer's missing output falls back to the consumer's default.
+          if (e instanceof ResolveError && spec.default) return [name, { kind: 'param', wire: encodeParam(spec.codec, spec.default.value) }]
+          throw e
+        }
       }
       if (arg === undefined) return [name, { kind: 'artifact', path: null }]
       if (isRef(arg)) return [name, lookup(arg, scope)]

@@ -98,7 +98,9 @@ test('E8: a big parameter is an artifact on Argo — raw data for a literal, fro
   const dup = templateNamed(m, 'duplicate')
   assert.equal(dup.inputs?.artifacts?.map((a) => a.name), ['foo'])
   assert.equal(dup.outputs?.artifacts?.map((a) => a.name), ['foo'])
-  assert.is(dup.inputs?.parameters, undefined)
+  // no parameter for the big input: only the key its keyed calls pass, which the pod reads as dflow_key
+  assert.equal(dup.inputs?.parameters, [{ name: 'dflow-key', default: '' }])
+  assert.ok(dup.script?.env?.some((e) => e.name === 'dflow_key' && e.value === '{{inputs.parameters.dflow-key}}'))
   const sub = templateNamed(m, 'hello-steps')
   assert.equal(sub.outputs?.artifacts, [{ name: 'foo', from: '{{steps.step2.outputs.artifacts.foo}}' }])
   const call = (m.spec.templates.flatMap((t) => (t.steps ?? []).flat()).find((s) => s.name === 'big-step') ?? templateNamed(m, m.spec.entrypoint)) as { arguments?: { artifacts?: unknown[] } }

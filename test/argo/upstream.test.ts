@@ -10,7 +10,7 @@ import { normalise } from './support/normalise.ts'
 import { repoRoot, sharedDir } from './support/shared.ts'
 
 /** The ports in examples/argo/, each equal to Argo's example of the same name under the normalisation. */
-const PORTS = ['hello-world', 'arguments-parameters', 'global-parameters', 'steps', 'dag-diamond', 'output-parameter', 'artifact-passing', 'nested-workflow']
+const PORTS = ['hello-world', 'arguments-parameters', 'global-parameters', 'steps', 'dag-diamond', 'output-parameter', 'artifact-passing', 'nested-workflow', 'loops', 'loops-sequence', 'loops-param-result', 'loops-dag', 'parameter-aggregation', 'status-reference', 'exit-code-output-variable', 'recursive-for-loop', 'dag-enhanced-depends', 'exit-handlers', 'exit-handler-with-param', 'parallelism-nested']
 
 const shared = sharedDir("the comparison with Argo's upstream examples")
 

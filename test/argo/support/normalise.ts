@@ -6,7 +6,9 @@
  * templates by name, each with its kind (container and script are both "leaf"), image, inputs (name,
  * default, artifact path/optional), outputs (name, valueFrom.path/default/parameter, artifact
  * path/from), steps (groups in order, steps in a group by name) or DAG tasks (by name, `depends` as a
- * sorted conjunction), and each call's template and arguments (name, value or from).
+ * sorted conjunction), and each call's template and arguments (name, value or from), fan-out
+ * (`withItems`, `withParam`, `withSequence`) and whether it has a `when` (not its text: upstream writes
+ * govaluate, the compiler expr-lang), exit hooks, and `spec.onExit`.
  * Dropped: labels and annotations, descriptions (the compiler records codecs there), the leaf's command,
  * args, source, env and workingDir; empty lists; the order of templates, parameters and parallel steps.
  */
@@ -26,13 +28,28 @@ const params = (ps: readonly O[] | undefined, pick: (p: O) => O): O[] => byName(
 const io = (x: O | undefined, param: (p: O) => O, art: (a: O) => O): O =>
   clean({ parameters: params(x?.['parameters'], param), artifacts: params(x?.['artifacts'], art) })
 
+// A YAML block scalar (`value: |`) ends with a newline the JSON it holds does not need.
 const args = (x: O | undefined): O =>
-  io(x, (p) => ({ value: str(p['value']) }), (a) => ({ from: a['from'] }))
+  io(x, (p) => ({ value: str(p['value'])?.replace(/\n$/, '') }), (a) => ({ from: a['from'] }))
 
 const depends = (d: unknown): string | undefined =>
   typeof d === 'string' ? d.split('&&').map((s) => s.trim()).sort().join(' && ') : undefined
 
-const call = (c: O): O => clean({ name: c['name'], template: c['template'], arguments: args(c['arguments']), depends: depends(c['depends']) })
+const seqOf = (s: O | undefined): O | undefined => (s ? Object.fromEntries(Object.entries(s).map(([k, v]) => [k, String(v)])) : undefined)
+
+const call = (c: O): O =>
+  clean({
+    name: c['name'],
+    template: c['template'],
+    arguments: args(c['arguments']),
+    depends: depends(c['depends']),
+    // a condition is compared by presence: upstream writes govaluate, the compiler writes expr-lang
+    when: c['when'] !== undefined ? true : undefined,
+    withItems: c['withItems'],
+    withParam: c['withParam'],
+    withSequence: seqOf(c['withSequence']),
+    hooks: c['hooks'] ? Object.fromEntries(Object.entries(c['hooks'] as O).map(([k, h]) => [k, clean({ template: h['template'], arguments: args(h['arguments']) })])) : undefined,
+  })
 
 const template = (t: O): O => {
   const leaf = t['container'] ?? t['script']
@@ -66,6 +83,7 @@ export const normalise = (doc: O): O =>
     metadata: clean({ name: doc['metadata']?.['name'], generateName: doc['metadata']?.['generateName'] }),
     spec: clean({
       entrypoint: doc['spec']?.['entrypoint'],
+      onExit: doc['spec']?.['onExit'],
       arguments: args(doc['spec']?.['arguments']),
       templates: byName(doc['spec']?.['templates']).map(template),
     }),

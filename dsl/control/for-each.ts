@@ -1,0 +1,97 @@
+import { t, type Codec } from '../codec.ts'
+import type { IoSpec, ParamSpec } from '../io.ts'
+import type { ForEach, Node, Step, Template } from '../node.ts'
+import { DflowError, problem } from '../problem.ts'
+import type { ArtifactRef, ParamRef } from '../refs.ts'
+import { codecOfValues, itemRef, withFieldCodecs, type ItemRef } from './item.ts'
+import { listOf } from './list-codec.ts'
+import type { ForEachSource, Sequence } from './source.ts'
+
+/** The outputs of a fan-out: every parameter becomes a list in item order. @example fan.outputs.num // ParamRef<number[]> */
+export type ListRefsOf<S extends IoSpec> = {
+  readonly [K in keyof S]: S[K] extends ParamSpec<infer A, boolean> ? ParamRef<A[]> : ArtifactRef
+}
+
+/** A step that runs once per item; its outputs are lists. @example const f: FanOut<typeof echo> = forEach(['a'], (i) => step('e', echo, { m: i })) */
+export type FanOut<T extends Template> = Step<T> & { readonly outputs: ListRefsOf<T['outputs']> }
+
+/** A sequence to iterate over; its items are strings, as in Argo (`"0"`, `"1"`, … or formatted). @example const s: SequenceOver<string> = sequence({ count: 3 }) */
+export interface SequenceOver<A> {
+  readonly _tag: 'Sequence'
+  readonly sequence: Sequence
+  /** Phantom: the item's type. */
+  readonly _item?: A
+}
+
+/**
+ * Builds a sequence for {@link forEach}: its items are strings, as Argo gives them (`"5"`, `"4"`, … or
+ * formatted by `format`).
+ *
+ * @example
+ * ```ts
+ * sequence({ start: 5, end: 0 })               // "5" "4" "3" "2" "1" "0"
+ * sequence({ count: 2, format: 'user%02X' })   // "user00" "user01"
+ * ```
+ */
+export const sequence = (s: Sequence): SequenceOver<string> => Object.freeze({ _tag: 'Sequence' as const, sequence: Object.freeze({ ...s }) })
+
+type Over<A> = readonly A[] | ParamRef<readonly A[]> | ParamRef<A[]> | SequenceOver<A>
+
+const isRefOver = (v: unknown): v is ParamRef<readonly unknown[]> => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef'
+
+const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> }).type ?? (c as { _elem?: Codec<any> })._elem ?? t.unknown
+
+/**
+ * Fans a step out: one call per item of a literal list, of a list-valued reference (a previous step's JSON
+ * output), or of a sequence. The body receives the item as a typed reference (`field(item, 'k')` for
+ * objects). The resulting step's outputs are lists in item order (of the calls that succeeded). Calls are
+ * named `name(0)`, `name(1)`, … in the run (Argo's naming). To bound how many run at once, put the fan-out
+ * in a `subflow` with `parallelism` (Argo's template-level parallelism).
+ *
+ * @example
+ * ```ts
+ * forEach(['hello world', 'goodbye world'], (item) => step('print', echo, { message: item }))
+ * forEach(gen.outputs.result, (item) => step('sleep', sleeper, { seconds: item }))
+ * forEach(sequence({ count: 5, format: 'user%02X' }), (item) => step('echo', echo, { message: item }))
+ * // Argo: withItems / withParam / withSequence on the step
+ * forEach(['a', 'b'], (item) => seq(step('x', t1, { m: item }), step('y', t2)), { name: 'per-item' })
+ * // a composite body: calls per-item(0), per-item(1); Argo: a generated template called with withItems
+ * ```
+ */
+export function forEach<A, T extends Template>(over: Over<A>, body: (item: ItemRef<A>) => Step<T>): FanOut<T>
+export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, options: { readonly name: string }): ForEach
+export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, options?: { readonly name: string }): Node {
+  let source: ForEachSource
+  let item: ItemRef<any>
+  if (Array.isArray(over)) {
+    const items = over as readonly unknown[]
+    source = { _tag: 'Items', items: Object.freeze([...items]) }
+    item = itemRef(codecOfValues(items))
+    if (items.length && items.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) {
+      const keys = [...new Set(items.flatMap((x) => Object.keys(x as object)))]
+      item = withFieldCodecs(item, Object.fromEntries(keys.map((k) => [k, codecOfValues(items.map((x) => (x as Record<string, unknown>)[k]))])))
+    }
+  } else if (isRefOver(over)) {
+    source = { _tag: 'ItemsFrom', ref: over as ParamRef<readonly unknown[]> }
+    item = itemRef(elementCodec(over.codec))
+  } else {
+    const s = over as { readonly sequence: Sequence }
+    source = { _tag: 'Sequence', sequence: s.sequence }
+    item = itemRef(t.string)
+  }
+  const inner = body(item as ItemRef<A>)
+  if (inner._tag !== 'Step') {
+    if (!options?.name) throw new DflowError([problem(['forEach'], 'a forEach over a composite body needs a name', "forEach(items, (item) => seq(…), { name: 'per-item' })")])
+    return Object.freeze({ _tag: 'ForEach' as const, name: options.name, source: Object.freeze(source), body: inner })
+  }
+  const outputs = Object.freeze(
+    Object.fromEntries(
+      Object.entries(inner.outputs as Record<string, ParamRef | ArtifactRef>).map(([k, r]) => [k, r._tag === 'ParamRef' ? Object.freeze({ ...r, codec: listOf(r.codec) }) : r]),
+    ),
+  )
+  return Object.freeze({
+    ...inner,
+    forEach: Object.freeze(source),
+    outputs,
+  }) as unknown as Node
+}

@@ -1,0 +1,19 @@
+/**
+ * Control flow: conditions, fan-out, stdout results.
+ *
+ * @example
+ * ```ts
+ * import { when, forEach, field, sequence, stdout } from 'dflow-ts'
+ * ```
+ */
+export { when } from './when.ts'
+export { forEach, sequence, type FanOut, type ListRefsOf, type SequenceOver } from './for-each.ts'
+export { field, itemRef, type ItemRef } from './item.ts'
+export { listOf } from './list-codec.ts'
+export { stdout } from './stdout.ts'
+export { ifExpr, exposedRef, refsOfExposed, type OutputChoice, type Exposable } from './output-choice.ts'
+export { on, and, or, not, dependsSteps, type Depends, type Outcome } from './depends.ts'
+export { recurse, MAX_DEPTH, type RecurseFields } from './recurse.ts'
+export { key, keyRefs, type KeyTemplate } from './key.ts'
+export type { ForEachSource, Sequence } from './source.ts'
+export { allOutputs, ALL_OUTPUTS } from './all-outputs.ts'

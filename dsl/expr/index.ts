@@ -1,0 +1,13 @@
+/**
+ * The expression language: `` expr`…` `` and builder functions produce the same typed tree.
+ *
+ * @example
+ * ```ts
+ * import { expr, ex, status } from 'dflow-ts'
+ * expr`${status(flakey)} == "Failed"`
+ * ```
+ */
+export { expr, parseExpr } from './parse.ts'
+export { ex, toExpr, type Operand } from './build.ts'
+export { status, exitCode, STATUS, EXIT_CODE, workflowStatus, workflowFailures, workflowDuration, WORKFLOW_VARS, isExpr, isExprVar, varsOf, FUNCTIONS, type Expr, type ExprVar, type BinaryOp, type UnaryOp, type FnName, type LitValue } from './ast.ts'
+export { inferType, typeProblems, typeOfVar, typeOfCodecName, type ExprType } from './types.ts'

@@ -1,0 +1,111 @@
+import { foldNode, isRef, keyRefs, varsOf, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
+import type { ArgoCall } from './manifest.ts'
+import { accessPath, printExpr } from './expr-print.ts'
+
+/** How the compiler of a body reads references and names steps, for the control fields of a call. @example const c: ControlContext = { resolve, prefix: 'steps', path: ['main', 'a'] } */
+export interface ControlContext {
+  /** The Argo tag of a reference (`{{steps.a.outputs.parameters.p}}`). */
+  readonly resolve: (r: Ref, path: readonly string[]) => string
+  /** `steps` or `tasks`. */
+  readonly prefix: 'steps' | 'tasks'
+  readonly path: readonly string[]
+}
+
+const untag = (s: string): string => s.replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '')
+
+/** Whether a template output is a `stdout()` result (Argo's `outputs.result`). @example isStdout(flip, 'result') // true */
+export const isStdout = (s: Step | undefined, name: string): boolean => {
+  const spec = s ? (s.template.outputs as IoSpec)[name] : undefined
+  return spec?._tag === 'Param' && spec.stdout === true
+}
+
+const sequenceField = (v: number | Ref | undefined, c: ControlContext, path: readonly string[]): string | undefined =>
+  v === undefined ? undefined : typeof v === 'number' ? String(v) : c.resolve(v, path)
+
+const withSequence = (s: Sequence, c: ControlContext) => {
+  const path = [...c.path, 'forEach']
+  const out: Record<string, string> = {}
+  const count = sequenceField(s.count, c, path)
+  const start = sequenceField(s.start, c, path)
+  const end = sequenceField(s.end, c, path)
+  if (count !== undefined) out['count'] = count
+  if (start !== undefined) out['start'] = start
+  if (end !== undefined) out['end'] = end
+  if (s.format !== undefined) out['format'] = s.format
+  return out
+}
+
+/**
+ * A condition as Argo's `when`: an expr-lang expression tag whose variables are read where the call is.
+ *
+ * @example
+ * ```ts
+ * whenTag(expr`${flip.outputs.result} == "heads"`, ctx) // "{{= steps['flip-coin'].outputs.result == 'heads' }}"
+ * ```
+ */
+export const whenTag = (cond: Expr, c: ControlContext): string =>
+  `{{= ${printExpr(cond, (v: ExprVar) => untag(c.resolve(v, [...c.path, 'when'])))} }}`
+
+/**
+ * The control fields of a step's call: `when` as an expr-lang expression tag, and the fan-out as
+ * `withItems`, `withParam` or `withSequence`.
+ *
+ * @example
+ * ```ts
+ * controlFields(when(expr`${flip.outputs.result} == "heads"`, step('heads', say)), ctx)
+ * // { when: "{{= steps['flip-coin'].outputs.result == 'heads' }}" }
+ * ```
+ */
+export const controlFields = (s: Step, c: ControlContext): Partial<ArgoCall> => {
+  return { ...(s.when ? { when: whenTag(s.when, c) } : {}), ...fanOutFields(s.forEach, c) }
+}
+
+/**
+ * A fan-out as the fields of a call: `withItems`, `withParam` or `withSequence`.
+ *
+ * @example
+ * ```ts
+ * fanOutFields({ _tag: 'ItemsFrom', ref: gen.outputs.result }, ctx) // { withParam: '{{steps.gen.outputs.result}}' }
+ * ```
+ */
+export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => ({
+  ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
+  ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
+  ...(f?._tag === 'Sequence' ? { withSequence: withSequence(f.sequence, c) } : {}),
+})
+
+const isItem = (r: Ref): boolean => r.source.kind === 'item'
+
+/**
+ * The references to the item that the steps of a composite forEach's body read (not those of a nested
+ * fan-out, which has its own item): the generated template receives each as an input.
+ *
+ * @example
+ * ```ts
+ * itemRefsIn(seq(step('x', t1, { m: item }), step('y', t2, { k: field(item, 'k') }))) // [item, item.k]
+ * ```
+ */
+export const itemRefsIn: (n: Node) => readonly Ref[] = foldNode<readonly Ref[]>({
+  Step: (s) => (s.forEach ? [] : [...Object.values(s.args).filter(isRef), ...(s.when ? varsOf(s.when) : []), ...keyRefs(s.key)].filter(isItem)),
+  Seq: (n, go) => n.children.flatMap(go),
+  Par: (n, go) => n.children.flatMap(go),
+  Dag: (n, go) => n.children.flatMap(go),
+  When: (n, go) => [...varsOf(n.cond).filter(isItem), ...go(n.body)],
+  ForEach: (n) => (n.source._tag === 'ItemsFrom' && isItem(n.source.ref) ? [n.source.ref] : []),
+})
+
+/**
+ * The expr-lang expression of an output chosen by a condition: `COND ? THEN : ELSE`, the branches read as
+ * they are (Argo's `valueFrom.expression` / `fromExpression`).
+ *
+ * @example
+ * ```ts
+ * choiceExpression(ifExpr(expr`${flip.outputs.result} == "heads"`, heads.outputs.result, tails.outputs.result), resolve)
+ * // "(steps['flip-coin'].outputs.result == 'heads') ? steps['heads'].outputs.result : steps['tails'].outputs.result"
+ * ```
+ */
+export const choiceExpression = (c: OutputChoice, resolve: (r: Ref) => string): string => {
+  const path = (r: Ref) => untag(resolve(r))
+  const cond = printExpr(c.cond, path)
+  return `(${cond}) ? ${accessPath(path(c.then))} : ${accessPath(path(c.else))}`
+}

@@ -1,0 +1,48 @@
+import { stepsIn, templatesOf, type KeyTemplate, type Node, type Ref, type Template } from 'dflow-ts'
+import { compact } from './io.ts'
+import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
+
+/** The input parameter that carries a step's key into the manifest, so that a query can find the node by it. @example KEY_PARAM // 'dflow-key' */
+export const KEY_PARAM = 'dflow-key'
+
+/**
+ * The templates some step calls with a key: they declare the {@link KEY_PARAM} input (default "").
+ *
+ * @example
+ * ```ts
+ * keyedTemplates(wf.body) // Set { 'plus1' }
+ * ```
+ */
+export const keyedTemplates = (body: Node): ReadonlySet<string> => {
+  const bodies = [body, ...templatesOf(body).flatMap((t: Template) => (t._tag === 'Subflow' ? [t.body] : []))]
+  return new Set(bodies.flatMap((b) => stepsIn(b).filter((s) => s.key !== undefined).map((s) => s.template.name)))
+}
+
+/**
+ * A template with the key input declared; a script also gets it as the environment variable `dflow_key`
+ * (a function OP's `ctx.key` reads it there).
+ *
+ * @example
+ * ```ts
+ * withKeyInput(template).inputs.parameters // [..., { name: 'dflow-key', default: '' }]
+ * ```
+ */
+export const withKeyInput = (t: ArgoTemplate): ArgoTemplate =>
+  compact({
+    ...t,
+    inputs: compact({ ...(t.inputs ?? {}), parameters: [...(t.inputs?.parameters ?? []), { name: KEY_PARAM, default: '' } as ArgoParameter] }),
+    ...(t.script ? { script: { ...t.script, env: [...(t.script.env ?? []), { name: 'dflow_key', value: `{{inputs.parameters.${KEY_PARAM}}}` }] } } : {}),
+  })
+
+/**
+ * The argument that passes a key: its text with each reference as an Argo tag.
+ *
+ * @example
+ * ```ts
+ * keyArgument(key`iter-${iter}`, resolve) // { name: 'dflow-key', value: 'iter-{{inputs.parameters.iter}}' }
+ * ```
+ */
+export const keyArgument = (k: string | KeyTemplate, resolve: (r: Ref) => string): { name: string; value: string } => ({
+  name: KEY_PARAM,
+  value: typeof k === 'string' ? k : k.parts.map((p) => (typeof p === 'string' ? p : resolve(p))).join(''),
+})

@@ -1,0 +1,157 @@
+import { type Exposable, type KeyTemplate, ALL_OUTPUTS, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
+import { evaluate, EvalError } from './expr-eval.ts'
+import type { Phase } from './records.ts'
+import { sequenceItems } from './sequence.ts'
+import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
+
+/** Where a fan-out's outputs keep the phases of its calls (for `AnySucceeded`/`AllFailed`). @example CALLS // '$calls' */
+export const CALLS = '$calls'
+
+/**
+ * A step's outputs as its siblings see them: its own, plus its phase and exit code under the reserved
+ * names that `status(step)` and `exitCode(step)` read.
+ *
+ * @example
+ * ```ts
+ * withStatus({}, 'Failed', 123) // { $status: { kind: 'param', wire: 'Failed' }, $exitCode: { kind: 'param', wire: '123' } }
+ * ```
+ */
+export const withStatus = (outputs: Outputs, phase: Phase, exitCode?: number): Outputs => ({
+  ...outputs,
+  [STATUS]: { kind: 'param', wire: phase },
+  ...(exitCode !== undefined ? { [EXIT_CODE]: { kind: 'param', wire: String(exitCode) } } : {}),
+})
+
+/** The wire form of an item value: strings stay as they are, anything else is JSON. @example wireOfItem(3) // '3' */
+export const wireOfItem = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v))
+
+/**
+ * The items a fan-out iterates over. A reference must hold a JSON list at run time; anything else fails the
+ * step with a message saying what it held.
+ *
+ * @example
+ * ```ts
+ * itemsOf({ _tag: 'Items', items: ['a', 'b'] }, scope) // ['a', 'b']
+ * ```
+ */
+export const itemsOf = (source: ForEachSource, scope: Scope): readonly unknown[] => {
+  switch (source._tag) {
+    case 'Items':
+      return source.items
+    case 'ItemsFrom': {
+      const v = lookup(source.ref, scope)
+      const wire = v.kind === 'param' ? v.wire : ''
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(wire)
+      } catch {
+        parsed = undefined
+      }
+      if (!Array.isArray(parsed)) throw new ResolveError(`forEach over "${source.ref.name}": expected a JSON list, got ${JSON.stringify(wire.length > 60 ? `${wire.slice(0, 57)}...` : wire)}`)
+      return parsed
+    }
+    case 'Sequence':
+      return sequenceItems(source.sequence, (v) => {
+        if (typeof v === 'number') return v
+        const d = decodeParam(v.codec, (lookup(v, scope) as { wire: string }).wire)
+        if (!d.ok || typeof d.value !== 'number') throw new ResolveError(`forEach sequence: "${v.name}" is not a number`)
+        return d.value
+      })
+  }
+}
+
+/** The outputs of a skipped step: declared defaults of its parameters (Argo), nothing else. @example skippedOutputs(t) // { msg: { kind: 'param', wire: 'Foobar' } } */
+export const skippedOutputs = (t: Template): Outputs =>
+  Object.fromEntries(
+    Object.entries(t.outputs as IoSpec).flatMap(([k, s]) => (s._tag === 'Param' && s.default ? [[k, { kind: 'param', wire: encodeParam(s.codec, s.default.value) } as Value]] : [])),
+  )
+
+const parseOr = (wire: string): unknown => {
+  try {
+    return JSON.parse(wire)
+  } catch {
+    return wire
+  }
+}
+
+/**
+ * Argo's fan-in: for each output parameter, a JSON list of the values of the calls that succeeded, in item
+ * order. Values are strings, unless every one is a JSON object or list; a `stdout` result is read as JSON;
+ * `*` ({@link ALL_OUTPUTS}) holds a list of `{name: value}` records.
+ *
+ * @example
+ * ```ts
+ * aggregate(t, [{ num: { kind: 'param', wire: '1' } }, { num: { kind: 'param', wire: '2' } }]) // { num: { kind: 'param', wire: '["1","2"]' } }
+ * ```
+ */
+export const aggregate = (t: Template, children: readonly Outputs[]): Outputs => ({
+  [ALL_OUTPUTS]: { kind: 'param', wire: JSON.stringify(children.map((o) => Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : []))))) },
+  ...Object.fromEntries(
+    Object.entries(t.outputs as IoSpec).map(([k, s]): [string, Value] => {
+      if (s._tag === 'Artifact') return [k, { kind: 'artifact', path: null }]
+      const wires = children.map((o) => (o[k]?.kind === 'param' ? (o[k] as { wire: string }).wire : ''))
+      const parsed = wires.map(parseOr)
+      const structured = parsed.every((p) => typeof p === 'object' && p !== null)
+      return [k, { kind: 'param', wire: JSON.stringify(s.stdout || structured ? parsed : wires) }]
+    }),
+  ),
+})
+
+/**
+ * Reads an expression variable in a scope, decoded by its codec (a step's phase and exit code are
+ * references too).
+ *
+ * @example
+ * ```ts
+ * readVar(scope)(status(flakey)) // 'Failed'
+ * ```
+ */
+export const readVar = (scope: Scope) => (v: ExprVar): unknown => {
+  const val = lookup(v, scope)
+  if (val.kind !== 'param') throw new EvalError(`"${v.name}" is not a parameter`)
+  const d = decodeParam(v.codec, val.wire)
+  if (!d.ok) throw new EvalError(`"${v.name}": ${d.message}`)
+  return d.value
+}
+
+/**
+ * A step's key in a scope: a string as given, or a `` key`…` `` with each reference's wire value.
+ *
+ * @example
+ * ```ts
+ * keyOf(key`iter-${iter}`, scope) // 'iter-3'
+ * ```
+ */
+export const keyOf = (k: string | KeyTemplate | undefined, scope: Scope): string | undefined =>
+  typeof k === 'object' ? k.parts.map((p) => (typeof p === 'string' ? p : (lookup(p, scope) as { wire: string }).wire)).join('') : k
+
+/**
+ * The value of an exposed output: a reference looked up, or a choice whose condition is evaluated now.
+ *
+ * @example
+ * ```ts
+ * lookupExposed(ifExpr(expr`${r.outputs.isHead}`, r.outputs.msg1, r.outputs.msg2), scope) // { kind: 'param', wire: 'tail' }
+ * ```
+ */
+export const lookupExposed = (x: Exposable, scope: Scope): Value => {
+  if (x._tag !== 'OutputChoice') return lookup(x, scope)
+  let chosen: unknown
+  try {
+    chosen = evaluate(x.cond, readVar(scope))
+  } catch (e) {
+    if (e instanceof EvalError) throw new ResolveError(`output condition: ${e.message}`)
+    throw e
+  }
+  return lookup(chosen === true ? x.then : x.else, scope)
+}
+
+/**
+ * The specs of a fan-out's aggregated outputs: each parameter a list of its declared codec.
+ *
+ * @example
+ * ```ts
+ * listSpecs({ num: param(t.number) }).num // param(listOf(t.number))
+ * ```
+ */
+export const listSpecs = (io: IoSpec): IoSpec =>
+  Object.fromEntries(Object.entries(io).map(([k, s]) => [k, s._tag === 'Param' ? { ...s, codec: listOf(s.codec) } : s]))

@@ -1,0 +1,100 @@
+import { dependsSteps, externalDeps, STATUS, stepsIn, type Node } from 'dflow-ts'
+import { child } from './abort.ts'
+import { CALLS } from './control.ts'
+import { holds, type TaskEnd } from './depends.ts'
+import type { Outcome } from './interpret.ts'
+import type { Phase } from './records.ts'
+import type { Outputs } from './values.ts'
+
+/** What the dag scheduler needs of the environment of a body. @example const e: DagEnv = { scope: { steps: new Map() }, signal } */
+export interface DagEnv {
+  readonly scope: { readonly steps: ReadonlyMap<string, Outputs> }
+  readonly signal: AbortSignal
+}
+
+/** How the dag scheduler runs a task, and records one that will not run. @example runDag(children, env, { run, omit }) */
+export interface DagOps<E extends DagEnv> {
+  readonly run: (n: Node, env: E) => Promise<Outcome>
+  readonly omit: (n: Node, env: E, message: string) => void
+}
+
+/** How a task of a dag ended, from what its siblings see of it (`$status`, and `$calls` for a fan-out). */
+const taskEnd = (o: Outputs | undefined): TaskEnd => {
+  const wire = (k: string) => (o?.[k] as { wire?: string } | undefined)?.wire
+  const calls = wire(CALLS)
+  return { phase: (wire(STATUS) ?? 'Omitted') as Phase, ...(calls ? { calls: JSON.parse(calls) as Phase[] } : {}) }
+}
+
+/**
+ * Runs the children of a dag: each starts as soon as what it depends on (references, `dependsOn`,
+ * `depends`) has finished. A task whose dependencies did not succeed, or whose `depends` condition is false,
+ * is omitted. An unhandled failure stops the running siblings; a failure that some `depends` names is
+ * handled, and the dag's phase is then that of its leaves (Argo's enhanced depends).
+ *
+ * @example
+ * ```ts
+ * const outcome = await runDag(dag.children, env, { run, omit })
+ * ```
+ */
+export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops: DagOps<E>): Promise<Outcome> => {
+  const owner = new Map<string, number>()
+  children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, i)))
+  const deps = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined))
+  const state: ('waiting' | 'running' | 'done')[] = children.map(() => 'waiting')
+  const outcomes: (Outcome | undefined)[] = children.map(() => undefined)
+  const ctl = child(env.signal)
+  let first: Outcome | undefined
+  let running = 0
+  // Enhanced depends: a failure that another task's `depends` names is handled by it, and the dag's phase
+  // is then that of its leaves (an omitted leaf fails if one of its dependencies failed).
+  const handled = new Set(children.flatMap((_, i) => children.some((c) => c._tag === 'Step' && c.depends && stepsIn(children[i]!).some((s) => dependsSteps(c.depends!).includes(s.name))) ? [i] : []))
+  const omitted: boolean[] = children.map(() => false)
+  const leaves = children.flatMap((_, i) => (deps.some((ds) => ds.includes(i)) ? [] : [i]))
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      if (running > 0) return
+      if (state.some((s) => s === 'waiting') && !first && !ctl.signal.aborted) return
+      if (first) return resolve(first)
+      const failedLeaf = leaves.find((i) => !outcomes[i]?.ok || (omitted[i] && deps[i]!.some((d) => !outcomes[d]?.ok)))
+      if (failedLeaf !== undefined) return resolve({ ok: false, clean: false, failure: outcomes[failedLeaf]?.failure ?? `task ${stepsIn(children[failedLeaf]!).map((s) => s.name).join('+')} was omitted after a failure` })
+      resolve({ ok: true, clean: outcomes.every((o) => o?.clean ?? false) })
+    }
+    const schedule = () => {
+      children.forEach((c, i) => {
+        if (state[i] !== 'waiting' || first || ctl.signal.aborted) return
+        const ds = deps[i]!
+        if (!ds.every((d) => state[d] === 'done')) return
+        const cond = c._tag === 'Step' ? c.depends : undefined
+        const named = new Set(cond ? dependsSteps(cond) : [])
+        const blocked = ds.filter((d) => !outcomes[d]!.clean && !stepsIn(children[d]!).some((s) => named.has(s.name)))
+        const refused = cond && !holds(cond, (n) => taskEnd(env.scope.steps.get(n)))
+        state[i] = 'running'
+        running++
+        const why = refused
+          ? `omitted: depends is false`
+          : `omitted: ${blocked.map((d) => stepsIn(children[d]!).map((s) => s.name).join('+')).join(', ')} did not succeed`
+        const work =
+          blocked.length || refused
+            ? Promise.resolve(ops.omit(c, env, why)).then((): Outcome => {
+                omitted[i] = true
+                return { ok: true, clean: false }
+              })
+            : ops.run(c, { ...env, signal: ctl.signal })
+        work.then((o) => {
+          state[i] = 'done'
+          outcomes[i] = o
+          running--
+          if (!o.ok && !first && !handled.has(i)) {
+            first = o
+            ctl.abort(`stopped: ${o.failure ?? 'a task failed'}`)
+          }
+          schedule()
+          settle()
+        }, reject)
+      })
+    }
+    schedule()
+    settle()
+  })
+}
+

@@ -1,0 +1,58 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { dag, expr, field, forEach, param, seq, sh, shell, step, stdout, t, validate, when, workflow } from 'dflow-ts'
+import { local } from 'dflow-ts/local'
+import { compileChecked, templateNamed } from '../argo/support/checked.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('forEach over a composite body')
+const tmp = tempDir('foreach-composite')
+test.after(tmp.cleanup)
+
+const say = shell({ name: 'say', inputs: { m: param(t.string) }, outputs: { m: param(t.string, { path: 'm.txt' }) }, script: ({ m }) => sh`echo ${m} | tee m.txt` })
+const gen = shell({ name: 'gen', outputs: { result: stdout(t.array(t.type({ n: t.string, big: t.boolean }))) }, script: () => sh`echo '[{"n":"a","big":true},{"n":"b","big":false}]'` })
+
+const build = () => {
+  const g = step('gen', gen)
+  const perItem = forEach(
+    g.outputs.result,
+    (item) => {
+      const first = step('first', say, { m: field(item, 'n') })
+      return seq(first, when(expr`${field(item, 'big')} == true`, step('then', say, { m: first.outputs.m })))
+    },
+    { name: 'per-item' },
+  )
+  return workflow('composite', dag(g, perItem, step('after', say, { m: 'done' }, { dependsOn: ['first'] })))
+}
+
+test('locally: the body once per item, as per-item(i).STEP, each seeing its item; then the dependents', async () => {
+  const r = await local({ runsDir: tmp.path }).run(build())
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.equal(r.steps({ name: 'first' }).map((s) => [s.id, s.log().trim()]).sort(), [['per-item(0).first', 'a'], ['per-item(1).first', 'b']])
+  assert.equal(r.steps({ name: 'then' }).map((s) => [s.id, s.phase]).sort(), [['per-item(0).then', 'Succeeded'], ['per-item(1).then', 'Skipped']])
+  assert.is(r.step('per-item').type, 'StepGroup')
+  assert.is(r.step('per-item(1)').type, 'Steps')
+  assert.ok(r.step('after').record.startedAt! >= r.step('per-item').record.finishedAt!)
+})
+
+test('Argo: a generated template called with withParam, the item fields passed as inputs', () => {
+  const m = compileChecked(build())
+  const call = templateNamed(m, 'composite').dag!.tasks.find((x) => x.name === 'per-item')!
+  assert.is(call.withParam, '{{tasks.gen.outputs.result}}')
+  assert.is(call.template, 'composite-per-item')
+  assert.equal(call.arguments?.parameters?.map((p) => [p.name, p.value]), [['n', '{{item.n}}'], ['big', '{{item.big}}']])
+  assert.is(templateNamed(m, 'composite').dag!.tasks.find((x) => x.name === 'after')!.depends, 'per-item')
+  const inner = templateNamed(m, 'composite-per-item')
+  assert.is(inner.steps![1]![0]!.when, "{{= (inputs.parameters['big'] == 'true') == true }}")
+})
+
+test('validation: outputs inside a composite forEach are not visible outside it; it needs a name', () => {
+  const wf = (() => {
+    const fe = forEach(['a'], (item) => seq(step('x', say, { m: item })), { name: 'fe' })
+    return workflow('leak', seq(fe, step('y', say, { m: { _tag: 'ParamRef', source: { kind: 'step', step: 'x' }, name: 'm', codec: t.string } })))
+  })()
+  assert.match(validate(wf).map((p) => p.message).join('\n'), 'step "y" reads an output of "x", inside forEach "fe"')
+  assert.throws(() => forEach(['a'], (item) => seq(step('x', say, { m: item })), undefined as never), /needs a name/)
+})
+
+test.run()
