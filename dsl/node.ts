@@ -114,6 +114,8 @@ export interface Step<T extends Template = Template> extends FailurePolicy {
   readonly onExit?: Step
   /** Fan out: one call per item (set by `forEach`); the outputs are then lists in item order. */
   readonly forEach?: ForEachSource
+  /** For a fan-out: succeed when enough items succeeded (set by `forEach`'s options). */
+  readonly threshold?: SuccessThreshold
   readonly outputs: RefsOf<T['outputs']>
 }
 

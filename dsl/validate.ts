@@ -175,6 +175,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
         ...nameProblems('step', node.name, path),
         ...(typeof node.key === 'string' ? nameProblems('key', node.key, [...path, 'key']) : []),
         ...failurePolicyProblems(node, path),
+        ...thresholdProblems(node, path),
         ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
           ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]
           : []),

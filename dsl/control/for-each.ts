@@ -1,6 +1,6 @@
 import { t, type Codec } from '../codec.ts'
 import type { IoSpec, ParamSpec } from '../io.ts'
-import type { ForEach, Node, Step, Template } from '../node.ts'
+import type { ForEach, Node, Step, SuccessThreshold, Template } from '../node.ts'
 import { DflowError, problem } from '../problem.ts'
 import type { ArtifactRef, ParamRef } from '../refs.ts'
 import { codecOfValues, itemRef, withFieldCodecs, type ItemRef } from './item.ts'
@@ -46,7 +46,8 @@ const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> })
  * output), or of a sequence. The body receives the item as a typed reference (`field(item, 'k')` for
  * objects). The resulting step's outputs are lists in item order (of the calls that succeeded). Calls are
  * named `name(0)`, `name(1)`, … in the run (Argo's naming). To bound how many run at once, put the fan-out
- * in a `subflow` with `parallelism` (Argo's template-level parallelism).
+ * in a `subflow` with `parallelism` (Argo's template-level parallelism). Every call runs to its end; the
+ * fan-out fails if one does, or, with a success threshold in the options, if fewer succeeded than it asks.
  *
  * @example
  * ```ts
@@ -54,13 +55,15 @@ const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> })
  * forEach(gen.outputs.result, (item) => step('sleep', sleeper, { seconds: item }))
  * forEach(sequence({ count: 5, format: 'user%02X' }), (item) => step('echo', echo, { message: item }))
  * // Argo: withItems / withParam / withSequence on the step
+ * forEach(sequence({ count: 5 }), (i) => step('hello', hello, { i }), { continueOnSuccessRatio: 0.6 })
+ * // succeeds when 3 of the 5 calls do (dflow's continue_on_success_ratio; or continueOnNumSuccess)
  * forEach(['a', 'b'], (item) => seq(step('x', t1, { m: item }), step('y', t2)), { name: 'per-item' })
  * // a composite body: calls per-item(0), per-item(1); Argo: a generated template called with withItems
  * ```
  */
-export function forEach<A, T extends Template>(over: Over<A>, body: (item: ItemRef<A>) => Step<T>): FanOut<T>
+export function forEach<A, T extends Template>(over: Over<A>, body: (item: ItemRef<A>) => Step<T>, options?: SuccessThreshold): FanOut<T>
 export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, options: { readonly name: string }): ForEach
-export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, options?: { readonly name: string }): Node {
+export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, options?: { readonly name?: string } & SuccessThreshold): Node {
   let source: ForEachSource
   let item: ItemRef<any>
   if (Array.isArray(over)) {
@@ -80,7 +83,11 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
     item = itemRef(t.string)
   }
   const inner = body(item as ItemRef<A>)
+  const threshold = options && (options.continueOnNumSuccess !== undefined || options.continueOnSuccessRatio !== undefined)
+    ? Object.freeze({ ...(options.continueOnNumSuccess !== undefined ? { continueOnNumSuccess: options.continueOnNumSuccess } : {}), ...(options.continueOnSuccessRatio !== undefined ? { continueOnSuccessRatio: options.continueOnSuccessRatio } : {}) })
+    : undefined
   if (inner._tag !== 'Step') {
+    if (threshold) throw new DflowError([problem(['forEach'], 'a success threshold applies to a fan-out of one step', 'put the body in a subflow and fan out a step calling it')])
     if (!options?.name) throw new DflowError([problem(['forEach'], 'a forEach over a composite body needs a name', "forEach(items, (item) => seq(…), { name: 'per-item' })")])
     return Object.freeze({ _tag: 'ForEach' as const, name: options.name, source: Object.freeze(source), body: inner })
   }
@@ -92,6 +99,7 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
   return Object.freeze({
     ...inner,
     forEach: Object.freeze(source),
+    ...(threshold ? { threshold } : {}),
     outputs,
   }) as unknown as Node
 }

@@ -5,7 +5,7 @@
  */
 import { fn, par, param, step, t, TransientError, workflow } from 'dflow-ts'
 
-const hello = fn(
+export const hello = fn(
   { name: 'hello', module: import.meta.url, inputs: { item: param(t.number), fail: param(t.array(t.number)) }, outputs: { item: param(t.number) } },
   ({ item, fail }) => {
     if (fail.includes(item)) throw new TransientError(`item ${item} failed`)

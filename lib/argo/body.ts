@@ -29,7 +29,7 @@ import { printDepends } from './depends.ts'
 import { ioKind, nameAllocator, refKey } from './refs.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shapeOf, unitSteps, type Unit } from './units.ts'
-import { successCheck, successCheckCall } from './threshold.ts'
+import { fanOutTally, parTally, successCheck, successCheckCall } from './threshold.ts'
 
 /** A reference the template exposes as one of its outputs. @example const e: Exposed = { name: 'n', ref: b.outputs.n } */
 export interface Exposed {
@@ -116,10 +116,14 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
     const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
     let call: string
-    if (u.node._tag === 'ForEach') call = u.node.name
-    else do call = `${u.node._tag.toLowerCase()}-${++counter}`
-    while (owner.has(call))
-    call = freshCall(call)
+    // A thresholded fan-out keeps its step's name (its outputs are read through the call as before).
+    if (u.node._tag === 'Step') call = u.node.name
+    else {
+      if (u.node._tag === 'ForEach') call = u.node.name
+      else do call = `${u.node._tag.toLowerCase()}-${++counter}`
+      while (owner.has(call))
+      call = freshCall(call)
+    }
     fragments.set(u, { call, template: c.freshName(`${target.name}-${call}`), imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
   }
 
@@ -229,7 +233,10 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   if (shape.kind === 'steps' && shape.threshold) {
     // Members carry on whatever happens; the check step after them decides.
     const members = shape.groups.flatMap((g) => g.flatMap(callsOf)).map((m) => ({ ...m, continueOn: { failed: true, error: true } }))
-    const check = successCheckCall(freshCall('success-check'), c.templateOf(successCheck), members.map((m) => m.name), shape.threshold)
+    const only = shape.groups[0]?.[0]
+    const fan = only?.kind === 'step' && only.step.threshold ? only.step : undefined
+    const tally = fan ? fanOutTally(fan, { resolve, prefix, path: [...target.path, fan.name] }) : parTally(members.map((m) => m.name))
+    const check = successCheckCall(freshCall('success-check'), c.templateOf(successCheck), tally, shape.threshold)
     template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, steps: [members, [check]] })
   } else if (shape.kind === 'steps') {
     template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, steps: shape.groups.map((g) => g.flatMap(callsOf)) })

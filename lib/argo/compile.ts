@@ -9,6 +9,7 @@ import { compileScript } from './script-template.ts'
 import { compileFn } from './fn-template.ts'
 import { failureFields } from './retry.ts'
 import { keyedTemplates, withKeyInput } from './key.ts'
+import { successTaggedTemplates, withSuccessOutput } from './threshold.ts'
 import { problem } from 'dflow-ts'
 
 const inputDecls = (io: IoSpec) =>
@@ -29,7 +30,7 @@ const inputDecls = (io: IoSpec) =>
 const asEntrypoint = (wf: Workflow): Step | undefined => {
   const b = wf.body
   if (b._tag !== 'Step' || b.key !== undefined || b.dependsOn.length || b.continueOn.failed || b.continueOn.error) return undefined
-  if (b.when || b.forEach || b.onExit || b.depends) return undefined
+  if (b.when || b.forEach || b.onExit || b.depends || b.threshold) return undefined
   const direct = Object.entries(b.args).every(
     ([name, v]) => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef' && (v as { source: { kind: string } }).source.kind === 'workflow' && (v as { name: string }).name === name,
   )
@@ -61,6 +62,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const freshName = nameAllocator([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => t.name))
 
   const keyed = keyedTemplates(wf.body)
+  const tagged = successTaggedTemplates(wf.body)
   const c: Compiler = {
     options: o,
     freshName,
@@ -78,8 +80,12 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
       // The first call of a template names it; a call with other retry/timeout settings gets a variant NAME-2, …
       const name = variants.size === 0 ? t.name : freshName(t.name)
       variants.set(wanted, name)
-      // A template some step calls with a key declares the key input (every variant of it).
-      const withKey = (a: ArgoTemplate): ArgoTemplate => (keyed.has(t.name) ? withKeyInput(a) : a)
+      // A template some step calls with a key declares the key input; one a thresholded fan-out calls
+      // reports its success (every variant of it).
+      const decorate = (a: ArgoTemplate): ArgoTemplate => {
+        const k = keyed.has(t.name) ? withKeyInput(a) : a
+        return tagged.has(t.name) ? withSuccessOutput(k) : k
+      }
       switch (t._tag) {
         case 'ScriptTemplate':
         case 'FnTemplate':
@@ -92,7 +98,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
               if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', vname], `volume "${vname}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
               volumes.set(vname, JSON.stringify(v))
             }
-            return withKey({ ...r.template, name, ...failureFields(call, t) })
+            return decorate({ ...r.template, name, ...failureFields(call, t) })
           })
           break
         case 'Subflow': {
@@ -105,7 +111,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
             path: ['templates', t.name],
             ...(t.parallelism !== undefined ? { parallelism: t.parallelism } : {}),
           }
-          c.define(() => withKey(compileBody(c, target)))
+          c.define(() => decorate(compileBody(c, target)))
           break
         }
         default: {

@@ -43,8 +43,19 @@ const withSequence = (s: Sequence, c: ControlContext) => {
  * whenTag(expr`${flip.outputs.result} == "heads"`, ctx) // "{{= steps['flip-coin'].outputs.result == 'heads' }}"
  * ```
  */
-export const whenTag = (cond: Expr, c: ControlContext): string =>
-  `{{= ${printExpr(cond, (v: ExprVar) => untag(c.resolve(v, [...c.path, 'when'])))} }}`
+export const whenTag = (cond: Expr, c: ControlContext): string => exprTag(cond, c, 'when')
+
+/**
+ * Any expression as an expr-lang expression tag, its variables read where the call is; `field` names the
+ * call's field in error paths.
+ *
+ * @example
+ * ```ts
+ * exprTag(ex.call('length', gen.outputs.list), ctx, 'forEach') // "{{= len(jsonpath(steps.gen.outputs.parameters.list, '$')) }}"
+ * ```
+ */
+export const exprTag = (e: Expr, c: ControlContext, field: string): string =>
+  `{{= ${printExpr(e, (v: ExprVar) => untag(c.resolve(v, [...c.path, field])))} }}`
 
 /**
  * The control fields of a step's call: `when` as an expr-lang expression tag, and the fan-out as

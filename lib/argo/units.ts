@@ -20,14 +20,17 @@ export type Unit =
 /** The shape of a template body: sequential groups of parallel units, or the units of a DAG. @example shapeOf(par(a, b)) // { kind: 'steps', groups: [[a, b]] } */
 export type Shape =
   | { readonly kind: 'steps'; readonly groups: readonly (readonly Unit[])[]; readonly threshold?: SuccessThreshold }
+  // with a threshold: a `par`'s members (one group), or a thresholded fan-out step alone
   | { readonly kind: 'dag'; readonly units: readonly Unit[] }
 
 const single = (step: Step): Unit => ({ kind: 'step', step })
 const fragment = (node: Node): Unit => ({ kind: 'fragment', node })
+/** A step; a fan-out with a success threshold is a template of its own (the fan-out, then the check). */
+const stepUnit = (s: Step): Unit => (s.threshold ? fragment(s) : single(s))
 
 /** The members of one parallel group. */
 const members: (n: Node) => Unit[] = foldNode<Unit[]>({
-  Step: (s) => [single(s)],
+  Step: (s) => [stepUnit(s)],
   Par: (n, go) => (n.threshold ? [fragment(n)] : n.children.flatMap(go)),
   Seq: (n, go) => (n.children.length <= 1 ? n.children.flatMap(go) : [fragment(n)]),
   Dag: (n) => [fragment(n)],
@@ -37,7 +40,7 @@ const members: (n: Node) => Unit[] = foldNode<Unit[]>({
 
 /** Sequential groups of a steps body. */
 const groups: (n: Node) => Unit[][] = foldNode<Unit[][]>({
-  Step: (s) => [[single(s)]],
+  Step: (s) => [[stepUnit(s)]],
   Seq: (n, go) => n.children.flatMap(go),
   Par: (n) => {
     const m = members(n)
@@ -50,7 +53,7 @@ const groups: (n: Node) => Unit[][] = foldNode<Unit[][]>({
 
 /** The units of a DAG body. */
 const dagUnits: NodeCases<Unit[]> = {
-  Step: (s) => [single(s)],
+  Step: (s) => [stepUnit(s)],
   Par: (n) => {
     if (n.threshold) return [fragment(n)]
     const m = members(n)
@@ -69,7 +72,9 @@ const unwrap = (n: Node): Node => ((n._tag === 'Seq' || (n._tag === 'Par' && !n.
 export const shapeOf = (body: Node): Shape => {
   const n = unwrap(body)
   // A par with a success threshold is a steps template of its own: its members, then the check.
-  if (n._tag === 'Par' && n.threshold) return { kind: 'steps', groups: [n.children.map((c) => (c._tag === 'Step' ? single(c) : fragment(c)))], threshold: n.threshold }
+  if (n._tag === 'Par' && n.threshold) return { kind: 'steps', groups: [n.children.map((c) => (c._tag === 'Step' ? stepUnit(c) : fragment(c)))], threshold: n.threshold }
+  // So is a fan-out with one: the fan-out, then the check.
+  if (n._tag === 'Step' && n.threshold) return { kind: 'steps', groups: [[single(n)]], threshold: n.threshold }
   return n._tag === 'Dag' ? { kind: 'dag', units: n.children.flatMap(foldNode(dagUnits)) } : { kind: 'steps', groups: groups(n) }
 }
 

@@ -130,9 +130,10 @@ export const interpreter = (ictx: InterpretContext) => {
       items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: { value: item } } })),
     )
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
-    const bad = results.filter((r) => !r.outcome.ok)
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
-    return bad.length ? end('Failed', outputs, bad[0]!.outcome.failure) : end('Succeeded', outputs)
+    // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
+    const o = s.threshold ? thresholdOutcome(results.map((r) => r.outcome), requiredSuccesses(s.threshold, items.length)) : results.find((r) => !r.outcome.ok)?.outcome ?? OK
+    return o.ok ? end('Succeeded', outputs) : end('Failed', outputs, o.failure)
   }
 
   /** One call of a step, holding a slot of the enclosing template's `parallelism` while it runs. */

@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { step, workflow, type Workflow } from 'dflow-ts'
+import { forEach, param, seq, sh, shell, step, stdout, t, workflow, type Workflow } from 'dflow-ts'
 import { compile, toYaml, type ArgoTemplate } from 'dflow-ts/argo'
 import bigParameter from '../../examples/fn/big-parameter.ts'
 import errorHandling from '../../examples/fn/error-handling.ts'
 import successRatio from '../../examples/fn/success-ratio.ts'
+import successRatioFanOut from '../../examples/fn/success-ratio-fanout.ts'
 import dagTimeout from '../../examples/argo/dag-task-level-timeout.ts'
 import retryBackoff from '../../examples/argo/retry-backoff.ts'
 import { double, liar } from '../helpers/fn-ops.ts'
@@ -82,15 +83,53 @@ test('E15: members continue on failure and a check step decides; the check scrip
   assert.is(main.steps!.length, 2)
   assert.ok(main.steps![0]!.every((s) => s.continueOn?.failed && s.continueOn?.error))
   const check = main.steps![1]![0]!
-  assert.equal(check.arguments!.parameters![1], { name: 'need', value: '3' })
+  assert.equal(check.arguments!.parameters![1], { name: 'total', value: '5' })
   assert.is(check.arguments!.parameters![0]!.value, [0, 1, 2, 3, 4].map((i) => `{{steps.hello0-${i}.status}}`).join(' '))
-  const t = templateNamed(m, check.template)
-  const run = (statuses: string) =>
-    spawnSync('sh', ['-c', t.script!.source], { env: { PATH: process.env['PATH'] ?? '', dflow_in_statuses: statuses, dflow_in_need: '3' }, encoding: 'utf8' })
-  const ok = run('Succeeded Succeeded Succeeded Failed Failed')
+  const ok = runCheck(m, check.template, 'Succeeded Succeeded Succeeded Failed Failed', '5', '0.6')
   assert.is(ok.status, 0)
   assert.match(ok.stdout, 'Num success: 3')
-  assert.is(run('Succeeded Failed Succeeded Failed Failed').status, 1)
+  assert.match(ok.stdout, 'Threshold: 3')
+  assert.is(runCheck(m, check.template, 'Succeeded Failed Succeeded Failed Failed', '5', '0.6').status, 1)
+})
+
+/** Runs the generated success-check script under sh with the given inputs. */
+const runCheck = (m: ReturnType<typeof compileChecked>, template: string, statuses: string, total: string, ratio: string, num = '0') =>
+  spawnSync('sh', ['-c', templateNamed(m, template).script!.source], {
+    env: { PATH: process.env['PATH'] ?? '', dflow_in_statuses: statuses, dflow_in_total: total, dflow_in_ratio: ratio, dflow_in_num: num },
+    encoding: 'utf8',
+  })
+
+test('E15 as a fan-out: the fan-out continues on failure, its template reports success, the check counts the aggregated list', () => {
+  const m = compileChecked(successRatioFanOut)
+  const hello = templateNamed(m, 'hello')
+  assert.equal(hello.outputs?.parameters?.at(-1), { name: 'dflow-success', valueFrom: { path: '/tmp/dflow-success', default: 'Succeeded' } })
+  const group = m.spec.templates.find((x) => x.steps?.[0]?.[0]?.withItems)!
+  const fan = group.steps![0]![0]!
+  assert.equal(fan.continueOn, { failed: true, error: true })
+  const check = group.steps![1]![0]!
+  assert.equal(check.arguments!.parameters, [
+    { name: 'statuses', value: '{{steps.hello0.outputs.parameters.dflow-success}}' },
+    { name: 'total', value: '5' },
+    { name: 'ratio', value: '0.6' },
+    { name: 'num', value: '0' },
+  ])
+  assert.is(runCheck(m, check.template, '["Succeeded","Succeeded","Succeeded"]', '5', '0.6').status, 0)
+  const few = runCheck(m, check.template, '["Succeeded","Succeeded"]', '5', '0.6')
+  assert.is(few.status, 1)
+  assert.match(few.stdout, 'Num success: 2\nThreshold: 3')
+  assert.is(runCheck(m, check.template, '["Succeeded"]', '5', '0', '2').status, 1)
+})
+
+test('a thresholded fan-out over a step output counts its items with an expression', () => {
+  const gen = shell({ name: 'gen', outputs: { list: stdout(t.array(t.number)) }, script: () => sh`echo '[1, 2, 3]'` })
+  const use = shell({ name: 'use', inputs: { n: param(t.number) }, script: ({ n }) => sh`test ${n} -ne 2` })
+  const g = step('gen', gen)
+  const m = compileChecked(workflow('count', seq(g, forEach(g.outputs.list, (n) => step('use', use, { n }), { continueOnNumSuccess: 2 }))))
+  const check = m.spec.templates.flatMap((x) => (x.steps ?? []).flat()).find((s) => s.template === 'dflow-success-check')!
+  assert.match(String(check.arguments!.parameters![1]!.value), /^\{\{= len\(/)
+  assert.is(check.arguments!.parameters![1]!.value, "{{= len(jsonpath(inputs.parameters['gen-list'], '$')) }}")
+  const call = m.spec.templates.find((x) => x.name === 'count')!.steps![1]![0]!
+  assert.equal([call.name, call.template], ['use', 'count-use'])
 })
 
 test('E8: a big parameter is an artifact on Argo — raw data for a literal, from for a reference', () => {

@@ -1,8 +1,9 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { par, requiredSuccesses, sh, shell, step, validate, workflow } from 'dflow-ts'
+import { DflowError, forEach, par, requiredSuccesses, seq, sh, shell, step, validate, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import successRatio from '../../examples/fn/success-ratio.ts'
+import successRatioFanOut from '../../examples/fn/success-ratio-fanout.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: success thresholds')
@@ -12,7 +13,7 @@ test.after(tmp.cleanup)
 test('E15: items 3 and 4 fail, 3 of 5 succeed at ratio 0.6: Succeeded', async () => {
   const run = await local({ runsDir: tmp.path }).run(successRatio)
   assert.is(run.status, 'Succeeded', run.message)
-  assert.equal(run.steps({ phase: 'Failed' }).map((s) => s.id), ['hello0-3', 'hello0-4'])
+  assert.equal(run.steps({ phase: 'Failed' }).map((s) => s.id).sort(), ['hello0-3', 'hello0-4'])
   assert.is(run.steps({ phase: 'Succeeded' }).length, 3)
 })
 
@@ -28,6 +29,32 @@ test('a failing member does not stop its siblings under a threshold; continueOnN
   const run = await local({ runsDir: tmp.path }).run(workflow('num', par.withOptions({ continueOnNumSuccess: 1 })(step('q', quick), step('s', slow))))
   assert.is(run.status, 'Succeeded', run.message)
   assert.is(run.step('s').phase, 'Succeeded')
+})
+
+test('E15 as a fan-out: every item runs, 3 of 5 succeed at ratio 0.6: Succeeded, outputs of the items that succeeded', async () => {
+  const run = await local({ runsDir: tmp.path }).run(successRatioFanOut)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal(run.steps({ phase: 'Failed' }).map((s) => s.id).sort(), ['hello0(3)', 'hello0(4)'])
+  assert.is(run.step('hello0').phase, 'Succeeded')
+  assert.equal(run.step('hello0').outputs['item'], [0, 1, 2])
+})
+
+test('E15 as a fan-out: three items fail: the fan-out and the workflow fail with the count', async () => {
+  const run = await local({ runsDir: tmp.path }).run(successRatioFanOut, { parameters: { fail: [2, 3, 4] } })
+  assert.is(run.status, 'Failed')
+  assert.is(run.step('hello0').phase, 'Failed')
+  assert.match(run.step('hello0').message ?? '', '2 of 5 succeeded, 3 needed')
+  assert.is(run.steps({ parent: 'hello0' }).length, 5)
+})
+
+test('a fan-out threshold: validated, and refused around a composite body', () => {
+  const s = shell({ name: 'ok', script: () => sh`true` })
+  const msgs = validate(workflow('bad', forEach([1, 2], () => step('a', s), { continueOnSuccessRatio: 2 }))).map((p) => p.message)
+  assert.equal(msgs, ['continueOnSuccessRatio must be between 0 and 1, got 2'])
+  assert.throws(
+    () => forEach([1, 2], () => seq(step('a', s), step('b', s)), { name: 'per-item', continueOnNumSuccess: 1 } as never),
+    (e: unknown) => e instanceof DflowError && /put the body in a subflow/.test(e.message),
+  )
 })
 
 test('required successes: ratio rounds up, the larger of the two wins, none means all', () => {
