@@ -1,4 +1,4 @@
-import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type ForEach, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type Expr, type ForEach, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { stopMessage, type LeafContext } from './leaf.ts'
@@ -60,6 +60,19 @@ interface CallResult {
 
 const now = () => new Date().toISOString()
 
+/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). */
+const holds = (cond: Expr, scope: Scope): boolean | string => {
+  try {
+    return evaluate(cond, readVar(scope)) === true
+  } catch (e) {
+    if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
+    return `when: ${e.message}`
+  }
+}
+
+/** A step's id in the run: its name under its parent's id (`outer.inner`). */
+const idIn = (env: Env, name: string): string => (env.parent === null ? name : `${env.parent}.${name}`)
+
 
 /** The record of values: wire strings, values decoded by the declared codecs, artifact paths. */
 const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRecord => {
@@ -97,7 +110,7 @@ export const interpreter = (ictx: InterpretContext) => {
   }
 
   const runStep = async (s: Step, env: Env): Promise<Outcome> => {
-    const id = env.parent === null ? s.name : `${env.parent}.${s.name}`
+    const id = idIn(env, s.name)
     if (s.forEach) return runFanOut(s, env, id)
     const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })
     env.scope.steps.set(s.name, withStatus(r.outputs ?? {}, r.phase, r.exitCode))
@@ -158,14 +171,9 @@ export const interpreter = (ictx: InterpretContext) => {
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
     }
     if (s.when) {
-      let go: unknown
-      try {
-        go = evaluate(s.when, readVar(scope))
-      } catch (e) {
-        if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
-        return finish('Error', EMPTY_IO, EMPTY_IO, { message: `when: ${e.message}` })
-      }
-      if (go !== true) {
+      const go = holds(s.when, scope)
+      if (typeof go === 'string') return finish('Error', EMPTY_IO, EMPTY_IO, { message: go })
+      if (!go) {
         const outputs = skippedOutputs(s.template)
         const r = finish('Skipped', EMPTY_IO, ioRecordOf(outputs, s.template.outputs), { message: 'when: the condition is false' }, outputs)
         return { ...r, outcome: OK }
@@ -241,7 +249,7 @@ export const interpreter = (ictx: InterpretContext) => {
    * `StepGroup` record `NAME`); each call sees the item and the steps before the forEach.
    */
   const runBodies = async (n: ForEach, env: Env): Promise<Outcome> => {
-    const id = env.parent === null ? n.name : `${env.parent}.${n.name}`
+    const id = idIn(env, n.name)
     const startedAt = now()
     const group = { id, name: n.name, parent: env.parent, type: 'StepGroup' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
     const end = (phase: Phase, outcome: Outcome): Outcome => {
@@ -276,7 +284,7 @@ export const interpreter = (ictx: InterpretContext) => {
   /** Records every step of a node that will never run, with why; skipped steps expose their output defaults. */
   const notRun = (node: Node, env: Env, phase: 'Omitted' | 'Skipped', message: string): void => {
     for (const s of stepsIn(node)) {
-      const id = env.parent === null ? s.name : `${env.parent}.${s.name}`
+      const id = idIn(env, s.name)
       const outputs = phase === 'Skipped' ? skippedOutputs(s.template) : {}
       ictx.record({ id, name: s.name, parent: env.parent, type: 'Pod', template: s.template.name, phase, message, inputs: EMPTY_IO, outputs: ioRecordOf(outputs, s.template.outputs) })
       env.scope.steps.set(s.name, withStatus(outputs, phase))
@@ -317,14 +325,9 @@ export const interpreter = (ictx: InterpretContext) => {
     Dag: (n) => (env) => runDag(n.children, env, { run, omit }),
     ForEach: (n) => (env) => runBodies(n, env),
     When: (n) => async (env) => {
-      let go: unknown
-      try {
-        go = evaluate(n.cond, readVar(env.scope))
-      } catch (e) {
-        if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
-        return { ok: false, clean: false, failure: `when: ${e.message}` }
-      }
-      if (go === true) return run(n.body, env)
+      const go = holds(n.cond, env.scope)
+      if (typeof go === 'string') return { ok: false, clean: false, failure: go }
+      if (go) return run(n.body, env)
       notRun(n.body, env, 'Skipped', 'when: the condition is false')
       return OK
     },
