@@ -31,15 +31,33 @@ export const encodeParam = <A>(codec: Codec<A>, value: A): string => {
 /** The result of decoding a wire string: the value, or why it does not fit. */
 export type Decoded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
 
+/** A JSON value whose strings that are themselves non-string JSON (wire strings) are read as such, inside lists and objects. */
+const unwire = (v: unknown): unknown => {
+  if (typeof v === 'string') {
+    try {
+      const p: unknown = JSON.parse(v)
+      return typeof p === 'string' ? v : p
+    } catch {
+      return v
+    }
+  }
+  if (Array.isArray(v)) return v.map(unwire)
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwire(x)]))
+  return v
+}
+
 /**
  * Decodes a wire string with a codec. A non-string JSON reading is tried first (`"4"` is the number 4
- * for `t.number`); if the codec rejects it, the raw string is tried (`"4"` stays `'4'` for `t.string`,
- * and `'"x"'` keeps its quotes). A failure says what was expected and what was seen.
+ * for `t.number`); then the same with wire strings inside it read as JSON (`'["1","4"]'`, a fan-out's
+ * outputs as Argo aggregates them, is `[1, 4]` for `t.array(t.number)`); if the codec rejects both, the
+ * raw string is tried (`"4"` stays `'4'` for `t.string`, and `'"x"'` keeps its quotes). A failure says
+ * what was expected and what was seen.
  *
  * @example
  * ```ts
  * decodeParam(t.number, '4')    // { ok: true, value: 4 }
  * decodeParam(t.string, '4')    // { ok: true, value: '4' }
+ * decodeParam(t.array(t.number), '["1","4"]') // { ok: true, value: [1, 4] }
  * decodeParam(t.number, 'four') // { ok: false, message: 'expected number, got "four"' }
  * ```
  */
@@ -55,6 +73,9 @@ export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
   if (isJson) {
     const r = codec.decode(parsed)
     if (isRight(r)) return { ok: true, value: r.right }
+    // Argo aggregates a fan-out's outputs as a list of wire strings (["1","4"]): read those too.
+    const u = codec.decode(unwire(parsed))
+    if (isRight(u)) return { ok: true, value: u.right }
   }
   const raw = codec.decode(wire)
   if (isRight(raw)) return { ok: true, value: raw.right }

@@ -66,7 +66,7 @@ test('a value that does not fit fails with what was expected and what was seen',
   assert.equal(decodeParam(t.number, ''), { ok: false, message: 'expected number, got ""' })
   assert.equal(decodeParam(t.number, '[4]'), { ok: false, message: 'expected number, got "[4]"' })
   assert.equal(decodeParam(t.boolean, 'yes'), { ok: false, message: 'expected boolean, got "yes"' })
-  assert.equal(decodeParam(t.array(t.number), '[1,"2"]'), { ok: false, message: 'expected Array<number>, got "[1,\\"2\\"]"' })
+  assert.equal(decodeParam(t.array(t.number), '[1,"two"]'), { ok: false, message: 'expected Array<number>, got "[1,\\"two\\"]"' })
   assert.equal(decodeParam(t.type({ a: t.number }), '{"b":1}'), { ok: false, message: 'expected { a: number }, got "{\\"b\\":1}"' })
 })
 
@@ -83,6 +83,15 @@ test('codecsCompatible compares codec names, unknown fits both ways', () => {
   assert.not.ok(codecsCompatible(t.array(t.number), t.array(t.string)))
   assert.ok(codecsCompatible(t.number, t.unknown))
   assert.ok(codecsCompatible(t.unknown, t.string))
+})
+
+test("a list of wire strings (Argo's aggregation of a fan-out) decodes by the element codec", () => {
+  assert.equal(decodeParam(t.array(t.number), '["1","4","9"]'), { ok: true, value: [1, 4, 9] })
+  assert.equal(decodeParam(t.array(t.type({ n: t.number, even: t.boolean })), '[{"n":"2","even":"true"}]'), { ok: true, value: [{ n: 2, even: true }] })
+  assert.equal(decodeParam(t.array(t.array(t.number)), '["[1,2]","[3]"]'), { ok: true, value: [[1, 2], [3]] })
+  // strings stay strings where strings are declared, and a wrong element still fails
+  assert.equal(decodeParam(t.array(t.string), '["1","4"]'), { ok: true, value: ['1', '4'] })
+  assert.equal(decodeParam(t.array(t.number), '["1","x"]').ok, false)
 })
 
 test.run()

@@ -76,3 +76,9 @@ export const maybeReads = fn(
   { name: 'maybe-reads', module: import.meta.url, inputs: { f: artifact({ optional: true }) }, outputs: { text: param(t.string) } },
   ({ f }) => ({ text: f === null ? 'none' : readFileSync(f, 'utf8') }),
 )
+
+/** Sums a list of numbers (a fan-out's aggregated output feeds it). */
+export const sumOp = fn(
+  { name: 'sum-op', module: import.meta.url, inputs: { xs: param(t.array(t.number)) }, outputs: { total: param(t.number) } },
+  ({ xs }) => ({ total: xs.reduce((a, b) => a + b, 0) }),
+)
