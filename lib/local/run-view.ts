@@ -47,6 +47,8 @@ export type OutputsOf<T extends Template> = {
 
 /** How to pick steps: each field narrows; `name` is exact (string) or a pattern (RegExp). */
 export interface StepFilter {
+  /** The step's id in the run (`outer.inner`, `print(0)`, `onExit.report`). */
+  readonly id?: string
   readonly name?: string | RegExp
   readonly key?: string
   readonly phase?: Phase | readonly Phase[]
@@ -67,6 +69,7 @@ export interface StepFilter {
  * run.status                                  // 'Succeeded'
  * run.step('hello3').outputs.msg              // 4
  * run.step(h3).outputs.msg                    // 4, typed as number
+ * run.step('loop.print(1)').phase             // by id: a call of a fan-out inside step loop
  * run.steps({ name: /^hello/, phase: 'Succeeded' }).length // 4
  * ```
  */
@@ -79,7 +82,10 @@ export interface Run {
   readonly record: WorkflowRecord
   /** Steps matching the filter, in the order they started. */
   readonly steps: (filter?: StepFilter) => readonly StepView[]
-  /** The one step with this name, key filter, or step value; throws if there is none or several. */
+  /**
+   * The one step with this id (`outer.inner`, `print(0)`) or, failing that, this name; or matching a
+   * filter; or called by this step value. Throws if there is none or several.
+   */
   readonly step: {
     <T extends Template>(s: Step<T>): StepView<OutputsOf<T>>
     (nameOrFilter: string | StepFilter): StepView
@@ -149,6 +155,7 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
   const steps = (f: StepFilter = {}) =>
     views.filter(
       (s) =>
+        (f.id === undefined || s.id === f.id) &&
         (f.name === undefined || (typeof f.name === 'string' ? s.name === f.name : f.name.test(s.name))) &&
         (f.key === undefined || s.key === f.key) &&
         (f.parent === undefined || s.record.parent === f.parent) &&
@@ -157,7 +164,8 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
         matches(f.type, s.type),
     )
   const step = (q: string | StepFilter | Step): StepView => {
-    const filter: StepFilter = typeof q === 'string' ? { name: q } : '_tag' in q ? { name: q.name } : q
+    // A string is an id when some step has it (ids are unique), else a name.
+    const filter: StepFilter = typeof q === 'string' ? (views.some((s) => s.id === q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q
     const found = steps(filter).filter((s) => typeof q !== 'object' || !('_tag' in q) || s.record.template === q.template.name)
     if (found.length === 1) return found[0]!
     const what = JSON.stringify(typeof q === 'object' && '_tag' in q ? q.name : q, (_, v) => (v instanceof RegExp ? String(v) : v))

@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { param, sh, shell, status, step, t, workflow, workflowStatus } from 'dflow-ts'
-import { local } from 'dflow-ts/local'
+import { local, openRun } from 'dflow-ts/local'
 import exitHandlers from '../../examples/argo/exit-handlers.ts'
 import exitHandlerWithParam from '../../examples/argo/exit-handler-with-param.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -21,6 +21,10 @@ test('exit-handlers: the handler reads the status and failures; cry runs, celebr
   assert.is(r.step('cry').log().trim(), 'boohoo!')
   assert.is(r.step('celebrate').phase, 'Skipped')
   assert.is(r.step('notify').id, 'onExit.exit-handler.notify')
+  // a string is an id when one step has it, as `dflow steps` prints it; the same on the folder read back
+  assert.is(r.step('onExit.exit-handler.notify').name, 'notify')
+  assert.is((await openRun(r.dir)).step('onExit.exit-handler.cry').log().trim(), 'boohoo!')
+  assert.is(r.step({ id: 'intentional-fail' }).phase, 'Failed')
 })
 
 test('the exit handler of a successful run sees Succeeded; a failing handler fails the run', async () => {
