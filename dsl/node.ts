@@ -80,8 +80,8 @@ export interface ContinueOn {
 export interface StepOptions<T extends Template = Template> extends FailurePolicy {
   /** A stable, user-chosen identity, unique within a run; queries can find the step by it (`` key`iter-${i}` `` to build it from inputs). */
   readonly key?: string | KeyTemplate
-  /** Extra dependencies inside a `dag`, by step name (references already imply their own). */
-  readonly dependsOn?: readonly (string | { readonly name: string })[]
+  /** Extra dependencies inside a `dag`: step names, steps, or a `forEach` node (references already imply their own). */
+  readonly dependsOn?: readonly (string | { readonly name: string; readonly _tag?: 'Step' } | ForEach)[]
   readonly continueOn?: ContinueOn
   /** Run the step only when this expression is true; otherwise it is recorded `Skipped`. */
   readonly when?: Expr

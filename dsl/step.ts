@@ -1,5 +1,6 @@
 import type { ArgsOf, Step, StepOptions, Template } from './node.ts'
 import { refsOf } from './refs.ts'
+import { stepsIn } from './validate.ts'
 
 type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
   ? [args?: ArgsOf<T['inputs']>, options?: StepOptions<T>]
@@ -25,7 +26,8 @@ export const step = <T extends Template>(name: string, template: T, ...[args, op
     template,
     args: Object.freeze({ ...(args ?? {}) }) as Step['args'],
     ...(options?.key !== undefined ? { key: options.key } : {}),
-    dependsOn: Object.freeze((options?.dependsOn ?? []).map((d) => (typeof d === 'string' ? d : d.name))),
+    // A forEach over a composite body is waited for through the steps inside it.
+    dependsOn: Object.freeze([...new Set((options?.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [d] : d._tag === 'ForEach' ? stepsIn(d.body).map((x) => x.name) : [d.name])))]),
     continueOn: Object.freeze({ ...(options?.continueOn ?? {}) }),
     ...(options?.retry !== undefined ? { retry: options.retry } : {}),
     ...(options?.timeout !== undefined ? { timeout: options.timeout } : {}),

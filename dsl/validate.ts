@@ -182,7 +182,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
         ...node.dependsOn.flatMap((d) =>
           scope.steps.has(d) && visible.has(d)
             ? []
-            : [problem([...path, 'dependsOn'], `"${d}" is not a step that can run before this one`, scope.steps.has(d) ? 'dependsOn can only name other steps of the same dag or steps before it' : 'name a step of the same body')],
+            : [problem([...path, 'dependsOn'], `"${d}" is not a step that can run before this one`, scope.steps.has(d) ? 'dependsOn can only name other steps of the same dag or steps before it' : 'name a step of the same body (to wait for a forEach, pass the node itself: dependsOn: [node])')],
         ),
         ...argProblems(node, scope, visible, path),
         ...controlProblems(node, scope, visible, path),

@@ -64,7 +64,7 @@ test('dependsOn naming an unknown step, or a later step of a seq', () => {
     [/^w\.first\.dependsOn: "later" is not a step that can run before this one/, /^w\.g\.dependsOn: "ghost" is not a step that can run before this one/],
   )
   const hints = validate(workflow('w', seq(step('first', hello, undefined, { dependsOn: ['later'] }), dag(step('g', hello, undefined, { dependsOn: ['ghost'] })), later))).map((p) => p.hint)
-  assert.equal(hints, ['dependsOn can only name other steps of the same dag or steps before it', 'name a step of the same body'])
+  assert.equal(hints, ['dependsOn can only name other steps of the same dag or steps before it', 'name a step of the same body (to wait for a forEach, pass the node itself: dependsOn: [node])'])
 })
 
 test.run()

@@ -22,7 +22,7 @@ const build = () => {
     },
     { name: 'per-item' },
   )
-  return workflow('composite', dag(g, perItem, step('after', say, { m: 'done' }, { dependsOn: ['first'] })))
+  return workflow('composite', dag(g, perItem, step('after', say, { m: 'done' }, { dependsOn: [perItem] })))
 }
 
 test('locally: the body once per item, as per-item(i).STEP, each seeing its item; then the dependents', async () => {
