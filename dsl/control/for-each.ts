@@ -2,7 +2,7 @@ import { t, type Codec } from '../codec.ts'
 import type { IoSpec, ParamSpec } from '../io.ts'
 import type { ForEach, Node, Step, SuccessThreshold, Template } from '../node.ts'
 import { DflowError, problem } from '../problem.ts'
-import type { ArtifactRef, ParamRef } from '../refs.ts'
+import { isRef, type ArtifactRef, type ParamRef } from '../refs.ts'
 import { codecOfValues, itemRef, withFieldCodecs, type ItemRef } from './item.ts'
 import { listOf } from './list-codec.ts'
 import type { ForEachSource, Sequence } from './source.ts'
@@ -37,6 +37,10 @@ export const sequence = (s: Sequence): SequenceOver<string> => Object.freeze({ _
 
 type Over<A> = readonly A[] | ParamRef<readonly A[]> | ParamRef<A[]> | SequenceOver<A>
 
+/** Whether a literal item is, or holds, a reference (which a literal list cannot carry). */
+const holdsRef = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && (isRef(v) || Object.values(v as Record<string, unknown>).some(holdsRef))
+
 const isRefOver = (v: unknown): v is ParamRef<readonly unknown[]> => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef'
 
 const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> }).type ?? (c as { _elem?: Codec<any> })._elem ?? t.unknown
@@ -68,6 +72,11 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
   let item: ItemRef<any>
   if (Array.isArray(over)) {
     const items = over as readonly unknown[]
+    const at = items.findIndex(holdsRef)
+    if (at >= 0)
+      throw new DflowError([
+        problem(['forEach', String(at)], 'a literal list of items cannot hold references', 'fan out over a list-valued reference instead (a step output or an input declared as a list)'),
+      ])
     source = { _tag: 'Items', items: Object.freeze([...items]) }
     item = itemRef(codecOfValues(items))
     if (items.length && items.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) {

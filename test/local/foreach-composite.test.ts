@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { dag, expr, field, forEach, param, seq, sh, shell, step, stdout, t, validate, when, workflow } from 'dflow-ts'
+import { dag, DflowError, expr, field, forEach, param, seq, sh, shell, step, stdout, t, validate, when, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import { compileChecked, templateNamed } from '../argo/support/checked.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -53,6 +53,15 @@ test('validation: outputs inside a composite forEach are not visible outside it;
   })()
   assert.match(validate(wf).map((p) => p.message).join('\n'), 'step "y" reads an output of "x", inside forEach "fe"')
   assert.throws(() => forEach(['a'], (item) => seq(step('x', say, { m: item })), undefined as never), /needs a name/)
+})
+
+test('a literal list of items holding a reference is refused when built, naming the item', () => {
+  const g = step('gen', gen)
+  assert.throws(
+    () => forEach(['a', g.outputs.result as never], (item) => step('x', say, { m: item })),
+    (e: unknown) => e instanceof DflowError && e.problems[0]!.path.join('.') === 'forEach.1' && /cannot hold references/.test(e.message),
+  )
+  assert.throws(() => forEach([{ m: g.outputs.result as never }], () => step('x', say, { m: 'x' })), /cannot hold references/)
 })
 
 test.run()
