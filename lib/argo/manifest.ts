@@ -24,7 +24,7 @@ export interface ArgoParameter {
   }
 }
 
-/** An artifact: an argument (`from`), an input (`path`) or an output (`path` or `from`). @example { name: 'bar', path: '/tmp/work/bar.txt' } */
+/** An artifact: an argument (`from`), an input (`path`) or an output (`path` or `from`). @example { name: 'bar', path: '/tmp/workdir/bar.txt' } */
 export interface ArgoArtifact {
   readonly name: string
   readonly path?: string

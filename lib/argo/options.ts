@@ -33,7 +33,7 @@ export interface CompileOptions {
   readonly podGC?: 'OnPodCompletion' | 'OnPodSuccess' | 'OnWorkflowCompletion' | 'OnWorkflowSuccess'
   /** The Argo version the manifest targets (decides the schema it is validated against). Default `v4.1`. */
   readonly argoVersion?: ArgoVersion
-  /** The container's working folder: relative declared paths live under it. Default `/tmp/work`. */
+  /** The container's working folder: relative declared paths live under it. Default `/tmp/workdir`. */
   readonly workDir?: string
   /** The image of templates that declare none, per script language. Default alpine:3.20 for sh, python:3.12-alpine for Python, node:20-alpine for function OPs. */
   readonly defaultImage?: { readonly sh?: string; readonly python?: string; readonly node?: string }
@@ -48,9 +48,9 @@ export interface CompileOptions {
   readonly localArtifact?: (artifact: LocalArtifact) => Readonly<Record<string, unknown>>
 }
 
-/** The defaults every compile starts from. @example DEFAULTS.workDir // '/tmp/work' */
+/** The defaults every compile starts from. @example DEFAULTS.workDir // '/tmp/workdir' */
 export const DEFAULTS = Object.freeze({
-  workDir: '/tmp/work',
+  workDir: '/tmp/workdir',
   image: Object.freeze({ sh: 'alpine:3.20', python: 'python:3.12-alpine', node: 'node:20-alpine' }),
   argoVersion: 'v4.1' as ArgoVersion,
 })
@@ -68,7 +68,7 @@ export interface ResolvedOptions extends CompileOptions {
  *
  * @example
  * ```ts
- * resolveOptions({}).workDir           // '/tmp/work'
+ * resolveOptions({}).workDir           // '/tmp/workdir'
  * resolveOptions({}).defaultImage.sh   // 'alpine:3.20'
  * ```
  */

@@ -8,8 +8,8 @@ import type { ArtifactSpec, ParamSpec } from 'dflow-ts'
  *
  * @example
  * ```ts
- * podPath('/tmp/work', 'result.txt')      // '/tmp/work/result.txt'
- * podPath('/tmp/work', '/tmp/hello.txt')  // '/tmp/hello.txt'
+ * podPath('/tmp/workdir', 'result.txt')      // '/tmp/workdir/result.txt'
+ * podPath('/tmp/workdir', '/tmp/hello.txt')  // '/tmp/hello.txt'
  * ```
  */
 export const podPath = (workDir: string, declared: string): string =>
@@ -21,8 +21,8 @@ export const podPath = (workDir: string, declared: string): string =>
  *
  * @example
  * ```ts
- * inputArtifactPath('/tmp/work', 'foo', artifact())                    // '/tmp/inputs/artifacts/foo'
- * inputArtifactPath('/tmp/work', 'foo', artifact({ path: 'in.txt' }))  // '/tmp/work/in.txt'
+ * inputArtifactPath('/tmp/workdir', 'foo', artifact())                    // '/tmp/inputs/artifacts/foo'
+ * inputArtifactPath('/tmp/workdir', 'foo', artifact({ path: 'in.txt' }))  // '/tmp/workdir/in.txt'
  * ```
  */
 export const inputArtifactPath = (workDir: string, name: string, spec: ArtifactSpec): string =>
@@ -34,8 +34,8 @@ export const inputArtifactPath = (workDir: string, name: string, spec: ArtifactS
  *
  * @example
  * ```ts
- * outputPath('/tmp/work', 'msg', param(t.number))                          // '/tmp/dflow-param-msg'
- * outputPath('/tmp/work', 'msg', param(t.number, { path: 'result.txt' }))  // '/tmp/work/result.txt'
+ * outputPath('/tmp/workdir', 'msg', param(t.number))                          // '/tmp/dflow-param-msg'
+ * outputPath('/tmp/workdir', 'msg', param(t.number, { path: 'result.txt' }))  // '/tmp/workdir/result.txt'
  * ```
  */
 export const outputPath = (workDir: string, name: string, spec: ParamSpec<any, boolean> | ArtifactSpec): string =>

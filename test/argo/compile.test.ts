@@ -46,24 +46,24 @@ scripts('each hole becomes an env entry bound to its value in the pod', () => {
   const h = templateNamed(m, 'holes')
   assert.equal(envOf(h), {
     dflow_in_msg: '{{inputs.parameters.msg}}',
-    dflow_art_here: '/tmp/work/in/data.txt',
+    dflow_art_here: '/tmp/workdir/in/data.txt',
     dflow_art_there: '/tmp/inputs/artifacts/there',
     dflow_lit_3: 'a b',
     dflow_lit_4: '3',
     dflow_workflow_name: '{{workflow.name}}',
     dflow_step_name: '{{pod.name}}',
-    dflow_out_rel: '/tmp/work/r.txt',
+    dflow_out_rel: '/tmp/workdir/r.txt',
     dflow_out_abs: '/tmp/a',
     dflow_out_dflt: '/tmp/dflow-param-dflt',
   })
-  assert.is(h.script?.workingDir, '/tmp/work')
+  assert.is(h.script?.workingDir, '/tmp/workdir')
   assert.ok(h.script?.source.includes('"${dflow_in_msg}"'))
   assert.equal(h.inputs?.artifacts, [
-    { name: 'here', path: '/tmp/work/in/data.txt' },
+    { name: 'here', path: '/tmp/workdir/in/data.txt' },
     { name: 'there', path: '/tmp/inputs/artifacts/there' },
   ])
   assert.equal(h.outputs?.parameters, [
-    { name: 'rel', valueFrom: { path: '/tmp/work/r.txt' }, description: '{"type":"string"}' },
+    { name: 'rel', valueFrom: { path: '/tmp/workdir/r.txt' }, description: '{"type":"string"}' },
     { name: 'dflt', valueFrom: { path: '/tmp/dflow-param-dflt' }, description: '{"type":"number"}' },
   ])
 })
