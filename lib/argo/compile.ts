@@ -8,8 +8,9 @@ import { nameAllocator } from './refs.ts'
 import { compileScript } from './script-template.ts'
 import { compileFn } from './fn-template.ts'
 import { failureFields } from './retry.ts'
-import { keyedTemplates, withKeyInput } from './key.ts'
-import { successTaggedTemplates, withSuccessOutput } from './threshold.ts'
+import { templatesCalledBy } from './called.ts'
+import { withKeyInput } from './key.ts'
+import { withSuccessOutput } from './threshold.ts'
 import { problem } from 'dflow-ts'
 
 const inputDecls = (io: IoSpec) =>
@@ -61,8 +62,8 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const volumes = new Map<string, string>()
   const freshName = nameAllocator([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => t.name))
 
-  const keyed = keyedTemplates(wf.body)
-  const tagged = successTaggedTemplates(wf.body)
+  const keyed = templatesCalledBy(wf.body, (s) => s.key !== undefined)
+  const tagged = templatesCalledBy(wf.body, (s) => s.forEach !== undefined && s.threshold !== undefined)
   const c: Compiler = {
     options: o,
     freshName,

@@ -1,22 +1,9 @@
-import { stepsIn, templatesOf, type KeyTemplate, type Node, type Ref, type Template } from 'dflow-ts'
+import type { KeyTemplate, Ref } from 'dflow-ts'
 import { compact } from './io.ts'
 import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
 
 /** The input parameter that carries a step's key into the manifest, so that a query can find the node by it. @example KEY_PARAM // 'dflow-key' */
 export const KEY_PARAM = 'dflow-key'
-
-/**
- * The templates some step calls with a key: they declare the {@link KEY_PARAM} input (default "").
- *
- * @example
- * ```ts
- * keyedTemplates(wf.body) // Set { 'plus1' }
- * ```
- */
-export const keyedTemplates = (body: Node): ReadonlySet<string> => {
-  const bodies = [body, ...templatesOf(body).flatMap((t: Template) => (t._tag === 'Subflow' ? [t.body] : []))]
-  return new Set(bodies.flatMap((b) => stepsIn(b).filter((s) => s.key !== undefined).map((s) => s.template.name)))
-}
 
 /**
  * A template with the key input declared; a script also gets it as the environment variable `dflow_key`

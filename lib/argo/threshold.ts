@@ -1,4 +1,4 @@
-import { ex, param, sh, shell, stepsIn, t, templatesOf, type Node, type Operand, type Sequence, type Step, type SuccessThreshold, type Template } from 'dflow-ts'
+import { ex, param, sh, shell, t, type Operand, type Sequence, type Step, type SuccessThreshold } from 'dflow-ts'
 import { exprTag, type ControlContext } from './control.ts'
 import type { ArgoCall, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import { tag } from './tags.ts'
@@ -85,19 +85,6 @@ export const successCheckCall = (name: string, template: string, tally: Tally, t
     ],
   },
 })
-
-/**
- * The templates that thresholded fan-outs call: they report {@link SUCCESS_OUTPUT}.
- *
- * @example
- * ```ts
- * successTaggedTemplates(wf.body) // Set { 'hello' }
- * ```
- */
-export const successTaggedTemplates = (body: Node): ReadonlySet<string> => {
-  const bodies = [body, ...templatesOf(body).flatMap((x: Template) => (x._tag === 'Subflow' ? [x.body] : []))]
-  return new Set(bodies.flatMap((b) => stepsIn(b).filter((s) => s.forEach && s.threshold).map((s) => s.template.name)))
-}
 
 /**
  * A template that reports {@link SUCCESS_OUTPUT}: "Succeeded" whenever it ends well. A leaf reads it from a
