@@ -96,16 +96,29 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   const prefix: 'tasks' | 'steps' = shape.kind === 'dag' ? 'tasks' : 'steps'
   const problems: Problem[] = []
   const allSteps = stepsIn(target.body)
+  const stepNamed = new Map(allSteps.map((s) => [s.name, s]))
   const freshCall = nameAllocator(allSteps.map((s) => s.name))
   const owner = new Map<string, Unit>()
   for (const u of units) for (const s of unitSteps(u)) owner.set(s.name, u)
 
   // What the rest of this template needs from each fragment, and what each fragment needs from outside itself.
+  const fromOutside = (ref: Ref) => ({ ref, from: undefined as string | undefined })
   const uses = [
     ...allSteps.flatMap((s) => refsOfStep(s).map((ref) => ({ ref, from: s.name as string | undefined }))),
-    ...condRefsIn(target.body).map((ref) => ({ ref, from: undefined as string | undefined })), ...target.outputs.flatMap((o) => (o.choice ? refsOfExposed(o.choice) : [o.ref]).map((ref) => ({ ref, from: undefined as string | undefined })))]
+    ...condRefsIn(target.body).map(fromOutside),
+    ...target.outputs.flatMap((o) => (o.choice ? refsOfExposed(o.choice) : [o.ref]).map(fromOutside)),
+  ]
   const fragments = new Map<Unit, Fragment>()
   let counter = 0
+  /** A fragment's call name: a thresholded fan-out keeps its step's name, a forEach its own; others are `KIND-N`. */
+  const fragmentCall = (n: Node): string => {
+    if (n._tag === 'Step') return n.name
+    if (n._tag === 'ForEach') return freshCall(n.name)
+    let call: string
+    do call = `${n._tag.toLowerCase()}-${++counter}`
+    while (owner.has(call))
+    return freshCall(call)
+  }
   for (const u of units) {
     if (u.kind !== 'fragment') continue
     const inside = new Set(unitSteps(u).map((s) => s.name))
@@ -115,15 +128,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const items = u.node._tag === 'ForEach' ? itemRefsIn(u.node.body) : []
     const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
     const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
-    let call: string
-    // A thresholded fan-out keeps its step's name (its outputs are read through the call as before).
-    if (u.node._tag === 'Step') call = u.node.name
-    else {
-      if (u.node._tag === 'ForEach') call = u.node.name
-      else do call = `${u.node._tag.toLowerCase()}-${++counter}`
-      while (owner.has(call))
-      call = freshCall(call)
-    }
+    const call = fragmentCall(u.node)
     fragments.set(u, { call, template: c.freshName(`${target.name}-${call}`), imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
   }
 
@@ -147,7 +152,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         if (r.name === ALL_OUTPUTS) return tag(`${prefix}.${producer}.outputs.parameters`)
         if (r.name === STATUS) return tag(`${prefix}.${producer}.status`)
         if (r.name === EXIT_CODE) return tag(`${prefix}.${producer}.exitCode`)
-        return isStdout(allSteps.find((s) => s.name === producer), r.name)
+        return isStdout(stepNamed.get(producer), r.name)
           ? tag(`${prefix}.${producer}.outputs.result`)
           : tag(`${prefix}.${producer}.outputs.${kind}.${r.name}`)
       }
@@ -216,9 +221,9 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   /** The declared default of a step output, carried along so that a skipped producer still yields it. */
   const defaultOf = (r: Ref): string | undefined => {
     if (r.source.kind !== 'step') return undefined
-    const producer = r.source.step
-    const spec = (allSteps.find((s) => s.name === producer)?.template.outputs as IoSpec | undefined)?.[r.name]
-    return spec?._tag === 'Param' && !allSteps.find((s) => s.name === producer)?.forEach ? encodedDefault(spec) : undefined
+    const producer = stepNamed.get(r.source.step)
+    const spec = (producer?.template.outputs as IoSpec | undefined)?.[r.name]
+    return spec?._tag === 'Param' && !producer?.forEach ? encodedDefault(spec) : undefined
   }
   const outputs = declare(target.outputs, (x) => {
     const path = [...target.path, 'outputs', x.name]
@@ -248,7 +253,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     c.define(() =>
       compileBody(c, {
         name: f.template,
-        body: ((n: Node) => (n._tag === 'When' || n._tag === 'ForEach' ? n.body : n))((u as { node: Node }).node),
+        body: fragmentBody((u as { node: Node }).node),
         inputs: declare(f.imports, () => ({})),
         outputs: f.exports,
         lifted: new Map(f.imports.map((i) => [refKey(i.ref), i.name])),
@@ -258,6 +263,9 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   }
   return template
 }
+
+/** What a fragment's template runs: the body of a `when` or `forEach` (the call carries the condition or the items), else the node. */
+const fragmentBody = (n: Node): Node => (n._tag === 'When' || n._tag === 'ForEach' ? n.body : n)
 
 /** The tasks of a DAG template, each depending on the units its steps reference or name in `dependsOn`. */
 const dagTasks = (
