@@ -92,9 +92,8 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
     item = itemRef(t.string)
   }
   const inner = body(item as ItemRef<A>)
-  const threshold = options && (options.continueOnNumSuccess !== undefined || options.continueOnSuccessRatio !== undefined)
-    ? Object.freeze({ ...(options.continueOnNumSuccess !== undefined ? { continueOnNumSuccess: options.continueOnNumSuccess } : {}), ...(options.continueOnSuccessRatio !== undefined ? { continueOnSuccessRatio: options.continueOnSuccessRatio } : {}) })
-    : undefined
+  const { name: _name, ...given } = options ?? {}
+  const threshold = Object.values(given).some((v) => v !== undefined) ? Object.freeze(given) : undefined
   if (inner._tag !== 'Step') {
     if (threshold) throw new DflowError([problem(['forEach'], 'a success threshold applies to a fan-out of one step', 'put the body in a subflow and fan out a step calling it')])
     if (!options?.name) throw new DflowError([problem(['forEach'], 'a forEach over a composite body needs a name', "forEach(items, (item) => seq(…), { name: 'per-item' })")])

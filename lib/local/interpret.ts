@@ -1,4 +1,4 @@
-import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type Expr, type ForEach, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { stopMessage, type LeafContext } from './leaf.ts'
@@ -70,9 +70,18 @@ const holds = (cond: Expr, scope: Scope): boolean | string => {
   }
 }
 
+/** The items of a fan-out where it is read, or why they cannot be had (a message). */
+const itemsOrWhy = (source: ForEachSource, scope: Scope): readonly unknown[] | string => {
+  try {
+    return itemsOf(source, scope)
+  } catch (e) {
+    if (!(e instanceof ResolveError)) throw e
+    return e.message
+  }
+}
+
 /** A step's id in the run: its name under its parent's id (`outer.inner`). */
 const idIn = (env: Env, name: string): string => (env.parent === null ? name : `${env.parent}.${name}`)
-
 
 /** The record of values: wire strings, values decoded by the declared codecs, artifact paths. */
 const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRecord => {
@@ -129,13 +138,8 @@ export const interpreter = (ictx: InterpretContext) => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}) })
       return stepOutcome(s, phase, message, id)
     }
-    let items: readonly unknown[]
-    try {
-      items = itemsOf(s.forEach!, env.scope)
-    } catch (e) {
-      if (!(e instanceof ResolveError)) throw e
-      return end('Error', {}, e.message)
-    }
+    const items = itemsOrWhy(s.forEach!, env.scope)
+    if (typeof items === 'string') return end('Error', {}, items)
     // Argo skips a fan-out over nothing.
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
@@ -228,7 +232,7 @@ export const interpreter = (ictx: InterpretContext) => {
   ): Promise<CallResult> => {
     const inner: Env = {
       scope: { inputs, params: env.scope.params, steps: new Map() },
-            parent: id,
+      parent: id,
       signal: env.signal,
       depth: env.depth + 1,
       ...(t.parallelism !== undefined ? { slots: limiter(t.parallelism) } : {}),
@@ -257,13 +261,8 @@ export const interpreter = (ictx: InterpretContext) => {
       env.scope.steps.set(n.name, withStatus({}, phase))
       return outcome
     }
-    let items: readonly unknown[]
-    try {
-      items = itemsOf(n.source, env.scope)
-    } catch (e) {
-      if (!(e instanceof ResolveError)) throw e
-      return end('Error', { ok: false, clean: false, failure: `forEach ${id}: ${e.message}` })
-    }
+    const items = itemsOrWhy(n.source, env.scope)
+    if (typeof items === 'string') return end('Error', { ok: false, clean: false, failure: `forEach ${id}: ${items}` })
     if (!items.length) return end('Skipped', OK)
     ictx.record({ ...group, phase: 'Running' })
     const outcomes = await Promise.all(
