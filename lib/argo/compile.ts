@@ -60,10 +60,11 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const slots: (ArgoTemplate | undefined)[] = []
   const names = new Map<Template, Map<string, string>>()
   const volumes = new Map<string, string>()
-  const freshName = nameAllocator([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => t.name))
+  const roots = [wf.body, ...(wf.onExit ? [wf.onExit] : [])]
+  const freshName = nameAllocator(roots.flatMap(templatesOf).map((t) => t.name))
 
-  const keyed = templatesCalledBy(wf.body, (s) => s.key !== undefined)
-  const tagged = templatesCalledBy(wf.body, (s) => s.forEach !== undefined && s.threshold !== undefined)
+  const keyed = templatesCalledBy(roots, (s) => s.key !== undefined)
+  const tagged = templatesCalledBy(roots, (s) => s.forEach !== undefined && s.threshold !== undefined)
   const c: Compiler = {
     options: o,
     freshName,

@@ -14,6 +14,12 @@ test('a keyed call passes dflow-key; the template declares it with a default', (
   assert.equal(templateNamed(m, 'echo').inputs?.parameters?.find((x) => x.name === 'dflow-key'), { name: 'dflow-key', default: '' })
 })
 
+test('a keyed step of the exit handler: its template declares the key too', () => {
+  const bye = shell({ name: 'bye', script: () => sh`true` })
+  const m = compileChecked(workflow('exit-key', step('e', echo, { m: 'x' }), { onExit: step('bye', bye, {}, { key: 'bye-key' }) }))
+  assert.equal(templateNamed(m, 'bye').inputs?.parameters, [{ name: 'dflow-key', default: '' }])
+})
+
 test('withParam from a stdout result, withSequence from a parameter, when on the item', () => {
   const g = step('gen', gen)
   const wf = workflow('fans', (p) =>
