@@ -16,6 +16,8 @@ export interface DagEnv {
 export interface DagOps<E extends DagEnv> {
   readonly run: (n: Node, env: E) => Promise<Outcome>
   readonly omit: (n: Node, env: E, message: string) => void
+  /** Told, when a task starts, of each task that waits for it: it may get ready for it. */
+  readonly warm?: (n: Node, env: E) => void
 }
 
 /** How a task of a dag ended, from what its siblings see of it (`$status`, and `$calls` for a fan-out). */
@@ -40,6 +42,7 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
   const owner = new Map<string, number>()
   children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, i)))
   const deps = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined))
+  const dependents = children.map((_, i) => deps.flatMap((ds, j) => (ds.includes(i) ? [j] : [])))
   const state: ('waiting' | 'running' | 'done')[] = children.map(() => 'waiting')
   const outcomes: (Outcome | undefined)[] = children.map(() => undefined)
   const ctl = child(env.signal)
@@ -80,6 +83,7 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
                 return { ok: true, clean: false }
               })
             : ops.run(c, { ...env, signal: ctl.signal })
+        if (!blocked.length && !refused) for (const j of dependents[i]!) if (state[j] === 'waiting') ops.warm?.(children[j]!, env)
         work.then((o) => {
           state[i] = 'done'
           outcomes[i] = o

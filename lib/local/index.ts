@@ -23,6 +23,7 @@ import { prewarm } from './fn-pool.ts'
 import { openJournal } from './journal.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { runLayout } from './layout.ts'
+import { stepFolders } from './folders.ts'
 import { limiter } from './limiter.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
 import { runView, type Run } from './run-view.ts'
@@ -159,9 +160,10 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const slotsLimiter = limiter(slots)
     const scripts = new Map<string, Promise<void>>()
+    const folders = stepFolders(layout)
     const interpreterWith = (ps: Record<string, Value>) =>
       interpreter({
-        leaf: { layout, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
+        leaf: { layout, folders, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
         baseDir: resolve(config.baseDir ?? '.'),
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
@@ -177,6 +179,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
       journal.close()
+      await folders.sweep()
     }
     const templates = new Map<string, Template>(allTemplates.map((t) => [t.name, t]))
     return runView(dir, wfRecord, [...records.values()], templates)

@@ -291,12 +291,18 @@ export const interpreter = (ictx: InterpretContext) => {
   }
   const omit = (node: Node, env: Env, message: string): void => notRun(node, env, 'Omitted', message)
 
+  /** Starts making the folders of a step that runs next, if it is a plain call of a leaf template (see `StepFolders`). */
+  const warm = (node: Node | undefined, env: Env): void => {
+    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.leaf.folders.warm(idIn(env, node.name))
+  }
+
   const cases: NodeCases<(env: Env) => Promise<Outcome>> = {
     Step: (s) => (env) => runStep(s, env),
     Seq: (n) => async (env) => {
       let clean = true
-      for (const c of n.children) {
+      for (const [i, c] of n.children.entries()) {
         if (env.signal.aborted) return { ok: false, clean: false, failure: stopMessage(env.signal) }
+        warm(n.children[i + 1], env)
         const o = await run(c, env)
         if (!o.ok) return o
         clean &&= o.clean
@@ -321,7 +327,7 @@ export const interpreter = (ictx: InterpretContext) => {
       )
       return first ?? { ok: true, clean: outcomes.every((o) => o.clean) }
     },
-    Dag: (n) => (env) => runDag(n.children, env, { run, omit }),
+    Dag: (n) => (env) => runDag(n.children, env, { run, omit, warm }),
     ForEach: (n) => (env) => runBodies(n, env),
     When: (n) => async (env) => {
       const go = holds(n.cond, env.scope)

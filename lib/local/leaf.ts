@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { appendFile, cp, mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises'
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import type { StepFolders } from './folders.ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
@@ -12,6 +13,8 @@ import type { Outputs, Value } from './values.ts'
 /** What a leaf needs from the run around it. */
 export interface LeafContext {
   readonly layout: RunLayout
+  /** Makes step folders (ahead of need where the run knows what comes next). */
+  readonly folders: StepFolders
   readonly runId: string
   readonly limiter: Limiter
   readonly stage: 'symlink' | 'copy'
@@ -134,10 +137,10 @@ export interface PreparedLeaf {
 }
 
 /**
- * Checks the input parameters, makes the work folder and output folders and stages input artifacts; or
- * says why the step errors. Asynchronous on purpose: creating a folder or a link costs about a
- * millisecond on some disks, and in a fan-out the thread pool does it for waiting steps while running
- * ones are being spawned.
+ * Checks the input parameters, takes the step's folders (see {@link StepFolders}), makes the output
+ * folders and stages input artifacts; or says why the step errors. Asynchronous on purpose: creating a
+ * folder or a link costs up to a millisecond on some disks, and in a fan-out the thread pool does it for
+ * waiting steps while running ones are being spawned.
  *
  * @example
  * ```ts
@@ -158,7 +161,7 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
     Object.entries(t.outputs as IoSpec).map(([name, s]) => [name, localPath(layout, id, 'outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', name, s.path)]),
   )
   try {
-    await mkdir(workdir, { recursive: true })
+    await ctx.folders.take(id)
     const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
     dirs.delete(workdir)
     const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true }))])
@@ -229,14 +232,15 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   // Only a template that declares `stdout()` has its stdout kept apart (appended to the log at the end).
   const wantsStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
   const launch = async () => {
-    const log = await open(ctx.layout.log(id), 'a')
-    const out = wantsStdout ? await open(stdoutPathOf(ctx, id), 'w') : undefined
+    // The log exists already (made with the step's folders), so opening it is quick.
+    const log = openSync(ctx.layout.log(id), 'a')
+    const out = wantsStdout ? openSync(stdoutPathOf(ctx, id), 'w') : undefined
     try {
-      return await runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logFd: log.fd, ...(out ? { stdoutFd: out.fd } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
+      return await runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logFd: log, ...(out !== undefined ? { stdoutFd: out } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
     } finally {
-      await log.close()
-      if (out) {
-        await out.close()
+      closeSync(log)
+      if (out !== undefined) {
+        closeSync(out)
         await appendFile(ctx.layout.log(id), await readFile(stdoutPathOf(ctx, id)))
       }
     }

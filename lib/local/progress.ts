@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
 /**
@@ -11,13 +12,16 @@ import { readFile } from 'node:fs/promises'
  */
 export const watchProgress = (path: string, everyMs: number, onChange: (progress: string) => void): (() => Promise<void>) => {
   let last = ''
+  const seen = (text: string) => {
+    const s = text.trim()
+    if (/^\d+\/\d+$/.test(s) && s !== last) {
+      last = s
+      onChange(s)
+    }
+  }
   const poll = async () => {
     try {
-      const s = (await readFile(path, 'utf8')).trim()
-      if (/^\d+\/\d+$/.test(s) && s !== last) {
-        last = s
-        onChange(s)
-      }
+      seen(await readFile(path, 'utf8'))
     } catch {
       /* not written yet */
     }
@@ -25,6 +29,8 @@ export const watchProgress = (path: string, everyMs: number, onChange: (progress
   const timer = setInterval(() => void poll(), everyMs)
   return async () => {
     clearInterval(timer)
-    await poll()
+    // The last look is synchronous: most steps write no progress, and a failed stat is cheaper than a
+    // round trip through the thread pool on the way from one step to the next.
+    if (existsSync(path)) seen(readFileSync(path, 'utf8'))
   }
 }

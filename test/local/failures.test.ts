@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { dag, DflowError, par, param, seq, sh, shell, step, t, workflow, type ParamSpec } from 'dflow-ts'
@@ -29,6 +31,18 @@ test('a failing step fails its parent and the workflow, with its exit code and o
   assert.match(bad.message ?? '', /exit code 7: it broke here/)
   assert.match(r.message ?? '', /step bad failed: exit code 7: it broke here/)
   assert.equal(r.steps({ name: 'never' }), [])
+  // The next step's folder is made while the step before runs; one that never ran is removed again.
+  assert.ok(existsSync(join(r.dir, 'steps', 'ok', 'workdir')))
+  assert.not.ok(existsSync(join(r.dir, 'steps', 'never')), 'no folder for a step that never ran')
+})
+
+test('a dag task that never ran after a failure leaves no folder behind', async () => {
+  const a = step('a', failer, { code: 3 })
+  const b = step('b', inc, { n: 1 }, { dependsOn: [a] })
+  const r = await runner.run(workflow('fail-dag-folders', dag(a, b)))
+  assert.is(r.status, 'Failed')
+  assert.equal(r.steps({ name: 'b' }), [])
+  assert.not.ok(existsSync(join(r.dir, 'steps', 'b')))
 })
 
 test('a failure stops running siblings, with their whole process tree', async () => {

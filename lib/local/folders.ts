@@ -1,0 +1,69 @@
+import { mkdir, open, rm } from 'node:fs/promises'
+import type { RunLayout } from './layout.ts'
+
+/**
+ * Makes the folders of steps, ahead of need where the run knows what comes next.
+ *
+ * Every leaf step gets a folder, a work folder and a log file: three creations, and on a journalled disk
+ * each one costs from a tenth of a millisecond to a millisecond — as much as starting the step's process.
+ * They are made in the thread pool, and {@link StepFolders.warm} starts them for a step that will run
+ * next (the next step of a sequence, the tasks waiting on a dag task that just started) while the
+ * current one runs, so that a chain does not wait for them between its steps.
+ */
+export interface StepFolders {
+  /**
+   * Makes a step's folder, work folder and empty log, or takes those that {@link warm} started. Each call
+   * makes them anew (a retried step's earlier attempt has moved them away), except the one that takes a
+   * warmed folder.
+   */
+  readonly take: (id: string) => Promise<void>
+  /** Starts making a step's folders before it runs; nothing if the step has taken them already. */
+  readonly warm: (id: string) => void
+  /** Removes the folders warmed for steps that did not run after all (a failure stopped the run first). */
+  readonly sweep: () => Promise<void>
+}
+
+/** Folders that exist already (a retried step's step folder, after its attempt was archived) are fine. */
+const makeDir = (path: string): Promise<unknown> =>
+  mkdir(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e
+  })
+
+/**
+ * The step folders of one run.
+ *
+ * @example
+ * ```ts
+ * const folders = stepFolders(runLayout('/runs/x'))
+ * folders.warm('s2')       // while s1 runs
+ * await folders.take('s2') // /runs/x/steps/s2/{workdir/,log.txt} exist
+ * await folders.sweep()    // at the end of the run
+ * ```
+ */
+export const stepFolders = (layout: RunLayout): StepFolders => {
+  const warmed = new Map<string, Promise<void>>()
+  const taken = new Set<string>()
+  const make = async (id: string): Promise<void> => {
+    await makeDir(layout.stepDir(id))
+    await Promise.all([makeDir(layout.workdir(id)), open(layout.log(id), 'a').then((f) => f.close())])
+  }
+  return {
+    take: (id) => {
+      taken.add(id)
+      const early = warmed.get(id)
+      warmed.delete(id)
+      return early ?? make(id)
+    },
+    warm: (id) => {
+      if (taken.has(id) || warmed.has(id)) return
+      const p = make(id)
+      p.catch(() => {}) // the step that takes it sees the error
+      warmed.set(id, p)
+    },
+    sweep: async () => {
+      const left = [...warmed]
+      warmed.clear()
+      await Promise.all(left.map(([id, p]) => p.then(() => rm(layout.stepDir(id), { recursive: true, force: true }), () => {})))
+    },
+  }
+}
