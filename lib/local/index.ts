@@ -24,7 +24,9 @@ import { openJournal } from './journal.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { runLayout } from './layout.ts'
 import { stepFolders } from './folders.ts'
+import { sharedLauncher } from './launcher.ts'
 import { limiter } from './limiter.ts'
+import { runProcess, type Spawner } from './process-group.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
 import { runView, type Run } from './run-view.ts'
 import type { Value } from './values.ts'
@@ -35,6 +37,8 @@ export type { RunEvent } from './events.ts'
 export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
 export { FINAL_PHASES } from './records.ts'
 export { runLayout } from './layout.ts'
+export { launcher, type Launcher } from './launcher.ts'
+export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
 /** Settings of the local interpreter; every field has a sane default. */
 export interface LocalConfig {
@@ -52,6 +56,14 @@ export interface LocalConfig {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Live progress. */
   readonly onEvent?: (e: RunEvent) => void
+  /**
+   * How script steps' processes are started. `launcher` (the default): by a small python3 helper process
+   * with posix_spawn, which costs a fraction of forking this process and leaves its event loop free (with
+   * no python3 3.8 or later on the PATH, steps are started directly); `direct`: by this process, with execa.
+   * Either way each step runs in a process group of its own, stopped and cleaned up the same way. A
+   * `Spawner` value (such as `launcher([...]).spawn`) is used as given.
+   */
+  readonly spawn?: 'launcher' | 'direct' | Spawner
   /** How often a running step's progress file (DFLOW_PROGRESS_FILE) is read, in ms. Default: 200. */
   readonly progressPollMs?: number
   /**
@@ -158,12 +170,14 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const allTemplates = [...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])]
     // Function OPs run in worker processes: start them now, while the run gets going.
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
+    const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
+    if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
     const slotsLimiter = limiter(slots)
     const scripts = new Map<string, Promise<void>>()
     const folders = stepFolders(layout)
     const interpreterWith = (ps: Record<string, Value>) =>
       interpreter({
-        leaf: { layout, folders, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
+        leaf: { layout, folders, spawn, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
         baseDir: resolve(config.baseDir ?? '.'),
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),

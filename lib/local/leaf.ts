@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
@@ -6,7 +6,7 @@ import type { StepFolders } from './folders.ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
-import { runProcess, tailOf, type ProcessExit } from './process-group.ts'
+import { tailOf, type ProcessExit, type Spawner } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
 
@@ -15,6 +15,8 @@ export interface LeafContext {
   readonly layout: RunLayout
   /** Makes step folders (ahead of need where the run knows what comes next). */
   readonly folders: StepFolders
+  /** Starts a script step's process. */
+  readonly spawn: Spawner
   readonly runId: string
   readonly limiter: Limiter
   readonly stage: 'symlink' | 'copy'
@@ -177,7 +179,7 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
  *
  * @example
  * ```ts
- * await launchLeaf(id, t, prepared, ctx, signal, () => runProcess(…))
+ * await launchLeaf(id, t, prepared, ctx, signal, () => ctx.spawn(…))
  * ```
  */
 export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit>, what: string): Promise<LeafResult> =>
@@ -231,19 +233,12 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const [file, ...args] = t.command
   // Only a template that declares `stdout()` has its stdout kept apart (appended to the log at the end).
   const wantsStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
+  const logPath = ctx.layout.log(id)
+  const stdoutPath = wantsStdout ? stdoutPathOf(ctx, id) : undefined
   const launch = async () => {
-    // The log exists already (made with the step's folders), so opening it is quick.
-    const log = openSync(ctx.layout.log(id), 'a')
-    const out = wantsStdout ? openSync(stdoutPathOf(ctx, id), 'w') : undefined
-    try {
-      return await runProcess({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logFd: log, ...(out !== undefined ? { stdoutFd: out } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
-    } finally {
-      closeSync(log)
-      if (out !== undefined) {
-        closeSync(out)
-        await appendFile(ctx.layout.log(id), await readFile(stdoutPathOf(ctx, id)))
-      }
-    }
+    const exit = await ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath, ...(stdoutPath ? { stdoutPath } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
+    if (stdoutPath && existsSync(stdoutPath)) await appendFile(logPath, await readFile(stdoutPath))
+    return exit
   }
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
 }

@@ -49,13 +49,61 @@ export interface ProcessSpec {
   readonly args: readonly string[]
   readonly cwd: string
   readonly env: Readonly<Record<string, string>>
-  /** An open file descriptor that receives stdout and stderr, interleaved (the caller closes it). */
-  readonly logFd: number
-  /** When set, stdout goes to this open descriptor instead (the caller closes it). */
-  readonly stdoutFd?: number
+  /** The file that receives stdout and stderr, interleaved (appended to). */
+  readonly logPath: string
+  /** When set, stdout goes to this file instead (truncated first). */
+  readonly stdoutPath?: string
   readonly signal: AbortSignal
   /** Seconds between SIGTERM and SIGKILL when stopped. */
   readonly killGraceSeconds: number
+}
+
+/** Starts processes: {@link runProcess} (directly, with execa) or the launcher (launcher.ts). */
+export type Spawner = (spec: ProcessSpec) => Promise<ProcessExit>
+
+/**
+ * Stops a process group when a signal aborts: SIGTERM, then SIGKILL after the grace period. The group may
+ * be known only later (`started`); an abort before that stops it as soon as it is. While a group is
+ * known, it is also killed if the driver exits.
+ *
+ * @example
+ * ```ts
+ * const stopper = groupStopper(signal, 2)
+ * stopper.started(child.pid)
+ * // … the process ends …
+ * stopper.dispose() // stopper.aborted says whether the signal stopped it
+ * ```
+ */
+export const groupStopper = (signal: AbortSignal, graceSeconds: number) => {
+  let pgid: number | undefined
+  let aborted = false
+  let timer: NodeJS.Timeout | undefined
+  const stop = () => {
+    if (pgid === undefined) return
+    const group = pgid
+    killGroup(group, 'SIGTERM')
+    timer = setTimeout(() => killGroup(group, 'SIGKILL'), graceSeconds * 1000)
+  }
+  const onAbort = () => {
+    aborted = true
+    stop()
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  return {
+    started: (group: number): void => {
+      pgid = group
+      trackGroup(group)
+      if (aborted) stop()
+    },
+    get aborted(): boolean {
+      return aborted
+    },
+    dispose: (): void => {
+      signal.removeEventListener('abort', onAbort)
+      if (timer) clearTimeout(timer)
+      if (pgid !== undefined) untrackGroup(pgid)
+    },
+  }
 }
 
 /**
@@ -67,47 +115,42 @@ export interface ProcessSpec {
  *
  * @example
  * ```ts
- * const exit = await runProcess({ file: 'sh', args: ['script'], cwd, env, logFd, signal, killGraceSeconds: 2 })
+ * const exit = await runProcess({ file: 'sh', args: ['script'], cwd, env, logPath, signal, killGraceSeconds: 2 })
  * exit.exitCode // 0
  * ```
  */
-export const runProcess = async (spec: ProcessSpec): Promise<ProcessExit> => {
-  installExitHook()
+export const runProcess: Spawner = async (spec) => {
   if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
-  // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
-  const err = spec.logFd as 3
-  const out = (spec.stdoutFd ?? spec.logFd) as 3
-  const child = execa(spec.file, [...spec.args], {
-    cwd: spec.cwd,
-    env: spec.env,
-    extendEnv: false,
-    detached: true,
-    cleanup: false,
-    reject: false,
-    stdin: 'ignore',
-    stdout: out,
-    stderr: err,
-  })
-  const pgid = child.pid
-  let aborted = false
-  let killTimer: NodeJS.Timeout | undefined
-  const onAbort = () => {
-    if (pgid === undefined) return
-    aborted = true
-    killGroup(pgid, 'SIGTERM')
-    killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), spec.killGraceSeconds * 1000)
+  // The log exists already (made with the step's folders), so opening it is quick.
+  const log = openSync(spec.logPath, 'a')
+  const out = spec.stdoutPath !== undefined ? openSync(spec.stdoutPath, 'w') : undefined
+  const stopper = groupStopper(spec.signal, spec.killGraceSeconds)
+  try {
+    // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
+    const child = execa(spec.file, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env,
+      extendEnv: false,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      stdin: 'ignore',
+      stdout: (out ?? log) as 3,
+      stderr: log as 3,
+    })
+    const pgid = child.pid
+    if (pgid !== undefined) {
+      stopper.started(pgid)
+      child.once('exit', () => killGroup(pgid, 'SIGKILL'))
+    }
+    const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
+    const spawnError = result.exitCode === undefined && !result.signal && !stopper.aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
+    return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted: stopper.aborted, ...(spawnError ? { spawnError } : {}) }
+  } finally {
+    stopper.dispose()
+    closeSync(log)
+    if (out !== undefined) closeSync(out)
   }
-  if (pgid !== undefined) {
-    alive.add(pgid)
-    child.once('exit', () => killGroup(pgid, 'SIGKILL'))
-    spec.signal.addEventListener('abort', onAbort, { once: true })
-  }
-  const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
-  spec.signal.removeEventListener('abort', onAbort)
-  if (killTimer) clearTimeout(killTimer)
-  if (pgid !== undefined) alive.delete(pgid)
-  const spawnError = result.exitCode === undefined && !result.signal && !aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
-  return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted, ...(spawnError ? { spawnError } : {}) }
 }
 
 /**

@@ -1,0 +1,154 @@
+import { execa } from 'execa'
+import { fileURLToPath } from 'node:url'
+import { groupStopper, killGroup, runProcess, type ProcessExit, type ProcessSpec, type Spawner } from './process-group.ts'
+
+/** The launcher's Python source (its header states the protocol). @example ['python3', LAUNCHER_SCRIPT] */
+export const LAUNCHER_SCRIPT = fileURLToPath(new URL('./launcher.py', import.meta.url))
+
+/** A line from the launcher (launcher.py states the protocol). */
+interface Reply {
+  readonly ready?: true
+  readonly unsupported?: string
+  readonly id?: number
+  readonly pid?: number
+  readonly error?: string
+  readonly exit?: number
+  readonly signal?: string
+}
+
+/** A process asked of the launcher, until it ends. */
+interface Job {
+  readonly spec: ProcessSpec
+  pid?: number
+  readonly started: (pid: number) => void
+  readonly ended: (exit: Omit<ProcessExit, 'aborted'>) => void
+  /** The launcher could not start at all: the job runs directly instead. */
+  readonly fallback: () => void
+}
+
+/** A running launcher process. */
+interface Connection {
+  readonly submit: (job: Job) => void
+}
+
+/**
+ * Starts a launcher process with execa. It holds this process open only while it has processes running;
+ * when this process exits, its end of the pipe closes and the launcher kills what is left and exits.
+ * `onEnd` is told whether it ever got ready (if not, python3 is missing or too old: its jobs fall back).
+ */
+const connect = (command: readonly [string, ...string[]], onEnd: (self: Connection, ready: boolean) => void): Connection => {
+  const [file, ...rest] = command
+  const child = execa(file, rest, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', detached: true, cleanup: false, reject: false, buffer: false })
+  const jobs = new Map<number, Job>()
+  let nextId = 0
+  let ready = false
+  let errors = ''
+  let partial = ''
+  const handles = [child, child.stdin, child.stdout, child.stderr] as { ref?: () => void; unref?: () => void }[]
+  const hold = (on: boolean) => handles.forEach((h) => (on ? h.ref?.() : h.unref?.()))
+  hold(false)
+  child.stdin.on('error', () => {}) // the launcher ended: handled when its process is seen to end
+  child.stderr.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-2000)))
+  const onReply = (r: Reply) => {
+    if (r.ready) ready = true
+    const job = r.id === undefined ? undefined : jobs.get(r.id)
+    if (!job) return
+    if (r.pid !== undefined) return job.started(r.pid)
+    jobs.delete(r.id!)
+    if (!jobs.size) hold(false)
+    job.ended(r.error !== undefined ? { exitCode: undefined, signal: undefined, spawnError: r.error } : { exitCode: r.exit, signal: r.signal })
+  }
+  child.stdout.on('data', (d: Buffer) => {
+    partial += d.toString()
+    for (let nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n')) {
+      onReply(JSON.parse(partial.slice(0, nl)) as Reply)
+      partial = partial.slice(nl + 1)
+    }
+  })
+  const self: Connection = {
+    submit: (job) => {
+      const id = nextId++
+      jobs.set(id, job)
+      if (jobs.size === 1) hold(true)
+      const { file, args, cwd, env, logPath, stdoutPath } = job.spec
+      child.stdin.write(`${JSON.stringify({ id, file, args: [file, ...args], cwd, env, log: logPath, stdout: stdoutPath ?? null })}\n`)
+    },
+  }
+  void child.then((result) => {
+    onEnd(self, ready)
+    const left = [...jobs.values()]
+    jobs.clear()
+    if (!ready) return left.forEach((job) => job.fallback())
+    const why = `the process launcher stopped (${errors.trim().split('\n').pop() || `exit code ${result.exitCode ?? result.signal}`})`
+    for (const job of left) {
+      if (job.pid !== undefined) killGroup(job.pid, 'SIGKILL')
+      job.ended({ exitCode: undefined, signal: undefined, spawnError: why })
+    }
+  })
+  return self
+}
+
+/** A launcher: starts processes through a helper process, started when first needed and shared by every run. */
+export interface Launcher {
+  /**
+   * Runs a command as {@link runProcess} does (a process group of its own, stopped through the signal,
+   * output to the log), but started by the launcher process with posix_spawn: forking this large Node
+   * process costs 2-3 ms per step and holds its event loop meanwhile. If the launcher cannot start (no
+   * python3 3.8 or later), commands are started directly.
+   */
+  readonly spawn: Spawner
+  /** Starts the launcher process ahead of need, so that a run's first step does not wait for it. */
+  readonly prewarm: () => void
+}
+
+/**
+ * A launcher running `command` (by default `python3 lib/local/launcher.py`, whose header states the
+ * protocol).
+ *
+ * @example
+ * ```ts
+ * const { spawn } = launcher()
+ * const exit = await spawn({ file: 'sh', args: ['script'], cwd, env, logPath, signal, killGraceSeconds: 2 })
+ * exit.exitCode // 0
+ * ```
+ */
+export const launcher = (command: readonly [string, ...string[]] = ['python3', LAUNCHER_SCRIPT]): Launcher => {
+  let current: Connection | undefined
+  let unavailable = false
+  const onEnd = (c: Connection, ready: boolean) => {
+    if (current === c) current = undefined
+    if (!ready) unavailable = true
+  }
+  const spawn: Spawner = (spec) => {
+    if (unavailable) return runProcess(spec)
+    if (spec.signal.aborted) return Promise.resolve({ exitCode: undefined, signal: undefined, aborted: true })
+    return new Promise((resolve) => {
+      const stopper = groupStopper(spec.signal, spec.killGraceSeconds)
+      const job: Job = {
+        spec,
+        started: (pid) => {
+          job.pid = pid
+          stopper.started(pid)
+        },
+        ended: ({ spawnError, ...exit }) => {
+          stopper.dispose()
+          resolve({ ...exit, aborted: stopper.aborted, ...(spawnError && !stopper.aborted ? { spawnError } : {}) })
+        },
+        fallback: () => {
+          stopper.dispose()
+          resolve(runProcess(spec))
+        },
+      }
+      ;(current ??= connect(command, onEnd)).submit(job)
+    })
+  }
+  return {
+    spawn,
+    prewarm: () => {
+      if (!unavailable) current ??= connect(command, onEnd)
+    },
+  }
+}
+
+/** The launcher every local run in this process shares (unless its configuration says otherwise). @example sharedLauncher.prewarm() */
+export const sharedLauncher: Launcher = launcher()

@@ -1,0 +1,99 @@
+import { execFileSync, spawn } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { param, seq, sh, shell, stdout, step, t, workflow } from 'dflow-ts'
+import { launcher, local } from 'dflow-ts/local'
+import { LAUNCHER_SCRIPT } from '../../lib/local/launcher.ts'
+import { inc } from '../helpers/templates.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('local: the process launcher')
+const tmp = tempDir('launcher')
+test.after(tmp.cleanup)
+
+/** Processes whose command line contains `marker`. */
+const processesWith = (marker: string): string[] => {
+  try {
+    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean)
+  } catch {
+    return []
+  }
+}
+
+const until = async (what: () => boolean, ms = 5000): Promise<boolean> => {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (what()) return true
+  return what()
+}
+
+const echo = shell({ name: 'echo-back', inputs: { v: param(t.string) }, outputs: { out: stdout(t.string) }, script: ({ v }) => sh`printf '%s' ${v}` })
+const tricky = `it's "quoted" $(not run) \`nor this\` * ~ -x\nsecond line`
+
+for (const spawner of ['launcher', 'direct'] as const) {
+  test(`${spawner}: values reach the step as they are, and a command is looked up in the step's own PATH`, async () => {
+    const bin = join(tmp.path, `bin-${spawner}`)
+    mkdirSync(bin, { recursive: true })
+    writeFileSync(join(bin, 'dflow-test-sh'), '#!/bin/sh\nexec sh "$@"\n')
+    chmodSync(join(bin, 'dflow-test-sh'), 0o755)
+    const viaTool = shell({ name: 'via-tool', command: ['dflow-test-sh'], outputs: { n: param(t.number, { path: 'n.txt' }) }, script: () => sh`echo 41 > n.txt` })
+    const r = await local({ runsDir: tmp.path, spawn: spawner, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }).run(
+      workflow(`values-${spawner}`, seq(step('a', echo, { v: tricky }), step('b', viaTool))),
+    )
+    assert.is(r.status, 'Succeeded', r.message)
+    assert.is(r.step('a').outputs.out, tricky)
+    assert.is(r.step('b').outputs.n, 41)
+  })
+
+  test(`${spawner}: a step starts with default signal handling (a broken pipe ends a writer quietly)`, async () => {
+    const pipe = shell({ name: 'pipe', script: () => sh`yes | head -n 1` })
+    const r = await local({ runsDir: tmp.path, spawn: spawner }).run(workflow(`sigpipe-${spawner}`, step('a', pipe)))
+    assert.is(r.status, 'Succeeded', r.message)
+    assert.is(r.step('a').log(), 'y\n')
+  })
+}
+
+test('without a usable python3, steps are started directly', async () => {
+  const none = launcher(['/nonexistent/python3'])
+  const runner = local({ runsDir: tmp.path, spawn: none.spawn })
+  for (const k of [1, 2]) {
+    const r = await runner.run(workflow(`no-python-${k}`, seq(step('a', inc, { n: k }), step('b', echo, { v: 'ok' }))))
+    assert.is(r.status, 'Succeeded', r.message)
+    assert.is(r.step('a').outputs.n, k + 1)
+    assert.is(r.step('b').outputs.out, 'ok')
+  }
+})
+
+test('if the launcher dies, its running steps error and are killed, and the next run starts a new one', async () => {
+  const marker = `34.${process.pid}5`
+  const own = launcher(['python3', LAUNCHER_SCRIPT, `dflow-test-launcher-${marker}`])
+  const runner = local({ runsDir: tmp.path, spawn: own.spawn, killGraceSeconds: 1 })
+  const slow = shell({ name: 'slow', script: () => sh`sleep ${marker}` })
+  const running = runner.run(workflow('launcher-dies', step('a', slow)))
+  assert.ok(await until(() => processesWith(`^sleep ${marker}`).length > 0), 'the step started')
+  execFileSync('pkill', ['-KILL', '-f', `dflow-test-launcher-${marker}`])
+  const r = await running
+  assert.is(r.step('a').phase, 'Error')
+  assert.match(r.step('a').message ?? '', /process launcher stopped/)
+  assert.ok(await until(() => processesWith(marker).length === 0), 'its process was killed')
+  const again = await runner.run(workflow('launcher-again', step('a', inc, { n: 1 })))
+  assert.is(again.status, 'Succeeded', again.message)
+})
+
+test('a driver killed outright (SIGKILL) leaves no step behind: the launcher kills them', async () => {
+  const marker = `42.${process.pid}3`
+  const runs = join(tmp.path, 'killed')
+  const child = spawn(process.execPath, ['bin/dflow.js', 'run', 'test/fixtures/sleepy.ts', '--runs-dir', runs], {
+    env: { ...process.env, DFLOW_TEST_MARKER: marker, NO_COLOR: '1' },
+    stdio: 'ignore',
+  })
+  const journal = () => (existsSync(runs) && readdirSync(runs).length ? join(runs, readdirSync(runs)[0]!, 'steps.jsonl') : '')
+  const started = () => !!journal() && existsSync(journal()) && readFileSync(journal(), 'utf8').split('\n').filter((l) => l.includes('"phase":"Running"')).length >= 2
+  assert.ok(await until(started, 10_000), 'both steps started')
+  assert.ok(await until(() => processesWith(`^sleep ${marker}`).length >= 4), 'their processes run')
+  child.kill('SIGKILL')
+  await new Promise((r) => child.on('exit', r))
+  assert.ok(await until(() => processesWith(marker).length === 0), `left behind: ${processesWith(marker).join(' ')}`)
+})
+
+test.run()
