@@ -14,8 +14,9 @@ const pool = async (count: number, width: number, job: (k: number) => Promise<vo
 }
 
 /**
- * The physical floor: a bare Node loop spawning the same `/bin/sh -c` commands, one after another for the
- * chain and two at a time for the fan-out, with no bookkeeping at all.
+ * A bare Node loop spawning the same `/bin/sh -c` commands from this (bench) process, one after another for the
+ * chain and two at a time for the fan-out, with no bookkeeping at all. Each spawn forks this large Node
+ * process, which is what dflow-ts's launcher avoids; this loop is the cost of a Node driver that does not.
  *
  * @example
  * ```ts
@@ -23,7 +24,7 @@ const pool = async (count: number, width: number, job: (k: number) => Promise<vo
  * ```
  */
 export const spawnFloor: Runner = {
-  name: 'node spawn (floor)',
+  name: 'node spawn loop',
   published: '1-1.4',
   probe: async () => undefined,
   prepare: async (w, n, dir) => {

@@ -133,6 +133,9 @@ def main():
                     except OSError as e:
                         send({"id": job["id"], "error": f"{e.strerror}: {e.filename}" if e.filename else str(e)})
                         continue
+                    except Exception as e:  # a value the system cannot take (an unencodable name, …): this job only
+                        send({"id": job["id"], "error": f"{type(e).__name__}: {e}"})
+                        continue
                     running[pid] = job["id"]
                     send({"id": job["id"], "pid": pid})
     except BrokenPipeError:

@@ -26,6 +26,11 @@ interface Job {
   readonly fallback: () => void
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** A string with each lone surrogate (which no system string can hold) replaced by U+FFFD, as Node does when it starts a process. */
+const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, '\ufffd')
+
 /** A running launcher process. */
 interface Connection {
   readonly submit: (job: Job) => void
@@ -58,11 +63,20 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
     if (!jobs.size) hold(false)
     job.ended(r.error !== undefined ? { exitCode: undefined, signal: undefined, spawnError: r.error } : { exitCode: r.exit, signal: r.signal })
   }
+  // The launcher writes ASCII JSON (Python's default), so a chunk never splits a character.
   child.stdout.on('data', (d: Buffer) => {
     partial += d.toString()
     for (let nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n')) {
-      onReply(JSON.parse(partial.slice(0, nl)) as Reply)
+      const line = partial.slice(0, nl)
       partial = partial.slice(nl + 1)
+      let reply: Reply
+      try {
+        reply = JSON.parse(line) as Reply
+      } catch {
+        errors = `${errors}\nnot a launcher reply: ${line.slice(0, 200)}`.slice(-2000)
+        continue
+      }
+      onReply(reply)
     }
   })
   const self: Connection = {
@@ -71,7 +85,8 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
       jobs.set(id, job)
       if (jobs.size === 1) hold(true)
       const { file, args, cwd, env, logPath, stdoutPath } = job.spec
-      child.stdin.write(`${JSON.stringify({ id, file, args: [file, ...args], cwd, env, log: logPath, stdout: stdoutPath ?? null })}\n`)
+      const message = { id, file, args: [file, ...args].map(wellFormed), cwd, env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, wellFormed(v)])), log: logPath, stdout: stdoutPath ?? null }
+      child.stdin.write(`${JSON.stringify(message)}\n`)
     },
   }
   void child.then((result) => {
@@ -79,7 +94,8 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
     const left = [...jobs.values()]
     jobs.clear()
     if (!ready) return left.forEach((job) => job.fallback())
-    const why = `the process launcher stopped (${errors.trim().split('\n').pop() || `exit code ${result.exitCode ?? result.signal}`})`
+    const how = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`
+    const why = `the process launcher stopped (${errors.trim().split('\n').pop() || how})`
     for (const job of left) {
       if (job.pid !== undefined) killGroup(job.pid, 'SIGKILL')
       job.ended({ exitCode: undefined, signal: undefined, spawnError: why })
@@ -102,8 +118,8 @@ export interface Launcher {
 }
 
 /**
- * A launcher running `command` (by default `python3 lib/local/launcher.py`, whose header states the
- * protocol).
+ * A launcher running `command` (by default `python3 -I lib/local/launcher.py`, whose header states the
+ * protocol; `-I`: the user's PYTHON* variables and site packages play no part).
  *
  * @example
  * ```ts
@@ -112,7 +128,7 @@ export interface Launcher {
  * exit.exitCode // 0
  * ```
  */
-export const launcher = (command: readonly [string, ...string[]] = ['python3', LAUNCHER_SCRIPT]): Launcher => {
+export const launcher = (command: readonly [string, ...string[]] = ['python3', '-I', LAUNCHER_SCRIPT]): Launcher => {
   let current: Connection | undefined
   let unavailable = false
   const onEnd = (c: Connection, ready: boolean) => {

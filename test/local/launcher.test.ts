@@ -28,7 +28,7 @@ const until = async (what: () => boolean, ms = 5000): Promise<boolean> => {
 }
 
 const echo = shell({ name: 'echo-back', inputs: { v: param(t.string) }, outputs: { out: stdout(t.string) }, script: ({ v }) => sh`printf '%s' ${v}` })
-const tricky = `it's "quoted" $(not run) \`nor this\` * ~ -x\nsecond line`
+const tricky = `it's "quoted" $(not run) \`nor this\` * ~ -x\nsecond line, ünïcödé ✓`
 
 for (const spawner of ['launcher', 'direct'] as const) {
   test(`${spawner}: values reach the step as they are, and a command is looked up in the step's own PATH`, async () => {
@@ -43,6 +43,12 @@ for (const spawner of ['launcher', 'direct'] as const) {
     assert.is(r.status, 'Succeeded', r.message)
     assert.is(r.step('a').outputs.out, tricky)
     assert.is(r.step('b').outputs.n, 41)
+  })
+
+  test(`${spawner}: a lone surrogate reaches the step as U+FFFD (no system string can hold it)`, async () => {
+    const r = await local({ runsDir: tmp.path, spawn: spawner }).run(workflow(`surrogate-${spawner}`, step('a', echo, { v: 'a\ud800b' })))
+    assert.is(r.status, 'Succeeded', r.message)
+    assert.is(r.step('a').outputs.out, 'a\ufffdb')
   })
 
   test(`${spawner}: a step starts with default signal handling (a broken pipe ends a writer quietly)`, async () => {
