@@ -31,6 +31,11 @@ export const watchProgress = (path: string, everyMs: number, onChange: (progress
     clearInterval(timer)
     // The last look is synchronous: most steps write no progress, and a failed stat is cheaper than a
     // round trip through the thread pool on the way from one step to the next.
-    if (existsSync(path)) seen(readFileSync(path, 'utf8'))
+    if (!existsSync(path)) return
+    try {
+      seen(readFileSync(path, 'utf8'))
+    } catch {
+      /* removed meanwhile */
+    }
   }
 }
