@@ -51,29 +51,34 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
   let running = 0
   // Enhanced depends: a failure that another task's `depends` names is handled by it, and the dag's phase
   // is then that of its leaves (an omitted leaf fails if one of its dependencies failed).
-  const handled = new Set(children.flatMap((_, i) => children.some((c) => c._tag === 'Step' && c.depends && stepsIn(children[i]!).some((s) => dependsSteps(c.depends!).includes(s.name))) ? [i] : []))
+  const namedByDepends = new Set(children.flatMap((c) => (c._tag === 'Step' && c.depends ? dependsSteps(c.depends) : [])))
+  const handled = new Set(children.flatMap((c, i) => (stepsIn(c).some((s) => namedByDepends.has(s.name)) ? [i] : [])))
   const omitted: boolean[] = children.map(() => false)
-  const leaves = children.flatMap((_, i) => (deps.some((ds) => ds.includes(i)) ? [] : [i]))
+  const leaves = children.flatMap((_, i) => (dependents[i]!.length ? [] : [i]))
+  let waiting = children.length
   return new Promise((resolve, reject) => {
     const settle = () => {
       if (running > 0) return
-      if (state.some((s) => s === 'waiting') && !first && !ctl.signal.aborted) return
+      if (waiting > 0 && !first && !ctl.signal.aborted) return
       if (first) return resolve(first)
       const failedLeaf = leaves.find((i) => !outcomes[i]?.ok || (omitted[i] && deps[i]!.some((d) => !outcomes[d]?.ok)))
       if (failedLeaf !== undefined) return resolve({ ok: false, clean: false, failure: outcomes[failedLeaf]?.failure ?? `task ${stepsIn(children[failedLeaf]!).map((s) => s.name).join('+')} was omitted after a failure` })
       resolve({ ok: true, clean: outcomes.every((o) => o?.clean ?? false) })
     }
-    const schedule = () => {
-      children.forEach((c, i) => {
-        if (state[i] !== 'waiting' || first || ctl.signal.aborted) return
+    /** Starts (or omits) each of these tasks that waits and whose dependencies are all done. */
+    const schedule = (candidates: Iterable<number>) => {
+      for (const i of candidates) {
+        const c = children[i]!
+        if (state[i] !== 'waiting' || first || ctl.signal.aborted) continue
         const ds = deps[i]!
-        if (!ds.every((d) => state[d] === 'done')) return
+        if (!ds.every((d) => state[d] === 'done')) continue
         const cond = c._tag === 'Step' ? c.depends : undefined
         const named = new Set(cond ? dependsSteps(cond) : [])
         const blocked = ds.filter((d) => !outcomes[d]!.clean && !stepsIn(children[d]!).some((s) => named.has(s.name)))
         const refused = cond && !holds(cond, (n) => taskEnd(env.scope.steps.get(n)))
         state[i] = 'running'
         running++
+        waiting--
         const why = refused
           ? `omitted: depends is false`
           : `omitted: ${blocked.map((d) => stepsIn(children[d]!).map((s) => s.name).join('+')).join(', ')} did not succeed`
@@ -93,12 +98,13 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
             first = o
             ctl.abort(`stopped: ${o.failure ?? 'a task failed'}`)
           }
-          schedule()
+          // Only the tasks waiting on this one can have become ready.
+          schedule(dependents[i]!)
           settle()
         }, reject)
-      })
+      }
     }
-    schedule()
+    schedule(children.keys())
     settle()
   })
 }
