@@ -71,9 +71,21 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
   for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50))
   assert.ok(running(), 'both steps started')
   await new Promise((r) => setTimeout(r, 200))
+  const launcher = execFileSync('pgrep', ['-P', String(child.pid), '-f', 'launcher.py'], { encoding: 'utf8' }).trim()
+  assert.ok(/^\d+$/.test(launcher), 'the CLI started its steps through one launcher')
   child.kill('SIGTERM')
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
   assert.is(code, 143)
+  const gone = () => {
+    try {
+      process.kill(Number(launcher), 0)
+      return false
+    } catch {
+      return true
+    }
+  }
+  for (let i = 0; i < 100 && !gone(); i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(gone(), 'the launcher ended with the CLI')
   let left = ''
   try {
     left = execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' })
