@@ -43,8 +43,8 @@ machine: ${cpus().length} CPU(s), load ${loadavg().map((l) => l.toFixed(2)).join
 every step runs the same trivial command (read one integer, add one, write it); runners, interleaved per repetition:
   make -j2            GNU make, one explicit rule per step, recipes run by /bin/sh
   snakemake           Debian's snakemake, --cores 2 --scheduler greedy -q, wildcard rules
-  node spawn loop     a bare Node loop spawning the same sh -c commands from this process (chain: one at a time;
-                      fan-out: two), each spawn a fork of this process
+  node spawn (floor)  a bare Node process (no tsx, no project code) spawning the same sh -c commands
+                      (chain: one at a time; fan-out and layers: two at a time)
   dflow-ts local      local({ parallelism: 2 }).run(wf) in this process (steps started by its launcher); wf built
                       before the clock starts
   (W4 runs every runner at parallelism n: make -jn, snakemake --cores n, local({ parallelism: n }))

@@ -7,12 +7,11 @@ import { spawn } from 'node:child_process'
  * @example
  * ```ts
  * await runProgram('make', ['-j2', '-s'], dir)
- * await runProgram('sh', ['-c', 'echo 1 > a.out'], dir, { quiet: true }) // stderr ignored: the bare floor
  * ```
  */
-export const runProgram = (cmd: string, args: readonly string[], cwd: string, options: { readonly quiet?: boolean } = {}): Promise<void> =>
+export const runProgram = (cmd: string, args: readonly string[], cwd: string): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', options.quiet ? 'ignore' : 'pipe'] })
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
     child.stderr?.on('data', (d: Buffer) => {
       err = (err + d.toString()).slice(-2000)
