@@ -197,7 +197,7 @@ if (wanted.includes('fn')) {
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
 if (skipped.length) console.log(`\nskipped: ${skipped.join(', ')}`)
-console.log(`\nmemory: peak RSS of this process (which hosts the dflow-ts interpreter and the spawn loop) ${fmt(rssMB(), 0)} MB; ${fmt(rssBefore, 0)} MB before any run`)
+console.log(`\nmemory: peak RSS of this process (which hosts the dflow-ts interpreter) ${fmt(rssMB(), 0)} MB; ${fmt(rssBefore, 0)} MB before any run`)
 
 console.log('\nArgo compiler: manifest size and compile time')
 ;(await import('./argo-compile.ts')).run()

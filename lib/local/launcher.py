@@ -32,15 +32,25 @@ import sys
 DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
+found = {}  # (file, PATH) -> path, as a shell's hash table; only for a PATH of absolute folders (the same from any folder)
+
+
 def program(file, env):
     """The path execvp would run for `file` (PATH searched from the current folder)."""
     if "/" in file:
         return file
+    path = env.get("PATH", os.defpath)
+    key = (file, path)
+    if key in found and os.path.isfile(found[key]):
+        return found[key]
+    folders = path.split(":")
     denied = None
-    for folder in env.get("PATH", os.defpath).split(":"):
+    for folder in folders:
         candidate = os.path.join(folder or ".", file)
         if os.path.isfile(candidate):
             if os.access(candidate, os.X_OK):
+                if all(f.startswith("/") for f in folders):
+                    found[key] = candidate
                 return candidate
             denied = candidate
     if denied:
