@@ -21,7 +21,7 @@ import { join } from 'node:path'
  */
 export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4'
 
-/** A workload and the sizes it is run at. @example WORKLOADS[0].sizes // [50, 100] */
+/** A workload and the sizes it is run at. @example workloads(false)[0].sizes // [100, 200] */
 export interface Workload {
   readonly id: WorkloadId
   readonly title: string
@@ -35,7 +35,7 @@ export interface Workload {
 
 /** The workloads at the issue's sizes, or small ones for a smoke test. @example workloads(false)[1].sizes // [250, 500] */
 export const workloads = (quick: boolean): readonly Workload[] => [
-  { id: 'W1', title: 'W1: chain, each step reads the previous output', sizes: quick ? [10, 20] : [50, 100], dflowPublished: 100, kind: 'marginal' },
+  { id: 'W1', title: 'W1: chain, each step reads the previous output', sizes: quick ? [10, 20] : [100, 200], dflowPublished: 100, kind: 'marginal' },
   { id: 'W2', title: 'W2: fan-out of independent steps + one join reading all', sizes: quick ? [20, 40] : [250, 500], dflowPublished: 480, kind: 'marginal' },
   { id: 'W3', title: 'W3: layers of 4 parallel steps, each reading all 4 outputs of the layer before (n steps = n/4 layers)', sizes: quick ? [20, 40] : [100, 200], dflowPublished: NaN, kind: 'marginal' },
   { id: 'W4', title: `W4: ${W4_STEPS} steps sleeping ${SLEEP_S} s, at parallelism n (n = 2 and 20)`, sizes: [2, 20], dflowPublished: NaN, kind: 'parallelism' },
