@@ -76,9 +76,22 @@ def start(job):
     return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
 
 
-def main():
+def unsupported():
+    """Why this Python or system cannot start jobs as start() does (then the driver starts them itself), or None."""
     if not hasattr(os, "posix_spawn") or not hasattr(os, "POSIX_SPAWN_OPEN"):
-        sys.stdout.write(json.dumps({"unsupported": "this python3 has no os.posix_spawn (3.8 or later is needed)"}) + "\n")
+        return "this python3 has no os.posix_spawn (3.8 or later is needed)"
+    try:  # the same options as start(), once (setsid needs glibc 2.26 or later)
+        probe = {"file": "/bin/sh", "args": ["sh", "-c", ":"], "env": {}, "cwd": "/", "log": "/dev/null"}
+        os.waitpid(start(probe), 0)
+    except Exception as e:
+        return f"posix_spawn cannot start a job here: {type(e).__name__}: {e}"
+    return None
+
+
+def main():
+    why = unsupported()
+    if why:
+        sys.stdout.write(json.dumps({"unsupported": why}) + "\n")
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     wake_r, wake_w = os.pipe()

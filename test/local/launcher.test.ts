@@ -59,14 +59,16 @@ for (const spawner of ['launcher', 'direct'] as const) {
   })
 }
 
-test('without a usable python3, steps are started directly', async () => {
-  const none = launcher(['/nonexistent/python3'])
-  const runner = local({ runsDir: tmp.path, spawn: none.spawn })
-  for (const k of [1, 2]) {
-    const r = await runner.run(workflow(`no-python-${k}`, seq(step('a', inc, { n: k }), step('b', echo, { v: 'ok' }))))
-    assert.is(r.status, 'Succeeded', r.message)
-    assert.is(r.step('a').outputs.n, k + 1)
-    assert.is(r.step('b').outputs.out, 'ok')
+test('without a usable python3 (none, or one that cannot start jobs), steps are started directly', async () => {
+  const refusing = ['python3', '-c', 'print(\'{"unsupported": "no posix_spawn here"}\')'] as const
+  for (const [what, command] of [['none', ['/nonexistent/python3']], ['refusing', refusing]] as const) {
+    const runner = local({ runsDir: tmp.path, spawn: launcher([...command]).spawn })
+    for (const k of [1, 2]) {
+      const r = await runner.run(workflow(`no-python-${what}-${k}`, seq(step('a', inc, { n: k }), step('b', echo, { v: 'ok' }))))
+      assert.is(r.status, 'Succeeded', r.message)
+      assert.is(r.step('a').outputs.n, k + 1)
+      assert.is(r.step('b').outputs.out, 'ok')
+    }
   }
 })
 
