@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { DflowError } from 'dflow-ts'
 import { local, type RunEvent } from '../local/index.ts'
+import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 
@@ -69,6 +70,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0))
     return console.error(`dflow run: --parallelism takes a positive integer, got "${values.parallelism}"`), 2
 
+  // The process launcher starts (python3) while the workflow file is compiled and loaded.
+  sharedLauncher.prewarm()
   const wf = await loadWorkflow(positionals[0]!, values.export)
   const ctl = new AbortController()
   let stoppedBy: NodeJS.Signals | undefined
