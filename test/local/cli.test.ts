@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { processesWith } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('cli: dflow run, steps, status')
@@ -86,13 +87,7 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
   }
   for (let i = 0; i < 100 && !gone(); i++) await new Promise((r) => setTimeout(r, 50))
   assert.ok(gone(), 'the launcher ended with the CLI')
-  let left = ''
-  try {
-    left = execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' })
-  } catch {
-    /* none */
-  }
-  assert.is(left.trim(), '')
+  assert.equal(processesWith(marker), [])
   const wf = JSON.parse(readFileSync(join(newestRun(runs), 'workflow.json'), 'utf8'))
   assert.is(wf.status, 'Failed')
   assert.match(wf.message, /terminated by SIGTERM/)

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -6,16 +5,8 @@ import * as assert from 'uvu/assert'
 import { dag, DflowError, par, param, seq, sh, shell, step, t, workflow, type ParamSpec } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import { failer, inc, sleeper } from '../helpers/templates.ts'
+import { processesWith } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
-
-/** Processes whose command line contains `marker`. */
-const processesWith = (marker: string): string[] => {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean)
-  } catch {
-    return []
-  }
-}
 
 /**
  * Every failure path, with steps started through the launcher (the default) and directly: both must stop

@@ -1,22 +1,16 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { seq, step, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import { counter, hang } from '../helpers/fn-ops.ts'
+import { processesWith } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: function-OP workers')
 const tmp = tempDir('fn-workers')
 test.after(tmp.cleanup)
-const alive = (pattern: string): string => {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim()
-  } catch {
-    return ''
-  }
-}
 const three = workflow('count', seq(...[1, 2, 3].map((i) => step(`c${i}`, counter))))
 
 test('warm workers serve several calls (module state persists); reuseWorkers: false gives each call a fresh process', async () => {
@@ -34,11 +28,11 @@ test('a driver killed with SIGKILL takes its workers and what they started with 
     env: { ...process.env, DFLOW_TEST_MARKER: marker },
     stdio: 'ignore',
   })
-  for (let i = 0; i < 300 && !alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
-  assert.ok(alive(`sleep ${marker}`), 'the step never started')
+  for (let i = 0; i < 300 && !processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(processesWith(`sleep ${marker}`).length > 0, 'the step never started')
   driver.kill('SIGKILL')
-  for (let i = 0; i < 40 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
-  assert.is(alive(`sleep ${marker}`), '')
+  for (let i = 0; i < 40 && processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(processesWith(`sleep ${marker}`), [])
 })
 
 test('stopping a run kills a running function OP and what it started', async () => {
@@ -48,8 +42,8 @@ test('stopping a run kills a running function OP and what it started', async () 
   const run = await local({ runsDir: tmp.path, killGraceSeconds: 0.5 }).run(workflow('stop-fn', step('h', hang, { marker })), { signal: ctl.signal })
   assert.is(run.status, 'Failed')
   assert.match(run.step('h').message ?? '', 'stopped by the test')
-  for (let i = 0; i < 20 && alive(`sleep ${marker}`); i++) await new Promise((r) => setTimeout(r, 50))
-  assert.is(alive(`sleep ${marker}`), '')
+  for (let i = 0; i < 20 && processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(processesWith(`sleep ${marker}`), [])
 })
 
 test.run()

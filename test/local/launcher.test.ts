@@ -7,25 +7,12 @@ import { param, seq, sh, shell, stdout, step, t, workflow } from 'dflow-ts'
 import { launcher, local } from 'dflow-ts/local'
 import { LAUNCHER_SCRIPT } from '../../lib/local/launcher.ts'
 import { inc } from '../helpers/templates.ts'
+import { processesWith, until } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: the process launcher')
 const tmp = tempDir('launcher')
 test.after(tmp.cleanup)
-
-/** Processes whose command line contains `marker`. */
-const processesWith = (marker: string): string[] => {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean)
-  } catch {
-    return []
-  }
-}
-
-const until = async (what: () => boolean, ms = 5000): Promise<boolean> => {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (what()) return true
-  return what()
-}
 
 const echo = shell({ name: 'echo-back', inputs: { v: param(t.string) }, outputs: { out: stdout(t.string) }, script: ({ v }) => sh`printf '%s' ${v}` })
 const tricky = `it's "quoted" $(not run) \`nor this\` * ~ -x\nsecond line, ünïcödé ✓`

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -10,6 +9,7 @@ import { backoff } from '../../examples/argo/retry-backoff.ts'
 import retryScript from '../../examples/argo/retry-script.ts'
 import { timeoutsStep } from '../../examples/argo/timeouts-step.ts'
 import { hang } from '../helpers/fn-ops.ts'
+import { processesWith } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: retries and timeouts')
@@ -17,13 +17,6 @@ const tmp = tempDir('retry')
 test.after(tmp.cleanup)
 const runner = () => local({ runsDir: tmp.path, killGraceSeconds: 0.5 })
 const ms = (iso: string | undefined) => Date.parse(iso ?? '')
-const alive = (pattern: string): string => {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim()
-  } catch {
-    return ''
-  }
-}
 
 test('E16: transient error retried once, timeout counted as transient retried once, fatal error not retried', async () => {
   const run = await runner().run(errorHandling)
@@ -79,7 +72,7 @@ test("Argo's timeouts-step: prints 123, times out, and leaves no process behind"
   const s = run.step('sleep')
   assert.match(s.message ?? '', 'timed out after 0.3s')
   assert.match(s.log(), '123')
-  assert.is(alive('sleep 86400'), '')
+  assert.equal(processesWith('sleep 86400'), [])
 })
 
 test('a timed-out function OP is killed with the processes it started', async () => {
@@ -88,7 +81,7 @@ test('a timed-out function OP is killed with the processes it started', async ()
   assert.is(run.status, 'Failed')
   assert.match(run.step('h').message ?? '', 'timed out')
   await new Promise((r) => setTimeout(r, 100))
-  assert.is(alive(`sleep ${marker}`), '')
+  assert.equal(processesWith(`sleep ${marker}`), [])
 })
 
 test("Argo's dag-task-level-timeout: A and C succeed, B times out, the workflow fails", async () => {
