@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { FnJob } from '../fn/runtime.ts'
-import { killGroup, trackGroup, untrackGroup, type ProcessExit } from './process-group.ts'
+import { groupStopper, killGroup, trackGroup, untrackGroup, type ProcessExit } from './process-group.ts'
 
 /** A call of a function OP for a worker. @example const c: FnCall = { module: 'file:///x/ops.ts', name: 'duplicate', job, env: {}, logPath: '/runs/x/steps/a/log.txt' } */
 export interface FnCall {
@@ -108,19 +108,13 @@ export const runInWorker = (call: FnCall, signal: AbortSignal, graceSeconds: num
   worker.child.ref()
   ;(worker.child.channel as unknown as { ref?: () => void } | undefined)?.ref?.()
   return new Promise<ProcessExit>((resolve) => {
-    let aborted = false
-    let timer: NodeJS.Timeout | undefined
-    const onAbort = () => {
-      aborted = true
-      killGroup(worker.pid, 'SIGTERM')
-      timer = setTimeout(() => killGroup(worker.pid, 'SIGKILL'), graceSeconds * 1000)
-    }
+    // The worker's group is tracked for the worker's whole life (startWorker), not per call.
+    const stopper = groupStopper(signal, graceSeconds)
+    stopper.started(worker.pid)
     worker.done = (r) => {
-      signal.removeEventListener('abort', onAbort)
-      if (timer) clearTimeout(timer)
-      resolve({ ...r, aborted })
+      stopper.dispose()
+      resolve({ ...r, aborted: stopper.aborted })
     }
-    signal.addEventListener('abort', onAbort, { once: true })
     worker.child.send(call, (e) => {
       if (e && worker.done) worker.done({ exitCode: undefined, signal: undefined, aborted: false, spawnError: e.message })
     })

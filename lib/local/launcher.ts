@@ -1,6 +1,6 @@
 import { execa } from 'execa'
 import { fileURLToPath } from 'node:url'
-import { groupStopper, killGroup, runProcess, type ProcessExit, type ProcessSpec, type Spawner } from './process-group.ts'
+import { groupStopper, killGroup, runProcess, trackGroup, untrackGroup, type ProcessExit, type ProcessSpec, type Spawner } from './process-group.ts'
 
 /** The launcher's Python source (its header states the protocol). @example ['python3', LAUNCHER_SCRIPT] */
 export const LAUNCHER_SCRIPT = fileURLToPath(new URL('./launcher.py', import.meta.url))
@@ -145,9 +145,11 @@ export const launcher = (command: readonly [string, ...string[]] = ['python3', '
         started: (pid) => {
           job.pid = pid
           stopper.started(pid)
+          trackGroup(pid)
         },
         ended: ({ spawnError, ...exit }) => {
           stopper.dispose()
+          if (job.pid !== undefined) untrackGroup(job.pid)
           resolve({ ...exit, aborted: stopper.aborted, ...(spawnError && !stopper.aborted ? { spawnError } : {}) })
         },
         fallback: () => {

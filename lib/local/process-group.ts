@@ -63,8 +63,8 @@ export type Spawner = (spec: ProcessSpec) => Promise<ProcessExit>
 
 /**
  * Stops a process group when a signal aborts: SIGTERM, then SIGKILL after the grace period. The group may
- * be known only later (`started`); an abort before that stops it as soon as it is. While a group is
- * known, it is also killed if the driver exits.
+ * be known only later (`started`); an abort before that stops it as soon as it is. (Whether the group is
+ * killed if the driver exits is the caller's: {@link trackGroup}.)
  *
  * @example
  * ```ts
@@ -92,7 +92,6 @@ export const groupStopper = (signal: AbortSignal, graceSeconds: number) => {
   return {
     started: (group: number): void => {
       pgid = group
-      trackGroup(group)
       if (aborted) stop()
     },
     get aborted(): boolean {
@@ -101,7 +100,6 @@ export const groupStopper = (signal: AbortSignal, graceSeconds: number) => {
     dispose: (): void => {
       signal.removeEventListener('abort', onAbort)
       if (timer) clearTimeout(timer)
-      if (pgid !== undefined) untrackGroup(pgid)
     },
   }
 }
@@ -141,7 +139,11 @@ export const runProcess: Spawner = async (spec) => {
     const pgid = child.pid
     if (pgid !== undefined) {
       stopper.started(pgid)
-      child.once('exit', () => killGroup(pgid, 'SIGKILL'))
+      trackGroup(pgid)
+      child.once('exit', () => {
+        untrackGroup(pgid)
+        killGroup(pgid, 'SIGKILL')
+      })
     }
     const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
     const spawnError = result.exitCode === undefined && !result.signal && !stopper.aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
