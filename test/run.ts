@@ -1,8 +1,9 @@
 /**
- * Runs every `*.test.ts` under test/ (or those whose path matches the first argument) with uvu in one
+ * Runs every `*.test.ts` under test/ (or those whose path matches the path regex) with uvu in one
  * process, and ends with the line CI reads: `N passed, N failed` (skipped tests are counted on the line before).
+ * Heavy suites are named `*.heavy.test.ts` and run only with `--all` (`npm run test:all`, which CI runs).
  *
- * Usage: node --import tsx test/run.ts [path-regex]
+ * Usage: node --import tsx test/run.ts [--all] [path-regex]
  */
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -19,8 +20,14 @@ const walk = (dir: string): string[] =>
     const p = join(dir, f)
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : []
   })
-const filter = process.argv[2] ? new RegExp(process.argv[2]) : undefined
-const files = walk(root).sort().filter((f) => !filter || filter.test(relative(root, f)))
+const args = process.argv.slice(2)
+const all = args.includes('--all')
+const pattern = args.find((a) => a !== '--all')
+const filter = pattern ? new RegExp(pattern) : undefined
+const files = walk(root)
+  .sort()
+  .filter((f) => all || !f.endsWith('.heavy.test.ts'))
+  .filter((f) => !filter || filter.test(relative(root, f)))
 
 files.forEach((f, i) => {
   g.UVU_QUEUE[i] = [relative(root, f)]
