@@ -114,6 +114,7 @@ export const runAttempts = async (
       startedAt,
       ...(result.finishedAt ? { finishedAt: result.finishedAt } : { finishedAt: new Date().toISOString() }),
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...(result.signal ? { signal: result.signal } : {}),
       ...(result.message ? { message: result.message } : {}),
       ...(result.timedOut ? { timedOut: true } : {}),
     }

@@ -6,7 +6,7 @@ import type { StepFolders } from './folders.ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
-import { tailOf, type ProcessExit, type Spawner } from './process-group.ts'
+import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
 
@@ -38,7 +38,10 @@ export interface LeafResult {
   readonly phase: Extract<Phase, 'Succeeded' | 'Failed' | 'Error'>
   readonly outputs: Outputs
   readonly record: IoRecord
+  /** The process's exit code, or 128 + the signal's number when a signal ended it (as shells and Kubernetes report). */
   readonly exitCode?: number
+  /** The signal that ended the process (`SIGKILL`), if one did. */
+  readonly signal?: string
   readonly message?: string
   /** When the process ended (stamped before its slot is given to another step). */
   readonly finishedAt?: string
@@ -189,11 +192,13 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
     const exit = await launch()
     const finishedAt = new Date().toISOString()
     if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
-    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
+    const exitCode = exitCodeOf(exit)
+    const ended = { ...(exitCode !== undefined ? { exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) }
+    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...ended }
     if (exit.exitCode !== 0) {
-      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
+      const how = exit.signal ? `killed by ${exit.signal} (exit code ${exitCode})` : `exit code ${exit.exitCode}`
       const tail = tailOf(ctx.layout.log(id), 10)
-      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how, finishedAt }
+      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, ...ended, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
     const out = collectOutputs(t, p.outPaths, stdoutPathOf(ctx, id))
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }

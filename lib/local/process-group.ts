@@ -1,5 +1,6 @@
 import { execa } from 'execa'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { constants } from 'node:os'
 
 /** Process groups alive right now, across every run in this process: killed if the driver exits. */
 const alive = new Set<number>()
@@ -41,6 +42,22 @@ export interface ProcessExit {
   readonly aborted: boolean
   /** Set when it could not be started at all (command not found, …). */
   readonly spawnError?: string
+}
+
+/**
+ * The exit code shells and Kubernetes report for a process: its own, or 128 + the number of the signal
+ * that ended it (137 for SIGKILL, 143 for SIGTERM); undefined for a process that never ran.
+ *
+ * @example
+ * ```ts
+ * exitCodeOf({ exitCode: undefined, signal: 'SIGKILL' }) // 137
+ * exitCodeOf({ exitCode: 3, signal: undefined })         // 3
+ * ```
+ */
+export const exitCodeOf = (exit: Pick<ProcessExit, 'exitCode' | 'signal'>): number | undefined => {
+  if (exit.exitCode !== undefined) return exit.exitCode
+  const n = exit.signal ? constants.signals[exit.signal as NodeJS.Signals] : undefined
+  return n === undefined ? undefined : 128 + n
 }
 
 /** What to run. */

@@ -37,7 +37,10 @@ export interface StepRecord {
   readonly phase: Phase
   readonly startedAt?: string
   readonly finishedAt?: string
+  /** The process's exit code; 128 + the signal's number when a signal ended it (137 for SIGKILL), as shells and Kubernetes report. */
   readonly exitCode?: number
+  /** The signal that ended the step's process (`SIGKILL`), if one did. */
+  readonly signal?: string
   /** Why it failed, errored, was skipped or omitted. */
   readonly message?: string
   /** For a Pod: the script it ran, relative to the run folder. */
@@ -65,6 +68,7 @@ export interface AttemptRecord {
   readonly startedAt?: string
   readonly finishedAt?: string
   readonly exitCode?: number
+  readonly signal?: string
   readonly message?: string
   readonly timedOut?: boolean
 }

@@ -82,3 +82,9 @@ export const sumOp = fn(
   { name: 'sum-op', module: import.meta.url, inputs: { xs: param(t.array(t.number)) }, outputs: { total: param(t.number) } },
   ({ xs }) => ({ total: xs.reduce((a, b) => a + b, 0) }),
 )
+
+/** Kills its own worker process with the given signal (a function OP killed by a signal). */
+export const selfKill = fn({ name: 'self-kill', module: import.meta.url, inputs: { signal: param(t.string) } }, ({ signal }) => {
+  process.kill(process.pid, signal as NodeJS.Signals)
+  return new Promise<Record<string, never>>(() => {}) // the signal ends the process first
+})
