@@ -1,4 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs'
+import { PRIVATE_FILE } from './layout.ts'
 
 let counter = 0
 
@@ -15,7 +16,7 @@ let counter = 0
  */
 export const writeAtomic = (path: string, data: string): void => {
   const tmp = `${path}.tmp-${process.pid}-${counter++}`
-  writeFileSync(tmp, data)
+  writeFileSync(tmp, data, { mode: PRIVATE_FILE })
   renameSync(tmp, path)
 }
 

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import type { FnTemplate, IoSpec } from 'dflow-ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { runInWorker } from './fn-pool.ts'
+import { PRIVATE_DIR, PRIVATE_FILE } from './layout.ts'
 import { launchLeaf, leafEnv, prepareLeaf, type LeafContext, type LeafResult } from './leaf.ts'
 import type { Value } from './values.ts'
 
@@ -30,8 +31,8 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
     }
     if ((t.inputs as IoSpec)[name]?._tag === 'Param' && ((t.inputs as IoSpec)[name] as { big?: boolean }).big) {
       const file = ctx.layout.io(id, 'inputs', 'parameters', name)
-      mkdirSync(dirname(file), { recursive: true })
-      writeFileSync(file, v.wire)
+      mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR })
+      writeFileSync(file, v.wire, { mode: PRIVATE_FILE })
       params[name] = { file }
     } else params[name] = { wire: v.wire }
   }

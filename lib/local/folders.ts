@@ -1,5 +1,5 @@
 import { mkdir, open, rm } from 'node:fs/promises'
-import type { RunLayout } from './layout.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
 
 /**
  * Makes the folders of steps, ahead of need where the run knows what comes next.
@@ -25,7 +25,7 @@ export interface StepFolders {
 
 /** Folders that exist already (a retried step's step folder, after its attempt was archived) are fine. */
 const makeDir = (path: string): Promise<unknown> =>
-  mkdir(path).catch((e: NodeJS.ErrnoException) => {
+  mkdir(path, { mode: PRIVATE_DIR }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'EEXIST') throw e
   })
 
@@ -45,7 +45,7 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
   const taken = new Set<string>()
   const make = async (id: string): Promise<void> => {
     await makeDir(layout.stepDir(id))
-    await Promise.all([makeDir(layout.workdir(id)), open(layout.log(id), 'a').then((f) => f.close())])
+    await Promise.all([makeDir(layout.workdir(id)), open(layout.log(id), 'a', PRIVATE_FILE).then((f) => f.close())])
   }
   return {
     take: (id) => {

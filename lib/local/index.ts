@@ -22,7 +22,7 @@ import { interpreter } from './interpret.ts'
 import { prewarm } from './fn-pool.ts'
 import { openJournal } from './journal.ts'
 import { runExitHandler } from './exit-handler.ts'
-import { runLayout } from './layout.ts'
+import { PRIVATE_DIR, runLayout } from './layout.ts'
 import { stepFolders } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { limiter } from './limiter.ts'
@@ -135,7 +135,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
     const dir = join(runsDir, id)
     const layout = runLayout(dir)
-    mkdirSync(layout.stepsDir, { recursive: true })
+    mkdirSync(layout.stepsDir, { recursive: true, mode: PRIVATE_DIR })
     const emit = config.onEvent ?? (() => {})
     let wfRecord: WorkflowRecord = {
       name: wf.name,
@@ -153,7 +153,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     saveWorkflow(wfRecord)
 
     const records = new Map<string, StepRecord>()
-    mkdirSync(layout.scriptsDir, { recursive: true })
+    mkdirSync(layout.scriptsDir, { recursive: true, mode: PRIVATE_DIR })
     const journal = openJournal(layout.journal)
     const record = (r: StepRecord) => {
       records.set(r.id, r)

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { PRIVATE_FILE } from './layout.ts'
 import type { StepRecord } from './records.ts'
 
 /**
@@ -22,7 +23,7 @@ export interface Journal {
 
 /** Opens (creating if needed) a journal for appending. */
 export const openJournal = (path: string): Journal => {
-  const fd = openSync(path, 'a')
+  const fd = openSync(path, 'a', PRIVATE_FILE)
   return {
     append: (r) => {
       writeSync(fd, `${JSON.stringify(r)}\n`)

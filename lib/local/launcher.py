@@ -61,13 +61,13 @@ def program(file, env):
 def start(job):
     """Starts one job in a new session; returns its pid."""
     out = (
-        (os.POSIX_SPAWN_OPEN, 1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        (os.POSIX_SPAWN_OPEN, 1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         if job.get("stdout")
         else (os.POSIX_SPAWN_DUP2, 2, 1)
     )
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, job["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644),
+        (os.POSIX_SPAWN_OPEN, 2, job["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600),
         out,
     ]
     # This process is single-threaded: its own folder is the child's (posix_spawn has no chdir).

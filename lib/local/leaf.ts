@@ -3,7 +3,7 @@ import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/pro
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
-import type { RunLayout } from './layout.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
@@ -71,7 +71,7 @@ const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<
     if (!existsSync(v.path)) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
     links.push([v.path, dst])
   }
-  await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true })))
+  await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR })))
   await Promise.all(links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))))
   return staged
 }
@@ -169,7 +169,7 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
     await ctx.folders.take(id)
     const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
     dirs.delete(workdir)
-    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true }))])
+    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
     return { workdir, staged, outPaths }
   } catch (e) {
     return errorResult((e as Error).message)
@@ -255,7 +255,7 @@ const stdoutPathOf = (ctx: LeafContext, id: string): string => join(ctx.layout.s
 const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promise<void> => {
   let written = ctx.scripts.get(t.name)
   if (!written) {
-    written = writeFile(ctx.layout.script(t.name).absolute, text)
+    written = writeFile(ctx.layout.script(t.name).absolute, text, { mode: PRIVATE_FILE })
     ctx.scripts.set(t.name, written)
   }
   return written

@@ -1,6 +1,7 @@
 import { execa } from 'execa'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { constants } from 'node:os'
+import { PRIVATE_FILE } from './layout.ts'
 
 /** Process groups alive right now, across every run in this process: killed if the driver exits. */
 const alive = new Set<number>()
@@ -137,8 +138,8 @@ export const groupStopper = (signal: AbortSignal, graceSeconds: number) => {
 export const runProcess: Spawner = async (spec) => {
   if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
   // The log exists already (made with the step's folders), so opening it is quick.
-  const log = openSync(spec.logPath, 'a')
-  const out = spec.stdoutPath !== undefined ? openSync(spec.stdoutPath, 'w') : undefined
+  const log = openSync(spec.logPath, 'a', PRIVATE_FILE)
+  const out = spec.stdoutPath !== undefined ? openSync(spec.stdoutPath, 'w', PRIVATE_FILE) : undefined
   const stopper = groupStopper(spec.signal, spec.killGraceSeconds)
   try {
     // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
