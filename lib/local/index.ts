@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
 import { writeJsonAtomic } from './atomic.ts'
+import { driverIdentity } from './driver.ts'
 import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
 import { prewarm } from './fn-pool.ts'
@@ -143,7 +144,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       status: 'Running',
       startedAt: new Date().toISOString(),
       parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])),
-      pid: process.pid,
+      ...driverIdentity(),
     }
     const saveWorkflow = (r: WorkflowRecord) => {
       wfRecord = r

@@ -4,6 +4,8 @@
  * only by the driver.
  */
 
+import type { DriverIdentity } from './driver.ts'
+
 /** A step's or workflow's phase, with Argo's names. */
 export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted'
 
@@ -51,6 +53,11 @@ export interface StepRecord {
   readonly attempts?: readonly AttemptRecord[]
   /** The last progress the step reported (`current/total`). */
   readonly progress?: string
+  /**
+   * Set when the run's driver is gone and this step was not finished: the step reads as Failed (its
+   * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
+   */
+  readonly interrupted?: true
 }
 
 /**
@@ -88,10 +95,11 @@ export const EMPTY_IO: IoRecord = Object.freeze({ parameters: {}, values: {}, ar
  *
  * @example
  * ```json
- * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {}, "pid": 4242 }
+ * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {},
+ *   "pid": 4242, "pidStartTime": "1234567", "host": "node-1" }
  * ```
  */
-export interface WorkflowRecord {
+export interface WorkflowRecord extends DriverIdentity {
   readonly name: string
   readonly id: string
   readonly status: Phase
@@ -99,6 +107,10 @@ export interface WorkflowRecord {
   readonly finishedAt?: string
   readonly message?: string
   readonly parameters: Readonly<Record<string, string>>
-  /** The driver's pid while it runs. */
-  readonly pid: number
+  /**
+   * Set when the file says the run is not finished but its driver is gone (killed, or stopped by a full
+   * disk): the run reads as Failed, with a message saying when and with which steps running. Never
+   * written: `openRun` (and `dflow status`) work it out from the driver's pid, start time and host.
+   */
+  readonly interrupted?: true
 }

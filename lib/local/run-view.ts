@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import type { ParamSpec, Step, Template } from 'dflow-ts'
+import { withDriverFate } from './interrupted.ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
 import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
@@ -79,6 +80,8 @@ export interface Run {
   readonly name: string
   readonly status: Phase
   readonly message: string | undefined
+  /** Whether its driver is gone though the run never finished (then it reads as Failed: see {@link WorkflowRecord.interrupted}). */
+  readonly interrupted: boolean
   readonly record: WorkflowRecord
   /** Steps matching the filter, in the order they started. */
   readonly steps: (filter?: StepFilter) => readonly StepView[]
@@ -172,12 +175,14 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
     if (found.length === 0) throw new Error(`no step matches ${what} in run ${wf.id}; steps: ${views.map((s) => s.id).join(', ') || 'none'}`)
     throw new Error(`${found.length} steps match ${what} in run ${wf.id} (${found.map((s) => s.id).join(', ')}); use run.steps(…) or a narrower filter`)
   }
-  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, record: wf, steps, step: step as Run['step'] })
+  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, interrupted: wf.interrupted === true, record: wf, steps, step: step as Run['step'] })
 }
 
 /**
  * Reads a run folder back (finished, or still running) into the same query view `run()` returns.
  * Pass the workflow value to decode outputs with its codecs; without it, values come back as stored JSON.
+ * A run whose driver is gone though it never finished (killed outright) reads as Failed with
+ * `interrupted: true`, as do the steps it left running (see `withDriverFate`).
  *
  * @example
  * ```ts
@@ -187,8 +192,10 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
  */
 export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
   const l = runLayout(dir)
-  const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
-  return runView(dir, wf, readJournal(l.journal), templates)
+  const recorded = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+  const lastRecordAt = await stat(l.journal).then((s) => (s.size > 0 ? s.mtime.toISOString() : undefined), () => undefined)
+  const { workflow, steps } = withDriverFate(recorded, readJournal(l.journal), lastRecordAt)
+  return runView(dir, workflow, steps, templates)
 }
 
 /** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */
