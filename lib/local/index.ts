@@ -12,7 +12,6 @@
  * ```
  */
 import { setMaxListeners } from 'node:events'
-import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
@@ -23,13 +22,14 @@ import { interpreter } from './interpret.ts'
 import { prewarm } from './fn-pool.ts'
 import { openJournal } from './journal.ts'
 import { runExitHandler } from './exit-handler.ts'
-import { PRIVATE_DIR, runLayout } from './layout.ts'
-import { stepFolders } from './folders.ts'
+import { runLayout } from './layout.ts'
+import { makeRunFolder, stepFolders } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { limiter } from './limiter.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
 import { runView, type Run } from './run-view.ts'
+import { StorageError, storageMessage } from './storage-error.ts'
 import type { Value } from './values.ts'
 
 export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
@@ -86,7 +86,11 @@ export interface RunOptions {
 
 /** The local interpreter. */
 export interface LocalInterpreter {
-  /** Validates then runs a workflow to the end; resolves with the run (rejects only for an invalid workflow). */
+  /**
+   * Validates then runs a workflow to the end; resolves with the run. Rejects only for an invalid workflow
+   * (a `DflowError`), or a run folder that cannot be made or written at the start (a `StorageError` naming
+   * the path and the error code); a run folder that cannot be written later stops the run, which ends Error.
+   */
   readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
 }
 
@@ -136,7 +140,8 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
     const dir = join(runsDir, id)
     const layout = runLayout(dir)
-    mkdirSync(layout.stepsDir, { recursive: true, mode: PRIVATE_DIR })
+    makeRunFolder(layout)
+    const journal = openJournal(layout.journal)
     const emit = config.onEvent ?? (() => {})
     let wfRecord: WorkflowRecord = {
       name: wf.name,
@@ -151,18 +156,34 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       writeJsonAtomic(layout.workflowFile, r)
       emit({ type: 'workflow', workflow: r, dir })
     }
-    saveWorkflow(wfRecord)
-
-    const records = new Map<string, StepRecord>()
-    mkdirSync(layout.scriptsDir, { recursive: true, mode: PRIVATE_DIR })
-    const journal = openJournal(layout.journal)
-    const record = (r: StepRecord) => {
-      records.set(r.id, r)
-      journal.append(r)
-      emit({ type: 'step', step: r })
+    try {
+      saveWorkflow(wfRecord)
+    } catch (e) {
+      journal.close()
+      throw e
     }
+
     const ctl = new AbortController()
     setMaxListeners(0, ctl.signal) // one listener per running step
+    // The run folder cannot be written (a full disk, a read-only file system): the run is stopped, and ends
+    // Error saying so — recorded if the final state can still be written, else it reads as interrupted.
+    let storageFailure: StorageError | undefined
+    const storageFailed = (e: unknown) => {
+      if (!(e instanceof StorageError)) throw e
+      if (storageFailure) return
+      storageFailure = e
+      ctl.abort(`stopped: ${e.message}`)
+    }
+    const records = new Map<string, StepRecord>()
+    const record = (r: StepRecord) => {
+      records.set(r.id, r)
+      try {
+        journal.append(r) // tried even after a failure: a record that fits is better kept
+      } catch (e) {
+        storageFailed(e)
+      }
+      emit({ type: 'step', step: r })
+    }
     const onAbort = () => ctl.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : 'terminated')
     if (options.signal?.aborted) onAbort()
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -183,17 +204,32 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
       })
+    let final: WorkflowRecord
     try {
       const { run } = interpreterWith(params)
       let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: null, signal: ctl.signal })
       if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, records: [...records.values()], startedAt: wfRecord.startedAt, interpreterWith, record })
       const status = outcome.ok ? 'Succeeded' : 'Failed'
-      saveWorkflow({ ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
+      final = { ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) }
     } catch (e) {
-      saveWorkflow({ ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: `interpreter error: ${(e as Error).stack ?? e}` })
+      const err = e as NodeJS.ErrnoException
+      final = { ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: err?.code && err.path ? storageMessage(e) : `interpreter error: ${err?.stack ?? e}` }
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
-      journal.close()
+    }
+    if (storageFailure) final = { ...final, status: 'Error', message: `the run was stopped: ${storageFailure.message}` }
+    try {
+      saveWorkflow(final)
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e
+      // workflow.json still says Running: once this process ends, the run reads as interrupted.
+      wfRecord = { ...final, message: `${final.message ? `${final.message}; ` : ''}its final state could not be recorded (${e.message}): the run folder reads as interrupted` }
+    } finally {
+      try {
+        journal.close()
+      } catch {
+        /* every record was written whole already, or reported */
+      }
       await folders.sweep()
     }
     const templates = new Map<string, Template>(allTemplates.map((t) => [t.name, t]))

@@ -6,6 +6,7 @@ import type { StepFolders } from './folders.ts'
 import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
+import { storageMessage } from './storage-error.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
@@ -172,7 +173,7 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
     const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
     return { workdir, staged, outPaths }
   } catch (e) {
-    return errorResult((e as Error).message)
+    return errorResult(storageMessage(e))
   }
 }
 
@@ -189,7 +190,8 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
   ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
     ctx.onStart()
-    const exit = await launch()
+    // Launching fails when the step's folder cannot be written (its log cannot be opened, …).
+    const exit = await launch().catch((e: unknown): ProcessExit => ({ exitCode: undefined, signal: undefined, aborted: false, spawnError: storageMessage(e) }))
     const finishedAt = new Date().toISOString()
     if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
     const exitCode = exitCodeOf(exit)
@@ -230,8 +232,9 @@ export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, strin
  */
 export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
   const rendered = render(t.source)
-  const [p] = await Promise.all([prepareLeaf(id, t, inputs, ctx), ensureScript(t, rendered.text, ctx)])
+  const [p, scriptError] = await Promise.all([prepareLeaf(id, t, inputs, ctx), ensureScript(t, rendered.text, ctx).then(() => undefined, storageMessage)])
   if ('phase' in p) return p
+  if (scriptError) return errorResult(scriptError)
   const env = leafEnv(t, ctx)
   for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
   const scriptPath = ctx.layout.script(t.name).absolute

@@ -1,11 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openRun } from 'dflow-ts/local'
 import { processesWith, until } from '../helpers/processes.ts'
+import { BIN, dflow } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 /**
@@ -17,11 +18,6 @@ import { tempDir } from '../helpers/tmp.ts'
 const test = suite('local: a run whose driver was killed reads as interrupted')
 const tmp = tempDir('interrupted')
 test.after(tmp.cleanup)
-const BIN = resolve('bin/dflow.js')
-const dflow = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
 const runs = join(tmp.path, 'runs')
 let dir = ''
 

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process'
-import { resolve } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { param, sh, shell, step, t, workflow } from 'dflow-ts'
 import { local, openRun } from 'dflow-ts/local'
 import { selfKill } from '../helpers/fn-ops.ts'
+import { dflow } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 /**
@@ -68,7 +67,7 @@ for (const spawn of ['launcher', 'direct'] as const) {
 
   test('dflow steps shows the signal', async () => {
     const r = await local({ runsDir: tmp.path }).run(workflow('cli-killed', step('k', killer, { signal: 'KILL' })))
-    const out = spawnSync(process.execPath, [resolve('bin/dflow.js'), 'steps', r.dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).stdout
+    const out = dflow('steps', r.dir).out
     assert.match(out, /k +Failed .*killed by SIGKILL \(exit code 137\)/)
   })
   test.run()
