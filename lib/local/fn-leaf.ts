@@ -4,7 +4,8 @@ import type { FnTemplate, IoSpec } from 'dflow-ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { runInWorker } from './fn-pool.ts'
 import { PRIVATE_DIR, PRIVATE_FILE } from './layout.ts'
-import { launchLeaf, leafEnv, prepareLeaf, type LeafContext, type LeafResult } from './leaf.ts'
+import { errorResult, launchLeaf, leafEnv, prepareLeaf, type LeafContext, type LeafResult } from './leaf.ts'
+import { storageMessage } from './storage-error.ts'
 import type { Value } from './values.ts'
 
 /**
@@ -31,8 +32,12 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
     }
     if ((t.inputs as IoSpec)[name]?._tag === 'Param' && ((t.inputs as IoSpec)[name] as { big?: boolean }).big) {
       const file = ctx.layout.io(id, 'inputs', 'parameters', name)
-      mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR })
-      writeFileSync(file, v.wire, { mode: PRIVATE_FILE })
+      try {
+        mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR })
+        writeFileSync(file, v.wire, { mode: PRIVATE_FILE })
+      } catch (e) {
+        return errorResult(storageMessage(e))
+      }
       params[name] = { file }
     } else params[name] = { wire: v.wire }
   }

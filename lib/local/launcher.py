@@ -15,7 +15,8 @@ Protocol, one JSON object per line each way:
                                                                       in its process group is killed
 
 stdin is /dev/null; stdout and stderr are appended to the log (stdout goes to the file "stdout" instead,
-truncated, when given). A command without a slash is looked up in the PATH of its own environment, from
+truncated, when given), both opened by the launcher with mode 0600, so that a file that cannot be
+opened is named: {"id": 7, "error": "could not open /runs/r/steps/a/log.txt: EROFS (read-only file system)"}. A command without a slash is looked up in the PATH of its own environment, from
 its work folder, as execvp does. The driver stops a process group itself (it knows its id). When the
 driver's end of the pipe closes (it exited, or was killed), every process group still alive is killed
 and the launcher exits.

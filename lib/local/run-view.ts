@@ -26,7 +26,10 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   readonly phase: Phase
   readonly type: StepType
   readonly key: string | undefined
+  /** The exit code; 128 + the signal's number when a signal ended the process (137 for SIGKILL). */
   readonly exitCode: number | undefined
+  /** The signal that ended the step's process (`SIGKILL`), if one did. */
+  readonly signal: string | undefined
   readonly message: string | undefined
   /** Every attempt of a retried or timed step, oldest first ([] for a step with neither). */
   readonly attempts: readonly AttemptRecord[]
@@ -126,6 +129,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
     type: r.type,
     key: r.key,
     exitCode: r.exitCode,
+    signal: r.signal,
     message: r.message,
     attempts: r.attempts ?? [],
     progress: r.progress,

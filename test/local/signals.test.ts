@@ -29,7 +29,7 @@ for (const spawn of ['launcher', 'direct'] as const) {
       const k = r.step('k')
       assert.is(k.phase, 'Failed')
       assert.is(k.exitCode, code)
-      assert.is(k.record.signal, signal)
+      assert.is(k.signal, signal)
       assert.match(k.message ?? '', new RegExp(`killed by ${signal} \\(exit code ${code}\\): about to die`))
       // Read back from the folder, the same.
       const back = (await openRun(r.dir)).step('k')
@@ -49,7 +49,7 @@ for (const spawn of ['launcher', 'direct'] as const) {
       const k = r.step('k')
       assert.is(k.phase, 'Failed')
       assert.is(k.exitCode, code)
-      assert.is(k.record.signal, signal)
+      assert.is(k.signal, signal)
       assert.match(k.message ?? '', new RegExp(`killed by ${signal} \\(exit code ${code}\\)`))
     })
 
