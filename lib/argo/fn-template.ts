@@ -2,7 +2,7 @@ import { problem, type ArtifactSpec, type FnTemplate, type IoSpec, type ParamSpe
 import type { PodPlan } from '../fn/argo-main.ts'
 import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
-import { codecDescription, compact, encodedDefault } from './io.ts'
+import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
 import { inputArtifactPath, outputPath } from './paths.ts'
 import { tag } from './tags.ts'
 import { esbuildBundler } from './fn-bundle.ts'
@@ -66,7 +66,7 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
       ],
     }),
     outputs: compact({
-      parameters: outs.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([name, s]): ArgoParameter => ({ name, valueFrom: compact({ path: plan.outputs[name], default: encodedDefault(s as ParamSpec<any, boolean>) }), description: codecDescription(s as ParamSpec<any, boolean>) })),
+      parameters: outs.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([name, s]): ArgoParameter => ({ name, valueFrom: compact({ path: plan.outputs[name], default: outputDefault(s as ParamSpec<any, boolean>) }), description: codecDescription(s as ParamSpec<any, boolean>) })),
       artifacts: outs.filter(([, s]) => s._tag !== 'Param' || isBig(s)).map(([name, s]) => compact({ name, path: plan.outputs[name], optional: (s._tag === 'Artifact' && s.optional) || undefined })),
     }),
     metadata: compact({ labels: t.labels, annotations: t.annotations }),

@@ -1,7 +1,7 @@
 import { WORKFLOW_VARS, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { ArgoArtifact, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
-import { codecDescription, compact, encodedDefault } from './io.ts'
+import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
 import { inputArtifactPath, outputPath } from './paths.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shippedPackages } from './packages.ts'
@@ -48,7 +48,7 @@ const inputParameter = ([name, spec]: [string, ParamSpec<any, boolean>]): ArgoPa
 
 const outputParameter = (o: ResolvedOptions) => ([name, spec]: [string, ParamSpec<any, boolean>]): ArgoParameter => ({
   name,
-  valueFrom: compact({ path: outputPath(o.workDir, name, spec), default: encodedDefault(spec) }),
+  valueFrom: compact({ path: outputPath(o.workDir, name, spec), default: outputDefault(spec) }),
   description: codecDescription(spec),
 })
 

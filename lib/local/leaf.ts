@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
-import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { decodeParam, encodeParam, outputValueOf, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
@@ -93,8 +93,8 @@ const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>
     }
     let wire: string
     try {
-      // Argo drops exactly one trailing newline (`echo 4 > f` gives "4").
-      wire = readFileSync(p, 'utf8').replace(/\n$/, '')
+      // Argo drops exactly one trailing newline (`echo 4 > f` gives "4"), but keeps a big parameter's bytes (an artifact).
+      wire = outputValueOf(readFileSync(p, 'utf8'), !!spec.big)
     } catch {
       if (!spec.default) {
         problems.push(`output parameter "${name}": ${spec.path ?? p} was not written and it has no default`)
