@@ -1,3 +1,4 @@
+import { envLimitProblems } from './env-limit.ts'
 import {
   ALL_OUTPUTS,
   WORKFLOW_VARS,
@@ -175,7 +176,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         const v = arg(name)
         if (isRef(v)) return [{ name, value: resolve(v, [...path, name]) }]
         const value = encodeParam(spec.codec, v)
-        problems.push(...tagProblems(value, [...path, name]))
+        problems.push(...tagProblems(value, [...path, name]), ...envLimitProblems(`input "${name}"`, `dflow_in_${name}`, value, [...path, name]))
         return [{ name, value }]
       }).concat(s.key !== undefined ? [keyArgument(s.key, (r) => resolve(r, [...path, 'key']))] : []),
       artifacts: inputs.flatMap(([name, spec]) => {

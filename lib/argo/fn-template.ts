@@ -3,13 +3,11 @@ import type { PodPlan } from '../fn/argo-main.ts'
 import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
 import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
-import { inputArtifactPath, outputPath } from './paths.ts'
+import { bigParamPath, inputArtifactPath, outputPath } from './paths.ts'
+import { defaultLimitProblems } from './env-limit.ts'
 import { tag } from './tags.ts'
 import { esbuildBundler } from './fn-bundle.ts'
 import { shippedPackages } from './packages.ts'
-
-/** Where a big parameter's file lives in the pod, as an input or as an output. @example bigParamPath('in', 'foo') // '/tmp/dflow/bigpar/in/foo' */
-export const bigParamPath = (side: 'in' | 'out', name: string): string => `/tmp/dflow/bigpar/${side}/${name}`
 
 
 type Entry<S> = [string, S]
@@ -39,7 +37,7 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
     outputs: Object.fromEntries(outs.map(([n, s]) => [n, isBig(s) ? bigParamPath('out', n) : outputPath(o.workDir, n, s)])),
   }
   const shipped = shippedPackages(t, o, path)
-  problems.push(...shipped.problems)
+  problems.push(...shipped.problems, ...defaultLimitProblems(t.inputs, path))
   const packages = shipped.artifacts
   const env = [
     ...ins.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([n]) => ({ name: `dflow_in_${n.replace(/[^A-Za-z0-9_]/g, '_')}`, value: tag(`inputs.parameters.${n}`) })),

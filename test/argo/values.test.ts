@@ -2,10 +2,12 @@
  * Values come back exactly on Argo: what the function-OP runtime writes for a returned value, read back with
  * Argo's one-newline trim, is that value; an output default compiles so that Argo's trim leaves it whole.
  */
-import { readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { param, sh, shell, step, t, workflow } from 'dflow-ts'
+import { bigParam, fileVarOf, type DflowError, formatProblem, param, py, script, seq, sh, shell, step, t, workflow } from 'dflow-ts'
+import { compile } from 'dflow-ts/argo'
 import { echoString } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
@@ -37,6 +39,60 @@ test("an output parameter's default ending with a newline gets one more in value
   assert.is(argoTrim(d['a']!), 'd\n')
   const fn = templateNamed(compileChecked(workflow('pod', step('e', echoString, { s: 'x' }))), 'echo-string')
   assert.is(fn.outputs!.parameters!.find((p) => p.name === 'fallback')!.valueFrom!.default, 'd\n\n')
+})
+
+const bigCat = shell({
+  name: 'big-cat',
+  inputs: { v: bigParam(t.string), n: param(t.string, { default: 'n' }) },
+  outputs: { o: bigParam(t.string, { path: 'o.txt' }) },
+  script: ({ v, n }, out) => sh`printf '%s|%s|%s' ${v} "${v}" ${n} > ${out.o}`,
+})
+const bigPy = script({
+  name: 'big-py',
+  inputs: { v: bigParam(t.string) },
+  outputs: { o: bigParam(t.string, { path: 'o.txt' }) },
+  source: ({ v }, out) => py`open(${out.o}, "w", encoding="utf-8", newline="").write(${v} + "|" + ${v})`,
+})
+const huge = `  lead "'$(x)\`\n${'é€x'.repeat(60_000)}\n trail \n\n`
+
+test('a bigParam input of a sh or py template is an artifact file, read by the script keeping every byte (dash, bash, python3); a bigParam output is an artifact', () => {
+  const a = step('a', bigCat, { v: 'literal\n' })
+  const m = compileChecked(workflow('big-script', seq(a, step('b', bigPy, { v: a.outputs.o }))))
+  const tpl = templateNamed(m, 'big-cat')
+  assert.equal(tpl.inputs!.parameters!.map((p) => p.name), ['n'])
+  const input = tpl.inputs!.artifacts!.find((a) => a.name === 'v')!.path!
+  assert.ok(tpl.script!.env!.some((e) => e.name === fileVarOf('dflow_in_v') && e.value === input), JSON.stringify(tpl.script!.env))
+  assert.not.ok(tpl.script!.env!.some((e) => e.name === 'dflow_in_v'))
+  const output = tpl.outputs!.artifacts!.find((a) => a.name === 'o')!.path!
+  assert.is(tpl.outputs!.parameters, undefined)
+  assert.match(JSON.stringify(m), '"raw":{"data":"literal\\n"}')
+  assert.match(JSON.stringify(m), '"from":"{{steps.a.outputs.artifacts.o}}"')
+  for (const shell_ of ['dash', 'bash']) {
+    for (const d of [dirname(input), dirname(output)]) mkdirSync(d, { recursive: true })
+    writeFileSync(input, huge)
+    rmSync(output, { force: true })
+    const r = runPod(tpl, { 'inputs.parameters.n': 'n' }, tmp.path, [shell_])
+    assert.is(r.status, 0, r.stderr)
+    assert.ok(readFileSync(output, 'utf8') === `${huge}|${huge}|n`, shell_)
+  }
+  const p = templateNamed(m, 'big-py')
+  writeFileSync(p.inputs!.artifacts!.find((a) => a.name === 'v')!.path!, huge)
+  const r = runPod(p, {}, tmp.path)
+  assert.is(r.status, 0, r.stderr)
+  assert.ok(readFileSync(p.outputs!.artifacts![0]!.path!, 'utf8') === `${huge}|${huge}`, 'py')
+})
+
+test('a literal too large for an environment variable, bound to an input that is not a bigParam, is refused naming the input and bigParam', () => {
+  const copy = shell({ name: 'copy', inputs: { v: param(t.string), d: param(t.string, { default: 'y'.repeat(200_000) }) }, script: ({ v, d }) => sh`echo ${v} ${d} ${'z'.repeat(200_000)}` })
+  let text = ''
+  try {
+    compile(workflow('too-big', step('s', copy, { v: 'x'.repeat(200_000) })))
+  } catch (e) {
+    text = (e as DflowError).problems.map(formatProblem).join('\n')
+  }
+  for (const what of ['input "v"', 'input "d"', 'a literal']) assert.match(text, what)
+  assert.match(text, 'bigParam')
+  assert.match(text, '131072')
 })
 
 test.run()
