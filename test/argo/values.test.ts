@@ -93,6 +93,15 @@ test('a literal too large for an environment variable, bound to an input that is
   for (const what of ['input "v"', 'input "d"', 'a literal']) assert.match(text, what)
   assert.match(text, 'bigParam')
   assert.match(text, '131072')
+  // a bigParam's literal is raw data inside the template, which Argo puts in ARGO_TEMPLATE: pass it by reference
+  let raw = ''
+  try {
+    compile(workflow('too-big-raw', step('s', bigCat, { v: 'x'.repeat(200_000) })))
+  } catch (e) {
+    raw = (e as DflowError).problems.map(formatProblem).join('\n')
+  }
+  assert.match(raw, 'input "v"')
+  assert.match(raw, 'by reference')
 })
 
 test.run()
