@@ -19,17 +19,16 @@ const runner = () => local({ runsDir: tmp.path })
 const ENDINGS = ['value\n', '\n', '', 'a\n\n', '  x  \n ', '\n\nlead']
 
 test('a function OP returns a string with or without trailing newlines: it comes back exactly (param, bigParam, inside a list, a default)', async () => {
-  for (const s of ENDINGS) {
-    const run = await runner().run(workflow('fn-newline', step('e', echoString, { s })))
-    assert.is(run.status, 'Succeeded', run.message)
-    for (const view of [run, await openRun(run.dir, new Map([['echo-string', echoString]]))]) {
-      const o = view.step('e').outputs
+  const run = await runner().run(workflow('fn-newline', par(...ENDINGS.map((s, i) => step(`e${i}`, echoString, { s })))))
+  assert.is(run.status, 'Succeeded', run.message)
+  for (const view of [run, await openRun(run.dir, new Map([['echo-string', echoString]]))])
+    ENDINGS.forEach((s, i) => {
+      const o = view.step(`e${i}`).outputs
       assert.is(o['out'], s, `out for ${JSON.stringify(s)}`)
       assert.is(o['big'], s, `big for ${JSON.stringify(s)}`)
       assert.equal(o['list'], [s])
       assert.is(o['fallback'], 'd\n')
-    }
-  }
+    })
 })
 
 const fileOut = shell({
@@ -45,16 +44,16 @@ const fileOut = shell({
 })
 
 test('a script output: from a file or stdout, one trailing newline dropped; a bigParam file exactly; a default exactly', async () => {
-  for (const s of ENDINGS) {
-    const run = await runner().run(workflow('sh-newline', step('f', fileOut, { s })))
-    assert.is(run.status, 'Succeeded', run.message)
-    const o = run.step('f').outputs
+  const run = await runner().run(workflow('sh-newline', par(...ENDINGS.map((s, i) => step(`f${i}`, fileOut, { s })))))
+  assert.is(run.status, 'Succeeded', run.message)
+  ENDINGS.forEach((s, i) => {
+    const o = run.step(`f${i}`).outputs
     const trimmed = s.endsWith('\n') ? s.slice(0, -1) : s
     assert.is(o['f'], trimmed, `f for ${JSON.stringify(s)}`)
     assert.is(o['printed'], trimmed, `printed for ${JSON.stringify(s)}`)
     assert.is(o['big'], s, `big for ${JSON.stringify(s)}`)
     assert.is(o['missing'], 'd\n')
-  }
+  })
 })
 
 /** A value over Linux's limit on one environment string (128 KiB), with every kind of byte a script could lose. */
