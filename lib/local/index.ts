@@ -31,6 +31,7 @@ import type { StepRecord, WorkflowRecord } from './records.ts'
 import { runView, type Run } from './run-view.ts'
 import { StorageError, storageMessage } from './storage-error.ts'
 import type { Value } from './values.ts'
+import { storeParameters, valueStore } from './value-store.ts'
 
 export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
 export { openRun, listRuns, runView } from './run-view.ts'
@@ -141,22 +142,24 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const dir = join(runsDir, id)
     const layout = runLayout(dir)
     makeRunFolder(layout)
-    const journal = openJournal(layout.journal)
+    const values = valueStore(dir)
+    const journal = openJournal(layout.journal, values)
     const emit = config.onEvent ?? (() => {})
-    let wfRecord: WorkflowRecord = {
-      name: wf.name,
-      id,
-      status: 'Running',
-      startedAt: new Date().toISOString(),
-      parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])),
-      ...driverIdentity(),
-    }
+    let wfRecord: WorkflowRecord
     const saveWorkflow = (r: WorkflowRecord) => {
       wfRecord = r
       writeJsonAtomic(layout.workflowFile, r)
       emit({ type: 'workflow', workflow: r, dir })
     }
     try {
+      wfRecord = {
+        name: wf.name,
+        id,
+        status: 'Running',
+        startedAt: new Date().toISOString(),
+        ...storeParameters(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])), values),
+        ...driverIdentity(),
+      }
       saveWorkflow(wfRecord)
     } catch (e) {
       journal.close()
@@ -199,7 +202,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const folders = stepFolders(layout)
     const interpreterWith = (ps: Record<string, Value>) =>
       interpreter({
-        leaf: { layout, folders, spawn, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
+        leaf: { layout, folders, spawn, values, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
         baseDir: resolve(config.baseDir ?? '.'),
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),

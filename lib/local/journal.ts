@@ -2,6 +2,7 @@ import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, 
 import { PRIVATE_FILE } from './layout.ts'
 import type { StepRecord } from './records.ts'
 import { StorageError } from './storage-error.ts'
+import { withStoredValues, type ValueStore } from './value-store.ts'
 
 /**
  * The step journal of a run: one JSON line per change of a step's state, appended by the driver alone
@@ -35,8 +36,11 @@ const wholeLength = (fd: number, size: number): number => {
   return text.lastIndexOf(0x0a) + 1
 }
 
-/** Opens (creating if needed, private to its owner) a journal for appending. */
-export const openJournal = (path: string): Journal => {
+/**
+ * Opens (creating if needed, private to its owner) a journal for appending; large values go to `store`,
+ * named by digest (`value-store.ts`).
+ */
+export const openJournal = (path: string, store?: ValueStore): Journal => {
   let fd: number
   try {
     fd = openSync(path, 'a+', PRIVATE_FILE)
@@ -51,7 +55,8 @@ export const openJournal = (path: string): Journal => {
   return {
     append: (r) => {
       if (broken) throw broken
-      const line = Buffer.from(`${JSON.stringify(r)}\n`)
+      // A value that cannot be stored throws a StorageError before any of the record is written.
+      const line = Buffer.from(`${JSON.stringify(store ? withStoredValues(r, store) : r)}\n`)
       let written = 0
       try {
         // write(2) may write part of a record (a disk that fills up): the rest follows, or none of it stays.

@@ -19,6 +19,7 @@ export const PRIVATE_FILE = 0o600
  *   steps.jsonl                   the step journal: one JSON line per change of a step's state (driver only)
  *   scripts/<template>            each template's script as actually run (values arrive as variables,
  *                                 so one script serves every call of a template)
+ *   values/<sha256>               each parameter over 4096 characters, once (see value-store.ts)
  *   steps/<step id>/
  *     log.txt                     stdout and stderr, interleaved
  *     progress                    `current/total`, written by the step (DFLOW_PROGRESS_FILE)

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { artifact, artifactList, artifactNested, artifactRecord, fn, param, t } from 'dflow-ts'
+import { artifact, artifactList, artifactNested, artifactRecord, bigParam, fn, param, t } from 'dflow-ts'
 
 /**
  * Function OPs shared by the tests. They live here, not in a test file, because a worker imports the
@@ -88,3 +88,14 @@ export const selfKill = fn({ name: 'self-kill', module: import.meta.url, inputs:
   process.kill(process.pid, signal as NodeJS.Signals)
   return new Promise<Record<string, never>>(() => {}) // the signal ends the process first
 })
+
+/** Returns its string input unchanged, as a parameter and as a big parameter; `fallback` is left to its default. */
+export const echoString = fn(
+  {
+    name: 'echo-string',
+    module: import.meta.url,
+    inputs: { s: param(t.string) },
+    outputs: { out: param(t.string), big: bigParam(t.string), list: param(t.array(t.string)), fallback: param(t.string, { default: 'd\n' }) },
+  },
+  ({ s }) => ({ out: s, big: s, list: [s] }),
+)

@@ -40,7 +40,8 @@ for (const spawn of ['launcher', 'direct'] as const)
     const before = process.umask(0)
     let dir: string
     try {
-      const a = step('a', make, { secret: 'hunter2' })
+      // A value this large is kept in the run's value store (values/<digest>), which is private too.
+      const a = step('a', make, { secret: 'hunter2'.repeat(1000) })
       const r = await local({ runsDir: join(tmp.path, `runs-${spawn}`), spawn }).run(
         workflow('private', seq(a, step('b', use, { file: a.outputs.file }), step('c', double, { n: 2 }))),
         { parameters: {} },
@@ -53,7 +54,7 @@ for (const spawn of ['launcher', 'direct'] as const)
     const modes = [dir, ...walk(dir)].map((p) => `${relative(dir, p) || '.'} ${(lstatSync(p).mode & 0o777).toString(8)}`)
     const wrong = modes.filter((m) => !(m.endsWith(lstatSync(join(dir, m.split(' ')[0]!)).isDirectory() ? ' 700' : ' 600')))
     assert.equal(wrong, [], `modes: ${modes.join(', ')}`)
-    assert.ok(modes.some((m) => m.startsWith('steps.jsonl ')) && modes.some((m) => m.startsWith('steps/a/log.txt ')))
+    assert.ok(modes.some((m) => m.startsWith('steps.jsonl ')) && modes.some((m) => m.startsWith('steps/a/log.txt ')) && modes.some((m) => m.startsWith('values/')))
   })
 
 test.run()
