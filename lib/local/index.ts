@@ -178,13 +178,20 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       ctl.abort(`stopped: ${e.message}`)
     }
     const records = new Map<string, StepRecord>()
-    const record = (r: StepRecord) => {
-      records.set(r.id, r)
+    /** Steps whose latest record could not be written: tried again at the end of the run. */
+    const unwritten = new Set<string>()
+    const append = (r: StepRecord) => {
       try {
         journal.append(r) // tried even after a failure: a record that fits is better kept
+        unwritten.delete(r.id)
       } catch (e) {
+        unwritten.add(r.id)
         storageFailed(e)
       }
+    }
+    const record = (r: StepRecord) => {
+      records.set(r.id, r)
+      append(r)
       emit({ type: 'step', step: r })
     }
     const onAbort = () => ctl.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : 'terminated')
@@ -221,6 +228,8 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       options.signal?.removeEventListener('abort', onAbort)
     }
     if (storageFailure) final = { ...final, status: 'Error', message: `the run was stopped: ${storageFailure.message}` }
+    // Records the disk refused, once more: where there is room again, the journal agrees with the run.
+    for (const id of [...unwritten]) append(records.get(id)!)
     try {
       saveWorkflow(final)
     } catch (e) {

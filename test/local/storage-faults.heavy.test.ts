@@ -82,6 +82,9 @@ if (m.unavailable) {
     assertWhole(join(run.dir, 'steps.jsonl'))
     assert.equal(filesUnder(run.dir).filter((f) => f.includes('.tmp-')), [])
     assert.is(back.step('fill').phase, 'Failed')
+    // talk's finishing record, which the full disk refused, is written once there is room again.
+    assert.is(run.step('talk').phase, 'Succeeded')
+    assert.is(back.step('talk').phase, 'Succeeded')
   })
 
   test('a read-only runs folder: the run is refused, naming the folder and EROFS', async () => {
