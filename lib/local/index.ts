@@ -15,7 +15,7 @@ import { setMaxListeners } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DflowError, templatesOf, validate, encodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
+import { DflowError, validate, encodeParam, type Workflow, type ParamsSpec } from 'dflow-ts'
 import { writeJsonAtomic } from './atomic.ts'
 import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
@@ -29,11 +29,11 @@ import { limiter } from './limiter.ts'
 import { parameterProblems } from './parameters.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
-import { runView, type Run } from './run-view.ts'
+import { decodersOf, runView, type Run } from './run-view.ts'
 import type { Value } from './values.ts'
 
-export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
-export { openRun, listRuns, runView } from './run-view.ts'
+export type { Run, StepView, StepFilter, OutputsOf, Decoders } from './run-view.ts'
+export { openRun, listRuns, runView, decodersOf } from './run-view.ts'
 export type { RunEvent } from './events.ts'
 export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
 export { FINAL_PHASES, PHASES, STEP_TYPES } from './records.ts'
@@ -159,7 +159,8 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     options.signal?.addEventListener('abort', onAbort, { once: true })
     const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
-    const allTemplates = [...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])]
+    const decoders = decodersOf(wf)
+    const allTemplates = [...decoders.values()]
     // Function OPs run in worker processes: start them now, while the run gets going.
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
@@ -187,7 +188,6 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       journal.close()
       await folders.sweep()
     }
-    const templates = new Map<string, Template>(allTemplates.map((t) => [t.name, t]))
-    return runView(dir, wfRecord, [...records.values()], templates)
+    return runView(dir, wfRecord, [...records.values()], decoders)
   },
 })
