@@ -52,9 +52,14 @@ test('in the pod, a bad input and a bad output fail with exit 2, naming field, t
   assert.match(lie.stderr, 'output parameter "out": expected number, got "oops"')
 })
 
-test('the bundle is deterministic and holds no path of this machine', () => {
+test('the bundle is deterministic (this process and a fresh one bundle alike) and holds no path of this machine', () => {
   const a = toYaml(compile(errorHandling))
-  const b = toYaml(compile(errorHandling))
+  // Another process bundles from scratch (the bundler caches within a process, so compiling twice here would
+  // compare a string with itself).
+  const fresh = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dflow.js'), 'compile', join(repoRoot, 'examples', 'fn', 'error-handling.ts')], { cwd: tmp.path, encoding: 'utf8' })
+  assert.is(fresh.status, 0, fresh.stderr)
+  const b = fresh.stdout
+  assert.match(a, /command:\s+- node\s+source: \|\s+var /, 'it holds a bundle')
   assert.is(a, b)
   assert.not.match(a, repoRoot)
   assert.not.match(a, tmp.path)
