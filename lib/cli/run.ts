@@ -94,7 +94,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       ...(values.copy ? { stage: 'copy' as const } : {}),
       ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
     }).run(wf, { parameters, signal: ctl.signal })
-    console.log(`\n${summary(run, { quiet: values.quiet === true })}`)
+    console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1
   } catch (e) {

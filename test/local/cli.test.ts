@@ -182,7 +182,7 @@ test('dflow run -q prints the status line, the failed steps and the run folder â
   assert.ok(lines.length <= 6, r.out)
   const ok = dflow('run', 'examples/steps.ts', '--runs-dir', runs, '-q')
   assert.is(ok.code, 0)
-  assert.equal(ok.out.split('\n').filter(Boolean).length, 2, ok.out)
+  assert.equal(ok.out.split('\n').length, 3, ok.out) // two lines, each ended by a newline
 })
 
 test.run()
