@@ -5,6 +5,11 @@ import { hostname } from 'node:os'
  * Who drives a run, as `workflow.json` records it: the driver's pid, its start time and its host, so
  * that a reader can tell whether the driver is still there — a pid alone does not say it, since the
  * system reuses pids.
+ *
+ * @example
+ * ```ts
+ * const d: DriverIdentity = { pid: 4242, pidStartTime: '1234567', host: 'node-1' }
+ * ```
  */
 export interface DriverIdentity {
   readonly pid: number

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { par, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
-import { local, openRun } from 'dflow-ts/local'
+import { local, openRun, StorageError } from 'dflow-ts/local'
 import { mounts } from '../helpers/mounts.ts'
 import { until } from '../helpers/processes.ts'
 import { dflow } from '../helpers/cli.ts'
@@ -92,7 +92,10 @@ if (m.unavailable) {
     const refusal = (runsDir: string) =>
       local({ runsDir })
         .run(workflow('ro', step('a', shell({ name: 'a', script: () => sh`true` }))))
-        .then(() => 'it ran', (e: Error) => e.message)
+        .then(
+          () => 'it ran',
+          (e: Error) => (e instanceof StorageError && e.code === 'EROFS' ? e.message : `not a StorageError: ${e}`),
+        )
     assert.match(await refusal(ro), new RegExp(`^could not mkdir ${ro}/ro-\\S+: EROFS \\(read-only file system\\)$`))
     // Folders missing above the run folder: the one that cannot be made is named (not ENOENT).
     assert.match(await refusal(join(ro, 'deeper', 'runs')), new RegExp(`^could not mkdir ${ro}/deeper: EROFS \\(read-only file system\\)$`))
