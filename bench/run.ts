@@ -80,7 +80,8 @@ if (wanted.includes('dflow')) {
   const d = dflowPeer(process.env)
   peers.push(['  dflow (Python)', 'version' in d ? d.version : d.why])
 }
-console.log(`runners (version, or why not run):\n${table(peers)}\n`)
+const nameWidth = Math.max(...peers.map(([name]) => name!.length))
+console.log(`runners (version, or why not run):\n${peers.map(([name, what]) => `${name!.padEnd(nameWidth)}  ${what}`).join('\n')}\n`)
 const rssBefore = rssMB()
 
 const root = benchRoot()

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -20,11 +20,10 @@ const pathWith = (name: string, programs: readonly string[]): string => {
   return dir
 }
 
-/** `npm run bench` as a process (quick sizes), with this PATH and runner subset. */
-const bench = (path: string, runners: string, extra: Record<string, string> = {}) => {
-  const env: Record<string, string | undefined> = { ...process.env, PATH: path, BENCH_QUICK: '1', BENCH_RUNNERS: runners, ...extra }
-  delete env['DFLOW_SRC']
-  delete env['DFLOW_ARGO']
+/** `npm run bench` as a process (quick sizes), with this PATH and runner subset; dflow's sources only if `dflow`. */
+const bench = (path: string, runners: string, dflow?: { readonly src: string; readonly argo: string }) => {
+  const env: Record<string, string | undefined> = { ...process.env, PATH: path, BENCH_QUICK: '1', BENCH_RUNNERS: runners, DFLOW_SRC: dflow?.src, DFLOW_ARGO: dflow?.argo }
+  for (const k of ['DFLOW_SRC', 'DFLOW_ARGO']) if (env[k] === undefined) delete env[k]
   const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('bench/run.ts')], { encoding: 'utf8', env, timeout: 240_000 })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
@@ -47,6 +46,21 @@ test('no figure of dflow is quoted unless measured in this run: without DFLOW_SR
   assert.match(r.out, /dflow \(Python\) debug mode, side by side: skipped: DFLOW_SRC is not set/)
   assert.not.match(r.out, /published/)
   assert.not.match(r.out, /\b480\b/)
+})
+
+const src = process.env['DFLOW_SRC']
+const argo = process.env['DFLOW_ARGO']
+if (!src || !argo) console.log('bench/peers: the dflow side-by-side case is skipped: set DFLOW_SRC and DFLOW_ARGO (README, Benchmarks) to run it')
+;(src && argo ? test : test.skip)('with DFLOW_SRC and DFLOW_ARGO: dflow and dflow-ts run the same four workloads side by side, from a patched copy', () => {
+  const stepPy = join(src!, ...(existsSync(join(src!, 'dflow')) ? [] : ['src']), 'dflow', 'step.py')
+  const before = readFileSync(stepPy, 'utf8')
+  const r = bench(process.env['PATH'] ?? '', 'dflow', { src: src!, argo: argo! })
+  assert.is(r.code, 0, r.err)
+  assert.match(r.out, /dflow \(Python\) debug mode, side by side: dflow \d+\.\d+\.\d+/)
+  assert.match(r.out, /Step\.get_children patched to read the children file under the lock/)
+  for (const w of ['chain', 'fan', 'pychain', 'pyfan']) assert.match(r.out, new RegExp(`\\n${w}: .*\\nn +dflow ms .*\\n\\d+ +\\d+ +[\\d.]+ +\\d+ +[\\d.]+ +[\\d.]+\\n`), `${w} measured on both sides`)
+  assert.not.match(r.out, /FAILED/)
+  assert.is(readFileSync(stepPy, 'utf8'), before, "dflow's own source is left untouched")
 })
 
 test.run()
