@@ -145,6 +145,11 @@ const startDriver = async (s: Sources, staged: string): Promise<Driver> => {
   const env = { ...process.env, PATH: `${dirname(s.python)}:${process.env['PATH'] ?? ''}`, PYTHONPATH: `${staged}:${DRIVER_DIR}`, PYTHONDONTWRITEBYTECODE: undefined }
   const child: ChildProcess = spawn(s.python, [join(DRIVER_DIR, 'driver.py')], { env, stdio: ['pipe', 'ignore', 'pipe', 'pipe'] })
   let stderr = ''
+  let exited: number | null | undefined
+  child.once('exit', (code) => {
+    exited = code
+  })
+  child.stdin!.on('error', () => {}) // a driver that died: the pending answer reports it
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-3000)
   })
@@ -162,6 +167,7 @@ const startDriver = async (s: Sources, staged: string): Promise<Driver> => {
   const next = (): Promise<Record<string, unknown>> =>
     new Promise((res, rej) => {
       const onExit = (code: number | null) => rej(new Error(`dflow driver exited ${code}: ${stderr.trim().slice(-800)}`))
+      if (exited !== undefined) return onExit(exited)
       child.once('exit', onExit)
       waiting.push((line) => {
         child.off('exit', onExit)
@@ -260,7 +266,13 @@ export const dflowBench = async (root: string, reps: number, quick: boolean, loc
   const dflowReps = Math.max(1, Number(process.env['BENCH_DFLOW_REPS'] ?? Math.min(reps, 3)) || 1)
   const staged = join(root, 'dflow-python')
   const notes = stagePython(s, staged)
-  const driver = await startDriver(s, staged)
+  let driver: Driver
+  try {
+    driver = await startDriver(s, staged)
+  } catch (e) {
+    console.log(`\n${title}: FAILED to start: ${(e as Error).message}`)
+    return
+  }
   const WL = WORKLOADS(quick)
   console.log(`\n${title}: dflow ${dflowVersion(s.src)} from ${s.src}, argo package from ${s.argo}
   python ${driver.ready.python} (${s.python}); dflow config mode=debug, debug_pool_workers=2; dflow-ts local({ parallelism: 2 }) in this process
