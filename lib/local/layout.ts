@@ -2,6 +2,15 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 
 /**
+ * The mode of every folder the driver makes in a run folder: private to its owner, whatever the umask
+ * (run folders hold parameter values). @example mkdirSync(dir, { mode: PRIVATE_DIR })
+ */
+export const PRIVATE_DIR = 0o700
+
+/** The mode of every file the driver writes in a run folder. @example writeFileSync(p, data, { mode: PRIVATE_FILE }) */
+export const PRIVATE_FILE = 0o600
+
+/**
  * The run folder, one per run (dflow's debug layout, without its shared `children` file):
  *
  * ```
@@ -10,6 +19,7 @@ import { join } from 'node:path'
  *   steps.jsonl                   the step journal: one JSON line per change of a step's state (driver only)
  *   scripts/<template>            each template's script as actually run (values arrive as variables,
  *                                 so one script serves every call of a template)
+ *   values/<sha256>               each parameter over 4096 characters, once (see value-store.ts)
  *   steps/<step id>/
  *     log.txt                     stdout and stderr, interleaved
  *     progress                    `current/total`, written by the step (DFLOW_PROGRESS_FILE)

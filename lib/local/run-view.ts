@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import type { ParamSpec, Step, Template } from 'dflow-ts'
+import { readFile, stat } from 'node:fs/promises'
+import { decodeParam, t as codecs, templatesOf, type ParamSpec, type Step, type Template, type Workflow } from 'dflow-ts'
+import { withDriverFate } from './interrupted.ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
+import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
 import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
 
 /**
@@ -25,7 +27,10 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   readonly phase: Phase
   readonly type: StepType
   readonly key: string | undefined
+  /** The exit code; 128 + the signal's number when a signal ended the process (137 for SIGKILL). */
   readonly exitCode: number | undefined
+  /** The signal that ended the step's process (`SIGKILL`), if one did. */
+  readonly signal: string | undefined
   readonly message: string | undefined
   /** Every attempt of a retried or timed step, oldest first ([] for a step with neither). */
   readonly attempts: readonly AttemptRecord[]
@@ -79,6 +84,8 @@ export interface Run {
   readonly name: string
   readonly status: Phase
   readonly message: string | undefined
+  /** Whether its driver is gone though the run never finished (then it reads as Failed: see {@link WorkflowRecord.interrupted}). */
+  readonly interrupted: boolean
   readonly record: WorkflowRecord
   /** Steps matching the filter, in the order they started. */
   readonly steps: (filter?: StepFilter) => readonly StepView[]
@@ -98,16 +105,32 @@ const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
 /** Output and input decoders, by template name (when the workflow value is at hand). */
 export type Decoders = ReadonlyMap<string, Template>
 
-const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): StepView => {
+/**
+ * The decoders of a workflow: its templates (the body's and the exit handler's) by name.
+ *
+ * @example
+ * ```ts
+ * decodersOf(wf).get('duplicate')?.outputs.msg // the ParamSpec whose codec decodes hello1's msg
+ * ```
+ */
+export const decodersOf = (wf: Workflow<any>): Decoders =>
+  new Map([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => [t.name, t]))
+
+const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore): StepView => {
   const l = runLayout(dir)
   const t = templates?.get(r.template)
   const decode = (side: 'inputs' | 'outputs') => {
     const io = r[side]
     const specs = t?.[side] as Readonly<Record<string, ParamSpec>> | undefined
     const values = Object.fromEntries(
-      Object.entries(io.parameters).map(([k, wire]) => {
-        const stored = k in io.values ? io.values[k] : wire
+      Object.entries(wiresOf(io, store)).map(([k, wire]) => {
         const spec = specs?.[k]
+        // A value kept in the value store has no decoded copy in the record: it is decoded from its wire string.
+        if (!(k in io.values) && io.stored?.[k] !== undefined) {
+          const d = decodeParam(spec?._tag === 'Param' ? spec.codec : codecs.unknown, wire)
+          return [k, d.ok ? d.value : wire]
+        }
+        const stored = k in io.values ? io.values[k] : wire
         if (spec?._tag !== 'Param') return [k, stored]
         const d = spec.codec.decode(stored)
         return [k, d._tag === 'Right' ? d.right : stored]
@@ -123,6 +146,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
     type: r.type,
     key: r.key,
     exitCode: r.exitCode,
+    signal: r.signal,
     message: r.message,
     attempts: r.attempts ?? [],
     progress: r.progress,
@@ -151,6 +175,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
 export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders): Run => {
   // Views are built when asked for, from the records: a view decodes values and holds paths, and keeping one
   // per step for the life of the run value tripled the memory a finished 10,000-step run holds.
+  const store = valueStore(dir)
   const sorted = [...records].sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.id.localeCompare(b.id))
   const ids = new Set(sorted.map((r) => r.id))
   const steps = (f: StepFilter = {}) =>
@@ -165,7 +190,7 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
           matches(f.phase, r.phase) &&
           matches(f.type, r.type),
       )
-      .map((r) => viewOf(dir, r, templates))
+      .map((r) => viewOf(dir, r, templates, store))
   const step = (q: string | StepFilter | Step): StepView => {
     // A string is an id when some step has it (ids are unique), else a name.
     const filter: StepFilter = typeof q === 'string' ? (ids.has(q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q
@@ -175,23 +200,29 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
     if (found.length === 0) throw new Error(`no step matches ${what} in run ${wf.id}; steps: ${sorted.map((r) => r.id).join(', ') || 'none'}`)
     throw new Error(`${found.length} steps match ${what} in run ${wf.id} (${found.map((s) => s.id).join(', ')}); use run.steps(…) or a narrower filter`)
   }
-  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, record: wf, steps, step: step as Run['step'] })
+  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, interrupted: wf.interrupted === true, record: wf, steps, step: step as Run['step'] })
 }
 
 /**
  * Reads a run folder back (finished, or still running) into the same query view `run()` returns.
- * Pass the workflow value to decode outputs with its codecs; without it, values come back as stored JSON.
+ * Pass the workflow value (or its {@link decodersOf}) to decode inputs and outputs with its codecs, as the run
+ * did; without it, values come back as stored JSON (a `Date` output as its ISO text). A run whose driver is
+ * gone though it never finished (killed outright) reads as Failed with `interrupted: true`, as do the steps
+ * it left running (see `withDriverFate`).
  *
  * @example
  * ```ts
- * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a')
+ * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a', wf)
  * run.step('hello3').outputs.msg // 4
  * ```
  */
-export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
+export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders): Promise<Run> => {
   const l = runLayout(dir)
-  const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
-  return runView(dir, wf, readJournal(l.journal), templates)
+  const recorded = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+  const templates = decoders === undefined || decoders instanceof Map ? decoders : decodersOf(decoders as Workflow<any>)
+  const lastRecordAt = await stat(l.journal).then((s) => (s.size > 0 ? s.mtime.toISOString() : undefined), () => undefined)
+  const { workflow, steps } = withDriverFate(recorded, readJournal(l.journal), lastRecordAt)
+  return runView(dir, workflow, steps, templates)
 }
 
 /** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */
