@@ -1,7 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { dag, param, sh, shell, step, t, validate, workflow, type Step } from 'dflow-ts'
+import { dag, step, validate, workflow, type Step } from 'dflow-ts'
 import { compile, validate as validateManifest } from 'dflow-ts/argo'
+import { inc } from '../helpers/templates.ts'
 
 // Every pass over the tree is linear (or n log n) in its nodes: validation of a dag used to build, for each
 // task, a set of every other task's name (22.8 s at 10,000 tasks, and `compile` validates first). No time is
@@ -10,18 +11,10 @@ import { compile, validate as validateManifest } from 'dflow-ts/argo'
 const test = suite('scale: a 20,000-task dag')
 
 const N = 20_000
-const inc = shell({
-  name: 'inc',
-  image: 'alpine:3.20',
-  inputs: { x: param(t.number) },
-  outputs: { y: param(t.number, { path: 'y.txt' }) },
-  script: ({ x }) => sh`echo $((${x} + 1)) > y.txt`,
-})
-
 /** Task k reads task k-1's output and, from k = 8 on, also waits for task k-8 (`dependsOn`). */
 const tasks = (n: number): Step<typeof inc>[] => {
   const out: Step<typeof inc>[] = []
-  for (let k = 0; k < n; k++) out.push(step(`s${k}`, inc, { x: k === 0 ? 0 : out[k - 1]!.outputs.y }, k >= 8 ? { dependsOn: [`s${k - 8}`] } : {}))
+  for (let k = 0; k < n; k++) out.push(step(`s${k}`, inc, { n: k === 0 ? 0 : out[k - 1]!.outputs.n }, k >= 8 ? { dependsOn: [`s${k - 8}`] } : {}))
   return out
 }
 
@@ -47,8 +40,8 @@ test('it validates clean and compiles to a manifest whose every task has its dep
 test('its problems are still found, each once, at the far end of the dag', () => {
   const ts = tasks(N)
   // the first task waits for the last (a cycle through all of them), and the last also waits for a step that is not there
-  ts[0] = step('s0', inc, { x: 0 }, { dependsOn: [`s${N - 1}`] })
-  ts[N - 1] = step(`s${N - 1}`, inc, { x: ts[N - 2]!.outputs.y }, { dependsOn: [`s${N - 9}`, 'nowhere'] })
+  ts[0] = step('s0', inc, { n: 0 }, { dependsOn: [`s${N - 1}`] })
+  ts[N - 1] = step(`s${N - 1}`, inc, { n: ts[N - 2]!.outputs.n }, { dependsOn: [`s${N - 9}`, 'nowhere'] })
   const problems = validate(workflow('big-dag', dag(...ts)))
   assert.is(problems.length, 2, JSON.stringify(problems.map((p) => p.message)))
   assert.ok(problems.some((p) => p.message.startsWith('"nowhere" is not a step') && p.path.join('.') === `big-dag.s${N - 1}.dependsOn`))
