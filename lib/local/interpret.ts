@@ -312,19 +312,18 @@ export const interpreter = (ictx: InterpretContext) => {
     },
     Par: (n) => async (env) => {
       // With a success threshold every child runs to its end (a failure stops no sibling), then the count decides.
-      if (n.threshold) return thresholdOutcome(await Promise.all(n.children.map((c) => run(c, env))), requiredSuccesses(n.threshold, n.children.length))
+      if (n.threshold) return thresholdOutcome(await inWindow(n.children, width, (c) => run(c, env)), requiredSuccesses(n.threshold, n.children.length))
       const ctl = child(env.signal)
       let first: Outcome | undefined
-      const outcomes = await Promise.all(
-        n.children.map((c) =>
-          run(c, { ...env, signal: ctl.signal }).then((o) => {
-            if (!o.ok && !first) {
-              first = o
-              ctl.abort(`stopped: ${o.failure ?? 'a sibling failed'}`)
-            }
-            return o
-          }),
-        ),
+      // as a fan-out: a bounded window of children under way, the next started as one ends
+      const outcomes = await inWindow(n.children, width, (c) =>
+        run(c, { ...env, signal: ctl.signal }).then((o) => {
+          if (!o.ok && !first) {
+            first = o
+            ctl.abort(`stopped: ${o.failure ?? 'a sibling failed'}`)
+          }
+          return o
+        }),
       )
       return first ?? { ok: true, clean: outcomes.every((o) => o.clean) }
     },

@@ -1,10 +1,10 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { forEach, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
+import { forEach, par, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 
-// A fan-out holds per-call state only while a call is under way: at most max(16, 2 x parallelism) calls at
+// A fan-out (a forEach, or a par of steps) holds per-call state only while a call is under way: at most max(16, 2 x parallelism) calls at
 // once, the others not started (no folder, no record, nothing in memory). It started all of them at once,
 // each holding its inputs, rendered script, environment and folders while it waited for a slot (31-38 KB
 // of driver memory per call). Each call here counts the step folders that exist while it runs, less those
@@ -25,6 +25,7 @@ const count = shell({
 for (const [label, body] of [
   ['a step fanned out', () => forEach(Array.from({ length: N }, (_, i) => i), (i) => step('c', count, { i }))],
   ['a composite forEach', () => forEach(Array.from({ length: N }, (_, i) => i), (i) => seq(step('c', count, { i })), { name: 'loop' })],
+  ['a par of steps', () => par(...Array.from({ length: N }, (_, i) => step(`c${i}`, count, { i })))],
 ] as const)
   test(`${label}: ${N} calls at parallelism 2 keep at most 16 under way, and every call runs once`, async () => {
     const r = await local({ runsDir: tmp.path, parallelism: 2 }).run(workflow('window', body()))
