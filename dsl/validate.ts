@@ -25,8 +25,8 @@ interface Scope {
   readonly params: IoSpec
   /** Every step of this body, by name. */
   readonly steps: ReadonlyMap<string, Step>
-  /** Inside the body of a composite `forEach`, where `item` is defined. */
-  readonly inForEach?: boolean
+  /** The names of the composite `forEach` nodes around this body, outermost first (their items are defined here). */
+  readonly loops?: readonly string[]
 }
 
 /** References from outside a composite forEach to the steps inside it (whose outputs exist once per item). */
@@ -67,8 +67,8 @@ export const condRefsIn = (n: Node, inner = false): readonly Ref[] => {
   return [...own, ...children.flatMap((c) => condRefsIn(c))].filter((r) => r.source.kind !== 'item')
 }
 
-/** The references a fan-out's list reads: a list-valued reference, or a sequence's bounds. */
-const sourceRefs = (f: ForEachSource): readonly Ref[] =>
+/** The references a fan-out's list reads: a list-valued reference, or a sequence's bounds. @example sourceRefs({ _tag: 'ItemsFrom', ref: gen.outputs.result }) // [gen.outputs.result] */
+export const sourceRefs = (f: ForEachSource): readonly Ref[] =>
   f._tag === 'ItemsFrom' ? [f.ref] : f._tag === 'Sequence' ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : [])) : []
 
 /** Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own). */
@@ -203,7 +203,10 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     case 'ForEach':
       return [
         ...sourceRefs(node.source).flatMap((r) => refProblems(r, scope, visible, [...scope.path, node.name, 'forEach'])),
-        ...nodeProblems(node.body, { ...scope, path: [...scope.path, node.name], inForEach: true }, visible),
+        ...(scope.loops?.includes(node.name)
+          ? [problem([...scope.path, node.name], `forEach "${node.name}" is inside a forEach of the same name`, 'give nested loops different names: the item of each is read by its name')]
+          : []),
+        ...nodeProblems(node.body, { ...scope, path: [...scope.path, node.name], loops: [...(scope.loops ?? []), node.name] }, visible),
         ...leakProblems(node, scope),
       ]
     case 'When':

@@ -9,6 +9,8 @@
 export { when } from './when.ts'
 export { forEach, sequence, type FanOut, type ListRefsOf, type SequenceOver } from './for-each.ts'
 export { field, itemRef, type ItemRef } from './item.ts'
+export { mapRefs } from './map-refs.ts'
+export { freeItemRefs } from './free-items.ts'
 export { listOf } from './list-codec.ts'
 export { stdout } from './stdout.ts'
 export { ifExpr, exposedRef, refsOfExposed, type OutputChoice, type Exposable } from './output-choice.ts'

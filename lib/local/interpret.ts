@@ -144,7 +144,7 @@ export const interpreter = (ictx: InterpretContext) => {
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
     const results = await Promise.all(
-      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: { value: item } } })),
+      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: { value: item, loop: s.name, ...(env.scope.item ? { outer: env.scope.item } : {}) } } })),
     )
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
@@ -270,7 +270,7 @@ export const interpreter = (ictx: InterpretContext) => {
         const callId = `${id}(${i})`
         const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
         ictx.record({ ...call, phase: 'Running' })
-        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: { value: item } }
+        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: { value: item, loop: n.name, ...(env.scope.item ? { outer: env.scope.item } : {}) } }
         const o = await run(n.body, { ...env, scope, parent: callId })
         ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
         return o
