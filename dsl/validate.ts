@@ -130,6 +130,10 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
       target = (from.template.outputs as IoSpec)[r.name]
       where = `the outputs of step "${r.source.step}"`
       if (!target) return [problem(path, `${where} have no "${r.name}"`, `declared outputs: ${Object.keys(from.template.outputs).join(', ') || 'none'}`)]
+      if (from.forEach && target._tag === 'Artifact')
+        return [
+          problem(path, `artifact "${r.name}" of fan-out "${r.source.step}" has no single value: each call makes its own`, 'fan-in of artifacts comes with list artifacts; meanwhile return a parameter (a fan-out gathers those into a list), or write the files in one later step that is not fanned out'),
+        ]
       break
     }
   }
