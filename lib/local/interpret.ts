@@ -122,7 +122,8 @@ export const interpreter = (ictx: InterpretContext) => {
     const id = idIn(env, s.name)
     if (s.forEach) return runFanOut(s, env, id)
     const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })
-    env.scope.steps.set(s.name, withStatus(r.outputs ?? {}, r.phase, r.exitCode))
+    // A step that failed shows its declared output defaults to the steps that run after it (continueOn, depends).
+    env.scope.steps.set(s.name, withStatus(r.outputs ?? (r.phase === 'Failed' || r.phase === 'Error' ? skippedOutputs(s.template) : {}), r.phase, r.exitCode))
     if (!s.onExit) return r.outcome
     // The exit hook runs whatever happened, and sees this step's outputs and status.
     const hook = await runCall(s.onExit, { ...env, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: env.parent, scope: env.scope })

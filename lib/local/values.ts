@@ -64,7 +64,7 @@ export const lookup = (r: Ref, scope: Scope): Value => {
   const v = from?.[r.name]
   if (!v) {
     const where = r.source.kind === 'step' ? `step "${r.source.step}"` : r.source.kind === 'input' ? 'the inputs' : 'the workflow parameters'
-    throw new ResolveError(`no value for "${r.name}" from ${where} (it did not run or did not produce it)`)
+    throw new ResolveError(`no value for "${r.name}" from ${where} (it did not run, failed, or did not produce it, and it declares no default)`)
   }
   return v
 }
