@@ -16,6 +16,7 @@ import { ALL_OUTPUTS } from './control/all-outputs.ts'
 import { keyRefs } from './control/key.ts'
 import { dependsSteps } from './control/depends.ts'
 import { refsOfExposed } from './control/output-choice.ts'
+import { loopNameProblems } from './control/loop-template.ts'
 
 /** What a template body can see while it is checked. */
 interface Scope {
@@ -338,6 +339,7 @@ export const validate = (wf: Workflow): readonly Problem[] => {
     ...dupTemplates,
     ...templates.flatMap((t) => templateProblems(t, wf.parameters)),
     ...duplicateStepProblems(wf.body, path),
+    ...loopNameProblems([wf.body, ...(wf.onExit ? [wf.onExit] : []), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
     ...nodeProblems(wf.body, scope, new Set()),
     ...duplicateKeyProblems([wf.body, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(stepsIn).filter((s) => !s.forEach)),
     ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, new Set()) : []),

@@ -11,6 +11,7 @@ export { forEach, sequence, type FanOut, type ListRefsOf, type SequenceOver } fr
 export { field, itemRef, type ItemRef } from './item.ts'
 export { mapRefs } from './map-refs.ts'
 export { freeItemRefs } from './free-items.ts'
+export { loopTemplateName, loopsIn } from './loop-template.ts'
 export { listOf } from './list-codec.ts'
 export { stdout } from './stdout.ts'
 export { ifExpr, exposedRef, refsOfExposed, type OutputChoice, type Exposable } from './output-choice.ts'

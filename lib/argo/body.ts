@@ -9,6 +9,7 @@ import {
   problem,
   condRefsIn,
   freeItemRefs,
+  loopTemplateName,
   refsOfExposed,
   refsOfStep,
   type OutputChoice,
@@ -131,7 +132,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
     const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
     const call = fragmentCall(u.node)
-    fragments.set(u, { call, template: c.freshName(`${target.name}-${call}`), imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
+    const template = u.node._tag === 'ForEach' ? loopTemplateName(u.node) : c.freshName(`${target.name}-${call}`)
+    fragments.set(u, { call, template, imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
   }
 
   const resolve = (r: Ref, path: readonly string[]): string => {

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { stopMessage, type LeafContext } from './leaf.ts'
@@ -256,7 +256,8 @@ export const interpreter = (ictx: InterpretContext) => {
   const runBodies = async (n: ForEach, env: Env): Promise<Outcome> => {
     const id = idIn(env, n.name)
     const startedAt = now()
-    const group = { id, name: n.name, parent: env.parent, type: 'StepGroup' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
+    const template = loopTemplateName(n)
+    const group = { id, name: n.name, parent: env.parent, type: 'StepGroup' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
     const end = (phase: Phase, outcome: Outcome): Outcome => {
       ictx.record({ ...group, phase, finishedAt: now(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
       env.scope.steps.set(n.name, withStatus({}, phase))
@@ -269,7 +270,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const outcomes = await Promise.all(
       items.map(async (item, i) => {
         const callId = `${id}(${i})`
-        const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+        const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
         ictx.record({ ...call, phase: 'Running' })
         const scope = { ...env.scope, steps: new Map(env.scope.steps), item: { value: item, loop: n.name, ...(env.scope.item ? { outer: env.scope.item } : {}) } }
         const o = await run(n.body, { ...env, scope, parent: callId })

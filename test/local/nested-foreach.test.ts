@@ -44,6 +44,7 @@ test("the issue's example on Argo: the outer loop calls a template that holds th
   const m = compileChecked(issueExample())
   const top = templateNamed(m, 'nest').steps![0]![0]!
   assert.equal(top.withItems, ['a', 'b'])
+  assert.is(top.template, 'outer')
   const inner = templateNamed(m, top.template).steps![0]![0]!
   assert.equal(inner.withItems, ['1', '2', '3'])
   assert.equal(argoLines(issueExample()), product)
