@@ -56,9 +56,14 @@ interface CallResult {
   readonly phase: Phase
   readonly outputs?: Outputs
   readonly exitCode?: number
+  /** False for a call that never started because the run was stopped first: it has no record. */
+  readonly started?: false
 }
 
 const now = () => new Date().toISOString()
+
+/** A call the run was stopped before it started: not recorded, it fails its parent with the reason. */
+const notStarted = (signal: AbortSignal): CallResult => ({ outcome: { ok: false, clean: false, failure: stopMessage(signal) }, phase: 'Failed', started: false })
 
 /** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). */
 const holds = (cond: Expr, scope: Scope): boolean | string => {
@@ -133,10 +138,10 @@ export const interpreter = (ictx: InterpretContext) => {
   const runFanOut = async (s: Step, env: Env, id: string): Promise<Outcome> => {
     const startedAt = now()
     const base = { id, name: s.name, parent: env.parent, type: 'StepGroup' as const, template: s.template.name }
-    const end = (phase: Phase, outputs: Outputs, message?: string): Outcome => {
+    const end = (phase: Phase, outputs: Outputs, message?: string, calls?: StepRecord['calls']): Outcome => {
       env.scope.steps.set(s.name, withStatus(outputs, phase))
       const shown = Object.fromEntries(Object.entries(outputs).filter(([k]) => /^[A-Za-z]/.test(k)))
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}) })
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
       return stepOutcome(s, phase, message, id)
     }
     const items = itemsOrWhy(s.forEach!, env.scope)
@@ -151,7 +156,10 @@ export const interpreter = (ictx: InterpretContext) => {
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
     const o = s.threshold ? thresholdOutcome(results.map((r) => r.outcome), requiredSuccesses(s.threshold, items.length)) : results.find((r) => !r.outcome.ok)?.outcome ?? OK
-    return o.ok ? end('Succeeded', outputs) : end('Failed', outputs, o.failure)
+    const calls = { started: results.filter((r) => r.started !== false).length, total: items.length }
+    if (o.ok) return end('Succeeded', outputs, undefined, calls)
+    const notAll = calls.started < calls.total ? `${calls.started} of ${calls.total} calls started; ` : ''
+    return end('Failed', outputs, `${notAll}${o.failure ?? ''}`, calls)
   }
 
   /** One call of a step, holding a slot of the enclosing template's `parallelism` while it runs. */
@@ -159,6 +167,7 @@ export const interpreter = (ictx: InterpretContext) => {
 
   const runCallNow = async (s: Step, env: Env, at: Call): Promise<CallResult> => {
     const { id, scope } = at
+    if (env.signal.aborted) return notStarted(env.signal)
     let base: Omit<StepRecord, 'phase' | 'inputs' | 'outputs'> = {
       id,
       name: at.name,
@@ -202,12 +211,16 @@ export const interpreter = (ictx: InterpretContext) => {
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
+      let started = false
       const out = await runLeafStep(id, s, base.key ?? at.name, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+        started = true
         if (st.first) startedAt = now()
         attempts = st.attempts
         progress = st.progress
         ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
+      // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
+      if (!started && env.signal.aborted) return (await ictx.leaf.folders.drop(id), notStarted(env.signal))
       attempts = out.attempts
       progress = out.progress
       const r = out.result

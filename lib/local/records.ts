@@ -48,6 +48,8 @@ export interface StepRecord {
   readonly attempts?: readonly AttemptRecord[]
   /** The last progress the step reported (`current/total`). */
   readonly progress?: string
+  /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
+  readonly calls?: { readonly started: number; readonly total: number }
 }
 
 /**
