@@ -5,6 +5,7 @@ import { local, type Run } from 'dflow-ts/local'
 import { compileChecked, templateNamed } from '../argo/support/checked.ts'
 import { expandLeafCalls } from '../argo/support/expand.ts'
 import { tempDir } from '../helpers/tmp.ts'
+import nestedExample from '../../examples/control/nested-foreach.ts'
 
 // A forEach whose body is another forEach runs the full product, locally and on Argo (issue 9, item 1).
 const test = suite('nested forEach: the full product, locally and on Argo')
@@ -24,7 +25,7 @@ const argoLines = (wf: Parameters<typeof compileChecked>[0], outputs: Record<str
     .map((c) => ['x', 'y', 'z'].filter((k) => k in c.parameters).map((k) => `${k}=${c.parameters[k]}`).join(' '))
     .sort()
 
-const issueExample = () => workflow('nest', forEach(['a', 'b'], (x) => forEach(['1', '2', '3'], (y) => step('s', echo2, { x, y })), { name: 'outer' }))
+const issueExample = () => nestedExample
 const product = ['x=a y=1', 'x=a y=2', 'x=a y=3', 'x=b y=1', 'x=b y=2', 'x=b y=3']
 
 test("the issue's example: 6 calls outer(i).s(j), each with its x and y", async () => {
@@ -42,7 +43,7 @@ test("the issue's example: 6 calls outer(i).s(j), each with its x and y", async 
 
 test("the issue's example on Argo: the outer loop calls a template that holds the inner one; 6 calls", () => {
   const m = compileChecked(issueExample())
-  const top = templateNamed(m, 'nest').steps![0]![0]!
+  const top = templateNamed(m, 'nested-foreach').steps![0]![0]!
   assert.equal(top.withItems, ['a', 'b'])
   assert.is(top.template, 'outer')
   const inner = templateNamed(m, top.template).steps![0]![0]!
