@@ -129,8 +129,8 @@ export const interpreter = (ictx: InterpretContext) => {
     const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })
     // A step that failed shows its declared output defaults to the steps that run after it (continueOn, depends).
     env.scope.steps.set(s.name, withStatus(r.outputs ?? (r.phase === 'Failed' || r.phase === 'Error' ? skippedOutputs(s.template) : {}), r.phase, r.exitCode))
-    if (!s.onExit) return r.outcome
-    // The exit hook runs whatever happened, and sees this step's outputs and status.
+    if (!s.onExit || r.started === false) return r.outcome
+    // The exit hook runs whatever happened (once the step started), and sees this step's outputs and status.
     const hook = await runCall(s.onExit, { ...env, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: env.parent, scope: env.scope })
     return r.outcome.ok && !hook.outcome.ok ? hook.outcome : r.outcome
   }

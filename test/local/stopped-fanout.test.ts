@@ -41,9 +41,13 @@ test('calls that never started have no record; the fan-out records 2 of 40 calls
 
 test('a leaf of a par that waited for a slot when the run stopped has no record either', async () => {
   const { runner, signal } = stoppedAfter(2, /^p\d$/)
-  const r = await runner.run(workflow('stop-par', par(...[0, 1, 2, 3, 4].map((i) => step(`p${i}`, sleeper, { seconds: 30 })))), { signal })
+  const hook = step('hook', sleeper, { seconds: 0 })
+  const r = await runner.run(workflow('stop-par', par(...[0, 1, 2, 3, 4].map((i) => step(`p${i}`, sleeper, { seconds: 30 }, { onExit: hook })))), { signal })
   assert.is(r.status, 'Failed')
-  assert.equal(r.steps().map((s) => s.phase), ['Failed', 'Failed'])
+  // the two that ran, and their exit hooks (a step that never ran has no hook either)
+  const ids = r.steps().map((s) => s.id)
+  assert.equal(ids.filter((id) => !id.endsWith('.onExit')).length, 2)
+  assert.equal(ids.filter((id) => id.endsWith('.onExit')).sort(), ids.filter((id) => !id.endsWith('.onExit')).map((id) => `${id}.onExit`).sort())
 })
 
 test('a fan-out whose calls all ran records them all started', async () => {
