@@ -8,7 +8,7 @@ import { limiter, type Limiter } from './limiter.ts'
 import { child } from './abort.ts'
 import { runDag } from './dag.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
-import { resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
+import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
  * How a node ended, for its parent: `ok` means the parent may carry on (everything succeeded, or the
@@ -85,6 +85,9 @@ const itemsOrWhy = (source: ForEachSource, scope: Scope): readonly unknown[] | s
   }
 }
 
+/** The item of one call of the loop `loop`, in front of the items of the loops around it. */
+const itemOf = (env: Env, value: unknown, loop: string): LoopItem => ({ value, loop, ...(env.scope.item ? { outer: env.scope.item } : {}) })
+
 /** A step's id in the run: its name under its parent's id (`outer.inner`). */
 const idIn = (env: Env, name: string): string => (env.parent === null ? name : `${env.parent}.${name}`)
 
@@ -150,7 +153,7 @@ export const interpreter = (ictx: InterpretContext) => {
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
     const results = await Promise.all(
-      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: { value: item, loop: s.name, ...(env.scope.item ? { outer: env.scope.item } : {}) } } })),
+      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, s.name) } })),
     )
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
@@ -285,7 +288,7 @@ export const interpreter = (ictx: InterpretContext) => {
         const callId = `${id}(${i})`
         const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
         ictx.record({ ...call, phase: 'Running' })
-        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: { value: item, loop: n.name, ...(env.scope.item ? { outer: env.scope.item } : {}) } }
+        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: itemOf(env, item, n.name) }
         const o = await run(n.body, { ...env, scope, parent: callId })
         ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
         return o

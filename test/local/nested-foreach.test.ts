@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { field, forEach, itemRef, par, param, seq, sequence, sh, shell, step, stdout, t, validate, workflow } from 'dflow-ts'
+import { expr, field, forEach, itemRef, key, par, param, seq, sequence, sh, shell, step, stdout, t, validate, when, workflow } from 'dflow-ts'
 import { local, type Run } from 'dflow-ts/local'
 import { compileChecked, templateNamed } from '../argo/support/checked.ts'
 import { expandLeafCalls } from '../argo/support/expand.ts'
@@ -99,6 +99,21 @@ test('on Argo, an item read in a generated template inside the loop body (a seq 
   const echo = shell({ name: 'echo', inputs: { m: param(t.string) }, script: ({ m }) => sh`echo ${m}` })
   const wf = workflow('frag', forEach(['a', 'b'], (x) => seq(step('p', echo, { m: x }), par(seq(step('q', echo, { m: x }), step('r', echo, { m: x })), step('u', echo, { m: 'k' }))), { name: 'outer' }))
   assert.equal(expandLeafCalls(compileChecked(wf)).map((c) => c.parameters['m']).sort(), ['a', 'a', 'a', 'b', 'b', 'b', 'k', 'k'])
+})
+
+test("an inner call's when and key read the outer item too, locally and on Argo", async () => {
+  const wf = workflow('nest-when', forEach(['a', 'b'], (x) => forEach(['1', '2'], (y) => when(expr`${x} == "a"`, step('s', echo2, { x, y }, { key: key`k-${x}-${y}` }))), { name: 'outer' }))
+  const r = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.equal(r.steps().filter((s) => s.type === 'Pod').map((s) => [s.id, s.phase, s.record.key ?? '']).sort(), [
+    ['outer(0).s(0)', 'Succeeded', 'k-a-1'],
+    ['outer(0).s(1)', 'Succeeded', 'k-a-2'],
+    ['outer(1).s(0)', 'Skipped', ''],
+    ['outer(1).s(1)', 'Skipped', ''],
+  ])
+  const call = templateNamed(compileChecked(wf), 'outer').steps![0]![0]!
+  assert.is(call.when, "{{= inputs.parameters.item == 'a' }}")
+  assert.equal(call.arguments?.parameters?.find((p) => p.name === 'dflow-key')?.value, 'k-{{inputs.parameters.item}}-{{item}}')
 })
 
 test('a forEach over a forEach without a name is refused when built', () => {
