@@ -51,8 +51,9 @@ const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> })
  * objects). The resulting step's outputs are lists in item order (of the calls that succeeded). Calls are
  * named `name(0)`, `name(1)`, … in the run (Argo's naming). To bound how many run at once, put the fan-out
  * in a `subflow` with `parallelism` (Argo's template-level parallelism). A body that is another `forEach`, or
- * any composite node, needs a `name`: it becomes a {@link ForEach} node whose calls are `name(0)`, … . Every call runs to its end; the
- * fan-out fails if one does, or, with a success threshold in the options, if fewer succeeded than it asks.
+ * any composite node, needs a `name`; with a name, any body makes a {@link ForEach} node, whose calls are
+ * `name(0)`, … . Every call runs to its end; the fan-out fails if one does, or, with a success threshold in
+ * the options, if fewer succeeded than it asks.
  *
  * @example
  * ```ts
