@@ -67,6 +67,14 @@ test('validation: a composite forEach names its template, so the name is one no 
   assert.match(validate(workflow('bad', forEach(['a'], (item) => seq(step('x', say, { m: item })), { name: 'Bad_Name' }))).map((p) => p.message).join('\n'), 'Bad_Name')
 })
 
+test('with a name, a one-step body makes a ForEach node too (the name was dropped)', async () => {
+  const wf = workflow('named-one', forEach(['a', 'b'], (item) => step('e', say, { m: item }), { name: 'loop' }))
+  const r = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.equal(r.steps({ name: 'e' }).map((s) => [s.id, s.log().trim()]).sort(), [['loop(0).e', 'a'], ['loop(1).e', 'b']])
+  assert.equal(templateNamed(compileChecked(wf), 'named-one').steps![0]![0]!.withItems, ['a', 'b'])
+})
+
 test('a literal list of items holding a reference is refused when built, naming the item', () => {
   const g = step('gen', gen)
   assert.throws(
