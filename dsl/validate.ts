@@ -16,7 +16,7 @@ import { ALL_OUTPUTS } from './control/all-outputs.ts'
 import { keyRefs } from './control/key.ts'
 import { dependsSteps } from './control/depends.ts'
 import { refsOfExposed } from './control/output-choice.ts'
-import { loopNameProblems } from './control/loop-template.ts'
+import { loopNameProblems, loopsIn } from './control/loop-template.ts'
 
 /** What a template body can see while it is checked. */
 interface Scope {
@@ -263,10 +263,13 @@ const cycleProblems = (children: readonly Node[], path: readonly string[]): Prob
 
 const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] => {
   const seen = new Set<string>()
-  return stepsIn(body).flatMap((s) => {
+  const steps = stepsIn(body).flatMap((s) => {
     if (!seen.has(s.name)) return (seen.add(s.name), [])
     return [problem([...path, s.name], `two steps are named "${s.name}" in the same body`, 'step names must be unique within a template')]
   })
+  // A composite forEach is recorded (and called on Argo) by its name, beside the steps.
+  const loops = loopsIn(body).flatMap((n) => (seen.has(n.name) ? [problem([...path, n.name], `a step and a forEach are named "${n.name}" in the same body`, 'give the forEach another name')] : []))
+  return [...steps, ...loops]
 }
 
 /** Every template reachable from a body (templates called by steps, recursively), in first-use order. */

@@ -65,6 +65,9 @@ test('validation: a composite forEach names its template, so the name is one no 
     ['clash.forEach.twice', 'two forEach nodes are named "twice"'],
   ])
   assert.match(validate(workflow('bad', forEach(['a'], (item) => seq(step('x', say, { m: item })), { name: 'Bad_Name' }))).map((p) => p.message).join('\n'), 'Bad_Name')
+  // its records are NAME and NAME(i), beside the steps of the same body
+  const besideStep = workflow('beside', seq(step('fe', say, { m: 'x' }), forEach(['a'], (item) => seq(step('x', say, { m: item })), { name: 'fe' })))
+  assert.equal(validate(besideStep).map((p) => [p.path.join('.'), p.message]), [['beside.fe', 'a step and a forEach are named "fe" in the same body']])
 })
 
 test('with a name, a one-step body makes a ForEach node too (the name was dropped)', async () => {
