@@ -208,9 +208,6 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     case 'ForEach':
       return [
         ...sourceRefs(node.source).flatMap((r) => refProblems(r, scope, visible, [...scope.path, node.name, 'forEach'])),
-        ...(scope.loops?.includes(node.name)
-          ? [problem([...scope.path, node.name], `forEach "${node.name}" is inside a forEach of the same name`, 'give nested loops different names: the item of each is read by its name')]
-          : []),
         ...nodeProblems(node.body, { ...scope, path: [...scope.path, node.name], loops: [...(scope.loops ?? []), node.name] }, visible),
         ...leakProblems(node, scope),
       ]

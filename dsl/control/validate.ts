@@ -36,8 +36,6 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: ReadonlyS
   const hasItem = loops.length > 0
   if (!hasItem && Object.values(s.args).some((a) => isRef(a) && usesItem(a)))
     problems.push(problem([...path, 'args'], '"item" is only defined inside forEach', 'build the step in the body of forEach(items, (item) => step(…))'))
-  if (s.forEach && scope.loops?.includes(s.name))
-    problems.push(problem([...path, 'forEach'], `fan-out "${s.name}" is inside a forEach of the same name`, 'give nested loops different names: the item of each is read by its name'))
   const outside = (r: Ref) => r.source.kind === 'item' && r.source.loop !== undefined && !loops.includes(r.source.loop)
   for (const [name, a] of Object.entries(s.args))
     if (isRef(a) && outside(a)) problems.push(problem([...path, 'args', name], `the item of forEach "${(a.source as { loop: string }).loop}" is read outside that forEach`, 'read an item only in the body of the forEach that gives it'))

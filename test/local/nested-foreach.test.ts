@@ -122,9 +122,9 @@ test('a forEach over a forEach without a name is refused when built', () => {
 
 test('validation: nested loops of one name; an item read outside its forEach', () => {
   const same = workflow('same', forEach(['a'], (x) => forEach(['1'], (y) => step('s', echo2, { x, y })), { name: 's' }))
-  assert.match(validate(same).map((p) => p.message).join('\n'), 'fan-out "s" is inside a forEach of the same name')
+  assert.match(validate(same).map((p) => p.message).join('\n'), 'a step and a forEach are named "s" in the same body')
   const twice = workflow('twice', forEach(['a'], () => forEach(['1'], (y) => seq(step('s', echo2, { x: 'x', y })), { name: 'l' }), { name: 'l' }))
-  assert.match(validate(twice).map((p) => p.message).join('\n'), 'forEach "l" is inside a forEach of the same name')
+  assert.match(validate(twice).map((p) => p.message).join('\n'), 'two forEach nodes are named "l"')
   const stray = workflow('stray', forEach(['a'], (x) => step('s', echo2, { x, y: itemRef(t.string, [], 'elsewhere') })))
   const [p] = validate(stray)
   assert.equal([p?.path, p?.message], [['stray', 's', 'args', 'y'], 'the item of forEach "elsewhere" is read outside that forEach'])
