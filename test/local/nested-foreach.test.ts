@@ -116,6 +116,24 @@ test("an inner call's when and key read the outer item too, locally and on Argo"
   assert.equal(call.arguments?.parameters?.find((p) => p.name === 'dflow-key')?.value, 'k-{{inputs.parameters.item}}-{{item}}')
 })
 
+test('an inner loop over a list a step of the outer body makes for each outer item', async () => {
+  const genFor = shell({ name: 'gen-for', inputs: { x: param(t.string) }, outputs: { result: stdout(t.array(t.string)) }, script: ({ x }) => sh`echo "[\"$(printf '%s' ${x})1\", \"$(printf '%s' ${x})2\"]"` })
+  const wf = workflow('inner-gen', forEach(['a', 'b'], (x) => {
+    const g = step('gen', genFor, { x })
+    return seq(g, forEach(g.outputs.result, (y) => step('s', echo2, { x, y })))
+  }, { name: 'outer' }))
+  const r = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.equal(leafLines(r).filter(([id]) => id.includes('.s(')), [
+    ['outer(0).s(0)', 'x=a y=a1'],
+    ['outer(0).s(1)', 'x=a y=a2'],
+    ['outer(1).s(0)', 'x=b y=b1'],
+    ['outer(1).s(1)', 'x=b y=b2'],
+  ])
+  const inner = templateNamed(compileChecked(wf), 'outer').steps!
+  assert.equal([inner[0]![0]!.arguments?.parameters, inner[1]![0]!.withParam], [[{ name: 'x', value: '{{inputs.parameters.item}}' }], '{{steps.gen.outputs.result}}'])
+})
+
 test('a forEach over a forEach without a name is refused when built', () => {
   assert.throws(() => forEach(['a'], (x) => forEach(['1'], (y) => step('s', echo2, { x, y }))), /needs a name/)
 })
