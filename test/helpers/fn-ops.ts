@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { artifact, artifactList, artifactNested, artifactRecord, fn, param, t } from 'dflow-ts'
+import { artifact, artifactList, artifactNested, artifactRecord, bigParam, fn, param, t } from 'dflow-ts'
 
 /**
  * Function OPs shared by the tests. They live here, not in a test file, because a worker imports the
@@ -20,6 +20,12 @@ export const double = fn(
 export const liar = fn(
   { name: 'liar', module: import.meta.url, inputs: { lie: param(t.boolean) }, outputs: { out: param(t.number) } },
   ({ lie }) => ({ out: (lie ? 'oops' : 1) as number }),
+)
+
+/** Returns a number JSON cannot carry (Infinity, NaN) or a list holding one: its output check must refuse it. */
+export const unbounded = fn(
+  { name: 'unbounded', module: import.meta.url, inputs: { which: param(t.string) }, outputs: { out: param(t.unknown) } },
+  ({ which }) => ({ out: which === 'nan' ? Number.NaN : which === 'list' ? [1, Number.POSITIVE_INFINITY] : Number.POSITIVE_INFINITY }),
 )
 
 /** Reports its context as outputs, and progress 1/3 … 3/3 with pauses of `pause` seconds. */
@@ -81,4 +87,15 @@ export const maybeReads = fn(
 export const sumOp = fn(
   { name: 'sum-op', module: import.meta.url, inputs: { xs: param(t.array(t.number)) }, outputs: { total: param(t.number) } },
   ({ xs }) => ({ total: xs.reduce((a, b) => a + b, 0) }),
+)
+
+/** Returns its string input unchanged, as a parameter and as a big parameter; `fallback` is left to its default. */
+export const echoString = fn(
+  {
+    name: 'echo-string',
+    module: import.meta.url,
+    inputs: { s: param(t.string) },
+    outputs: { out: param(t.string), big: bigParam(t.string), list: param(t.array(t.string)), fallback: param(t.string, { default: 'd\n' }) },
+  },
+  ({ s }) => ({ out: s, big: s, list: [s] }),
 )
