@@ -291,7 +291,7 @@ sge_conf_file() { # qconf-flag name sed-args...: qconf -M<x> takes the object na
 sge_start() {
   mkdir -p "$G"; chmod 0755 "$STATE" "$G"
   local ep; ep=$(sge_execd_pidfile || true)
-  if pid_alive "$G/qmaster.pid" sge_qmaster && [ -n "$ep" ] && pid_alive "$G/execd.pid" sge_execd && sge_ok; then
+  if pid_alive "$SGE_QPID" sge_qmaster && [ -n "$ep" ] && pid_alive "$ep" sge_execd && sge_ok; then
     log "sge already up"; return 0
   fi
   echo "$HOST" >"$SGE_COMMON/act_qmaster"
@@ -300,20 +300,25 @@ sge_start() {
   install -d -m 755 -o sgeadmin -g sgeadmin /var/run/gridengine
   local _ i
   for i in 1 2 3; do   # a qmaster started right after a stop occasionally exits at once: retry
-    if ! pid_alive "$SGE_QPID" sge_qmaster; then log "starting sge_qmaster (try $i)"; /usr/sbin/sge_qmaster || true; fi
+    if ! pid_alive "$SGE_QPID" sge_qmaster; then
+      log "starting sge_qmaster (try $i)"; /usr/sbin/sge_qmaster || true; touch "$G/qmaster.ours"
+    fi
     for _ in $(seq 1 50); do sge_ok && break 2; sleep 0.1; done
     sleep 1
   done
   sge_ok || die "sge_qmaster not answering"
-  record_pid "$SGE_QPID" sge_qmaster "$G/qmaster.pid"
+  # only a daemon this script started gets a pid file here, so stop never ends someone else's
+  if [ -e "$G/qmaster.ours" ]; then rm -f "$G/qmaster.ours"; record_pid "$SGE_QPID" sge_qmaster "$G/qmaster.pid"; fi
   qconf -ss 2>/dev/null | grep -qx "$HOST" || qconf -as "$HOST" >/dev/null
   if qconf -sconf | grep -qE '^min_uid +1000'; then   # let root submit (tests run as root)
     sge_conf_file -Mconf global sh -c "qconf -sconf | sed -e 's/^min_uid .*/min_uid 0/' -e 's/^min_gid .*/min_gid 0/'"
   fi
   ep=$(sge_execd_pidfile || true)
-  if [ -z "$ep" ] || ! pid_alive "$ep" sge_execd; then log "starting sge_execd"; /usr/sbin/sge_execd; fi
-  for _ in $(seq 1 100); do ep=$(sge_execd_pidfile || true); [ -n "$ep" ] && pid_alive "$ep" sge_execd && break; sleep 0.1; done
-  record_pid "$ep" sge_execd "$G/execd.pid"
+  if [ -z "$ep" ] || ! pid_alive "$ep" sge_execd; then
+    log "starting sge_execd"; /usr/sbin/sge_execd
+    for _ in $(seq 1 100); do ep=$(sge_execd_pidfile || true); [ -n "$ep" ] && pid_alive "$ep" sge_execd && break; sleep 0.1; done
+    record_pid "$ep" sge_execd "$G/execd.pid"
+  fi
   for _ in $(seq 1 100); do qconf -sel 2>/dev/null | grep -q . && break; sleep 0.1; done
   if ! qconf -shgrpl 2>/dev/null | grep -qx '@allhosts'; then
     printf 'group_name @allhosts\nhostlist %s\n' "$HOST" >"$G/hgrp"; qconf -Ahgrp "$G/hgrp" >/dev/null
@@ -342,9 +347,10 @@ sge_stop() {
   stop_pidfile "$G/qmaster.pid" sge_qmaster
 }
 sge_status() {
-  local rc=0 d
+  local rc=0 d f
   for d in qmaster execd; do
-    if pid_alive "$G/$d.pid" "sge_$d"; then echo "sge: sge_$d running (pid $(pid_of "$G/$d.pid"))"; else echo "sge: sge_$d stopped"; rc=1; fi
+    if [ $d = qmaster ]; then f=$SGE_QPID; else f=$(sge_execd_pidfile || true); fi
+    if [ -n "$f" ] && pid_alive "$f" "sge_$d"; then echo "sge: sge_$d running (pid $(pid_of "$f"))"; else echo "sge: sge_$d stopped"; rc=1; fi
   done
   [ $rc = 0 ] && { sge_ok || { echo "sge: qmaster not answering"; rc=1; }; }
   return $rc
