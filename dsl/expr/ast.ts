@@ -92,20 +92,58 @@ export const isExprVar = (v: unknown): v is ExprVar =>
 export const isExpr = (v: unknown): v is Expr =>
   typeof v === 'object' && v !== null && ['Lit', 'Var', 'Unary', 'Binary', 'Cond', 'Call'].includes((v as { _tag?: string })._tag ?? '')
 
-/** Every variable an expression reads, in order. @example varsOf(expr`${a} < ${b}`) // [a, b] */
-export const varsOf = (e: Expr): readonly ExprVar[] => {
+/** The sub-expressions of a node, left to right. @example childrenOf(expr`${a} < 3`) // [{ _tag: 'Var', … }, { _tag: 'Lit', value: 3 }] */
+export const childrenOf = (e: Expr): readonly Expr[] => {
   switch (e._tag) {
     case 'Lit':
-      return []
     case 'Var':
-      return [e.ref]
+      return []
     case 'Unary':
-      return varsOf(e.arg)
+      return [e.arg]
     case 'Binary':
-      return [...varsOf(e.left), ...varsOf(e.right)]
+      return [e.left, e.right]
     case 'Cond':
-      return [...varsOf(e.test), ...varsOf(e.then), ...varsOf(e.else)]
+      return [e.test, e.then, e.else]
     case 'Call':
-      return e.args.flatMap(varsOf)
+      return e.args
   }
+}
+
+/**
+ * Folds a tree bottom-up without recursion (an explicit stack), so that a tree of any depth — 10,000
+ * chained `+` make a left-deep tree 10,000 deep — is walked without exhausting the call stack. `f` gets each
+ * node with the results of its children, left to right; children are visited left to right.
+ *
+ * @example
+ * ```ts
+ * foldExpr(expr`1 + 2 * 3`, (e, kids) => 1 + kids.reduce((a, b) => a + b, 0)) // 5 nodes
+ * ```
+ */
+export const foldExpr = <A>(root: Expr, f: (e: Expr, kids: readonly A[]) => A): A => {
+  const stack: { readonly e: Expr; readonly kids: readonly Expr[]; readonly done: A[] }[] = [{ e: root, kids: childrenOf(root), done: [] }]
+  for (;;) {
+    const top = stack[stack.length - 1]!
+    if (top.done.length < top.kids.length) {
+      const next = top.kids[top.done.length]!
+      stack.push({ e: next, kids: childrenOf(next), done: [] })
+      continue
+    }
+    stack.pop()
+    const a = f(top.e, top.done)
+    if (!stack.length) return a
+    stack[stack.length - 1]!.done.push(a)
+  }
+}
+
+/** Every variable an expression reads, in order (a walk without recursion). @example varsOf(expr`${a} < ${b}`) // [a, b] */
+export const varsOf = (e: Expr): readonly ExprVar[] => {
+  const out: ExprVar[] = []
+  const todo: Expr[] = [e]
+  while (todo.length) {
+    const x = todo.pop()!
+    if (x._tag === 'Var') out.push(x.ref)
+    const kids = childrenOf(x)
+    for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]!)
+  }
+  return out
 }

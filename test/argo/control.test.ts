@@ -44,6 +44,14 @@ test('status and exit code of a step as Argo variables', () => {
   assert.equal(g.arguments?.parameters, [{ name: 'm', value: '{{steps.f.status}}' }])
 })
 
+test('a string literal holding "}}" or "{{" compiles into a tag that Argo reads whole (and lints clean)', () => {
+  const f = step('f', echo, { m: 'x' })
+  const wf = workflow('braces', seq(f, when(expr`${status(f)} + "}}" == "Succeeded}}" && "{{x}}" != ${status(f)}`, step('g', echo, { m: 'y' }))))
+  const g = templateNamed(compileChecked(wf), 'braces').steps![1]![0]!
+  assert.is(g.when, "{{= ((steps['f'].status + '}\\x7d') == 'Succeeded}\\x7d') && ('{\\x7bx}\\x7d' != steps['f'].status) }}")
+  assert.is(g.when!.indexOf('}}'), g.when!.length - 2)
+})
+
 test('validation: item outside forEach, a condition on a step that is not upstream', () => {
   const stray = workflow('stray', step('e', echo, { m: itemRef(t.string) }))
   assert.match(validate(stray).map((p) => p.message).join('\n'), '"item" is only defined inside forEach')
