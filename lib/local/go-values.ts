@@ -89,25 +89,32 @@ const INT64 = 2n ** 63n
 /** `strconv.Atoi`, as Argo's `asInt` reads a string: an optional sign and decimal digits, within 64 bits. @example goAtoi('-42') // -42 */
 export const goAtoi = (s: string): number => {
   if (!/^[-+]?\d+$/.test(s) || BigInt(s) >= INT64 || BigInt(s) < -INT64) throw new EvalError(`asInt(${JSON.stringify(s)}): not an integer (Go's strconv.Atoi)`)
-  return Number(s)
+  return Number(s) + 0
 }
 
-/** `strconv.ParseFloat`, as Argo's `asFloat` reads a string: no spaces, `inf`/`nan`, hex with a `p` exponent; out of range is an error. @example goParseFloat('1e3') // 1000 */
+const D = String.raw`\d(?:_?\d)*`
+const H = String.raw`[0-9a-fA-F](?:_?[0-9a-fA-F])*`
+/** Go's syntax for a decimal float: digits may be separated by single underscores. */
+const DECIMAL_FLOAT = new RegExp(`^[-+]?(?:${D}(?:\\.(?:${D})?)?|\\.${D})(?:[eE][-+]?${D})?$`)
+/** Go's syntax for a hexadecimal float, which needs a `p` exponent. */
+const HEX_FLOAT = new RegExp(`^([-+]?)0[xX]_?(${H})?(?:\\.(${H})?)?[pP]([-+]?${D})$`)
+
+/** `strconv.ParseFloat`, as Argo's `asFloat` reads a string: no spaces, `inf`/`nan`, `1_000` (Go's syntax), hex with a `p` exponent; out of range is an error. @example goParseFloat('1e3') // 1000 */
 export const goParseFloat = (s: string): number => {
   const bad = (): never => {
     throw new EvalError(`asFloat(${JSON.stringify(s)}): not a number (Go's strconv.ParseFloat)`)
   }
   if (/^[-+]?inf(inity)?$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
   if (/^nan$/i.test(s)) return NaN
-  const hex = /^([-+]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([-+]?\d+)$/.exec(s)
+  const hex = HEX_FLOAT.exec(s)
   let n: number
   if (hex) {
-    const [, sign, int = '', frac = ''] = hex
+    const [, sign, int = '', frac = '', exp = ''] = hex.map((x) => x?.replace(/_/g, ''))
     if (!int && !frac) bad()
-    n = (sign === '-' ? -1 : 1) * parseInt(`${int}${frac}` || '0', 16) * 2 ** (Number(hex[4]) - 4 * frac.length)
+    n = (sign === '-' ? -1 : 1) * parseInt(`${int}${frac}` || '0', 16) * 2 ** (Number(exp) - 4 * frac.length)
   } else {
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) bad()
-    n = Number(s)
+    if (!DECIMAL_FLOAT.test(s)) bad()
+    n = Number(s.replace(/_/g, ''))
   }
   if (!Number.isFinite(n)) throw new EvalError(`asFloat(${JSON.stringify(s)}): out of range (Go's strconv.ParseFloat)`)
   return n

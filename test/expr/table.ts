@@ -87,7 +87,8 @@ export const TABLE: readonly Row[] = [
   { name: 'substring "in" is expr-lang\'s contains', e: expr`"ea" in ${s} && !("x" in ${s})`, value: true, argo: "(inputs.parameters['word'] contains 'ea') && !(inputs.parameters['word'] contains 'x')" },
   { name: '"in" a map looks at its keys, as expr-lang', e: expr`"list" in ${doc}`, value: true, argo: "'list' in jsonpath(steps['gen-b'].outputs.parameters['doc'], '$')" },
   { name: 'an untyped value in a boolean place is compared with true', e: expr`${flag} && jsonpath('{"ok":true}', '$.ok') && !jsonpath('{"ok":"yes"}', '$.ok')`, value: true, argo: `((workflow.parameters['flag'] == 'true') && (jsonpath('{"ok":true}', '$.ok') == true)) && !(jsonpath('{"ok":"yes"}', '$.ok') == true)` },
-  { name: 'asFloat reads what Go\'s ParseFloat reads', e: expr`asFloat("1e3") + asFloat("-.5") + asFloat("0x1p-2")`, value: 999.75, argo: "(asFloat('1e3') + asFloat('-.5')) + asFloat('0x1p-2')" },
+  { name: 'asFloat reads what Go\'s ParseFloat reads', e: expr`asFloat("1e3") + asFloat("-.5") + asFloat("0x1p-2") + asFloat("1_0")`, value: 1009.75, argo: "((asFloat('1e3') + asFloat('-.5')) + asFloat('0x1p-2')) + asFloat('1_0')" },
+  { name: 'asInt("-0") is the integer 0 (not -0: 1 / it is +Inf)', e: expr`1 / asInt("-0") > 0`, value: true, argo: "(1 / asInt('-0')) > 0" },
 ]
 
 /** One row that fails at run time on both interpreters: the local message, the program, and what Argo's expr-lang says. */
