@@ -22,6 +22,9 @@ export const typeOfCodecName = (name: string): ExprType => {
   return 'any'
 }
 
+/** Whether a variable holds integers (its codec is `t.Int`): Argo reads it with `asInt`, others numbers with `asFloat`. @example isIntegerVar(exitCode(a)) // false */
+export const isIntegerVar = (v: ExprVar): boolean => /^(Int|Integer)$/.test(v.codec.name)
+
 /** The type of a variable. @example typeOfVar(status(a)) // 'string' */
 export const typeOfVar = (v: ExprVar): ExprType => typeOfCodecName(v.codec.name)
 

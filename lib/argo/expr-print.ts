@@ -1,4 +1,4 @@
-import { DflowError, foldExpr, nodeType, problem, typeOfVar, type Expr, type ExprType, type ExprVar, type LitValue } from 'dflow-ts'
+import { DflowError, foldExpr, isIntegerVar, nodeType, problem, typeOfVar, type Expr, type ExprType, type ExprVar, type LitValue } from 'dflow-ts'
 
 const KEYWORDS = new Set(['steps', 'tasks', 'inputs', 'outputs', 'parameters', 'artifacts', 'workflow', 'result', 'status', 'exitCode', 'item'])
 
@@ -37,7 +37,7 @@ const coerced = (v: ExprVar, access: string): string => {
   if (v._tag !== 'ParamRef') return access
   switch (typeOfVar(v)) {
     case 'number':
-      return /^(Int|Integer)$/.test(v.codec.name) ? `asInt(${access})` : `asFloat(${access})`
+      return isIntegerVar(v) ? `asInt(${access})` : `asFloat(${access})`
     case 'boolean':
       return `(${access} == 'true')`
     case 'list':

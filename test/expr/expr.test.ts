@@ -84,7 +84,7 @@ test('wrong arity and unterminated strings are parse errors', () => {
 
 test('a wire value that does not fit the codec fails evaluation with a message', () => {
   const bad = { steps: new Map([['gen-a', { n: { kind: 'param' as const, wire: 'ten' } }]]), inputs: {}, params: {} }
-  assert.throws(() => evaluate(expr`${n} < 3`, readVar(bad)), (e: Error) => e instanceof EvalError && /expected number/.test(e.message))
+  assert.throws(() => evaluate(expr`${n} < 3`, readVar(bad)), (e: Error) => e instanceof EvalError && /"n": asFloat\("ten"\): not a number/.test(e.message))
 })
 
 test('lists decode with their codec', () => {

@@ -13,6 +13,9 @@ export const code = exitCode({ name: 'flaky' })
 export const zero = ref(t.number, 'zero', { kind: 'step', step: 'gen-a' })
 export const million = ref(t.number, 'million', { kind: 'step', step: 'gen-a' })
 export const doc = ref(t.unknown, 'doc', { kind: 'step', step: 'gen-b' })
+export const count = ref(t.Int, 'count', { kind: 'step', step: 'gen-a' })
+export const padded = ref(t.number, 'padded', { kind: 'step', step: 'gen-a' })
+export const shout = ref(t.boolean, 'shout', { kind: 'workflow' })
 
 /** The wire strings the variables hold at run time (Argo carries strings). */
 export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
@@ -25,6 +28,9 @@ export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
   [code, '123'],
   [zero, '0'],
   [million, '1000000'],
+  [count, '3.0'],
+  [padded, ' 10'],
+  [shout, 'True'],
   [doc, '{"b":1e6,"a":"<&>","list":[1,"x",true,null]}'],
 ])
 
@@ -88,6 +94,7 @@ export const TABLE: readonly Row[] = [
   { name: '"in" a map looks at its keys, as expr-lang', e: expr`"list" in ${doc}`, value: true, argo: "'list' in jsonpath(steps['gen-b'].outputs.parameters['doc'], '$')" },
   { name: 'an untyped value in a boolean place is compared with true', e: expr`${flag} && jsonpath('{"ok":true}', '$.ok') && !jsonpath('{"ok":"yes"}', '$.ok')`, value: true, argo: `((workflow.parameters['flag'] == 'true') && (jsonpath('{"ok":true}', '$.ok') == true)) && !(jsonpath('{"ok":"yes"}', '$.ok') == true)` },
   { name: 'asFloat reads what Go\'s ParseFloat reads', e: expr`asFloat("1e3") + asFloat("-.5") + asFloat("0x1p-2") + asFloat("1_0")`, value: 1009.75, argo: "((asFloat('1e3') + asFloat('-.5')) + asFloat('0x1p-2')) + asFloat('1_0')" },
+  { name: 'a boolean wire other than "true" is false (not an error)', e: expr`!${shout}`, value: true, argo: "!(workflow.parameters['shout'] == 'true')" },
   { name: 'asInt("-0") is the integer 0 (not -0: 1 / it is +Inf)', e: expr`1 / asInt("-0") > 0`, value: true, argo: "(1 / asInt('-0')) > 0" },
 ]
 
@@ -111,6 +118,8 @@ export interface ErrorRow {
  */
 export const ERRORS: readonly ErrorRow[] = [
   { name: '% by zero', e: expr`${n} % ${zero} == 0`, error: /integer divide by zero/, argo: "(int(asFloat(steps['gen-a'].outputs.parameters['n'])) % int(asFloat(steps['gen-a'].outputs.parameters['zero']))) == 0", onArgo: 'runtime error: integer divide by zero' },
+  { name: 'an integer wire that Atoi refuses', e: expr`${count} > 1`, error: /"count": asInt\("3.0"\): not an integer/, argo: "asInt(steps['gen-a'].outputs.parameters['count']) > 1", onArgo: 'invalid operation: int(3.0)' },
+  { name: 'a number wire with a space', e: expr`${padded} > 1`, error: /"padded": asFloat\(" 10"\): not a number/, argo: "asFloat(steps['gen-a'].outputs.parameters['padded']) > 1", onArgo: 'invalid operation: float( 10)' },
   { name: 'asInt of a decimal', e: expr`asInt("3.5") == 3`, error: /strconv.Atoi/, argo: "asInt('3.5') == 3", onArgo: 'invalid operation: int(3.5)' },
   { name: 'asFloat of a padded number', e: expr`asFloat(" 1") == 1`, error: /strconv.ParseFloat/, argo: "asFloat(' 1') == 1", onArgo: 'invalid operation: float( 1)' },
   { name: 'asFloat out of range', e: expr`asFloat("1e999") > 0`, error: /out of range/, argo: "asFloat('1e999') > 0", onArgo: 'invalid operation: float(1e999)' },
