@@ -55,7 +55,7 @@ export const whenTag = (cond: Expr, c: ControlContext): string => exprTag(cond, 
  * ```
  */
 export const exprTag = (e: Expr, c: ControlContext, field: string, print = printExpr): string =>
-  `{{= ${print(e, (v: ExprVar) => untag(c.resolve(v, [...c.path, field])))} }}`
+  `{{= ${print(e, (v: ExprVar) => untag(c.resolve(v, [...c.path, field])), [...c.path, field])} }}`
 
 /**
  * The control fields of a step's call: `when` as an expr-lang expression tag, and the fan-out as

@@ -152,10 +152,10 @@ const printNode = (e: Expr, ks: readonly Printed[], path: (v: ExprVar) => string
 const printed = (e: Expr, path: (v: ExprVar) => string): Printed =>
   foldExpr<Printed>(e, (x, ks) => ({ ...printNode(x, ks, path), t: nodeType(x, ks.map((k) => k.t), []), e: x }))
 
-const within = (p: Printed): string => {
+const within = (p: Printed, at: readonly string[]): string => {
   if (p.n > EXPR_LANG_MAX_NODES)
     throw new DflowError([
-      problem(['expr'], `the expression is ${p.n} expr-lang nodes: Argo's expr-lang refuses more than ${EXPR_LANG_MAX_NODES}`, 'split it, or compute the value in a step'),
+      problem(at, `the expression is ${p.n} expr-lang nodes: Argo's expr-lang refuses more than ${EXPR_LANG_MAX_NODES}`, 'split it, or compute the value in a step'),
     ])
   return p.s
 }
@@ -167,7 +167,7 @@ const within = (p: Printed): string => {
  * parenthesised so that precedence never depends on the printer. Where expr-lang and the local evaluator
  * would differ the program says what the evaluator does: `int(…) % int(…)`, `contains` for a substring,
  * `toJson(x + 0)` for a number as text, `(x == true)` for an untyped value in a boolean place. No recursion
- * (a tree of any depth); more than {@link EXPR_LANG_MAX_NODES} nodes is a {@link DflowError}.
+ * (a tree of any depth); more than {@link EXPR_LANG_MAX_NODES} nodes is a {@link DflowError} at `at`.
  *
  * @example
  * ```ts
@@ -175,7 +175,7 @@ const within = (p: Printed): string => {
  * // "steps['flip-coin'].outputs.result == 'heads'"
  * ```
  */
-export const printExpr = (e: Expr, path: (v: ExprVar) => string): string => within(printed(e, path))
+export const printExpr = (e: Expr, path: (v: ExprVar) => string, at: readonly string[] = ['expr']): string => within(printed(e, path), at)
 
 /**
  * Prints a condition (`when`, an output chosen by `ifExpr`): as {@link printExpr}, an untyped value compared
@@ -186,7 +186,7 @@ export const printExpr = (e: Expr, path: (v: ExprVar) => string): string => with
  * printCondition(expr`jsonpath(${doc}, '$.ok')`, path) // "jsonpath(…, '$.ok') == true"
  * ```
  */
-export const printCondition = (e: Expr, path: (v: ExprVar) => string): string => {
+export const printCondition = (e: Expr, path: (v: ExprVar) => string, at: readonly string[] = ['expr']): string => {
   const p = printed(e, path)
-  return within(p.t === 'any' ? { ...p, s: `${operand(p)} == true`, n: p.n + 2 } : p)
+  return within(p.t === 'any' ? { ...p, s: `${operand(p)} == true`, n: p.n + 2 } : p, at)
 }
