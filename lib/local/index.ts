@@ -30,6 +30,7 @@ import { runProcess, type Spawner } from './process-group.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
 import { runView, type Run } from './run-view.ts'
 import type { Value } from './values.ts'
+import { storeParameters, valueStore } from './value-store.ts'
 
 export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
 export { openRun, listRuns, runView } from './run-view.ts'
@@ -137,12 +138,13 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const layout = runLayout(dir)
     mkdirSync(layout.stepsDir, { recursive: true })
     const emit = config.onEvent ?? (() => {})
+    const values = valueStore(dir)
     let wfRecord: WorkflowRecord = {
       name: wf.name,
       id,
       status: 'Running',
       startedAt: new Date().toISOString(),
-      parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])),
+      ...storeParameters(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])), values),
       pid: process.pid,
     }
     const saveWorkflow = (r: WorkflowRecord) => {
@@ -154,7 +156,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
 
     const records = new Map<string, StepRecord>()
     mkdirSync(layout.scriptsDir, { recursive: true })
-    const journal = openJournal(layout.journal)
+    const journal = openJournal(layout.journal, values)
     const record = (r: StepRecord) => {
       records.set(r.id, r)
       journal.append(r)
@@ -177,7 +179,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const folders = stepFolders(layout)
     const interpreterWith = (ps: Record<string, Value>) =>
       interpreter({
-        leaf: { layout, folders, spawn, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
+        leaf: { layout, folders, spawn, values, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
         baseDir: resolve(config.baseDir ?? '.'),
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),

@@ -69,11 +69,17 @@ export interface AttemptRecord {
   readonly timedOut?: boolean
 }
 
-/** Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. */
+/**
+ * Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. In the
+ * journal, a parameter longer than 4096 characters is in `stored` instead, named by the digest of its file
+ * in the run's `values/` folder (see `value-store.ts`).
+ */
 export interface IoRecord {
   readonly parameters: Readonly<Record<string, string>>
   readonly values: Readonly<Record<string, unknown>>
   readonly artifacts: Readonly<Record<string, string | null>>
+  /** Large parameters: their digest (`sha256:<hex>`, the file `values/<hex>`). */
+  readonly stored?: Readonly<Record<string, string>>
 }
 
 /** An empty {@link IoRecord}. */
@@ -95,6 +101,8 @@ export interface WorkflowRecord {
   readonly finishedAt?: string
   readonly message?: string
   readonly parameters: Readonly<Record<string, string>>
+  /** Large parameters (over 4096 characters): their digest in the run's `values/` folder. */
+  readonly storedParameters?: Readonly<Record<string, string>>
   /** The driver's pid while it runs. */
   readonly pid: number
 }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import type { ParamSpec, Step, Template } from 'dflow-ts'
+import { decodeParam, t as codecs, type ParamSpec, type Step, type Template } from 'dflow-ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
+import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
 import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
 
 /**
@@ -98,16 +99,21 @@ const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
 /** Output and input decoders, by template name (when the workflow value is at hand). */
 export type Decoders = ReadonlyMap<string, Template>
 
-const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): StepView => {
+const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore): StepView => {
   const l = runLayout(dir)
   const t = templates?.get(r.template)
   const decode = (side: 'inputs' | 'outputs') => {
     const io = r[side]
     const specs = t?.[side] as Readonly<Record<string, ParamSpec>> | undefined
     const values = Object.fromEntries(
-      Object.entries(io.parameters).map(([k, wire]) => {
-        const stored = k in io.values ? io.values[k] : wire
+      Object.entries(wiresOf(io, store)).map(([k, wire]) => {
         const spec = specs?.[k]
+        // A value kept in the value store has no decoded copy in the record: it is decoded from its wire string.
+        if (!(k in io.values) && io.stored?.[k] !== undefined) {
+          const d = decodeParam(spec?._tag === 'Param' ? spec.codec : codecs.unknown, wire)
+          return [k, d.ok ? d.value : wire]
+        }
+        const stored = k in io.values ? io.values[k] : wire
         if (spec?._tag !== 'Param') return [k, stored]
         const d = spec.codec.decode(stored)
         return [k, d._tag === 'Right' ? d.right : stored]
@@ -149,9 +155,10 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
  * ```
  */
 export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders): Run => {
+  const store = valueStore(dir)
   const views = [...records]
     .sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.id.localeCompare(b.id))
-    .map((r) => viewOf(dir, r, templates))
+    .map((r) => viewOf(dir, r, templates, store))
   const steps = (f: StepFilter = {}) =>
     views.filter(
       (s) =>

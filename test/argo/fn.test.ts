@@ -14,20 +14,15 @@ import retryBackoff from '../../examples/argo/retry-backoff.ts'
 import { double, liar } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
+import { runPod as runInPod } from './support/pod.ts'
 import { repoRoot } from './support/shared.ts'
 
 const test = suite('argo: function OPs, retries, timeouts, thresholds')
 const tmp = tempDir('argo-fn')
 test.after(tmp.cleanup)
 
-/** Runs a compiled script template as its pod would: `node` on the source, in an empty folder outside the repo, with only the template's env (tags filled in). */
-const runPod = (t: ArgoTemplate, values: Readonly<Record<string, string>>) => {
-  const file = join(tmp.path, `${t.name}.js`)
-  writeFileSync(file, t.script!.source)
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' }
-  for (const e of t.script!.env as { name: string; value: string }[]) env[e.name] = e.value.replace(/\{\{([^}]+)\}\}/g, (_, k: string) => values[k] ?? '')
-  return spawnSync('node', [file], { cwd: tmp.path, env, encoding: 'utf8' })
-}
+/** Runs a compiled template as its pod would, in the suite's folder. */
+const runPod = (t: ArgoTemplate, values: Readonly<Record<string, string>>) => runInPod(t, values, tmp.path)
 
 test('a compiled function OP runs with node alone: inputs from env, typed output written where Argo reads it', () => {
   const t = templateNamed(compileChecked(workflow('pod', step('d', double, { n: 21 }))), 'double')
