@@ -9,7 +9,7 @@
  * const wf = workflow('hello', seq(step('a', hello)))
  * ```
  */
-export { t, encodeParam, decodeParam, codecsCompatible, type Codec, type Decoded } from './codec.ts'
+export { t, encodeParam, decodeParam, codecsCompatible, finite, type Codec, type Decoded } from './codec.ts'
 export { outputValueOf, outputTextOf } from './output-text.ts'
 export { param, artifact, isOptional, type ParamSpec, type ArtifactSpec, type ArtifactShape, type IoSpec, type ParamOptions, type ArtifactOptions } from './io.ts'
 export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf } from './refs.ts'

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { decodeParam, t as codecs, type ParamSpec, type Step, type Template } from 'dflow-ts'
+import { decodeParam, t as codecs, templatesOf, type ParamSpec, type Step, type Template, type Workflow } from 'dflow-ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
 import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
@@ -99,6 +99,17 @@ const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
 /** Output and input decoders, by template name (when the workflow value is at hand). */
 export type Decoders = ReadonlyMap<string, Template>
 
+/**
+ * The decoders of a workflow: its templates (the body's and the exit handler's) by name.
+ *
+ * @example
+ * ```ts
+ * decodersOf(wf).get('duplicate')?.outputs.msg // the ParamSpec whose codec decodes hello1's msg
+ * ```
+ */
+export const decodersOf = (wf: Workflow<any>): Decoders =>
+  new Map([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => [t.name, t]))
+
 const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore): StepView => {
   const l = runLayout(dir)
   const t = templates?.get(r.template)
@@ -184,17 +195,19 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
 
 /**
  * Reads a run folder back (finished, or still running) into the same query view `run()` returns.
- * Pass the workflow value to decode outputs with its codecs; without it, values come back as stored JSON.
+ * Pass the workflow value (or its {@link decodersOf}) to decode inputs and outputs with its codecs, as the run
+ * did; without it, values come back as stored JSON (a `Date` output as its ISO text).
  *
  * @example
  * ```ts
- * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a')
+ * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a', wf)
  * run.step('hello3').outputs.msg // 4
  * ```
  */
-export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
+export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders): Promise<Run> => {
   const l = runLayout(dir)
   const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+  const templates = decoders === undefined || decoders instanceof Map ? decoders : decodersOf(decoders as Workflow<any>)
   return runView(dir, wf, readJournal(l.journal), templates)
 }
 

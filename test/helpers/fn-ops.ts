@@ -22,6 +22,12 @@ export const liar = fn(
   ({ lie }) => ({ out: (lie ? 'oops' : 1) as number }),
 )
 
+/** Returns a number JSON cannot carry (Infinity, NaN) or a list holding one: its output check must refuse it. */
+export const unbounded = fn(
+  { name: 'unbounded', module: import.meta.url, inputs: { which: param(t.string) }, outputs: { out: param(t.unknown) } },
+  ({ which }) => ({ out: which === 'nan' ? Number.NaN : which === 'list' ? [1, Number.POSITIVE_INFINITY] : Number.POSITIVE_INFINITY }),
+)
+
 /** Reports its context as outputs, and progress 1/3 … 3/3 with pauses of `pause` seconds. */
 export const context = fn(
   {
