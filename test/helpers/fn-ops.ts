@@ -89,6 +89,12 @@ export const sumOp = fn(
   ({ xs }) => ({ total: xs.reduce((a, b) => a + b, 0) }),
 )
 
+/** Kills its own worker process with the given signal (a function OP killed by a signal). */
+export const selfKill = fn({ name: 'self-kill', module: import.meta.url, inputs: { signal: param(t.string) } }, ({ signal }) => {
+  process.kill(process.pid, signal as NodeJS.Signals)
+  return new Promise<Record<string, never>>(() => {}) // the signal ends the process first
+})
+
 /** Returns its string input unchanged, as a parameter and as a big parameter; `fallback` is left to its default. */
 export const echoString = fn(
   {
