@@ -147,3 +147,39 @@ export const varsOf = (e: Expr): readonly ExprVar[] => {
   }
   return out
 }
+
+/** A node with new children (in the order of {@link childrenOf}). */
+const withChildren = (e: Expr, kids: readonly Expr[]): Expr => {
+  switch (e._tag) {
+    case 'Lit':
+    case 'Var':
+      return e
+    case 'Unary':
+      return Object.freeze({ ...e, arg: kids[0]! })
+    case 'Binary':
+      return Object.freeze({ ...e, left: kids[0]!, right: kids[1]! })
+    case 'Cond':
+      return Object.freeze({ ...e, test: kids[0]!, then: kids[1]!, else: kids[2]! })
+    case 'Call':
+      return Object.freeze({ ...e, args: Object.freeze([...kids]) })
+  }
+}
+
+/**
+ * The same expression with every variable replaced by `f(variable)`; unchanged parts are shared (a walk
+ * without recursion).
+ *
+ * @example
+ * ```ts
+ * mapVars(expr`${a} < 1`, (v) => ({ ...v, name: 'b' })) // expr`${b} < 1`
+ * ```
+ */
+export const mapVars = (e: Expr, f: (v: ExprVar) => ExprVar): Expr =>
+  foldExpr<Expr>(e, (x, kids) => {
+    if (x._tag === 'Var') {
+      const ref = f(x.ref)
+      return ref === x.ref ? x : Object.freeze({ ...x, ref })
+    }
+    const old = childrenOf(x)
+    return kids.every((k, i) => k === old[i]) ? x : withChildren(x, kids)
+  })

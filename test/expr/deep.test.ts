@@ -1,10 +1,10 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { problemOf } from './problem-of.ts'
-import { expr, typeProblems, varsOf, type Expr } from 'dflow-ts'
+import { expr, mapVars, typeProblems, varsOf, type Expr } from 'dflow-ts'
 import { evaluate } from '../../lib/local/expr-eval.ts'
 import { EXPR_LANG_MAX_NODES, printExpr } from '../../lib/argo/expr-print.ts'
-import { n } from './table.ts'
+import { code, n } from './table.ts'
 
 /** `expr` called as a tagged template is, with the pieces between holes. */
 const tagged = (pieces: readonly string[], holes: readonly unknown[] = []): Expr => expr(Object.assign([...pieces], { raw: [...pieces] }), ...holes)
@@ -49,6 +49,8 @@ test('a tree 100,000 deep made without the parser is walked without recursion by
   assert.is(varsOf(e).length, 1)
   assert.is(evaluate(e, read), 10)
   assert.match(problemOf(() => printExpr(e, path)), 'expr-lang nodes')
+  assert.is(mapVars(e, (v) => v), e)
+  assert.equal(varsOf(mapVars(e, () => code)), [code])
 })
 
 test.run()
