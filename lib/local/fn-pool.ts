@@ -26,12 +26,14 @@ interface Worker {
 
 const WORKER = fileURLToPath(new URL('./fn-worker.ts', import.meta.url))
 const TSX = import.meta.resolve('tsx')
+// The hooks that let the OP's module load from any folder, as `dflow run` loaded its workflow file.
+const LOADER = new URL('../loader/register.ts', import.meta.url).href
 
 const idle: Worker[] = []
 let idleLimit = availableParallelism()
 
 const startWorker = (): Worker => {
-  const child = spawn(process.execPath, ['--import', TSX, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
+  const child = spawn(process.execPath, ['--import', TSX, '--import', LOADER, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
   const w: Worker = { child, pid: child.pid ?? -1, dead: false, reuse: true, used: false }
   if (w.pid > 0) trackGroup(w.pid)
   child.on('message', (m: { exitCode?: number }) => {
