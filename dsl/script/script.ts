@@ -43,6 +43,11 @@ export type HoleValue = Scalar | readonly Scalar[] | Raw
  * Where a hole stands in the script, which decides how it is rendered: `word` (unquoted shell text, rendered
  * `"${V}"`), `dquote` (inside double quotes or an unquoted heredoc, rendered `${V}`), `arith` (inside
  * `$((…))`, rendered `${V}` and checked to be an integer before the script runs), `code` (Python).
+ *
+ * @example
+ * ```ts
+ * shRenderer.ref('DFLOW_msg', 'word') // '"${DFLOW_msg}"'
+ * ```
  */
 export type HoleContext = 'word' | 'dquote' | 'arith' | 'code'
 
@@ -146,7 +151,7 @@ export const envNameOf = (v: Scalar, literalName: string): string => {
 
 const isRaw = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.isArray(v) && (v as Raw)._tag === 'Raw'
 
-/** How a language renders a reference to an environment variable in a given hole context. */
+/** How a language renders a reference to an environment variable in a given hole context. @example shRenderer.ref('DFLOW_n', 'arith') // '${DFLOW_n}' */
 export interface LangRenderer {
   readonly ref: (name: string, context: HoleContext) => string
   readonly list: (refs: readonly string[], context: HoleContext) => string

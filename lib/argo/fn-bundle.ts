@@ -2,6 +2,7 @@ import { buildSync } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 import type { FnTemplate } from 'dflow-ts'
 import type { PodPlan } from '../fn/argo-main.ts'
+import { packageFile } from '../loader/package-files.ts'
 
 /**
  * Turns a function OP into the source of a `node` script: the OP's module and everything it imports
@@ -15,8 +16,9 @@ import type { PodPlan } from '../fn/argo-main.ts'
  */
 export type Bundler = (t: FnTemplate, plan: PodPlan) => string
 
-const MAIN = fileURLToPath(new URL('../fn/argo-main.ts', import.meta.url))
-const DSL = fileURLToPath(new URL('../../dsl/index.ts', import.meta.url))
+// Bundled from the sources (which the package ships), so a bundle is the same from a checkout and from the build.
+const MAIN = packageFile('lib/fn/argo-main.ts')
+const DSL = packageFile('dsl/index.ts')
 const FP_EITHER = fileURLToPath(import.meta.resolve('fp-ts/es6/Either.js'))
 const cache = new Map<string, string>()
 

@@ -3,6 +3,8 @@
  *
  * - `dflow-ts` and `dflow-ts/*` resolve as Node resolves them from the importing file; when that folder cannot
  *   resolve them (no `node_modules/dflow-ts` on its way up), they resolve to the copy this module belongs to;
+ *   when these hooks run from the TypeScript sources (a checkout), dflow-ts resolves with the `source` export
+ *   condition, to its sources, as `node --conditions=source` would;
  * - a `.ts` or `.js` file outside `node_modules` that has `import` or `export` statements is an ES module,
  *   even where its package.json says CommonJS or says nothing (Node and tsx would load it as CommonJS, and
  *   its imports of dflow-ts, an ES module, would fail).
@@ -17,6 +19,7 @@ import type { ResolveHook } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 const OWN = /^dflow-ts(?:\/|$)/
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
 const AMBIGUOUS = /\.[jt]sx?$/
 const IMPORT_OR_EXPORT = /^[ \t]*(?:import[ \t]*[\w$*{'"]|export[ \t]*[\w$*{])/m
 // TypeScript's CommonJS forms: `import x = require('x')` and `export = x`.
@@ -52,6 +55,7 @@ const moduleUrl = (url: string, format: string | null | undefined): string | und
  */
 export const resolve: ResolveHook = async (specifier, context, next) => {
   if (OWN.test(specifier)) {
+    if (FROM_SOURCE && !context.conditions.includes('source')) context = { ...context, conditions: [...context.conditions, 'source'] }
     try {
       return await next(specifier, context)
     } catch (e) {

@@ -9,5 +9,7 @@
  * ```
  */
 import { register } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { packageModule } from './package-files.ts'
 
-register('./hooks.ts', import.meta.url)
+register(pathToFileURL(packageModule('lib/loader/hooks.ts')))

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { pathToFileURL } from 'node:url'
+import { packageModule } from '../loader/package-files.ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { groupStopper, killGroup, trackGroup, untrackGroup, type ProcessExit } from './process-group.ts'
 
@@ -24,10 +25,10 @@ interface Worker {
   done?: (r: ProcessExit) => void
 }
 
-const WORKER = fileURLToPath(new URL('./fn-worker.ts', import.meta.url))
+const WORKER = packageModule('lib/local/fn-worker.ts')
 const TSX = import.meta.resolve('tsx')
 // The hooks that let the OP's module load from any folder, as `dflow run` loaded its workflow file.
-const LOADER = new URL('../loader/register.ts', import.meta.url).href
+const LOADER = pathToFileURL(packageModule('lib/loader/register.ts')).href
 
 const idle: Worker[] = []
 let idleLimit = availableParallelism()

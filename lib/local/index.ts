@@ -10,6 +10,8 @@
  * run.status                      // 'Succeeded'
  * run.step('hello3').outputs.msg  // 4
  * ```
+ *
+ * @module dflow-ts/local
  */
 import { setMaxListeners } from 'node:events'
 import { mkdirSync } from 'node:fs'
@@ -31,7 +33,7 @@ import type { StepRecord, WorkflowRecord } from './records.ts'
 import { runView, type Run } from './run-view.ts'
 import type { Value } from './values.ts'
 
-export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
+export type { Run, StepView, StepFilter, OutputsOf, Decoders } from './run-view.ts'
 export { openRun, listRuns, runView } from './run-view.ts'
 export type { RunEvent } from './events.ts'
 export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
