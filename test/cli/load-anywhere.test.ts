@@ -1,21 +1,16 @@
 // `dflow run` and `dflow compile` load a workflow file wherever it is: a folder with no package.json, one whose
 // package.json says CommonJS, a folder that cannot resolve dflow-ts (it resolves to the CLI's own copy).
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { dflowIn } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('cli: a workflow file in any folder')
 const tmp = tempDir('load')
 test.after(tmp.cleanup)
-const BIN = resolve('bin/dflow.js')
-
-const dflow = (cwd: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
+const dflow = dflowIn
 
 /** A folder under the temporary one holding `files` (a package.json only if given). */
 const folder = (name: string, files: Readonly<Record<string, string>>) => {
