@@ -11,13 +11,14 @@
  *
  * @module dflow-ts
  */
-export { t, encodeParam, decodeParam, codecsCompatible, type Codec, type Decoded } from './codec.ts'
+export { t, encodeParam, decodeParam, codecsCompatible, finite, type Codec, type Decoded } from './codec.ts'
+export { outputValueOf, outputTextOf } from './output-text.ts'
 export { param, artifact, isOptional, type ParamSpec, type ArtifactSpec, type ArtifactShape, type IoSpec, type ParamOptions, type ArtifactOptions } from './io.ts'
 export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf, type OutputPathsOf } from './refs.ts'
 export { sh, shRenderer } from './script/sh.ts'
 export { py, pyRenderer } from './script/py.ts'
 export { render, DEFAULT_COMMAND } from './script/renderers.ts'
-export { ctx, scalarsOf, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang, type HoleContext, type LangRenderer } from './script/script.ts'
+export { ctx, scalarsOf, fileVarOf, type RenderOptions, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang, type HoleContext, type LangRenderer } from './script/script.ts'
 export { script, shell, type ScriptTemplate, type ScriptFields, type ShellFields, type ContainerOptions } from './template.ts'
 export { step } from './step.ts'
 export { seq, par, dag } from './combinators.ts'

@@ -16,7 +16,7 @@ export interface ParamSpec<A = unknown, Opt extends boolean = boolean> {
   readonly codec: Codec<A>
   /** Boxed so that a default of `undefined` or `null` is still a default. */
   readonly default?: { readonly value: A }
-  /** For outputs: the file the value is read from (one trailing newline dropped, as Argo does). */
+  /** For outputs: the file the value is read from (one trailing newline dropped, as Argo does, except for a big parameter: see `outputValueOf`). */
   readonly path?: string
   readonly description?: string
   /** A big parameter (dflow's BigParameter): its value travels as a file (an artifact on Argo), not inline. */

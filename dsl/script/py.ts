@@ -1,6 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
-import { checkHoleValue, templateText } from './script.ts'
+import { checkHoleValue, fileVarOf, templateText } from './script.ts'
 
 type State = { k: 'code' } | { k: 'comment' } | { k: 'string'; quote: string }
 
@@ -56,9 +56,23 @@ export const py = (strings: TemplateStringsArray, ...values: HoleValue[]): Scrip
   return Object.freeze({ _tag: 'Script' as const, lang: 'python' as const, segments: Object.freeze(segments) })
 }
 
+/**
+ * A Python expression for the value of variable `name`: `os.environ[name]`, or, for a value that may be in a
+ * file, that file's text when {@link fileVarOf} is set (read as UTF-8, every byte and line ending kept) —
+ * an expression rather than lines before the script, which would come before a `from __future__` import,
+ * and the environment is left as it was (a large value there would stop every command the script starts).
+ */
+const pyRef = (name: string, fromFile: boolean): string => {
+  const env = `__import__("os").environ`
+  if (!fromFile) return `${env}["${name}"]`
+  const file = fileVarOf(name)
+  return `(lambda e: open(e["${file}"], encoding="utf-8", errors="surrogateescape", newline="").read() if "${file}" in e else e["${name}"])(${env})`
+}
+
 /** Renders holes for Python 3. */
 export const pyRenderer: LangRenderer = {
-  ref: (name) => `__import__("os").environ["${name}"]`,
-  list: (names) => `[${names.map((n) => `__import__("os").environ["${n}"]`).join(', ')}]`,
+  ref: (name, _, fromFile) => pyRef(name, fromFile),
+  list: (names, _, fromFile) => `[${names.map((n, i) => pyRef(n, fromFile[i]!)).join(', ')}]`,
   guard: () => '',
+  fromFiles: () => '',
 }

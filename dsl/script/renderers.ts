@@ -1,4 +1,4 @@
-import type { Lang, LangRenderer, RenderedScript, Script } from './script.ts'
+import type { Lang, LangRenderer, RenderedScript, RenderOptions, Script } from './script.ts'
 import { renderScript } from './script.ts'
 import { shRenderer } from './sh.ts'
 import { pyRenderer } from './py.ts'
@@ -16,6 +16,8 @@ export const DEFAULT_COMMAND: Readonly<Record<Lang, readonly string[]>> = { sh: 
  * @example
  * ```ts
  * render(sh`echo ${'a b'}`).text // 'echo "${dflow_lit_0}"'
+ * render(sh`echo ${'a b'}`, { fromFile: () => true }).text
+ * // 'if [ -n "${dflow_file_lit_0+x}" ]; then dflow_lit_0=$(cat -- "${dflow_file_lit_0}" && printf .) || exit 2; …; fi\necho "${dflow_lit_0}"'
  * ```
  */
-export const render = (script: Script): RenderedScript => renderScript(script, RENDERERS[script.lang])
+export const render = (script: Script, options: RenderOptions = {}): RenderedScript => renderScript(script, RENDERERS[script.lang], options)

@@ -46,7 +46,7 @@ export type HoleValue = Scalar | readonly Scalar[] | Raw
  *
  * @example
  * ```ts
- * shRenderer.ref('DFLOW_msg', 'word') // '"${DFLOW_msg}"'
+ * shRenderer.ref('DFLOW_msg', 'word', false) // '"${DFLOW_msg}"'
  * ```
  */
 export type HoleContext = 'word' | 'dquote' | 'arith' | 'code'
@@ -151,12 +151,36 @@ export const envNameOf = (v: Scalar, literalName: string): string => {
 
 const isRaw = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.isArray(v) && (v as Raw)._tag === 'Raw'
 
-/** How a language renders a reference to an environment variable in a given hole context. @example shRenderer.ref('DFLOW_n', 'arith') // '${DFLOW_n}' */
+/**
+ * The environment variable that, when set, names a file holding the value of variable `name` instead:
+ * how a value too large for the environment (Linux takes at most 128 KiB in one variable) reaches a script.
+ *
+ * @example
+ * ```ts
+ * fileVarOf('dflow_in_msg') // 'dflow_file_in_msg'
+ * ```
+ */
+export const fileVarOf = (name: string): string => `dflow_file_${name.replace(/^dflow_/, '')}`
+
+/** How a language renders a reference to an environment variable in a given hole context. @example shRenderer.ref('DFLOW_n', 'arith', false) // '${DFLOW_n}' */
 export interface LangRenderer {
-  readonly ref: (name: string, context: HoleContext) => string
-  readonly list: (refs: readonly string[], context: HoleContext) => string
+  /** A reference to variable `name`; `fromFile`: its value may be in the file {@link fileVarOf} names. */
+  readonly ref: (name: string, context: HoleContext, fromFile: boolean) => string
+  readonly list: (refs: readonly string[], context: HoleContext, fromFile: readonly boolean[]) => string
   /** Lines that check arithmetic holes before the script body runs (shell only). */
   readonly guard: (arithVars: readonly { readonly name: string; readonly label: string }[]) => string
+  /** Lines, first in the script, that read each variable from its file when {@link fileVarOf} is set (shell only). */
+  readonly fromFiles: (names: readonly string[]) => string
+}
+
+/** Options of {@link renderScript}. */
+export interface RenderOptions {
+  /**
+   * Which holes may have their value in a file rather than inline (the interpreter then sets the variable
+   * {@link fileVarOf} instead): locally, every parameter and string (any value may be large); on Argo, big
+   * parameters. Default: none.
+   */
+  readonly fromFile?: (v: Scalar) => boolean
 }
 
 const labelOf = (v: Scalar): string =>
@@ -167,10 +191,11 @@ const labelOf = (v: Scalar): string =>
  *
  * @example
  * ```ts
- * renderScript(sh`echo ${'hi'}`) // { text: 'echo "${dflow_lit_0}"', env: [{ name: 'dflow_lit_0', value: 'hi' }] }
+ * renderScript(sh`echo ${'hi'}`, shRenderer) // { text: 'echo "${dflow_lit_0}"', env: [{ name: 'dflow_lit_0', value: 'hi' }] }
  * ```
  */
-export const renderScript = (script: Script, renderer: LangRenderer): RenderedScript => {
+export const renderScript = (script: Script, renderer: LangRenderer, options: RenderOptions = {}): RenderedScript => {
+  const fromFile = options.fromFile ?? (() => false)
   const env = new Map<string, Scalar>()
   const arith = new Map<string, string>()
   let text = ''
@@ -192,12 +217,14 @@ export const renderScript = (script: Script, renderer: LangRenderer): RenderedSc
       const scalars: readonly Scalar[] = Array.isArray(v) ? v : [v as Scalar]
       const names = scalars.map((x, j) => bind(x, Array.isArray(v) ? `dflow_lit_${i}_${j}` : `dflow_lit_${i}`))
       if (seg.context === 'arith') names.forEach((name, j) => arith.set(name, labelOf(scalars[j]!)))
-      text += Array.isArray(v) ? renderer.list(names, seg.context) : renderer.ref(names[0]!, seg.context)
+      const files = scalars.map(fromFile)
+      text += Array.isArray(v) ? renderer.list(names, seg.context, files) : renderer.ref(names[0]!, seg.context, files[0]!)
     }
   }
   const guard = renderer.guard([...arith].map(([name, label]) => ({ name, label })))
+  const preamble = renderer.fromFiles([...env].filter(([, value]) => fromFile(value)).map(([name]) => name))
   return {
-    text: guard + text,
+    text: preamble + guard + text,
     env: [...env].map(([name, value]) => ({ name, value })),
   }
 }

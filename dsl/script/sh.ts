@@ -1,6 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import type { HoleContext, HoleValue, LangRenderer, Raw, Script, Segment } from './script.ts'
-import { checkHoleValue, templateText } from './script.ts'
+import { checkHoleValue, fileVarOf, templateText } from './script.ts'
 
 /*
  * A small POSIX shell lexer, just enough to know what context each hole stands in. It walks the literal
@@ -227,5 +227,11 @@ export const shRenderer: LangRenderer = {
         ({ name, label }) =>
           `case \${${name}} in ''|-|*[!0-9-]*|?*-*|0[0-9]*|-0[0-9]*) printf 'dflow: %s must be an integer in $((...)), got: %s\\n' ${singleQuoted(label)} "\${${name}}" >&2; exit 2;; esac\n`,
       )
+      .join(''),
+  // `$(cat …)` drops trailing newlines: a dot after the value keeps them, and is removed. Not exported, so a
+  // large value does not reach (and stop) the commands the script starts.
+  fromFiles: (names) =>
+    names
+      .map((n) => `if [ -n "\${${fileVarOf(n)}+x}" ]; then ${n}=$(cat -- "\${${fileVarOf(n)}}" && printf .) || exit 2; ${n}=\${${n}%.}; fi\n`)
       .join(''),
 }

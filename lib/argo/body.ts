@@ -1,3 +1,4 @@
+import { envLimitProblems } from './env-limit.ts'
 import {
   ALL_OUTPUTS,
   WORKFLOW_VARS,
@@ -175,12 +176,17 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         const v = arg(name)
         if (isRef(v)) return [{ name, value: resolve(v, [...path, name]) }]
         const value = encodeParam(spec.codec, v)
-        problems.push(...tagProblems(value, [...path, name]))
+        problems.push(...tagProblems(value, [...path, name]), ...envLimitProblems(`input "${name}"`, `dflow_in_${name}`, value, [...path, name]))
         return [{ name, value }]
       }).concat(s.key !== undefined ? [keyArgument(s.key, (r) => resolve(r, [...path, 'key']))] : []),
       artifacts: inputs.flatMap(([name, spec]) => {
         const v = arg(name)
-        if (spec._tag === 'Param' && spec.big) return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : { name, raw: { data: encodeParam(spec.codec, v) } }]
+        if (spec._tag === 'Param' && spec.big) {
+          if (isRef(v)) return [{ name, from: resolve(v, [...path, name]) }]
+          const data = encodeParam(spec.codec, v)
+          problems.push(...envLimitProblems(`input "${name}"`, 'ARGO_TEMPLATE', data, [...path, name], true))
+          return [{ name, raw: { data } }]
+        }
         if (spec._tag !== 'Artifact') return []
         return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
       }),

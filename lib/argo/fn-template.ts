@@ -2,14 +2,12 @@ import { problem, type ArtifactSpec, type FnTemplate, type IoSpec, type ParamSpe
 import type { PodPlan } from '../fn/argo-main.ts'
 import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
-import { codecDescription, compact, encodedDefault } from './io.ts'
-import { inputArtifactPath, outputPath } from './paths.ts'
+import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
+import { bigParamPath, inputArtifactPath, outputPath } from './paths.ts'
+import { defaultLimitProblems } from './env-limit.ts'
 import { tag } from './tags.ts'
 import { esbuildBundler } from './fn-bundle.ts'
 import { shippedPackages } from './packages.ts'
-
-/** Where a big parameter's file lives in the pod, as an input or as an output. @example bigParamPath('in', 'foo') // '/tmp/dflow/bigpar/in/foo' */
-export const bigParamPath = (side: 'in' | 'out', name: string): string => `/tmp/dflow/bigpar/${side}/${name}`
 
 
 type Entry<S> = [string, S]
@@ -39,7 +37,7 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
     outputs: Object.fromEntries(outs.map(([n, s]) => [n, isBig(s) ? bigParamPath('out', n) : outputPath(o.workDir, n, s)])),
   }
   const shipped = shippedPackages(t, o, path)
-  problems.push(...shipped.problems)
+  problems.push(...shipped.problems, ...defaultLimitProblems(t.inputs, path))
   const packages = shipped.artifacts
   const env = [
     ...ins.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([n]) => ({ name: `dflow_in_${n.replace(/[^A-Za-z0-9_]/g, '_')}`, value: tag(`inputs.parameters.${n}`) })),
@@ -53,7 +51,7 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
   try {
     source = bundler(t, plan)
   } catch (e) {
-    problems.push(problem([...path, 'module'], `could not bundle ${t.module}: ${(e as Error).message.split('\n')[0]}`, 'check that the module and what it imports exist'))
+    problems.push(problem([...path, 'module'], `could not bundle ${t.module}: ${(e as Error).message}`, 'check that the module and what it imports exist'))
   }
   const template: ArgoTemplate = compact({
     name: t.name,
@@ -66,7 +64,7 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
       ],
     }),
     outputs: compact({
-      parameters: outs.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([name, s]): ArgoParameter => ({ name, valueFrom: compact({ path: plan.outputs[name], default: encodedDefault(s as ParamSpec<any, boolean>) }), description: codecDescription(s as ParamSpec<any, boolean>) })),
+      parameters: outs.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([name, s]): ArgoParameter => ({ name, valueFrom: compact({ path: plan.outputs[name], default: outputDefault(s as ParamSpec<any, boolean>) }), description: codecDescription(s as ParamSpec<any, boolean>) })),
       artifacts: outs.filter(([, s]) => s._tag !== 'Param' || isBig(s)).map(([name, s]) => compact({ name, path: plan.outputs[name], optional: (s._tag === 'Artifact' && s.optional) || undefined })),
     }),
     metadata: compact({ labels: t.labels, annotations: t.annotations }),

@@ -1,4 +1,4 @@
-import { encodeParam, type ParamSpec } from 'dflow-ts'
+import { encodeParam, outputTextOf, type ParamSpec } from 'dflow-ts'
 
 /**
  * How a parameter's codec is recorded in the manifest, so that a reader (the Argo client, a person) can
@@ -25,6 +25,21 @@ export const codecDescription = (spec: ParamSpec<any, boolean>): string =>
  */
 export const encodedDefault = (spec: ParamSpec<any, boolean>): string | undefined =>
   spec.default !== undefined ? encodeParam(spec.codec, spec.default.value) : undefined
+
+/**
+ * The `valueFrom.default` of an output parameter: its default's wire form, with one more trailing newline
+ * when it ends with one, since Argo drops one from the default as from the file (`outputTextOf`).
+ *
+ * @example
+ * ```ts
+ * outputDefault(param(t.string, { default: 'd\n' })) // 'd\n\n' (Argo gives back 'd\n')
+ * outputDefault(param(t.number, { default: 2 }))     // '2'
+ * ```
+ */
+export const outputDefault = (spec: ParamSpec<any, boolean>): string | undefined => {
+  const d = encodedDefault(spec)
+  return d === undefined ? undefined : outputTextOf(d, false)
+}
 
 /**
  * Drops the keys whose value is `undefined` or an empty list or record, so that manifests carry no noise.

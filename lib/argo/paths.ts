@@ -40,3 +40,6 @@ export const inputArtifactPath = (workDir: string, name: string, spec: ArtifactS
  */
 export const outputPath = (workDir: string, name: string, spec: ParamSpec<any, boolean> | ArtifactSpec): string =>
   spec.path !== undefined ? podPath(workDir, spec.path) : `/tmp/dflow-${spec._tag === 'Param' ? 'param' : 'artifact'}-${name}`
+
+/** Where a big parameter's file lives in the pod, as an input or as an output. @example bigParamPath('in', 'foo') // '/tmp/dflow/bigpar/in/foo' */
+export const bigParamPath = (side: 'in' | 'out', name: string): string => `/tmp/dflow/bigpar/${side}/${name}`

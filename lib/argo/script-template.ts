@@ -1,8 +1,9 @@
-import { WORKFLOW_VARS, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { WORKFLOW_VARS, fileVarOf, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { ArgoArtifact, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
-import { codecDescription, compact, encodedDefault } from './io.ts'
-import { inputArtifactPath, outputPath } from './paths.ts'
+import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
+import { bigParamPath, inputArtifactPath, outputPath } from './paths.ts'
+import { defaultLimitProblems, envLimitProblems } from './env-limit.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shippedPackages } from './packages.ts'
 
@@ -15,7 +16,11 @@ export interface CompiledScript {
 
 type Spec = ParamSpec<any, boolean> | ArtifactSpec
 
-const params = (io: IoSpec): [string, ParamSpec<any, boolean>][] => Object.entries(io).filter((e): e is [string, ParamSpec<any, boolean>] => e[1]._tag === 'Param')
+const params = (io: IoSpec): [string, ParamSpec<any, boolean>][] => Object.entries(io).filter((e): e is [string, ParamSpec<any, boolean>] => e[1]._tag === 'Param' && !e[1].big)
+/** Big parameters: artifacts on Argo (a file the script reads, a file it leaves). */
+const bigParams = (io: IoSpec): [string, ParamSpec<any, boolean>][] => Object.entries(io).filter((e): e is [string, ParamSpec<any, boolean>] => e[1]._tag === 'Param' && !!e[1].big)
+/** A hole bound to a big input parameter: its value is the file of an input artifact, read by the script's first lines. */
+const isBigInput = (v: Scalar): boolean => typeof v === 'object' && v._tag === 'ParamRef' && v.source.kind === 'input' && !!v.big
 const artifacts = (io: IoSpec): [string, ArtifactSpec][] => Object.entries(io).filter((e): e is [string, ArtifactSpec] => e[1]._tag === 'Artifact')
 
 /** The value an environment variable bound to a hole gets in the pod. */
@@ -48,7 +53,7 @@ const inputParameter = ([name, spec]: [string, ParamSpec<any, boolean>]): ArgoPa
 
 const outputParameter = (o: ResolvedOptions) => ([name, spec]: [string, ParamSpec<any, boolean>]): ArgoParameter => ({
   name,
-  valueFrom: compact({ path: outputPath(o.workDir, name, spec), default: encodedDefault(spec) }),
+  valueFrom: compact({ path: outputPath(o.workDir, name, spec), default: outputDefault(spec) }),
   description: codecDescription(spec),
 })
 
@@ -68,10 +73,12 @@ const artifactDecl = (path: string, name: string, spec: ArtifactSpec): ArgoArtif
  */
 export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledScript => {
   const path = ['templates', t.name]
-  const rendered = render(t.source)
-  const problems: Problem[] = [...tagProblems(rendered.text, [...path, 'script'])]
+  const rendered = render(t.source, { fromFile: isBigInput })
+  const problems: Problem[] = [...tagProblems(rendered.text, [...path, 'script']), ...defaultLimitProblems(t.inputs, path)]
   const env = rendered.env.map((b) => {
+    if (isBigInput(b.value)) return { name: fileVarOf(b.name), value: bigParamPath('in', (b.value as { name: string }).name) }
     const r = envValue(t, b.value, o, [...path, 'script', b.name])
+    if (typeof b.value !== 'object') problems.push(...envLimitProblems('a literal', b.name, r.value, [...path, 'script', b.name]))
     problems.push(...r.problems)
     return { name: b.name, value: r.value }
   })
@@ -93,12 +100,16 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
     name: t.name,
     inputs: compact({
       parameters: params(t.inputs).map(inputParameter),
-      artifacts: [...artifacts(t.inputs).map(([n, s]) => artifactDecl(inputArtifactPath(o.workDir, n, s), n, s)), ...shipped.artifacts],
+      artifacts: [
+        ...bigParams(t.inputs).map(([name, s]) => compact({ name, path: bigParamPath('in', name), ...(s.default ? { raw: { data: encodedDefault(s)! } } : {}) })),
+        ...artifacts(t.inputs).map(([n, s]) => artifactDecl(inputArtifactPath(o.workDir, n, s), n, s)),
+        ...shipped.artifacts,
+      ],
     }),
     outputs: compact({
       // A stdout() output is Argo's built-in outputs.result: nothing to declare.
       parameters: params(t.outputs).filter(([, s]) => !s.stdout).map(outputParameter(o)),
-      artifacts: artifacts(t.outputs).map(([n, s]) => artifactDecl(outputPath(o.workDir, n, s), n, s)),
+      artifacts: [...bigParams(t.outputs).map(([name, s]) => ({ name, path: outputPath(o.workDir, name, s) })), ...artifacts(t.outputs).map(([n, s]) => artifactDecl(outputPath(o.workDir, n, s), n, s))],
     }),
     metadata: compact({ labels: t.labels, annotations: t.annotations }),
     serviceAccountName: t.serviceAccount,

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { format } from 'node:util'
-import { decodeParam, encodeParam, EXIT, type ArtifactShape, type FnContext, type FnTemplate, type IoSpec } from 'dflow-ts'
+import { decodeParam, encodeParam, EXIT, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type IoSpec } from 'dflow-ts'
 import { readShaped, shapeMismatch, writeShaped } from './shapes.ts'
 
 /**
@@ -67,7 +67,8 @@ const writeOutputs = (t: FnTemplate, job: FnJob, returned: unknown): void => {
       if (v === undefined && !spec.default) throw new CheckError(`output parameter "${name}": expected ${spec.codec.name}, got nothing`)
       if (!spec.codec.is(value)) throw new CheckError(`output parameter "${name}": expected ${spec.codec.name}, got ${show(value)}`)
       mkdirSync(dirname(out), { recursive: true })
-      writeFileSync(out, encodeParam(spec.codec, value))
+      // Argo drops one trailing newline from an output parameter's file: write it so that the exact value remains.
+      writeFileSync(out, outputTextOf(encodeParam(spec.codec, value), !!spec.big))
       continue
     }
     if (v === undefined || v === null) {

@@ -26,15 +26,20 @@ interface Worker {
 }
 
 const WORKER = packageModule('lib/local/fn-worker.ts')
-const TSX = import.meta.resolve('tsx')
 // The hooks that let the OP's module load from any folder, as `dflow run` loaded its workflow file.
 const LOADER = pathToFileURL(packageModule('lib/loader/register.ts')).href
+// Resolved when the first worker starts, not at import: a pod's bundle of a module that imports dflow-ts/local
+// loads this file where import.meta.resolve does not exist.
+let tsx: string | undefined
 
 const idle: Worker[] = []
 let idleLimit = availableParallelism()
 
 const startWorker = (): Worker => {
-  const child = spawn(process.execPath, ['--import', TSX, '--import', LOADER, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
+  const child = spawn(process.execPath, ['--import', (tsx ??= import.meta.resolve('tsx')), '--import', LOADER, WORKER], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  })
   const w: Worker = { child, pid: child.pid ?? -1, dead: false, reuse: true, used: false }
   if (w.pid > 0) trackGroup(w.pid)
   child.on('message', (m: { exitCode?: number }) => {

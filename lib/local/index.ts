@@ -17,7 +17,7 @@ import { setMaxListeners } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
+import { DflowError, validate, encodeParam, type Workflow, type ParamsSpec } from 'dflow-ts'
 import { writeJsonAtomic } from './atomic.ts'
 import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
@@ -28,17 +28,20 @@ import { runLayout } from './layout.ts'
 import { stepFolders } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { limiter } from './limiter.ts'
+import { parameterProblems } from './parameters.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
-import { runView, type Run } from './run-view.ts'
+import { decodersOf, runView, type Run } from './run-view.ts'
 import type { Value } from './values.ts'
+import { storeParameters, valueStore } from './value-store.ts'
 
 export type { Run, StepView, StepFilter, OutputsOf, Decoders } from './run-view.ts'
-export { openRun, listRuns, runView } from './run-view.ts'
+export { openRun, listRuns, runView, decodersOf } from './run-view.ts'
 export type { RunEvent } from './events.ts'
 export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
-export { FINAL_PHASES } from './records.ts'
+export { FINAL_PHASES, PHASES, STEP_TYPES } from './records.ts'
 export { runLayout } from './layout.ts'
+export { parameterProblems, API_SYNTAX, type HowToGive } from './parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
@@ -100,17 +103,7 @@ const stamp = () => {
 /** Checks and encodes the parameter values given for a run. */
 const workflowParams = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): Record<string, Value> => {
   const specs: ParamsSpec = wf.parameters
-  const problems = [
-    ...Object.keys(given)
-      .filter((k) => !(k in wf.parameters))
-      .map((k) => problem([wf.name, 'parameters', k], `the workflow has no parameter "${k}"`, `its parameters: ${Object.keys(wf.parameters).join(', ') || 'none'}`)),
-    ...Object.entries(specs).flatMap(([k, spec]) => {
-      if (!(k in given)) return spec.default ? [] : [problem([wf.name, 'parameters', k], `parameter "${k}" has no default and no value was given`, `pass { parameters: { ${k}: … } }`)]
-      const v = given[k]
-      const ok = spec.codec.is(v) || (typeof v === 'string' && decodeParam(spec.codec, v).ok)
-      return ok ? [] : [problem([wf.name, 'parameters', k], `${JSON.stringify(v)} is not a ${spec.codec.name}`)]
-    }),
-  ]
+  const problems = parameterProblems(wf, given)
   if (problems.length) throw new DflowError(problems)
   return Object.fromEntries(
     Object.entries(specs).map(([k, spec]) => {
@@ -139,12 +132,13 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const layout = runLayout(dir)
     mkdirSync(layout.stepsDir, { recursive: true })
     const emit = config.onEvent ?? (() => {})
+    const values = valueStore(dir)
     let wfRecord: WorkflowRecord = {
       name: wf.name,
       id,
       status: 'Running',
       startedAt: new Date().toISOString(),
-      parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])),
+      ...storeParameters(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])), values),
       pid: process.pid,
     }
     const saveWorkflow = (r: WorkflowRecord) => {
@@ -156,7 +150,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
 
     const records = new Map<string, StepRecord>()
     mkdirSync(layout.scriptsDir, { recursive: true })
-    const journal = openJournal(layout.journal)
+    const journal = openJournal(layout.journal, values)
     const record = (r: StepRecord) => {
       records.set(r.id, r)
       journal.append(r)
@@ -169,7 +163,8 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     options.signal?.addEventListener('abort', onAbort, { once: true })
     const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
-    const allTemplates = [...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])]
+    const decoders = decodersOf(wf)
+    const allTemplates = [...decoders.values()]
     // Function OPs run in worker processes: start them now, while the run gets going.
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
@@ -179,7 +174,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const folders = stepFolders(layout)
     const interpreterWith = (ps: Record<string, Value>) =>
       interpreter({
-        leaf: { layout, folders, spawn, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
+        leaf: { layout, folders, spawn, values, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
         baseDir: resolve(config.baseDir ?? '.'),
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
@@ -197,7 +192,6 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       journal.close()
       await folders.sweep()
     }
-    const templates = new Map<string, Template>(allTemplates.map((t) => [t.name, t]))
-    return runView(dir, wfRecord, [...records.values()], templates)
+    return runView(dir, wfRecord, [...records.values()], decoders)
   },
 })

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { StepRecord } from './records.ts'
+import { withStoredValues, type ValueStore } from './value-store.ts'
 
 /**
  * The step journal of a run: one JSON line per change of a step's state, appended by the driver alone
@@ -20,12 +21,12 @@ export interface Journal {
   readonly close: () => void
 }
 
-/** Opens (creating if needed) a journal for appending. */
-export const openJournal = (path: string): Journal => {
+/** Opens (creating if needed) a journal for appending; large values go to `store`, named by digest (`value-store.ts`). */
+export const openJournal = (path: string, store?: ValueStore): Journal => {
   const fd = openSync(path, 'a')
   return {
     append: (r) => {
-      writeSync(fd, `${JSON.stringify(r)}\n`)
+      writeSync(fd, `${JSON.stringify(store ? withStoredValues(r, store) : r)}\n`)
     },
     close: () => closeSync(fd),
   }

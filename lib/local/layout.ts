@@ -10,6 +10,7 @@ import { join } from 'node:path'
  *   steps.jsonl                   the step journal: one JSON line per change of a step's state (driver only)
  *   scripts/<template>            each template's script as actually run (values arrive as variables,
  *                                 so one script serves every call of a template)
+ *   values/<sha256>               each parameter over 4096 characters, once (see value-store.ts)
  *   steps/<step id>/
  *     log.txt                     stdout and stderr, interleaved
  *     progress                    `current/total`, written by the step (DFLOW_PROGRESS_FILE)

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
-import { decodeParam, encodeParam, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { decodeParam, encodeParam, fileVarOf, outputValueOf, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
 import type { RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
@@ -9,6 +9,7 @@ import { localPath } from './paths.ts'
 import { tailOf, type ProcessExit, type Spawner } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
+import { INLINE_LIMIT, type ValueStore } from './value-store.ts'
 
 /** What a leaf needs from the run around it. */
 export interface LeafContext {
@@ -17,6 +18,8 @@ export interface LeafContext {
   readonly folders: StepFolders
   /** Starts a script step's process. */
   readonly spawn: Spawner
+  /** The run's value store: large values reach scripts as files of it. */
+  readonly values: ValueStore
   readonly runId: string
   readonly limiter: Limiter
   readonly stage: 'symlink' | 'copy'
@@ -93,8 +96,8 @@ const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>
     }
     let wire: string
     try {
-      // Argo drops exactly one trailing newline (`echo 4 > f` gives "4").
-      wire = readFileSync(p, 'utf8').replace(/\n$/, '')
+      // Argo drops exactly one trailing newline (`echo 4 > f` gives "4"), but keeps a big parameter's bytes (an artifact).
+      wire = outputValueOf(readFileSync(p, 'utf8'), !!spec.big)
     } catch {
       if (!spec.default) {
         problems.push(`output parameter "${name}": ${spec.path ?? p} was not written and it has no default`)
@@ -224,11 +227,16 @@ export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, strin
  * ```
  */
 export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
-  const rendered = render(t.source)
+  const rendered = render(t.source, { fromFile: mayBeLarge })
   const [p] = await Promise.all([prepareLeaf(id, t, inputs, ctx), ensureScript(t, rendered.text, ctx)])
   if ('phase' in p) return p
   const env = leafEnv(t, ctx)
-  for (const b of rendered.env) env[b.name] = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
+  for (const b of rendered.env) {
+    const value = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
+    // A large value reaches the script as a file of the value store, which the script's first lines read.
+    if (value.length > INLINE_LIMIT && mayBeLarge(b.value)) env[fileVarOf(b.name)] = ctx.values.pathOf(ctx.values.put(value))
+    else env[b.name] = value
+  }
   const scriptPath = ctx.layout.script(t.name).absolute
   const [file, ...args] = t.command
   // Only a template that declares `stdout()` has its stdout kept apart (appended to the log at the end).
@@ -242,6 +250,9 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   }
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
 }
+
+/** The holes whose value may be large, and so may reach the script as a file: parameters and string literals. */
+const mayBeLarge = (v: Scalar): boolean => typeof v === 'string' || (typeof v === 'object' && v._tag === 'ParamRef')
 
 /** Where a step's stdout goes when its template reads a result from it (`stdout()` outputs). */
 const stdoutPathOf = (ctx: LeafContext, id: string): string => join(ctx.layout.stepDir(id), 'stdout.txt')

@@ -4,14 +4,20 @@
  * only by the driver.
  */
 
+/** Every phase, in the order a step may go through them. @example PHASES.includes('Omitted') // true */
+export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'] as const
+
 /** A step's or workflow's phase, with Argo's names. */
-export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted'
+export type Phase = (typeof PHASES)[number]
 
 /**
  * The kinds of step records: a leaf process (`Pod`, as Argo), a sub-workflow call (`Steps` or `DAG`), or
  * the group of the calls of a fan-out (`StepGroup`, whose children are `name(0)`, `name(1)`, …).
  */
-export type StepType = 'Pod' | 'Steps' | 'DAG' | 'StepGroup'
+export type StepType = (typeof STEP_TYPES)[number]
+
+/** Every kind of step record. @example STEP_TYPES.includes('Pod') // true */
+export const STEP_TYPES = ['Pod', 'Steps', 'DAG', 'StepGroup'] as const
 
 /** Phases after which nothing changes. @example FINAL_PHASES.has('Failed') // true */
 export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'])
@@ -69,11 +75,17 @@ export interface AttemptRecord {
   readonly timedOut?: boolean
 }
 
-/** Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. */
+/**
+ * Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. In the
+ * journal, a parameter longer than 4096 characters is in `stored` instead, named by the digest of its file
+ * in the run's `values/` folder (see `value-store.ts`).
+ */
 export interface IoRecord {
   readonly parameters: Readonly<Record<string, string>>
   readonly values: Readonly<Record<string, unknown>>
   readonly artifacts: Readonly<Record<string, string | null>>
+  /** Large parameters: their digest (`sha256:<hex>`, the file `values/<hex>`). */
+  readonly stored?: Readonly<Record<string, string>>
 }
 
 /** An empty {@link IoRecord}. */
@@ -95,6 +107,8 @@ export interface WorkflowRecord {
   readonly finishedAt?: string
   readonly message?: string
   readonly parameters: Readonly<Record<string, string>>
+  /** Large parameters (over 4096 characters): their digest in the run's `values/` folder. */
+  readonly storedParameters?: Readonly<Record<string, string>>
   /** The driver's pid while it runs. */
   readonly pid: number
 }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import type { ParamSpec, Step, Template } from 'dflow-ts'
+import { decodeParam, t as codecs, templatesOf, type ParamSpec, type Step, type Template, type Workflow } from 'dflow-ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
+import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
 import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
 
 /**
@@ -98,16 +99,32 @@ const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
 /** Output and input decoders, by template name (when the workflow value is at hand). @example const d: Decoders = new Map([['hello', hello]]) */
 export type Decoders = ReadonlyMap<string, Template>
 
-const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): StepView => {
+/**
+ * The decoders of a workflow: its templates (the body's and the exit handler's) by name.
+ *
+ * @example
+ * ```ts
+ * decodersOf(wf).get('duplicate')?.outputs.msg // the ParamSpec whose codec decodes hello1's msg
+ * ```
+ */
+export const decodersOf = (wf: Workflow<any>): Decoders =>
+  new Map([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => [t.name, t]))
+
+const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore): StepView => {
   const l = runLayout(dir)
   const t = templates?.get(r.template)
   const decode = (side: 'inputs' | 'outputs') => {
     const io = r[side]
     const specs = t?.[side] as Readonly<Record<string, ParamSpec>> | undefined
     const values = Object.fromEntries(
-      Object.entries(io.parameters).map(([k, wire]) => {
-        const stored = k in io.values ? io.values[k] : wire
+      Object.entries(wiresOf(io, store)).map(([k, wire]) => {
         const spec = specs?.[k]
+        // A value kept in the value store has no decoded copy in the record: it is decoded from its wire string.
+        if (!(k in io.values) && io.stored?.[k] !== undefined) {
+          const d = decodeParam(spec?._tag === 'Param' ? spec.codec : codecs.unknown, wire)
+          return [k, d.ok ? d.value : wire]
+        }
+        const stored = k in io.values ? io.values[k] : wire
         if (spec?._tag !== 'Param') return [k, stored]
         const d = spec.codec.decode(stored)
         return [k, d._tag === 'Right' ? d.right : stored]
@@ -149,9 +166,10 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined): St
  * ```
  */
 export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders): Run => {
+  const store = valueStore(dir)
   const views = [...records]
     .sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.id.localeCompare(b.id))
-    .map((r) => viewOf(dir, r, templates))
+    .map((r) => viewOf(dir, r, templates, store))
   const steps = (f: StepFilter = {}) =>
     views.filter(
       (s) =>
@@ -177,17 +195,19 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
 
 /**
  * Reads a run folder back (finished, or still running) into the same query view `run()` returns.
- * Pass the workflow value to decode outputs with its codecs; without it, values come back as stored JSON.
+ * Pass the workflow value (or its {@link decodersOf}) to decode inputs and outputs with its codecs, as the run
+ * did; without it, values come back as stored JSON (a `Date` output as its ISO text).
  *
  * @example
  * ```ts
- * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a')
+ * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a', wf)
  * run.step('hello3').outputs.msg // 4
  * ```
  */
-export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
+export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders): Promise<Run> => {
   const l = runLayout(dir)
   const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+  const templates = decoders === undefined || decoders instanceof Map ? decoders : decodersOf(decoders as Workflow<any>)
   return runView(dir, wf, readJournal(l.journal), templates)
 }
 

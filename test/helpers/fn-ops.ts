@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { artifact, artifactList, artifactNested, artifactRecord, fn, param, t } from 'dflow-ts'
+import { artifact, artifactList, artifactNested, artifactRecord, bigParam, fn, param, t } from 'dflow-ts'
 
 /**
  * Function OPs shared by the tests. They live here, not in a test file, because a worker imports the
@@ -81,4 +81,15 @@ export const maybeReads = fn(
 export const sumOp = fn(
   { name: 'sum-op', module: import.meta.url, inputs: { xs: param(t.array(t.number)) }, outputs: { total: param(t.number) } },
   ({ xs }) => ({ total: xs.reduce((a, b) => a + b, 0) }),
+)
+
+/** Returns its string input unchanged, as a parameter and as a big parameter; `fallback` is left to its default. */
+export const echoString = fn(
+  {
+    name: 'echo-string',
+    module: import.meta.url,
+    inputs: { s: param(t.string) },
+    outputs: { out: param(t.string), big: bigParam(t.string), list: param(t.array(t.string)), fallback: param(t.string, { default: 'd\n' }) },
+  },
+  ({ s }) => ({ out: s, big: s, list: [s] }),
 )

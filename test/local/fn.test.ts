@@ -9,6 +9,7 @@ import dagFn from '../../examples/fn/dag.ts'
 import opParameter from '../../examples/fn/op-parameter.ts'
 import python from '../../examples/fn/python.ts'
 import pythonSugar from '../../examples/fn/python-sugar.ts'
+import importsSubpaths from '../fixtures/fn-imports-subpaths.ts'
 import { context, double, liar, maybeReads, readShapes, shapes } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
@@ -51,6 +52,12 @@ test('E8 big parameter: an object through a sub-workflow, passed as a file, quer
   assert.is(readFileSync(join(run.step({ key: 'step2' }).dir, 'inputs', 'parameters', 'foo'), 'utf8'), '{"msg":"hellohello"}')
   const again = await openRun(run.dir)
   assert.equal(again.step({ key: 'step1' }).outputs['foo'], { msg: 'hellohello' })
+})
+
+test('an OP module that imports dflow-ts/local and dflow-ts/argo runs locally too (as it bundles for Argo)', async () => {
+  const run = await runner().run(importsSubpaths)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.is(run.step('i').outputs['out'], 2)
 })
 
 test('E9 defaults: inputs default, the log holds hello five times, the output falls back to its default', async () => {
