@@ -173,7 +173,7 @@ export interface LangRenderer {
   readonly fromFiles: (names: readonly string[]) => string
 }
 
-/** Options of {@link renderScript}. */
+/** Options of `renderScript`. @example const o: RenderOptions = { fromFile: () => true } */
 export interface RenderOptions {
   /**
    * Which holes may have their value in a file rather than inline (the interpreter then sets the variable
