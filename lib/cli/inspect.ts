@@ -19,7 +19,9 @@ Options:
 const STATUS_HELP = `Usage: dflow status [RUN_DIR] [--json]
 
 Prints a run's status, its steps and where its folder is (default: the newest run in .dflow-runs).
-Exit status: 0 if the run succeeded, 1 if it failed, 3 while it is still running.`
+Exit status: 0 if the run succeeded, 1 if it failed, 3 while it is still running. A run whose driver
+is gone though it never finished (killed outright, or stopped by a full disk) is Failed and interrupted;
+a run recorded on another host is shown as recorded, saying that this host cannot tell.`
 
 /**
  * The values given for a flag, each matched to a known one in any case (`succeeded` is `Succeeded`), or a

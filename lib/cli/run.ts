@@ -21,8 +21,9 @@ Options:
   -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
 
-Exit status: 0 if the workflow succeeded, 1 if it failed, 2 for bad usage or an invalid
-workflow, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
+Exit status: 0 if the workflow succeeded, 1 if it failed (or its run folder could not be written:
+a full disk stops the run, which ends Error), 2 for bad usage, an invalid workflow or a run folder
+that cannot be made, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
 
 const progress = (start: number) => {
   let done = 0

@@ -170,7 +170,7 @@ export const interpreter = (ictx: InterpretContext) => {
     let attempts: readonly AttemptRecord[] = []
     let progress: string | undefined
     const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}) })
-    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
+    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
     }
@@ -214,7 +214,7 @@ export const interpreter = (ictx: InterpretContext) => {
         r.phase,
         inRecord,
         r.record,
-        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) },
+        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) },
         r.phase === 'Succeeded' ? r.outputs : undefined,
       )
     }

@@ -10,7 +10,7 @@ import opParameter from '../../examples/fn/op-parameter.ts'
 import python from '../../examples/fn/python.ts'
 import pythonSugar from '../../examples/fn/python-sugar.ts'
 import importsSubpaths from '../fixtures/fn-imports-subpaths.ts'
-import { context, double, liar, maybeReads, readShapes, shapes } from '../helpers/fn-ops.ts'
+import { context, double, liar, unbounded, maybeReads, readShapes, shapes } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: function OPs')
@@ -76,6 +76,16 @@ test('an output that does not fit its codec fails the step naming the field, the
   assert.is(s.phase, 'Failed')
   assert.is(s.exitCode, 2)
   assert.match(s.message ?? '', 'output parameter "out": expected number, got "oops"')
+})
+
+test('an output holding a number that is not finite fails the step (JSON would write it as null)', async () => {
+  for (const [which, shown] of [['inf', 'Infinity'], ['nan', 'NaN'], ['list', '[1,null]']] as const) {
+    const run = await runner().run(workflow('unbounded', step(which, unbounded, { which })))
+    assert.is(run.status, 'Failed', which)
+    const s = run.step(which)
+    assert.is(s.phase, 'Failed', which)
+    assert.match(s.message ?? '', `output parameter "out": ${shown} holds a number that is not finite`)
+  }
 })
 
 test('an input that does not fit its codec fails the step before the body runs, naming field, type and value', async () => {
