@@ -24,6 +24,8 @@ export interface StepFolders {
   readonly warm: (id: string) => void
   /** Removes the folders warmed for steps that did not run after all (a failure stopped the run first). */
   readonly sweep: () => Promise<void>
+  /** Removes the folders a step took but never started in (the run stopped while it waited for a slot). */
+  readonly drop: (id: string) => Promise<void>
 }
 
 /**
@@ -96,6 +98,7 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
       p.catch(() => {}) // the step that takes it sees the error
       warmed.set(id, p)
     },
+    drop: (id) => rm(layout.stepDir(id), { recursive: true, force: true }),
     sweep: async () => {
       const left = [...warmed]
       warmed.clear()

@@ -59,6 +59,8 @@ export interface StepRecord {
   readonly attempts?: readonly AttemptRecord[]
   /** The last progress the step reported (`current/total`). */
   readonly progress?: string
+  /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
+  readonly calls?: { readonly started: number; readonly total: number }
   /**
    * Set when the run's driver is gone and this step was not finished: the step reads as Failed (its
    * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
