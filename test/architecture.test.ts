@@ -58,4 +58,10 @@ test('lib/local and lib/argo do not import each other', () => {
   assert.equal(violations('lib/argo', (t) => !inside(t.path, 'lib/local')), [])
 })
 
+test('lib/dispatcher imports no other interpreter; only local-exec.ts of its batch systems runs anything', () => {
+  assert.equal(violations('lib/dispatcher', (t) => !['lib/local', 'lib/argo', 'lib/cli'].some((d) => inside(t.path, d))), [])
+  const io = new Set(['execa', 'node:child_process', 'child_process', 'node:fs', 'fs', 'node:fs/promises', 'ssh2'])
+  assert.equal(violations('lib/dispatcher/batch', (t) => !io.has(t.pkg ?? '')), ['lib/dispatcher/batch/local-exec.ts imports execa'])
+})
+
 test.run()
