@@ -13,7 +13,7 @@
  *
  * Then the scale lines (`scale.ts`): per-node cost of validate, compile and run at 1,000 and 10,000 nodes
  * for a dag and a nested fan-out, and the driver's memory per call of a fan-out beside a chain's (also
- * alone: `node --import tsx bench/scale.ts`).
+ * alone: `node --conditions=source --import tsx bench/scale.ts`).
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
  * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn,dflow,scale); DFLOW_SRC and

@@ -1,15 +1,15 @@
 /**
  * One memory measurement of the scale lines, in a process of its own (started by `bench/scale.ts` with
- * `node --expose-gc`): runs one shape at one size on the local interpreter (parallelism 2) and prints, as
+ * `node --conditions=source --expose-gc`): runs one shape at one size on the local interpreter (parallelism 2) and prints, as
  * one JSON line, the driver's heap at its largest, measured after a forced GC at several moments — when
  * the second call starts, when a quarter, half and three quarters of the calls have finished, and once
  * the run has returned (its `Run` value held) — less the heap before the run.
  *
- * Usage: node --expose-gc --import tsx bench/scale-memory.ts SHAPE N RUNS_DIR
+ * Usage: node --conditions=source --expose-gc --import tsx bench/scale-memory.ts SHAPE N RUNS_DIR
  *
  * @example
  * ```sh
- * node --expose-gc --import tsx bench/scale-memory.ts fan 1000 /tmp/x   # {"shape":"fan","n":1000,"peakBytes":…}
+ * node --conditions=source --expose-gc --import tsx bench/scale-memory.ts fan 1000 /tmp/x   # {"shape":"fan","n":1000,"peakBytes":…}
  * ```
  */
 import { scaleShapes, type ScaleShape } from './scale-workloads.ts'
@@ -26,7 +26,7 @@ type Local = (c: { runsDir: string; parallelism: number; onEvent: (e: StepEvent)
 
 const [shape, size, runsDir] = process.argv.slice(2)
 const gc = (globalThis as { gc?: () => void }).gc
-if (!gc || !shape || !size || !runsDir) throw new Error('usage: node --expose-gc --import tsx bench/scale-memory.ts SHAPE N RUNS_DIR')
+if (!gc || !shape || !size || !runsDir) throw new Error('usage: node --conditions=source --expose-gc --import tsx bench/scale-memory.ts SHAPE N RUNS_DIR')
 const heap = (): number => {
   gc()
   gc()

@@ -25,7 +25,7 @@ const MEMORY_CHILD = fileURLToPath(new URL('./scale-memory.ts', import.meta.url)
 const peakHeap = (root: string, shape: ScaleShape, n: number): number => {
   const dir = freshDir(root, `mem-${shape}`)
   try {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', MEMORY_CHILD, shape, String(n), join(dir, 'runs')], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    const r = spawnSync(process.execPath, ['--conditions=source', '--expose-gc', '--import', 'tsx', MEMORY_CHILD, shape, String(n), join(dir, 'runs')], { encoding: 'utf8', maxBuffer: 1 << 20 })
     if (r.status !== 0) throw new Error(`memory of ${shape} n=${n}: exit ${r.status ?? r.signal}: ${r.stderr.trim().slice(-600)}`)
     return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { peakBytes: number }).peakBytes
   } finally {
@@ -48,7 +48,7 @@ const peakHeap = (root: string, shape: ScaleShape, n: number): number => {
  * @example
  * ```ts
  * await scaleBench(root, 3, false, local, compile) // prints both tables and MET / NOT MET per line
- * // alone: node --import tsx bench/scale.ts
+ * // alone: node --conditions=source --import tsx bench/scale.ts
  * ```
  */
 export const scaleBench = async (root: string, reps: number, quick: boolean, local: Local, compile: Compile): Promise<boolean> => {
@@ -161,7 +161,7 @@ ${table(memRows)}
   return line === 'MET'
 }
 
-// Run alone: `node --import tsx bench/scale.ts` (BENCH_REPS, default 3; BENCH_QUICK=1 for 100 and 1,000 nodes).
+// Run alone: `node --conditions=source --import tsx bench/scale.ts` (BENCH_REPS, default 3; BENCH_QUICK=1 for 100 and 1,000 nodes).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { benchRoot } = await import('./lib/temp.ts')
   const { local } = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Local }
