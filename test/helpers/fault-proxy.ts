@@ -15,6 +15,8 @@ export interface FaultProxy {
   readonly endpoint: string
   /** `METHOD /path?query` of every request, in arrival order. */
   readonly seen: string[]
+  /** The most requests it had in flight at once. */
+  readonly maxInFlight: () => number
   readonly close: () => Promise<void>
 }
 
@@ -30,8 +32,12 @@ export interface FaultProxy {
 export const faultProxy = (upstreamPort: number, fault: (req: IncomingMessage) => Fault): Promise<FaultProxy> =>
   new Promise((resolve) => {
     const seen: string[] = []
+    let inFlight = 0
+    let most = 0
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`)
+      most = Math.max(most, ++inFlight)
+      res.on('close', () => inFlight--)
       const f = fault(req)
       if (f === 'reset') {
         req.socket.destroy()
@@ -56,6 +62,7 @@ export const faultProxy = (upstreamPort: number, fault: (req: IncomingMessage) =
       resolve({
         endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         seen,
+        maxInFlight: () => most,
         close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
       }),
     )

@@ -4,10 +4,11 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DflowError } from 'dflow-ts'
 import { folderStore, StoreError, treeDigest, walkTree } from '../../lib/storage/index.ts'
+import { artifactSources, HELLO_SHA256 } from '../helpers/artifact-sources.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('storage: folder store')
@@ -15,17 +16,7 @@ const tmp = tempDir('folder-store')
 test.after(tmp.cleanup)
 const root = join(tmp.path, 'store')
 const store = folderStore(root)
-const HELLO_SHA256 = 'sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' // sha256sum of "hello\n"
-
-const src = (() => {
-  const d = join(tmp.path, 'src')
-  mkdirSync(join(d, 'out', 'sub', 'empty'), { recursive: true })
-  writeFileSync(join(d, 'hello.txt'), 'hello\n')
-  writeFileSync(join(d, 'out', 'a.txt'), 'a')
-  writeFileSync(join(d, 'out', 'sub', 'run.sh'), '#!/bin/sh\n')
-  chmodSync(join(d, 'out', 'sub', 'run.sh'), 0o755)
-  return d
-})()
+const src = artifactSources(join(tmp.path, 'src'))
 
 test('a file is committed under its key with its sha256; .path is the content; get writes it back', async () => {
   const { at, info } = await store.put(join(src, 'hello.txt'), 'wf-1/hello/bar')

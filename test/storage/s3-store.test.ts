@@ -6,12 +6,13 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { folderStore, s3Store, StoreError, treeDigest, walkTree, type S3StoreOptions } from '../../lib/storage/index.ts'
 import { rawTgz } from '../helpers/raw-tar.ts'
 import { startS3rver, S3RVER_CREDENTIALS, type S3rver } from '../helpers/s3rver.ts'
+import { artifactSources, HELLO_SHA256 } from '../helpers/artifact-sources.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('storage: S3 store (s3rver)')
@@ -36,13 +37,7 @@ test.after(async () => {
   await s3.stop()
   tmp.cleanup()
 })
-const HELLO_SHA256 = 'sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' // sha256sum of "hello\n"
-const src = join(tmp.path, 'src')
-mkdirSync(join(src, 'out', 'sub', 'empty'), { recursive: true })
-writeFileSync(join(src, 'hello.txt'), 'hello\n')
-writeFileSync(join(src, 'out', 'a.txt'), 'a')
-writeFileSync(join(src, 'out', 'sub', 'run.sh'), '#!/bin/sh\n')
-chmodSync(join(src, 'out', 'sub', 'run.sh'), 0o755)
+const src = artifactSources(join(tmp.path, 'src'))
 let n = 0
 const dest = (name: string) => join(tmp.path, `got${n++}`, name)
 const failure = (p: Promise<unknown>) =>
