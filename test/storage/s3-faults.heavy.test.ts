@@ -113,6 +113,22 @@ test('a server failing every try: the put fails as server-error after its tries,
   await proxy.close()
 })
 
+test('a put stopped by its signal mid-upload aborts its multipart upload and commits nothing', async () => {
+  const proxy = await faultProxy(s3.port, () => 'pass')
+  const st = s3Store(options(proxy.endpoint, { queueSize: 1 }))
+  const ac = new AbortController()
+  const put = st.put(big.path, 'wf/stopped/big', { archive: 'none', signal: ac.signal }).catch((x: unknown) => x)
+  assert.ok(await until(() => parts(proxy.seen) >= 1, 30_000), 'the upload started')
+  ac.abort()
+  const e = await put
+  assert.instance(e, StoreError)
+  assert.ok(parts(proxy.seen) < 8, 'it stopped before the end')
+  assert.ok(await until(() => proxy.seen.some((s) => /^DELETE .*uploadId=/.test(s))), 'AbortMultipartUpload was sent')
+  assert.is(await st.exists('wf/stopped/big'), false)
+  await st.close()
+  await proxy.close()
+})
+
 test('an upload whose process is killed mid-way is never visible', async () => {
   const proxy = await faultProxy(s3.port, () => 'pass')
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../fixtures/s3-put.ts', import.meta.url)), proxy.endpoint, big.path, 'wf/killed/big'], { stdio: ['ignore', 'pipe', 'inherit'] })
