@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dag, par, param, seq, sh, shell, step, t, workflow, type ParamRef, type ParamSpec, type Step, type Workflow } from '../dsl/index.ts'
 import type { Runner } from './runner.ts'
@@ -27,8 +28,8 @@ const loadLocal = (): Promise<LocalModule | string> =>
         : `dflow-ts local interpreter not available: ${(e as Error).message ?? String(e)}`,
   ))
 
-/** The shared command as a template: the interpreter reads the previous output and passes it in as `x`. */
-const inc = shell({
+/** The shared command as a template: the interpreter reads the previous output and passes it in as `x`. @example step('s1', inc, { x: 0 }) // y = 1 */
+export const inc = shell({
   name: 'inc',
   inputs: { x: param(t.number) },
   outputs: { y: param(t.number, { path: 'y.txt' }) },
@@ -124,7 +125,7 @@ const expected = (w: WorkloadId, n: number): { step: string; output: string; val
  */
 export const dflowTs: Runner = {
   name: 'dflow-ts local',
-  published: '-',
+  version: async () => `dflow-ts ${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}, node ${process.version}`,
   probe: async () => {
     const m = await loadLocal()
     return typeof m === 'string' ? m : undefined

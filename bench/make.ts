@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hasProgram, runProgram } from './lib/exec.ts'
+import { hasProgram, programVersion, runProgram } from './lib/exec.ts'
 import type { Runner } from './runner.ts'
 import { chainCommand, checkFiles, fanCommand, fanOutputs, joinCommand, layerCommand, layerFiles, seed, sleepCommand, W4_STEPS, type WorkloadId } from './workloads.ts'
 
@@ -47,8 +47,8 @@ export const makefile = (w: WorkloadId, n: number): string => {
  */
 export const make: Runner = {
   name: 'make -j2',
-  published: '0.5-0.7',
-  probe: async () => ((await hasProgram('make')) ? undefined : 'not installed (apt-get install make)'),
+  probe: async () => ((await hasProgram('make')) ? undefined : 'not installed; run `bash scripts/bench-peers.sh` as root'),
+  version: () => programVersion('make'),
   prepare: async (w, n, dir) => {
     seed(w, dir)
     writeFileSync(join(dir, 'Makefile'), makefile(w, n))

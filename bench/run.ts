@@ -6,17 +6,21 @@
  * its targets (at most 5x make's marginal cost and below snakemake's on W1-W3; W4 within 10% of the
  * sleep bound).
  *
- * Then the fn workload (`fn-workload.ts`): a trivial function OP in a chain of 20 and a fan-out of 100,
- * against dflow's Python-OP figures.
+ * Then the fn workload (`fn-workload.ts`): a trivial function OP in a chain of 20 and a fan-out of 100;
+ * and, when a dflow source tree is given, Python dflow's debug mode side by side (`dflow-py.ts`).
+ * The peers' versions are printed first; a missing one is named with the command that installs it
+ * (`bash scripts/bench-peers.sh`), and the overall line then says "not measured", not "not met".
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn).
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn,dflow); DFLOW_SRC and
+ * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
  * ```sh
  * npm run bench
  * BENCH_QUICK=1 npm run bench
  * BENCH_REPS=9 BENCH_RUNNERS=make,dflow-ts npm run bench
+ * DFLOW_SRC=/tmp/dflow/src DFLOW_ARGO=/tmp/argo-client-python/argo BENCH_RUNNERS=dflow npm run bench
  * ```
  */
 import { cpus, loadavg } from 'node:os'
@@ -30,11 +34,13 @@ import { fmt, table } from './lib/table.ts'
 import { benchRoot, dropDir, freshDir } from './lib/temp.ts'
 import { sleepBound, workloads, type WorkloadId } from './workloads.ts'
 import { fnBench } from './fn-workload.ts'
+import { dflowBench, dflowPeer } from './dflow-py.ts'
+import { overall } from './lib/verdict.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs }
-const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn'].join(',')).split(',').map((s) => s.trim())
+const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow'].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
 
@@ -50,27 +56,32 @@ every step runs the same trivial command (read one integer, add one, write it); 
   (W4 runs every runner at parallelism n: make -jn, snakemake --cores n, local({ parallelism: n }))
 columns: t(n) = median wall time in ms at size n; ms/step = marginal cost (t(big) - t(small)) / (big - small),
   so fixed costs (start-up, parsing) cancel; per-rep range = min..max of that cost computed within each repetition;
-  x make / x snakemake = ms/step ratios measured in this run;
-  issue = the figure published in the issue on a 2-core machine (dflow = Python dflow's debug mode)
+  x make / x snakemake = ms/step ratios measured in this run
 `)
 
 const selected: Runner[] = []
 const runners: Runner[] = []
-const skipped: string[] = []
+const skipped = new Map<string, string>() // runner name -> why it could not run
+const peers: string[][] = []
 for (const key of wanted) {
-  if (key === 'fn') continue
+  if (key === 'fn' || key === 'dflow') continue
   const r = all[key]
   if (!r) {
-    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${Object.keys(all).join(', ')})`)
+    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow'].join(', ')})`)
     continue
   }
   selected.push(r)
   const why = await r.probe()
-  if (why) {
-    console.log(`${r.name}: ${why}; skipped`)
-    skipped.push(r.name)
-  } else runners.push(r)
+  if (why) skipped.set(r.name, why)
+  else runners.push(r)
+  peers.push([`  ${r.name}`, why ? `missing: ${why}` : await r.version()])
 }
+if (wanted.includes('dflow')) {
+  const d = dflowPeer(process.env)
+  peers.push(['  dflow (Python)', 'version' in d ? d.version : d.why])
+}
+const nameWidth = Math.max(...peers.map(([name]) => name!.length))
+console.log(`runners (version, or why not run):\n${peers.map(([name, what]) => `${name!.padEnd(nameWidth)}  ${what}`).join('\n')}\n`)
 const rssBefore = rssMB()
 
 const root = benchRoot()
@@ -135,7 +146,7 @@ for (const w of MARGINAL) {
   const [small, big] = w.sizes
   const mk = costOf(make.name, w.id)
   const sm = costOf(snakemake.name, w.id)
-  const rows: string[][] = [['runner', `t(${small})`, `t(${big})`, 'ms/step', 'per-rep range', 'x make', 'x snakemake', 'issue ms/step']]
+  const rows: string[][] = [['runner', `t(${small})`, `t(${big})`, 'ms/step', 'per-rep range', 'x make', 'x snakemake']]
   for (const r of selected) {
     const a = times.get(key(r, w.id, small))
     const b = times.get(key(r, w.id, big))
@@ -144,10 +155,8 @@ for (const w of MARGINAL) {
     // Both sizes run in the same repetition, so pairing them by index gives one marginal cost per repetition.
     const perRep = a && b ? a.slice(0, b.length).map((ms, i) => marginal({ n: small, ms }, { n: big, ms: b[i]! })) : []
     const range = problem || perRep.length < 2 ? '-' : `${fmt(Math.min(...perRep))}..${fmt(Math.max(...perRep))}`
-    rows.push([r.name, a ? fmt(median(a), 0) : '-', b ? fmt(median(b), 0) : '-', problem ? 'FAILED' : c === undefined ? 'skipped' : fmt(c), range, ratio(c, mk), ratio(c, sm), r.published])
+    rows.push([r.name, a ? fmt(median(a), 0) : '-', b ? fmt(median(b), 0) : '-', problem ? 'FAILED' : c === undefined ? 'skipped' : fmt(c), range, ratio(c, mk), ratio(c, sm)])
   }
-  if (!Number.isNaN(w.dflowPublished))
-    rows.push(['dflow (Python) debug, published', '-', '-', fmt(w.dflowPublished, 0), '-', ratio(w.dflowPublished, mk), ratio(w.dflowPublished, sm), fmt(w.dflowPublished, 0)])
   console.log(`\n${w.title}\n${table(rows)}`)
 }
 
@@ -171,32 +180,47 @@ for (const w of PARALLEL) {
 }
 
 console.log('\ntargets for dflow-ts local: marginal cost <= 5x make and < snakemake on W1-W3; W4 within 10% of the sleep bound')
-let allMet = true
+const outcomes: (boolean | undefined)[] = []
+const said = (ok: boolean | undefined): string => {
+  outcomes.push(ok)
+  return ok === undefined ? 'n/a' : ok ? 'MET' : 'NOT MET'
+}
 for (const w of PARALLEL)
   for (const p of w.sizes) {
     const o = overBound(dflowTs, w.id, p)
-    const met = o === undefined ? 'n/a' : o <= 10 ? 'MET' : 'NOT MET'
-    if (met !== 'MET') allMet = false
+    const met = said(o === undefined ? undefined : o <= 10)
     console.log(`  ${w.id} at parallelism ${p}: ${o === undefined ? 'not measured' : `${fmt(o, 1)}% over ${fmt(sleepBound(p), 0)} ms`}: ${met}`)
   }
 for (const w of MARGINAL) {
   const d = costOf(dflowTs.name, w.id)
   const mk = costOf(make.name, w.id)
   const sm = costOf(snakemake.name, w.id)
-  const vsMake = d === undefined || mk === undefined ? 'n/a' : d <= 5 * mk ? 'MET' : 'NOT MET'
-  const vsSnake = d === undefined || sm === undefined ? 'n/a' : d < sm ? 'MET' : 'NOT MET'
-  if (vsMake !== 'MET' || vsSnake !== 'MET') allMet = false
+  const vsMake = said(d === undefined || mk === undefined ? undefined : d <= 5 * mk)
+  const vsSnake = said(d === undefined || sm === undefined ? undefined : d < sm)
   console.log(`  ${w.id}: <= 5x make (${d === undefined || mk === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(5 * mk)} ms/step`}): ${vsMake}; < snakemake (${d === undefined || sm === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(sm)} ms/step`}): ${vsSnake}`)
 }
-console.log(`  overall: ${allMet ? 'MET' : 'not met (or not measured)'}`)
+// Why a target could not be measured: a runner it needs was missing, left out, or failed.
+const whyUnmeasured = [make, snakemake, dflowTs].flatMap((r) =>
+  !selected.includes(r)
+    ? [`${r.name} not in BENCH_RUNNERS`]
+    : skipped.has(r.name)
+      ? [r === dflowTs ? `${r.name}: ${skipped.get(r.name)}` : `peer ${r.name.split(' ')[0]} missing: run \`bash scripts/bench-peers.sh\` as root`]
+      : [...broken.keys()].filter((k) => k.startsWith(`${r.name}|`)).map((k) => `${r.name} FAILED on ${k.split('|')[1]}`),
+)
+console.log(`  overall: ${overall(outcomes, whyUnmeasured)}`)
 
 if (wanted.includes('fn')) {
   const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof fnBench>[2] }
   await fnBench(root, reps, m.local)
 }
 
+if (wanted.includes('dflow')) {
+  const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof dflowBench>[3] }
+  await dflowBench(root, reps, quick, m.local)
+}
+
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
-if (skipped.length) console.log(`\nskipped: ${skipped.join(', ')}`)
+for (const [name, why] of skipped) console.log(`\nnot run: ${name}: ${why}`)
 console.log(`\nmemory: peak RSS of this process (which hosts the dflow-ts interpreter) ${fmt(rssMB(), 0)} MB; ${fmt(rssBefore, 0)} MB before any run`)
 
 console.log('\nArgo compiler: manifest size and compile time')

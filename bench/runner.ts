@@ -13,10 +13,10 @@ import type { WorkloadId } from './workloads.ts'
  */
 export interface Runner {
   readonly name: string
-  /** The issue's published figure, ms per step, as text (a reference column). */
-  readonly published: string
   /** `undefined` when the runner can run here, otherwise why it is skipped. */
   readonly probe: () => Promise<string | undefined>
+  /** What runs, with its version (printed at the top of the bench); asked only when `probe` passed. */
+  readonly version: () => Promise<string>
   readonly prepare: (w: WorkloadId, n: number, dir: string) => Promise<Prepared>
 }
 

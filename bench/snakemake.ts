@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hasProgram, runProgram } from './lib/exec.ts'
+import { hasProgram, programVersion, runProgram } from './lib/exec.ts'
 import type { Runner } from './runner.ts'
 import { checkFiles, layerFiles, seed, SLEEP_S, W4_STEPS, type WorkloadId } from './workloads.ts'
 
@@ -62,13 +62,13 @@ rule w:
  *
  * @example
  * ```ts
- * await snakemake.probe() // undefined, or 'not installed (apt-get install snakemake)'
+ * await snakemake.probe() // undefined, or 'not installed; run `bash scripts/bench-peers.sh` as root'
  * ```
  */
 export const snakemake: Runner = {
   name: 'snakemake',
-  published: '2-5',
-  probe: async () => ((await hasProgram('snakemake')) ? undefined : 'not installed (apt-get install snakemake)'),
+  probe: async () => ((await hasProgram('snakemake')) ? undefined : 'not installed; run `bash scripts/bench-peers.sh` as root'),
+  version: async () => `snakemake ${await programVersion('snakemake')}`,
   prepare: async (w, n, dir) => {
     seed(w, dir)
     writeFileSync(join(dir, 'Snakefile'), snakefile(w, n))

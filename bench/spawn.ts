@@ -39,8 +39,8 @@ const stagesOf = (w: WorkloadId, n: number): Stage[] => {
  */
 export const spawnFloor: Runner = {
   name: 'node spawn (floor)',
-  published: '1-1.4',
   probe: async () => undefined,
+  version: async () => `node ${process.version}`,
   prepare: async (w, n, dir) => {
     seed(w, dir)
     // Started before the clock: the timed part is the loop itself (and one IPC message each way).

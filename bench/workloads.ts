@@ -27,18 +27,16 @@ export interface Workload {
   readonly title: string
   /** Small and big size: the difference of their wall times gives the marginal cost per step. */
   readonly sizes: readonly [number, number]
-  /** dflow's (Python) debug mode, ms per step, as published in the issue. */
-  readonly dflowPublished: number
   /** `marginal`: n is a number of steps, compared by marginal cost; `parallelism`: n is the parallelism (W4). */
   readonly kind: 'marginal' | 'parallelism'
 }
 
 /** The workloads at the issue's sizes, or small ones for a smoke test. @example workloads(false)[1].sizes // [250, 500] */
 export const workloads = (quick: boolean): readonly Workload[] => [
-  { id: 'W1', title: 'W1: chain, each step reads the previous output', sizes: quick ? [10, 20] : [100, 200], dflowPublished: 100, kind: 'marginal' },
-  { id: 'W2', title: 'W2: fan-out of independent steps + one join reading all', sizes: quick ? [20, 40] : [250, 500], dflowPublished: 480, kind: 'marginal' },
-  { id: 'W3', title: 'W3: layers of 4 parallel steps, each reading all 4 outputs of the layer before (n steps = n/4 layers)', sizes: quick ? [20, 40] : [100, 200], dflowPublished: NaN, kind: 'marginal' },
-  { id: 'W4', title: `W4: ${W4_STEPS} steps sleeping ${SLEEP_S} s, at parallelism n (n = 2 and 20)`, sizes: [2, 20], dflowPublished: NaN, kind: 'parallelism' },
+  { id: 'W1', title: 'W1: chain, each step reads the previous output', sizes: quick ? [10, 20] : [100, 200], kind: 'marginal' },
+  { id: 'W2', title: 'W2: fan-out of independent steps + one join reading all', sizes: quick ? [20, 40] : [250, 500], kind: 'marginal' },
+  { id: 'W3', title: 'W3: layers of 4 parallel steps, each reading all 4 outputs of the layer before (n steps = n/4 layers)', sizes: quick ? [20, 40] : [100, 200], kind: 'marginal' },
+  { id: 'W4', title: `W4: ${W4_STEPS} steps sleeping ${SLEEP_S} s, at parallelism n (n = 2 and 20)`, sizes: [2, 20], kind: 'parallelism' },
 ]
 
 /** How many steps W4 runs. @example W4_STEPS // 20 */

@@ -47,11 +47,24 @@ const unwire = (v: unknown): unknown => {
 }
 
 /**
+ * Whether every number in a JSON value is finite (JSON.parse reads `1e400` as Infinity).
+ *
+ * @example
+ * ```ts
+ * finite([1, { a: 2 }])      // true
+ * finite(JSON.parse('1e400')) // false
+ * ```
+ */
+export const finite = (v: unknown): boolean =>
+  typeof v === 'number' ? Number.isFinite(v) : Array.isArray(v) ? v.every(finite) : typeof v === 'object' && v !== null ? Object.values(v).every(finite) : true
+
+/**
  * Decodes a wire string with a codec. A non-string JSON reading is tried first (`"4"` is the number 4
  * for `t.number`); then the same with wire strings inside it read as JSON (`'["1","4"]'`, a fan-out's
  * outputs as Argo aggregates them, is `[1, 4]` for `t.array(t.number)`); if the codec rejects both, the
  * raw string is tried (`"4"` stays `'4'` for `t.string`, and `'"x"'` keeps its quotes). A failure says
- * what was expected and what was seen.
+ * what was expected and what was seen. A number out of range (`1e400`, which JSON reads as Infinity) is not
+ * a number: only the raw reading (a string) may take it.
  *
  * @example
  * ```ts
@@ -59,6 +72,7 @@ const unwire = (v: unknown): unknown => {
  * decodeParam(t.string, '4')    // { ok: true, value: '4' }
  * decodeParam(t.array(t.number), '["1","4"]') // { ok: true, value: [1, 4] }
  * decodeParam(t.number, 'four') // { ok: false, message: 'expected number, got "four"' }
+ * decodeParam(t.number, '1e400') // { ok: false, message: 'expected number, got "1e400" (not a finite number)' }
  * ```
  */
 export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
@@ -70,7 +84,9 @@ export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
   } catch {
     /* not JSON: only the raw reading remains */
   }
-  if (isJson) {
+  // JSON reads a number out of range (1e400) as Infinity, which no wire string can carry back: not a number.
+  const outOfRange = isJson && !finite(parsed)
+  if (isJson && !outOfRange) {
     const r = codec.decode(parsed)
     if (isRight(r)) return { ok: true, value: r.right }
     // Argo aggregates a fan-out's outputs as a list of wire strings (["1","4"]): read those too.
@@ -80,7 +96,7 @@ export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
   const raw = codec.decode(wire)
   if (isRight(raw)) return { ok: true, value: raw.right }
   const shown = wire.length > 80 ? `${wire.slice(0, 77)}...` : wire
-  return { ok: false, message: `expected ${codec.name}, got ${JSON.stringify(shown)}` }
+  return { ok: false, message: `expected ${codec.name}, got ${JSON.stringify(shown)}${outOfRange ? ' (not a finite number)' : ''}` }
 }
 
 /**

@@ -9,7 +9,7 @@
  * const wf = workflow('hello', seq(step('a', hello)))
  * ```
  */
-export { t, encodeParam, decodeParam, codecsCompatible, type Codec, type Decoded } from './codec.ts'
+export { t, encodeParam, decodeParam, codecsCompatible, finite, type Codec, type Decoded } from './codec.ts'
 export { outputValueOf, outputTextOf } from './output-text.ts'
 export { param, artifact, isOptional, type ParamSpec, type ArtifactSpec, type ArtifactShape, type IoSpec, type ParamOptions, type ArtifactOptions } from './io.ts'
 export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf } from './refs.ts'
@@ -23,7 +23,7 @@ export { seq, par, dag } from './combinators.ts'
 export { subflow, type SpecsOfRefs, type SubflowBody, type SubflowFields } from './subflow.ts'
 export { workflow } from './workflow.ts'
 export { localArtifact, foldNode, type Node, type When, type ForEach, type NodeTag, type NodeCases, type Step, type Seq, type Par, type Dag, type Subflow, type Template, type LeafTemplate, type SuccessThreshold, type Workflow, type WorkflowOptions, type ParamsSpec, type StepOptions, type ContinueOn, type Arg, type ArgsOf, type LocalArtifact } from './node.ts'
-export { validate, stepsIn, templatesOf, externalDeps, refsOfStep, condRefsIn } from './validate.ts'
+export { validate, stepsIn, templatesOf, externalDeps, refsOfStep, condRefsIn, sourceRefs } from './validate.ts'
 export { checkName, type NameKind } from './names.ts'
 export { problem, formatProblem, DflowError, type Problem } from './problem.ts'
 export { fn, type FnTemplate, type FnFields, type FnBody, type FnContext, type FnInputsOf, type FnOutputsOf, type ArtifactValueOf } from './fn/fn.ts'

@@ -14,8 +14,11 @@ export type RefSource =
   | { readonly kind: 'step'; readonly step: string }
   | { readonly kind: 'input' }
   | { readonly kind: 'workflow' }
-  /** The current item of a `forEach` (a field of it when `path` is not empty). */
-  | { readonly kind: 'item'; readonly path: readonly string[] }
+  /**
+   * The item of a `forEach` (a field of it when `path` is not empty): of the enclosing loop named `loop`
+   * (a fan-out step's name, or a composite forEach's), which `forEach` sets; without it, the innermost one.
+   */
+  | { readonly kind: 'item'; readonly path: readonly string[]; readonly loop?: string }
 
 /**
  * A typed reference to a parameter value, carrying the codec that decodes it. `A` is the value's type, so

@@ -16,6 +16,7 @@ import { ALL_OUTPUTS } from './control/all-outputs.ts'
 import { keyRefs } from './control/key.ts'
 import { dependsSteps } from './control/depends.ts'
 import { refsOfExposed } from './control/output-choice.ts'
+import { loopNameProblems, loopsIn } from './control/loop-template.ts'
 
 /** What a template body can see while it is checked. */
 interface Scope {
@@ -25,8 +26,8 @@ interface Scope {
   readonly params: IoSpec
   /** Every step of this body, by name. */
   readonly steps: ReadonlyMap<string, Step>
-  /** Inside the body of a composite `forEach`, where `item` is defined. */
-  readonly inForEach?: boolean
+  /** The names of the composite `forEach` nodes around this body, outermost first (their items are defined here). */
+  readonly loops?: readonly string[]
 }
 
 /** References from outside a composite forEach to the steps inside it (whose outputs exist once per item). */
@@ -67,8 +68,8 @@ export const condRefsIn = (n: Node, inner = false): readonly Ref[] => {
   return [...own, ...children.flatMap((c) => condRefsIn(c))].filter((r) => r.source.kind !== 'item')
 }
 
-/** The references a fan-out's list reads: a list-valued reference, or a sequence's bounds. */
-const sourceRefs = (f: ForEachSource): readonly Ref[] =>
+/** The references a fan-out's list reads: a list-valued reference, or a sequence's bounds. @example sourceRefs({ _tag: 'ItemsFrom', ref: gen.outputs.result }) // [gen.outputs.result] */
+export const sourceRefs = (f: ForEachSource): readonly Ref[] =>
   f._tag === 'ItemsFrom' ? [f.ref] : f._tag === 'Sequence' ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : [])) : []
 
 /** Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own). */
@@ -130,6 +131,10 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
       target = (from.template.outputs as IoSpec)[r.name]
       where = `the outputs of step "${r.source.step}"`
       if (!target) return [problem(path, `${where} have no "${r.name}"`, `declared outputs: ${Object.keys(from.template.outputs).join(', ') || 'none'}`)]
+      if (from.forEach && target._tag === 'Artifact')
+        return [
+          problem(path, `artifact "${r.name}" of fan-out "${r.source.step}" has no single value: each call makes its own`, 'fan-in of artifacts comes with list artifacts; meanwhile return a parameter (a fan-out gathers those into a list), or write the files in one later step that is not fanned out'),
+        ]
       break
     }
   }
@@ -203,7 +208,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     case 'ForEach':
       return [
         ...sourceRefs(node.source).flatMap((r) => refProblems(r, scope, visible, [...scope.path, node.name, 'forEach'])),
-        ...nodeProblems(node.body, { ...scope, path: [...scope.path, node.name], inForEach: true }, visible),
+        ...nodeProblems(node.body, { ...scope, path: [...scope.path, node.name], loops: [...(scope.loops ?? []), node.name] }, visible),
         ...leakProblems(node, scope),
       ]
     case 'When':
@@ -255,10 +260,13 @@ const cycleProblems = (children: readonly Node[], path: readonly string[]): Prob
 
 const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] => {
   const seen = new Set<string>()
-  return stepsIn(body).flatMap((s) => {
+  const steps = stepsIn(body).flatMap((s) => {
     if (!seen.has(s.name)) return (seen.add(s.name), [])
     return [problem([...path, s.name], `two steps are named "${s.name}" in the same body`, 'step names must be unique within a template')]
   })
+  // A composite forEach is recorded (and called on Argo) by its name, beside the steps.
+  const loops = loopsIn(body).flatMap((n) => (seen.has(n.name) ? [problem([...path, n.name], `a step and a forEach are named "${n.name}" in the same body`, 'give the forEach another name')] : []))
+  return [...steps, ...loops]
 }
 
 /** Every template reachable from a body (templates called by steps, recursively), in first-use order. */
@@ -331,6 +339,7 @@ export const validate = (wf: Workflow): readonly Problem[] => {
     ...dupTemplates,
     ...templates.flatMap((t) => templateProblems(t, wf.parameters)),
     ...duplicateStepProblems(wf.body, path),
+    ...loopNameProblems([wf.body, ...(wf.onExit ? [wf.onExit] : []), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
     ...nodeProblems(wf.body, scope, new Set()),
     ...duplicateKeyProblems([wf.body, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(stepsIn).filter((s) => !s.forEach)),
     ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, new Set()) : []),

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 
 /**
  * Runs a program to completion in `cwd`; rejects with the exit code and the tail of stderr when it fails.
@@ -20,6 +20,12 @@ export const runProgram = (cmd: string, args: readonly string[], cwd: string): P
     child.on('close', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ').slice(0, 80)} exited ${code ?? signal}: ${err.trim().slice(-600)}`)),
     )
+  })
+
+/** The first line a program prints for `--version`. @example await programVersion('make') // 'GNU Make 4.3' */
+export const programVersion = (cmd: string): Promise<string> =>
+  new Promise((resolve) => {
+    execFile(cmd, ['--version'], (error, stdout) => resolve(error ? `${cmd} (version unknown: ${error.message})` : (stdout.split('\n')[0] ?? '').trim()))
   })
 
 /** Whether a program can be started (its `--version` exits 0). @example await hasProgram('snakemake') // true */

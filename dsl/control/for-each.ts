@@ -3,7 +3,7 @@ import type { IoSpec, ParamSpec } from '../io.ts'
 import type { ForEach, Node, Step, SuccessThreshold, Template } from '../node.ts'
 import { DflowError, problem } from '../problem.ts'
 import { isRef, type ArtifactRef, type ParamRef } from '../refs.ts'
-import { codecOfValues, itemRef, withFieldCodecs, type ItemRef } from './item.ts'
+import { bindItems, codecOfValues, loopItem, withFieldCodecs, type ItemRef } from './item.ts'
 import { listOf } from './list-codec.ts'
 import type { ForEachSource, Sequence } from './source.ts'
 
@@ -50,8 +50,10 @@ const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> })
  * output), or of a sequence. The body receives the item as a typed reference (`field(item, 'k')` for
  * objects). The resulting step's outputs are lists in item order (of the calls that succeeded). Calls are
  * named `name(0)`, `name(1)`, … in the run (Argo's naming). To bound how many run at once, put the fan-out
- * in a `subflow` with `parallelism` (Argo's template-level parallelism). Every call runs to its end; the
- * fan-out fails if one does, or, with a success threshold in the options, if fewer succeeded than it asks.
+ * in a `subflow` with `parallelism` (Argo's template-level parallelism). A body that is another `forEach`, or
+ * any composite node, needs a `name`; with a name, any body makes a {@link ForEach} node, whose calls are
+ * `name(0)`, … . Every call runs to its end; the fan-out fails if one does, or, with a success threshold in
+ * the options, if fewer succeeded than it asks.
  *
  * @example
  * ```ts
@@ -63,6 +65,8 @@ const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> })
  * // succeeds when 3 of the 5 calls do (dflow's continue_on_success_ratio; or continueOnNumSuccess)
  * forEach(['a', 'b'], (item) => seq(step('x', t1, { m: item }), step('y', t2)), { name: 'per-item' })
  * // a composite body: calls per-item(0), per-item(1); Argo: a generated template called with withItems
+ * forEach(['a', 'b'], (x) => forEach(['1', '2', '3'], (y) => step('s', echo2, { x, y })), { name: 'outer' })
+ * // nested loops: the full product, 6 calls outer(0).s(0) … outer(1).s(2); each body reads its own item and the outer ones
  * ```
  */
 export function forEach<A, T extends Template>(over: Over<A>, body: (item: ItemRef<A>) => Step<T>, options?: SuccessThreshold): FanOut<T>
@@ -70,6 +74,8 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
 export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, options?: { readonly name?: string } & SuccessThreshold): Node {
   let source: ForEachSource
   let item: ItemRef<any>
+  // The item references this call makes are named after its loop once the body is built (see bindItems).
+  const token = {}
   if (Array.isArray(over)) {
     const items = over as readonly unknown[]
     const at = items.findIndex(holdsRef)
@@ -78,34 +84,39 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
         problem(['forEach', String(at)], 'a literal list of items cannot hold references', 'fan out over a list-valued reference instead (a step output or an input declared as a list)'),
       ])
     source = { _tag: 'Items', items: Object.freeze([...items]) }
-    item = itemRef(codecOfValues(items))
+    item = loopItem(codecOfValues(items), token)
     if (items.length && items.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) {
       const keys = [...new Set(items.flatMap((x) => Object.keys(x as object)))]
       item = withFieldCodecs(item, Object.fromEntries(keys.map((k) => [k, codecOfValues(items.map((x) => (x as Record<string, unknown>)[k]))])))
     }
   } else if (isRefOver(over)) {
     source = { _tag: 'ItemsFrom', ref: over as ParamRef<readonly unknown[]> }
-    item = itemRef(elementCodec(over.codec))
+    item = loopItem(elementCodec(over.codec), token)
   } else {
     const s = over as { readonly sequence: Sequence }
     source = { _tag: 'Sequence', sequence: s.sequence }
-    item = itemRef(t.string)
+    item = loopItem(t.string, token)
   }
   const inner = body(item as ItemRef<A>)
   const { name: _name, ...given } = options ?? {}
   const threshold = Object.values(given).some((v) => v !== undefined) ? Object.freeze(given) : undefined
-  if (inner._tag !== 'Step') {
+  // A body that is not one plain step (a composite node, or another fan-out), or a name, makes a ForEach node.
+  if (inner._tag !== 'Step' || inner.forEach !== undefined || options?.name !== undefined) {
     if (threshold) throw new DflowError([problem(['forEach'], 'a success threshold applies to a fan-out of one step', 'put the body in a subflow and fan out a step calling it')])
-    if (!options?.name) throw new DflowError([problem(['forEach'], 'a forEach over a composite body needs a name', "forEach(items, (item) => seq(…), { name: 'per-item' })")])
-    return Object.freeze({ _tag: 'ForEach' as const, name: options.name, source: Object.freeze(source), body: inner })
+    if (!options?.name) {
+      const what = inner._tag === 'Step' ? 'whose body is another forEach' : 'over a composite body'
+      throw new DflowError([problem(['forEach'], `a forEach ${what} needs a name`, "forEach(items, (item) => …, { name: 'per-item' }): its calls are per-item(0), per-item(1), …")])
+    }
+    return Object.freeze({ _tag: 'ForEach' as const, name: options.name, source: Object.freeze(source), body: bindItems(inner, token, options.name) })
   }
+  const bound = bindItems(inner, token, inner.name) as Step
   const outputs = Object.freeze(
     Object.fromEntries(
       Object.entries(inner.outputs as Record<string, ParamRef | ArtifactRef>).map(([k, r]) => [k, r._tag === 'ParamRef' ? Object.freeze({ ...r, codec: listOf(r.codec) }) : r]),
     ),
   )
   return Object.freeze({
-    ...inner,
+    ...bound,
     forEach: Object.freeze(source),
     ...(threshold ? { threshold } : {}),
     outputs,

@@ -1,5 +1,7 @@
 import { t, type Codec } from '../codec.ts'
-import type { ParamRef } from '../refs.ts'
+import type { Node } from '../node.ts'
+import type { ParamRef, Ref } from '../refs.ts'
+import { mapRefs } from './map-refs.ts'
 
 /**
  * The current item of a `forEach`, as a typed reference; `field(item, 'image')` reads a field of an
@@ -12,9 +14,46 @@ import type { ParamRef } from '../refs.ts'
  */
 export type ItemRef<A> = ParamRef<A>
 
-/** A reference to the item (or a field of it) with a codec. @example itemRef(t.string) */
-export const itemRef = <A>(codec: Codec<A>, path: readonly string[] = []): ItemRef<A> =>
-  Object.freeze({ _tag: 'ParamRef' as const, source: Object.freeze({ kind: 'item' as const, path: Object.freeze([...path]) }), name: path.length ? path.join('.') : 'item', codec })
+/** A reference to the item (or a field of it) with a codec; of the loop named `loop`, else of the innermost one. @example itemRef(t.string) */
+export const itemRef = <A>(codec: Codec<A>, path: readonly string[] = [], loop?: string): ItemRef<A> =>
+  Object.freeze({
+    _tag: 'ParamRef' as const,
+    source: Object.freeze({ kind: 'item' as const, path: Object.freeze([...path]), ...(loop !== undefined ? { loop } : {}) }),
+    name: path.length ? path.join('.') : 'item',
+    codec,
+  })
+
+/** The `forEach` call that made an item reference (a token of that call), for the references built from it. */
+const madeBy = new WeakMap<object, object>()
+
+/**
+ * The item a `forEach` call hands to its body: a reference remembered as made by that call (`token`), so
+ * that {@link bindItems} can name its loop once the body is built.
+ *
+ * @example
+ * ```ts
+ * const token = {}
+ * const item = loopItem(t.string, token)
+ * ```
+ */
+export const loopItem = <A>(codec: Codec<A>, token: object): ItemRef<A> => {
+  const r = itemRef(codec)
+  madeBy.set(r, token)
+  return r
+}
+
+/**
+ * Names the loop of the item references a `forEach` call made (its `token`) in the body it built: they
+ * become references to the item of the loop `loop`, so that an inner loop's body can read both its own
+ * item and an outer one's.
+ *
+ * @example
+ * ```ts
+ * bindItems(step('s', echo2, { x, y }), tokenOfX, 'outer') // args.x.source: { kind: 'item', path: [], loop: 'outer' }
+ * ```
+ */
+export const bindItems = (n: Node, token: object, loop: string): Node =>
+  mapRefs(n, (r: Ref) => (madeBy.get(r) === token ? Object.freeze({ ...r, source: Object.freeze({ ...r.source, loop }) }) : r))
 
 /** The codec that describes every value of a list, as well as the names can tell. @example codecOfValues([1, 2]) // t.number */
 export const codecOfValues = (values: readonly unknown[]): Codec<any> => {
@@ -44,5 +83,8 @@ export const field = <A, K extends keyof A & string>(item: ItemRef<A>, key: K): 
   if (item.source.kind !== 'item') throw new TypeError('field() takes the item of a forEach')
   const props = (item.codec as { props?: Record<string, Codec<any>> }).props
   const codec = props?.[key] ?? fieldCodecs.get(item)?.[key] ?? t.unknown
-  return itemRef(codec as Codec<A[K]>, [...item.source.path, key])
+  const r = itemRef(codec as Codec<A[K]>, [...item.source.path, key], item.source.loop)
+  const token = madeBy.get(item)
+  if (token) madeBy.set(r, token)
+  return r
 }

@@ -10,8 +10,8 @@ export interface ControlScope {
   readonly steps: ReadonlyMap<string, Step>
   readonly inputs: IoSpec
   readonly params: IoSpec
-  /** Inside the body of a composite `forEach`, where `item` is defined. */
-  readonly inForEach?: boolean
+  /** The names of the composite `forEach` nodes around the step (their items are defined there). */
+  readonly loops?: readonly string[]
 }
 
 const usesItem = (r: Ref): boolean => r.source.kind === 'item'
@@ -32,9 +32,13 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: ReadonlyS
     if (!scope.steps.has(name) || !visible.has(name))
       problems.push(problem(where, `step "${name}" is not upstream of this step`, 'a condition can only read steps that finish before it'))
   }
-  const hasItem = !!s.forEach || !!scope.inForEach
+  const loops = [...(scope.loops ?? []), ...(s.forEach ? [s.name] : [])]
+  const hasItem = loops.length > 0
   if (!hasItem && Object.values(s.args).some((a) => isRef(a) && usesItem(a)))
     problems.push(problem([...path, 'args'], '"item" is only defined inside forEach', 'build the step in the body of forEach(items, (item) => step(…))'))
+  const outside = (r: Ref) => r.source.kind === 'item' && r.source.loop !== undefined && !loops.includes(r.source.loop)
+  for (const [name, a] of Object.entries(s.args))
+    if (isRef(a) && outside(a)) problems.push(problem([...path, 'args', name], `the item of forEach "${(a.source as { loop: string }).loop}" is read outside that forEach`, 'read an item only in the body of the forEach that gives it'))
   for (const v of s.when ? varsOf(s.when) : []) {
     const where = [...path, 'when']
     if (v._tag === 'ParamRef') {

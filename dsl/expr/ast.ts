@@ -109,3 +109,40 @@ export const varsOf = (e: Expr): readonly ExprVar[] => {
       return e.args.flatMap(varsOf)
   }
 }
+
+/**
+ * The same expression with every variable replaced by `f(variable)`; unchanged parts are shared.
+ *
+ * @example
+ * ```ts
+ * mapVars(expr`${a} < 1`, (v) => ({ ...v, name: 'b' })) // expr`${b} < 1`
+ * ```
+ */
+export const mapVars = (e: Expr, f: (v: ExprVar) => ExprVar): Expr => {
+  const same = (next: Expr, changed: boolean): Expr => (changed ? Object.freeze(next) : e)
+  switch (e._tag) {
+    case 'Lit':
+      return e
+    case 'Var': {
+      const ref = f(e.ref)
+      return same({ ...e, ref }, ref !== e.ref)
+    }
+    case 'Unary': {
+      const arg = mapVars(e.arg, f)
+      return same({ ...e, arg }, arg !== e.arg)
+    }
+    case 'Binary': {
+      const left = mapVars(e.left, f)
+      const right = mapVars(e.right, f)
+      return same({ ...e, left, right }, left !== e.left || right !== e.right)
+    }
+    case 'Cond': {
+      const [test, then, other] = [mapVars(e.test, f), mapVars(e.then, f), mapVars(e.else, f)]
+      return same({ ...e, test, then, else: other }, test !== e.test || then !== e.then || other !== e.else)
+    }
+    case 'Call': {
+      const args = e.args.map((a) => mapVars(a, f))
+      return same({ ...e, args: Object.freeze(args) }, args.some((a, i) => a !== e.args[i]))
+    }
+  }
+}

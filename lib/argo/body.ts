@@ -9,6 +9,8 @@ import {
   isRef,
   problem,
   condRefsIn,
+  freeItemRefs,
+  loopTemplateName,
   refsOfExposed,
   refsOfStep,
   type OutputChoice,
@@ -24,7 +26,7 @@ import {
 import type { Compiler } from './compiler.ts'
 import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTemplate } from './manifest.ts'
 import { compact, encodedDefault } from './io.ts'
-import { choiceExpression, controlFields, fanOutFields, isStdout, itemRefsIn, whenTag } from './control.ts'
+import { choiceExpression, controlFields, fanOutFields, isStdout, whenTag } from './control.ts'
 import { keyArgument } from './key.ts'
 import { printDepends } from './depends.ts'
 import { ioKind, nameAllocator, refKey } from './refs.ts'
@@ -126,11 +128,13 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const isInside = (r: Ref) => r.source.kind === 'step' && inside.has(r.source.step)
     const freshIo = nameAllocator()
     const ioName = (r: Ref) => freshIo((r.source.kind === 'step' ? `${r.source.step}-${r.name.replace(/^\$/, '')}` : r.name).replace(/[^-a-zA-Z0-9_]/g, '-'))
-    const items = u.node._tag === 'ForEach' ? itemRefsIn(u.node.body) : []
+    // The items of the loops around the fragment that it reads (a forEach's own item among them: its call carries the loop).
+    const items = freeItemRefs(fragmentBody(u.node))
     const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
     const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
     const call = fragmentCall(u.node)
-    fragments.set(u, { call, template: c.freshName(`${target.name}-${call}`), imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
+    const template = u.node._tag === 'ForEach' ? loopTemplateName(u.node) : c.freshName(`${target.name}-${call}`)
+    fragments.set(u, { call, template, imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
   }
 
   const resolve = (r: Ref, path: readonly string[]): string => {

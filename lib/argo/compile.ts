@@ -1,4 +1,4 @@
-import { DflowError, exposedRef, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { DflowError, exposedRef, loopsIn, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
@@ -61,7 +61,10 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const names = new Map<Template, Map<string, string>>()
   const volumes = new Map<string, string>()
   const roots = [wf.body, ...(wf.onExit ? [wf.onExit] : [])]
-  const freshName = nameAllocator(roots.flatMap(templatesOf).map((t) => t.name))
+  const templates = [...new Set(roots.flatMap(templatesOf))]
+  // A composite forEach's template has the forEach's name (as in the local records), kept free here.
+  const loopNames = [...roots, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(loopsIn).map(loopTemplateName)
+  const freshName = nameAllocator([...templates.map((t) => t.name), ...loopNames])
 
   const keyed = templatesCalledBy(roots, (s) => s.key !== undefined)
   const tagged = templatesCalledBy(roots, (s) => s.forEach !== undefined && s.threshold !== undefined)

@@ -1,4 +1,4 @@
-import { foldNode, isRef, keyRefs, varsOf, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
+import { type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
 import { accessPath, printExpr } from './expr-print.ts'
 
@@ -83,26 +83,6 @@ export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): P
   ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
   ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
   ...(f?._tag === 'Sequence' ? { withSequence: withSequence(f.sequence, c) } : {}),
-})
-
-const isItem = (r: Ref): boolean => r.source.kind === 'item'
-
-/**
- * The references to the item that the steps of a composite forEach's body read (not those of a nested
- * fan-out, which has its own item): the generated template receives each as an input.
- *
- * @example
- * ```ts
- * itemRefsIn(seq(step('x', t1, { m: item }), step('y', t2, { k: field(item, 'k') }))) // [item, item.k]
- * ```
- */
-export const itemRefsIn: (n: Node) => readonly Ref[] = foldNode<readonly Ref[]>({
-  Step: (s) => (s.forEach ? [] : [...Object.values(s.args).filter(isRef), ...(s.when ? varsOf(s.when) : []), ...keyRefs(s.key)].filter(isItem)),
-  Seq: (n, go) => n.children.flatMap(go),
-  Par: (n, go) => n.children.flatMap(go),
-  Dag: (n, go) => n.children.flatMap(go),
-  When: (n, go) => [...varsOf(n.cond).filter(isItem), ...go(n.body)],
-  ForEach: (n) => (n.source._tag === 'ItemsFrom' && isItem(n.source.ref) ? [n.source.ref] : []),
 })
 
 /**

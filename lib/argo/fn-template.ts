@@ -51,7 +51,7 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
   try {
     source = bundler(t, plan)
   } catch (e) {
-    problems.push(problem([...path, 'module'], `could not bundle ${t.module}: ${(e as Error).message.split('\n')[0]}`, 'check that the module and what it imports exist'))
+    problems.push(problem([...path, 'module'], `could not bundle ${t.module}: ${(e as Error).message}`, 'check that the module and what it imports exist'))
   }
   const template: ArgoTemplate = compact({
     name: t.name,

@@ -9,7 +9,8 @@ import type { Ref } from 'dflow-ts'
  * refKey(h0.outputs.msg) // 'ParamRef|step|hello0|msg'
  * ```
  */
-export const refKey = (r: Ref): string => `${r._tag}|${r.source.kind}|${r.source.kind === 'step' ? r.source.step : ''}|${r.name}`
+export const refKey = (r: Ref): string =>
+  `${r._tag}|${r.source.kind}|${r.source.kind === 'step' ? r.source.step : r.source.kind === 'item' ? (r.source.loop ?? '') : ''}|${r.name}`
 
 /** The plural Argo uses for a reference's kind (a big parameter travels as an artifact). @example ioKind(h0.outputs.bar) // 'artifacts' */
 export const ioKind = (r: Ref): 'parameters' | 'artifacts' => (r._tag === 'ParamRef' && !r.big ? 'parameters' : 'artifacts')

@@ -15,10 +15,11 @@ export const STDIO: CliIo = { out: (s) => void process.stdout.write(s), err: (s)
 
 const HELP = `Usage: dflow compile FILE.ts [options]
 
-Compiles the workflow that FILE.ts exports by default to an Argo Workflows manifest,
-checks it against Argo's schema and lint, and prints it (YAML unless --json).
+Compiles the workflow that FILE.ts exports by default (or --export NAME) to an Argo
+Workflows manifest, checks it against Argo's schema and lint, and prints it (YAML unless --json).
 
 Options:
+      --export NAME        compile this named export instead of the default one
   -o, --output FILE        write the manifest to FILE instead of standard output
       --json               print JSON instead of YAML
       --name               metadata.name = the workflow's name (default: generateName NAME-)
@@ -53,7 +54,7 @@ export const guarded = async (io: CliIo, body: () => Promise<number>): Promise<n
 }
 
 /**
- * `dflow compile FILE.ts [-o wf.yaml] [--json]`: prints the Argo manifest of a workflow file. Exit code 0
+ * `dflow compile FILE.ts [-o wf.yaml] [--json] [--export NAME]`: prints the Argo manifest of a workflow file. Exit code 0
  * when it compiled to a valid manifest, 1 otherwise (with the problems on standard error), 2 on bad usage.
  *
  * @example
@@ -69,6 +70,7 @@ export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<
       allowPositionals: true,
       options: {
         output: { type: 'string', short: 'o' },
+        export: { type: 'string' },
         json: { type: 'boolean' },
         name: { type: 'boolean' },
         namespace: { type: 'string' },
@@ -92,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<
       ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(values['service-account'] !== undefined ? { serviceAccount: values['service-account'] } : {}),
     }
-    const manifest = compile(await loadWorkflow(positionals[0]!), options)
+    const manifest = compile(await loadWorkflow(positionals[0]!, values.export), options)
     const problems = validate(manifest, { argoVersion })
     if (problems.length) return failWith(io, problems, 'compiled manifest: ')
     const text = values.json ? `${JSON.stringify(manifest, null, 2)}\n` : toYaml(manifest)

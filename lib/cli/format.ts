@@ -53,14 +53,36 @@ export const stepsTable = (steps: readonly StepView[], runDir: string): string =
     .join('\n')
 }
 
-/** The closing summary of a run. */
-export const summary = (run: Run): string => {
+/** How many failed steps a quiet summary lists at most. */
+const QUIET_FAILED = 20
+
+/** A quiet summary's table: the failed steps only (at most {@link QUIET_FAILED}, then how to list the rest). */
+const failedTable = (run: Run): string[] => {
+  const failed = run.steps({ phase: ['Failed', 'Error'] })
+  const more = failed.length - QUIET_FAILED
+  return [
+    ...(failed.length ? [stepsTable(failed.slice(0, QUIET_FAILED), run.dir)] : []),
+    ...(more > 0 ? [color.dim(`  … and ${more} more: dflow steps ${run.dir} --phase Failed --phase Error`)] : []),
+  ]
+}
+
+/**
+ * The closing summary of a run: the status line (phase, time, counts per phase), a table of its steps, the
+ * failure message and the run folder. `quiet` lists only the failed steps (a 10,000-call fan-out prints a
+ * few lines, not 10,001).
+ *
+ * @example
+ * ```ts
+ * console.log(summary(run, { quiet: true })) // 'steps Succeeded in 0.31s — 4 Succeeded\nrun folder: …'
+ * ```
+ */
+export const summary = (run: Run, { quiet = false }: { readonly quiet?: boolean } = {}): string => {
   const counts = new Map<Phase, number>()
   for (const s of run.steps()) counts.set(s.phase, (counts.get(s.phase) ?? 0) + 1)
   const status = run.status === 'Succeeded' ? color.green(run.status) : color.red(run.status)
   return [
     `${color.bold(run.name)} ${status} in ${duration(run.record.startedAt, run.record.finishedAt)} — ${[...counts].map(([p, n]) => `${n} ${p}`).join(', ') || 'no steps'}`,
-    stepsTable(run.steps(), run.dir),
+    ...(quiet ? failedTable(run) : [stepsTable(run.steps(), run.dir)]),
     ...(run.message ? [color.red(run.message)] : []),
     color.dim(`run folder: ${run.dir}`),
   ].join('\n')

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util'
-import { DflowError } from 'dflow-ts'
-import { local, type RunEvent } from '../local/index.ts'
+import { DflowError, formatProblem } from 'dflow-ts'
+import { local, parameterProblems, type RunEvent } from '../local/index.ts'
 import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
+import { paramArg } from './param-arg.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
 
@@ -11,16 +12,18 @@ Runs a workflow file on the local interpreter, with live progress and a summary.
 The file's default export (or --export NAME) must be a workflow.
 
 Options:
-  -p, --param NAME=VALUE   set a workflow parameter (repeatable)
+  -p, --param NAME=VALUE   set a workflow parameter (repeatable); NAME=@FILE takes the file's
+                           content, byte for byte (NAME=@@TEXT for a value that starts with @)
   --export NAME            run this named export instead of the default one
   --runs-dir DIR           where run folders go (default: .dflow-runs)
   --parallelism N          at most N steps at once (default: number of cores)
   --copy                   copy input artifacts instead of symlinking them
-  -q, --quiet              print only the summary
+  -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
 
-Exit status: 0 if the workflow succeeded, 1 if it failed, 2 for bad usage or an invalid
-workflow, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
+Exit status: 0 if the workflow succeeded, 1 if it failed (or its run folder could not be written:
+a full disk stops the run, which ends Error), 2 for bad usage, an invalid workflow or a run folder
+that cannot be made, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
 
 const progress = (start: number) => {
   let done = 0
@@ -62,9 +65,9 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   if (positionals.length !== 1) return console.error(`dflow run: expected one workflow file\n\n${HELP}`), 2
   const parameters: Record<string, string> = {}
   for (const p of values.param ?? []) {
-    const eq = p.indexOf('=')
-    if (eq < 1) return console.error(`dflow run: --param takes NAME=VALUE, got "${p}"`), 2
-    parameters[p.slice(0, eq)] = p.slice(eq + 1)
+    const given = paramArg(p)
+    if (typeof given === 'string') return console.error(`dflow run: ${given}`), 2
+    parameters[given[0]] = given[1]
   }
   const parallelism = values.parallelism === undefined ? undefined : Number(values.parallelism)
   if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0))
@@ -73,6 +76,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   // The process launcher starts (python3) while the workflow file is compiled and loaded.
   sharedLauncher.prewarm()
   const wf = await loadWorkflow(positionals[0]!, values.export)
+  const wrong = parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`)
+  if (wrong.length) return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
   const ctl = new AbortController()
   let stoppedBy: NodeJS.Signals | undefined
   const stop = (sig: NodeJS.Signals) => {
@@ -90,7 +95,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       ...(values.copy ? { stage: 'copy' as const } : {}),
       ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
     }).run(wf, { parameters, signal: ctl.signal })
-    console.log(`\n${summary(run)}`)
+    console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1
   } catch (e) {

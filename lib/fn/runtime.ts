@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { format } from 'node:util'
-import { decodeParam, encodeParam, EXIT, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type IoSpec } from 'dflow-ts'
+import { decodeParam, encodeParam, EXIT, finite, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type IoSpec } from 'dflow-ts'
 import { readShaped, shapeMismatch, writeShaped } from './shapes.ts'
 
 /**
@@ -29,7 +29,7 @@ export interface FnJob {
 class CheckError extends Error {}
 
 const show = (v: unknown): string => {
-  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v))
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v))
   return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }
 
@@ -66,6 +66,8 @@ const writeOutputs = (t: FnTemplate, job: FnJob, returned: unknown): void => {
       const value = v === undefined && spec.default ? spec.default.value : v
       if (v === undefined && !spec.default) throw new CheckError(`output parameter "${name}": expected ${spec.codec.name}, got nothing`)
       if (!spec.codec.is(value)) throw new CheckError(`output parameter "${name}": expected ${spec.codec.name}, got ${show(value)}`)
+      // JSON has no Infinity or NaN: encoded, they would come back as null.
+      if (!finite(spec.codec.encode(value))) throw new CheckError(`output parameter "${name}": ${show(value)} holds a number that is not finite, which a parameter cannot carry (JSON writes it as null)`)
       mkdirSync(dirname(out), { recursive: true })
       // Argo drops one trailing newline from an output parameter's file: write it so that the exact value remains.
       writeFileSync(out, outputTextOf(encodeParam(spec.codec, value), !!spec.big))

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Retry, Timeout } from 'dflow-ts'
+import { PRIVATE_DIR } from './layout.ts'
 import type { LeafResult } from './leaf.ts'
 import type { AttemptRecord } from './records.ts'
 
@@ -65,7 +66,7 @@ export const sleep = (seconds: number, signal: AbortSignal): Promise<boolean> =>
 /** Moves what an attempt left in a step folder to `attempts/<n>/`, so the next attempt starts afresh. @example archiveAttempt(stepDir, 0) */
 export const archiveAttempt = (stepDir: string, n: number): void => {
   const to = join(stepDir, 'attempts', String(n))
-  mkdirSync(to, { recursive: true })
+  mkdirSync(to, { recursive: true, mode: PRIVATE_DIR })
   for (const f of readdirSync(stepDir)) if (f !== 'attempts' && existsSync(join(stepDir, f))) renameSync(join(stepDir, f), join(to, f))
 }
 
@@ -114,6 +115,7 @@ export const runAttempts = async (
       startedAt,
       ...(result.finishedAt ? { finishedAt: result.finishedAt } : { finishedAt: new Date().toISOString() }),
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...(result.signal ? { signal: result.signal } : {}),
       ...(result.message ? { message: result.message } : {}),
       ...(result.timedOut ? { timedOut: true } : {}),
     }

@@ -60,7 +60,7 @@ export const itemsOf = (source: ForEachSource, scope: Scope): readonly unknown[]
   }
 }
 
-/** The outputs of a skipped step: declared defaults of its parameters (Argo), nothing else. @example skippedOutputs(t) // { msg: { kind: 'param', wire: 'Foobar' } } */
+/** The outputs of a step that was skipped or failed: declared defaults of its parameters (Argo), nothing else. @example skippedOutputs(t) // { msg: { kind: 'param', wire: 'Foobar' } } */
 export const skippedOutputs = (t: Template): Outputs =>
   Object.fromEntries(
     Object.entries(t.outputs as IoSpec).flatMap(([k, s]) => (s._tag === 'Param' && s.default ? [[k, { kind: 'param', wire: encodeParam(s.codec, s.default.value) } as Value]] : [])),

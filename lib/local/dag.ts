@@ -1,4 +1,4 @@
-import { dependsSteps, externalDeps, STATUS, stepsIn, type Node } from 'dflow-ts'
+import { dependsSteps, externalDeps, STATUS, stepsIn, type Node, type Step } from 'dflow-ts'
 import { child } from './abort.ts'
 import { CALLS } from './control.ts'
 import { holds, type TaskEnd } from './depends.ts'
@@ -40,7 +40,8 @@ const taskEnd = (o: Outputs | undefined): TaskEnd => {
  */
 export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops: DagOps<E>): Promise<Outcome> => {
   const owner = new Map<string, number>()
-  children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, i)))
+  const stepNamed = new Map<string, Step>()
+  children.forEach((c, i) => stepsIn(c).forEach((s) => (owner.set(s.name, i), stepNamed.set(s.name, s))))
   const deps = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined))
   const dependents: number[][] = children.map(() => [])
   deps.forEach((ds, j) => ds.forEach((d) => dependents[d]!.push(j)))
@@ -74,8 +75,10 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
         if (!ds.every((d) => state[d] === 'done')) continue
         const cond = c._tag === 'Step' ? c.depends : undefined
         const named = new Set(cond ? dependsSteps(cond) : [])
-        const blocked = ds.filter((d) => !outcomes[d]!.clean && !stepsIn(children[d]!).some((s) => named.has(s.name)))
-        const refused = cond && !holds(cond, (n) => taskEnd(env.scope.steps.get(n)))
+        // A dependency is met when it succeeded, was skipped, or failed in a way it continues on (Argo expands
+        // a dependency on a task with continueOn to include those outcomes); an omitted one is not.
+        const blocked = ds.filter((d) => (!outcomes[d]!.ok || omitted[d]) && !stepsIn(children[d]!).some((s) => named.has(s.name)))
+        const refused = cond && !holds(cond, (n) => ({ ...taskEnd(env.scope.steps.get(n)), continueOn: stepNamed.get(n)?.continueOn }))
         state[i] = 'running'
         running++
         waiting--

@@ -1,15 +1,17 @@
-import type { Depends } from 'dflow-ts'
+import type { ContinueOn, Depends } from 'dflow-ts'
 import type { Phase } from './records.ts'
 
 /** What a depends condition reads of a finished task: its phase, and for a fan-out its calls' phases. @example const e: TaskEnd = { phase: 'Failed' } */
 export interface TaskEnd {
   readonly phase: Phase
   readonly calls?: readonly Phase[]
+  /** The task's own continueOn: a bare name then holds on the failures it continues on, too. */
+  readonly continueOn?: ContinueOn
 }
 
 /**
  * Whether a dag task's `depends` condition holds once the tasks it names have finished (Argo's enhanced
- * depends: a bare name is Succeeded, Skipped or Daemoned; a task that never ran is Omitted).
+ * depends: a bare name is Succeeded, Skipped or Daemoned, or a failure the task continues on; a task that never ran is Omitted).
  *
  * @example
  * ```ts
@@ -27,8 +29,12 @@ export const holds = (d: Depends, end: (step: string) => TaskEnd): boolean => {
     case 'On': {
       const { phase, calls } = end(d.step)
       switch (d.outcome) {
-        case 'Done':
-          return phase === 'Succeeded' || phase === 'Skipped'
+        case 'Done': {
+          // Argo's expansion of a bare name (workflow/common/ancestry.go): Succeeded, Skipped, Daemoned, and
+          // Failed or Errored when the task continues on them.
+          const c = end(d.step).continueOn
+          return phase === 'Succeeded' || phase === 'Skipped' || (phase === 'Failed' && !!c?.failed) || (phase === 'Error' && !!c?.error)
+        }
         case 'Errored':
           return phase === 'Error'
         case 'Daemoned':

@@ -3,7 +3,9 @@ import { dirname } from 'node:path'
 import type { FnTemplate, IoSpec } from 'dflow-ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { runInWorker } from './fn-pool.ts'
-import { launchLeaf, leafEnv, prepareLeaf, type LeafContext, type LeafResult } from './leaf.ts'
+import { PRIVATE_DIR, PRIVATE_FILE } from './layout.ts'
+import { errorResult, launchLeaf, leafEnv, prepareLeaf, type LeafContext, type LeafResult } from './leaf.ts'
+import { storageMessage } from './storage-error.ts'
 import type { Value } from './values.ts'
 
 /**
@@ -30,8 +32,12 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
     }
     if ((t.inputs as IoSpec)[name]?._tag === 'Param' && ((t.inputs as IoSpec)[name] as { big?: boolean }).big) {
       const file = ctx.layout.io(id, 'inputs', 'parameters', name)
-      mkdirSync(dirname(file), { recursive: true })
-      writeFileSync(file, v.wire)
+      try {
+        mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR })
+        writeFileSync(file, v.wire, { mode: PRIVATE_FILE })
+      } catch (e) {
+        return errorResult(storageMessage(e))
+      }
       params[name] = { file }
     } else params[name] = { wire: v.wire }
   }

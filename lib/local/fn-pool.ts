@@ -25,13 +25,15 @@ interface Worker {
 }
 
 const WORKER = fileURLToPath(new URL('./fn-worker.ts', import.meta.url))
-const TSX = import.meta.resolve('tsx')
+// Resolved when the first worker starts, not at import: a pod's bundle of a module that imports dflow-ts/local
+// loads this file where import.meta.resolve does not exist.
+let tsx: string | undefined
 
 const idle: Worker[] = []
 let idleLimit = availableParallelism()
 
 const startWorker = (): Worker => {
-  const child = spawn(process.execPath, ['--import', TSX, WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
+  const child = spawn(process.execPath, ['--import', (tsx ??= import.meta.resolve('tsx')), WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
   const w: Worker = { child, pid: child.pid ?? -1, dead: false, reuse: true, used: false }
   if (w.pid > 0) trackGroup(w.pid)
   child.on('message', (m: { exitCode?: number }) => {

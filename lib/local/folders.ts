@@ -1,5 +1,8 @@
+import { existsSync, mkdirSync } from 'node:fs'
 import { mkdir, open, rm } from 'node:fs/promises'
-import type { RunLayout } from './layout.ts'
+import { dirname } from 'node:path'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
+import { StorageError } from './storage-error.ts'
 
 /**
  * Makes the folders of steps, ahead of need where the run knows what comes next.
@@ -21,11 +24,46 @@ export interface StepFolders {
   readonly warm: (id: string) => void
   /** Removes the folders warmed for steps that did not run after all (a failure stopped the run first). */
   readonly sweep: () => Promise<void>
+  /** Removes the folders a step took but never started in (the run stopped while it waited for a slot). */
+  readonly drop: (id: string) => Promise<void>
+}
+
+/**
+ * Makes a folder and those above it that are missing, private to the owner. Node's recursive mkdir says
+ * ENOENT when a parent cannot be written (a read-only file system): the folder that could not be made is
+ * made alone again, to report the real reason.
+ */
+const makeDirs = (path: string): void => {
+  try {
+    mkdirSync(path, { recursive: true, mode: PRIVATE_DIR })
+  } catch (e) {
+    let missing = path
+    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing)
+    try {
+      mkdirSync(missing, { mode: PRIVATE_DIR })
+    } catch (again) {
+      throw new StorageError(again, 'mkdir', missing)
+    }
+    throw new StorageError(e, 'mkdir', path)
+  }
+}
+
+/**
+ * Makes a run folder with its `steps/` and `scripts/` folders (and the runs folder, if missing), private to
+ * the owner; throws a {@link StorageError} naming the folder that could not be made and why.
+ *
+ * @example
+ * ```ts
+ * makeRunFolder(runLayout('/runs/x')) // /runs/x/{steps,scripts}/ exist, mode 0700
+ * ```
+ */
+export const makeRunFolder = (layout: RunLayout): void => {
+  for (const d of [layout.stepsDir, layout.scriptsDir]) makeDirs(d)
 }
 
 /** Folders that exist already (a retried step's step folder, after its attempt was archived) are fine. */
 const makeDir = (path: string): Promise<unknown> =>
-  mkdir(path).catch((e: NodeJS.ErrnoException) => {
+  mkdir(path, { mode: PRIVATE_DIR }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'EEXIST') throw e
   })
 
@@ -45,7 +83,7 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
   const taken = new Set<string>()
   const make = async (id: string): Promise<void> => {
     await makeDir(layout.stepDir(id))
-    await Promise.all([makeDir(layout.workdir(id)), open(layout.log(id), 'a').then((f) => f.close())])
+    await Promise.all([makeDir(layout.workdir(id)), open(layout.log(id), 'a', PRIVATE_FILE).then((f) => f.close())])
   }
   return {
     take: (id) => {
@@ -60,10 +98,12 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
       p.catch(() => {}) // the step that takes it sees the error
       warmed.set(id, p)
     },
+    drop: (id) => rm(layout.stepDir(id), { recursive: true, force: true }),
     sweep: async () => {
       const left = [...warmed]
       warmed.clear()
-      await Promise.all(left.map(([id, p]) => p.then(() => rm(layout.stepDir(id), { recursive: true, force: true }), () => {})))
+      // Best effort: a folder that cannot be removed (a read-only file system) is left.
+      await Promise.all(left.map(([id, p]) => p.then(() => rm(layout.stepDir(id), { recursive: true, force: true })).catch(() => {})))
     },
   }
 }

@@ -12,32 +12,37 @@
  * ```
  */
 import { setMaxListeners } from 'node:events'
-import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DflowError, problem, templatesOf, validate, encodeParam, decodeParam, type Workflow, type Template, type ParamsSpec } from 'dflow-ts'
+import { DflowError, validate, encodeParam, type Workflow, type ParamsSpec } from 'dflow-ts'
 import { writeJsonAtomic } from './atomic.ts'
+import { driverIdentity } from './driver.ts'
 import type { RunEvent } from './events.ts'
 import { interpreter } from './interpret.ts'
 import { prewarm } from './fn-pool.ts'
 import { openJournal } from './journal.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { runLayout } from './layout.ts'
-import { stepFolders } from './folders.ts'
+import { makeRunFolder, stepFolders } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { limiter } from './limiter.ts'
+import { parameterProblems } from './parameters.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { StepRecord, WorkflowRecord } from './records.ts'
-import { runView, type Run } from './run-view.ts'
+import { decodersOf, runView, type Run } from './run-view.ts'
+import { StorageError, storageMessage } from './storage-error.ts'
 import type { Value } from './values.ts'
 import { storeParameters, valueStore } from './value-store.ts'
 
-export type { Run, StepView, StepFilter, OutputsOf } from './run-view.ts'
-export { openRun, listRuns, runView } from './run-view.ts'
+export type { Run, StepView, StepFilter, OutputsOf, Decoders } from './run-view.ts'
+export { openRun, listRuns, runView, decodersOf } from './run-view.ts'
 export type { RunEvent } from './events.ts'
 export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
-export { FINAL_PHASES } from './records.ts'
+export { FINAL_PHASES, PHASES, STEP_TYPES } from './records.ts'
+export { StorageError } from './storage-error.ts'
+export type { DriverIdentity } from './driver.ts'
 export { runLayout } from './layout.ts'
+export { parameterProblems, API_SYNTAX, type HowToGive } from './parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
@@ -86,7 +91,11 @@ export interface RunOptions {
 
 /** The local interpreter. */
 export interface LocalInterpreter {
-  /** Validates then runs a workflow to the end; resolves with the run (rejects only for an invalid workflow). */
+  /**
+   * Validates then runs a workflow to the end; resolves with the run. Rejects only for an invalid workflow
+   * (a `DflowError`), or a run folder that cannot be made or written at the start (a `StorageError` naming
+   * the path and the error code); a run folder that cannot be written later stops the run, which ends Error.
+   */
   readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
 }
 
@@ -99,17 +108,7 @@ const stamp = () => {
 /** Checks and encodes the parameter values given for a run. */
 const workflowParams = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): Record<string, Value> => {
   const specs: ParamsSpec = wf.parameters
-  const problems = [
-    ...Object.keys(given)
-      .filter((k) => !(k in wf.parameters))
-      .map((k) => problem([wf.name, 'parameters', k], `the workflow has no parameter "${k}"`, `its parameters: ${Object.keys(wf.parameters).join(', ') || 'none'}`)),
-    ...Object.entries(specs).flatMap(([k, spec]) => {
-      if (!(k in given)) return spec.default ? [] : [problem([wf.name, 'parameters', k], `parameter "${k}" has no default and no value was given`, `pass { parameters: { ${k}: … } }`)]
-      const v = given[k]
-      const ok = spec.codec.is(v) || (typeof v === 'string' && decodeParam(spec.codec, v).ok)
-      return ok ? [] : [problem([wf.name, 'parameters', k], `${JSON.stringify(v)} is not a ${spec.codec.name}`)]
-    }),
-  ]
+  const problems = parameterProblems(wf, given)
   if (problems.length) throw new DflowError(problems)
   return Object.fromEntries(
     Object.entries(specs).map(([k, spec]) => {
@@ -136,40 +135,66 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
     const dir = join(runsDir, id)
     const layout = runLayout(dir)
-    mkdirSync(layout.stepsDir, { recursive: true })
-    const emit = config.onEvent ?? (() => {})
+    makeRunFolder(layout)
     const values = valueStore(dir)
-    let wfRecord: WorkflowRecord = {
-      name: wf.name,
-      id,
-      status: 'Running',
-      startedAt: new Date().toISOString(),
-      ...storeParameters(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])), values),
-      pid: process.pid,
-    }
+    const journal = openJournal(layout.journal, values)
+    const emit = config.onEvent ?? (() => {})
+    let wfRecord: WorkflowRecord
     const saveWorkflow = (r: WorkflowRecord) => {
       wfRecord = r
       writeJsonAtomic(layout.workflowFile, r)
       emit({ type: 'workflow', workflow: r, dir })
     }
-    saveWorkflow(wfRecord)
-
-    const records = new Map<string, StepRecord>()
-    mkdirSync(layout.scriptsDir, { recursive: true })
-    const journal = openJournal(layout.journal, values)
-    const record = (r: StepRecord) => {
-      records.set(r.id, r)
-      journal.append(r)
-      emit({ type: 'step', step: r })
+    try {
+      wfRecord = {
+        name: wf.name,
+        id,
+        status: 'Running',
+        startedAt: new Date().toISOString(),
+        ...storeParameters(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])), values),
+        ...driverIdentity(),
+      }
+      saveWorkflow(wfRecord)
+    } catch (e) {
+      journal.close()
+      throw e
     }
+
     const ctl = new AbortController()
     setMaxListeners(0, ctl.signal) // one listener per running step
+    // The run folder cannot be written (a full disk, a read-only file system): the run is stopped, and ends
+    // Error saying so — recorded if the final state can still be written, else it reads as interrupted.
+    let storageFailure: StorageError | undefined
+    const storageFailed = (e: unknown) => {
+      if (!(e instanceof StorageError)) throw e
+      if (storageFailure) return
+      storageFailure = e
+      ctl.abort(`stopped: ${e.message}`)
+    }
+    const records = new Map<string, StepRecord>()
+    /** Steps whose latest record could not be written: tried again at the end of the run. */
+    const unwritten = new Set<string>()
+    const append = (r: StepRecord) => {
+      try {
+        journal.append(r) // tried even after a failure: a record that fits is better kept
+        unwritten.delete(r.id)
+      } catch (e) {
+        unwritten.add(r.id)
+        storageFailed(e)
+      }
+    }
+    const record = (r: StepRecord) => {
+      records.set(r.id, r)
+      append(r)
+      emit({ type: 'step', step: r })
+    }
     const onAbort = () => ctl.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : 'terminated')
     if (options.signal?.aborted) onAbort()
     options.signal?.addEventListener('abort', onAbort, { once: true })
     const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
-    const allTemplates = [...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])]
+    const decoders = decodersOf(wf)
+    const allTemplates = [...decoders.values()]
     // Function OPs run in worker processes: start them now, while the run gets going.
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
@@ -184,20 +209,36 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
         record,
         ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
       })
+    let final: WorkflowRecord
     try {
       const { run } = interpreterWith(params)
       let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: null, signal: ctl.signal })
       if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, records: [...records.values()], startedAt: wfRecord.startedAt, interpreterWith, record })
       const status = outcome.ok ? 'Succeeded' : 'Failed'
-      saveWorkflow({ ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
+      final = { ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) }
     } catch (e) {
-      saveWorkflow({ ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: `interpreter error: ${(e as Error).stack ?? e}` })
+      const err = e as NodeJS.ErrnoException
+      final = { ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: err?.code && err.path ? storageMessage(e) : `interpreter error: ${err?.stack ?? e}` }
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
-      journal.close()
+    }
+    if (storageFailure) final = { ...final, status: 'Error', message: `the run was stopped: ${storageFailure.message}` }
+    // Records the disk refused, once more: where there is room again, the journal agrees with the run.
+    for (const id of [...unwritten]) append(records.get(id)!)
+    try {
+      saveWorkflow(final)
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e
+      // workflow.json still says Running: once this process ends, the run reads as interrupted.
+      wfRecord = { ...final, message: `${final.message ? `${final.message}; ` : ''}its final state could not be recorded (${e.message}): the run folder reads as interrupted` }
+    } finally {
+      try {
+        journal.close()
+      } catch {
+        /* every record was written whole already, or reported */
+      }
       await folders.sweep()
     }
-    const templates = new Map<string, Template>(allTemplates.map((t) => [t.name, t]))
-    return runView(dir, wfRecord, [...records.values()], templates)
+    return runView(dir, wfRecord, [...records.values()], decoders)
   },
 })

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, decodeParam, foldNode, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { stopMessage, type LeafContext } from './leaf.ts'
@@ -8,7 +8,7 @@ import { limiter, type Limiter } from './limiter.ts'
 import { child } from './abort.ts'
 import { runDag } from './dag.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
-import { resolveInputs, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
+import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
  * How a node ended, for its parent: `ok` means the parent may carry on (everything succeeded, or the
@@ -56,9 +56,14 @@ interface CallResult {
   readonly phase: Phase
   readonly outputs?: Outputs
   readonly exitCode?: number
+  /** False for a call that never started because the run was stopped first: it has no record. */
+  readonly started?: false
 }
 
 const now = () => new Date().toISOString()
+
+/** A call the run was stopped before it started: not recorded, it fails its parent with the reason. */
+const notStarted = (signal: AbortSignal): CallResult => ({ outcome: { ok: false, clean: false, failure: stopMessage(signal) }, phase: 'Failed', started: false })
 
 /** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). */
 const holds = (cond: Expr, scope: Scope): boolean | string => {
@@ -79,6 +84,9 @@ const itemsOrWhy = (source: ForEachSource, scope: Scope): readonly unknown[] | s
     return e.message
   }
 }
+
+/** The item of one call of the loop `loop`, in front of the items of the loops around it. */
+const itemOf = (env: Env, value: unknown, loop: string): LoopItem => ({ value, loop, ...(env.scope.item ? { outer: env.scope.item } : {}) })
 
 /** A step's id in the run: its name under its parent's id (`outer.inner`). */
 const idIn = (env: Env, name: string): string => (env.parent === null ? name : `${env.parent}.${name}`)
@@ -122,9 +130,10 @@ export const interpreter = (ictx: InterpretContext) => {
     const id = idIn(env, s.name)
     if (s.forEach) return runFanOut(s, env, id)
     const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })
-    env.scope.steps.set(s.name, withStatus(r.outputs ?? {}, r.phase, r.exitCode))
-    if (!s.onExit) return r.outcome
-    // The exit hook runs whatever happened, and sees this step's outputs and status.
+    // A step that failed shows its declared output defaults to the steps that run after it (continueOn, depends).
+    env.scope.steps.set(s.name, withStatus(r.outputs ?? (r.phase === 'Failed' || r.phase === 'Error' ? skippedOutputs(s.template) : {}), r.phase, r.exitCode))
+    if (!s.onExit || r.started === false) return r.outcome
+    // The exit hook runs whatever happened (once the step started), and sees this step's outputs and status.
     const hook = await runCall(s.onExit, { ...env, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: env.parent, scope: env.scope })
     return r.outcome.ok && !hook.outcome.ok ? hook.outcome : r.outcome
   }
@@ -132,10 +141,10 @@ export const interpreter = (ictx: InterpretContext) => {
   const runFanOut = async (s: Step, env: Env, id: string): Promise<Outcome> => {
     const startedAt = now()
     const base = { id, name: s.name, parent: env.parent, type: 'StepGroup' as const, template: s.template.name }
-    const end = (phase: Phase, outputs: Outputs, message?: string): Outcome => {
+    const end = (phase: Phase, outputs: Outputs, message?: string, calls?: StepRecord['calls']): Outcome => {
       env.scope.steps.set(s.name, withStatus(outputs, phase))
       const shown = Object.fromEntries(Object.entries(outputs).filter(([k]) => /^[A-Za-z]/.test(k)))
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}) })
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
       return stepOutcome(s, phase, message, id)
     }
     const items = itemsOrWhy(s.forEach!, env.scope)
@@ -144,13 +153,16 @@ export const interpreter = (ictx: InterpretContext) => {
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
     const results = await Promise.all(
-      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: { value: item } } })),
+      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, s.name) } })),
     )
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
     const o = s.threshold ? thresholdOutcome(results.map((r) => r.outcome), requiredSuccesses(s.threshold, items.length)) : results.find((r) => !r.outcome.ok)?.outcome ?? OK
-    return o.ok ? end('Succeeded', outputs) : end('Failed', outputs, o.failure)
+    const calls = { started: results.filter((r) => r.started !== false).length, total: items.length }
+    if (o.ok) return end('Succeeded', outputs, undefined, calls)
+    const notAll = calls.started < calls.total ? `${calls.started} of ${calls.total} calls started; ` : ''
+    return end('Failed', outputs, `${notAll}${o.failure ?? ''}`, calls)
   }
 
   /** One call of a step, holding a slot of the enclosing template's `parallelism` while it runs. */
@@ -158,6 +170,7 @@ export const interpreter = (ictx: InterpretContext) => {
 
   const runCallNow = async (s: Step, env: Env, at: Call): Promise<CallResult> => {
     const { id, scope } = at
+    if (env.signal.aborted) return notStarted(env.signal)
     let base: Omit<StepRecord, 'phase' | 'inputs' | 'outputs'> = {
       id,
       name: at.name,
@@ -170,7 +183,7 @@ export const interpreter = (ictx: InterpretContext) => {
     let attempts: readonly AttemptRecord[] = []
     let progress: string | undefined
     const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}) })
-    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
+    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
     }
@@ -201,12 +214,16 @@ export const interpreter = (ictx: InterpretContext) => {
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
+      let started = false
       const out = await runLeafStep(id, s, base.key ?? at.name, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+        started = true
         if (st.first) startedAt = now()
         attempts = st.attempts
         progress = st.progress
         ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
+      // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
+      if (!started && env.signal.aborted) return (await ictx.leaf.folders.drop(id), notStarted(env.signal))
       attempts = out.attempts
       progress = out.progress
       const r = out.result
@@ -214,7 +231,7 @@ export const interpreter = (ictx: InterpretContext) => {
         r.phase,
         inRecord,
         r.record,
-        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) },
+        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) },
         r.phase === 'Succeeded' ? r.outputs : undefined,
       )
     }
@@ -255,7 +272,8 @@ export const interpreter = (ictx: InterpretContext) => {
   const runBodies = async (n: ForEach, env: Env): Promise<Outcome> => {
     const id = idIn(env, n.name)
     const startedAt = now()
-    const group = { id, name: n.name, parent: env.parent, type: 'StepGroup' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
+    const template = loopTemplateName(n)
+    const group = { id, name: n.name, parent: env.parent, type: 'StepGroup' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
     const end = (phase: Phase, outcome: Outcome): Outcome => {
       ictx.record({ ...group, phase, finishedAt: now(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) })
       env.scope.steps.set(n.name, withStatus({}, phase))
@@ -268,9 +286,9 @@ export const interpreter = (ictx: InterpretContext) => {
     const outcomes = await Promise.all(
       items.map(async (item, i) => {
         const callId = `${id}(${i})`
-        const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template: n.name, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+        const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
         ictx.record({ ...call, phase: 'Running' })
-        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: { value: item } }
+        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: itemOf(env, item, n.name) }
         const o = await run(n.body, { ...env, scope, parent: callId })
         ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
         return o

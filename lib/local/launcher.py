@@ -15,7 +15,8 @@ Protocol, one JSON object per line each way:
                                                                       in its process group is killed
 
 stdin is /dev/null; stdout and stderr are appended to the log (stdout goes to the file "stdout" instead,
-truncated, when given). A command without a slash is looked up in the PATH of its own environment, from
+truncated, when given), both opened by the launcher with mode 0600, so that a file that cannot be
+opened is named: {"id": 7, "error": "could not open /runs/r/steps/a/log.txt: EROFS (read-only file system)"}. A command without a slash is looked up in the PATH of its own environment, from
 its work folder, as execvp does. The driver stops a process group itself (it knows its id). When the
 driver's end of the pipe closes (it exited, or was killed), every process group still alive is killed
 and the launcher exits.
@@ -58,22 +59,39 @@ def program(file, env):
     raise FileNotFoundError(errno.ENOENT, "command not found", file)
 
 
+class StorageError(Exception):
+    """A file of the step's folder that cannot be opened: the message names it and the error code."""
+
+
+def opened(path, flags):
+    """A descriptor of `path` (private to its owner when created), or a StorageError naming it."""
+    try:
+        return os.open(path, flags, 0o600)
+    except OSError as e:
+        text = e.strerror[:1].lower() + e.strerror[1:] if e.strerror else ""
+        raise StorageError(f"could not open {path}: {errno.errorcode.get(e.errno, e.errno)} ({text})") from e
+
+
 def start(job):
     """Starts one job in a new session; returns its pid."""
-    out = (
-        (os.POSIX_SPAWN_OPEN, 1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        if job.get("stdout")
-        else (os.POSIX_SPAWN_DUP2, 2, 1)
-    )
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, job["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644),
-        out,
-    ]
-    # This process is single-threaded: its own folder is the child's (posix_spawn has no chdir).
-    os.chdir(job["cwd"])
-    path = program(job["file"], job["env"])
-    return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+    # The log (and stdout file) are opened here, not by posix_spawn, so that a failure names the file
+    # rather than the program.
+    fds = [opened(job["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)]
+    try:
+        if job.get("stdout"):
+            fds.append(opened(job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, fds[0], 2),
+            (os.POSIX_SPAWN_DUP2, fds[-1], 1),
+        ]
+        # This process is single-threaded: its own folder is the child's (posix_spawn has no chdir).
+        os.chdir(job["cwd"])
+        path = program(job["file"], job["env"])
+        return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def unsupported():
@@ -153,6 +171,9 @@ def main():
                     job = json.loads(line)
                     try:
                         pid = start(job)
+                    except StorageError as e:
+                        send({"id": job["id"], "error": str(e)})
+                        continue
                     except OSError as e:
                         send({"id": job["id"], "error": f"{e.strerror}: {e.filename}" if e.filename else str(e)})
                         continue

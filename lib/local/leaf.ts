@@ -3,10 +3,11 @@ import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/pro
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, fileVarOf, outputValueOf, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
-import type { RunLayout } from './layout.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
 import type { Limiter } from './limiter.ts'
 import { localPath } from './paths.ts'
-import { tailOf, type ProcessExit, type Spawner } from './process-group.ts'
+import { storageMessage } from './storage-error.ts'
+import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
 import type { IoRecord, Phase } from './records.ts'
 import type { Outputs, Value } from './values.ts'
 import { INLINE_LIMIT, type ValueStore } from './value-store.ts'
@@ -41,7 +42,10 @@ export interface LeafResult {
   readonly phase: Extract<Phase, 'Succeeded' | 'Failed' | 'Error'>
   readonly outputs: Outputs
   readonly record: IoRecord
+  /** The process's exit code, or 128 + the signal's number when a signal ended it (as shells and Kubernetes report). */
   readonly exitCode?: number
+  /** The signal that ended the process (`SIGKILL`), if one did. */
+  readonly signal?: string
   readonly message?: string
   /** When the process ended (stamped before its slot is given to another step). */
   readonly finishedAt?: string
@@ -71,7 +75,7 @@ const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<
     if (!existsSync(v.path)) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
     links.push([v.path, dst])
   }
-  await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true })))
+  await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR })))
   await Promise.all(links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))))
   return staged
 }
@@ -169,10 +173,10 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
     await ctx.folders.take(id)
     const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
     dirs.delete(workdir)
-    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true }))])
+    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
     return { workdir, staged, outPaths }
   } catch (e) {
-    return errorResult((e as Error).message)
+    return errorResult(storageMessage(e))
   }
 }
 
@@ -189,14 +193,17 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
   ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
     ctx.onStart()
-    const exit = await launch()
+    // Launching fails when the step's folder cannot be written (its log cannot be opened, …).
+    const exit = await launch().catch((e: unknown): ProcessExit => ({ exitCode: undefined, signal: undefined, aborted: false, spawnError: storageMessage(e) }))
     const finishedAt = new Date().toISOString()
     if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
-    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}) }
+    const exitCode = exitCodeOf(exit)
+    const ended = { ...(exitCode !== undefined ? { exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) }
+    if (exit.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const, finishedAt, ...ended }
     if (exit.exitCode !== 0) {
-      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`
+      const how = exit.signal ? `killed by ${exit.signal} (exit code ${exitCode})` : `exit code ${exit.exitCode}`
       const tail = tailOf(ctx.layout.log(id), 10)
-      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, exitCode: exit.exitCode ?? 128, message: tail ? `${how}: ${tail}` : how, finishedAt }
+      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, ...ended, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
     const out = collectOutputs(t, p.outPaths, stdoutPathOf(ctx, id))
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }
@@ -228,14 +235,20 @@ export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, strin
  */
 export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext, signal: AbortSignal): Promise<LeafResult> => {
   const rendered = render(t.source, { fromFile: mayBeLarge })
-  const [p] = await Promise.all([prepareLeaf(id, t, inputs, ctx), ensureScript(t, rendered.text, ctx)])
+  const [p, scriptError] = await Promise.all([prepareLeaf(id, t, inputs, ctx), ensureScript(t, rendered.text, ctx).then(() => undefined, storageMessage)])
   if ('phase' in p) return p
+  if (scriptError) return errorResult(scriptError)
   const env = leafEnv(t, ctx)
   for (const b of rendered.env) {
     const value = envValue(b.value, inputs, p.staged, p.outPaths, ctx, id)
     // A large value reaches the script as a file of the value store, which the script's first lines read.
-    if (value.length > INLINE_LIMIT && mayBeLarge(b.value)) env[fileVarOf(b.name)] = ctx.values.pathOf(ctx.values.put(value))
-    else env[b.name] = value
+    if (value.length > INLINE_LIMIT && mayBeLarge(b.value)) {
+      try {
+        env[fileVarOf(b.name)] = ctx.values.pathOf(ctx.values.put(value))
+      } catch (e) {
+        return errorResult(storageMessage(e))
+      }
+    } else env[b.name] = value
   }
   const scriptPath = ctx.layout.script(t.name).absolute
   const [file, ...args] = t.command
@@ -261,7 +274,7 @@ const stdoutPathOf = (ctx: LeafContext, id: string): string => join(ctx.layout.s
 const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promise<void> => {
   let written = ctx.scripts.get(t.name)
   if (!written) {
-    written = writeFile(ctx.layout.script(t.name).absolute, text)
+    written = writeFile(ctx.layout.script(t.name).absolute, text, { mode: PRIVATE_FILE })
     ctx.scripts.set(t.name, written)
   }
   return written

@@ -1,5 +1,7 @@
 import { execa } from 'execa'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { constants } from 'node:os'
+import { PRIVATE_FILE } from './layout.ts'
 
 /** Process groups alive right now, across every run in this process: killed if the driver exits. */
 const alive = new Set<number>()
@@ -41,6 +43,22 @@ export interface ProcessExit {
   readonly aborted: boolean
   /** Set when it could not be started at all (command not found, …). */
   readonly spawnError?: string
+}
+
+/**
+ * The exit code shells and Kubernetes report for a process: its own, or 128 + the number of the signal
+ * that ended it (137 for SIGKILL, 143 for SIGTERM); undefined for a process that never ran.
+ *
+ * @example
+ * ```ts
+ * exitCodeOf({ exitCode: undefined, signal: 'SIGKILL' }) // 137
+ * exitCodeOf({ exitCode: 3, signal: undefined })         // 3
+ * ```
+ */
+export const exitCodeOf = (exit: Pick<ProcessExit, 'exitCode' | 'signal'>): number | undefined => {
+  if (exit.exitCode !== undefined) return exit.exitCode
+  const n = exit.signal ? constants.signals[exit.signal as NodeJS.Signals] : undefined
+  return n === undefined ? undefined : 128 + n
 }
 
 /** What to run. */
@@ -120,8 +138,8 @@ export const groupStopper = (signal: AbortSignal, graceSeconds: number) => {
 export const runProcess: Spawner = async (spec) => {
   if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
   // The log exists already (made with the step's folders), so opening it is quick.
-  const log = openSync(spec.logPath, 'a')
-  const out = spec.stdoutPath !== undefined ? openSync(spec.stdoutPath, 'w') : undefined
+  const log = openSync(spec.logPath, 'a', PRIVATE_FILE)
+  const out = spec.stdoutPath !== undefined ? openSync(spec.stdoutPath, 'w', PRIVATE_FILE) : undefined
   const stopper = groupStopper(spec.signal, spec.killGraceSeconds)
   try {
     // execa's types accept only literal descriptor numbers; any open descriptor works at run time.

@@ -4,14 +4,22 @@
  * only by the driver.
  */
 
+import type { DriverIdentity } from './driver.ts'
+
+/** Every phase, in the order a step may go through them. @example PHASES.includes('Omitted') // true */
+export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'] as const
+
 /** A step's or workflow's phase, with Argo's names. */
-export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted'
+export type Phase = (typeof PHASES)[number]
 
 /**
  * The kinds of step records: a leaf process (`Pod`, as Argo), a sub-workflow call (`Steps` or `DAG`), or
  * the group of the calls of a fan-out (`StepGroup`, whose children are `name(0)`, `name(1)`, …).
  */
-export type StepType = 'Pod' | 'Steps' | 'DAG' | 'StepGroup'
+export type StepType = (typeof STEP_TYPES)[number]
+
+/** Every kind of step record. @example STEP_TYPES.includes('Pod') // true */
+export const STEP_TYPES = ['Pod', 'Steps', 'DAG', 'StepGroup'] as const
 
 /** Phases after which nothing changes. @example FINAL_PHASES.has('Failed') // true */
 export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'])
@@ -37,7 +45,10 @@ export interface StepRecord {
   readonly phase: Phase
   readonly startedAt?: string
   readonly finishedAt?: string
+  /** The process's exit code; 128 + the signal's number when a signal ended it (137 for SIGKILL), as shells and Kubernetes report. */
   readonly exitCode?: number
+  /** The signal that ended the step's process (`SIGKILL`), if one did. */
+  readonly signal?: string
   /** Why it failed, errored, was skipped or omitted. */
   readonly message?: string
   /** For a Pod: the script it ran, relative to the run folder. */
@@ -48,6 +59,13 @@ export interface StepRecord {
   readonly attempts?: readonly AttemptRecord[]
   /** The last progress the step reported (`current/total`). */
   readonly progress?: string
+  /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
+  readonly calls?: { readonly started: number; readonly total: number }
+  /**
+   * Set when the run's driver is gone and this step was not finished: the step reads as Failed (its
+   * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
+   */
+  readonly interrupted?: true
 }
 
 /**
@@ -65,6 +83,7 @@ export interface AttemptRecord {
   readonly startedAt?: string
   readonly finishedAt?: string
   readonly exitCode?: number
+  readonly signal?: string
   readonly message?: string
   readonly timedOut?: boolean
 }
@@ -90,10 +109,11 @@ export const EMPTY_IO: IoRecord = Object.freeze({ parameters: {}, values: {}, ar
  *
  * @example
  * ```json
- * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {}, "pid": 4242 }
+ * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {},
+ *   "pid": 4242, "pidStartTime": "1234567", "host": "node-1" }
  * ```
  */
-export interface WorkflowRecord {
+export interface WorkflowRecord extends DriverIdentity {
   readonly name: string
   readonly id: string
   readonly status: Phase
@@ -103,6 +123,10 @@ export interface WorkflowRecord {
   readonly parameters: Readonly<Record<string, string>>
   /** Large parameters (over 4096 characters): their digest in the run's `values/` folder. */
   readonly storedParameters?: Readonly<Record<string, string>>
-  /** The driver's pid while it runs. */
-  readonly pid: number
+  /**
+   * Set when the file says the run is not finished but its driver is gone (killed, or stopped by a full
+   * disk): the run reads as Failed, with a message saying when and with which steps running. Never
+   * written: `openRun` (and `dflow status`) work it out from the driver's pid, start time and host.
+   */
+  readonly interrupted?: true
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { decodeParam, t as codecs, type ParamSpec, type Step, type Template } from 'dflow-ts'
+import { readFile, stat } from 'node:fs/promises'
+import { decodeParam, t as codecs, templatesOf, type ParamSpec, type Step, type Template, type Workflow } from 'dflow-ts'
+import { withDriverFate } from './interrupted.ts'
 import { readJournal } from './journal.ts'
 import { runLayout } from './layout.ts'
 import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
@@ -26,7 +27,10 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   readonly phase: Phase
   readonly type: StepType
   readonly key: string | undefined
+  /** The exit code; 128 + the signal's number when a signal ended the process (137 for SIGKILL). */
   readonly exitCode: number | undefined
+  /** The signal that ended the step's process (`SIGKILL`), if one did. */
+  readonly signal: string | undefined
   readonly message: string | undefined
   /** Every attempt of a retried or timed step, oldest first ([] for a step with neither). */
   readonly attempts: readonly AttemptRecord[]
@@ -80,6 +84,8 @@ export interface Run {
   readonly name: string
   readonly status: Phase
   readonly message: string | undefined
+  /** Whether its driver is gone though the run never finished (then it reads as Failed: see {@link WorkflowRecord.interrupted}). */
+  readonly interrupted: boolean
   readonly record: WorkflowRecord
   /** Steps matching the filter, in the order they started. */
   readonly steps: (filter?: StepFilter) => readonly StepView[]
@@ -98,6 +104,17 @@ const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
 
 /** Output and input decoders, by template name (when the workflow value is at hand). */
 export type Decoders = ReadonlyMap<string, Template>
+
+/**
+ * The decoders of a workflow: its templates (the body's and the exit handler's) by name.
+ *
+ * @example
+ * ```ts
+ * decodersOf(wf).get('duplicate')?.outputs.msg // the ParamSpec whose codec decodes hello1's msg
+ * ```
+ */
+export const decodersOf = (wf: Workflow<any>): Decoders =>
+  new Map([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => [t.name, t]))
 
 const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore): StepView => {
   const l = runLayout(dir)
@@ -129,6 +146,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
     type: r.type,
     key: r.key,
     exitCode: r.exitCode,
+    signal: r.signal,
     message: r.message,
     attempts: r.attempts ?? [],
     progress: r.progress,
@@ -179,23 +197,29 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
     if (found.length === 0) throw new Error(`no step matches ${what} in run ${wf.id}; steps: ${views.map((s) => s.id).join(', ') || 'none'}`)
     throw new Error(`${found.length} steps match ${what} in run ${wf.id} (${found.map((s) => s.id).join(', ')}); use run.steps(…) or a narrower filter`)
   }
-  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, record: wf, steps, step: step as Run['step'] })
+  return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, interrupted: wf.interrupted === true, record: wf, steps, step: step as Run['step'] })
 }
 
 /**
  * Reads a run folder back (finished, or still running) into the same query view `run()` returns.
- * Pass the workflow value to decode outputs with its codecs; without it, values come back as stored JSON.
+ * Pass the workflow value (or its {@link decodersOf}) to decode inputs and outputs with its codecs, as the run
+ * did; without it, values come back as stored JSON (a `Date` output as its ISO text). A run whose driver is
+ * gone though it never finished (killed outright) reads as Failed with `interrupted: true`, as do the steps
+ * it left running (see `withDriverFate`).
  *
  * @example
  * ```ts
- * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a')
+ * const run = await openRun('.dflow-runs/steps-20261125-104512-3f9a', wf)
  * run.step('hello3').outputs.msg // 4
  * ```
  */
-export const openRun = async (dir: string, templates?: Decoders): Promise<Run> => {
+export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders): Promise<Run> => {
   const l = runLayout(dir)
-  const wf = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
-  return runView(dir, wf, readJournal(l.journal), templates)
+  const recorded = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+  const templates = decoders === undefined || decoders instanceof Map ? decoders : decodersOf(decoders as Workflow<any>)
+  const lastRecordAt = await stat(l.journal).then((s) => (s.size > 0 ? s.mtime.toISOString() : undefined), () => undefined)
+  const { workflow, steps } = withDriverFate(recorded, readJournal(l.journal), lastRecordAt)
+  return runView(dir, workflow, steps, templates)
 }
 
 /** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeAtomic } from './atomic.ts'
+import { PRIVATE_DIR } from './layout.ts'
 import type { IoRecord, StepRecord } from './records.ts'
+import { StorageError } from './storage-error.ts'
 
 /**
  * Values longer than this (in UTF-16 code units, so at most 12 KiB of UTF-8) are kept in the run's value
@@ -22,7 +25,7 @@ export const INLINE_LIMIT = 4096
  * ```
  */
 export interface ValueStore {
-  /** Stores a value (once) and returns its digest. */
+  /** Stores a value (once, private to the owner) and returns its digest; a {@link StorageError} when it cannot be written. */
   readonly put: (value: string) => string
   /** The file that holds the value of a digest. */
   readonly pathOf: (digest: string) => string
@@ -44,11 +47,13 @@ export const valueStore = (runDir: string): ValueStore => {
       const digest = `sha256:${createHash('sha256').update(value).digest('hex')}`
       const path = pathOf(digest)
       if (!existsSync(path)) {
-        mkdirSync(dir, { recursive: true })
+        try {
+          mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR })
+        } catch (e) {
+          throw new StorageError(e, 'mkdir', dir)
+        }
         // Written under a temporary name and renamed: a digest never names a half-written file.
-        const tmp = `${path}.tmp-${process.pid}`
-        writeFileSync(tmp, value)
-        renameSync(tmp, path)
+        writeAtomic(path, value)
       }
       digests.set(value, digest)
       return digest

@@ -26,8 +26,15 @@ export interface Scope {
   readonly params: Readonly<Record<string, Value>>
   /** Outputs of the steps of this body that have finished. */
   readonly steps: ReadonlyMap<string, Outputs>
-  /** The current item, inside a fan-out. */
-  readonly item?: { readonly value: unknown }
+  /** The items of the enclosing fan-outs, innermost first. */
+  readonly item?: LoopItem
+}
+
+/** The item of one enclosing fan-out (`loop`: its name), and those of the fan-outs around it. */
+export interface LoopItem {
+  readonly value: unknown
+  readonly loop?: string
+  readonly outer?: LoopItem
 }
 
 /** Thrown for a value that cannot be resolved; the step fails with this message. */
@@ -44,8 +51,11 @@ export class ResolveError extends Error {}
  */
 export const lookup = (r: Ref, scope: Scope): Value => {
   if (r.source.kind === 'item') {
-    if (!scope.item) throw new ResolveError('"item" is only defined inside forEach')
-    let v: unknown = scope.item.value
+    const loop = r.source.loop
+    let at = scope.item
+    while (at && loop !== undefined && at.loop !== loop) at = at.outer
+    if (!at) throw new ResolveError(loop === undefined ? '"item" is only defined inside forEach' : `the item of forEach "${loop}" is only defined inside it`)
+    let v: unknown = at.value
     for (const k of r.source.path) v = (v as Record<string, unknown> | null)?.[k]
     if (v === undefined) throw new ResolveError(`the item has no field "${r.source.path.join('.')}"`)
     return { kind: 'param', wire: typeof v === 'string' ? v : JSON.stringify(v) }
@@ -54,7 +64,7 @@ export const lookup = (r: Ref, scope: Scope): Value => {
   const v = from?.[r.name]
   if (!v) {
     const where = r.source.kind === 'step' ? `step "${r.source.step}"` : r.source.kind === 'input' ? 'the inputs' : 'the workflow parameters'
-    throw new ResolveError(`no value for "${r.name}" from ${where} (it did not run or did not produce it)`)
+    throw new ResolveError(`no value for "${r.name}" from ${where} (it did not run, failed, or did not produce it, and it declares no default)`)
   }
   return v
 }

@@ -81,6 +81,24 @@ cli('lint rejects a broken manifest, naming the path and the rule', async () => 
   assert.match(d.err(), 'YAML:')
 })
 
+cli('lint fails on a file that holds no Argo document, naming the file and what it expected', async () => {
+  const cases: Record<string, string> = { 'word.yaml': 'hello\n', 'list.yaml': '- a\n- b\n', 'empty.yaml': '', 'comment.yaml': '# nothing\n', 'plain.yaml': 'a: 1\n', 'other.yaml': 'apiVersion: v1\nkind: ConfigMap\n' }
+  for (const [name, text] of Object.entries(cases)) {
+    const file = join(dir, name)
+    writeFileSync(file, text)
+    const c = capture()
+    assert.is(await lintMain([file], c.io), 1, `${name}: ${c.out()}${c.err()}`)
+    assert.match(c.err(), file, name)
+    assert.match(c.err(), /expected .*apiVersion: argoproj\.io\/v1alpha1 and kind: Workflow/, name)
+  }
+  const c = capture()
+  assert.is(await lintMain([join(dir, 'word.yaml')], c.io), 1)
+  assert.match(c.err(), 'got a string')
+  const l = capture()
+  assert.is(await lintMain([join(dir, 'list.yaml')], l.io), 1)
+  assert.match(l.err(), 'got a list')
+})
+
 cli('the YAML reader tolerates what Go tolerates: a duplicate key, a closing quote at its key', () => {
   const r = parseYaml('a: 1\na: 2\nc:\n  args: ["\n    echo hi\n  "]\n')
   assert.ok(r.ok, JSON.stringify(r))

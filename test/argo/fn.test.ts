@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { forEach, param, seq, sh, shell, step, stdout, t, workflow, type Workflow } from 'dflow-ts'
+import { DflowError, fn, forEach, param, seq, sh, shell, step, stdout, t, workflow, type Workflow } from 'dflow-ts'
 import { compile, toYaml, type ArgoTemplate } from 'dflow-ts/argo'
 import bigParameter from '../../examples/fn/big-parameter.ts'
 import errorHandling from '../../examples/fn/error-handling.ts'
@@ -11,6 +12,7 @@ import successRatio from '../../examples/fn/success-ratio.ts'
 import successRatioFanOut from '../../examples/fn/success-ratio-fanout.ts'
 import dagTimeout from '../../examples/argo/dag-task-level-timeout.ts'
 import retryBackoff from '../../examples/argo/retry-backoff.ts'
+import importsSubpaths from '../fixtures/fn-imports-subpaths.ts'
 import { double, liar } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
@@ -45,13 +47,42 @@ test('in the pod, a bad input and a bad output fail with exit 2, naming field, t
   assert.match(lie.stderr, 'output parameter "out": expected number, got "oops"')
 })
 
-test('the bundle is deterministic and holds no path of this machine', () => {
+test('the bundle is deterministic (this process and a fresh one bundle alike) and holds no path of this machine', () => {
   const a = toYaml(compile(errorHandling))
-  const b = toYaml(compile(errorHandling))
+  // Another process bundles from scratch (the bundler caches within a process, so compiling twice here would
+  // compare a string with itself).
+  const fresh = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dflow.js'), 'compile', join(repoRoot, 'examples', 'fn', 'error-handling.ts')], { cwd: tmp.path, encoding: 'utf8' })
+  assert.is(fresh.status, 0, fresh.stderr)
+  const b = fresh.stdout
+  assert.match(a, /command:\s+- node\s+source: \|\s+var /, 'it holds a bundle')
   assert.is(a, b)
   assert.not.match(a, repoRoot)
   assert.not.match(a, tmp.path)
   assert.not.match(a, /\d{4}-\d{2}-\d{2}T/)
+})
+
+test('an OP module that imports dflow-ts/local and dflow-ts/argo bundles, and its pod runs with node alone', () => {
+  const t = templateNamed(compileChecked(importsSubpaths), 'inc')
+  const out = t.outputs!.parameters![0]!.valueFrom!.path!
+  rmSync(out, { force: true })
+  const r = runPod(t, { 'inputs.parameters.n': '41' })
+  assert.is(r.status, 0, r.stderr)
+  assert.is(readFileSync(out, 'utf8'), '42')
+})
+
+test("a module that cannot be bundled: the problem shows esbuild's own messages, file:line:col and text", () => {
+  const file = join(tmp.path, 'broken-ops.ts')
+  writeFileSync(file, `import { fn, param, t } from 'dflow-ts'\nimport { nothing } from './no-such-file.ts'\nexport const op = fn({ name: 'op', module: import.meta.url, inputs: {}, outputs: {} }, () => ({ nothing }))\n`)
+  const op = fn({ name: 'op', module: pathToFileURL(file).href, inputs: { n: param(t.number) }, outputs: {} }, () => ({}))
+  try {
+    compile(workflow('broken', step('o', op, { n: 1 })))
+    assert.unreachable('it compiled')
+  } catch (e) {
+    assert.instance(e, DflowError)
+    const text = (e as DflowError).message
+    assert.match(text, 'templates.op.module: could not bundle')
+    assert.match(text, `${file}:2:25: Could not resolve "./no-such-file.ts"`)
+  }
 })
 
 test('E16: retryStrategy with the transient-error expression, activeDeadlineSeconds for the timeout', () => {

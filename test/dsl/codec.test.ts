@@ -70,6 +70,16 @@ test('a value that does not fit fails with what was expected and what was seen',
   assert.equal(decodeParam(t.type({ a: t.number }), '{"b":1}'), { ok: false, message: 'expected { a: number }, got "{\\"b\\":1}"' })
 })
 
+test('a number out of range (1e400, which JSON reads as Infinity) is refused, inside lists and objects too; text keeps it', () => {
+  for (const wire of ['1e400', '-1e999', ' 1e400\n'])
+    assert.equal(decodeParam(t.number, wire), { ok: false, message: `expected number, got ${JSON.stringify(wire)} (not a finite number)` })
+  assert.equal(decodeParam(t.array(t.number), '[1, 1e400]').ok, false)
+  assert.equal(decodeParam(t.record(t.string, t.number), '{"a": -1e400}').ok, false)
+  assert.equal(decodeParam(t.unknown, '1e400'), { ok: true, value: '1e400' })
+  assert.equal(decodeParam(t.string, '1e400'), { ok: true, value: '1e400' })
+  assert.equal(decodeParam(t.number, '1.7976931348623157e308'), { ok: true, value: Number.MAX_VALUE })
+})
+
 test('a long value is shortened in the failure message', () => {
   const r = decodeParam(t.number, 'x'.repeat(200))
   assert.ok(!r.ok)

@@ -22,6 +22,12 @@ export const liar = fn(
   ({ lie }) => ({ out: (lie ? 'oops' : 1) as number }),
 )
 
+/** Returns a number JSON cannot carry (Infinity, NaN) or a list holding one: its output check must refuse it. */
+export const unbounded = fn(
+  { name: 'unbounded', module: import.meta.url, inputs: { which: param(t.string) }, outputs: { out: param(t.unknown) } },
+  ({ which }) => ({ out: which === 'nan' ? Number.NaN : which === 'list' ? [1, Number.POSITIVE_INFINITY] : Number.POSITIVE_INFINITY }),
+)
+
 /** Reports its context as outputs, and progress 1/3 … 3/3 with pauses of `pause` seconds. */
 export const context = fn(
   {
@@ -82,6 +88,12 @@ export const sumOp = fn(
   { name: 'sum-op', module: import.meta.url, inputs: { xs: param(t.array(t.number)) }, outputs: { total: param(t.number) } },
   ({ xs }) => ({ total: xs.reduce((a, b) => a + b, 0) }),
 )
+
+/** Kills its own worker process with the given signal (a function OP killed by a signal). */
+export const selfKill = fn({ name: 'self-kill', module: import.meta.url, inputs: { signal: param(t.string) } }, ({ signal }) => {
+  process.kill(process.pid, signal as NodeJS.Signals)
+  return new Promise<Record<string, never>>(() => {}) // the signal ends the process first
+})
 
 /** Returns its string input unchanged, as a parameter and as a big parameter; `fallback` is left to its default. */
 export const echoString = fn(

@@ -25,6 +25,49 @@ test('dag-enhanced-depends: C Failed, should-not-execute Omitted, the rest Succe
   assert.is(r.step('diamond').phase, 'Succeeded')
 })
 
+// Argo expands a dependency on a task with continueOn to include the outcomes it continues on
+// (argo-workflows workflow/common/ancestry.go, expandDependency): the dependent runs when it fails.
+const failOut = shell({ name: 'fail-out', outputs: { v: param(t.string, { default: 'fallback' }), w: param(t.string) }, script: () => sh`exit 1` })
+const echo = shell({ name: 'echo', inputs: { m: param(t.string) }, script: ({ m }) => sh`echo ${m}` })
+
+test('a dag task waiting on a task with continueOn runs when it fails (as Argo), reading its declared output defaults', async () => {
+  const x = step('x', failOut, {}, { continueOn: { failed: true } })
+  const byName = step('by-name', pass, {}, { dependsOn: [x] })
+  const byRef = step('by-ref', echo, { m: x.outputs.v })
+  const wf = workflow('continue-dep', dag(x, byName, byRef))
+  const r = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.equal([r.step('x').phase, r.step('by-name').phase, r.step('by-ref').phase], ['Failed', 'Succeeded', 'Succeeded'])
+  assert.is(r.step('by-ref').log(), 'fallback\n')
+  // Argo: the same dependencies, which its controller expands to (x.Succeeded || x.Skipped || x.Daemoned || x.Failed)
+  const tasks = compile(wf).spec.templates.find((t) => t.name === 'continue-dep')!.dag!.tasks
+  assert.equal(tasks.map((t) => [t.name, t.dependencies ?? [], t.continueOn ?? {}]), [['x', [], { failed: true }], ['by-name', ['x'], {}], ['by-ref', ['x'], {}]])
+})
+
+test('depends: the bare name of a task with continueOn holds when it fails as it continues on (Argo expands it alike)', async () => {
+  const x = step('x', fail, {}, { continueOn: { failed: true } })
+  const r = await local({ runsDir: tmp.path }).run(workflow('continue-bare', dag(x, step('after', pass, {}, { depends: on(x) }), step('not-after', pass, {}, { depends: not(on(x)) }))))
+  assert.equal([r.step('x').phase, r.step('after').phase, r.step('not-after').phase], ['Failed', 'Succeeded', 'Omitted'])
+})
+
+test('a dependent reading an output that a continued failure has no default for errors, naming it', async () => {
+  const x = step('x', failOut, {}, { continueOn: { failed: true } })
+  const r = await local({ runsDir: tmp.path }).run(workflow('continue-missing', dag(x, step('use-w', echo, { m: x.outputs.w }))))
+  assert.is(r.status, 'Failed')
+  assert.is(r.step('use-w').phase, 'Error')
+  assert.match(r.step('use-w').message ?? '', 'no value for "w" from step "x"')
+})
+
+test('continueOn.error: a task waiting on one that errored runs; without continueOn a failure still omits it', async () => {
+  const errs = step('errs', shell({ name: 'no-out', outputs: { v: param(t.string) }, script: () => sh`true` }), {}, { continueOn: { error: true } })
+  const r = await local({ runsDir: tmp.path }).run(workflow('continue-error', dag(errs, step('after', pass, {}, { dependsOn: [errs] }))))
+  assert.equal([r.step('errs').phase, r.step('after').phase], ['Error', 'Succeeded'])
+  const a = step('a', fail, {}, { continueOn: { error: true } })
+  const r2 = await local({ runsDir: tmp.path }).run(workflow('not-continued', dag(a, step('b', pass, {}, { dependsOn: [a] }))))
+  assert.is(r2.step('a').phase, 'Failed')
+  assert.equal(r2.steps({ name: 'b' }), [])
+})
+
 test('an omitted leaf after a failure fails the dag', async () => {
   const a = step('a', fail)
   const b = step('b', pass, {}, { depends: on(a, 'Succeeded') })

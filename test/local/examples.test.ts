@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { param, sh, shell, step, t, workflow } from 'dflow-ts'
 import { local, openRun } from 'dflow-ts/local'
 import dagWf from '../../examples/dag.ts'
 import stepsWf from '../../examples/steps.ts'
@@ -32,6 +33,23 @@ test('E3 read back from its run folder gives the same answers', async () => {
     again.steps().map((s) => s.id),
     first.steps().map((s) => s.id),
   )
+})
+
+test('openRun(dir, wf) decodes outputs with the workflow\'s codecs, as the run did (the workflow value, as documented)', async () => {
+  // A codec whose value is not its JSON: a Date, stored as its ISO text.
+  const date = new t.Type<Date, string, unknown>('Date', (u): u is Date => u instanceof Date, (u, c) => (typeof u === 'string' && !Number.isNaN(Date.parse(u)) ? t.success(new Date(u)) : t.failure(u, c)), (d) => d.toISOString())
+  const when = shell({ name: 'when', inputs: { at: param(date) }, outputs: { at: param(date), n: param(t.number) }, script: ({ at }, o) => sh`printf '%s' ${at} > ${o.at}; echo 7 > ${o.n}` })
+  const wf = workflow('dates', step('w', when, { at: new Date('2026-01-02T03:04:05.000Z') }))
+  const first = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(first.status, 'Succeeded', first.message)
+  const again = await openRun(first.dir, wf)
+  const w = again.step('w')
+  assert.instance(w.outputs.at, Date)
+  assert.is((w.outputs.at as Date).toISOString(), '2026-01-02T03:04:05.000Z')
+  assert.instance(w.inputs.at, Date)
+  assert.is(w.outputs.n, 7)
+  assert.equal(w.outputs, first.step('w').outputs)
+  assert.is(typeof (await openRun(first.dir)).step('w').outputs.at, 'string', 'without the workflow: the stored JSON')
 })
 
 test('E4 dag: hello1.msg is 2 and its bar holds Hello twice', async () => {

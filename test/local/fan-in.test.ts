@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { dag, forEach, key, param, sh, shell, step, stdout, t, workflow } from 'dflow-ts'
+import { artifact, dag, DflowError, forEach, key, param, seq, sh, shell, step, stdout, subflow, t, validate, workflow } from 'dflow-ts'
+import { compile } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { sumOp } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -33,6 +34,29 @@ test("a fan-out's list output feeds a typed list input of a script and of a func
     assert.is(s.outputs['sq'], n * n)
     assert.equal(s.attempts?.map((a) => a.phase), ['Failed', 'Succeeded'])
   }
+})
+
+test("a fan-out's output artifact cannot be read (no list artifacts yet): a validation error with its path and a hint, never an empty path", async () => {
+  const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt` })
+  const cat = shell({ name: 'cat', inputs: { f: artifact() }, script: ({ f }) => sh`cat ${f}` })
+  const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))
+  const wf = workflow('fan-art', seq(fan, step('use', cat, { f: fan.outputs.f })))
+  const [p, ...rest] = validate(wf)
+  assert.equal(rest, [])
+  assert.equal(p!.path, ['fan-art', 'use', 'args', 'f'])
+  assert.match(p!.message, 'artifact "f" of fan-out "mk" has no single value')
+  assert.match(p!.hint ?? '', 'list artifacts')
+  let refused: unknown
+  await local({ runsDir: tmp.path }).run(wf).catch((e: unknown) => (refused = e))
+  assert.ok(refused instanceof DflowError)
+  assert.throws(() => compile(wf), (e: unknown) => e instanceof DflowError && /has no single value/.test(e.message))
+  // exposed from a subflow, the same
+  const sub = subflow({ name: 'sub', body: () => ({ run: fan, outputs: { f: fan.outputs.f } }) })
+  assert.match(validate(workflow('fan-art-sub', step('s', sub))).map((x) => x.message).join('\n'), 'artifact "f" of fan-out "mk" has no single value')
+  // a fan-out whose artifact nobody reads is fine: each call keeps its own (run.step('mk(0)'))
+  const alone = await local({ runsDir: tmp.path }).run(workflow('fan-art-alone', fan))
+  assert.is(alone.status, 'Succeeded', alone.message)
+  assert.ok(alone.step('mk(1)').record.outputs.artifacts['f']?.endsWith('f.txt'))
 })
 
 test.run()

@@ -9,7 +9,8 @@ import dagFn from '../../examples/fn/dag.ts'
 import opParameter from '../../examples/fn/op-parameter.ts'
 import python from '../../examples/fn/python.ts'
 import pythonSugar from '../../examples/fn/python-sugar.ts'
-import { context, double, liar, maybeReads, readShapes, shapes } from '../helpers/fn-ops.ts'
+import importsSubpaths from '../fixtures/fn-imports-subpaths.ts'
+import { context, double, liar, unbounded, maybeReads, readShapes, shapes } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: function OPs')
@@ -53,6 +54,12 @@ test('E8 big parameter: an object through a sub-workflow, passed as a file, quer
   assert.equal(again.step({ key: 'step1' }).outputs['foo'], { msg: 'hellohello' })
 })
 
+test('an OP module that imports dflow-ts/local and dflow-ts/argo runs locally too (as it bundles for Argo)', async () => {
+  const run = await runner().run(importsSubpaths)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.is(run.step('i').outputs['out'], 2)
+})
+
 test('E9 defaults: inputs default, the log holds hello five times, the output falls back to its default', async () => {
   const run = await runner().run(opParameter)
   assert.is(run.status, 'Succeeded', run.message)
@@ -69,6 +76,16 @@ test('an output that does not fit its codec fails the step naming the field, the
   assert.is(s.phase, 'Failed')
   assert.is(s.exitCode, 2)
   assert.match(s.message ?? '', 'output parameter "out": expected number, got "oops"')
+})
+
+test('an output holding a number that is not finite fails the step (JSON would write it as null)', async () => {
+  for (const [which, shown] of [['inf', 'Infinity'], ['nan', 'NaN'], ['list', '[1,null]']] as const) {
+    const run = await runner().run(workflow('unbounded', step(which, unbounded, { which })))
+    assert.is(run.status, 'Failed', which)
+    const s = run.step(which)
+    assert.is(s.phase, 'Failed', which)
+    assert.match(s.message ?? '', `output parameter "out": ${shown} holds a number that is not finite`)
+  }
 })
 
 test('an input that does not fit its codec fails the step before the body runs, naming field, type and value', async () => {

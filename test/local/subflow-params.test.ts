@@ -65,6 +65,24 @@ test('workflow parameters: defaults, values given at run time, and bad values', 
   }
 })
 
+test('workflow parameters through the API: a missing one is hinted in API syntax; a non-finite number is refused', async () => {
+  const n = shell({ name: 'n', inputs: { n: param(t.number) }, script: ({ n }) => sh`test ${n} -ge 0` })
+  const wf = workflow('needs-n', ({ n: v }) => step('s', n, { n: v }), { parameters: { n: param(t.number) } })
+  const problemsOf = async (parameters: Record<string, unknown>): Promise<string> => {
+    try {
+      await runner.run(wf, { parameters })
+      throw new Error('the run started')
+    } catch (e) {
+      assert.instance(e, DflowError)
+      return (e as DflowError).message
+    }
+  }
+  assert.match(await problemsOf({}), 'parameter "n" has no default and no value was given (hint: pass { parameters: { n: … } })')
+  assert.match(await problemsOf({ n: Infinity }), 'needs-n.parameters.n: null is not a number (not a finite number)')
+  assert.match(await problemsOf({ n: '1e400' }), 'expected number, got "1e400" (not a finite number)')
+  assert.is((await runner.run(wf, { parameters: { n: 3 } })).status, 'Succeeded')
+})
+
 test('a workflow parameter used directly in a script (Argo: {{workflow.parameters.x}})', async () => {
   const wf = workflow(
     'global-param',

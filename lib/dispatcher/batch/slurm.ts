@@ -1,0 +1,115 @@
+import { jobFiles } from './job-files.ts'
+import { lines, only, stateFrom, submittedBy } from './parse-util.ts'
+import { jobScript, walltime } from './script.ts'
+import type { BatchJob, BatchSystem, CommandResult, JobState, StatusFallback, Verdict } from './types.ts'
+
+/** Slurm's job states (squeue %T, sacct State, scontrol JobState) to verdicts. */
+const STATES: Readonly<Record<string, Verdict>> = {
+  PENDING: 'pending',
+  CONFIGURING: 'pending',
+  REQUEUED: 'pending',
+  REQUEUE_FED: 'pending',
+  REQUEUE_HOLD: 'pending',
+  RESV_DEL_HOLD: 'pending',
+  RUNNING: 'running',
+  COMPLETING: 'running',
+  RESIZING: 'running',
+  SIGNALING: 'running',
+  STAGE_OUT: 'running',
+  SUSPENDED: 'running',
+  STOPPED: 'running',
+  COMPLETED: 'succeeded',
+  FAILED: 'failed',
+  SPECIAL_EXIT: 'failed',
+  CANCELLED: 'cancelled',
+  REVOKED: 'cancelled',
+  TIMEOUT: 'timeout',
+  DEADLINE: 'timeout',
+  NODE_FAIL: 'node-fail',
+  BOOT_FAIL: 'node-fail',
+  PREEMPTED: 'preempted',
+  OUT_OF_MEMORY: 'out-of-memory',
+}
+
+/** `3:0` (code:signal) to the exit code, when there is no signal. */
+const exitOf = (s: string | undefined): { exitCode?: number } => {
+  const m = /^(\d+):(\d+)$/.exec(s ?? '')
+  return m && m[2] === '0' ? { exitCode: Number(m[1]) } : {}
+}
+
+/** sacct prints `CANCELLED by 1001`: the first word is the state. */
+const word = (s: string): string => s.trim().split(/\s+/)[0] ?? ''
+
+const header = (job: BatchJob): string[] => {
+  const f = jobFiles(job)
+  const r = job.resources ?? {}
+  return [
+    `#SBATCH --job-name=${job.name}`,
+    `#SBATCH --chdir=${job.workDir}`,
+    `#SBATCH --output=${f.stdout}`,
+    `#SBATCH --error=${f.stderr}`,
+    `#SBATCH --nodes=${job.nodes ?? 1}`,
+    '#SBATCH --ntasks-per-node=1',
+    `#SBATCH --cpus-per-task=${r.cpus ?? 1}`,
+    ...(r.memoryMiB ? [`#SBATCH --mem=${r.memoryMiB}M`] : []),
+    ...(r.gpus ? [`#SBATCH --gres=gpu:${r.gpus}`] : []),
+    ...(r.walltimeSeconds ? [`#SBATCH --time=${walltime(r.walltimeSeconds, true)}`] : []),
+    ...(job.queue ? [`#SBATCH --partition=${job.queue}`] : []),
+  ]
+}
+
+/** `id|STATE|reason` lines from `squeue -o %i|%T|%r` (and `id|STATE|code:signal` from sacct). */
+const parsePiped = (r: CommandResult, ids: readonly string[], third: 'reason' | 'exit'): ReadonlyMap<string, JobState> =>
+  only(
+    ids,
+    lines(r.stdout).flatMap((l) => {
+      const [id, state, more] = l.split('|').map((s) => s.trim())
+      if (!id || !state) return []
+      const raw = word(state)
+      return [[id, stateFrom(STATES, raw, third === 'reason' ? (more && more !== 'None' ? { reason: more } : {}) : exitOf(more))] as const]
+    }),
+  )
+
+/** sacct, when accounting is on (here it answers "accounting storage is disabled": no entries). */
+const sacct: StatusFallback = {
+  command: (ids) => ({ argv: ['sacct', '-n', '-P', '-X', '-j', ids.join(','), '-o', 'JobIDRaw,State,ExitCode'] }),
+  parse: (r, ids) => parsePiped(r, ids, 'exit'),
+}
+
+/** `scontrol -o show job`: every job the controller still holds, one line each (one query, whatever the count). */
+const scontrol: StatusFallback = {
+  command: () => ({ argv: ['scontrol', '-o', 'show', 'job'] }),
+  parse: (r, ids) =>
+    only(
+      ids,
+      lines(r.stdout).flatMap((l) => {
+        const f = new Map([...l.matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1]!, m[2]!]))
+        const id = f.get('JobId')
+        const raw = f.get('JobState')
+        if (!id || !raw) return []
+        const reason = f.get('Reason')
+        return [[id, stateFrom(STATES, raw, { ...(reason && reason !== 'None' ? { reason } : {}), ...exitOf(f.get('ExitCode')) })] as const]
+      }),
+    ),
+}
+
+/**
+ * Slurm: `sbatch --parsable`, one `squeue -h -t all -j ID,ID… -o %i|%T|%r` per poll (finished jobs stay
+ * visible to it for MinJobAge), then sacct and `scontrol -o show job` for the ids it no longer knows.
+ *
+ * @example
+ * ```ts
+ * slurm.submit('/w/a/a.sh', job).argv // ['sbatch', '--parsable', '/w/a/a.sh']
+ * slurm.parseSubmit({ exitCode: 0, stdout: '42;cluster\n', stderr: '' }) // { id: '42' }
+ * ```
+ */
+export const slurm: BatchSystem = {
+  name: 'slurm',
+  render: (job) => jobScript(header(job), job),
+  submit: (script, job) => ({ argv: ['sbatch', '--parsable', script], cwd: job.workDir }),
+  parseSubmit: (r) => submittedBy(/^(\d+(?:_\d+)?)(?:;.*)?$/, r),
+  status: (ids) => ({ argv: ['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-o', '%i|%T|%r'] }),
+  parseStatus: (r, ids) => parsePiped(r, ids, 'reason'),
+  fallbacks: [sacct, scontrol],
+  cancel: (ids) => ({ argv: ['scancel', ...ids] }),
+}

@@ -1,0 +1,36 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { StepRecord } from 'dflow-ts/local'
+import { openJournal, readJournal } from '../../lib/local/journal.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+/**
+ * The step journal holds whole records: a torn last line (a crash in the middle of a write) is skipped by
+ * readers and cut off when the journal is opened again, so that the next record starts on a line of its
+ * own. (A record that a full disk cuts short is cut off again by the writer: storage-faults.heavy.test.ts.)
+ */
+const test = suite('local: the step journal keeps whole records')
+const tmp = tempDir('journal')
+test.after(tmp.cleanup)
+
+const rec = (id: string): StepRecord => ({ id, name: id, parent: null, type: 'Pod', template: 't', phase: 'Succeeded', inputs: { parameters: {}, values: {}, artifacts: {} }, outputs: { parameters: {}, values: {}, artifacts: {} } })
+
+test('a torn last line is skipped by readers and cut off when the journal is opened again', () => {
+  const path = join(tmp.path, 'steps.jsonl')
+  const whole = `${JSON.stringify(rec('a'))}\n${JSON.stringify(rec('b'))}\n`
+  writeFileSync(path, `${whole}${JSON.stringify(rec('c')).slice(0, 30)}`)
+  assert.equal(readJournal(path).map((r) => r.id), ['a', 'b'])
+  const j = openJournal(path)
+  j.append(rec('d'))
+  j.close()
+  assert.is(readFileSync(path, 'utf8'), `${whole}${JSON.stringify(rec('d'))}\n`)
+  assert.equal(readJournal(path).map((r) => r.id), ['a', 'b', 'd'])
+})
+
+test('a journal that cannot be opened says which and why', () => {
+  assert.throws(() => openJournal(join(tmp.path, 'no-such-folder', 'steps.jsonl')), /could not open .*no-such-folder\/steps.jsonl: ENOENT \(no such file or directory\)/)
+})
+
+test.run()
