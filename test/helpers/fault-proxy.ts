@@ -51,7 +51,7 @@ export const faultProxy = (upstreamPort: number, fault: (req: IncomingMessage) =
         })
         return
       }
-      const up = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      const up = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: false }, (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers)
         r.pipe(res)
       })

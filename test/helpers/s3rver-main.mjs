@@ -8,4 +8,9 @@ mkdirSync(dir, { recursive: true })
 const server = new S3rver({ directory: dir, address: '127.0.0.1', port: Number(port), silent: true, configureBuckets: buckets.map((name) => ({ name })) })
 const { port: actual } = await server.run()
 process.stdout.write(`READY ${actual}\n`)
-process.on('SIGTERM', () => server.close().then(() => process.exit(0)))
+// s3rver's close waits for every open connection, and a client's keep-alive sockets may never close:
+// give it half a second, then exit anyway.
+process.on('SIGTERM', () => {
+  setTimeout(() => process.exit(0), 500).unref()
+  server.close().then(() => process.exit(0))
+})
