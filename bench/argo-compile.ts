@@ -4,7 +4,7 @@
  * The template must appear once, each extra call must cost a small constant number of bytes, and both
  * must compile in well under a second. Prints the median of several runs.
  *
- * Usage: node --import tsx bench/argo-compile.ts
+ * Usage: node --conditions=source --import tsx bench/argo-compile.ts
  */
 import { par, param, seq, sh, shell, step, t, workflow, type Step, type Workflow } from 'dflow-ts'
 import { compile, toYaml } from 'dflow-ts/argo'

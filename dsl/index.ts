@@ -8,21 +8,23 @@
  * const hello = shell({ name: 'hello', outputs: { n: param(t.number, { path: 'n.txt' }) }, script: () => sh`echo 1 > n.txt` })
  * const wf = workflow('hello', seq(step('a', hello)))
  * ```
+ *
+ * @module dflow-ts
  */
 export { t, encodeParam, decodeParam, codecsCompatible, finite, type Codec, type Decoded } from './codec.ts'
 export { outputValueOf, outputTextOf } from './output-text.ts'
 export { param, artifact, isOptional, type ParamSpec, type ArtifactSpec, type ArtifactShape, type IoSpec, type ParamOptions, type ArtifactOptions } from './io.ts'
-export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf } from './refs.ts'
+export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf, type OutputPathsOf } from './refs.ts'
 export { sh, shRenderer } from './script/sh.ts'
 export { py, pyRenderer } from './script/py.ts'
 export { render, DEFAULT_COMMAND } from './script/renderers.ts'
-export { ctx, scalarsOf, fileVarOf, type RenderOptions, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang } from './script/script.ts'
+export { ctx, scalarsOf, fileVarOf, type RenderOptions, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang, type HoleContext, type LangRenderer } from './script/script.ts'
 export { script, shell, type ScriptTemplate, type ScriptFields, type ShellFields, type ContainerOptions } from './template.ts'
 export { step } from './step.ts'
 export { seq, par, dag } from './combinators.ts'
 export { subflow, type SpecsOfRefs, type SubflowBody, type SubflowFields } from './subflow.ts'
 export { workflow } from './workflow.ts'
-export { localArtifact, foldNode, type Node, type When, type ForEach, type NodeTag, type NodeCases, type Step, type Seq, type Par, type Dag, type Subflow, type Template, type LeafTemplate, type SuccessThreshold, type Workflow, type WorkflowOptions, type ParamsSpec, type StepOptions, type ContinueOn, type Arg, type ArgsOf, type LocalArtifact } from './node.ts'
+export { localArtifact, foldNode, type Node, type When, type ForEach, type NodeTag, type NodeCases, type Step, type Seq, type Par, type Dag, type Subflow, type Template, type LeafTemplate, type SuccessThreshold, type Workflow, type WorkflowOptions, type ParamsSpec, type StepOptions, type ContinueOn, type Arg, type ParamArg, type ArtifactArg, type ArgsOf, type LocalArtifact } from './node.ts'
 export { validate, stepsIn, templatesOf, externalDeps, refsOfStep, condRefsIn, sourceRefs } from './validate.ts'
 export { checkName, type NameKind } from './names.ts'
 export { problem, formatProblem, DflowError, type Problem } from './problem.ts'

@@ -26,9 +26,9 @@ export interface LocalArtifact {
 /** A {@link LocalArtifact}. @example localArtifact('foo.txt') */
 export const localArtifact = (path: string): LocalArtifact => Object.freeze({ _tag: 'LocalArtifact', path })
 
-/** What a step may pass for an input parameter of type `A`: a value or a reference. */
+/** What a step may pass for an input parameter of type `A`: a value or a reference. @example const n: ParamArg<number> = 3 // or a.outputs.n */
 export type ParamArg<A> = A | ParamRef<A>
-/** What a step may pass for an input artifact. */
+/** What a step may pass for an input artifact. @example const f: ArtifactArg = localArtifact('data.txt') // or a.outputs.f */
 export type ArtifactArg = ArtifactRef | LocalArtifact
 /** Any argument value. */
 export type Arg = ParamArg<unknown> | ArtifactArg

@@ -75,7 +75,7 @@ export type RefsOf<S extends IoSpec> = {
   readonly [K in keyof S]: S[K] extends ParamSpec<infer A, boolean> ? ParamRef<A> : ArtifactRef
 }
 
-/** The output paths a script function receives for a template's outputs. */
+/** The output paths a script function receives for a template's outputs. @example script: (_, { out }) => sh`echo hi > ${out}` */
 export type OutputPathsOf<S extends IoSpec> = { readonly [K in keyof S]: OutputPath }
 
 /**

@@ -1,6 +1,7 @@
 import type { ArgsOf, Step, StepOptions, Template } from './node.ts'
 import { refsOf } from './refs.ts'
 import { stepsIn } from './validate.ts'
+import { checkedCondition } from './expr/types.ts'
 
 type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
   ? [args?: ArgsOf<T['inputs']>, options?: StepOptions<T>]
@@ -31,7 +32,7 @@ export const step = <T extends Template>(name: string, template: T, ...[args, op
     continueOn: Object.freeze({ ...(options?.continueOn ?? {}) }),
     ...(options?.retry !== undefined ? { retry: options.retry } : {}),
     ...(options?.timeout !== undefined ? { timeout: options.timeout } : {}),
-    ...(options?.when !== undefined ? { when: options.when } : {}),
+    ...(options?.when !== undefined ? { when: checkedCondition(options.when, 'when') } : {}),
     ...(options?.depends !== undefined ? { depends: options.depends } : {}),
     ...(hook !== undefined ? { onExit: hook } : {}),
     outputs,

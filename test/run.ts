@@ -4,7 +4,10 @@
  * Heavy suites are named `*.heavy.test.ts` and run only with `--all` (`npm run test:all`, which CI runs).
  *
  * Usage: node --import tsx test/run.ts [--all] [path-regex]
+ * (The loader's hooks make `dflow-ts` resolve to the sources here, as `npm test`'s `--conditions=source` does,
+ * never to a build in dist/ that may be stale.)
  */
+import '../lib/loader/register.ts'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'

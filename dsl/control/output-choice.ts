@@ -2,7 +2,7 @@ import type { Expr } from '../expr/ast.ts'
 import { varsOf } from '../expr/ast.ts'
 import { DflowError, problem } from '../problem.ts'
 import type { Ref } from '../refs.ts'
-import { typeProblems } from '../expr/types.ts'
+import { conditionProblems } from '../expr/types.ts'
 
 /**
  * A template output chosen by a condition when the template ends (dflow's `if_expression`; Argo's
@@ -30,7 +30,7 @@ export interface OutputChoice<R extends Ref = Ref> {
  * ```
  */
 export const ifExpr = <R extends Ref>(cond: Expr, then: R, otherwise: R): OutputChoice<R> => {
-  const ps = typeProblems(cond)
+  const ps = conditionProblems(cond)
   if (then._tag !== otherwise._tag) ps.push(`ifExpr chooses between ${then._tag} and ${otherwise._tag}: both branches must be parameters or both artifacts`)
   if (ps.length) throw new DflowError(ps.map((p) => problem(['ifExpr'], p)))
   return Object.freeze({ _tag: 'OutputChoice' as const, cond, then, else: otherwise })

@@ -92,57 +92,94 @@ export const isExprVar = (v: unknown): v is ExprVar =>
 export const isExpr = (v: unknown): v is Expr =>
   typeof v === 'object' && v !== null && ['Lit', 'Var', 'Unary', 'Binary', 'Cond', 'Call'].includes((v as { _tag?: string })._tag ?? '')
 
-/** Every variable an expression reads, in order. @example varsOf(expr`${a} < ${b}`) // [a, b] */
-export const varsOf = (e: Expr): readonly ExprVar[] => {
+/** The sub-expressions of a node, left to right. @example childrenOf(expr`${a} < 3`) // [{ _tag: 'Var', … }, { _tag: 'Lit', value: 3 }] */
+export const childrenOf = (e: Expr): readonly Expr[] => {
   switch (e._tag) {
     case 'Lit':
-      return []
     case 'Var':
-      return [e.ref]
+      return []
     case 'Unary':
-      return varsOf(e.arg)
+      return [e.arg]
     case 'Binary':
-      return [...varsOf(e.left), ...varsOf(e.right)]
+      return [e.left, e.right]
     case 'Cond':
-      return [...varsOf(e.test), ...varsOf(e.then), ...varsOf(e.else)]
+      return [e.test, e.then, e.else]
     case 'Call':
-      return e.args.flatMap(varsOf)
+      return e.args
   }
 }
 
 /**
- * The same expression with every variable replaced by `f(variable)`; unchanged parts are shared.
+ * Folds a tree bottom-up without recursion (an explicit stack), so that a tree of any depth — 10,000
+ * chained `+` make a left-deep tree 10,000 deep — is walked without exhausting the call stack. `f` gets each
+ * node with the results of its children, left to right; children are visited left to right.
+ *
+ * @example
+ * ```ts
+ * foldExpr(expr`1 + 2 * 3`, (e, kids) => 1 + kids.reduce((a, b) => a + b, 0)) // 5 nodes
+ * ```
+ */
+export const foldExpr = <A>(root: Expr, f: (e: Expr, kids: readonly A[]) => A): A => {
+  const stack: { readonly e: Expr; readonly kids: readonly Expr[]; readonly done: A[] }[] = [{ e: root, kids: childrenOf(root), done: [] }]
+  for (;;) {
+    const top = stack[stack.length - 1]!
+    if (top.done.length < top.kids.length) {
+      const next = top.kids[top.done.length]!
+      stack.push({ e: next, kids: childrenOf(next), done: [] })
+      continue
+    }
+    stack.pop()
+    const a = f(top.e, top.done)
+    if (!stack.length) return a
+    stack[stack.length - 1]!.done.push(a)
+  }
+}
+
+/** Every variable an expression reads, in order (a walk without recursion). @example varsOf(expr`${a} < ${b}`) // [a, b] */
+export const varsOf = (e: Expr): readonly ExprVar[] => {
+  const out: ExprVar[] = []
+  const todo: Expr[] = [e]
+  while (todo.length) {
+    const x = todo.pop()!
+    if (x._tag === 'Var') out.push(x.ref)
+    const kids = childrenOf(x)
+    for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]!)
+  }
+  return out
+}
+
+/** A node with new children (in the order of {@link childrenOf}). */
+const withChildren = (e: Expr, kids: readonly Expr[]): Expr => {
+  switch (e._tag) {
+    case 'Lit':
+    case 'Var':
+      return e
+    case 'Unary':
+      return Object.freeze({ ...e, arg: kids[0]! })
+    case 'Binary':
+      return Object.freeze({ ...e, left: kids[0]!, right: kids[1]! })
+    case 'Cond':
+      return Object.freeze({ ...e, test: kids[0]!, then: kids[1]!, else: kids[2]! })
+    case 'Call':
+      return Object.freeze({ ...e, args: Object.freeze([...kids]) })
+  }
+}
+
+/**
+ * The same expression with every variable replaced by `f(variable)`; unchanged parts are shared (a walk
+ * without recursion).
  *
  * @example
  * ```ts
  * mapVars(expr`${a} < 1`, (v) => ({ ...v, name: 'b' })) // expr`${b} < 1`
  * ```
  */
-export const mapVars = (e: Expr, f: (v: ExprVar) => ExprVar): Expr => {
-  const same = (next: Expr, changed: boolean): Expr => (changed ? Object.freeze(next) : e)
-  switch (e._tag) {
-    case 'Lit':
-      return e
-    case 'Var': {
-      const ref = f(e.ref)
-      return same({ ...e, ref }, ref !== e.ref)
+export const mapVars = (e: Expr, f: (v: ExprVar) => ExprVar): Expr =>
+  foldExpr<Expr>(e, (x, kids) => {
+    if (x._tag === 'Var') {
+      const ref = f(x.ref)
+      return ref === x.ref ? x : Object.freeze({ ...x, ref })
     }
-    case 'Unary': {
-      const arg = mapVars(e.arg, f)
-      return same({ ...e, arg }, arg !== e.arg)
-    }
-    case 'Binary': {
-      const left = mapVars(e.left, f)
-      const right = mapVars(e.right, f)
-      return same({ ...e, left, right }, left !== e.left || right !== e.right)
-    }
-    case 'Cond': {
-      const [test, then, other] = [mapVars(e.test, f), mapVars(e.then, f), mapVars(e.else, f)]
-      return same({ ...e, test, then, else: other }, test !== e.test || then !== e.then || other !== e.else)
-    }
-    case 'Call': {
-      const args = e.args.map((a) => mapVars(a, f))
-      return same({ ...e, args: Object.freeze(args) }, args.some((a, i) => a !== e.args[i]))
-    }
-  }
-}
+    const old = childrenOf(x)
+    return kids.every((k, i) => k === old[i]) ? x : withChildren(x, kids)
+  })

@@ -79,6 +79,17 @@ const lex = (strings: readonly string[], holes: readonly unknown[]): Token[] => 
   return tokens
 }
 
+/**
+ * How deep an expression may nest: parentheses, function calls and a "?:" inside a then-branch. Chains
+ * (10,000 terms joined by `+`, `a ? b : c ? d : …`, `!!!x`) do not nest and have no limit.
+ *
+ * @example
+ * ```ts
+ * MAX_NESTING // 256
+ * ```
+ */
+export const MAX_NESTING = 256
+
 const PRECEDENCE: readonly (readonly BinaryOp[])[] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>=', 'in'], ['+', '-'], ['*', '/', '%']]
 
 /**
@@ -101,14 +112,29 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
     if (!isOp(v)) fail(text, peek().at, `expected "${v}"`)
     p++
   }
+  // Nesting (parentheses, calls, a "?:" inside a then-branch) is the parser's only recursion: chains of
+  // binary operators, of unary operators and of else-branches are loops.
+  let depth = 0
+  const nested = <A>(at: number, f: () => A): A => {
+    if (++depth > MAX_NESTING) fail(text, at, `nested deeper than ${MAX_NESTING} levels (parentheses, calls, "?:" in a then-branch)`)
+    const a = f()
+    depth--
+    return a
+  }
   const ternary = (): Expr => {
-    const test = binary(0)
-    if (!isOp('?')) return test
-    p++
-    const then = ternary()
-    expect(':')
-    const otherwise = ternary()
-    return { _tag: 'Cond', test, then, else: otherwise }
+    const tests: Expr[] = []
+    const thens: Expr[] = []
+    let e = binary(0)
+    while (isOp('?')) {
+      const at = peek().at
+      p++
+      thens.push(nested(at, ternary))
+      tests.push(e)
+      expect(':')
+      e = binary(0)
+    }
+    for (let i = tests.length - 1; i >= 0; i--) e = { _tag: 'Cond', test: tests[i]!, then: thens[i]!, else: e }
+    return e
   }
   const binary = (level: number): Expr => {
     if (level >= PRECEDENCE.length) return unary()
@@ -121,11 +147,11 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
     }
   }
   const unary = (): Expr => {
-    if (isOp('!') || isOp('-')) {
-      const op = (toks[p++] as { v: '!' | '-' }).v
-      return { _tag: 'Unary', op, arg: unary() }
-    }
-    return primary()
+    const ops: ('!' | '-')[] = []
+    while (isOp('!') || isOp('-')) ops.push((toks[p++] as { v: '!' | '-' }).v)
+    let e = primary()
+    for (let i = ops.length - 1; i >= 0; i--) e = { _tag: 'Unary', op: ops[i]!, arg: e }
+    return e
   }
   const primary = (): Expr => {
     const t = toks[p]!
@@ -149,10 +175,10 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
         p++
         const args: Expr[] = []
         if (!isOp(')')) {
-          args.push(ternary())
+          args.push(nested(t.at, ternary))
           while (isOp(',')) {
             p++
-            args.push(ternary())
+            args.push(nested(t.at, ternary))
           }
         }
         expect(')')
@@ -163,7 +189,7 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
       case 'op':
         if (t.v === '(') {
           p++
-          const e = ternary()
+          const e = nested(t.at, ternary)
           expect(')')
           return e
         }
@@ -192,10 +218,14 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
 export const expr = (strings: TemplateStringsArray, ...holes: readonly unknown[]): Expr =>
   checked(deepFreeze(parseExpr(strings, holes)), display(strings).text)
 
+/** Freezes a tree without recursion (references in holes are the user's and stay as they are). */
 const deepFreeze = <T>(v: T): T => {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    for (const x of Object.values(v)) if ((x as { _tag?: string })?._tag !== 'ParamRef') deepFreeze(x)
-    Object.freeze(v)
+  const todo: unknown[] = [v]
+  while (todo.length) {
+    const x = todo.pop()
+    if (typeof x !== 'object' || x === null || Object.isFrozen(x)) continue
+    for (const y of Object.values(x)) if ((y as { _tag?: string })?._tag !== 'ParamRef') todo.push(y)
+    Object.freeze(x)
   }
   return v
 }

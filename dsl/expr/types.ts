@@ -1,4 +1,5 @@
-import type { Expr, ExprVar } from './ast.ts'
+import { DflowError, problem } from '../problem.ts'
+import { foldExpr, type BinaryOp, type Expr, type ExprVar } from './ast.ts'
 
 /** The static type of an expression: `any` for JSON values whose shape the codec does not say. @example const t: ExprType = 'number' */
 export type ExprType = 'number' | 'string' | 'boolean' | 'list' | 'null' | 'any'
@@ -21,6 +22,9 @@ export const typeOfCodecName = (name: string): ExprType => {
   return 'any'
 }
 
+/** Whether a variable holds integers (its codec is `t.Int`): Argo reads it with `asInt`, others numbers with `asFloat`. @example isIntegerVar(exitCode(a)) // false */
+export const isIntegerVar = (v: ExprVar): boolean => /^(Int|Integer)$/.test(v.codec.name)
+
 /** The type of a variable. @example typeOfVar(status(a)) // 'string' */
 export const typeOfVar = (v: ExprVar): ExprType => typeOfCodecName(v.codec.name)
 
@@ -31,8 +35,7 @@ const same = (a: ExprType, b: ExprType): boolean => a === 'any' || b === 'any' |
 
 type Need = (t: ExprType, want: readonly ExprType[], what: string) => void
 
-const callType = (e: Extract<Expr, { _tag: 'Call' }>, problems: string[], need: Need): ExprType => {
-  const ts = e.args.map((a) => inferType(a, problems))
+const callType = (e: Extract<Expr, { _tag: 'Call' }>, ts: readonly ExprType[], need: Need): ExprType => {
   switch (e.fn) {
     case 'length':
       need(ts[0]!, ['string', 'list'], 'the argument of length()')
@@ -45,89 +48,136 @@ const callType = (e: Extract<Expr, { _tag: 'Call' }>, problems: string[], need: 
     case 'toJson':
       return 'string'
     case 'jsonpath':
-      need(ts[0]!, ['string', 'list', 'any'], 'the document of jsonpath()')
+      need(ts[0]!, ['string'], 'the document of jsonpath()')
       need(ts[1]!, ['string'], 'the path of jsonpath()')
       return 'any'
   }
 }
 
+const binaryType = (op: BinaryOp, l: ExprType, r: ExprType, problems: string[], need: Need): ExprType => {
+  switch (op) {
+    case '&&':
+    case '||':
+      need(l, ['boolean'], `the left operand of "${op}"`)
+      need(r, ['boolean'], `the right operand of "${op}"`)
+      return 'boolean'
+    case '==':
+    case '!=':
+      if (!same(l, r)) problems.push(`"${op}" compares a ${l} with a ${r}`)
+      return 'boolean'
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      need(l, ['number', 'string'], `the left operand of "${op}"`)
+      need(r, ['number', 'string'], `the right operand of "${op}"`)
+      if (!same(l, r)) problems.push(`"${op}" compares a ${l} with a ${r}`)
+      return 'boolean'
+    case 'in':
+      need(r, ['list', 'string'], 'the right operand of "in"')
+      // a substring test: expr-lang's `contains`, which takes two strings
+      if (r === 'string') need(l, ['string'], 'the left operand of "in" (a substring test)')
+      return 'boolean'
+    case '+':
+      if (l === 'null' || r === 'null') {
+        problems.push(`"+" adds a ${l} and a ${r}: null has no sum (expr-lang refuses it at run time)`)
+        return l === 'null' ? r : l
+      }
+      if (l === 'string' || r === 'string') {
+        if (!same(l, r)) problems.push(`"+" adds a ${l} and a ${r}`)
+        return 'string'
+      }
+      need(l, ['number'], 'the left operand of "+"')
+      need(r, ['number'], 'the right operand of "+"')
+      return 'number'
+    default:
+      need(l, ['number'], `the left operand of "${op}"`)
+      need(r, ['number'], `the right operand of "${op}"`)
+      return 'number'
+  }
+}
+
 /**
- * Infers the type of an expression, collecting every mismatch (a number compared with a string, `!` on a
- * number, a ternary whose branches differ, …) as a message.
+ * The type of one node from the types of its children (left to right), with every mismatch (a number
+ * compared with a string, `!` on a number, a ternary whose branches differ, …) pushed as a message. The one
+ * rule that {@link inferType}, the Argo printer and the local evaluator share.
+ *
+ * @example
+ * ```ts
+ * nodeType(expr`1 < 2`, ['number', 'number'], []) // 'boolean'
+ * ```
+ */
+export const nodeType = (e: Expr, kids: readonly ExprType[], problems: string[]): ExprType => {
+  const need: Need = (t, want, what) => {
+    if (!fits(t, want)) problems.push(`${what} must be ${want.join(' or ')}, not ${t}`)
+  }
+  switch (e._tag) {
+    case 'Lit':
+      if (typeof e.value === 'number' && !Number.isFinite(e.value))
+        problems.push(`the number ${e.value} is not finite: expr-lang has no literal for it (Argo cannot read it)`)
+      return litType(e.value)
+    case 'Var':
+      return typeOfVar(e.ref)
+    case 'Unary':
+      need(kids[0]!, e.op === '!' ? ['boolean'] : ['number'], `the operand of "${e.op}"`)
+      return e.op === '!' ? 'boolean' : 'number'
+    case 'Cond': {
+      need(kids[0]!, ['boolean'], 'the condition of "?:"')
+      const [, a, b] = kids as [ExprType, ExprType, ExprType]
+      if (!same(a, b)) problems.push(`the branches of "?:" differ: ${a} and ${b}`)
+      return a === 'any' || b === 'any' ? 'any' : a === 'null' ? b : a
+    }
+    case 'Call':
+      return callType(e, kids, need)
+    case 'Binary':
+      return binaryType(e.op, kids[0]!, kids[1]!, problems, need)
+  }
+}
+
+/**
+ * Infers the type of an expression, collecting every mismatch as a message (a walk without recursion).
  *
  * @example
  * ```ts
  * inferType({ _tag: 'Lit', value: 1 }, []) // 'number'
  * ```
  */
-export const inferType = (e: Expr, problems: string[]): ExprType => {
-  const need = (t: ExprType, want: readonly ExprType[], what: string): void => {
-    if (!fits(t, want)) problems.push(`${what} must be ${want.join(' or ')}, not ${t}`)
-  }
-  switch (e._tag) {
-    case 'Lit':
-      return litType(e.value)
-    case 'Var':
-      return typeOfVar(e.ref)
-    case 'Unary': {
-      const t = inferType(e.arg, problems)
-      need(t, e.op === '!' ? ['boolean'] : ['number'], `the operand of "${e.op}"`)
-      return e.op === '!' ? 'boolean' : 'number'
-    }
-    case 'Cond': {
-      need(inferType(e.test, problems), ['boolean'], 'the condition of "?:"')
-      const a = inferType(e.then, problems)
-      const b = inferType(e.else, problems)
-      if (!same(a, b)) problems.push(`the branches of "?:" differ: ${a} and ${b}`)
-      return a === 'any' || a === 'null' ? b : a
-    }
-    case 'Call':
-      return callType(e, problems, need)
-    case 'Binary': {
-      const { op } = e
-      const l = inferType(e.left, problems)
-      const r = inferType(e.right, problems)
-      switch (op) {
-        case '&&':
-        case '||':
-          need(l, ['boolean'], `the left operand of "${op}"`)
-          need(r, ['boolean'], `the right operand of "${op}"`)
-          return 'boolean'
-        case '==':
-        case '!=':
-          if (!same(l, r)) problems.push(`"${op}" compares a ${l} with a ${r}`)
-          return 'boolean'
-        case '<':
-        case '<=':
-        case '>':
-        case '>=':
-          need(l, ['number', 'string'], `the left operand of "${op}"`)
-          need(r, ['number', 'string'], `the right operand of "${op}"`)
-          if (!same(l, r)) problems.push(`"${op}" compares a ${l} with a ${r}`)
-          return 'boolean'
-        case 'in':
-          need(r, ['list', 'string'], 'the right operand of "in"')
-          return 'boolean'
-        case '+':
-          if (l === 'string' || r === 'string') {
-            if (!same(l, r)) problems.push(`"+" adds a ${l} and a ${r}`)
-            return 'string'
-          }
-          need(l, ['number'], 'the left operand of "+"')
-          need(r, ['number'], 'the right operand of "+"')
-          return 'number'
-        default:
-          need(l, ['number'], `the left operand of "${op}"`)
-          need(r, ['number'], `the right operand of "${op}"`)
-          return 'number'
-      }
-    }
-  }
-}
+export const inferType = (e: Expr, problems: string[]): ExprType => foldExpr<ExprType>(e, (x, kids) => nodeType(x, kids, problems))
 
 /** Every type problem of an expression. @example typeProblems(ex.lt(1, 'a')) // ['"<" compares a number with a string'] */
 export const typeProblems = (e: Expr): string[] => {
   const ps: string[] = []
   inferType(e, ps)
   return ps
+}
+
+/**
+ * The problems of an expression used as a condition (`when`, `ifExpr`): its own, and a type that is not
+ * boolean — Argo reads a `when` string with govaluate, so a string such as "1 > 0" would hold there. An
+ * untyped value (`any`) is compared with `true` on both interpreters.
+ *
+ * @example
+ * ```ts
+ * conditionProblems(expr`${flip.outputs.result}`) // ['a condition must be boolean, not string …']
+ * ```
+ */
+export const conditionProblems = (e: Expr): string[] => {
+  const ps: string[] = []
+  const t = inferType(e, ps)
+  if (!fits(t, ['boolean'])) ps.push(`a condition must be boolean, not ${t}: compare it (for instance \`== "yes"\`)`)
+  return ps
+}
+
+/**
+ * Returns a condition, or throws its {@link conditionProblems} as a {@link DflowError} under `field`.
+ *
+ * @example
+ * ```ts
+ * checkedCondition(expr`${n} > 2`, 'when') // the same expression
+ * ```
+ */
+export const checkedCondition = (e: Expr, field: string): Expr => {
+  const ps = conditionProblems(e)
+  if (ps.length) throw new DflowError(ps.map((p) => problem([field], p)))
+  return e
 }

@@ -43,6 +43,11 @@ export type HoleValue = Scalar | readonly Scalar[] | Raw
  * Where a hole stands in the script, which decides how it is rendered: `word` (unquoted shell text, rendered
  * `"${V}"`), `dquote` (inside double quotes or an unquoted heredoc, rendered `${V}`), `arith` (inside
  * `$((…))`, rendered `${V}` and checked to be an integer before the script runs), `code` (Python).
+ *
+ * @example
+ * ```ts
+ * shRenderer.ref('DFLOW_msg', 'word', false) // '"${DFLOW_msg}"'
+ * ```
  */
 export type HoleContext = 'word' | 'dquote' | 'arith' | 'code'
 
@@ -157,7 +162,7 @@ const isRaw = (v: HoleValue): v is Raw => typeof v === 'object' && !Array.isArra
  */
 export const fileVarOf = (name: string): string => `dflow_file_${name.replace(/^dflow_/, '')}`
 
-/** How a language renders a reference to an environment variable in a given hole context. */
+/** How a language renders a reference to an environment variable in a given hole context. @example shRenderer.ref('DFLOW_n', 'arith', false) // '${DFLOW_n}' */
 export interface LangRenderer {
   /** A reference to variable `name`; `fromFile`: its value may be in the file {@link fileVarOf} names. */
   readonly ref: (name: string, context: HoleContext, fromFile: boolean) => string
@@ -168,7 +173,7 @@ export interface LangRenderer {
   readonly fromFiles: (names: readonly string[]) => string
 }
 
-/** Options of {@link renderScript}. */
+/** Options of `renderScript`. @example const o: RenderOptions = { fromFile: () => true } */
 export interface RenderOptions {
   /**
    * Which holes may have their value in a file rather than inline (the interpreter then sets the variable

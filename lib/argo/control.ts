@@ -1,6 +1,6 @@
 import { type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
-import { accessPath, printExpr } from './expr-print.ts'
+import { accessPath, printCondition, printExpr } from './expr-print.ts'
 
 /** How the compiler of a body reads references and names steps, for the control fields of a call. @example const c: ControlContext = { resolve, prefix: 'steps', path: ['main', 'a'] } */
 export interface ControlContext {
@@ -43,7 +43,7 @@ const withSequence = (s: Sequence, c: ControlContext) => {
  * whenTag(expr`${flip.outputs.result} == "heads"`, ctx) // "{{= steps['flip-coin'].outputs.result == 'heads' }}"
  * ```
  */
-export const whenTag = (cond: Expr, c: ControlContext): string => exprTag(cond, c, 'when')
+export const whenTag = (cond: Expr, c: ControlContext): string => exprTag(cond, c, 'when', printCondition)
 
 /**
  * Any expression as an expr-lang expression tag, its variables read where the call is; `field` names the
@@ -54,8 +54,8 @@ export const whenTag = (cond: Expr, c: ControlContext): string => exprTag(cond, 
  * exprTag(ex.call('length', gen.outputs.list), ctx, 'forEach') // "{{= len(jsonpath(steps.gen.outputs.parameters.list, '$')) }}"
  * ```
  */
-export const exprTag = (e: Expr, c: ControlContext, field: string): string =>
-  `{{= ${printExpr(e, (v: ExprVar) => untag(c.resolve(v, [...c.path, field])))} }}`
+export const exprTag = (e: Expr, c: ControlContext, field: string, print = printExpr): string =>
+  `{{= ${print(e, (v: ExprVar) => untag(c.resolve(v, [...c.path, field])), [...c.path, field])} }}`
 
 /**
  * The control fields of a step's call: `when` as an expr-lang expression tag, and the fan-out as
@@ -97,6 +97,6 @@ export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): P
  */
 export const choiceExpression = (c: OutputChoice, resolve: (r: Ref) => string): string => {
   const path = (r: Ref) => untag(resolve(r))
-  const cond = printExpr(c.cond, path)
+  const cond = printCondition(c.cond, path)
   return `(${cond}) ? ${accessPath(path(c.then))} : ${accessPath(path(c.else))}`
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FnTemplate } from 'dflow-ts'
 import type { PodPlan } from '../fn/argo-main.ts'
+import { packageFile } from '../loader/package-files.ts'
 
 /**
  * Turns a function OP into the source of a `node` script: the OP's module and everything it imports
@@ -17,7 +18,8 @@ import type { PodPlan } from '../fn/argo-main.ts'
  */
 export type Bundler = (t: FnTemplate, plan: PodPlan) => string
 
-const MAIN = fileURLToPath(new URL('../fn/argo-main.ts', import.meta.url))
+// Bundled from the sources (which the package ships), so a bundle is the same from a checkout and from the build.
+const MAIN = packageFile('lib/fn/argo-main.ts')
 const cache = new Map<string, string>()
 
 /** The folder of the package this file belongs to (the nearest package.json named dflow-ts above it). */
@@ -33,9 +35,14 @@ const packageRoot = (from: string): { readonly dir: string; readonly exports: Re
   }
 }
 
+/** The TypeScript source an `exports` entry gives (its `source` condition), if any. */
+const sourceOf = (entry: unknown): string | undefined =>
+  typeof entry === 'object' && entry !== null && typeof (entry as { source?: unknown }).source === 'string' ? (entry as { source: string }).source : undefined
+
 /**
  * `dflow-ts` and each of its subpaths (`dflow-ts/local`, `dflow-ts/argo`, …: every key of the package's
- * `exports`) resolved to this copy's files, as Node resolves them: an OP's module bundles against the dflow-ts
+ * `exports`) resolved to this copy's sources (the `source` condition; the package ships them, so a bundle is
+ * the same from a checkout and from the build): an OP's module bundles against the dflow-ts
  * that compiles it, wherever the module is and whether or not its folder can resolve the package. And fp-ts's
  * CommonJS Either, which the DSL imports, as its ES build, which shakes down to a few hundred bytes.
  *
@@ -45,12 +52,12 @@ const packageRoot = (from: string): { readonly dir: string; readonly exports: Re
  * ```
  */
 const selfAliases = (): Readonly<Record<string, string>> => {
-  const { exports } = packageRoot(fileURLToPath(import.meta.url))
-  const self = Object.keys(exports)
-    .filter((k) => k === '.' || (k.startsWith('./') && !k.includes('*')))
-    .map((k) => `dflow-ts${k.slice(1)}`)
-  const resolved = (spec: string) => fileURLToPath(import.meta.resolve(spec))
-  return { ...Object.fromEntries(self.map((spec) => [spec, resolved(spec)])), 'fp-ts/lib/Either.js': resolved('fp-ts/es6/Either.js') }
+  const { dir, exports } = packageRoot(fileURLToPath(import.meta.url))
+  const self = Object.entries(exports).flatMap(([k, entry]) => {
+    const source = sourceOf(entry)
+    return source !== undefined && (k === '.' || (k.startsWith('./') && !k.includes('*'))) ? [[`dflow-ts${k.slice(1)}`, join(dir, source)] as const] : []
+  })
+  return { ...Object.fromEntries(self), 'fp-ts/lib/Either.js': fileURLToPath(import.meta.resolve('fp-ts/es6/Either.js')) }
 }
 // Resolved at the first bundle, not at import: this file may itself be bundled into a pod (by a module that
 // imports dflow-ts/argo), where import.meta.resolve does not exist.

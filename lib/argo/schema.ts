@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { problem, type Problem } from 'dflow-ts'
+import { packageFile } from '../loader/package-files.ts'
 import type { ArgoVersion } from './options.ts'
 
 /** The Argo kinds the schema describes. @example const k: ArgoKind = 'Workflow' */
@@ -43,7 +43,7 @@ const cache = new Map<ArgoVersion, Readonly<Record<ArgoKind, ValidateFunction>>>
 const validators = (version: ArgoVersion): Readonly<Record<ArgoKind, ValidateFunction>> => {
   const known = cache.get(version)
   if (known) return known
-  const file = fileURLToPath(new URL(`./schema/${SCHEMA_FILES[version]}`, import.meta.url))
+  const file = packageFile(`lib/argo/schema/${SCHEMA_FILES[version]}`)
   const schema = patch(JSON.parse(readFileSync(file, 'utf8')) as Schema)
   const ajv = new Ajv2020({ strict: false, allErrors: true, code: { optimize: false } })
   addFormats(ajv)

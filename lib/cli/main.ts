@@ -15,6 +15,8 @@ Commands:
   status [RUN_DIR]   show a run's status and summary
   compile FILE.ts    compile a workflow to an Argo Workflows manifest
   lint FILE          check a workflow file or an Argo YAML manifest against Argo's schema and lint
+  new workflow NAME  write NAME.ts, a runnable workflow file
+  new op NAME        write NAME/, a package of one typed function OP with its tests
 `
 
 type Command = (argv: readonly string[]) => Promise<number>
@@ -25,6 +27,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   status: async () => (await import('./inspect.ts')).status,
   compile: async () => (await import('./compile.ts')).main,
   lint: async () => (await import('./lint.ts')).main,
+  new: async () => (await import('./new.ts')).main,
 }
 
 /** Runs the command line; returns the exit code. @example await main(['--help']) // 0 */

@@ -1,5 +1,6 @@
-import { type Exposable, type KeyTemplate, ALL_OUTPUTS, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
+import { type Exposable, type KeyTemplate, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
 import { evaluate, EvalError } from './expr-eval.ts'
+import { goAtoi, goParseFloat } from './go-values.ts'
 import type { Phase } from './records.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
@@ -97,9 +98,19 @@ export const aggregate = (t: Template, children: readonly Outputs[]): Outputs =>
   ),
 })
 
+/** A number or boolean read from its wire as Argo's printer coerces it: `asInt`/`asFloat`, `== 'true'`. */
+const coercedWire = (v: ExprVar, wire: string): unknown => {
+  try {
+    return isIntegerVar(v) ? goAtoi(wire) : goParseFloat(wire)
+  } catch (e) {
+    throw new EvalError(`"${v.name}": ${(e as Error).message}`)
+  }
+}
+
 /**
- * Reads an expression variable in a scope, decoded by its codec (a step's phase and exit code are
- * references too).
+ * Reads an expression variable in a scope (a step's phase and exit code are references too): numbers and
+ * booleans as Argo's printer reads them (Go's `strconv` for numbers, so `" 10"` is an error on both;
+ * `"true"` alone is true), other values decoded by their codec.
  *
  * @example
  * ```ts
@@ -109,6 +120,9 @@ export const aggregate = (t: Template, children: readonly Outputs[]): Outputs =>
 export const readVar = (scope: Scope) => (v: ExprVar): unknown => {
   const val = lookup(v, scope)
   if (val.kind !== 'param') throw new EvalError(`"${v.name}" is not a parameter`)
+  const t = typeOfVar(v)
+  if (t === 'number') return coercedWire(v, val.wire)
+  if (t === 'boolean') return val.wire === 'true'
   const d = decodeParam(v.codec, val.wire)
   if (!d.ok) throw new EvalError(`"${v.name}": ${d.message}`)
   return d.value

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { pathToFileURL } from 'node:url'
+import { packageModule } from '../loader/package-files.ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { groupStopper, killGroup, trackGroup, untrackGroup, type ProcessExit } from './process-group.ts'
 
@@ -24,7 +25,9 @@ interface Worker {
   done?: (r: ProcessExit) => void
 }
 
-const WORKER = fileURLToPath(new URL('./fn-worker.ts', import.meta.url))
+const WORKER = packageModule('lib/local/fn-worker.ts')
+// The hooks that let the OP's module load from any folder, as `dflow run` loaded its workflow file.
+const LOADER = pathToFileURL(packageModule('lib/loader/register.ts')).href
 // Resolved when the first worker starts, not at import: a pod's bundle of a module that imports dflow-ts/local
 // loads this file where import.meta.resolve does not exist.
 let tsx: string | undefined
@@ -33,7 +36,10 @@ const idle: Worker[] = []
 let idleLimit = availableParallelism()
 
 const startWorker = (): Worker => {
-  const child = spawn(process.execPath, ['--import', (tsx ??= import.meta.resolve('tsx')), WORKER], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
+  const child = spawn(process.execPath, ['--import', (tsx ??= import.meta.resolve('tsx')), '--import', LOADER, WORKER], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  })
   const w: Worker = { child, pid: child.pid ?? -1, dead: false, reuse: true, used: false }
   if (w.pid > 0) trackGroup(w.pid)
   child.on('message', (m: { exitCode?: number }) => {

@@ -10,6 +10,8 @@
  * run.status                      // 'Succeeded'
  * run.step('hello3').outputs.msg  // 4
  * ```
+ *
+ * @module dflow-ts/local
  */
 import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'

@@ -1,9 +1,9 @@
 import { execa } from 'execa'
-import { fileURLToPath } from 'node:url'
+import { packageFile } from '../loader/package-files.ts'
 import { groupStopper, killGroup, runProcess, trackGroup, untrackGroup, type ProcessExit, type ProcessSpec, type Spawner } from './process-group.ts'
 
 /** The launcher's Python source (its header states the protocol). @example ['python3', LAUNCHER_SCRIPT] */
-export const LAUNCHER_SCRIPT = fileURLToPath(new URL('./launcher.py', import.meta.url))
+export const LAUNCHER_SCRIPT = packageFile('lib/local/launcher.py')
 
 /** A line from the launcher (launcher.py states the protocol). */
 interface Reply {
@@ -107,7 +107,7 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
 /** A launcher: starts processes through a helper process, started when first needed and shared by every run. */
 export interface Launcher {
   /**
-   * Runs a command as {@link runProcess} does (a process group of its own, stopped through the signal,
+   * Runs a command as `runProcess` does (a process group of its own, stopped through the signal,
    * output to the log), but started by the launcher process with posix_spawn: forking this large Node
    * process costs 2-3 ms per step and holds its event loop meanwhile. If the launcher cannot start (no
    * python3 3.8 or later), commands are started directly.

@@ -7,8 +7,12 @@ import { PRIVATE_FILE } from './layout.ts'
 const alive = new Set<number>()
 let exitHookInstalled = false
 
-/** Sends a signal to a whole process group, ignoring one that is gone. @example killGroup(pid, 'SIGTERM') */
-export const killGroup = (pgid: number, signal: NodeJS.Signals): void => {
+/**
+ * Sends a signal to a whole process group, ignoring one that is gone. (The two signals it is sent, rather than
+ * Node's `NodeJS.Signals`: the package's types then need no @types/node in a user's project.)
+ * @example killGroup(pid, 'SIGTERM')
+ */
+export const killGroup = (pgid: number, signal: 'SIGTERM' | 'SIGKILL'): void => {
   try {
     process.kill(-pgid, signal)
   } catch {
@@ -76,7 +80,7 @@ export interface ProcessSpec {
   readonly killGraceSeconds: number
 }
 
-/** Starts processes: {@link runProcess} (directly, with execa) or the launcher (launcher.ts). */
+/** Starts processes: `runProcess` (directly, with execa) or the launcher (launcher.ts). */
 export type Spawner = (spec: ProcessSpec) => Promise<ProcessExit>
 
 /**

@@ -102,7 +102,7 @@ export interface Run {
 const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean =>
   want === undefined || (Array.isArray(want) ? (want as readonly A[]).includes(v) : want === v)
 
-/** Output and input decoders, by template name (when the workflow value is at hand). */
+/** Output and input decoders, by template name (when the workflow value is at hand). @example const d: Decoders = new Map([['hello', hello]]) */
 export type Decoders = ReadonlyMap<string, Template>
 
 /**

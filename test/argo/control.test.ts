@@ -1,6 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { DflowError, expr, field, forEach, itemRef, key, param, seq, sequence, sh, shell, status, step, stdout, t, validate, when, workflow } from 'dflow-ts'
+import { DflowError, exitCode, expr, field, formatProblem, forEach, itemRef, key, param, seq, sequence, sh, shell, status, step, stdout, t, validate, when, workflow } from 'dflow-ts'
+import { compile } from 'dflow-ts/argo'
 import { compileChecked, templateNamed } from './support/checked.ts'
 
 const echo = shell({ name: 'echo', inputs: { m: param(t.string) }, script: ({ m }) => sh`echo ${m}` })
@@ -42,6 +43,22 @@ test('status and exit code of a step as Argo variables', () => {
   const g = templateNamed(compileChecked(wf), 'st').steps![1]![0]!
   assert.is(g.when, "{{= steps['f'].status == 'Failed' }}")
   assert.equal(g.arguments?.parameters, [{ name: 'm', value: '{{steps.f.status}}' }])
+})
+
+test('a string literal holding "}}" or "{{" compiles into a tag that Argo reads whole (and lints clean)', () => {
+  const f = step('f', echo, { m: 'x' })
+  const wf = workflow('braces', seq(f, when(expr`${status(f)} + "}}" == "Succeeded}}" && "{{x}}" != ${status(f)}`, step('g', echo, { m: 'y' }))))
+  const g = templateNamed(compileChecked(wf), 'braces').steps![1]![0]!
+  assert.is(g.when, "{{= ((steps['f'].status + '}\\x7d') == 'Succeeded}\\x7d') && ('{\\x7bx}\\x7d' != steps['f'].status) }}")
+  assert.is(g.when!.indexOf('}}'), g.when!.length - 2)
+})
+
+test('a condition longer than expr-lang takes (10,000 nodes) is a DflowError when compiled, at the step', () => {
+  const f = step('f', echo, { m: 'x' })
+  const pieces = [`${Array.from({ length: 6_000 }, () => '1').join(' + ')} > `, '']
+  const sum = expr(Object.assign([...pieces], { raw: pieces }), exitCode(f))
+  const wf = workflow('long', seq(f, when(sum, step('g', echo, { m: 'y' }))))
+  assert.throws(() => compile(wf), (e: Error) => e instanceof DflowError && /^long\.g\.when: the expression is 12\d{3} expr-lang nodes: Argo's expr-lang refuses more than 10000/.test(e.problems.map(formatProblem).join('\n')))
 })
 
 test('validation: item outside forEach, a condition on a step that is not upstream', () => {

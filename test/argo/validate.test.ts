@@ -104,6 +104,15 @@ rules('{{…}} references resolve', () => {
   assert.equal(messages(fine), [])
 })
 
+rules('a {{= … }} tag cut short at a "}}" inside it is found; whole ones are not', () => {
+  const steps = (when: string) => wf({ entrypoint: 's', templates: [{ name: 's', steps: [[{ name: 'x', template: 'a', when }]] }, leaf('a')] })
+  has(steps("{{= inputs.parameters['m'] == 'a}}b' }}"), "spec.templates.0.steps.0.0.when: {{= inputs.parameters['m'] == 'a}} is cut short: a string literal is not closed")
+  has(steps('{{= {"a": {"b": 1}}.a.b == 1 }}'), '"}" is missing')
+  has(steps("{{= asInt('1') == 1"), 'no "}}" closes it')
+  assert.equal(messages(steps("{{= 'a}\\x7db' == 'a' && len('{\\x7b') == 2 }}")), [])
+  assert.equal(messages(steps("{{= (asInt('1') + len([1, 2])) == 3 }} and {{=toJson({'a': 1})}}")), [])
+})
+
 rules('a spec taken from a WorkflowTemplate has nothing local to resolve', () => {
   assert.equal(messages(wf({ workflowTemplateRef: { name: 't' }, entrypoint: 'elsewhere' })), [])
 })

@@ -1,10 +1,11 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { DflowError, ex, expr, t, type ExprVar, type ParamRef } from 'dflow-ts'
+import { problemOf } from './problem-of.ts'
+import { ex, expr, ifExpr, sh, shell, step, t, when, type ExprVar, type ParamRef } from 'dflow-ts'
 import { readVar } from '../../lib/local/control.ts'
 import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
-import { printExpr } from '../../lib/argo/expr-print.ts'
-import { n, s, TABLE, WIRE, xs } from './table.ts'
+import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
+import { code, ERRORS, n, s, TABLE, WIRE, xs } from './table.ts'
 
 const scopeOf = () => {
   const steps = new Map<string, Record<string, { kind: 'param'; wire: string }>>()
@@ -47,14 +48,11 @@ for (const row of TABLE) {
   })
 }
 
-const problemOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (e) {
-    assert.instance(e, DflowError)
-    return (e as DflowError).problems.map((p) => p.message).join('\n')
-  }
-  throw new assert.Assertion({ message: 'expected a DflowError' } as never)
+for (const row of ERRORS) {
+  test(`fails on both interpreters: ${row.name} (Argo: ${row.onArgo})`, () => {
+    assert.throws(() => evaluate(row.e, readVar(scopeOf())), (e: Error) => e instanceof EvalError && row.error.test(e.message))
+    assert.is(printExpr(row.e, argoPath), row.argo)
+  })
 }
 
 test('a parse error shows a caret under the bad position', () => {
@@ -86,12 +84,36 @@ test('wrong arity and unterminated strings are parse errors', () => {
 
 test('a wire value that does not fit the codec fails evaluation with a message', () => {
   const bad = { steps: new Map([['gen-a', { n: { kind: 'param' as const, wire: 'ten' } }]]), inputs: {}, params: {} }
-  assert.throws(() => evaluate(expr`${n} < 3`, readVar(bad)), (e: Error) => e instanceof EvalError && /expected number/.test(e.message))
+  assert.throws(() => evaluate(expr`${n} < 3`, readVar(bad)), (e: Error) => e instanceof EvalError && /"n": asFloat\("ten"\): not a number/.test(e.message))
 })
 
 test('lists decode with their codec', () => {
   assert.equal(evaluate(expr`length(${xs}) + 1`, readVar(scopeOf())), 4)
   void t
+})
+
+test('refused when built, with the expression: what one side cannot do', () => {
+  assert.match(problemOf(() => expr`"a" + null`), 'null has no sum')
+  assert.match(problemOf(() => expr`${s} + null == "a"`), 'in: ${…} + null == "a"')
+  assert.match(problemOf(() => expr`1e999 > 1`), 'the number Infinity is not finite')
+  assert.match(problemOf(() => ex.lt(n, -Infinity)), 'the number -Infinity is not finite')
+  assert.match(problemOf(() => expr`${NaN} == 1`), 'the number NaN is not finite')
+  assert.match(problemOf(() => expr`1 in "abc"`), 'the left operand of "in" (a substring test) must be string')
+  assert.match(problemOf(() => expr`jsonpath(${xs}, '$[0]')`), 'the document of jsonpath() must be string, not list')
+})
+
+test('a condition is boolean: when and ifExpr refuse a string or a number (govaluate would read "1 > 0")', () => {
+  const leaf = shell({ name: 'leaf', script: () => sh`true` })
+  assert.match(problemOf(() => when(expr`${s}`, step('x', leaf))), 'a condition must be boolean, not string')
+  assert.match(problemOf(() => step('x', leaf, {}, { when: expr`${code} + 1` })), 'a condition must be boolean, not number')
+  assert.match(problemOf(() => ifExpr(expr`${s}`, s, s)), 'a condition must be boolean, not string')
+  when(expr`jsonpath('{"ok":true}', '$.ok')`, step('x', leaf)) // untyped: compared with true on both
+})
+
+test('an untyped condition is compared with true on Argo, as locally', () => {
+  const e = expr`jsonpath(${s}, '$.ok')`
+  assert.is(printCondition(e, argoPath), "jsonpath(inputs.parameters['word'], '$.ok') == true")
+  assert.is(printCondition(expr`${n} > 1`, argoPath), "asFloat(steps['gen-a'].outputs.parameters['n']) > 1")
 })
 
 test.run()

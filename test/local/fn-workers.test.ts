@@ -23,12 +23,12 @@ test('warm workers serve several calls (module state persists); reuseWorkers: fa
 })
 
 test('a driver killed with SIGKILL takes its workers and what they started with it', async () => {
-  const marker = '93.1717'
+  const marker = `93.${process.pid}` // unique to this test process: another run's sleeps must not match
   const driver = spawn(process.execPath, [resolve('bin/dflow.js'), 'run', 'test/fixtures/hanging-fn.ts', '--runs-dir', tmp.path, '-q'], {
     env: { ...process.env, DFLOW_TEST_MARKER: marker },
     stdio: 'ignore',
   })
-  for (let i = 0; i < 300 && !processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
+  for (let i = 0; i < 600 && !processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
   assert.ok(processesWith(`sleep ${marker}`).length > 0, 'the step never started')
   driver.kill('SIGKILL')
   for (let i = 0; i < 40 && processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
@@ -36,7 +36,7 @@ test('a driver killed with SIGKILL takes its workers and what they started with 
 })
 
 test('stopping a run kills a running function OP and what it started', async () => {
-  const marker = '94.2323'
+  const marker = `94.${process.pid}`
   const ctl = new AbortController()
   setTimeout(() => ctl.abort('stopped by the test'), 600)
   const run = await local({ runsDir: tmp.path, killGraceSeconds: 0.5 }).run(workflow('stop-fn', step('h', hang, { marker })), { signal: ctl.signal })

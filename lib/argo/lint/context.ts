@@ -54,3 +54,20 @@ export const callsOf = (t: Obj): { readonly call: Obj; readonly path: readonly s
   if (isObj(t['dag'])) return objs(t['dag']['tasks']).map((call, ti) => ({ call, path: ['dag', 'tasks', String(ti)] }))
   return []
 }
+
+/**
+ * Every string inside a value, with its path.
+ *
+ * @example
+ * ```ts
+ * stringsIn({ a: ['x'] }, ['spec']) // [{ s: 'x', path: ['spec', 'a', '0'] }]
+ * ```
+ */
+export const stringsIn = (v: unknown, path: readonly string[]): { s: string; path: readonly string[] }[] =>
+  typeof v === 'string'
+    ? [{ s: v, path }]
+    : Array.isArray(v)
+      ? v.flatMap((x, i) => stringsIn(x, [...path, String(i)]))
+      : isObj(v)
+        ? Object.entries(v).flatMap(([k, x]) => stringsIn(x, [...path, k]))
+        : []

@@ -1,13 +1,14 @@
 import type { Problem } from 'dflow-ts'
 import { isObj, objs, type LintContext, type LintRule } from './context.ts'
 import { dag } from './dag.ts'
+import { exprTags } from './expr-tags.ts'
 import { names, resourceName } from './names.ts'
 import { tagRefs } from './tag-refs.ts'
 import { templateRefs } from './template-refs.ts'
 import { templateType } from './template-type.ts'
 
 /** Every lint rule, in the order their problems are listed. @example RULES.flatMap((r) => r(ctx)) */
-export const RULES: readonly LintRule[] = [names, templateType, templateRefs, dag, tagRefs]
+export const RULES: readonly LintRule[] = [names, templateType, templateRefs, dag, tagRefs, exprTags]
 
 /** The lint context of a document, or nothing for kinds without a workflow spec. @example contextOf({ kind: 'CronWorkflow', spec: { workflowSpec: {} } })?.at // ['spec', 'workflowSpec'] */
 export const contextOf = (doc: unknown): LintContext | undefined => {
@@ -28,7 +29,7 @@ export const contextOf = (doc: unknown): LintContext | undefined => {
 
 /**
  * Argo's rules that its JSON schema cannot see (validate.go): names and their uniqueness, one type per
- * template, template references, DAG `depends` and cycles, `{{…}}` references. Each problem names the
+ * template, template references, DAG `depends` and cycles, `{{…}}` references, `{{= … }}` tags cut short. Each problem names the
  * path and the rule (`[lint: RULE]`). Works on any Argo document, hand-written ones included.
  *
  * @example

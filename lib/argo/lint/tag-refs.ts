@@ -1,15 +1,5 @@
 import type { Problem } from 'dflow-ts'
-import { callsOf, isObj, lintProblem, objs, templatePath, type LintContext, type LintRule, type Obj } from './context.ts'
-
-/** Every string inside a value, with its path. */
-const strings = (v: unknown, path: readonly string[]): { s: string; path: readonly string[] }[] =>
-  typeof v === 'string'
-    ? [{ s: v, path }]
-    : Array.isArray(v)
-      ? v.flatMap((x, i) => strings(x, [...path, String(i)]))
-      : isObj(v)
-        ? Object.entries(v).flatMap(([k, x]) => strings(x, [...path, k]))
-        : []
+import { callsOf, isObj, lintProblem, objs, stringsIn, templatePath, type LintContext, type LintRule, type Obj } from './context.ts'
 
 /**
  * The `{{…}}` tags of a string, trimmed; expression tags (`{{= …}}`) are left out: they are expr-lang
@@ -59,7 +49,7 @@ const templateTags = (ctx: LintContext, t: Obj, i: number, globals: Set<unknown>
     callKind: Array.isArray(t['steps']) ? 'steps' : isObj(t['dag']) ? 'tasks' : undefined,
     globals,
   }
-  return strings(t, templatePath(ctx, i)).flatMap(({ s, path }) => tagsOf(s).flatMap((tag) => check(tag, scope, path)))
+  return stringsIn(t, templatePath(ctx, i)).flatMap(({ s, path }) => tagsOf(s).flatMap((tag) => check(tag, scope, path)))
 }
 
 /**
