@@ -24,7 +24,7 @@ const pathWith = (name: string, programs: readonly string[]): string => {
 const bench = (path: string, runners: string, dflow?: { readonly src: string; readonly argo: string }) => {
   const env: Record<string, string | undefined> = { ...process.env, PATH: path, BENCH_QUICK: '1', BENCH_RUNNERS: runners, DFLOW_SRC: dflow?.src, DFLOW_ARGO: dflow?.argo }
   for (const k of ['DFLOW_SRC', 'DFLOW_ARGO']) if (env[k] === undefined) delete env[k]
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('bench/run.ts')], { encoding: 'utf8', env, timeout: 240_000 })
+  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', resolve('bench/run.ts')], { encoding: 'utf8', env, timeout: 240_000 })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 

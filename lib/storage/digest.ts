@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** One entry of a folder tree, symlinks followed. @example { rel: 'sub/a.txt', type: 'file', size: 3, executable: false, sha256: '…' } */
+export interface TreeEntry {
+  /** The path under the tree's root, `/`-separated. */
+  readonly rel: string
+  readonly type: 'file' | 'dir'
+  /** Bytes (0 for a folder). */
+  readonly size: number
+  /** Whether the owner may execute it (a file). */
+  readonly executable: boolean
+  /** The file's content sha256 in hex ('' for a folder). */
+  readonly sha256: string
+}
+
+/**
+ * The sha256 of a file's bytes in hex, read as a stream (never the whole file in memory).
+ *
+ * @example await sha256File('bar.txt') // '5891b5b5…'
+ */
+export const sha256File = (path: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const h = createHash('sha256')
+    createReadStream(path)
+      .on('data', (c) => h.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')))
+  })
+
+/**
+ * Every entry under `root`, sorted by path, each file hashed. Symlinks are followed (an artifact holds what
+ * they point at, as dflow's `dereference=True`); a symlink loop is refused. Entries come out in order,
+ * folders before what they hold.
+ *
+ * @example
+ * ```ts
+ * await walkTree('out') // [{ rel: 'a.txt', type: 'file', … }, { rel: 'sub', type: 'dir', … }, { rel: 'sub/b', … }]
+ * ```
+ */
+export const walkTree = async (root: string): Promise<TreeEntry[]> => {
+  const out: TreeEntry[] = []
+  const visit = async (dir: string, rel: string, seen: ReadonlySet<string>): Promise<void> => {
+    for (const name of (await readdir(dir)).sort()) {
+      const abs = join(dir, name)
+      const r = rel ? `${rel}/${name}` : name
+      const st = await stat(abs)
+      if (st.isDirectory()) {
+        const id = `${st.dev}:${st.ino}`
+        if (seen.has(id)) throw new Error(`${abs}: a symlink loop (a folder that holds itself)`)
+        out.push({ rel: r, type: 'dir', size: 0, executable: false, sha256: '' })
+        await visit(abs, r, new Set([...seen, id]))
+      } else if (st.isFile()) {
+        out.push({ rel: r, type: 'file', size: st.size, executable: (st.mode & 0o100) !== 0, sha256: await sha256File(abs) })
+      } else throw new Error(`${abs}: neither a file nor a folder (an artifact holds only files and folders)`)
+    }
+  }
+  const st = await stat(root)
+  await visit(root, '', new Set([`${st.dev}:${st.ino}`]))
+  return out
+}
+
+/**
+ * The content digest of a folder: the sha256 of one line per entry in path order — `d PATH` for a folder,
+ * `f x|- SHA256 PATH` for a file (with its owner-execute bit), the path JSON-quoted. It depends on names,
+ * bytes and the execute bit only, never on times or on how the tree was archived; a file artifact's digest
+ * is the sha256 of its bytes (what `sha256sum` prints).
+ *
+ * @example treeDigest(await walkTree('out')) // 'sha256:9f86d0…'
+ */
+export const treeDigest = (entries: readonly TreeEntry[]): string => {
+  const h = createHash('sha256')
+  for (const e of [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)))
+    h.update(e.type === 'dir' ? `d ${JSON.stringify(e.rel)}\n` : `f ${e.executable ? 'x' : '-'} ${e.sha256} ${JSON.stringify(e.rel)}\n`)
+  return `sha256:${h.digest('hex')}`
+}
+
+/** The total bytes of a tree's files. @example treeSize(await walkTree('out')) // 1024 */
+export const treeSize = (entries: readonly TreeEntry[]): number => entries.reduce((n, e) => n + e.size, 0)

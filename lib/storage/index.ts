@@ -1,0 +1,22 @@
+/**
+ * Artifact stores: where artifacts live — a folder on this machine (the default) or an S3 bucket — behind
+ * one interface, {@link ArtifactStore}. Artifacts are {@link ArtifactLocation}s (a store and a key), and one
+ * is visible only once committed. Not yet used by the interpreters: the engine refactor (issue 10) wires it.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from './lib/storage/index.ts'
+ * const store = openStore('s3://artifacts/runs', process.env)
+ * const { at } = await store.put('out/', 'wf-1/hello/out')
+ * await store.get(at, '/tmp/in/out')
+ * ```
+ */
+export { artifactLocation, checkKey, type ArtifactInfo, type ArtifactLocation, type Committed } from './location.ts'
+export { keyOf, type ArtifactStore, type GetOptions, type PutOptions } from './store.ts'
+export { StoreError, type StoreErrorReason } from './errors.ts'
+export { folderStore } from './folder-store.ts'
+export { s3Store } from './s3-store.ts'
+export type { S3StoreOptions } from './s3-client.ts'
+export { openStore, parseStoreUrl, type StoreConfig } from './store-url.ts'
+export { extractTar, packTar, UnsafeEntryError } from './tar.ts'
+export { treeDigest, walkTree, type TreeEntry } from './digest.ts'

@@ -1,0 +1,235 @@
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { sha256File, treeDigest, treeSize, walkTree, type TreeEntry } from './digest.ts'
+import { missing, StoreError } from './errors.ts'
+import { landAtomically } from './local-copy.ts'
+import { artifactLocation, checkKey, type ArtifactInfo } from './location.ts'
+import { fileMode, PRIVATE_DIR } from './modes.ts'
+import { s3Client, type S3StoreOptions } from './s3-client.ts'
+import { describeS3, s3Failure } from './s3-errors.ts'
+import { uploadObject } from './s3-upload.ts'
+import { keyOf, type ArtifactStore } from './store.ts'
+import { extractTar, packTar, UnsafeEntryError } from './tar.ts'
+
+/** The commit record of an artifact: its info, plus the files of an unarchived folder. @example { dflow: 'artifact/1', kind: 'file', … } */
+interface CommitRecord extends ArtifactInfo {
+  readonly dflow: 'artifact/1'
+  /** A file: whether its owner may execute it. */
+  readonly executable?: boolean
+  /** An unarchived folder: its entries (one object per file, under `KEY/`). */
+  readonly entries?: readonly TreeEntry[]
+}
+
+const infoOf = (r: CommitRecord): ArtifactInfo => ({ kind: r.kind, archive: r.archive, size: r.size, digest: r.digest })
+
+/** The suffix of a commit record's object key. @example `${key}${RECORD}` */
+export const RECORD = '.dflow-commit.json'
+const DIGEST = 'dflow-digest'
+
+/**
+ * An artifact store in an S3 bucket (AWS, MinIO, Ceph radosgw; s3rver in the tests).
+ *
+ * Objects, under the store's prefix `P`: `P/KEY.tgz` (archive `tar`, the default: one tar+gzip object whose
+ * top-level entry is the file or folder, as Argo stores an output artifact), or `P/KEY` for a file and
+ * `P/KEY/PATH` per file of a folder (archive `none`); each object carries its content digest in the metadata
+ * `x-amz-meta-dflow-digest` (multipart ETags are not digests). Last, the commit record `P/KEY.dflow-commit.json`
+ * (kind, archive, size, digest; an unarchived folder's file list).
+ *
+ * Why a record written last rather than an upload under a temporary key copied into place: an artifact is
+ * committed exactly when its record exists, and the store reads only what a record names — so a killed
+ * upload, an object a crashed server left half-written (s3rver writes objects in place), or leftovers of an
+ * earlier put are never read, whatever their keys. A copy would double the server's work for every
+ * artifact (CopyObject stops at 5 GiB, beyond which it is a multipart copy), could not make a folder of many
+ * objects appear at once, and trips s3rver's CopySource decoding. Putting a key again first deletes its
+ * record, so nothing is committed while the new content goes up. What is read is checked against the
+ * record's digest while it streams (a file) or once extracted (a folder), so a corrupt object fails as
+ * `corrupt` instead of becoming an input. An outside reader of the bucket (Argo) is given a key only
+ * after it is committed.
+ *
+ * @example
+ * ```ts
+ * const store = s3Store({ bucket: 'artifacts', prefix: 'runs/', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true })
+ * const { at, info } = await store.put('out/', 'wf-1/hello/out')   // s3://artifacts/runs/wf-1/hello/out.tgz + record
+ * await store.get(at, '/tmp/in/out')
+ * await store.close()
+ * ```
+ */
+export const s3Store = (o: S3StoreOptions): ArtifactStore => {
+  const prefix = o.prefix === undefined || o.prefix === '' || o.prefix.endsWith('/') ? (o.prefix ?? '') : `${o.prefix}/`
+  const id = `s3://${o.bucket}/${prefix}`
+  const endpoint = o.endpoint ?? process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL']
+  const where = { id, bucket: o.bucket, endpoint }
+  const client = s3Client(o)
+  const partSize = o.partSize ?? 8 * 1024 * 1024
+  const queueSize = o.queueSize ?? 4
+  const attempts = o.maxAttempts ?? 6
+  const Bucket = o.bucket
+
+  const readRecord = async (key: string): Promise<CommitRecord | undefined> => {
+    checkKey(id, key)
+    try {
+      const r = await client.send(new GetObjectCommand({ Bucket, Key: `${prefix}${key}${RECORD}` }))
+      const record = JSON.parse((await r.Body?.transformToString()) ?? '') as CommitRecord
+      if (record.dflow !== 'artifact/1') throw new Error(`not a commit record: ${JSON.stringify(record).slice(0, 80)}`)
+      return record
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NoSuchKey') return undefined
+      throw s3Failure(e, where, key, 'reading the commit record')
+    }
+  }
+
+  const objectBody = async (key: string, objectKey: string, signal?: AbortSignal): Promise<Readable> => {
+    try {
+      const r = await client.send(new GetObjectCommand({ Bucket, Key: objectKey }), signal ? { abortSignal: signal } : {})
+      return r.Body as Readable
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NoSuchKey')
+        throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `the committed object ${JSON.stringify(objectKey)} is missing`, 'put the artifact again', { cause: e })
+      throw s3Failure(e, where, key, `reading ${JSON.stringify(objectKey)}`)
+    }
+  }
+
+  const corrupt = (key: string, what: string, want: string, got: string) =>
+    new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${what} does not match its committed digest (${want}, read ${got})`, 'the object was changed or cut short on the server: put the artifact again')
+
+  /** Downloads one object to `path`, checking its sha256. */
+  const fetchFile = async (key: string, objectKey: string, path: string, sha256: string, executable: boolean, signal?: AbortSignal) => {
+    const h = createHash('sha256')
+    const hashing = new Transform({ transform: (c: Buffer, _e, cb) => (h.update(c), cb(null, c)) })
+    await pipeline(await objectBody(key, objectKey, signal), hashing, createWriteStream(path, { mode: fileMode(executable) }), signal ? { signal } : {})
+    const got = h.digest('hex')
+    if (got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
+    await chmod(path, fileMode(executable))
+  }
+
+  /** Runs tasks with at most `queueSize` at once. */
+  const inParallel = async <T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> => {
+    let next = 0
+    await Promise.all(
+      Array.from({ length: Math.min(queueSize, items.length) }, async () => {
+        while (next < items.length) await run(items[next++] as T)
+      }),
+    )
+  }
+
+  const transient = (e: unknown): boolean => e instanceof StoreError && ['unreachable', 'timeout', 'server-error', 'throttled', 'failed'].includes(e.reason)
+
+  /** Retries a whole download whose stream broke after the SDK handed it over (the SDK retries only requests). */
+  const retrying = async (key: string, doing: string, run: () => Promise<void>, undo: () => Promise<void>): Promise<void> => {
+    for (let n = 1; ; n++) {
+      try {
+        return await run()
+      } catch (e) {
+        await undo()
+        const err = e instanceof StoreError || e instanceof UnsafeEntryError ? e : s3Failure(e, where, key, doing)
+        if (err instanceof UnsafeEntryError) throw new StoreError('unsafe-archive', describeS3(id, Bucket, endpoint), key, err.message, 'the archive was not made by dflow-ts: refuse it or repack it', { cause: err })
+        if (n >= attempts || !transient(err)) throw err
+        await new Promise((r) => setTimeout(r, (0.5 + Math.random() / 2) * Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** n)))
+      }
+    }
+  }
+
+  const local = (key: string, e: unknown) =>
+    e instanceof StoreError ? e : new StoreError('local', describeS3(id, Bucket, endpoint), key, (e as Error).message, undefined, { cause: e })
+
+  return {
+    id,
+    put: async (localPath, key, options) => {
+      checkKey(id, key)
+      const archive = options?.archive ?? 'tar'
+      const signal = options?.signal
+      let record: CommitRecord
+      let folder: boolean
+      try {
+        const st = await stat(localPath)
+        folder = st.isDirectory()
+        if (folder) {
+          const entries = await walkTree(localPath)
+          record = { dflow: 'artifact/1', kind: 'folder', archive, size: treeSize(entries), digest: treeDigest(entries), ...(archive === 'none' && { entries }) }
+        } else record = { dflow: 'artifact/1', kind: 'file', archive, size: st.size, digest: `sha256:${await sha256File(localPath)}`, executable: (st.mode & 0o100) !== 0 }
+      } catch (e) {
+        throw local(key, e)
+      }
+      const k = `${prefix}${key}`
+      const send = (objectKey: string, body: Readable, digest: string, contentLength?: number) =>
+        uploadObject(client, body, { bucket: Bucket, key: objectKey, metadata: { [DIGEST]: digest }, partSize, queueSize, ...(contentLength !== undefined && { contentLength }), ...(signal && { signal }) })
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket, Key: `${k}${RECORD}` }))
+        if (archive === 'tar') await send(`${k}.tgz`, packTar(localPath), record.digest)
+        else if (!folder) await send(k, createReadStream(localPath), record.digest, record.size)
+        else
+          await inParallel(
+            (record.entries ?? []).filter((e) => e.type === 'file'),
+            (e) => send(`${k}/${e.rel}`, createReadStream(join(localPath, e.rel)), `sha256:${e.sha256}`, e.size),
+          )
+        signal?.throwIfAborted()
+        await client.send(
+          new PutObjectCommand({ Bucket, Key: `${k}${RECORD}`, Body: JSON.stringify(record), ContentType: 'application/json', Metadata: { [DIGEST]: record.digest } }),
+        )
+      } catch (e) {
+        throw s3Failure(e, where, key, 'uploading')
+      }
+      return { at: artifactLocation(id, key), info: infoOf(record) }
+    },
+    get: async (at, localPath, options) => {
+      const key = keyOf(at)
+      const record = await readRecord(key)
+      if (record === undefined) throw missing(describeS3(id, Bucket, endpoint), key)
+      const signal = options?.signal
+      const k = `${prefix}${key}`
+      try {
+        await landAtomically(localPath, async (tmp) => {
+          const scratch = `${tmp}-x`
+          const undo = () => Promise.all([rm(tmp, { recursive: true, force: true }), rm(scratch, { recursive: true, force: true })]).then(() => {})
+          if (record.archive === 'tar')
+            await retrying(
+              key,
+              'downloading',
+              async () => {
+                await mkdir(scratch, { mode: PRIVATE_DIR })
+                await extractTar(await objectBody(key, `${k}.tgz`, signal), scratch)
+                const top = await readdir(scratch)
+                if (top.length === 1) await rename(join(scratch, top[0] as string), tmp)
+                else await rename(scratch, tmp)
+                await rm(scratch, { recursive: true, force: true })
+                const got = record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`
+                if (got !== record.digest) throw corrupt(key, `${k}.tgz`, record.digest, got)
+              },
+              undo,
+            )
+          else if (record.kind === 'file')
+            await retrying(key, 'downloading', () => fetchFile(key, k, tmp, record.digest.replace(/^sha256:/, ''), record.executable ?? false, signal), undo)
+          else
+            await retrying(
+              key,
+              'downloading',
+              async () => {
+                await mkdir(tmp, { mode: PRIVATE_DIR })
+                const entries = record.entries ?? []
+                for (const e of entries) if (e.type === 'dir') await mkdir(join(tmp, e.rel), { mode: PRIVATE_DIR })
+                await inParallel(
+                  entries.filter((e) => e.type === 'file'),
+                  (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.executable, signal),
+                )
+              },
+              undo,
+            )
+        })
+      } catch (e) {
+        throw local(key, e)
+      }
+      return infoOf(record)
+    },
+    stat: async (at) => {
+      const record = await readRecord(keyOf(at))
+      return record === undefined ? undefined : infoOf(record)
+    },
+    exists: async (at) => (await readRecord(keyOf(at))) !== undefined,
+    close: async () => client.destroy(),
+  }
+}
