@@ -11,8 +11,12 @@
  * The peers' versions are printed first; a missing one is named with the command that installs it
  * (`bash scripts/bench-peers.sh`), and the overall line then says "not measured", not "not met".
  *
+ * Then the scale lines (`scale.ts`): per-node cost of validate, compile and run at 1,000 and 10,000 nodes
+ * for a dag and a nested fan-out, and the driver's memory per call of a fan-out beside a chain's (also
+ * alone: `node --conditions=source --import tsx bench/scale.ts`).
+ *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn,dflow); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn,dflow,scale); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -34,13 +38,14 @@ import { fmt, table } from './lib/table.ts'
 import { benchRoot, dropDir, freshDir } from './lib/temp.ts'
 import { sleepBound, workloads, type WorkloadId } from './workloads.ts'
 import { fnBench } from './fn-workload.ts'
+import { scaleBench } from './scale.ts'
 import { dflowBench, dflowPeer } from './dflow-py.ts'
 import { overall } from './lib/verdict.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs }
-const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow'].join(',')).split(',').map((s) => s.trim())
+const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow', 'scale'].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
 
@@ -64,10 +69,10 @@ const runners: Runner[] = []
 const skipped = new Map<string, string>() // runner name -> why it could not run
 const peers: string[][] = []
 for (const key of wanted) {
-  if (key === 'fn' || key === 'dflow') continue
+  if (key === 'fn' || key === 'dflow' || key === 'scale') continue
   const r = all[key]
   if (!r) {
-    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow'].join(', ')})`)
+    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow', 'scale'].join(', ')})`)
     continue
   }
   selected.push(r)
@@ -217,6 +222,12 @@ if (wanted.includes('fn')) {
 if (wanted.includes('dflow')) {
   const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof dflowBench>[3] }
   await dflowBench(root, reps, quick, m.local)
+}
+
+if (wanted.includes('scale')) {
+  const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof scaleBench>[3] }
+  const a = (await import(new URL('../lib/argo/index.ts', import.meta.url).href)) as { compile: Parameters<typeof scaleBench>[4] }
+  await scaleBench(root, quick ? 1 : Math.min(reps, 3), quick, m.local, a.compile)
 }
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)

@@ -4,6 +4,7 @@ import { nameProblems } from './names.ts'
 import type { Arg, Node, Step, Template, Workflow } from './node.ts'
 import type { ForEachSource } from './control/source.ts'
 import { foldNode } from './node.ts'
+import { findCycle } from './cycle.ts'
 import { problem, type Problem } from './problem.ts'
 import { isRef, type Ref } from './refs.ts'
 import { fnProblems } from './fn/check.ts'
@@ -29,6 +30,13 @@ interface Scope {
   /** The names of the composite `forEach` nodes around this body, outermost first (their items are defined here). */
   readonly loops?: readonly string[]
 }
+
+/**
+ * The steps that finish before a node starts, asked by name: a view, so that a dag's child or a seq's next
+ * child widens what its parent sees without copying it (a copy per child is quadratic in a wide dag).
+ */
+type Visible = Pick<ReadonlySet<string>, 'has'>
+const NONE: Visible = new Set<string>()
 
 /** References from outside a composite forEach to the steps inside it (whose outputs exist once per item). */
 const leakProblems = (n: Extract<Node, { _tag: 'ForEach' }>, scope: Scope): Problem[] => {
@@ -103,7 +111,7 @@ const ioProblems = (io: IoSpec, path: readonly string[]): Problem[] =>
 const withArticle = (word: string): string => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`
 
 /** Checks a reference used at `path` against what is visible from there. */
-const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: readonly string[], want?: IoSpec[string]): Problem[] => {
+const refProblems = (r: Ref, scope: Scope, visible: Visible, path: readonly string[], want?: IoSpec[string]): Problem[] => {
   const kindWord = r._tag === 'ParamRef' ? 'parameter' : 'artifact'
   let target: IoSpec[string] | undefined
   let where: string
@@ -150,7 +158,7 @@ const refProblems = (r: Ref, scope: Scope, visible: ReadonlySet<string>, path: r
   return []
 }
 
-const argProblems = (s: Step, scope: Scope, visible: ReadonlySet<string>, path: readonly string[]): Problem[] => {
+const argProblems = (s: Step, scope: Scope, visible: Visible, path: readonly string[]): Problem[] => {
   const inputs = s.template.inputs as IoSpec
   const given = Object.entries(s.args) as [string, Arg][]
   return [
@@ -172,7 +180,7 @@ const argProblems = (s: Step, scope: Scope, visible: ReadonlySet<string>, path: 
 }
 
 /** Checks a body under `scope`; `visible` holds the names of the steps that finish before it starts. */
-const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): Problem[] => {
+const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => {
   switch (node._tag) {
     case 'Step': {
       const path = [...scope.path, node.name]
@@ -192,13 +200,15 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
         ...argProblems(node, scope, visible, path),
         ...controlProblems(node, scope, visible, path),
         // an exit hook runs after its step: it may read the step's own outputs
-        ...(node.onExit ? argProblems(node.onExit, scope, new Set([...visible, node.name]), [...path, 'onExit', node.onExit.name]) : []),
+        ...(node.onExit ? argProblems(node.onExit, scope, { has: (d) => d === node.name || visible.has(d) }, [...path, 'onExit', node.onExit.name]) : []),
       ]
     }
     case 'Seq': {
-      const seen = new Set(visible)
+      // each child is checked before the steps of the next are added, so a child sees only those before it
+      const seen = new Set<string>()
+      const before: Visible = { has: (d) => seen.has(d) || visible.has(d) }
       return node.children.flatMap((c) => {
-        const ps = nodeProblems(c, scope, seen)
+        const ps = nodeProblems(c, scope, before)
         for (const s of stepsIn(c)) seen.add(s.name)
         return ps
       })
@@ -219,43 +229,28 @@ const nodeProblems = (node: Node, scope: Scope, visible: ReadonlySet<string>): P
     case 'Dag': {
       // A child sees the steps of the other children (cycles among them are found below); its own steps are
       // ordered by the child itself, so a step never sees itself and par siblings never see each other.
-      const names = node.children.map((c) => stepsIn(c).map((s) => s.name))
+      const owner = ownerOf(node.children)
       return [
-        ...node.children.flatMap((c, i) => nodeProblems(c, scope, new Set([...visible, ...names.flatMap((n, j) => (j === i ? [] : n))]))),
-        ...cycleProblems(node.children, scope.path),
+        ...node.children.flatMap((c, i) => nodeProblems(c, scope, { has: (d) => visible.has(d) || (owner.has(d) && owner.get(d) !== i) })),
+        ...cycleProblems(node.children, owner, scope.path),
       ]
     }
   }
 }
 
-/** Finds a dependency cycle among the children of a dag. */
-const cycleProblems = (children: readonly Node[], path: readonly string[]): Problem[] => {
+/** For each step name of a dag, the index of the child holding it (-1 when two children hold it: a duplicate). */
+const ownerOf = (children: readonly Node[]): ReadonlyMap<string, number> => {
   const owner = new Map<string, number>()
-  children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, i)))
-  const edges = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined))
-  const state = children.map(() => 0) // 0 new, 1 on stack, 2 done
-  const stack: number[] = []
+  children.forEach((c, i) => stepsIn(c).forEach((s) => owner.set(s.name, (owner.get(s.name) ?? i) === i ? i : -1)))
+  return owner
+}
+
+/** Finds a dependency cycle among the children of a dag. */
+const cycleProblems = (children: readonly Node[], owner: ReadonlyMap<string, number>, path: readonly string[]): Problem[] => {
+  const edges = children.map((c) => [...externalDeps(c)].map((d) => owner.get(d)).filter((i): i is number => i !== undefined && i >= 0))
   const label = (i: number) => stepsIn(children[i]!).map((s) => s.name).join('+')
-  const visit = (i: number): number[] | undefined => {
-    state[i] = 1
-    stack.push(i)
-    for (const j of edges[i]!) {
-      if (state[j] === 1) return stack.slice(stack.indexOf(j))
-      if (state[j] === 0) {
-        const c = visit(j)
-        if (c) return c
-      }
-    }
-    stack.pop()
-    state[i] = 2
-    return undefined
-  }
-  for (let i = 0; i < children.length; i++) {
-    if (state[i] !== 0) continue
-    const cycle = visit(i)
-    if (cycle) return [problem(path, `dependency cycle: ${[...cycle, cycle[0]!].map(label).join(' -> ')}`, 'remove one of the references or dependsOn entries')]
-  }
-  return []
+  const cycle = findCycle(children.length, (i) => edges[i]!)
+  return cycle ? [problem(path, `dependency cycle: ${[...cycle, cycle[0]!].map(label).join(' -> ')}`, 'remove one of the references or dependsOn entries')] : []
 }
 
 const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] => {
@@ -302,7 +297,7 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
   return [
     ...common,
     ...duplicateStepProblems(t.body, path),
-    ...nodeProblems(t.body, scope, new Set()),
+    ...nodeProblems(t.body, scope, NONE),
     ...Object.entries(t.exposes).flatMap(([name, x]) => refsOfExposed(x).flatMap((r) => refProblems(r, scope, all, [...path, 'outputs', name]))),
   ]
 }
@@ -340,8 +335,8 @@ export const validate = (wf: Workflow): readonly Problem[] => {
     ...templates.flatMap((t) => templateProblems(t, wf.parameters)),
     ...duplicateStepProblems(wf.body, path),
     ...loopNameProblems([wf.body, ...(wf.onExit ? [wf.onExit] : []), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
-    ...nodeProblems(wf.body, scope, new Set()),
+    ...nodeProblems(wf.body, scope, NONE),
     ...duplicateKeyProblems([wf.body, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(stepsIn).filter((s) => !s.forEach)),
-    ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, new Set()) : []),
+    ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, NONE) : []),
   ]
 }

@@ -26,7 +26,7 @@ const usesItem = (r: Ref): boolean => r.source.kind === 'item'
  * // [problem: "item" is only defined inside forEach]
  * ```
  */
-export const controlProblems = (s: Step, scope: ControlScope, visible: ReadonlySet<string>, path: readonly string[]): Problem[] => {
+export const controlProblems = (s: Step, scope: ControlScope, visible: Pick<ReadonlySet<string>, 'has'>, path: readonly string[]): Problem[] => {
   const problems: Problem[] = []
   const stepVisible = (name: string, where: readonly string[]) => {
     if (!scope.steps.has(name) || !visible.has(name))

@@ -7,6 +7,7 @@ import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
 import { child } from './abort.ts'
 import { runDag } from './dag.ts'
+import { fanOutWindow, inWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -117,6 +118,8 @@ const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRec
  */
 export const interpreter = (ictx: InterpretContext) => {
   const run = (node: Node, env: Env): Promise<Outcome> => fold(node)(env)
+  /** How many calls of a fan-out are under way at once (the others are not started: see `inWindow`). */
+  const width = fanOutWindow(ictx.leaf.limiter.limit)
   /** Keys in use in this run, with the id of the step holding each. */
   const keys = new Map<string, string>()
 
@@ -152,8 +155,8 @@ export const interpreter = (ictx: InterpretContext) => {
     // Argo skips a fan-out over nothing.
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
-    const results = await Promise.all(
-      items.map((item, i) => runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, s.name) } })),
+    const results = await inWindow(items, width, (item, i) =>
+      runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, s.name) } }),
     )
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
@@ -283,17 +286,15 @@ export const interpreter = (ictx: InterpretContext) => {
     if (typeof items === 'string') return end('Error', { ok: false, clean: false, failure: `forEach ${id}: ${items}` })
     if (!items.length) return end('Skipped', OK)
     ictx.record({ ...group, phase: 'Running' })
-    const outcomes = await Promise.all(
-      items.map(async (item, i) => {
-        const callId = `${id}(${i})`
-        const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
-        ictx.record({ ...call, phase: 'Running' })
-        const scope = { ...env.scope, steps: new Map(env.scope.steps), item: itemOf(env, item, n.name) }
-        const o = await run(n.body, { ...env, scope, parent: callId })
-        ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
-        return o
-      }),
-    )
+    const outcomes = await inWindow(items, width, async (item, i) => {
+      const callId = `${id}(${i})`
+      const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+      ictx.record({ ...call, phase: 'Running' })
+      const scope = { ...env.scope, steps: new Map(env.scope.steps), item: itemOf(env, item, n.name) }
+      const o = await run(n.body, { ...env, scope, parent: callId })
+      ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
+      return o
+    })
     const bad = outcomes.find((o) => !o.ok)
     return bad ? end('Failed', bad) : end('Succeeded', { ok: true, clean: outcomes.every((o) => o.clean) })
   }
@@ -329,19 +330,18 @@ export const interpreter = (ictx: InterpretContext) => {
     },
     Par: (n) => async (env) => {
       // With a success threshold every child runs to its end (a failure stops no sibling), then the count decides.
-      if (n.threshold) return thresholdOutcome(await Promise.all(n.children.map((c) => run(c, env))), requiredSuccesses(n.threshold, n.children.length))
+      if (n.threshold) return thresholdOutcome(await inWindow(n.children, width, (c) => run(c, env)), requiredSuccesses(n.threshold, n.children.length))
       const ctl = child(env.signal)
       let first: Outcome | undefined
-      const outcomes = await Promise.all(
-        n.children.map((c) =>
-          run(c, { ...env, signal: ctl.signal }).then((o) => {
-            if (!o.ok && !first) {
-              first = o
-              ctl.abort(`stopped: ${o.failure ?? 'a sibling failed'}`)
-            }
-            return o
-          }),
-        ),
+      // as a fan-out: a bounded window of children under way, the next started as one ends
+      const outcomes = await inWindow(n.children, width, (c) =>
+        run(c, { ...env, signal: ctl.signal }).then((o) => {
+          if (!o.ok && !first) {
+            first = o
+            ctl.abort(`stopped: ${o.failure ?? 'a sibling failed'}`)
+          }
+          return o
+        }),
       )
       return first ?? { ok: true, clean: outcomes.every((o) => o.clean) }
     },

@@ -23,6 +23,8 @@ export const limiter = (limit: number) => {
     return new Promise((resolve) => waiting.push(resolve))
   }
   return {
+    /** How many holders it allows at once. */
+    limit,
     run: async <A>(f: () => Promise<A>): Promise<A> => {
       await acquire()
       try {

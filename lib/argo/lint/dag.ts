@@ -1,4 +1,4 @@
-import type { Problem } from 'dflow-ts'
+import { findCycle, type Problem } from 'dflow-ts'
 import { isObj, lintProblem, objs, templatePath, type LintRule, type Obj } from './context.ts'
 
 const RESULTS = new Set(['Succeeded', 'Failed', 'Errored', 'Skipped', 'Omitted', 'Daemoned', 'AnySucceeded', 'AllFailed'])
@@ -28,30 +28,11 @@ const depsOf = (task: Obj): string[] =>
   typeof task['depends'] === 'string' ? dependsNames(task['depends']).names : Array.isArray(task['dependencies']) ? task['dependencies'].filter((d): d is string => typeof d === 'string') : []
 
 const cycle = (tasks: readonly Obj[]): string[] | undefined => {
-  const byName = new Map(tasks.map((t) => [String(t['name']), t]))
-  const state = new Map<string, 1 | 2>()
-  const stack: string[] = []
-  const visit = (n: string): string[] | undefined => {
-    state.set(n, 1)
-    stack.push(n)
-    for (const d of depsOf(byName.get(n)!)) {
-      if (!byName.has(d)) continue
-      if (state.get(d) === 1) return [...stack.slice(stack.indexOf(d)), d]
-      if (!state.has(d)) {
-        const c = visit(d)
-        if (c) return c
-      }
-    }
-    stack.pop()
-    state.set(n, 2)
-    return undefined
-  }
-  for (const n of byName.keys()) {
-    if (state.has(n)) continue
-    const c = visit(n)
-    if (c) return c
-  }
-  return undefined
+  const names = tasks.map((t) => String(t['name']))
+  const index = new Map(names.map((n, i) => [n, i]))
+  const edges = tasks.map((t) => depsOf(t).flatMap((d) => (index.has(d) ? [index.get(d)!] : [])))
+  const c = findCycle(names.length, (i) => edges[i]!)
+  return c && [...c, c[0]!].map((i) => names[i]!)
 }
 
 const dagProblems = (tasks: readonly Obj[], path: readonly string[]): Problem[] => {
