@@ -266,16 +266,17 @@ const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] =
 
 /** Every template reachable from a body (templates called by steps, recursively), in first-use order. */
 export const templatesOf = (body: Node): readonly Template[] => {
-  const out: Template[] = []
+  // A set, in first-call order: a workflow of many distinct templates stays linear.
+  const out = new Set<Template>()
   const visit = (n: Node) => {
     for (const s of stepsIn(n).flatMap((x) => (x.onExit ? [x, x.onExit] : [x]))) {
-      if (out.includes(s.template)) continue
-      out.push(s.template)
+      if (out.has(s.template)) continue
+      out.add(s.template)
       if (s.template._tag === 'Subflow') visit(s.template.body)
     }
   }
   visit(body)
-  return out
+  return [...out]
 }
 
 const templateProblems = (t: Template, params: IoSpec): Problem[] => {
