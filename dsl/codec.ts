@@ -28,7 +28,14 @@ export const encodeParam = <A>(codec: Codec<A>, value: A): string => {
   return typeof encoded === 'string' ? encoded : JSON.stringify(encoded)
 }
 
-/** The result of decoding a wire string: the value, or why it does not fit. */
+/**
+ * The result of decoding a wire string: the value, or why it does not fit.
+ *
+ * @example
+ * ```ts
+ * const d: Decoded<number> = decodeParam(t.number, '4')  // { ok: true, value: 4 }
+ * ```
+ */
 export type Decoded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
 
 /** A JSON value whose strings that are themselves non-string JSON (wire strings) are read as such, inside lists and objects. */

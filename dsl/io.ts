@@ -27,7 +27,15 @@ export interface ParamSpec<A = unknown, Opt extends boolean = boolean> {
   readonly _opt?: Opt
 }
 
-/** Options of {@link param}. */
+/**
+ * Options of {@link param}.
+ *
+ * @example
+ * ```ts
+ * const o: ParamOptions<number> = { default: 1, path: 'n.txt', description: 'a count' }
+ * param(t.number, o)
+ * ```
+ */
 export interface ParamOptions<A> {
   readonly default?: A
   readonly path?: string
@@ -79,10 +87,25 @@ export interface ArtifactSpec<Opt extends boolean = boolean> {
   readonly shape?: ArtifactShape
 }
 
-/** The shapes of an artifact for function OPs (dflow's `Artifact(Path | List[Path] | Dict[str, Path] | NestedDict)`). */
+/**
+ * The shapes of an artifact for function OPs (dflow's `Artifact(Path | List[Path] | Dict[str, Path] | NestedDict)`).
+ *
+ * @example
+ * ```ts
+ * const s: ArtifactShape = 'list'
+ * ```
+ */
 export type ArtifactShape = 'path' | 'list' | 'record' | 'nested'
 
-/** Options of {@link artifact}. */
+/**
+ * Options of {@link artifact}.
+ *
+ * @example
+ * ```ts
+ * const o: ArtifactOptions<true> = { path: 'data', optional: true }
+ * artifact(o)
+ * ```
+ */
 export interface ArtifactOptions<Opt extends boolean> {
   readonly path?: string
   readonly optional?: Opt

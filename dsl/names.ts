@@ -42,7 +42,15 @@ const diagnose = (kind: NameKind, name: string): { readonly message: string; rea
   return undefined
 }
 
-/** The message for an invalid name of the given kind, or `undefined` when the name is valid. */
+/**
+ * The message for an invalid name of the given kind, or `undefined` when the name is valid.
+ *
+ * @example
+ * ```ts
+ * checkName('step', 'hello')  // undefined
+ * checkName('step', 'Bad Name')  // a message saying why
+ * ```
+ */
 export const checkName = (kind: NameKind, name: string): string | undefined => diagnose(kind, name)?.full
 
 /**

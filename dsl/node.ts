@@ -30,7 +30,14 @@ export const localArtifact = (path: string): LocalArtifact => Object.freeze({ _t
 export type ParamArg<A> = A | ParamRef<A>
 /** What a step may pass for an input artifact. @example const f: ArtifactArg = localArtifact('data.txt') // or a.outputs.f */
 export type ArtifactArg = ArtifactRef | LocalArtifact
-/** Any argument value. */
+/**
+ * Any argument value.
+ *
+ * @example
+ * ```ts
+ * const a: Arg = 'hello'
+ * ```
+ */
 export type Arg = ParamArg<unknown> | ArtifactArg
 
 type ArgOf<S> = S extends ParamSpec<infer A, boolean> ? ParamArg<A> : S extends ArtifactSpec<boolean> ? ArtifactArg : never
@@ -39,6 +46,12 @@ type IsOpt<S> = S extends ParamSpec<any, true> ? true : S extends ArtifactSpec<t
 /**
  * The arguments a template takes: required ones for inputs without a default, optional ones otherwise.
  * A `ParamRef<number>` where a string is declared is a type error.
+ *
+ * @example
+ * ```ts
+ * type A = ArgsOf<{ n: ParamSpec<number, false>; m: ParamSpec<number, true> }>
+ * // { readonly n: ParamArg<number> } & { readonly m?: ParamArg<number> }
+ * ```
  */
 export type ArgsOf<I extends IoSpec> = {
   readonly [K in keyof I as IsOpt<I[K]> extends true ? never : K]: ArgOf<I[K]>
@@ -49,6 +62,12 @@ export type ArgsOf<I extends IoSpec> = {
 /**
  * A template whose body is a workflow of its own (steps or a DAG), with declared inputs and outputs that
  * expose inner steps' outputs. Built by `subflow`.
+ *
+ * @example
+ * ```ts
+ * const inner: Subflow = subflow({ name: 'inner', body: () => seq(step('a', hello)) })
+ * inner._tag  // 'Subflow'
+ * ```
  */
 export interface Subflow<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> {
   readonly _tag: 'Subflow'
@@ -62,13 +81,27 @@ export interface Subflow<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> {
   readonly parallelism?: number
 }
 
-/** Any template. */
+/**
+ * Any template.
+ *
+ * @example
+ * ```ts
+ * const tpl: Template = shell({ name: 'hello', script: () => sh`echo hi` })
+ * ```
+ */
 export type Template = ScriptTemplate<any, any> | Subflow<any, any> | FnTemplate<any, any>
 
 /** Templates that run one process (a pod on Argo). @example isLeaf(hello) // true */
 export type LeafTemplate = ScriptTemplate<any, any> | FnTemplate<any, any>
 
-/** How a failure of a step affects its parent. */
+/**
+ * How a failure of a step affects its parent.
+ *
+ * @example
+ * ```ts
+ * const c: ContinueOn = { failed: true }  // a failed step does not fail its parent
+ * ```
+ */
 export interface ContinueOn {
   /** The step failed (non-zero exit): carry on. */
   readonly failed?: boolean
@@ -76,7 +109,14 @@ export interface ContinueOn {
   readonly error?: boolean
 }
 
-/** Options of a step (of a call of template `T`). `retry` and `timeout` override the template's. */
+/**
+ * Options of a step (of a call of template `T`). `retry` and `timeout` override the template's.
+ *
+ * @example
+ * ```ts
+ * const o: StepOptions = { key: 'first', continueOn: { failed: true } }
+ * ```
+ */
 export interface StepOptions<T extends Template = Template> extends FailurePolicy {
   /** A stable, user-chosen identity, unique within a run; queries can find the step by it (`` key`iter-${i}` `` to build it from inputs). */
   readonly key?: string | KeyTemplate
@@ -97,6 +137,12 @@ export interface StepOptions<T extends Template = Template> extends FailurePolic
 /**
  * A call of a template with arguments: the leaf of every workflow. `outputs` holds typed references to
  * what the call produces.
+ *
+ * @example
+ * ```ts
+ * const a: Step = step('a', hello)
+ * a.name  // 'a'
+ * ```
  */
 export interface Step<T extends Template = Template> extends FailurePolicy {
   readonly _tag: 'Step'
@@ -119,7 +165,15 @@ export interface Step<T extends Template = Template> extends FailurePolicy {
   readonly outputs: RefsOf<T['outputs']>
 }
 
-/** Children run one after another. */
+/**
+ * Children run one after another.
+ *
+ * @example
+ * ```ts
+ * const s: Seq = seq(step('a', hello), step('b', hello))
+ * s.children.length  // 2
+ * ```
+ */
 export interface Seq {
   readonly _tag: 'Seq'
   readonly children: readonly Node[]
@@ -140,7 +194,15 @@ export interface SuccessThreshold {
   readonly continueOnSuccessRatio?: number
 }
 
-/** Children run at the same time. */
+/**
+ * Children run at the same time.
+ *
+ * @example
+ * ```ts
+ * const p: Par = par(step('a', hello), step('b', hello))
+ * p._tag  // 'Par'
+ * ```
+ */
 export interface Par {
   readonly _tag: 'Par'
   readonly children: readonly Node[]
@@ -148,13 +210,29 @@ export interface Par {
   readonly threshold?: SuccessThreshold
 }
 
-/** Children run as soon as what they depend on (by reference or `dependsOn`) has finished. */
+/**
+ * Children run as soon as what they depend on (by reference or `dependsOn`) has finished.
+ *
+ * @example
+ * ```ts
+ * const d: Dag = dag(step('a', hello), step('b', hello))
+ * d._tag  // 'Dag'
+ * ```
+ */
 export interface Dag {
   readonly _tag: 'Dag'
   readonly children: readonly Node[]
 }
 
-/** Runs its body only when the condition holds; otherwise every step in it is `Skipped`. Built by `when`. */
+/**
+ * Runs its body only when the condition holds; otherwise every step in it is `Skipped`. Built by `when`.
+ *
+ * @example
+ * ```ts
+ * const n = when(ex.eq(a.outputs.n, 1), seq(step('b', hello)))
+ * n._tag  // 'When'
+ * ```
+ */
 export interface When {
   readonly _tag: 'When'
   readonly cond: Expr
@@ -165,6 +243,12 @@ export interface When {
  * Runs its body once per item (a composite body; a single step fans out with its own `forEach` field).
  * Calls are named `NAME(0)`, `NAME(1)`, …; the outputs of steps inside are not visible outside it. Built
  * by `forEach(items, (item) => node, { name })`.
+ *
+ * @example
+ * ```ts
+ * const n = forEach([1, 2], (item) => seq(step('print', hello)), { name: 'each' })
+ * n._tag  // 'ForEach'
+ * ```
  */
 export interface ForEach {
   readonly _tag: 'ForEach'
@@ -173,10 +257,25 @@ export interface ForEach {
   readonly body: Node
 }
 
-/** A node of a workflow body: the `_tag` union every interpreter folds over. */
+/**
+ * A node of a workflow body: the `_tag` union every interpreter folds over.
+ *
+ * @example
+ * ```ts
+ * const n: Node = seq(step('a', hello), step('b', hello))
+ * n._tag  // 'Seq'
+ * ```
+ */
 export type Node = Step | Seq | Par | Dag | When | ForEach
 
-/** The tags of {@link Node}. */
+/**
+ * The tags of {@link Node}.
+ *
+ * @example
+ * ```ts
+ * const tag: NodeTag = 'Dag'
+ * ```
+ */
 export type NodeTag = Node['_tag']
 
 /**
@@ -196,7 +295,14 @@ export const foldNode = <R>(cases: NodeCases<R>): ((n: Node) => R) => {
   return go
 }
 
-/** Options of a workflow. */
+/**
+ * Options of a workflow.
+ *
+ * @example
+ * ```ts
+ * const o: WorkflowOptions<{ message: ParamSpec<string, true> }> = { parameters: { message: param(t.string, { default: 'hi' }) }, parallelism: 4 }
+ * ```
+ */
 export interface WorkflowOptions<P extends ParamsSpec> {
   /** Workflow parameters: their values are given when the workflow is run (or default). */
   readonly parameters?: P
@@ -208,10 +314,25 @@ export interface WorkflowOptions<P extends ParamsSpec> {
   readonly onExit?: Node
 }
 
-/** Workflow parameters: parameters only, no artifacts. */
+/**
+ * Workflow parameters: parameters only, no artifacts.
+ *
+ * @example
+ * ```ts
+ * const p: ParamsSpec = { message: param(t.string, { default: 'hi' }) }
+ * ```
+ */
 export type ParamsSpec = Readonly<Record<string, ParamSpec<any, boolean>>>
 
-/** A whole workflow: a name, parameters and a body. The value every interpreter takes. */
+/**
+ * A whole workflow: a name, parameters and a body. The value every interpreter takes.
+ *
+ * @example
+ * ```ts
+ * const wf: Workflow = workflow('hello', seq(step('a', hello)))
+ * wf.name  // 'hello'
+ * ```
+ */
 export interface Workflow<P extends ParamsSpec = ParamsSpec> {
   readonly _tag: 'Workflow'
   readonly name: string

@@ -70,7 +70,15 @@ export interface OutputPath {
 /** Any reference. @example const r: Ref = h0.outputs.msg */
 export type Ref = ParamRef<any> | ArtifactRef
 
-/** The references that a spec record yields (`inputs` in a script function, `step.outputs`). */
+/**
+ * The references that a spec record yields (`inputs` in a script function, `step.outputs`).
+ *
+ * @example
+ * ```ts
+ * type R = RefsOf<{ n: ParamSpec<number, false>; data: ArtifactSpec<false> }>
+ * // { readonly n: ParamRef<number>; readonly data: ArtifactRef }
+ * ```
+ */
 export type RefsOf<S extends IoSpec> = {
   readonly [K in keyof S]: S[K] extends ParamSpec<infer A, boolean> ? ParamRef<A> : ArtifactRef
 }

@@ -3,18 +3,41 @@ import type { Node, Subflow } from './node.ts'
 import { refsOf, specOfRef, type ArtifactRef, type ParamRef, type RefsOf } from './refs.ts'
 import { exposedRef, type Exposable, type OutputChoice } from './control/output-choice.ts'
 
-/** The outputs a sub-workflow declares for the references it exposes. */
+/**
+ * The outputs a sub-workflow declares for the references it exposes.
+ *
+ * @example
+ * ```ts
+ * type O = SpecsOfRefs<{ n: ParamRef<number>; data: ArtifactRef }>
+ * // { readonly n: ParamSpec<number, false>; readonly data: ArtifactSpec<false> }
+ * ```
+ */
 export type SpecsOfRefs<R extends Readonly<Record<string, Exposable>>> = {
   readonly [K in keyof R]: R[K] extends ParamRef<infer A> | OutputChoice<ParamRef<infer A>> ? ParamSpec<A, false> : R[K] extends ArtifactRef | OutputChoice<ArtifactRef> ? ArtifactSpec<false> : never
 }
 
-/** What a sub-workflow body returns: the node to run, and the inner outputs it exposes. */
+/**
+ * What a sub-workflow body returns: the node to run, and the inner outputs it exposes.
+ *
+ * @example
+ * ```ts
+ * const b: SubflowBody<{ n: ParamRef<number> }> = { run: seq(a), outputs: { n: a.outputs.n } }
+ * ```
+ */
 export interface SubflowBody<R extends Readonly<Record<string, Exposable>>> {
   readonly run: Node
   readonly outputs?: R
 }
 
-/** The fields of {@link subflow}. */
+/**
+ * The fields of {@link subflow}.
+ *
+ * @example
+ * ```ts
+ * const f: SubflowFields<{}, {}> = { name: 'inner', body: () => seq(step('a', hello)) }
+ * subflow(f)
+ * ```
+ */
 export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<string, Exposable>>> {
   readonly name: string
   readonly inputs?: I

@@ -44,6 +44,12 @@ export interface ContainerOptions {
 /**
  * A leaf template: a script in some language run by an interpreter command, with declared inputs and
  * outputs. Built by {@link shell} or {@link script}.
+ *
+ * @example
+ * ```ts
+ * const hello: ScriptTemplate = shell({ name: 'hello', script: () => sh`echo hi` })
+ * hello.command  // ['sh']
+ * ```
  */
 export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy {
   readonly _tag: 'ScriptTemplate'
@@ -54,7 +60,15 @@ export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = Io
   readonly command: readonly string[]
 }
 
-/** The fields of {@link script}. `source` receives references to the inputs and the paths of the outputs. */
+/**
+ * The fields of {@link script}. `source` receives references to the inputs and the paths of the outputs.
+ *
+ * @example
+ * ```ts
+ * const f: ScriptFields<{}, {}> = { name: 'hello', source: () => py`print('hi')` }
+ * script(f)
+ * ```
+ */
 export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy {
   readonly name: string
   readonly inputs?: I
@@ -112,7 +126,15 @@ export const script = <I extends IoSpec = {}, O extends IoSpec = {}>(fields: Scr
   })
 }
 
-/** The fields of {@link shell}: those of {@link script} with the script given as `script`. */
+/**
+ * The fields of {@link shell}: those of {@link script} with the script given as `script`.
+ *
+ * @example
+ * ```ts
+ * const f: ShellFields<{}, {}> = { name: 'hello', script: () => sh`echo hi` }
+ * shell(f)
+ * ```
+ */
 export interface ShellFields<I extends IoSpec, O extends IoSpec> extends Omit<ScriptFields<I, O>, 'source'> {
   readonly script: (inputs: RefsOf<I>, outputs: OutputPathsOf<O>) => Script
 }

@@ -80,7 +80,15 @@ export const condRefsIn = (n: Node, inner = false): readonly Ref[] => {
 export const sourceRefs = (f: ForEachSource): readonly Ref[] =>
   f._tag === 'ItemsFrom' ? [f.ref] : f._tag === 'Sequence' ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : [])) : []
 
-/** Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own). */
+/**
+ * Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own).
+ *
+ * @example
+ * ```ts
+ * const a = step('a', producer)
+ * refsOfStep(step('b', consumer, { n: a.outputs.n }))  // [a.outputs.n]
+ * ```
+ */
 export const refsOfStep = (s: Step): readonly Ref[] => (<Ref[]>[
   ...Object.values(s.args).filter(isRef),
   ...(s.when ? varsOf(s.when).flatMap((v) => (v._tag === 'ParamRef' ? [v] : [])) : []),
@@ -88,7 +96,15 @@ export const refsOfStep = (s: Step): readonly Ref[] => (<Ref[]>[
   ...keyRefs(s.key),
 ]).filter((r) => r.source.kind !== 'item')
 
-/** The names of the steps a node depends on from outside itself (by reference or `dependsOn`). */
+/**
+ * The names of the steps a node depends on from outside itself (by reference or `dependsOn`).
+ *
+ * @example
+ * ```ts
+ * const a = step('a', producer)
+ * externalDeps(seq(step('b', consumer, { n: a.outputs.n })))  // Set { 'a' }
+ * ```
+ */
 export const externalDeps = (n: Node): ReadonlySet<string> => {
   const inside = new Set(stepsIn(n).map((s) => s.name))
   const deps = new Set<string>()
@@ -264,7 +280,14 @@ const duplicateStepProblems = (body: Node, path: readonly string[]): Problem[] =
   return [...steps, ...loops]
 }
 
-/** Every template reachable from a body (templates called by steps, recursively), in first-use order. */
+/**
+ * Every template reachable from a body (templates called by steps, recursively), in first-use order.
+ *
+ * @example
+ * ```ts
+ * templatesOf(seq(step('a', hello), step('b', hello)))  // [hello]
+ * ```
+ */
 export const templatesOf = (body: Node): readonly Template[] => {
   // A set, in first-call order: a workflow of many distinct templates stays linear.
   const out = new Set<Template>()

@@ -69,7 +69,14 @@ const pyRef = (name: string, fromFile: boolean): string => {
   return `(lambda e: open(e["${file}"], encoding="utf-8", errors="surrogateescape", newline="").read() if "${file}" in e else e["${name}"])(${env})`
 }
 
-/** Renders holes for Python 3. */
+/**
+ * Renders holes for Python 3.
+ *
+ * @example
+ * ```ts
+ * pyRenderer.guard([])  // ''
+ * ```
+ */
 export const pyRenderer: LangRenderer = {
   ref: (name, _, fromFile) => pyRef(name, fromFile),
   list: (names, _, fromFile) => `[${names.map((n, i) => pyRef(n, fromFile[i]!)).join(', ')}]`,

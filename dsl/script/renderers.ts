@@ -6,7 +6,14 @@ import { pyRenderer } from './py.ts'
 /** The renderer of each script language. */
 export const RENDERERS: Readonly<Record<Lang, LangRenderer>> = { sh: shRenderer, python: pyRenderer }
 
-/** The interpreter command a language runs with by default. */
+/**
+ * The interpreter command a language runs with by default.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_COMMAND.python  // ['python3']
+ * ```
+ */
 export const DEFAULT_COMMAND: Readonly<Record<Lang, readonly string[]>> = { sh: ['sh'], python: ['python3'] }
 
 /**

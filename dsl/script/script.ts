@@ -1,12 +1,24 @@
 import { DflowError, problem } from '../problem.ts'
 import type { ArtifactRef, OutputPath, ParamRef } from '../refs.ts'
 
-/** A literal value in a hole: reaches the script as an environment variable, never as code. */
+/**
+ * A literal value in a hole: reaches the script as an environment variable, never as code.
+ *
+ * @example
+ * ```ts
+ * const l: Literal = 'hello'
+ * ```
+ */
 export type Literal = string | number | boolean
 
 /**
  * Code inserted verbatim into the script: `sh.unsafeRaw('ls -l')`. It bypasses every protection of
  * the template; use it only for text you wrote yourself.
+ *
+ * @example
+ * ```ts
+ * const r: Raw = sh.unsafeRaw('ls -l')  // { _tag: 'Raw', text: 'ls -l' }
+ * ```
  */
 export interface Raw {
   readonly _tag: 'Raw'
@@ -33,10 +45,24 @@ export const ctx = Object.freeze({
   stepName: Object.freeze({ _tag: 'ContextVar', name: 'step.name' }) as ContextVar,
 })
 
-/** One scalar value a hole can take. */
+/**
+ * One scalar value a hole can take.
+ *
+ * @example
+ * ```ts
+ * const s: Scalar = 42
+ * ```
+ */
 export type Scalar = Literal | ParamRef<any> | ArtifactRef | OutputPath | ContextVar
 
-/** Everything a hole may hold: a scalar, a list of scalars (one word each), or raw code. */
+/**
+ * Everything a hole may hold: a scalar, a list of scalars (one word each), or raw code.
+ *
+ * @example
+ * ```ts
+ * const v: HoleValue = ['a', 1, true]
+ * ```
+ */
 export type HoleValue = Scalar | readonly Scalar[] | Raw
 
 /**
@@ -54,7 +80,14 @@ export type HoleContext = 'word' | 'dquote' | 'arith' | 'code'
 /** The language a script is written in. @example sh`…`.lang // 'sh' */
 export type Lang = 'sh' | 'python'
 
-/** A piece of a script: literal text, or a hole with its context. */
+/**
+ * A piece of a script: literal text, or a hole with its context.
+ *
+ * @example
+ * ```ts
+ * const s: Segment = { _tag: 'Text', text: 'echo hi\n' }
+ * ```
+ */
 export type Segment =
   | { readonly _tag: 'Text'; readonly text: string }
   | { readonly _tag: 'Hole'; readonly value: HoleValue; readonly context: HoleContext }
@@ -112,13 +145,29 @@ export const checkHoleValue = (lang: Lang, index: number, v: HoleValue): void =>
     ])
 }
 
-/** An environment variable the interpreter must set for a rendered script, and where its value comes from. */
+/**
+ * An environment variable the interpreter must set for a rendered script, and where its value comes from.
+ *
+ * @example
+ * ```ts
+ * const b: EnvBinding = { name: 'DFLOW_1', value: 'hello' }
+ * ```
+ */
 export interface EnvBinding {
   readonly name: string
   readonly value: Scalar
 }
 
-/** A script rendered to text: the text and the environment it expects. */
+/**
+ * A script rendered to text: the text and the environment it expects.
+ *
+ * @example
+ * ```ts
+ * const r: RenderedScript = render(sh`echo ${'hi'}`)
+ * r.text  // the script text
+ * r.env   // the variables it reads
+ * ```
+ */
 export interface RenderedScript {
   readonly text: string
   readonly env: readonly EnvBinding[]
@@ -229,6 +278,13 @@ export const renderScript = (script: Script, renderer: LangRenderer, options: Re
   }
 }
 
-/** Every distinct scalar used in a script's holes (for validation and dependency analysis). */
+/**
+ * Every distinct scalar used in a script's holes (for validation and dependency analysis).
+ *
+ * @example
+ * ```ts
+ * scalarsOf(sh`echo ${'hi'}`)  // ['hi']
+ * ```
+ */
 export const scalarsOf = (script: Script): readonly Scalar[] =>
   script.segments.flatMap((s) => (s._tag === 'Text' || isRaw(s.value) ? [] : Array.isArray(s.value) ? s.value : [s.value as Scalar]))

@@ -217,7 +217,14 @@ export const sh = Object.assign(
 /** A string as one POSIX single-quoted word (for text the renderer itself writes into a script). */
 const singleQuoted = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
-/** Renders holes for POSIX sh (dash, bash, busybox). */
+/**
+ * Renders holes for POSIX sh (dash, bash, busybox).
+ *
+ * @example
+ * ```ts
+ * shRenderer.ref('x', 'word')  // '"${x}"'
+ * ```
+ */
 export const shRenderer: LangRenderer = {
   ref: (name, context) => (context === 'word' ? `"\${${name}}"` : `\${${name}}`),
   list: (names, context) => names.map((n) => (context === 'word' ? `"\${${n}}"` : `\${${n}}`)).join(' '),

@@ -48,7 +48,15 @@ export { parameterProblems, API_SYNTAX, type HowToGive } from './parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
-/** Settings of the local interpreter; every field has a sane default. */
+/**
+ * Settings of the local interpreter; every field has a sane default.
+ *
+ * @example
+ * ```ts
+ * const config: LocalConfig = { runsDir: '.dflow-runs', parallelism: 4, stage: 'copy' }
+ * local(config)
+ * ```
+ */
 export interface LocalConfig {
   /** Where run folders go. Default: `.dflow-runs` in the current folder. */
   readonly runsDir?: string
@@ -81,7 +89,15 @@ export interface LocalConfig {
   readonly reuseWorkers?: boolean
 }
 
-/** Options of one run. */
+/**
+ * Options of one run.
+ *
+ * @example
+ * ```ts
+ * const options: RunOptions = { parameters: { message: 'hi' }, runId: 'hello-1' }
+ * await local().run(wf, options)
+ * ```
+ */
 export interface RunOptions {
   /** Values of the workflow's parameters (decoded by their codecs; strings are taken as wire values). */
   readonly parameters?: Readonly<Record<string, unknown>>
@@ -91,7 +107,16 @@ export interface RunOptions {
   readonly runId?: string
 }
 
-/** The local interpreter. */
+/**
+ * The local interpreter.
+ *
+ * @example
+ * ```ts
+ * const interp: LocalInterpreter = local()
+ * const run = await interp.run(wf)
+ * run.status  // 'Succeeded'
+ * ```
+ */
 export interface LocalInterpreter {
   /**
    * Validates then runs a workflow to the end; resolves with the run. Rejects only for an invalid workflow

@@ -104,7 +104,16 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
   return self
 }
 
-/** A launcher: starts processes through a helper process, started when first needed and shared by every run. */
+/**
+ * A launcher: starts processes through a helper process, started when first needed and shared by every run.
+ *
+ * @example
+ * ```ts
+ * const l: Launcher = sharedLauncher()
+ * l.prewarm()
+ * const exit = await l.spawn(spec)
+ * ```
+ */
 export interface Launcher {
   /**
    * Runs a command as `runProcess` does (a process group of its own, stopped through the signal,

@@ -1,6 +1,13 @@
 import { decodeParam, finite, problem, type ParamsSpec, type Problem, type Workflow } from 'dflow-ts'
 
-/** How a caller gives a parameter its value, for the hint of a missing one: the API's syntax by default. */
+/**
+ * How a caller gives a parameter its value, for the hint of a missing one: the API's syntax by default.
+ *
+ * @example
+ * ```ts
+ * const cli: HowToGive = (name) => `-p ${name}=VALUE`
+ * ```
+ */
 export type HowToGive = (name: string) => string
 
 /** The API's way: `pass { parameters: { n: … } }`. @example API_SYNTAX('n') // 'pass { parameters: { n: … } }' */

@@ -39,7 +39,14 @@ export const untrackGroup = (pgid: number): void => {
   alive.delete(pgid)
 }
 
-/** How a process ended. */
+/**
+ * How a process ended.
+ *
+ * @example
+ * ```ts
+ * const e: ProcessExit = { exitCode: 0, signal: undefined, aborted: false }
+ * ```
+ */
 export interface ProcessExit {
   readonly exitCode: number | undefined
   readonly signal: string | undefined
@@ -65,7 +72,14 @@ export const exitCodeOf = (exit: Pick<ProcessExit, 'exitCode' | 'signal'>): numb
   return n === undefined ? undefined : 128 + n
 }
 
-/** What to run. */
+/**
+ * What to run.
+ *
+ * @example
+ * ```ts
+ * const spec: ProcessSpec = { file: 'sh', args: ['-c', 'echo hi'], cwd: '/tmp/step', env: {}, logPath: '/tmp/step/log', signal: new AbortController().signal, killGraceSeconds: 2 }
+ * ```
+ */
 export interface ProcessSpec {
   readonly file: string
   readonly args: readonly string[]
@@ -80,7 +94,15 @@ export interface ProcessSpec {
   readonly killGraceSeconds: number
 }
 
-/** Starts processes: `runProcess` (directly, with execa) or the launcher (launcher.ts). */
+/**
+ * Starts processes: `runProcess` (directly, with execa) or the launcher (launcher.ts).
+ *
+ * @example
+ * ```ts
+ * const spawn: Spawner = runProcess
+ * const exit = await spawn(spec)  // { exitCode: 0, signal: undefined, aborted: false }
+ * ```
+ */
 export type Spawner = (spec: ProcessSpec) => Promise<ProcessExit>
 
 /**

@@ -9,12 +9,24 @@ import type { DriverIdentity } from './driver.ts'
 /** Every phase, in the order a step may go through them. @example PHASES.includes('Omitted') // true */
 export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'] as const
 
-/** A step's or workflow's phase, with Argo's names. */
+/**
+ * A step's or workflow's phase, with Argo's names.
+ *
+ * @example
+ * ```ts
+ * const p: Phase = 'Succeeded'
+ * ```
+ */
 export type Phase = (typeof PHASES)[number]
 
 /**
  * The kinds of step records: a leaf process (`Pod`, as Argo), a sub-workflow call (`Steps` or `DAG`), or
  * the group of the calls of a fan-out (`StepGroup`, whose children are `name(0)`, `name(1)`, …).
+ *
+ * @example
+ * ```ts
+ * const s: StepType = 'Pod'
+ * ```
  */
 export type StepType = (typeof STEP_TYPES)[number]
 
@@ -92,6 +104,11 @@ export interface AttemptRecord {
  * Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. In the
  * journal, a parameter longer than 4096 characters is in `stored` instead, named by the digest of its file
  * in the run's `values/` folder (see `value-store.ts`).
+ *
+ * @example
+ * ```ts
+ * const io: IoRecord = { parameters: { n: '4' }, values: { n: 4 }, artifacts: { data: 'artifacts/data' } }
+ * ```
  */
 export interface IoRecord {
   readonly parameters: Readonly<Record<string, string>>

@@ -45,12 +45,26 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   readonly log: () => string
 }
 
-/** The decoded outputs of a step of template `T`: numbers for `param(t.number)`, paths for artifacts. */
+/**
+ * The decoded outputs of a step of template `T`: numbers for `param(t.number)`, paths for artifacts.
+ *
+ * @example
+ * ```ts
+ * type O = OutputsOf<typeof hello>  // { readonly n: number } for outputs { n: param(t.number) }
+ * ```
+ */
 export type OutputsOf<T extends Template> = {
   readonly [K in keyof T['outputs']]: T['outputs'][K] extends ParamSpec<infer A, boolean> ? A : string
 }
 
-/** How to pick steps: each field narrows; `name` is exact (string) or a pattern (RegExp). */
+/**
+ * How to pick steps: each field narrows; `name` is exact (string) or a pattern (RegExp).
+ *
+ * @example
+ * ```ts
+ * run.steps({ phase: 'Failed', retried: true })
+ * ```
+ */
 export interface StepFilter {
   /** The step's id in the run (`outer.inner`, `print(0)`, `onExit.report`). */
   readonly id?: string
