@@ -120,4 +120,13 @@ export const decodeParam = <A>(codec: Codec<A>, wire: string): Decoded<A> => {
 export const codecsCompatible = (from: Codec<any>, to: Codec<any>): boolean =>
   from.name === to.name || to.name === 'unknown' || from.name === 'unknown'
 
+/**
+ * io-ts, re-exported: the codecs that declare parameter types (`t.number`, `t.array(t.string)`, `t.type({ … })`).
+ *
+ * @example
+ * ```ts
+ * import { param, t } from 'dflow-ts'
+ * const n = param(t.number, { default: 5 })
+ * ```
+ */
 export { t }

@@ -18,8 +18,15 @@ const withoutExample = (program: ts.Program, entry: string): string[] => {
   const mod = source && checker.getSymbolAtLocation(source)
   if (!mod) return [`${entry}: not a module`]
   return checker.getExportsOfModule(mod).flatMap((s) => {
-    const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s
-    const decls = target.getDeclarations() ?? []
+    // The declaration an export resolves to, and every re-export on the way: a re-exported module, such as
+    // io-ts's `t`, is documented on its own `export { t }` (not on an `export { … } from` list).
+    const chain: ts.Symbol[] = [s]
+    for (let a = s; a.flags & ts.SymbolFlags.Alias; ) {
+      const next = checker.getImmediateAliasedSymbol(a)
+      if (!next || chain.includes(next)) break
+      chain.push((a = next))
+    }
+    const decls = chain.flatMap((x) => x.getDeclarations() ?? []).flatMap((d) => (ts.isExportSpecifier(d) && !d.parent.parent.moduleSpecifier ? [d, d.parent.parent] : [d]))
     const hasExample = decls.some((d) => {
       // A variable's TSDoc sits on its statement.
       const node = ts.isVariableDeclaration(d) ? d.parent.parent : d
