@@ -12,7 +12,7 @@ import * as tar from 'tar'
  *
  * @example
  * ```ts
- * packTar('/work/out') // a stream of out.tgz: out/, out/a.txt, …
+ * packTar('out') // a stream of out.tgz: out/, out/a.txt, …
  * ```
  */
 export const packTar = (path: string): Readable => {
