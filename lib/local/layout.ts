@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 
-/**
- * The mode of every folder the driver makes in a run folder: private to its owner, whatever the umask
- * (run folders hold parameter values). @example mkdirSync(dir, { mode: PRIVATE_DIR })
- */
-export const PRIVATE_DIR = 0o700
-
-/** The mode of every file the driver writes in a run folder. @example writeFileSync(p, data, { mode: PRIVATE_FILE }) */
-export const PRIVATE_FILE = 0o600
+// Every folder the driver makes in a run folder, and every file it writes there, is private to its owner.
+export { PRIVATE_DIR, PRIVATE_FILE } from '../storage/modes.ts'
 
 /**
  * The run folder, one per run (dflow's debug layout, without its shared `children` file):
