@@ -5,6 +5,7 @@ import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { inWindow } from '../concurrency/in-window.ts'
 import { sha256File, treeDigest, treeSize, walkTree, type TreeEntry } from './digest.ts'
 import { missing, StoreError } from './errors.ts'
 import { landAtomically } from './local-copy.ts'
@@ -107,16 +108,6 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     await chmod(path, fileMode(executable))
   }
 
-  /** Runs tasks with at most `queueSize` at once. */
-  const inParallel = async <T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> => {
-    let next = 0
-    await Promise.all(
-      Array.from({ length: Math.min(queueSize, items.length) }, async () => {
-        while (next < items.length) await run(items[next++] as T)
-      }),
-    )
-  }
-
   const transient = (e: unknown): boolean => e instanceof StoreError && ['unreachable', 'timeout', 'server-error', 'throttled', 'failed'].includes(e.reason)
 
   /** Retries a whole download whose stream broke after the SDK handed it over (the SDK retries only requests). */
@@ -163,8 +154,9 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
         if (archive === 'tar') await send(`${k}.tgz`, packTar(localPath), record.digest)
         else if (!folder) await send(k, createReadStream(localPath), record.digest, record.size)
         else
-          await inParallel(
+          await inWindow(
             (record.entries ?? []).filter((e) => e.type === 'file'),
+            queueSize,
             (e) => send(`${k}/${e.rel}`, createReadStream(join(localPath, e.rel)), `sha256:${e.sha256}`, e.size),
           )
         signal?.throwIfAborted()
@@ -212,8 +204,9 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
                 await mkdir(tmp, { mode: PRIVATE_DIR })
                 const entries = record.entries ?? []
                 for (const e of entries) if (e.type === 'dir') await mkdir(join(tmp, e.rel), { mode: PRIVATE_DIR })
-                await inParallel(
+                await inWindow(
                   entries.filter((e) => e.type === 'file'),
+                  queueSize,
                   (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.executable, signal),
                 )
               },
