@@ -1,20 +1,15 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { BIN, dflow } from '../helpers/cli.ts'
 import { processesWith } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('cli: dflow run, steps, status')
 const tmp = tempDir('cli')
 test.after(tmp.cleanup)
-const BIN = resolve('bin/dflow.js')
-
-const dflow = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
 const newestRun = (runsDir: string) => join(runsDir, readdirSync(runsDir).sort().reverse()[0]!)
 
 test('--help on every command', () => {
