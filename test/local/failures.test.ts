@@ -54,11 +54,13 @@ const failures = (spawn: 'launcher' | 'direct', k: number): void => {
   })
 
   test('a dag failure stops running tasks and starts no new ones', async () => {
-    const a = step('a', failer)
+    // a fails once b is surely running (a call stopped before it started has no record, as on Argo)
+    const pause = step('pause', sleeper, { seconds: 0.3 })
+    const a = step('a', failer, {}, { dependsOn: [pause] })
     const b = step('b', sleeper, { seconds: 20 })
     const c = step('c', inc, { n: 1 }, { dependsOn: [a] })
     const t0 = Date.now()
-    const r = await runner.run(workflow('fail-dag', dag(a, b, c)))
+    const r = await runner.run(workflow('fail-dag', dag(pause, a, b, c)))
     assert.ok(Date.now() - t0 < 10_000)
     assert.is(r.status, 'Failed')
     assert.is(r.step('b').phase, 'Failed')
