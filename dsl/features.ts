@@ -4,8 +4,8 @@
  * run. `validate(wf)` alone lists none (what the local interpreter passes today); `compile` (Argo) lists
  * them all.
  *
- * - `'fan-in-artifacts'`: a fan-out's output artifact read by an input declared `artifactList()` (see
- *   {@link ../fn/shapes.ts artifactList} for the shape an interpreter must hand over).
+ * - `'fan-in-artifacts'`: a fan-out's output artifact read by an input declared `artifactList()` (the TSDoc
+ *   of `artifactList` in `dsl/fn/shapes.ts` says what an interpreter must hand over).
  * - `'workflow-artifacts'`: `workflow(name, body, { artifacts })`, values given when the workflow is run.
  *
  * Once an interpreter implements one, it passes it in `supports`: the check in `dsl/validate.ts` is the

@@ -112,8 +112,8 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
       // A leaf's outputs: under the inline repository's key format; a gathered fan-out's under keys by index.
       const located = (a: ArgoTemplate): ArgoTemplate => {
         const at = a.outputs?.artifacts?.length ? archiveLocation(o) : undefined
-        const placed = at ? { ...a, archiveLocation: at } : a
-        return gathered.length ? gathering(placed, gathered, o) : placed
+        const stored = at ? { ...a, archiveLocation: at } : a
+        return gathered.length ? gathering(stored, gathered, o) : stored
       }
       switch (t._tag) {
         case 'ScriptTemplate':

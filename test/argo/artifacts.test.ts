@@ -7,7 +7,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, artifactList, DflowError, field, forEach, localArtifact, par, param, seq, sequence, sh, shell, step, stdout, subflow, t, workflow, type Workflow } from 'dflow-ts'
-import { compile, type ArgoArtifact, type CompileOptions } from 'dflow-ts/argo'
+import { compile, parseYaml, repositoryConfigMap, type ArgoArtifact, type CompileOptions } from 'dflow-ts/argo'
 import { compileChecked, templateNamed } from './support/checked.ts'
 
 const repo = {
@@ -83,6 +83,14 @@ test('the inline repository: each leaf with outputs gets an archiveLocation keye
   assert.equal((templateNamed(custom, 'out')['archiveLocation'] as { s3: { key: string } }).s3.key, 'runs/{{workflow.name}}/{{pod.name}}')
   // by reference: the cluster's repository places outputs
   assert.is(templateNamed(compileChecked(wf, { artifactRepository: repo, artifactRepositoryRef: { configMap: 'repos', key: 'dflow' } }), 'out')['archiveLocation'], undefined)
+})
+
+test('repositoryConfigMap: the ConfigMap artifactRepositoryRef names, holding the repository in Argo\'s format with the default key format', () => {
+  const cm = repositoryConfigMap(repo, { configMap: 'artifact-repositories', key: 'dflow' })
+  assert.equal(cm.metadata, { name: 'artifact-repositories', annotations: { 'workflows.argoproj.io/default-artifact-repository': 'dflow' } })
+  const parsed = parseYaml(cm.data['dflow'] ?? '')
+  assert.ok(parsed.ok)
+  assert.equal(parsed.ok && parsed.documents[0], { s3: { ...connection, keyFormat: '{{workflow.name}}/{{pod.name}}' } })
 })
 
 test('fan-in: each call of the fan-out writes its artifact unarchived under a key with its index, the consumer reads the prefix', () => {
