@@ -1,43 +1,11 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { problemOf } from './problem-of.ts'
-import { ex, expr, ifExpr, sh, shell, step, t, when, type ExprVar, type ParamRef } from 'dflow-ts'
+import { ex, expr, ifExpr, sh, shell, step, t, when } from 'dflow-ts'
 import { readVar } from '../../lib/local/control.ts'
 import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
 import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
-import { code, ERRORS, n, s, TABLE, WIRE, xs } from './table.ts'
-
-const scopeOf = () => {
-  const steps = new Map<string, Record<string, { kind: 'param'; wire: string }>>()
-  const inputs: Record<string, { kind: 'param'; wire: string }> = {}
-  const params: Record<string, { kind: 'param'; wire: string }> = {}
-  let item: { value: unknown } | undefined
-  for (const [v, wire] of WIRE) {
-    const r = v as ParamRef
-    const val = { kind: 'param' as const, wire }
-    if (r.source.kind === 'step') steps.set(r.source.step, { ...steps.get(r.source.step), [r.name]: val })
-    else if (r.source.kind === 'input') inputs[r.name] = val
-    else if (r.source.kind === 'workflow') params[r.name] = val
-    else item = { value: { [r.source.path[0]!]: JSON.parse(wire) } }
-  }
-  return { steps, inputs, params, ...(item ? { item } : {}) }
-}
-
-const argoPath = (v: ExprVar): string => {
-  switch (v._tag) {
-    case 'ParamRef':
-      switch (v.source.kind) {
-        case 'step':
-          return v.name === '$status' ? `steps.${v.source.step}.status` : v.name === '$exitCode' ? `steps.${v.source.step}.exitCode` : `steps.${v.source.step}.outputs.parameters.${v.name}`
-        case 'input':
-          return `inputs.parameters.${v.name}`
-        case 'workflow':
-          return `workflow.parameters.${v.name}`
-        case 'item':
-          return ['item', ...v.source.path].join('.')
-      }
-  }
-}
+import { argoPath, code, ERRORS, n, s, scopeOf, TABLE, xs } from './table.ts'
 
 for (const row of TABLE) {
   test(`local evaluator: ${row.name}`, () => {

@@ -34,6 +34,40 @@ export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
   [doc, '{"b":1e6,"a":"<&>","list":[1,"x",true,null]}'],
 ])
 
+/** The scope of the local interpreter holding {@link WIRE}. @example readVar(scopeOf()) */
+export const scopeOf = () => {
+  const steps = new Map<string, Record<string, { kind: 'param'; wire: string }>>()
+  const inputs: Record<string, { kind: 'param'; wire: string }> = {}
+  const params: Record<string, { kind: 'param'; wire: string }> = {}
+  let item: { value: unknown } | undefined
+  for (const [v, wire] of WIRE) {
+    const r = v as ParamRef
+    const val = { kind: 'param' as const, wire }
+    if (r.source.kind === 'step') steps.set(r.source.step, { ...steps.get(r.source.step), [r.name]: val })
+    else if (r.source.kind === 'input') inputs[r.name] = val
+    else if (r.source.kind === 'workflow') params[r.name] = val
+    else item = { value: { [r.source.path[0]!]: JSON.parse(wire) } }
+  }
+  return { steps, inputs, params, ...(item ? { item } : {}) }
+}
+
+/** The Argo variable path of a variable of the table, as the compiler names it. @example argoPath(st) // 'steps.flaky.status' */
+export const argoPath = (v: ExprVar): string => {
+  switch (v._tag) {
+    case 'ParamRef':
+      switch (v.source.kind) {
+        case 'step':
+          return v.name === '$status' ? `steps.${v.source.step}.status` : v.name === '$exitCode' ? `steps.${v.source.step}.exitCode` : `steps.${v.source.step}.outputs.parameters.${v.name}`
+        case 'input':
+          return `inputs.parameters.${v.name}`
+        case 'workflow':
+          return `workflow.parameters.${v.name}`
+        case 'item':
+          return ['item', ...v.source.path].join('.')
+      }
+  }
+}
+
 /** One row: the expression, the value it evaluates to with {@link WIRE}, and the expr-lang Argo gets. */
 export interface Row {
   readonly name: string

@@ -1,0 +1,85 @@
+import { ex, expr, type Expr } from 'dflow-ts'
+import { readVar } from '../../lib/local/control.ts'
+import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
+import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
+import { argoPath, code, doc, ERRORS, flag, item, million, n, s, scopeOf, st, TABLE, WIRE, xs, zero } from '../expr/table.ts'
+
+/** One parity case: an expression built with the DSL, evaluated with the variables of test/expr/table.ts. @example const c: ParityCase = { name: 'sum', e: expr`1 + 2` } */
+export interface ParityCase {
+  readonly name: string
+  readonly e: Expr
+}
+
+/**
+ * Cases beyond test/expr's table, so that every operator, function and kind of value the DSL offers is
+ * met: strings ordered, short-circuits over an error, numbers of every kind through every function, lists
+ * and maps compared, nil.
+ */
+const MORE: readonly ParityCase[] = [
+  { name: 'strings order by <, <=, >, >=', e: expr`"a" < "b" && "b" <= "b" && "c" > "b" && "b" >= "c"` },
+  { name: 'subtraction and multiplication of variables', e: expr`${n} - 2.5 * ${n}` },
+  { name: 'division of variables is float division', e: expr`${n} / 4` },
+  { name: 'integer literals divide as floats', e: expr`length(${xs}) / 2` },
+  { name: 'division by zero of literals', e: expr`1 / 0 > 0` },
+  { name: '% of floats truncates both', e: expr`7.5 % 2 + -7.5 % 2` },
+  { name: '% of an integer wire', e: expr`${code} % 10` },
+  { name: 'double negation', e: expr`-(-${n})` },
+  { name: 'not not', e: expr`!!${flag}` },
+  { name: '&& short-circuits over an error', e: expr`false && asInt("x") == 1` },
+  { name: '|| short-circuits over an error', e: expr`true || asInt("x") == 1` },
+  { name: '?: evaluates only the branch taken', e: expr`${n} > 1 ? "yes" : string(asInt("x"))` },
+  { name: 'nested ?:', e: expr`${n} < 5 ? "small" : ${n} < 50 ? "medium" : "large"` },
+  { name: '== and != between an integer and a float', e: expr`asInt("3") == 3.0 && asInt("3") != 3.5` },
+  { name: '!= between lists', e: expr`${xs} != jsonpath('[1,2]', '$')` },
+  { name: '== between lists', e: expr`${xs} == jsonpath('[1,2,3]', '$')` },
+  { name: 'null compares equal to null only', e: expr`null == null && ${s} != null` },
+  { name: 'a string in a list of strings', e: expr`"b" in jsonpath('["a","b"]', '$') && !("c" in jsonpath('["a","b"]', '$'))` },
+  { name: 'a number in a list read from JSON', e: expr`3 in ${xs} && !(4 in ${xs})` },
+  { name: 'length of a map', e: expr`length(${doc})` },
+  { name: 'length of a string variable', e: expr`length(${s})` },
+  { name: 'asInt of a float truncates', e: expr`asInt(2.7) + asInt(-2.7)` },
+  { name: 'asInt of a signed string', e: expr`asInt("+5") + asInt("-5")` },
+  { name: 'asFloat of an integer', e: expr`asFloat(3) / 2` },
+  { name: 'asFloat of inf and nan', e: expr`asFloat("inf") > 1e308 && asFloat("NaN") != asFloat("NaN")` },
+  { name: 'string() of a string, a boolean and null', e: expr`string(${s}) + string(true) + string(null)` },
+  { name: 'string() of a list', e: expr`string(${xs})` },
+  { name: 'string() of a JSON float', e: expr`string(jsonpath('[1.5, 1e21, 1e-7]', '$'))` },
+  { name: 'toJson of a string, a boolean and null', e: expr`toJson(${s}) + toJson(false) + toJson(null)` },
+  { name: 'toJson of a number variable', e: expr`toJson(${million})` },
+  { name: 'toJson of a list variable', e: expr`toJson(${xs})` },
+  { name: 'jsonpath into a list', e: expr`jsonpath(toJson(${doc}), '$.list[1]')` },
+  { name: 'jsonpath with a bracketed key', e: expr`jsonpath('{"a-b":{"c":[0,{"d":true}]}}', "$['a-b'].c[1].d")` },
+  { name: 'jsonpath of the whole document', e: expr`jsonpath('[1,"x"]', '$')` },
+  { name: 'an item field', e: expr`${item}` },
+  { name: 'status and exit code together', e: expr`${st} != "Succeeded" && ${code} > 100` },
+  { name: 'a number as text, and back', e: expr`asFloat(string(${n} / 3)) * 3` },
+  { name: 'builders: every operator', e: ex.and(ex.or(ex.eq(ex.mod(ex.mul(ex.add(n, 1), 2), 5), 2), ex.ne(ex.sub(n, 1), ex.div(n, 2))), ex.not(ex.in('ea', s))) },
+  { name: 'minus zero times one is -0 on both', e: expr`-${zero} * 1` },
+  { name: 'a string with quotes, a tab and unicode', e: expr`${'it\'s "q"\t✓'} + ${s}` },
+]
+
+/**
+ * Every parity case: test/expr's table and its failing rows, then {@link MORE}.
+ *
+ * @example
+ * ```ts
+ * for (const c of CASES) localResult(c.e)
+ * ```
+ */
+export const CASES: readonly ParityCase[] = [...TABLE, ...ERRORS, ...MORE].map(({ name, e }) => ({ name, e }))
+
+/** What the local evaluator gives: a value, or its error. @example localResult(expr`1 + 2`) // { ok: true, value: 3 } */
+export const localResult = (e: Expr): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } => {
+  try {
+    return { ok: true, value: evaluate(e, readVar(scopeOf())) }
+  } catch (err) {
+    if (err instanceof EvalError) return { ok: false, error: err.message }
+    throw err
+  }
+}
+
+/** The program Argo gets for an expression (`{{= … }}`'s text), and for a condition (`when`). @example printed(expr`1 < 2`) // { expr: '1 < 2', condition: '1 < 2' } */
+export const printed = (e: Expr): { readonly expr: string; readonly condition: string } => ({ expr: printExpr(e, argoPath), condition: printCondition(e, argoPath) })
+
+/** Argo's flat variables holding the table's wire strings (`steps.gen-a.outputs.parameters.n` → "10"). @example ARGO_ENV['inputs.parameters.word'] // 'heads' */
+export const ARGO_ENV: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries([...WIRE].map(([v, wire]) => [argoPath(v), wire])))
