@@ -55,6 +55,14 @@ test('a wire value that does not fit the codec fails evaluation with a message',
   assert.throws(() => evaluate(expr`${n} < 3`, readVar(bad)), (e: Error) => e instanceof EvalError && /"n": asFloat\("ten"\): not a number/.test(e.message))
 })
 
+test('jsonpath: a path beyond $, .key, [\'key\'] and [n] is refused when built, and an error at run time (it was read in part)', () => {
+  assert.match(problemOf(() => expr`jsonpath('{"a":1}', '$..a')`), 'jsonpath() reads the path "$..a"')
+  assert.match(problemOf(() => expr`jsonpath('[1,2]', '$[*]')`), 'jsonpath() reads the path "$[*]"')
+  const path = { _tag: 'ParamRef' as const, source: { kind: 'input' as const }, name: 'path', codec: t.string }
+  const read = readVar({ steps: new Map(), inputs: { path: { kind: 'param' as const, wire: '$..a' } }, params: {} })
+  assert.throws(() => evaluate(expr`jsonpath('{"a":1}', ${path})`, read), (e: Error) => e instanceof EvalError && /jsonpath\("\$\.\.a"\): unsupported at "\.\.a"/.test(e.message))
+})
+
 test('lists decode with their codec', () => {
   assert.equal(evaluate(expr`length(${xs}) + 1`, readVar(scopeOf())), 4)
   void t
