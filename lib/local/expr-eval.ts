@@ -1,4 +1,4 @@
-import { foldExpr, isIntegerVar, jsonPathSteps, nodeType, typeOfVar, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
+import { foldExpr, goRegex, isIntegerVar, jsonPathSteps, nodeType, typeOfVar, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
 import { compareStrings, EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, utf8Length } from './go-values.ts'
 
 export { EvalError } from './go-values.ts'
@@ -66,6 +66,22 @@ const member = (l: unknown, r: unknown, rightType: ExprType | undefined): boolea
   throw new EvalError(`"in" looks in a list (or a string known to be one, or a map by key), not in a ${goKind(r)} for a ${goKind(l)}`)
 }
 
+const regexes = new Map<string, RegExp>()
+
+/** `=~` (expr-lang's `matches`): the pattern read as Go reads it ({@link goRegex}), searched anywhere in the string. */
+const matches = (l: unknown, r: unknown): boolean => {
+  if (typeof l !== 'string' || typeof r !== 'string') throw new EvalError(`"=~" matches a string against a pattern, not a ${goKind(l)} against a ${goKind(r)}`)
+  let re = regexes.get(r)
+  if (!re) {
+    const g = goRegex(r)
+    if ('unsupported' in g) throw new EvalError(`"=~": the pattern ${JSON.stringify(r)} is not read here from ${JSON.stringify(g.unsupported)} on`)
+    re = new RegExp(g.source, g.flags)
+    if (regexes.size > 256) regexes.clear()
+    regexes.set(r, re)
+  }
+  return re.test(l)
+}
+
 const binary = (op: string, l: unknown, r: unknown, rightType: ExprType | undefined, ints: boolean): unknown => {
   if (ints && (op === '+' || op === '-' || op === '*') && typeof l === 'number' && typeof r === 'number') return intArith(op, l, r)
   switch (op) {
@@ -75,6 +91,8 @@ const binary = (op: string, l: unknown, r: unknown, rightType: ExprType | undefi
       return !goEqual(l, r)
     case 'in':
       return member(l, r, rightType)
+    case '=~':
+      return matches(l, r)
     case '<':
       return ordered(l, r, op) < 0
     case '<=':

@@ -63,6 +63,16 @@ test('jsonpath: a path beyond $, .key, [\'key\'] and [n] is refused when built, 
   assert.throws(() => evaluate(expr`jsonpath('{"a":1}', ${path})`, read), (e: Error) => e instanceof EvalError && /jsonpath\("\$\.\.a"\): unsupported at "\.\.a"/.test(e.message))
 })
 
+test('=~ takes strings, and a literal pattern that Go and JavaScript read alike', () => {
+  assert.match(problemOf(() => expr`${n} =~ "1"`), 'the left operand of "=~" must be string, not number')
+  assert.match(problemOf(() => ex.matches(s, 3)), 'the pattern of "=~" must be string, not number')
+  assert.match(problemOf(() => expr`${s} =~ ${'(a)\\1'}`), 'read alike by Go and here only up to "\\\\1"')
+  assert.match(problemOf(() => expr`${s} =~ "(?=a)"`), 'only up to "(?=a)"')
+  assert.match(problemOf(() => expr`${s} =~ "[[:alpha:]]"`), 'only up to "[:alpha:]]"')
+  assert.match(problemOf(() => expr`${s} =~ "(a"`), 'only up to "(a"')
+  assert.is(printExpr(expr`${s} matches "x" == true`, argoPath), "(inputs.parameters['word'] matches 'x') == true")
+})
+
 test('lists decode with their codec', () => {
   assert.equal(evaluate(expr`length(${xs}) + 1`, readVar(scopeOf())), 4)
   void t

@@ -105,6 +105,7 @@ export const TABLE: readonly Row[] = [
   { name: 'status of a step', e: expr`${st} == "Failed"`, value: true, argo: "steps['flaky'].status == 'Failed'" },
   { name: 'exit code of a step', e: expr`${code} == 123`, value: true, argo: "asFloat(steps['flaky'].exitCode) == 123" },
   { name: 'builder functions give the same tree', e: ex.cond(ex.lt(n, 20), ex.add(s, '!'), 'no'), value: 'heads!', argo: "(asFloat(steps['gen-a'].outputs.parameters['n']) < 20) ? (inputs.parameters['word'] + '!') : 'no'" },
+  { name: 'regular-expression match =~ is expr-lang\'s matches', e: expr`${s} =~ "^h(ea|o)" && !(${st} matches "^Succ")`, value: true, argo: "(inputs.parameters['word'] matches '^h(ea|o)') && !(steps['flaky'].status matches '^Succ')" },
   { name: 'literal holes', e: expr`${3} * ${'a'.length}`, value: 3, argo: '3 * 1' },
 
   // Where Go and JavaScript differ, the printer and the evaluator agree (issue 9, item 3): each row is the
