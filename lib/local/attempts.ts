@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Retry, Timeout } from 'dflow-ts'
+import { retryPolicyOf, type Retry, type Timeout } from 'dflow-ts'
 import { PRIVATE_DIR } from './layout.ts'
 import type { LeafResult } from './leaf.ts'
 import type { AttemptRecord } from './records.ts'
+import { retryExpressionHolds } from './retry-expression.ts'
 
 /** How an attempt ended, with whether it ran out of time. @example const r: AttemptResult = { ...errorResult('x'), phase: 'Failed', timedOut: true } */
 export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
@@ -20,7 +21,7 @@ export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
  */
 export const shouldRetry = (retry: Retry, r: Pick<AttemptResult, 'phase' | 'exitCode' | 'timedOut'>, timeout: Timeout | undefined): boolean => {
   if (r.phase === 'Succeeded') return false
-  switch (retry.policy ?? 'OnFailure') {
+  switch (retryPolicyOf(retry)) {
     case 'Always':
       return true
     case 'OnFailure':
@@ -72,7 +73,7 @@ export const archiveAttempt = (stepDir: string, n: number): void => {
 
 /**
  * Runs a leaf's attempts: each under the timeout (the attempt's whole process tree is killed when it runs
- * out, and its message says so), retried as the policy says after the backoff (a sleep that a stop
+ * out, and its message says so), retried as the policy and the retry expression say after the backoff (a sleep that a stop
  * interrupts), earlier attempts archived. Returns the last attempt's result and every attempt's record.
  *
  * @example
@@ -122,7 +123,11 @@ export const runAttempts = async (
     attempts.push(rec)
     onAttempt(rec)
     const retry = policy.retry
-    if (!retry || signal.aborted || n >= retry.limit || !shouldRetry(retry, result, t)) return { result, attempts }
+    // As Argo's controller: a failed attempt's retry expression first (false ends the retries, an error
+    // errors the step), then the limit, then the policy.
+    const holds = retry?.expression && result.phase !== 'Succeeded' && !signal.aborted ? retryExpressionHolds(retry.expression, rec) : true
+    if (typeof holds === 'object') return { result: { ...result, phase: 'Error', message: holds.error }, attempts }
+    if (!retry || !holds || signal.aborted || n >= retry.limit || !shouldRetry(retry, result, t)) return { result, attempts }
     const wait = backoffSeconds(retry, n + 1)
     const max = retry.backoff?.maxDuration
     if (max !== undefined && (Date.now() - first) / 1000 + wait > max) return { result, attempts }

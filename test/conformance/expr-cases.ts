@@ -1,4 +1,6 @@
-import { ex, expr, type Expr } from 'dflow-ts'
+import { ex, expr, lastRetry, type Expr } from 'dflow-ts'
+import type { AttemptRecord } from '../../lib/local/records.ts'
+import { retryWhen } from '../../examples/argo/retry-conditional.ts'
 import { readVar } from '../../lib/local/control.ts'
 import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
 import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
@@ -98,3 +100,29 @@ export const printed = (e: Expr): { readonly expr: string; readonly condition: s
 
 /** Argo's flat variables holding the table's wire strings (`steps.gen-a.outputs.parameters.n` → "10"). @example ARGO_ENV['inputs.parameters.word'] // 'heads' */
 export const ARGO_ENV: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries([...WIRE].map(([v, wire]) => [argoPath(v), wire])))
+
+/** Retry expressions, each read after attempts that ended in different ways (Argo's `retryStrategy.expression`). @example RETRY_CASES[0].e */
+export const RETRY_CASES: readonly { readonly name: string; readonly e: Expr; readonly attempts: readonly AttemptRecord[] }[] = [
+  {
+    name: "Argo's retry-conditional",
+    e: retryWhen,
+    attempts: [
+      { attempt: 0, phase: 'Failed', exitCode: 2, startedAt: '2026-01-01T00:00:00.900Z', finishedAt: '2026-01-01T00:00:02.100Z', message: 'exit code 2' },
+      { attempt: 1, phase: 'Failed', exitCode: 1, message: 'exit code 1' },
+      { attempt: 2, phase: 'Error', message: 'pod deleted' },
+      { attempt: 3, phase: 'Failed', exitCode: 3, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:03:00Z', message: 'exit code 3' },
+      { attempt: 4, phase: 'Failed', exitCode: 3, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:03:00Z', message: 'the imminent node shutdown' },
+    ],
+  },
+  {
+    name: 'every lastRetry variable, and an exit code that is not there (-1)',
+    e: expr`${lastRetry.exitCode} < 0 || ${lastRetry.exitCode} % 2 == 1 && length(${lastRetry.message}) > 3 && ${lastRetry.duration} >= 1 && ${lastRetry.status} in jsonpath('["Failed","Error"]', '$')`,
+    attempts: [
+      { attempt: 0, phase: 'Error', message: 'x' },
+      { attempt: 1, phase: 'Failed', exitCode: 3, startedAt: '2026-01-01T00:00:00.999Z', finishedAt: '2026-01-01T00:00:01.000Z', message: 'exit code 3' },
+      { attempt: 2, phase: 'Failed', exitCode: 3, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:00.999Z', message: 'exit code 3' },
+      { attempt: 3, phase: 'Failed', exitCode: 4, message: 'exit code 4' },
+    ],
+  },
+  { name: 'an expression that fails at run time', e: expr`asInt(${lastRetry.message}) > 0`, attempts: [{ attempt: 0, phase: 'Failed', exitCode: 1, message: 'exit code 1' }, { attempt: 1, phase: 'Failed', message: '12' }] },
+]

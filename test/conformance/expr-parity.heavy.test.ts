@@ -1,7 +1,10 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { differs, oracleBinary, runOracle, type OracleCase } from '../helpers/expr-oracle.ts'
-import { ARGO_ENV, CASES, localResult, printed } from './expr-cases.ts'
+import { LAST_RETRY_VARS } from 'dflow-ts'
+import { retryStrategy } from '../../lib/argo/retry.ts'
+import { lastRetryWires, retryExpressionHolds } from '../../lib/local/retry-expression.ts'
+import { ARGO_ENV, CASES, localResult, printed, RETRY_CASES } from './expr-cases.ts'
 
 // The oracle leg of the parity table: each case evaluated by the local evaluator, and by Argo's own
 // libraries (test/oracle) on the program the Argo printer makes. Required in CI (DFLOW_REQUIRE_SERVICES=1).
@@ -28,6 +31,23 @@ if (bin) {
         assert.ok(r.ok && r.value === local.value, `locally ${local.value}, the oracle ${r.ok ? r.value : r.error}\n  when: {{= ${programs[i]!.condition} }}`)
       })
   })
+
+  // Retry expressions: the compiled retryStrategy.expression, with lastRetry.* as Argo's controller sets
+  // them, read by expr-lang and required to be a boolean (Argo's EvalBool).
+  for (const c of RETRY_CASES) {
+    const text = retryStrategy({ limit: 1, expression: c.e }, undefined)['expression'] as string
+    const envs = c.attempts.map((a) => Object.fromEntries(Object.entries(lastRetryWires(a)).map(([k, v]) => [LAST_RETRY_VARS[k]!, v])))
+    const answers = runOracle(bin, envs.map((env): OracleCase => ({ syntax: 'expr', text, env })))
+    test(`oracle, a retry expression: ${c.name}`, () => {
+      c.attempts.forEach((a, i) => {
+        const local = retryExpressionHolds(c.e, a)
+        const r = answers[i]!
+        const want = typeof local === 'object' ? 'an error' : String(local)
+        const got = !r.ok ? 'an error' : r.type === 'bool' ? String(r.value) : `a ${r.type} (an error on Argo)`
+        assert.is(got, want, `attempt ${i} (${JSON.stringify(envs[i])}): locally ${typeof local === 'object' ? local.error : local}, the oracle ${r.ok ? r.text : r.error}\n  expression: ${text}`)
+      })
+    })
+  }
 } else test('oracle: skipped (Go or Debian\'s packages are missing)', () => {})
 
 test.run()
