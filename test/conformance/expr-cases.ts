@@ -4,7 +4,7 @@ import { retryWhen } from '../../examples/argo/retry-conditional.ts'
 import { readVar } from '../../lib/local/control.ts'
 import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
 import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
-import { argoPath, code, doc, ERRORS, flag, item, million, n, s, scopeOf, st, TABLE, WIRE, xs, zero } from '../expr/table.ts'
+import { argoPath, bare, code, doc, ERRORS, flag, item, million, n, quoted, s, scopeOf, st, strs, TABLE, WIRE, xs, zero } from '../expr/table.ts'
 
 /** One parity case: an expression built with the DSL, evaluated with the variables of test/expr/table.ts. @example const c: ParityCase = { name: 'sum', e: expr`1 + 2` } */
 export interface ParityCase {
@@ -71,6 +71,9 @@ const MORE: readonly ParityCase[] = [
   { name: 'integers wrap at 64 bits in +, - and * (Go int), as asInt and length give them', e: expr`asInt("9223372036854775807") + 1 < 0 && asInt("4611686018427387904") * 2 < 0 && -asInt("-9223372036854775808") < 0` },
   { name: 'asInt of a float out of the int64 range is the minimum int64 (Go on amd64)', e: expr`asInt(1e19) + asInt(-1e19) / 2` },
   { name: '% of NaN and of a float out of range: int() is the minimum int64 (Go on amd64)', e: expr`asFloat("nan") % 2 + 1e19 % 3` },
+  { name: 'an untyped wire that is a JSON string is that string (jsonpath reads it as JSON)', e: expr`${quoted} == "abc"` },
+  { name: 'an untyped wire that is not JSON is an error on both (jsonpath cannot read it)', e: expr`${bare} == "heads-up"` },
+  { name: 'a list wire is read as JSON, not through its codec: ["1","4"] holds strings', e: expr`!(1 in ${strs}) && "1" in ${strs} && length(${strs}) == 2` },
   { name: 'integer sums below 2^53 stay exact', e: expr`asInt("9007199254740991") - asInt("9007199254740990") + length(${xs}) * 2` },
   { name: 'a string with quotes, a tab and unicode', e: expr`${'it\'s "q"\t✓'} + ${s}` },
 ]

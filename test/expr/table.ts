@@ -16,6 +16,9 @@ export const doc = ref(t.unknown, 'doc', { kind: 'step', step: 'gen-b' })
 export const count = ref(t.Int, 'count', { kind: 'step', step: 'gen-a' })
 export const padded = ref(t.number, 'padded', { kind: 'step', step: 'gen-a' })
 export const shout = ref(t.boolean, 'shout', { kind: 'workflow' })
+export const quoted = ref(t.unknown, 'quoted', { kind: 'step', step: 'gen-b' })
+export const bare = ref(t.unknown, 'bare', { kind: 'step', step: 'gen-b' })
+export const strs = ref(t.array(t.number), 'strs', { kind: 'step', step: 'gen-b' })
 
 /** The wire strings the variables hold at run time (Argo carries strings). */
 export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
@@ -32,6 +35,9 @@ export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
   [padded, ' 10'],
   [shout, 'True'],
   [doc, '{"b":1e6,"a":"<&>","list":[1,"x",true,null]}'],
+  [quoted, '"abc"'],
+  [bare, 'heads-up'],
+  [strs, '["1","4"]'],
 ])
 
 /** The scope of the local interpreter holding {@link WIRE}. @example readVar(scopeOf()) */
