@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import { retryPolicyOf, type Retry, type Timeout } from 'dflow-ts'
+import { retryPolicyOf, type Expr, type Retry, type Timeout } from 'dflow-ts'
+import { readVar } from './control.ts'
+import { evaluate, EvalError } from './expr-eval.ts'
 import { PRIVATE_DIR } from './layout.ts'
 import type { LeafResult } from './leaf.ts'
 import type { AttemptRecord } from './records.ts'
-import { retryExpressionHolds } from './retry-expression.ts'
 
 /** How an attempt ended, with whether it ran out of time. @example const r: AttemptResult = { ...errorResult('x'), phase: 'Failed', timedOut: true } */
 export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
@@ -47,6 +48,45 @@ export const backoffSeconds = (retry: Retry, n: number): number => {
   if (!b) return 0
   const d = b.duration * (b.factor ?? 1) ** (n - 1)
   return b.cap !== undefined ? Math.min(d, b.cap) : d
+}
+
+/**
+ * The wire values of `lastRetry.*` after an attempt, by the reserved names of `lastRetry`, as Argo's
+ * controller sets them: the exit code as text (`-1` without one), the phase, the duration in whole seconds
+ * (Argo's timestamps have second precision), the message.
+ *
+ * @example
+ * ```ts
+ * lastRetryWires({ attempt: 0, phase: 'Failed', exitCode: 2 }) // { '$lastRetry.exitCode': '2', '$lastRetry.status': 'Failed', … }
+ * ```
+ */
+export const lastRetryWires = (a: AttemptRecord): Readonly<Record<string, string>> => {
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000)
+  return {
+    '$lastRetry.exitCode': String(a.exitCode ?? -1),
+    '$lastRetry.status': a.phase,
+    '$lastRetry.duration': String(a.startedAt && a.finishedAt ? seconds(a.finishedAt) - seconds(a.startedAt) : 0),
+    '$lastRetry.message': a.message ?? '',
+  }
+}
+
+/**
+ * Whether a retry expression holds after a failed attempt, read with that attempt's {@link lastRetryWires}.
+ * An expression that cannot be evaluated is an error (Argo errors the node), returned as its message.
+ *
+ * @example
+ * ```ts
+ * retryExpressionHolds(expr`${lastRetry.exitCode} > 1`, { attempt: 0, phase: 'Failed', exitCode: 2 }) // true
+ * ```
+ */
+export const retryExpressionHolds = (e: Expr, a: AttemptRecord): boolean | { readonly error: string } => {
+  const params = Object.fromEntries(Object.entries(lastRetryWires(a)).map(([k, wire]) => [k, { kind: 'param' as const, wire }]))
+  try {
+    return evaluate(e, readVar({ inputs: {}, params, steps: new Map() })) === true
+  } catch (err) {
+    if (err instanceof EvalError) return { error: `retry expression: ${err.message}` }
+    throw err
+  }
 }
 
 /** Waits, unless the signal stops it first (then resolves false). @example await sleep(0.5, signal) */
