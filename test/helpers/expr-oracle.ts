@@ -23,7 +23,7 @@ export interface OracleResult {
 /**
  * The path of the expression oracle (test/oracle, built by scripts/expr-oracle.sh, cached), or undefined
  * with a visible notice when Go or Debian's packages are missing; with `DFLOW_REQUIRE_SERVICES=1` (CI) a
- * missing oracle is an error: this throws, so the test that asked fails.
+ * missing oracle is an error: this throws, and the suite counts a failed test for it.
  *
  * @example
  * ```ts
