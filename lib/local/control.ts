@@ -1,6 +1,6 @@
 import { type Exposable, type KeyTemplate, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
 import { evaluate, EvalError } from './expr-eval.ts'
-import { goAtoi, goParseFloat } from './go-values.ts'
+import { goAtoi, goParseFloat, goUnmarshal } from './go-values.ts'
 import type { Phase } from './records.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
@@ -110,7 +110,8 @@ const coercedWire = (v: ExprVar, wire: string): unknown => {
 /**
  * Reads an expression variable in a scope (a step's phase and exit code are references too): numbers and
  * booleans as Argo's printer reads them (Go's `strconv` for numbers, so `" 10"` is an error on both;
- * `"true"` alone is true), other values decoded by their codec.
+ * `"true"` alone is true), strings as they are, lists and untyped values as JSON (Argo's
+ * `jsonpath(x, '$')`: a wire that is not JSON is an error, and the codec does not convert what it holds).
  *
  * @example
  * ```ts
@@ -123,6 +124,13 @@ export const readVar = (scope: Scope) => (v: ExprVar): unknown => {
   const t = typeOfVar(v)
   if (t === 'number') return coercedWire(v, val.wire)
   if (t === 'boolean') return val.wire === 'true'
+  if (t === 'list' || t === 'any') {
+    try {
+      return goUnmarshal(val.wire)
+    } catch (e) {
+      throw new EvalError(`"${v.name}": ${(e as Error).message}`)
+    }
+  }
   const d = decodeParam(v.codec, val.wire)
   if (!d.ok) throw new EvalError(`"${v.name}": ${d.message}`)
   return d.value
