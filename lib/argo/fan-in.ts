@@ -157,6 +157,8 @@ export const enumeratedLoop = (
     const step = count !== undefined || to >= from ? 1 : -1
     return { fields: { withItems: enumerate(Array.from({ length: Math.max(0, n) }, (_, i) => String(from + i * step))) }, problems: [] }
   }
+  if (f._tag === 'Zip')
+    return { fields: {}, problems: [problem([...path, 'forEach'], 'on Argo the artifacts of a slice (zipped lists) cannot be gathered yet', 'fan out over one list, or return a parameter')] }
   // A reference's list, enumerated when the call is expanded: the expression builds the same objects.
   const list = `jsonpath(${accessPath(resolve(f.ref, [...path, 'forEach']).replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, ''))}, '$')`
   const quoted = (k: string) => `'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
