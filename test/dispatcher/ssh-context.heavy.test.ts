@@ -220,6 +220,23 @@ if (serviceUp('sshd', 'the SSH context tests')) {
     }
   })
 
+  test('a tar fetch whose connection drops midway is fetched again whole on a new connection', async () => {
+    const proxy = await tcpProxy(s.port, { cutFirstAfterBytes: 2_000_000 })
+    try {
+      const ctx = track(sshContext({ ...base, port: proxy.port, knownHosts: knownHostsFor(s, proxy.port, join(tmp.path, 'kh-tar-cut')) }))
+      const there = ctx.layout.step('run-1', 'big')
+      const made = await ctx.exec({ argv: ['sh', '-c', 'mkdir -p "$0" && cd "$0" && for i in 1 2 3 4 5 6; do head -c 1000000 /dev/urandom > f$i; done && cat f* | sha256sum', there] })
+      assert.is(made.exitCode, 0, made.stderr)
+      const back = join(tmp.path, 'big-back')
+      await ctx.get(there, back, { via: 'tar' })
+      const local = await execa('sh', ['-c', 'cat f* | sha256sum'], { cwd: back })
+      assert.is(`${local.stdout}\n`, made.stdout)
+      assert.is(proxy.connections(), 2, 'the first connection was cut during the transfer')
+    } finally {
+      await proxy.close()
+    }
+  })
+
   test('the channel pool: never more channels than maxSessions allows, and 120 commands at once against MaxSessions 50 all run', async () => {
     const ctx = track(sshContext({ ...base, maxSessions: 4 }))
     const dir = `${remoteRoot}/pool`

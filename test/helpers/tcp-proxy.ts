@@ -18,7 +18,8 @@ export interface TcpProxy {
 }
 
 /**
- * Starts the proxy on a free loopback port, forwarding to 127.0.0.1:`upstreamPort`.
+ * Starts the proxy on a free loopback port, forwarding to 127.0.0.1:`upstreamPort`. With `cutFirstAfterBytes`,
+ * the first connection is dropped once the server has sent that many bytes through it (a drop mid-transfer).
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export interface TcpProxy {
  * const ctx = sshContext({ host: '127.0.0.1', port: proxy.port, … })
  * ```
  */
-export const tcpProxy = (upstreamPort: number): Promise<TcpProxy> =>
+export const tcpProxy = (upstreamPort: number, options: { readonly cutFirstAfterBytes?: number } = {}): Promise<TcpProxy> =>
   new Promise((resolve) => {
     const open = new Set<Socket>()
     const upstreamPorts: number[] = []
@@ -44,6 +45,14 @@ export const tcpProxy = (upstreamPort: number): Promise<TcpProxy> =>
       up.on('close', () => client.destroy())
       client.pipe(up)
       up.pipe(client)
+      const limit = count === 1 ? options.cutFirstAfterBytes : undefined
+      if (limit !== undefined) {
+        let sent = 0
+        up.on('data', (b: Buffer) => {
+          sent += b.length
+          if (sent > limit) (client.destroy(), up.destroy())
+        })
+      }
     })
     server.listen(0, '127.0.0.1', () =>
       resolve({

@@ -27,6 +27,7 @@ export const onChannel = (name: string, live: Live, line: string, io: StreamIo, 
     const lost = () => finish(new ContextError('connection-lost', name, `the connection dropped while ${what} ran (it may or may not have run)`, 'run it again if that is safe'))
     live.onLost.add(lost)
     const opened = (err: Error | undefined, stream: import('ssh2').ClientChannel) => {
+      if (done) return stream?.close() // the connection dropped while the channel opened
       if (err) return finish(new ContextError('not-started', name, `cannot open a channel for ${what}: ${err.message}`, 'check the server\'s MaxSessions (the maxSessions option must not exceed it)', { cause: err }))
       let exit: StreamResult | undefined
       stream.on('exit', (code: number | null, signal?: string) => {

@@ -136,12 +136,12 @@ export const sshContext = (config: SshConfig): Context => {
       await mkdir(to, { recursive: true })
       const err = collect()
       const out = new PassThrough()
-      const extracted = extractTar(out, to)
+      // settled at once, so that a dropped connection (run rejects first) leaves no unhandled rejection
+      const extracted = extractTar(out, to).then(() => undefined, (e: unknown) => e as Error)
       const r = await run({ argv: ['tar', '-c', '-f', '-', '-C', from, '.'] }, { stdout: out, stderr: err.stream }, live).finally(() => out.end())
-      await extracted.catch((e: unknown) => {
-        if (r.exitCode === 0) throw new ContextError('transfer', name, `unpacking ${from} here failed: ${(e as Error).message}`, 'the archive is refused', { cause: e })
-      })
+      const unpacked = await extracted
       if (r.exitCode !== 0) throw failedTransfer(`packing ${from}`, r, err.text())
+      if (unpacked) throw new ContextError('transfer', name, `unpacking ${from} here failed: ${unpacked.message}`, 'the archive is refused', { cause: unpacked })
     })
 
   return {
