@@ -9,6 +9,7 @@ import { execa } from 'execa'
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, readlinkSync, writeFileSync, lstatSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { ContextError, sshContext, type Context } from '../../lib/dispatcher/context/index.ts'
 import { tcpProxy } from '../helpers/tcp-proxy.ts'
@@ -33,6 +34,15 @@ const rejection = async (p: Promise<unknown>): Promise<ContextError> => {
   }
   return assert.unreachable('it resolved') as never
 }
+
+/** A loopback port nothing listens on now. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
 
 /** pids of sshd processes holding a TCP connection from 127.0.0.1:`port` (the session's own processes). */
 const sshdPidsFrom = (port: number): number[] => {
@@ -290,7 +300,7 @@ if (serviceUp('sshd', 'the SSH context tests')) {
   })
 
   test('sshd restarted: a command issued while it is down waits (backoff) and runs once it is back', async () => {
-    const port = 20000 + (process.pid % 20000)
+    const port = await freePort()
     const pidFile = join(tmp.path, 'sshd2.pid')
     const start = () => spawnSync('/usr/sbin/sshd', ['-f', join(s.dir, 'sshd_config'), '-o', `Port=${port}`, '-o', `PidFile=${pidFile}`, '-E', join(tmp.path, 'sshd2.log')])
     const pid = () => Number(readFileSync(pidFile, 'utf8'))
