@@ -11,7 +11,7 @@ export const expandHome = (path: string): string => (path === '~' ? homedir() : 
 
 const DEFAULT_KEYS = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa']
 
-/** The ssh2 methods to try, and what each is (for an error that lists what was tried). */
+/** The ssh2 methods to try, and what each is (for an error that lists what was tried). @example { methods: [{ type: 'agent', … }], tried: ['agent /tmp/ssh-x/agent.1'] } */
 export interface AuthPlan {
   readonly methods: readonly AuthMethod[]
   readonly tried: readonly string[]

@@ -3,7 +3,7 @@ import { ContextError } from '../errors.ts'
 import { connectChain, type ConnectOptions, type Hop } from './connect.ts'
 import { slots, type Slots } from './slots.ts'
 
-/** One live connection: its clients (jumps first, the target last), and who to tell when it drops. */
+/** One live connection: its clients (jumps first, the target last), and who to tell when it drops. @example live.onLost.add(() => fail('connection-lost')) */
 export interface Live {
   readonly client: Client
   readonly clients: readonly Client[]
@@ -21,7 +21,7 @@ export interface Backoff {
   readonly giveUpAfterMs: number
 }
 
-/** A connection that reconnects: `live()` is the current one, or a new one after a drop. */
+/** A connection that reconnects: `live()` is the current one, or a new one after a drop. @example const { client } = await conn.live() */
 export interface Connection {
   readonly name: string
   readonly live: () => Promise<Live>

@@ -3,7 +3,7 @@ import { join, posix } from 'node:path'
 import type { SFTPWrapper, Stats } from 'ssh2'
 import { inWindow } from '../../../concurrency/in-window.ts'
 
-/** SFTP's status code for a missing file. */
+/** SFTP's status code for a missing file. @example (e as { code?: number }).code === NO_SUCH_FILE */
 export const NO_SUCH_FILE = 2
 
 /** Files moved at once over the one SFTP session. */

@@ -1,4 +1,4 @@
-/** A counting semaphore: at most `n` holders at once, the rest wait in arrival order. */
+/** A counting semaphore: at most `n` holders at once, the rest wait in arrival order. @example await s.take(); s.give() */
 export interface Slots {
   readonly take: () => Promise<void>
   readonly give: () => void
