@@ -13,7 +13,7 @@ import { PassThrough, Readable } from 'node:stream'
 import ssh2 from 'ssh2'
 import { DflowError } from '../../dsl/problem.ts'
 import { lsf, pbs, sge, shell, slurm, submitJob, type BatchJob } from '../../lib/dispatcher/batch/index.ts'
-import { checkHostKey, contextExec, ContextError, hostName, isQuery, layout, localContext, parseEndpoint, parseKnownHosts, segment } from '../../lib/dispatcher/context/index.ts'
+import { checkHostKey, contextExec, ContextError, hostName, isQuery, layout, localContext, machineContext, parseEndpoint, parseKnownHosts, segment } from '../../lib/dispatcher/context/index.ts'
 import { authPlan } from '../../lib/dispatcher/context/ssh/auth.ts'
 import { commandLine } from '../../lib/dispatcher/context/ssh/command-line.ts'
 import { hostKeyAlgorithms } from '../../lib/dispatcher/context/ssh/known-hosts.ts'
@@ -144,6 +144,26 @@ test('local context: exec, streamed spawn, put/get of a folder with modes, mkdir
   await ctx.close()
   const closed = await ctx.exec({ argv: ['true'] }).then(() => undefined, (e: unknown) => e)
   assert.ok(closed instanceof ContextError && closed.reason === 'not-started', String(closed))
+})
+
+test("a DPDispatcher machine dict's context: SSHContext and LocalContext map; a literal password, totp or a bad proxy_command is refused with what to write instead", () => {
+  assert.equal(
+    machineContext({ context_type: 'SSHContext', remote_root: '/scratch/me', remote_profile: { hostname: 'login', username: 'me', port: 2222, key_filename: '~/.ssh/id_rsa', timeout: 5, proxy_command: 'ssh -W login:2222 -p 2200 jumper@bastion', password_env: 'PW' } }),
+    { kind: 'ssh', config: { host: 'login', user: 'me', port: 2222, root: '/scratch/me', auth: { keys: ['~/.ssh/id_rsa'], passwordEnv: 'PW' }, jump: { host: 'bastion', user: 'jumper', port: 2200 }, readyTimeoutMs: 5000 } },
+  )
+  assert.equal(machineContext({ context_type: 'ssh', remote_root: '/r', remote_profile: { hostname: 'h', username: 'u' } }), { kind: 'ssh', config: { host: 'h', user: 'u', root: '/r' } })
+  assert.equal(machineContext({ context_type: 'LocalContext', local_root: './', remote_root: '/tmp/work' }), { kind: 'local', root: '/tmp/work' })
+  try {
+    machineContext({ context_type: 'SSHContext', remote_root: 'relative', remote_profile: { hostname: 'h', password: 'hunter2', totp_secret: 'X', proxy_command: 'nc bastion 22' } })
+    assert.unreachable('refused')
+  } catch (e) {
+    assert.instance(e, DflowError)
+    const paths = (e as DflowError).problems.map((p) => p.path.join('.'))
+    assert.equal(paths.sort(), ['machine.remote_profile.password', 'machine.remote_profile.proxy_command', 'machine.remote_profile.totp_secret', 'machine.remote_profile.username', 'machine.remote_root'])
+    assert.match((e as DflowError).message, /password_env/)
+    assert.not.match((e as DflowError).message, /hunter2/)
+  }
+  assert.throws(() => machineContext({ context_type: 'HDFSContext' }), /context_type "HDFSContext" is not supported/)
 })
 
 test.run()
