@@ -62,8 +62,8 @@ export interface Context {
   readonly layout: Layout
   /** Runs a command (argv, never a shell string of ours; `cwd`, `input` as stdin). Never rejects for a non-zero exit; rejects with a {@link ContextError} when the context itself fails. */
   readonly exec: (command: Command, options?: ExecOptions) => Promise<CommandResult>
-  /** Runs a command with streams (for large input or output, e.g. a tar stream). */
-  readonly spawn: (command: Command, io: StreamIo, options?: ExecOptions) => Promise<StreamResult>
+  /** Runs a command with streams (for large input or output, e.g. a tar stream); only a command that never started is retried (a stream cannot be replayed). */
+  readonly spawn: (command: Command, io: StreamIo) => Promise<StreamResult>
   readonly put: (localPath: string, remotePath: string, options?: TransferOptions) => Promise<void>
   readonly get: (remotePath: string, localPath: string, options?: TransferOptions) => Promise<void>
   readonly mkdirp: (remotePath: string) => Promise<void>
