@@ -301,31 +301,38 @@ if (serviceUp('sshd', 'the SSH context tests')) {
 
   test('sshd restarted: a command issued while it is down waits (backoff) and runs once it is back', async () => {
     const port = await freePort()
-    const pidFile = join(tmp.path, 'sshd2.pid')
-    const start = () => spawnSync('/usr/sbin/sshd', ['-f', join(s.dir, 'sshd_config'), '-o', `Port=${port}`, '-o', `PidFile=${pidFile}`, '-E', join(tmp.path, 'sshd2.log')])
-    const pid = () => Number(readFileSync(pidFile, 'utf8'))
-    const waitPid = async () => {
-      for (let i = 0; i < 100 && !statSync(pidFile, { throwIfNoEntry: false })?.size; i++) await sleep(50)
+    const pidFiles = [join(tmp.path, 'sshd2-first.pid'), join(tmp.path, 'sshd2-second.pid')] as const
+    const isAlive = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sshd'
+      } catch {
+        return false
+      }
     }
-    assert.is(start().status, 0)
-    await waitPid()
+    /** Starts a second sshd (the same config, another port and pid file) and answers its pid. */
+    const start = async (pidFile: string): Promise<number> => {
+      const r = spawnSync('/usr/sbin/sshd', ['-f', join(s.dir, 'sshd_config'), '-o', `Port=${port}`, '-o', `PidFile=${pidFile}`, '-E', join(tmp.path, 'sshd2.log')], { encoding: 'utf8' })
+      assert.is(r.status, 0, r.stderr)
+      for (let i = 0; i < 200 && !statSync(pidFile, { throwIfNoEntry: false })?.size; i++) await sleep(50)
+      return Number(readFileSync(pidFile, 'utf8'))
+    }
+    const pids: number[] = []
     const ctx = track(sshContext({ ...base, port, knownHosts: knownHostsFor(s, port, join(tmp.path, 'kh-restart')) }))
     try {
+      pids.push(await start(pidFiles[0]))
       assert.is((await ctx.exec({ argv: ['echo', 'up'] })).stdout, 'up\n')
-      const sessions = sshdPidsFrom(port).filter((p) => p !== pid())
-      process.kill(pid(), 'SIGTERM')
+      const sessions = sshdPidsFrom(port).filter((p) => p !== pids[0])
+      assert.ok(sessions.length > 0, 'the session has sshd processes')
+      process.kill(pids[0]!, 'SIGTERM')
       for (const p of sessions) process.kill(p, 'SIGKILL')
-      await sleep(300)
+      for (let i = 0; i < 200 && isAlive(pids[0]!); i++) await sleep(50)
       const pending = ctx.exec({ argv: ['echo', 'back'] })
       await sleep(1500)
-      writeFileSync(pidFile, '')
-      assert.is(start().status, 0)
-      await waitPid()
+      pids.push(await start(pidFiles[1]))
       assert.is((await pending).stdout, 'back\n')
     } finally {
       await ctx.close()
-      const p = Number(readFileSync(pidFile, 'utf8'))
-      if (p > 0 && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sshd') process.kill(p, 'SIGTERM')
+      for (const p of pids) if (isAlive(p)) process.kill(p, 'SIGTERM')
     }
   })
 }
