@@ -61,7 +61,7 @@ need_packages() { # pkg...: install those not installed
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 SLURM_PKGS=(slurmctld slurmd slurm-client munge)
-SSHD_PKGS=(openssh-server openssh-client)
+SSHD_PKGS=(openssh-server openssh-client iproute2)   # iproute2: ss, which the tests use to find a session's sshd
 SGE_PKGS=(gridengine-master gridengine-exec gridengine-client)
 
 # ================================================================= slurm
