@@ -62,6 +62,8 @@ for k, v in spec["params"].items():
     values[f"inputs.parameters.{k}"] = env_of(v)
 for k, v in spec["workflowParams"].items():
     values[f"workflow.parameters.{k}"] = env_of(v)
+for k, v in spec["computed"].items():
+    values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
 for k, v in spec["context"].items():
     values[k] = env_of(v) if v.startswith("dflow_") else v
 # the time the step starts stands for the run's creation (and a cron run's scheduled) time, in RFC 3339
@@ -250,8 +252,6 @@ def main():
     step_dir = os.path.dirname(workdir)
     root = os.path.join(step_dir, "argo-root")
     env = {k: v for k, v in os.environ.items() if not k.startswith("dflow_") and k != "DFLOW_ARGO_TEMPLATE"}
-    for k, v in spec["env"]:
-        env[k] = substitute(v, isolated)
     write_raw(isolated)
     if isolated:
         try:
@@ -277,38 +277,109 @@ def main():
                 shutil.copytree(staged, a["path"], symlinks=True) if os.path.isdir(staged) else shutil.copy2(staged, a["path"])
     bindir = tools(base, env)
     env["PATH"] = ("/.dflow-bin" if isolated else bindir) + ":" + env.get("PATH", "/usr/bin:/bin")
-    argv = [substitute(a, isolated) for a in spec["argv"]]
-    if spec["source"] is not None:
-        sp = spec["scriptPath"]
-        host = os.path.join(base, sp.lstrip("/")) if isolated else os.path.join(step_dir, "argo-script")
-        os.makedirs(os.path.dirname(host), exist_ok=True)
-        with open(host, "w") as f:
-            f.write(substitute(spec["source"], isolated))
-        os.chmod(host, 0o755)  # Argo's script file can be run as a command (`command: [sh, -c]`)
-        argv.append(sp if isolated else host)
-    argv[0] = program(argv[0], env, bindir)
-    cwd = substitute(spec["workingDir"], isolated) if spec["workingDir"] else ("/" if isolated else workdir)
-    pid = os.fork()
-    if pid == 0:
-        try:
-            if isolated:
-                os.chroot(root)
-            os.makedirs(cwd, exist_ok=True)
-            os.chdir(cwd)
-            for s in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
-                signal.signal(s, signal.SIG_DFL)
-            os.execvpe(argv[0], argv, env)
-        except OSError as e:
-            sys.stderr.write(f"dflow argo leaf: could not run {argv[0]}: {e.strerror}\n")
-            os._exit(127)
+    base_env = env
+
+    def start(c, quiet):
+        """Starts one container's command; `quiet`: its stdout goes to stderr (only the main container's is the result)."""
+        cenv = dict(base_env)
+        for k, v in c["env"]:
+            cenv[k] = substitute(v, isolated)
+        argv = [substitute(a, isolated) for a in c["argv"]]
+        if c["source"] is not None:
+            sp = spec["scriptPath"]
+            host = os.path.join(base, sp.lstrip("/")) if isolated else os.path.join(step_dir, "argo-script")
+            os.makedirs(os.path.dirname(host), exist_ok=True)
+            with open(host, "w") as f:
+                f.write(substitute(c["source"], isolated))
+            os.chmod(host, 0o755)  # Argo's script file can be run as a command (`command: [sh, -c]`)
+            argv.append(sp if isolated else host)
+        argv[0] = program(argv[0], cenv, bindir)
+        cwd = substitute(c["workingDir"], isolated) if c["workingDir"] else ("/" if isolated else workdir)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if isolated:
+                    os.chroot(root)
+                os.makedirs(cwd, exist_ok=True)
+                os.chdir(cwd)
+                if quiet:
+                    os.dup2(2, 1)
+                for s in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
+                    signal.signal(s, signal.SIG_DFL)
+                os.execvpe(argv[0], argv, cenv)
+            except OSError as e:
+                sys.stderr.write(f"dflow argo leaf: could not run {argv[0]}: {e.strerror}\n")
+                os._exit(127)
+        return pid
+
+    running = {}  # pid -> container name
+
+    def forward(n, _f):
+        for pid in list(running):
+            try:
+                os.kill(pid, n)
+            except ProcessLookupError:
+                pass
+
     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(s, lambda n, _f: os.kill(pid, n))
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
+        signal.signal(s, forward)
+
+    def wait_any():
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except InterruptedError:
+                continue
+            if pid in running:
+                return running.pop(pid), os.waitstatus_to_exitcode(status)
+
+    def code_of(c):
+        return c if c >= 0 else 128 - c
+
+    containers = spec["containers"]
+    mains = [c for c in containers if c["role"] == "main"]
+    one = len(mains) == 1
+    code = 0
+    # init containers, one after another
+    for c in containers:
+        if c["role"] != "init":
             continue
+        running[start(c, True)] = c["name"]
+        _, code = wait_any()
+        if code != 0:
+            break
+    sidecars = []
+    if code == 0:
+        for c in containers:
+            if c["role"] == "sidecar":
+                pid = start(c, True)
+                running[pid] = c["name"]
+                sidecars.append(pid)
+        # the main container, or a containerSet's containers as their dependencies allow; a failure starts no more
+        done, pending = set(), list(mains)
+        while pending or any(n in {m["name"] for m in mains} for n in running.values()):
+            if code == 0:
+                for c in [c for c in pending if all(d in done for d in c["dependencies"])]:
+                    pending.remove(c)
+                    running[start(c, not one and c["name"] != "main")] = c["name"]
+            if not [n for n in running.values() if n in {m["name"] for m in mains}]:
+                break
+            name, rc = wait_any()
+            if name in {m["name"] for m in mains}:
+                done.add(name)
+                if rc != 0 and code == 0:
+                    code = code_of(rc)
+        if code == 0 and pending:
+            code = 1
+        # sidecars are stopped once the main containers have ended (as Argo's wait container does)
+        for pid in sidecars:
+            if pid in running:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        while running:
+            wait_any()
     for p in spec["outputs"]:
         rel = p.lstrip("/")
         mine = os.path.join(workdir, rel)
@@ -318,8 +389,7 @@ def main():
         if os.path.exists(src):
             os.makedirs(os.path.dirname(mine), exist_ok=True)
             shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
-    code = os.waitstatus_to_exitcode(status)
-    sys.exit(code if code >= 0 else 128 - code)
+    sys.exit(code)
 
 
 main()

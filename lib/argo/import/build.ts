@@ -8,7 +8,7 @@ import { parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
-import { leafTemplate, type LeafSpec } from './leaf.ts'
+import { leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -82,6 +82,8 @@ const RETRY_POLICIES: readonly RetryPolicy[] = ['Always', 'OnFailure', 'OnError'
  */
 export const builder = (cx: BuildContext) => {
   const built = new Map<string, Template>()
+  /** What each leaf template was built from, for the variants of calls that pass text with tags. */
+  const leafSpecs = new WeakMap<Template, LeafSpec>()
   const names = new Set<string>()
   const w = cx.warnings
   const scale = (s: number) => s * cx.timeScale
@@ -133,6 +135,9 @@ export const builder = (cx: BuildContext) => {
     void want
     return fail(path, `the tag {{${name}}} is not supported by the local importer`)
   }
+
+  /** Whether an argument mixes text and simple tags. */
+  const mixed = (v: unknown): boolean => typeof v === 'string' && onlyTag(v) === undefined && pieces(v).some((p) => p._tag === 'Tag') && !pieces(v).some((p) => p._tag === 'ExprTag')
 
   /** A parameter argument: a literal, one tag (a reference), or one expression tag that is a reference. */
   const paramArg = (sc: BodyScope, v: unknown, path: readonly string[]): Arg => {
@@ -194,12 +199,14 @@ export const builder = (cx: BuildContext) => {
     if (kinds.length !== 1) fail(path, kinds.length ? `a template has one kind, this one has ${kinds.join(' and ')}` : 'the template has no kind (container, script, steps, dag, …)')
     const kind = kinds[0]!
     const name = dslName(lib, String(tpl.name))
-    if (kind === 'container' || kind === 'script' || kind === 'suspend') {
-      const leaf = leafTemplate(leafSpec(tpl, kind, path), name)
+    if (kind === 'container' || kind === 'script' || kind === 'suspend' || kind === 'containerSet') {
+      const spec = leafSpec(tpl, kind, path)
+      const leaf = leafTemplate(spec, name)
+      leafSpecs.set(leaf, spec)
       built.set(key, leaf)
       return leaf
     }
-    if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, steps, dag and suspend (with a duration) are')
+    if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
     for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout'])
       if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally (the DSL retries and times out leaf steps)`, 'set it on the leaf templates it calls')
     // The one mutable moment (as in `recurse`): the template exists before its body, which may call it.
@@ -246,20 +253,58 @@ export const builder = (cx: BuildContext) => {
     return { params, arts, spec: spec as IoSpec }
   }
 
-  const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend', path: readonly string[]): LeafSpec => {
-    const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
-    let c: Obj = tpl[kind] ?? {}
-    if (kind === 'suspend') {
-      if (c.duration === undefined) fail([...path, 'suspend'], 'a suspend without a duration waits for `argo resume`, which the local importer does not support yet')
-      c = { image: 'busybox', command: ['sleep', String(seconds(c.duration, [...path, 'suspend', 'duration']))] }
-    } else check(c, FIELDS.container, [...path, kind], w)
-    const env = list(c.env, [...path, kind, 'env']).map((e: Obj, i): readonly [string, string] => {
-      const at = [...path, kind, 'env', String(i)]
+  /** One container's fields (its env resolved from the given ConfigMaps and Secrets). */
+  const containerOf = (c: Obj, role: ContainerSpec['role'], table: FieldTable, path: readonly string[], script: boolean): ContainerSpec => {
+    check(c, table, path, w)
+    const env = list(c.env, [...path, 'env']).map((e: Obj, i): readonly [string, string] => {
+      const at = [...path, 'env', String(i)]
       if (e.value !== undefined) return [String(e.name), str(e.value)]
       const ref = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef
       if (!ref) return fail([...at, 'valueFrom'], 'only value, valueFrom.secretKeyRef and valueFrom.configMapKeyRef are supported locally')
       return [String(e.name), e.valueFrom.secretKeyRef ? cx.secretValue(ref.name, ref.key, at) : cx.configMapValue(ref.name, ref.key, at)]
     })
+    return {
+      name: String(c.name ?? 'main'),
+      path,
+      role,
+      ...(c.image !== undefined ? { image: String(c.image) } : {}),
+      ...(c.command !== undefined ? { command: list(c.command, [...path, 'command']).map(str) } : {}),
+      ...(c.args !== undefined ? { args: list(c.args, [...path, 'args']).map(str) } : {}),
+      ...(script ? { source: String(c.source ?? '') } : {}),
+      ...(c.workingDir !== undefined ? { workingDir: String(c.workingDir) } : {}),
+      env,
+      ...(c.dependencies !== undefined ? { dependencies: list(c.dependencies, [...path, 'dependencies']).map(String) } : {}),
+    }
+  }
+
+  const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend' | 'containerSet', path: readonly string[]): LeafSpec => {
+    const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
+    const containers: ContainerSpec[] = []
+    const mountLists: { readonly list: unknown; readonly path: readonly string[] }[] = []
+    if (kind === 'suspend') {
+      const d = (tpl.suspend ?? {}) as Obj
+      if (d.duration === undefined) fail([...path, 'suspend'], 'a suspend without a duration waits for `argo resume`, which the local importer does not support yet')
+      containers.push({ name: 'main', path: [...path, 'suspend'], role: 'main', command: ['sleep', String(seconds(d.duration, [...path, 'suspend', 'duration']))], env: [] })
+    } else if (kind === 'containerSet') {
+      const set = (tpl.containerSet ?? {}) as Obj
+      check(set, FIELDS.containerSet, [...path, kind], w)
+      for (const [i, c] of list(set.containers, [...path, kind, 'containers']).entries()) {
+        containers.push(containerOf(c, 'main', FIELDS.setContainer, [...path, kind, 'containers', String(i)], false))
+        mountLists.push({ list: c.volumeMounts, path: [...path, kind, 'containers', String(i), 'volumeMounts'] })
+      }
+      mountLists.push({ list: set.volumeMounts, path: [...path, kind, 'volumeMounts'] })
+    } else {
+      containers.push(containerOf(tpl[kind] ?? {}, 'main', FIELDS.container, [...path, kind], kind === 'script'))
+      mountLists.push({ list: tpl[kind]?.volumeMounts, path: [...path, kind, 'volumeMounts'] })
+    }
+    // init containers run first, sidecars beside the main container: all in the pod's one root (so every
+    // container sees every volume, as mirrorVolumeMounts would make it)
+    for (const role of ['init', 'sidecar'] as const)
+      for (const [i, c] of list(tpl[role === 'init' ? 'initContainers' : 'sidecars'], [...path, role]).entries()) {
+        const at = [...path, role === 'init' ? 'initContainers' : 'sidecars', String(i)]
+        containers.push(containerOf(c, role, FIELDS.extraContainer, at, false))
+        mountLists.push({ list: c.volumeMounts, path: [...at, 'volumeMounts'] })
+      }
     const outParams = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
       const at = [...path, 'outputs', 'parameters', String(i)]
       check(p, FIELDS.outputParameter, at, w)
@@ -279,13 +324,18 @@ export const builder = (cx: BuildContext) => {
     })
     for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
     const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))
-    const mounts = list(c.volumeMounts, [...path, kind, 'volumeMounts']).map((m: Obj, i) => {
-      const at = [...path, kind, 'volumeMounts', String(i)]
-      const v = own.get(String(m.name)) ?? cx.volumes.get(String(m.name)) ?? fail([...at, 'name'], `no volume named "${m.name}"`, 'declare it in volumes or volumeClaimTemplates')
-      for (const k of Object.keys(m)) if (!['name', 'mountPath', 'subPath', 'readOnly'].includes(k)) fail([...at, k], `volumeMounts.${k} is not supported locally`)
-      return { path: String(m.mountPath), ...(v.shared !== undefined ? { shared: v.shared } : {}), ...(m.subPath !== undefined ? { subPath: String(m.subPath) } : {}) }
-    })
-    const texts = [...list(c.command, []), ...list(c.args, []), c.source ?? '', c.workingDir ?? '', ...env.map(([, v]) => v), ...ins.arts.map((a) => a.raw ?? '')].map(str)
+    const seen = new Set<string>()
+    const mounts = mountLists.flatMap((l) =>
+      list(l.list, l.path).flatMap((m: Obj, i) => {
+        const at = [...l.path, String(i)]
+        const v = own.get(String(m.name)) ?? cx.volumes.get(String(m.name)) ?? fail([...at, 'name'], `no volume named "${m.name}"`, 'declare it in volumes or volumeClaimTemplates')
+        for (const k of Object.keys(m)) if (!['name', 'mountPath', 'subPath', 'readOnly'].includes(k)) fail([...at, k], `volumeMounts.${k} is not supported locally`)
+        if (seen.has(String(m.mountPath))) return []
+        seen.add(String(m.mountPath))
+        return [{ path: String(m.mountPath), ...(v.shared !== undefined ? { shared: v.shared } : {}), ...(m.subPath !== undefined ? { subPath: String(m.subPath) } : {}) }]
+      }),
+    )
+    const texts = [...containers.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
@@ -294,12 +344,8 @@ export const builder = (cx: BuildContext) => {
       name: String(tpl.name),
       path,
       kind: kind === 'suspend' ? 'container' : kind,
-      ...(c.image !== undefined ? { image: String(c.image) } : {}),
-      ...(c.command !== undefined ? { command: list(c.command, [...path, kind, 'command']).map(str) } : {}),
-      ...(c.args !== undefined ? { args: list(c.args, [...path, kind, 'args']).map(str) } : {}),
-      ...(kind === 'script' ? { source: String(c.source ?? '') } : {}),
-      ...(c.workingDir !== undefined ? { workingDir: String(c.workingDir) } : {}),
-      env,
+      ...(containers[0]!.image !== undefined ? { image: containers[0]!.image } : {}),
+      containers,
       mounts,
       inParams: ins.params,
       inArtifacts: ins.arts,
@@ -328,8 +374,10 @@ export const builder = (cx: BuildContext) => {
   const callOf = (lib: Library, st: Obj, sc: BodyScope, path: readonly string[], siblingsSoFar: Map<string, Template>): Step => {
     check(st, FIELDS.step, path, w)
     const name = String(st.name)
-    const callee = calleeOf(lib, st, path)
+    let callee = calleeOf(lib, st, path)
     siblingsSoFar.set(name, callee)
+    /** Arguments that mix text and tags, for a leaf: computed by the leaf runner from hidden inputs (see below). */
+    const computed: { name: string; text: string; at: readonly string[] }[] = []
     const loops = ['withItems', 'withParam', 'withSequence'].filter((k) => st[k] !== undefined)
     if (loops.length > 1) fail(path, `a step loops one way, this one has ${loops.join(' and ')}`)
     const inner: BodyScope = { ...sc, ...(loops.length ? { loop: name } : {}) }
@@ -344,6 +392,7 @@ export const builder = (cx: BuildContext) => {
       }
       if (p.valueFrom?.configMapKeyRef) args[p.name] = cx.configMapValue(p.valueFrom.configMapKeyRef.name, p.valueFrom.configMapKeyRef.key, [...at, 'valueFrom'])
       else if (p.valueFrom !== undefined) fail([...at, 'valueFrom'], 'only valueFrom.configMapKeyRef is supported for an argument')
+      else if (p.value !== undefined && mixed(p.value) && leafSpecs.has(callee)) computed.push({ name: String(p.name), text: String(p.value), at: [...at, 'value'] })
       else if (p.value !== undefined) args[p.name] = paramArg(inner, p.value, [...at, 'value'])
     }
     for (const [i, x] of list(a.artifacts, [...path, 'arguments', 'artifacts']).entries()) {
@@ -353,6 +402,29 @@ export const builder = (cx: BuildContext) => {
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
       if (tag === undefined) fail(at, 'an artifact argument is supported locally as from: "{{…}}" only')
       args[x.name] = refIn(inner, tag!, t.string, [...at, 'from'], 'artifact') as Arg
+    }
+    if (computed.length) {
+      // A leaf called with text that holds tags ("{{inputs.parameters.m}}-{{item}}"): a variant of the template
+      // for this call, with each tag an input of its own (argo-arg-N) and the parameter computed from them by the
+      // leaf runner, with the substitution that Argo makes of the argument.
+      const base = leafSpecs.get(callee)!
+      const hidden: { name: string; default?: string }[] = []
+      const texts: Record<string, string> = {}
+      for (const c of computed) {
+        texts[c.name] = pieces(c.text)
+          .map((x) => {
+            if (x._tag === 'Text') return x.text
+            if (x._tag === 'ExprTag') return fail(c.at, `the argument ${JSON.stringify(c.text)} computes an expression, which the DSL cannot pass yet`)
+            const n = `argo-arg-${hidden.length}`
+            hidden.push({ name: n })
+            args[n] = refIn(inner, x.name, t.string, c.at) as Arg
+            return `{{inputs.parameters.${n}}}`
+          })
+          .join('')
+      }
+      const variant: LeafSpec = { ...base, inParams: [...base.inParams.filter((p) => !(p.name in texts)), ...hidden], computed: { ...base.computed, ...texts } }
+      callee = leafTemplate(variant, dslName({ key: '', templates: new Map() }, `${callee.name}-${name}`))
+      siblingsSoFar.set(name, callee)
     }
     const options: { -readonly [K in keyof StepOptions]: StepOptions[K] } = {}
     if (st.when !== undefined) options.when = condition(String(st.when), [...path, 'when'], (n, quoted) => refIn(inner, n, quoted ? t.string : argoValue, [...path, 'when']) as ParamRef<any>)

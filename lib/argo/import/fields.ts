@@ -12,6 +12,9 @@ export interface FieldTable {
 
 const K8S_POD = ['podResources', 'nodeSelector', 'tolerations', 'affinity', 'securityContext', 'serviceAccountName', 'automountServiceAccountToken', 'priorityClassName', 'priority', 'schedulerName', 'hostAliases', 'dnsConfig', 'dnsPolicy', 'imagePullSecrets', 'podSpecPatch', 'executor', 'archiveLocation', 'metrics', 'podMetadata', 'hostNetwork']
 
+/** Container fields with no local meaning. */
+const CONTAINER_WARN = ['resources', 'imagePullPolicy', 'securityContext', 'ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'terminationMessagePath', 'terminationMessagePolicy', 'stdin', 'tty']
+
 /** The fields of each kind of Argo object the importer reads. @example FIELDS.container.use.includes('args') // true */
 export const FIELDS = {
   document: { use: ['apiVersion', 'kind', 'metadata', 'spec'], warn: ['status'] },
@@ -21,12 +24,21 @@ export const FIELDS = {
     warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'artifactRepositoryRef', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
   },
   template: {
-    use: ['name', 'inputs', 'outputs', 'container', 'script', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes'],
+    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes'],
     warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
   },
   container: {
     use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'source', 'name'],
-    warn: ['resources', 'imagePullPolicy', 'securityContext', 'ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'terminationMessagePath', 'terminationMessagePolicy', 'stdin', 'tty'],
+    warn: CONTAINER_WARN,
+  },
+  containerSet: { use: ['containers', 'volumeMounts'], warn: [] },
+  setContainer: {
+    use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'name', 'dependencies'],
+    warn: CONTAINER_WARN,
+  },
+  extraContainer: {
+    use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'name', 'mirrorVolumeMounts'],
+    warn: CONTAINER_WARN,
   },
   step: { use: ['name', 'template', 'templateRef', 'arguments', 'when', 'withItems', 'withParam', 'withSequence', 'continueOn', 'onExit', 'hooks', 'dependencies', 'depends', 'inline'], warn: [] },
   inputParameter: { use: ['name', 'value', 'default', 'description', 'enum', 'valueFrom'], warn: [] },

@@ -19,24 +19,39 @@ const entrypointOf = (image: string | undefined): readonly string[] | undefined 
   return undefined
 }
 
+/** One container of a pod: the main one, an init container, a sidecar, or a member of a containerSet. */
+export interface ContainerSpec {
+  readonly name: string
+  /** Its path in the document, for errors. */
+  readonly path: readonly string[]
+  /** `init` run first, one after another; `sidecar` run beside the others and stopped when they end; `main` (and containerSet members, with `dependencies`) make the pod's outcome. */
+  readonly role: 'main' | 'init' | 'sidecar'
+  readonly image?: string
+  readonly command?: readonly string[]
+  readonly args?: readonly string[]
+  /** A script template's source: written to a file that is the command's last argument. */
+  readonly source?: string
+  readonly workingDir?: string
+  readonly env: readonly (readonly [string, string])[]
+  readonly dependencies?: readonly string[]
+}
+
 /** An Argo leaf template, as the importer has read it (names and paths checked). */
 export interface LeafSpec {
   readonly name: string
   /** The document path of the template, for errors. */
   readonly path: readonly string[]
-  readonly kind: 'container' | 'script'
+  readonly kind: 'container' | 'script' | 'containerSet'
   readonly image?: string
-  readonly command?: readonly string[]
-  readonly args?: readonly string[]
-  readonly source?: string
-  readonly workingDir?: string
-  readonly env: readonly (readonly [string, string])[]
+  readonly containers: readonly ContainerSpec[]
   readonly mounts: readonly { readonly path: string; readonly shared?: string; readonly subPath?: string }[]
   readonly inParams: readonly { readonly name: string; readonly default?: string }[]
   readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean }[]
   readonly outParams: readonly { readonly name: string; readonly path: string; readonly default?: string }[]
   readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean }[]
   readonly workflowParams: readonly string[]
+  /** Input parameters the runner computes from this text (with tags of other inputs), for one call's variant. */
+  readonly computed?: Readonly<Record<string, string>>
   readonly retry?: Retry
   readonly timeout?: number
   readonly timeScale: number
@@ -54,7 +69,7 @@ const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => 
     const n = p._tag === 'Tag' ? p.name : ''
     const m = /^(inputs|outputs)\.(parameters|artifacts)\.([-\w]+)(\.path)?$/.exec(n)
     const ok =
-      (m && m[1] === 'inputs' && m[2] === 'parameters' && !m[4] && s.inParams.some((x) => x.name === m[3])) ||
+      (m && m[1] === 'inputs' && m[2] === 'parameters' && !m[4] && (s.inParams.some((x) => x.name === m[3]) || m[3]! in (s.computed ?? {}))) ||
       (m && m[1] === 'inputs' && m[2] === 'artifacts' && m[4] && s.inArtifacts.some((x) => x.name === m[3])) ||
       (m && m[1] === 'outputs' && m[4] && (m[2] === 'parameters' ? s.outParams : s.outArtifacts).some((x) => x.name === m[3])) ||
       /^workflow\.parameters\.[-\w]+$/.test(n) ||
@@ -77,12 +92,19 @@ const topOf = (p: string): string => p.replace(/^\/+/, '').split('/')[0]!
  * ```
  */
 export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
-  const cmd = s.command ?? entrypointOf(s.image)
-  if (!cmd?.length) fail([...s.path, s.kind, 'command'], `no command, and what the image ${JSON.stringify(s.image)} runs is not known here`, 'give the container a command')
-  const argv = [...cmd!, ...(s.args ?? [])]
-  const texts = [...argv, ...(s.source !== undefined ? [s.source] : []), ...s.env.map(([, v]) => v), ...(s.workingDir ? [s.workingDir] : []), ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : []))]
+  const containers = s.containers.map((c) => {
+    const cmd = c.command ?? entrypointOf(c.image)
+    if (!cmd?.length) fail([...c.path, 'command'], `no command, and what the image ${JSON.stringify(c.image)} runs is not known here`, 'give the container a command')
+    return { name: c.name, role: c.role, argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env, dependencies: c.dependencies ?? [] }
+  })
+  const texts = [
+    ...containers.flatMap((c) => [...c.argv, ...(c.source !== null ? [c.source] : []), ...c.env.map(([, v]) => v), ...(c.workingDir ? [c.workingDir] : [])]),
+    ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : [])),
+    ...Object.values(s.computed ?? {}),
+  ]
   for (const x of texts) checkTags(s, x, [...s.path, s.kind])
-  const declared = [...s.inArtifacts.flatMap((a) => (a.path ? [a.path] : [])), ...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path), ...s.mounts.map((m) => m.path), ...(s.workingDir && !s.workingDir.includes('{{') ? [s.workingDir] : [])]
+  const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
+  const declared = [...s.inArtifacts.flatMap((a) => (a.path ? [a.path] : [])), ...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path), ...s.mounts.map((m) => m.path), ...dirs]
   for (const p of declared) {
     if (!p.startsWith('/')) fail(s.path, `the path ${JSON.stringify(p)} is relative`, 'declare absolute paths, as Argo does')
     if (SYSTEM.has(topOf(p))) fail(s.path, `the path ${p} is in the host's /${topOf(p)}, which steps share`, 'use a path under /tmp or another folder of its own')
@@ -95,11 +117,9 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   for (const o of s.outArtifacts) outputs[o.name] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
   const spec = {
     name: s.name,
-    argv,
-    source: s.source ?? null,
+    containers,
+    computed: s.computed ?? {},
     scriptPath: '/argo/staging/script',
-    workingDir: s.workingDir ?? null,
-    env: s.env,
     params: {} as Record<string, string>,
     workflowParams: {} as Record<string, string>,
     context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
