@@ -41,6 +41,7 @@ if (shared) {
       const result = String((s[0]!.outputs as Record<string, unknown>).result ?? '')
       if (typeof want.result === 'string') assert.is(result, want.result, `${label}: result of ${name}`)
       else if (want.result) assert.match(result, want.result, `${label}: result of ${name}`)
+      for (const [k, v] of Object.entries(want.outputs ?? {})) assert.is((s[0]!.outputs as Record<string, unknown>)[k], v, `${label}: output ${k} of ${name}`)
     }
   }
 

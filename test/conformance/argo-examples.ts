@@ -19,7 +19,7 @@ export const RULE = {
 export interface Expect {
   readonly phase: 'Succeeded' | 'Failed'
   readonly rule: string
-  readonly steps?: Readonly<Record<string, { readonly phase?: string; readonly result?: string | RegExp }>>
+  readonly steps?: Readonly<Record<string, { readonly phase?: string; readonly result?: string | RegExp; readonly outputs?: Readonly<Record<string, string>> }>>
 }
 
 /** Template libraries (and ConfigMaps) the runs are given, as `dflow run --template/--configmap` takes them. */
@@ -55,7 +55,7 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'container-set-template/sequence-workflow.yaml': ci(),
   'init-container.yaml': ci(),
   'pod-resources-template-override.yaml': ci(),
-  'container-set-template/workspace-workflow.yaml': ci({ main: { phase: 'Succeeded' } }),
+  'container-set-template/workspace-workflow.yaml': ci({ workspace: { outputs: { out: 'hi' } } }),
   'dag-diamond-steps.yaml': ci(),
   'dag-custom-metrics.yaml': ci(),
   'continue-on-fail.yaml': { phase: 'Succeeded', rule: RULE.continued },

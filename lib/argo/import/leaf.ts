@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import { workflowDuration, workflowFailures, workflowStatus, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
+import { packageFile } from '../../loader/package-files.ts'
 import { pieces } from './tags.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
-export const LEAF_RUNNER = fileURLToPath(new URL('./argo-leaf.py', import.meta.url))
+export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
 
 /** Top-level folders a declared path may not live in: they are the host's, bound into each step's root. */
 const SYSTEM = new Set(['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'usr', 'etc', 'proc', 'dev', 'sys', 'run', 'boot'])
