@@ -30,7 +30,7 @@ if (shared) {
   const passed: string[] = []
 
   const runOne = async (doc: unknown, e: Expect, label: string) => {
-    const imp = importWorkflow(doc, options)
+    const imp = importWorkflow(doc, { ...options, ...(e.timeScale ? { timeScale: e.timeScale } : {}) })
     const signal = imp.deadlineSeconds !== undefined ? AbortSignal.timeout(imp.deadlineSeconds * 1000) : undefined
     const run = await local({ runsDir: tmp.path, env }).run(imp.workflow, signal ? { signal } : {})
     assert.is(run.status, e.phase, `${label}: ${e.rule}; ${run.steps({ phase: 'Failed' }).map((s) => `${s.id}: ${s.message}`).join('; ')}`)

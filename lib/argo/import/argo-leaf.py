@@ -174,9 +174,11 @@ def build_root(root):
         if a["path"] is None or a["env"] is None:
             continue
         staged = os.path.join(workdir, a["path"].lstrip("/"))
-        if os.path.islink(staged):
+        if os.path.islink(staged) or a["subPath"]:
             target = os.path.realpath(staged)
-            os.unlink(staged)
+            if a["subPath"]:
+                target = os.path.join(target, a["subPath"])  # the part of the artifact the call passes
+            os.unlink(staged) if os.path.islink(staged) else shutil.rmtree(staged) if os.path.isdir(staged) else os.unlink(staged)
             placeholder(target, staged)
             bind(target, os.path.join(root, a["path"].lstrip("/")))
 
@@ -270,6 +272,8 @@ def main():
             if a["path"] is None:
                 continue
             staged = os.path.join(workdir, a["path"].lstrip("/"))
+            if a["subPath"]:
+                staged = os.path.join(os.path.realpath(staged), a["subPath"])
             if os.path.exists(staged) and os.path.realpath(staged) != os.path.realpath(a["path"]):
                 os.makedirs(os.path.dirname(a["path"]) or "/", exist_ok=True)
                 if os.path.lexists(a["path"]):

@@ -339,7 +339,15 @@ export const builder = (cx: BuildContext) => {
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
-    const limits = [tpl.activeDeadlineSeconds, tpl.timeout].filter((x) => x !== undefined).map((x, i) => seconds(x, [...path, i ? 'timeout' : 'activeDeadlineSeconds']))
+    // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
+    let timeoutFrom: string | undefined
+    const limits = (['activeDeadlineSeconds', 'timeout'] as const).flatMap((f) => {
+      const v = tpl[f]
+      if (v === undefined) return []
+      const m = typeof v === 'string' ? /^inputs\.parameters\.([-\w]+)$/.exec(onlyTag(v) ?? '') : null
+      if (m && ins.params.some((p) => p.name === m[1])) return (timeoutFrom = m[1]!), []
+      return [seconds(v, [...path, f])]
+    })
     return {
       name: String(tpl.name),
       path,
@@ -354,6 +362,7 @@ export const builder = (cx: BuildContext) => {
       workflowParams,
       ...(retry ? { retry } : {}),
       ...(limits.length ? { timeout: scale(Math.min(...limits)) } : {}),
+      ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
       timeScale: cx.timeScale,
     }
   }
@@ -378,6 +387,8 @@ export const builder = (cx: BuildContext) => {
     siblingsSoFar.set(name, callee)
     /** Arguments that mix text and tags, for a leaf: computed by the leaf runner from hidden inputs (see below). */
     const computed: { name: string; text: string; at: readonly string[] }[] = []
+    /** Input artifacts of a leaf that receive a part of the artifact passed (`subPath`). */
+    const subPaths: Record<string, string> = {}
     const loops = ['withItems', 'withParam', 'withSequence'].filter((k) => st[k] !== undefined)
     if (loops.length > 1) fail(path, `a step loops one way, this one has ${loops.join(' and ')}`)
     const inner: BodyScope = { ...sc, ...(loops.length ? { loop: name } : {}) }
@@ -397,17 +408,28 @@ export const builder = (cx: BuildContext) => {
     }
     for (const [i, x] of list(a.artifacts, [...path, 'arguments', 'artifacts']).entries()) {
       const at = [...path, 'arguments', 'artifacts', String(i)]
-      check(x, FIELDS.artifact, at, w)
+      check(x, FIELDS.argumentArtifact, at, w)
       if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
       if (tag === undefined) fail(at, 'an artifact argument is supported locally as from: "{{…}}" only')
       args[x.name] = refIn(inner, tag!, t.string, [...at, 'from'], 'artifact') as Arg
+      if (x.subPath !== undefined) {
+        if (!leafSpecs.has(callee)) fail([...at, 'subPath'], 'subPath is supported locally for the inputs of a container or script template')
+        subPaths[x.name] = String(x.subPath)
+      }
     }
-    if (computed.length) {
+    const base = leafSpecs.get(callee)
+    let timeout: number | undefined
+    if (base?.timeoutFrom !== undefined) {
+      const given = list(a.parameters, []).find((p: Obj) => p.name === base.timeoutFrom)?.value ?? base.inParams.find((p) => p.name === base.timeoutFrom)?.default
+      if (given === undefined || (typeof given === 'string' && pieces(given).some((x) => x._tag !== 'Text')))
+        fail([...path, 'arguments'], `template "${callee.name}" takes its time limit from input "${base.timeoutFrom}": the local importer needs a literal value for it here`)
+      timeout = scale(seconds(given, [...path, 'arguments', 'parameters', base.timeoutFrom!]))
+    }
+    if (computed.length || timeout !== undefined || Object.keys(subPaths).length) {
       // A leaf called with text that holds tags ("{{inputs.parameters.m}}-{{item}}"): a variant of the template
       // for this call, with each tag an input of its own (argo-arg-N) and the parameter computed from them by the
       // leaf runner, with the substitution that Argo makes of the argument.
-      const base = leafSpecs.get(callee)!
       const hidden: { name: string; default?: string }[] = []
       const texts: Record<string, string> = {}
       for (const c of computed) {
@@ -422,7 +444,13 @@ export const builder = (cx: BuildContext) => {
           })
           .join('')
       }
-      const variant: LeafSpec = { ...base, inParams: [...base.inParams.filter((p) => !(p.name in texts)), ...hidden], computed: { ...base.computed, ...texts } }
+      const variant: LeafSpec = {
+        ...base!,
+        inParams: [...base!.inParams.filter((p) => !(p.name in texts)), ...hidden],
+        computed: { ...base!.computed, ...texts },
+        inArtifacts: base!.inArtifacts.map((x) => (x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : x)),
+        ...(timeout !== undefined ? { timeout: Math.min(timeout, base!.timeout ?? Infinity) } : {}),
+      }
       callee = leafTemplate(variant, dslName({ key: '', templates: new Map() }, `${callee.name}-${name}`))
       siblingsSoFar.set(name, callee)
     }
@@ -530,8 +558,17 @@ export const builder = (cx: BuildContext) => {
   }
 
   /** A call of a template at the workflow's top level (the entrypoint, the exit handler), fed from the workflow's parameters by name. */
-  const topCall = (lib: Library, stepName: string, name: string, path: readonly string[]): Step => {
-    const callee = templateOf(lib, name, path)
+  const topCall = (lib: Library, stepName: string, name: string, path: readonly string[], raw: readonly Obj[] = []): Step => {
+    let callee = templateOf(lib, name, path)
+    const base = leafSpecs.get(callee)
+    if (base?.timeoutFrom !== undefined) fail(path, `template "${name}" takes its time limit from an input, which the local importer sets only for calls with a literal value`)
+    if (raw.length) {
+      // spec.arguments.artifacts with raw data: the entrypoint leaf's input artifacts, written by its runner
+      if (!base) fail([...path.slice(0, -1), 'arguments', 'artifacts'], 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
+      const data = new Map(raw.map((x) => [String(x.name), x.raw?.data]))
+      for (const [i, x] of raw.entries()) if (typeof x.raw?.data !== 'string') fail([...path.slice(0, -1), 'arguments', 'artifacts', String(i)], 'only raw workflow artifacts are supported locally')
+      callee = leafTemplate({ ...base!, inArtifacts: base!.inArtifacts.map((x) => (data.has(x.name) ? { ...x, raw: data.get(x.name) as string } : x)) }, dslName({ key: '', templates: new Map() }, `${name}-${stepName}`))
+    }
     const args = Object.fromEntries(
       Object.entries(callee.inputs as IoSpec).flatMap(([k, s]) =>
         s._tag === 'Param' && cx.workflowParams.has(k) ? [[k, Object.freeze({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: k, codec: t.string })]] : [],

@@ -44,6 +44,7 @@ export const FIELDS = {
   inputParameter: { use: ['name', 'value', 'default', 'description', 'enum', 'valueFrom'], warn: [] },
   outputParameter: { use: ['name', 'valueFrom', 'globalName', 'description', 'default'], warn: [] },
   artifact: { use: ['name', 'path', 'from', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode'] },
+  argumentArtifact: { use: ['name', 'from', 'subPath'], warn: ['archive'] },
   retryStrategy: { use: ['limit', 'retryPolicy', 'backoff'], warn: ['affinity'] },
 } as const satisfies Readonly<Record<string, FieldTable>>
 

@@ -173,7 +173,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     if (v !== undefined && pieces(v).some((x) => x._tag !== 'Text')) fail([...at, 'value'], `the parameter's value ${JSON.stringify(v)} uses tags, which the local importer cannot compute`)
     parameters[String(p.name)] = v !== undefined ? param(t.string, { default: v }) : param(t.string)
   }
-  for (const k of Object.keys(spec.arguments ?? {})) if (k !== 'parameters') fail([...base, 'arguments', k], `workflow arguments.${k} are not supported by the local importer`)
+  for (const k of Object.keys(spec.arguments ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...base, 'arguments', k], `workflow arguments.${k} are not supported by the local importer`)
   const volumes = new Map<string, Volume>()
   for (const [i, v] of ((spec.volumes ?? []) as Obj[]).entries()) volumes.set(String(v.name), volumeOf(v, [...base, 'volumes', String(i)]))
   for (const [i, c] of ((spec.volumeClaimTemplates ?? []) as Obj[]).entries()) {
@@ -188,7 +188,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)
   const wfName = given.length > 57 ? given.slice(0, 57).replace(/-+$/, '') : given
   if (wfName !== given) w.add(['metadata', 'name'], `is longer than 57 characters: the run is named ${wfName}`)
-  const body = b.topCall(own, wfName, String(entry), [...base, 'entrypoint'])
+  const body = b.topCall(own, wfName, String(entry), [...base, 'entrypoint'], (spec.arguments?.artifacts ?? []) as Obj[])
   const onExit = spec.onExit !== undefined ? b.topCall(own, 'onExit', String(spec.onExit), [...base, 'onExit']) : undefined
   const deadline = spec.activeDeadlineSeconds !== undefined ? seconds(spec.activeDeadlineSeconds, [...base, 'activeDeadlineSeconds']) * timeScale : undefined
   const wf = workflow(wfName, body, {

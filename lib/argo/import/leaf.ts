@@ -46,7 +46,7 @@ export interface LeafSpec {
   readonly containers: readonly ContainerSpec[]
   readonly mounts: readonly { readonly path: string; readonly shared?: string; readonly subPath?: string }[]
   readonly inParams: readonly { readonly name: string; readonly default?: string }[]
-  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean }[]
+  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean; readonly subPath?: string }[]
   readonly outParams: readonly { readonly name: string; readonly path: string; readonly default?: string }[]
   readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean }[]
   readonly workflowParams: readonly string[]
@@ -54,6 +54,8 @@ export interface LeafSpec {
   readonly computed?: Readonly<Record<string, string>>
   readonly retry?: Retry
   readonly timeout?: number
+  /** The input a call's literal argument gives the time limit from (`timeout: "{{inputs.parameters.t}}"`): set by each call's variant. */
+  readonly timeoutFrom?: string
   readonly timeScale: number
 }
 
@@ -114,6 +116,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   for (const a of s.inArtifacts) if (a.raw === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
   const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = { result: stdout(t.string) }
   for (const o of s.outParams) outputs[o.name] = o.default !== undefined ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
+  for (const o of s.outArtifacts) if (o.name in outputs) fail([...s.path, 'outputs', 'artifacts'], `an output parameter and an output artifact are both named "${o.name}" (or it is "result"), which the local importer cannot keep apart yet`)
   for (const o of s.outArtifacts) outputs[o.name] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
   const spec = {
     name: s.name,
@@ -123,7 +126,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     params: {} as Record<string, string>,
     workflowParams: {} as Record<string, string>,
     context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
-    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null }>,
+    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null }>,
     outputPaths: Object.fromEntries([...s.outParams.map((o) => [`outputs.parameters.${o.name}.path`, o.path]), ...s.outArtifacts.map((o) => [`outputs.artifacts.${o.name}.path`, o.path])]),
     outputs: [...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path)],
     // a path right under / (`/result.txt`) stays in the step's root, and is copied out when it ends
@@ -134,7 +137,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     const holes: Scalar[] = []
     const hole = (v: Scalar, lit: string) => (holes.push(v), envNameOf(v, lit))
     for (const p of s.inParams) spec.params[p.name] = hole(ins[p.name], '')
-    for (const a of s.inArtifacts) spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null }
+    for (const a of s.inArtifacts) spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null }
     for (const w of s.workflowParams) spec.workflowParams[w] = hole({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: w, codec: t.string }, '')
     spec.context['workflow.name'] = hole(ctx.workflowName, '')
     // the workflow's phase and failures, in an exit handler (Argo's workflow.status, workflow.failures)
