@@ -114,9 +114,10 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   const inputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = {}
   for (const p of s.inParams) inputs[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
   for (const a of s.inArtifacts) if (a.raw === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
-  const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = { result: stdout(t.string) }
+  // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
+  const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
   for (const o of s.outParams) outputs[o.name] = o.default !== undefined ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
-  for (const o of s.outArtifacts) if (o.name in outputs) fail([...s.path, 'outputs', 'artifacts'], `an output parameter and an output artifact are both named "${o.name}" (or it is "result"), which the local importer cannot keep apart yet`)
+  for (const o of s.outArtifacts) if (o.name in outputs) fail([...s.path, 'outputs', 'artifacts'], `an output parameter and an output artifact are both named "${o.name}", which the local importer cannot keep apart yet`)
   for (const o of s.outArtifacts) outputs[o.name] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
   const spec = {
     name: s.name,
