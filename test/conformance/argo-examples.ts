@@ -61,7 +61,7 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'dag-custom-metrics.yaml': ci(),
   'artifact-path-placeholders.yaml': ci({ 'artifact-path-placeholders': { outputs: { 'actual-lines-count': '3' } } }),
   'artifact-passing-subpath.yaml': ci({ 'consume-artifact': { result: 'hello world' } }),
-  'dag-task-level-timeout.yaml': { phase: 'Failed', rule: RULE.failure, timeScale: 0.5, steps: { A: { phase: 'Succeeded' }, B: { phase: 'Failed' }, C: { phase: 'Succeeded' } } },
+  'dag-task-level-timeout.yaml': { phase: 'Failed', rule: RULE.failure, timeScale: 1, steps: { A: { phase: 'Succeeded' }, B: { phase: 'Failed' }, C: { phase: 'Succeeded' } } },
   'continue-on-fail.yaml': { phase: 'Succeeded', rule: RULE.continued },
   'dag-conditional-parameters.yaml': ci(),
   'dag-continue-on-fail.yaml': { phase: 'Failed', rule: RULE.failure, steps: { D: { phase: 'Succeeded' }, G: { phase: 'Omitted' } } },

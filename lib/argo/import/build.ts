@@ -13,14 +13,14 @@ import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
 
-/** A set of templates that refer to each other by name: the workflow's, or one WorkflowTemplate's. */
+/** A set of templates that refer to each other by name: the workflow's, or one WorkflowTemplate's. @example const lib: Library = { key: 'lib', templates: new Map([['say', { t: { name: 'say', container: {} }, path: ['spec', 'templates', '0'] }]]) } */
 export interface Library {
   /** `''` for the workflow's own templates, else the WorkflowTemplate's name. */
   readonly key: string
   readonly templates: ReadonlyMap<string, { readonly t: Obj; readonly path: readonly string[] }>
 }
 
-/** What the builder is given. */
+/** What the builder is given (see `importWorkflow`, which makes it). @example builder(cx).topCall(own, 'hello', 'main', ['spec', 'entrypoint']) */
 export interface BuildContext {
   readonly warnings: Warnings
   readonly timeScale: number
@@ -34,7 +34,7 @@ export interface BuildContext {
   readonly volumes: ReadonlyMap<string, Volume>
 }
 
-/** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). */
+/** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
 export interface Volume {
   readonly shared?: string
 }
@@ -79,6 +79,12 @@ const RETRY_POLICIES: readonly RetryPolicy[] = ['Always', 'OnFailure', 'OnError'
 /**
  * Turns Argo templates into DSL templates, on demand and once each (a template that calls itself, directly
  * or not, gets the one value being built, as `recurse` does).
+ *
+ * @example
+ * ```ts
+ * const b = builder(cx)
+ * const body = b.topCall(own, 'coinflip', 'coinflip', ['spec', 'entrypoint']) // a Step calling the entrypoint
+ * ```
  */
 export const builder = (cx: BuildContext) => {
   const built = new Map<string, Template>()
@@ -96,7 +102,7 @@ export const builder = (cx: BuildContext) => {
   }
 
   /** A reference named by an Argo tag, read in a body. */
-  const refIn = (sc: BodyScope, name: string, codec: ParamRef<any>['codec'], path: readonly string[], want: 'param' | 'artifact' = 'param'): ParamRef<any> | ArtifactRef => {
+  const refIn = (sc: BodyScope, name: string, codec: ParamRef<any>['codec'], path: readonly string[]): ParamRef<any> | ArtifactRef => {
     const art = (source: ArtifactRef['source'], n: string): ArtifactRef => Object.freeze({ _tag: 'ArtifactRef', source, name: n })
     const par_ = (source: ParamRef['source'], n: string): ParamRef<any> => Object.freeze({ _tag: 'ParamRef', source, name: n, codec })
     let m: RegExpExecArray | null
@@ -132,7 +138,6 @@ export const builder = (cx: BuildContext) => {
       if (sc.loop === undefined) fail(path, `{{${name}}} outside withItems / withParam / withSequence`)
       return itemRef(codec, m[1] ? m[1].slice(1).split('.') : [], sc.loop)
     }
-    void want
     return fail(path, `the tag {{${name}}} is not supported by the local importer`)
   }
 
@@ -412,7 +417,7 @@ export const builder = (cx: BuildContext) => {
       if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
       if (tag === undefined) fail(at, 'an artifact argument is supported locally as from: "{{…}}" only')
-      args[x.name] = refIn(inner, tag!, t.string, [...at, 'from'], 'artifact') as Arg
+      args[x.name] = refIn(inner, tag!, t.string, [...at, 'from']) as Arg
       if (x.subPath !== undefined) {
         if (!leafSpecs.has(callee)) fail([...at, 'subPath'], 'subPath is supported locally for the inputs of a container or script template')
         subPaths[x.name] = String(x.subPath)
@@ -552,7 +557,7 @@ export const builder = (cx: BuildContext) => {
       if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
       const tag = typeof a.from === 'string' ? onlyTag(a.from) : undefined
       if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}"')
-      out[a.name] = refIn(sc, tag!, t.string, [...at, 'from'], 'artifact')
+      out[a.name] = refIn(sc, tag!, t.string, [...at, 'from'])
     }
     return out
   }

@@ -4,6 +4,11 @@ import { pieces } from './tags.ts'
 /**
  * Resolves a variable of an Argo expression (`inputs.parameters.x`, `steps.a.outputs.result`, …) to a
  * reference; `quoted` says whether a govaluate condition had the tag between quotes (then it is a string).
+ *
+ * @example
+ * ```ts
+ * const r: VarResolver = (name) => ({ _tag: 'ParamRef', source: { kind: 'input' }, name: name.split('.').pop()!, codec: t.string })
+ * ```
  */
 export type VarResolver = (name: string, quoted: boolean) => ParamRef<any>
 

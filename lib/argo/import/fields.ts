@@ -4,6 +4,11 @@ import { problem, type Problem } from 'dflow-ts'
  * What the importer does with each field of an Argo object: `use` (it has a local meaning, implemented),
  * `warn` (accepted, no local meaning: listed once as a warning), and anything else is an error naming its
  * path — an Argo field is never silently ignored.
+ *
+ * @example
+ * ```ts
+ * const retry: FieldTable = { use: ['limit', 'retryPolicy', 'backoff'], warn: ['affinity'] }
+ * ```
  */
 export interface FieldTable {
   readonly use: readonly string[]
@@ -48,7 +53,7 @@ export const FIELDS = {
   retryStrategy: { use: ['limit', 'retryPolicy', 'backoff'], warn: ['affinity'] },
 } as const satisfies Readonly<Record<string, FieldTable>>
 
-/** Warnings collected over one import: each field without a local meaning, once. */
+/** Warnings collected over one import: each field without a local meaning, once. @example const w = new Warnings(); w.add(['spec', 'podGC']); w.list // ['spec.podGC: podGC has no local meaning: accepted and not used'] */
 export class Warnings {
   private readonly seen = new Set<string>()
   readonly list: string[] = []

@@ -19,7 +19,7 @@ const entrypointOf = (image: string | undefined): readonly string[] | undefined 
   return undefined
 }
 
-/** One container of a pod: the main one, an init container, a sidecar, or a member of a containerSet. */
+/** One container of a pod: the main one, an init container, a sidecar, or a member of a containerSet. @example const c: ContainerSpec = { name: 'main', path: ['spec', 'templates', '0', 'container'], role: 'main', image: 'busybox', command: ['echo', 'hi'], env: [] } */
 export interface ContainerSpec {
   readonly name: string
   /** Its path in the document, for errors. */
@@ -36,7 +36,7 @@ export interface ContainerSpec {
   readonly dependencies?: readonly string[]
 }
 
-/** An Argo leaf template, as the importer has read it (names and paths checked). */
+/** An Argo leaf template, as the importer has read it (names and paths checked). @example leafTemplate(spec, 'whalesay') // the ScriptTemplate that runs it */
 export interface LeafSpec {
   readonly name: string
   /** The document path of the template, for errors. */
