@@ -39,7 +39,7 @@ test('steps, when (govaluate and expr-lang), withItems, outputs and artifacts ru
           steps: [
             [{ name: 'gen', template: 'gen', arguments: { parameters: [{ name: 'who', value: '{{inputs.parameters.who}}' }] } }],
             [
-              { name: 'yes', template: 'say', when: '{{steps.gen.outputs.parameters.n}} > 3', arguments: { parameters: [{ name: 'm', value: '{{steps.gen.outputs.result}}' }] } },
+              { name: 'yes', template: 'say', when: '{{steps.gen.outputs.result}} =~ hello && {{steps.gen.outputs.parameters.n}} != three', arguments: { parameters: [{ name: 'm', value: '{{steps.gen.outputs.result}}' }] } },
               { name: 'no', template: 'say', when: "{{= asInt(steps.gen.outputs.parameters.n) < 3 }}", arguments: { parameters: [{ name: 'm', value: 'small' }] } },
               { name: 'each', template: 'say', withItems: ['a', 'b'], arguments: { parameters: [{ name: 'm', value: '{{item}}' }] } },
               { name: 'read', template: 'read', arguments: { artifacts: [{ name: 'f', from: '{{steps.gen.outputs.artifacts.f}}' }] } },

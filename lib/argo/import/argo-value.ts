@@ -3,8 +3,9 @@ import * as io from 'io-ts'
 /**
  * The codec of a value Argo substitutes into a govaluate condition: Argo pastes the text in, then govaluate's
  * lexer reads it — digits as a number, `true`/`false` as a boolean, any other word as a string (Argo turns
- * govaluate's variables into strings: `shouldExecute` in workflow/controller/operator.go). Its static type is
- * unknown (`any`), so the comparison's meaning is decided by the value, as on Argo.
+ * govaluate's variables into strings: `shouldExecute` in workflow/controller/operator.go). Its name, `string`,
+ * gives it the static type of what Argo pastes, and makes the local evaluator read it through this codec
+ * (it reads an `any` variable as JSON); a comparison with a number literal is refused at import.
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@ import * as io from 'io-ts'
  * ```
  */
 export const argoValue: io.Type<string | number | boolean, string, unknown> = new io.Type<string | number | boolean, string, unknown>(
-  'ArgoValue',
+  'string',
   (u): u is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof u),
   (u, c) => {
     if (typeof u !== 'string') return io.failure(u, c, 'expected a string on the wire')

@@ -1,5 +1,5 @@
 import {
-  ALL_OUTPUTS, DflowError, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  ALL_OUTPUTS, DflowError, conditionProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
   workflowDuration, workflowFailures, workflowStatus, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
@@ -460,7 +460,11 @@ export const builder = (cx: BuildContext) => {
       siblingsSoFar.set(name, callee)
     }
     const options: { -readonly [K in keyof StepOptions]: StepOptions[K] } = {}
-    if (st.when !== undefined) options.when = condition(String(st.when), [...path, 'when'], (n, quoted) => refIn(inner, n, quoted ? t.string : argoValue, [...path, 'when']) as ParamRef<any>)
+    if (st.when !== undefined) {
+      options.when = condition(String(st.when), [...path, 'when'], (n, quoted) => refIn(inner, n, quoted ? t.string : argoValue, [...path, 'when']) as ParamRef<any>)
+      const ps = conditionProblems(options.when)
+      if (ps.length) fail([...path, 'when'], `${JSON.stringify(st.when)}: ${ps.join('; ')}`, 'a pasted {{…}} value is text: compare it with text (or write the condition as {{= asInt(…) … }})')
+    }
     if (st.continueOn !== undefined) options.continueOn = { ...(st.continueOn.failed ? { failed: true } : {}), ...(st.continueOn.error ? { error: true } : {}) }
     if (st.dependencies !== undefined) options.dependsOn = list(st.dependencies, [...path, 'dependencies']).map(String)
     if (st.depends !== undefined) options.depends = parseDepends(String(st.depends), [...path, 'depends'])

@@ -75,7 +75,13 @@ const bareWordsQuoted = (text: string, path: readonly string[], source: string):
       i = end + 1
       continue
     }
-    if (text.startsWith('=~', i) || text.startsWith('!~', i)) fail(path, `the regex match ${text.slice(i, i + 2)} in ${JSON.stringify(source)} is not supported yet`)
+    // `=~` is govaluate's regex match, the DSL's `=~` (Go's regexp on both); its negation is not in the DSL yet
+    if (text.startsWith('!~', i)) fail(path, `the negated regex match !~ in ${JSON.stringify(source)} is not supported yet`, 'write !(a =~ b)')
+    if (text.startsWith('=~', i)) {
+      out += '=~'
+      i += 2
+      continue
+    }
     const w = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i))
     if (w) {
       const word = w[0]
