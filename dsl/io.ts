@@ -85,7 +85,23 @@ export interface ArtifactSpec<Opt extends boolean = boolean> {
   readonly description?: string
   /** What a function OP sees: one path (default), a list, a record or a nested record of paths. */
   readonly shape?: ArtifactShape
+  /** For outputs: how the artifact is stored (see {@link Archive}); the interpreter's default when absent. */
+  readonly archive?: Archive
 }
+
+/**
+ * How an output artifact is stored: `'tar'` (tar+gzip, Argo's default), `'none'` (as it is: a file as one
+ * object, a folder as one object per file; what a later step that reads a part of it needs), or tar+gzip
+ * with a gzip compression level (`-1` gzip's default, `0` none, `1` fastest … `9` smallest). On Argo it is
+ * the output artifact's `archive` (`{ none: {} }`, `{ tar: { compressionLevel } }`).
+ *
+ * @example
+ * ```ts
+ * artifact({ path: 'out/', archive: 'none' })
+ * artifact({ path: 'big.dat', archive: { tar: { compressionLevel: 1 } } })
+ * ```
+ */
+export type Archive = 'tar' | 'none' | { readonly tar: { readonly compressionLevel: number } }
 
 /**
  * The shapes of an artifact for function OPs (dflow's `Artifact(Path | List[Path] | Dict[str, Path] | NestedDict)`).
@@ -110,6 +126,8 @@ export interface ArtifactOptions<Opt extends boolean> {
   readonly path?: string
   readonly optional?: Opt
   readonly description?: string
+  /** For outputs: how it is stored (see {@link Archive}). */
+  readonly archive?: Archive
 }
 
 /** Declares an artifact. @example artifact({ path: 'out/' }) */
@@ -121,6 +139,7 @@ export function artifact(options: ArtifactOptions<boolean> = {}): ArtifactSpec<b
     optional: options.optional ?? false,
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(options.archive !== undefined ? { archive: options.archive } : {}),
   })
 }
 

@@ -304,9 +304,15 @@ export const foldNode = <R>(cases: NodeCases<R>): ((n: Node) => R) => {
  * const o: WorkflowOptions<{ message: ParamSpec<string, true> }> = { parameters: { message: param(t.string, { default: 'hi' }) }, parallelism: 4 }
  * ```
  */
-export interface WorkflowOptions<P extends ParamsSpec> {
+export interface WorkflowOptions<P extends ParamsSpec, A extends ArtifactsSpec = {}> {
   /** Workflow parameters: their values are given when the workflow is run (or default). */
   readonly parameters?: P
+  /**
+   * Workflow artifacts: files or folders given when the workflow is run (Argo's `spec.arguments.artifacts`;
+   * `dflow compile FILE -a NAME=REF`). The body reads them as typed references, like parameters; they are
+   * seen by the workflow's own body (pass them to a sub-workflow as arguments). See {@link ArtifactsSpec}.
+   */
+  readonly artifacts?: A
   /** At most this many leaf steps at once. */
   readonly parallelism?: number
   readonly labels?: Readonly<Record<string, string>>
@@ -326,6 +332,17 @@ export interface WorkflowOptions<P extends ParamsSpec> {
 export type ParamsSpec = Readonly<Record<string, ParamSpec<any, boolean>>>
 
 /**
+ * Workflow artifacts: artifact declarations only (`artifact()`, `artifact({ optional: true })`, or a shaped one
+ * such as `artifactList()`); a declared `path` or `archive` means nothing here (validation says so).
+ *
+ * @example
+ * ```ts
+ * const a: ArtifactsSpec = { data: artifact(), extra: artifact({ optional: true }) }
+ * ```
+ */
+export type ArtifactsSpec = Readonly<Record<string, ArtifactSpec<boolean>>>
+
+/**
  * A whole workflow: a name, parameters and a body. The value every interpreter takes.
  *
  * @example
@@ -334,10 +351,12 @@ export type ParamsSpec = Readonly<Record<string, ParamSpec<any, boolean>>>
  * wf.name  // 'hello'
  * ```
  */
-export interface Workflow<P extends ParamsSpec = ParamsSpec> {
+export interface Workflow<P extends ParamsSpec = ParamsSpec, A extends ArtifactsSpec = ArtifactsSpec> {
   readonly _tag: 'Workflow'
   readonly name: string
   readonly parameters: P
+  /** Workflow artifacts (absent when none are declared). */
+  readonly artifacts?: A
   readonly body: Node
   readonly parallelism?: number
   readonly labels?: Readonly<Record<string, string>>

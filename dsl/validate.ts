@@ -18,6 +18,7 @@ import { keyRefs } from './control/key.ts'
 import { dependsSteps } from './control/depends.ts'
 import { refsOfExposed } from './control/output-choice.ts'
 import { loopNameProblems, loopsIn } from './control/loop-template.ts'
+import { unsupportedHint, type Feature, type ValidateOptions } from './features.ts'
 
 /** What a template body can see while it is checked. */
 interface Scope {
@@ -25,6 +26,12 @@ interface Scope {
   /** The inputs of the enclosing template (or none at the workflow's top level). */
   readonly inputs: IoSpec
   readonly params: IoSpec
+  /** The workflow artifacts this body may read: the workflow's own body reads them all, other bodies none. */
+  readonly artifacts: IoSpec
+  /** Where this body is, when it cannot read workflow artifacts: `inside template "t"`, `in the exit handler`. */
+  readonly elsewhere?: string
+  /** The features the interpreter implements (see `dsl/features.ts`). */
+  readonly supports: ReadonlySet<Feature>
   /** Every step of this body, by name. */
   readonly steps: ReadonlyMap<string, Step>
   /** The names of the composite `forEach` nodes around this body, outermost first (their items are defined here). */
@@ -130,6 +137,15 @@ const ioProblems = (io: IoSpec, path: readonly string[]): Problem[] =>
       : []),
   ])
 
+/** An archive on an input (where it means nothing), or a compression level gzip does not have. */
+const archiveProblems = (io: IoSpec, path: readonly string[], side: 'inputs' | 'outputs'): Problem[] =>
+  Object.entries(io).flatMap(([n, s]) => {
+    if (s._tag !== 'Artifact' || s.archive === undefined) return []
+    if (side === 'inputs') return [problem([...path, n, 'archive'], 'an input artifact has no archive', 'declare the archive on the output that makes it (an input is unpacked whatever it was)')]
+    const level = typeof s.archive === 'object' ? s.archive.tar.compressionLevel : 0
+    return Number.isInteger(level) && level >= -1 && level <= 9 ? [] : [problem([...path, n, 'archive'], `compression level ${level} is not one of gzip's`, 'give an integer from -1 (gzip\'s default) to 9 (smallest)')]
+  })
+
 const withArticle = (word: string): string => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`
 
 /** Checks a reference used at `path` against what is visible from there. */
@@ -142,6 +158,14 @@ const refProblems = (r: Ref, scope: Scope, visible: Visible, path: readonly stri
       return []
     case 'workflow':
       if (r.name in WORKFLOW_VARS) return []
+      if (r._tag === 'ArtifactRef') {
+        target = scope.artifacts[r.name]
+        where = 'workflow artifacts'
+        if (!target && scope.elsewhere !== undefined)
+          return [problem(path, `workflow artifact "${r.name}" is read ${scope.elsewhere}`, "only the workflow's own body reads workflow artifacts: declare an input artifact and pass the reference as an argument")]
+        if (!target) return [problem(path, `no workflow artifact "${r.name}"`, `declare it in workflow(…, { artifacts: { ${r.name}: artifact() } })`)]
+        break
+      }
       target = scope.params[r.name]
       where = 'workflow parameters'
       if (!target) return [problem(path, `no workflow parameter "${r.name}"`, `declare it in workflow(…, { parameters: { ${r.name}: param(…) } })`)]
@@ -161,10 +185,20 @@ const refProblems = (r: Ref, scope: Scope, visible: Visible, path: readonly stri
       target = (from.template.outputs as IoSpec)[r.name]
       where = `the outputs of step "${r.source.step}"`
       if (!target) return [problem(path, `${where} have no "${r.name}"`, `declared outputs: ${Object.keys(from.template.outputs).join(', ') || 'none'}`)]
-      if (from.forEach && target._tag === 'Artifact')
+      if (from.forEach && target._tag === 'Artifact') {
+        // Fan-in: an input declared artifactList() receives every call's artifact (see artifactList()).
+        if (want?._tag === 'Artifact' && want.shape === 'list')
+          return scope.supports.has('fan-in-artifacts')
+            ? []
+            : [problem(path, `fan-in of artifact "${r.name}" of fan-out "${r.source.step}" is not supported by this interpreter yet`, unsupportedHint('fan-in-artifacts'))]
         return [
-          problem(path, `artifact "${r.name}" of fan-out "${r.source.step}" has no single value: each call makes its own`, 'fan-in of artifacts comes with list artifacts; meanwhile return a parameter (a fan-out gathers those into a list), or write the files in one later step that is not fanned out'),
+          problem(
+            path,
+            `artifact "${r.name}" of fan-out "${r.source.step}" has no single value: each call makes its own`,
+            "declare the consumer's input with artifactList() to receive them all (list artifacts: one entry per call, in item order); or return a parameter (a fan-out gathers those into a list)",
+          ),
         ]
+      }
       break
     }
   }
@@ -308,21 +342,29 @@ export const templatesOf = (body: Node): readonly Template[] => {
   return [...out]
 }
 
-const templateProblems = (t: Template, params: IoSpec): Problem[] => {
+const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Feature>): Problem[] => {
   const path = ['templates', t.name]
-  const common = [...nameProblems('template', t.name, path), ...ioProblems(t.inputs, [...path, 'inputs']), ...ioProblems(t.outputs, [...path, 'outputs'])]
+  const common = [
+    ...nameProblems('template', t.name, path),
+    ...ioProblems(t.inputs, [...path, 'inputs']),
+    ...ioProblems(t.outputs, [...path, 'outputs']),
+    ...archiveProblems(t.inputs, [...path, 'inputs'], 'inputs'),
+    ...archiveProblems(t.outputs, [...path, 'outputs'], 'outputs'),
+  ]
   if (t._tag === 'FnTemplate') return [...common, ...failurePolicyProblems(t, path), ...fnProblems(t, path)]
   if (t._tag === 'ScriptTemplate') {
     const holes = scalarsOf(t.source).flatMap((v, i) =>
       isRef(v) && v.source.kind === 'step'
         ? [problem([...path, 'script', `hole ${i}`], `a script cannot use step "${v.source.step}" directly`, 'declare an input and pass the reference as an argument')]
+        : isRef(v) && v.source.kind === 'workflow' && v._tag === 'ArtifactRef'
+          ? [problem([...path, 'script', `hole ${i}`], `a script cannot read workflow artifact "${v.name}" directly`, 'declare an input artifact and pass the reference as an argument')]
         : isRef(v) && v.source.kind === 'workflow' && !params[v.name] && !(v.name in WORKFLOW_VARS)
           ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`, `declare it in workflow(…, { parameters: { ${v.name}: param(…) } })`)]
           : [],
     )
     return [...common, ...failurePolicyProblems(t, path), ...holes]
   }
-  const scope: Scope = { path, inputs: t.inputs, params, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
+  const scope: Scope = { path, inputs: t.inputs, params, artifacts: {}, elsewhere: `inside template "${t.name}"`, supports, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
   const all = new Set(scope.steps.keys())
   return [
     ...common,
@@ -332,18 +374,37 @@ const templateProblems = (t: Template, params: IoSpec): Problem[] => {
   ]
 }
 
+/** Workflow artifacts: valid names, none shared with a parameter, no path or archive (they mean nothing there); and the interpreter must support them. */
+const workflowArtifactProblems = (wf: Workflow, supports: ReadonlySet<Feature>): Problem[] => {
+  const declared = Object.entries(wf.artifacts ?? {})
+  if (!declared.length) return []
+  const path = [wf.name, 'artifacts']
+  return [
+    ...(supports.has('workflow-artifacts') ? [] : [problem(path, 'workflow artifacts are not supported by this interpreter yet', unsupportedHint('workflow-artifacts'))]),
+    ...ioProblems(Object.fromEntries(declared), path),
+    ...declared.flatMap(([n, s]) => [
+      ...(s._tag !== 'Artifact' ? [problem([...path, n], `"${n}" is not an artifact`, 'declare workflow parameters under parameters, artifacts under artifacts')] : []),
+      ...(n in wf.parameters ? [problem([...path, n], `"${n}" is both a workflow parameter and a workflow artifact`, 'give them different names: the body receives both in one record')] : []),
+      ...(s.path !== undefined || s.archive !== undefined ? [problem([...path, n], `a workflow artifact has no ${s.path !== undefined ? 'path' : 'archive'}`, 'declare it with artifact() (the steps that read it declare where)')] : []),
+    ]),
+  ]
+}
+
 /**
  * Checks a workflow and returns every problem at once, each with its path and a hint: Argo's name rules,
  * duplicate names, references to steps that are not upstream, unknown inputs and outputs, missing
- * arguments, values and references whose codec does not fit, dependency cycles in a dag.
+ * arguments, values and references whose codec does not fit, dependency cycles in a dag; and the features
+ * the interpreter does not implement (`options.supports`, see `dsl/features.ts`).
  *
  * @example
  * ```ts
  * validate(workflow('Bad_Name', step('a', hello)))
  * // [{ path: ['Bad_Name'], message: 'workflow name "Bad_Name" must match …', … }]
+ * validate(wf, { supports: ALL_FEATURES }) // what the Argo compiler checks
  * ```
  */
-export const validate = (wf: Workflow): readonly Problem[] => {
+export const validate = (wf: Workflow, options: ValidateOptions = {}): readonly Problem[] => {
+  const supports = new Set(options.supports ?? [])
   const path = [wf.name]
   const templates = [...new Set([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])])]
   const byName = new Map<string, Template>()
@@ -354,19 +415,20 @@ export const validate = (wf: Workflow): readonly Problem[] => {
       ? [problem(['templates', t.name], `two different templates are named "${t.name}"`, 'give each template its own name (a template reused by many steps is fine)')]
       : []
   })
-  const scope: Scope = { path, inputs: {}, params: wf.parameters, steps: new Map(stepsIn(wf.body).map((s) => [s.name, s])) }
+  const scope: Scope = { path, inputs: {}, params: wf.parameters, artifacts: wf.artifacts ?? {}, supports, steps: new Map(stepsIn(wf.body).map((s) => [s.name, s])) }
   return [
     ...nameProblems('workflow', wf.name, path),
     ...ioProblems(wf.parameters, [...path, 'parameters']),
+    ...workflowArtifactProblems(wf, supports),
     ...(wf.parallelism !== undefined && !(Number.isInteger(wf.parallelism) && wf.parallelism > 0)
       ? [problem([...path, 'parallelism'], `parallelism must be a positive integer, got ${wf.parallelism}`, 'leave it out for no limit')]
       : []),
     ...dupTemplates,
-    ...templates.flatMap((t) => templateProblems(t, wf.parameters)),
+    ...templates.flatMap((t) => templateProblems(t, wf.parameters, supports)),
     ...duplicateStepProblems(wf.body, path),
     ...loopNameProblems([wf.body, ...(wf.onExit ? [wf.onExit] : []), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
     ...nodeProblems(wf.body, scope, NONE),
     ...duplicateKeyProblems([wf.body, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(stepsIn).filter((s) => !s.forEach)),
-    ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, NONE) : []),
+    ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], artifacts: {}, elsewhere: 'in the exit handler', steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, NONE) : []),
   ]
 }

@@ -17,9 +17,20 @@ const shaped = <S extends 'list' | 'record' | 'nested'>(shape: S) =>
  * An artifact that a function OP sees as a list of paths (dflow's `Artifact(List[Path])`). It travels as one
  * folder holding the files at their relative paths plus `.dflow-paths.json`, the structure.
  *
+ * **Fan-in.** An input declared `artifactList()` (of a function OP or of a shell step) may receive a fan-out's
+ * output artifact, `fan.outputs.f` (a plain `artifact()` input may not: validation says so). What an
+ * interpreter hands over: one entry per call that succeeded, in item order, named by the call's item index
+ * (`0`, `1`, … — a call that failed or was skipped leaves a gap); each entry is that call's artifact (a file
+ * or a folder) as the call left it. A shell step gets the folder holding the entries; a function OP gets the
+ * list of the entries' paths in item order. On Argo each call writes its artifact under a key with its index
+ * and the consumer reads their common prefix (see the README, "Fan-in on Argo"). Interpreters that do not
+ * implement it refuse the workflow in validation (feature `'fan-in-artifacts'`, `dsl/features.ts`).
+ *
  * @example
  * ```ts
  * fn({ name: 'cat', module: import.meta.url, inputs: { parts: artifactList() }, … }, ({ parts }) => …) // parts: readonly string[]
+ * const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))     // mk outputs f: artifact()
+ * step('join', cat, { parts: fan.outputs.f })                        // parts: mk(0)'s f, mk(1)'s f
  * ```
  */
 export const artifactList = shaped('list')

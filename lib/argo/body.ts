@@ -26,6 +26,8 @@ import {
 import type { Compiler } from './compiler.ts'
 import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTemplate } from './manifest.ts'
 import { compact, encodedDefault } from './io.ts'
+import { placed } from './repository.ts'
+import { enumeratedItem, enumeratedLoop, fanInArgument, fanInArguments, fanInsOf, isFanInRef, stepsInLoops, type FanInScope } from './fan-in.ts'
 import { choiceExpression, controlFields, fanOutFields, isStdout, whenTag } from './control.ts'
 import { keyArgument } from './key.ts'
 import { printDepends } from './depends.ts'
@@ -53,6 +55,8 @@ export interface BodyTarget {
   readonly path: readonly string[]
   /** At most this many of its steps at once. */
   readonly parallelism?: number
+  /** The template whose body this is part of, for gathered fan-outs (set for generated fragments; a root computes its own). */
+  readonly scope?: FanInScope
 }
 
 /** A fragment of the body compiled as a template of its own: its call name, template name, and lifted inputs and outputs. */
@@ -94,6 +98,7 @@ const declare = (xs: readonly Exposed[], out: (x: Exposed) => Partial<ArgoParame
  * ```
  */
 export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
+  const scope: FanInScope = target.scope ?? { name: target.name, fanIns: fanInsOf(target.body), loopSteps: stepsInLoops(target.body), once: c.runsOnce(target.name) }
   const shape = shapeOf(target.body)
   const units = shape.kind === 'dag' ? shape.units : shape.groups.flat()
   const prefix: 'tasks' | 'steps' = shape.kind === 'dag' ? 'tasks' : 'steps'
@@ -130,14 +135,17 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const ioName = (r: Ref) => freshIo((r.source.kind === 'step' ? `${r.source.step}-${r.name.replace(/^\$/, '')}` : r.name).replace(/[^-a-zA-Z0-9_]/g, '-'))
     // The items of the loops around the fragment that it reads (a forEach's own item among them: its call carries the loop).
     const items = freeItemRefs(fragmentBody(u.node))
-    const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => r.source.kind !== 'workflow' && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
-    const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
+    // Workflow parameters are global (`{{workflow.parameters.X}}`), workflow artifacts are not: they are lifted.
+    // A gathered artifact is a key prefix, the same wherever it is read: neither lifted nor exported.
+    const global = (r: Ref) => (r.source.kind === 'workflow' && r._tag === 'ParamRef') || isFanInRef(scope, r)
+    const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => !global(r) && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
+    const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !global(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
     const call = fragmentCall(u.node)
     const template = u.node._tag === 'ForEach' ? loopTemplateName(u.node) : c.freshName(`${target.name}-${call}`)
     fragments.set(u, { call, template, imports, exports, exportName: new Map(exports.map((e) => [refKey(e.ref), e.name])) })
   }
 
-  const resolve = (r: Ref, path: readonly string[]): string => {
+  const resolveRef = (r: Ref, path: readonly string[]): string => {
     const kind = ioKind(r)
     const lifted = target.lifted.get(refKey(r))
     if (lifted !== undefined) return tag(`inputs.${kind}.${lifted}`)
@@ -145,7 +153,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
       case 'item':
         return tag(['item', ...r.source.path].join('.'))
       case 'workflow':
-        return tag(WORKFLOW_VARS[r.name] ?? `workflow.parameters.${r.name}`)
+        // A workflow artifact is an input of the entry template (inside a fragment it is lifted, above).
+        return r._tag === 'ArtifactRef' ? tag(`inputs.artifacts.${r.name}`) : tag(WORKFLOW_VARS[r.name] ?? `workflow.parameters.${r.name}`)
       case 'input':
         return tag(`inputs.${kind}.${r.name}`)
       case 'step': {
@@ -165,15 +174,21 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   }
 
   const localArtifact = (name: string, a: LocalArtifact, path: readonly string[]): ArgoArtifact => {
-    const at = c.options.localArtifact
-    if (at) return { ...at(a), name }
-    problems.push(problem(path, `local artifact "${a.path}" has no place on the cluster`, 'upload it first and pass compile options { localArtifact: (a) => ({ s3: { key } }) }'))
-    return { name }
+    const at = c.options.localArtifact?.(a)
+    if (at === undefined) {
+      problems.push(problem(path, `local artifact "${a.path}" has no place on the cluster`, "upload it first (dflow upload) and pass compile options { localArtifact: (a) => 's3://BUCKET/KEY' } (dflow compile --local-artifact PATH=REF)"))
+      return { name }
+    }
+    const r = placed(c.options, at, path)
+    problems.push(...r.problems)
+    return { name, ...r.fields }
   }
 
-  const stepArguments = (s: Step, path: readonly string[]): ArgoIo => {
+  /** A step's arguments; `own` reads the step's own item (a gathered fan-out reads it from the enumerated item). */
+  const stepArguments = (s: Step, path: readonly string[], own?: (r: Ref) => string): ArgoIo => {
     const inputs = Object.entries(s.template.inputs as IoSpec).filter(([name]) => name in s.args)
     const arg = (name: string): Arg => s.args[name] as Arg
+    const resolve = (r: Ref, p: readonly string[]) => (own && r.source.kind === 'item' && r.source.loop === s.name ? own(r) : resolveRef(r, p))
     return compact({
       parameters: inputs.flatMap(([name, spec]) => {
         if (spec._tag !== 'Param' || spec.big) return []
@@ -192,8 +207,38 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
           return [{ name, raw: { data } }]
         }
         if (spec._tag !== 'Artifact') return []
+        if (isRef(v) && isFanInRef(scope, v)) {
+          const r = fanInArgument(c.options, scope, v, [...path, name])
+          problems.push(...r.problems)
+          return [{ name, ...r.fields }]
+        }
         return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
       }),
+    })
+  }
+
+  const resolve = resolveRef
+
+  /** The call of a gathered fan-out: its loop enumerated, its template's gathering variant, its group's key and index passed. */
+  const gatheredCall = (s: Step, names: ReadonlySet<string>): ArgoCall => {
+    const path = [...target.path, s.name]
+    if (s.template._tag === 'Subflow') problems.push(problem(path, `on Argo a fan-out of sub-workflow "${s.template.name}" cannot hand its artifacts to an artifactList() input`, 'fan out a leaf template (a script or a function OP), or return a parameter'))
+    if (scope.loopSteps.has(s.name) || !scope.once)
+      problems.push(problem(path, `on Argo the artifacts of fan-out "${s.name}" can be gathered only where its body runs once per workflow`, 'gather them in the workflow\'s own body or in a sub-workflow called once (not fanned out, not inside a forEach)'))
+    const loop = enumeratedLoop(s, resolveRef, path)
+    problems.push(...loop.problems)
+    const args = stepArguments(s, [...path, 'args'], enumeratedItem)
+    const { withItems: _i, withParam: _p, withSequence: _s, ...control } = controlFields(s, { resolve: (r, p) => (r.source.kind === 'item' && r.source.loop === s.name ? enumeratedItem(r) : resolveRef(r, p)), prefix, path })
+    return compact({
+      name: s.name,
+      template: c.templateOf(s.template, s, [...names].sort()),
+      arguments: { ...args, parameters: [...(args.parameters ?? []), ...fanInArguments(scope.name, s.name)] },
+      continueOn: continueOn(s),
+      ...control,
+      ...loop.fields,
+      ...(s.onExit
+        ? { hooks: { exit: compact({ template: c.templateOf(s.onExit.template, s.onExit), arguments: stepArguments(s.onExit, [...target.path, s.name, 'onExit', 'args']) }) } }
+        : {}),
     })
   }
 
@@ -215,7 +260,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
       ]
     }
     return unitSteps(u).map((s) =>
-      compact({
+      scope.fanIns.has(s.name) ? gatheredCall(s, scope.fanIns.get(s.name)!) : compact({
         name: s.name,
         template: c.templateOf(s.template, s),
         arguments: stepArguments(s, [...target.path, s.name, 'args']),
@@ -268,6 +313,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         outputs: f.exports,
         lifted: new Map(f.imports.map((i) => [refKey(i.ref), i.name])),
         path: [...target.path, f.call],
+        scope,
       }),
     )
   }

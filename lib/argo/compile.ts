@@ -1,4 +1,4 @@
-import { DflowError, exposedRef, loopsIn, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { ALL_FEATURES, DflowError, exposedRef, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
@@ -12,6 +12,8 @@ import { templatesCalledBy } from './called.ts'
 import { withKeyInput } from './key.ts'
 import { withSuccessOutput } from './threshold.ts'
 import { problem } from 'dflow-ts'
+import { gathering, stepsInLoops } from './fan-in.ts'
+import { archiveLocation, placed } from './repository.ts'
 
 const inputDecls = (io: IoSpec) =>
   compact({
@@ -32,9 +34,10 @@ const asEntrypoint = (wf: Workflow): Step | undefined => {
   const b = wf.body
   if (b._tag !== 'Step' || b.key !== undefined || b.dependsOn.length || b.continueOn.failed || b.continueOn.error) return undefined
   if (b.when || b.forEach || b.onExit || b.depends || b.threshold) return undefined
-  const direct = Object.entries(b.args).every(
-    ([name, v]) => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef' && (v as { source: { kind: string } }).source.kind === 'workflow' && (v as { name: string }).name === name,
-  )
+  const direct = Object.entries(b.args).every(([name, v]) => {
+    const r = v as { _tag?: string; source?: { kind: string }; name?: string }
+    return typeof v === 'object' && v !== null && (r._tag === 'ParamRef' || r._tag === 'ArtifactRef') && r.source?.kind === 'workflow' && r.name === name
+  })
   return direct ? b : undefined
 }
 
@@ -53,7 +56,7 @@ const asEntrypoint = (wf: Workflow): Step | undefined => {
  * ```
  */
 export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflow => {
-  const invalid = validate(wf)
+  const invalid = validate(wf, { supports: ALL_FEATURES })
   if (invalid.length) throw new DflowError(invalid)
   const o = resolveOptions(options)
   const problems: Problem[] = []
@@ -68,16 +71,31 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
 
   const keyed = templatesCalledBy(roots, (s) => s.key !== undefined)
   const tagged = templatesCalledBy(roots, (s) => s.forEach !== undefined && s.threshold !== undefined)
+  // Which bodies run once per workflow (a gathered fan-out's keys are unique only there): see fan-in.ts.
+  const onceRoots = new Set<string>()
+  const callers = new Map<string, { scope: string; repeated: boolean }[]>()
+  const scopeBodies: [string | undefined, Node][] = [[undefined, wf.body], ...(wf.onExit ? [[undefined, wf.onExit] as [undefined, Node]] : []), ...templates.flatMap((t): [string, Node][] => (t._tag === 'Subflow' ? [[t.name, t.body]] : []))]
+  for (const [scope, body] of scopeBodies) {
+    const looped = stepsInLoops(body)
+    for (const s of stepsIn(body).flatMap((x) => (x.onExit ? [x, x.onExit] : [x])))
+      if (s.template._tag === 'Subflow') callers.set(s.template.name, [...(callers.get(s.template.name) ?? []), { scope: scope ?? '', repeated: s.forEach !== undefined || looped.has(s.name) }])
+  }
+  const runsOnce = (name: string, seen: ReadonlySet<string> = new Set()): boolean => {
+    if (name === '' || onceRoots.has(name)) return true
+    const by = callers.get(name) ?? []
+    return by.length === 1 && !by[0]!.repeated && !seen.has(name) && runsOnce(by[0]!.scope, new Set([...seen, name]))
+  }
   const c: Compiler = {
     options: o,
     freshName,
     report: (ps) => problems.push(...ps),
+    runsOnce: (name) => runsOnce(name),
     define: (build) => {
       const at = slots.push(undefined) - 1
       slots[at] = build()
     },
-    templateOf: (t, call = {}) => {
-      const wanted = t._tag === 'Subflow' ? '' : JSON.stringify(failureFields(call, t))
+    templateOf: (t, call = {}, gathered = []) => {
+      const wanted = t._tag === 'Subflow' ? '' : JSON.stringify([failureFields(call, t), gathered])
       const variants = names.get(t) ?? new Map<string, string>()
       names.set(t, variants)
       const known = variants.get(wanted)
@@ -91,6 +109,12 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
         const k = keyed.has(t.name) ? withKeyInput(a) : a
         return tagged.has(t.name) ? withSuccessOutput(k) : k
       }
+      // A leaf's outputs: under the inline repository's key format; a gathered fan-out's under keys by index.
+      const located = (a: ArgoTemplate): ArgoTemplate => {
+        const at = a.outputs?.artifacts?.length ? archiveLocation(o) : undefined
+        const stored = at ? { ...a, archiveLocation: at } : a
+        return gathered.length ? gathering(stored, gathered, o) : stored
+      }
       switch (t._tag) {
         case 'ScriptTemplate':
         case 'FnTemplate':
@@ -103,7 +127,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
               if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', vname], `volume "${vname}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
               volumes.set(vname, JSON.stringify(v))
             }
-            return decorate({ ...r.template, name, ...failureFields(call, t) })
+            return decorate(located({ ...r.template, name, ...failureFields(call, t) }))
           })
           break
         case 'Subflow': {
@@ -128,12 +152,29 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
     },
   }
 
+  // Workflow artifacts: spec.arguments.artifacts, which Argo hands to the entry template's inputs.
+  const wfArtifacts = Object.entries(wf.artifacts ?? {})
+  const argumentArtifacts = wfArtifacts.map(([name, spec]): ArgoArtifact => {
+    const value = o.artifacts?.[name]
+    const path = [wf.name, 'artifacts', name]
+    if (value === undefined) {
+      if (!spec.optional) problems.push(problem(path, `workflow artifact "${name}" has no value on the cluster`, `give it at compile time: compile(wf, { artifacts: { ${name}: 's3://BUCKET/KEY' } }) (dflow compile FILE -a ${name}=REF)`))
+      return compact({ name, optional: spec.optional || undefined })
+    }
+    const r = placed(o, value, path)
+    problems.push(...r.problems)
+    return { name, ...r.fields }
+  })
+  for (const name of Object.keys(o.artifacts ?? {}))
+    if (!wf.artifacts?.[name]) problems.push(problem([wf.name, 'artifacts', name], `the workflow has no artifact "${name}"`, `its artifacts: ${wfArtifacts.map(([n]) => n).join(', ') || 'none'}`))
   const single = asEntrypoint(wf)
   let entrypoint: string
   if (single) entrypoint = c.templateOf(single.template, single)
   else {
     entrypoint = freshName(wf.name)
-    c.define(() => compileBody(c, { name: entrypoint, body: wf.body, outputs: [], lifted: new Map(), path: [wf.name] }))
+    onceRoots.add(entrypoint)
+    const inputs = compact({ artifacts: wfArtifacts.map(([name, s]) => compact({ name, optional: s.optional || undefined }) as ArgoArtifact) })
+    c.define(() => compileBody(c, { name: entrypoint, body: wf.body, inputs, outputs: [], lifted: new Map(), path: [wf.name] }))
   }
   let onExit: string | undefined
   if (wf.onExit) {
@@ -142,6 +183,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
     else {
       const name = freshName(`${wf.name}-on-exit`)
       onExit = name
+      onceRoots.add(name)
       c.define(() => compileBody(c, { name, body: wf.onExit!, outputs: [], lifted: new Map(), path: [wf.name, 'onExit'] }))
     }
   }
@@ -162,7 +204,7 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
     spec: compact({
       entrypoint,
       onExit,
-      arguments: compact({ parameters }),
+      arguments: compact({ parameters, artifacts: argumentArtifacts }),
       serviceAccountName: o.serviceAccount,
       parallelism: wf.parallelism,
       podGC: o.podGC ? { strategy: o.podGC } : undefined,

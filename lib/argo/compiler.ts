@@ -14,8 +14,13 @@ import type { ResolvedOptions } from './options.ts'
  */
 export interface Compiler {
   readonly options: ResolvedOptions
-  /** The name of a user template, compiling it the first time; a call's own retry or timeout gets a variant of a leaf template. */
-  readonly templateOf: (t: Template, call?: FailurePolicy) => string
+  /**
+   * The name of a user template, compiling it the first time; a call's own retry or timeout gets a variant of
+   * a leaf template, and so does a gathered fan-out (`gathered`: the outputs it writes under keys by index).
+   */
+  readonly templateOf: (t: Template, call?: FailurePolicy, gathered?: readonly string[]) => string
+  /** Whether the body of this template (the entry template, the exit handler, a sub-workflow) runs once per workflow. */
+  readonly runsOnce: (template: string) => boolean
   /** A template name not used yet, `base` if free, else `base-2`, `base-3`, … */
   readonly freshName: (base: string) => string
   /** Reserves the next place in the manifest for a template and fills it with `build()`. */

@@ -2,7 +2,7 @@ import { problem, type ArtifactSpec, type FnTemplate, type IoSpec, type ParamSpe
 import type { PodPlan } from '../fn/argo-main.ts'
 import type { ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
-import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
+import { archiveOf, codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
 import { bigParamPath, inputArtifactPath, outputPath } from './paths.ts'
 import { defaultLimitProblems } from './env-limit.ts'
 import { tag } from './tags.ts'
@@ -65,7 +65,9 @@ export const compileFn = (t: FnTemplate, o: ResolvedOptions): { readonly templat
     }),
     outputs: compact({
       parameters: outs.filter(([, s]) => s._tag === 'Param' && !isBig(s)).map(([name, s]): ArgoParameter => ({ name, valueFrom: compact({ path: plan.outputs[name], default: outputDefault(s as ParamSpec<any, boolean>) }), description: codecDescription(s as ParamSpec<any, boolean>) })),
-      artifacts: outs.filter(([, s]) => s._tag !== 'Param' || isBig(s)).map(([name, s]) => compact({ name, path: plan.outputs[name], optional: (s._tag === 'Artifact' && s.optional) || undefined })),
+      artifacts: outs
+        .filter(([, s]) => s._tag !== 'Param' || isBig(s))
+        .map(([name, s]) => compact({ name, path: plan.outputs[name], optional: (s._tag === 'Artifact' && s.optional) || undefined, archive: s._tag === 'Artifact' ? archiveOf(s) : undefined })),
     }),
     metadata: compact({ labels: t.labels, annotations: t.annotations }),
     serviceAccountName: t.serviceAccount,

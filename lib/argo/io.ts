@@ -1,4 +1,4 @@
-import { encodeParam, outputTextOf, type ParamSpec } from 'dflow-ts'
+import { encodeParam, outputTextOf, type ArtifactSpec, type ParamSpec } from 'dflow-ts'
 
 /**
  * How a parameter's codec is recorded in the manifest, so that a reader (the Argo client, a person) can
@@ -55,3 +55,16 @@ export const compact = <T extends object>(o: T): T =>
       ([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0),
     ),
   ) as T
+
+/**
+ * The `archive` of an output artifact as declared (`artifact({ archive })`): `{ none: {} }`, `{ tar: {} }`,
+ * `{ tar: { compressionLevel } }`; `undefined` when not declared (Argo's default, tar+gzip).
+ *
+ * @example
+ * ```ts
+ * archiveOf(artifact({ archive: 'none' }))                          // { none: {} }
+ * archiveOf(artifact({ archive: { tar: { compressionLevel: 9 } } })) // { tar: { compressionLevel: 9 } }
+ * ```
+ */
+export const archiveOf = (spec: ArtifactSpec): Readonly<Record<string, unknown>> | undefined =>
+  spec.archive === undefined ? undefined : spec.archive === 'none' ? { none: {} } : spec.archive === 'tar' ? { tar: {} } : { tar: { compressionLevel: spec.archive.tar.compressionLevel } }

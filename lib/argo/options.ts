@@ -1,6 +1,7 @@
 import type { LocalArtifact, ScriptTemplate } from 'dflow-ts'
 import type { ArgoTemplate } from './manifest.ts'
 import type { Bundler } from '../fn/bundle.ts'
+import type { ArtifactRepository } from './repository.ts'
 
 /** The Argo versions whose schema ships with the project. @example const v: ArgoVersion = 'v4.1' */
 export type ArgoVersion = 'v4.1' | 'v3.7'
@@ -27,8 +28,25 @@ export interface CompileOptions {
   readonly generateName?: boolean
   /** `spec.serviceAccountName`: the account the workflow's pods run as. */
   readonly serviceAccount?: string
-  /** `spec.artifactRepositoryRef`: which configured artifact repository (config map and key) to use. */
+  /**
+   * `spec.artifactRepositoryRef`: which artifact repository configured on the cluster (config map and key) to
+   * use; artifacts the compiler places (fan-in, REFs) are then key-only. With `artifactRepository` too, the
+   * compiler also knows its settings (to reach another bucket; see `repositoryConfigMap`).
+   */
   readonly artifactRepositoryRef?: { readonly configMap?: string; readonly key?: string }
+  /**
+   * The S3 artifact repository, in Argo's format (see `ArtifactRepository`). Without `artifactRepositoryRef`
+   * it is inline: every leaf template's `archiveLocation` and every artifact the compiler places carry the
+   * endpoint, bucket and secret references, so the cluster needs no repository configured. Its `keyFormat`
+   * (default `{{workflow.name}}/{{pod.name}}`, dflow's layout) places each step's outputs.
+   */
+  readonly artifactRepository?: ArtifactRepository
+  /**
+   * The values of the workflow's artifacts (`workflow(…, { artifacts })`) on the cluster: a REF
+   * (`s3://BUCKET/KEY`, what `dflow upload` prints) or Argo's location fields as they are. They become
+   * `spec.arguments.artifacts`. A required workflow artifact without a value is a compile error.
+   */
+  readonly artifacts?: Readonly<Record<string, string | Readonly<Record<string, unknown>>>>
   /** `spec.podGC.strategy`. */
   readonly podGC?: 'OnPodCompletion' | 'OnPodSuccess' | 'OnWorkflowCompletion' | 'OnWorkflowSuccess'
   /** The Argo version the manifest targets (decides the schema it is validated against). Default `v4.1`. */
@@ -42,10 +60,11 @@ export interface CompileOptions {
   /** Applied to every script template. */
   readonly executor?: Executor
   /**
-   * Where a `localArtifact(path)` argument is found on the cluster (it must have been uploaded first): the
-   * Argo artifact location fields, e.g. `{ s3: { key: 'inputs/data.txt' } }`. Without it, a local artifact is a compile error.
+   * Where a `localArtifact(path)` argument (and a shipped package) is found on the cluster (it must have been
+   * uploaded first): a REF (`s3://BUCKET/KEY`, what `dflow upload` prints), or the Argo artifact location
+   * fields, e.g. `{ s3: { key: 'inputs/data.txt' } }`. Without it, a local artifact is a compile error.
    */
-  readonly localArtifact?: (artifact: LocalArtifact) => Readonly<Record<string, unknown>>
+  readonly localArtifact?: (artifact: LocalArtifact) => string | Readonly<Record<string, unknown>> | undefined
 }
 
 /** The defaults every compile starts from. @example DEFAULTS.workDir // '/tmp/workdir' */

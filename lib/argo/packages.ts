@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { localArtifact, problem, type LeafTemplate, type Problem } from 'dflow-ts'
 import type { ArgoArtifact } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
+import { placed } from './repository.ts'
 
 /** Where shipped local packages land in the pod (the folder put on NODE_PATH and PYTHONPATH). @example `${PACKAGES_DIR}/mylib` // '/tmp/dflow/packages/mylib' */
 export const PACKAGES_DIR = '/tmp/dflow/packages'
@@ -21,8 +22,11 @@ export const shippedPackages = (t: LeafTemplate, o: ResolvedOptions, path: reado
   const problems: Problem[] = []
   const artifacts = (t.packages ?? []).map((p, i): ArgoArtifact => {
     const at = o.localArtifact?.(localArtifact(p))
-    if (!at) problems.push(problem([...path, 'packages', String(i)], `package "${p}" has no place on the cluster`, 'upload it and pass compile options { localArtifact: (a) => ({ s3: { key } }) }'))
-    return { name: `dflow-pkg-${i}`, path: `${PACKAGES_DIR}/${basename(p)}`, ...(at ?? {}) }
+    const where = [...path, 'packages', String(i)]
+    if (!at) problems.push(problem(where, `package "${p}" has no place on the cluster`, "upload it and pass compile options { localArtifact: (a) => 's3://BUCKET/KEY' }"))
+    const r = at ? placed(o, at, where) : { fields: {}, problems: [] }
+    problems.push(...r.problems)
+    return { name: `dflow-pkg-${i}`, path: `${PACKAGES_DIR}/${basename(p)}`, ...r.fields }
   })
   const env = artifacts.length ? [{ name: 'NODE_PATH', value: PACKAGES_DIR }, { name: 'PYTHONPATH', value: PACKAGES_DIR }] : []
   return { artifacts, env, problems }

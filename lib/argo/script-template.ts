@@ -1,7 +1,7 @@
 import { WORKFLOW_VARS, fileVarOf, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { ArgoArtifact, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
-import { codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
+import { archiveOf, codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
 import { bigParamPath, inputArtifactPath, outputPath } from './paths.ts'
 import { defaultLimitProblems, envLimitProblems } from './env-limit.ts'
 import { tag, tagProblems } from './tags.ts'
@@ -57,7 +57,8 @@ const outputParameter = (o: ResolvedOptions) => ([name, spec]: [string, ParamSpe
   description: codecDescription(spec),
 })
 
-const artifactDecl = (path: string, name: string, spec: ArtifactSpec): ArgoArtifact => compact({ name, path, optional: spec.optional || undefined })
+const artifactDecl = (path: string, name: string, spec: ArtifactSpec, side: 'in' | 'out' = 'in'): ArgoArtifact =>
+  compact({ name, path, optional: spec.optional || undefined, ...(side === 'out' ? { archive: archiveOf(spec) } : {}) })
 
 /**
  * Compiles a script template (`shell`/`script`) to an Argo `script` template: `source` is the rendered
@@ -109,7 +110,7 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
     outputs: compact({
       // A stdout() output is Argo's built-in outputs.result: nothing to declare.
       parameters: params(t.outputs).filter(([, s]) => !s.stdout).map(outputParameter(o)),
-      artifacts: [...bigParams(t.outputs).map(([name, s]) => ({ name, path: outputPath(o.workDir, name, s) })), ...artifacts(t.outputs).map(([n, s]) => artifactDecl(outputPath(o.workDir, n, s), n, s))],
+      artifacts: [...bigParams(t.outputs).map(([name, s]) => ({ name, path: outputPath(o.workDir, name, s) })), ...artifacts(t.outputs).map(([n, s]) => artifactDecl(outputPath(o.workDir, n, s), n, s, 'out'))],
     }),
     metadata: compact({ labels: t.labels, annotations: t.annotations }),
     serviceAccountName: t.serviceAccount,

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DflowError, formatProblem, type Problem } from 'dflow-ts'
 import { loadWorkflow } from './load.ts'
+import { ARTIFACT_FLAGS, ARTIFACT_HELP, artifactOptions } from './artifact-options.ts'
 import { compile, toYaml, validate, type ArgoVersion, type CompileOptions } from 'dflow-ts/argo'
 
 /** Where a command prints: standard output and standard error, replaceable in tests. @example main(['wf.ts'], { out: (s) => lines.push(s), err: console.error }) */
@@ -26,7 +27,7 @@ Options:
       --namespace NS       metadata.namespace
       --service-account SA spec.serviceAccountName
       --argo-version V     v4.1 (default) or v3.7: the schema the manifest is checked against
-  -h, --help               show this text
+${ARTIFACT_HELP}  -h, --help               show this text
 `
 
 /** The Argo version named on the command line. @example argoVersionOf('v3.7') // 'v3.7' */
@@ -76,6 +77,7 @@ export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<
         namespace: { type: 'string' },
         'service-account': { type: 'string' },
         'argo-version': { type: 'string' },
+        ...ARTIFACT_FLAGS,
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -93,6 +95,7 @@ export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<
       argoVersion,
       ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(values['service-account'] !== undefined ? { serviceAccount: values['service-account'] } : {}),
+      ...artifactOptions(values),
     }
     const manifest = compile(await loadWorkflow(positionals[0]!, values.export), options)
     const problems = validate(manifest, { argoVersion })

@@ -4,6 +4,7 @@ import { formatProblem, problem } from 'dflow-ts'
 import { ARGO_KINDS, compile, parseYaml, validate, type ArgoKind } from 'dflow-ts/argo'
 import { argoVersionOf, failWith, guarded, STDIO, type CliIo } from './compile.ts'
 import { loadWorkflow } from './load.ts'
+import { ARTIFACT_FLAGS, ARTIFACT_HELP, artifactOptions } from './artifact-options.ts'
 
 const HELP = `Usage: dflow lint FILE.ts|FILE.yaml [options]
 
@@ -14,7 +15,8 @@ a .yaml/.yml/.json file may hold any number of hand-written Argo documents.
 
 Options:
       --argo-version V   v4.1 (default) or v3.7
-  -h, --help             show this text
+A .ts file is compiled with the artifact options of dflow compile:
+${ARTIFACT_HELP}  -h, --help             show this text
 
 Exit code: 0 when every document is valid, 1 otherwise (also for a file that holds no
 Argo document: empty, a list, a word, or only documents of other API groups).
@@ -40,7 +42,15 @@ const shapeOf = (doc: unknown): string =>
 export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<number> {
   let args
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { 'argo-version': { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'argo-version': { type: 'string' },
+        ...ARTIFACT_FLAGS,
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
   } catch (e) {
     io.err(`${(e as Error).message}\n\n${HELP}`)
     return 2
@@ -53,7 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<
     let failed = 0
     for (const file of positionals) {
       let docs: readonly unknown[]
-      if (/\.[cm]?[jt]s$/.test(file)) docs = [compile(await loadWorkflow(file), { argoVersion })]
+      if (/\.[cm]?[jt]s$/.test(file)) docs = [compile(await loadWorkflow(file), { argoVersion, ...artifactOptions(args.values) })]
       else {
         const parsed = parseYaml(readFileSync(file, 'utf8'))
         if (!parsed.ok) {

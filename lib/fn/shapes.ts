@@ -11,9 +11,13 @@ const mapTree = (t: Tree, f: (p: string) => string): Tree =>
   typeof t === 'string' ? f(t) : Array.isArray(t) ? t.map((x) => mapTree(x, f)) : Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapTree(v as Tree, f)]))
 
 
+/** Entry names in order: by number when every one is an item index (a fan-in: `0`, `1`, … `10`), else by name. */
+const ordered = (names: string[]): string[] =>
+  names.every((n) => /^(0|[1-9][0-9]*)$/.test(n)) ? names.sort((a, b) => Number(a) - Number(b)) : names.sort()
+
 /** What a folder holds when it carries no structure file: its entries, sorted (recursively for `nested`). */
 const scan = (dir: string, shape: ArtifactShape): Tree => {
-  const names = readdirSync(dir).filter((n) => n !== STRUCTURE_FILE).sort()
+  const names = ordered(readdirSync(dir).filter((n) => n !== STRUCTURE_FILE))
   if (shape === 'list') return names.map((n) => join(dir, n))
   if (shape === 'record') return Object.fromEntries(names.map((n) => [n, join(dir, n)]))
   return Object.fromEntries(names.map((n) => [n, statSync(join(dir, n)).isDirectory() ? scan(join(dir, n), 'nested') : join(dir, n)]))

@@ -40,6 +40,41 @@ cli('compile -o writes a file; --json writes JSON; options reach the manifest', 
   assert.equal(validate(m), [])
 })
 
+cli('compile --artifact-repository FILE.yaml (Argo\'s format) -a NAME=REF --local-artifact PATH=REF reach the manifest as the compile options do', async () => {
+  const example = join(repoRoot, 'examples', 'artifacts', 'workflow-artifacts.ts')
+  const { default: wf, argoOptions } = await import(example)
+  const repoFile = join(dir, 'repo.yaml')
+  writeFileSync(repoFile, toYaml(argoOptions.artifactRepository))
+  const c = capture()
+  assert.is(await compileMain([example, '--artifact-repository', repoFile, '-a', `data=${argoOptions.artifacts.data}`], c.io), 0, c.err())
+  assert.fixture(c.out(), toYaml(compile(wf, argoOptions)))
+  const byRef = capture()
+  assert.is(await compileMain([example, '--artifact-repository-ref', 'artifact-repositories/dflow', '--artifact', 'data=s3://my-bucket/in.tgz', '--artifact-repository', repoFile], byRef.io), 0, byRef.err())
+  const m = parseYaml(byRef.out()) as { ok: true; documents: [{ spec: { artifactRepositoryRef: unknown; arguments: { artifacts: unknown } } }] }
+  assert.equal(m.documents[0].spec.artifactRepositoryRef, { configMap: 'artifact-repositories', key: 'dflow' })
+  assert.equal(m.documents[0].spec.arguments.artifacts, [{ name: 'data', s3: { key: 'in.tgz' } }])
+  const local = capture()
+  const up = join(dir, 'up.ts')
+  writeFileSync(up, `import { artifact, localArtifact, sh, shell, step, workflow } from 'dflow-ts'\nconst cat = shell({ name: 'cat', inputs: { f: artifact() }, script: ({ f }) => sh\`cat \${f}\` })\nexport default workflow('up', step('c', cat, { f: localArtifact('data.txt') }))\n`)
+  assert.is(await compileMain([up, '--artifact-repository', repoFile, '--local-artifact', 'data.txt=s3://my-bucket/uploads/data.txt'], local.io), 0, local.err())
+  assert.match(local.out(), 'key: uploads/data.txt')
+})
+
+cli('compile: an artifact flag without NAME=REF, a repository file that is not one, a workflow artifact without a value are errors naming the flag', async () => {
+  const example = join(repoRoot, 'examples', 'artifacts', 'workflow-artifacts.ts')
+  const noValue = capture()
+  assert.is(await compileMain([example], noValue.io), 1)
+  assert.match(noValue.err(), 'workflow artifact "data" has no value on the cluster')
+  const bad = capture()
+  assert.is(await compileMain([example, '-a', 'data'], bad.io), 1)
+  assert.match(bad.err(), '--artifact takes NAME=REF')
+  const notRepo = join(dir, 'not-repo.yaml')
+  writeFileSync(notRepo, 's3:\n  endpoint: minio:9000\n')
+  const wrong = capture()
+  assert.is(await compileMain([example, '--artifact-repository', notRepo, '-a', 'data=s3://my-bucket/x'], wrong.io), 1)
+  assert.match(wrong.err(), 'not an S3 artifact repository: s3 has no bucket')
+})
+
 cli('compile reports a file without a workflow, and bad usage', async () => {
   const file = join(dir, 'empty.ts')
   writeFileSync(file, 'export default 42\n')

@@ -8,7 +8,7 @@
  * ```
  */
 import * as assert from 'uvu/assert'
-import { artifact, param, sh, shell, t, validate, type Workflow } from 'dflow-ts'
+import { artifact, param, sh, shell, t, validate, type ValidateOptions, type Workflow } from 'dflow-ts'
 
 /** No inputs; a number and a file out. @example step('hello0', hello).outputs.msg // ParamRef<number> */
 export const hello = shell({
@@ -42,8 +42,8 @@ export const echo = shell({
  * problemsOf(workflow('UPPER', step('a', hello))) // ['UPPER: workflow name "UPPER" must match …']
  * ```
  */
-export const problemsOf = (wf: Workflow<any>): string[] =>
-  validate(wf).map((p) => {
+export const problemsOf = (wf: Workflow<any, any>, options: ValidateOptions = {}): string[] =>
+  validate(wf, options).map((p) => {
     assert.ok(p.path.length > 0, `a path for: ${p.message}`)
     assert.ok(p.hint && p.hint.length > 5, `a hint for: ${p.message}`)
     return `${p.path.join('.')}: ${p.message}`

@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { artifact, dag, DflowError, forEach, key, param, seq, sh, shell, step, stdout, subflow, t, validate, workflow } from 'dflow-ts'
+import { artifact, artifactList, dag, DflowError, forEach, key, param, seq, sh, shell, step, stdout, subflow, t, validate, workflow } from 'dflow-ts'
 import { compile } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { sumOp } from '../helpers/fn-ops.ts'
@@ -36,7 +36,7 @@ test("a fan-out's list output feeds a typed list input of a script and of a func
   }
 })
 
-test("a fan-out's output artifact cannot be read (no list artifacts yet): a validation error with its path and a hint, never an empty path", async () => {
+test("a fan-out's output artifact cannot be read by a plain artifact input: a validation error with its path and a hint, never an empty path", async () => {
   const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt` })
   const cat = shell({ name: 'cat', inputs: { f: artifact() }, script: ({ f }) => sh`cat ${f}` })
   const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))
@@ -45,7 +45,7 @@ test("a fan-out's output artifact cannot be read (no list artifacts yet): a vali
   assert.equal(rest, [])
   assert.equal(p!.path, ['fan-art', 'use', 'args', 'f'])
   assert.match(p!.message, 'artifact "f" of fan-out "mk" has no single value')
-  assert.match(p!.hint ?? '', 'list artifacts')
+  assert.match(p!.hint ?? '', 'artifactList()')
   let refused: unknown
   await local({ runsDir: tmp.path }).run(wf).catch((e: unknown) => (refused = e))
   assert.ok(refused instanceof DflowError)
@@ -57,6 +57,28 @@ test("a fan-out's output artifact cannot be read (no list artifacts yet): a vali
   const alone = await local({ runsDir: tmp.path }).run(workflow('fan-art-alone', fan))
   assert.is(alone.status, 'Succeeded', alone.message)
   assert.ok(alone.step('mk(1)').record.outputs.artifacts['f']?.endsWith('f.txt'))
+})
+
+test("fan-in of artifacts into an artifactList() input is refused by the local interpreter (not yet implemented), before anything runs; Argo compiles it", async () => {
+  const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt` })
+  const catAll = shell({ name: 'cat-all', inputs: { fs: artifactList() }, script: ({ fs }) => sh`cat ${fs}/*` })
+  const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))
+  const wf = workflow('fan-in-list', seq(fan, step('join', catAll, { fs: fan.outputs.f })))
+  let refused: unknown
+  await local({ runsDir: tmp.path }).run(wf).catch((e: unknown) => (refused = e))
+  assert.ok(refused instanceof DflowError, 'the run is refused')
+  assert.match((refused as DflowError).message, 'fan-in of artifact "f" of fan-out "mk" is not supported by this interpreter yet')
+  assert.equal((refused as DflowError).problems.map((p) => p.path), [['fan-in-list', 'join', 'args', 'fs']])
+  assert.ok(compile(wf).spec.templates.some((x) => x.name === 'cat-all'))
+})
+
+test('workflow artifacts are refused by the local interpreter (not yet implemented), naming the field', async () => {
+  const wc = shell({ name: 'wc', inputs: { file: artifact() }, script: ({ file }) => sh`wc -l < ${file}` })
+  const wf = workflow('wf-art', ({ data }) => step('wc', wc, { file: data }), { artifacts: { data: artifact() } })
+  let refused: unknown
+  await local({ runsDir: tmp.path }).run(wf).catch((e: unknown) => (refused = e))
+  assert.ok(refused instanceof DflowError, 'the run is refused')
+  assert.equal((refused as DflowError).problems.map((p) => [p.path, p.message]), [[['wf-art', 'artifacts'], 'workflow artifacts are not supported by this interpreter yet']])
 })
 
 test.run()

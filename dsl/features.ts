@@ -1,0 +1,41 @@
+/**
+ * Parts of the language that not every interpreter implements yet. `validate(wf, { supports })` refuses a
+ * workflow that uses one its interpreter does not list, with a problem naming it: never a silently wrong
+ * run. `validate(wf)` alone lists none (what the local interpreter passes today); `compile` (Argo) lists
+ * them all.
+ *
+ * - `'fan-in-artifacts'`: a fan-out's output artifact read by an input declared `artifactList()` (the TSDoc
+ *   of `artifactList` in `dsl/fn/shapes.ts` says what an interpreter must hand over).
+ * - `'workflow-artifacts'`: `workflow(name, body, { artifacts })`, values given when the workflow is run.
+ *
+ * Once an interpreter implements one, it passes it in `supports`: the check in `dsl/validate.ts` is the
+ * only place that refuses it.
+ *
+ * @example
+ * ```ts
+ * validate(wf, { supports: ['fan-in-artifacts'] })
+ * ```
+ */
+export type Feature = 'fan-in-artifacts' | 'workflow-artifacts'
+
+/** Every {@link Feature}: what the Argo compiler supports. @example validate(wf, { supports: ALL_FEATURES }) */
+export const ALL_FEATURES: readonly Feature[] = Object.freeze(['fan-in-artifacts', 'workflow-artifacts'])
+
+/**
+ * Options of `validate`.
+ *
+ * @example
+ * ```ts
+ * const o: ValidateOptions = { supports: ['workflow-artifacts'] }
+ * ```
+ */
+export interface ValidateOptions {
+  /** The features the interpreter implements (default: none of them). */
+  readonly supports?: readonly Feature[]
+}
+
+/** The problem's hint for a feature the interpreter lacks. @example unsupportedHint('fan-in-artifacts') */
+export const unsupportedHint = (f: Feature): string =>
+  f === 'fan-in-artifacts'
+    ? 'the Argo compiler supports it (compile(wf)); the local interpreter does not yet: return a parameter from each call, or gather the files in one later step'
+    : 'the Argo compiler supports it (compile(wf, { artifacts: { NAME: REF } })); the local interpreter does not yet: pass the files to the steps as localArtifact(path)'
