@@ -18,7 +18,7 @@ export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type R
 export { sh, shRenderer } from './script/sh.ts'
 export { py, pyRenderer } from './script/py.ts'
 export { render, DEFAULT_COMMAND } from './script/renderers.ts'
-export { ctx, scalarsOf, fileVarOf, type RenderOptions, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang, type HoleContext, type LangRenderer } from './script/script.ts'
+export { ctx, scalarsOf, fileVarOf, envNameOf, type RenderOptions, type Script, type Segment, type HoleValue, type Scalar, type Literal, type Raw, type ContextVar, type EnvBinding, type RenderedScript, type Lang, type HoleContext, type LangRenderer } from './script/script.ts'
 export { script, shell, type ScriptTemplate, type ScriptFields, type ShellFields, type ContainerOptions } from './template.ts'
 export { step } from './step.ts'
 export { seq, par, dag } from './combinators.ts'

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
-import { DflowError, formatProblem } from 'dflow-ts'
+import { DflowError, formatProblem, type Workflow } from 'dflow-ts'
+import type { Imported } from '../argo/import/index.ts'
+import { isArgoFile, loadArgoFile } from './argo-file.ts'
 import { local, parameterProblems, type RunEvent } from '../local/index.ts'
 import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
@@ -7,9 +9,11 @@ import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
+       dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
 
 Runs a workflow file on the local interpreter, with live progress and a summary.
-The file's default export (or --export NAME) must be a workflow.
+The file's default export (or --export NAME) must be a workflow; a .yaml, .yml or .json file is an
+Argo Workflow, imported first (its templateRefs, ConfigMaps and Secrets from the files given).
 
 Options:
   -p, --param NAME=VALUE   set a workflow parameter (repeatable); NAME=@FILE takes the file's
@@ -18,6 +22,10 @@ Options:
   --runs-dir DIR           where run folders go (default: .dflow-runs)
   --parallelism N          at most N steps at once (default: number of cores)
   --copy                   copy input artifacts instead of symlinking them
+  --template FILE          (Argo) WorkflowTemplates / ClusterWorkflowTemplates it references (repeatable)
+  --configmap FILE         (Argo) ConfigMaps its parameters and environment read (repeatable)
+  --secret FILE            (Argo) Secrets its environment reads (repeatable)
+  --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
   -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
 
@@ -57,6 +65,10 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'runs-dir': { type: 'string' },
       parallelism: { type: 'string' },
       copy: { type: 'boolean' },
+      template: { type: 'string', multiple: true },
+      configmap: { type: 'string', multiple: true },
+      secret: { type: 'string', multiple: true },
+      'time-scale': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,7 +87,23 @@ export const main = async (argv: readonly string[]): Promise<number> => {
 
   // The process launcher starts (python3) while the workflow file is compiled and loaded.
   sharedLauncher.prewarm()
-  const wf = await loadWorkflow(positionals[0]!, values.export)
+  const file = positionals[0]!
+  const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale'])
+  if (timeScale !== undefined && !(timeScale > 0)) return console.error(`dflow run: --time-scale takes a positive number, got "${values['time-scale']}"`), 2
+  let wf: Workflow
+  let deadline: number | undefined
+  if (isArgoFile(file)) {
+    let imported: Imported
+    try {
+      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) })
+    } catch (e) {
+      if (e instanceof DflowError) return console.error(`dflow run: ${file} cannot be run locally:\n${e.message}`), 2
+      throw e
+    }
+    for (const warning of imported.warnings) console.error(color.yellow(`warning: ${warning}`))
+    wf = imported.workflow
+    deadline = imported.deadlineSeconds
+  } else wf = await loadWorkflow(file, values.export)
   const wrong = parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`)
   if (wrong.length) return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
   const ctl = new AbortController()
@@ -88,6 +116,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  // Argo's spec.activeDeadlineSeconds: the run is stopped when it runs out, and ends Failed
+  const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
     const run = await local({
       ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
@@ -102,6 +132,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     if (e instanceof DflowError) return console.error(`dflow run: ${wf.name} is not valid:\n${e.message}`), 2
     throw e
   } finally {
+    clearTimeout(timer)
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
   }

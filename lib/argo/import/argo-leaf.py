@@ -1,0 +1,399 @@
+"""Runs one call of an imported Argo container or script template on this host (dflow's debug mode).
+
+The importer (lib/argo/import/leaf.ts) makes every Argo leaf template a script template whose script exports
+the call's values and execs this file; the template itself travels as JSON in DFLOW_ARGO_TEMPLATE:
+
+  {"name": ..., "argv": [...], "source": str|null, "workingDir": str|null, "env": [[name, value]...],
+   "params": {argoName: envVar}, "workflowParams": {name: envVar}, "context": {tag: envVar},
+   "inArtifacts": {argoName: {"path": declared|null, "env": envVar|null, "raw": str|null}},
+   "outputs": [declared absolute paths], "private": [top-level folders made private], "scriptPath": str}
+
+What it does, as Argo's executor would inside the pod:
+1. substitutes the `{{...}}` tags of argv, source, env values, workingDir and raw artifact data with the
+   call's values (the importer has checked that every tag is one of the names above);
+2. where the kernel allows it (a mount namespace: as root, or through a user namespace), runs the command
+   chrooted in a private root: the host's top-level folders bound in, and /tmp and every top-level folder a
+   declared path lives in replaced by the step's own folder (`<workdir>/tmp`, ...), so that the declared
+   absolute paths resolve to the places the interpreter reads outputs from and two steps writing /tmp/x never
+   collide. Without a namespace (DFLOW_ARGO_ISOLATION=none, or no permission) it runs on the host's paths and
+   copies declared outputs into the work folder afterwards: parallel steps may then collide;
+3. scales sleeps by DFLOW_ARGO_TIME_SCALE (a `sleep` on the PATH and python's time.sleep), when set.
+
+Exits with the command's exit code (128 + N for a signal), as a shell reports it.
+"""
+
+import ctypes
+import ctypes.util
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import sys
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+MS_RDONLY = 1
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+
+TAG = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+
+def fail(msg, code=2):
+    sys.stderr.write(f"dflow argo leaf: {msg}\n")
+    sys.exit(code)
+
+
+spec = json.loads(os.environ["DFLOW_ARGO_TEMPLATE"])
+workdir = os.getcwd()
+isolation = os.environ.get("DFLOW_ARGO_ISOLATION", "namespace")
+scale = float(os.environ.get("DFLOW_ARGO_TIME_SCALE", "1") or "1")
+
+
+def env_of(name):
+    return os.environ.get(name, "") if name else ""
+
+
+values = {}
+for k, v in spec["params"].items():
+    values[f"inputs.parameters.{k}"] = env_of(v)
+for k, v in spec["workflowParams"].items():
+    values[f"workflow.parameters.{k}"] = env_of(v)
+for k, v in spec["computed"].items():
+    values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
+for k, v in spec["context"].items():
+    values[k] = env_of(v) if v.startswith("dflow_") else v
+# the time the step starts stands for the run's creation (and a cron run's scheduled) time, in RFC 3339
+import datetime as _dt
+values["workflow.creationTimestamp"] = values["workflow.scheduledTime"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def art_path(name, a, isolated):
+    if a["path"] is not None and isolated:
+        return a["path"]
+    return env_of(a["env"]) if a["env"] else os.path.join(workdir, (a["path"] or name).lstrip("/"))
+
+
+def substitute(text, isolated):
+    if text is None:
+        return None
+
+    def one(m):
+        tag = m.group(1)
+        if tag in values:
+            return values[tag]
+        mm = re.fullmatch(r"inputs\.artifacts\.([-\w]+)\.path", tag)
+        if mm and mm.group(1) in spec["inArtifacts"]:
+            return art_path(mm.group(1), spec["inArtifacts"][mm.group(1)], isolated)
+        mm = re.fullmatch(r"outputs\.(parameters|artifacts)\.([-\w]+)\.path", tag)
+        if mm and tag in spec["outputPaths"]:
+            p = spec["outputPaths"][tag]
+            return p if isolated else os.path.join(workdir, p.lstrip("/"))
+        return m.group(0)  # the importer checked every tag: anything else is not Argo's to replace either
+
+    return TAG.sub(one, text)
+
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+def mount(src, dst, fstype, flags):
+    if libc.mount(src.encode() if src else None, dst.encode(), fstype.encode() if fstype else None, flags, None) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, f"mount {src} on {dst}: {os.strerror(e)}")
+
+
+def enter_namespace():
+    """A private mount namespace (a user namespace too when not root); False where the kernel refuses."""
+    uid, gid = os.getuid(), os.getgid()
+    if uid == 0 and libc.unshare(CLONE_NEWNS) == 0:
+        pass
+    elif libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0:
+        try:
+            with open("/proc/self/setgroups", "w") as f:
+                f.write("deny")
+            with open("/proc/self/uid_map", "w") as f:
+                f.write(f"{uid} {uid} 1")
+            with open("/proc/self/gid_map", "w") as f:
+                f.write(f"{gid} {gid} 1")
+        except OSError:
+            return False
+    else:
+        return False
+    try:
+        mount(None, "/", None, MS_REC | MS_PRIVATE)
+    except OSError:
+        return False
+    return True
+
+
+def bind(src, dst):
+    mount(src, dst, None, MS_BIND | MS_REC)
+
+
+def placeholder(src, dst):
+    if os.path.isdir(src):
+        os.makedirs(dst, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        open(dst, "a").close()
+
+
+def build_root(root):
+    os.makedirs(root, exist_ok=True)
+    mount("tmpfs", root, "tmpfs", 0)
+    private = set(spec["private"]) | {"tmp"}
+    for e in os.listdir("/"):
+        if e in private:
+            continue
+        src, dst = "/" + e, os.path.join(root, e)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+            continue
+        try:
+            placeholder(src, dst)
+            bind(src, dst)
+        except OSError:
+            pass  # an entry that cannot be bound (a socket…) is left out
+    for d in sorted(private):
+        mine = os.path.join(workdir, d)
+        os.makedirs(mine, exist_ok=True)
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+        bind(mine, os.path.join(root, d))
+    for m in spec["mounts"]:
+        # an emptyDir is a folder of the step's own; a claim, one the run's steps share
+        src = os.path.join(shared_dir(m["shared"]), m["subPath"] or "") if m["shared"] else os.path.join(workdir, m["path"].lstrip("/"))
+        os.makedirs(src, exist_ok=True)
+        os.makedirs(os.path.join(root, m["path"].lstrip("/")), exist_ok=True)
+        bind(src, os.path.join(root, m["path"].lstrip("/")))
+    # Input artifacts were staged as links to the run's files, which the private root may hide: bind them.
+    for name, a in spec["inArtifacts"].items():
+        if a["path"] is None or a["env"] is None:
+            continue
+        staged = os.path.join(workdir, a["path"].lstrip("/"))
+        if os.path.islink(staged) or a["subPath"]:
+            target = os.path.realpath(staged)
+            if a["subPath"]:
+                target = os.path.join(target, a["subPath"])  # the part of the artifact the call passes
+            os.unlink(staged) if os.path.islink(staged) else shutil.rmtree(staged) if os.path.isdir(staged) else os.unlink(staged)
+            placeholder(target, staged)
+            bind(target, os.path.join(root, a["path"].lstrip("/")))
+
+
+def shared_dir(name):
+    """`<run folder>/volumes/NAME`: the run folder is the work folder's third parent (RUN/steps/ID/workdir)."""
+    run = os.path.dirname(os.path.dirname(os.path.dirname(workdir)))
+    if not os.path.isdir(os.path.join(run, "steps")):
+        fail(f"cannot find the run folder of {workdir} for the shared volume {name}")
+    return os.path.join(run, "volumes", name)
+
+
+def write_raw(isolated):
+    for name, a in spec["inArtifacts"].items():
+        if a["raw"] is None:
+            continue
+        p = os.path.join(workdir, (a["path"] or name).lstrip("/"))
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(substitute(a["raw"], isolated))
+
+
+SLEEP = """#!{py}
+import sys, time, re
+s = 0.0
+for a in sys.argv[1:]:
+    m = re.fullmatch(r"([0-9.]+)([smhd]?)", a)
+    if not m:
+        sys.stderr.write("sleep: invalid time interval %r\\n" % a); sys.exit(1)
+    s += float(m.group(1)) * {{"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}}[m.group(2)]
+time.sleep(s * {scale})
+"""
+
+SITE = """import time as _t
+_sleep = _t.sleep
+_t.sleep = lambda s: _sleep(s * {scale})
+"""
+
+
+def tools(base, env):
+    """Puts the time-scaled sleep (and python's) on the PATH of the step; returns the folder."""
+    bindir = os.path.join(base, ".dflow-bin")
+    os.makedirs(bindir, exist_ok=True)
+    if scale != 1:
+        with open(os.path.join(bindir, "sleep"), "w") as f:
+            f.write(SLEEP.format(py=os.path.realpath(sys.executable), scale=scale))
+        os.chmod(os.path.join(bindir, "sleep"), 0o755)
+        pydir = os.path.join(base, ".dflow-py")
+        os.makedirs(pydir, exist_ok=True)
+        with open(os.path.join(pydir, "sitecustomize.py"), "w") as f:
+            f.write(SITE.format(scale=scale))
+        env["PYTHONPATH"] = pydir + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return bindir
+
+
+def program(argv0, env, bindir):
+    """The command as the host runs it: python is this python, others are copied beside the sleep shim."""
+    if argv0 in ("python", "python3") or re.fullmatch(r"(/usr(/local)?)?/bin/python3?", argv0):
+        return os.path.realpath(sys.executable)
+    if "/" in argv0:
+        return argv0
+    found = shutil.which(argv0, path=env.get("PATH"))
+    if found and not found.startswith(("/usr/", "/bin/", "/sbin/")):
+        # found in a folder the private root may hide (a tool of the tests, a user's bin): copied in
+        dst = os.path.join(bindir, argv0)
+        if not os.path.exists(dst):
+            shutil.copy2(found, dst)
+    return argv0
+
+
+def main():
+    isolated = isolation != "none" and enter_namespace()
+    step_dir = os.path.dirname(workdir)
+    root = os.path.join(step_dir, "argo-root")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("dflow_") and k != "DFLOW_ARGO_TEMPLATE"}
+    write_raw(isolated)
+    if isolated:
+        try:
+            build_root(root)
+        except OSError as e:
+            fail(f"could not make the step's private root: {e}")
+        base = root
+        inside = lambda p: p
+    else:
+        base = step_dir
+        inside = lambda p: p
+        if any(m["shared"] for m in spec["mounts"]):
+            fail("a shared volume needs a mount namespace (DFLOW_ARGO_ISOLATION=none, or the kernel refused one)")
+        for name, a in spec["inArtifacts"].items():
+            # without a private root, input artifacts are placed at their declared host paths
+            if a["path"] is None:
+                continue
+            staged = os.path.join(workdir, a["path"].lstrip("/"))
+            if a["subPath"]:
+                staged = os.path.join(os.path.realpath(staged), a["subPath"])
+            if os.path.exists(staged) and os.path.realpath(staged) != os.path.realpath(a["path"]):
+                os.makedirs(os.path.dirname(a["path"]) or "/", exist_ok=True)
+                if os.path.lexists(a["path"]):
+                    shutil.rmtree(a["path"]) if os.path.isdir(a["path"]) and not os.path.islink(a["path"]) else os.unlink(a["path"])
+                shutil.copytree(staged, a["path"], symlinks=True) if os.path.isdir(staged) else shutil.copy2(staged, a["path"])
+    bindir = tools(base, env)
+    env["PATH"] = ("/.dflow-bin" if isolated else bindir) + ":" + env.get("PATH", "/usr/bin:/bin")
+    base_env = env
+
+    def start(c, quiet):
+        """Starts one container's command; `quiet`: its stdout goes to stderr (only the main container's is the result)."""
+        cenv = dict(base_env)
+        for k, v in c["env"]:
+            cenv[k] = substitute(v, isolated)
+        argv = [substitute(a, isolated) for a in c["argv"]]
+        if c["source"] is not None:
+            sp = spec["scriptPath"]
+            host = os.path.join(base, sp.lstrip("/")) if isolated else os.path.join(step_dir, "argo-script")
+            os.makedirs(os.path.dirname(host), exist_ok=True)
+            with open(host, "w") as f:
+                f.write(substitute(c["source"], isolated))
+            os.chmod(host, 0o755)  # Argo's script file can be run as a command (`command: [sh, -c]`)
+            argv.append(sp if isolated else host)
+        argv[0] = program(argv[0], cenv, bindir)
+        cwd = substitute(c["workingDir"], isolated) if c["workingDir"] else ("/" if isolated else workdir)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if isolated:
+                    os.chroot(root)
+                os.makedirs(cwd, exist_ok=True)
+                os.chdir(cwd)
+                if quiet:
+                    os.dup2(2, 1)
+                for s in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
+                    signal.signal(s, signal.SIG_DFL)
+                os.execvpe(argv[0], argv, cenv)
+            except OSError as e:
+                sys.stderr.write(f"dflow argo leaf: could not run {argv[0]}: {e.strerror}\n")
+                os._exit(127)
+        return pid
+
+    running = {}  # pid -> container name
+
+    def forward(n, _f):
+        for pid in list(running):
+            try:
+                os.kill(pid, n)
+            except ProcessLookupError:
+                pass
+
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, forward)
+
+    def wait_any():
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except InterruptedError:
+                continue
+            if pid in running:
+                return running.pop(pid), os.waitstatus_to_exitcode(status)
+
+    def code_of(c):
+        return c if c >= 0 else 128 - c
+
+    containers = spec["containers"]
+    mains = [c for c in containers if c["role"] == "main"]
+    one = len(mains) == 1
+    code = 0
+    # init containers, one after another
+    for c in containers:
+        if c["role"] != "init":
+            continue
+        running[start(c, True)] = c["name"]
+        _, code = wait_any()
+        if code != 0:
+            break
+    sidecars = []
+    if code == 0:
+        for c in containers:
+            if c["role"] == "sidecar":
+                pid = start(c, True)
+                running[pid] = c["name"]
+                sidecars.append(pid)
+        # the main container, or a containerSet's containers as their dependencies allow; a failure starts no more
+        done, pending = set(), list(mains)
+        while pending or any(n in {m["name"] for m in mains} for n in running.values()):
+            if code == 0:
+                for c in [c for c in pending if all(d in done for d in c["dependencies"])]:
+                    pending.remove(c)
+                    running[start(c, not one and c["name"] != "main")] = c["name"]
+            if not [n for n in running.values() if n in {m["name"] for m in mains}]:
+                break
+            name, rc = wait_any()
+            if name in {m["name"] for m in mains}:
+                done.add(name)
+                if rc != 0 and code == 0:
+                    code = code_of(rc)
+        if code == 0 and pending:
+            code = 1
+        # sidecars are stopped once the main containers have ended (as Argo's wait container does)
+        for pid in sidecars:
+            if pid in running:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        while running:
+            wait_any()
+    for p in spec["outputs"]:
+        rel = p.lstrip("/")
+        mine = os.path.join(workdir, rel)
+        if os.path.lexists(mine):
+            continue
+        src = os.path.join(root, rel) if isolated else p
+        if os.path.exists(src):
+            os.makedirs(os.path.dirname(mine), exist_ok=True)
+            shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
+    sys.exit(code)
+
+
+main()

@@ -1,0 +1,590 @@
+import {
+  ALL_OUTPUTS, DflowError, conditionProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  workflowDuration, workflowFailures, workflowStatus, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
+  type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
+} from 'dflow-ts'
+import { argoValue } from './argo-value.ts'
+import { parseDepends } from './depends.ts'
+import { seconds } from './durations.ts'
+import { condition, exprLang } from './expressions.ts'
+import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
+import { leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { onlyTag, pieces } from './tags.ts'
+
+type Obj = Record<string, any>
+
+/** A set of templates that refer to each other by name: the workflow's, or one WorkflowTemplate's. @example const lib: Library = { key: 'lib', templates: new Map([['say', { t: { name: 'say', container: {} }, path: ['spec', 'templates', '0'] }]]) } */
+export interface Library {
+  /** `''` for the workflow's own templates, else the WorkflowTemplate's name. */
+  readonly key: string
+  readonly templates: ReadonlyMap<string, { readonly t: Obj; readonly path: readonly string[] }>
+}
+
+/** What the builder is given (see `importWorkflow`, which makes it). @example builder(cx).topCall(own, 'hello', 'main', ['spec', 'entrypoint']) */
+export interface BuildContext {
+  readonly warnings: Warnings
+  readonly timeScale: number
+  readonly workflowParams: ReadonlySet<string>
+  /** Finds the library of a `templateRef` (a WorkflowTemplate, or a ClusterWorkflowTemplate when clusterScope). */
+  readonly library: (name: string, cluster: boolean) => Library | undefined
+  readonly configMapValue: (name: string, key: string, path: readonly string[]) => string
+  readonly secretValue: (name: string, key: string, path: readonly string[]) => string
+  readonly defaults: Obj | undefined
+  /** The workflow's volumes by name: emptyDir (each step's own), or shared by the run's steps (a claim). */
+  readonly volumes: ReadonlyMap<string, Volume>
+}
+
+/** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
+export interface Volume {
+  readonly shared?: string
+}
+
+/**
+ * A volume's local meaning: emptyDir is a folder of each step's own; a persistentVolumeClaim (or a
+ * volumeClaimTemplate) is one folder the run's steps share, `<run folder>/volumes/NAME` — kept with the run,
+ * and not across runs as a cluster's claim would be.
+ *
+ * @example
+ * ```ts
+ * volumeOf({ name: 'w', persistentVolumeClaim: { claimName: 'data' } }, ['spec', 'volumes', '0']) // { shared: 'data' }
+ * ```
+ */
+export const volumeOf = (v: Obj, path: readonly string[]): Volume => {
+  if ('emptyDir' in v) return {}
+  if (v.persistentVolumeClaim?.claimName !== undefined) return { shared: String(v.persistentVolumeClaim.claimName) }
+  return fail(path, `the volume "${v.name}" is of a kind with no local meaning`, 'emptyDir and persistentVolumeClaim volumes are supported locally')
+}
+
+const fail = (path: readonly string[], message: string, hint?: string): never => {
+  throw new DflowError([problem(path, message, hint)])
+}
+const check = (o: unknown, table: FieldTable, path: readonly string[], w: Warnings): void => {
+  const ps: Problem[] = fieldProblems(o, table, path, w)
+  if (ps.length) throw new DflowError(ps)
+}
+const list = (v: unknown, path: readonly string[]): readonly any[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : fail(path, 'expected a list'))
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
+
+/** Where a body's references point: its inputs, its sibling steps, the loop of the call being read. */
+interface BodyScope {
+  readonly kind: 'steps' | 'dag' | 'workflow'
+  readonly inputs: IoSpec
+  readonly siblings: ReadonlyMap<string, Template>
+  readonly loop?: string
+}
+
+const TEMPLATE_KINDS = ['container', 'script', 'steps', 'dag', 'suspend', 'resource', 'http', 'containerSet', 'data', 'plugin']
+const RETRY_POLICIES: readonly RetryPolicy[] = ['Always', 'OnFailure', 'OnError', 'OnTransientError']
+
+/**
+ * Turns Argo templates into DSL templates, on demand and once each (a template that calls itself, directly
+ * or not, gets the one value being built, as `recurse` does).
+ *
+ * @example
+ * ```ts
+ * const b = builder(cx)
+ * const body = b.topCall(own, 'coinflip', 'coinflip', ['spec', 'entrypoint']) // a Step calling the entrypoint
+ * ```
+ */
+export const builder = (cx: BuildContext) => {
+  const built = new Map<string, Template>()
+  /** What each leaf template was built from, for the variants of calls that pass text with tags. */
+  const leafSpecs = new WeakMap<Template, LeafSpec>()
+  const names = new Set<string>()
+  const w = cx.warnings
+  const scale = (s: number) => s * cx.timeScale
+
+  const dslName = (lib: Library, name: string): string => {
+    let n = lib.key ? `${lib.key}-${name}` : name
+    for (let i = 2; names.has(n); i++) n = `${lib.key ? `${lib.key}-` : ''}${name}-${i}`
+    names.add(n)
+    return n
+  }
+
+  /** A reference named by an Argo tag, read in a body. */
+  const refIn = (sc: BodyScope, name: string, codec: ParamRef<any>['codec'], path: readonly string[]): ParamRef<any> | ArtifactRef => {
+    const art = (source: ArtifactRef['source'], n: string): ArtifactRef => Object.freeze({ _tag: 'ArtifactRef', source, name: n })
+    const par_ = (source: ParamRef['source'], n: string): ParamRef<any> => Object.freeze({ _tag: 'ParamRef', source, name: n, codec })
+    let m: RegExpExecArray | null
+    if ((m = /^inputs\.parameters\.([-\w]+)$/.exec(name))) {
+      if (sc.inputs[m[1]!]?._tag !== 'Param') fail(path, `{{${name}}}: the template has no input parameter "${m[1]}"`)
+      return par_({ kind: 'input' }, m[1]!)
+    }
+    if ((m = /^inputs\.artifacts\.([-\w]+)$/.exec(name))) {
+      if (sc.inputs[m[1]!]?._tag !== 'Artifact') fail(path, `{{${name}}}: the template has no input artifact "${m[1]}"`)
+      return art({ kind: 'input' }, m[1]!)
+    }
+    if ((m = /^workflow\.parameters\.([-\w]+)$/.exec(name))) {
+      if (!cx.workflowParams.has(m[1]!)) fail(path, `{{${name}}}: the workflow has no parameter "${m[1]}"`, 'declare it in spec.arguments.parameters')
+      return par_({ kind: 'workflow' }, m[1]!)
+    }
+    if (name === 'workflow.status') return workflowStatus
+    if (name === 'workflow.failures') return workflowFailures
+    if (name === 'workflow.duration') return workflowDuration
+    if ((m = /^(steps|tasks)\.([-\w]+)\.(.+)$/.exec(name))) {
+      const [, kind, stepName, rest] = m as unknown as [string, string, string, string]
+      if ((kind === 'steps') !== (sc.kind === 'steps')) fail(path, `{{${name}}}: a ${sc.kind === 'dag' ? 'dag' : 'steps'} template names its siblings "${sc.kind === 'dag' ? 'tasks' : 'steps'}.NAME"`)
+      if (!sc.siblings.has(stepName)) fail(path, `{{${name}}}: no ${kind === 'steps' ? 'step' : 'task'} "${stepName}" in this template`)
+      const source = { kind: 'step' as const, step: stepName }
+      if (rest === 'status') return status({ name: stepName })
+      if (rest === 'exitCode') return { ...exitCode({ name: stepName }), codec }
+      if (rest === 'outputs.result') return par_(source, 'result')
+      if (rest === 'outputs.parameters') return par_(source, ALL_OUTPUTS)
+      if ((m = /^outputs\.parameters\.([-\w]+)$/.exec(rest))) return par_(source, m[1]!)
+      if ((m = /^outputs\.artifacts\.([-\w]+)$/.exec(rest))) return art(source, m[1]!)
+      return fail(path, `{{${name}}} is not supported by the local importer`, 'steps.NAME.outputs.{result,parameters.P,artifacts.A}, .status and .exitCode are')
+    }
+    if ((m = /^item((?:\.[-\w]+)*)$/.exec(name))) {
+      if (sc.loop === undefined) fail(path, `{{${name}}} outside withItems / withParam / withSequence`)
+      return itemRef(codec, m[1] ? m[1].slice(1).split('.') : [], sc.loop)
+    }
+    return fail(path, `the tag {{${name}}} is not supported by the local importer`)
+  }
+
+  /** Whether an argument mixes text and simple tags. */
+  const mixed = (v: unknown): boolean => typeof v === 'string' && onlyTag(v) === undefined && pieces(v).some((p) => p._tag === 'Tag') && !pieces(v).some((p) => p._tag === 'ExprTag')
+
+  /** A parameter argument: a literal, one tag (a reference), or one expression tag that is a reference. */
+  const paramArg = (sc: BodyScope, v: unknown, path: readonly string[]): Arg => {
+    if (typeof v !== 'string') return str(v)
+    const ps = pieces(v)
+    if (!ps.some((p) => p._tag !== 'Text')) return v
+    const tag = onlyTag(v)
+    if (tag !== undefined) return refIn(sc, tag, t.string, path)
+    if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
+      const e = exprLang(ps[0]!.source, path, (n) => refIn(sc, n, t.string, path) as ParamRef<any>)
+      if (e._tag === 'Var') return e.ref
+    }
+    return fail(path, `the argument ${JSON.stringify(v)} mixes text and tags (or computes an expression), which the DSL cannot pass yet`, 'pass a single {{…}} reference, or compute the string in the called template')
+  }
+
+  const retryOf = (r: Obj | undefined, path: readonly string[]): Retry | undefined => {
+    if (r === undefined) return undefined
+    check(r, FIELDS.retryStrategy, path, w)
+    const limit = r.limit === undefined ? fail([...path, 'limit'], 'a retryStrategy without a limit retries forever, which the local interpreter refuses') : Number(r.limit)
+    if (!Number.isInteger(limit)) fail([...path, 'limit'], `${JSON.stringify(r.limit)} is not a whole number (a {{…}} tag is not supported here)`)
+    const policy = (r.retryPolicy ?? 'OnFailure') as RetryPolicy
+    if (!RETRY_POLICIES.includes(policy)) fail([...path, 'retryPolicy'], `unknown retryPolicy ${JSON.stringify(r.retryPolicy)}`)
+    const b = r.backoff as Obj | undefined
+    const backoff = b
+      ? {
+          duration: scale(seconds(b.duration ?? 0, [...path, 'backoff', 'duration'])),
+          ...(b.factor !== undefined ? { factor: Number(b.factor) } : {}),
+          ...(b.cap !== undefined ? { cap: scale(seconds(b.cap, [...path, 'backoff', 'cap'])) } : {}),
+          ...(b.maxDuration !== undefined ? { maxDuration: scale(seconds(b.maxDuration, [...path, 'backoff', 'maxDuration'])) } : {}),
+        }
+      : undefined
+    return { limit, policy, ...(backoff && backoff.duration > 0 ? { backoff } : {}) }
+  }
+
+  /** Template fields merged with spec.templateDefaults (the template's own win; a kind's object is merged key by key). */
+  const withDefaults = (tpl: Obj): Obj => {
+    const d = cx.defaults
+    if (!d) return tpl
+    const out: Obj = { ...tpl }
+    for (const [k, v] of Object.entries(d)) {
+      if (TEMPLATE_KINDS.includes(k)) {
+        if (k in tpl && typeof v === 'object') out[k] = { ...v, ...tpl[k] }
+      } else if (!(k in tpl)) out[k] = v
+    }
+    return out
+  }
+
+  const templateOf = (lib: Library, name: string, path: readonly string[]): Template => {
+    const key = `${lib.key}\u0000${name}`
+    const have = built.get(key)
+    if (have) return have
+    const found = lib.templates.get(name) ?? fail(path, `no template "${name}"${lib.key ? ` in WorkflowTemplate "${lib.key}"` : ''}`, `templates: ${[...lib.templates.keys()].join(', ')}`)
+    return buildTemplate(lib, key, withDefaults(found.t), found.path)
+  }
+
+  const buildTemplate = (lib: Library, key: string, tpl: Obj, path: readonly string[]): Template => {
+    check(tpl, FIELDS.template, path, w)
+    const kinds = TEMPLATE_KINDS.filter((k) => k in tpl)
+    if (kinds.length !== 1) fail(path, kinds.length ? `a template has one kind, this one has ${kinds.join(' and ')}` : 'the template has no kind (container, script, steps, dag, …)')
+    const kind = kinds[0]!
+    const name = dslName(lib, String(tpl.name))
+    if (kind === 'container' || kind === 'script' || kind === 'suspend' || kind === 'containerSet') {
+      const spec = leafSpec(tpl, kind, path)
+      const leaf = leafTemplate(spec, name)
+      leafSpecs.set(leaf, spec)
+      built.set(key, leaf)
+      return leaf
+    }
+    if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
+    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout'])
+      if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally (the DSL retries and times out leaf steps)`, 'set it on the leaf templates it calls')
+    // The one mutable moment (as in `recurse`): the template exists before its body, which may call it.
+    const self: { -readonly [K in keyof Subflow]: Subflow[K] } = { _tag: 'Subflow', name, inputs: {}, outputs: {}, exposes: {}, body: seq() }
+    if (tpl.parallelism !== undefined) self.parallelism = Number(tpl.parallelism)
+    built.set(key, self as Subflow)
+    self.inputs = inputsOf(tpl.inputs, [...path, 'inputs']).spec
+    const { body, siblings } = kind === 'steps' ? stepsBody(lib, tpl.steps, self.inputs, [...path, 'steps']) : dagBody(lib, tpl.dag, self.inputs, [...path, 'dag'])
+    self.body = body
+    const exposes = subflowOutputs(tpl.outputs, { kind, inputs: self.inputs, siblings }, [...path, 'outputs'])
+    self.exposes = Object.freeze(exposes)
+    self.outputs = Object.freeze(
+      Object.fromEntries(Object.entries(exposes).map(([k, x]) => [k, (x._tag === 'OutputChoice' ? x.then : x)._tag === 'ArtifactRef' ? artifact() : param(t.string)])),
+    )
+    return self as Subflow
+  }
+
+  const inputsOf = (io: Obj | undefined, path: readonly string[]) => {
+    const params: { name: string; default?: string }[] = []
+    const arts: { name: string; path?: string; raw?: string; optional: boolean }[] = []
+    for (const [i, p] of list(io?.parameters, [...path, 'parameters']).entries()) {
+      const at = [...path, 'parameters', String(i)]
+      check(p, FIELDS.inputParameter, at, w)
+      const cm = p.valueFrom?.configMapKeyRef
+      if (p.valueFrom !== undefined && !cm) fail([...at, 'valueFrom'], 'only valueFrom.configMapKeyRef is supported on a template input')
+      if (p.enum !== undefined) w.add([...at, 'enum'], 'is not checked locally')
+      const v = cm ? cx.configMapValue(cm.name, cm.key, [...at, 'valueFrom']) : p.value ?? p.default
+      if (v !== undefined && typeof v === 'string' && pieces(v).some((x) => x._tag !== 'Text'))
+        fail([...at, p.value !== undefined ? 'value' : 'default'], `the input's value ${JSON.stringify(v)} uses tags, which the local importer cannot compute yet`, 'pass the value as an argument')
+      params.push({ name: String(p.name), ...(v !== undefined ? { default: str(v) } : {}) })
+    }
+    for (const [i, a] of list(io?.artifacts, [...path, 'artifacts']).entries()) {
+      const at = [...path, 'artifacts', String(i)]
+      const { s3: _s, http: _h, git: _g, gcs: _gc, oss: _o, hdfs: _hd, azure: _az, artifactory: _af, ...rest } = a as Obj
+      for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact or from a step')
+      check(rest, FIELDS.artifact, at, w)
+      if (a.from !== undefined) fail([...at, 'from'], 'from on a template input is not supported locally')
+      if (a.raw !== undefined && typeof a.raw?.data !== 'string') fail([...at, 'raw'], 'raw artifacts give their content as raw.data')
+      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), optional: !!a.optional })
+    }
+    const spec: Record<string, any> = {}
+    for (const p of params) spec[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
+    for (const a of arts) if (a.raw === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
+    return { params, arts, spec: spec as IoSpec }
+  }
+
+  /** One container's fields (its env resolved from the given ConfigMaps and Secrets). */
+  const containerOf = (c: Obj, role: ContainerSpec['role'], table: FieldTable, path: readonly string[], script: boolean): ContainerSpec => {
+    check(c, table, path, w)
+    const env = list(c.env, [...path, 'env']).map((e: Obj, i): readonly [string, string] => {
+      const at = [...path, 'env', String(i)]
+      if (e.value !== undefined) return [String(e.name), str(e.value)]
+      const ref = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef
+      if (!ref) return fail([...at, 'valueFrom'], 'only value, valueFrom.secretKeyRef and valueFrom.configMapKeyRef are supported locally')
+      return [String(e.name), e.valueFrom.secretKeyRef ? cx.secretValue(ref.name, ref.key, at) : cx.configMapValue(ref.name, ref.key, at)]
+    })
+    return {
+      name: String(c.name ?? 'main'),
+      path,
+      role,
+      ...(c.image !== undefined ? { image: String(c.image) } : {}),
+      ...(c.command !== undefined ? { command: list(c.command, [...path, 'command']).map(str) } : {}),
+      ...(c.args !== undefined ? { args: list(c.args, [...path, 'args']).map(str) } : {}),
+      ...(script ? { source: String(c.source ?? '') } : {}),
+      ...(c.workingDir !== undefined ? { workingDir: String(c.workingDir) } : {}),
+      env,
+      ...(c.dependencies !== undefined ? { dependencies: list(c.dependencies, [...path, 'dependencies']).map(String) } : {}),
+    }
+  }
+
+  const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend' | 'containerSet', path: readonly string[]): LeafSpec => {
+    const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
+    const containers: ContainerSpec[] = []
+    const mountLists: { readonly list: unknown; readonly path: readonly string[] }[] = []
+    if (kind === 'suspend') {
+      const d = (tpl.suspend ?? {}) as Obj
+      if (d.duration === undefined) fail([...path, 'suspend'], 'a suspend without a duration waits for `argo resume`, which the local importer does not support yet')
+      containers.push({ name: 'main', path: [...path, 'suspend'], role: 'main', command: ['sleep', String(seconds(d.duration, [...path, 'suspend', 'duration']))], env: [] })
+    } else if (kind === 'containerSet') {
+      const set = (tpl.containerSet ?? {}) as Obj
+      check(set, FIELDS.containerSet, [...path, kind], w)
+      for (const [i, c] of list(set.containers, [...path, kind, 'containers']).entries()) {
+        containers.push(containerOf(c, 'main', FIELDS.setContainer, [...path, kind, 'containers', String(i)], false))
+        mountLists.push({ list: c.volumeMounts, path: [...path, kind, 'containers', String(i), 'volumeMounts'] })
+      }
+      mountLists.push({ list: set.volumeMounts, path: [...path, kind, 'volumeMounts'] })
+    } else {
+      containers.push(containerOf(tpl[kind] ?? {}, 'main', FIELDS.container, [...path, kind], kind === 'script'))
+      mountLists.push({ list: tpl[kind]?.volumeMounts, path: [...path, kind, 'volumeMounts'] })
+    }
+    // init containers run first, sidecars beside the main container: all in the pod's one root (so every
+    // container sees every volume, as mirrorVolumeMounts would make it)
+    for (const role of ['init', 'sidecar'] as const)
+      for (const [i, c] of list(tpl[role === 'init' ? 'initContainers' : 'sidecars'], [...path, role]).entries()) {
+        const at = [...path, role === 'init' ? 'initContainers' : 'sidecars', String(i)]
+        containers.push(containerOf(c, role, FIELDS.extraContainer, at, false))
+        mountLists.push({ list: c.volumeMounts, path: [...at, 'volumeMounts'] })
+      }
+    const outParams = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
+      const at = [...path, 'outputs', 'parameters', String(i)]
+      check(p, FIELDS.outputParameter, at, w)
+      if (p.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      const vf = (p.valueFrom ?? {}) as Obj
+      if (vf.path === undefined) fail([...at, 'valueFrom'], `only valueFrom.path is supported for a ${kind} template's output parameter`)
+      for (const k of Object.keys(vf)) if (k !== 'path' && k !== 'default') fail([...at, 'valueFrom', k], `valueFrom.${k} is not supported locally`)
+      return { name: String(p.name), path: String(vf.path), ...(vf.default !== undefined ? { default: str(vf.default) } : {}) }
+    })
+    const outArtifacts = list(tpl.outputs?.artifacts, [...path, 'outputs', 'artifacts']).map((a: Obj, i) => {
+      const at = [...path, 'outputs', 'artifacts', String(i)]
+      for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`)
+      check(a, FIELDS.artifact, at, w)
+      if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      if (a.path === undefined) fail(at, 'an output artifact needs a path')
+      return { name: String(a.name), path: String(a.path), optional: !!a.optional }
+    })
+    for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
+    const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))
+    const seen = new Set<string>()
+    const mounts = mountLists.flatMap((l) =>
+      list(l.list, l.path).flatMap((m: Obj, i) => {
+        const at = [...l.path, String(i)]
+        const v = own.get(String(m.name)) ?? cx.volumes.get(String(m.name)) ?? fail([...at, 'name'], `no volume named "${m.name}"`, 'declare it in volumes or volumeClaimTemplates')
+        for (const k of Object.keys(m)) if (!['name', 'mountPath', 'subPath', 'readOnly'].includes(k)) fail([...at, k], `volumeMounts.${k} is not supported locally`)
+        if (seen.has(String(m.mountPath))) return []
+        seen.add(String(m.mountPath))
+        return [{ path: String(m.mountPath), ...(v.shared !== undefined ? { shared: v.shared } : {}), ...(m.subPath !== undefined ? { subPath: String(m.subPath) } : {}) }]
+      }),
+    )
+    const texts = [...containers.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
+    const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
+    for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
+    const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
+    // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
+    let timeoutFrom: string | undefined
+    const limits = (['activeDeadlineSeconds', 'timeout'] as const).flatMap((f) => {
+      const v = tpl[f]
+      if (v === undefined) return []
+      const m = typeof v === 'string' ? /^inputs\.parameters\.([-\w]+)$/.exec(onlyTag(v) ?? '') : null
+      if (m && ins.params.some((p) => p.name === m[1])) return (timeoutFrom = m[1]!), []
+      return [seconds(v, [...path, f])]
+    })
+    return {
+      name: String(tpl.name),
+      path,
+      kind: kind === 'suspend' ? 'container' : kind,
+      ...(containers[0]!.image !== undefined ? { image: containers[0]!.image } : {}),
+      containers,
+      mounts,
+      inParams: ins.params,
+      inArtifacts: ins.arts,
+      outParams,
+      outArtifacts,
+      workflowParams,
+      ...(retry ? { retry } : {}),
+      ...(limits.length ? { timeout: scale(Math.min(...limits)) } : {}),
+      ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
+      timeScale: cx.timeScale,
+    }
+  }
+
+  /** The template a step or task calls: by name, by templateRef, or inline. */
+  const calleeOf = (lib: Library, st: Obj, path: readonly string[]): Template => {
+    if (st.template !== undefined) return templateOf(lib, String(st.template), [...path, 'template'])
+    if (st.templateRef !== undefined) {
+      const r = st.templateRef as Obj
+      const other = cx.library(String(r.name), !!r.clusterScope) ?? fail([...path, 'templateRef'], `no ${r.clusterScope ? 'ClusterWorkflowTemplate' : 'WorkflowTemplate'} named "${r.name}"`, 'give its file with --template FILE')
+      return templateOf(other, String(r.template), [...path, 'templateRef', 'template'])
+    }
+    if (st.inline !== undefined) return buildTemplate(lib, `${lib.key}\u0000${path.join('.')}`, withDefaults({ name: `${st.name}-inline`, ...st.inline }), [...path, 'inline'])
+    return fail(path, 'the step names no template (template, templateRef or inline)')
+  }
+
+  /** One step of a steps template, or one task of a dag. */
+  const callOf = (lib: Library, st: Obj, sc: BodyScope, path: readonly string[], siblingsSoFar: Map<string, Template>): Step => {
+    check(st, FIELDS.step, path, w)
+    const name = String(st.name)
+    let callee = calleeOf(lib, st, path)
+    siblingsSoFar.set(name, callee)
+    /** Arguments that mix text and tags, for a leaf: computed by the leaf runner from hidden inputs (see below). */
+    const computed: { name: string; text: string; at: readonly string[] }[] = []
+    /** Input artifacts of a leaf that receive a part of the artifact passed (`subPath`). */
+    const subPaths: Record<string, string> = {}
+    const loops = ['withItems', 'withParam', 'withSequence'].filter((k) => st[k] !== undefined)
+    if (loops.length > 1) fail(path, `a step loops one way, this one has ${loops.join(' and ')}`)
+    const inner: BodyScope = { ...sc, ...(loops.length ? { loop: name } : {}) }
+    const args: Record<string, Arg> = {}
+    const a = (st.arguments ?? {}) as Obj
+    for (const [i, p] of list(a.parameters, [...path, 'arguments', 'parameters']).entries()) {
+      const at = [...path, 'arguments', 'parameters', String(i)]
+      // Argo passes a template only the arguments it declares, and drops the others (workflow/controller/operator.go)
+      if (callee.inputs[p.name]?._tag !== 'Param') {
+        w.add([...at, String(p.name)], `is not an input parameter of template "${callee.name}": dropped, as Argo does`)
+        continue
+      }
+      if (p.valueFrom?.configMapKeyRef) args[p.name] = cx.configMapValue(p.valueFrom.configMapKeyRef.name, p.valueFrom.configMapKeyRef.key, [...at, 'valueFrom'])
+      else if (p.valueFrom !== undefined) fail([...at, 'valueFrom'], 'only valueFrom.configMapKeyRef is supported for an argument')
+      else if (p.value !== undefined && mixed(p.value) && leafSpecs.has(callee)) computed.push({ name: String(p.name), text: String(p.value), at: [...at, 'value'] })
+      else if (p.value !== undefined) args[p.name] = paramArg(inner, p.value, [...at, 'value'])
+    }
+    for (const [i, x] of list(a.artifacts, [...path, 'arguments', 'artifacts']).entries()) {
+      const at = [...path, 'arguments', 'artifacts', String(i)]
+      check(x, FIELDS.argumentArtifact, at, w)
+      if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
+      const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
+      if (tag === undefined) fail(at, 'an artifact argument is supported locally as from: "{{…}}" only')
+      args[x.name] = refIn(inner, tag!, t.string, [...at, 'from']) as Arg
+      if (x.subPath !== undefined) {
+        if (!leafSpecs.has(callee)) fail([...at, 'subPath'], 'subPath is supported locally for the inputs of a container or script template')
+        subPaths[x.name] = String(x.subPath)
+      }
+    }
+    const base = leafSpecs.get(callee)
+    let timeout: number | undefined
+    if (base?.timeoutFrom !== undefined) {
+      const given = list(a.parameters, []).find((p: Obj) => p.name === base.timeoutFrom)?.value ?? base.inParams.find((p) => p.name === base.timeoutFrom)?.default
+      if (given === undefined || (typeof given === 'string' && pieces(given).some((x) => x._tag !== 'Text')))
+        fail([...path, 'arguments'], `template "${callee.name}" takes its time limit from input "${base.timeoutFrom}": the local importer needs a literal value for it here`)
+      timeout = scale(seconds(given, [...path, 'arguments', 'parameters', base.timeoutFrom!]))
+    }
+    if (computed.length || timeout !== undefined || Object.keys(subPaths).length) {
+      // A leaf called with text that holds tags ("{{inputs.parameters.m}}-{{item}}"): a variant of the template
+      // for this call, with each tag an input of its own (argo-arg-N) and the parameter computed from them by the
+      // leaf runner, with the substitution that Argo makes of the argument.
+      const hidden: { name: string; default?: string }[] = []
+      const texts: Record<string, string> = {}
+      for (const c of computed) {
+        texts[c.name] = pieces(c.text)
+          .map((x) => {
+            if (x._tag === 'Text') return x.text
+            if (x._tag === 'ExprTag') return fail(c.at, `the argument ${JSON.stringify(c.text)} computes an expression, which the DSL cannot pass yet`)
+            const n = `argo-arg-${hidden.length}`
+            hidden.push({ name: n })
+            args[n] = refIn(inner, x.name, t.string, c.at) as Arg
+            return `{{inputs.parameters.${n}}}`
+          })
+          .join('')
+      }
+      const variant: LeafSpec = {
+        ...base!,
+        inParams: [...base!.inParams.filter((p) => !(p.name in texts)), ...hidden],
+        computed: { ...base!.computed, ...texts },
+        inArtifacts: base!.inArtifacts.map((x) => (x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : x)),
+        ...(timeout !== undefined ? { timeout: Math.min(timeout, base!.timeout ?? Infinity) } : {}),
+      }
+      callee = leafTemplate(variant, dslName({ key: '', templates: new Map() }, `${callee.name}-${name}`))
+      siblingsSoFar.set(name, callee)
+    }
+    const options: { -readonly [K in keyof StepOptions]: StepOptions[K] } = {}
+    if (st.when !== undefined) {
+      options.when = condition(String(st.when), [...path, 'when'], (n, quoted) => refIn(inner, n, quoted ? t.string : argoValue, [...path, 'when']) as ParamRef<any>)
+      const ps = conditionProblems(options.when)
+      if (ps.length) fail([...path, 'when'], `${JSON.stringify(st.when)}: ${ps.join('; ')}`, 'a pasted {{…}} value is text: compare it with text (or write the condition as {{= asInt(…) … }})')
+    }
+    if (st.continueOn !== undefined) options.continueOn = { ...(st.continueOn.failed ? { failed: true } : {}), ...(st.continueOn.error ? { error: true } : {}) }
+    if (st.dependencies !== undefined) options.dependsOn = list(st.dependencies, [...path, 'dependencies']).map(String)
+    if (st.depends !== undefined) options.depends = parseDepends(String(st.depends), [...path, 'depends'])
+    const hook = st.hooks?.exit ?? (st.onExit !== undefined ? { template: st.onExit } : undefined)
+    for (const k of Object.keys(st.hooks ?? {})) if (k !== 'exit') fail([...path, 'hooks', k], 'only the exit hook is supported locally')
+    if (hook) {
+      const hookScope: BodyScope = { ...sc, siblings: new Map([...siblingsSoFar]) }
+      options.onExit = callOf(lib, { name: 'onExit', ...hook }, hookScope, [...path, st.hooks ? 'hooks' : 'onExit'], new Map())
+    }
+    const s = step(name, callee, args as never, options as never)
+    if (!loops.length) return s
+    let source: ForEachSource
+    if (st.withItems !== undefined) source = { _tag: 'Items', items: Object.freeze(list(st.withItems, [...path, 'withItems'])) }
+    else if (st.withParam !== undefined) {
+      const v = st.withParam
+      const tag = typeof v === 'string' ? onlyTag(v) : undefined
+      if (tag !== undefined) source = { _tag: 'ItemsFrom', ref: refIn(sc, tag, t.string, [...path, 'withParam']) as ParamRef<readonly unknown[]> }
+      else {
+        let items: unknown
+        try {
+          items = typeof v === 'string' ? JSON.parse(v) : v
+        } catch {
+          items = undefined
+        }
+        if (!Array.isArray(items)) fail([...path, 'withParam'], 'withParam takes one {{…}} tag or a JSON list')
+        source = { _tag: 'Items', items: Object.freeze(items as unknown[]) }
+      }
+    } else {
+      const q = st.withSequence as Obj
+      const num = (k: string) => {
+        const v = q[k]
+        if (v === undefined) return {}
+        const tag = typeof v === 'string' ? onlyTag(v) : undefined
+        if (tag !== undefined) return { [k]: refIn(sc, tag, t.number, [...path, 'withSequence', k]) }
+        const n = Number(v)
+        if (!Number.isInteger(n)) fail([...path, 'withSequence', k], `${JSON.stringify(v)} is not a whole number`)
+        return { [k]: n }
+      }
+      source = { _tag: 'Sequence', sequence: Object.freeze({ ...num('count'), ...num('start'), ...num('end'), ...(q.format !== undefined ? { format: String(q.format) } : {}) }) }
+    }
+    return Object.freeze({ ...s, forEach: Object.freeze(source) }) as Step
+  }
+
+  const stepsBody = (lib: Library, groups: unknown, inputs: IoSpec, path: readonly string[]) => {
+    const siblings = new Map<string, Template>()
+    // every sibling's name is known up front, so that a later step's tags resolve (validation checks the order)
+    for (const g of list(groups, path)) for (const st of list(g, path)) siblings.set(String(st?.name), undefined as never)
+    const sc: BodyScope = { kind: 'steps', inputs, siblings }
+    const nodes: Node[] = list(groups, path).map((g, gi) => {
+      const ss = list(g, [...path, String(gi)]).map((st, si) => callOf(lib, st, sc, [...path, String(gi), String(si)], siblings))
+      return ss.length === 1 ? ss[0]! : par(...ss)
+    })
+    return { body: seq(...nodes), siblings }
+  }
+
+  const dagBody = (lib: Library, d: Obj, inputs: IoSpec, path: readonly string[]) => {
+    for (const k of Object.keys(d ?? {}))
+      if (k === 'target') fail([...path, k], 'dag targets are not supported by the local importer yet')
+      else if (k === 'failFast') {
+        if (d.failFast === false) fail([...path, k], 'failFast: false is not supported locally (a failing task stops the dag)')
+      } else if (k !== 'tasks') fail([...path, k], `the field "${k}" is not supported by the local importer`)
+    const siblings = new Map<string, Template>()
+    for (const st of list(d?.tasks, [...path, 'tasks'])) siblings.set(String(st?.name), undefined as never)
+    const sc: BodyScope = { kind: 'dag', inputs, siblings }
+    const tasks = list(d?.tasks, [...path, 'tasks']).map((st, i) => callOf(lib, st, sc, [...path, 'tasks', String(i)], siblings))
+    return { body: dag(...tasks), siblings }
+  }
+
+  const subflowOutputs = (o: Obj | undefined, sc: BodyScope, path: readonly string[]): Record<string, Exposable> => {
+    const out: Record<string, Exposable> = {}
+    for (const k of Object.keys(o ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, k], `outputs.${k} is not supported locally`)
+    for (const [i, p] of list(o?.parameters, [...path, 'parameters']).entries()) {
+      const at = [...path, 'parameters', String(i)]
+      check(p, FIELDS.outputParameter, at, w)
+      if (p.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      const vf = (p.valueFrom ?? {}) as Obj
+      const tag = typeof vf.parameter === 'string' ? onlyTag(vf.parameter) : undefined
+      if (tag !== undefined) {
+        out[p.name] = refIn(sc, tag, t.string, [...at, 'valueFrom', 'parameter'])
+        continue
+      }
+      if (typeof vf.expression === 'string') {
+        const e = exprLang(vf.expression, [...at, 'valueFrom', 'expression'], (n) => refIn(sc, n, t.string, [...at, 'valueFrom', 'expression']) as ParamRef<any>)
+        if (e._tag === 'Var') out[p.name] = e.ref
+        else if (e._tag === 'Cond' && e.then._tag === 'Var' && e.else._tag === 'Var') out[p.name] = ifExpr(e.test, e.then.ref, e.else.ref)
+        else fail([...at, 'valueFrom', 'expression'], 'an output expression is supported locally as a reference or `cond ? ref : ref`')
+        continue
+      }
+      fail([...at, 'valueFrom'], 'a steps or dag template exposes an output with valueFrom.parameter ("{{…}}") or valueFrom.expression')
+    }
+    for (const [i, a] of list(o?.artifacts, [...path, 'artifacts']).entries()) {
+      const at = [...path, 'artifacts', String(i)]
+      check(a, FIELDS.artifact, at, w)
+      if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      const tag = typeof a.from === 'string' ? onlyTag(a.from) : undefined
+      if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}"')
+      out[a.name] = refIn(sc, tag!, t.string, [...at, 'from'])
+    }
+    return out
+  }
+
+  /** A call of a template at the workflow's top level (the entrypoint, the exit handler), fed from the workflow's parameters by name. */
+  const topCall = (lib: Library, stepName: string, name: string, path: readonly string[], raw: readonly Obj[] = []): Step => {
+    let callee = templateOf(lib, name, path)
+    const base = leafSpecs.get(callee)
+    if (base?.timeoutFrom !== undefined) fail(path, `template "${name}" takes its time limit from an input, which the local importer sets only for calls with a literal value`)
+    if (raw.length) {
+      // spec.arguments.artifacts with raw data: the entrypoint leaf's input artifacts, written by its runner
+      if (!base) fail([...path.slice(0, -1), 'arguments', 'artifacts'], 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
+      const data = new Map(raw.map((x) => [String(x.name), x.raw?.data]))
+      for (const [i, x] of raw.entries()) if (typeof x.raw?.data !== 'string') fail([...path.slice(0, -1), 'arguments', 'artifacts', String(i)], 'only raw workflow artifacts are supported locally')
+      callee = leafTemplate({ ...base!, inArtifacts: base!.inArtifacts.map((x) => (data.has(x.name) ? { ...x, raw: data.get(x.name) as string } : x)) }, dslName({ key: '', templates: new Map() }, `${name}-${stepName}`))
+    }
+    const args = Object.fromEntries(
+      Object.entries(callee.inputs as IoSpec).flatMap(([k, s]) =>
+        s._tag === 'Param' && cx.workflowParams.has(k) ? [[k, Object.freeze({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: k, codec: t.string })]] : [],
+      ),
+    )
+    return step(stepName, callee, args as never)
+  }
+
+  return { topCall, retryOf }
+}

@@ -1,0 +1,163 @@
+import { workflowDuration, workflowFailures, workflowStatus, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
+import { packageFile } from '../../loader/package-files.ts'
+import { pieces } from './tags.ts'
+
+/** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
+export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
+
+/** Top-level folders a declared path may not live in: they are the host's, bound into each step's root. */
+const SYSTEM = new Set(['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'usr', 'etc', 'proc', 'dev', 'sys', 'run', 'boot'])
+
+/** What an image runs when a container gives no command (its entrypoint, or its default command). */
+const entrypointOf = (image: string | undefined): readonly string[] | undefined => {
+  const i = (image ?? '').replace(/^docker\.io\//, '').replace(/^library\//, '')
+  if (/^argoproj\/argosay(:v1)?$/.test(i)) return ['argosay']
+  if (/^argoproj\/argosay:v2/.test(i)) return ['argosay']
+  if (/^python(:|$)/.test(i)) return ['python3']
+  if (/^(alpine|busybox|debian|ubuntu)(:|$)/.test(i)) return ['sh']
+  if (/^docker\/whalesay/.test(i)) return ['cowsay']
+  return undefined
+}
+
+/** One container of a pod: the main one, an init container, a sidecar, or a member of a containerSet. @example const c: ContainerSpec = { name: 'main', path: ['spec', 'templates', '0', 'container'], role: 'main', image: 'busybox', command: ['echo', 'hi'], env: [] } */
+export interface ContainerSpec {
+  readonly name: string
+  /** Its path in the document, for errors. */
+  readonly path: readonly string[]
+  /** `init` run first, one after another; `sidecar` run beside the others and stopped when they end; `main` (and containerSet members, with `dependencies`) make the pod's outcome. */
+  readonly role: 'main' | 'init' | 'sidecar'
+  readonly image?: string
+  readonly command?: readonly string[]
+  readonly args?: readonly string[]
+  /** A script template's source: written to a file that is the command's last argument. */
+  readonly source?: string
+  readonly workingDir?: string
+  readonly env: readonly (readonly [string, string])[]
+  readonly dependencies?: readonly string[]
+}
+
+/** An Argo leaf template, as the importer has read it (names and paths checked). @example leafTemplate(spec, 'whalesay') // the ScriptTemplate that runs it */
+export interface LeafSpec {
+  readonly name: string
+  /** The document path of the template, for errors. */
+  readonly path: readonly string[]
+  readonly kind: 'container' | 'script' | 'containerSet'
+  readonly image?: string
+  readonly containers: readonly ContainerSpec[]
+  readonly mounts: readonly { readonly path: string; readonly shared?: string; readonly subPath?: string }[]
+  readonly inParams: readonly { readonly name: string; readonly default?: string }[]
+  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean; readonly subPath?: string }[]
+  readonly outParams: readonly { readonly name: string; readonly path: string; readonly default?: string }[]
+  readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean }[]
+  readonly workflowParams: readonly string[]
+  /** Input parameters the runner computes from this text (with tags of other inputs), for one call's variant. */
+  readonly computed?: Readonly<Record<string, string>>
+  readonly retry?: Retry
+  readonly timeout?: number
+  /** The input a call's literal argument gives the time limit from (`timeout: "{{inputs.parameters.t}}"`): set by each call's variant. */
+  readonly timeoutFrom?: string
+  readonly timeScale: number
+}
+
+const fail = (path: readonly string[], message: string, hint?: string): never => {
+  throw new DflowError([problem(path, message, hint)])
+}
+
+/** The tags a leaf may use, checked at import so that the runner only meets names it knows. */
+const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => {
+  for (const p of pieces(text)) {
+    if (p._tag === 'Text') continue
+    if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} in a leaf template is not supported locally yet`, 'compute the value in a step, or pass it as an argument')
+    const n = p._tag === 'Tag' ? p.name : ''
+    const m = /^(inputs|outputs)\.(parameters|artifacts)\.([-\w]+)(\.path)?$/.exec(n)
+    const ok =
+      (m && m[1] === 'inputs' && m[2] === 'parameters' && !m[4] && (s.inParams.some((x) => x.name === m[3]) || m[3]! in (s.computed ?? {}))) ||
+      (m && m[1] === 'inputs' && m[2] === 'artifacts' && m[4] && s.inArtifacts.some((x) => x.name === m[3])) ||
+      (m && m[1] === 'outputs' && m[4] && (m[2] === 'parameters' ? s.outParams : s.outArtifacts).some((x) => x.name === m[3])) ||
+      /^workflow\.parameters\.[-\w]+$/.test(n) ||
+      ['workflow.status', 'workflow.failures', 'workflow.duration', 'workflow.name', 'workflow.namespace', 'workflow.uid', 'pod.name', 'node.name', 'workflow.serviceAccountName', 'workflow.creationTimestamp', 'workflow.scheduledTime'].includes(n)
+    if (!ok) fail(path, `unknown or unsupported tag {{${n}}}`, 'a leaf template can use its inputs, its outputs\' paths, workflow.parameters.*, workflow.name, pod.name')
+  }
+}
+
+const topOf = (p: string): string => p.replace(/^\/+/, '').split('/')[0]!
+
+/**
+ * A leaf template (container or script) as a DSL script template: a small sh
+ * script that exports the call's values and runs the leaf runner (argo-leaf.py), which substitutes Argo's
+ * tags and runs the command in the step's private root.
+ *
+ * @example
+ * ```ts
+ * const t = leafTemplate({ name: 'whalesay', kind: 'container', image: 'busybox', command: ['echo', 'hi'], … })
+ * t._tag // 'ScriptTemplate'
+ * ```
+ */
+export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
+  const containers = s.containers.map((c) => {
+    const cmd = c.command ?? entrypointOf(c.image)
+    if (!cmd?.length) fail([...c.path, 'command'], `no command, and what the image ${JSON.stringify(c.image)} runs is not known here`, 'give the container a command')
+    return { name: c.name, role: c.role, argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env, dependencies: c.dependencies ?? [] }
+  })
+  const texts = [
+    ...containers.flatMap((c) => [...c.argv, ...(c.source !== null ? [c.source] : []), ...c.env.map(([, v]) => v), ...(c.workingDir ? [c.workingDir] : [])]),
+    ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : [])),
+    ...Object.values(s.computed ?? {}),
+  ]
+  for (const x of texts) checkTags(s, x, [...s.path, s.kind])
+  const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
+  const declared = [...s.inArtifacts.flatMap((a) => (a.path ? [a.path] : [])), ...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path), ...s.mounts.map((m) => m.path), ...dirs]
+  for (const p of declared) {
+    if (!p.startsWith('/')) fail(s.path, `the path ${JSON.stringify(p)} is relative`, 'declare absolute paths, as Argo does')
+    if (SYSTEM.has(topOf(p))) fail(s.path, `the path ${p} is in the host's /${topOf(p)}, which steps share`, 'use a path under /tmp or another folder of its own')
+  }
+  const inputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = {}
+  for (const p of s.inParams) inputs[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
+  for (const a of s.inArtifacts) if (a.raw === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
+  // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
+  const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
+  for (const o of s.outParams) outputs[o.name] = o.default !== undefined ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
+  for (const o of s.outArtifacts) if (o.name in outputs) fail([...s.path, 'outputs', 'artifacts'], `an output parameter and an output artifact are both named "${o.name}", which the local importer cannot keep apart yet`)
+  for (const o of s.outArtifacts) outputs[o.name] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
+  const spec = {
+    name: s.name,
+    containers,
+    computed: s.computed ?? {},
+    scriptPath: '/argo/staging/script',
+    params: {} as Record<string, string>,
+    workflowParams: {} as Record<string, string>,
+    context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
+    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null }>,
+    outputPaths: Object.fromEntries([...s.outParams.map((o) => [`outputs.parameters.${o.name}.path`, o.path]), ...s.outArtifacts.map((o) => [`outputs.artifacts.${o.name}.path`, o.path])]),
+    outputs: [...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path)],
+    // a path right under / (`/result.txt`) stays in the step's root, and is copied out when it ends
+    private: [...new Set(declared.filter((p) => p.replace(/^\/+/, '').includes('/')).map(topOf))],
+    mounts: s.mounts.map((m) => ({ path: m.path, shared: m.shared ?? null, subPath: m.subPath ?? null })),
+  }
+  const build = (ins: Record<string, any>) => {
+    const holes: Scalar[] = []
+    const hole = (v: Scalar, lit: string) => (holes.push(v), envNameOf(v, lit))
+    for (const p of s.inParams) spec.params[p.name] = hole(ins[p.name], '')
+    for (const a of s.inArtifacts) spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null }
+    for (const w of s.workflowParams) spec.workflowParams[w] = hole({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: w, codec: t.string }, '')
+    spec.context['workflow.name'] = hole(ctx.workflowName, '')
+    // the workflow's phase and failures, in an exit handler (Argo's workflow.status, workflow.failures)
+    for (const [tag, ref] of [['workflow.status', workflowStatus], ['workflow.failures', workflowFailures], ['workflow.duration', workflowDuration]] as const)
+      if (texts.some((x) => x.includes(tag))) spec.context[tag] = hole(ref, '')
+    spec.context['pod.name'] = hole(ctx.stepName, '')
+    spec.context['node.name'] = spec.context['pod.name']!
+    const names = [...new Set(holes.map((h) => envNameOf(h, '')))]
+    const strings = [': ', ...holes.slice(1).map(() => ' '), `\nexport ${names.join(' ')}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
+    return sh(Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray, ...holes)
+  }
+  const tpl = script({
+    name: dslName,
+    ...(s.image ? { image: s.image } : {}),
+    inputs: inputs as IoSpec,
+    outputs: outputs as IoSpec,
+    ...(s.retry ? { retry: s.retry } : {}),
+    ...(s.timeout !== undefined ? { timeout: s.timeout } : {}),
+    source: (ins) => build(ins as Record<string, any>),
+  })
+  return Object.freeze({ ...tpl, env: Object.freeze({ DFLOW_ARGO_TEMPLATE: JSON.stringify(spec), ...(s.timeScale !== 1 ? { DFLOW_ARGO_TIME_SCALE: String(s.timeScale) } : {}) }) })
+}
