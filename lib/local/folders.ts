@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { mkdir, open, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
-import { StorageError } from './storage-error.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
+import { StorageError } from '../run/storage-error.ts'
 
 /**
  * Makes the folders of steps, ahead of need where the run knows what comes next.

@@ -3,14 +3,14 @@ import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/pro
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, fileVarOf, outputValueOf, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
-import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
-import type { Limiter } from './limiter.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
+import type { Limiter } from '../engine/limiter.ts'
 import { localPath } from './paths.ts'
-import { storageMessage } from './storage-error.ts'
+import { storageMessage } from '../run/storage-error.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
-import type { IoRecord, Phase } from './records.ts'
-import type { Outputs, Value } from './values.ts'
-import { INLINE_LIMIT, type ValueStore } from './value-store.ts'
+import type { IoRecord, Phase } from '../run/records.ts'
+import type { Outputs, Value } from '../engine/values.ts'
+import { INLINE_LIMIT, type ValueStore } from '../run/value-store.ts'
 
 /** What a leaf needs from the run around it. */
 export interface LeafContext {

@@ -1,7 +1,7 @@
 import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
-import { stopMessage, type LeafContext } from './leaf.ts'
+import { stopMessage, type LeafContext } from '../local/leaf.ts'
 import { runLeafStep } from './leaf-step.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
@@ -9,7 +9,7 @@ import { child } from './abort.ts'
 import { runDag } from './dag.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
-import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
+import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from '../run/records.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**

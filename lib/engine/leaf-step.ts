@@ -1,9 +1,9 @@
 import { effectivePolicy, type LeafTemplate, type Step } from 'dflow-ts'
 import { runAttempts, type AttemptResult } from './attempts.ts'
-import { runFnLeaf } from './fn-leaf.ts'
-import { runLeaf, type LeafContext } from './leaf.ts'
-import { watchProgress } from './progress.ts'
-import type { AttemptRecord } from './records.ts'
+import { runFnLeaf } from '../local/fn-leaf.ts'
+import { runLeaf, type LeafContext } from '../local/leaf.ts'
+import { watchProgress } from '../local/progress.ts'
+import type { AttemptRecord } from '../run/records.ts'
 import type { Value } from './values.ts'
 
 /** What a leaf step reports while it runs: it started (again), or its progress changed. */

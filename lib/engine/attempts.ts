@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Retry, Timeout } from 'dflow-ts'
-import { PRIVATE_DIR } from './layout.ts'
-import type { LeafResult } from './leaf.ts'
-import type { AttemptRecord } from './records.ts'
+import { PRIVATE_DIR } from '../run/layout.ts'
+import type { LeafResult } from '../local/leaf.ts'
+import type { AttemptRecord } from '../run/records.ts'
 
 /** How an attempt ended, with whether it ran out of time. @example const r: AttemptResult = { ...errorResult('x'), phase: 'Failed', timedOut: true } */
 export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
