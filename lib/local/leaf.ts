@@ -8,7 +8,8 @@ import type { Limiter } from '../engine/limiter.ts'
 import { localPath } from './paths.ts'
 import { storageMessage } from '../run/storage-error.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
-import type { IoRecord, Phase } from '../run/records.ts'
+import type { LeafResult } from '../engine/executor.ts'
+import { stopMessage } from '../engine/abort.ts'
 import type { Outputs, Value } from '../engine/values.ts'
 import { INLINE_LIMIT, type ValueStore } from '../run/value-store.ts'
 
@@ -35,20 +36,6 @@ export interface LeafContext {
   readonly progressFile?: string
   /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
   readonly reuseWorkers?: boolean
-}
-
-/** How a leaf ended. */
-export interface LeafResult {
-  readonly phase: Extract<Phase, 'Succeeded' | 'Failed' | 'Error'>
-  readonly outputs: Outputs
-  readonly record: IoRecord
-  /** The process's exit code, or 128 + the signal's number when a signal ended it (as shells and Kubernetes report). */
-  readonly exitCode?: number
-  /** The signal that ended the process (`SIGKILL`), if one did. */
-  readonly signal?: string
-  readonly message?: string
-  /** When the process ended (stamped before its slot is given to another step). */
-  readonly finishedAt?: string
 }
 
 /** A result for a step that could not run. @example errorResult('input artifact "foo": /x does not exist') */
@@ -279,6 +266,3 @@ const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promis
   }
   return written
 }
-
-/** The message for a step stopped through its abort signal. */
-export const stopMessage = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'stopped')
