@@ -89,7 +89,7 @@ export const aggregate = (t: Template, children: readonly Outputs[]): Outputs =>
   [ALL_OUTPUTS]: { kind: 'param', wire: JSON.stringify(children.map((o) => Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : []))))) },
   ...Object.fromEntries(
     Object.entries(t.outputs as IoSpec).map(([k, s]): [string, Value] => {
-      if (s._tag === 'Artifact') return [k, { kind: 'artifact', path: null }]
+      if (s._tag === 'Artifact') return [k, { kind: 'artifact', at: null }]
       const wires = children.map((o) => (o[k]?.kind === 'param' ? (o[k] as { wire: string }).wire : ''))
       const parsed = wires.map(parseOr)
       const structured = parsed.every((p) => typeof p === 'object' && p !== null)

@@ -10,6 +10,7 @@ import { runDag } from './dag.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from '../run/records.ts'
+import type { ArtifactLocation } from '../storage/location.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -96,14 +97,14 @@ const itemOf = (env: Env, value: unknown, loop: string): LoopItem => ({ value, l
 /** A step's id in the run: its name under its parent's id (`outer.inner`). */
 const idIn = (env: Env, name: string): string => (env.parent === null ? name : `${env.parent}.${name}`)
 
-/** The record of values: wire strings, values decoded by the declared codecs, artifact paths. */
+/** The record of values: wire strings, values decoded by the declared codecs, artifact locations. */
 const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRecord => {
   const parameters: Record<string, string> = {}
   const values: Record<string, unknown> = {}
-  const artifacts: Record<string, string | null> = {}
+  const artifacts: Record<string, ArtifactLocation | null> = {}
   for (const [k, v] of Object.entries(vals)) {
     if (v.kind === 'artifact') {
-      artifacts[k] = v.path
+      artifacts[k] = v.at
       continue
     }
     parameters[k] = v.wire

@@ -1,4 +1,7 @@
-import type { LeafExecutor } from '../engine/executor.ts'
+import type { LeafCall, LeafExecutor, LeafResult } from '../engine/executor.ts'
+import type { Value } from '../engine/values.ts'
+import { outputKey } from '../storage/output-key.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 import { limiter } from '../engine/limiter.ts'
 import type { RunLayout } from '../run/layout.ts'
 import type { ValueStore } from '../run/value-store.ts'
@@ -31,13 +34,37 @@ export interface LocalExecutorSettings {
   readonly progressPollMs: number
   /** Whether a function-OP worker may serve several calls (a warm pool); false: a fresh process per call. */
   readonly reuseWorkers: boolean
+  /**
+   * Where output artifacts are committed (under {@link outputKey}), and input locations that are not on this
+   * machine are fetched from. Without one, an output stays where its step wrote it (its location is that file).
+   */
+  readonly store?: ArtifactStore
+}
+
+/** Commits a succeeded call's output artifacts to the store: each location becomes the store's; a failure to commit errs the call. */
+const commitOutputs = async (store: ArtifactStore, call: LeafCall, r: LeafResult): Promise<LeafResult> => {
+  const outputs: Record<string, Value> = { ...r.outputs }
+  const artifacts = { ...r.record.artifacts }
+  try {
+    for (const [name, v] of Object.entries(r.outputs)) {
+      if (v.kind !== 'artifact' || v.at?.path === undefined) continue
+      const { at } = await store.put(v.at.path, outputKey(call.runId, call.stepId, name))
+      outputs[name] = { kind: 'artifact', at }
+      artifacts[name] = at
+    }
+  } catch (e) {
+    return { ...r, phase: 'Error', outputs: {}, message: `could not commit the outputs to ${store.id}: ${(e as Error).message}` }
+  }
+  return { ...r, outputs, record: { ...r.record, artifacts } }
 }
 
 /**
  * The local executor: each leaf call runs as a local process (a script through the spawner, a function OP
  * in a worker process) in its own step folder of the run folder, at most `slots` at once. It watches the
  * step's progress file while the process runs, makes step folders ahead of need (`prepare`), and archives a
- * failed attempt's folder to `attempts/<n>/` before a retry.
+ * failed attempt's folder to `attempts/<n>/` before a retry. Input artifacts are linked (or copied) from
+ * where they are on this machine, or fetched from the store; with a store, a succeeded call's output
+ * artifacts are committed to it.
  *
  * @example
  * ```ts
@@ -60,13 +87,15 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
         on({ type: 'started' })
         stopWatching ??= watchProgress(progressFile, s.progressPollMs, (progress) => on({ type: 'progress', progress }))
       }
-      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers }
+      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers, ...(s.store ? { store: s.store } : {}) }
       const t = call.template
+      let r: LeafResult
       try {
-        return t._tag === 'ScriptTemplate' ? await runLeaf(call.stepId, t, call.inputs, ctx, signal) : await runFnLeaf(call.stepId, t, call.inputs, ctx, signal, call.key ?? call.stepName)
+        r = t._tag === 'ScriptTemplate' ? await runLeaf(call.stepId, t, call.inputs, ctx, signal) : await runFnLeaf(call.stepId, t, call.inputs, ctx, signal, call.key ?? call.stepName)
       } finally {
         await stopWatching?.()
       }
+      return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r
     },
     prepare: (id) => folders.warm(id),
     discard: (id) => folders.drop(id),

@@ -28,7 +28,7 @@ export const runFnLeaf = async (id: string, t: FnTemplate, inputs: Readonly<Reco
   const artifacts: Record<string, string | null> = {}
   for (const [name, v] of Object.entries(inputs)) {
     if (v.kind === 'artifact') {
-      artifacts[name] = v.path === null ? null : p.staged[name]!
+      artifacts[name] = v.at === null ? null : p.staged[name]!
       continue
     }
     if ((t.inputs as IoSpec)[name]?._tag === 'Param' && ((t.inputs as IoSpec)[name] as { big?: boolean }).big) {

@@ -28,7 +28,12 @@ import { prewarm } from './fn-pool.ts'
 import { makeRunFolder } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { runProcess, type Spawner } from './process-group.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 
+export type { ArtifactOutput } from '../run/artifact-output.ts'
+export type { ArtifactLocation } from '../storage/location.ts'
+export type { ArtifactStore } from '../storage/store.ts'
+export { folderStore } from '../storage/folder-store.ts'
 export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
 export { parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
@@ -74,6 +79,13 @@ export interface LocalConfig {
    * false gives every call a fresh process (no module state shared, Node's start-up paid per call).
    */
   readonly reuseWorkers?: boolean
+  /**
+   * Where output artifacts are kept. Default: none — an output stays where its step wrote it in the run
+   * folder, and its location is that file (nothing is copied). Given a store (`folderStore(dir)`, an S3
+   * store), each succeeded step's output artifacts are committed to it under `<run id>/<step id>/<name>`,
+   * and inputs not on this machine are fetched from it.
+   */
+  readonly store?: ArtifactStore
 }
 
 /**
@@ -151,6 +163,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       killGraceSeconds: config.killGraceSeconds ?? 2,
       progressPollMs: config.progressPollMs ?? 200,
       reuseWorkers: config.reuseWorkers ?? true,
+      ...(config.store ? { store: config.store } : {}),
     })
     const { workflow, steps } = await runWorkflow(wf, {
       runId: id,
@@ -162,6 +175,6 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       ...(options.signal ? { signal: options.signal } : {}),
       ...(config.onEvent ? { onEvent: config.onEvent } : {}),
     })
-    return runView(dir, workflow, steps, decoders)
+    return runView(dir, workflow, steps, decoders, config.store ? [config.store] : [])
   },
 })
