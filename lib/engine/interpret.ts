@@ -133,6 +133,14 @@ export const interpreter = (ictx: InterpretContext) => {
     return script === undefined ? {} : { script }
   }
 
+  /**
+   * The one fan-out: the calls of the loop `name` (id `id`), one per item, at most {@link width} under way,
+   * each as `NAME(i)` under the loop's id and seeing its item in front of the items of the loops around it.
+   * A step's `forEach` calls the step; a composite `forEach` node runs its body.
+   */
+  const eachItem = <A>(items: readonly unknown[], env: Env, id: string, name: string, call: (at: Call) => Promise<A>): Promise<A[]> =>
+    inWindow(items, width, (item, i) => call({ id: `${id}(${i})`, name: `${name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, name) } }))
+
   const stepOutcome = (s: Step, phase: Phase, message: string | undefined, id: string): Outcome => {
     if (phase === 'Succeeded') return OK
     const continued = (phase === 'Failed' && s.continueOn.failed) || (phase === 'Error' && s.continueOn.error)
@@ -165,9 +173,7 @@ export const interpreter = (ictx: InterpretContext) => {
     // Argo skips a fan-out over nothing.
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
-    const results = await inWindow(items, width, (item, i) =>
-      runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, s.name) } }),
-    )
+    const results = await eachItem(items, env, id, s.name, (at) => runCall(s, env, at))
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
@@ -297,12 +303,11 @@ export const interpreter = (ictx: InterpretContext) => {
     if (typeof items === 'string') return end('Error', { ok: false, clean: false, failure: `forEach ${id}: ${items}` })
     if (!items.length) return end('Skipped', OK)
     ictx.record({ ...group, phase: 'Running' })
-    const outcomes = await inWindow(items, width, async (item, i) => {
-      const callId = `${id}(${i})`
-      const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+    const outcomes = await eachItem(items, env, id, n.name, async (at) => {
+      const call = { id: at.id, name: at.name, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
       ictx.record({ ...call, phase: 'Running' })
-      const scope = { ...env.scope, steps: new Map(env.scope.steps), item: itemOf(env, item, n.name) }
-      const o = await run(n.body, { ...env, scope, parent: callId })
+      // The body's steps see those before the forEach, and their own (each call has its own).
+      const o = await run(n.body, { ...env, scope: { ...at.scope, steps: new Map(env.scope.steps) }, parent: at.id })
       ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
       return o
     })
