@@ -1,5 +1,6 @@
 import { relative } from 'node:path'
 import type { Phase, Run, StepView } from '../local/index.ts'
+import { isLocation } from '../storage/location.ts'
 
 const TTY = process.stdout.isTTY === true && !process.env.NO_COLOR
 const paint = (code: number) => (s: string) => (TTY ? `\u001b[${code}m${s}\u001b[0m` : s)
@@ -24,7 +25,9 @@ export const duration = (from?: string, to?: string): string =>
   from && to ? `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(2)}s` : ''
 
 const short = (v: unknown, runDir: string): string => {
-  const s = typeof v === 'string' ? (v.startsWith(runDir) ? relative(runDir, v) : v) : JSON.stringify(v)
+  // An artifact shows where it is: its path on this machine, else its store and key.
+  const shown = isLocation(v) ? (v.path ?? `${v.store}${v.key}`) : v
+  const s = typeof shown === 'string' ? (shown.startsWith(runDir) ? relative(runDir, shown) : shown) : JSON.stringify(shown)
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 

@@ -3,14 +3,17 @@ import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/pro
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, fileVarOf, outputValueOf, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
-import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
-import type { Limiter } from './limiter.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
+import type { Limiter } from '../engine/limiter.ts'
 import { localPath } from './paths.ts'
-import { storageMessage } from './storage-error.ts'
+import { storageMessage } from '../run/storage-error.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
-import type { IoRecord, Phase } from './records.ts'
-import type { Outputs, Value } from './values.ts'
-import { INLINE_LIMIT, type ValueStore } from './value-store.ts'
+import type { LeafResult } from '../engine/executor.ts'
+import { stopMessage } from '../engine/abort.ts'
+import type { Outputs, Value } from '../engine/values.ts'
+import { INLINE_LIMIT, type ValueStore } from '../run/value-store.ts'
+import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 
 /** What a leaf needs from the run around it. */
 export interface LeafContext {
@@ -35,20 +38,8 @@ export interface LeafContext {
   readonly progressFile?: string
   /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
   readonly reuseWorkers?: boolean
-}
-
-/** How a leaf ended. */
-export interface LeafResult {
-  readonly phase: Extract<Phase, 'Succeeded' | 'Failed' | 'Error'>
-  readonly outputs: Outputs
-  readonly record: IoRecord
-  /** The process's exit code, or 128 + the signal's number when a signal ended it (as shells and Kubernetes report). */
-  readonly exitCode?: number
-  /** The signal that ended the process (`SIGKILL`), if one did. */
-  readonly signal?: string
-  readonly message?: string
-  /** When the process ended (stamped before its slot is given to another step). */
-  readonly finishedAt?: string
+  /** The run's artifact store: input locations without a local `.path` are fetched from it. */
+  readonly store?: ArtifactStore
 }
 
 /** A result for a step that could not run. @example errorResult('input artifact "foo": /x does not exist') */
@@ -64,26 +55,40 @@ export const errorResult = (message: string, exitCode?: number): LeafResult => (
 const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<string, Value>>, ctx: LeafContext): Promise<Record<string, string>> => {
   const staged: Record<string, string> = {}
   const links: [string, string][] = []
+  const fetches: [string, ArtifactLocation, string][] = []
   for (const [name, v] of Object.entries(inputs)) {
     if (v.kind === 'param') continue
-    if (v.path === null) {
+    if (v.at === null) {
       staged[name] = ''
       continue
     }
     const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, (t.inputs as IoSpec)[name]!.path)
     staged[name] = dst
-    if (!existsSync(v.path)) throw new Error(`input artifact "${name}": ${v.path} does not exist`)
-    links.push([v.path, dst])
+    // A location on this machine is linked (or copied) in place; any other is fetched from the run's store.
+    if (v.at.path === undefined) {
+      if (ctx.store?.id !== v.at.store) throw new Error(`input artifact "${name}": it is in store ${v.at.store} (key ${v.at.key}), and this run's store is ${ctx.store?.id ?? 'none'}`)
+      fetches.push([name, v.at, dst])
+      continue
+    }
+    if (!existsSync(v.at.path)) throw new Error(`input artifact "${name}": ${v.at.path} does not exist`)
+    links.push([v.at.path, dst])
   }
   await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR })))
-  await Promise.all(links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))))
+  await Promise.all([
+    ...links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))),
+    ...fetches.map(([name, at, dst]) =>
+      ctx.store!.get(at, dst).catch((e: unknown) => {
+        throw new Error(`input artifact "${name}": ${(e as Error).message}`)
+      }),
+    ),
+  ])
   return staged
 }
 
 /** Reads, trims and decodes the outputs a finished script left. */
 const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>, stdoutPath: string) => {
   const outputs: Record<string, Value> = {}
-  const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, string | null> }
+  const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, ArtifactLocation | null> }
   const problems: string[] = []
   for (const [name, spec] of Object.entries(t.outputs as IoSpec)) {
     const p = spec._tag === 'Param' && spec.stdout ? stdoutPath : paths[name]!
@@ -91,11 +96,13 @@ const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>
       if (!existsSync(p)) {
         if (!spec.optional) problems.push(`output artifact "${name}": ${spec.path ?? p} was not written`)
         record.artifacts[name] = null
-        outputs[name] = { kind: 'artifact', path: null }
+        outputs[name] = { kind: 'artifact', at: null }
         continue
       }
-      record.artifacts[name] = p
-      outputs[name] = { kind: 'artifact', path: p }
+      // Where the step wrote it: the executor commits it to the run's store, if it has one (see executor.ts).
+      const at = fileLocation(p)
+      record.artifacts[name] = at
+      outputs[name] = { kind: 'artifact', at }
       continue
     }
     let wire: string
@@ -279,6 +286,3 @@ const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promis
   }
   return written
 }
-
-/** The message for a step stopped through its abort signal. */
-export const stopMessage = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'stopped')

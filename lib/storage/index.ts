@@ -1,7 +1,7 @@
 /**
  * Artifact stores: where artifacts live — a folder on this machine (the default) or an S3 bucket — behind
  * one interface, {@link ArtifactStore}. Artifacts are {@link ArtifactLocation}s (a store and a key), and one
- * is visible only once committed. Not yet used by the interpreters: the engine refactor (issue 10) wires it.
+ * is visible only once committed. `local({ store })` commits step outputs to one and stages inputs from it.
  *
  * @example
  * ```ts

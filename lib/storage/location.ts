@@ -38,6 +38,25 @@ export interface Committed {
   readonly info: ArtifactInfo
 }
 
+/** The id of the file system itself as a store: a location of it is a file or folder left where it is. @example FILES // 'file:///' */
+export const FILES = 'file:///'
+
+/**
+ * The location of a file or folder where it is on this machine (the store {@link FILES}, the key its path
+ * without the leading `/`, and `.path`): what a `localArtifact` is, and where a local step's output stays when
+ * the run is given no store — nothing is copied.
+ *
+ * @example
+ * ```ts
+ * fileLocation('/runs/x/steps/hello/workdir/bar.txt') // { store: 'file:///', key: 'runs/x/steps/hello/workdir/bar.txt', path: '/runs/x/steps/hello/workdir/bar.txt' }
+ * ```
+ */
+export const fileLocation = (path: string): ArtifactLocation => artifactLocation(FILES, path.replace(/^\/+/, ''), path)
+
+/** Whether a value is an {@link ArtifactLocation} (as records and views hold them). @example isLocation({ store: 'file:///', key: 'x', path: '/x' }) // true */
+export const isLocation = (v: unknown): v is ArtifactLocation =>
+  typeof v === 'object' && v !== null && typeof (v as ArtifactLocation).store === 'string' && typeof (v as ArtifactLocation).key === 'string'
+
 /** Builds a frozen {@link ArtifactLocation}. @example artifactLocation('s3://b/p/', 'wf/s/out') */
 export const artifactLocation = (store: string, key: string, path?: string): ArtifactLocation =>
   Object.freeze(path === undefined ? { store, key } : { store, key, path })

@@ -1,8 +1,8 @@
 import { ex, expr, lastRetry, type Expr } from 'dflow-ts'
-import type { AttemptRecord } from '../../lib/local/records.ts'
+import type { AttemptRecord } from '../../lib/run/records.ts'
 import { retryWhen } from '../../examples/argo/retry-conditional.ts'
-import { readVar } from '../../lib/local/control.ts'
-import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
+import { readVar } from '../../lib/engine/control.ts'
+import { evaluate, EvalError } from '../../lib/engine/expr-eval.ts'
 import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
 import { argoPath, bare, code, doc, ERRORS, flag, item, million, n, quoted, s, scopeOf, st, strs, TABLE, WIRE, xs, zero } from '../expr/table.ts'
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { differs, oracleBinary, runOracle, type OracleCase } from '../helpers/expr-oracle.ts'
 import { LAST_RETRY_VARS } from 'dflow-ts'
 import { retryStrategy } from '../../lib/argo/retry.ts'
-import { lastRetryWires, retryExpressionHolds } from '../../lib/local/attempts.ts'
+import { lastRetryWires, retryExpressionHolds } from '../../lib/engine/attempts.ts'
 import { ARGO_ENV, CASES, localResult, printed, RETRY_CASES } from './expr-cases.ts'
 
 // The oracle leg of the parity table: each case evaluated by the local evaluator, and by Argo's own

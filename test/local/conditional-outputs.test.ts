@@ -17,8 +17,8 @@ test('E7: msg is "tail" and res is the bar file, on the Steps step "conditional"
   const c = r.step('conditional')
   assert.is(c.type, 'Steps')
   assert.is(c.outputs.msg, 'tail')
-  assert.match(c.outputs.res as string, /bar\.txt$/)
-  assert.is(readFileSync(c.outputs.res as string, 'utf8'), 'tail\n')
+  assert.match((c.outputs.res as { path: string }).path, /bar\.txt$/)
+  assert.is(readFileSync((c.outputs.res as { path: string }).path, 'utf8'), 'tail\n')
 })
 
 test('conditional-parameters: stepresult equals the coin, whichever side it falls', async () => {

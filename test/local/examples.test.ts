@@ -20,7 +20,7 @@ test('E3 steps: hello3.msg is the number 4 and its bar holds Hello four times', 
   )
   const h3 = run.step('hello3')
   assert.is(typeof h3.outputs.msg, 'number')
-  assert.is(readFileSync(h3.outputs.bar as string, 'utf8'), 'Hello\n'.repeat(4))
+  assert.is(readFileSync((h3.outputs.bar as { path: string }).path, 'utf8'), 'Hello\n'.repeat(4))
   assert.is(h3.type, 'Pod')
 })
 
@@ -56,7 +56,7 @@ test('E4 dag: hello1.msg is 2 and its bar holds Hello twice', async () => {
   const run = await local({ runsDir: tmp.path }).run(dagWf)
   assert.is(run.status, 'Succeeded', run.message)
   assert.is(run.step('hello1').outputs.msg, 2)
-  assert.is(readFileSync(run.step('hello1').outputs.bar as string, 'utf8'), 'Hello\nHello\n')
+  assert.is(readFileSync((run.step('hello1').outputs.bar as { path: string }).path, 'utf8'), 'Hello\nHello\n')
 })
 
 test.run()

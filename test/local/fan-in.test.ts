@@ -56,7 +56,7 @@ test("a fan-out's output artifact cannot be read by a plain artifact input: a va
   // a fan-out whose artifact nobody reads is fine: each call keeps its own (run.step('mk(0)'))
   const alone = await local({ runsDir: tmp.path }).run(workflow('fan-art-alone', fan))
   assert.is(alone.status, 'Succeeded', alone.message)
-  assert.ok(alone.step('mk(1)').record.outputs.artifacts['f']?.endsWith('f.txt'))
+  assert.ok(alone.step('mk(1)').record.outputs.artifacts['f']?.path?.endsWith('f.txt'))
 })
 
 test("fan-in of artifacts into an artifactList() input is refused by the local interpreter (not yet implemented), before anything runs; Argo compiles it", async () => {

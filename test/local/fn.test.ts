@@ -27,8 +27,8 @@ for (const [label, wf] of [['E1 (class-like)', python], ['E2 (function form)', p
     assert.is(s.type, 'Pod')
     assert.is(s.outputs['msg'], 'HelloHelloHello')
     assert.is(s.inputs['num'], 3)
-    assert.is(readFileSync(s.outputs['bar'] as string, 'utf8'), 'HiHiHi')
-    const odir = s.outputs['odir'] as string
+    assert.is(readFileSync((s.outputs['bar'] as { path: string }).path, 'utf8'), 'HiHiHi')
+    const odir = (s.outputs['odir'] as { path: string }).path
     assert.equal(readdirSync(odir).sort(), ['f1', 'f2'])
     assert.is(readFileSync(join(odir, 'f1'), 'utf8'), 'foofoofoo')
     assert.is(readFileSync(join(odir, 'f2'), 'utf8'), 'barbarbar')
@@ -39,7 +39,7 @@ test('E4 typed DAG: hello1.msg is the number 2 and its bar holds HelloHello', as
   const run = await runner().run(dagFn)
   assert.is(run.status, 'Succeeded', run.message)
   assert.is(run.step('hello1').outputs['msg'], 2)
-  assert.is(readFileSync(run.step('hello1').outputs['bar'] as string, 'utf8'), 'HelloHello')
+  assert.is(readFileSync((run.step('hello1').outputs['bar'] as { path: string }).path, 'utf8'), 'HelloHello')
 })
 
 test('E8 big parameter: an object through a sub-workflow, passed as a file, queried by key', async () => {

@@ -136,7 +136,7 @@ test('a retry expression is a condition on lastRetry only', () => {
 })
 
 test('which failures each policy retries, and the backoff sequence', async () => {
-  const { shouldRetry, backoffSeconds } = await import('../../lib/local/attempts.ts')
+  const { shouldRetry, backoffSeconds } = await import('../../lib/engine/attempts.ts')
   const failed1 = { phase: 'Failed' as const, exitCode: 1 }
   const failed2 = { phase: 'Failed' as const, exitCode: 2 }
   const timedOut = { phase: 'Failed' as const, timedOut: true }

@@ -143,7 +143,7 @@ open(${o.total}, "w").write(str(sum(range(n))) + "\n")
   const r = await runner.run(workflow('python-dir', seq(g, step('count', count, { dir: g.outputs.dir }))))
   assert.is(r.status, 'Succeeded', r.message)
   assert.is(r.step('gen').outputs.total, 6)
-  const dir = r.step('gen').outputs.dir as string
+  const dir = (r.step('gen').outputs.dir as { path: string }).path
   assert.equal(readdirSync(dir).sort(), ['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt'])
   assert.is(readFileSync(join(dir, 'f3.txt'), 'utf8'), "it'sit'sit's")
   assert.is(r.step('count').outputs.files, 4)

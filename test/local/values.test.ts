@@ -86,11 +86,11 @@ for (const spawn of ['launcher', 'direct'] as const)
     assert.is(run.status, 'Succeeded', run.message)
     for (const name of ['dash', 'bash']) {
       const o = run.step(name).outputs
-      assert.ok(readFileSync(o['word'] as string, 'utf8') === v, `${name}: word`)
-      assert.ok(readFileSync(o['dq'] as string, 'utf8') === `<${v}>`, `${name}: dquote`)
-      assert.ok(readFileSync(o['lit'] as string, 'utf8') === v, `${name}: literal`)
+      assert.ok(readFileSync((o['word'] as { path: string }).path, 'utf8') === v, `${name}: word`)
+      assert.ok(readFileSync((o['dq'] as { path: string }).path, 'utf8') === `<${v}>`, `${name}: dquote`)
+      assert.ok(readFileSync((o['lit'] as { path: string }).path, 'utf8') === v, `${name}: literal`)
     }
-    assert.ok(readFileSync(run.step('py').outputs['out'] as string, 'utf8') === `${v}|${v}`, 'py')
+    assert.ok(readFileSync((run.step('py').outputs['out'] as { path: string }).path, 'utf8') === `${v}|${v}`, 'py')
     assert.not.ok(existsSync(join(run.step('dash').dir, 'workdir', 'pwned')))
   })
 

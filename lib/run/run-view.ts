@@ -1,22 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import type { ArtifactStore } from '../storage/store.ts'
+import { artifactOutputs, type ArtifactOutput } from './artifact-output.ts'
 import { decodeParam, t as codecs, templatesOf, type ParamSpec, type Step, type Template, type Workflow } from 'dflow-ts'
-import { withDriverFate } from './interrupted.ts'
-import { readJournal } from './journal.ts'
+import { loadRunFolder } from './folder-run-store.ts'
 import { runLayout } from './layout.ts'
 import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
 import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
 
 /**
  * One step of a run, for queries: its record plus inputs and outputs as values (parameters decoded,
- * artifacts as absolute paths) and its log.
+ * artifacts as {@link ArtifactOutput} locations) and its log.
  *
  * @example
  * ```ts
  * const s = run.step('hello3')
  * s.phase           // 'Succeeded'
  * s.outputs.msg     // 4
- * s.outputs.bar     // '/…/steps/hello3/workdir/bar.txt'
+ * s.outputs.bar     // { store: 'file:///', key: '…/steps/hello3/workdir/bar.txt', path: '/…/steps/hello3/workdir/bar.txt', download }
  * s.log()           // what the script printed
  * ```
  */
@@ -41,12 +42,14 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   /** The step's folder in the run folder. */
   readonly dir: string
   readonly logPath: string
-  /** The step's combined stdout and stderr ('' for steps that ran no process). */
+  /** The step's combined stdout and stderr as the run folder on this machine holds it ('' for steps that ran no process). */
   readonly log: () => string
+  /** The step's combined stdout and stderr, wherever the run keeps it (asynchronous: an Argo run's logs are remote). */
+  readonly readLog: () => Promise<string>
 }
 
 /**
- * The decoded outputs of a step of template `T`: numbers for `param(t.number)`, paths for artifacts.
+ * The decoded outputs of a step of template `T`: numbers for `param(t.number)`, locations for artifacts.
  *
  * @example
  * ```ts
@@ -54,7 +57,7 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
  * ```
  */
 export type OutputsOf<T extends Template> = {
-  readonly [K in keyof T['outputs']]: T['outputs'][K] extends ParamSpec<infer A, boolean> ? A : string
+  readonly [K in keyof T['outputs']]: T['outputs'][K] extends ParamSpec<infer A, boolean> ? A : ArtifactOutput
 }
 
 /**
@@ -130,7 +133,7 @@ export type Decoders = ReadonlyMap<string, Template>
 export const decodersOf = (wf: Workflow<any>): Decoders =>
   new Map([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])].map((t) => [t.name, t]))
 
-const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore): StepView => {
+const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, store: ValueStore, stores: readonly ArtifactStore[]): StepView => {
   const l = runLayout(dir)
   const t = templates?.get(r.template)
   const decode = (side: 'inputs' | 'outputs') => {
@@ -150,7 +153,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
         return [k, d._tag === 'Right' ? d.right : stored]
       }),
     )
-    return Object.freeze({ ...values, ...io.artifacts })
+    return Object.freeze({ ...values, ...artifactOutputs(io.artifacts, stores) })
   }
   return Object.freeze({
     record: r,
@@ -175,6 +178,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
         return ''
       }
     },
+    readLog: () => readFile(l.log(r.id), 'utf8').catch(() => ''),
   })
 }
 
@@ -186,7 +190,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
  * const run = runView('/runs/steps-1', workflowRecord, stepRecords)
  * ```
  */
-export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders): Run => {
+export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders, stores: readonly ArtifactStore[] = []): Run => {
   // Views are built when asked for, from the records: a view decodes values and holds paths, and keeping one
   // per step for the life of the run value tripled the memory a finished 10,000-step run holds.
   const store = valueStore(dir)
@@ -204,7 +208,7 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
           matches(f.phase, r.phase) &&
           matches(f.type, r.type),
       )
-      .map((r) => viewOf(dir, r, templates, store))
+      .map((r) => viewOf(dir, r, templates, store, stores))
   const step = (q: string | StepFilter | Step): StepView => {
     // A string is an id when some step has it (ids are unique), else a name.
     const filter: StepFilter = typeof q === 'string' ? (ids.has(q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q
@@ -222,7 +226,8 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
  * Pass the workflow value (or its {@link decodersOf}) to decode inputs and outputs with its codecs, as the run
  * did; without it, values come back as stored JSON (a `Date` output as its ISO text). A run whose driver is
  * gone though it never finished (killed outright) reads as Failed with `interrupted: true`, as do the steps
- * it left running (see `withDriverFate`).
+ * it left running (see `withDriverFate`). Pass the run's artifact store (`{ store }`) to download artifacts
+ * that are not on this machine.
  *
  * @example
  * ```ts
@@ -230,13 +235,10 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
  * run.step('hello3').outputs.msg // 4
  * ```
  */
-export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders): Promise<Run> => {
-  const l = runLayout(dir)
-  const recorded = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
+export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders, options: { readonly store?: ArtifactStore } = {}): Promise<Run> => {
   const templates = decoders === undefined || decoders instanceof Map ? decoders : decodersOf(decoders as Workflow<any>)
-  const lastRecordAt = await stat(l.journal).then((s) => (s.size > 0 ? s.mtime.toISOString() : undefined), () => undefined)
-  const { workflow, steps } = withDriverFate(recorded, readJournal(l.journal), lastRecordAt)
-  return runView(dir, workflow, steps, templates)
+  const { workflow, steps } = await loadRunFolder(dir)
+  return runView(dir, workflow, steps, templates, options.store ? [options.store] : [])
 }
 
 /** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */

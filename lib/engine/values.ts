@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { encodeParam, isRef, type Arg, type IoSpec, type Ref } from 'dflow-ts'
+import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 
 /** A parameter's value at run time: its wire string (decoded by the consumer's codec when needed). */
 export interface ParamValue {
@@ -7,10 +8,10 @@ export interface ParamValue {
   readonly wire: string
 }
 
-/** An artifact at run time: an absolute path, or null for an omitted optional artifact. */
+/** An artifact at run time: where it lives (a store and a key; never a bare path), or null for an omitted optional artifact. */
 export interface ArtifactValue {
   readonly kind: 'artifact'
-  readonly path: string | null
+  readonly at: ArtifactLocation | null
 }
 
 /** Any run-time value. */
@@ -101,9 +102,9 @@ export const resolveInputs = (
           throw e
         }
       }
-      if (arg === undefined) return [name, { kind: 'artifact', path: null }]
+      if (arg === undefined) return [name, { kind: 'artifact', at: null }]
       if (isRef(arg)) return [name, lookup(arg, scope)]
       const local = arg as { readonly _tag: 'LocalArtifact'; readonly path: string }
-      return [name, { kind: 'artifact', path: isAbsolute(local.path) ? local.path : resolve(baseDir, local.path) }]
+      return [name, { kind: 'artifact', at: fileLocation(isAbsolute(local.path) ? local.path : resolve(baseDir, local.path)) }]
     }),
   )

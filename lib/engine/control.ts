@@ -1,7 +1,7 @@
 import { SLICE_INDEX, isRef, type Exposable, type KeyTemplate, type Ref, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { goAtoi, goParseFloat, goUnmarshal } from './go-values.ts'
-import type { Phase } from './records.ts'
+import type { Phase } from '../run/records.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -100,7 +100,7 @@ export const aggregate = (t: Template, children: readonly Outputs[]): Outputs =>
   [ALL_OUTPUTS]: { kind: 'param', wire: JSON.stringify(children.map((o) => Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : []))))) },
   ...Object.fromEntries(
     Object.entries(t.outputs as IoSpec).map(([k, s]): [string, Value] => {
-      if (s._tag === 'Artifact') return [k, { kind: 'artifact', path: null }]
+      if (s._tag === 'Artifact') return [k, { kind: 'artifact', at: null }]
       const wires = children.map((o) => (o[k]?.kind === 'param' ? (o[k] as { wire: string }).wire : ''))
       const parsed = wires.map(parseOr)
       const structured = parsed.every((p) => typeof p === 'object' && p !== null)

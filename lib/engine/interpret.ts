@@ -1,15 +1,16 @@
-import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
-import { stopMessage, type LeafContext } from './leaf.ts'
 import { runLeafStep } from './leaf-step.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
-import { child } from './abort.ts'
+import { child, stopMessage } from './abort.ts'
+import type { LeafExecutor } from './executor.ts'
 import { runDag } from './dag.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
-import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
+import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from '../run/records.ts'
+import type { ArtifactLocation } from '../storage/location.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -26,12 +27,15 @@ const OK: Outcome = { ok: true, clean: true }
 
 /** What the fold needs from the run. */
 export interface InterpretContext {
-  readonly leaf: Omit<LeafContext, 'onStart'>
+  /** How leaf calls run. */
+  readonly executor: LeafExecutor
+  readonly runId: string
+  /** The workflow's parameters (with the exit handler's `$status`, … when it runs). */
+  readonly params: Readonly<Record<string, Value>>
+  /** Relative `localArtifact` paths are resolved against this folder. */
   readonly baseDir: string
-  /** Records a step's state (appends it to the journal, emits an event). */
+  /** Records a step's state (appends it to the run store, emits an event). */
   readonly record: (r: StepRecord) => void
-  /** How often a running step's progress file is read, in ms. Default 200. */
-  readonly progressPollMs?: number
 }
 
 interface Env {
@@ -93,14 +97,14 @@ const itemOf = (env: Env, value: unknown, loop: string): LoopItem => ({ value, l
 /** A step's id in the run: its name under its parent's id (`outer.inner`). */
 const idIn = (env: Env, name: string): string => (env.parent === null ? name : `${env.parent}.${name}`)
 
-/** The record of values: wire strings, values decoded by the declared codecs, artifact paths. */
+/** The record of values: wire strings, values decoded by the declared codecs, artifact locations. */
 const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRecord => {
   const parameters: Record<string, string> = {}
   const values: Record<string, unknown> = {}
-  const artifacts: Record<string, string | null> = {}
+  const artifacts: Record<string, ArtifactLocation | null> = {}
   for (const [k, v] of Object.entries(vals)) {
     if (v.kind === 'artifact') {
-      artifacts[k] = v.path
+      artifacts[k] = v.at
       continue
     }
     parameters[k] = v.wire
@@ -120,9 +124,22 @@ const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRec
 export const interpreter = (ictx: InterpretContext) => {
   const run = (node: Node, env: Env): Promise<Outcome> => fold(node)(env)
   /** How many calls of a fan-out are under way at once (the others are not started: see `inWindow`). */
-  const width = fanOutWindow(ictx.leaf.limiter.limit)
+  const width = fanOutWindow(ictx.executor.slots)
   /** Keys in use in this run, with the id of the step holding each. */
   const keys = new Map<string, string>()
+
+  const scriptOf = (t: Template): { script?: string } => {
+    const script = t._tag === 'Subflow' ? undefined : ictx.executor.scriptOf?.(t)
+    return script === undefined ? {} : { script }
+  }
+
+  /**
+   * The one fan-out: the calls of the loop `name` (id `id`), one per item, at most {@link width} under way,
+   * each as `NAME(i)` under the loop's id and seeing its item in front of the items of the loops around it.
+   * A step's `forEach` calls the step; a composite `forEach` node runs its body.
+   */
+  const eachItem = <A>(items: readonly unknown[], env: Env, id: string, name: string, call: (at: Call) => Promise<A>): Promise<A[]> =>
+    inWindow(items, width, (item, i) => call({ id: `${id}(${i})`, name: `${name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, name) } }))
 
   const stepOutcome = (s: Step, phase: Phase, message: string | undefined, id: string): Outcome => {
     if (phase === 'Succeeded') return OK
@@ -156,9 +173,7 @@ export const interpreter = (ictx: InterpretContext) => {
     // Argo skips a fan-out over nothing.
     if (!items.length) return (end('Skipped', aggregate(s.template, []), 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
-    const results = await inWindow(items, width, (item, i) =>
-      runCall(s, env, { id: `${id}(${i})`, name: `${s.name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, s.name) } }),
-    )
+    const results = await eachItem(items, env, id, s.name, (at) => runCall(s, env, at))
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const outputs = { ...aggregate(s.template, results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
@@ -181,7 +196,7 @@ export const interpreter = (ictx: InterpretContext) => {
       parent: at.parent,
       type: s.template._tag === 'Subflow' ? (s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const)) : ('Pod' as const),
       template: s.template.name,
-      ...(s.template._tag === 'ScriptTemplate' ? { script: ictx.leaf.layout.script(s.template.name).relative } : {}),
+      ...scriptOf(s.template),
     }
     let startedAt = now()
     let attempts: readonly AttemptRecord[] = []
@@ -219,7 +234,8 @@ export const interpreter = (ictx: InterpretContext) => {
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
       let started = false
-      const out = await runLeafStep(id, s, base.key ?? at.name, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+      const call = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params }
+      const out = await runLeafStep(call, s, ictx.executor, env.signal, (st) => {
         started = true
         if (st.first) startedAt = now()
         attempts = st.attempts
@@ -227,7 +243,7 @@ export const interpreter = (ictx: InterpretContext) => {
         ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
       // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
-      if (!started && env.signal.aborted) return (await ictx.leaf.folders.drop(id), notStarted(env.signal))
+      if (!started && env.signal.aborted) return (await ictx.executor.discard?.(id), notStarted(env.signal))
       attempts = out.attempts
       progress = out.progress
       const r = out.result
@@ -287,12 +303,11 @@ export const interpreter = (ictx: InterpretContext) => {
     if (typeof items === 'string') return end('Error', { ok: false, clean: false, failure: `forEach ${id}: ${items}` })
     if (!items.length) return end('Skipped', OK)
     ictx.record({ ...group, phase: 'Running' })
-    const outcomes = await inWindow(items, width, async (item, i) => {
-      const callId = `${id}(${i})`
-      const call = { id: callId, name: `${n.name}(${i})`, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+    const outcomes = await eachItem(items, env, id, n.name, async (at) => {
+      const call = { id: at.id, name: at.name, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
       ictx.record({ ...call, phase: 'Running' })
-      const scope = { ...env.scope, steps: new Map(env.scope.steps), item: itemOf(env, item, n.name) }
-      const o = await run(n.body, { ...env, scope, parent: callId })
+      // The body's steps see those before the forEach, and their own (each call has its own).
+      const o = await run(n.body, { ...env, scope: { ...at.scope, steps: new Map(env.scope.steps) }, parent: at.id })
       ictx.record({ ...call, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: now(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
       return o
     })
@@ -313,7 +328,7 @@ export const interpreter = (ictx: InterpretContext) => {
 
   /** Starts making the folders of a step that runs next, if it is a plain call of a leaf template (see `StepFolders`). */
   const warm = (node: Node | undefined, env: Env): void => {
-    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.leaf.folders.warm(idIn(env, node.name))
+    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.executor.prepare?.(idIn(env, node.name))
   }
 
   const cases: NodeCases<(env: Env) => Promise<Outcome>> = {

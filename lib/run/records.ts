@@ -4,6 +4,7 @@
  * only by the driver.
  */
 
+import type { ArtifactLocation } from '../storage/location.ts'
 import type { DriverIdentity } from './driver.ts'
 
 /** Every phase, in the order a step may go through them. @example PHASES.includes('Omitted') // true */
@@ -42,8 +43,8 @@ export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['Succeeded', 'Failed', 
  * @example
  * ```json
  * { "id": "hello1", "name": "hello1", "parent": null, "type": "Pod", "template": "duplicate", "phase": "Succeeded",
- *   "inputs": { "parameters": { "msg": "1" }, "artifacts": { "foo": "/runs/steps-x/steps/hello0/workdir/bar.txt" } },
- *   "outputs": { "parameters": { "msg": "2" }, "values": { "msg": 2 }, "artifacts": { "bar": "…/hello1/workdir/bar.txt" } } }
+ *   "inputs": { "parameters": { "msg": "1" }, "artifacts": { "foo": { "store": "file:///", "key": "runs/steps-x/steps/hello0/workdir/bar.txt", "path": "/runs/steps-x/steps/hello0/workdir/bar.txt" } } },
+ *   "outputs": { "parameters": { "msg": "2" }, "values": { "msg": 2 }, "artifacts": { "bar": { "store": "file:///", "key": "…/hello1/workdir/bar.txt", "path": "…/hello1/workdir/bar.txt" } } } }
  * ```
  */
 export interface StepRecord {
@@ -101,19 +102,20 @@ export interface AttemptRecord {
 }
 
 /**
- * Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact paths. In the
+ * Parameters as wire strings, their decoded values (JSON of `codec.encode`), and artifact locations. In the
  * journal, a parameter longer than 4096 characters is in `stored` instead, named by the digest of its file
  * in the run's `values/` folder (see `value-store.ts`).
  *
  * @example
  * ```ts
- * const io: IoRecord = { parameters: { n: '4' }, values: { n: 4 }, artifacts: { data: 'artifacts/data' } }
+ * const io: IoRecord = { parameters: { n: '4' }, values: { n: 4 }, artifacts: { data: { store: 'file:///', key: 'runs/x/steps/a/workdir/data', path: '/runs/x/steps/a/workdir/data' } } }
  * ```
  */
 export interface IoRecord {
   readonly parameters: Readonly<Record<string, string>>
   readonly values: Readonly<Record<string, unknown>>
-  readonly artifacts: Readonly<Record<string, string | null>>
+  /** Where each artifact lives (a store and a key, `.path` when it is on this machine); null for an omitted optional one. */
+  readonly artifacts: Readonly<Record<string, ArtifactLocation | null>>
   /** Large parameters: their digest (`sha256:<hex>`, the file `values/<hex>`). */
   readonly stored?: Readonly<Record<string, string>>
 }
