@@ -28,6 +28,15 @@ const released = () => {
   return { until, release }
 }
 
+/** The error a call fails with (and a failure of the test if it succeeds). */
+const failure = (p: Promise<unknown>): Promise<KubeError> =>
+  p.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (e: unknown) => e as KubeError,
+  )
+
 const waitFor = async (run: ArgoRun, ok: (r: ArgoRun) => boolean): Promise<ArgoRun> => {
   for await (const r of run.watch()) if (ok(r)) return r
   throw new Error(`workflow ${run.name} ended before the condition held`)
@@ -167,7 +176,7 @@ test('faults: 409 on create, 401 without the token, 403 with a read-only one, an
     const client = argo({ kubeconfig })
     const named = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'fixed' }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'alpine:3.20' } }] } } as any
     const run = await client.submit(named)
-    const e409 = await client.submit(named).catch((e: unknown) => e as KubeError)
+    const e409 = await failure(client.submit(named))
     assert.instance(e409, KubeError)
     assert.is(e409.code, 409)
     assert.match(e409.message, /create workflow fixed in argo: 409 AlreadyExists: workflows.argoproj.io "fixed" already exists/)
@@ -175,13 +184,13 @@ test('faults: 409 on create, 401 without the token, 403 with a read-only one, an
     const { kubeconfig: noToken } = { kubeconfig: kubeconfig.replace('kubeconfig', 'kubeconfig-none') }
     const { writeFileSync, readFileSync } = await import('node:fs')
     writeFileSync(noToken, readFileSync(kubeconfig, 'utf8').replace('{ token: right }', '{ token: wrong }'))
-    const e401 = await argo({ kubeconfig: noToken }).get('fixed').catch((e: unknown) => e as KubeError)
+    const e401 = await failure(argo({ kubeconfig: noToken }).get('fixed'))
     assert.is(e401.code, 401)
     assert.match(e401.message, /401 Unauthorized.*hint: the credentials were refused/s, e401.message)
     const reader = kubeconfig.replace('kubeconfig', 'kubeconfig-reader')
     writeFileSync(reader, readFileSync(kubeconfig, 'utf8').replace('{ token: right }', '{ token: reader }'))
     assert.is((await argo({ kubeconfig: reader }).get('fixed')).name, 'fixed')
-    const e403 = await argo({ kubeconfig: reader }).submit(steps).catch((e: unknown) => e as KubeError)
+    const e403 = await failure(argo({ kubeconfig: reader }).submit(steps))
     assert.is(e403.code, 403)
     assert.match(e403.message, /403 Forbidden.*may only read/)
 
@@ -194,7 +203,7 @@ test('faults: 409 on create, 401 without the token, 403 with a read-only one, an
   const gone = kubeconfig.replace('kubeconfig', 'kubeconfig-gone')
   const { writeFileSync, readFileSync } = await import('node:fs')
   writeFileSync(gone, readFileSync(kubeconfig, 'utf8'))
-  const eDown = await argo({ kubeconfig: gone }).get('fixed').catch((e: unknown) => e as KubeError)
+  const eDown = await failure(argo({ kubeconfig: gone }).get('fixed'))
   assert.instance(eDown, KubeError)
   assert.is(eDown.code, 0)
   assert.match(eDown.message, /get workflow fixed in argo: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/)
