@@ -134,8 +134,8 @@ const decodeIo = (values: readonly { name: string; value?: string }[] | undefine
 const podNameOf = (wfName: string, n: NodeStatus): string | undefined => (n.type === 'Pod' ? podName(wfName, n.name, n.templateName ?? '') : undefined)
 
 /**
- * The query view of a Workflow object: steps from `status.nodes` (the root node, step groups and a retry's
- * attempts are not steps of their own), in the order they started; inputs and outputs decoded with the codecs of the
+ * The query view of a Workflow object: steps from `status.nodes` (step groups, a retry's attempts and the root
+ * node are not steps of their own, unless the root is the workflow's one pod: its id is then the workflow's name), in the order they started; inputs and outputs decoded with the codecs of the
  * templates they ran (by the node's `templateName`, from `compileWithTemplates`), else as JSON or text.
  *
  * @example
@@ -150,13 +150,13 @@ export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Temp
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
   const steps0 = nodes
-    .filter((n) => n.name !== name && n.type !== 'StepGroup' && !attemptOf.has(n.id))
+    .filter((n) => (n.name !== name || n.type === 'Pod') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
     .sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.name.localeCompare(b.name))
   const view = (n: NodeStatus): ArgoStepView => {
     const t = n.templateName ? templates?.get(n.templateName) : undefined
     const code = n.outputs?.exitCode
     return Object.freeze({
-      id: stepIdOf(name, n.name),
+      id: n.name === name ? name : stepIdOf(name, n.name),
       name: (n.displayName ?? n.name).replace(/\(\d+:.*\)$/, ''),
       phase: (n.phase ?? 'Pending') as ArgoPhase,
       type: n.type,

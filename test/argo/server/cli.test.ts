@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -85,6 +85,54 @@ test('without a cluster the Argo verbs say how to name one; an unreachable clust
   assert.match(gone.err, /dflow get: get workflow x in argo: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED/)
   const ctx = await dflow({}, 'list', '--kubeconfig', k, '--kube-context', 'nope')
   assert.match(ctx.err, /kube context "nope" is not in the kubeconfig \(it has: stand-in\)/)
+})
+
+test('dflow server listens, writes a kubeconfig, runs what it receives with the --runner given, and says so when it has none', async () => {
+  const runner = join(tmp.path, 'runner.ts')
+  writeFileSync(
+    runner,
+    `export default async (wf, control) => {
+  const name = wf.metadata.name
+  control.node({ name, type: 'Pod', templateName: wf.spec.entrypoint, phase: 'Running' })
+  control.log(name, 'from the runner module\\n')
+  control.node({ name, phase: 'Succeeded', outputs: { parameters: [{ name: 'n', value: '7' }] } })
+  return { phase: 'Succeeded' }
+}
+`,
+  )
+  const start = async (...args: string[]) => {
+    const child = spawn(process.execPath, [BIN, 'server', '--port', '0', ...args], { env: { ...process.env, NO_COLOR: '1' } })
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString()
+        const m = /listening on (http\S+)/.exec(text)
+        if (m) resolve(m[1]!)
+      })
+      child.on('exit', (code) => reject(new Error(`dflow server ended (${code}) before listening: ${text}`)))
+    })
+    return { child, url }
+  }
+  const k = join(tmp.path, 'server-kubeconfig')
+  const a = await start('--runner', runner, '--kubeconfig-out', k)
+  try {
+    writeFileSync(join(tmp.path, 'one.yaml'), 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: one\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: { image: alpine }\n')
+    const sub = await dflow({}, 'submit', join(tmp.path, 'one.yaml'), '--kubeconfig', k, '--wait', '--json')
+    assert.is(sub.code, 0, sub.err)
+    assert.is(JSON.parse(sub.out).status, 'Succeeded')
+    assert.is((await dflow({}, 'logs', 'one', 'one', '--kubeconfig', k)).out, 'from the runner module\n')
+  } finally {
+    a.child.kill('SIGTERM')
+  }
+  const b = await start('--kubeconfig-out', k)
+  try {
+    const sub = await dflow({}, 'submit', join(tmp.path, 'one.yaml'), '--kubeconfig', k, '--wait')
+    assert.is(sub.code, 1)
+    assert.match(sub.out, /one Error/)
+    assert.match(sub.out, /this dflow server has no runner/)
+  } finally {
+    b.child.kill('SIGTERM')
+  }
 })
 
 test.run()
