@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert'
 
 /**
  * The cut DESIGN.md draws, kept honest: `dsl/` is pure data (it imports only io-ts, fp-ts and itself: no
- * `lib/`, no I/O package), and the local and Argo interpreters never import each other.
+ * `lib/`, no I/O package), the engine (lib/engine) starts no process and touches no file itself, and the
+ * interpreters (local, dispatcher, Argo) never import each other.
  */
 const test = suite('architecture: what may import what')
 const root = resolve('.')
@@ -53,9 +54,25 @@ test('dsl/ imports only io-ts, fp-ts and dsl/ itself (no lib/, no node:*, execa,
   )
 })
 
-test('lib/local and lib/argo do not import each other', () => {
-  assert.equal(violations('lib/local', (t) => !inside(t.path, 'lib/argo')), [])
-  assert.equal(violations('lib/argo', (t) => !inside(t.path, 'lib/local')), [])
+test('lib/local, lib/dispatcher and lib/argo never import each other', () => {
+  const interpreters = ['lib/local', 'lib/dispatcher', 'lib/argo']
+  for (const dir of interpreters) assert.equal(violations(dir, (t) => !interpreters.some((d) => d !== dir && inside(t.path, d))), [], dir)
+})
+
+test('lib/engine starts no process and touches no file: no child_process, execa, fs, SDK, nor an interpreter', () => {
+  const files = tsFiles(join(root, 'lib/engine'))
+  assert.ok(files.length > 10, 'lib/engine is read')
+  const banned = new Set(['execa', 'node:child_process', 'child_process', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises', 'ssh2', 'tar', 'esbuild'])
+  const sdk = (pkg: string) => pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/') || pkg === '@kubernetes/client-node'
+  assert.equal(
+    violations('lib/engine', (t) => !(t.pkg !== undefined && (banned.has(t.pkg) || sdk(t.pkg))) && !['lib/local', 'lib/dispatcher', 'lib/argo', 'lib/cli', 'lib/fn'].some((d) => inside(t.path, d))),
+    [],
+  )
+})
+
+test('lib/run imports no interpreter nor the engine', () => {
+  for (const dir of ['lib/run'])
+    assert.equal(violations(dir, (t) => !['lib/local', 'lib/dispatcher', 'lib/argo', 'lib/cli', 'lib/engine'].some((d) => inside(t.path, d))), [], dir)
 })
 
 test('lib/dispatcher imports no other interpreter; only local-exec.ts of its batch systems runs anything', () => {

@@ -3,10 +3,11 @@ import { dirname } from 'node:path'
 import type { FnTemplate, IoSpec } from 'dflow-ts'
 import type { FnJob } from '../fn/runtime.ts'
 import { runInWorker } from './fn-pool.ts'
-import { PRIVATE_DIR, PRIVATE_FILE } from './layout.ts'
-import { errorResult, launchLeaf, leafEnv, prepareLeaf, type LeafContext, type LeafResult } from './leaf.ts'
-import { storageMessage } from './storage-error.ts'
-import type { Value } from './values.ts'
+import { PRIVATE_DIR, PRIVATE_FILE } from '../run/layout.ts'
+import type { LeafResult } from '../engine/executor.ts'
+import { errorResult, launchLeaf, leafEnv, prepareLeaf, type LeafContext } from './leaf.ts'
+import { storageMessage } from '../run/storage-error.ts'
+import type { Value } from '../engine/values.ts'
 
 /**
  * Runs one call of a function OP locally: prepares the work folder and inputs as for a script (big

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { mkdir, open, rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
-import { StorageError } from './storage-error.ts'
+import { dirname, join } from 'node:path'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
+import { StorageError } from '../run/storage-error.ts'
 
 /**
  * Makes the folders of steps, ahead of need where the run knows what comes next.
@@ -106,4 +106,11 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
       await Promise.all(left.map(([id, p]) => p.then(() => rm(layout.stepDir(id), { recursive: true, force: true })).catch(() => {})))
     },
   }
+}
+
+/** Moves what an attempt left in a step folder to `attempts/<n>/`, so the next attempt starts afresh. @example archiveAttempt(stepDir, 0) */
+export const archiveAttempt = (stepDir: string, n: number): void => {
+  const to = join(stepDir, 'attempts', String(n))
+  mkdirSync(to, { recursive: true, mode: PRIVATE_DIR })
+  for (const f of readdirSync(stepDir)) if (f !== 'attempts' && existsSync(join(stepDir, f))) renameSync(join(stepDir, f), join(to, f))
 }

@@ -13,38 +13,25 @@
  *
  * @module dflow-ts/local
  */
-import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DflowError, validate, encodeParam, type Workflow, type ParamsSpec } from 'dflow-ts'
-import { writeJsonAtomic } from './atomic.ts'
-import { driverIdentity } from './driver.ts'
-import type { RunEvent } from './events.ts'
-import { interpreter } from './interpret.ts'
+import type { Workflow } from 'dflow-ts'
+import { runParameters, runWorkflow } from '../engine/run.ts'
+import { driverIdentity } from '../run/driver.ts'
+import type { RunEvent } from '../run/events.ts'
+import { folderRunStore } from '../run/folder-run-store.ts'
+import { runLayout } from '../run/layout.ts'
+import { decodersOf, runView, type Run } from '../run/run-view.ts'
+import { valueStore } from '../run/value-store.ts'
+import { localExecutor } from './executor.ts'
 import { prewarm } from './fn-pool.ts'
-import { openJournal } from './journal.ts'
-import { runExitHandler } from './exit-handler.ts'
-import { runLayout } from './layout.ts'
-import { makeRunFolder, stepFolders } from './folders.ts'
+import { makeRunFolder } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
-import { limiter } from './limiter.ts'
-import { parameterProblems } from './parameters.ts'
 import { runProcess, type Spawner } from './process-group.ts'
-import type { StepRecord, WorkflowRecord } from './records.ts'
-import { decodersOf, runView, type Run } from './run-view.ts'
-import { StorageError, storageMessage } from './storage-error.ts'
-import type { Value } from './values.ts'
-import { storeParameters, valueStore } from './value-store.ts'
 
-export type { Run, StepView, StepFilter, OutputsOf, Decoders } from './run-view.ts'
-export { openRun, listRuns, runView, decodersOf } from './run-view.ts'
-export type { RunEvent } from './events.ts'
-export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord } from './records.ts'
-export { FINAL_PHASES, PHASES, STEP_TYPES } from './records.ts'
-export { StorageError } from './storage-error.ts'
-export type { DriverIdentity } from './driver.ts'
-export { runLayout } from './layout.ts'
-export { parameterProblems, API_SYNTAX, type HowToGive } from './parameters.ts'
+export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
+export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
+export { parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
@@ -132,19 +119,6 @@ const stamp = () => {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
 }
 
-/** Checks and encodes the parameter values given for a run. */
-const workflowParams = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): Record<string, Value> => {
-  const specs: ParamsSpec = wf.parameters
-  const problems = parameterProblems(wf, given)
-  if (problems.length) throw new DflowError(problems)
-  return Object.fromEntries(
-    Object.entries(specs).map(([k, spec]) => {
-      const v = k in given ? given[k] : spec.default!.value
-      return [k, { kind: 'param', wire: typeof v === 'string' ? v : encodeParam(spec.codec, v) }]
-    }),
-  )
-}
-
 /**
  * Makes a local interpreter.
  *
@@ -155,70 +129,11 @@ const workflowParams = (wf: Workflow<any>, given: Readonly<Record<string, unknow
  */
 export const local = (config: LocalConfig = {}): LocalInterpreter => ({
   run: async (wf, options = {}) => {
-    const problems = validate(wf)
-    if (problems.length) throw new DflowError(problems)
-    const params = workflowParams(wf, options.parameters ?? {})
-    const runsDir = resolve(config.runsDir ?? '.dflow-runs')
+    const params = runParameters(wf, options.parameters ?? {})
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
-    const dir = join(runsDir, id)
+    const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     const layout = runLayout(dir)
     makeRunFolder(layout)
-    const values = valueStore(dir)
-    const journal = openJournal(layout.journal, values)
-    const emit = config.onEvent ?? (() => {})
-    let wfRecord: WorkflowRecord
-    const saveWorkflow = (r: WorkflowRecord) => {
-      wfRecord = r
-      writeJsonAtomic(layout.workflowFile, r)
-      emit({ type: 'workflow', workflow: r, dir })
-    }
-    try {
-      wfRecord = {
-        name: wf.name,
-        id,
-        status: 'Running',
-        startedAt: new Date().toISOString(),
-        ...storeParameters(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : ''])), values),
-        ...driverIdentity(),
-      }
-      saveWorkflow(wfRecord)
-    } catch (e) {
-      journal.close()
-      throw e
-    }
-
-    const ctl = new AbortController()
-    setMaxListeners(0, ctl.signal) // one listener per running step
-    // The run folder cannot be written (a full disk, a read-only file system): the run is stopped, and ends
-    // Error saying so — recorded if the final state can still be written, else it reads as interrupted.
-    let storageFailure: StorageError | undefined
-    const storageFailed = (e: unknown) => {
-      if (!(e instanceof StorageError)) throw e
-      if (storageFailure) return
-      storageFailure = e
-      ctl.abort(`stopped: ${e.message}`)
-    }
-    const records = new Map<string, StepRecord>()
-    /** Steps whose latest record could not be written: tried again at the end of the run. */
-    const unwritten = new Set<string>()
-    const append = (r: StepRecord) => {
-      try {
-        journal.append(r) // tried even after a failure: a record that fits is better kept
-        unwritten.delete(r.id)
-      } catch (e) {
-        unwritten.add(r.id)
-        storageFailed(e)
-      }
-    }
-    const record = (r: StepRecord) => {
-      records.set(r.id, r)
-      append(r)
-      emit({ type: 'step', step: r })
-    }
-    const onAbort = () => ctl.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : 'terminated')
-    if (options.signal?.aborted) onAbort()
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    const baseEnv = Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined))
     const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
     const decoders = decodersOf(wf)
     const allTemplates = [...decoders.values()]
@@ -226,46 +141,27 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
     if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
-    const slotsLimiter = limiter(slots)
-    const scripts = new Map<string, Promise<void>>()
-    const folders = stepFolders(layout)
-    const interpreterWith = (ps: Record<string, Value>) =>
-      interpreter({
-        leaf: { layout, folders, spawn, values, runId: id, limiter: slotsLimiter, stage: config.stage ?? 'symlink', baseEnv, killGraceSeconds: config.killGraceSeconds ?? 2, params: ps, scripts, reuseWorkers: config.reuseWorkers ?? true },
-        baseDir: resolve(config.baseDir ?? '.'),
-        record,
-        ...(config.progressPollMs !== undefined ? { progressPollMs: config.progressPollMs } : {}),
-      })
-    let final: WorkflowRecord
-    try {
-      const { run } = interpreterWith(params)
-      let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: null, signal: ctl.signal })
-      if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, records: [...records.values()], startedAt: wfRecord.startedAt, interpreterWith, record })
-      const status = outcome.ok ? 'Succeeded' : 'Failed'
-      final = { ...wfRecord, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) }
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException
-      final = { ...wfRecord, status: 'Error', finishedAt: new Date().toISOString(), message: err?.code && err.path ? storageMessage(e) : `interpreter error: ${err?.stack ?? e}` }
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort)
-    }
-    if (storageFailure) final = { ...final, status: 'Error', message: `the run was stopped: ${storageFailure.message}` }
-    // Records the disk refused, once more: where there is room again, the journal agrees with the run.
-    for (const id of [...unwritten]) append(records.get(id)!)
-    try {
-      saveWorkflow(final)
-    } catch (e) {
-      if (!(e instanceof StorageError)) throw e
-      // workflow.json still says Running: once this process ends, the run reads as interrupted.
-      wfRecord = { ...final, message: `${final.message ? `${final.message}; ` : ''}its final state could not be recorded (${e.message}): the run folder reads as interrupted` }
-    } finally {
-      try {
-        journal.close()
-      } catch {
-        /* every record was written whole already, or reported */
-      }
-      await folders.sweep()
-    }
-    return runView(dir, wfRecord, [...records.values()], decoders)
+    const executor = localExecutor({
+      layout,
+      values: valueStore(dir),
+      spawn,
+      slots,
+      stage: config.stage ?? 'symlink',
+      baseEnv: Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+      killGraceSeconds: config.killGraceSeconds ?? 2,
+      progressPollMs: config.progressPollMs ?? 200,
+      reuseWorkers: config.reuseWorkers ?? true,
+    })
+    const { workflow, steps } = await runWorkflow(wf, {
+      runId: id,
+      params,
+      executor,
+      runs: folderRunStore(dir),
+      baseDir: resolve(config.baseDir ?? '.'),
+      driver: driverIdentity(),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(config.onEvent ? { onEvent: config.onEvent } : {}),
+    })
+    return runView(dir, workflow, steps, decoders)
   },
 })

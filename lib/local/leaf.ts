@@ -3,14 +3,15 @@ import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/pro
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { decodeParam, encodeParam, fileVarOf, outputValueOf, render, type IoSpec, type LeafTemplate, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from './folders.ts'
-import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from './layout.ts'
-import type { Limiter } from './limiter.ts'
+import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
+import type { Limiter } from '../engine/limiter.ts'
 import { localPath } from './paths.ts'
-import { storageMessage } from './storage-error.ts'
+import { storageMessage } from '../run/storage-error.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
-import type { IoRecord, Phase } from './records.ts'
-import type { Outputs, Value } from './values.ts'
-import { INLINE_LIMIT, type ValueStore } from './value-store.ts'
+import type { LeafResult } from '../engine/executor.ts'
+import { stopMessage } from '../engine/abort.ts'
+import type { Outputs, Value } from '../engine/values.ts'
+import { INLINE_LIMIT, type ValueStore } from '../run/value-store.ts'
 
 /** What a leaf needs from the run around it. */
 export interface LeafContext {
@@ -35,20 +36,6 @@ export interface LeafContext {
   readonly progressFile?: string
   /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
   readonly reuseWorkers?: boolean
-}
-
-/** How a leaf ended. */
-export interface LeafResult {
-  readonly phase: Extract<Phase, 'Succeeded' | 'Failed' | 'Error'>
-  readonly outputs: Outputs
-  readonly record: IoRecord
-  /** The process's exit code, or 128 + the signal's number when a signal ended it (as shells and Kubernetes report). */
-  readonly exitCode?: number
-  /** The signal that ended the process (`SIGKILL`), if one did. */
-  readonly signal?: string
-  readonly message?: string
-  /** When the process ended (stamped before its slot is given to another step). */
-  readonly finishedAt?: string
 }
 
 /** A result for a step that could not run. @example errorResult('input artifact "foo": /x does not exist') */
@@ -279,6 +266,3 @@ const ensureScript = (t: ScriptTemplate, text: string, ctx: LeafContext): Promis
   }
   return written
 }
-
-/** The message for a step stopped through its abort signal. */
-export const stopMessage = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'stopped')

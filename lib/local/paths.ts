@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { RunLayout } from './layout.ts'
+import type { RunLayout } from '../run/layout.ts'
 
 /**
  * Where a path declared by a template lives for a local step: inside the step's work folder, with a

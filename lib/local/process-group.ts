@@ -1,7 +1,7 @@
 import { execa } from 'execa'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { constants } from 'node:os'
-import { PRIVATE_FILE } from './layout.ts'
+import { PRIVATE_FILE } from '../storage/modes.ts'
 
 /** Process groups alive right now, across every run in this process: killed if the driver exits. */
 const alive = new Set<number>()

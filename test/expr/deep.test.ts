@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { problemOf } from './problem-of.ts'
 import { expr, mapVars, typeProblems, varsOf, type Expr } from 'dflow-ts'
-import { evaluate } from '../../lib/local/expr-eval.ts'
+import { evaluate } from '../../lib/engine/expr-eval.ts'
 import { EXPR_LANG_MAX_NODES, printExpr } from '../../lib/argo/expr-print.ts'
 import { code, n } from './table.ts'
 

@@ -92,7 +92,7 @@ test("Argo's dag-task-level-timeout: A and C succeed, B times out, the workflow 
 })
 
 test('which failures each policy retries, and the backoff sequence', async () => {
-  const { shouldRetry, backoffSeconds } = await import('../../lib/local/attempts.ts')
+  const { shouldRetry, backoffSeconds } = await import('../../lib/engine/attempts.ts')
   const failed1 = { phase: 'Failed' as const, exitCode: 1 }
   const failed2 = { phase: 'Failed' as const, exitCode: 2 }
   const timedOut = { phase: 'Failed' as const, timedOut: true }

@@ -1,9 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Retry, Timeout } from 'dflow-ts'
-import { PRIVATE_DIR } from './layout.ts'
-import type { LeafResult } from './leaf.ts'
-import type { AttemptRecord } from './records.ts'
+import type { AttemptRecord } from '../run/records.ts'
+import type { LeafResult } from './executor.ts'
 
 /** How an attempt ended, with whether it ran out of time. @example const r: AttemptResult = { ...errorResult('x'), phase: 'Failed', timedOut: true } */
 export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
@@ -63,28 +60,22 @@ export const sleep = (seconds: number, signal: AbortSignal): Promise<boolean> =>
     signal.addEventListener('abort', onAbort, { once: true })
   })
 
-/** Moves what an attempt left in a step folder to `attempts/<n>/`, so the next attempt starts afresh. @example archiveAttempt(stepDir, 0) */
-export const archiveAttempt = (stepDir: string, n: number): void => {
-  const to = join(stepDir, 'attempts', String(n))
-  mkdirSync(to, { recursive: true, mode: PRIVATE_DIR })
-  for (const f of readdirSync(stepDir)) if (f !== 'attempts' && existsSync(join(stepDir, f))) renameSync(join(stepDir, f), join(to, f))
-}
-
 /**
  * Runs a leaf's attempts: each under the timeout (the attempt's whole process tree is killed when it runs
  * out, and its message says so), retried as the policy says after the backoff (a sleep that a stop
- * interrupts), earlier attempts archived. Returns the last attempt's result and every attempt's record.
+ * interrupts; `archive(n)` is called before attempt n + 1 starts, so that the executor can keep what attempt
+ * n left. Returns the last attempt's result and every attempt's record.
  *
  * @example
  * ```ts
- * const { result, attempts } = await runAttempts((signal) => runLeaf(id, t, inputs, ctx, signal), { retry, timeout }, signal, stepDir)
+ * const { result, attempts } = await runAttempts((signal, n) => executor.run({ ...call, attempt: n }, signal, on), { retry, timeout }, signal, (n) => executor.archive?.({ ...call, attempt: n }))
  * ```
  */
 export const runAttempts = async (
-  attempt: (signal: AbortSignal) => Promise<LeafResult>,
+  attempt: (signal: AbortSignal, n: number) => Promise<LeafResult>,
   policy: { readonly retry?: Retry; readonly timeout?: Timeout },
   signal: AbortSignal,
-  stepDir: string,
+  archive: (n: number) => void | Promise<void>,
   onAttempt: (a: AttemptRecord) => void = () => {},
 ): Promise<{ readonly result: AttemptResult; readonly attempts: readonly AttemptRecord[] }> => {
   const attempts: AttemptRecord[] = []
@@ -94,7 +85,7 @@ export const runAttempts = async (
     const t = policy.timeout
     const startedAt = new Date().toISOString()
     let result: AttemptResult
-    if (!t) result = await attempt(signal)
+    if (!t) result = await attempt(signal, n)
     else {
       // Only a timed attempt needs a signal of its own (a listener per waiting step would pile up on a wide fan-out).
       const ctl = new AbortController()
@@ -104,7 +95,7 @@ export const runAttempts = async (
         timedOut = true
         ctl.abort(`timed out after ${t.seconds}s`)
       }, t.seconds * 1000)
-      result = await attempt(ctl.signal)
+      result = await attempt(ctl.signal, n)
       clearTimeout(timer)
       signal.removeEventListener('abort', stop)
     }
@@ -127,6 +118,6 @@ export const runAttempts = async (
     const max = retry.backoff?.maxDuration
     if (max !== undefined && (Date.now() - first) / 1000 + wait > max) return { result, attempts }
     if (!(await sleep(wait, signal))) return { result, attempts }
-    archiveAttempt(stepDir, n)
+    await archive(n)
   }
 }

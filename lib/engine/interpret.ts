@@ -1,15 +1,15 @@
-import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow } from 'dflow-ts'
+import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
-import { stopMessage, type LeafContext } from './leaf.ts'
 import { runLeafStep } from './leaf-step.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
-import { child } from './abort.ts'
+import { child, stopMessage } from './abort.ts'
+import type { LeafExecutor } from './executor.ts'
 import { runDag } from './dag.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
-import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from './records.ts'
+import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from '../run/records.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -26,12 +26,15 @@ const OK: Outcome = { ok: true, clean: true }
 
 /** What the fold needs from the run. */
 export interface InterpretContext {
-  readonly leaf: Omit<LeafContext, 'onStart'>
+  /** How leaf calls run. */
+  readonly executor: LeafExecutor
+  readonly runId: string
+  /** The workflow's parameters (with the exit handler's `$status`, … when it runs). */
+  readonly params: Readonly<Record<string, Value>>
+  /** Relative `localArtifact` paths are resolved against this folder. */
   readonly baseDir: string
-  /** Records a step's state (appends it to the journal, emits an event). */
+  /** Records a step's state (appends it to the run store, emits an event). */
   readonly record: (r: StepRecord) => void
-  /** How often a running step's progress file is read, in ms. Default 200. */
-  readonly progressPollMs?: number
 }
 
 interface Env {
@@ -120,9 +123,14 @@ const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRec
 export const interpreter = (ictx: InterpretContext) => {
   const run = (node: Node, env: Env): Promise<Outcome> => fold(node)(env)
   /** How many calls of a fan-out are under way at once (the others are not started: see `inWindow`). */
-  const width = fanOutWindow(ictx.leaf.limiter.limit)
+  const width = fanOutWindow(ictx.executor.slots)
   /** Keys in use in this run, with the id of the step holding each. */
   const keys = new Map<string, string>()
+
+  const scriptOf = (t: Template): { script?: string } => {
+    const script = t._tag === 'Subflow' ? undefined : ictx.executor.scriptOf?.(t)
+    return script === undefined ? {} : { script }
+  }
 
   const stepOutcome = (s: Step, phase: Phase, message: string | undefined, id: string): Outcome => {
     if (phase === 'Succeeded') return OK
@@ -181,7 +189,7 @@ export const interpreter = (ictx: InterpretContext) => {
       parent: at.parent,
       type: s.template._tag === 'Subflow' ? (s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const)) : ('Pod' as const),
       template: s.template.name,
-      ...(s.template._tag === 'ScriptTemplate' ? { script: ictx.leaf.layout.script(s.template.name).relative } : {}),
+      ...scriptOf(s.template),
     }
     let startedAt = now()
     let attempts: readonly AttemptRecord[] = []
@@ -219,7 +227,8 @@ export const interpreter = (ictx: InterpretContext) => {
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
       let started = false
-      const out = await runLeafStep(id, s, base.key ?? at.name, s.template, inputs, ictx.leaf, ictx.progressPollMs ?? 200, env.signal, (st) => {
+      const call = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params }
+      const out = await runLeafStep(call, s, ictx.executor, env.signal, (st) => {
         started = true
         if (st.first) startedAt = now()
         attempts = st.attempts
@@ -227,7 +236,7 @@ export const interpreter = (ictx: InterpretContext) => {
         ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
       // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
-      if (!started && env.signal.aborted) return (await ictx.leaf.folders.drop(id), notStarted(env.signal))
+      if (!started && env.signal.aborted) return (await ictx.executor.discard?.(id), notStarted(env.signal))
       attempts = out.attempts
       progress = out.progress
       const r = out.result
@@ -313,7 +322,7 @@ export const interpreter = (ictx: InterpretContext) => {
 
   /** Starts making the folders of a step that runs next, if it is a plain call of a leaf template (see `StepFolders`). */
   const warm = (node: Node | undefined, env: Env): void => {
-    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.leaf.folders.warm(idIn(env, node.name))
+    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.executor.prepare?.(idIn(env, node.name))
   }
 
   const cases: NodeCases<(env: Env) => Promise<Outcome>> = {

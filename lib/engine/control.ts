@@ -1,7 +1,7 @@
 import { type Exposable, type KeyTemplate, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { goAtoi, goParseFloat } from './go-values.ts'
-import type { Phase } from './records.ts'
+import type { Phase } from '../run/records.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 

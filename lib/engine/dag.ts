@@ -3,7 +3,7 @@ import { child } from './abort.ts'
 import { CALLS } from './control.ts'
 import { holds, type TaskEnd } from './depends.ts'
 import type { Outcome } from './interpret.ts'
-import type { Phase } from './records.ts'
+import type { Phase } from '../run/records.ts'
 import type { Outputs } from './values.ts'
 
 /** What the dag scheduler needs of the environment of a body. @example const e: DagEnv = { scope: { steps: new Map() }, signal } */

@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { step, stepsIn, type Node, type Step } from 'dflow-ts'
-import { runDag } from '../../lib/local/dag.ts'
+import { runDag } from '../../lib/engine/dag.ts'
 import { inc } from '../helpers/templates.ts'
 
 const test = suite('local: the dag scheduler')

@@ -1,6 +1,6 @@
 import type { Node } from 'dflow-ts'
 import type { interpreter, Outcome } from './interpret.ts'
-import { EMPTY_IO, type StepRecord } from './records.ts'
+import { EMPTY_IO, type StepRecord } from '../run/records.ts'
 import type { Value } from './values.ts'
 
 /** What the exit handler needs from the run. @example runExitHandler(node, outcome, { params, records, startedAt, interpreterWith, record }) */

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { decodeParam, t as codecs, templatesOf, type ParamSpec, type Step, type Template, type Workflow } from 'dflow-ts'
-import { withDriverFate } from './interrupted.ts'
-import { readJournal } from './journal.ts'
+import { loadRunFolder } from './folder-run-store.ts'
 import { runLayout } from './layout.ts'
 import { valueStore, wiresOf, type ValueStore } from './value-store.ts'
 import type { AttemptRecord, Phase, StepRecord, StepType, WorkflowRecord } from './records.ts'
@@ -41,8 +40,10 @@ export interface StepView<O = Readonly<Record<string, unknown>>> {
   /** The step's folder in the run folder. */
   readonly dir: string
   readonly logPath: string
-  /** The step's combined stdout and stderr ('' for steps that ran no process). */
+  /** The step's combined stdout and stderr as the run folder on this machine holds it ('' for steps that ran no process). */
   readonly log: () => string
+  /** The step's combined stdout and stderr, wherever the run keeps it (asynchronous: an Argo run's logs are remote). */
+  readonly readLog: () => Promise<string>
 }
 
 /**
@@ -175,6 +176,7 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
         return ''
       }
     },
+    readLog: () => readFile(l.log(r.id), 'utf8').catch(() => ''),
   })
 }
 
@@ -231,11 +233,8 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
  * ```
  */
 export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders): Promise<Run> => {
-  const l = runLayout(dir)
-  const recorded = JSON.parse(await readFile(l.workflowFile, 'utf8')) as WorkflowRecord
   const templates = decoders === undefined || decoders instanceof Map ? decoders : decodersOf(decoders as Workflow<any>)
-  const lastRecordAt = await stat(l.journal).then((s) => (s.size > 0 ? s.mtime.toISOString() : undefined), () => undefined)
-  const { workflow, steps } = withDriverFate(recorded, readJournal(l.journal), lastRecordAt)
+  const { workflow, steps } = await loadRunFolder(dir)
   return runView(dir, workflow, steps, templates)
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { StepRecord } from 'dflow-ts/local'
-import { openJournal, readJournal } from '../../lib/local/journal.ts'
+import { openJournal, readJournal } from '../../lib/run/journal.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 /**

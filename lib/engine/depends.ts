@@ -1,5 +1,5 @@
 import type { ContinueOn, Depends } from 'dflow-ts'
-import type { Phase } from './records.ts'
+import type { Phase } from '../run/records.ts'
 
 /** What a depends condition reads of a finished task: its phase, and for a fan-out its calls' phases. @example const e: TaskEnd = { phase: 'Failed' } */
 export interface TaskEnd {

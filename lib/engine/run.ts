@@ -1,0 +1,151 @@
+import { setMaxListeners } from 'node:events'
+import { DflowError, encodeParam, validate, type ParamsSpec, type Workflow } from 'dflow-ts'
+import type { DriverIdentity } from '../run/driver.ts'
+import type { RunEvent } from '../run/events.ts'
+import type { StepRecord, WorkflowRecord } from '../run/records.ts'
+import type { RunState, RunStore } from '../run/run-store.ts'
+import { StorageError, storageMessage } from '../run/storage-error.ts'
+import type { LeafExecutor } from './executor.ts'
+import { runExitHandler } from './exit-handler.ts'
+import { interpreter } from './interpret.ts'
+import { parameterProblems } from './parameters.ts'
+import type { Value } from './values.ts'
+
+/**
+ * Checks a workflow and the parameter values given for a run of it, and encodes them as the engine reads
+ * them (wire strings); throws a `DflowError` listing every problem. Strings given are taken as wire values.
+ *
+ * @example
+ * ```ts
+ * runParameters(wf, { n: 3 }) // { n: { kind: 'param', wire: '3' } }
+ * ```
+ */
+export const runParameters = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): Record<string, Value> => {
+  const wfProblems = validate(wf)
+  if (wfProblems.length) throw new DflowError(wfProblems)
+  const specs: ParamsSpec = wf.parameters
+  const problems = parameterProblems(wf, given)
+  if (problems.length) throw new DflowError(problems)
+  return Object.fromEntries(
+    Object.entries(specs).map(([k, spec]) => {
+      const v = k in given ? given[k] : spec.default!.value
+      return [k, { kind: 'param', wire: typeof v === 'string' ? v : encodeParam(spec.codec, v) }]
+    }),
+  )
+}
+
+/**
+ * What one run of the engine is given: how leaves run, where records go, and the run's identity.
+ *
+ * @example
+ * ```ts
+ * const given: EngineRun = { runId: 'steps-1', params, executor, runs: folderRunStore(dir), baseDir: process.cwd(), driver: driverIdentity() }
+ * ```
+ */
+export interface EngineRun {
+  readonly runId: string
+  /** The workflow's parameters, from {@link runParameters}. */
+  readonly params: Readonly<Record<string, Value>>
+  readonly executor: LeafExecutor
+  readonly runs: RunStore
+  /** Relative `localArtifact` paths are resolved against this folder. */
+  readonly baseDir: string
+  /** Who drives the run (recorded in the workflow record, so that a reader can tell whether it is still running). */
+  readonly driver: DriverIdentity
+  readonly signal?: AbortSignal
+  readonly onEvent?: (e: RunEvent) => void
+}
+
+/**
+ * Runs a workflow to its end with Argo's semantics — the body, then its exit handler — recording every
+ * change of state in the run store, and resolves with the final records. The run store refusing a record
+ * (a full disk) stops the run, which ends Error saying so; records it refused are tried again at the end.
+ * Rejects only when the first workflow record cannot be written.
+ *
+ * @example
+ * ```ts
+ * const { workflow, steps } = await runWorkflow(wf, { runId, params: runParameters(wf, {}), executor, runs, baseDir, driver })
+ * workflow.status // 'Succeeded'
+ * ```
+ */
+export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<RunState> => {
+  const { runs, params, executor } = given
+  const emit = given.onEvent ?? (() => {})
+  let wfRecord: WorkflowRecord
+  const saveWorkflow = (r: WorkflowRecord) => {
+    wfRecord = runs.saveWorkflow(r)
+    emit({ type: 'workflow', workflow: wfRecord, dir: runs.where })
+  }
+  try {
+    const parameters = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : '']))
+    saveWorkflow({ name: wf.name, id: given.runId, status: 'Running', startedAt: new Date().toISOString(), parameters, ...given.driver })
+  } catch (e) {
+    runs.close()
+    throw e
+  }
+
+  const ctl = new AbortController()
+  setMaxListeners(0, ctl.signal) // one listener per running step
+  // The run store cannot be written (a full disk, a read-only file system): the run is stopped, and ends
+  // Error saying so — recorded if the final state can still be written, else it reads as interrupted.
+  let storageFailure: StorageError | undefined
+  const storageFailed = (e: unknown) => {
+    if (!(e instanceof StorageError)) throw e
+    if (storageFailure) return
+    storageFailure = e
+    ctl.abort(`stopped: ${e.message}`)
+  }
+  const records = new Map<string, StepRecord>()
+  /** Steps whose latest record could not be written: tried again at the end of the run. */
+  const unwritten = new Set<string>()
+  const append = (r: StepRecord) => {
+    try {
+      runs.append(r) // tried even after a failure: a record that fits is better kept
+      unwritten.delete(r.id)
+    } catch (e) {
+      unwritten.add(r.id)
+      storageFailed(e)
+    }
+  }
+  const record = (r: StepRecord) => {
+    records.set(r.id, r)
+    append(r)
+    emit({ type: 'step', step: r })
+  }
+  const outer = given.signal
+  const onAbort = () => ctl.abort(typeof outer?.reason === 'string' ? outer.reason : 'terminated')
+  if (outer?.aborted) onAbort()
+  outer?.addEventListener('abort', onAbort, { once: true })
+  const interpreterWith = (ps: Record<string, Value>) => interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record })
+  let final: WorkflowRecord
+  try {
+    const { run } = interpreterWith({ ...params })
+    let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: null, signal: ctl.signal })
+    if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, records: [...records.values()], startedAt: wfRecord!.startedAt, interpreterWith, record })
+    const status = outcome.ok ? 'Succeeded' : 'Failed'
+    final = { ...wfRecord!, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    final = { ...wfRecord!, status: 'Error', finishedAt: new Date().toISOString(), message: err?.code && err.path ? storageMessage(e) : `interpreter error: ${err?.stack ?? e}` }
+  } finally {
+    outer?.removeEventListener('abort', onAbort)
+  }
+  if (storageFailure) final = { ...final, status: 'Error', message: `the run was stopped: ${storageFailure.message}` }
+  // Records the store refused, once more: where there is room again, the journal agrees with the run.
+  for (const id of [...unwritten]) append(records.get(id)!)
+  try {
+    saveWorkflow(final)
+  } catch (e) {
+    if (!(e instanceof StorageError)) throw e
+    // The stored record still says Running: once this process ends, the run reads as interrupted.
+    wfRecord = { ...final, message: `${final.message ? `${final.message}; ` : ''}its final state could not be recorded (${e.message}): the run folder reads as interrupted` }
+  } finally {
+    try {
+      runs.close()
+    } catch {
+      /* every record was written whole already, or reported */
+    }
+    await executor.close?.()
+  }
+  return { workflow: wfRecord!, steps: [...records.values()] }
+}

@@ -1,0 +1,77 @@
+import type { LeafExecutor } from '../engine/executor.ts'
+import { limiter } from '../engine/limiter.ts'
+import type { RunLayout } from '../run/layout.ts'
+import type { ValueStore } from '../run/value-store.ts'
+import { runFnLeaf } from './fn-leaf.ts'
+import { archiveAttempt, stepFolders } from './folders.ts'
+import { runLeaf, type LeafContext } from './leaf.ts'
+import type { Spawner } from './process-group.ts'
+import { watchProgress } from './progress.ts'
+
+/**
+ * Settings of the local executor of one run.
+ *
+ * @example
+ * ```ts
+ * const s: LocalExecutorSettings = { layout: runLayout(dir), values: valueStore(dir), spawn, slots: 4, stage: 'symlink', baseEnv: {}, killGraceSeconds: 2, progressPollMs: 200, reuseWorkers: true }
+ * ```
+ */
+export interface LocalExecutorSettings {
+  readonly layout: RunLayout
+  /** The run's value store: large values reach scripts as files of it. */
+  readonly values: ValueStore
+  /** Starts a script step's process. */
+  readonly spawn: Spawner
+  /** At most this many leaf processes at once. */
+  readonly slots: number
+  readonly stage: 'symlink' | 'copy'
+  readonly baseEnv: Readonly<Record<string, string>>
+  readonly killGraceSeconds: number
+  /** How often a running step's progress file is read, in ms. */
+  readonly progressPollMs: number
+  /** Whether a function-OP worker may serve several calls (a warm pool); false: a fresh process per call. */
+  readonly reuseWorkers: boolean
+}
+
+/**
+ * The local executor: each leaf call runs as a local process (a script through the spawner, a function OP
+ * in a worker process) in its own step folder of the run folder, at most `slots` at once. It watches the
+ * step's progress file while the process runs, makes step folders ahead of need (`prepare`), and archives a
+ * failed attempt's folder to `attempts/<n>/` before a retry.
+ *
+ * @example
+ * ```ts
+ * const executor = localExecutor({ layout, values, spawn: sharedLauncher.spawn, slots: 4, … })
+ * await runWorkflow(wf, { executor, runs, … })
+ * ```
+ */
+export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
+  const { layout } = s
+  const folders = stepFolders(layout)
+  const slots = limiter(s.slots)
+  const scripts = new Map<string, Promise<void>>()
+  return {
+    slots: s.slots,
+    run: async (call, signal, on) => {
+      const progressFile = layout.progress(call.stepId)
+      // The progress file is polled only once the step's process has started (not while it waits for a slot).
+      let stopWatching: (() => Promise<void>) | undefined
+      const onStart = () => {
+        on({ type: 'started' })
+        stopWatching ??= watchProgress(progressFile, s.progressPollMs, (progress) => on({ type: 'progress', progress }))
+      }
+      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers }
+      const t = call.template
+      try {
+        return t._tag === 'ScriptTemplate' ? await runLeaf(call.stepId, t, call.inputs, ctx, signal) : await runFnLeaf(call.stepId, t, call.inputs, ctx, signal, call.key ?? call.stepName)
+      } finally {
+        await stopWatching?.()
+      }
+    },
+    prepare: (id) => folders.warm(id),
+    discard: (id) => folders.drop(id),
+    archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
+    scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
+    close: () => folders.sweep(),
+  }
+}
