@@ -53,7 +53,7 @@ export const onCluster = (argv: readonly string[]): boolean =>
 const stepLine = (s: ArgoStepView, w: number) => {
   const outs = Object.entries(s.outputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')
   const tail = s.phase === 'Succeeded' ? outs : (s.message ?? '').split('\n')[0]
-  return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.startedAt, s.finishedAt).padStart(7)}  ${tail}`
+  return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
 }
 
 /** A workflow's status line and its steps, as `dflow status` prints a local run. @example console.log(argoSummary(run)) */
@@ -79,7 +79,7 @@ const asJson = (run: ArgoRun) => ({
   message: run.message,
   startedAt: (run.workflow['status'] as { startedAt?: string } | undefined)?.startedAt,
   finishedAt: (run.workflow['status'] as { finishedAt?: string } | undefined)?.finishedAt,
-  steps: run.steps().map(({ node: _, attempts, ...s }) => ({ ...s, attempts: attempts.length })),
+  steps: run.steps().map((s) => ({ id: s.id, name: s.name, phase: s.phase, type: s.type, key: s.key, exitCode: s.exitCode, message: s.message, attempts: s.attempts.length, startedAt: s.record.startedAt, finishedAt: s.record.finishedAt, inputs: s.inputs, outputs: s.outputs, podName: s.podName })),
 })
 
 const exitOf = (run: ArgoRun) => (run.status === 'Succeeded' ? 0 : run.status === 'Running' || run.status === 'Pending' ? 3 : 1)

@@ -6,8 +6,9 @@ import type { CompileOptions } from '../options.ts'
 import { loadKubeConfig, type ClusterConfig } from './kube-config.ts'
 import { kubeApi, type ArgoApi } from './kube-api.ts'
 import { formulateRetry } from './retry.ts'
+import type { StepFilter } from '../../run/index.ts'
 import { podName } from '../node-names.ts'
-import { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepFilter, type ArgoStepView, type NodeStatus } from './run-view.ts'
+import { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepView, type NodeStatus } from './run-view.ts'
 import { watchWorkflows, type WatchOptions, type WorkflowEvent } from './watch.ts'
 
 const DONE = new Set(['Succeeded', 'Failed', 'Error'])
@@ -32,7 +33,7 @@ export interface ArgoRun extends ArgoRunView {
   /** Its changes, resumed across dropped connections (see {@link watchWorkflows}); ends when it is done or deleted. */
   readonly watch: (o?: Omit<WatchOptions, 'name' | 'labelSelector'>) => AsyncGenerator<ArgoRun>
   /** A step's log (by id, name, filter or step value), or, without one, every pod's log, each line prefixed by its step's id. */
-  readonly logs: (step?: string | ArgoStepFilter | ArgoStepView) => Promise<string>
+  readonly logs: (step?: string | StepFilter | ArgoStepView) => Promise<string>
   /** `spec.shutdown: Stop`: no new steps; running ones are stopped; exit handlers run. */
   readonly stop: () => Promise<ArgoRun>
   /** `spec.shutdown: Terminate`: everything stops now; no exit handlers. */
@@ -115,7 +116,8 @@ export const argo = (config: ArgoConfig = {}) => {
   const runOf = (a: ArgoApi, wf: KubeObject, templates?: ReadonlyMap<string, Template>): ArgoRun => {
     const name = wf.metadata.name!
     const t = templates ?? decoders.get(name)
-    const view = argoRunView(wf, t)
+    const readLog = (pod: string) => a.podLog(pod)
+    const view = argoRunView(wf, t, readLog)
     const again = (o: KubeObject) => runOf(a, o, t)
     const follow = async function* (o: Omit<WatchOptions, 'name' | 'labelSelector'> = {}): AsyncGenerator<ArgoRun> {
       for await (const e of watchWorkflows(a, { ...o, name })) {
@@ -125,7 +127,6 @@ export const argo = (config: ArgoConfig = {}) => {
         if (DONE.has(r.status) && r.workflow.metadata.labels?.['workflows.argoproj.io/completed'] === 'true') return
       }
     }
-    const podLog = async (s: ArgoStepView) => (s.podName ? a.podLog(s.podName) : '')
     return Object.freeze({
       ...view,
       refresh: async () => again(await a.get(name)),
@@ -135,11 +136,11 @@ export const argo = (config: ArgoConfig = {}) => {
         return last
       },
       watch: follow,
-      logs: async (step?: string | ArgoStepFilter | ArgoStepView) => {
-        const fresh = argoRunView(await a.get(name), t)
-        if (step !== undefined) return podLog(typeof step === 'object' && 'node' in step ? step : fresh.step(step as string))
-        const pods = fresh.steps({ type: 'Pod' })
-        const texts = await Promise.all(pods.map(podLog))
+      logs: async (step?: string | StepFilter | ArgoStepView) => {
+        const fresh = argoRunView(await a.get(name), t, readLog)
+        if (step !== undefined) return (typeof step === 'object' && 'node' in step ? step : fresh.step(step as string)).readLog()
+        const pods = fresh.steps({ type: 'Pod' }).filter((s) => s.podName !== undefined)
+        const texts = await Promise.all(pods.map((s) => s.readLog()))
         return pods.map((s, i) => texts[i]!.split(/(?<=\n)/).filter((l) => l !== '').map((l) => `${s.id}: ${l}`).join('')).join('')
       },
       stop: async () => again(await a.patch(name, { spec: { shutdown: 'Stop' } })),

@@ -1,10 +1,8 @@
 import { decodeParam, t as codecs, type ParamSpec, type Step, type Template } from 'dflow-ts'
+import { runView, type Phase, type Run, type StepFilter, type StepRecord, type StepType, type StepView, type OutputsOf, type IoRecord } from '../../run/index.ts'
 import type { KubeObject } from '../kube-object.ts'
 import { KEY_PARAM } from '../key.ts'
 import { podName } from '../node-names.ts'
-
-/** A phase, with Argo's names (a workflow not yet picked up by the controller is Pending). @example const p: ArgoPhase = 'Running' */
-export type ArgoPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted'
 
 /** A node of `status.nodes`, as Argo writes it (the fields read here). @example const n: NodeStatus = { id: 'wf', name: 'wf', type: 'Steps', phase: 'Running' } */
 export interface NodeStatus {
@@ -13,7 +11,7 @@ export interface NodeStatus {
   readonly displayName?: string
   readonly type: string
   readonly templateName?: string
-  readonly phase?: ArgoPhase
+  readonly phase?: Phase
   readonly message?: string
   readonly startedAt?: string
   readonly finishedAt?: string
@@ -25,76 +23,42 @@ export interface NodeStatus {
 }
 
 /**
- * One step of a workflow on Argo, read from its node in `status.nodes`: the same fields as a local run's
- * step view where they mean the same (id, name, phase, type, key, exitCode, message, attempts, progress,
- * inputs, outputs decoded by the template's codecs), and the node and pod it came from. An output artifact is
- * its location in the artifact repository as Argo recorded it (`{ name, s3: { key } }`).
+ * One step of a workflow on Argo: the shared {@link StepView} (lib/run), built from its node in
+ * `status.nodes`, plus the node and the pod it came from. Its log is remote: `readLog()` fetches the pod's
+ * (`log()`, `dir` and `logPath`, which name files of a local run folder, are empty). An output artifact is
+ * its key in the artifact repository as Argo recorded it.
  *
  * @example
  * ```ts
- * run.step('hello1').outputs.msg // 2 (decoded by param(t.number))
- * run.step('hello1').podName     // 'hello-x7k2p-duplicate-1335831723'
+ * run.step('hello1').outputs.msg  // 2 (decoded by param(t.number))
+ * await run.step('hello1').readLog()
  * ```
  */
-export interface ArgoStepView<O = Readonly<Record<string, unknown>>> {
-  /** The step's path in the workflow (`hello1`, `outer.inner`, `print(0)`), as a local run names it. */
-  readonly id: string
-  readonly name: string
-  readonly phase: ArgoPhase
-  readonly type: string
-  readonly key: string | undefined
-  readonly exitCode: number | undefined
-  readonly message: string | undefined
-  /** The attempts of a retried step (its Retry node's children), oldest first. */
-  readonly attempts: readonly NodeStatus[]
-  readonly progress: string | undefined
-  readonly startedAt: string | undefined
-  readonly finishedAt: string | undefined
-  readonly inputs: Readonly<Record<string, unknown>>
-  readonly outputs: O
+export interface ArgoStepView<O = Readonly<Record<string, unknown>>> extends StepView<O> {
   readonly node: NodeStatus
   /** The pod that ran it (Argo's pod name, "v2"), for a Pod node. */
   readonly podName: string | undefined
 }
 
-/** How to pick steps: each field narrows (as a local run's filter). @example const f: ArgoStepFilter = { phase: 'Failed' } */
-export interface ArgoStepFilter {
-  readonly id?: string
-  readonly name?: string | RegExp
-  readonly key?: string
-  readonly phase?: ArgoPhase | readonly ArgoPhase[]
-  readonly type?: string | readonly string[]
-}
-
-/** The decoded outputs of a step of template `T`. @example type O = ArgoOutputsOf<typeof hello> */
-export type ArgoOutputsOf<T extends Template> = {
-  readonly [K in keyof T['outputs']]: T['outputs'][K] extends ParamSpec<infer A, boolean> ? A : unknown
-}
-
 /**
- * A workflow on Argo as of its last read: its status and its steps, queried as a local run is.
+ * A workflow on Argo as of its last read: the shared {@link Run} (lib/run) — status, steps, decoded outputs,
+ * queried as a local run is — plus its namespace and the Workflow object.
  *
  * @example
  * ```ts
- * const view = argoRunView(workflowObject, templates)
+ * const view = argoRunView(workflowObject, templates, readLog)
  * view.status                       // 'Succeeded'
  * view.step('hello3').outputs.msg   // 4
- * view.steps({ phase: 'Failed' })   // []
  * ```
  */
-export interface ArgoRunView {
-  /** The workflow's name (its id on the cluster). */
-  readonly id: string
-  readonly name: string
+export interface ArgoRunView extends Run {
   readonly namespace: string
-  readonly status: ArgoPhase
-  readonly message: string | undefined
   /** The Workflow object as last read. */
   readonly workflow: KubeObject
-  readonly steps: (filter?: ArgoStepFilter) => readonly ArgoStepView[]
+  readonly steps: (filter?: StepFilter) => readonly ArgoStepView[]
   readonly step: {
-    <T extends Template>(s: Step<T>): ArgoStepView<ArgoOutputsOf<T>>
-    (idNameOrFilter: string | ArgoStepFilter): ArgoStepView
+    <T extends Template>(s: Step<T>): ArgoStepView<OutputsOf<T>>
+    (idNameOrFilter: string | StepFilter): ArgoStepView
   }
 }
 
@@ -115,92 +79,81 @@ export const stepIdOf = (workflowName: string, nodeName: string): string =>
     .replace(/\((\d+):[^()]*(?:\([^()]*\)[^()]*)*\)/g, '($1)')
     .replace(/^\./, '')
 
-const matches = <A>(want: A | readonly A[] | undefined, v: A): boolean => want === undefined || (Array.isArray(want) ? (want as readonly A[]).includes(v) : want === v)
+const TYPES: Readonly<Record<string, StepType>> = { Steps: 'Steps', DAG: 'DAG', TaskGroup: 'StepGroup' }
 
-const decodeIo = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined) =>
-  Object.freeze({
-    ...Object.fromEntries(
-      (values ?? [])
-        .filter((p) => p.name !== KEY_PARAM && p.value !== undefined)
-        .map((p) => {
-          const spec = specs?.[p.name] as ParamSpec | undefined
-          const d = decodeParam(spec?._tag === 'Param' ? spec.codec : codecs.unknown, p.value!)
-          return [p.name, d.ok ? d.value : p.value]
-        }),
-    ),
-    ...Object.fromEntries((artifacts ?? []).map((a) => [String(a['name']), a])),
-  })
-
-const podNameOf = (wfName: string, n: NodeStatus): string | undefined => (n.type === 'Pod' ? podName(wfName, n.name, n.templateName ?? '') : undefined)
+const io = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined): IoRecord => {
+  const given = (values ?? []).filter((p) => p.name !== KEY_PARAM && p.value !== undefined)
+  const decoded = (name: string, wire: string) => {
+    const spec = specs?.[name] as ParamSpec | undefined
+    const d = decodeParam(spec?._tag === 'Param' ? spec.codec : codecs.unknown, wire)
+    return d.ok ? d.value : wire
+  }
+  return {
+    parameters: Object.fromEntries(given.map((p) => [p.name, p.value!])),
+    values: Object.fromEntries(given.map((p) => [p.name, decoded(p.name, p.value!)])),
+    artifacts: Object.fromEntries((artifacts ?? []).map((a) => [String(a['name']), ((a['s3'] as { key?: string } | undefined)?.key ?? JSON.stringify(a)) as string | null])),
+  }
+}
 
 /**
- * The query view of a Workflow object: steps from `status.nodes` (step groups, a retry's attempts and the root
- * node are not steps of their own, unless the root is the workflow's one pod: its id is then the workflow's name), in the order they started; inputs and outputs decoded with the codecs of the
- * templates they ran (by the node's `templateName`, from `compileWithTemplates`), else as JSON or text.
+ * The query view of a Workflow object: a {@link StepRecord} per node of `status.nodes` (step groups, a retry's
+ * attempts and the root node are not steps of their own, unless the root is the workflow's one pod: its id
+ * is then the workflow's name), queried by lib/run's `runView`; inputs and outputs decoded with the codecs
+ * of the templates they ran (by the node's `templateName`, from `compileWithTemplates`), else as JSON or
+ * text. `readLog(podName)` fetches a pod's log.
  *
  * @example
  * ```ts
- * argoRunView(wf, compileWithTemplates(dsl).templates).step('hello1').outputs.msg // 2
+ * argoRunView(wf, compileWithTemplates(dsl).templates, (pod) => api.podLog(pod)).step('hello1').outputs.msg // 2
  * ```
  */
-export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>): ArgoRunView => {
+export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>, readLog: (pod: string) => Promise<string> = async () => ''): ArgoRunView => {
   const name = wf.metadata.name!
-  const status = (wf['status'] ?? {}) as { phase?: string; message?: string; nodes?: Record<string, NodeStatus> }
+  const status = (wf['status'] ?? {}) as { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, NodeStatus> }
   const nodes = Object.values(status.nodes ?? {})
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
-  const steps0 = nodes
-    .filter((n) => (n.name !== name || n.type === 'Pod') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
-    .sort((a, b) => (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~') || a.name.localeCompare(b.name))
-  const view = (n: NodeStatus): ArgoStepView => {
+  const idOf = (n: NodeStatus) => (n.name === name ? name : stepIdOf(name, n.name))
+  const shown = nodes.filter((n) => (n.name !== name || n.type === 'Pod') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
+  const nodeOf = new Map(shown.map((n) => [idOf(n), n]))
+  const records = shown.map((n): StepRecord => {
     const t = n.templateName ? templates?.get(n.templateName) : undefined
     const code = n.outputs?.exitCode
-    return Object.freeze({
-      id: n.name === name ? name : stepIdOf(name, n.name),
+    const boundary = n.boundaryID ? byId.get(n.boundaryID) : undefined
+    const tries = n.type === 'Retry' ? (n.children ?? []).map((c) => byId.get(c)).filter((c): c is NodeStatus => c !== undefined) : []
+    const key = n.inputs?.parameters?.find((p) => p.name === KEY_PARAM)?.value
+    const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>))
+    return {
+      id: idOf(n),
       name: (n.displayName ?? n.name).replace(/\(\d+:.*\)$/, ''),
-      phase: (n.phase ?? 'Pending') as ArgoPhase,
-      type: n.type,
-      key: n.inputs?.parameters?.find((p) => p.name === KEY_PARAM)?.value || undefined,
-      exitCode: code === undefined ? undefined : Number(code),
-      message: n.message,
-      attempts: n.type === 'Retry' ? (n.children ?? []).map((c) => byId.get(c)).filter((c): c is NodeStatus => c !== undefined) : [],
-      progress: n.progress,
-      startedAt: n.startedAt,
-      finishedAt: n.finishedAt,
-      inputs: decodeIo(n.inputs?.parameters, n.inputs?.artifacts, t?.inputs as Readonly<Record<string, unknown>> | undefined),
-      outputs: decodeIo(n.outputs?.parameters, n.outputs?.artifacts, t?.outputs as Readonly<Record<string, unknown>> | undefined),
-      node: n,
-      podName: podNameOf(name, n),
-    })
-  }
-  const steps = (f: ArgoStepFilter = {}) =>
-    steps0
-      .map(view)
-      .filter(
-        (s) =>
-          (f.id === undefined || s.id === f.id) &&
-          (f.name === undefined || (typeof f.name === 'string' ? s.name === f.name : f.name.test(s.name))) &&
-          (f.key === undefined || s.key === f.key) &&
-          matches(f.phase, s.phase) &&
-          matches(f.type, s.type),
-      )
-  const step = (q: string | ArgoStepFilter | Step): ArgoStepView => {
-    const all = steps()
-    const filter: ArgoStepFilter = typeof q === 'string' ? (all.some((s) => s.id === q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q
-    const found = steps(filter).filter((s) => typeof q !== 'object' || !('_tag' in q) || templates === undefined || templates.get(s.node.templateName ?? '') === q.template)
-    if (found.length === 1) return found[0]!
-    const what = JSON.stringify(typeof q === 'object' && '_tag' in q ? q.name : q, (_, v) => (v instanceof RegExp ? String(v) : v))
-    if (found.length === 0) throw new Error(`no step matches ${what} in workflow ${name}; steps: ${all.map((s) => s.id).join(', ') || 'none yet'}`)
-    throw new Error(`${found.length} steps match ${what} in workflow ${name} (${found.map((s) => s.id).join(', ')}); use steps(…) or a narrower filter`)
+      parent: boundary && boundary.name !== name ? idOf(boundary) : null,
+      type: TYPES[n.type] ?? 'Pod',
+      template: n.templateName ?? '',
+      phase: n.phase ?? 'Pending',
+      inputs: io(n.inputs?.parameters, n.inputs?.artifacts, t?.inputs as Readonly<Record<string, unknown>> | undefined),
+      outputs: io(n.outputs?.parameters, n.outputs?.artifacts, t?.outputs as Readonly<Record<string, unknown>> | undefined),
+      ...opt('key', key || undefined),
+      ...opt('startedAt', n.startedAt),
+      ...opt('finishedAt', n.finishedAt),
+      ...opt('exitCode', code === undefined ? undefined : Number(code)),
+      ...opt('message', n.message),
+      ...opt('progress', n.progress),
+      ...(tries.length
+        ? { attempts: tries.map((a, i) => ({ attempt: i + 1, phase: a.phase ?? 'Pending', ...opt('startedAt', a.startedAt), ...opt('finishedAt', a.finishedAt), ...opt('message', a.message), ...opt('exitCode', a.outputs?.exitCode === undefined ? undefined : Number(a.outputs.exitCode)) })) }
+        : {}),
+    }
+  })
+  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }, records, templates)
+  const argoStep = (v: StepView): ArgoStepView => {
+    const node = nodeOf.get(v.id)!
+    const pod = node.type === 'Pod' ? podName(name, node.name, node.templateName ?? '') : undefined
+    return Object.freeze({ ...v, dir: '', logPath: '', log: () => '', readLog: () => (pod ? readLog(pod) : Promise.resolve('')), node, podName: pod })
   }
   return Object.freeze({
-    id: name,
-    name,
+    ...base,
     namespace: wf.metadata.namespace ?? '',
-    status: (status.phase || 'Pending') as ArgoPhase,
-    message: status.message,
     workflow: wf,
-    steps,
-    step: step as ArgoRunView['step'],
+    steps: (f?: StepFilter) => base.steps(f).map(argoStep),
+    step: ((q: string | StepFilter | Step) => argoStep(base.step(q as string))) as ArgoRunView['step'],
   })
 }

@@ -151,10 +151,10 @@ test('suspend holds the next step back until resume; terminate stops a running s
     const r = await client.submit(manifest('retry'))
     const failed = await r.wait()
     assert.is(failed.status, 'Failed')
-    const aStarted = failed.step('a').startedAt
+    const aStarted = failed.step('a').record.startedAt
     const again = await (await failed.retry()).wait()
     assert.is(again.status, 'Succeeded')
-    assert.is(again.step('a').startedAt, aStarted, 'a, which succeeded, was kept')
+    assert.is(again.step('a').record.startedAt, aStarted, 'a, which succeeded, was kept')
     assert.is(again.step('b').phase, 'Succeeded')
     assert.is(await again.logs('a'), 'a\n')
     assert.equal(schemaProblems(again.workflow), [])
