@@ -1,10 +1,9 @@
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { BIN } from '../../helpers/cli.ts'
+import { BIN, dflowAsync } from '../../helpers/cli.ts'
 import { scriptedRunner } from '../../helpers/scripted-runner.ts'
 import { kubeconfigFor, standIn } from '../../helpers/stand-in-server.ts'
 import { tempDir } from '../../helpers/tmp.ts'
@@ -18,13 +17,7 @@ const test = suite('dflow CLI verbs on Argo, and dflow server (stand-in; scripte
 const tmp = tempDir('kube-cli')
 test.after(tmp.cleanup)
 
-const exec = promisify(execFile)
-/** `dflow …` in a child process, without blocking this one (the server runs here). */
-const dflow = (env: Record<string, string | undefined>, ...args: string[]) =>
-  exec(process.execPath, [BIN, ...args], { cwd: process.cwd(), env: { ...process.env, NO_COLOR: '1', KUBECONFIG: undefined, ...env }, timeout: 120_000 }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  )
+const dflow = dflowAsync
 
 const out = (name: string, value: string) => ({ parameters: [{ name, value }] })
 
