@@ -55,7 +55,20 @@ const asEntrypoint = (wf: Workflow): Step | undefined => {
  * manifest.spec.templates.map((t) => t.name) // ['steps', 'hello', 'duplicate']
  * ```
  */
-export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflow => {
+export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflow => compileWithTemplates(wf, options).manifest
+
+/**
+ * {@link compile}, and which template of the workflow each of the manifest's templates compiles (a call with
+ * other retry or timeout settings gets a variant `NAME-2`): what a client needs to decode a node's inputs and
+ * outputs, found by its `templateName`, with the template's codecs.
+ *
+ * @example
+ * ```ts
+ * const { manifest, templates } = compileWithTemplates(wf)
+ * templates.get('duplicate')?.outputs.msg // the ParamSpec whose codec decodes hello1's msg
+ * ```
+ */
+export const compileWithTemplates = (wf: Workflow, options: CompileOptions = {}): { readonly manifest: ArgoWorkflow; readonly templates: ReadonlyMap<string, Template> } => {
   const invalid = validate(wf, { supports: ALL_FEATURES })
   if (invalid.length) throw new DflowError(invalid)
   const o = resolveOptions(options)
@@ -192,7 +205,8 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
   const parameters = Object.entries(wf.parameters).map(([name, s]) =>
     compact({ name, value: encodedDefault(s as ParamSpec<any, boolean>), description: codecDescription(s as ParamSpec<any, boolean>) }),
   )
-  return {
+  const byName = new Map([...names].flatMap(([t, variants]) => [...variants.values()].map((n) => [n, t] as const)))
+  const manifest: ArgoWorkflow = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
     metadata: compact({
@@ -213,4 +227,5 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
       templates: slots as ArgoTemplate[],
     }),
   }
+  return { manifest, templates: byName }
 }

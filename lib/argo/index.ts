@@ -1,7 +1,8 @@
 /**
  * dflow-ts on Argo Workflows: `compile` turns a workflow value into an Argo manifest (pure data, no
  * cluster), `validate` checks a manifest against Argo's own JSON schema plus a lint of the rules the schema
- * cannot see.
+ * cannot see; `argo(…)` submits, follows, queries and controls workflows on a cluster (through
+ * `@kubernetes/client-node`, loaded on first use); `startServer` is the local API server `dflow server` runs.
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@
  *
  * @module dflow-ts/argo
  */
-export { compile } from './compile.ts'
+export { compile, compileWithTemplates } from './compile.ts'
 export { esbuildBundler, type Bundler } from '../fn/bundle.ts'
 export type { PodPlan } from '../fn/argo-main.ts'
 export { resolveOptions, DEFAULTS, type CompileOptions, type ResolvedOptions, type ArgoVersion, type Executor } from './options.ts'
@@ -25,3 +26,14 @@ export { lint } from './lint/index.ts'
 export { toYaml, parseYaml, type ParsedYaml } from './yaml.ts'
 export { importWorkflow, type ImportOptions, type Imported } from './import/index.ts'
 export { DEFAULT_KEY_FORMAT, parseRef, repositoryConfigMap, type ArtifactRepository, type S3Repository, type SecretKey } from './repository.ts'
+export { argo, type ArgoClient, type ArgoConfig, type ArgoRun } from './client/argo.ts'
+export { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepView, type NodeStatus } from './client/run-view.ts'
+export { watchWorkflows, type WatchOptions, type WorkflowEvent } from './client/watch.ts'
+export { formulateRetry } from './client/retry.ts'
+export { KubeError } from './client/kube-error.ts'
+export type { ClusterConfig } from './client/kube-config.ts'
+export type { ArgoApi } from './client/kube-api.ts'
+export type { KubeObject, ObjectMeta, WatchEvent } from './kube-object.ts'
+export { startServer, type ServerOptions, type ApiServer } from './server/api-server.ts'
+export type { Runner, RunControl, RunOutcome, NodeReport, NodeIo, NodePhase, NodeType, Shutdown } from './server/runner.ts'
+export { nodeId, podName, groupNodeName, stepNodeName, taskNodeName, itemNodeName, attemptNodeName, displayNameOf, fnv32a } from './node-names.ts'

@@ -17,6 +17,15 @@ Commands:
   lint FILE          check a workflow file or an Argo YAML manifest against Argo's schema and lint
   new workflow NAME  write NAME.ts, a runnable workflow file
   new op NAME        write NAME/, a package of one typed function OP with its tests
+  server             a local server speaking the Kubernetes API of Argo (Argo on a laptop)
+
+On Argo, by workflow name (with --kubeconfig, --kube-context or KUBECONFIG; -n NS; --json):
+  submit FILE        submit a workflow (FILE.ts or an Argo YAML); --wait follows it to its end
+  list               the workflows of the namespace (-l SELECTOR)
+  get NAME           a workflow's status and steps
+  watch NAME         follow a workflow to its end
+  logs NAME [STEP]   the logs of its steps
+  stop|terminate|suspend|resume|retry|delete NAME
 `
 
 type Command = (argv: readonly string[]) => Promise<number>
@@ -28,6 +37,20 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   compile: async () => (await import('./compile.ts')).main,
   lint: async () => (await import('./lint.ts')).main,
   new: async () => (await import('./new.ts')).main,
+  server: async () => (await import('./server.ts')).main,
+  ...Object.fromEntries(
+    ['submit', 'list', 'get', 'watch', 'logs', 'stop', 'terminate', 'suspend', 'resume', 'retry', 'delete'].map((verb) => [verb, async () => onArgo(verb)]),
+  ),
+}
+
+/** An Argo verb: on the cluster the command line or KUBECONFIG names; without one, a message saying so. */
+const onArgo = async (verb: string): Promise<Command> => {
+  const { kube, onCluster } = await import('./kube.ts')
+  return async (argv) => {
+    if (onCluster(argv) || argv.includes('--help') || argv.includes('-h')) return kube(verb, argv)
+    console.error(`dflow ${verb}: works on Argo, by workflow name: give --kubeconfig FILE, --kube-context NAME or KUBECONFIG (for a local run folder: dflow status, dflow steps)`)
+    return 2
+  }
 }
 
 /** Runs the command line; returns the exit code. @example await main(['--help']) // 0 */

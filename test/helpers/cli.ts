@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { resolve } from 'node:path'
 
 /** The `dflow` command of this checkout. */
@@ -26,3 +27,20 @@ export const dflowIn = (cwd: string, ...args: string[]) => {
  * ```
  */
 export const dflow = (...args: string[]) => dflowIn(process.cwd(), ...args)
+
+const exec = promisify(execFile)
+
+/**
+ * Runs the `dflow` command without blocking this process (for tests whose server runs here), with these
+ * environment variables over this process's (KUBECONFIG unset unless given; colours off).
+ *
+ * @example
+ * ```ts
+ * await dflowAsync({ KUBECONFIG: k }, 'list', '--json') // { code: 0, out: '[…]', err: '' }
+ * ```
+ */
+export const dflowAsync = (env: Record<string, string | undefined>, ...args: string[]) =>
+  exec(process.execPath, [BIN, ...args], { cwd: process.cwd(), env: { ...process.env, NO_COLOR: '1', KUBECONFIG: undefined, ...env }, timeout: 120_000 }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  )

@@ -1,0 +1,166 @@
+import { decodeParam, t as codecs, type ParamSpec, type Step, type Template } from 'dflow-ts'
+import { runView, type Phase, type Run, type StepFilter, type StepRecord, type StepType, type StepView, type OutputsOf, type IoRecord } from '../../run/index.ts'
+import type { KubeObject } from '../kube-object.ts'
+import { KEY_PARAM } from '../key.ts'
+import { podName } from '../node-names.ts'
+import { artifactLocation } from '../../storage/location.ts'
+
+/** A node of `status.nodes`, as Argo writes it (the fields read here). @example const n: NodeStatus = { id: 'wf', name: 'wf', type: 'Steps', phase: 'Running' } */
+export interface NodeStatus {
+  readonly id: string
+  readonly name: string
+  readonly displayName?: string
+  readonly type: string
+  readonly templateName?: string
+  readonly phase?: Phase
+  readonly message?: string
+  readonly startedAt?: string
+  readonly finishedAt?: string
+  readonly progress?: string
+  readonly boundaryID?: string
+  readonly children?: readonly string[]
+  readonly inputs?: { readonly parameters?: readonly { readonly name: string; readonly value?: string }[]; readonly artifacts?: readonly Record<string, unknown>[] }
+  readonly outputs?: { readonly parameters?: readonly { readonly name: string; readonly value?: string }[]; readonly artifacts?: readonly Record<string, unknown>[]; readonly exitCode?: string; readonly result?: string }
+}
+
+/**
+ * One step of a workflow on Argo: the shared {@link StepView} (lib/run), built from its node in
+ * `status.nodes`, plus the node and the pod it came from. Its log is remote: `readLog()` fetches the pod's
+ * (`log()`, `dir` and `logPath`, which name files of a local run folder, are empty). An output artifact is
+ * its key in the artifact repository as Argo recorded it.
+ *
+ * @example
+ * ```ts
+ * run.step('hello1').outputs.msg  // 2 (decoded by param(t.number))
+ * await run.step('hello1').readLog()
+ * ```
+ */
+export interface ArgoStepView<O = Readonly<Record<string, unknown>>> extends StepView<O> {
+  readonly node: NodeStatus
+  /** The pod that ran it (Argo's pod name, "v2"), for a Pod node. */
+  readonly podName: string | undefined
+}
+
+/**
+ * A workflow on Argo as of its last read: the shared {@link Run} (lib/run) — status, steps, decoded outputs,
+ * queried as a local run is — plus its namespace and the Workflow object.
+ *
+ * @example
+ * ```ts
+ * const view = argoRunView(workflowObject, templates, readLog)
+ * view.status                       // 'Succeeded'
+ * view.step('hello3').outputs.msg   // 4
+ * ```
+ */
+export interface ArgoRunView extends Run {
+  readonly namespace: string
+  /** The Workflow object as last read. */
+  readonly workflow: KubeObject
+  readonly steps: (filter?: StepFilter) => readonly ArgoStepView[]
+  readonly step: {
+    <T extends Template>(s: Step<T>): ArgoStepView<OutputsOf<T>>
+    (idNameOrFilter: string | StepFilter): ArgoStepView
+  }
+}
+
+/**
+ * A step's id from its node's name, as a local run names it: the workflow's name and step-group markers
+ * dropped (`wf[0].outer[1].inner` → `outer.inner`), an item's value dropped (`print(1:b)` → `print(1)`).
+ *
+ * @example
+ * ```ts
+ * stepIdOf('hello-x7k2p', 'hello-x7k2p[1].hello1') // 'hello1'
+ * stepIdOf('wf', 'wf.A')                           // 'A'
+ * ```
+ */
+export const stepIdOf = (workflowName: string, nodeName: string): string =>
+  nodeName
+    .slice(nodeName.startsWith(workflowName) ? workflowName.length : 0)
+    .replace(/\[\d+\](?=\.|$)/g, '')
+    .replace(/\((\d+):[^()]*(?:\([^()]*\)[^()]*)*\)/g, '($1)')
+    .replace(/^\./, '')
+
+const TYPES: Readonly<Record<string, StepType>> = { Steps: 'Steps', DAG: 'DAG', TaskGroup: 'StepGroup' }
+
+const io = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined): IoRecord => {
+  const given = (values ?? []).filter((p) => p.name !== KEY_PARAM && p.value !== undefined)
+  const decoded = (name: string, wire: string) => {
+    const spec = specs?.[name] as ParamSpec | undefined
+    const d = decodeParam(spec?._tag === 'Param' ? spec.codec : codecs.unknown, wire)
+    return d.ok ? d.value : wire
+  }
+  return {
+    parameters: Object.fromEntries(given.map((p) => [p.name, p.value!])),
+    values: Object.fromEntries(given.map((p) => [p.name, decoded(p.name, p.value!)])),
+    // An artifact in the repository is a location in its bucket (the repository's default bucket when the node does not name one).
+    artifacts: Object.fromEntries(
+      (artifacts ?? []).map((a) => {
+        const s3 = a['s3'] as { key?: string; bucket?: string } | undefined
+        return [String(a['name']), s3?.key ? artifactLocation(`s3://${s3.bucket ?? ''}/`, s3.key) : null]
+      }),
+    ),
+  }
+}
+
+/**
+ * The query view of a Workflow object: a {@link StepRecord} per node of `status.nodes` (step groups, a retry's
+ * attempts and the root node are not steps of their own, unless the root is the workflow's one pod: its id
+ * is then the workflow's name), queried by lib/run's `runView`; inputs and outputs decoded with the codecs
+ * of the templates they ran (by the node's `templateName`, from `compileWithTemplates`), else as JSON or
+ * text. `readLog(podName)` fetches a pod's log.
+ *
+ * @example
+ * ```ts
+ * argoRunView(wf, compileWithTemplates(dsl).templates, (pod) => api.podLog(pod)).step('hello1').outputs.msg // 2
+ * ```
+ */
+export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>, readLog: (pod: string) => Promise<string> = async () => ''): ArgoRunView => {
+  const name = wf.metadata.name!
+  const status = (wf['status'] ?? {}) as { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, NodeStatus> }
+  const nodes = Object.values(status.nodes ?? {})
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
+  const idOf = (n: NodeStatus) => (n.name === name ? name : stepIdOf(name, n.name))
+  const shown = nodes.filter((n) => (n.name !== name || n.type === 'Pod') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
+  const nodeOf = new Map(shown.map((n) => [idOf(n), n]))
+  const records = shown.map((n): StepRecord => {
+    const t = n.templateName ? templates?.get(n.templateName) : undefined
+    const code = n.outputs?.exitCode
+    const boundary = n.boundaryID ? byId.get(n.boundaryID) : undefined
+    const tries = n.type === 'Retry' ? (n.children ?? []).map((c) => byId.get(c)).filter((c): c is NodeStatus => c !== undefined) : []
+    const key = n.inputs?.parameters?.find((p) => p.name === KEY_PARAM)?.value
+    const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>))
+    return {
+      id: idOf(n),
+      name: (n.displayName ?? n.name).replace(/\(\d+:.*\)$/, ''),
+      parent: boundary && boundary.name !== name ? idOf(boundary) : null,
+      type: TYPES[n.type] ?? 'Pod',
+      template: n.templateName ?? '',
+      phase: n.phase ?? 'Pending',
+      inputs: io(n.inputs?.parameters, n.inputs?.artifacts, t?.inputs as Readonly<Record<string, unknown>> | undefined),
+      outputs: io(n.outputs?.parameters, n.outputs?.artifacts, t?.outputs as Readonly<Record<string, unknown>> | undefined),
+      ...opt('key', key || undefined),
+      ...opt('startedAt', n.startedAt),
+      ...opt('finishedAt', n.finishedAt),
+      ...opt('exitCode', code === undefined ? undefined : Number(code)),
+      ...opt('message', n.message),
+      ...opt('progress', n.progress),
+      ...(tries.length
+        ? { attempts: tries.map((a, i) => ({ attempt: i + 1, phase: a.phase ?? 'Pending', ...opt('startedAt', a.startedAt), ...opt('finishedAt', a.finishedAt), ...opt('message', a.message), ...opt('exitCode', a.outputs?.exitCode === undefined ? undefined : Number(a.outputs.exitCode)) })) }
+        : {}),
+    }
+  })
+  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }, records, templates)
+  const argoStep = (v: StepView): ArgoStepView => {
+    const node = nodeOf.get(v.id)!
+    const pod = node.type === 'Pod' ? podName(name, node.name, node.templateName ?? '') : undefined
+    return Object.freeze({ ...v, dir: '', logPath: '', log: () => '', readLog: () => (pod ? readLog(pod) : Promise.resolve('')), node, podName: pod })
+  }
+  return Object.freeze({
+    ...base,
+    namespace: wf.metadata.namespace ?? '',
+    workflow: wf,
+    steps: (f?: StepFilter) => base.steps(f).map(argoStep),
+    step: ((q: string | StepFilter | Step) => argoStep(base.step(q as string))) as ArgoRunView['step'],
+  })
+}

@@ -1,0 +1,108 @@
+import { execFile, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import YAML from 'yaml'
+import { schemaProblems } from '../../../lib/argo/index.ts'
+import { scriptedRunner } from '../../helpers/scripted-runner.ts'
+import { standIn } from '../../helpers/stand-in-server.ts'
+import { tempDir } from '../../helpers/tmp.ts'
+
+/**
+ * The real `kubectl` of the machine against `dflow server` on loopback (the STAND-IN for a Kubernetes API
+ * server with Argo; its runner here is the test-only `scriptedRunner`, which replays node transitions).
+ */
+const test = suite('kubectl against the local API server (stand-in; scripted runner)')
+const tmp = tempDir('kubectl')
+test.after(tmp.cleanup)
+const run = promisify(execFile)
+
+const WF = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: hello-
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container:
+      image: alpine:3.20
+      command: [echo, hello]
+`
+
+test('kubectl create -f, get workflows -w, get -o yaml, logs, patch and delete show and steer the run', async () => {
+  let release!: () => void
+  const until = new Promise<void>((r) => (release = r))
+  const { server, kubeconfig } = await standIn(tmp.path, { runner: scriptedRunner([{ name: 'hello', template: 'main', log: 'hello\n', until }]), tickMs: 20 })
+  const env = { ...process.env, KUBECONFIG: kubeconfig }
+  const kubectl = (...args: string[]) => run('kubectl', ['--cache-dir', join(tmp.path, 'cache'), ...args], { env, cwd: tmp.path, timeout: 60_000 })
+  try {
+    writeFileSync(join(tmp.path, 'wf.yaml'), WF)
+    const created = await kubectl('create', '-f', 'wf.yaml')
+    const name = /^workflow\.argoproj\.io\/(hello-[a-z0-9]{5}) created$/m.exec(created.stdout)?.[1]
+    assert.ok(name, created.stdout + created.stderr)
+
+    // `get -w` prints the table, then a line per change; the run ends once released.
+    const watcher = spawn('kubectl', ['--cache-dir', join(tmp.path, 'cache'), 'get', 'workflows', '-w'], { env })
+    let watched = ''
+    const sawSucceeded = new Promise<void>((resolve, reject) => {
+      watcher.stdout.on('data', (d: Buffer) => {
+        watched += d.toString()
+        if (watched.includes('Running')) release()
+        if (new RegExp(`${name}\\s+Succeeded`).test(watched)) resolve()
+      })
+      watcher.on('exit', (code) => reject(new Error(`kubectl get -w ended (${code}): ${watched}`)))
+    })
+    await sawSucceeded
+    watcher.kill()
+    assert.match(watched, /^NAME\s+STATUS\s+AGE\n/)
+    assert.match(watched, new RegExp(`${name}\\s+Running`))
+
+    const wf = YAML.parse((await kubectl('get', 'workflow', name!, '-o', 'yaml')).stdout)
+    assert.is(wf.status.phase, 'Succeeded')
+    assert.is(wf.metadata.labels['workflows.argoproj.io/completed'], 'true')
+    assert.equal(schemaProblems(wf), [])
+    const pod = Object.values(wf.status.nodes as Record<string, { type: string; name: string }>).find((n) => n.type === 'Pod')!
+    assert.is(pod.name, `${name}[0].hello`)
+
+    const pods = (await kubectl('get', 'pods', '-o', 'name')).stdout.trim()
+    assert.match(pods, new RegExp(`^pod/${name}-main-\\d+$`))
+    assert.is((await kubectl('logs', pods)).stdout, 'hello\n')
+
+    const wide = (await kubectl('get', 'wf', '-o', 'wide')).stdout
+    assert.match(wide, /^NAME\s+STATUS\s+AGE\s+MESSAGE\n/)
+    await kubectl('patch', 'workflow', name!, '--type', 'merge', '-p', '{"metadata":{"labels":{"team":"a"}}}')
+    assert.match((await kubectl('get', 'workflows', '-l', 'team=a')).stdout, new RegExp(name!))
+    await kubectl('patch', 'workflow', name!, '--type', 'json', '-p', '[{"op":"remove","path":"/metadata/labels/team"}]')
+    assert.match((await kubectl('get', 'workflows', '-l', 'team=a')).stderr, /No resources found/)
+    assert.match((await kubectl('delete', 'workflow', name!)).stdout, new RegExp(`workflow.argoproj.io "${name}" deleted`))
+    assert.match((await kubectl('get', 'pods')).stderr, /No resources found/)
+  } finally {
+    await server.close()
+  }
+})
+
+test('kubectl create of a workflow with a field Argo does not know fails with the schema\'s message; a name taken is AlreadyExists', async () => {
+  const { server, kubeconfig } = await standIn(tmp.path, { runner: scriptedRunner([]) })
+  const env = { ...process.env, KUBECONFIG: kubeconfig }
+  const kubectl = (...args: string[]) => run('kubectl', ['--cache-dir', join(tmp.path, 'cache'), ...args], { env, cwd: tmp.path, timeout: 60_000 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  )
+  try {
+    writeFileSync(join(tmp.path, 'typo.yaml'), WF.replace('    container:', '    contaner:'))
+    const bad = await kubectl('create', '-f', 'typo.yaml')
+    assert.is.not(bad.code, 0)
+    assert.match(bad.stderr, /spec\.templates\.0: must NOT have additional properties \(contaner\)/)
+    writeFileSync(join(tmp.path, 'named.yaml'), WF.replace('generateName: hello-', 'name: fixed'))
+    assert.is((await kubectl('create', '-f', 'named.yaml')).code, 0)
+    const again = await kubectl('create', '-f', 'named.yaml')
+    assert.match(again.stderr, /AlreadyExists.*workflows\.argoproj\.io "fixed" already exists/)
+  } finally {
+    await server.close()
+  }
+})
+
+test.run()
