@@ -15,6 +15,8 @@ Commands:
   status [RUN_DIR]   show a run's status and summary
   compile FILE.ts    compile a workflow to an Argo Workflows manifest
   lint FILE          check a workflow file or an Argo YAML manifest against Argo's schema and lint
+  upload PATH...     store files as one artifact (--store URL) and print its REF, for run -a NAME=REF
+  download RUN_DIR STEP ARTIFACT -o DIR   write a step's output artifact into DIR
   new workflow NAME  write NAME.ts, a runnable workflow file
   new op NAME        write NAME/, a package of one typed function OP with its tests
   server             a local server speaking the Kubernetes API of Argo (Argo on a laptop)
@@ -41,6 +43,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   ...Object.fromEntries(
     ['submit', 'list', 'get', 'watch', 'logs', 'stop', 'terminate', 'suspend', 'resume', 'retry', 'delete'].map((verb) => [verb, async () => onArgo(verb)]),
   ),
+  upload: async () => (await import('./transfer.ts')).uploadMain,
+  download: async () => (await import('./transfer.ts')).downloadMain,
 }
 
 /** An Argo verb: on the cluster the command line or KUBECONFIG names; without one, a message saying so. */

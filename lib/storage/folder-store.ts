@@ -6,6 +6,7 @@ import { missing, StoreError } from './errors.ts'
 import { copyTree, landAtomically } from './local-copy.ts'
 import { artifactLocation, checkKey, type ArtifactInfo } from './location.ts'
 import { PRIVATE_DIR } from './modes.ts'
+import { stageStack } from './stack.ts'
 import { keyOf, type ArtifactStore } from './store.ts'
 
 const TMP = '.dflow-tmp'
@@ -56,46 +57,60 @@ export const folderStore = (dir: string): ArtifactStore => {
       () => true,
       () => false,
     )
+  /** Builds an entry in `.dflow-tmp/` (its content written by `fill`) and commits it under `key` by rename. */
+  const commit = async (key: string, fill: (content: string) => Promise<void>, signal: AbortSignal | undefined) => {
+    const entry = entryOf(key)
+    try {
+      for (let p = dirname(entry); p.length > root.length; p = dirname(p))
+        if (await isEntry(p))
+          throw new StoreError('local', id, key, `the key is inside the committed key ${JSON.stringify(p.slice(root.length + 1))}`, 'keys do not nest: choose another key')
+      const tmpRoot = join(root, TMP)
+      await mkdir(tmpRoot, { recursive: true, mode: PRIVATE_DIR })
+      const tmp = await mkdtemp(join(tmpRoot, 'put-'))
+      try {
+        const content = join(tmp, CONTENT)
+        await fill(content)
+        const folder = (await stat(content)).isDirectory()
+        const entries = folder ? await walkTree(content) : []
+        const info: ArtifactInfo = folder
+          ? { kind: 'folder', archive: 'none', size: treeSize(entries), digest: treeDigest(entries) }
+          : { kind: 'file', archive: 'none', size: (await stat(content)).size, digest: `sha256:${await sha256File(content)}` }
+        await writeFile(join(tmp, META), `${JSON.stringify(info)}\n`, { mode: 0o600 })
+        signal?.throwIfAborted()
+        await mkdir(dirname(entry), { recursive: true, mode: PRIVATE_DIR })
+        try {
+          await rename(tmp, entry)
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code
+          if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e
+          const old = await mkdtemp(join(tmpRoot, 'old-'))
+          await rename(entry, join(old, 'entry'))
+          await rename(tmp, entry)
+          await rm(old, { recursive: true, force: true })
+        }
+        return { at: artifactLocation(id, key, join(entry, CONTENT)), info }
+      } finally {
+        await rm(tmp, { recursive: true, force: true })
+      }
+    } catch (e) {
+      return fail(key, e)
+    }
+  }
   return {
     id,
-    put: async (localPath, key, options) => {
-      const entry = entryOf(key)
-      try {
-        for (let p = dirname(entry); p.length > root.length; p = dirname(p))
-          if (await isEntry(p))
-            throw new StoreError('local', id, key, `the key is inside the committed key ${JSON.stringify(p.slice(root.length + 1))}`, 'keys do not nest: choose another key')
-        const tmpRoot = join(root, TMP)
-        await mkdir(tmpRoot, { recursive: true, mode: PRIVATE_DIR })
-        const tmp = await mkdtemp(join(tmpRoot, 'put-'))
-        try {
-          const content = join(tmp, CONTENT)
-          await copyTree(localPath, content, options?.signal)
-          const folder = (await stat(content)).isDirectory()
-          const entries = folder ? await walkTree(content) : []
-          const info: ArtifactInfo = folder
-            ? { kind: 'folder', archive: 'none', size: treeSize(entries), digest: treeDigest(entries) }
-            : { kind: 'file', archive: 'none', size: (await stat(content)).size, digest: `sha256:${await sha256File(content)}` }
-          await writeFile(join(tmp, META), `${JSON.stringify(info)}\n`, { mode: 0o600 })
-          options?.signal?.throwIfAborted()
-          await mkdir(dirname(entry), { recursive: true, mode: PRIVATE_DIR })
-          try {
-            await rename(tmp, entry)
-          } catch (e) {
-            const code = (e as NodeJS.ErrnoException).code
-            if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e
-            const old = await mkdtemp(join(tmpRoot, 'old-'))
-            await rename(entry, join(old, 'entry'))
-            await rename(tmp, entry)
-            await rm(old, { recursive: true, force: true })
-          }
-          return { at: artifactLocation(id, key, join(entry, CONTENT)), info }
-        } finally {
-          await rm(tmp, { recursive: true, force: true })
-        }
-      } catch (e) {
-        return fail(key, e)
-      }
-    },
+    put: (localPath, key, options) => commit(key, (content) => copyTree(localPath, content, options?.signal), options?.signal),
+    stack: (parts, key, options) =>
+      commit(
+        key,
+        (content) =>
+          stageStack(parts, content, async (at, to) => {
+            if (typeof at !== 'string' && at.store !== id) throw new StoreError('local', id, at.key, `a part of the stack is in another store (${at.store})`, 'stack parts of one store')
+            const k = keyOf(at)
+            if ((await readInfo(k)) === undefined) throw missing(id, k)
+            await copyTree(join(entryOf(k), CONTENT), to, options?.signal)
+          }),
+        options?.signal,
+      ),
     get: async (at, localPath, options) => {
       const key = keyOf(at)
       const info = await readInfo(key)

@@ -1,7 +1,8 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -14,6 +15,7 @@ import { fileMode, PRIVATE_DIR } from './modes.ts'
 import { s3Client, type S3StoreOptions } from './s3-client.ts'
 import { describeS3, s3Failure } from './s3-errors.ts'
 import { uploadObject } from './s3-upload.ts'
+import { stageStack } from './stack.ts'
 import { keyOf, type ArtifactStore } from './store.ts'
 import { extractTar, packTar, UnsafeEntryError } from './tar.ts'
 
@@ -128,95 +130,118 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
   const local = (key: string, e: unknown) =>
     e instanceof StoreError ? e : new StoreError('local', describeS3(id, Bucket, endpoint), key, (e as Error).message, undefined, { cause: e })
 
+  const put: ArtifactStore['put'] = async (localPath, key, options) => {
+    checkKey(id, key)
+    const archive = options?.archive ?? 'tar'
+    const signal = options?.signal
+    let record: CommitRecord
+    let folder: boolean
+    try {
+      const st = await stat(localPath)
+      folder = st.isDirectory()
+      if (folder) {
+        const entries = await walkTree(localPath)
+        record = { dflow: 'artifact/1', kind: 'folder', archive, size: treeSize(entries), digest: treeDigest(entries), ...(archive === 'none' && { entries }) }
+      } else record = { dflow: 'artifact/1', kind: 'file', archive, size: st.size, digest: `sha256:${await sha256File(localPath)}`, executable: (st.mode & 0o100) !== 0 }
+    } catch (e) {
+      throw local(key, e)
+    }
+    const k = `${prefix}${key}`
+    const send = (objectKey: string, body: Readable, digest: string, contentLength?: number) =>
+      uploadObject(client, body, { bucket: Bucket, key: objectKey, metadata: { [DIGEST]: digest }, partSize, queueSize, ...(contentLength !== undefined && { contentLength }), ...(signal && { signal }) })
+    try {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: `${k}${RECORD}` }))
+      if (archive === 'tar') await send(`${k}.tgz`, packTar(localPath), record.digest)
+      else if (!folder) await send(k, createReadStream(localPath), record.digest, record.size)
+      else
+        await inWindow(
+          (record.entries ?? []).filter((e) => e.type === 'file'),
+          queueSize,
+          (e) => send(`${k}/${e.rel}`, createReadStream(join(localPath, e.rel)), `sha256:${e.sha256}`, e.size),
+        )
+      signal?.throwIfAborted()
+      await client.send(
+        new PutObjectCommand({ Bucket, Key: `${k}${RECORD}`, Body: JSON.stringify(record), ContentType: 'application/json', Metadata: { [DIGEST]: record.digest } }),
+      )
+    } catch (e) {
+      throw s3Failure(e, where, key, 'uploading')
+    }
+    return { at: artifactLocation(id, key), info: infoOf(record) }
+  }
+
+  const get: ArtifactStore['get'] = async (at, localPath, options) => {
+    const key = keyOf(at)
+    const record = await readRecord(key)
+    if (record === undefined) throw missing(describeS3(id, Bucket, endpoint), key)
+    const signal = options?.signal
+    const k = `${prefix}${key}`
+    try {
+      await landAtomically(localPath, async (tmp) => {
+        const scratch = `${tmp}-x`
+        const undo = () => Promise.all([rm(tmp, { recursive: true, force: true }), rm(scratch, { recursive: true, force: true })]).then(() => {})
+        if (record.archive === 'tar')
+          await retrying(
+            key,
+            'downloading',
+            async () => {
+              await mkdir(scratch, { mode: PRIVATE_DIR })
+              await extractTar(await objectBody(key, `${k}.tgz`, signal), scratch)
+              const top = await readdir(scratch)
+              if (top.length === 1) await rename(join(scratch, top[0] as string), tmp)
+              else await rename(scratch, tmp)
+              await rm(scratch, { recursive: true, force: true })
+              const got = record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`
+              if (got !== record.digest) throw corrupt(key, `${k}.tgz`, record.digest, got)
+            },
+            undo,
+          )
+        else if (record.kind === 'file')
+          await retrying(key, 'downloading', () => fetchFile(key, k, tmp, record.digest.replace(/^sha256:/, ''), record.executable ?? false, signal), undo)
+        else
+          await retrying(
+            key,
+            'downloading',
+            async () => {
+              await mkdir(tmp, { mode: PRIVATE_DIR })
+              const entries = record.entries ?? []
+              for (const e of entries) if (e.type === 'dir') await mkdir(join(tmp, e.rel), { mode: PRIVATE_DIR })
+              await inWindow(
+                entries.filter((e) => e.type === 'file'),
+                queueSize,
+                (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.executable, signal),
+              )
+            },
+            undo,
+          )
+      })
+    } catch (e) {
+      throw local(key, e)
+    }
+    return infoOf(record)
+  }
+
   return {
     id,
-    put: async (localPath, key, options) => {
+    put,
+    get,
+    // Staged on this machine and put as one folder (archive none by default, as dflow stores slices): a
+    // server-side copy would trip s3rver's CopySource decoding on file names and cannot unpack a part's tar.
+    stack: async (parts, key, options) => {
       checkKey(id, key)
-      const archive = options?.archive ?? 'tar'
-      const signal = options?.signal
-      let record: CommitRecord
-      let folder: boolean
+      const tmp = await mkdtemp(join(tmpdir(), 'dflow-stack-'))
       try {
-        const st = await stat(localPath)
-        folder = st.isDirectory()
-        if (folder) {
-          const entries = await walkTree(localPath)
-          record = { dflow: 'artifact/1', kind: 'folder', archive, size: treeSize(entries), digest: treeDigest(entries), ...(archive === 'none' && { entries }) }
-        } else record = { dflow: 'artifact/1', kind: 'file', archive, size: st.size, digest: `sha256:${await sha256File(localPath)}`, executable: (st.mode & 0o100) !== 0 }
-      } catch (e) {
-        throw local(key, e)
-      }
-      const k = `${prefix}${key}`
-      const send = (objectKey: string, body: Readable, digest: string, contentLength?: number) =>
-        uploadObject(client, body, { bucket: Bucket, key: objectKey, metadata: { [DIGEST]: digest }, partSize, queueSize, ...(contentLength !== undefined && { contentLength }), ...(signal && { signal }) })
-      try {
-        await client.send(new DeleteObjectCommand({ Bucket, Key: `${k}${RECORD}` }))
-        if (archive === 'tar') await send(`${k}.tgz`, packTar(localPath), record.digest)
-        else if (!folder) await send(k, createReadStream(localPath), record.digest, record.size)
-        else
-          await inWindow(
-            (record.entries ?? []).filter((e) => e.type === 'file'),
-            queueSize,
-            (e) => send(`${k}/${e.rel}`, createReadStream(join(localPath, e.rel)), `sha256:${e.sha256}`, e.size),
-          )
-        signal?.throwIfAborted()
-        await client.send(
-          new PutObjectCommand({ Bucket, Key: `${k}${RECORD}`, Body: JSON.stringify(record), ContentType: 'application/json', Metadata: { [DIGEST]: record.digest } }),
-        )
-      } catch (e) {
-        throw s3Failure(e, where, key, 'uploading')
-      }
-      return { at: artifactLocation(id, key), info: infoOf(record) }
-    },
-    get: async (at, localPath, options) => {
-      const key = keyOf(at)
-      const record = await readRecord(key)
-      if (record === undefined) throw missing(describeS3(id, Bucket, endpoint), key)
-      const signal = options?.signal
-      const k = `${prefix}${key}`
-      try {
-        await landAtomically(localPath, async (tmp) => {
-          const scratch = `${tmp}-x`
-          const undo = () => Promise.all([rm(tmp, { recursive: true, force: true }), rm(scratch, { recursive: true, force: true })]).then(() => {})
-          if (record.archive === 'tar')
-            await retrying(
-              key,
-              'downloading',
-              async () => {
-                await mkdir(scratch, { mode: PRIVATE_DIR })
-                await extractTar(await objectBody(key, `${k}.tgz`, signal), scratch)
-                const top = await readdir(scratch)
-                if (top.length === 1) await rename(join(scratch, top[0] as string), tmp)
-                else await rename(scratch, tmp)
-                await rm(scratch, { recursive: true, force: true })
-                const got = record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`
-                if (got !== record.digest) throw corrupt(key, `${k}.tgz`, record.digest, got)
-              },
-              undo,
-            )
-          else if (record.kind === 'file')
-            await retrying(key, 'downloading', () => fetchFile(key, k, tmp, record.digest.replace(/^sha256:/, ''), record.executable ?? false, signal), undo)
-          else
-            await retrying(
-              key,
-              'downloading',
-              async () => {
-                await mkdir(tmp, { mode: PRIVATE_DIR })
-                const entries = record.entries ?? []
-                for (const e of entries) if (e.type === 'dir') await mkdir(join(tmp, e.rel), { mode: PRIVATE_DIR })
-                await inWindow(
-                  entries.filter((e) => e.type === 'file'),
-                  queueSize,
-                  (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.executable, signal),
-                )
-              },
-              undo,
-            )
+        const dir = join(tmp, 'stack')
+        await stageStack(parts, dir, (at, to) => {
+          if (typeof at !== 'string' && at.store !== id)
+            throw new StoreError('local', describeS3(id, Bucket, endpoint), at.key, `a part of the stack is in another store (${at.store})`, 'stack parts of one store')
+          return get(at, to, options?.signal ? { signal: options.signal } : {})
         })
+        return await put(dir, key, { archive: options?.archive ?? 'none', ...(options?.signal && { signal: options.signal }) })
       } catch (e) {
         throw local(key, e)
+      } finally {
+        await rm(tmp, { recursive: true, force: true })
       }
-      return infoOf(record)
     },
     stat: async (at) => {
       const record = await readRecord(keyOf(at))

@@ -28,6 +28,7 @@ export interface GetOptions {
  * const { at, info } = await store.put('out/', 'wf-1/hello/out')
  * await store.stat('wf-1/hello/out')                 // { kind: 'folder', archive: 'tar', size: 12, digest: 'sha256:…' }
  * await store.get(at, '/tmp/inputs/out')             // /tmp/inputs/out is the folder again
+ * await store.stack([at0, undefined, at2], 'wf-1/fan/out') // a folder: 0, 2, .dflow/catalog
  * ```
  */
 export interface ArtifactStore {
@@ -43,6 +44,13 @@ export interface ArtifactStore {
    * (its parent is made). `localPath` appears whole or not at all. S3 content is checked against its digest.
    */
   get(at: ArtifactLocation | string, localPath: string, options?: GetOptions): Promise<ArtifactInfo>
+  /**
+   * Commits under `key` one list artifact of `parts` (the fan-in of a fan-out; `parts[i]` is item `i`'s
+   * artifact, `undefined` for a call that did not succeed): a folder whose entry `i` is part `i` — file or
+   * folder, holes left out — and a catalog in dflow's format recording their order (lib/storage/stack.ts).
+   * Parts are locations (or keys) of this store.
+   */
+  stack(parts: readonly (ArtifactLocation | string | undefined)[], key: string, options?: PutOptions): Promise<Committed>
   /** What is committed under the key, or `undefined` when nothing is. */
   stat(at: ArtifactLocation | string): Promise<ArtifactInfo | undefined>
   /** Whether something is committed under the key. */

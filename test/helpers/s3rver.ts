@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from './tmp.ts'
 
 const main = fileURLToPath(new URL('./s3rver-main.mjs', import.meta.url))
 
@@ -55,3 +57,26 @@ export const startS3rver = (dir: string, buckets: readonly string[] = ['artifact
     })
     child.on('exit', (code) => reject(new Error(`s3rver exited (${code}) before it was ready: ${err}`)))
   })
+
+/**
+ * A suite's s3rver and temporary folder: s3rver starts before the suite's tests (its data in `TMP/data`),
+ * and is stopped and the folder removed after them. Returns the folder and a getter for the server.
+ *
+ * @example
+ * ```ts
+ * const { tmp, s3 } = suiteS3rver(test, 'my-suite')
+ * test('…', async () => { s3Store({ endpoint: s3().endpoint, … }) })
+ * ```
+ */
+export const suiteS3rver = (test: { before: (f: () => Promise<void>) => void; after: (f: () => Promise<void>) => void }, label: string) => {
+  const tmp = tempDir(label)
+  let server: S3rver | undefined
+  test.before(async () => {
+    server = await startS3rver(join(tmp.path, 'data'))
+  })
+  test.after(async () => {
+    await server?.stop()
+    tmp.cleanup()
+  })
+  return { tmp, s3: (): S3rver => server as S3rver }
+}

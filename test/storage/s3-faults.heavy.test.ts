@@ -14,19 +14,10 @@ import { fileURLToPath } from 'node:url'
 import { s3Store, StoreError, type S3StoreOptions } from '../../lib/storage/index.ts'
 import { faultProxy, type Fault } from '../helpers/fault-proxy.ts'
 import { until } from '../helpers/processes.ts'
-import { startS3rver, S3RVER_CREDENTIALS, type S3rver } from '../helpers/s3rver.ts'
-import { tempDir } from '../helpers/tmp.ts'
+import { startS3rver, S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
 
 const test = suite('storage: S3 store under load and faults (s3rver, stand-in fault proxy)')
-const tmp = tempDir('s3-faults')
-let s3: S3rver
-test.before(async () => {
-  s3 = await startS3rver(join(tmp.path, 'data'))
-})
-test.after(async () => {
-  await s3.stop()
-  tmp.cleanup()
-})
+const { tmp, s3: upstream } = suiteS3rver(test, 's3-faults')
 const MiB = 1024 * 1024
 const options = (endpoint: string, more: Partial<S3StoreOptions> = {}): S3StoreOptions => ({
   bucket: 'artifacts',
@@ -61,7 +52,7 @@ const dest = (name: string) => join(tmp.path, `got${n++}`, name)
 
 for (const archive of ['none', 'tar'] as const)
   test(`a 40 MiB file goes up as 5 MiB parts, several at once, and comes back whole (archive ${archive})`, async () => {
-    const proxy = await faultProxy(s3.port, () => 'pass')
+    const proxy = await faultProxy(upstream().port, () => 'pass')
     const st = s3Store(options(proxy.endpoint))
     const { info } = await st.put(big.path, `wf/big/${archive}`, { archive })
     assert.is(info.digest, big.digest)
@@ -76,7 +67,7 @@ for (const archive of ['none', 'tar'] as const)
 
 test('server errors and throttling on some parts are retried with backoff: the put succeeds', async () => {
   const faults: Fault[] = [{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }, { status: 429, code: 'TooManyRequests' }, { status: 502, code: 'BadGateway' }]
-  const proxy = await faultProxy(s3.port, (req) => (isPart(req.method, req.url) ? (faults.shift() ?? 'pass') : 'pass'))
+  const proxy = await faultProxy(upstream().port, (req) => (isPart(req.method, req.url) ? (faults.shift() ?? 'pass') : 'pass'))
   const st = s3Store(options(proxy.endpoint))
   const { info } = await st.put(big.path, 'wf/flaky/big', { archive: 'none' })
   assert.is(info.digest, big.digest)
@@ -89,7 +80,7 @@ test('server errors and throttling on some parts are retried with backoff: the p
 
 test('connection resets are retried: the put and the get succeed', async () => {
   let resets = 3
-  const proxy = await faultProxy(s3.port, () => (resets-- > 0 ? 'reset' : 'pass'))
+  const proxy = await faultProxy(upstream().port, () => (resets-- > 0 ? 'reset' : 'pass'))
   const st = s3Store(options(proxy.endpoint))
   const { info } = await st.put(big.path, 'wf/reset/big', { archive: 'none' })
   resets = 2
@@ -99,7 +90,7 @@ test('connection resets are retried: the put and the get succeed', async () => {
 })
 
 test('a server failing every try: the put fails as server-error after its tries, names bucket and key, aborts the multipart upload, commits nothing', async () => {
-  const proxy = await faultProxy(s3.port, (req) => (isPart(req.method, req.url) ? { status: 500, code: 'InternalError' } : 'pass'))
+  const proxy = await faultProxy(upstream().port, (req) => (isPart(req.method, req.url) ? { status: 500, code: 'InternalError' } : 'pass'))
   const st = s3Store(options(proxy.endpoint, { maxAttempts: 3 }))
   const e = await st.put(big.path, 'wf/down/big', { archive: 'none' }).catch((x: unknown) => x)
   assert.instance(e, StoreError)
@@ -114,7 +105,7 @@ test('a server failing every try: the put fails as server-error after its tries,
 })
 
 test('a put stopped by its signal mid-upload aborts its multipart upload and commits nothing', async () => {
-  const proxy = await faultProxy(s3.port, () => 'pass')
+  const proxy = await faultProxy(upstream().port, () => 'pass')
   const st = s3Store(options(proxy.endpoint, { queueSize: 1 }))
   const ac = new AbortController()
   const put = st.put(big.path, 'wf/stopped/big', { archive: 'none', signal: ac.signal }).catch((x: unknown) => x)
@@ -130,7 +121,7 @@ test('a put stopped by its signal mid-upload aborts its multipart upload and com
 })
 
 test('an upload whose process is killed mid-way is never visible', async () => {
-  const proxy = await faultProxy(s3.port, () => 'pass')
+  const proxy = await faultProxy(upstream().port, () => 'pass')
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../fixtures/s3-put.ts', import.meta.url)), proxy.endpoint, big.path, 'wf/killed/big'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.on('data', (c) => (out += c))
