@@ -1,5 +1,5 @@
 /**
- * Every export of the package's entry points (`dflow-ts`, `dflow-ts/local`, `dflow-ts/argo`) carries TSDoc
+ * Every export of the package's entry points (`dflow-ts`, `dflow-ts/local`, `dflow-ts/argo`, `dflow-ts/storage`) carries TSDoc
  * with an `@example`, read by TypeScript's own compiler from the declarations the exports resolve to.
  */
 import { resolve } from 'node:path'
@@ -9,7 +9,7 @@ import ts from 'typescript'
 
 const test = suite('api: every export has an example')
 
-const ENTRIES = ['dsl/index.ts', 'lib/local/index.ts', 'lib/argo/index.ts'].map((f) => resolve(f))
+const ENTRIES = ['dsl/index.ts', 'lib/local/index.ts', 'lib/argo/index.ts', 'lib/storage/index.ts'].map((f) => resolve(f))
 
 /** The exports of `entry` whose declarations carry no `@example` tag, as `entry: name`. */
 const withoutExample = (program: ts.Program, entry: string): string[] => {
