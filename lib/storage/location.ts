@@ -1,4 +1,5 @@
 import { DflowError, problem } from '../../dsl/problem.ts'
+import type { treeDigest } from './digest.ts'
 
 /**
  * Where an artifact lives: the store that holds it and its key there — never a bare local path. Plain data
@@ -28,7 +29,7 @@ export interface ArtifactInfo {
   readonly archive: 'tar' | 'none'
   /** Bytes of content (the sum over a folder's files). */
   readonly size: number
-  /** The content digest, `sha256:<hex>` (see {@link ./digest.ts}); independent of the archive format. */
+  /** The content digest, `sha256:<hex>` (see {@link treeDigest}); independent of the archive format. */
   readonly digest: string
 }
 

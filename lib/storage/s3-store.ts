@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
@@ -149,15 +149,22 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     const k = `${prefix}${key}`
     const send = (objectKey: string, body: Readable, digest: string, contentLength?: number) =>
       uploadObject(client, body, { bucket: Bucket, key: objectKey, metadata: { [DIGEST]: digest }, partSize, queueSize, ...(contentLength !== undefined && { contentLength }), ...(signal && { signal }) })
+    /** A file: one PutObject of its bytes when it fits in a part (checked against its digest), else streamed in parts. */
+    const sendFile = async (objectKey: string, path: string, sha256: string, size: number) => {
+      if (size > partSize) return send(objectKey, createReadStream(path), `sha256:${sha256}`, size)
+      const body = await readFile(path, signal ? { signal } : {})
+      if (createHash('sha256').update(body).digest('hex') !== sha256) throw new Error(`${path} changed while it was uploaded`)
+      await client.send(new PutObjectCommand({ Bucket, Key: objectKey, Body: body, Metadata: { [DIGEST]: `sha256:${sha256}` } }), signal ? { abortSignal: signal } : {})
+    }
     try {
       await client.send(new DeleteObjectCommand({ Bucket, Key: `${k}${RECORD}` }))
       if (archive === 'tar') await send(`${k}.tgz`, packTar(localPath), record.digest)
-      else if (!folder) await send(k, createReadStream(localPath), record.digest, record.size)
+      else if (!folder) await sendFile(k, localPath, record.digest.replace(/^sha256:/, ''), record.size)
       else
         await inWindow(
           (record.entries ?? []).filter((e) => e.type === 'file'),
           queueSize,
-          (e) => send(`${k}/${e.rel}`, createReadStream(join(localPath, e.rel)), `sha256:${e.sha256}`, e.size),
+          (e) => sendFile(`${k}/${e.rel}`, join(localPath, e.rel), e.sha256, e.size),
         )
       signal?.throwIfAborted()
       await client.send(

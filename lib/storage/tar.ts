@@ -1,14 +1,108 @@
 /**
- * tar+gzip archives, Argo's default artifact format, with the npm `tar` package (node-tar: npm's own,
- * streaming both ways, with pax long names and the path checks a hostile archive needs).
+ * tar+gzip archives, Argo's default artifact format: packed here (ustar with pax long names), extracted
+ * with the npm `tar` package (node-tar: npm's own, streaming, with the path checks a hostile archive needs).
  */
-import { basename, dirname, posix, resolve } from 'node:path'
-import { PassThrough, type Readable } from 'node:stream'
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, join, posix, resolve } from 'node:path'
+import { Readable } from 'node:stream'
+import { createGzip } from 'node:zlib'
 import * as tar from 'tar'
+
+const BLOCK = 512
+/** Files up to this size are read in one synchronous call; larger ones are streamed. */
+const SMALL = 1024 * 1024
+
+/** Writes `value` as a NUL-terminated octal field of `width` bytes at `at`. */
+const octal = (h: Buffer, at: number, width: number, value: number) => h.write(`${value.toString(8).padStart(width - 1, '0')}\0`, at, width, 'ascii')
+
+/** One ustar header block (portable: uid, gid and owner names empty). */
+const header = (name: string, type: '0' | '5' | 'x', size: number, mode: number, mtime: number): Buffer => {
+  const h = Buffer.alloc(BLOCK)
+  h.write(name, 0, 100, 'utf8')
+  octal(h, 100, 8, mode)
+  octal(h, 108, 8, 0)
+  octal(h, 116, 8, 0)
+  octal(h, 124, 12, size)
+  octal(h, 136, 12, mtime)
+  h.write(type, 156, 1, 'ascii')
+  h.write('ustar\0', 257, 6, 'ascii')
+  h.write('00', 263, 2, 'ascii')
+  h.fill(' ', 148, 156)
+  let sum = 0
+  for (const byte of h) sum += byte
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii')
+  return h
+}
+
+const pad = (size: number): Buffer => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK)
+
+/** The header blocks of one entry: a pax `path` record first when the name does not fit ustar's 100 bytes. */
+const headers = (name: string, type: '0' | '5', size: number, mode: number, mtime: number): Buffer[] => {
+  if (Buffer.byteLength(name) < 100) return [header(name, type, size, mode, mtime)]
+  const body = (n: number) => `${n} path=${name}\n`
+  let n = Buffer.byteLength(body(0))
+  while (Buffer.byteLength(body(n)) !== n) n = Buffer.byteLength(body(n))
+  const record = Buffer.from(body(n))
+  return [header('././@PaxHeader', 'x', record.length, 0o644, mtime), record, pad(record.length), header(Buffer.from(name).subarray(0, 99).toString('utf8').replace(/\uFFFD$/, ''), type, size, mode, mtime)]
+}
+
+/** The tar stream of `abs` named `name`, entry by entry; folders, stats and small files read synchronously. */
+async function* tarEntries(abs: string, name: string): AsyncGenerator<Buffer> {
+  let since = performance.now()
+  const visit = async function* (path: string, rel: string): AsyncGenerator<Buffer> {
+    const st = statSync(path)
+    const mtime = Math.floor(st.mtimeMs / 1000)
+    if (st.isDirectory()) {
+      yield* headers(`${rel}/`, '5', 0, 0o755, mtime)
+      for (const n of readdirSync(path).sort()) yield* visit(join(path, n), `${rel}/${n}`)
+    } else if (st.isFile()) {
+      yield* headers(rel, '0', st.size, st.mode & 0o100 ? 0o755 : 0o644, mtime)
+      if (st.size <= SMALL) {
+        const body = readFileSync(path)
+        if (body.length !== st.size) throw new Error(`${path} changed size while it was archived`)
+        yield body
+      } else {
+        let read = 0
+        for await (const chunk of createReadStream(path, { end: st.size - 1 })) {
+          read += (chunk as Buffer).length
+          yield chunk as Buffer
+        }
+        if (read !== st.size) throw new Error(`${path} changed size while it was archived`)
+      }
+      yield pad(st.size)
+    } else throw new Error(`${path}: neither a file nor a folder (an artifact holds only files and folders)`)
+    if (performance.now() - since > 5) {
+      await new Promise((r) => setImmediate(r))
+      since = performance.now()
+    }
+  }
+  yield* visit(abs, name)
+  yield Buffer.alloc(2 * BLOCK)
+}
+
+/** Joins small buffers into chunks of about `size` bytes (one gzip call each, not one per header). */
+async function* coalesce(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = []
+  let bytes = 0
+  for await (const b of source) {
+    held.push(b)
+    bytes += b.length
+    if (bytes >= size) {
+      yield Buffer.concat(held, bytes)
+      held = []
+      bytes = 0
+    }
+  }
+  if (bytes > 0) yield Buffer.concat(held, bytes)
+}
 
 /**
  * Packs a file or folder into a tar+gzip stream whose single top-level entry is its base name (as Argo
- * archives an output artifact). Symlinks are followed: the archive holds what they point at.
+ * archives an output artifact). Symlinks are followed: the archive holds what they point at. POSIX ustar,
+ * with a pax `path` record for a name longer than 99 bytes (GNU tar, bsdtar, node-tar and Python's tarfile
+ * read it); owners left out, modes 0755 / 0644 by the owner's execute bit, as `tar --portable` would.
+ * Written here rather than with node-tar's packer, which takes about 0.5 ms per entry (several thread-pool
+ * trips each): a folder of 10,000 small files packs in the time `tar czf` takes, not 5x it.
  *
  * @example
  * ```ts
@@ -17,11 +111,10 @@ import * as tar from 'tar'
  */
 export const packTar = (path: string): Readable => {
   const abs = resolve(path)
-  const out = new PassThrough()
-  const pack = tar.c({ gzip: true, cwd: dirname(abs), portable: true, follow: true }, [basename(abs)])
-  pack.on('error', (e: unknown) => out.destroy(e as Error))
-  pack.pipe(out)
-  return out
+  const gzip = createGzip()
+  const source = Readable.from(coalesce(tarEntries(abs, basename(abs)), 256 * 1024), { objectMode: false })
+  source.on('error', (e) => gzip.destroy(e))
+  return source.pipe(gzip)
 }
 
 /** A tar entry refused because it would land outside its target. @example e.entry // '../etc/passwd' */

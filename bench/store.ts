@@ -1,0 +1,197 @@
+/**
+ * The artifact-store lines of `npm run bench` (issue 10): the S3 store against the SDK it is built on, side
+ * by side in one run, with s3rver in a process of its own and the driver — this process — measured alone.
+ *
+ * - one 256 MiB file up through `store.put` (archive none) beside lib-storage's `Upload` of the same file
+ *   with the same part size and queue size, and down through `store.get` beside a streamed `GetObject` to
+ *   a file; target: the store at least 90% of the SDK's throughput both ways;
+ * - the driver's RSS growth over the store's transfers of that file (sampled every 10 ms, from just before
+ *   the first transfer), target under 64 MiB: nothing is held whole in memory;
+ * - 10,000 small files (a 0.5–2 KiB each, 100 folders): `store.put` archived (tar+gzip, one object) beside one
+ *   `tar czf` of them on the same disk, target at most 5x; and per object (archive none) beside a raw
+ *   `PutObject` loop at the same concurrency (the store's queue size), target at least 90% of its throughput.
+ *
+ * Medians over the repetitions, the store and its baseline alternating which goes first. Environment:
+ * BENCH_REPS (default 3 here), BENCH_QUICK=1 (32 MiB, 1,000 files, one repetition).
+ *
+ * @example
+ * ```sh
+ * node --conditions=source --import tsx bench/store.ts   # alone; npm run bench runs it too
+ * ```
+ */
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { inWindow } from '../lib/concurrency/in-window.ts'
+import { s3Client } from '../lib/storage/s3-client.ts'
+import { s3Store, walkTree, type S3StoreOptions } from '../lib/storage/index.ts'
+import { startS3rver, S3RVER_CREDENTIALS } from '../test/helpers/s3rver.ts'
+import { median } from './lib/stats.ts'
+import { fmt, table } from './lib/table.ts'
+import { overall } from './lib/verdict.ts'
+import { benchRoot } from './lib/temp.ts'
+
+const MiB = 1024 * 1024
+const PART = 8 * MiB
+const QUEUE = 4
+
+const timed = async (f: () => Promise<unknown>): Promise<number> => {
+  const t0 = performance.now()
+  await f()
+  return performance.now() - t0
+}
+
+/** The largest RSS seen while `f` runs, less the RSS just before it, in bytes. */
+const rssGrowth = async (f: () => Promise<unknown>): Promise<number> => {
+  const before = process.memoryUsage.rss()
+  let peak = before
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10)
+  try {
+    await f()
+  } finally {
+    clearInterval(t)
+  }
+  return Math.max(peak, process.memoryUsage.rss()) - before
+}
+
+const bigFile = (path: string, bytes: number) => {
+  const fd = openSync(path, 'w')
+  for (let left = bytes; left > 0; left -= MiB) writeSync(fd, randomBytes(Math.min(MiB, left)))
+  closeSync(fd)
+}
+
+const smallFiles = (dir: string, n: number) => {
+  for (let i = 0; i < n; i++) {
+    const sub = join(dir, `d${String(i % 100).padStart(2, '0')}`)
+    if (i < 100) mkdirSync(sub, { recursive: true })
+    writeFileSync(join(sub, `f${i}.txt`), randomBytes(256 + (i % 768)).toString('hex'))
+  }
+}
+
+/**
+ * Runs the store lines and prints them; returns whether every target was met (undefined: not measured).
+ *
+ * @example await storeBench(root, 3, false) // prints the tables and MET / NOT MET per target
+ */
+export const storeBench = async (root: string, reps: number, quick: boolean): Promise<boolean | undefined> => {
+  const size = (quick ? 32 : 256) * MiB
+  const files = quick ? 1000 : 10_000
+  console.log(`\nartifact stores: the S3 store beside the SDK it is built on (s3rver in its own process, loopback), ${reps} repetition(s)`)
+  const dir = join(root, 'store-bench')
+  mkdirSync(dir, { recursive: true })
+  const s3 = await startS3rver(join(dir, 'data'))
+  try {
+    const o: S3StoreOptions = { bucket: 'artifacts', prefix: 'bench', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, partSize: PART, queueSize: QUEUE }
+    const store = s3Store(o)
+    const client = s3Client(o)
+    const big = join(dir, 'big.bin')
+    bigFile(big, size)
+    const small = join(dir, 'small')
+    smallFiles(small, files)
+    const smallBytes = (await walkTree(small)).reduce((n, e) => n + e.size, 0)
+    const t = new Map<string, number[]>()
+    const add = (k: string, ms: number): void => void t.set(k, [...(t.get(k) ?? []), ms])
+    const growth: number[] = []
+    let n = 0
+    const sdkUpload = (key: string) =>
+      new Upload({ client, params: { Bucket: 'artifacts', Key: key, Body: createReadStream(big) }, partSize: PART, queueSize: QUEUE }).done()
+    const sdkDownload = async (key: string, to: string) => {
+      const r = await client.send(new GetObjectCommand({ Bucket: 'artifacts', Key: key }))
+      await pipeline(r.Body as Readable, createWriteStream(to))
+    }
+    const rawLoop = async (prefix: string) => {
+      const entries = (await walkTree(small)).filter((e) => e.type === 'file')
+      await inWindow(entries, QUEUE, (e) => client.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `${prefix}/${e.rel}`, Body: readFileSync(join(small, e.rel)) })))
+    }
+    // Warm-up, untimed: the SDK's modules, connections, the page cache.
+    await store.put(big, 'warm/big', { archive: 'none' })
+    await sdkUpload('warm/sdk')
+    for (let rep = 0; rep < reps; rep++) {
+      process.stdout.write(`repetition ${rep + 1}/${reps} `)
+      const storeFirst = rep % 2 === 0
+      const pair = async (a: () => Promise<void>, b: () => Promise<void>) => {
+        if (storeFirst) (await a(), await b())
+        else (await b(), await a())
+        process.stdout.write('.')
+      }
+      const k = n++
+      let rss = 0
+      await pair(
+        async () => {
+          rss = await rssGrowth(async () => add('store up', await timed(() => store.put(big, `big/${k}`, { archive: 'none' }))))
+        },
+        async () => add('sdk up', await timed(() => sdkUpload(`sdk/${k}`))),
+      )
+      await pair(
+        async () => {
+          const to = join(dir, `got-${k}`)
+          rss = Math.max(rss, await rssGrowth(async () => add('store down', await timed(() => store.get(`big/${k}`, to)))))
+          rmSync(to)
+        },
+        async () => {
+          const to = join(dir, `sdk-got-${k}`)
+          add('sdk down', await timed(() => sdkDownload(`sdk/${k}`, to)))
+          rmSync(to)
+        },
+      )
+      growth.push(rss)
+      await pair(
+        async () => add('store tar', await timed(() => store.put(small, `small/tar/${k}`, { archive: 'tar' }))),
+        async () => {
+          const tgz = join(dir, `small-${k}.tgz`)
+          add('tar czf', await timed(async () => execFileSync('tar', ['czf', tgz, '-C', dir, 'small'])))
+          rmSync(tgz)
+        },
+      )
+      await pair(
+        async () => add('store objects', await timed(() => store.put(small, `small/none/${k}`, { archive: 'none' }))),
+        async () => add('raw objects', await timed(() => rawLoop(`raw/${k}`))),
+      )
+      process.stdout.write('\n')
+    }
+    await store.close()
+    client.destroy()
+    const m = (k: string) => median(t.get(k) ?? [])
+    const mibs = (bytes: number, ms: number) => bytes / MiB / (ms / 1000)
+    const outcomes: (boolean | undefined)[] = []
+    const said = (ok: boolean) => (outcomes.push(ok), ok ? 'MET' : 'NOT MET')
+    const upRatio = m('sdk up') / m('store up')
+    const downRatio = m('sdk down') / m('store down')
+    const rss = Math.max(...growth)
+    const tarRatio = m('store tar') / m('tar czf')
+    const objRatio = m('raw objects') / m('store objects')
+    const mb = (size / MiB).toFixed(0)
+    console.log(
+      `\n${table([
+        ['transfer', 'store ms', 'store MiB/s', 'baseline', 'baseline ms', 'baseline MiB/s', 'store / baseline throughput'],
+        [`upload ${mb} MiB`, fmt(m('store up'), 0), fmt(mibs(size, m('store up')), 1), `lib-storage Upload ${PART / MiB} MiB x ${QUEUE}`, fmt(m('sdk up'), 0), fmt(mibs(size, m('sdk up')), 1), `${fmt(upRatio * 100, 0)}%`],
+        [`download ${mb} MiB`, fmt(m('store down'), 0), fmt(mibs(size, m('store down')), 1), 'GetObject streamed to a file', fmt(m('sdk down'), 0), fmt(mibs(size, m('sdk down')), 1), `${fmt(downRatio * 100, 0)}%`],
+        [`${files} files archived`, fmt(m('store tar'), 0), fmt(mibs(smallBytes, m('store tar')), 1), 'tar czf, same disk', fmt(m('tar czf'), 0), fmt(mibs(smallBytes, m('tar czf')), 1), `${fmt(tarRatio, 2)}x the time`],
+        [`${files} files per object`, fmt(m('store objects'), 0), fmt(files / (m('store objects') / 1000), 0) + ' obj/s', `PutObject loop, ${QUEUE} at once`, fmt(m('raw objects'), 0), fmt(files / (m('raw objects') / 1000), 0) + ' obj/s', `${fmt(objRatio * 100, 0)}%`],
+      ])}`,
+    )
+    console.log(`driver RSS growth over the store's transfers of the ${mb} MiB file: ${fmt(rss / MiB, 1)} MiB (per repetition: ${growth.map((g) => fmt(g / MiB, 1)).join(', ')})`)
+    console.log('targets for the S3 store:')
+    console.log(`  upload >= 90% of lib-storage's throughput: ${fmt(upRatio * 100, 0)}%: ${said(upRatio >= 0.9)}`)
+    console.log(`  download >= 90% of a streamed GetObject's: ${fmt(downRatio * 100, 0)}%: ${said(downRatio >= 0.9)}`)
+    console.log(`  driver RSS growth < 64 MiB: ${fmt(rss / MiB, 1)} MiB: ${said(rss < 64 * MiB)}`)
+    console.log(`  ${files} files archived <= 5x tar czf: ${fmt(tarRatio, 2)}x: ${said(tarRatio <= 5)}`)
+    console.log(`  ${files} files per object >= 90% of a PutObject loop: ${fmt(objRatio * 100, 0)}%: ${said(objRatio >= 0.9)}`)
+    console.log(`  overall: ${overall(outcomes, [])}`)
+    return outcomes.every((x) => x === true)
+  } finally {
+    await s3.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.env['BENCH_QUICK'] === '1'
+  const reps = quick ? 1 : Math.max(1, Number(process.env['BENCH_REPS'] ?? 3) || 3)
+  await storeBench(benchRoot(), reps, quick)
+}
