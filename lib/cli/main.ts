@@ -15,7 +15,7 @@ Commands:
   status [RUN_DIR]   show a run's status and summary
   compile FILE.ts    compile a workflow to an Argo Workflows manifest
   lint FILE          check a workflow file or an Argo YAML manifest against Argo's schema and lint
-  upload PATH...     store files as one artifact (--store URL) and print its REF, for run -a NAME=REF
+  upload PATH...     store files as one artifact (--store URL) and print its REF
   download RUN_DIR STEP ARTIFACT -o DIR   write a step's output artifact into DIR
   new workflow NAME  write NAME.ts, a runnable workflow file
   new op NAME        write NAME/, a package of one typed function OP with its tests

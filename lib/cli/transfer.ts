@@ -4,9 +4,10 @@ import { recordedArtifact } from './recorded-artifact.ts'
 
 const UPLOAD_HELP = `Usage: dflow upload PATH... --store URL [options]
 
-Stores the files and folders as one artifact (dflow's upload_artifact) and prints its REF, for
-dflow run FILE -a NAME=REF. One PATH is a list of one; several keep their order; each keeps its path
-relative to the current folder, and a catalog in dflow's format records the list.
+Stores the files and folders as one artifact (dflow's upload_artifact) and prints its REF: for S3
+the object, s3://BUCKET/KEY (what dflow compile -a NAME=REF and Argo read), for a folder store
+file:///DIR#KEY. One PATH is a list of one; several keep their order; each keeps its path relative
+to the current folder, and a catalog in dflow's format records the list.
 
 Options:
   --store URL        s3://BUCKET/PREFIX or file:///DIR (S3: endpoint from AWS_ENDPOINT_URL_S3 or
@@ -41,8 +42,8 @@ export const uploadMain = async (argv: readonly string[]): Promise<number> => {
   if (archive !== 'tar' && archive !== 'none') return console.error(`dflow upload: --archive takes tar or none, got "${archive}"`), 2
   const store = openStore(values.store, process.env)
   try {
-    const { at } = await upload(positionals, { store, archive })
-    console.log(formatRef(at))
+    const { at, info } = await upload(positionals, { store, archive })
+    console.log(formatRef(at, info.archive))
     return 0
   } finally {
     await store.close()

@@ -11,11 +11,11 @@
  * const store = openStore('s3://artifacts/runs', process.env)
  * const { at } = await store.put('out/', 'wf-1/hello/out')
  * await store.get(at, '/tmp/in/out')
- * const ref = formatRef((await upload(['a.txt', 'b.txt'], { store })).at) // for dflow run -a NAME=REF
+ * const ref = formatRef((await upload(['a.txt', 'b.txt'], { store })).at) // 's3://artifacts/runs/upload/sha256-….tgz'
  * await download(parseRef(ref), 'in') // ['in/a.txt', 'in/b.txt']
  * ```
  */
-export { artifactLocation, checkKey, type ArtifactInfo, type ArtifactLocation, type Committed } from './location.ts'
+export { artifactLocation, checkKey, relativeTo, type ArtifactInfo, type ArtifactLocation, type Committed } from './location.ts'
 export { keyOf, type ArtifactStore, type GetOptions, type PutOptions } from './store.ts'
 export { StoreError, type StoreErrorReason } from './errors.ts'
 export { folderStore } from './folder-store.ts'

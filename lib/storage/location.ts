@@ -62,6 +62,20 @@ export const isLocation = (v: unknown): v is ArtifactLocation =>
 export const artifactLocation = (store: string, key: string, path?: string): ArtifactLocation =>
   Object.freeze(path === undefined ? { store, key } : { store, key, path })
 
+/**
+ * The same artifact as a location of the store `storeId`, when that store holds it: a location of a store
+ * whose root is inside `storeId`'s (a REF `s3://b/runs/k` read with the store `s3://b/runs/`) or the same
+ * store; undefined when `storeId` does not hold it.
+ *
+ * @example relativeTo({ store: 's3://b/', key: 'runs/upload/x' }, 's3://b/runs/') // { store: 's3://b/runs/', key: 'upload/x' }
+ */
+export const relativeTo = (at: ArtifactLocation, storeId: string): ArtifactLocation | undefined => {
+  if (at.store === storeId) return at
+  const full = `${at.store}${at.store.endsWith('/') ? '' : '/'}${at.key}`
+  const root = storeId.endsWith('/') ? storeId : `${storeId}/`
+  return full.startsWith(root) && full.length > root.length ? artifactLocation(storeId, full.slice(root.length)) : undefined
+}
+
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._=-]*$/
 
 /**

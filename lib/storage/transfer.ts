@@ -5,28 +5,43 @@ import { DflowError, problem } from '../../dsl/problem.ts'
 import { assemble, CATALOG_DIR, catalogOrders, readCatalog, writeCatalog, type PathTree } from './catalog.ts'
 import { treeDigest, walkTree } from './digest.ts'
 import { copyTree, sideName } from './local-copy.ts'
-import { artifactLocation, checkKey, type ArtifactLocation, type Committed } from './location.ts'
+import { artifactLocation, checkKey, relativeTo, type ArtifactLocation, type Committed } from './location.ts'
 import { PRIVATE_DIR } from './modes.ts'
 import type { ArtifactStore, PutOptions } from './store.ts'
 import { openStore } from './store-url.ts'
 
 /**
- * The text form of a location, as `dflow upload` prints it and `dflow run -a NAME=REF` reads it: the store's
- * id, `#`, the key — `s3://artifacts/runs/#upload/sha256-…` or `file:///runs/store#upload/sha256-…`.
+ * The text form of a location, as `dflow upload` prints it: for S3 the object itself, `s3://BUCKET/OBJECT`
+ * (`PREFIX/KEY.tgz` for a tar archive, `PREFIX/KEY` unarchived) — the form Argo's S3 artifacts and
+ * `dflow compile -a NAME=REF` take; for a folder store `file:///DIR#KEY` (a folder is not an object store,
+ * so its root and key are told apart by `#`).
  *
- * @example formatRef({ store: 's3://artifacts/runs/', key: 'upload/x' }) // 's3://artifacts/runs/#upload/x'
+ * @example
+ * ```ts
+ * formatRef({ store: 's3://artifacts/runs/', key: 'upload/x' }, 'tar')  // 's3://artifacts/runs/upload/x.tgz'
+ * formatRef({ store: 'file:///data/store', key: 'upload/x' })           // 'file:///data/store#upload/x'
+ * ```
  */
-export const formatRef = (at: ArtifactLocation): string => `${at.store}#${at.key}`
+export const formatRef = (at: ArtifactLocation, archive: 'tar' | 'none' = 'tar'): string =>
+  at.store.startsWith('s3://') ? `${at.store}${at.key}${archive === 'tar' ? '.tgz' : ''}` : `${at.store}#${at.key}`
 
 /**
- * Reads a REF (see {@link formatRef}) back into a location, or throws a {@link DflowError} saying what a REF is.
+ * Reads a REF (see {@link formatRef}) back into a location: `s3://BUCKET/OBJECT` is key `OBJECT` (without
+ * its `.tgz`) of the store `s3://BUCKET/`; `file:///DIR#KEY` is key `KEY` of the folder store at `DIR`.
+ * Anything else is a {@link DflowError} saying what a REF is.
  *
- * @example parseRef('s3://artifacts/runs/#upload/x') // { store: 's3://artifacts/runs/', key: 'upload/x' }
+ * @example
+ * ```ts
+ * parseRef('s3://artifacts/runs/upload/x.tgz') // { store: 's3://artifacts/', key: 'runs/upload/x' }
+ * parseRef('file:///data/store#upload/x')      // { store: 'file:///data/store', key: 'upload/x' }
+ * ```
  */
 export const parseRef = (ref: string): ArtifactLocation => {
-  const m = /^((?:s3:\/\/|file:\/\/\/)[^#]*)#(.+)$/.exec(ref)
+  const s3 = /^(s3:\/\/[^/#]+\/)([^#]+?)(?:\.tgz)?$/.exec(ref)
+  const file = /^(file:\/\/\/[^#]*)#(.+)$/.exec(ref)
+  const m = s3 ?? file
   if (m === null)
-    throw new DflowError([problem(['artifact'], `${JSON.stringify(ref)} is not an artifact REF`, 'a REF is STORE#KEY as `dflow upload` prints it: s3://BUCKET/PREFIX/#KEY or file:///DIR#KEY')])
+    throw new DflowError([problem(['artifact'], `${JSON.stringify(ref)} is not an artifact REF`, 'a REF is what `dflow upload` prints: s3://BUCKET/KEY (the object, .tgz for a tar archive) or file:///DIR#KEY')])
   checkKey(m[1] as string, m[2] as string)
   return artifactLocation(m[1] as string, m[2] as string)
 }
@@ -50,7 +65,7 @@ export interface UploadOptions extends PutOptions {
  * @example
  * ```ts
  * const { at } = await upload(['data/a.txt', 'data/b.txt'], { store })
- * formatRef(at) // 'file:///runs/store#upload/sha256-3f…' — for `dflow run wf.ts -a inputs=REF`
+ * formatRef(at) // 'file:///runs/store#upload/sha256-3f…'
  * ```
  */
 export const upload = async (paths: PathTree, options: UploadOptions): Promise<Committed> => {
@@ -153,7 +168,10 @@ const landIn = async (target: string, name: string, write: (tmp: string) => Prom
 export const download = async (at: ArtifactLocation, dir: string, options: DownloadOptions = {}): Promise<PathTree> => {
   const store = options.store ?? openStore(at.store, process.env)
   try {
-    const get = async (tmp: string) => (await store.get(at, tmp, options.signal ? { signal: options.signal } : {})).kind
+    const here = relativeTo(at, store.id)
+    if (here === undefined)
+      throw new DflowError([problem([store.id], `key ${JSON.stringify(at.key)} of ${at.store} is not in this store`, 'download it with its own store (leave out the store option)')])
+    const get = async (tmp: string) => (await store.get(here, tmp, options.signal ? { signal: options.signal } : {})).kind
     return await landIn(resolve(dir), at.key.split('/').pop() as string, get, options.keepCatalog ?? false)
   } finally {
     if (options.store === undefined) await store.close()

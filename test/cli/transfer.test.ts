@@ -45,12 +45,13 @@ test('dflow upload to a folder store prints a REF; download of the REF gives the
 test('dflow upload to S3, configured by the standard environment, prints a REF that reads back from the bucket', async () => {
   const r = dflow(s3Env(), 'upload', 'a.txt', '--store', 's3://artifacts/uploads', '--archive', 'none')
   assert.is(r.code, 0, r.err)
-  const at = parseRef(r.out.trim())
-  assert.is(at.store, 's3://artifacts/uploads/')
+  const ref = r.out.trim()
+  assert.match(ref, /^s3:\/\/artifacts\/uploads\/upload\/sha256-[0-9a-f]{32}$/, 'the object itself (unarchived: no .tgz)')
   const st = s3Store({ bucket: 'artifacts', prefix: 'uploads', endpoint: server().endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })
-  assert.equal((await st.stat(at))?.archive, 'none')
   const to = join(tmp.path, 'in2')
-  assert.equal(await download(at, to, { store: st }), [join(to, 'a.txt')])
+  assert.equal(await download(parseRef(ref), to, { store: st }), [join(to, 'a.txt')])
+  const tar = dflow(s3Env(), 'upload', 'd', '--store', 's3://artifacts/uploads')
+  assert.match(tar.out.trim(), /^s3:\/\/artifacts\/uploads\/upload\/sha256-[0-9a-f]{32}\.tgz$/, 'a tar archive: the .tgz object Argo reads')
   await st.close()
 })
 

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DflowError } from 'dflow-ts'
-import { download, folderStore, formatRef, parseRef, s3Store, StoreError, upload, type ArtifactStore } from '../../lib/storage/index.ts'
+import { download, folderStore, formatRef, parseRef, relativeTo, s3Store, StoreError, upload, type ArtifactStore } from '../../lib/storage/index.ts'
 import { artifactSources } from '../helpers/artifact-sources.ts'
 import { S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
 
@@ -69,7 +69,7 @@ for (const [kind, open] of stores) {
     await st.get(at, raw)
     assert.is(catalogOf(raw), '{"path_list": [{"dflow_list_item": "data/sub/b.txt", "order": 0}, {"dflow_list_item": "data/a.txt", "order": 1}]}')
     const dir = fresh('in')
-    const paths = await download(parseRef(formatRef(at)), dir, { store: st })
+    const paths = await download(parseRef(formatRef(at, (await st.stat(at))?.archive)), dir, { store: st })
     assert.equal(paths, [join(dir, 'data', 'sub', 'b.txt'), join(dir, 'data', 'a.txt')])
     assert.is(readFileSync(join(dir, 'data', 'a.txt'), 'utf8'), 'A')
     assert.not.ok(existsSync(join(dir, '.dflow')), 'the catalog is removed, as dflow does')
@@ -100,11 +100,16 @@ for (const [kind, open] of stores) {
   })
 }
 
-test('a REF is STORE#KEY; anything else is refused saying what a REF is', () => {
-  assert.equal(parseRef('s3://artifacts/runs/#upload/x'), { store: 's3://artifacts/runs/', key: 'upload/x' })
+test('a REF is the S3 object (s3://BUCKET/KEY, .tgz for tar) or file:///DIR#KEY; anything else is refused saying what a REF is', () => {
+  assert.is(formatRef({ store: 's3://artifacts/runs/', key: 'upload/x' }, 'tar'), 's3://artifacts/runs/upload/x.tgz')
+  assert.is(formatRef({ store: 's3://artifacts/runs/', key: 'upload/x' }, 'none'), 's3://artifacts/runs/upload/x')
+  assert.equal(parseRef('s3://artifacts/runs/upload/x.tgz'), { store: 's3://artifacts/', key: 'runs/upload/x' })
+  assert.equal(parseRef('s3://artifacts/runs/upload/x'), { store: 's3://artifacts/', key: 'runs/upload/x' })
+  assert.equal(relativeTo(parseRef('s3://artifacts/runs/upload/x.tgz'), 's3://artifacts/runs/'), { store: 's3://artifacts/runs/', key: 'upload/x' })
+  assert.is(relativeTo(parseRef('s3://artifacts/runs/upload/x.tgz'), 's3://other/'), undefined)
   assert.equal(parseRef('file:///tmp/store#a/b'), { store: 'file:///tmp/store', key: 'a/b' })
   assert.is(formatRef({ store: 'file:///tmp/store', key: 'a/b' }), 'file:///tmp/store#a/b')
-  for (const bad of ['upload/x', 's3://artifacts/runs/', 'http://x#k', 'file:///tmp#../x']) assert.throws(() => parseRef(bad), (e: unknown) => e instanceof DflowError, bad)
+  for (const bad of ['upload/x', 's3://artifacts/', 'http://x#k', 'file:///tmp#../x', 's3://artifacts/a/../b']) assert.throws(() => parseRef(bad), (e: unknown) => e instanceof DflowError, bad)
 })
 
 test.run()
