@@ -5,29 +5,24 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { localExec, shell, type Command, type Exec } from '../../lib/dispatcher/batch/index.ts'
-import { jobQueue, readJournal, type JobQueueOptions, type JobSpec } from '../../lib/dispatcher/jobs/index.ts'
+import { localExecWith, shell, type Command } from '../../lib/dispatcher/batch/index.ts'
+import { collectCommand, jobQueue, parseCollect, readJournal, type JobQueueOptions, type JobSpec } from '../../lib/dispatcher/jobs/index.ts'
 import { tempDir } from '../helpers/tmp.ts'
+import { counting } from './support/queue.ts'
 
 const test = suite('dispatcher/jobs: the job queue on real shell jobs')
 const tmp = tempDir('job-queue')
 test.after(tmp.cleanup)
 let n = 0
 
-/** An exec that records every command (and can answer some itself). */
-const recording = (answer?: (c: Command) => ReturnType<Exec> | undefined) => {
-  const calls: Command[] = []
-  const exec: Exec = async (c) => (calls.push(c), answer?.(c) ?? localExec(c))
-  return { calls, exec }
-}
-const isStatus = (c: Command) => c.argv[0] === 'bash' && c.argv[3] === 'status'
-const isSubmit = (c: Command) => c.argv[0] === 'bash' && String(c.argv[2]).startsWith('setsid')
+const isStatus = (c: Command) => c.argv[0] === 'bash' && c.argv[4] === 'status'
+const isSubmit = (c: Command) => c.argv[0] === 'bash' && String(c.argv[3]).startsWith('setsid')
 
 const setup = (over: Partial<JobQueueOptions> = {}) => {
   const dir = join(tmp.path, `q${n++}`)
-  const rec = recording()
+  const rec = counting()
   const opts: JobQueueOptions = { system: shell, exec: rec.exec, root: join(dir, 'jobs'), journal: join(dir, 'jobs.jsonl'), poll: { initialMs: 50, maxMs: 200, factor: 1.5 }, ...over }
   const spec = (callId: string, command: string, more: Partial<JobSpec> = {}): JobSpec => ({ runId: 'run-1', callId, command, workDir: join(dir, 'calls', callId), ...more })
   return { dir, rec, opts, spec, queue: jobQueue({ ...opts, ...(over.exec ? {} : { exec: rec.exec }) }) }
@@ -36,7 +31,7 @@ const setup = (over: Partial<JobQueueOptions> = {}) => {
 test('30 calls as 30 jobs: every outcome with its exit code and tails; each status query asks for all jobs at once', async () => {
   const { queue, rec, spec } = setup({ submitsPerSecond: 1000 })
   const outs = await Promise.all(
-    Array.from({ length: 30 }, (_, i) => queue.submit(spec(`c${i}`, i === 7 ? 'sleep 1; echo out-7; echo err-7 >&2; exit 3' : `sleep 1; echo "hello $WHO $(basename "$PWD")"`, { env: { WHO: `it's ${i}` } }))),
+    Array.from({ length: 30 }, (_, i) => queue.submit(spec(`c${i}`, i === 7 ? 'sleep 3; echo out-7; echo err-7 >&2; exit 3' : `sleep 3; echo "hello $WHO $(basename "$PWD")"`, { env: { WHO: `it's ${i}` } }))),
   )
   assert.equal(outs.map((o) => o.phase), outs.map((_, i) => (i === 7 ? 'Failed' : 'Succeeded')))
   assert.is(outs[7]!.exitCode, 3)
@@ -45,7 +40,7 @@ test('30 calls as 30 jobs: every outcome with its exit code and tails; each stat
   assert.is(outs[3]!.stdoutTail, "hello it's 3 c3\n")
   const status = rec.calls.filter(isStatus)
   assert.is(status.length, queue.stats.statusQueries, 'one status command per poll')
-  assert.ok(status.some((c) => c.argv.length - 4 === 30), 'a poll asked for all 30 jobs in one command')
+  assert.ok(status.some((c) => c.argv.length - 5 === 30), 'a poll asked for all 30 jobs in one command')
   assert.is(rec.calls.filter(isSubmit).length, 30)
 })
 
@@ -105,7 +100,7 @@ test('a submission refused as transient ("Socket timed out") is tried again; a p
   let failed = 0
   const { queue, spec } = setup({
     submitRetryMs: 50,
-    exec: recording((c) => {
+    exec: counting((c) => {
       if (isSubmit(c) && failed === 0) return (failed++, Promise.resolve({ exitCode: 1, stdout: '', stderr: 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation' }))
       if (isSubmit(c) && String(c.cwd).includes('never')) return Promise.resolve({ exitCode: 1, stdout: '', stderr: 'Invalid partition name specified' })
       return undefined
@@ -131,13 +126,39 @@ test('a queue opened on the journal of a running job waits for it instead of sub
   const p = first.queue.submit(first.spec('long', `echo x >> ${marker}; sleep 1; echo done`))
   while (!readJournal(first.opts.journal).jobs.size || ![...readJournal(first.opts.journal).jobs.values()][0]!.id) await new Promise((r) => setTimeout(r, 20))
   // a second driver on the same journal (the first one keeps running: both wait for the same job)
-  const rec = recording()
+  const rec = counting()
   const second = jobQueue({ ...first.opts, exec: rec.exec })
   const o = await second.submit(first.spec('long', `echo x >> ${marker}; sleep 1; echo done`))
   assert.equal([o.phase, o.reattached, o.stdoutTail], ['Succeeded', true, 'done\n'])
   assert.is(rec.calls.filter(isSubmit).length, 0, 'not submitted again')
   assert.is(readFileSync(marker, 'utf8'), 'x\n')
   await p
+})
+
+test('maxInQueue bounds the jobs in the queue at once (every status query names at most that many); submits are spaced by the rate', async () => {
+  const at: number[] = []
+  const rec = counting((c) => (isSubmit(c) && at.push(Date.now()), undefined))
+  const { queue, spec } = setup({ exec: rec.exec, maxInQueue: 3, submitsPerSecond: 20 })
+  const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => queue.submit(spec(`m${i}`, 'sleep 0.3'))))
+  assert.ok(outs.every((o) => o.phase === 'Succeeded'))
+  const sizes = rec.calls.filter(isStatus).map((c) => c.argv.length - 5)
+  assert.ok(Math.max(...sizes) <= 3, `status queries named ${sizes.join(', ')} jobs`)
+  assert.is(at.length, 8)
+  // 20 per second: at least 50 ms between two submissions (a busy machine only makes the gaps longer)
+  assert.ok(at.slice(1).every((t, i) => t - at[i]! >= 49), JSON.stringify(at.slice(1).map((t, i) => t - at[i]!)))
+})
+
+test("commands the queue runs through bash do not read ~/.bashrc (bash takes node's socket pipes for rsh's)", async () => {
+  const home = join(tmp.path, 'home')
+  mkdirSync(home, { recursive: true })
+  writeFileSync(join(home, '.bashrc'), 'echo rc-was-read; exit 9\n')
+  const exec = localExecWith({ HOME: home, SHLVL: '' })
+  const files = join(home, 'dflow-x')
+  writeFileSync(`${files}.exit`, '0\n')
+  const got = parseCollect(await exec(collectCommand([files], [], 100)))
+  assert.equal(got.get(files)?.exitCode, 0)
+  const status = await exec(shell.status([String(process.pid)]))
+  assert.equal([status.exitCode, status.stdout.includes('rc-was-read')], [0, false])
 })
 
 test.run()

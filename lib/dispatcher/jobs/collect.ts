@@ -20,7 +20,8 @@ const SCRIPT = [
 /**
  * ONE command that reads the files of many calls: the exit status of each, and the last `tailBytes` of its
  * stdout and stderr for those that have one (`peek`) or whose job has ended (`final`, read even without an exit
- * status: a killed call's output tells why).
+ * status: a killed call's output tells why). `bash --norc`: node's pipes are sockets, and bash started on a socket
+ * with SHLVL unset takes itself for an rsh session and reads ~/.bashrc (a pyenv init there hung on its lock).
  *
  * @example
  * ```ts
@@ -28,7 +29,7 @@ const SCRIPT = [
  * ```
  */
 export const collectCommand = (final: readonly string[], peek: readonly string[], tailBytes: number): Command => ({
-  argv: ['bash', '-c', SCRIPT, 'collect', String(tailBytes), ...final.map((b) => `F:${b}`), ...peek.map((b) => `P:${b}`)],
+  argv: ['bash', '--norc', '-c', SCRIPT, 'collect', String(tailBytes), ...final.map((b) => `F:${b}`), ...peek.map((b) => `P:${b}`)],
 })
 
 const unb64 = (s: string | undefined): string | undefined => (s === undefined ? undefined : Buffer.from(s, 'base64').toString('utf8'))

@@ -17,5 +17,6 @@ export { DEFAULT_POLL, nextInterval, type PollInterval } from './poll-interval.t
 export { appendJournal, readJournal, callKey, type JournalRecord, type JournaledJob } from './journal.ts'
 export { callFiles, jobName } from './names.ts'
 export { groupCommand, type CallInJob } from './group-command.ts'
+export { batchJobOf, budgetMs, type TimedCall } from './batch-job.ts'
 export { collectCommand, parseCollect, type CallFiles } from './collect.ts'
 export { callOutcome, phaseOfVerdict, type JobRef } from './outcome.ts'

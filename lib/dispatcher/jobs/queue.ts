@@ -3,7 +3,7 @@ import { DflowError, problem } from '../../../dsl/problem.ts'
 import { queryJobs, submitJob } from '../batch/jobs.ts'
 import type { BatchJob, BatchSystem, Exec, JobState } from '../batch/types.ts'
 import { collectCommand, parseCollect, type CallFiles } from './collect.ts'
-import { groupCommand } from './group-command.ts'
+import { batchJobOf, budgetMs } from './batch-job.ts'
 import { appendJournal, callKey, readJournal, type JournaledJob } from './journal.ts'
 import { callFiles, jobName } from './names.ts'
 import { callOutcome, type JobRef } from './outcome.ts'
@@ -160,10 +160,7 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
     phase: 'Error', verdict: 'unknown', transient: false, timedOut: false, stdoutTail: '', stderrTail: '', message, job: { name }, reattached,
   })
   const ref = (u: Unit): JobRef => ({ name: u.name, ...(u.id ? { id: u.id } : {}), ...(u.state ? { state: u.state } : {}), reattached: u.reattached, ...(u.timedOut ? { timedOut: true } : {}) })
-  const budgetOf = (calls: readonly Call[]): number | undefined => {
-    const t = calls.map((c) => c.spec.timeoutSeconds).filter((x): x is number => x !== undefined)
-    return t.length === 0 ? undefined : Math.max(...t) * 1000 * Math.ceil(calls.length / parallel)
-  }
+  const budgetOf = (calls: readonly Call[]): number | undefined => budgetMs(calls.map((c) => c.spec), parallel)
 
   /** Packs the gathered calls into jobs: by shape, `callsPerJob` a job, an array of those where possible. */
   const pack = async () => {
@@ -187,17 +184,15 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
   const plan = (elements: readonly Call[][], array: boolean) => {
     const spec0 = elements[0]![0]!.spec
     const name = jobName(spec0.runId, elements.flat().map((c) => c.spec.callId))
-    const budget = Math.max(0, ...elements.map((e) => budgetOf(e) ?? 0))
-    const shape = spec0.shape ?? {}
-    const walltime = shape.resources?.walltimeSeconds ?? (budget > 0 ? Math.ceil(budget / 1000) + (options.walltimeGraceSeconds ?? 60) : undefined)
-    const job: BatchJob = {
-      ...shape,
+    const job = batchJobOf({
       name,
-      workDir: posix.join(options.root, name),
-      ...(shape.resources || walltime ? { resources: { ...shape.resources, ...(walltime ? { walltimeSeconds: walltime } : {}) } } : {}),
-      ...(array ? { array: elements.length } : {}),
-      command: groupCommand(elements.map((e) => e.map((c) => ({ dir: c.spec.workDir, files: c.files, command: c.spec.command, ...(c.spec.env ? { env: c.spec.env } : {}) }))), parallel),
-    }
+      root: options.root,
+      groups: elements.map((e) => e.map((c) => ({ dir: c.spec.workDir, files: c.files, command: c.spec.command, ...(c.spec.env ? { env: c.spec.env } : {}), ...(c.spec.timeoutSeconds !== undefined ? { timeoutSeconds: c.spec.timeoutSeconds } : {}) }))),
+      ...(spec0.shape ? { shape: spec0.shape } : {}),
+      parallel,
+      array,
+      ...(options.walltimeGraceSeconds !== undefined ? { graceSeconds: options.walltimeGraceSeconds } : {}),
+    })
     try {
       system.render(job) // refuse a bad description now, for these calls only
     } catch (e) {
@@ -220,7 +215,9 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
 
   /** Submits what the rate and the queue limit allow. */
   const submitSome = async () => {
-    while (submissions.length > 0) {
+    const started = Date.now()
+    // at most a second of submitting at a time: the jobs submitted are polled meanwhile
+    while (submissions.length > 0 && Date.now() - started < 1000) {
       const s = submissions[0]!
       const now = Date.now()
       if (s.notBefore > now || now - lastSubmit < spacingMs) return
