@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { localExecWith, shell, type Command } from '../../lib/dispatcher/batch/index.ts'
 import { collectCommand, jobQueue, parseCollect, readJournal, type JobQueueOptions, type JobSpec } from '../../lib/dispatcher/jobs/index.ts'
 import { tempDir } from '../helpers/tmp.ts'
-import { counting } from './support/queue.ts'
+import { counting, until } from './support/queue.ts'
 
 const test = suite('dispatcher/jobs: the job queue on real shell jobs')
 const tmp = tempDir('job-queue')
@@ -29,10 +29,18 @@ const setup = (over: Partial<JobQueueOptions> = {}) => {
 }
 
 test('30 calls as 30 jobs: every outcome with its exit code and tails; each status query asks for all jobs at once', async () => {
-  const { queue, rec, spec } = setup({ submitsPerSecond: 1000 })
-  const outs = await Promise.all(
-    Array.from({ length: 30 }, (_, i) => queue.submit(spec(`c${i}`, i === 7 ? 'sleep 3; echo out-7; echo err-7 >&2; exit 3' : `sleep 3; echo "hello $WHO $(basename "$PWD")"`, { env: { WHO: `it's ${i}` } }))),
+  const { queue, rec, spec, dir } = setup({ submitsPerSecond: 1000 })
+  // the calls wait for a go file, made once all are submitted and polled: all 30 are in the queue together
+  const go = join(dir, 'go')
+  const wait = `while [ ! -e ${go} ]; do sleep 0.05; done; `
+  const all = Promise.all(
+    Array.from({ length: 30 }, (_, i) => queue.submit(spec(`c${i}`, wait + (i === 7 ? 'echo out-7; echo err-7 >&2; exit 3' : `echo "hello $WHO $(basename "$PWD")"`), { env: { WHO: `it's ${i}` } }))),
   )
+  await until(() => rec.calls.filter(isSubmit).length === 30, 60_000, '30 submissions')
+  const polled = rec.calls.filter(isStatus).length
+  await until(() => rec.calls.filter(isStatus).length > polled, 60_000, 'a poll after them')
+  writeFileSync(go, '')
+  const outs = await all
   assert.equal(outs.map((o) => o.phase), outs.map((_, i) => (i === 7 ? 'Failed' : 'Succeeded')))
   assert.is(outs[7]!.exitCode, 3)
   assert.is(outs[7]!.stdoutTail, 'out-7\n')
@@ -146,6 +154,17 @@ test('maxInQueue bounds the jobs in the queue at once (every status query names 
   assert.is(at.length, 8)
   // 20 per second: at least 50 ms between two submissions (a busy machine only makes the gaps longer)
   assert.ok(at.slice(1).every((t, i) => t - at[i]! >= 49), JSON.stringify(at.slice(1).map((t, i) => t - at[i]!)))
+})
+
+test('a status query the scheduler did not answer (controller down) is asked again, never read as "the jobs are gone"', async () => {
+  let down = true
+  const rec = counting((c) => (isStatus(c) && down ? Promise.resolve({ exitCode: 1, stdout: '', stderr: 'squeue: error: Unable to contact slurm controller (connect failure)' }) : undefined))
+  const { queue, spec } = setup({ exec: rec.exec, lostAfterMs: 100 })
+  const p = queue.submit(spec('patient', 'sleep 0.5; echo up'))
+  await new Promise((r) => setTimeout(r, 1200))
+  down = false
+  const o = await p
+  assert.equal([o.phase, o.stdoutTail], ['Succeeded', 'up\n'])
 })
 
 test("commands the queue runs through bash do not read ~/.bashrc (bash takes node's socket pipes for rsh's)", async () => {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
 import { DflowError, problem } from '../../../dsl/problem.ts'
 import { queryJobs, submitJob } from '../batch/jobs.ts'
-import type { BatchJob, BatchSystem, Exec, JobState } from '../batch/types.ts'
+import type { BatchJob, BatchSystem, CommandResult, Exec, JobState } from '../batch/types.ts'
 import { collectCommand, parseCollect, type CallFiles } from './collect.ts'
 import { batchJobOf, budgetMs } from './batch-job.ts'
 import { appendJournal, callKey, readJournal, type JournaledJob } from './journal.ts'
@@ -105,6 +105,8 @@ interface Submission {
 
 const sleep = (ms: number, wake: Promise<void>) => Promise.race([new Promise<void>((r) => setTimeout(r, Math.max(0, ms))), wake])
 const TRANSIENT_SUBMIT = /socket timed out|unable to contact|temporarily|try again|connection|timed out|resource temporarily|busy/i
+/** What the schedulers say of ids they do not know (the others, if any, are still printed). */
+const UNKNOWN_ID = /invalid job id|unknown job id|is not found|do(es)? not exist/i
 const FINAL = (s: JobState | undefined) => !!s && s.verdict !== 'pending' && s.verdict !== 'running' && s.verdict !== 'unknown'
 const shapeKey = (s: JobShape | undefined) => JSON.stringify(s ?? {})
 
@@ -307,7 +309,10 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
     const us = live().filter((u) => u.id)
     if (us.length === 0) return
     stats.statusQueries++
-    const states = await queryJobs(system, exec, us.map((u) => u.id!))
+    let main: CommandResult | undefined
+    const states = await queryJobs(system, async (c) => { const r = await exec(c); main ??= r; return r }, us.map((u) => u.id!))
+    // no answer at all (a controller down, a dropped connection) is not "every job is gone": ask again next poll
+    if (main && main.exitCode !== 0 && main.stdout.trim() === '' && !UNKNOWN_ID.test(main.stderr)) return
     const final: Call[] = []
     const peek: Call[] = []
     for (const u of us) {
@@ -331,20 +336,12 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
 
   /** Cancels, in one command, the jobs past their time and those whose every call was given up. */
   const cancelSome = async (now: number) => {
-    const ids: string[] = []
-    for (const u of live()) {
-      if (!u.id || u.cancelled || FINAL(u.state)) continue
-      if (u.budgetMs !== undefined && u.runningSince !== undefined && now - u.runningSince >= u.budgetMs) {
-        u.timedOut = true
-        u.cancelled = true
-        ids.push(u.id)
-      }
-    }
-    if (ids.length > 0) {
-      stats.cancels++
-      await exec(system.cancel(ids))
-      nextPoll = now
-    }
+    const late = live().filter((u) => u.id && !u.cancelled && !FINAL(u.state) && u.budgetMs !== undefined && u.runningSince !== undefined && now - u.runningSince >= u.budgetMs)
+    if (late.length === 0) return
+    stats.cancels++
+    await exec(system.cancel(late.map((u) => u.id!)))
+    for (const u of late) (u.timedOut = true), (u.cancelled = true)
+    nextPoll = now
   }
 
   const nextWake = (now: number): number => {
@@ -363,13 +360,13 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
       if (gathering.length > 0 && now >= gatherUntil) await pack()
       await submitSome()
       if (Date.now() >= nextPoll) {
-        await pollAll(Date.now())
+        await pollAll(Date.now()).catch(() => {}) // an exec that threw (a dropped connection): the next poll asks again
         interval = nextInterval(interval, poll)
         // a job with a timeout is looked at often enough to see it start (its clock starts then)
         const budgets = live().filter((u) => u.budgetMs !== undefined && u.runningSince === undefined).map((u) => u.budgetMs! / 10)
         nextPoll = Date.now() + Math.min(interval, Math.max(poll.initialMs, ...(budgets.length ? [Math.min(...budgets)] : [Infinity])))
       }
-      await cancelSome(Date.now())
+      await cancelSome(Date.now()).catch(() => {}) // tried again next round
       const until = nextWake(Date.now())
       wake = new Promise<void>((r) => (wakeUp = r))
       if (until > Date.now()) await sleep(until - Date.now(), wake)
