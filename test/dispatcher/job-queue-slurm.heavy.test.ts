@@ -96,6 +96,15 @@ if (serviceUp('slurm', 'the job queue on the real Slurm')) {
     }
   })
 
+  test('a one-second timeout (Slurm walltimes are whole minutes): the driver scancels; the call is Failed, timed out', async () => {
+    const rec = counting()
+    const { queue, spec } = queueIn(slurm, tmp.path, 'timeout', rec.exec)
+    const o = await queue.submit(spec('slow', 'sleep 120', { timeoutSeconds: 1 }))
+    assert.equal([o.phase, o.verdict, o.timedOut], ['Failed', 'timeout', true])
+    assert.is(rec.count('scancel'), 1)
+    assert.match(readFileSync(`${tmp.path}/timeout/jobs/${o.job.name}/${o.job.name}.sh`, 'utf8'), /^#SBATCH --time=0-00:01:01$/m)
+  })
+
   test('a driver killed between sbatch and the journal: a new queue finds the job by name and does not submit again', async () => {
     const rec = counting()
     const first = queueIn(slurm, tmp.path, 'reattach', rec.exec, { faults: { afterSubmit: () => { throw new Error('driver killed') } } })

@@ -55,7 +55,9 @@ export const walltime = (seconds: number, days: boolean): string => {
  * A whole job script: shebang, the scheduler's header lines, the job's own header lines, then the body: cd to the
  * work dir, module loads, quoted exports, pre, the command in a subshell (an `exit` in it still reaches the
  * trailer), post, and the trailer that writes the command's status to the exit-code file atomically and exits
- * with it. Throws a {@link DflowError} for a job {@link checkJob} refuses.
+ * with it. For an array (`job.array`), `arrayIndex` is the system's shell expression of the element's 0-based
+ * index: the body exports it as `DFLOW_ARRAY_INDEX` and each element writes `NAME.INDEX.exit`. Throws a
+ * {@link DflowError} for a job {@link checkJob} refuses.
  *
  * @example
  * ```ts

@@ -99,6 +99,12 @@ export interface StatusFallback {
 /**
  * How a system runs job arrays (its header asks for `job.array` elements): the element's index as a 0-based
  * shell expression, and the id of element `index` of array job `id` (what status and cancel take).
+ *
+ * @example
+ * ```ts
+ * slurm.array?.elementId('64', 3) // '64_3'
+ * sge.array?.elementId('49', 3) // '49.4' (SGE's tasks are 1-based)
+ * ```
  */
 export interface ArraySupport {
   readonly index: string
@@ -107,7 +113,14 @@ export interface ArraySupport {
   readonly limit: { readonly command: Command; readonly parse: (result: CommandResult) => number | undefined }
 }
 
-/** One query for jobs by name (for reattach when only the intent was journaled): name → the job's id (an array's own id). */
+/**
+ * One query for jobs by name (for reattach when only the intent was journaled): name → the job's id (an array's own id).
+ *
+ * @example
+ * ```ts
+ * slurm.byName?.command(['dfa', 'dfb']).argv // ['squeue', '-h', '-t', 'all', '--name=dfa,dfb', '-o', '%F|%j']
+ * ```
+ */
 export interface NameLookup {
   readonly command: (names: readonly string[]) => Command
   readonly parse: (result: CommandResult, names: readonly string[]) => ReadonlyMap<string, string>

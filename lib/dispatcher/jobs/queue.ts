@@ -65,7 +65,7 @@ export interface JobQueueStats {
 
 /** A queue of calls run as batch jobs. @example const o = await queue.submit(spec, AbortSignal.timeout(60_000)) */
 export interface JobQueue {
-  /** Runs a call in a job (or finds the job a driver before submitted for it) and resolves when it ended. Rejects only if the queue crashed. */
+  /** Runs a call in a job (or finds the job a driver before submitted for it) and resolves when it ended. Rejects for a spec it refuses (a DflowError naming the field) and when the queue crashed (its driver "died": the jobs are left for a queue opened on the journal). */
   readonly submit: (spec: JobSpec, signal?: AbortSignal) => Promise<JobOutcome>
   /** Cancels every job of the queue with one command; their calls resolve as cancelled. */
   readonly stop: () => Promise<void>
