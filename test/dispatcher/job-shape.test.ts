@@ -175,7 +175,8 @@ test('batch parsers: Slurm array elements (squeue -r, scontrol), SGE array tasks
   assert.is(slurm.array!.limit.parse(out('MaxArraySize            = 1001\nMaxJobCount = 10000\n')), 1001)
   assert.is(sge.array!.limit.parse(out('max_aj_instances             2000\nmax_aj_tasks                 75000\n')), 75000)
   assert.equal([slurm.array!.elementId('64', 3), sge.array!.elementId('49', 3)], ['64_3', '49.4'])
-  assert.equal(slurm.byName!.command(['a', 'b']).argv, ['squeue', '-h', '-t', 'all', '--name=a,b', '-o', '%F|%j'])
+  assert.equal(slurm.byName!.command(['a', 'b']).argv, ['squeue', '--me', '-h', '-t', 'all', '--name=a,b', '-o', '%F|%j'])
+  assert.equal(sge.byName!.command(['a']).argv, ['qstat', '-xml'], "SGE's default: this user's jobs")
 })
 
 test.run()

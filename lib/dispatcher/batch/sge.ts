@@ -33,7 +33,7 @@ const header = (job: BatchJob): string[] => {
 }
 
 /**
- * SGE (Son of Grid Engine 8.1): `qsub -terse`, one `qstat -xml -u *` per poll (also for names). Arrays: `-t 1-N`
+ * SGE (Son of Grid Engine 8.1): `qsub -terse`, one `qstat -xml -u *` per poll (names: this user's `qstat -xml`). Arrays: `-t 1-N`
  * (tasks are 1-based: element `i` is `ID.(i+1)`), the limit from `qconf -sconf` (max_aj_tasks). qstat forgets a job once it ends
  * and qacct lags by its flush time, so a finished job is absent here and its exit-code file decides.
  *
@@ -68,7 +68,7 @@ export const sge: BatchSystem = {
     },
   },
   byName: {
-    command: () => ({ argv: ['qstat', '-xml', '-u', '*'] }),
+    command: () => ({ argv: ['qstat', '-xml'] }), // this user's jobs only (qstat's default)
     parse: (r, names) => namesToIds(jobList(r.stdout).map((j) => `${j.id}|${j.name}`).join('\n'), names),
   },
 }

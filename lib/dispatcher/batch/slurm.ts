@@ -129,7 +129,8 @@ export const slurm: BatchSystem = {
     },
   },
   byName: {
-    command: (names) => ({ argv: ['squeue', '-h', '-t', 'all', `--name=${names.join(',')}`, '-o', '%F|%j'] }),
+    // only this user's jobs: another user's job of the same name is not ours to wait for
+    command: (names) => ({ argv: ['squeue', '--me', '-h', '-t', 'all', `--name=${names.join(',')}`, '-o', '%F|%j'] }),
     parse: (r, names) => namesToIds(r.stdout, names),
   },
 }

@@ -118,7 +118,7 @@ export interface ArraySupport {
  *
  * @example
  * ```ts
- * slurm.byName?.command(['dfa', 'dfb']).argv // ['squeue', '-h', '-t', 'all', '--name=dfa,dfb', '-o', '%F|%j']
+ * slurm.byName?.command(['dfa', 'dfb']).argv // ['squeue', '--me', '-h', '-t', 'all', '--name=dfa,dfb', '-o', '%F|%j']
  * ```
  */
 export interface NameLookup {
