@@ -6,6 +6,9 @@
  * its targets (at most 5x make's marginal cost and below snakemake's on W1-W3; W4 within 10% of the
  * sleep bound).
  *
+ * The same workloads run on the commit before the engine cut (a git worktree: `bench/baseline.ts`), side by side:
+ * the target is within 10% of it.
+ *
  * Then the fn workload (`fn-workload.ts`): a trivial function OP in a chain of 20 and a fan-out of 100;
  * and, when a dflow source tree is given, Python dflow's debug mode side by side (`dflow-py.ts`).
  * The peers' versions are printed first; a missing one is named with the command that installs it
@@ -16,7 +19,7 @@
  * alone: `node --conditions=source --import tsx bench/scale.ts`).
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,fn,dflow,scale); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -41,10 +44,13 @@ import { fnBench } from './fn-workload.ts'
 import { scaleBench } from './scale.ts'
 import { dflowBench, dflowPeer } from './dflow-py.ts'
 import { overall } from './lib/verdict.ts'
+import { baseline, BASELINE_REF } from './baseline.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
-const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs }
+const root = benchRoot()
+const base = baseline(root)
+const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
 const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow', 'scale'].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
@@ -89,7 +95,6 @@ const nameWidth = Math.max(...peers.map(([name]) => name!.length))
 console.log(`runners (version, or why not run):\n${peers.map(([name, what]) => `${name!.padEnd(nameWidth)}  ${what}`).join('\n')}\n`)
 const rssBefore = rssMB()
 
-const root = benchRoot()
 const times = new Map<string, number[]>() // `${runner}|${workload}|${n}` -> wall times, ms
 const broken = new Map<string, string>() // `${runner}|${workload}` -> first error
 const key = (r: Runner, w: WorkloadId, n?: number): string => `${r.name}|${w}${n === undefined ? '' : `|${n}`}`
@@ -184,7 +189,7 @@ for (const w of PARALLEL) {
   console.log(`\n${w.title}\n${table(rows)}`)
 }
 
-console.log('\ntargets for dflow-ts local: marginal cost <= 5x make and < snakemake on W1-W3; W4 within 10% of the sleep bound')
+console.log(`\ntargets for dflow-ts local: marginal cost <= 5x make and < snakemake on W1-W3; W4 within 10% of the sleep bound; W1-W4 within 10% of ${base.name}`)
 const outcomes: (boolean | undefined)[] = []
 const said = (ok: boolean | undefined): string => {
   outcomes.push(ok)
@@ -204,12 +209,25 @@ for (const w of MARGINAL) {
   const vsSnake = said(d === undefined || sm === undefined ? undefined : d < sm)
   console.log(`  ${w.id}: <= 5x make (${d === undefined || mk === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(5 * mk)} ms/step`}): ${vsMake}; < snakemake (${d === undefined || sm === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(sm)} ms/step`}): ${vsSnake}`)
 }
+for (const w of MARGINAL) {
+  const d = costOf(dflowTs.name, w.id)
+  const b = costOf(base.name, w.id)
+  const met = said(d === undefined || b === undefined ? undefined : d <= 1.1 * b)
+  console.log(`  ${w.id}: within 10% of ${BASELINE_REF} (${d === undefined || b === undefined ? 'not measured' : `${fmt(d)} vs ${fmt(b)} ms/step, ${fmt(d / b, 2)}x`}): ${met}`)
+}
+for (const w of PARALLEL)
+  for (const p of w.sizes) {
+    const d = times.get(key(dflowTs, w.id, p))
+    const b = times.get(key(base, w.id, p))
+    const met = said(!d?.length || !b?.length ? undefined : median(d) <= 1.1 * median(b))
+    console.log(`  ${w.id} at parallelism ${p}: within 10% of ${BASELINE_REF} (${!d?.length || !b?.length ? 'not measured' : `${fmt(median(d), 0)} vs ${fmt(median(b), 0)} ms, ${fmt(median(d) / median(b), 2)}x`}): ${met}`)
+  }
 // Why a target could not be measured: a runner it needs was missing, left out, or failed.
-const whyUnmeasured = [make, snakemake, dflowTs].flatMap((r) =>
+const whyUnmeasured = [make, snakemake, dflowTs, base].flatMap((r) =>
   !selected.includes(r)
     ? [`${r.name} not in BENCH_RUNNERS`]
     : skipped.has(r.name)
-      ? [r === dflowTs ? `${r.name}: ${skipped.get(r.name)}` : `peer ${r.name.split(' ')[0]} missing: run \`bash scripts/bench-peers.sh\` as root`]
+      ? [r === dflowTs || r === base ? `${r.name}: ${skipped.get(r.name)}` : `peer ${r.name.split(' ')[0]} missing: run \`bash scripts/bench-peers.sh\` as root`]
       : [...broken.keys()].filter((k) => k.startsWith(`${r.name}|`)).map((k) => `${r.name} FAILED on ${k.split('|')[1]}`),
 )
 console.log(`  overall: ${overall(outcomes, whyUnmeasured)}`)

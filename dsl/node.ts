@@ -144,7 +144,7 @@ export interface StepOptions<T extends Template = Template> extends FailurePolic
  * a.name  // 'a'
  * ```
  */
-export interface Step<T extends Template = Template> extends FailurePolicy {
+export interface Step<T extends Template = Template, O = RefsOf<T['outputs']>> extends FailurePolicy {
   readonly _tag: 'Step'
   readonly name: string
   readonly template: T
@@ -162,7 +162,8 @@ export interface Step<T extends Template = Template> extends FailurePolicy {
   readonly forEach?: ForEachSource
   /** For a fan-out: succeed when enough items succeeded (set by `forEach`'s options). */
   readonly threshold?: SuccessThreshold
-  readonly outputs: RefsOf<T['outputs']>
+  /** References to its outputs (for a fan-out: lists in item order, see `FanOut`). */
+  readonly outputs: O
 }
 
 /**
@@ -266,7 +267,7 @@ export interface ForEach {
  * n._tag  // 'Seq'
  * ```
  */
-export type Node = Step | Seq | Par | Dag | When | ForEach
+export type Node = Step<Template, any> | Seq | Par | Dag | When | ForEach
 
 /**
  * The tags of {@link Node}.

@@ -1,3 +1,5 @@
+import { isLastRetryVar, varsOf, type Expr } from './expr/ast.ts'
+import { conditionProblems } from './expr/types.ts'
 import { problem, type Problem } from './problem.ts'
 
 /**
@@ -30,19 +32,26 @@ export interface Backoff {
 
 /**
  * Retries of a template or a step: at most `limit` more attempts after the first, under `policy`
- * (default `OnFailure`), with an optional backoff.
+ * (default `OnFailure`; `Always` with an expression, as on Argo), with an optional backoff. An
+ * `expression` (a condition on {@link lastRetry}: Argo's `retryStrategy.expression`) is evaluated after
+ * each failed attempt that the policy would retry: the step is retried only while it holds.
  *
  * @example
  * ```ts
  * step('fit', train, {}, { retry: { limit: 3, policy: 'OnTransientError', backoff: { duration: 1, factor: 2 } } })
  * // Argo: retryStrategy: { limit: '3', retryPolicy: Always, expression: 'asInt(lastRetry.exitCode) == 1', backoff: … }
+ * step('flaky', run, {}, { retry: { limit: 10, expression: expr`${lastRetry.exitCode} > 1 && ${lastRetry.status} != "Error"` } })
  * ```
  */
 export interface Retry {
   readonly limit: number
   readonly policy?: RetryPolicy
   readonly backoff?: Backoff
+  readonly expression?: Expr
 }
+
+/** The policy a retry applies: its own, else `Always` with an expression (Argo's RetryPolicyActual), else `OnFailure`. @example retryPolicyOf({ limit: 1, expression: e }) // 'Always' */
+export const retryPolicyOf = (r: Retry): RetryPolicy => r.policy ?? (r.expression ? 'Always' : 'OnFailure')
 
 /**
  * A time limit on one attempt, in seconds: the attempt's whole process tree is killed when it runs out.
@@ -97,6 +106,12 @@ export const failurePolicyProblems = (p: FailurePolicy, path: readonly string[])
   const r = p.retry
   if (r) {
     if (!(Number.isInteger(r.limit) && r.limit >= 0)) out.push(problem([...path, 'retry', 'limit'], `retry limit must be a whole number >= 0, got ${r.limit}`))
+    if (r.expression) {
+      const at = [...path, 'retry', 'expression']
+      out.push(...conditionProblems(r.expression).map((m) => problem(at, m)))
+      for (const v of varsOf(r.expression))
+        if (!isLastRetryVar(v)) out.push(problem(at, `a retry expression reads the last attempt only, not "${v.name}"`, 'use lastRetry.exitCode, lastRetry.status, lastRetry.duration or lastRetry.message'))
+    }
     const b = r.backoff
     if (b && !(positive(b.duration) && positive(b.factor) && positive(b.cap) && positive(b.maxDuration)))
       out.push(problem([...path, 'retry', 'backoff'], 'backoff duration, factor, cap and maxDuration must be positive numbers'))

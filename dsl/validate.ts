@@ -76,9 +76,15 @@ export const condRefsIn = (n: Node, inner = false): readonly Ref[] => {
   return [...own, ...children.flatMap((c) => condRefsIn(c))].filter((r) => r.source.kind !== 'item')
 }
 
-/** The references a fan-out's list reads: a list-valued reference, or a sequence's bounds. @example sourceRefs({ _tag: 'ItemsFrom', ref: gen.outputs.result }) // [gen.outputs.result] */
+/** The references a fan-out's list reads: a list-valued reference, a sequence's bounds, or a slice's sliced references. @example sourceRefs({ _tag: 'ItemsFrom', ref: gen.outputs.result }) // [gen.outputs.result] */
 export const sourceRefs = (f: ForEachSource): readonly Ref[] =>
-  f._tag === 'ItemsFrom' ? [f.ref] : f._tag === 'Sequence' ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : [])) : []
+  f._tag === 'ItemsFrom'
+    ? [f.ref]
+    : f._tag === 'Sequence'
+      ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : []))
+      : f._tag === 'Zip'
+        ? Object.values(f.lists).flatMap((v) => (isRef(v) ? [v] : []))
+        : []
 
 /**
  * Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own).

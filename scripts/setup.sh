@@ -17,5 +17,17 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The expression oracle of the heavy suite (scripts/expr-oracle.sh builds it offline): Go and the Debian
+# packages of the libraries Argo evaluates expressions with.
+oracle=(golang-go golang-github-knetic-govaluate-dev golang-github-antonmedv-expr-dev golang-github-masterminds-sprig-dev)
+ok=$(dpkg-query -W -f '${Status}\n' "${oracle[@]}" 2>/dev/null | grep -c 'install ok installed' || true)
+if [ "$ok" -eq ${#oracle[@]} ]; then
+  : # installed
+elif [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${oracle[@]}" >/dev/null
+else
+  echo "setup: the expression oracle needs ${oracle[*]} (as root: apt-get install them); its tests skip without them" >&2
+fi
+
 node -e 'const [M, m] = process.versions.node.split(".").map(Number); if (M < 20 || (M === 20 && m < 10)) { console.error("setup: dflow-ts needs Node >= 20.10, this is " + process.version); process.exit(1) }'
 npm ci --no-audit --no-fund --loglevel=error

@@ -13,7 +13,7 @@ export type ListRefsOf<S extends IoSpec> = {
 }
 
 /** A step that runs once per item; its outputs are lists. @example const f: FanOut<typeof echo> = forEach(['a'], (i) => step('e', echo, { m: i })) */
-export type FanOut<T extends Template> = Step<T> & { readonly outputs: ListRefsOf<T['outputs']> }
+export type FanOut<T extends Template> = Step<T, ListRefsOf<T['outputs']>>
 
 /** A sequence to iterate over; its items are strings, as in Argo (`"0"`, `"1"`, … or formatted). @example const s: SequenceOver<string> = sequence({ count: 3 }) */
 export interface SequenceOver<A> {
@@ -37,13 +37,15 @@ export const sequence = (s: Sequence): SequenceOver<string> => Object.freeze({ _
 
 type Over<A> = readonly A[] | ParamRef<readonly A[]> | ParamRef<A[]> | SequenceOver<A>
 
-/** Whether a literal item is, or holds, a reference (which a literal list cannot carry). */
-const holdsRef = (v: unknown): boolean =>
+/** Whether a literal item is, or holds, a reference (which a literal list cannot carry). @example holdsRef({ a: gen.outputs.result }) // true */
+export const holdsRef = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && (isRef(v) || Object.values(v as Record<string, unknown>).some(holdsRef))
 
-const isRefOver = (v: unknown): v is ParamRef<readonly unknown[]> => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef'
+/** Whether a fan-out's list is a reference (a JSON list at run time). @example isRefOver(gen.outputs.result) // true */
+export const isRefOver = (v: unknown): v is ParamRef<readonly unknown[]> => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ParamRef'
 
-const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> }).type ?? (c as { _elem?: Codec<any> })._elem ?? t.unknown
+/** The codec of a list codec's elements (`t.unknown` when it cannot tell). @example elementCodec(t.array(t.number)) // t.number */
+export const elementCodec = (c: Codec<any>): Codec<any> => (c as { type?: Codec<any> }).type ?? (c as { _elem?: Codec<any> })._elem ?? t.unknown
 
 /**
  * Fans a step out: one call per item of a literal list, of a list-valued reference (a previous step's JSON
@@ -97,7 +99,20 @@ export function forEach<A>(over: Over<A>, body: (item: ItemRef<A>) => Node, opti
     source = { _tag: 'Sequence', sequence: s.sequence }
     item = loopItem(t.string, token)
   }
-  const inner = body(item as ItemRef<A>)
+  return fanOut(source, token, body(item as ItemRef<A>), options)
+}
+
+/**
+ * The node a fan-out over `source` makes from the body its call built (`token`: the call's item token): one
+ * step with a `forEach` field and list outputs, or — for a composite body, a nested fan-out, or a name — a
+ * {@link ForEach} node. Shared by {@link forEach} and `slice`.
+ *
+ * @example
+ * ```ts
+ * fanOut({ _tag: 'Items', items: ['a'] }, token, step('print', echo, { message: item }), undefined)
+ * ```
+ */
+export const fanOut = (source: ForEachSource, token: object, inner: Node, options: ({ readonly name?: string } & SuccessThreshold) | undefined): Node => {
   const { name: _name, ...given } = options ?? {}
   const threshold = Object.values(given).some((v) => v !== undefined) ? Object.freeze(given) : undefined
   // A body that is not one plain step (a composite node, or another fan-out), or a name, makes a ForEach node.

@@ -11,6 +11,10 @@ const mapSource = (src: ForEachSource, f: RefMap): ForEachSource => {
     const ref = f(src.ref) as ParamRef<readonly unknown[]>
     return ref === src.ref ? src : Object.freeze({ ...src, ref })
   }
+  if (src._tag === 'Zip') {
+    const lists = Object.fromEntries(Object.entries(src.lists).map(([k, v]) => [k, isRef(v) ? (f(v) as ParamRef<readonly unknown[]>) : v]))
+    return Object.keys(lists).some((k) => lists[k] !== src.lists[k]) ? Object.freeze({ ...src, lists: Object.freeze(lists) }) : src
+  }
   if (src._tag !== 'Sequence') return src
   const q = src.sequence
   const at = (v: number | ParamRef<number> | undefined) => (isRef(v) ? (f(v) as ParamRef<number>) : v)

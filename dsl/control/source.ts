@@ -17,17 +17,31 @@ export interface Sequence {
 }
 
 /**
- * What a `forEach` iterates over: a literal list, a list-valued reference (a JSON list at run time), or a
- * sequence of numbers.
+ * A list a slice takes its elements from: a literal list, or a list-valued reference (a JSON list at run time).
+ *
+ * @example
+ * ```ts
+ * const a: SliceList = ['f1.txt', 'f2.txt']
+ * const b: SliceList = prepare.outputs.files
+ * ```
+ */
+export type SliceList = readonly unknown[] | ParamRef<readonly any[]> | ParamRef<any[]>
+
+/**
+ * What a `forEach` iterates over: a literal list, a list-valued reference (a JSON list at run time), a
+ * sequence of numbers, or several lists of one length taken element by element (`Zip`, made by `slice`: item
+ * i is the object of every list's element i).
  *
  * @example
  * ```ts
  * const a: ForEachSource = { _tag: 'Items', items: ['hello world', 'goodbye world'] }
  * const b: ForEachSource = { _tag: 'ItemsFrom', ref: gen.outputs.result }
  * const c: ForEachSource = { _tag: 'Sequence', sequence: { count: 5 } }
+ * const d: ForEachSource = { _tag: 'Zip', lists: { poscar: ['p0', 'p1'], potcar: make.outputs.potcars } }
  * ```
  */
 export type ForEachSource =
   | { readonly _tag: 'Items'; readonly items: readonly unknown[] }
   | { readonly _tag: 'ItemsFrom'; readonly ref: ParamRef<readonly unknown[]> }
   | { readonly _tag: 'Sequence'; readonly sequence: Sequence }
+  | { readonly _tag: 'Zip'; readonly lists: Readonly<Record<string, SliceList>> }

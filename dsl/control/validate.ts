@@ -50,6 +50,8 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: Pick<Read
   }
   for (const d of s.depends ? dependsSteps(s.depends) : []) stepVisible(d, [...path, 'depends'])
   if (s.forEach?._tag === 'ItemsFrom' && s.forEach.ref.source.kind === 'step') stepVisible(s.forEach.ref.source.step, [...path, 'forEach'])
+  if (s.forEach?._tag === 'Zip')
+    for (const [name, v] of Object.entries(s.forEach.lists)) if (isRef(v) && v.source.kind === 'step') stepVisible(v.source.step, [...path, 'slice', name])
   const sq = s.forEach?._tag === 'Sequence' ? s.forEach.sequence : undefined
   if (sq && (sq.count === undefined) === (sq.end === undefined))
     problems.push(problem([...path, 'forEach'], 'a sequence takes either count or end', 'sequence({ count: 5 }) or sequence({ start: 1, end: 5 })'))

@@ -11,8 +11,8 @@ export type ExprVar = ParamRef<any>
 
 /** The unary operators. @example const op: UnaryOp = '!' */
 export type UnaryOp = '!' | '-'
-/** The binary operators, loosest binding last in the parser. @example const op: BinaryOp = '<=' */
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in'
+/** The binary operators, loosest binding last in the parser; `=~` is a regular-expression match (Go's syntax). @example const op: BinaryOp = '<=' */
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in' | '=~'
 /** The whitelisted functions. @example const f: FnName = 'asInt' */
 export type FnName = 'length' | 'asInt' | 'asFloat' | 'string' | 'toJson' | 'jsonpath'
 
@@ -80,6 +80,34 @@ export const workflowFailures: ParamRef<string> = workflowVar('$failures', t.str
 
 /** How long the run has taken, in seconds, in an exit handler (Argo's `workflow.duration`). @example step('notify', n, { seconds: workflowDuration }) */
 export const workflowDuration: ParamRef<number> = workflowVar('$duration', t.number)
+
+/**
+ * The variables of a retry expression (`retry: { expression }`): the last attempt's exit code (-1 when it
+ * has none), its phase (`Failed`, `Error`), its duration in whole seconds and its message — Argo's
+ * `lastRetry.exitCode`, `lastRetry.status`, `lastRetry.duration`, `lastRetry.message`.
+ *
+ * @example
+ * ```ts
+ * step('fit', train, {}, { retry: { limit: 10, expression: expr`${lastRetry.exitCode} > 1 && ${lastRetry.message} =~ "pod deleted"` } })
+ * ```
+ */
+export const lastRetry = Object.freeze({
+  exitCode: workflowVar<number>('$lastRetry.exitCode', t.Int as unknown as ParamRef<number>['codec']),
+  status: workflowVar<string>('$lastRetry.status', t.string),
+  duration: workflowVar<number>('$lastRetry.duration', t.number),
+  message: workflowVar<string>('$lastRetry.message', t.string),
+})
+
+/** The variables of a retry expression, by the reserved names their references carry, with Argo's names. @example LAST_RETRY_VARS['$lastRetry.status'] // 'lastRetry.status' */
+export const LAST_RETRY_VARS: Readonly<Record<string, string>> = Object.freeze({
+  '$lastRetry.exitCode': 'lastRetry.exitCode',
+  '$lastRetry.status': 'lastRetry.status',
+  '$lastRetry.duration': 'lastRetry.duration',
+  '$lastRetry.message': 'lastRetry.message',
+})
+
+/** Whether a variable is one of {@link lastRetry}. @example isLastRetryVar(lastRetry.status) // true */
+export const isLastRetryVar = (v: ExprVar): boolean => v.source.kind === 'workflow' && v.name in LAST_RETRY_VARS
 
 /** The workflow-level variables, by the reserved names their references carry. @example WORKFLOW_VARS.$status // 'workflow.status' */
 export const WORKFLOW_VARS: Readonly<Record<string, string>> = Object.freeze({ $status: 'workflow.status', $failures: 'workflow.failures', $duration: 'workflow.duration' })

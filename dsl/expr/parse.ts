@@ -11,7 +11,7 @@ type Token =
   | { readonly k: 'end'; readonly at: number }
 
 const HOLE_TEXT = '${…}'
-const OPS = ['&&', '||', '==', '!=', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '?', ':', '(', ')', ',']
+const OPS = ['&&', '||', '==', '!=', '=~', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '?', ':', '(', ')', ',']
 
 /** The source as shown in errors (holes as `${…}`), and where each piece starts in it. */
 const display = (strings: readonly string[]): { text: string; starts: number[] } => {
@@ -90,11 +90,14 @@ const lex = (strings: readonly string[], holes: readonly unknown[]): Token[] => 
  */
 export const MAX_NESTING = 256
 
-const PRECEDENCE: readonly (readonly BinaryOp[])[] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>=', 'in'], ['+', '-'], ['*', '/', '%']]
+const PRECEDENCE: readonly (readonly BinaryOp[])[] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>=', 'in', '=~'], ['+', '-'], ['*', '/', '%']]
+
+/** Operators that are also written as a word. */
+const WORDS: Partial<Record<BinaryOp, string>> = { in: 'in', '=~': 'matches' }
 
 /**
  * Parses the pieces of an `` expr`…` `` template into a tree (not yet type-checked). Precedence, loosest
- * first: `?:`, `||`, `&&`, `== !=`, `< <= > >= in`, `+ -`, `* / %`, unary `! -`.
+ * first: `?:`, `||`, `&&`, `== !=`, `< <= > >= in =~` (`=~` also written `matches`), `+ -`, `* / %`, unary `! -`.
  *
  * @example
  * ```ts
@@ -140,7 +143,7 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
     if (level >= PRECEDENCE.length) return unary()
     let left = binary(level + 1)
     for (;;) {
-      const op = PRECEDENCE[level]!.find((o) => (o === 'in' ? isWord('in') : isOp(o)))
+      const op = PRECEDENCE[level]!.find((o) => isOp(o) || (WORDS[o] !== undefined && isWord(WORDS[o]!)))
       if (!op) return left
       p++
       left = { _tag: 'Binary', op, left, right: binary(level + 1) }
@@ -205,13 +208,15 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
 
 /**
  * An expression, parsed when built into a tree and type-checked against the codecs of the references in
- * its holes. Literals, `!`, unary `-`, `+ - * / %`, comparisons, `&&`, `||`, `?:`, `in`, and the functions
+ * its holes. Literals, `!`, unary `-`, `+ - * / %`, comparisons, `&&`, `||`, `?:`, `in`, `=~` (a regular
+ * expression in Go's syntax, the subset of `goRegex`; also written `matches`), and the functions
  * `length asInt asFloat string toJson jsonpath`. Bare names are errors: every variable is a `${…}` hole.
  *
  * @example
  * ```ts
  * expr`${plus1.outputs.iter} < ${inputs.limit}`        // a Binary '<' tree
  * expr`${flip.outputs.result} == "heads"`
+ * expr`${msg} =~ "imminent node shutdown|pod deleted"`
  * expr`${n} < "x"`  // throws: "<" compares a number with a string
  * ```
  */

@@ -1,5 +1,7 @@
 import { DflowError, problem } from '../problem.ts'
 import { foldExpr, type BinaryOp, type Expr, type ExprVar } from './ast.ts'
+import { jsonPathSteps } from './jsonpath.ts'
+import { goRegex } from './regex.ts'
 
 /** The static type of an expression: `any` for JSON values whose shape the codec does not say. @example const t: ExprType = 'number' */
 export type ExprType = 'number' | 'string' | 'boolean' | 'list' | 'null' | 'any'
@@ -35,7 +37,21 @@ const same = (a: ExprType, b: ExprType): boolean => a === 'any' || b === 'any' |
 
 type Need = (t: ExprType, want: readonly ExprType[], what: string) => void
 
-const callType = (e: Extract<Expr, { _tag: 'Call' }>, ts: readonly ExprType[], need: Need): ExprType => {
+/** A literal path of jsonpath() outside the subset both interpreters read: a problem when built. */
+const pathProblem = (path: Expr, problems: string[]): void => {
+  if (path._tag !== 'Lit' || typeof path.value !== 'string') return
+  const r = jsonPathSteps(path.value)
+  if ('unsupported' in r) problems.push(`jsonpath() reads the path "${path.value}" only as far as "${r.unsupported}": it reads $, then .key, ['key'] and [n]`)
+}
+
+/** A literal pattern of `=~` that is not in the subset both interpreters read alike: a problem when built. */
+const patternProblem = (pattern: Expr, problems: string[]): void => {
+  if (pattern._tag !== 'Lit' || typeof pattern.value !== 'string') return
+  const r = goRegex(pattern.value)
+  if ('unsupported' in r) problems.push(`the pattern ${JSON.stringify(pattern.value)} of "=~" is read alike by Go and here only up to ${JSON.stringify(r.unsupported)} (no backreferences, lookaround, \\p{…}, POSIX classes, (?m) or named groups)`)
+}
+
+const callType = (e: Extract<Expr, { _tag: 'Call' }>, ts: readonly ExprType[], need: Need, problems: string[]): ExprType => {
   switch (e.fn) {
     case 'length':
       need(ts[0]!, ['string', 'list'], 'the argument of length()')
@@ -50,6 +66,7 @@ const callType = (e: Extract<Expr, { _tag: 'Call' }>, ts: readonly ExprType[], n
     case 'jsonpath':
       need(ts[0]!, ['string'], 'the document of jsonpath()')
       need(ts[1]!, ['string'], 'the path of jsonpath()')
+      pathProblem(e.args[1]!, problems)
       return 'any'
   }
 }
@@ -72,6 +89,10 @@ const binaryType = (op: BinaryOp, l: ExprType, r: ExprType, problems: string[], 
       need(l, ['number', 'string'], `the left operand of "${op}"`)
       need(r, ['number', 'string'], `the right operand of "${op}"`)
       if (!same(l, r)) problems.push(`"${op}" compares a ${l} with a ${r}`)
+      return 'boolean'
+    case '=~':
+      need(l, ['string'], 'the left operand of "=~"')
+      need(r, ['string'], 'the pattern of "=~"')
       return 'boolean'
     case 'in':
       need(r, ['list', 'string'], 'the right operand of "in"')
@@ -128,8 +149,9 @@ export const nodeType = (e: Expr, kids: readonly ExprType[], problems: string[])
       return a === 'any' || b === 'any' ? 'any' : a === 'null' ? b : a
     }
     case 'Call':
-      return callType(e, kids, need)
+      return callType(e, kids, need, problems)
     case 'Binary':
+      if (e.op === '=~') patternProblem(e.right, problems)
       return binaryType(e.op, kids[0]!, kids[1]!, problems, need)
   }
 }

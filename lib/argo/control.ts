@@ -1,6 +1,6 @@
-import { type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
+import { SLICE_INDEX, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
-import { accessPath, printCondition, printExpr } from './expr-print.ts'
+import { accessPath, printCondition, printExpr, quote } from './expr-print.ts'
 
 /** How the compiler of a body reads references and names steps, for the control fields of a call. @example const c: ControlContext = { resolve, prefix: 'steps', path: ['main', 'a'] } */
 export interface ControlContext {
@@ -81,9 +81,37 @@ export const controlFields = (s: Step, c: ControlContext): Partial<ArgoCall> => 
  */
 export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => ({
   ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
+  ...(f?._tag === 'Zip' ? zipFields(f.lists, c) : {}),
   ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
   ...(f?._tag === 'Sequence' ? { withSequence: withSequence(f.sequence, c) } : {}),
 })
+
+/** A sliced list in expr-lang: a reference's JSON read by `jsonpath(…, '$')`, a literal list as the same of its JSON text. */
+const listExpr = (v: SliceList, name: string, c: ControlContext): string =>
+  `jsonpath(${isRef(v) ? accessPath(untag(c.resolve(v, [...c.path, 'slice', name]))) : quote(JSON.stringify(v))}, '$')`
+
+/**
+ * A slice's lists zipped into its items `{ _index: i, NAME: element i, … }`: literal lists at compile time
+ * (`withItems`), lists that references give by an expression Argo evaluates (`withParam`): every list is
+ * parsed once (`let`), the items are the indices of the first mapped to objects, and a list shorter than
+ * the first fails the expression (an index out of range) — the step errors, as it does locally.
+ *
+ * @example
+ * ```ts
+ * zipFields({ f: ['a', 'b'] }, ctx)            // { withItems: [{ _index: 0, f: 'a' }, { _index: 1, f: 'b' }] }
+ * zipFields({ f: gen.outputs.files }, ctx)     // { withParam: "{{= let l0 = jsonpath(…, '$'); toJson(map(0..(len(l0) - 1), { '_index': #, 'f': l0[#] })) }}" }
+ * ```
+ */
+export const zipFields = (lists: Readonly<Record<string, SliceList>>, c: ControlContext): Partial<ArgoCall> => {
+  const entries = Object.entries(lists)
+  if (entries.every(([, v]) => !isRef(v))) {
+    const n = (entries[0]?.[1] as readonly unknown[] | undefined)?.length ?? 0
+    return { withItems: Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...entries.map(([k, v]) => [k, (v as readonly unknown[])[i]])])) }
+  }
+  const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
+  const fields = [`${quote(SLICE_INDEX)}: #`, ...entries.map(([k], i) => `${quote(k)}: l${i}[#]`)].join(', ')
+  return { withParam: `{{= ${lets} toJson(map(0..(len(l0) - 1), { ${fields} })) }}` }
+}
 
 /**
  * The expr-lang expression of an output chosen by a condition: `COND ? THEN : ELSE`, the branches read as

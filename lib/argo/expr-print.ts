@@ -113,6 +113,8 @@ const binaryText = (e: Extract<Expr, { _tag: 'Binary' }>, l: Printed, r: Printed
   switch (e.op) {
     case '%':
       return { s: `int(${operand(l)}) % int(${operand(r)})`, n: 3 + l.n + r.n }
+    case '=~':
+      return { s: `${operand(l)} matches ${operand(r)}`, n: 1 + l.n + r.n }
     case 'in':
       // expr-lang's `in` looks in lists and maps; a substring test is `contains`
       return r.t === 'string' ? { s: `${operand(r)} contains ${operand(l)}`, n: 1 + l.n + r.n } : { s: `${operand(l)} in ${operand(r)}`, n: 1 + l.n + r.n }

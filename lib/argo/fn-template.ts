@@ -6,7 +6,7 @@ import { codecDescription, compact, encodedDefault, outputDefault } from './io.t
 import { bigParamPath, inputArtifactPath, outputPath } from './paths.ts'
 import { defaultLimitProblems } from './env-limit.ts'
 import { tag } from './tags.ts'
-import { esbuildBundler } from './fn-bundle.ts'
+import { esbuildBundler } from '../fn/bundle.ts'
 import { shippedPackages } from './packages.ts'
 
 
@@ -16,7 +16,7 @@ const isBig = (s: ParamSpec<any, boolean> | ArtifactSpec): s is ParamSpec<any, b
 
 /**
  * Compiles a function OP to an Argo `script` template run by `node`: the source is the OP's module bundled
- * with the pod runtime (see `fn-bundle.ts`), which reads parameters from `env` entries bound to
+ * with the pod runtime (see `lib/fn/bundle.ts`), which reads parameters from `env` entries bound to
  * `{{inputs.parameters.NAME}}`, big parameters and artifacts from files, checks types, runs the body and
  * writes each output where the template's `outputs` read it. Big parameters are artifacts on Argo.
  * Shipped packages are input artifacts (see `packages.ts`).

@@ -14,7 +14,7 @@
  * @module dflow-ts/argo
  */
 export { compile } from './compile.ts'
-export { esbuildBundler, type Bundler } from './fn-bundle.ts'
+export { esbuildBundler, type Bundler } from '../fn/bundle.ts'
 export type { PodPlan } from '../fn/argo-main.ts'
 export { resolveOptions, DEFAULTS, type CompileOptions, type ResolvedOptions, type ArgoVersion, type Executor } from './options.ts'
 export type { ArgoWorkflow, ArgoTemplate, ArgoCall, ArgoTask, ArgoParameter, ArgoArtifact, ArgoIo, ArgoScript } from './manifest.ts'

@@ -1,6 +1,6 @@
 import type { LocalArtifact, ScriptTemplate } from 'dflow-ts'
 import type { ArgoTemplate } from './manifest.ts'
-import type { Bundler } from './fn-bundle.ts'
+import type { Bundler } from '../fn/bundle.ts'
 
 /** The Argo versions whose schema ships with the project. @example const v: ArgoVersion = 'v4.1' */
 export type ArgoVersion = 'v4.1' | 'v3.7'

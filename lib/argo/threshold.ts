@@ -1,4 +1,4 @@
-import { ex, param, sh, shell, t, type Operand, type Sequence, type Step, type SuccessThreshold } from 'dflow-ts'
+import { ex, isRef, param, sh, shell, t, type ParamRef, type SliceList, type Operand, type Sequence, type Step, type SuccessThreshold } from 'dflow-ts'
 import { exprTag, type ControlContext } from './control.ts'
 import type { ArgoCall, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import { tag } from './tags.ts'
@@ -47,6 +47,13 @@ const countOf = (s: Sequence, c: ControlContext): string => {
   return exprTag(ex.cond(ex.gt(end, start), ex.add(ex.sub(end, start), 1), ex.add(ex.sub(start, end), 1)), c, 'forEach')
 }
 
+/** How many slices a slice makes: a literal list's length, or the first reference's at run time. */
+const zipCount = (lists: Readonly<Record<string, SliceList>>, c: ControlContext): string => {
+  const vs = Object.values(lists)
+  const ref = vs.find(isRef)
+  return ref ? exprTag(ex.call('length', ref as ParamRef<readonly unknown[]>), c, 'slice') : String((vs[0] as readonly unknown[] | undefined)?.length ?? 0)
+}
+
 /**
  * The tally of a fan-out step with a threshold: the aggregated {@link SUCCESS_OUTPUT} of its calls (one
  * "Succeeded" per call that succeeded) and the number of items, known when compiling or computed by Argo.
@@ -60,7 +67,13 @@ const countOf = (s: Sequence, c: ControlContext): string => {
 export const fanOutTally = (s: Step, c: ControlContext): Tally => {
   const f = s.forEach!
   const total =
-    f._tag === 'Items' ? String(f.items.length) : f._tag === 'Sequence' ? countOf(f.sequence, c) : exprTag(ex.call('length', f.ref), c, 'forEach')
+    f._tag === 'Items'
+      ? String(f.items.length)
+      : f._tag === 'Sequence'
+        ? countOf(f.sequence, c)
+        : f._tag === 'Zip'
+          ? zipCount(f.lists, c)
+          : exprTag(ex.call('length', f.ref), c, 'forEach')
   return { statuses: tag(`${c.prefix}.${s.name}.outputs.parameters.${SUCCESS_OUTPUT}`), total }
 }
 

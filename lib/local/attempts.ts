@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Retry, Timeout } from 'dflow-ts'
+import { retryPolicyOf, type Expr, type Retry, type Timeout } from 'dflow-ts'
+import { readVar } from './control.ts'
+import { evaluate, EvalError } from './expr-eval.ts'
 import { PRIVATE_DIR } from './layout.ts'
 import type { LeafResult } from './leaf.ts'
 import type { AttemptRecord } from './records.ts'
@@ -20,7 +22,7 @@ export type AttemptResult = LeafResult & { readonly timedOut?: boolean }
  */
 export const shouldRetry = (retry: Retry, r: Pick<AttemptResult, 'phase' | 'exitCode' | 'timedOut'>, timeout: Timeout | undefined): boolean => {
   if (r.phase === 'Succeeded') return false
-  switch (retry.policy ?? 'OnFailure') {
+  switch (retryPolicyOf(retry)) {
     case 'Always':
       return true
     case 'OnFailure':
@@ -48,6 +50,45 @@ export const backoffSeconds = (retry: Retry, n: number): number => {
   return b.cap !== undefined ? Math.min(d, b.cap) : d
 }
 
+/**
+ * The wire values of `lastRetry.*` after an attempt, by the reserved names of `lastRetry`, as Argo's
+ * controller sets them: the exit code as text (`-1` without one), the phase, the duration in whole seconds
+ * (Argo's timestamps have second precision), the message.
+ *
+ * @example
+ * ```ts
+ * lastRetryWires({ attempt: 0, phase: 'Failed', exitCode: 2 }) // { '$lastRetry.exitCode': '2', '$lastRetry.status': 'Failed', … }
+ * ```
+ */
+export const lastRetryWires = (a: AttemptRecord): Readonly<Record<string, string>> => {
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000)
+  return {
+    '$lastRetry.exitCode': String(a.exitCode ?? -1),
+    '$lastRetry.status': a.phase,
+    '$lastRetry.duration': String(a.startedAt && a.finishedAt ? seconds(a.finishedAt) - seconds(a.startedAt) : 0),
+    '$lastRetry.message': a.message ?? '',
+  }
+}
+
+/**
+ * Whether a retry expression holds after a failed attempt, read with that attempt's {@link lastRetryWires}.
+ * An expression that cannot be evaluated is an error (Argo errors the node), returned as its message.
+ *
+ * @example
+ * ```ts
+ * retryExpressionHolds(expr`${lastRetry.exitCode} > 1`, { attempt: 0, phase: 'Failed', exitCode: 2 }) // true
+ * ```
+ */
+export const retryExpressionHolds = (e: Expr, a: AttemptRecord): boolean | { readonly error: string } => {
+  const params = Object.fromEntries(Object.entries(lastRetryWires(a)).map(([k, wire]) => [k, { kind: 'param' as const, wire }]))
+  try {
+    return evaluate(e, readVar({ inputs: {}, params, steps: new Map() })) === true
+  } catch (err) {
+    if (err instanceof EvalError) return { error: `retry expression: ${err.message}` }
+    throw err
+  }
+}
+
 /** Waits, unless the signal stops it first (then resolves false). @example await sleep(0.5, signal) */
 export const sleep = (seconds: number, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
@@ -72,7 +113,7 @@ export const archiveAttempt = (stepDir: string, n: number): void => {
 
 /**
  * Runs a leaf's attempts: each under the timeout (the attempt's whole process tree is killed when it runs
- * out, and its message says so), retried as the policy says after the backoff (a sleep that a stop
+ * out, and its message says so), retried as the policy and the retry expression say after the backoff (a sleep that a stop
  * interrupts), earlier attempts archived. Returns the last attempt's result and every attempt's record.
  *
  * @example
@@ -122,7 +163,11 @@ export const runAttempts = async (
     attempts.push(rec)
     onAttempt(rec)
     const retry = policy.retry
-    if (!retry || signal.aborted || n >= retry.limit || !shouldRetry(retry, result, t)) return { result, attempts }
+    // As Argo's controller: a failed attempt's retry expression first (false ends the retries, an error
+    // errors the step), then the limit, then the policy.
+    const holds = retry?.expression && result.phase !== 'Succeeded' && !signal.aborted ? retryExpressionHolds(retry.expression, rec) : true
+    if (typeof holds === 'object') return { result: { ...result, phase: 'Error', message: holds.error }, attempts }
+    if (!retry || !holds || signal.aborted || n >= retry.limit || !shouldRetry(retry, result, t)) return { result, attempts }
     const wait = backoffSeconds(retry, n + 1)
     const max = retry.backoff?.maxDuration
     if (max !== undefined && (Date.now() - first) / 1000 + wait > max) return { result, attempts }

@@ -1,6 +1,6 @@
-import { type Exposable, type KeyTemplate, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
+import { SLICE_INDEX, isRef, type Exposable, type KeyTemplate, type Ref, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
 import { evaluate, EvalError } from './expr-eval.ts'
-import { goAtoi, goParseFloat } from './go-values.ts'
+import { goAtoi, goParseFloat, goUnmarshal } from './go-values.ts'
 import type { Phase } from './records.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
@@ -39,17 +39,14 @@ export const itemsOf = (source: ForEachSource, scope: Scope): readonly unknown[]
   switch (source._tag) {
     case 'Items':
       return source.items
-    case 'ItemsFrom': {
-      const v = lookup(source.ref, scope)
-      const wire = v.kind === 'param' ? v.wire : ''
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(wire)
-      } catch {
-        parsed = undefined
-      }
-      if (!Array.isArray(parsed)) throw new ResolveError(`forEach over "${source.ref.name}": expected a JSON list, got ${JSON.stringify(wire.length > 60 ? `${wire.slice(0, 57)}...` : wire)}`)
-      return parsed
+    case 'ItemsFrom':
+      return listAt(source.ref, scope, `forEach over "${source.ref.name}"`)
+    case 'Zip': {
+      const lists = Object.entries(source.lists).map(([k, v]): readonly [string, readonly unknown[]] => [k, isRef(v) ? listAt(v, scope, `slice of "${k}" (${v.name})`) : (v as readonly unknown[])])
+      const lengths = new Set(lists.map(([, l]) => l.length))
+      if (lengths.size > 1) throw new ResolveError(`slice: the sliced lists have different lengths (${lists.map(([k, l]) => `${k}: ${l.length}`).join(', ')})`)
+      const n = lists[0]?.[1].length ?? 0
+      return Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...lists.map(([k, l]) => [k, l[i]])]))
     }
     case 'Sequence':
       return sequenceItems(source.sequence, (v) => {
@@ -59,6 +56,20 @@ export const itemsOf = (source: ForEachSource, scope: Scope): readonly unknown[]
         return d.value
       })
   }
+}
+
+/** The JSON list a reference holds; anything else fails the step, saying what it held (`what`: whose list). */
+const listAt = (ref: Ref, scope: Scope, what: string): readonly unknown[] => {
+  const v = lookup(ref, scope)
+  const wire = v.kind === 'param' ? v.wire : ''
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(wire)
+  } catch {
+    parsed = undefined
+  }
+  if (!Array.isArray(parsed)) throw new ResolveError(`${what}: expected a JSON list, got ${JSON.stringify(wire.length > 60 ? `${wire.slice(0, 57)}...` : wire)}`)
+  return parsed
 }
 
 /** The outputs of a step that was skipped or failed: declared defaults of its parameters (Argo), nothing else. @example skippedOutputs(t) // { msg: { kind: 'param', wire: 'Foobar' } } */
@@ -110,7 +121,8 @@ const coercedWire = (v: ExprVar, wire: string): unknown => {
 /**
  * Reads an expression variable in a scope (a step's phase and exit code are references too): numbers and
  * booleans as Argo's printer reads them (Go's `strconv` for numbers, so `" 10"` is an error on both;
- * `"true"` alone is true), other values decoded by their codec.
+ * `"true"` alone is true), strings as they are, lists and untyped values as JSON (Argo's
+ * `jsonpath(x, '$')`: a wire that is not JSON is an error, and the codec does not convert what it holds).
  *
  * @example
  * ```ts
@@ -123,6 +135,13 @@ export const readVar = (scope: Scope) => (v: ExprVar): unknown => {
   const t = typeOfVar(v)
   if (t === 'number') return coercedWire(v, val.wire)
   if (t === 'boolean') return val.wire === 'true'
+  if (t === 'list' || t === 'any') {
+    try {
+      return goUnmarshal(val.wire)
+    } catch (e) {
+      throw new EvalError(`"${v.name}": ${(e as Error).message}`)
+    }
+  }
   const d = decodeParam(v.codec, val.wire)
   if (!d.ok) throw new EvalError(`"${v.name}": ${d.message}`)
   return d.value

@@ -1,4 +1,4 @@
-import { foldExpr, nodeType, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
+import { foldExpr, goRegex, isIntegerVar, jsonPathSteps, nodeType, typeOfVar, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
 import { compareStrings, EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, utf8Length } from './go-values.ts'
 
 export { EvalError } from './go-values.ts'
@@ -8,7 +8,7 @@ const num = (v: unknown, what: string): number => {
   throw new EvalError(`${what} must be a number, got ${JSON.stringify(v) ?? 'nothing'}`)
 }
 
-/** Reads a JSON path (`$`, `.key`, `['key']`, `[0]`) in a JSON document; a missing key or index is an error, as in Argo's jsonpath. */
+/** Reads a JSON path (`$`, `.key`, `['key']`, `[0]`) in a JSON document; a missing key or index is an error, as in Argo's jsonpath, and so is a path beyond that subset. */
 const jsonpath = (doc: unknown, path: string): unknown => {
   if (typeof doc !== 'string') throw new EvalError(`jsonpath(): the document must be a JSON string, got a ${goKind(doc)}`)
   let v: unknown
@@ -17,24 +17,33 @@ const jsonpath = (doc: unknown, path: string): unknown => {
   } catch {
     throw new EvalError(`jsonpath(): the document is not JSON: ${JSON.stringify(doc.slice(0, 60))}`)
   }
-  if (!path.startsWith('$')) throw new EvalError(`jsonpath(): a path starts with "$", got ${JSON.stringify(path)}`)
-  const parts = [...path.slice(1).matchAll(/\.([A-Za-z0-9_-]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g)]
-  for (const m of parts) {
-    const key = m[1] ?? m[3] ?? m[4]
+  const r = jsonPathSteps(path)
+  if ('unsupported' in r) throw new EvalError(`jsonpath(${JSON.stringify(path)}): unsupported at ${JSON.stringify(r.unsupported)} (a path is $, then .key, ['key'] and [n])`)
+  for (const step of r.steps) {
     const here = v as Record<string, unknown>
-    if (key !== undefined ? typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(here, key) : !Array.isArray(v) || Number(m[2]) >= v.length)
-      throw new EvalError(`jsonpath(${JSON.stringify(path)}): ${m[0]} not found`)
-    v = key !== undefined ? here[key] : (v as unknown[])[Number(m[2])]
+    if ('key' in step ? typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(here, step.key) : !Array.isArray(v) || step.index >= v.length)
+      throw new EvalError(`jsonpath(${JSON.stringify(path)}): ${'key' in step ? `key "${step.key}"` : `index ${step.index}`} not found`)
+    v = 'key' in step ? here[step.key] : (v as unknown[])[step.index]
   }
   return v
 }
 
-/** Go's `int(x)` of `%`'s operands: a number truncated, a string read by Atoi; the result is never -0. */
+/**
+ * Go's `int(x)` (expr-lang's `int`, Argo's `asInt`, `%`'s operands): a number truncated, a string read by
+ * Atoi; the result is never -0. NaN and a float out of the int64 range give the minimum int64, as Go's
+ * conversion does on amd64 (arm64 would saturate).
+ */
 const goInt = (v: unknown, what: string): number => {
   if (typeof v === 'string') return goAtoi(v)
   const n = num(v, what)
-  if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 63) throw new EvalError(`${what}: ${n} has no 64-bit integer`)
+  if (!Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63)) return -(2 ** 63)
   return Math.trunc(n) + 0
+}
+
+/** `+ - *` of two Go ints: int64 arithmetic, which wraps (never -0). */
+const intArith = (op: string, a: number, b: number): number => {
+  const [x, y] = [BigInt(a), BigInt(b)]
+  return Number(BigInt.asIntN(64, op === '+' ? x + y : op === '-' ? x - y : x * y))
 }
 
 const asNumber = (v: unknown, fn: 'asInt' | 'asFloat'): number => {
@@ -57,7 +66,24 @@ const member = (l: unknown, r: unknown, rightType: ExprType | undefined): boolea
   throw new EvalError(`"in" looks in a list (or a string known to be one, or a map by key), not in a ${goKind(r)} for a ${goKind(l)}`)
 }
 
-const binary = (op: string, l: unknown, r: unknown, rightType: ExprType | undefined): unknown => {
+const regexes = new Map<string, RegExp>()
+
+/** `=~` (expr-lang's `matches`): the pattern read as Go reads it ({@link goRegex}), searched anywhere in the string. */
+const matches = (l: unknown, r: unknown): boolean => {
+  if (typeof l !== 'string' || typeof r !== 'string') throw new EvalError(`"=~" matches a string against a pattern, not a ${goKind(l)} against a ${goKind(r)}`)
+  let re = regexes.get(r)
+  if (!re) {
+    const g = goRegex(r)
+    if ('unsupported' in g) throw new EvalError(`"=~": the pattern ${JSON.stringify(r)} is not read here from ${JSON.stringify(g.unsupported)} on`)
+    re = new RegExp(g.source, g.flags)
+    if (regexes.size > 256) regexes.clear()
+    regexes.set(r, re)
+  }
+  return re.test(l)
+}
+
+const binary = (op: string, l: unknown, r: unknown, rightType: ExprType | undefined, ints: boolean): unknown => {
+  if (ints && (op === '+' || op === '-' || op === '*') && typeof l === 'number' && typeof r === 'number') return intArith(op, l, r)
   switch (op) {
     case '==':
       return goEqual(l, r)
@@ -65,6 +91,8 @@ const binary = (op: string, l: unknown, r: unknown, rightType: ExprType | undefi
       return !goEqual(l, r)
     case 'in':
       return member(l, r, rightType)
+    case '=~':
+      return matches(l, r)
     case '<':
       return ordered(l, r, op) < 0
     case '<=':
@@ -133,6 +161,30 @@ const typesOf = (e: Expr): Map<Expr, ExprType> => {
 interface Frame {
   readonly e: Expr
   readonly vals: unknown[]
+  /** Whether each value in `vals` is a Go int on Argo (else a float, or not a number). */
+  readonly ints: boolean[]
+}
+
+/**
+ * Whether a node's value is a Go int in the program the printer makes (an integer literal, `asInt`, `len`,
+ * `%`, an integer variable, and `+ - *` or unary `-` of ints): expr-lang computes those in int64, which
+ * wraps. Everything else that is a number is a float64.
+ */
+const isGoInt = ({ e, ints }: Frame): boolean => {
+  switch (e._tag) {
+    case 'Lit':
+      return typeof e.value === 'number' && Number.isSafeInteger(e.value) && !Object.is(e.value, -0)
+    case 'Var':
+      return typeOfVar(e.ref) === 'number' && isIntegerVar(e.ref)
+    case 'Unary':
+      return e.op === '-' && ints[0]!
+    case 'Cond':
+      return ints[1]!
+    case 'Call':
+      return e.fn === 'asInt' || e.fn === 'length'
+    case 'Binary':
+      return e.op === '%' || (['+', '-', '*'].includes(e.op) && ints[0]! && ints[1]!)
+  }
 }
 
 /** The next child of a frame to evaluate, or nothing when its value can be computed: `&&`, `||`, `?:` short-circuit. */
@@ -154,21 +206,22 @@ const nextChild = ({ e, vals }: Frame): Expr | undefined => {
   }
 }
 
-const valueOf = ({ e, vals }: Frame, types: Map<Expr, ExprType>, read: (v: ExprVar) => unknown): unknown => {
+const valueOf = ({ e, vals, ints }: Frame, types: Map<Expr, ExprType>, read: (v: ExprVar) => unknown): unknown => {
   switch (e._tag) {
     case 'Lit':
       return e.value
     case 'Var':
       return read(e.ref)
     case 'Unary':
-      return e.op === '!' ? !holds(vals[0]) : -num(vals[0], 'the operand of "-"')
+      if (e.op === '!') return !holds(vals[0])
+      return ints[0] ? intArith('-', 0, num(vals[0], 'the operand of "-"')) : -num(vals[0], 'the operand of "-"')
     case 'Cond':
       return vals[1]
     case 'Call':
       return call(e.fn, vals, types.get(e.args[0]!))
     case 'Binary':
       if (e.op === '&&' || e.op === '||') return vals.length === 2 ? holds(vals[1]) : e.op === '||'
-      return binary(e.op, vals[0], vals[1], types.get(e.right))
+      return binary(e.op, vals[0], vals[1], types.get(e.right), ints[0]! && ints[1]!)
   }
 }
 
@@ -186,17 +239,18 @@ const valueOf = ({ e, vals }: Frame, types: Map<Expr, ExprType>, read: (v: ExprV
  */
 export const evaluate = (root: Expr, read: (v: ExprVar) => unknown): unknown => {
   const types = typesOf(root)
-  const stack: Frame[] = [{ e: root, vals: [] }]
+  const stack: Frame[] = [{ e: root, vals: [], ints: [] }]
   for (;;) {
     const top = stack[stack.length - 1]!
     const child = nextChild(top)
     if (child) {
-      stack.push({ e: child, vals: [] })
+      stack.push({ e: child, vals: [], ints: [] })
       continue
     }
     stack.pop()
     const v = valueOf(top, types, read)
     if (!stack.length) return v
     stack[stack.length - 1]!.vals.push(v)
+    stack[stack.length - 1]!.ints.push(isGoInt(top))
   }
 }

@@ -84,6 +84,28 @@ export const goJson = (v: unknown): string => {
   return `{${sortedKeys(m).map((k) => `${jsonString(k)}:${goJson(m[k])}`).join(',')}}`
 }
 
+/**
+ * A JSON document as Go's `json.Unmarshal` into `interface{}` reads it (Argo's `jsonpath(x, '$')`): text
+ * that is not JSON, or a number out of the float64 range, is an error.
+ *
+ * @example
+ * ```ts
+ * goUnmarshal('"abc"') // 'abc'
+ * goUnmarshal('abc')   // throws EvalError
+ * ```
+ */
+export const goUnmarshal = (text: string): unknown => {
+  try {
+    return JSON.parse(text, (_, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new EvalError(`json: cannot unmarshal number into a float64: out of range`)
+      return v
+    })
+  } catch (e) {
+    if (e instanceof EvalError) throw e
+    throw new EvalError(`not JSON (Go's json.Unmarshal): ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}`)
+  }
+}
+
 const INT64 = 2n ** 63n
 
 /** `strconv.Atoi`, as Argo's `asInt` reads a string: an optional sign and decimal digits, within 64 bits. @example goAtoi('-42') // -42 */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { DflowError, fn, forEach, param, seq, sh, shell, step, stdout, t, workflow, type Workflow } from 'dflow-ts'
+import { DflowError, expr, fn, forEach, lastRetry, param, seq, sh, shell, step, stdout, t, workflow, type Workflow } from 'dflow-ts'
 import { compile, toYaml, type ArgoTemplate } from 'dflow-ts/argo'
 import bigParameter from '../../examples/fn/big-parameter.ts'
 import errorHandling from '../../examples/fn/error-handling.ts'
@@ -12,6 +12,7 @@ import successRatio from '../../examples/fn/success-ratio.ts'
 import successRatioFanOut from '../../examples/fn/success-ratio-fanout.ts'
 import dagTimeout from '../../examples/argo/dag-task-level-timeout.ts'
 import retryBackoff from '../../examples/argo/retry-backoff.ts'
+import retryConditional from '../../examples/argo/retry-conditional.ts'
 import importsSubpaths from '../fixtures/fn-imports-subpaths.ts'
 import { double, liar } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -92,6 +93,23 @@ test('E16: retryStrategy with the transient-error expression, activeDeadlineSeco
   assert.equal(byStep.get('hello1')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) != 2' })
   assert.is(byStep.get('hello1')!['activeDeadlineSeconds'], 1)
   assert.equal(byStep.get('hello2')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) == 1' })
+})
+
+test("retry-conditional: the retry expression as Argo's retryStrategy.expression over lastRetry, policy Always; with OnTransientError both hold", () => {
+  const t = templateNamed(compileChecked(retryConditional), 'retry-script')
+  assert.equal(t['retryStrategy'], {
+    limit: '10',
+    retryPolicy: 'Always',
+    expression: "(((asInt(lastRetry.exitCode) > 1) && (lastRetry.status != 'Error')) && (asFloat(lastRetry['duration']) < 120)) || (lastRetry['message'] matches 'imminent node shutdown|pod deleted')",
+  })
+  const both = shell({ name: 'both', retry: { limit: 2, policy: 'OnTransientError', expression: expr`${lastRetry.duration} < 5` }, script: () => sh`true` })
+  assert.equal(templateNamed(compileChecked(workflow('both', step('both', both))), 'both')['retryStrategy'], {
+    limit: '2',
+    retryPolicy: 'Always',
+    expression: "(asInt(lastRetry.exitCode) == 1) && (asFloat(lastRetry['duration']) < 5)",
+  })
+  const onError = shell({ name: 'on-error', retry: { limit: 1, policy: 'OnError', expression: expr`${lastRetry.status} == "Error"` }, script: () => sh`true` })
+  assert.is((templateNamed(compileChecked(workflow('on-error', step('e', onError))), 'on-error')['retryStrategy'] as { retryPolicy: string }).retryPolicy, 'OnError')
 })
 
 test("retry-backoff: Argo's backoff fields; dag-task-level-timeout: one template variant per timeout", () => {

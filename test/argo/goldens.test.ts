@@ -1,25 +1,18 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { relative } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Workflow } from 'dflow-ts'
 import { toYaml } from 'dflow-ts/argo'
 import { compileChecked } from './support/checked.ts'
 import { repoRoot } from './support/shared.ts'
+import { exampleFiles, loadExample } from '../helpers/examples.ts'
 
 /**
  * Every example file (examples/**\/NAME.ts) default-exports a workflow whose compiled manifest is committed
  * beside it as NAME.argo.yaml. `UPDATE_GOLDEN=1 npm test` rewrites the goldens; nothing else does.
  */
 const update = process.env['UPDATE_GOLDEN'] === '1'
-const examples = join(repoRoot, 'examples')
-const walk = (d: string): string[] =>
-  readdirSync(d)
-    .sort()
-    .flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.ts') && !f.endsWith('.d.ts') ? [join(d, f)] : []))
-
-const files = walk(examples)
+const files = exampleFiles()
 
 test('there are examples to check', () => {
   assert.ok(files.length > 0)
@@ -28,8 +21,7 @@ test('there are examples to check', () => {
 for (const file of files) {
   const name = relative(repoRoot, file)
   test(`${name} compiles to a valid manifest equal to its golden`, async () => {
-    const wf = ((await import(pathToFileURL(file).href)) as { default?: Workflow }).default
-    assert.ok(wf && wf._tag === 'Workflow', `${name} must default-export a workflow`)
+    const wf = await loadExample(file)
     const text = toYaml(compileChecked(wf))
     const golden = file.replace(/\.ts$/, '.argo.yaml')
     if (update) writeFileSync(golden, text)

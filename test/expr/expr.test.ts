@@ -1,43 +1,11 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { problemOf } from './problem-of.ts'
-import { ex, expr, ifExpr, sh, shell, step, t, when, type ExprVar, type ParamRef } from 'dflow-ts'
+import { ex, expr, ifExpr, sh, shell, step, t, when } from 'dflow-ts'
 import { readVar } from '../../lib/local/control.ts'
 import { evaluate, EvalError } from '../../lib/local/expr-eval.ts'
 import { printCondition, printExpr } from '../../lib/argo/expr-print.ts'
-import { code, ERRORS, n, s, TABLE, WIRE, xs } from './table.ts'
-
-const scopeOf = () => {
-  const steps = new Map<string, Record<string, { kind: 'param'; wire: string }>>()
-  const inputs: Record<string, { kind: 'param'; wire: string }> = {}
-  const params: Record<string, { kind: 'param'; wire: string }> = {}
-  let item: { value: unknown } | undefined
-  for (const [v, wire] of WIRE) {
-    const r = v as ParamRef
-    const val = { kind: 'param' as const, wire }
-    if (r.source.kind === 'step') steps.set(r.source.step, { ...steps.get(r.source.step), [r.name]: val })
-    else if (r.source.kind === 'input') inputs[r.name] = val
-    else if (r.source.kind === 'workflow') params[r.name] = val
-    else item = { value: { [r.source.path[0]!]: JSON.parse(wire) } }
-  }
-  return { steps, inputs, params, ...(item ? { item } : {}) }
-}
-
-const argoPath = (v: ExprVar): string => {
-  switch (v._tag) {
-    case 'ParamRef':
-      switch (v.source.kind) {
-        case 'step':
-          return v.name === '$status' ? `steps.${v.source.step}.status` : v.name === '$exitCode' ? `steps.${v.source.step}.exitCode` : `steps.${v.source.step}.outputs.parameters.${v.name}`
-        case 'input':
-          return `inputs.parameters.${v.name}`
-        case 'workflow':
-          return `workflow.parameters.${v.name}`
-        case 'item':
-          return ['item', ...v.source.path].join('.')
-      }
-  }
-}
+import { argoPath, code, ERRORS, n, s, scopeOf, TABLE, xs } from './table.ts'
 
 for (const row of TABLE) {
   test(`local evaluator: ${row.name}`, () => {
@@ -85,6 +53,24 @@ test('wrong arity and unterminated strings are parse errors', () => {
 test('a wire value that does not fit the codec fails evaluation with a message', () => {
   const bad = { steps: new Map([['gen-a', { n: { kind: 'param' as const, wire: 'ten' } }]]), inputs: {}, params: {} }
   assert.throws(() => evaluate(expr`${n} < 3`, readVar(bad)), (e: Error) => e instanceof EvalError && /"n": asFloat\("ten"\): not a number/.test(e.message))
+})
+
+test('jsonpath: a path beyond $, .key, [\'key\'] and [n] is refused when built, and an error at run time (it was read in part)', () => {
+  assert.match(problemOf(() => expr`jsonpath('{"a":1}', '$..a')`), 'jsonpath() reads the path "$..a"')
+  assert.match(problemOf(() => expr`jsonpath('[1,2]', '$[*]')`), 'jsonpath() reads the path "$[*]"')
+  const path = { _tag: 'ParamRef' as const, source: { kind: 'input' as const }, name: 'path', codec: t.string }
+  const read = readVar({ steps: new Map(), inputs: { path: { kind: 'param' as const, wire: '$..a' } }, params: {} })
+  assert.throws(() => evaluate(expr`jsonpath('{"a":1}', ${path})`, read), (e: Error) => e instanceof EvalError && /jsonpath\("\$\.\.a"\): unsupported at "\.\.a"/.test(e.message))
+})
+
+test('=~ takes strings, and a literal pattern that Go and JavaScript read alike', () => {
+  assert.match(problemOf(() => expr`${n} =~ "1"`), 'the left operand of "=~" must be string, not number')
+  assert.match(problemOf(() => ex.matches(s, 3)), 'the pattern of "=~" must be string, not number')
+  assert.match(problemOf(() => expr`${s} =~ ${'(a)\\1'}`), 'read alike by Go and here only up to "\\\\1"')
+  assert.match(problemOf(() => expr`${s} =~ "(?=a)"`), 'only up to "(?=a)"')
+  assert.match(problemOf(() => expr`${s} =~ "[[:alpha:]]"`), 'only up to "[:alpha:]]"')
+  assert.match(problemOf(() => expr`${s} =~ "(a"`), 'only up to "(a"')
+  assert.is(printExpr(expr`${s} matches "x" == true`, argoPath), "(inputs.parameters['word'] matches 'x') == true")
 })
 
 test('lists decode with their codec', () => {

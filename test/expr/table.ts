@@ -16,6 +16,9 @@ export const doc = ref(t.unknown, 'doc', { kind: 'step', step: 'gen-b' })
 export const count = ref(t.Int, 'count', { kind: 'step', step: 'gen-a' })
 export const padded = ref(t.number, 'padded', { kind: 'step', step: 'gen-a' })
 export const shout = ref(t.boolean, 'shout', { kind: 'workflow' })
+export const quoted = ref(t.unknown, 'quoted', { kind: 'step', step: 'gen-b' })
+export const bare = ref(t.unknown, 'bare', { kind: 'step', step: 'gen-b' })
+export const strs = ref(t.array(t.number), 'strs', { kind: 'step', step: 'gen-b' })
 
 /** The wire strings the variables hold at run time (Argo carries strings). */
 export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
@@ -32,7 +35,44 @@ export const WIRE: ReadonlyMap<ExprVar, string> = new Map<ExprVar, string>([
   [padded, ' 10'],
   [shout, 'True'],
   [doc, '{"b":1e6,"a":"<&>","list":[1,"x",true,null]}'],
+  [quoted, '"abc"'],
+  [bare, 'heads-up'],
+  [strs, '["1","4"]'],
 ])
+
+/** The scope of the local interpreter holding {@link WIRE}. @example readVar(scopeOf()) */
+export const scopeOf = () => {
+  const steps = new Map<string, Record<string, { kind: 'param'; wire: string }>>()
+  const inputs: Record<string, { kind: 'param'; wire: string }> = {}
+  const params: Record<string, { kind: 'param'; wire: string }> = {}
+  let item: { value: unknown } | undefined
+  for (const [v, wire] of WIRE) {
+    const r = v as ParamRef
+    const val = { kind: 'param' as const, wire }
+    if (r.source.kind === 'step') steps.set(r.source.step, { ...steps.get(r.source.step), [r.name]: val })
+    else if (r.source.kind === 'input') inputs[r.name] = val
+    else if (r.source.kind === 'workflow') params[r.name] = val
+    else item = { value: { [r.source.path[0]!]: JSON.parse(wire) } }
+  }
+  return { steps, inputs, params, ...(item ? { item } : {}) }
+}
+
+/** The Argo variable path of a variable of the table, as the compiler names it. @example argoPath(st) // 'steps.flaky.status' */
+export const argoPath = (v: ExprVar): string => {
+  switch (v._tag) {
+    case 'ParamRef':
+      switch (v.source.kind) {
+        case 'step':
+          return v.name === '$status' ? `steps.${v.source.step}.status` : v.name === '$exitCode' ? `steps.${v.source.step}.exitCode` : `steps.${v.source.step}.outputs.parameters.${v.name}`
+        case 'input':
+          return `inputs.parameters.${v.name}`
+        case 'workflow':
+          return `workflow.parameters.${v.name}`
+        case 'item':
+          return ['item', ...v.source.path].join('.')
+      }
+  }
+}
 
 /** One row: the expression, the value it evaluates to with {@link WIRE}, and the expr-lang Argo gets. */
 export interface Row {
@@ -71,6 +111,7 @@ export const TABLE: readonly Row[] = [
   { name: 'status of a step', e: expr`${st} == "Failed"`, value: true, argo: "steps['flaky'].status == 'Failed'" },
   { name: 'exit code of a step', e: expr`${code} == 123`, value: true, argo: "asFloat(steps['flaky'].exitCode) == 123" },
   { name: 'builder functions give the same tree', e: ex.cond(ex.lt(n, 20), ex.add(s, '!'), 'no'), value: 'heads!', argo: "(asFloat(steps['gen-a'].outputs.parameters['n']) < 20) ? (inputs.parameters['word'] + '!') : 'no'" },
+  { name: 'regular-expression match =~ is expr-lang\'s matches', e: expr`${s} =~ "^h(ea|o)" && !(${st} matches "^Succ")`, value: true, argo: "(inputs.parameters['word'] matches '^h(ea|o)') && !(steps['flaky'].status matches '^Succ')" },
   { name: 'literal holes', e: expr`${3} * ${'a'.length}`, value: 3, argo: '3 * 1' },
 
   // Where Go and JavaScript differ, the printer and the evaluator agree (issue 9, item 3): each row is the

@@ -1,11 +1,12 @@
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { sh, shell, step, workflow } from 'dflow-ts'
+import { expr, lastRetry, sh, shell, status, step, validate, workflow, type Expr } from 'dflow-ts'
 import { local, openRun } from 'dflow-ts/local'
 import errorHandling from '../../examples/fn/error-handling.ts'
 import dagTimeout from '../../examples/argo/dag-task-level-timeout.ts'
 import { backoff } from '../../examples/argo/retry-backoff.ts'
+import retryConditional from '../../examples/argo/retry-conditional.ts'
 import retryScript from '../../examples/argo/retry-script.ts'
 import { timeoutsStep } from '../../examples/argo/timeouts-step.ts'
 import { hang } from '../helpers/fn-ops.ts'
@@ -89,6 +90,49 @@ test("Argo's dag-task-level-timeout: A and C succeed, B times out, the workflow 
   assert.is(run.status, 'Failed')
   assert.equal(['A', 'B', 'C'].map((n) => run.step(n).phase), ['Succeeded', 'Failed', 'Succeeded'])
   assert.match(run.step('B').message ?? '', 'timed out after 0.5s')
+})
+
+test("Argo's retry-conditional: retried while the expression on lastRetry holds (exit codes 2, 2), not after exit 1", async () => {
+  const run = await runner().run(retryConditional, { parameters: { counter: join(tmp.path, 'counter-cond') } })
+  assert.is(run.status, 'Failed')
+  const s = run.step('retry')
+  assert.equal(s.attempts.map((a) => [a.phase, a.exitCode]), [['Failed', 2], ['Failed', 2], ['Failed', 1]])
+  assert.is(s.phase, 'Failed')
+})
+
+test('a retry expression reads each lastRetry variable of the attempt that just failed', async () => {
+  const counter = join(tmp.path, 'counter-vars')
+  // Retried while the message is the one of a non-zero exit and the attempt took under a minute; the third
+  // attempt succeeds. With an expression and no policy, the policy is Always (as on Argo): an error is retried too.
+  const flaky = shell({
+    name: 'flaky',
+    retry: { limit: 5, expression: expr`${lastRetry.status} == "Failed" && ${lastRetry.exitCode} == 3 && ${lastRetry.duration} < 60 && ${lastRetry.message} =~ "3"` },
+    script: () => sh`n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > ${counter}; [ "$n" -ge 3 ] || exit 3`,
+  })
+  const run = await runner().run(workflow('retry-vars', step('flaky', flaky)))
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal(run.step('flaky').attempts.map((a) => a.exitCode), [3, 3, 0])
+})
+
+test('a retry expression that cannot be evaluated errors the step, as on Argo; false ends the retries', async () => {
+  const bad = shell({ name: 'bad', retry: { limit: 3, expression: expr`asInt(${lastRetry.message}) > 0` }, script: () => sh`exit 4` })
+  const run = await runner().run(workflow('retry-bad', step('bad', bad)))
+  assert.is(run.step('bad').phase, 'Error')
+  assert.match(run.step('bad').message ?? '', 'retry expression: asInt(')
+  assert.is(run.step('bad').attempts.length, 1)
+  const never = shell({ name: 'never', retry: { limit: 3, expression: expr`${lastRetry.exitCode} == 99` }, script: () => sh`exit 4` })
+  const r2 = await runner().run(workflow('retry-never', step('never', never)))
+  assert.equal(r2.step('never').attempts.map((a) => a.exitCode), [4])
+  assert.is(r2.step('never').phase, 'Failed')
+})
+
+test('a retry expression is a condition on lastRetry only', () => {
+  const s = shell({ name: 'ok', inputs: {}, script: () => sh`true` })
+  const other = step('other', s)
+  const msgs = (e: Expr) => validate(workflow('bad', step('a', s, {}, { retry: { limit: 1, expression: e } }))).map((p) => `${p.path.join('.')}: ${p.message}`).join('\n')
+  assert.match(msgs(expr`${lastRetry.exitCode} + 1`), 'retry.expression: a condition must be boolean, not number')
+  assert.match(msgs(expr`${lastRetry.status} == ${status(other)}`), 'a retry expression reads the last attempt only, not "$status"')
+  assert.is(msgs(expr`${lastRetry.status} == "Failed"`), '')
 })
 
 test('which failures each policy retries, and the backoff sequence', async () => {

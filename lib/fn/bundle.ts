@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FnTemplate } from 'dflow-ts'
-import type { PodPlan } from '../fn/argo-main.ts'
+import type { PodPlan } from './argo-main.ts'
 import { packageFile } from '../loader/package-files.ts'
 
 /**

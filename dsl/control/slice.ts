@@ -1,0 +1,81 @@
+import { t, type Codec } from '../codec.ts'
+import type { Node, Step, SuccessThreshold, Template } from '../node.ts'
+import { DflowError, problem, type Problem } from '../problem.ts'
+import type { ParamRef } from '../refs.ts'
+import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
+import { codecOfValues, field, loopItem, withFieldCodecs, type ItemRef } from './item.ts'
+import type { SliceList } from './source.ts'
+
+/** The element type of a sliced list: `A` for `A[]` and for a reference to an `A[]`. @example type E = ElementOf<string[]> // string */
+export type ElementOf<L> = L extends readonly (infer A)[] ? A : L extends ParamRef<infer X> ? (X extends readonly (infer A)[] ? A : never) : never
+
+/** What a slice's body receives: for each sliced list, a reference to this slice's element. @example type S = SliceRefs<{ f: string[] }> // { f: ParamRef<string> } */
+export type SliceRefs<L> = { readonly [K in keyof L]: ItemRef<ElementOf<L[K]>> }
+
+/** The lists a slice accepts: each a list, or a reference to one (anything else is a type error at that name). @example const ok: Sliceable<{ f: string[] }> = { f: ['a'] } */
+export type Sliceable<L> = { readonly [K in keyof L]: [ElementOf<L[K]>] extends [never] ? never : L[K] }
+
+/** A slice's index in its lists (0, 1, …), for keys and arguments. @example key`hello-${i}` */
+export type SliceIndex = ItemRef<number>
+
+/** A name a sliced list may have: it becomes a field of each slice's item (`{{item.NAME}}` on Argo). */
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/
+
+/** The field of a slice's item that holds its index (names of sliced lists cannot start with `_`). @example SLICE_INDEX // '_index' */
+export const SLICE_INDEX = '_index'
+
+const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
+  const names = Object.keys(lists)
+  if (names.length === 0) return [problem(['slice'], 'a slice needs at least one list to slice', "slice({ files: prepare.outputs.files }, (s) => step('hello', hello, { file: s.files }))")]
+  const out: Problem[] = []
+  const literal: [string, number][] = []
+  for (const name of names) {
+    const v = lists[name]
+    if (!NAME.test(name)) out.push(problem(['slice', name], `"${name}" cannot name a sliced list`, 'use letters, digits and _, starting with a letter'))
+    if (Array.isArray(v)) {
+      const at = v.findIndex(holdsRef)
+      if (at >= 0) out.push(problem(['slice', name, String(at)], 'a literal list cannot hold references', 'slice a list-valued reference instead (a step output or an input declared as a list)'))
+      literal.push([name, v.length])
+    } else if (!isRefOver(v))
+      out.push(problem(['slice', name], `"${name}" is neither a list nor a reference to one`, 'give a literal list or a list-valued parameter reference (t.array(…) outputs, forEach outputs)'))
+  }
+  const lengths = new Set(literal.map(([, n]) => n))
+  if (lengths.size > 1)
+    out.push(problem(['slice'], `the sliced lists have different lengths (${literal.map(([k, n]) => `${k}: ${n}`).join(', ')})`, 'every sliced list gives one element to each slice: give lists of one length'))
+  return out
+}
+
+/**
+ * Slices lists: one call per index i, whose body reads element i of every sliced list (dflow's `Slices` with
+ * `input_parameter`), its width inferred from the lists — no separate count. Lists may be literal or
+ * list-valued references; they must have one length (literal ones are checked here, references when the step
+ * runs: the step errors naming both lengths). As with {@link forEach}, the step's output parameters are
+ * stacked into lists in slice order (dflow's `output_parameter`), its calls are `name(0)`, `name(1)`, … and a
+ * key template gives each slice a key of its own; an empty list makes no call (the step is Skipped and its
+ * consumers get empty lists). `slice` is `forEach` over the lists zipped element by element: item i is
+ * `{ _index: i, NAME: element i, … }`, on every interpreter (Argo: `withItems` of the zipped objects for literal
+ * lists, `withParam` of an expression that zips them for references). The body's second argument is the
+ * slice's index, for keys (`` key`hello-${i}` ``) and arguments.
+ *
+ * @example
+ * ```ts
+ * const hello = slice({ filename: ['f1.txt', 'f2.txt'] }, (s) => step('hello', writeFoo, { filename: s.filename }))
+ * hello.outputs.size          // ParamRef<number[]>: every call's output, in slice order
+ * slice({ poscar: make.outputs.poscars, potcar: make.outputs.potcars }, (s) => step('vasp', vasp, { poscar: s.poscar, potcar: s.potcar }))
+ * ```
+ */
+export function slice<L extends Readonly<Record<string, SliceList>>, T extends Template>(lists: L & Sliceable<L>, body: (s: SliceRefs<L>, i: SliceIndex) => Step<T>, options?: SuccessThreshold): FanOut<T>
+export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L & Sliceable<L>, body: (s: SliceRefs<L>, i: SliceIndex) => Node, options: { readonly name: string }): Node
+export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, body: (s: SliceRefs<L>, i: SliceIndex) => Node, options?: { readonly name?: string } & SuccessThreshold): Node {
+  const problems = listProblems(lists)
+  if (problems.length) throw new DflowError(problems)
+  const token = {}
+  const codecs: Record<string, Codec<any>> = Object.fromEntries(
+    Object.entries(lists).map(([k, v]) => [k, Array.isArray(v) ? codecOfValues(v as readonly unknown[]) : elementCodec((v as ParamRef<readonly unknown[]>).codec)]),
+  )
+  const item = withFieldCodecs(loopItem<Record<string, unknown>>(codecOfValues([]), token), { ...codecs, [SLICE_INDEX]: t.number })
+  const refs = Object.fromEntries(Object.keys(lists).map((k) => [k, field(item, k)])) as unknown as SliceRefs<L>
+  const index = field(item, SLICE_INDEX) as SliceIndex
+  const frozen = Object.freeze(Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, Array.isArray(v) ? Object.freeze([...(v as readonly unknown[])]) : v])))
+  return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>> }, token, body(refs, index), options)
+}

@@ -1,0 +1,71 @@
+/**
+ * `slice` as a value: what it builds, its build-time errors, and its types (each `@ts-expect-error` must stay
+ * an error, or `tsc`, run by `npm test` first, fails).
+ */
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { forEach, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
+import { expectOneProblem } from './expect-error.ts'
+import { problemsOf } from './fixtures.ts'
+
+const one = shell({
+  name: 'one',
+  inputs: { f: param(t.string), n: param(t.number) },
+  outputs: { size: param(t.number, { path: 'size.txt' }) },
+  script: ({ f, n }, out) => sh`printf '%s' ${f} | wc -c > ${out.size}; echo ${n} >/dev/null`,
+})
+const gen = shell({ name: 'gen', outputs: { files: param(t.array(t.string), { path: 'f.json' }), ns: param(t.array(t.number), { path: 'n.json' }) }, script: () => sh`echo '["a"]' > f.json; echo '[1]' > n.json` })
+
+test('a slice is a fan-out over its lists zipped: a Zip source, the body reading item fields', () => {
+  const g = step('gen', gen)
+  const s = slice({ f: g.outputs.files, n: [1] }, (x) => step('one', one, { f: x.f, n: x.n }))
+  assert.is(s.forEach?._tag, 'Zip')
+  const args = s.args as Record<string, ParamRef<unknown>>
+  assert.equal(args['f']!.source, { kind: 'item', path: ['f'], loop: 'one' })
+  assert.equal(problemsOf(workflow('wf', seq(g, s))), [])
+})
+
+test('types: the body gets element types, the outputs are stacked lists', () => {
+  const g = step('gen', gen)
+  const s = slice({ f: g.outputs.files, n: g.outputs.ns }, (x, i) => {
+    const f: ParamRef<string> = x.f
+    const n: ParamRef<number> = x.n
+    const idx: ParamRef<number> = i
+    void idx
+    return step('one', one, { f, n })
+  })
+  const sizes: ParamRef<number[]> = s.outputs.size
+  void sizes
+  // @ts-expect-error a number element into a string input
+  slice({ n: g.outputs.ns }, (x) => step('one', one, { f: x.n, n: 1 }))
+  // @ts-expect-error a stacked output is a list, not one number
+  const notOne: ParamRef<number> = s.outputs.size
+  void notOne
+  // @ts-expect-error a stacked list into a number input
+  step('use', one, { f: 'a', n: s.outputs.size })
+  // @ts-expect-error a forEach's outputs are lists too: not one number
+  step('use', one, { f: 'a', n: forEach([1, 2], (n) => step('one', one, { f: 'a', n })).outputs.size })
+  // @ts-expect-error a parameter that is not a list cannot be sliced
+  slice({ f: step('o', one, { f: 'x', n: 1 }).outputs.size }, (x) => step('one', one, { f: 'a', n: x.f }))
+})
+
+test('literal lists of different lengths are an error when built, naming each length', () => {
+  expectOneProblem(() => slice({ f: ['a', 'b'], n: [1, 2, 3] }, (x) => step('one', one, { f: x.f, n: x.n })), ['slice'], /different lengths \(f: 2, n: 3\)/)
+})
+
+test('no list, a bad name, a value that is no list, a literal holding a reference: errors with paths and hints', () => {
+  expectOneProblem(() => slice({}, () => step('one', one, { f: 'a', n: 1 })), ['slice'], /at least one list/)
+  expectOneProblem(() => slice({ _f: ['a'] }, (x) => step('one', one, { f: x._f, n: 1 })), ['slice', '_f'], /cannot name a sliced list/)
+  expectOneProblem(() => slice({ f: 'abc' as never }, () => step('one', one, { f: 'a', n: 1 })), ['slice', 'f'], /neither a list nor a reference/)
+  const g = step('gen', gen)
+  expectOneProblem(() => slice({ f: [g.outputs.files] as never }, () => step('one', one, { f: 'a', n: 1 })), ['slice', 'f', '0'], /cannot hold references/)
+})
+
+test('a slice reading a step that does not run before it is a validation error, with the slice path', () => {
+  const g = step('gen', gen)
+  const wf = workflow('wf', slice({ f: g.outputs.files }, (x) => step('one', one, { f: x.f, n: 1 })))
+  const problems = problemsOf(wf)
+  assert.ok(problems.some((p) => p.startsWith('wf.one.slice.f: ')), JSON.stringify(problems))
+})
+
+test.run()
