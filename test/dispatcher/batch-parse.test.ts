@@ -25,7 +25,7 @@ test('slurm: sbatch --parsable ids (with a cluster suffix, an array task), and r
 })
 
 test('slurm: one squeue for all ids, real output mapped; ids it does not print are absent', () => {
-  assert.equal(slurm.status(['4', '5', '6']).argv, ['squeue', '-h', '-t', 'all', '-j', '4,5,6', '-o', '%i|%T|%r'])
+  assert.equal(slurm.status(['4', '5', '6']).argv, ['squeue', '-h', '-r', '-t', 'all', '-j', '4,5,6', '-o', '%i|%T|%r'])
   const m = slurm.parseStatus(out(fixture('slurm-squeue.txt')), ['4', '5', '6', '7', '8', '99'])
   assert.equal(verdicts(m), { 4: 'succeeded', 5: 'failed', 6: 'cancelled', 7: 'running', 8: 'pending' })
   assert.is(m.get('8')?.reason, 'JobHeldUser')
@@ -101,7 +101,7 @@ test('queryJobs: one status query, then each fallback once for the ids still mis
   const exec = async (c: Command) => (calls.push(c), answers[c.argv[0]!] ?? out('', 127, 'no such command'))
   const m = await queryJobs(slurm, exec, ['4', '5', '6', '77'])
   assert.equal(verdicts(m), { 4: 'succeeded', 5: 'timeout', 6: 'cancelled' })
-  assert.equal(calls.map((c) => c.argv.join(' ')), ['squeue -h -t all -j 4,5,6,77 -o %i|%T|%r', 'sacct -n -P -X -j 5,6,77 -o JobIDRaw,State,ExitCode', 'scontrol -o show job'])
+  assert.equal(calls.map((c) => c.argv.join(' ')), ['squeue -h -r -t all -j 4,5,6,77 -o %i|%T|%r', 'sacct -n -P -X -j 5,6,77 -o JobIDRaw,State,ExitCode', 'scontrol -o show job'])
   calls.length = 0
   await queryJobs(sge as BatchSystem, exec, ['1', '2', '3'])
   assert.is(calls.length, 1, 'SGE: one qstat for three jobs')

@@ -19,6 +19,32 @@ export const jobFiles = (job: BatchJob) => ({
 })
 
 /**
+ * The scheduler's output files of a job, with `pattern` (the system's own placeholder of the element index:
+ * Slurm `%a`, SGE `$TASK_ID`) in their names for an array.
+ *
+ * @example
+ * ```ts
+ * arrayFiles({ name: 'a', command: 'true', workDir: '/w', array: 3 }, '%a').stdout // '/w/a.%a.out'
+ * ```
+ */
+export const arrayFiles = (job: BatchJob, pattern: string): { readonly stdout: string; readonly stderr: string } => {
+  const f = jobFiles(job)
+  if (job.array === undefined) return f
+  const base = posix.join(job.workDir, `${job.name}.${pattern}`)
+  return { stdout: `${base}.out`, stderr: `${base}.err` }
+}
+
+/**
+ * The exit-code file element `index` of an array job writes.
+ *
+ * @example
+ * ```ts
+ * elementExitFile({ name: 'a', command: 'true', workDir: '/w', array: 3 }, 2) // '/w/a.2.exit'
+ * ```
+ */
+export const elementExitFile = (job: BatchJob, index: number): string => posix.join(job.workDir, `${job.name}.${index}.exit`)
+
+/**
  * The exit status in an exit-code file's text, or undefined when the text is not one (missing, partial).
  *
  * @example

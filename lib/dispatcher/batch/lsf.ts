@@ -1,5 +1,5 @@
 import { jobFiles } from './job-files.ts'
-import { lines, only, stateFrom, submittedBy } from './parse-util.ts'
+import { lines, namesToIds, only, stateFrom, submittedBy } from './parse-util.ts'
 import { jobScript } from './script.ts'
 import type { BatchJob, BatchSystem, JobState, Verdict } from './types.ts'
 
@@ -48,7 +48,7 @@ const FIELDS = 'jobid stat exit_code exit_reason'
 /**
  * LSF: `bsub < script` (bsub reads `#BSUB` lines only from standard input), one
  * `bjobs -noheader -o "jobid stat exit_code exit_reason delimiter='|'" ID…` per poll; unknown ids are reported on
- * stderr ("Job <N> is not found") while the others are printed.
+ * stderr ("Job <N> is not found") while the others are printed. Names: one `bjobs -a` of every job (`jobid job_name`).
  *
  * @example
  * ```ts
@@ -77,4 +77,8 @@ export const lsf: BatchSystem = {
     ),
   fallbacks: [],
   cancel: (ids) => ({ argv: ['bkill', ...ids] }),
+  byName: {
+    command: () => ({ argv: ['bjobs', '-a', '-noheader', '-o', "jobid job_name delimiter='|'"] }),
+    parse: (r, names) => namesToIds(r.stdout, names),
+  },
 }

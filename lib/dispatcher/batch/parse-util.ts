@@ -51,3 +51,22 @@ export const only = (ids: readonly string[], entries: Iterable<readonly [string,
   const want = new Set(ids)
   return new Map([...entries].filter(([id]) => want.has(id)))
 }
+
+/**
+ * Name → id from `id|name` lines (the first id seen for a name wins: an array prints one line per element, all
+ * with its own id), for the asked names only.
+ *
+ * @example
+ * ```ts
+ * namesToIds('42|a\n42|a\n43|b\n', ['a']) // Map { 'a' => '42' }
+ * ```
+ */
+export const namesToIds = (text: string, names: readonly string[]): ReadonlyMap<string, string> => {
+  const want = new Set(names)
+  const out = new Map<string, string>()
+  for (const l of lines(text)) {
+    const [id, name] = l.split('|').map((s) => s.trim())
+    if (id && name && want.has(name) && !out.has(name)) out.set(name, id)
+  }
+  return out
+}

@@ -1,5 +1,5 @@
 import { jobFiles } from './job-files.ts'
-import { only, stateFrom, submittedBy } from './parse-util.ts'
+import { namesToIds, only, stateFrom, submittedBy } from './parse-util.ts'
 import { jobScript, walltime } from './script.ts'
 import type { BatchJob, BatchSystem, JobState, Verdict } from './types.ts'
 
@@ -40,7 +40,7 @@ const header = (job: BatchJob): string[] => {
 
 /**
  * PBS Pro / OpenPBS: `qsub` (prints `ID.server`), one `qstat -x -f ID…` per poll (`-x` keeps finished jobs, state
- * `F` with `Exit_status`; Torque's `C` and `exit_status` are read too). Ids it does not know are reported on
+ * `F` with `Exit_status`; Torque's `C` and `exit_status` are read too; names from `Job_Name` of one `qstat -x -f`). Ids it does not know are reported on
  * stderr ("qstat: Unknown Job Id …") while the others are still printed.
  *
  * @example
@@ -57,21 +57,31 @@ export const pbs: BatchSystem = {
   parseStatus: (r, ids) =>
     only(
       ids,
-      r.stdout
-        .replace(/\r/g, '')
-        .replace(/\n\t/g, '') // a long attribute continues on a line starting with a tab
-        .split(/^Job Id:\s*/m)
-        .slice(1)
-        .flatMap((block) => {
-          const [first = '', ...rest] = block.split('\n')
-          const attrs = new Map(rest.flatMap((l) => { const m = /^\s+([\w.]+)\s*=\s*(.*)$/.exec(l); return m ? [[m[1]!.toLowerCase(), m[2]!.trim()] as const] : [] }))
-          const raw = attrs.get('job_state')
-          if (!raw) return []
-          const status = attrs.get('exit_status')
-          const state = raw === 'F' || raw === 'C' || raw === 'X' ? finished(raw, status === undefined ? undefined : Number(status)) : stateFrom(STATES, raw)
-          return [[first.trim(), state] as const]
-        }),
+      blocks(r.stdout).flatMap(({ id, attrs }) => {
+        const raw = attrs.get('job_state')
+        if (!raw) return []
+        const status = attrs.get('exit_status')
+        const state = raw === 'F' || raw === 'C' || raw === 'X' ? finished(raw, status === undefined ? undefined : Number(status)) : stateFrom(STATES, raw)
+        return [[id, state] as const]
+      }),
     ),
   fallbacks: [],
   cancel: (ids) => ({ argv: ['qdel', ...ids] }),
+  byName: {
+    command: () => ({ argv: ['qstat', '-x', '-f'] }),
+    parse: (r, names) => namesToIds(blocks(r.stdout).map(({ id, attrs }) => `${id}|${attrs.get('job_name') ?? ''}`).join('\n'), names),
+  },
 }
+
+/** The `Job Id:` blocks of `qstat -f`, attribute names lower-cased. */
+const blocks = (text: string) =>
+  text
+    .replace(/\r/g, '')
+    .replace(/\n\t/g, '') // a long attribute continues on a line starting with a tab
+    .split(/^Job Id:\s*/m)
+    .slice(1)
+    .map((block) => {
+      const [first = '', ...rest] = block.split('\n')
+      const attrs = new Map(rest.flatMap((l) => { const m = /^\s+([\w.]+)\s*=\s*(.*)$/.exec(l); return m ? [[m[1]!.toLowerCase(), m[2]!.trim()] as const] : [] }))
+      return { id: first.trim(), attrs }
+    })

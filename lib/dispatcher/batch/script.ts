@@ -1,3 +1,4 @@
+import { posix } from 'node:path'
 import { DflowError, problem, type Problem } from '../../../dsl/problem.ts'
 import { jobFiles } from './job-files.ts'
 import { shellQuote } from './shell-quote.ts'
@@ -24,6 +25,8 @@ export const checkJob = (job: BatchJob): readonly Problem[] => {
     if (!(k === 'gpus' ? v === undefined || (Number.isInteger(v) && v >= 0) : positiveInt(v)))
       out.push(problem(['resources', k], `${k} must be a positive integer, got ${String(v)}`))
   }
+  if (job.array !== undefined && !(Number.isInteger(job.array) && job.array >= 1))
+    out.push(problem(['array'], `an array needs a positive whole number of elements, got ${String(job.array)}`))
   if (!positiveInt(job.nodes)) out.push(problem(['nodes'], `nodes must be a positive integer, got ${String(job.nodes)}`))
   for (const k of Object.keys(job.env ?? {}))
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) out.push(problem(['env', k], `${JSON.stringify(k)} is not an environment variable name`))
@@ -52,22 +55,28 @@ export const walltime = (seconds: number, days: boolean): string => {
  * A whole job script: shebang, the scheduler's header lines, the job's own header lines, then the body: cd to the
  * work dir, module loads, quoted exports, pre, the command in a subshell (an `exit` in it still reaches the
  * trailer), post, and the trailer that writes the command's status to the exit-code file atomically and exits
- * with it. Throws a {@link DflowError} for a job {@link checkJob} refuses.
+ * with it. For an array (`job.array`), `arrayIndex` is the system's shell expression of the element's 0-based
+ * index: the body exports it as `DFLOW_ARRAY_INDEX` and each element writes `NAME.INDEX.exit`. Throws a
+ * {@link DflowError} for a job {@link checkJob} refuses.
  *
  * @example
  * ```ts
  * jobScript(['#SBATCH --job-name=a'], { name: 'a', command: 'true', workDir: '/w/a' }).split('\n')[0] // '#!/bin/bash'
  * ```
  */
-export const jobScript = (header: readonly string[], job: BatchJob): string => {
+export const jobScript = (header: readonly string[], job: BatchJob, arrayIndex?: string): string => {
   const problems = checkJob(job)
   if (problems.length > 0) throw new DflowError(problems)
-  const exit = shellQuote(jobFiles(job).exitCode)
+  const exit = job.array === undefined ? shellQuote(jobFiles(job).exitCode) : '"$__dflow_exit"'
   return [
     '#!/bin/bash',
     ...header,
     ...(job.header ?? []),
     `# dflow-ts batch job ${job.name}`,
+    ...(job.array === undefined ? [] : [
+      `export DFLOW_ARRAY_INDEX=${arrayIndex ?? '0'}`,
+      `__dflow_exit=${shellQuote(posix.join(job.workDir, job.name))}."$DFLOW_ARRAY_INDEX".exit`,
+    ]),
     `__dflow_done() { printf '%s\\n' "$1" > ${exit}.tmp && mv -f ${exit}.tmp ${exit}; exit "$1"; }`,
     `cd ${shellQuote(job.workDir)} || __dflow_done 1`,
     ...(job.modules ?? []).map((m) => `module load ${shellQuote(m)}`),

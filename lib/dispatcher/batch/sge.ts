@@ -1,8 +1,10 @@
 import { DflowError, problem } from '../../../dsl/problem.ts'
-import { jobFiles } from './job-files.ts'
-import { only, submittedBy } from './parse-util.ts'
+import { arrayFiles } from './job-files.ts'
+import { namesToIds, only, submittedBy } from './parse-util.ts'
 import { jobScript, walltime } from './script.ts'
 import type { BatchJob, BatchSystem, JobState, Verdict } from './types.ts'
+
+const sgeIndex = '$((SGE_TASK_ID - 1))'
 
 /** The parallel environment a job with more than one CPU asks for (`-pe smp N`); a site names its own in `header`. */
 export const SGE_PE = 'smp'
@@ -13,7 +15,7 @@ const verdictOf = (s: string): Verdict =>
 
 const header = (job: BatchJob): string[] => {
   if ((job.nodes ?? 1) > 1) throw new DflowError([problem(['nodes'], 'SGE has no node count', 'ask for cpus (slots of a parallel environment) instead')])
-  const f = jobFiles(job)
+  const f = arrayFiles(job, '$TASK_ID')
   const r = job.resources ?? {}
   return [
     `#$ -N ${job.name}`,
@@ -21,6 +23,7 @@ const header = (job: BatchJob): string[] => {
     `#$ -wd ${job.workDir}`,
     `#$ -o ${f.stdout}`,
     `#$ -e ${f.stderr}`,
+    ...(job.array ? [`#$ -t 1-${job.array}`] : []),
     ...((r.cpus ?? 1) > 1 ? [`#$ -pe ${SGE_PE} ${r.cpus}`] : []),
     ...(r.memoryMiB ? [`#$ -l h_vmem=${r.memoryMiB}M`] : []),
     ...(r.gpus ? [`#$ -l gpu=${r.gpus}`] : []),
@@ -30,7 +33,8 @@ const header = (job: BatchJob): string[] => {
 }
 
 /**
- * SGE (Son of Grid Engine 8.1): `qsub -terse`, one `qstat -xml -u *` per poll. qstat forgets a job once it ends
+ * SGE (Son of Grid Engine 8.1): `qsub -terse`, one `qstat -xml -u *` per poll (names: this user's `qstat -xml`). Arrays: `-t 1-N`
+ * (tasks are 1-based: element `i` is `ID.(i+1)`), the limit from `qconf -sconf` (max_aj_tasks). qstat forgets a job once it ends
  * and qacct lags by its flush time, so a finished job is absent here and its exit-code file decides.
  *
  * @example
@@ -40,19 +44,49 @@ const header = (job: BatchJob): string[] => {
  */
 export const sge: BatchSystem = {
   name: 'sge',
-  render: (job) => jobScript(header(job), job),
+  render: (job) => jobScript(header(job), job, sgeIndex),
   submit: (script, job) => ({ argv: ['qsub', '-terse', script], cwd: job.workDir }),
   parseSubmit: (r) => submittedBy(/^(\d+)(?:\.\S+)?$/, r),
   status: () => ({ argv: ['qstat', '-xml', '-u', '*'] }),
   parseStatus: (r, ids) =>
     only(
       ids,
-      [...r.stdout.matchAll(/<job_list\b[^>]*>([\s\S]*?)<\/job_list>/g)].flatMap((m) => {
-        const id = /<JB_job_number>\s*(\d+)\s*<\/JB_job_number>/.exec(m[1]!)?.[1]
-        const raw = /<state>\s*([^<\s]*)\s*<\/state>/.exec(m[1]!)?.[1]
-        return id && raw ? [[id, { verdict: verdictOf(raw), raw } satisfies JobState] as const] : []
+      jobList(r.stdout).flatMap(({ id, raw, tasks }) => {
+        const state: JobState = { verdict: verdictOf(raw), raw }
+        // an array's elements: `ID.TASK` for each task (a pending range `1-4:1` names several)
+        return [[id, state] as const, ...taskIds(tasks).map((t) => [`${id}.${t}`, state] as const)]
       }),
     ),
   fallbacks: [],
   cancel: (ids) => ({ argv: ['qdel', ...ids] }),
+  array: {
+    index: sgeIndex,
+    elementId: (id, index) => `${id}.${index + 1}`,
+    limit: {
+      command: { argv: ['qconf', '-sconf'] },
+      parse: (r) => { const m = /^max_aj_tasks\s+(\d+)/m.exec(r.stdout); return m && m[1] !== '0' ? Number(m[1]) : undefined },
+    },
+  },
+  byName: {
+    command: () => ({ argv: ['qstat', '-xml'] }), // this user's jobs only (qstat's default)
+    parse: (r, names) => namesToIds(jobList(r.stdout).map((j) => `${j.id}|${j.name}`).join('\n'), names),
+  },
 }
+
+/** The `<job_list>` entries of `qstat -xml`: id, state, name and the array tasks (`3`, `1-4:1`, `2,5`). */
+const jobList = (xml: string) =>
+  [...xml.matchAll(/<job_list\b[^>]*>([\s\S]*?)<\/job_list>/g)].flatMap((m) => {
+    const field = (tag: string) => new RegExp(`<${tag}>\\s*([^<]*?)\\s*</${tag}>`).exec(m[1]!)?.[1]
+    const id = field('JB_job_number')
+    const raw = field('state')
+    return id && /^\d+$/.test(id) && raw ? [{ id, raw, name: field('JB_name') ?? '', tasks: field('tasks') ?? '' }] : []
+  })
+
+/** Task numbers of a `<tasks>` text: `3`, `1-7:2`, `2,5` (at most 100,000, so a bogus range cannot run away). */
+const taskIds = (tasks: string): number[] =>
+  tasks.split(',').flatMap((part) => {
+    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim())
+    if (!m) return []
+    const [from, to, step] = [Number(m[1]), Number(m[2] ?? m[1]), Number(m[3] ?? 1)]
+    return step > 0 && to >= from && (to - from) / step < 100_000 ? Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step) : []
+  })

@@ -21,10 +21,10 @@ export const shell: BatchSystem = {
   render: (job) => jobScript([], job),
   submit: (script, job) => {
     const f = jobFiles(job)
-    return { argv: ['bash', '-c', 'setsid bash "$0" >"$1" 2>"$2" </dev/null & echo $!', script, f.stdout, f.stderr], cwd: job.workDir }
+    return { argv: ['bash', '--norc', '-c', 'setsid bash "$0" >"$1" 2>"$2" </dev/null & echo $!', script, f.stdout, f.stderr], cwd: job.workDir }
   },
   parseSubmit: (r) => submittedBy(/^(\d+)$/, r),
-  status: (ids) => ({ argv: ['bash', '-c', STATUS, 'status', ...ids] }),
+  status: (ids) => ({ argv: ['bash', '--norc', '-c', STATUS, 'status', ...ids] }),
   parseStatus: (r, ids) =>
     only(
       ids,

@@ -1,5 +1,5 @@
-import { jobFiles } from './job-files.ts'
-import { lines, only, stateFrom, submittedBy } from './parse-util.ts'
+import { arrayFiles } from './job-files.ts'
+import { lines, namesToIds, only, stateFrom, submittedBy } from './parse-util.ts'
 import { jobScript, walltime } from './script.ts'
 import type { BatchJob, BatchSystem, CommandResult, JobState, StatusFallback, Verdict } from './types.ts'
 
@@ -41,13 +41,16 @@ const exitOf = (s: string | undefined): { exitCode?: number } => {
 const word = (s: string): string => s.trim().split(/\s+/)[0] ?? ''
 
 const header = (job: BatchJob): string[] => {
-  const f = jobFiles(job)
+  const f = arrayFiles(job, '%a')
   const r = job.resources ?? {}
   return [
     `#SBATCH --job-name=${job.name}`,
     `#SBATCH --chdir=${job.workDir}`,
     `#SBATCH --output=${f.stdout}`,
     `#SBATCH --error=${f.stderr}`,
+    // the engine decides retries: a job Slurm requeued after a node failure would run its calls twice
+    '#SBATCH --no-requeue',
+    ...(job.array ? [`#SBATCH --array=0-${job.array - 1}`] : []),
     `#SBATCH --nodes=${job.nodes ?? 1}`,
     '#SBATCH --ntasks-per-node=1',
     `#SBATCH --cpus-per-task=${r.cpus ?? 1}`,
@@ -84,7 +87,9 @@ const scontrol: StatusFallback = {
       ids,
       lines(r.stdout).flatMap((l) => {
         const f = new Map([...l.matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1]!, m[2]!]))
-        const id = f.get('JobId')
+        // an array element is known to squeue and scancel as ARRAY_TASK; its JobId is a number of its own
+        const task = f.get('ArrayTaskId')
+        const id = f.get('ArrayJobId') && task && /^\d+$/.test(task) ? `${f.get('ArrayJobId')}_${task}` : f.get('JobId')
         const raw = f.get('JobState')
         if (!id || !raw) return []
         const reason = f.get('Reason')
@@ -94,8 +99,10 @@ const scontrol: StatusFallback = {
 }
 
 /**
- * Slurm: `sbatch --parsable`, one `squeue -h -t all -j ID,ID… -o %i|%T|%r` per poll (finished jobs stay
- * visible to it for MinJobAge), then sacct and `scontrol -o show job` for the ids it no longer knows.
+ * Slurm: `sbatch --parsable`, one `squeue -h -r -t all -j ID,ID… -o %i|%T|%r` per poll (finished jobs stay
+ * visible to it for MinJobAge; `-r` prints each array element, `ID_INDEX`, on its own line), then sacct and
+ * `scontrol -o show job` for the ids it no longer knows. Arrays: `--array=0-(N-1)`, elements `ID_INDEX`, the
+ * limit from `scontrol show config` (MaxArraySize); names: one `squeue --name=A,B…`.
  *
  * @example
  * ```ts
@@ -105,11 +112,25 @@ const scontrol: StatusFallback = {
  */
 export const slurm: BatchSystem = {
   name: 'slurm',
-  render: (job) => jobScript(header(job), job),
+  render: (job) => jobScript(header(job), job, '"$SLURM_ARRAY_TASK_ID"'),
   submit: (script, job) => ({ argv: ['sbatch', '--parsable', script], cwd: job.workDir }),
   parseSubmit: (r) => submittedBy(/^(\d+(?:_\d+)?)(?:;.*)?$/, r),
-  status: (ids) => ({ argv: ['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-o', '%i|%T|%r'] }),
+  status: (ids) => ({ argv: ['squeue', '-h', '-r', '-t', 'all', '-j', ids.join(','), '-o', '%i|%T|%r'] }),
   parseStatus: (r, ids) => parsePiped(r, ids, 'reason'),
   fallbacks: [sacct, scontrol],
   cancel: (ids) => ({ argv: ['scancel', ...ids] }),
+  array: {
+    index: '"$SLURM_ARRAY_TASK_ID"',
+    elementId: (id, index) => `${id}_${index}`,
+    limit: {
+      command: { argv: ['scontrol', 'show', 'config'] },
+      // "MaxArraySize = 1001": indices 0…1000, so as many elements (0-based)
+      parse: (r) => { const m = /^MaxArraySize\s*=\s*(\d+)/m.exec(r.stdout); return m ? Number(m[1]) : undefined },
+    },
+  },
+  byName: {
+    // only this user's jobs: another user's job of the same name is not ours to wait for
+    command: (names) => ({ argv: ['squeue', '--me', '-h', '-t', 'all', `--name=${names.join(',')}`, '-o', '%F|%j'] }),
+    parse: (r, names) => namesToIds(r.stdout, names),
+  },
 }

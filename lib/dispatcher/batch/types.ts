@@ -63,6 +63,11 @@ export interface BatchJob {
   /** Shell text run before the command (after env and modules) and after it (its status is ignored). */
   readonly pre?: string
   readonly post?: string
+  /**
+   * A job array of this many elements (systems with {@link BatchSystem.array} only): the body sees its element's
+   * 0-based index in `$DFLOW_ARRAY_INDEX`, and each element writes its own exit-code file (`NAME.INDEX.exit`).
+   */
+  readonly array?: number
 }
 
 /** A command line to run, with its working directory and standard input. @example { argv: ['sbatch', '--parsable', 'job.sh'], cwd: '/tmp/a' } */
@@ -92,6 +97,36 @@ export interface StatusFallback {
 }
 
 /**
+ * How a system runs job arrays (its header asks for `job.array` elements): the element's index as a 0-based
+ * shell expression, and the id of element `index` of array job `id` (what status and cancel take).
+ *
+ * @example
+ * ```ts
+ * slurm.array?.elementId('64', 3) // '64_3'
+ * sge.array?.elementId('49', 3) // '49.4' (SGE's tasks are 1-based)
+ * ```
+ */
+export interface ArraySupport {
+  readonly index: string
+  readonly elementId: (id: string, index: number) => string
+  /** One query for the largest array the site allows (Slurm MaxArraySize, SGE max_aj_tasks), in elements. */
+  readonly limit: { readonly command: Command; readonly parse: (result: CommandResult) => number | undefined }
+}
+
+/**
+ * One query for jobs by name (for reattach when only the intent was journaled): name → the job's id (an array's own id).
+ *
+ * @example
+ * ```ts
+ * slurm.byName?.command(['dfa', 'dfb']).argv // ['squeue', '--me', '-h', '-t', 'all', '--name=dfa,dfb', '-o', '%F|%j']
+ * ```
+ */
+export interface NameLookup {
+  readonly command: (names: readonly string[]) => Command
+  readonly parse: (result: CommandResult, names: readonly string[]) => ReadonlyMap<string, string>
+}
+
+/**
  * A batch system: pure functions from jobs to scripts and command lines, and from its output to data.
  *
  * @example
@@ -112,4 +147,8 @@ export interface BatchSystem {
   readonly parseStatus: (result: CommandResult, ids: readonly string[]) => ReadonlyMap<string, JobState>
   readonly fallbacks: readonly StatusFallback[]
   readonly cancel: (ids: readonly string[]) => Command
+  /** Job arrays, where the system has them (Slurm, SGE). */
+  readonly array?: ArraySupport
+  /** Finding jobs by name (not the shell system: its job is a pid). */
+  readonly byName?: NameLookup
 }

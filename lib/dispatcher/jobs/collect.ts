@@ -1,0 +1,53 @@
+import { lines } from '../batch/parse-util.ts'
+import type { Command, CommandResult } from '../batch/types.ts'
+
+/** What one read of a call's files found: its exit status (once written) and the tails of its output. @example { exitCode: 0, stdout: 'hi\n', stderr: '' } */
+export interface CallFiles {
+  readonly exitCode?: number
+  readonly stdout?: string
+  readonly stderr?: string
+}
+
+const SCRIPT = [
+  'n=$1; shift',
+  'for a; do m=${a%%:*}; b=${a#*:}; e=$(cat "$b.exit" 2>/dev/null) || e=-',
+  '  if [ "$e" != - ] || [ "$m" = F ]; then',
+  '    printf \'%s\\t%s\\t%s\\t%s\\n\' "$b" "$e" "$(tail -c "$n" "$b.out" 2>/dev/null | base64 -w0)" "$(tail -c "$n" "$b.err" 2>/dev/null | base64 -w0)"',
+  '  else printf \'%s\\t-\\n\' "$b"; fi',
+  'done',
+].join('\n')
+
+/**
+ * ONE command that reads the files of many calls: the exit status of each, and the last `tailBytes` of its
+ * stdout and stderr for those that have one (`peek`) or whose job has ended (`final`, read even without an exit
+ * status: a killed call's output tells why). `bash --norc`: node's pipes are sockets, and bash started on a socket
+ * with SHLVL unset takes itself for an rsh session and reads ~/.bashrc (a pyenv init there hung on its lock).
+ *
+ * @example
+ * ```ts
+ * collectCommand(['/w/a/dflow-1'], [], 4096).argv[0] // 'bash'
+ * ```
+ */
+export const collectCommand = (final: readonly string[], peek: readonly string[], tailBytes: number): Command => ({
+  argv: ['bash', '--norc', '-c', SCRIPT, 'collect', String(tailBytes), ...final.map((b) => `F:${b}`), ...peek.map((b) => `P:${b}`)],
+})
+
+const unb64 = (s: string | undefined): string | undefined => (s === undefined ? undefined : Buffer.from(s, 'base64').toString('utf8'))
+
+/**
+ * The files {@link collectCommand} printed, by base path.
+ *
+ * @example
+ * ```ts
+ * parseCollect({ exitCode: 0, stdout: '/w/a/dflow-1\t0\taGkK\t\n', stderr: '' }).get('/w/a/dflow-1') // { exitCode: 0, stdout: 'hi\n', stderr: '' }
+ * ```
+ */
+export const parseCollect = (r: CommandResult): ReadonlyMap<string, CallFiles> =>
+  new Map(
+    lines(r.stdout).flatMap((l) => {
+      const [base, e, out, err] = l.split('\t')
+      if (!base) return []
+      const code = e !== undefined && /^\d{1,3}$/.test(e.trim()) ? Number(e.trim()) : undefined
+      return [[base, { ...(code !== undefined ? { exitCode: code } : {}), ...(out !== undefined ? { stdout: unb64(out), stderr: unb64(err ?? '') } : {}) }] as const]
+    }),
+  )
