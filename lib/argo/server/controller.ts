@@ -13,7 +13,7 @@ const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow'
 
 type Node = Record<string, unknown> & { id: string; name: string; phase?: string; type?: string; children?: string[] }
 
-/** A pod's log: its text so far, who follows it, whether it is complete. */
+/** A pod's log: its text so far, who follows it, whether it is complete. @example const l: PodLog = { text: 'hi\n', done: true, followers: new Set() } */
 export interface PodLog {
   text: string
   done: boolean

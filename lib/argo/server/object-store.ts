@@ -5,8 +5,8 @@ import { ApiError } from './api-error.ts'
 import { apiVersionOf, qualified, RESOURCES, type ResourceName } from './resources.ts'
 import type { Selector } from './selectors.ts'
 
-/** One change, kept in the history that watches resume from. */
-interface Change {
+/** One change, kept in the history that watches resume from. @example const c: Change = { rv: 7, resource: 'workflows', type: 'ADDED', object } */
+export interface Change {
   readonly rv: number
   readonly resource: ResourceName
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'
