@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { download, downloadPath, formatRef, openStore, upload, type ArtifactLocation, type PathTree } from '../storage/index.ts'
+import { FILES } from '../storage/location.ts'
 import { recordedArtifact } from './recorded-artifact.ts'
 
 const UPLOAD_HELP = `Usage: dflow upload PATH... --store URL [options]
@@ -63,6 +64,8 @@ export const downloadMain = async (argv: readonly string[]): Promise<number> => 
   const [runDir, step, name] = positionals as [string, string, string]
   const found = await recordedArtifact(runDir, step, name)
   if (typeof found === 'object' && 'problem' in found) return console.error(`dflow download: ${found.problem}`), 1
-  printPaths(typeof found === 'string' ? await downloadPath(found, values.output, name) : await download(found as ArtifactLocation, values.output))
+  // A path (an old record) or a file left where its step wrote it lands under the artifact's name.
+  const path = typeof found === 'string' ? found : (found as ArtifactLocation).store === FILES ? ((found as ArtifactLocation).path ?? `/${(found as ArtifactLocation).key}`) : undefined
+  printPaths(path !== undefined ? await downloadPath(path, values.output, name) : await download(found as ArtifactLocation, values.output))
   return 0
 }

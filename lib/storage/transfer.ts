@@ -5,7 +5,7 @@ import { DflowError, problem } from '../../dsl/problem.ts'
 import { assemble, CATALOG_DIR, catalogOrders, readCatalog, writeCatalog, type PathTree } from './catalog.ts'
 import { treeDigest, walkTree } from './digest.ts'
 import { copyTree, sideName } from './local-copy.ts'
-import { artifactLocation, checkKey, relativeTo, type ArtifactLocation, type Committed } from './location.ts'
+import { artifactLocation, checkKey, FILES, relativeTo, type ArtifactLocation, type Committed } from './location.ts'
 import { PRIVATE_DIR } from './modes.ts'
 import type { ArtifactStore, PutOptions } from './store.ts'
 import { openStore } from './store-url.ts'
@@ -166,6 +166,8 @@ const landIn = async (target: string, name: string, write: (tmp: string) => Prom
  * ```
  */
 export const download = async (at: ArtifactLocation, dir: string, options: DownloadOptions = {}): Promise<PathTree> => {
+  // A file or folder left where its step wrote it (the local interpreter's default) is copied from there.
+  if (at.store === FILES && options.store === undefined) return downloadPath(at.path ?? `/${at.key}`, dir, at.key.split('/').pop() as string, options)
   const store = options.store ?? openStore(at.store, process.env)
   try {
     const here = relativeTo(at, store.id)

@@ -70,7 +70,7 @@ test('dflow download writes a step output artifact of a run folder; an unknown s
   const r = dflow({}, 'download', run.dir, 'hello3', 'bar', '-o', out)
   assert.is(r.code, 0, r.err)
   assert.is(r.out.trim(), join(out, 'bar'))
-  assert.is(readFileSync(join(out, 'bar'), 'utf8'), readFileSync(run.step('hello3').outputs['bar'] as string, 'utf8'))
+  assert.is(readFileSync(join(out, 'bar'), 'utf8'), readFileSync((run.step('hello3').outputs['bar'] as { path: string }).path, 'utf8'))
   const noArt = dflow({}, 'download', run.dir, 'hello3', 'nope', '-o', out)
   assert.is(noArt.code, 1)
   assert.match(noArt.err, 'step "hello3" has no output artifact "nope" (it has: bar')
