@@ -84,15 +84,15 @@ test('an argument mixing text and tags, a containerSet, an init container and a 
         { ...echo('say', 'echo "{{inputs.parameters.m}}"'), inputs: { parameters: [{ name: 'm' }] } },
         {
           name: 'set',
-          initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'echo first > /work/log'] }],
+          initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'echo first > /pod-data/log'] }],
           containerSet: {
             volumeMounts: [{ name: 'vol', mountPath: '/shared' }],
             containers: [
-              { name: 'a', image: 'busybox', command: ['sh', '-c', 'echo a >> /work/log'] },
-              { name: 'main', image: 'busybox', command: ['sh', '-c', 'echo main >> /work/log; cat /work/log; cp /work/log /shared/log'], dependencies: ['a'] },
+              { name: 'a', image: 'busybox', command: ['sh', '-c', 'echo a >> /pod-data/log'] },
+              { name: 'main', image: 'busybox', command: ['sh', '-c', 'echo main >> /pod-data/log; cat /pod-data/log; cp /pod-data/log /shared/log'], dependencies: ['a'] },
             ],
           },
-          outputs: { parameters: [{ name: 'log', valueFrom: { path: '/work/log' } }] },
+          outputs: { parameters: [{ name: 'log', valueFrom: { path: '/pod-data/log' } }] },
         },
         { name: 'read', container: { image: 'busybox', command: ['cat', '/shared/log'], volumeMounts: [{ name: 'vol', mountPath: '/shared' }] } },
       ],

@@ -27,7 +27,7 @@ export interface OracleResult {
  *
  * @example
  * ```ts
- * const bin = oracleBinary() // '/root/.cache/dflow-ts/expr-oracle/expr-oracle-…'
+ * const bin = oracleBinary() // '~/.cache/dflow-ts/expr-oracle/expr-oracle-…' (under $HOME)
  * ```
  */
 export const oracleBinary = (): string | undefined => {
