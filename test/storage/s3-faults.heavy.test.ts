@@ -8,13 +8,13 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, openSync, readdirSync, writeSync, closeSync } from 'node:fs'
+import { openSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { s3Store, StoreError, type S3StoreOptions } from '../../lib/storage/index.ts'
 import { faultProxy, type Fault } from '../helpers/fault-proxy.ts'
 import { until } from '../helpers/processes.ts'
-import { startS3rver, S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
+import { restartMidUpload, startS3rver, S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
 
 const test = suite('storage: S3 store under load and faults (s3rver, stand-in fault proxy)')
 const { tmp, s3: upstream } = suiteS3rver(test, 's3-faults')
@@ -140,17 +140,12 @@ test('an upload whose process is killed mid-way is never visible', async () => {
 test('s3rver killed mid-upload and started again on the same port: the put retries and succeeds, or fails naming the cause', async () => {
   const dir = join(tmp.path, 'restart-data')
   let server = await startS3rver(dir)
-  const port = server.port
   const st = s3Store(options(server.endpoint, { queueSize: 2, maxAttempts: 8, retryBaseMs: 200 }))
   const put = st.put(big.path, 'wf/restart/big', { archive: 'none' }).then(
     (c) => ({ ok: true as const, c }),
     (e: unknown) => ({ ok: false as const, e }),
   )
-  const uploads = join(dir, 'artifacts', '._S3rver_uploads')
-  assert.ok(await until(() => existsSync(uploads) && readdirSync(uploads).some((u) => existsSync(join(uploads, u, '1'))), 30_000), 'the multipart upload started')
-  await server.kill()
-  await new Promise((r) => setTimeout(r, 500))
-  server = await startS3rver(dir, ['artifacts'], port)
+  server = await restartMidUpload(server, dir, 'artifacts', 30_000)
   const r = await put
   if (r.ok) {
     assert.is(r.c.info.digest, big.digest)
