@@ -8,7 +8,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { openSync, writeSync, closeSync } from 'node:fs'
+import { openSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { s3Store, StoreError, type S3StoreOptions } from '../../lib/storage/index.ts'
@@ -100,6 +100,37 @@ test('a server failing every try: the put fails as server-error after its tries,
   assert.match((e as Error).message, 'after 3 tries')
   assert.ok(proxy.seen.some((s) => /^DELETE .*uploadId=/.test(s)), 'AbortMultipartUpload was sent')
   assert.is(await st.exists('wf/down/big'), false)
+  await st.close()
+  await proxy.close()
+})
+
+test('server errors and throttling on reads are retried with backoff: the get succeeds', async () => {
+  const st0 = s3Store(options(upstream().endpoint))
+  const { info } = await st0.put(big.path, 'wf/flaky-get/big', { archive: 'none' })
+  await st0.close()
+  const faults: Fault[] = [{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }, { status: 429, code: 'TooManyRequests' }]
+  // every GET fails once per fault: the commit record's and the object's reads both meet them
+  const proxy = await faultProxy(upstream().port, (req) => (req.method === 'GET' ? (faults.shift() ?? 'pass') : 'pass'))
+  const st = s3Store(options(proxy.endpoint))
+  assert.equal(await st.get('wf/flaky-get/big', dest('big.bin')), info)
+  assert.is(faults.length, 0)
+  await st.close()
+  await proxy.close()
+})
+
+test('a server throttling every try: the put fails as throttled after its tries, naming bucket and key, and commits nothing', async () => {
+  const small = join(tmp.path, 'small.txt')
+  writeFileSync(small, 'small\n')
+  const proxy = await faultProxy(upstream().port, (req) => (req.method === 'PUT' ? { status: 503, code: 'SlowDown' } : 'pass'))
+  const st = s3Store(options(proxy.endpoint, { maxAttempts: 3 }))
+  const e = await st.put(small, 'wf/throttled/small').catch((x: unknown) => x)
+  assert.instance(e, StoreError)
+  assert.is((e as StoreError).reason, 'throttled', (e as Error).message)
+  assert.match((e as Error).message, 'bucket "artifacts"')
+  assert.match((e as Error).message, 'key "wf/throttled/small"')
+  assert.match((e as Error).message, 'after 3 tries')
+  assert.is(proxy.seen.filter((x) => x.startsWith('PUT ')).length, 3, 'three tries, then it gave up')
+  assert.is(await st.exists('wf/throttled/small'), false)
   await st.close()
   await proxy.close()
 })
