@@ -17,20 +17,31 @@ import type { LeafExecutor } from './executor.ts'
 import type { ArtifactValue, Outputs, Value } from './values.ts'
 
 /**
- * What a list artifact is stacked from: whose output it is (the fan-out's step id and the output's name:
- * its key is the executor's, `RUN/FANOUT/OUTPUT` on a store) and the artifact of each call by item index,
- * `null` for a call that did not succeed.
+ * A fan-out's output artifact before it is stacked: whose output it is (the fan-out's step id and the
+ * output's name) and the artifact of each call by item index, `null` for a call that did not succeed.
+ *
+ * @example
+ * ```ts
+ * const f: FanIn = { stepId: 'square', name: 'out', parts: [at0, null, at2] }
+ * ```
+ */
+export interface FanIn {
+  readonly stepId: string
+  readonly name: string
+  readonly parts: readonly (ArtifactLocation | null)[]
+}
+
+/**
+ * What {@link LeafExecutor.stack} is given: a {@link FanIn} of run `runId` (its key is the executor's:
+ * `RUN/FANOUT/OUTPUT` on a store).
  *
  * @example
  * ```ts
  * const s: StackSource = { runId: 'fan-in-1', stepId: 'square', name: 'out', parts: [at0, null, at2] }
  * ```
  */
-export interface StackSource {
+export interface StackSource extends FanIn {
   readonly runId: string
-  readonly stepId: string
-  readonly name: string
-  readonly parts: readonly (ArtifactLocation | null)[]
 }
 
 /**
@@ -43,11 +54,13 @@ export interface StackSource {
  * // { kind: 'artifact', at: null, fanIn: { stepId: 'square', name: 'out', parts: [at0, null] } }
  * ```
  */
-export const fanInValue = (stepId: string, name: string, calls: readonly (Outputs | undefined)[]): ArtifactValue => ({
-  kind: 'artifact',
-  at: null,
-  fanIn: { stepId, name, parts: calls.map((o) => { const v = o?.[name]; return v?.kind === 'artifact' ? v.at : null }) },
-})
+export const fanInValue = (stepId: string, name: string, calls: readonly (Outputs | undefined)[]): ArtifactValue => {
+  const partOf = (o: Outputs | undefined): ArtifactLocation | null => {
+    const v = o?.[name]
+    return v?.kind === 'artifact' ? v.at : null
+  }
+  return { kind: 'artifact', at: null, fanIn: { stepId, name, parts: calls.map(partOf) } }
+}
 
 /**
  * The output artifacts of a fan-out as {@link fanInValue}s, by name.
@@ -73,8 +86,7 @@ export class StackError extends Error {}
  */
 export const fanInStacker = (executor: LeafExecutor, runId: string) => {
   const built = new Map<string, Promise<ArtifactLocation>>()
-  const stack = (v: ArtifactValue & { fanIn: NonNullable<ArtifactValue['fanIn']> }, signal: AbortSignal): Promise<ArtifactLocation> => {
-    const { stepId, name, parts } = v.fanIn
+  const stack = ({ stepId, name, parts }: FanIn, signal: AbortSignal): Promise<ArtifactLocation> => {
     const id = `${stepId}\u0000${name}`
     let p = built.get(id)
     if (!p) {
@@ -91,7 +103,7 @@ export const fanInStacker = (executor: LeafExecutor, runId: string) => {
   }
   return async (inputs: Readonly<Record<string, Value>>, signal: AbortSignal): Promise<Record<string, Value>> => {
     const out: Record<string, Value> = {}
-    for (const [k, v] of Object.entries(inputs)) out[k] = v.kind === 'artifact' && v.fanIn ? { kind: 'artifact', at: await stack(v as Parameters<typeof stack>[0], signal) } : v
+    for (const [k, v] of Object.entries(inputs)) out[k] = v.kind === 'artifact' && v.fanIn ? { kind: 'artifact', at: await stack(v.fanIn, signal) } : v
     return out
   }
 }

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { encodeParam, isRef, type Arg, type IoSpec, type Ref } from 'dflow-ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
-import type { StackSource } from './fan-in.ts'
+import type { FanIn } from './fan-in.ts'
 
 /** A parameter's value at run time: its wire string (decoded by the consumer's codec when needed). */
 export interface ParamValue {
@@ -18,7 +18,7 @@ export interface ParamValue {
 export interface ArtifactValue {
   readonly kind: 'artifact'
   readonly at: ArtifactLocation | null
-  readonly fanIn?: Omit<StackSource, 'runId'>
+  readonly fanIn?: FanIn
 }
 
 /** Any run-time value. */

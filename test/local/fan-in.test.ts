@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { artifact, artifactList, dag, DflowError, fn, forEach, key, par, param, seq, sh, shell, step, stdout, subflow, t, validate, workflow } from 'dflow-ts'
 import { compile } from 'dflow-ts/argo'
@@ -99,6 +99,21 @@ test('fan-in of a fan-out over nothing is an empty list artifact; a fan-out whos
   assert.is(run.status, 'Succeeded', run.message)
   assert.is(run.step('none').outputs['n'], 0)
   assert.is(run.step('failed').outputs['n'], 0)
+})
+
+test('a fan-in that cannot be stacked ends its reader Error naming the fan-out and the store\'s reason; nothing runs with it', async () => {
+  const inner = folderStore(join(tmp.path, 'stack-fails'))
+  const store = { ...inner, stack: () => Promise.reject(new Error('the disk is full')) }
+  const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt` })
+  const count = shell({ name: 'count', inputs: { fs: artifactList() }, outputs: { n: stdout(t.number) }, script: ({ fs }) => sh`ls ${fs} | wc -l` })
+  const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))
+  const run = await local({ runsDir: tmp.path, store }).run(workflow('fan-in-fails', seq(fan, step('count', count, { fs: fan.outputs.f }))))
+  assert.is(run.status, 'Failed')
+  const c = run.step('count')
+  assert.is(c.phase, 'Error')
+  assert.is(c.message, 'the fan-in of artifact "f" of fan-out mk could not be stacked: the disk is full')
+  assert.is(c.record.attempts, undefined)
+  assert.not.ok(existsSync(join(run.dir, 'steps', 'count', 'log.txt')), 'the reader never ran')
 })
 
 test('workflow artifacts: given as a path or as a stored location, read by the body like parameters; a required one not given is refused naming it', async () => {
