@@ -44,6 +44,10 @@ test('dflow run -a data=REF --store s3://…: the workflow artifact is read from
   assert.equal({ store: report.store, key: report.key }, { store: 's3://artifacts/runs/', key: `${run.id}/count/report` })
   assert.ok(await s3Store({ bucket: 'artifacts', prefix: 'runs', endpoint: server().endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS }).exists(report.key))
   await st.close()
+  const out = join(tmp.path, 'report')
+  const dl = dflow(s3Env(), 'download', runDirOf(r.out), 'count', 'report', '-o', out)
+  assert.is(dl.code, 0, dl.err)
+  assert.is(readFileSync(join(out, 'head.txt'), 'utf8'), '1\n2\n3\n', 'dflow download reads the output back from the bucket')
   const byPath = dflow({}, 'run', wfFile, '-a', 'data=five.txt', '-q', '--runs-dir', join(tmp.path, 'runs'))
   assert.is(byPath.code, 0, byPath.err + byPath.out)
   // a folder store REF (file:///DIR#KEY), without --store: read with the store it names
