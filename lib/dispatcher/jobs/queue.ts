@@ -304,34 +304,38 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
     gatherUntil = Date.now()
   }
 
-  /** One batched status query for every job with an id, one read of the files of the calls that may have ended. */
-  const pollAll = async (now: number) => {
+  /** One batched status query for every job with an id, one read of the files of the calls that may have ended; whether a job or call moved. */
+  const pollAll = async (now: number): Promise<boolean> => {
     const us = live().filter((u) => u.id)
-    if (us.length === 0) return
+    if (us.length === 0) return false
     stats.statusQueries++
     let main: CommandResult | undefined
     const states = await queryJobs(system, async (c) => { const r = await exec(c); main ??= r; return r }, us.map((u) => u.id!))
     // no answer at all (a controller down, a dropped connection) is not "every job is gone": ask again next poll
-    if (main && main.exitCode !== 0 && main.stdout.trim() === '' && !UNKNOWN_ID.test(main.stderr)) return
+    if (main && main.exitCode !== 0 && main.stdout.trim() === '' && !UNKNOWN_ID.test(main.stderr)) return false
     const final: Call[] = []
     const peek: Call[] = []
+    let moved = false
     for (const u of us) {
+      const was = u.state?.verdict
       u.state = states.get(u.id!)
+      moved ||= u.state?.verdict !== was
       if (u.state?.verdict === 'running' && u.runningSince === undefined) u.runningSince = now
       const ended = FINAL(u.state) || !u.state
       if (ended) u.endedSince ??= now
       for (const c of u.calls) if (!c.done) (ended ? final : u.calls.length > 1 && u.state?.verdict === 'running' ? peek : []).push(c)
     }
-    if (final.length + peek.length === 0) return
+    if (final.length + peek.length === 0) return moved
     const files = parseCollect(await exec(collectCommand(final.map((c) => c.files), peek.map((c) => c.files), options.tailBytes ?? 4096)))
     for (const u of us) {
       const got = u.calls.map((c) => [c, files.get(c.files) ?? {}] as const)
-      for (const [c, f] of got) if (!c.done && f.exitCode !== undefined) finish(c, callOutcome(f, ref(u)))
+      for (const [c, f] of got) if (!c.done && f.exitCode !== undefined) (moved = true), finish(c, callOutcome(f, ref(u)))
       if (u.endedSince === undefined || u.calls.every((c) => c.done)) continue
       // ended without every exit status: a kill by the scheduler (or us) says so now; a plain end waits for the files a while
       const killed = FINAL(u.state) && u.state!.verdict !== 'succeeded' && u.state!.verdict !== 'failed'
       if (killed || u.timedOut || u.cancelled || now - u.endedSince >= lostAfterMs) for (const [c, f] of got) finish(c, callOutcome(f, ref(u)))
     }
+    return moved
   }
 
   /** Cancels, in one command, the jobs past their time and those whose every call was given up. */
@@ -360,8 +364,8 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
       if (gathering.length > 0 && now >= gatherUntil) await pack()
       await submitSome()
       if (Date.now() >= nextPoll) {
-        await pollAll(Date.now()).catch(() => {}) // an exec that threw (a dropped connection): the next poll asks again
-        interval = nextInterval(interval, poll)
+        const moved = await pollAll(Date.now()).catch(() => false) // an exec that threw (a dropped connection): the next poll asks again
+        interval = nextInterval(interval, poll, moved)
         // a job with a timeout is looked at often enough to see it start (its clock starts then)
         const budgets = live().filter((u) => u.budgetMs !== undefined && u.runningSince === undefined).map((u) => u.budgetMs! / 10)
         nextPoll = Date.now() + Math.min(interval, Math.max(poll.initialMs, ...(budgets.length ? [Math.min(...budgets)] : [Infinity])))
