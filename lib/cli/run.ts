@@ -7,6 +7,8 @@ import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
+import { dispatcher } from '../dispatcher/index.ts'
+import { DISPATCH_HELP, DISPATCH_OPTIONS, dispatchFrom } from './dispatch-options.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -28,6 +30,7 @@ Options:
   --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
   -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
+${DISPATCH_HELP}
 
 Exit status: 0 if the workflow succeeded, 1 if it failed (or its run folder could not be written:
 a full disk stops the run, which ends Error), 2 for bad usage, an invalid workflow or a run folder
@@ -71,6 +74,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'time-scale': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
+      ...DISPATCH_OPTIONS,
     },
   })
   if (values.help) return console.log(HELP), 0
@@ -106,6 +110,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   } else wf = await loadWorkflow(file, values.export)
   const wrong = parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`)
   if (wrong.length) return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
+  const batch = dispatchFrom(values)
+  if (typeof batch === 'string') return console.error(`dflow run: ${batch}`), 2
   const ctl = new AbortController()
   let stoppedBy: NodeJS.Signals | undefined
   const stop = (sig: NodeJS.Signals) => {
@@ -119,12 +125,9 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   // Argo's spec.activeDeadlineSeconds: the run is stopped when it runs out, and ends Failed
   const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
-    const run = await local({
-      ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
-      ...(parallelism ? { parallelism } : {}),
-      ...(values.copy ? { stage: 'copy' as const } : {}),
-      ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
-    }).run(wf, { parameters, signal: ctl.signal })
+    const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
+    const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}) })
+    const run = await interpreter.run(wf, { parameters, signal: ctl.signal })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1
@@ -133,6 +136,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     throw e
   } finally {
     clearTimeout(timer)
+    await batch?.close()
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
   }

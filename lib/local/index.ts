@@ -23,9 +23,10 @@ import { folderRunStore } from '../run/folder-run-store.ts'
 import { runLayout } from '../run/layout.ts'
 import { decodersOf, runView, type Run } from '../run/run-view.ts'
 import { valueStore } from '../run/value-store.ts'
+import { newRunId, type RunOptions } from '../run/run-options.ts'
 import { localExecutor } from './executor.ts'
 import { prewarm } from './fn-pool.ts'
-import { makeRunFolder } from './folders.ts'
+import { makeRunFolder } from '../workdir/folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { ArtifactStore } from '../storage/store.ts'
@@ -36,6 +37,7 @@ export type { ArtifactStore } from '../storage/store.ts'
 export { folderStore } from '../storage/folder-store.ts'
 export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
+export type { RunOptions } from '../run/run-options.ts'
 export { parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
@@ -89,24 +91,6 @@ export interface LocalConfig {
 }
 
 /**
- * Options of one run.
- *
- * @example
- * ```ts
- * const options: RunOptions = { parameters: { message: 'hi' }, runId: 'hello-1' }
- * await local().run(wf, options)
- * ```
- */
-export interface RunOptions {
-  /** Values of the workflow's parameters (decoded by their codecs; strings are taken as wire values). */
-  readonly parameters?: Readonly<Record<string, unknown>>
-  /** Stops the run: running steps are terminated (their whole process trees) and the run ends Failed. */
-  readonly signal?: AbortSignal
-  /** The run folder's name. Default: `<workflow name>-<date>-<time>-<random>`. */
-  readonly runId?: string
-}
-
-/**
  * The local interpreter.
  *
  * @example
@@ -125,12 +109,6 @@ export interface LocalInterpreter {
   readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
 }
 
-const stamp = () => {
-  const d = new Date()
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
-}
-
 /**
  * Makes a local interpreter.
  *
@@ -142,7 +120,7 @@ const stamp = () => {
 export const local = (config: LocalConfig = {}): LocalInterpreter => ({
   run: async (wf, options = {}) => {
     const params = runParameters(wf, options.parameters ?? {})
-    const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
+    const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     const layout = runLayout(dir)
     makeRunFolder(layout)
