@@ -12,10 +12,14 @@ export interface PodBatchJob {
   readonly nodes?: number
   readonly header?: readonly string[]
   readonly modules?: readonly string[]
+  readonly env?: Readonly<Record<string, string>>
   readonly resources?: { readonly cpus?: number; readonly memoryMiB?: number; readonly gpus?: number; readonly walltimeSeconds?: number }
   readonly pre?: string
   readonly post?: string
 }
+
+/** What a job is asked for beyond its command (queue, nodes, resources, header lines, modules, env, pre/post). @example { queue: 'debug', resources: { cpus: 4 } } */
+export type PodJobShape = Omit<PodBatchJob, 'name' | 'command' | 'workDir'>
 
 /**
  * What the pod hook needs of a batch system: the dispatcher's batch systems (`slurm`, `sge`, `pbs`, `lsf`,
@@ -36,16 +40,27 @@ export interface PodBatchSystem {
 }
 
 /**
- * A template's request to run as a batch job (the `batch` field of a script template): the system, and the
- * job's queue, nodes, resources, walltime, header lines, modules and pre/post script.
+ * A template's request to run as a batch job (the `batch` field of a script template, as the dispatcher reads
+ * it): the system, and the job's partition or queue, nodes, walltime (seconds; a text form through
+ * `BatchPodOptions.shape`), header lines, modules, environment and pre/post script.
  *
  * @example
  * ```ts
- * const b: TemplateBatch = { system: 'slurm', queue: 'debug', resources: { cpus: 4, walltimeSeconds: 3600 } }
+ * const b: TemplateBatch = { system: 'slurm', partition: 'debug', walltime: 3600, header: ['#SBATCH --account=chem'] }
  * ```
  */
-export interface TemplateBatch extends Omit<PodBatchJob, 'name' | 'command' | 'workDir'> {
-  readonly system: PodBatchSystemName
+export interface TemplateBatch {
+  /** Default: `BatchPodOptions.system`. */
+  readonly system?: PodBatchSystemName
+  readonly partition?: string
+  readonly queue?: string
+  readonly nodes?: number
+  readonly walltime?: number | string
+  readonly header?: readonly string[]
+  readonly modules?: readonly string[]
+  readonly env?: Readonly<Record<string, string>>
+  readonly pre?: string
+  readonly post?: string
 }
 
 /**
@@ -62,6 +77,14 @@ export interface TemplateBatch extends Omit<PodBatchJob, 'name' | 'command' | 'w
  */
 export interface BatchPodOptions {
   readonly systems: Partial<Record<PodBatchSystemName, PodBatchSystem>>
+  /** The system of a `batch` field that names none. */
+  readonly system?: PodBatchSystemName
+  /**
+   * The job's shape from the template (its `batch` field and Kubernetes resources). Default: the `batch` field's
+   * own settings, a walltime in seconds only. The dispatcher's `jobShape` (which also maps `cpu`, `memory` and
+   * `nvidia.com/gpu` and reads text walltimes) fits: `shape: (t) => jobShape({ resources: t.resources, options: [batchOf(t)] })`.
+   */
+  readonly shape?: (template: ScriptTemplate) => PodJobShape
   /** The pod's image: it needs bash, ssh (the OpenSSH client), tar and awk. */
   readonly image: string
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never'
@@ -88,6 +111,22 @@ export interface BatchPodOptions {
   readonly artifacts?: 'tar' | 'shared'
   /** The pod's poll: first wait, growth per poll, longest wait, in seconds. Default 2, 1.5, 60. */
   readonly poll?: { readonly initialSeconds?: number; readonly factor?: number; readonly maxSeconds?: number }
+}
+
+/** The job shape of a `batch` field by itself (no resource mapping): a text walltime needs `BatchPodOptions.shape`. */
+const defaultShape = (b: TemplateBatch, path: readonly string[]): PodJobShape => {
+  if (typeof b.walltime === 'string') throw new DflowError([problem([...path, 'walltime'], `walltime ${JSON.stringify(b.walltime)} is text`, 'give seconds, or pass batchPods({ shape }) with the dispatcher\'s jobShape, which reads HH:MM:SS')])
+  const q = b.partition ?? b.queue
+  return {
+    ...(q !== undefined ? { queue: q } : {}),
+    ...(b.nodes !== undefined ? { nodes: b.nodes } : {}),
+    ...(b.walltime !== undefined ? { resources: { walltimeSeconds: b.walltime } } : {}),
+    ...(b.header ? { header: b.header } : {}),
+    ...(b.modules ? { modules: b.modules } : {}),
+    ...(b.env ? { env: b.env } : {}),
+    ...(b.pre !== undefined ? { pre: b.pre } : {}),
+    ...(b.post !== undefined ? { post: b.post } : {}),
+  }
 }
 
 /** The `batch` field of a script template, when it has one. @example batchOf(relax)?.system // 'slurm' */
@@ -135,7 +174,7 @@ const renderWithTags = (system: PodBatchSystem, job: PodBatchJob, remote: string
 }
 
 /** The pod's script: stage, submit, poll with back-off (a TERM cancels the job), fetch the outputs, exit with the step's status. */
-const podScript = (o: BatchPodOptions, system: PodBatchSystem, fields: Omit<TemplateBatch, 'system'>, t: ArgoTemplate, remote: string): string => {
+const podScript = (o: BatchPodOptions, system: PodBatchSystem, fields: PodJobShape, t: ArgoTemplate, remote: string): string => {
   const s = t.script!
   const workDir = typeof s['workingDir'] === 'string' && s['workingDir'].startsWith('/tmp/') ? `${remote}${s['workingDir']}` : remote
   const interpreter = (s['command'] as readonly string[] | undefined ?? ['sh']).map(word).join(' ')
@@ -206,10 +245,13 @@ export const batchPods = (o: BatchPodOptions): Executor => {
     render: (template, source) => {
       const batch = batchOf(source)
       if (!batch || !template.script) return template
-      const system = o.systems[batch.system]
-      if (!system) throw new DflowError([problem(['templates', source.name, 'batch', 'system'], `no batch system "${batch.system}" was given to batchPods`, `pass it: batchPods({ systems: { ${batch.system} }, … })`)])
+      const path = ['templates', source.name, 'batch']
+      const name = batch.system ?? o.system
+      if (!name) throw new DflowError([problem([...path, 'system'], 'the batch field names no system, and batchPods was given no default', "name it (batch: { system: 'slurm' }) or pass batchPods({ system })")])
+      const system = o.systems[name]
+      if (!system) throw new DflowError([problem([...path, 'system'], `no batch system "${name}" was given to batchPods`, `pass it: batchPods({ systems: { ${name} }, … })`)])
       const remote = `${o.remoteRoot.replace(/\/+$/, '')}/{{workflow.name}}/{{pod.name}}`
-      const { system: _, ...fields } = batch
+      const fields = o.shape ? o.shape(source) : defaultShape(batch, path)
       // the step's resources are the job's (its batch field); the pod that waits needs none of its own
       const { resources: _podResources, ...script } = template.script
       return {
