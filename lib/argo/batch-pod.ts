@@ -202,7 +202,7 @@ const podScript = (o: BatchPodOptions, system: PodBatchSystem, fields: PodJobSha
     `for v in ${env.join(' ')}; do val=\${!v-}; case $val in /tmp/*) val=$R$val ;; esac; printf 'export %s=%q\\n' "$v" "$val"; done >"$S/env"`,
     shared
       ? 'mkdir -p "$R/job" && tar -C / -cf - tmp | tar -xf - -C "$R" || { log "could not copy the inputs to $R"; exit 1; }'
-      : 'tar -C / -cf - tmp | ssh_ "mkdir -p $R/job && tar -xf - -C $R" || { log "could not send the inputs to $R"; exit 1; }',
+      : 'for try in 1 2 3 4; do tar -C / -cf - tmp | ssh_ "mkdir -p $R/job && tar -xf - -C $R" && break; [ $try = 4 ] && { log "could not send the inputs to $R"; exit 1; }; sleep $((try * 2)); done',
     `id=$(remote submit) && [ -n "$id" ] || { log "${system.name} refused the job"; remote logs; exit 1; }`,
     `log "submitted ${system.name} job $id"`,
     'trap \'log "stopped: cancelling job $id"; remote cancel "$id"; exit 143\' TERM INT',

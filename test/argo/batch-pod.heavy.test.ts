@@ -41,7 +41,7 @@ if (up) {
   let pods = 0
 
   /** Runs a compiled template's pod script the way Argo would, with the given inputs; its exit, stdout, stderr and output files. */
-  const runPod = (w: Workflow, name: string, inputs: { params?: Record<string, string>; files?: Record<string, string> } = {}, whileRunning?: (pid: number) => Promise<void>) => {
+  const runPod = (w: Workflow, name: string, inputs: { params?: Record<string, string>; files?: Record<string, string> } = {}, whileRunning?: (pid: number, ended: () => boolean) => Promise<void>) => {
     const t: ArgoTemplate = templateNamed(compileChecked(w, { executor }), name)
     const pod = join(dir, `pod-${++pods}`)
     mkdirSync(join(pod, 'out'), { recursive: true })
@@ -54,8 +54,10 @@ if (up) {
 bash ${pod}/script >${pod}/stdout 2>${pod}/stderr; code=$?
 for o in ${outputs.join(' ')}; do [ -e "$o" ] && cp -r "$o" ${pod}/out/; done; exit $code`
     const child = execa('unshare', ['-m', '--propagation', 'private', 'bash', '-c', wrapper], { env, reject: false })
+    let ended = false
+    void child.then(() => (ended = true))
     return (async () => {
-      if (whileRunning) await whileRunning(child.pid!)
+      if (whileRunning) await whileRunning(child.pid!, () => ended)
       const r = await child
       const read = (f: string) => { try { return readFileSync(join(pod, f), 'utf8') } catch { return undefined } }
       return { exitCode: r.exitCode, stdout: read('stdout'), stderr: read('stderr') ?? '', read }
@@ -85,14 +87,17 @@ for o in ${outputs.join(' ')}; do [ -e "$o" ] && cp -r "$o" ${pod}/out/; done; e
   test('the pod stopped (TERM, as Argo stops a step) cancels its job', async () => {
     const long = withBatch(shell({ name: 'long', script: () => sh`sleep 300` }), { system: 'slurm' })
     let id: string | undefined
-    const r = await runPod(workflow('long', step('long', long)), 'long', {}, async (pid) => {
+    const r = await runPod(workflow('long', step('long', long)), 'long', {}, async (pid, ended) => {
       const stderr = join(dir, `pod-${pods}`, 'stderr')
-      await until(() => { id = existsSync(stderr) ? /submitted slurm job (\d+)/.exec(readFileSync(stderr, 'utf8'))?.[1] : undefined; return !!id }, 60_000, 'the submission')
-      await until(async () => (await execa('squeue', ['-h', '-j', id!, '-o', '%T'])).stdout.trim() === 'RUNNING', 60_000, 'the job to run')
+      // under load (and with other suites restarting the shared sshd) staging can take a while
+      await until(() => { id = existsSync(stderr) ? /submitted slurm job (\d+)/.exec(readFileSync(stderr, 'utf8'))?.[1] : undefined; return !!id || ended() }, 180_000, 'the submission')
+      if (!id) return
+      await until(async () => (await execa('squeue', ['-h', '-j', id!, '-o', '%T'])).stdout.trim() === 'RUNNING', 120_000, 'the job to run')
       // the pod's bash: the wrapper's child (unshare execs bash -c, which runs bash SCRIPT)
       const podPid = (await execa('pgrep', ['-P', String(pid), '-x', 'bash'])).stdout.trim().split('\n')[0]!
       process.kill(Number(podPid), 'SIGTERM')
     })
+    assert.ok(id, `the pod ended before it submitted: ${r.stderr}`)
     assert.is(r.exitCode, 143, r.stderr)
     assert.match(r.stderr, /stopped: cancelling job/)
     await until(async () => /CANCELLED/.test((await execa('scontrol', ['-o', 'show', 'job', id!])).stdout), 30_000, 'the job to be cancelled')
