@@ -21,8 +21,12 @@
  * Then the artifact-store lines (`store.ts`): the S3 store beside lib-storage's `Upload`, a streamed
  * `GetObject`, `tar czf` and a raw `PutObject` loop, with s3rver in its own process.
  *
+ * Then the dispatcher lines (`dispatcher.ts`, root only: it starts the real Slurm of scripts/services.sh when it
+ * is not up): a 200-wide fan-out beside a bare sbatch loop, slurmctld's RPC counters for 1,000 held jobs, and
+ * 1,000 calls at 50 a job.
+ *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store,dispatcher); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -54,7 +58,8 @@ const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow', 'scale', 'store'].join(',')).split(',').map((s) => s.trim())
+const EXTRA = ['fn', 'dflow', 'scale', 'store', 'dispatcher']
+const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), ...EXTRA].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
 
@@ -78,10 +83,10 @@ const runners: Runner[] = []
 const skipped = new Map<string, string>() // runner name -> why it could not run
 const peers: string[][] = []
 for (const key of wanted) {
-  if (key === 'fn' || key === 'dflow' || key === 'scale' || key === 'store') continue
+  if (EXTRA.includes(key)) continue
   const r = all[key]
   if (!r) {
-    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow', 'scale', 'store'].join(', ')})`)
+    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), ...EXTRA].join(', ')})`)
     continue
   }
   selected.push(r)
@@ -254,6 +259,11 @@ if (wanted.includes('scale')) {
 if (wanted.includes('store')) {
   const m = (await import('./store.ts')) as typeof import('./store.ts')
   await m.storeBench(root, quick ? 1 : Math.min(reps, 3), quick)
+}
+
+if (wanted.includes('dispatcher')) {
+  const m = (await import('./dispatcher.ts')) as typeof import('./dispatcher.ts')
+  await m.dispatcherBench(root, quick)
 }
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)

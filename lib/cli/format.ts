@@ -37,8 +37,15 @@ const outputsLine = (s: StepView, runDir: string): string =>
     .map(([k, v]) => `${k}=${short(v, runDir)}`)
     .join(' ')
 
+/** A batch step's job: `[slurm 42 RUNNING]` (system, id, the scheduler's state), or nothing. */
+const jobOf = (s: StepView): string => {
+  const j = s.record.job
+  return j ? color.dim(`[${j.system} ${j.id ?? j.name}${j.state ? ` ${j.state}` : ''}] `) : ''
+}
+
 /**
- * A table of steps: mark, id, phase, duration, and outputs (or the failure message).
+ * A table of steps: mark, id, phase, duration, the batch job it ran in (system, job id, scheduler state), and
+ * outputs (or the failure message).
  *
  * @example
  * ```ts
@@ -50,7 +57,7 @@ export const stepsTable = (steps: readonly StepView[], runDir: string): string =
   return steps
     .map((s) => {
       const tried = s.attempts.length > 1 ? `(${s.attempts.length} attempts) ` : ''
-      const tail = tried + (s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0])
+      const tail = jobOf(s) + tried + (s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0])
       return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
     })
     .join('\n')

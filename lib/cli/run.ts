@@ -8,6 +8,8 @@ import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
 import { RUN_STORAGE_FLAGS, RUN_STORAGE_HELP, runStorage } from './run-storage.ts'
+import { dispatcher } from '../dispatcher/index.ts'
+import { DISPATCH_HELP, DISPATCH_OPTIONS, dispatchFrom } from './dispatch-options.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -29,6 +31,7 @@ ${RUN_STORAGE_HELP}  --template FILE          (Argo) WorkflowTemplates / Cluster
   --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
   -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
+${DISPATCH_HELP}
 
 Exit status: 0 if the workflow succeeded, 1 if it failed (or its run folder could not be written:
 a full disk stops the run, which ends Error), 2 for bad usage, an invalid workflow or a run folder
@@ -73,6 +76,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'time-scale': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
+      ...DISPATCH_OPTIONS,
     },
   })
   if (values.help) return console.log(HELP), 0
@@ -113,6 +117,12 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     await storage.store?.close()
     return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
   }
+  const batch = dispatchFrom(values)
+  if (typeof batch === 'string') return await storage.store?.close(), console.error(`dflow run: ${batch}`), 2
+  if (batch && (storage.store || Object.keys(storage.artifacts).length)) {
+    await Promise.all([storage.store?.close(), batch.close()])
+    return console.error('dflow run: --store and -a are not supported with --on yet (the dispatcher stages artifacts from this machine\'s files only): run without them, or locally'), 2
+  }
   const ctl = new AbortController()
   let stoppedBy: NodeJS.Signals | undefined
   const stop = (sig: NodeJS.Signals) => {
@@ -126,13 +136,9 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   // Argo's spec.activeDeadlineSeconds: the run is stopped when it runs out, and ends Failed
   const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
-    const run = await local({
-      ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
-      ...(parallelism ? { parallelism } : {}),
-      ...(values.copy ? { stage: 'copy' as const } : {}),
-      ...(storage.store ? { store: storage.store } : {}),
-      ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
-    }).run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal })
+    const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
+    const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
+    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1
@@ -141,6 +147,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     throw e
   } finally {
     clearTimeout(timer)
+    await batch?.close()
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
     await storage.store?.close()

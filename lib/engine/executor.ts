@@ -31,7 +31,7 @@
  * @module
  */
 import type { LeafTemplate } from 'dflow-ts'
-import type { IoRecord, Phase } from '../run/records.ts'
+import type { IoRecord, JobRecord, Phase } from '../run/records.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { StackSource } from './fan-in.ts'
 import type { Outputs, Value } from './values.ts'
@@ -70,7 +70,8 @@ export interface LeafCall {
 /**
  * What an executor reports while a call runs: `started` once the call really starts (it got a slot: a
  * process was spawned, a job began) — the engine records the step Running then —, and `progress` each
- * time the step reports a new `current/total` (Argo's ARGO_PROGRESS_FILE).
+ * time the step reports a new `current/total` (Argo's ARGO_PROGRESS_FILE), `job` when the batch job it runs in
+ * has an id or its scheduler state changed (the dispatcher's executor).
  *
  * @example
  * ```ts
@@ -78,7 +79,7 @@ export interface LeafCall {
  * on({ type: 'progress', progress: '3/10' })
  * ```
  */
-export type LeafEvent = { readonly type: 'started' } | { readonly type: 'progress'; readonly progress: string }
+export type LeafEvent = { readonly type: 'started' } | { readonly type: 'progress'; readonly progress: string } | { readonly type: 'job'; readonly job: JobRecord }
 
 /**
  * How one call (one attempt) ended. `Failed`: the step's own failure (non-zero exit, killed, stopped);

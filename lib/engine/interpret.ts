@@ -10,7 +10,7 @@ import type { LeafExecutor } from './executor.ts'
 import { runDag } from './dag.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
-import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from '../run/records.ts'
+import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase, type StepRecord } from '../run/records.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -205,7 +205,8 @@ export const interpreter = (ictx: InterpretContext) => {
     let startedAt = now()
     let attempts: readonly AttemptRecord[] = []
     let progress: string | undefined
-    const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}) })
+    let job: JobRecord | undefined
+    const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}), ...(job ? { job } : {}) })
     const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
@@ -244,6 +245,7 @@ export const interpreter = (ictx: InterpretContext) => {
         if (st.first) startedAt = now()
         attempts = st.attempts
         progress = st.progress
+        job = st.job
         ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
       // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).

@@ -1,12 +1,14 @@
 import { effectivePolicy, type Step } from 'dflow-ts'
 import { runAttempts, type AttemptResult } from './attempts.ts'
 import type { LeafCall, LeafEvent, LeafExecutor } from './executor.ts'
-import type { AttemptRecord } from '../run/records.ts'
+import type { AttemptRecord, JobRecord } from '../run/records.ts'
 
 /** What a leaf step reports while it runs: it started (again), or its progress changed. */
 export interface LeafStepState {
   readonly attempts: readonly AttemptRecord[]
   readonly progress: string | undefined
+  /** The batch job the call runs in, if it runs in one. */
+  readonly job?: JobRecord
   /** Whether this is the first attempt starting (the step's start time). */
   readonly first: boolean
 }
@@ -31,10 +33,12 @@ export const runLeafStep = async (
 ): Promise<{ readonly result: AttemptResult; readonly attempts: readonly AttemptRecord[]; readonly progress: string | undefined }> => {
   let attempts: readonly AttemptRecord[] = []
   let progress: string | undefined
+  let job: JobRecord | undefined
   const policy = effectivePolicy(s, call.template)
   const on = (e: LeafEvent) => {
     if (e.type === 'progress') progress = e.progress
-    onRunning({ attempts, progress, first: e.type === 'started' && attempts.length === 0 })
+    if (e.type === 'job') job = e.job
+    onRunning({ attempts, progress, ...(job ? { job } : {}), first: e.type === 'started' && attempts.length === 0 })
   }
   const out = await runAttempts(
     (sig, attempt) => executor.run({ ...call, attempt }, sig, on),

@@ -25,9 +25,10 @@ import { folderRunStore } from '../run/folder-run-store.ts'
 import { runLayout } from '../run/layout.ts'
 import { decodersOf, runView, type Run } from '../run/run-view.ts'
 import { valueStore } from '../run/value-store.ts'
+import { newRunId, type RunOptions } from '../run/run-options.ts'
 import { localExecutor } from './executor.ts'
 import { prewarm } from './fn-pool.ts'
-import { makeRunFolder } from './folders.ts'
+import { makeRunFolder } from '../workdir/folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { ArtifactStore } from '../storage/store.ts'
@@ -38,6 +39,7 @@ export type { ArtifactStore } from '../storage/store.ts'
 export { folderStore } from '../storage/folder-store.ts'
 export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
+export type { RunOptions } from '../run/run-options.ts'
 export { artifactProblems, parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
@@ -91,31 +93,6 @@ export interface LocalConfig {
 }
 
 /**
- * Options of one run.
- *
- * @example
- * ```ts
- * const options: RunOptions = { parameters: { message: 'hi' }, runId: 'hello-1' }
- * await local().run(wf, options)
- * ```
- */
-export interface RunOptions {
-  /** Values of the workflow's parameters (decoded by their codecs; strings are taken as wire values). */
-  readonly parameters?: Readonly<Record<string, unknown>>
-  /** Stops the run: running steps are terminated (their whole process trees) and the run ends Failed. */
-  readonly signal?: AbortSignal
-  /** The run folder's name. Default: `<workflow name>-<date>-<time>-<random>`. */
-  readonly runId?: string
-  /**
-   * Values of the workflow's artifacts (`workflow(name, body, { artifacts })`): a location in a store (what
-   * `upload` returns, or `parseRef(REF)`) — read with the run's store when that store holds it, else with
-   * the store it names, opened from the environment as `openStore` does — or a path on this machine
-   * (relative to `baseDir`), read in place. A required artifact not given is refused before anything runs.
-   */
-  readonly artifacts?: Readonly<Record<string, ArtifactLocation | string>>
-}
-
-/**
  * The local interpreter.
  *
  * @example
@@ -140,12 +117,6 @@ const LOCAL_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifa
 /** A workflow artifact's value as the engine reads it: a location, a path resolved against `baseDir`. */
 const artifactValue = (a: ArtifactLocation | string, baseDir: string): ArtifactValue => ({ kind: 'artifact', at: typeof a === 'string' ? fileLocation(resolve(baseDir, a)) : a })
 
-const stamp = () => {
-  const d = new Date()
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
-}
-
 /**
  * Makes a local interpreter.
  *
@@ -159,7 +130,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     const baseDir = resolve(config.baseDir ?? '.')
     const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, artifactValue(a, baseDir)]))
     const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: LOCAL_FEATURES })
-    const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
+    const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     const layout = runLayout(dir)
     makeRunFolder(layout)

@@ -72,6 +72,8 @@ export interface StepRecord {
   readonly attempts?: readonly AttemptRecord[]
   /** The last progress the step reported (`current/total`). */
   readonly progress?: string
+  /** For a Pod run as a batch job (the dispatcher): the job's system, name, id and the scheduler's last word for it. */
+  readonly job?: JobRecord
   /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
   readonly calls?: { readonly started: number; readonly total: number }
   /**
@@ -79,6 +81,23 @@ export interface StepRecord {
    * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
    */
   readonly interrupted?: true
+}
+
+/**
+ * The batch job a leaf step ran in (its latest attempt's): which system, the job's name and id, and the
+ * scheduler's last state for it (its own word: `PENDING`, `RUNNING`, `qw`, …) with its reason.
+ *
+ * @example
+ * ```json
+ * { "system": "slurm", "name": "df0123456789abc", "id": "42", "state": "RUNNING" }
+ * ```
+ */
+export interface JobRecord {
+  readonly system: string
+  readonly name: string
+  readonly id?: string
+  readonly state?: string
+  readonly reason?: string
 }
 
 /**

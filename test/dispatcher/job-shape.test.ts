@@ -162,6 +162,12 @@ test('the poll interval backs off from the initial wait to the maximum', () => {
   assert.is(seq.at(-1), DEFAULT_POLL.maxMs)
 })
 
+test('a poll that saw jobs move does not back off: the next waits as long as this one (only quiet polls grow the wait)', () => {
+  assert.is(nextInterval(750, DEFAULT_POLL, true), 750)
+  assert.is(nextInterval(750, DEFAULT_POLL, false), 1125)
+  assert.is(nextInterval(100, DEFAULT_POLL, true), DEFAULT_POLL.initialMs, 'never below the initial wait')
+})
+
 test('batch parsers: Slurm array elements (squeue -r, scontrol), SGE array tasks (running and a pending range), names, array limits', () => {
   const sq = slurm.parseStatus(out('64_0|COMPLETED|None\n64_1|RUNNING|None\n64_[2-5]|PENDING|None\n'), ['64_0', '64_1', '64_2'])
   assert.equal([...sq].map(([id, s]) => [id, s.verdict]), [['64_0', 'succeeded'], ['64_1', 'running']])

@@ -10,7 +10,7 @@
  * ```
  */
 export type { JobOutcome, JobShape, JobSpec } from './types.ts'
-export { jobQueue, type JobQueue, type JobQueueOptions, type JobQueueStats } from './queue.ts'
+export { jobQueue, type JobEvent, type JobQueue, type JobQueueOptions, type JobQueueStats } from './queue.ts'
 export { jobShape, cpusOf, mebibytesOf, walltimeSeconds, type BatchOptions, type ShapeInput } from './resources.ts'
 export { fromDpdispatcher, type DpConfig, type DpContext } from './dpdispatcher.ts'
 export { DEFAULT_POLL, nextInterval, type PollInterval } from './poll-interval.ts'

@@ -12,12 +12,16 @@ export interface PollInterval {
 export const DEFAULT_POLL: PollInterval = { initialMs: 500, maxMs: 30_000, factor: 1.5 }
 
 /**
- * The wait after a poll that waited `ms`: multiplied by the factor, at most the maximum.
+ * The wait after a poll that waited `ms`: after a quiet poll, multiplied by the factor, at most the maximum;
+ * after a poll that saw something change (a job started or ended, a call finished), the same wait again — jobs
+ * are moving, and backing off then only delays seeing the rest of them end.
  *
  * @example
  * ```ts
  * nextInterval(500, DEFAULT_POLL) // 750
  * nextInterval(25_000, DEFAULT_POLL) // 30000
+ * nextInterval(750, DEFAULT_POLL, true) // 750
  * ```
  */
-export const nextInterval = (ms: number, p: PollInterval): number => Math.min(p.maxMs, Math.max(p.initialMs, ms * p.factor))
+export const nextInterval = (ms: number, p: PollInterval, changed = false): number =>
+  Math.min(p.maxMs, Math.max(p.initialMs, changed ? ms : ms * p.factor))

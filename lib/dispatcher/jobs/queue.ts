@@ -65,16 +65,34 @@ export interface JobQueueStats {
 
 /** A queue of calls run as batch jobs. @example const o = await queue.submit(spec, AbortSignal.timeout(60_000)) */
 export interface JobQueue {
-  /** Runs a call in a job (or finds the job a driver before submitted for it) and resolves when it ended. Rejects for a spec it refuses (a DflowError naming the field) and when the queue crashed (its driver "died": the jobs are left for a queue opened on the journal). */
-  readonly submit: (spec: JobSpec, signal?: AbortSignal) => Promise<JobOutcome>
+  /**
+   * Runs a call in a job (or finds the job a driver before submitted for it) and resolves when it ended. Rejects for a spec it refuses (a DflowError naming the field) and when the queue crashed (its driver "died": the jobs are left for a queue opened on the journal).
+   * `on` hears of the call's job: once it has an id, and each time the scheduler's word for it changes.
+   */
+  readonly submit: (spec: JobSpec, signal?: AbortSignal, on?: (e: JobEvent) => void) => Promise<JobOutcome>
   /** Cancels every job of the queue with one command; their calls resolve as cancelled. */
   readonly stop: () => Promise<void>
   readonly stats: JobQueueStats
 }
 
+/**
+ * What a caller hears of its call's job: its name, its id once submitted (or found), the scheduler's last word.
+ *
+ * @example
+ * ```ts
+ * const e: JobEvent = { name: 'df0123456789abc', id: '42', state: { verdict: 'running', raw: 'RUNNING' } }
+ * ```
+ */
+export interface JobEvent {
+  readonly name: string
+  readonly id?: string
+  readonly state?: JobState
+}
+
 interface Call {
   readonly spec: JobSpec
   readonly files: string
+  readonly on?: (e: JobEvent) => void
   readonly resolve: (o: JobOutcome) => void
   readonly reject: (e: unknown) => void
   done: boolean
@@ -210,8 +228,11 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
     submissions.push({ name, job, units: us, array, tries: 0, notBefore: 0 })
   }
 
+  const tell = (u: Unit) => {
+    for (const c of u.calls) if (!c.done) c.on?.({ name: u.name, ...(u.id ? { id: u.id } : {}), ...(u.state ? { state: u.state } : {}) })
+  }
   const adopt = (s: { name: string; units: Unit[]; array: boolean }, id: string) => {
-    s.units.forEach((u, i) => (u.id = s.array ? system.array!.elementId(id, i) : id))
+    s.units.forEach((u, i) => ((u.id = s.array ? system.array!.elementId(id, i) : id), tell(u)))
     known.set(s.name, { ...(known.get(s.name) ?? { job: s.name, runId: '', elements: [], array: s.array }), id })
   }
 
@@ -288,6 +309,7 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
         const element = j.elements.findIndex((cs) => cs.includes(u.calls[0]!.spec.callId))
         u.id = j.array ? system.array!.elementId(id, element) : id
         known.set(u.name, { ...j, id })
+        tell(u)
       } else missing.push(u)
     }
     if (missing.length === 0) return
@@ -304,34 +326,40 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
     gatherUntil = Date.now()
   }
 
-  /** One batched status query for every job with an id, one read of the files of the calls that may have ended. */
-  const pollAll = async (now: number) => {
+  /** One batched status query for every job with an id, one read of the files of the calls that may have ended; whether a job or call moved. */
+  const pollAll = async (now: number): Promise<boolean> => {
     const us = live().filter((u) => u.id)
-    if (us.length === 0) return
+    if (us.length === 0) return false
     stats.statusQueries++
     let main: CommandResult | undefined
     const states = await queryJobs(system, async (c) => { const r = await exec(c); main ??= r; return r }, us.map((u) => u.id!))
     // no answer at all (a controller down, a dropped connection) is not "every job is gone": ask again next poll
-    if (main && main.exitCode !== 0 && main.stdout.trim() === '' && !UNKNOWN_ID.test(main.stderr)) return
+    if (main && main.exitCode !== 0 && main.stdout.trim() === '' && !UNKNOWN_ID.test(main.stderr)) return false
     const final: Call[] = []
     const peek: Call[] = []
+    let moved = false
     for (const u of us) {
+      const was = u.state?.verdict
+      const before = u.state?.raw
       u.state = states.get(u.id!)
+      moved ||= u.state?.verdict !== was
+      if (u.state && u.state.raw !== before) tell(u)
       if (u.state?.verdict === 'running' && u.runningSince === undefined) u.runningSince = now
       const ended = FINAL(u.state) || !u.state
       if (ended) u.endedSince ??= now
       for (const c of u.calls) if (!c.done) (ended ? final : u.calls.length > 1 && u.state?.verdict === 'running' ? peek : []).push(c)
     }
-    if (final.length + peek.length === 0) return
+    if (final.length + peek.length === 0) return moved
     const files = parseCollect(await exec(collectCommand(final.map((c) => c.files), peek.map((c) => c.files), options.tailBytes ?? 4096)))
     for (const u of us) {
       const got = u.calls.map((c) => [c, files.get(c.files) ?? {}] as const)
-      for (const [c, f] of got) if (!c.done && f.exitCode !== undefined) finish(c, callOutcome(f, ref(u)))
+      for (const [c, f] of got) if (!c.done && f.exitCode !== undefined) (moved = true), finish(c, callOutcome(f, ref(u)))
       if (u.endedSince === undefined || u.calls.every((c) => c.done)) continue
       // ended without every exit status: a kill by the scheduler (or us) says so now; a plain end waits for the files a while
       const killed = FINAL(u.state) && u.state!.verdict !== 'succeeded' && u.state!.verdict !== 'failed'
       if (killed || u.timedOut || u.cancelled || now - u.endedSince >= lostAfterMs) for (const [c, f] of got) finish(c, callOutcome(f, ref(u)))
     }
+    return moved
   }
 
   /** Cancels, in one command, the jobs past their time and those whose every call was given up. */
@@ -360,8 +388,8 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
       if (gathering.length > 0 && now >= gatherUntil) await pack()
       await submitSome()
       if (Date.now() >= nextPoll) {
-        await pollAll(Date.now()).catch(() => {}) // an exec that threw (a dropped connection): the next poll asks again
-        interval = nextInterval(interval, poll)
+        const moved = await pollAll(Date.now()).catch(() => false) // an exec that threw (a dropped connection): the next poll asks again
+        interval = nextInterval(interval, poll, moved)
         // a job with a timeout is looked at often enough to see it start (its clock starts then)
         const budgets = live().filter((u) => u.budgetMs !== undefined && u.runningSince === undefined).map((u) => u.budgetMs! / 10)
         nextPoll = Date.now() + Math.min(interval, Math.max(poll.initialMs, ...(budgets.length ? [Math.min(...budgets)] : [Infinity])))
@@ -385,13 +413,13 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
     )
   }
 
-  const submit = (spec: JobSpec, signal?: AbortSignal): Promise<JobOutcome> =>
+  const submit = (spec: JobSpec, signal?: AbortSignal, on?: (e: JobEvent) => void): Promise<JobOutcome> =>
     new Promise<JobOutcome>((resolve, reject) => {
       if (crashed !== undefined) return reject(crashed)
       if (!posix.isAbsolute(spec.workDir)) return reject(new DflowError([problem(['workDir'], `the call's work dir ${JSON.stringify(spec.workDir)} is not absolute`)]))
       for (const k of Object.keys(spec.env ?? {}))
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) return reject(new DflowError([problem(['env', k], `${JSON.stringify(k)} is not an environment variable name`)]))
-      const call: Call = { spec, files: callFiles(spec.runId, spec.callId, spec.workDir), resolve, reject, done: false }
+      const call: Call = { spec, files: callFiles(spec.runId, spec.callId, spec.filesDir ?? spec.workDir), resolve, reject, done: false, ...(on ? { on } : {}) }
       signal?.addEventListener('abort', () => {
         if (call.done) return
         finish(call, errorOutcome(jobName(spec.runId, [spec.callId]), 'cancelled: the caller gave the call up'))
@@ -416,7 +444,7 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
         if (b !== undefined) u.budgetMs = b
         if (!units.has(key)) {
           units.set(key, u)
-          if (j.id) u.id = j.array ? system.array!.elementId(j.id, at.element) : j.id
+          if (j.id) (u.id = j.array ? system.array!.elementId(j.id, at.element) : j.id), tell(u)
           else lookups.add(u)
         }
         nextPoll = Date.now()
@@ -430,7 +458,8 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
 
   const stop = async () => {
     const us = live()
-    const ids = us.filter((u) => u.id && !FINAL(u.state)).map((u) => u.id!)
+    const ids = us.filter((u) => u.id && !FINAL(u.state) && !u.cancelled).map((u) => u.id!)
+    for (const u of us) u.cancelled = true // callers giving their calls up meanwhile cancel nothing more
     for (const s of submissions.splice(0)) for (const u of s.units) for (const c of u.calls) finish(c, errorOutcome(s.name, 'cancelled: the queue stopped before submitting the job'))
     for (const c of gathering.splice(0)) finish(c, errorOutcome(jobName(c.spec.runId, [c.spec.callId]), 'cancelled: the queue stopped before submitting the job'))
     if (ids.length > 0) {

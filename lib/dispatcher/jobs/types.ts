@@ -28,6 +28,8 @@ export interface JobSpec {
   readonly callId: string
   readonly command: string
   readonly workDir: string
+  /** Where the call's own stdout, stderr and exit-status files go (absolute). Default: `workDir`. */
+  readonly filesDir?: string
   /** This call's environment (quoted exports inside its own subshell). */
   readonly env?: Readonly<Record<string, string>>
   readonly shape?: JobShape

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { dispatcher } from 'dflow-ts/dispatcher'
+import { local } from 'dflow-ts/local'
+import { loadExample } from '../helpers/examples.ts'
+import { repoRoot } from '../argo/support/shared.ts'
+import { outcomeOf } from '../conformance/outcome.ts'
+import { tempDir } from '../helpers/tmp.ts'
+
+// The dispatcher interpreter on the shell batch system (a detached process per job, on this machine): the
+// engine with a batch executor gives the same run, run folder and outcome as local().
+const test = suite('dispatcher: the interpreter on the shell system')
+const tmp = tempDir('dispatcher')
+test.after(tmp.cleanup)
+const quick = { poll: { initialMs: 50, maxMs: 200 }, gatherMs: 5 }
+
+test('a script workflow (steps.ts) runs as shell jobs with the same outcome as locally, each step recording its job', async () => {
+  const wf = await loadExample(join(repoRoot, 'examples/steps.ts'))
+  const run = await dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(wf)
+  assert.equal(run.status, 'Succeeded', run.message)
+  assert.equal(await outcomeOf(run), await outcomeOf(await local({ runsDir: tmp.path }).run(wf)))
+  const job = run.step('hello3').record.job
+  assert.equal(job?.system, 'shell')
+  assert.match(job?.id ?? '', /^\d+$/)
+  assert.match(job?.name ?? '', /^df[0-9a-f]{13}$/)
+  // the run folder is local()'s: the step's log, the template's script, and the job journal beside the records
+  assert.ok(readFileSync(join(run.dir, 'scripts', 'duplicate'), 'utf8').length > 0)
+  assert.match(readFileSync(join(run.dir, 'jobs.jsonl'), 'utf8'), /"t":"submitted"/)
+})
+
+test('a function OP runs as its self-contained bundle with the same outcome as locally', async () => {
+  const wf = await loadExample(join(repoRoot, 'examples/fn/python.ts'))
+  const run = await dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(wf)
+  assert.equal(run.status, 'Succeeded', run.message)
+  assert.equal(await outcomeOf(run), await outcomeOf(await local({ runsDir: tmp.path }).run(wf)))
+  // the job ran the bundle, which imports nothing from this checkout
+  const bundle = readFileSync(join(run.dir, 'scripts', 'duplicate.fn.js'), 'utf8')
+  assert.not.match(bundle, /require\("dflow-ts|wt-dispatcher|node_modules/)
+})
+
+test('a failing step fails with its exit code and the tail of its log', async () => {
+  const wf = await loadExample(join(repoRoot, 'examples/argo/exit-code-output-variable.ts'))
+  const [a, b] = await Promise.all([dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(wf), local({ runsDir: tmp.path }).run(wf)])
+  assert.equal(await outcomeOf(a), await outcomeOf(b))
+})
+
+test.run()
