@@ -170,6 +170,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       const reattach = journaled.has(callKey(call.runId, callId))
       try {
         if (reattach) {
+          await folders.take(id) // its folder is the one the job writes: kept as it is (and not swept as unused)
           outPaths = outputPaths(layout, id, t)
           job = { command: 'false', env: {} } // never run: the queue waits for the job submitted before
         } else {

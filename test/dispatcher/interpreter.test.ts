@@ -75,4 +75,17 @@ test('batch settings are checked: each problem names its field', () => {
   for (const f of ['system', 'walltime', 'nodes', 'queue', 'colour']) assert.ok(paths.includes(`templates.bad.batch.${f}`), `${f}: ${paths.join(', ')}`)
 })
 
+
+test('a driver started again on the same run id waits for the jobs the journal names instead of submitting them again', async () => {
+  const wf = await loadExample(join(repoRoot, 'examples/steps.ts'))
+  const d = dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick })
+  const first = await d.run(wf, { runId: 'reattached-1' })
+  const journal = () => readFileSync(join(first.dir, 'jobs.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"intent"')).length
+  const intents = journal()
+  const again = await d.run(wf, { runId: 'reattached-1' })
+  assert.equal(journal(), intents, 'no job was submitted again')
+  assert.equal(await outcomeOf(again), await outcomeOf(first))
+  assert.equal(again.step('hello3').record.job?.id, first.step('hello3').record.job?.id)
+})
+
 test.run()
