@@ -5,6 +5,7 @@ import type { Lang, Script } from './script/script.ts'
 import { envNameOf, scalarsOf } from './script/script.ts'
 import { DEFAULT_COMMAND } from './script/renderers.ts'
 import type { FailurePolicy } from './retry.ts'
+import type { BatchSettings } from './batch.ts'
 
 /**
  * What a leaf step needs from the machine that runs it. The local interpreter uses `env`; the Argo
@@ -39,6 +40,11 @@ export interface ContainerOptions {
    * `localArtifact`) under `/tmp/dflow/packages`, which goes on NODE_PATH and PYTHONPATH.
    */
   readonly packages?: readonly string[]
+  /**
+   * Run each call as a batch job (Slurm, PBS, LSF, SGE, shell) when the interpreter can hand it to the
+   * dispatcher; see {@link BatchSettings}. Argo ignores it (a pod is the job there).
+   */
+  readonly batch?: BatchSettings
 }
 
 /**

@@ -28,7 +28,7 @@ export const DISPATCH_OPTIONS = {
   resources: { type: 'string' },
 } as const
 
-/** Their help lines. */
+/** Their help lines, for `dflow run --help`. @example console.log(`Options: …${DISPATCH_HELP}`) */
 export const DISPATCH_HELP = `
 Batch jobs (the dispatcher: every leaf step a job; same run folder and queries):
   --on SYSTEM              slurm, pbs, lsf, sge or shell
@@ -43,7 +43,7 @@ Batch jobs (the dispatcher: every leaf step a job; same run folder and queries):
 
 type Values = { readonly [K in keyof typeof DISPATCH_OPTIONS]?: (typeof DISPATCH_OPTIONS)[K] extends { multiple: true } ? string[] : string }
 
-/** What `--on` and its friends make: the dispatcher's settings, and how to close the connection it opened. */
+/** What `--on` and its friends make: the dispatcher's settings, and how to close the connection it opened. @example const d: Dispatch = { config: { batch: slurm }, close: async () => {} } */
 export interface Dispatch {
   readonly config: Omit<DispatcherConfig, 'runsDir' | 'onEvent'>
   readonly close: () => Promise<void>

@@ -8,7 +8,7 @@ import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
 import { RUN_STORAGE_FLAGS, RUN_STORAGE_HELP, runStorage } from './run-storage.ts'
-import { dispatcher } from '../dispatcher/index.ts'
+import { batchJobs, dispatcher } from '../dispatcher/index.ts'
 import { DISPATCH_HELP, DISPATCH_OPTIONS, dispatchFrom } from './dispatch-options.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
@@ -137,7 +137,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
     const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
-    const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
+    const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
     const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143

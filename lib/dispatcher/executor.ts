@@ -146,7 +146,8 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
     const finishedAt = new Date().toISOString()
     const sig = signalName(o.signal)
     const ended = { ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}), ...(sig ? { signal: sig } : {}) }
-    if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed', finishedAt, ...ended }
+    // stopped (the run, or the step's timeout): its job was cancelled, which ends the call with SIGTERM (as a local step's process)
+    if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed', finishedAt, ...(o.exitCode !== undefined ? ended : { exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM' }) }
     const tail = tailOf(layout.log(id), 10)
     if (o.phase === 'Succeeded') {
       const out = collectOutputs(call.template, outPaths, stdoutPathOf({ layout }, id))
@@ -172,6 +173,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       const reattach = journaled.has(callKey(call.runId, callId))
       try {
         if (reattach) {
+          await folders.take(id) // its folder is the one the job writes: kept as it is (and not swept as unused)
           outPaths = outputPaths(layout, id, t)
           job = { command: 'false', env: {} } // never run: the queue waits for the job submitted before
         } else {

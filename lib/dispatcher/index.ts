@@ -18,6 +18,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LeafTemplate, Workflow } from 'dflow-ts'
 import type { LeafExecutor } from '../engine/executor.ts'
+import type { BatchJobs } from '../engine/batch-route.ts'
 import { runParameters, runWorkflow } from '../engine/run.ts'
 import { driverIdentity } from '../run/driver.ts'
 import type { RunEvent } from '../run/events.ts'
@@ -41,6 +42,7 @@ import { jobShape, type BatchOptions } from './jobs/resources.ts'
 import type { JobShape } from './jobs/types.ts'
 import { runPlace } from './staging.ts'
 
+export type { BatchJobs } from '../engine/batch-route.ts'
 export type { Run, StepView, RunEvent, Phase, StepRecord, WorkflowRecord, JobRecord } from '../run/index.ts'
 export { openRun, listRuns } from '../run/index.ts'
 export type { RunOptions } from '../run/run-options.ts'
@@ -108,7 +110,7 @@ export interface DispatcherInterpreter {
 
 /** A template's own batch settings (its `batch` field, without `system`). */
 const templateOptions = (t: LeafTemplate): BatchOptions | undefined => {
-  const b = (t as { batch?: BatchOptions & { system?: string } }).batch
+  const b = t.batch
   if (!b) return undefined
   const { system: _system, ...rest } = b
   return rest
@@ -165,6 +167,36 @@ export const dispatcherExecutor = (config: DispatcherConfig, layout: ReturnType<
   const slots = config.slots ?? config.politeness?.maxInQueue ?? 1000
   const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node' })
   return { executor, stop: queue.stop }
+}
+
+/**
+ * The executor of a local run's templates that ask to run as batch jobs (their `batch: { system, … }`): one
+ * job queue per system they name, with these settings (where jobs run, politeness, …). Given to `local()`,
+ * which never imports the dispatcher: the composition does.
+ *
+ * @example
+ * ```ts
+ * import { local } from 'dflow-ts/local'
+ * import { batchJobs, sshContext } from 'dflow-ts/dispatcher'
+ * await local({ batch: batchJobs({ context: sshContext(cfg) }) }).run(wf) // batch templates as Slurm jobs on the login node, the rest here
+ * ```
+ */
+export const batchJobs = (config: Omit<DispatcherConfig, 'batch' | 'runsDir' | 'onEvent'> = {}): BatchJobs => ({ layout, runId }) => {
+  const bySystem = new Map<string, LeafExecutor>()
+  const of = (t: LeafTemplate): LeafExecutor => {
+    const name = t.batch!.system
+    let e = bySystem.get(name)
+    if (!e) bySystem.set(name, (e = dispatcherExecutor({ ...config, batch: name }, layout, runId).executor))
+    return e
+  }
+  return {
+    slots: config.slots ?? config.politeness?.maxInQueue ?? 1000,
+    run: (call, signal, on) => of(call.template).run(call, signal, on),
+    archive: (call) => of(call.template).archive?.(call),
+    close: async () => {
+      await Promise.all([...bySystem.values()].map((e) => e.close?.()))
+    },
+  }
 }
 
 /**

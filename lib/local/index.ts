@@ -19,6 +19,7 @@ import type { Feature, Workflow } from 'dflow-ts'
 import { runParameters, runWorkflow } from '../engine/run.ts'
 import type { ArtifactValue } from '../engine/values.ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
+import { routeBatch, type BatchJobs } from '../engine/batch-route.ts'
 import { driverIdentity } from '../run/driver.ts'
 import type { RunEvent } from '../run/events.ts'
 import { folderRunStore } from '../run/folder-run-store.ts'
@@ -43,6 +44,7 @@ export type { RunOptions } from '../run/run-options.ts'
 export { artifactProblems, parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
+export type { BatchJobs } from '../engine/batch-route.ts'
 
 /**
  * Settings of the local interpreter; every field has a sane default.
@@ -90,6 +92,11 @@ export interface LocalConfig {
    * and inputs not on this machine are fetched from it.
    */
   readonly store?: ArtifactStore
+  /**
+   * Runs the calls of templates with `batch` settings as batch jobs: `batchJobs()` from `dflow-ts/dispatcher`
+   * (`dflow run` gives it). Without it, such a call errs.
+   */
+  readonly batch?: BatchJobs
 }
 
 /**
@@ -141,7 +148,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
     if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
-    const executor = localExecutor({
+    const processes = localExecutor({
       layout,
       values: valueStore(dir),
       spawn,
@@ -153,6 +160,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       reuseWorkers: config.reuseWorkers ?? true,
       ...(config.store ? { store: config.store } : {}),
     })
+    const executor = routeBatch(processes, config.batch?.({ layout, runId: id }))
     const { workflow, steps } = await runWorkflow(wf, {
       runId: id,
       params,

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { dispatcher } from 'dflow-ts/dispatcher'
+import { param, seq, sh, shell, step, t, validate, workflow } from 'dflow-ts'
+import { batchJobs, dispatcher } from 'dflow-ts/dispatcher'
 import { local } from 'dflow-ts/local'
 import { loadExample } from '../helpers/examples.ts'
 import { repoRoot } from '../argo/support/shared.ts'
@@ -44,6 +45,47 @@ test('a failing step fails with its exit code and the tail of its log', async ()
   const wf = await loadExample(join(repoRoot, 'examples/argo/exit-code-output-variable.ts'))
   const [a, b] = await Promise.all([dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(wf), local({ runsDir: tmp.path }).run(wf)])
   assert.equal(await outcomeOf(a), await outcomeOf(b))
+})
+
+
+const batched = () => {
+  const onShell = shell({ name: 'on-shell', batch: { system: 'shell', env: { GREETING: 'hi' } }, outputs: { out: param(t.string, { path: 'out.txt' }) }, script: () => sh`echo "$GREETING from a job" > out.txt` })
+  const here = shell({ name: 'here', inputs: { msg: param(t.string) }, outputs: { out: param(t.string, { path: 'out.txt' }) }, script: ({ msg }) => sh`echo "${msg} and here" > out.txt` })
+  const a = step('a', onShell)
+  return workflow('batched', seq(a, step('b', here, { msg: a.outputs.out })))
+}
+
+test('inside local(): a template with batch settings runs as a job (given batchJobs()), the others as local processes', async () => {
+  const run = await local({ runsDir: tmp.path, batch: batchJobs({ politeness: quick }) }).run(batched())
+  assert.equal(run.status, 'Succeeded', run.message)
+  assert.equal(run.step('b').outputs.out, 'hi from a job and here')
+  assert.equal(run.step('a').record.job?.system, 'shell')
+  assert.is(run.step('b').record.job, undefined)
+})
+
+test('inside local() without batchJobs(), a batch template errs saying how to run it', async () => {
+  const run = await local({ runsDir: tmp.path }).run(batched())
+  assert.equal(run.step('a').phase, 'Error')
+  assert.match(run.step('a').message ?? '', /asks to run as a shell batch job.*batchJobs\(\)/)
+})
+
+test('batch settings are checked: each problem names its field', () => {
+  const bad = shell({ name: 'bad', batch: { system: 'torque', walltime: 'soon', nodes: 0, partition: 'a', queue: 'b', colour: 'red' } as never, script: () => sh`true` })
+  const paths = validate(workflow('w', step('s', bad))).map((p) => p.path.join('.'))
+  for (const f of ['system', 'walltime', 'nodes', 'queue', 'colour']) assert.ok(paths.includes(`templates.bad.batch.${f}`), `${f}: ${paths.join(', ')}`)
+})
+
+
+test('a driver started again on the same run id waits for the jobs the journal names instead of submitting them again', async () => {
+  const wf = await loadExample(join(repoRoot, 'examples/steps.ts'))
+  const d = dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick })
+  const first = await d.run(wf, { runId: 'reattached-1' })
+  const journal = () => readFileSync(join(first.dir, 'jobs.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"intent"')).length
+  const intents = journal()
+  const again = await d.run(wf, { runId: 'reattached-1' })
+  assert.equal(journal(), intents, 'no job was submitted again')
+  assert.equal(await outcomeOf(again), await outcomeOf(first))
+  assert.equal(again.step('hello3').record.job?.id, first.step('hello3').record.job?.id)
 })
 
 test.run()
