@@ -1,6 +1,7 @@
 import { SLICE_INDEX, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
 import { accessPath, printCondition, printExpr, quote } from './expr-print.ts'
+import { groupedZipFields } from './slice.ts'
 
 /** How the compiler of a body reads references and names steps, for the control fields of a call. @example const c: ControlContext = { resolve, prefix: 'steps', path: ['main', 'a'] } */
 export interface ControlContext {
@@ -81,13 +82,13 @@ export const controlFields = (s: Step, c: ControlContext): Partial<ArgoCall> => 
  */
 export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => ({
   ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
-  ...(f?._tag === 'Zip' ? zipFields(f.lists, c) : {}),
+  ...(f?._tag === 'Zip' ? (f.group ? groupedZipFields(f.lists, f.group.size, c) : zipFields(f.lists, c)) : {}),
   ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
   ...(f?._tag === 'Sequence' ? { withSequence: withSequence(f.sequence, c) } : {}),
 })
 
-/** A sliced list in expr-lang: a reference's JSON read by `jsonpath(…, '$')`, a literal list as the same of its JSON text. */
-const listExpr = (v: SliceList, name: string, c: ControlContext): string =>
+/** A sliced list in expr-lang: a reference's JSON read by `jsonpath(…, '$')`, a literal list as the same of its JSON text. @example listExpr(['a'], 'f', ctx) // "jsonpath('[\"a\"]', '$')" */
+export const listExpr = (v: SliceList, name: string, c: ControlContext): string =>
   `jsonpath(${isRef(v) ? accessPath(untag(c.resolve(v, [...c.path, 'slice', name]))) : quote(JSON.stringify(v))}, '$')`
 
 /**

@@ -1,0 +1,46 @@
+import { groupItems, isRef, SLICE_GROUP, SLICE_INDEX, type SliceList } from 'dflow-ts'
+import type { ArgoCall } from './manifest.ts'
+import { quote } from './expr-print.ts'
+import { listExpr, type ControlContext } from './control.ts'
+
+/*
+ * Grouped slices on Argo: one call (pod) per group of `size` slices. The call's item is the group's
+ * `{ _index: g, _slices: [i, …], NAME: [element i, …] }`, given whole to the grouped template
+ * (`dflow_group`), which runs the slices and stacks their outputs per group; a consumer reads the groups'
+ * lists flattened into one list in slice order (`stackedTag`).
+ */
+
+/**
+ * A grouped slice's items: groups of `size` zipped elements — literal lists at compile time (`withItems`),
+ * lists from references by an expression Argo evaluates (`withParam`): group g holds the indices `g·size` up
+ * to the end of the first list, and each list's elements at them (a list shorter than the first fails the
+ * expression, as an ungrouped slice's does).
+ *
+ * @example
+ * ```ts
+ * groupedZipFields({ f: ['a', 'b', 'c'] }, 2, ctx) // { withItems: [{ _index: 0, _slices: [0, 1], f: ['a', 'b'] }, { _index: 1, _slices: [2], f: ['c'] }] }
+ * ```
+ */
+export const groupedZipFields = (lists: Readonly<Record<string, SliceList>>, size: number, c: ControlContext): Partial<ArgoCall> => {
+  const entries = Object.entries(lists)
+  if (entries.every(([, v]) => !isRef(v))) {
+    const n = (entries[0]?.[1] as readonly unknown[] | undefined)?.length ?? 0
+    const zipped = Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...entries.map(([k, v]) => [k, (v as readonly unknown[])[i]])]))
+    return { withItems: groupItems(zipped, size) }
+  }
+  const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
+  const range = `(# * ${size})..((# * ${size} + ${size} < n ? # * ${size} + ${size} : n) - 1)`
+  const fields = [`${quote(SLICE_INDEX)}: #`, `${quote(SLICE_GROUP)}: ${range}`, ...entries.map(([k], i) => `${quote(k)}: map(${range}, l${i}[#])`)].join(', ')
+  return { withParam: `{{= ${lets} let n = len(l0); toJson(map(0..(int((n + ${size - 1}) / ${size}) - 1), { ${fields} })) }}` }
+}
+
+/**
+ * How a consumer reads a grouped slice's stacked output: the groups' lists (Argo's aggregate of the calls)
+ * flattened into one list, in slice order.
+ *
+ * @example
+ * ```ts
+ * stackedTag("steps['process'].outputs.parameters['name']") // "{{=toJson(flatten(jsonpath(steps['process'].outputs.parameters['name'], '$')))}}"
+ * ```
+ */
+export const stackedTag = (access: string): string => `{{=toJson(flatten(jsonpath(${access}, '$')))}}`
