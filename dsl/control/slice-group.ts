@@ -11,6 +11,12 @@ export const SLICE_GROUP = '_slices'
 /** The input of a grouped template that receives its group's item (every sliced field, as lists). @example GROUP_INPUT // 'dflow_group' */
 export const GROUP_INPUT = 'dflow_group'
 
+/** The input of a grouped template that says how it slices (JSON of {@link GroupingData}), so that the pod or worker running it can rebuild it from the function OP it groups. @example SLICING_INPUT // 'dflow_slicing' */
+export const SLICING_INPUT = 'dflow_slicing'
+
+/** The suffix of a grouped template's name (`NAME-slices` groups the function OP `NAME`). @example GROUPED_SUFFIX // '-slices' */
+export const GROUPED_SUFFIX = '-slices'
+
 /** The output of a grouped template that reports each slice: `[{ index, key?, phase, outputs, message? }, …]`. @example SLICES_REPORT // 'dflow_slices' */
 export const SLICES_REPORT = 'dflow_slices'
 
@@ -37,13 +43,20 @@ export type KeyPart = string | { readonly field: string }
  * const g: SliceGrouping = { size: 10, pool: 1, template: hello, sliced: { filename: 'filename' } }
  * ```
  */
-export interface SliceGrouping {
+export interface SliceGrouping extends GroupingData {
   readonly size: number
-  readonly pool: number
   readonly template: FnTemplate
+}
+
+/** What a grouped template's call needs besides its function OP: the sliced inputs (input → field), the pool and the key. @example const d: GroupingData = { pool: 4, sliced: { conf: 'conf' } } */
+export interface GroupingData {
+  readonly pool: number
   readonly sliced: Readonly<Record<string, string>>
   readonly key?: readonly KeyPart[]
 }
+
+/** The value of a grouped call's {@link SLICING_INPUT}. @example slicingOf(g) // '{"pool":1,"sliced":{"data":"data"}}' */
+export const slicingOf = (g: GroupingData): string => JSON.stringify({ pool: g.pool, sliced: g.sliced, ...(g.key ? { key: g.key } : {}) })
 
 /** The group items of zipped slice items: `size` at a time, each `{ _index: g, _slices: [i, …], NAME: [element i, …] }`. @example groupItems([{ _index: 0, f: 'a' }, { _index: 1, f: 'b' }], 1) // [{ _index: 0, _slices: [0], f: ['a'] }, { _index: 1, _slices: [1], f: ['b'] }] */
 export const groupItems = (items: readonly Readonly<Record<string, unknown>>[], size: number): Record<string, unknown>[] => {
@@ -102,7 +115,7 @@ export const groupedFn = (g: SliceGrouping): FnTemplate => {
   const t0 = g.template
   const specs = t0.inputs as IoSpec
   const outs = t0.outputs as IoSpec
-  const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !(k in g.sliced)), [GROUP_INPUT, param(t.unknown)]])
+  const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !(k in g.sliced)), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]])
   const outputs = Object.fromEntries([
     ...Object.entries(outs).map(([k, s]) => [k, { ...(s as ParamSpec<unknown, boolean>), codec: listOf((s as ParamSpec<unknown, boolean>).codec), default: undefined }]),
     [SLICES_REPORT, param(t.unknown)],
@@ -118,6 +131,7 @@ export const groupedFn = (g: SliceGrouping): FnTemplate => {
       try {
         const own: Record<string, unknown> = { ...given }
         delete own[GROUP_INPUT]
+        delete own[SLICING_INPUT]
         for (const [input, field] of Object.entries(g.sliced)) {
           const d = decodeParam((specs[input] as ParamSpec<unknown, boolean>).codec, wireOf(fieldOf(field, j)))
           if (!d.ok) throw new Error(`input parameter "${input}": ${d.message}`)
@@ -136,12 +150,30 @@ export const groupedFn = (g: SliceGrouping): FnTemplate => {
     )
     return { ...stacked, [SLICES_REPORT]: reports } as never
   }
-  const made = Object.freeze({ ...t0, name: `${t0.name}-slices`, inputs, outputs, body }) as FnTemplate
+  const made = Object.freeze({ ...t0, name: `${t0.name}${GROUPED_SUFFIX}`, inputs, outputs, body }) as FnTemplate
   grouped.set(made, g)
   return made
 }
 
 const grouped = new WeakMap<object, SliceGrouping>()
+
+/**
+ * The grouped template named `name` rebuilt from the function OP it groups (found by `find`) and the call's
+ * {@link SLICING_INPUT} wire: how a worker or a pod runs a grouped call (the grouped template exists only in
+ * the workflow that sliced, which the OP's module need not export).
+ *
+ * @example
+ * ```ts
+ * regroupedFn('process-slices', '{"pool":1,"sliced":{"data":"data"}}', (n) => findFn(exports, n)) // the template groupedFn made
+ * ```
+ */
+export const regroupedFn = (name: string, slicing: string | undefined, find: (name: string) => FnTemplate | undefined): FnTemplate | undefined => {
+  if (!name.endsWith(GROUPED_SUFFIX) || slicing === undefined) return undefined
+  const template = find(name.slice(0, -GROUPED_SUFFIX.length))
+  if (!template) return undefined
+  const d = JSON.parse(slicing) as GroupingData
+  return groupedFn({ size: 0, template, pool: d.pool, sliced: d.sliced, ...(d.key ? { key: d.key } : {}) })
+}
 
 /** The grouping a template made by {@link groupedFn} runs its slices with (undefined for any other template). @example groupingOf(step.template)?.size // 10 */
 export const groupingOf = (template: object): SliceGrouping | undefined => grouped.get(template)

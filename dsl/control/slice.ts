@@ -6,7 +6,7 @@ import type { ParamRef } from '../refs.ts'
 import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
 import { codecOfValues, field, loopItem, withFieldCodecs, type ItemRef } from './item.ts'
 import type { SliceList } from './source.ts'
-import { GROUP_INPUT, groupedFn, groupProblems, keyParts } from './slice-group.ts'
+import { GROUP_INPUT, groupedFn, groupProblems, keyParts, SLICING_INPUT, slicingOf } from './slice-group.ts'
 
 /** The element type of a sliced list: `A` for `A[]` and for a reference to an `A[]`. @example type E = ElementOf<string[]> // string */
 export type ElementOf<L> = L extends readonly (infer A)[] ? A : L extends ParamRef<infer X> ? (X extends readonly (infer A)[] ? A : never) : never
@@ -56,6 +56,8 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
       literal.push([name, v.length])
     } else if (!isRefOver(v))
       out.push(problem(['slice', name], `"${name}" is neither a list nor a reference to one`, 'give a literal list or a list-valued parameter reference (t.array(…) outputs, forEach outputs)'))
+    else if (!/^(Readonly)?Array<|^unknown$/.test(v.codec.name))
+      out.push(problem(['slice', name], `"${name}" (${v.name}) holds ${v.codec.name}, not a list`, 'slice a list-valued parameter (declared t.array(…), or a forEach output)'))
   }
   const lengths = new Set(literal.map(([, n]) => n))
   if (lengths.size > 1)
@@ -126,8 +128,10 @@ const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: Pa
     if (f !== undefined) sliced[k] = f
     else args[k] = v
   }
+  const grouping = { size, pool, template: inner.template, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) }
   args[GROUP_INPUT] = item
-  const template = groupedFn({ size, pool, template: inner.template, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) })
+  args[SLICING_INPUT] = slicingOf(grouping)
+  const template = groupedFn(grouping)
   const { key: _key, ...step } = inner
   return Object.freeze({ ...step, template, args: Object.freeze(args) }) as unknown as Step
 }

@@ -80,12 +80,19 @@ export const controlFields = (s: Step, c: ControlContext): Partial<ArgoCall> => 
  * fanOutFields({ _tag: 'ItemsFrom', ref: gen.outputs.result }, ctx) // { withParam: '{{steps.gen.outputs.result}}' }
  * ```
  */
-export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => ({
+export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => nonEmpty({
   ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
   ...(f?._tag === 'Zip' ? (f.group ? groupedZipFields(f.lists, f.group.size, c) : zipFields(f.lists, c)) : {}),
   ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
   ...(f?._tag === 'Sequence' ? { withSequence: withSequence(f.sequence, c) } : {}),
 })
+
+/** An empty `withItems` is no loop to Argo (the step would run once, its item unresolved): a loop over nothing is an empty `withParam`. */
+const nonEmpty = (fields: Partial<ArgoCall>): Partial<ArgoCall> => {
+  if (!fields.withItems || fields.withItems.length) return fields
+  const { withItems: _none, ...rest } = fields
+  return { ...rest, withParam: '[]' }
+}
 
 /** A sliced list in expr-lang: a reference's JSON read by `jsonpath(…, '$')`, a literal list as the same of its JSON text. @example listExpr(['a'], 'f', ctx) // "jsonpath('[\"a\"]', '$')" */
 export const listExpr = (v: SliceList, name: string, c: ControlContext): string =>

@@ -1,6 +1,6 @@
 import { SLICE_GROUP, SLICE_INDEX, SLICES_REPORT, decodeParam, type IoSpec, type SliceGrouping, type SliceReport } from 'dflow-ts'
 import type { IoRecord, StepRecord } from '../run/records.ts'
-import { aggregate } from './control.ts'
+import { aggregate, wireOfItem } from './control.ts'
 import type { Outputs } from './values.ts'
 
 /*
@@ -40,8 +40,6 @@ export const stackSlices = (g: SliceGrouping, calls: readonly Outputs[]): Output
       .map((r) => Object.fromEntries(Object.entries(r.outputs).map(([k, wire]) => [k, { kind: 'param' as const, wire }]))),
   )
 
-const wireOf = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v))
-
 /** A record of parameter wires, with the values the specs decode. */
 const ioOf = (wires: Readonly<Record<string, string>>, specs: IoSpec): IoRecord => {
   const values: Record<string, unknown> = {}
@@ -73,7 +71,7 @@ export const sliceRecords = (
   const indices = (item[SLICE_GROUP] ?? []) as readonly number[]
   return reportsOf(outputs).map((r) => {
     const j = indices.indexOf(r.index)
-    const inputs = Object.fromEntries(Object.entries(g.sliced).map(([input, f]) => [input, wireOf(f === SLICE_INDEX ? r.index : item[f]?.[j])]))
+    const inputs = Object.fromEntries(Object.entries(g.sliced).map(([input, f]) => [input, wireOfItem(f === SLICE_INDEX ? r.index : item[f]?.[j])]))
     return {
       id: `${call.id}.slice(${r.index})`,
       name: `slice(${r.index})`,
