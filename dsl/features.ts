@@ -1,8 +1,8 @@
 /**
  * Parts of the language that not every interpreter implements yet. `validate(wf, { supports })` refuses a
  * workflow that uses one its interpreter does not list, with a problem naming it: never a silently wrong
- * run. `validate(wf)` alone lists none (what the local interpreter passes today); `compile` (Argo) lists
- * them all.
+ * run. `validate(wf)` alone lists none; the local interpreter and `compile` (Argo) list them all (an
+ * interpreter still without one — the dispatcher's, say — passes what it has).
  *
  * - `'fan-in-artifacts'`: a fan-out's output artifact read by an input declared `artifactList()` (the TSDoc
  *   of `artifactList` in `dsl/fn/shapes.ts` says what an interpreter must hand over).
@@ -37,5 +37,5 @@ export interface ValidateOptions {
 /** The problem's hint for a feature the interpreter lacks. @example unsupportedHint('fan-in-artifacts') */
 export const unsupportedHint = (f: Feature): string =>
   f === 'fan-in-artifacts'
-    ? 'the Argo compiler supports it (compile(wf)); the local interpreter does not yet: return a parameter from each call, or gather the files in one later step'
-    : 'the Argo compiler supports it (compile(wf, { artifacts: { NAME: REF } })); the local interpreter does not yet: pass the files to the steps as localArtifact(path)'
+    ? 'the local interpreter and the Argo compiler support it; here: return a parameter from each call, or gather the files in one later step'
+    : 'the local interpreter (run(wf, { artifacts: { NAME: REF } })) and the Argo compiler (compile(wf, { artifacts: { NAME: REF } })) support it; here: pass the files to the steps as localArtifact(path)'

@@ -2,7 +2,7 @@
  * Fan-in of artifacts: a fan-out writes one file per item, and one step reads them all as a list artifact
  * (`artifactList()`), one entry per call named by its item index. On Argo each call writes its file under
  * `{{workflow.name}}/dflow-fan-in/fan-in/square/out/INDEX` and `total` reads the prefix as a folder (key-only
- * artifacts: the cluster's artifact repository). The local interpreter refuses it until it implements fan-in.
+ * artifacts: the cluster's artifact repository). Locally `total` gets one folder: entries 0…3 and a dflow catalog.
  *
  * ```sh
  * dflow compile examples/artifacts/fan-in.ts --artifact-repository repo.yaml   # or --artifact-repository-ref CONFIGMAP/KEY

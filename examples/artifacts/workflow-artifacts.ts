@@ -9,7 +9,7 @@
  * dflow compile examples/artifacts/workflow-artifacts.ts --artifact-repository repo.yaml -a data=s3://my-bucket/uploads/data.txt.tgz
  * ```
  *
- * The local interpreter refuses workflow artifacts until it implements them.
+ * Locally: `dflow run examples/artifacts/workflow-artifacts.ts -a data=REF` (or `-a data=PATH`).
  */
 import { artifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
 import type { CompileOptions } from 'dflow-ts/argo'

@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util'
 import { DflowError, formatProblem, type Workflow } from 'dflow-ts'
 import type { Imported } from '../argo/import/index.ts'
 import { isArgoFile, loadArgoFile } from './argo-file.ts'
-import { local, parameterProblems, type RunEvent } from '../local/index.ts'
+import { artifactProblems, local, parameterProblems, type RunEvent } from '../local/index.ts'
 import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
+import { RUN_STORAGE_FLAGS, RUN_STORAGE_HELP, runStorage } from './run-storage.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -22,7 +23,7 @@ Options:
   --runs-dir DIR           where run folders go (default: .dflow-runs)
   --parallelism N          at most N steps at once (default: number of cores)
   --copy                   copy input artifacts instead of symlinking them
-  --template FILE          (Argo) WorkflowTemplates / ClusterWorkflowTemplates it references (repeatable)
+${RUN_STORAGE_HELP}  --template FILE          (Argo) WorkflowTemplates / ClusterWorkflowTemplates it references (repeatable)
   --configmap FILE         (Argo) ConfigMaps its parameters and environment read (repeatable)
   --secret FILE            (Argo) Secrets its environment reads (repeatable)
   --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
@@ -65,6 +66,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'runs-dir': { type: 'string' },
       parallelism: { type: 'string' },
       copy: { type: 'boolean' },
+      ...RUN_STORAGE_FLAGS,
       template: { type: 'string', multiple: true },
       configmap: { type: 'string', multiple: true },
       secret: { type: 'string', multiple: true },
@@ -104,8 +106,13 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     wf = imported.workflow
     deadline = imported.deadlineSeconds
   } else wf = await loadWorkflow(file, values.export)
-  const wrong = parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`)
-  if (wrong.length) return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
+  const storage = runStorage(values, process.env)
+  if (typeof storage === 'string') return console.error(`dflow run: ${storage}`), 2
+  const wrong = [...parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`), ...artifactProblems(wf, storage.artifacts, (k) => `-a ${k}=REF`)]
+  if (wrong.length) {
+    await storage.store?.close()
+    return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
+  }
   const ctl = new AbortController()
   let stoppedBy: NodeJS.Signals | undefined
   const stop = (sig: NodeJS.Signals) => {
@@ -123,8 +130,9 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
       ...(parallelism ? { parallelism } : {}),
       ...(values.copy ? { stage: 'copy' as const } : {}),
+      ...(storage.store ? { store: storage.store } : {}),
       ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
-    }).run(wf, { parameters, signal: ctl.signal })
+    }).run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1
@@ -135,5 +143,6 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     clearTimeout(timer)
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
+    await storage.store?.close()
   }
 }

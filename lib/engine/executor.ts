@@ -32,6 +32,8 @@
  */
 import type { LeafTemplate } from 'dflow-ts'
 import type { IoRecord, Phase } from '../run/records.ts'
+import type { ArtifactLocation } from '../storage/location.ts'
+import type { StackSource } from './fan-in.ts'
 import type { Outputs, Value } from './values.ts'
 
 /**
@@ -131,6 +133,14 @@ export interface LeafExecutor {
   archive?(call: LeafCall): void | Promise<void>
   /** Where the executor keeps a template's script, for the step's record (relative to the run's folder); undefined for none. */
   scriptOf?(template: LeafTemplate): string | undefined
+  /**
+   * Commits one list artifact stacked from `source.parts` (a fan-out's output read by an `artifactList()`
+   * input, see `fan-in.ts`): entry `i` is part `i`, holes left out, a catalog in dflow's format; resolves
+   * with its location once it is committed (the local executor: `store.stack` under the fan-out's output
+   * key, or a folder in the run folder without a store). Called at most once per fan-out output by the
+   * engine; an executor without it cannot run fan-ins of artifacts.
+   */
+  stack?(source: StackSource, signal: AbortSignal): Promise<ArtifactLocation>
   /** The run is over: release what {@link prepare} made for steps that never ran. */
   close?(): Promise<void>
 }

@@ -2,6 +2,7 @@ import { MAX_DEPTH, decodeParam, groupingOf, foldNode, loopTemplateName, require
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
+import { fanInOutputs, fanInStacker, StackError } from './fan-in.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
 import { child, stopMessage } from './abort.ts'
@@ -128,6 +129,8 @@ export const interpreter = (ictx: InterpretContext) => {
   const width = fanOutWindow(ictx.executor.slots)
   /** Keys in use in this run, with the id of the step holding each. */
   const keys = new Map<string, string>()
+  /** Fan-ins of artifacts are stacked when a step reads them, once per fan-out output. */
+  const stackInputs = fanInStacker(ictx.executor, ictx.runId)
 
   const scriptOf = (t: Template): { script?: string } => {
     const script = t._tag === 'Subflow' ? undefined : ictx.executor.scriptOf?.(t)
@@ -175,7 +178,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const items = itemsOrWhy(s.forEach!, env.scope)
     if (typeof items === 'string') return end('Error', {}, items)
     // Argo skips a fan-out over nothing.
-    if (!items.length) return (end('Skipped', stack([]), 'forEach over an empty list'), OK)
+    if (!items.length) return (end('Skipped', { ...stack([]), ...fanInOutputs(s.template, id, []) }, 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
     const results = await eachItem(items, env, id, s.name, async (at) => {
       const callStart = now()
@@ -184,7 +187,8 @@ export const interpreter = (ictx: InterpretContext) => {
       return r
     })
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
-    const outputs = { ...stack(results.flatMap((r) => (r.phase === 'Succeeded' && r.outputs ? [r.outputs] : []))), ...callPhases }
+    const succeeded = results.map((r) => (r.phase === 'Succeeded' ? r.outputs : undefined))
+    const outputs = { ...stack(succeeded.flatMap((o) => (o ? [o] : []))), ...fanInOutputs(s.template, id, succeeded), ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
     const o = s.threshold ? thresholdOutcome(results.map((r) => r.outcome), requiredSuccesses(s.threshold, items.length)) : results.find((r) => !r.outcome.ok)?.outcome ?? OK
     const calls = { started: results.filter((r) => r.started !== false).length, total: items.length }
@@ -235,9 +239,9 @@ export const interpreter = (ictx: InterpretContext) => {
       }
       if (s.template._tag === 'Subflow' && env.depth >= MAX_DEPTH)
         throw new ResolveError(`recursion deeper than ${MAX_DEPTH} nested calls (template "${s.template.name}"): does its when ever stop it?`)
-      inputs = resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir)
+      inputs = await stackInputs(resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir), env.signal)
     } catch (e) {
-      if (!(e instanceof ResolveError)) throw e
+      if (!(e instanceof ResolveError || e instanceof StackError)) throw e
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })
     }
     const inRecord = ioRecordOf(inputs, s.template.inputs)

@@ -42,3 +42,24 @@ export const parameterProblems = (wf: Workflow<any>, given: Readonly<Record<stri
     }),
   ]
 }
+
+/**
+ * The problems of the workflow artifacts given for a run of `wf` (`workflow(…, { artifacts })`): a name the
+ * workflow does not declare, and a declared artifact that is not optional and was given no value (the hint
+ * says how to give one, in the caller's syntax).
+ *
+ * @example
+ * ```ts
+ * artifactProblems(wf, {})                          // [… artifact "data" has no value (hint: pass { artifacts: { data: … } })]
+ * artifactProblems(wf, {}, (k) => `-a ${k}=REF`)    // [… (hint: -a data=REF)]
+ * ```
+ */
+export const artifactProblems = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>, howToGive: HowToGive = (k) => `pass { artifacts: { ${k}: … } }`): readonly Problem[] => {
+  const specs: Readonly<Record<string, { readonly optional?: boolean }>> = wf.artifacts ?? {}
+  return [
+    ...Object.keys(given)
+      .filter((k) => !(k in specs))
+      .map((k) => problem([wf.name, 'artifacts', k], `the workflow has no artifact "${k}"`, `its artifacts: ${Object.keys(specs).join(', ') || 'none'}`)),
+    ...Object.entries(specs).flatMap(([k, spec]) => (k in given || spec.optional ? [] : [problem([wf.name, 'artifacts', k], `artifact "${k}" has no value`, howToGive(k))])),
+  ]
+}

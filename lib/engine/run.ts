@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events'
-import { DflowError, encodeParam, validate, type ParamsSpec, type Workflow } from 'dflow-ts'
+import { DflowError, encodeParam, validate, type Feature, type ParamsSpec, type Workflow } from 'dflow-ts'
 import type { DriverIdentity } from '../run/driver.ts'
 import type { RunEvent } from '../run/events.ts'
 import type { StepRecord, WorkflowRecord } from '../run/records.ts'
@@ -8,30 +8,47 @@ import { StorageError, storageMessage } from '../run/storage-error.ts'
 import type { LeafExecutor } from './executor.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { interpreter } from './interpret.ts'
-import { parameterProblems } from './parameters.ts'
-import type { Value } from './values.ts'
+import { artifactProblems, parameterProblems } from './parameters.ts'
+import type { ArtifactValue, Value } from './values.ts'
 
 /**
- * Checks a workflow and the parameter values given for a run of it, and encodes them as the engine reads
- * them (wire strings); throws a `DflowError` listing every problem. Strings given are taken as wire values.
+ * What a run of a workflow is given besides its parameters: its workflow artifacts' values, and the
+ * language features the interpreter implements (`dsl/features.ts`; validation refuses the others).
+ *
+ * @example const given: RunInputs = { artifacts: { data: { kind: 'artifact', at: parseRef(REF) } }, supports: ['workflow-artifacts'] }
+ */
+export interface RunInputs {
+  readonly artifacts?: Readonly<Record<string, ArtifactValue>>
+  readonly supports?: readonly Feature[]
+}
+
+/**
+ * Checks a workflow (with the features the interpreter supports) and the parameter values and workflow
+ * artifacts given for a run of it, and encodes them as the engine reads them (wire strings; artifacts as
+ * locations, an optional one not given as null — the body reads both as workflow references); throws a
+ * `DflowError` listing every problem. Strings given are taken as wire values.
  *
  * @example
  * ```ts
  * runParameters(wf, { n: 3 }) // { n: { kind: 'param', wire: '3' } }
  * ```
  */
-export const runParameters = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): Record<string, Value> => {
-  const wfProblems = validate(wf)
+export const runParameters = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>, inputs: RunInputs = {}): Record<string, Value> => {
+  const wfProblems = validate(wf, { supports: inputs.supports ?? [] })
   if (wfProblems.length) throw new DflowError(wfProblems)
   const specs: ParamsSpec = wf.parameters
-  const problems = parameterProblems(wf, given)
+  const artifacts = inputs.artifacts ?? {}
+  const problems = [...parameterProblems(wf, given), ...artifactProblems(wf, artifacts)]
   if (problems.length) throw new DflowError(problems)
-  return Object.fromEntries(
-    Object.entries(specs).map(([k, spec]) => {
-      const v = k in given ? given[k] : spec.default!.value
-      return [k, { kind: 'param', wire: typeof v === 'string' ? v : encodeParam(spec.codec, v) }]
-    }),
-  )
+  return {
+    ...Object.fromEntries(Object.keys(wf.artifacts ?? {}).map((k): [string, Value] => [k, artifacts[k] ?? { kind: 'artifact', at: null }])),
+    ...Object.fromEntries(
+      Object.entries(specs).map(([k, spec]) => {
+        const v = k in given ? given[k] : spec.default!.value
+        return [k, { kind: 'param', wire: typeof v === 'string' ? v : encodeParam(spec.codec, v) }]
+      }),
+    ),
+  }
 }
 
 /**
@@ -77,7 +94,7 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
     emit({ type: 'workflow', workflow: wfRecord, dir: runs.where })
   }
   try {
-    const parameters = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.kind === 'param' ? v.wire : '']))
+    const parameters = Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : [])))
     saveWorkflow({ name: wf.name, id: given.runId, status: 'Running', startedAt: new Date().toISOString(), parameters, ...given.driver })
   } catch (e) {
     runs.close()

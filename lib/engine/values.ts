@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { encodeParam, isRef, type Arg, type IoSpec, type Ref } from 'dflow-ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
+import type { FanIn } from './fan-in.ts'
 
 /** A parameter's value at run time: its wire string (decoded by the consumer's codec when needed). */
 export interface ParamValue {
@@ -8,10 +9,16 @@ export interface ParamValue {
   readonly wire: string
 }
 
-/** An artifact at run time: where it lives (a store and a key; never a bare path), or null for an omitted optional artifact. */
+/**
+ * An artifact at run time: where it lives (a store and a key; never a bare path), or null for an omitted
+ * optional artifact. A fan-out's output artifact is not stacked until a step reads it: `at` is null and
+ * `fanIn` says what to stack (see `fan-in.ts`); the engine stacks it before the reader runs, so executors
+ * only ever see locations.
+ */
 export interface ArtifactValue {
   readonly kind: 'artifact'
   readonly at: ArtifactLocation | null
+  readonly fanIn?: FanIn
 }
 
 /** Any run-time value. */

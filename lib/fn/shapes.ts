@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { ArtifactShape } from 'dflow-ts'
+import { CATALOG_DIR } from '../storage/catalog.ts'
 
 /** The file inside a shaped artifact's folder that records its structure (relative paths). @example join(dir, STRUCTURE_FILE) // '…/parts/.dflow-paths.json' holding ["a.txt","sub/b.txt"] */
 export const STRUCTURE_FILE = '.dflow-paths.json'
@@ -15,9 +16,9 @@ const mapTree = (t: Tree, f: (p: string) => string): Tree =>
 const ordered = (names: string[]): string[] =>
   names.every((n) => /^(0|[1-9][0-9]*)$/.test(n)) ? names.sort((a, b) => Number(a) - Number(b)) : names.sort()
 
-/** What a folder holds when it carries no structure file: its entries, sorted (recursively for `nested`). */
+/** What a folder holds when it carries no structure file: its entries, sorted (recursively for `nested`), its dflow catalog left out. */
 const scan = (dir: string, shape: ArtifactShape): Tree => {
-  const names = ordered(readdirSync(dir).filter((n) => n !== STRUCTURE_FILE))
+  const names = ordered(readdirSync(dir).filter((n) => n !== STRUCTURE_FILE && n !== CATALOG_DIR))
   if (shape === 'list') return names.map((n) => join(dir, n))
   if (shape === 'record') return Object.fromEntries(names.map((n) => [n, join(dir, n)]))
   return Object.fromEntries(names.map((n) => [n, statSync(join(dir, n)).isDirectory() ? scan(join(dir, n), 'nested') : join(dir, n)]))

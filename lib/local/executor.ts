@@ -1,6 +1,14 @@
+import { cp, mkdir, rm, symlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { LeafCall, LeafExecutor, LeafResult } from '../engine/executor.ts'
+import type { StackSource } from '../engine/fan-in.ts'
 import type { Value } from '../engine/values.ts'
+import { landAtomically } from '../storage/local-copy.ts'
+import { fileLocation, relativeTo, type ArtifactLocation } from '../storage/location.ts'
+import { PRIVATE_DIR } from '../storage/modes.ts'
 import { outputKey } from '../storage/output-key.ts'
+import { stageStack } from '../storage/stack.ts'
+import { storeSet, type StoreSet } from '../storage/store-set.ts'
 import type { ArtifactStore } from '../storage/store.ts'
 import { limiter } from '../engine/limiter.ts'
 import type { RunLayout } from '../run/layout.ts'
@@ -39,6 +47,8 @@ export interface LocalExecutorSettings {
    * machine are fetched from. Without one, an output stays where its step wrote it (its location is that file).
    */
   readonly store?: ArtifactStore
+  /** The environment stores named by input locations are opened from (`AWS_*`, see `openStore`). Default: this process's. */
+  readonly storeEnv?: Readonly<Record<string, string | undefined>>
 }
 
 /** Commits a succeeded call's output artifacts to the store: each location becomes the store's; a failure to commit errs the call. */
@@ -59,12 +69,40 @@ const commitOutputs = async (store: ArtifactStore, call: LeafCall, r: LeafResult
 }
 
 /**
+ * Stacks a fan-out's output artifact into one list artifact (see `LeafExecutor.stack`): with a store,
+ * `store.stack` commits it under the fan-out's output key (`RUN/FANOUT/OUTPUT`, {@link outputKey}); without
+ * one it is laid out in the run folder, `fan-in/FANOUT/OUTPUT`, each entry a symlink to (with `stage:
+ * 'copy'`, a copy of) the call's artifact, and renamed into place whole.
+ */
+const stackArtifacts = async (s: LocalExecutorSettings, stores: StoreSet, src: StackSource, signal: AbortSignal): Promise<ArtifactLocation> => {
+  const key = outputKey(src.runId, src.stepId, src.name)
+  const parts = src.parts.map((p) => p ?? undefined)
+  if (s.store) {
+    const id = s.store.id
+    return (await s.store.stack(parts.map((p) => p && (relativeTo(p, id) ?? p)), key, { signal })).at
+  }
+  const to = join(s.layout.dir, 'fan-in', ...key.split('/').slice(1))
+  await rm(to, { recursive: true, force: true })
+  await mkdir(dirname(to), { recursive: true, mode: PRIVATE_DIR })
+  await landAtomically(to, (tmp) =>
+    stageStack(parts, tmp, async (at, entry) => {
+      const loc = at as ArtifactLocation
+      if (loc.path !== undefined) return s.stage === 'copy' ? cp(loc.path, entry, { recursive: true }) : symlink(loc.path, entry)
+      const [store, here] = stores.holding(loc)
+      await store.get(here, entry, { signal })
+    }),
+  )
+  return fileLocation(to)
+}
+
+/**
  * The local executor: each leaf call runs as a local process (a script through the spawner, a function OP
  * in a worker process) in its own step folder of the run folder, at most `slots` at once. It watches the
  * step's progress file while the process runs, makes step folders ahead of need (`prepare`), and archives a
  * failed attempt's folder to `attempts/<n>/` before a retry. Input artifacts are linked (or copied) from
- * where they are on this machine, or fetched from the store; with a store, a succeeded call's output
- * artifacts are committed to it.
+ * where they are on this machine, or fetched from the store that holds them (the run's, or the one a
+ * location names); with a store, a succeeded call's output artifacts are committed to it. It stacks the
+ * fan-ins of artifacts (`stack`).
  *
  * @example
  * ```ts
@@ -77,6 +115,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
   const folders = stepFolders(layout)
   const slots = limiter(s.slots)
   const scripts = new Map<string, Promise<void>>()
+  const stores = storeSet(s.store, s.storeEnv ?? process.env)
   return {
     slots: s.slots,
     run: async (call, signal, on) => {
@@ -87,7 +126,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
         on({ type: 'started' })
         stopWatching ??= watchProgress(progressFile, s.progressPollMs, (progress) => on({ type: 'progress', progress }))
       }
-      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers, ...(s.store ? { store: s.store } : {}) }
+      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers, stores }
       const t = call.template
       let r: LeafResult
       try {
@@ -101,6 +140,10 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
-    close: () => folders.sweep(),
+    stack: (source, signal) => stackArtifacts(s, stores, source, signal),
+    close: async () => {
+      await folders.sweep()
+      await stores.close()
+    },
   }
 }

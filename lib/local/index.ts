@@ -15,8 +15,10 @@
  */
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Workflow } from 'dflow-ts'
+import type { Feature, Workflow } from 'dflow-ts'
 import { runParameters, runWorkflow } from '../engine/run.ts'
+import type { ArtifactValue } from '../engine/values.ts'
+import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 import { driverIdentity } from '../run/driver.ts'
 import type { RunEvent } from '../run/events.ts'
 import { folderRunStore } from '../run/folder-run-store.ts'
@@ -36,7 +38,7 @@ export type { ArtifactStore } from '../storage/store.ts'
 export { folderStore } from '../storage/folder-store.ts'
 export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
-export { parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
+export { artifactProblems, parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
@@ -104,6 +106,13 @@ export interface RunOptions {
   readonly signal?: AbortSignal
   /** The run folder's name. Default: `<workflow name>-<date>-<time>-<random>`. */
   readonly runId?: string
+  /**
+   * Values of the workflow's artifacts (`workflow(name, body, { artifacts })`): a location in a store (what
+   * `upload` returns, or `parseRef(REF)`) — read with the run's store when that store holds it, else with
+   * the store it names, opened from the environment as `openStore` does — or a path on this machine
+   * (relative to `baseDir`), read in place. A required artifact not given is refused before anything runs.
+   */
+  readonly artifacts?: Readonly<Record<string, ArtifactLocation | string>>
 }
 
 /**
@@ -125,6 +134,12 @@ export interface LocalInterpreter {
   readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
 }
 
+/** The language features the local interpreter implements beyond the core (`dsl/features.ts`). */
+const LOCAL_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifacts']
+
+/** A workflow artifact's value as the engine reads it: a location, a path resolved against `baseDir`. */
+const artifactValue = (a: ArtifactLocation | string, baseDir: string): ArtifactValue => ({ kind: 'artifact', at: typeof a === 'string' ? fileLocation(resolve(baseDir, a)) : a })
+
 const stamp = () => {
   const d = new Date()
   const p = (n: number) => String(n).padStart(2, '0')
@@ -141,7 +156,9 @@ const stamp = () => {
  */
 export const local = (config: LocalConfig = {}): LocalInterpreter => ({
   run: async (wf, options = {}) => {
-    const params = runParameters(wf, options.parameters ?? {})
+    const baseDir = resolve(config.baseDir ?? '.')
+    const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, artifactValue(a, baseDir)]))
+    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: LOCAL_FEATURES })
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     const layout = runLayout(dir)
@@ -170,7 +187,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       params,
       executor,
       runs: folderRunStore(dir),
-      baseDir: resolve(config.baseDir ?? '.'),
+      baseDir,
       driver: driverIdentity(),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(config.onEvent ? { onEvent: config.onEvent } : {}),

@@ -13,7 +13,7 @@ import { stopMessage } from '../engine/abort.ts'
 import type { Outputs, Value } from '../engine/values.ts'
 import { INLINE_LIMIT, type ValueStore } from '../run/value-store.ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
-import type { ArtifactStore } from '../storage/store.ts'
+import type { StoreSet } from '../storage/store-set.ts'
 
 /** What a leaf needs from the run around it. */
 export interface LeafContext {
@@ -38,8 +38,8 @@ export interface LeafContext {
   readonly progressFile?: string
   /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
   readonly reuseWorkers?: boolean
-  /** The run's artifact store: input locations without a local `.path` are fetched from it. */
-  readonly store?: ArtifactStore
+  /** Where input locations without a local `.path` are fetched from: the run's store, or the store they name. */
+  readonly stores: StoreSet
 }
 
 /** A result for a step that could not run. @example errorResult('input artifact "foo": /x does not exist') */
@@ -64,9 +64,8 @@ const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<
     }
     const dst = localPath(ctx.layout, id, 'inputs', 'artifacts', name, (t.inputs as IoSpec)[name]!.path)
     staged[name] = dst
-    // A location on this machine is linked (or copied) in place; any other is fetched from the run's store.
+    // A location on this machine is linked (or copied) in place; any other is fetched from its store.
     if (v.at.path === undefined) {
-      if (ctx.store?.id !== v.at.store) throw new Error(`input artifact "${name}": it is in store ${v.at.store} (key ${v.at.key}), and this run's store is ${ctx.store?.id ?? 'none'}`)
       fetches.push([name, v.at, dst])
       continue
     }
@@ -76,11 +75,14 @@ const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<Record<
   await Promise.all([...new Set(links.map(([, dst]) => dirname(dst)))].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR })))
   await Promise.all([
     ...links.map(([src, dst]) => (ctx.stage === 'copy' ? cp(src, dst, { recursive: true }) : symlink(src, dst))),
-    ...fetches.map(([name, at, dst]) =>
-      ctx.store!.get(at, dst).catch((e: unknown) => {
+    ...fetches.map(async ([name, at, dst]) => {
+      try {
+        const [store, here] = ctx.stores.holding(at)
+        await store.get(here, dst)
+      } catch (e) {
         throw new Error(`input artifact "${name}": ${(e as Error).message}`)
-      }),
-    ),
+      }
+    }),
   ])
   return staged
 }

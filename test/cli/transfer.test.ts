@@ -5,13 +5,12 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { local } from '../../lib/local/index.ts'
 import { download, parseRef, s3Store } from '../../lib/storage/index.ts'
-import { BIN } from '../helpers/cli.ts'
-import { S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
+import { dflowWith } from '../helpers/cli.ts'
+import { S3RVER_CREDENTIALS, s3rverEnv, suiteS3rver } from '../helpers/s3rver.ts'
 import wf from '../../examples/steps.ts'
 
 const test = suite('cli: dflow upload and dflow download')
@@ -20,17 +19,8 @@ const work = join(tmp.path, 'work')
 mkdirSync(join(work, 'd'), { recursive: true })
 writeFileSync(join(work, 'a.txt'), 'A')
 writeFileSync(join(work, 'd', 'x.txt'), 'X')
-const s3Env = () => ({
-  AWS_ENDPOINT_URL_S3: server().endpoint,
-  DFLOW_S3_PATH_STYLE: '1',
-  AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-  AWS_REGION: 'us-east-1',
-})
-const dflow = (env: Record<string, string>, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
+const s3Env = () => s3rverEnv(server().endpoint)
+const dflow = (env: Record<string, string>, ...args: string[]) => dflowWith(env, work, ...args)
 
 test('dflow upload to a folder store prints a REF; download of the REF gives the paths back in order', async () => {
   const r = dflow({}, 'upload', 'd', 'a.txt', '--store', `file://${join(tmp.path, 'store')}`)

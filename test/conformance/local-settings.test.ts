@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
-import { exampleFiles, exampleName, loadExample } from '../helpers/examples.ts'
+import { exampleArtifacts, exampleFiles, exampleName, loadExample } from '../helpers/examples.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { outcomeOf } from './outcome.ts'
 
@@ -20,24 +20,18 @@ test.after(tmp.cleanup)
  */
 const SLOT_DEPENDENT = new Set(['examples/argo/dag-task-level-timeout.ts'])
 
-/**
- * Examples the local interpreter refuses for now (validation: a feature it does not support yet, see
- * dsl/features.ts): fan-in of artifacts and workflow artifacts, which the stores work of issue 10 brings.
- */
-const NOT_LOCAL_YET = new Set(['examples/artifacts/fan-in.ts', 'examples/artifacts/workflow-artifacts.ts'])
-
 /** Parameters that make a run independent of earlier runs: the retry examples count attempts in the file their `counter` names. */
 const freshParameters = (wf: Workflow<any>, name: string, runNo: number): Record<string, unknown> =>
   'counter' in (wf.parameters ?? {}) ? { counter: `${tmp.path}/${name.replace(/\W/g, '-')}-${runNo}.count` } : {}
 
 for (const file of exampleFiles()) {
   const name = exampleName(file)
-  if (SLOT_DEPENDENT.has(name) || NOT_LOCAL_YET.has(name)) continue
+  if (SLOT_DEPENDENT.has(name)) continue
   test(`${name}: parallelism 1 with copies, direct starts and fresh workers = parallelism 4 with symlinks and the launcher`, async () => {
     const wf = await loadExample(file)
-    const reference = await outcomeOf(await local({ runsDir: tmp.path, parallelism: 4 }).run(wf, { parameters: freshParameters(wf, name, 1) }))
+    const reference = await outcomeOf(await local({ runsDir: tmp.path, parallelism: 4 }).run(wf, { parameters: freshParameters(wf, name, 1), artifacts: exampleArtifacts(wf, tmp.path) }))
     const settings = { runsDir: tmp.path, parallelism: 1, stage: 'copy', spawn: 'direct', reuseWorkers: false } as const
-    const other = await outcomeOf(await local(settings).run(wf, { parameters: freshParameters(wf, name, 2) }))
+    const other = await outcomeOf(await local(settings).run(wf, { parameters: freshParameters(wf, name, 2), artifacts: exampleArtifacts(wf, tmp.path) }))
     assert.ok(Object.keys(reference.steps).length > 0, `${name} ran no step`)
     assert.equal(other, reference)
   })

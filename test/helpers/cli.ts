@@ -13,8 +13,18 @@ export const BIN = resolve('bin/dflow.js')
  * dflowIn(dir, 'run', 'wf.ts') // { code: 0, out: '…Succeeded…', err: '' }
  * ```
  */
-export const dflowIn = (cwd: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+export const dflowIn = (cwd: string, ...args: string[]) => dflowWith({}, cwd, ...args)
+
+/**
+ * Runs the `dflow` command in folder `cwd` with these environment variables over this process's (see {@link dflowIn}).
+ *
+ * @example
+ * ```ts
+ * dflowWith(s3rverEnv(s3.endpoint), dir, 'upload', 'a.txt', '--store', 's3://artifacts/in') // { code: 0, out: 's3://artifacts/in/upload/….tgz\n', err: '' }
+ * ```
+ */
+export const dflowWith = (env: Readonly<Record<string, string>>, cwd: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 

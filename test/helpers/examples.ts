@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Workflow } from 'dflow-ts'
@@ -28,4 +28,18 @@ export const loadExample = async (file: string): Promise<Workflow<any>> => {
   const wf = ((await import(pathToFileURL(file).href)) as { default?: Workflow<any> }).default
   if (!wf || wf._tag !== 'Workflow') throw new Error(`${exampleName(file)} must default-export a workflow`)
   return wf
+}
+
+/**
+ * Values for an example's workflow artifacts (examples/artifacts/workflow-artifacts.ts): one small text file
+ * each, written under `dir` — what a test passes as `run(wf, { artifacts })`. Empty for an example with none.
+ *
+ * @example await local().run(wf, { artifacts: exampleArtifacts(wf, tmp.path) })
+ */
+export const exampleArtifacts = (wf: Workflow<any>, dir: string): Record<string, string> => {
+  const names = Object.keys(wf.artifacts ?? {})
+  if (names.length === 0) return {}
+  const file = join(dir, 'example-artifact.txt')
+  writeFileSync(file, 'one\ntwo\nthree\nfour\n')
+  return Object.fromEntries(names.map((k) => [k, file]))
 }

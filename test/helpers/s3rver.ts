@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { until } from './processes.ts'
 import { tempDir } from './tmp.ts'
 
 const main = fileURLToPath(new URL('./s3rver-main.mjs', import.meta.url))
@@ -18,6 +20,20 @@ export interface S3rver {
 
 /** Credentials s3rver accepts (it checks only the access key). @example s3Store({ credentials: S3RVER_CREDENTIALS, … }) */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const
+
+/**
+ * The environment a user sets for an S3-compatible server such as MinIO, here for s3rver at `endpoint`:
+ * what `--store s3://…` and a REF of another store are opened with (lib/storage/store-url.ts).
+ *
+ * @example dflowWith(s3rverEnv(s3().endpoint), dir, 'run', 'wf.ts', '--store', 's3://artifacts/runs')
+ */
+export const s3rverEnv = (endpoint: string): Record<string, string> => ({
+  AWS_ENDPOINT_URL_S3: endpoint,
+  DFLOW_S3_PATH_STYLE: '1',
+  AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+  AWS_REGION: 'us-east-1',
+})
 
 /**
  * Starts s3rver (with `--openssl-legacy-provider`, reference/s3.md §5) on 127.0.0.1, its data in `dir`, the
@@ -79,4 +95,24 @@ export const suiteS3rver = (test: { before: (f: () => Promise<void>) => void; af
     tmp.cleanup()
   })
   return { tmp, s3: (): S3rver => server as S3rver }
+}
+
+/**
+ * Waits until a multipart upload into `bucket` of the s3rver whose data is in `dir` has written its first
+ * part, then kills that s3rver (SIGKILL, as a crash) and starts it again on the same port and data half a
+ * second later. Returns the new server; throws if no upload started within `ms`.
+ *
+ * @example
+ * ```ts
+ * const put = store.put(big, 'wf/big')
+ * server = await restartMidUpload(server, dir)
+ * await put // retried and committed, or failed naming the cause
+ * ```
+ */
+export const restartMidUpload = async (server: S3rver, dir: string, bucket = 'artifacts', ms = 60_000): Promise<S3rver> => {
+  const uploads = join(dir, bucket, '._S3rver_uploads')
+  if (!(await until(() => existsSync(uploads) && readdirSync(uploads).some((u) => existsSync(join(uploads, u, '1'))), ms))) throw new Error(`no multipart upload into ${bucket} started within ${ms} ms`)
+  await server.kill()
+  await new Promise((r) => setTimeout(r, 500))
+  return startS3rver(dir, [bucket], server.port)
 }

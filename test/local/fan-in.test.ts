@@ -1,8 +1,11 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { artifact, artifactList, dag, DflowError, forEach, key, param, seq, sh, shell, step, stdout, subflow, t, validate, workflow } from 'dflow-ts'
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { artifact, artifactList, dag, DflowError, fn, forEach, key, par, param, seq, sh, shell, step, stdout, subflow, t, validate, workflow } from 'dflow-ts'
 import { compile } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
+import { folderStore, formatRef, parseRef } from 'dflow-ts/storage'
 import { sumOp } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
@@ -59,26 +62,81 @@ test("a fan-out's output artifact cannot be read by a plain artifact input: a va
   assert.ok(alone.step('mk(1)').record.outputs.artifacts['f']?.path?.endsWith('f.txt'))
 })
 
-test("fan-in of artifacts into an artifactList() input is refused by the local interpreter (not yet implemented), before anything runs; Argo compiles it", async () => {
-  const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt` })
-  const catAll = shell({ name: 'cat-all', inputs: { fs: artifactList() }, script: ({ fs }) => sh`cat ${fs}/*` })
-  const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))
-  const wf = workflow('fan-in-list', seq(fan, step('join', catAll, { fs: fan.outputs.f })))
-  let refused: unknown
-  await local({ runsDir: tmp.path }).run(wf).catch((e: unknown) => (refused = e))
-  assert.ok(refused instanceof DflowError, 'the run is refused')
-  assert.match((refused as DflowError).message, 'fan-in of artifact "f" of fan-out "mk" is not supported by this interpreter yet')
-  assert.equal((refused as DflowError).problems.map((p) => p.path), [['fan-in-list', 'join', 'args', 'fs']])
-  assert.ok(compile(wf).spec.templates.some((x) => x.name === 'cat-all'))
+/** A function OP reading a fan-in: the first line of each file, in item order. */
+export const firstLines = fn(
+  { name: 'first-lines', module: import.meta.url, inputs: { files: artifactList() }, outputs: { lines: param(t.array(t.string)) } },
+  ({ files }) => ({ lines: files.map((f) => readFileSync(f, 'utf8').trim()) }),
+)
+
+test('fan-in of artifacts: an artifactList() input gets one entry per call that succeeded, named by item index, with a dflow catalog; a function OP gets the list in item order', async () => {
+  const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`[ ${n} != b ] || exit 3; echo ${n} > f.txt` })
+  const catAll = shell({ name: 'cat-all', inputs: { fs: artifactList() }, outputs: { out: stdout(t.string) }, script: ({ fs }) => sh`cd ${fs} && ls && cat 0 2 10 && cat .dflow/catalog` })
+  const items = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']
+  const fan = forEach(items, (n) => step('mk', mk, { n }), { continueOnNumSuccess: 10 })
+  const wf = workflow('fan-in-list', seq(fan, par(step('join', catAll, { fs: fan.outputs.f }), step('join-fn', firstLines, { files: fan.outputs.f }))))
+  const run = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(run.status, 'Succeeded', run.message)
+  const present = [0, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+  assert.is(
+    run.step('join').outputs['out'],
+    `${present.map(String).sort().join('\n')}\na\nc\nk\n{"path_list": [${present.map((i) => `{"dflow_list_item": "${i}", "order": ${i}}`).join(', ')}]}`,
+  )
+  assert.equal(run.step('join-fn').outputs['lines'], ['a', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'])
+  // one list artifact, laid out once in the run folder (both readers' records hold it), each entry the call's own file
+  const stacked = run.step('join').record.inputs.artifacts['fs']
+  assert.equal(stacked, run.step('join-fn').record.inputs.artifacts['files'])
+  assert.is(stacked?.path, join(run.dir, 'fan-in', 'mk', 'f'))
+  assert.is(realpathSync(join(stacked!.path!, '2')), realpathSync(run.step('mk(2)').record.outputs.artifacts['f']!.path!))
 })
 
-test('workflow artifacts are refused by the local interpreter (not yet implemented), naming the field', async () => {
-  const wc = shell({ name: 'wc', inputs: { file: artifact() }, script: ({ file }) => sh`wc -l < ${file}` })
+test('fan-in of a fan-out over nothing is an empty list artifact; a fan-out whose calls all fail gives the reader an empty list too', async () => {
+  const mk = shell({ name: 'mk', inputs: { n: param(t.number) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt; exit ${n}` })
+  const count = shell({ name: 'count', inputs: { fs: artifactList() }, outputs: { n: stdout(t.number) }, script: ({ fs }) => sh`ls ${fs} | wc -l` })
+  const empty = forEach([] as number[], (n) => step('mk', mk, { n }))
+  const failing = forEach([1, 2], (n) => step('bad', mk, { n }), { continueOnNumSuccess: 0 })
+  const wf = workflow('fan-in-none', seq(empty, failing, par(step('none', count, { fs: empty.outputs.f }), step('failed', count, { fs: failing.outputs.f }))))
+  const run = await local({ runsDir: tmp.path }).run(wf)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.is(run.step('none').outputs['n'], 0)
+  assert.is(run.step('failed').outputs['n'], 0)
+})
+
+test('a fan-in that cannot be stacked ends its reader Error naming the fan-out and the store\'s reason; nothing runs with it', async () => {
+  const inner = folderStore(join(tmp.path, 'stack-fails'))
+  const store = { ...inner, stack: () => Promise.reject(new Error('the disk is full')) }
+  const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`echo ${n} > f.txt` })
+  const count = shell({ name: 'count', inputs: { fs: artifactList() }, outputs: { n: stdout(t.number) }, script: ({ fs }) => sh`ls ${fs} | wc -l` })
+  const fan = forEach(['a', 'b'], (n) => step('mk', mk, { n }))
+  const run = await local({ runsDir: tmp.path, store }).run(workflow('fan-in-fails', seq(fan, step('count', count, { fs: fan.outputs.f }))))
+  assert.is(run.status, 'Failed')
+  const c = run.step('count')
+  assert.is(c.phase, 'Error')
+  assert.is(c.message, 'the fan-in of artifact "f" of fan-out mk could not be stacked: the disk is full')
+  assert.is(c.record.attempts, undefined)
+  assert.not.ok(existsSync(join(run.dir, 'steps', 'count', 'log.txt')), 'the reader never ran')
+})
+
+test('workflow artifacts: given as a path or as a stored location, read by the body like parameters; a required one not given is refused naming it', async () => {
+  const wc = shell({ name: 'wc', inputs: { file: artifact() }, outputs: { n: stdout(t.number) }, script: ({ file }) => sh`wc -l < ${file}` })
   const wf = workflow('wf-art', ({ data }) => step('wc', wc, { file: data }), { artifacts: { data: artifact() } })
+  writeFileSync(join(tmp.path, 'three.txt'), '1\n2\n3\n')
+  const byPath = await local({ runsDir: tmp.path, baseDir: tmp.path }).run(wf, { artifacts: { data: 'three.txt' } })
+  assert.is(byPath.status, 'Succeeded', byPath.message)
+  assert.is(byPath.step('wc').outputs['n'], 3)
+  const store = folderStore(join(tmp.path, 'store'))
+  const { at } = await store.put(join(tmp.path, 'three.txt'), 'inputs/three')
+  // a REF of another store (the run has none): read with the store it names
+  const byRef = await local({ runsDir: tmp.path }).run(wf, { artifacts: { data: parseRef(formatRef(at)) } })
+  assert.is(byRef.status, 'Succeeded', byRef.message)
+  assert.is(byRef.step('wc').outputs['n'], 3)
+  assert.equal(byRef.step('wc').record.inputs.artifacts['file'], { store: store.id, key: 'inputs/three' })
   let refused: unknown
   await local({ runsDir: tmp.path }).run(wf).catch((e: unknown) => (refused = e))
   assert.ok(refused instanceof DflowError, 'the run is refused')
-  assert.equal((refused as DflowError).problems.map((p) => [p.path, p.message]), [[['wf-art', 'artifacts'], 'workflow artifacts are not supported by this interpreter yet']])
+  assert.equal((refused as DflowError).problems.map((p) => [p.path, p.message, p.hint]), [[['wf-art', 'artifacts', 'data'], 'artifact "data" has no value', 'pass { artifacts: { data: … } }']])
+  const missing = await local({ runsDir: tmp.path }).run(wf, { artifacts: { data: parseRef(`${store.id}#inputs/never`) } })
+  assert.is(missing.step('wc').phase, 'Error')
+  assert.match(missing.step('wc').message ?? '', 'key "inputs/never"')
 })
 
 test.run()

@@ -8,13 +8,13 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, openSync, readdirSync, writeSync, closeSync } from 'node:fs'
+import { openSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { s3Store, StoreError, type S3StoreOptions } from '../../lib/storage/index.ts'
 import { faultProxy, type Fault } from '../helpers/fault-proxy.ts'
 import { until } from '../helpers/processes.ts'
-import { startS3rver, S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
+import { restartMidUpload, startS3rver, S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
 
 const test = suite('storage: S3 store under load and faults (s3rver, stand-in fault proxy)')
 const { tmp, s3: upstream } = suiteS3rver(test, 's3-faults')
@@ -104,6 +104,37 @@ test('a server failing every try: the put fails as server-error after its tries,
   await proxy.close()
 })
 
+test('server errors and throttling on reads are retried with backoff: the get succeeds', async () => {
+  const st0 = s3Store(options(upstream().endpoint))
+  const { info } = await st0.put(big.path, 'wf/flaky-get/big', { archive: 'none' })
+  await st0.close()
+  const faults: Fault[] = [{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }, { status: 429, code: 'TooManyRequests' }]
+  // every GET fails once per fault: the commit record's and the object's reads both meet them
+  const proxy = await faultProxy(upstream().port, (req) => (req.method === 'GET' ? (faults.shift() ?? 'pass') : 'pass'))
+  const st = s3Store(options(proxy.endpoint))
+  assert.equal(await st.get('wf/flaky-get/big', dest('big.bin')), info)
+  assert.is(faults.length, 0)
+  await st.close()
+  await proxy.close()
+})
+
+test('a server throttling every try: the put fails as throttled after its tries, naming bucket and key, and commits nothing', async () => {
+  const small = join(tmp.path, 'small.txt')
+  writeFileSync(small, 'small\n')
+  const proxy = await faultProxy(upstream().port, (req) => (req.method === 'PUT' ? { status: 503, code: 'SlowDown' } : 'pass'))
+  const st = s3Store(options(proxy.endpoint, { maxAttempts: 3 }))
+  const e = await st.put(small, 'wf/throttled/small').catch((x: unknown) => x)
+  assert.instance(e, StoreError)
+  assert.is((e as StoreError).reason, 'throttled', (e as Error).message)
+  assert.match((e as Error).message, 'bucket "artifacts"')
+  assert.match((e as Error).message, 'key "wf/throttled/small"')
+  assert.match((e as Error).message, 'after 3 tries')
+  assert.is(proxy.seen.filter((x) => x.startsWith('PUT ')).length, 3, 'three tries, then it gave up')
+  assert.is(await st.exists('wf/throttled/small'), false)
+  await st.close()
+  await proxy.close()
+})
+
 test('a put stopped by its signal mid-upload aborts its multipart upload and commits nothing', async () => {
   const proxy = await faultProxy(upstream().port, () => 'pass')
   const st = s3Store(options(proxy.endpoint, { queueSize: 1 }))
@@ -140,17 +171,12 @@ test('an upload whose process is killed mid-way is never visible', async () => {
 test('s3rver killed mid-upload and started again on the same port: the put retries and succeeds, or fails naming the cause', async () => {
   const dir = join(tmp.path, 'restart-data')
   let server = await startS3rver(dir)
-  const port = server.port
   const st = s3Store(options(server.endpoint, { queueSize: 2, maxAttempts: 8, retryBaseMs: 200 }))
   const put = st.put(big.path, 'wf/restart/big', { archive: 'none' }).then(
     (c) => ({ ok: true as const, c }),
     (e: unknown) => ({ ok: false as const, e }),
   )
-  const uploads = join(dir, 'artifacts', '._S3rver_uploads')
-  assert.ok(await until(() => existsSync(uploads) && readdirSync(uploads).some((u) => existsSync(join(uploads, u, '1'))), 30_000), 'the multipart upload started')
-  await server.kill()
-  await new Promise((r) => setTimeout(r, 500))
-  server = await startS3rver(dir, ['artifacts'], port)
+  server = await restartMidUpload(server, dir, 'artifacts', 30_000)
   const r = await put
   if (r.ok) {
     assert.is(r.c.info.digest, big.digest)
