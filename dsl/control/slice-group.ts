@@ -58,6 +58,12 @@ export interface GroupingData {
 /** The value of a grouped call's {@link SLICING_INPUT}. @example slicingOf(g) // '{"pool":1,"sliced":{"data":"data"}}' */
 export const slicingOf = (g: GroupingData): string => JSON.stringify({ pool: g.pool, sliced: g.sliced, ...(g.key ? { key: g.key } : {}) })
 
+/** The items of a slice of literal lists zipped element by element: item i is `{ _index: i, NAME: element i, … }` (the first list's length). @example zipLists({ f: ['a', 'b'] }) // [{ _index: 0, f: 'a' }, { _index: 1, f: 'b' }] */
+export const zipLists = (lists: Readonly<Record<string, readonly unknown[]>>): Record<string, unknown>[] => {
+  const entries = Object.entries(lists)
+  return Array.from({ length: entries[0]?.[1].length ?? 0 }, (_, i) => Object.fromEntries([['_index', i], ...entries.map(([k, l]) => [k, l[i]])]))
+}
+
 /** The group items of zipped slice items: `size` at a time, each `{ _index: g, _slices: [i, …], NAME: [element i, …] }`. @example groupItems([{ _index: 0, f: 'a' }, { _index: 1, f: 'b' }], 1) // [{ _index: 0, _slices: [0], f: ['a'] }, { _index: 1, _slices: [1], f: ['b'] }] */
 export const groupItems = (items: readonly Readonly<Record<string, unknown>>[], size: number): Record<string, unknown>[] => {
   const names = Object.keys(items[0] ?? {}).filter((k) => k !== '_index')

@@ -1,4 +1,4 @@
-import { SLICE_INDEX, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
+import { SLICE_INDEX, zipLists, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
 import { accessPath, printCondition, printExpr, quote } from './expr-print.ts'
 import { groupedZipFields } from './slice.ts'
@@ -113,8 +113,7 @@ export const listExpr = (v: SliceList, name: string, c: ControlContext): string 
 export const zipFields = (lists: Readonly<Record<string, SliceList>>, c: ControlContext): Partial<ArgoCall> => {
   const entries = Object.entries(lists)
   if (entries.every(([, v]) => !isRef(v))) {
-    const n = (entries[0]?.[1] as readonly unknown[] | undefined)?.length ?? 0
-    return { withItems: Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...entries.map(([k, v]) => [k, (v as readonly unknown[])[i]])])) }
+    return { withItems: zipLists(lists as Readonly<Record<string, readonly unknown[]>>) }
   }
   const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
   const fields = [`${quote(SLICE_INDEX)}: #`, ...entries.map(([k], i) => `${quote(k)}: l${i}[#]`)].join(', ')

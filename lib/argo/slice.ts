@@ -1,4 +1,4 @@
-import { groupItems, isRef, SLICE_GROUP, SLICE_INDEX, type SliceList } from 'dflow-ts'
+import { groupItems, zipLists, isRef, SLICE_GROUP, SLICE_INDEX, type SliceList } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
 import { quote } from './expr-print.ts'
 import { listExpr, type ControlContext } from './control.ts'
@@ -24,9 +24,7 @@ import { listExpr, type ControlContext } from './control.ts'
 export const groupedZipFields = (lists: Readonly<Record<string, SliceList>>, size: number, c: ControlContext): Partial<ArgoCall> => {
   const entries = Object.entries(lists)
   if (entries.every(([, v]) => !isRef(v))) {
-    const n = (entries[0]?.[1] as readonly unknown[] | undefined)?.length ?? 0
-    const zipped = Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...entries.map(([k, v]) => [k, (v as readonly unknown[])[i]])]))
-    return { withItems: groupItems(zipped, size) }
+    return { withItems: groupItems(zipLists(lists as Readonly<Record<string, readonly unknown[]>>), size) }
   }
   const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
   const range = `(# * ${size})..((# * ${size} + ${size} < n ? # * ${size} + ${size} : n) - 1)`
@@ -44,3 +42,29 @@ export const groupedZipFields = (lists: Readonly<Record<string, SliceList>>, siz
  * ```
  */
 export const stackedTag = (access: string): string => `{{=toJson(flatten(jsonpath(${access}, '$')))}}`
+
+/**
+ * A slice whose output artifacts are gathered (see fan-in.ts): its zipped items enumerated, each call
+ * knowing its index — literal lists at compile time, lists from references by an expression that zips them
+ * (the item itself as JSON in `dflow-item`, and the fields the body reads beside it).
+ *
+ * @example
+ * ```ts
+ * enumeratedZip({ f: ['a'] }, [['f']], enumerate, ctx) // { withItems: [{ 'dflow-index': '0', 'dflow-item': '{"_index":0,"f":"a"}', f: 'a' }] }
+ * ```
+ */
+export const enumeratedZip = (
+  lists: Readonly<Record<string, SliceList>>,
+  fields: readonly (readonly string[])[],
+  enumerate: (items: readonly unknown[]) => unknown[],
+  c: ControlContext,
+  names: { readonly index: string; readonly item: string },
+): Partial<ArgoCall> => {
+  const entries = Object.entries(lists)
+  if (entries.every(([, v]) => !isRef(v))) return { withItems: enumerate(zipLists(lists as Readonly<Record<string, readonly unknown[]>>)) }
+  const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
+  const at = (k: string) => (k === SLICE_INDEX ? '#' : `l${entries.findIndex(([n]) => n === k)}[#]`)
+  const item = `toJson({ ${[`${quote(SLICE_INDEX)}: #`, ...entries.map(([k], i) => `${quote(k)}: l${i}[#]`)].join(', ')} })`
+  const own = fields.map((p) => `${quote(p.join('.'))}: ${p[0] === SLICE_INDEX ? 'string(#)' : at(p[0]!)}`)
+  return { withParam: `{{= ${lets} toJson(map(0..(len(l0) - 1), { ${[`${quote(names.index)}: string(#)`, `${quote(names.item)}: ${item}`, ...own].join(', ')} })) }}` }
+}

@@ -2,15 +2,22 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { SLICING_INPUT, forEach, key, slice, step, workflow } from 'dflow-ts'
+import { SLICING_INPUT, artifact, artifactList, forEach, key, param, seq, slice, step, t, fn, workflow } from 'dflow-ts'
 import groupSize from '../../examples/slices/group-size.ts'
 import keyedSlices from '../../examples/slices/keyed-slices.ts'
 import exploration from '../../examples/slices/exploration.ts'
 import paramSlices from '../../examples/slices/param-slices.ts'
+import artifactSlices from '../../examples/slices/artifact-slices.ts'
 import { doubleBut3 } from '../helpers/slice-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
 import { runPod } from './support/pod.ts'
+
+const names = fn({ name: 'names', module: import.meta.url, outputs: { files: param(t.array(t.string)), ns: param(t.array(t.number)) } }, () => ({ files: ['a'], ns: [1] }))
+const helloArt = fn({ name: 'hello-art', module: import.meta.url, inputs: { filename: param(t.string) }, outputs: { foo: artifact() } }, ({ filename }) => ({ foo: filename }))
+const checkArt = fn({ name: 'check-art', module: import.meta.url, inputs: { foo: artifactList() } }, () => ({}))
+
+const repo = { s3: { endpoint: 'minio.argo:9000', bucket: 'art', insecure: true, accessKeySecret: { name: 'cred', key: 'accesskey' }, secretKeySecret: { name: 'cred', key: 'secretkey' } } } as const
 
 const test = suite('argo: slices')
 const tmp = tempDir('argo-slice')
@@ -82,6 +89,25 @@ test('E14 and the exploration compile to valid manifests: an empty literal slice
   const e = compileChecked(exploration)
   assert.match(call(e, 'explore').withParam ?? '', 'int((n + 49) / 50)')
   assert.match(arg(call(e, 'select'), 'trajectories') ?? '', 'flatten(')
+})
+
+test('E10 on Argo: a slice whose output artifact is gathered — each call enumerated (its index and its elements), writing under the fan-in prefix; check reads the prefix', () => {
+  const m = compileChecked(artifactSlices, { artifactRepository: repo })
+  const c = call(m, 'hello')
+  assert.equal(c.withItems, [
+    { 'dflow-index': '0', 'dflow-item': '{"_index":0,"filename":"f1.txt"}', filename: 'f1.txt' },
+    { 'dflow-index': '1', 'dflow-item': '{"_index":1,"filename":"f2.txt"}', filename: 'f2.txt' },
+  ])
+  assert.is(arg(c, 'filename'), '{{item.filename}}')
+  const refs = compileChecked(
+    workflow('zip-refs', () => {
+      const g = step('names', names)
+      const h = slice({ filename: g.outputs.files, n: g.outputs.ns }, (s) => step('hello', helloArt, { filename: s.filename }))
+      return seq(g, h, step('check', checkArt, { foo: h.outputs.foo }))
+    }),
+    { artifactRepository: repo },
+  )
+  assert.match(call(refs, 'hello').withParam ?? '', "toJson(map(0..(len(l0) - 1), { 'dflow-index': string(#), 'dflow-item': toJson({ '_index': #, 'filename': l0[#], 'n': l1[#] }), 'filename': l0[#] }))")
 })
 
 test.run()
