@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { forEach, groupingOf, slice, step, workflow, type Step, type Workflow } from '../dsl/index.ts'
+import { forEach, groupedTemplateOf, slice, step, workflow, type Step, type Workflow } from '../dsl/index.ts'
 import { stackSlices } from '../lib/engine/slice.ts'
 import { floorInc, sliceInc } from './slice-ops.ts'
 import { marginal, median } from './lib/stats.ts'
@@ -70,7 +70,7 @@ export const slicesBench = async (root: string, reps: number, quick: boolean, lo
   const bound = 2 * floorMs + (N / 100) * c
   const met = T <= bound
   // Stacking: the engine's fold of the groups' reports into one list per output, at 1k and 10k slices.
-  const g = groupingOf((grouped(100).body as Step).template)!
+  const g = groupedTemplateOf((grouped(100).body as Step).template)!
   const reportsFor = (n: number) =>
     range(n / 100).map((k) => ({ dflow_slices: { kind: 'param' as const, wire: JSON.stringify(range(100).map((j) => ({ index: k * 100 + j, phase: 'Succeeded', outputs: { y: String(k * 100 + j + 1) } }))) } }))
   const stackMs = (n: number): number => {

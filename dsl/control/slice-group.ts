@@ -34,29 +34,27 @@ export interface SliceReport {
 export type KeyPart = string | { readonly field: string }
 
 /**
- * How slices are grouped into calls: `size` slices per call, `pool` of them at a time inside the call (-1:
- * all at once); the template the group's call runs each slice with; which of its inputs take a field of the
- * slice's item; and the slice's key, when it has one.
+ * How a grouped slice's calls run their slices, passed to each call as {@link SLICING_INPUT} (JSON): the
+ * function OP (by name), which of its inputs take which field of the slice's item, how many slices run at
+ * a time (-1: all), and the slice's key, when it has one.
  *
  * @example
  * ```ts
- * const g: SliceGrouping = { size: 10, pool: 1, template: hello, sliced: { filename: 'filename' } }
+ * const d: GroupingData = { template: 'explore', pool: 4, sliced: { conf: 'conf' } }
  * ```
  */
-export interface SliceGrouping extends GroupingData {
-  readonly size: number
-  readonly template: FnTemplate
-}
-
-/** What a grouped template's call needs besides its function OP: the sliced inputs (input → field), the pool and the key. @example const d: GroupingData = { pool: 4, sliced: { conf: 'conf' } } */
 export interface GroupingData {
+  readonly template: string
   readonly pool: number
   readonly sliced: Readonly<Record<string, string>>
   readonly key?: readonly KeyPart[]
 }
 
-/** The value of a grouped call's {@link SLICING_INPUT}. @example slicingOf(g) // '{"pool":1,"sliced":{"data":"data"}}' */
-export const slicingOf = (g: GroupingData): string => JSON.stringify({ pool: g.pool, sliced: g.sliced, ...(g.key ? { key: g.key } : {}) })
+/** The value of a grouped call's {@link SLICING_INPUT}. @example slicingOf(d) // '{"template":"process","pool":1,"sliced":{"data":"data"}}' */
+export const slicingOf = (d: GroupingData): string => JSON.stringify({ template: d.template, pool: d.pool, sliced: d.sliced, ...(d.key ? { key: d.key } : {}) })
+
+/** What a grouped call's {@link SLICING_INPUT} says (from its wire). @example groupingData('{"template":"p","pool":1,"sliced":{}}').pool // 1 */
+export const groupingData = (wire: string): GroupingData => JSON.parse(wire) as GroupingData
 
 /** The items of a slice of literal lists zipped element by element: item i is `{ _index: i, NAME: element i, … }` (the first list's length). @example zipLists({ f: ['a', 'b'] }) // [{ _index: 0, f: 'a' }, { _index: 1, f: 'b' }] */
 export const zipLists = (lists: Readonly<Record<string, readonly unknown[]>>): Record<string, unknown>[] => {
@@ -106,28 +104,34 @@ const checkedOutputs = (spec: IoSpec, returned: unknown): Record<string, string>
 }
 
 /**
- * The template a grouped slice's calls run: the function OP `g.template`, given its group's item (input
- * {@link GROUP_INPUT}) instead of the sliced inputs, runs the body once per slice of the group, `g.pool` at a
- * time, each with its own inputs and its own key (`ctx.key`), and stacks each output parameter into a list in
- * slice order; {@link SLICES_REPORT} reports every slice. A slice that throws or returns a wrong output fails
- * the call once every slice of the group has ended, naming each failed slice.
+ * The template a grouped slice's calls run: the function OP `t0`, given its group's item (input
+ * {@link GROUP_INPUT}) instead of the inputs `sliced`, and how to slice it ({@link SLICING_INPUT}), runs the
+ * body once per slice of the group, the pool's size at a time, each with its own inputs and its own key
+ * (`ctx.key`), and stacks each output parameter into a list in slice order; {@link SLICES_REPORT} reports
+ * every slice. A slice that throws or returns a wrong output fails the call once every slice of the group has
+ * ended, naming each failed slice. It depends only on the OP and the names of the sliced inputs (one
+ * template, `OP-slices-INPUTS`, however many slices group that OP so).
  *
  * @example
  * ```ts
- * groupedFn({ size: 10, pool: 1, template: process, sliced: { data: 'data' } }).name // 'process-slices'
+ * groupedFn(process, ['data']).name // 'process-slices-data'
  * ```
  */
-export const groupedFn = (g: SliceGrouping): FnTemplate => {
-  const t0 = g.template
+export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate => {
+  const names = [...sliced].sort()
+  const id = names.join(',')
+  const known = made.get(t0)?.get(id)
+  if (known) return known
   const specs = t0.inputs as IoSpec
   const outs = t0.outputs as IoSpec
-  const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !(k in g.sliced)), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]])
+  const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !names.includes(k)), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]])
   const outputs = Object.fromEntries([
     ...Object.entries(outs).map(([k, s]) => [k, { ...(s as ParamSpec<unknown, boolean>), codec: listOf((s as ParamSpec<unknown, boolean>).codec), default: undefined }]),
     [SLICES_REPORT, param(t.unknown)],
   ])
   const body: FnBody<IoSpec, IoSpec> = async (given, ctx: FnContext) => {
     const group = given[GROUP_INPUT] as unknown as Readonly<Record<string, readonly unknown[]>>
+    const g = groupingData(given[SLICING_INPUT] as unknown as string)
     const indices = group[SLICE_GROUP] as readonly number[]
     const fieldOf = (field: string, j: number): unknown => (field === '_index' ? indices[j] : group[field]?.[j])
     const reports: SliceReport[] = new Array(indices.length)
@@ -156,33 +160,37 @@ export const groupedFn = (g: SliceGrouping): FnTemplate => {
     )
     return { ...stacked, [SLICES_REPORT]: reports } as never
   }
-  const made = Object.freeze({ ...t0, name: `${t0.name}${GROUPED_SUFFIX}`, inputs, outputs, body }) as FnTemplate
-  grouped.set(made, g)
-  return made
+  const suffix = names.map((n) => n.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join('-')
+  const template = Object.freeze({ ...t0, name: `${t0.name}${GROUPED_SUFFIX}-${suffix}`, inputs, outputs, body }) as FnTemplate
+  made.set(t0, (made.get(t0) ?? new Map()).set(id, template))
+  groupedOf.set(template, t0)
+  return template
 }
 
-const grouped = new WeakMap<object, SliceGrouping>()
+/** The grouped templates made of each OP, by their sliced inputs (so that equal groupings share one). */
+const made = new WeakMap<FnTemplate, Map<string, FnTemplate>>()
+const groupedOf = new WeakMap<object, FnTemplate>()
+
+/** The function OP a template made by {@link groupedFn} groups (undefined for any other template). @example groupedTemplateOf(step.template)?.name // 'process' */
+export const groupedTemplateOf = (template: object): FnTemplate | undefined => groupedOf.get(template)
 
 /**
- * The grouped template named `name` rebuilt from the function OP it groups (found by `find`) and the call's
- * {@link SLICING_INPUT} wire: how a worker or a pod runs a grouped call (the grouped template exists only in
- * the workflow that sliced, which the OP's module need not export).
+ * The grouped template named `name` rebuilt from the call's {@link SLICING_INPUT} wire and the function OP
+ * it names (found by `find`): how a worker or a pod runs a grouped call (the grouped template exists only
+ * in the workflow that sliced, which the OP's module need not export).
  *
  * @example
  * ```ts
- * regroupedFn('process-slices', '{"pool":1,"sliced":{"data":"data"}}', (n) => findFn(exports, n)) // the template groupedFn made
+ * regroupedFn('process-slices-data', '{"template":"process","pool":1,"sliced":{"data":"data"}}', (n) => findFn(exports, n))
  * ```
  */
 export const regroupedFn = (name: string, slicing: string | undefined, find: (name: string) => FnTemplate | undefined): FnTemplate | undefined => {
-  if (!name.endsWith(GROUPED_SUFFIX) || slicing === undefined) return undefined
-  const template = find(name.slice(0, -GROUPED_SUFFIX.length))
-  if (!template) return undefined
-  const d = JSON.parse(slicing) as GroupingData
-  return groupedFn({ size: 0, template, pool: d.pool, sliced: d.sliced, ...(d.key ? { key: d.key } : {}) })
+  if (!name.includes(GROUPED_SUFFIX) || slicing === undefined) return undefined
+  const d = groupingData(slicing)
+  const template = find(d.template)
+  const g = template && groupedFn(template, Object.keys(d.sliced))
+  return g?.name === name ? g : undefined
 }
-
-/** The grouping a template made by {@link groupedFn} runs its slices with (undefined for any other template). @example groupingOf(step.template)?.size // 10 */
-export const groupingOf = (template: object): SliceGrouping | undefined => grouped.get(template)
 
 /**
  * A key template as the parts a group's call computes per slice: text, and fields of the slice's item (the

@@ -106,7 +106,7 @@ export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, b
   const inner = body(refs, index)
   if (groupSize === undefined) return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>> }, token, inner, rest)
   const fields = new Map<unknown, string>([...Object.entries(refs as Record<string, unknown>).map(([k, r]): [unknown, string] => [r, k]), [index, SLICE_INDEX]])
-  const grouped = groupedStep(inner, fields, item, groupSize, poolSize ?? 1, rest)
+  const grouped = groupedStep(inner, fields, item, poolSize ?? 1, rest)
   return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>>, group: Object.freeze({ size: groupSize, pool: poolSize ?? 1 }) }, token, grouped, rest)
 }
 
@@ -114,7 +114,7 @@ export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, b
  * The step a grouped slice's calls make: the body's step with the function OP that runs a group's slices
  * (`groupedFn`), given the group's item in place of the sliced arguments; its key becomes each slice's.
  */
-const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: ParamRef<any>, size: number, pool: number, options: SuccessThreshold & { readonly name?: string }): Step => {
+const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: ParamRef<any>, pool: number, options: SuccessThreshold & { readonly name?: string }): Step => {
   const why = (message: string, fix: string) => new DflowError([problem(['slice', 'groupSize'], message, fix)])
   if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP')
   if (inner.template._tag !== 'FnTemplate') throw why(`groupSize runs a function OP's body once per slice; "${inner.template.name}" is a ${inner.template._tag === 'Subflow' ? 'sub-workflow' : 'script template'}`, 'slice a function OP (fn), or leave groupSize out')
@@ -128,10 +128,9 @@ const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: Pa
     if (f !== undefined) sliced[k] = f
     else args[k] = v
   }
-  const grouping = { size, pool, template: inner.template, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) }
   args[GROUP_INPUT] = item
-  args[SLICING_INPUT] = slicingOf(grouping)
-  const template = groupedFn(grouping)
+  args[SLICING_INPUT] = slicingOf({ template: inner.template.name, pool, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) })
+  const template = groupedFn(inner.template, Object.keys(sliced))
   const { key: _key, ...step } = inner
   return Object.freeze({ ...step, template, args: Object.freeze(args) }) as unknown as Step
 }

@@ -1,7 +1,7 @@
 import { envLimitProblems } from './env-limit.ts'
 import {
   ALL_OUTPUTS,
-  groupingOf,
+  groupedTemplateOf,
   WORKFLOW_VARS,
   dependsSteps,
   EXIT_CODE,
@@ -170,7 +170,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         if (r.name === STATUS) return tag(`${prefix}.${producer}.status`)
         if (r.name === EXIT_CODE) return tag(`${prefix}.${producer}.exitCode`)
         // A grouped slice's calls stack their slices' outputs per group: the consumer reads them flattened.
-        if (r._tag === 'ParamRef' && groupingOf(stepNamed.get(producer)?.template ?? {})) return stackedTag(accessPath(`${prefix}.${producer}.outputs.parameters.${r.name}`))
+        if (r._tag === 'ParamRef' && groupedTemplateOf(stepNamed.get(producer)?.template ?? {})) return stackedTag(accessPath(`${prefix}.${producer}.outputs.parameters.${r.name}`))
         return isStdout(stepNamed.get(producer), r.name)
           ? tag(`${prefix}.${producer}.outputs.result`)
           : tag(`${prefix}.${producer}.outputs.${kind}.${r.name}`)

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, decodeParam, groupingOf, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
+import { MAX_DEPTH, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
@@ -167,12 +167,13 @@ export const interpreter = (ictx: InterpretContext) => {
     const startedAt = now()
     const base = { id, name: s.name, parent: env.parent, type: 'StepGroup' as const, template: s.template.name }
     // A grouped slice: its calls run groups of slices, and its outputs are the slices' (see slice.ts).
-    const g = groupingOf(s.template)
+    const g = groupedTemplateOf(s.template)
+    const slicing = g ? groupingData(s.args[SLICING_INPUT] as string) : undefined
     const stack = (o: readonly Outputs[]): Outputs => (g ? stackSlices(g, o) : aggregate(s.template, o))
     const end = (phase: Phase, outputs: Outputs, message?: string, calls?: StepRecord['calls']): Outcome => {
       env.scope.steps.set(s.name, withStatus(outputs, phase))
       const shown = Object.fromEntries(Object.entries(outputs).filter(([k]) => /^[A-Za-z]/.test(k)))
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs((g?.template ?? s.template).outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs((g ?? s.template).outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
       return stepOutcome(s, phase, message, id)
     }
     const items = itemsOrWhy(s.forEach!, env.scope)
@@ -183,7 +184,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const results = await eachItem(items, env, id, s.name, async (at) => {
       const callStart = now()
       const r = await runCall(s, env, at)
-      if (g) for (const rec of sliceRecords(g, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs)) ictx.record(rec)
+      if (g && slicing) for (const rec of sliceRecords(g, slicing, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs)) ictx.record(rec)
       return r
     })
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }

@@ -1,4 +1,4 @@
-import { SLICE_GROUP, SLICE_INDEX, SLICES_REPORT, decodeParam, type IoSpec, type SliceGrouping, type SliceReport } from 'dflow-ts'
+import { SLICE_GROUP, SLICE_INDEX, SLICES_REPORT, decodeParam, type FnTemplate, type GroupingData, type IoSpec, type SliceReport } from 'dflow-ts'
 import type { IoRecord, StepRecord } from '../run/records.ts'
 import { aggregate, wireOfItem } from './control.ts'
 import type { Outputs } from './values.ts'
@@ -28,12 +28,12 @@ const reportsOf = (o: Outputs | undefined): readonly SliceReport[] => {
  *
  * @example
  * ```ts
- * stackSlices(g, [{ dflow_slices: { kind: 'param', wire: '[{"index":0,"phase":"Succeeded","outputs":{"y":"1"}}]' } }]) // { y: { kind: 'param', wire: '["1"]' }, … }
+ * stackSlices(op, [{ dflow_slices: { kind: 'param', wire: '[{"index":0,"phase":"Succeeded","outputs":{"y":"1"}}]' } }]) // { y: { kind: 'param', wire: '["1"]' }, … }
  * ```
  */
-export const stackSlices = (g: SliceGrouping, calls: readonly Outputs[]): Outputs =>
+export const stackSlices = (template: FnTemplate, calls: readonly Outputs[]): Outputs =>
   aggregate(
-    g.template,
+    template,
     calls
       .flatMap(reportsOf)
       .sort((a, b) => a.index - b.index)
@@ -58,11 +58,12 @@ const ioOf = (wires: Readonly<Record<string, string>>, specs: IoSpec): IoRecord 
  *
  * @example
  * ```ts
- * sliceRecords(g, { id: 'hello(0)', startedAt, finishedAt }, groupItem, outputs)[0].id // 'hello(0).slice(0)'
+ * sliceRecords(op, data, { id: 'hello(0)', startedAt, finishedAt }, groupItem, outputs)[0].id // 'hello(0).slice(0)'
  * ```
  */
 export const sliceRecords = (
-  g: SliceGrouping,
+  template: FnTemplate,
+  g: GroupingData,
   call: { readonly id: string; readonly startedAt: string; readonly finishedAt: string },
   group: unknown,
   outputs: Outputs | undefined,
@@ -77,14 +78,14 @@ export const sliceRecords = (
       name: `slice(${r.index})`,
       parent: call.id,
       type: 'Pod',
-      template: g.template.name,
+      template: template.name,
       ...(r.key !== undefined ? { key: r.key } : {}),
       phase: r.phase,
       startedAt: call.startedAt,
       finishedAt: call.finishedAt,
       ...(r.message ? { message: r.message } : {}),
-      inputs: ioOf(inputs, g.template.inputs as IoSpec),
-      outputs: ioOf(r.outputs, g.template.outputs as IoSpec),
+      inputs: ioOf(inputs, template.inputs as IoSpec),
+      outputs: ioOf(r.outputs, template.outputs as IoSpec),
     }
   })
 }

@@ -43,14 +43,14 @@ test('a grouped slice of literal lists: withItems of the groups, each with its i
   const wf = workflow('grouped-literal', slice({ x: [1, 2, 4, 5, 6], tag: ['a', 'b', 'c', 'd', 'e'] }, (s, i) => step('d', doubleBut3, { x: s.x, tag: s.tag }, { key: key`d-${i}` }), { groupSize: 2, poolSize: 2 }))
   const m = compileChecked(wf)
   const c = call(m, 'd')
-  assert.is(c.template, 'double-but-3-slices')
+  assert.is(c.template, 'double-but-3-slices-tag-x')
   assert.equal(c.withItems, [
     { _index: 0, _slices: [0, 1], x: [1, 2], tag: ['a', 'b'] },
     { _index: 1, _slices: [2, 3], x: [4, 5], tag: ['c', 'd'] },
     { _index: 2, _slices: [4], x: [6], tag: ['e'] },
   ])
   assert.is(arg(c, 'dflow_group'), '{{item}}')
-  assert.equal(JSON.parse(arg(c, SLICING_INPUT)!), { pool: 2, sliced: { x: 'x', tag: 'tag' }, key: ['d-', { field: '_index' }] })
+  assert.equal(JSON.parse(arg(c, SLICING_INPUT)!), { template: 'double-but-3', pool: 2, sliced: { x: 'x', tag: 'tag' }, key: ['d-', { field: '_index' }] })
 })
 
 test("E12 on Argo: the groups of a step output's list by an expression; the consumer reads the groups' lists flattened", () => {
@@ -62,7 +62,7 @@ test("E12 on Argo: the groups of a step output's list by an expression; the cons
 
 test("in the pod, a grouped call runs its group's slices and writes the stacked outputs and the slices' report where Argo reads them", () => {
   const m = compileChecked(groupSize)
-  const t = templateNamed(m, 'process-slices')
+  const t = templateNamed(m, 'process-slices-data')
   const group = { _index: 1, _slices: [10, 11, 12], data: [11, 12, 13] }
   const r = runPod(t, { 'inputs.parameters.dflow_group': JSON.stringify(group), [`inputs.parameters.${SLICING_INPUT}`]: arg(call(m, 'process'), SLICING_INPUT)! }, tmp.path)
   assert.is(r.status, 0, r.stderr)

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { GROUP_INPUT, fn, forEach, groupingOf, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
+import { GROUP_INPUT, SLICING_INPUT, fn, forEach, groupingData, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
 import { expectOneProblem } from './expect-error.ts'
 import { artifact as artifactSpec } from 'dflow-ts'
 import { problemsOf } from './fixtures.ts'
@@ -80,10 +80,9 @@ test('groupSize: one step of a grouped template, given the group item in place o
   const g = step('gen', gen)
   const s = slice({ f: g.outputs.files }, (x, i) => step('op', op, { f: x.f, n: 2 }, { key: key`op-${i}` }), { groupSize: 10, poolSize: 4 })
   assert.equal(s.forEach, { _tag: 'Zip', lists: { f: g.outputs.files }, group: { size: 10, pool: 4 } })
-  assert.is(s.template.name, 'op-slices')
-  assert.equal(Object.keys(s.args).sort(), [GROUP_INPUT, 'dflow_slicing', 'n'])
-  assert.equal(groupingOf(s.template)?.sliced, { f: 'f' })
-  assert.equal(groupingOf(s.template)?.key, ['op-', { field: '_index' }])
+  assert.is(s.template.name, 'op-slices-f')
+  assert.equal(Object.keys(s.args).sort(), [GROUP_INPUT, SLICING_INPUT, 'n'])
+  assert.equal(groupingData(s.args[SLICING_INPUT] as string), { template: 'op', pool: 4, sliced: { f: 'f' }, key: ['op-', { field: '_index' }] })
   assert.is(s.key, undefined)
   const sizes: ParamRef<number[]> = s.outputs.size
   void sizes

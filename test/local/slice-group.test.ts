@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { key, seq, slice, step, workflow } from 'dflow-ts'
+import { key, seq, slice, step, validate, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import groupSize from '../../examples/slices/group-size.ts'
 import keyedSlices from '../../examples/slices/keyed-slices.ts'
@@ -101,6 +101,20 @@ test('an empty list with groupSize makes no call; the consumer gets empty lists'
   assert.is(run.status, 'Succeeded', run.message)
   assert.is(run.step('d').phase, 'Skipped')
   assert.equal(run.step('d').outputs.y, [])
+})
+
+test('two grouped slices of one OP in one workflow (different inputs sliced, pools and sizes): valid, and each runs its own way', async () => {
+  const a = slice({ x: [1, 2] }, (s) => step('a', doubleBut3, { x: s.x }), { groupSize: 2 })
+  const b = slice({ x: [4, 5], tag: ['p', 'q'] }, (s) => step('b', doubleBut3, { x: s.x, tag: s.tag }), { groupSize: 1, poolSize: 2 })
+  const c = slice({ x: [6] }, (s) => step('c', doubleBut3, { x: s.x, tag: 'z' }), { groupSize: 3 })
+  const wf = workflow('two-groupings', seq(a, b, c))
+  assert.equal(validate(wf), [])
+  assert.is(c.template, a.template, 'the same inputs sliced: one template')
+  const run = await local({ runsDir }).run(wf)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal([run.step('a').outputs.y, run.step('b').outputs.y, run.step('c').outputs.y], [[2, 4], [8, 10], [12]])
+  assert.equal(run.step('b').outputs.tagged, ['pb(0):4', 'qb(1):5'])
+  assert.equal(run.step('c').outputs.tagged, ['zc(0):6'])
 })
 
 test.run()
