@@ -10,6 +10,7 @@
  * the target is within 10% of it.
  *
  * Then the fn workload (`fn-workload.ts`): a trivial function OP in a chain of 20 and a fan-out of 100;
+ * then the slices bench (`slices.ts`): 10,000 slices with groupSize 100 beside a forEach and the floor;
  * and, when a dflow source tree is given, Python dflow's debug mode side by side (`dflow-py.ts`).
  * The peers' versions are printed first; a missing one is named with the command that installs it
  * (`bash scripts/bench-peers.sh`), and the overall line then says "not measured", not "not met".
@@ -26,7 +27,7 @@
  * 1,000 calls at 50 a job.
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store,dispatcher); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -48,6 +49,7 @@ import { fmt, table } from './lib/table.ts'
 import { benchRoot, dropDir, freshDir } from './lib/temp.ts'
 import { sleepBound, workloads, type WorkloadId } from './workloads.ts'
 import { fnBench } from './fn-workload.ts'
+import { slicesBench } from './slices.ts'
 import { scaleBench } from './scale.ts'
 import { dflowBench, dflowPeer } from './dflow-py.ts'
 import { overall } from './lib/verdict.ts'
@@ -58,7 +60,7 @@ const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const EXTRA = ['fn', 'dflow', 'scale', 'store', 'dispatcher']
+const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher']
 const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), ...EXTRA].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
@@ -243,6 +245,11 @@ console.log(`  overall: ${overall(outcomes, whyUnmeasured)}`)
 if (wanted.includes('fn')) {
   const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof fnBench>[2] }
   await fnBench(root, reps, m.local)
+}
+
+if (wanted.includes('slices')) {
+  const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof slicesBench>[3] }
+  await slicesBench(root, quick ? 1 : Math.min(reps, 3), quick, m.local)
 }
 
 if (wanted.includes('dflow')) {

@@ -8,7 +8,8 @@
  */
 export { when } from './when.ts'
 export { forEach, sequence, type FanOut, type ListRefsOf, type SequenceOver } from './for-each.ts'
-export { slice, SLICE_INDEX, type SliceRefs, type SliceIndex, type Sliceable, type ElementOf } from './slice.ts'
+export { slice, SLICE_INDEX, type SliceRefs, type SliceIndex, type Sliceable, type ElementOf, type SliceOptions } from './slice.ts'
+export { groupItems, zipLists, groupedFn, groupedTemplateOf, groupingData, regroupedFn, SLICING_INPUT, SLICE_GROUP, GROUP_INPUT, SLICES_REPORT, type SliceReport, type GroupingData, type KeyPart } from './slice-group.ts'
 export { field, itemRef, type ItemRef } from './item.ts'
 export { mapRefs } from './map-refs.ts'
 export { freeItemRefs } from './free-items.ts'
@@ -19,5 +20,5 @@ export { ifExpr, exposedRef, refsOfExposed, type OutputChoice, type Exposable } 
 export { on, and, or, not, dependsSteps, type Depends, type Outcome } from './depends.ts'
 export { recurse, MAX_DEPTH, type RecurseFields } from './recurse.ts'
 export { key, keyRefs, type KeyTemplate } from './key.ts'
-export type { ForEachSource, Sequence, SliceList } from './source.ts'
+export type { ForEachSource, Sequence, SliceList, SliceGroupOptions } from './source.ts'
 export { allOutputs, ALL_OUTPUTS } from './all-outputs.ts'

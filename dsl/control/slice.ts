@@ -1,10 +1,12 @@
 import { t, type Codec } from '../codec.ts'
 import type { Node, Step, SuccessThreshold, Template } from '../node.ts'
+import type { IoSpec } from '../io.ts'
 import { DflowError, problem, type Problem } from '../problem.ts'
 import type { ParamRef } from '../refs.ts'
 import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
 import { codecOfValues, field, loopItem, withFieldCodecs, type ItemRef } from './item.ts'
 import type { SliceList } from './source.ts'
+import { GROUP_INPUT, groupedFn, groupProblems, keyParts, SLICING_INPUT, slicingOf } from './slice-group.ts'
 
 /** The element type of a sliced list: `A` for `A[]` and for a reference to an `A[]`. @example type E = ElementOf<string[]> // string */
 export type ElementOf<L> = L extends readonly (infer A)[] ? A : L extends ParamRef<infer X> ? (X extends readonly (infer A)[] ? A : never) : never
@@ -17,6 +19,22 @@ export type Sliceable<L> = { readonly [K in keyof L]: [ElementOf<L[K]>] extends 
 
 /** A slice's index in its lists (0, 1, …), for keys and arguments. @example key`hello-${i}` */
 export type SliceIndex = ItemRef<number>
+
+/**
+ * The options of a slice: a name (for a composite body), a success threshold, and grouping — `groupSize`
+ * slices per call (dflow's `group_size`), `poolSize` of them at a time inside the call (`pool_size`; default 1,
+ * -1: all at once).
+ *
+ * @example
+ * ```ts
+ * const o: SliceOptions = { groupSize: 50, poolSize: 4 }
+ * ```
+ */
+export interface SliceOptions extends SuccessThreshold {
+  readonly name?: string
+  readonly groupSize?: number
+  readonly poolSize?: number
+}
 
 /** A name a sliced list may have: it becomes a field of each slice's item (`{{item.NAME}}` on Argo). */
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/
@@ -38,6 +56,8 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
       literal.push([name, v.length])
     } else if (!isRefOver(v))
       out.push(problem(['slice', name], `"${name}" is neither a list nor a reference to one`, 'give a literal list or a list-valued parameter reference (t.array(…) outputs, forEach outputs)'))
+    else if (!/^(Readonly)?Array<|^unknown$/.test(v.codec.name))
+      out.push(problem(['slice', name], `"${name}" (${v.name}) holds ${v.codec.name}, not a list`, 'slice a list-valued parameter (declared t.array(…), or a forEach output)'))
   }
   const lengths = new Set(literal.map(([, n]) => n))
   if (lengths.size > 1)
@@ -64,10 +84,16 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
  * slice({ poscar: make.outputs.poscars, potcar: make.outputs.potcars }, (s) => step('vasp', vasp, { poscar: s.poscar, potcar: s.potcar }))
  * ```
  */
-export function slice<L extends Readonly<Record<string, SliceList>>, T extends Template>(lists: L & Sliceable<L>, body: (s: SliceRefs<L>, i: SliceIndex) => Step<T>, options?: SuccessThreshold): FanOut<T>
+export function slice<L extends Readonly<Record<string, SliceList>>, T extends Template>(
+  lists: L & Sliceable<L>,
+  body: (s: SliceRefs<L>, i: SliceIndex) => Step<T>,
+  options?: SuccessThreshold & { readonly groupSize?: number; readonly poolSize?: number },
+): FanOut<T>
 export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L & Sliceable<L>, body: (s: SliceRefs<L>, i: SliceIndex) => Node, options: { readonly name: string }): Node
-export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, body: (s: SliceRefs<L>, i: SliceIndex) => Node, options?: { readonly name?: string } & SuccessThreshold): Node {
-  const problems = listProblems(lists)
+export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, body: (s: SliceRefs<L>, i: SliceIndex) => Node, options?: SliceOptions): Node {
+  const { groupSize, poolSize, ...rest } = options ?? {}
+  const problems = [...listProblems(lists), ...(groupSize !== undefined || poolSize !== undefined ? groupProblems(groupSize ?? 1, poolSize ?? 1) : [])]
+  if (poolSize !== undefined && groupSize === undefined) problems.push(problem(['slice', 'poolSize'], 'poolSize runs the slices of a group at a time: it needs groupSize', 'slice(lists, body, { groupSize: 50, poolSize: 4 })'))
   if (problems.length) throw new DflowError(problems)
   const token = {}
   const codecs: Record<string, Codec<any>> = Object.fromEntries(
@@ -77,5 +103,36 @@ export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, b
   const refs = Object.fromEntries(Object.keys(lists).map((k) => [k, field(item, k)])) as unknown as SliceRefs<L>
   const index = field(item, SLICE_INDEX) as SliceIndex
   const frozen = Object.freeze(Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, Array.isArray(v) ? Object.freeze([...(v as readonly unknown[])]) : v])))
-  return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>> }, token, body(refs, index), options)
+  const inner = body(refs, index)
+  if (groupSize === undefined) return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>> }, token, inner, rest)
+  const fields = new Map<unknown, string>([...Object.entries(refs as Record<string, unknown>).map(([k, r]): [unknown, string] => [r, k]), [index, SLICE_INDEX]])
+  const grouped = groupedStep(inner, fields, item, poolSize ?? 1, rest)
+  return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>>, group: Object.freeze({ size: groupSize, pool: poolSize ?? 1 }) }, token, grouped, rest)
 }
+
+/**
+ * The step a grouped slice's calls make: the body's step with the function OP that runs a group's slices
+ * (`groupedFn`), given the group's item in place of the sliced arguments; its key becomes each slice's.
+ */
+const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: ParamRef<any>, pool: number, options: SuccessThreshold & { readonly name?: string }): Step => {
+  const why = (message: string, fix: string) => new DflowError([problem(['slice', 'groupSize'], message, fix)])
+  if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP')
+  if (inner.template._tag !== 'FnTemplate') throw why(`groupSize runs a function OP's body once per slice; "${inner.template.name}" is a ${inner.template._tag === 'Subflow' ? 'sub-workflow' : 'script template'}`, 'slice a function OP (fn), or leave groupSize out')
+  if (Object.values(given(options)).some((v) => v !== undefined)) throw why('a success threshold counts calls, and a grouped slice has one call per group', 'leave the threshold out, or groupSize')
+  const arts = Object.entries(inner.template.outputs as IoSpec).filter(([, sp]) => sp._tag === 'Artifact')
+  if (arts.length) throw why(`a grouped slice stacks output parameters; "${arts[0]![0]}" is an artifact`, 'return a parameter, or leave groupSize out')
+  const sliced: Record<string, string> = {}
+  const args: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(inner.args)) {
+    const f = fields.get(v)
+    if (f !== undefined) sliced[k] = f
+    else args[k] = v
+  }
+  args[GROUP_INPUT] = item
+  args[SLICING_INPUT] = slicingOf({ template: inner.template.name, pool, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) })
+  const template = groupedFn(inner.template, Object.keys(sliced))
+  const { key: _key, ...step } = inner
+  return Object.freeze({ ...step, template, args: Object.freeze(args) }) as unknown as Step
+}
+
+const given = ({ name: _n, ...threshold }: SuccessThreshold & { readonly name?: string }) => threshold

@@ -44,4 +44,17 @@ export type ForEachSource =
   | { readonly _tag: 'Items'; readonly items: readonly unknown[] }
   | { readonly _tag: 'ItemsFrom'; readonly ref: ParamRef<readonly unknown[]> }
   | { readonly _tag: 'Sequence'; readonly sequence: Sequence }
-  | { readonly _tag: 'Zip'; readonly lists: Readonly<Record<string, SliceList>> }
+  | { readonly _tag: 'Zip'; readonly lists: Readonly<Record<string, SliceList>>; readonly group?: SliceGroupOptions }
+
+/**
+ * How a grouped slice runs: `size` slices per call, `pool` of them at a time inside a call (-1: all at once).
+ *
+ * @example
+ * ```ts
+ * const g: SliceGroupOptions = { size: 50, pool: 4 }
+ * ```
+ */
+export interface SliceGroupOptions {
+  readonly size: number
+  readonly pool: number
+}

@@ -1,6 +1,7 @@
 import { envLimitProblems } from './env-limit.ts'
 import {
   ALL_OUTPUTS,
+  groupedTemplateOf,
   WORKFLOW_VARS,
   dependsSteps,
   EXIT_CODE,
@@ -29,6 +30,8 @@ import { compact, encodedDefault } from './io.ts'
 import { placed } from './repository.ts'
 import { enumeratedItem, enumeratedLoop, fanInArgument, fanInArguments, fanInsOf, isFanInRef, stepsInLoops, type FanInScope } from './fan-in.ts'
 import { choiceExpression, controlFields, fanOutFields, isStdout, whenTag } from './control.ts'
+import { stackedTag } from './slice.ts'
+import { accessPath } from './expr-print.ts'
 import { keyArgument } from './key.ts'
 import { printDepends } from './depends.ts'
 import { ioKind, nameAllocator, refKey } from './refs.ts'
@@ -166,6 +169,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         if (r.name === ALL_OUTPUTS) return tag(`${prefix}.${producer}.outputs.parameters`)
         if (r.name === STATUS) return tag(`${prefix}.${producer}.status`)
         if (r.name === EXIT_CODE) return tag(`${prefix}.${producer}.exitCode`)
+        // A grouped slice's calls stack their slices' outputs per group: the consumer reads them flattened.
+        if (r._tag === 'ParamRef' && groupedTemplateOf(stepNamed.get(producer)?.template ?? {})) return stackedTag(accessPath(`${prefix}.${producer}.outputs.parameters.${r.name}`))
         return isStdout(stepNamed.get(producer), r.name)
           ? tag(`${prefix}.${producer}.outputs.result`)
           : tag(`${prefix}.${producer}.outputs.${kind}.${r.name}`)

@@ -1,6 +1,7 @@
-import { SLICE_INDEX, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
+import { SLICE_INDEX, zipLists, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
 import { accessPath, printCondition, printExpr, quote } from './expr-print.ts'
+import { groupedZipFields } from './slice.ts'
 
 /** How the compiler of a body reads references and names steps, for the control fields of a call. @example const c: ControlContext = { resolve, prefix: 'steps', path: ['main', 'a'] } */
 export interface ControlContext {
@@ -79,15 +80,22 @@ export const controlFields = (s: Step, c: ControlContext): Partial<ArgoCall> => 
  * fanOutFields({ _tag: 'ItemsFrom', ref: gen.outputs.result }, ctx) // { withParam: '{{steps.gen.outputs.result}}' }
  * ```
  */
-export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => ({
+export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => nonEmpty({
   ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
-  ...(f?._tag === 'Zip' ? zipFields(f.lists, c) : {}),
+  ...(f?._tag === 'Zip' ? (f.group ? groupedZipFields(f.lists, f.group.size, c) : zipFields(f.lists, c)) : {}),
   ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
   ...(f?._tag === 'Sequence' ? { withSequence: withSequence(f.sequence, c) } : {}),
 })
 
-/** A sliced list in expr-lang: a reference's JSON read by `jsonpath(…, '$')`, a literal list as the same of its JSON text. */
-const listExpr = (v: SliceList, name: string, c: ControlContext): string =>
+/** An empty `withItems` is no loop to Argo (the step would run once, its item unresolved): a loop over nothing is an empty `withParam`. */
+const nonEmpty = (fields: Partial<ArgoCall>): Partial<ArgoCall> => {
+  if (!fields.withItems || fields.withItems.length) return fields
+  const { withItems: _none, ...rest } = fields
+  return { ...rest, withParam: '[]' }
+}
+
+/** A sliced list in expr-lang: a reference's JSON read by `jsonpath(…, '$')`, a literal list as the same of its JSON text. @example listExpr(['a'], 'f', ctx) // "jsonpath('[\"a\"]', '$')" */
+export const listExpr = (v: SliceList, name: string, c: ControlContext): string =>
   `jsonpath(${isRef(v) ? accessPath(untag(c.resolve(v, [...c.path, 'slice', name]))) : quote(JSON.stringify(v))}, '$')`
 
 /**
@@ -105,8 +113,7 @@ const listExpr = (v: SliceList, name: string, c: ControlContext): string =>
 export const zipFields = (lists: Readonly<Record<string, SliceList>>, c: ControlContext): Partial<ArgoCall> => {
   const entries = Object.entries(lists)
   if (entries.every(([, v]) => !isRef(v))) {
-    const n = (entries[0]?.[1] as readonly unknown[] | undefined)?.length ?? 0
-    return { withItems: Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...entries.map(([k, v]) => [k, (v as readonly unknown[])[i]])])) }
+    return { withItems: zipLists(lists as Readonly<Record<string, readonly unknown[]>>) }
   }
   const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
   const fields = [`${quote(SLICE_INDEX)}: #`, ...entries.map(([k], i) => `${quote(k)}: l${i}[#]`)].join(', ')

@@ -4,6 +4,7 @@ import type { ResolvedOptions } from './options.ts'
 import { s3Location } from './repository.ts'
 import { accessPath } from './expr-print.ts'
 import { tag } from './tags.ts'
+import { enumeratedZip } from './slice.ts'
 
 /*
  * Fan-in of artifacts on Argo. Argo neither gathers a fan-out's output artifacts nor tells a call its item
@@ -157,8 +158,7 @@ export const enumeratedLoop = (
     const step = count !== undefined || to >= from ? 1 : -1
     return { fields: { withItems: enumerate(Array.from({ length: Math.max(0, n) }, (_, i) => String(from + i * step))) }, problems: [] }
   }
-  if (f._tag === 'Zip')
-    return { fields: {}, problems: [problem([...path, 'forEach'], 'on Argo the artifacts of a slice (zipped lists) cannot be gathered yet', 'fan out over one list, or return a parameter')] }
+  if (f._tag === 'Zip') return { fields: enumeratedZip(f.lists, fields, enumerate, { resolve, prefix: 'steps', path }, { index: FAN_IN_INDEX, item: ITEM_FIELD }), problems: [] }
   // A reference's list, enumerated when the call is expanded: the expression builds the same objects.
   const list = `jsonpath(${accessPath(resolve(f.ref, [...path, 'forEach']).replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, ''))}, '$')`
   const quoted = (k: string) => `'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`

@@ -1,4 +1,4 @@
-import { SLICE_INDEX, isRef, type Exposable, type KeyTemplate, type Ref, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
+import { groupItems, zipLists, isRef, type Exposable, type KeyTemplate, type Ref, ALL_OUTPUTS, isIntegerVar, typeOfVar, listOf, decodeParam, encodeParam, EXIT_CODE, STATUS, type ExprVar, type ForEachSource, type IoSpec, type Template } from 'dflow-ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { goAtoi, goParseFloat, goUnmarshal } from './go-values.ts'
 import type { Phase } from '../run/records.ts'
@@ -45,8 +45,9 @@ export const itemsOf = (source: ForEachSource, scope: Scope): readonly unknown[]
       const lists = Object.entries(source.lists).map(([k, v]): readonly [string, readonly unknown[]] => [k, isRef(v) ? listAt(v, scope, `slice of "${k}" (${v.name})`) : (v as readonly unknown[])])
       const lengths = new Set(lists.map(([, l]) => l.length))
       if (lengths.size > 1) throw new ResolveError(`slice: the sliced lists have different lengths (${lists.map(([k, l]) => `${k}: ${l.length}`).join(', ')})`)
-      const n = lists[0]?.[1].length ?? 0
-      return Array.from({ length: n }, (_, i) => Object.fromEntries([[SLICE_INDEX, i], ...lists.map(([k, l]) => [k, l[i]])]))
+      const zipped = zipLists(Object.fromEntries(lists))
+      // A grouped slice has one call per group of slices (see slice-group.ts).
+      return source.group ? groupItems(zipped, source.group.size) : zipped
     }
     case 'Sequence':
       return sequenceItems(source.sequence, (v) => {

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, decodeParam, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
+import { MAX_DEPTH, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
@@ -8,6 +8,7 @@ import { limiter, type Limiter } from './limiter.ts'
 import { child, stopMessage } from './abort.ts'
 import type { LeafExecutor } from './executor.ts'
 import { runDag } from './dag.ts'
+import { sliceRecords, stackSlices } from './slice.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase, type StepRecord } from '../run/records.ts'
@@ -165,21 +166,30 @@ export const interpreter = (ictx: InterpretContext) => {
   const runFanOut = async (s: Step, env: Env, id: string): Promise<Outcome> => {
     const startedAt = now()
     const base = { id, name: s.name, parent: env.parent, type: 'StepGroup' as const, template: s.template.name }
+    // A grouped slice: its calls run groups of slices, and its outputs are the slices' (see slice.ts).
+    const g = groupedTemplateOf(s.template)
+    const slicing = g ? groupingData(s.args[SLICING_INPUT] as string) : undefined
+    const stack = (o: readonly Outputs[]): Outputs => (g ? stackSlices(g, o) : aggregate(s.template, o))
     const end = (phase: Phase, outputs: Outputs, message?: string, calls?: StepRecord['calls']): Outcome => {
       env.scope.steps.set(s.name, withStatus(outputs, phase))
       const shown = Object.fromEntries(Object.entries(outputs).filter(([k]) => /^[A-Za-z]/.test(k)))
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs(s.template.outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
+      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs((g ?? s.template).outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
       return stepOutcome(s, phase, message, id)
     }
     const items = itemsOrWhy(s.forEach!, env.scope)
     if (typeof items === 'string') return end('Error', {}, items)
     // Argo skips a fan-out over nothing.
-    if (!items.length) return (end('Skipped', { ...aggregate(s.template, []), ...fanInOutputs(s.template, id, []) }, 'forEach over an empty list'), OK)
+    if (!items.length) return (end('Skipped', { ...stack([]), ...fanInOutputs(s.template, id, []) }, 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
-    const results = await eachItem(items, env, id, s.name, (at) => runCall(s, env, at))
+    const results = await eachItem(items, env, id, s.name, async (at) => {
+      const callStart = now()
+      const r = await runCall(s, env, at)
+      if (g && slicing) for (const rec of sliceRecords(g, slicing, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs)) ictx.record(rec)
+      return r
+    })
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const succeeded = results.map((r) => (r.phase === 'Succeeded' ? r.outputs : undefined))
-    const outputs = { ...aggregate(s.template, succeeded.flatMap((o) => (o ? [o] : []))), ...fanInOutputs(s.template, id, succeeded), ...callPhases }
+    const outputs = { ...stack(succeeded.flatMap((o) => (o ? [o] : []))), ...fanInOutputs(s.template, id, succeeded), ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
     const o = s.threshold ? thresholdOutcome(results.map((r) => r.outcome), requiredSuccesses(s.threshold, items.length)) : results.find((r) => !r.outcome.ok)?.outcome ?? OK
     const calls = { started: results.filter((r) => r.started !== false).length, total: items.length }

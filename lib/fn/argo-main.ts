@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { SLICING_INPUT } from 'dflow-ts'
 import { findFn } from './find.ts'
 import { runFn, type FnJob } from './runtime.ts'
 
@@ -29,7 +30,8 @@ export interface PodPlan {
  * ```
  */
 export const podMain = (exports: Readonly<Record<string, unknown>>, name: string, plan: PodPlan): void => {
-  const t = findFn(exports, name)
+  const slicing = plan.params[SLICING_INPUT]
+  const t = findFn(exports, name, slicing && 'env' in slicing ? process.env[slicing.env] : undefined)
   if (!t) {
     process.stderr.write(`no function OP named "${name}" in the bundled module\n`)
     process.exit(2)

@@ -10,6 +10,7 @@
  * ```
  */
 import { closeSync, openSync, writeSync } from 'node:fs'
+import { SLICING_INPUT } from 'dflow-ts'
 import { findFn } from '../fn/find.ts'
 import { runFn, type FnJob } from '../fn/runtime.ts'
 
@@ -36,7 +37,8 @@ const run = async (c: Call): Promise<number> => {
   Object.assign(process.env, c.env)
   try {
     process.chdir(c.job.workdir)
-    const t = findFn((await import(c.module)) as Record<string, unknown>, c.name)
+    const slicing = c.job.params[SLICING_INPUT]
+    const t = findFn((await import(c.module)) as Record<string, unknown>, c.name, slicing && 'wire' in slicing ? slicing.wire : undefined)
     if (!t) {
       write(`no function OP named "${c.name}" among the exports of ${c.module} (export it, or a workflow that uses it)\n`)
       return 2

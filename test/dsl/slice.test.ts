@@ -4,8 +4,9 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { forEach, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
+import { GROUP_INPUT, SLICING_INPUT, fn, forEach, groupingData, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
 import { expectOneProblem } from './expect-error.ts'
+import { artifact as artifactSpec } from 'dflow-ts'
 import { problemsOf } from './fixtures.ts'
 
 const one = shell({
@@ -45,8 +46,13 @@ test('types: the body gets element types, the outputs are stacked lists', () => 
   step('use', one, { f: 'a', n: s.outputs.size })
   // @ts-expect-error a forEach's outputs are lists too: not one number
   step('use', one, { f: 'a', n: forEach([1, 2], (n) => step('one', one, { f: 'a', n })).outputs.size })
-  // @ts-expect-error a parameter that is not a list cannot be sliced
-  slice({ f: step('o', one, { f: 'x', n: 1 }).outputs.size }, (x) => step('one', one, { f: 'a', n: x.f }))
+  // and, past the types, it is an error when built
+  assert.throws(
+    () =>
+      // @ts-expect-error a parameter that is not a list cannot be sliced
+      slice({ f: step('o', one, { f: 'x', n: 1 }).outputs.size }, (x) => step('one', one, { f: 'a', n: x.f })),
+    /holds number, not a list/,
+  )
 })
 
 test('literal lists of different lengths are an error when built, naming each length', () => {
@@ -66,6 +72,48 @@ test('a slice reading a step that does not run before it is a validation error, 
   const wf = workflow('wf', slice({ f: g.outputs.files }, (x) => step('one', one, { f: x.f, n: 1 })))
   const problems = problemsOf(wf)
   assert.ok(problems.some((p) => p.startsWith('wf.one.slice.f: ')), JSON.stringify(problems))
+})
+
+const op = fn({ name: 'op', module: import.meta.url, inputs: { f: param(t.string), n: param(t.number) }, outputs: { size: param(t.number) } }, ({ f }) => ({ size: f.length }))
+
+test('groupSize: one step of a grouped template, given the group item in place of the sliced inputs; the outputs keep their stacked types', () => {
+  const g = step('gen', gen)
+  const s = slice({ f: g.outputs.files }, (x, i) => step('op', op, { f: x.f, n: 2 }, { key: key`op-${i}` }), { groupSize: 10, poolSize: 4 })
+  assert.equal(s.forEach, { _tag: 'Zip', lists: { f: g.outputs.files }, group: { size: 10, pool: 4 } })
+  assert.is(s.template.name, 'op-slices-f')
+  assert.equal(Object.keys(s.args).sort(), [GROUP_INPUT, SLICING_INPUT, 'n'])
+  assert.equal(groupingData(s.args[SLICING_INPUT] as string), { template: 'op', pool: 4, sliced: { f: 'f' }, key: ['op-', { field: '_index' }] })
+  assert.is(s.key, undefined)
+  const sizes: ParamRef<number[]> = s.outputs.size
+  void sizes
+  // @ts-expect-error grouped or not, a stacked output is a list
+  const one: ParamRef<number> = s.outputs.size
+  void one
+  // @ts-expect-error the options take a group size, not a count of calls
+  slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }), { groups: 2 })
+  assert.equal(problemsOf(workflow('wf', seq(g, s))), [])
+})
+
+test('bad grouping: a size below 1 or not an integer, a pool of 0, a pool without a size — errors with paths and hints', () => {
+  const body = (x: { f: ParamRef<string> }) => step('op', op, { f: x.f, n: 1 })
+  expectOneProblem(() => slice({ f: ['a'] }, body, { groupSize: 0 }), ['slice', 'groupSize'], /at least 1, got 0/)
+  expectOneProblem(() => slice({ f: ['a'] }, body, { groupSize: 2.5 }), ['slice', 'groupSize'], /integer of at least 1, got 2.5/)
+  expectOneProblem(() => slice({ f: ['a'] }, body, { groupSize: 2, poolSize: 0 }), ['slice', 'poolSize'], /at least 1, or -1/)
+  expectOneProblem(() => slice({ f: ['a'] }, body, { poolSize: 2 }), ['slice', 'poolSize'], /needs groupSize/)
+})
+
+test('what groupSize cannot group: a script template, a threshold, an artifact output, a key reading anything but the slice', () => {
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('one', one, { f: x.f, n: 1 }), { groupSize: 2 }), ['slice', 'groupSize'], /"one" is a script template/)
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }), { groupSize: 2, continueOnNumSuccess: 1 }), ['slice', 'groupSize'], /a success threshold counts calls/)
+  const art = fn({ name: 'art', module: import.meta.url, inputs: { f: param(t.string) }, outputs: { out: artifactSpec() } }, () => ({ out: 'x' }))
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('art', art, { f: x.f }), { groupSize: 2 }), ['slice', 'groupSize'], /"out" is an artifact/)
+  const g = step('gen', gen)
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }, { key: key`op-${g.outputs.files}` }), { groupSize: 2 }), ['slice', 'key'], /only the slice's own elements and index, not "files"/)
+})
+
+test('a sliced reference that holds no list is an error when built, naming what it holds', () => {
+  const o = step('o', op, { f: 'x', n: 1 })
+  expectOneProblem(() => slice({ f: o.outputs.size as never }, () => step('op', op, { f: 'a', n: 1 })), ['slice', 'f'], /\(size\) holds number, not a list/)
 })
 
 test.run()

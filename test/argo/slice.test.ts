@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { SLICING_INPUT, artifact, artifactList, forEach, key, param, seq, slice, step, t, fn, workflow } from 'dflow-ts'
+import groupSize from '../../examples/slices/group-size.ts'
+import keyedSlices from '../../examples/slices/keyed-slices.ts'
+import exploration from '../../examples/slices/exploration.ts'
+import paramSlices from '../../examples/slices/param-slices.ts'
+import artifactSlices from '../../examples/slices/artifact-slices.ts'
+import { doubleBut3 } from '../helpers/slice-ops.ts'
+import { tempDir } from '../helpers/tmp.ts'
+import { compileChecked, templateNamed } from './support/checked.ts'
+import { runPod } from './support/pod.ts'
+
+const names = fn({ name: 'names', module: import.meta.url, outputs: { files: param(t.array(t.string)), ns: param(t.array(t.number)) } }, () => ({ files: ['a'], ns: [1] }))
+const helloArt = fn({ name: 'hello-art', module: import.meta.url, inputs: { filename: param(t.string) }, outputs: { foo: artifact() } }, ({ filename }) => ({ foo: filename }))
+const checkArt = fn({ name: 'check-art', module: import.meta.url, inputs: { foo: artifactList() } }, () => ({}))
+
+const repo = { s3: { endpoint: 'minio.argo:9000', bucket: 'art', insecure: true, accessKeySecret: { name: 'cred', key: 'accesskey' }, secretKeySecret: { name: 'cred', key: 'secretkey' } } } as const
+
+const test = suite('argo: slices')
+const tmp = tempDir('argo-slice')
+test.after(tmp.cleanup)
+
+type Call = { name: string; template: string; withItems?: unknown[]; withParam?: string; arguments?: { parameters?: { name: string; value: string }[] } }
+const callsOf = (m: ReturnType<typeof compileChecked>): Call[] => (m.spec.templates.flatMap((t) => (t.steps ?? []).flat()) as unknown as Call[])
+const call = (m: ReturnType<typeof compileChecked>, name: string): Call => {
+  const c = callsOf(m).find((x) => x.name === name)
+  assert.ok(c, `no call ${name}`)
+  return c
+}
+const arg = (c: Call, name: string) => c.arguments?.parameters?.find((p) => p.name === name)?.value
+
+test('an ungrouped slice of references: withParam zipping the lists at run time, one item per index', () => {
+  const m = compileChecked(paramSlices)
+  const c = call(m, 'run')
+  assert.match(c.withParam ?? '', "let l0 = jsonpath(steps['prepare'].outputs.parameters.tasks, '$'); let l1 = jsonpath(steps['prepare'].outputs.parameters['poscars'], '$'); toJson(map(0..(len(l0) - 1), { '_index': #, 'task': l0[#], 'poscar': l1[#] }))")
+  assert.is(arg(c, 'task'), '{{item.task}}')
+})
+
+test('a grouped slice of literal lists: withItems of the groups, each with its indices and its elements; the call passes the group and how it slices', () => {
+  const wf = workflow('grouped-literal', slice({ x: [1, 2, 4, 5, 6], tag: ['a', 'b', 'c', 'd', 'e'] }, (s, i) => step('d', doubleBut3, { x: s.x, tag: s.tag }, { key: key`d-${i}` }), { groupSize: 2, poolSize: 2 }))
+  const m = compileChecked(wf)
+  const c = call(m, 'd')
+  assert.is(c.template, 'double-but-3-slices-tag-x')
+  assert.equal(c.withItems, [
+    { _index: 0, _slices: [0, 1], x: [1, 2], tag: ['a', 'b'] },
+    { _index: 1, _slices: [2, 3], x: [4, 5], tag: ['c', 'd'] },
+    { _index: 2, _slices: [4], x: [6], tag: ['e'] },
+  ])
+  assert.is(arg(c, 'dflow_group'), '{{item}}')
+  assert.equal(JSON.parse(arg(c, SLICING_INPUT)!), { template: 'double-but-3', pool: 2, sliced: { x: 'x', tag: 'tag' }, key: ['d-', { field: '_index' }] })
+})
+
+test("E12 on Argo: the groups of a step output's list by an expression; the consumer reads the groups' lists flattened", () => {
+  const m = compileChecked(groupSize)
+  const c = call(m, 'process')
+  assert.match(c.withParam ?? '', "let n = len(l0); toJson(map(0..(int((n + 9) / 10) - 1), { '_index': #, '_slices': (# * 10)..((# * 10 + 10 < n ? # * 10 + 10 : n) - 1), 'data': map((# * 10)..((# * 10 + 10 < n ? # * 10 + 10 : n) - 1), l0[#]) }))")
+  assert.is(arg(call(m, 'count'), 'names'), "{{=toJson(flatten(jsonpath(steps['process'].outputs.parameters['name'], '$')))}}")
+})
+
+test("in the pod, a grouped call runs its group's slices and writes the stacked outputs and the slices' report where Argo reads them", () => {
+  const m = compileChecked(groupSize)
+  const t = templateNamed(m, 'process-slices-data')
+  const group = { _index: 1, _slices: [10, 11, 12], data: [11, 12, 13] }
+  const r = runPod(t, { 'inputs.parameters.dflow_group': JSON.stringify(group), [`inputs.parameters.${SLICING_INPUT}`]: arg(call(m, 'process'), SLICING_INPUT)! }, tmp.path)
+  assert.is(r.status, 0, r.stderr)
+  const out = (name: string) => readFileSync(t.outputs!.parameters!.find((p) => p.name === name)!.valueFrom!.path!, 'utf8')
+  assert.equal(JSON.parse(out('name')), ['11.txt', '12.txt', '13.txt'])
+  assert.equal(
+    (JSON.parse(out('dflow_slices')) as { index: number; phase: string }[]).map((s) => [s.index, s.phase]),
+    [
+      [10, 'Succeeded'],
+      [11, 'Succeeded'],
+      [12, 'Succeeded'],
+    ],
+  )
+  void join
+})
+
+test('E14 and the exploration compile to valid manifests: an empty literal slice loops over an empty withParam (an empty withItems is no loop to Argo: it would run once); groups of 50 by an expression', () => {
+  const k = compileChecked(keyedSlices)
+  assert.is(call(k, 'hello1').withItems, undefined)
+  assert.is(call(k, 'hello1').withParam, '[]')
+  const forEachEmpty = compileChecked(workflow('empty-foreach', forEach([] as number[], (x) => step('d', doubleBut3, { x }))))
+  assert.is(call(forEachEmpty, 'd').withParam, '[]')
+  assert.equal(call(k, 'hello2').withItems, [{ _index: 0, _slices: [0, 1], filename: ['f1.txt', 'f2.txt'] }])
+  const e = compileChecked(exploration)
+  assert.match(call(e, 'explore').withParam ?? '', 'int((n + 49) / 50)')
+  assert.match(arg(call(e, 'select'), 'trajectories') ?? '', 'flatten(')
+})
+
+test('E10 on Argo: a slice whose output artifact is gathered — each call enumerated (its index and its elements), writing under the fan-in prefix; check reads the prefix', () => {
+  const m = compileChecked(artifactSlices, { artifactRepository: repo })
+  const c = call(m, 'hello')
+  assert.equal(c.withItems, [
+    { 'dflow-index': '0', 'dflow-item': '{"_index":0,"filename":"f1.txt"}', filename: 'f1.txt' },
+    { 'dflow-index': '1', 'dflow-item': '{"_index":1,"filename":"f2.txt"}', filename: 'f2.txt' },
+  ])
+  assert.is(arg(c, 'filename'), '{{item.filename}}')
+  const refs = compileChecked(
+    workflow('zip-refs', () => {
+      const g = step('names', names)
+      const h = slice({ filename: g.outputs.files, n: g.outputs.ns }, (s) => step('hello', helloArt, { filename: s.filename }))
+      return seq(g, h, step('check', checkArt, { foo: h.outputs.foo }))
+    }),
+    { artifactRepository: repo },
+  )
+  assert.match(call(refs, 'hello').withParam ?? '', "toJson(map(0..(len(l0) - 1), { 'dflow-index': string(#), 'dflow-item': toJson({ '_index': #, 'filename': l0[#], 'n': l1[#] }), 'filename': l0[#] }))")
+})
+
+test.run()
