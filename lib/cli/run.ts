@@ -7,6 +7,7 @@ import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
+import { REUSE_HELP, REUSE_OPTIONS, reuseOf } from './reuse-options.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -26,6 +27,7 @@ Options:
   --configmap FILE         (Argo) ConfigMaps its parameters and environment read (repeatable)
   --secret FILE            (Argo) Secrets its environment reads (repeatable)
   --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
+${REUSE_HELP}
   -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
 
@@ -33,7 +35,8 @@ Exit status: 0 if the workflow succeeded, 1 if it failed (or its run folder coul
 a full disk stops the run, which ends Error), 2 for bad usage, an invalid workflow or a run folder
 that cannot be made, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
 
-const progress = (start: number) => {
+/** Prints each change of a step's state as it happens (`dflow run`, `dflow restart`). @example local({ onEvent: progress(Date.now()) }) */
+export const progress = (start: number) => {
   let done = 0
   const running = new Set<string>()
   return (e: RunEvent) => {
@@ -71,6 +74,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'time-scale': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
+      ...REUSE_OPTIONS,
     },
   })
   if (values.help) return console.log(HELP), 0
@@ -104,6 +108,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     wf = imported.workflow
     deadline = imported.deadlineSeconds
   } else wf = await loadWorkflow(file, values.export)
+  const reuse = await reuseOf(values)
+  if (typeof reuse === 'string') return console.error(`dflow run: ${reuse}`), 2
+  const source = isArgoFile(file)
+    ? { file, argo: { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) } }
+    : { file, ...(values.export !== undefined ? { export: values.export } : {}) }
   const wrong = parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`)
   if (wrong.length) return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
   const ctl = new AbortController()
@@ -124,7 +133,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       ...(parallelism ? { parallelism } : {}),
       ...(values.copy ? { stage: 'copy' as const } : {}),
       ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
-    }).run(wf, { parameters, signal: ctl.signal })
+    }).run(wf, { parameters, signal: ctl.signal, source, reuse })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1

@@ -29,6 +29,11 @@ import { makeRunFolder } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { ArtifactStore } from '../storage/store.ts'
+import { reusePrior } from '../engine/reuse-prior.ts'
+import { writeRestartRecord, type RunSource } from '../run/restart-record.ts'
+import { reusedStep, type ReusedStep } from '../run/reuse.ts'
+import type { StepView } from '../run/run-view.ts'
+import { restartRecordOf, restartRun, type Drive, type RestartOptions } from './restart.ts'
 
 export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
@@ -38,6 +43,9 @@ export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, S
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
 export { parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
+export { RestartRefused, type RestartOptions } from './restart.ts'
+export { modifyOutputs, reusedStep, type ReusedStep, type OutputChanges } from '../run/reuse.ts'
+export type { RunSource } from '../run/restart-record.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 
 /**
@@ -104,6 +112,13 @@ export interface RunOptions {
   readonly signal?: AbortSignal
   /** The run folder's name. Default: `<workflow name>-<date>-<time>-<random>`. */
   readonly runId?: string
+  /**
+   * Steps of earlier runs to reuse: in this run, a step with the same key (and template) is not run, and the
+   * earlier step's outputs — modified first where {@link modifyOutputs} says — stand for it (dflow's `reuse_step`).
+   */
+  readonly reuse?: readonly (StepView | ReusedStep)[]
+  /** Where the workflow value came from (`dflow run` gives its file), recorded so that `restart(dir)` can load it again. */
+  readonly source?: RunSource
 }
 
 /**
@@ -123,6 +138,8 @@ export interface LocalInterpreter {
    * the path and the error code); a run folder that cannot be written later stops the run, which ends Error.
    */
   readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
+  /** Continues a run whose driver died or was stopped: see {@link restart}. */
+  readonly restart: (runDir: string, options?: RestartOptions) => Promise<Run>
 }
 
 const stamp = () => {
@@ -139,42 +156,77 @@ const stamp = () => {
  * const run = await local({ runsDir: '/tmp/runs', parallelism: 2 }).run(wf)
  * ```
  */
-export const local = (config: LocalConfig = {}): LocalInterpreter => ({
-  run: async (wf, options = {}) => {
+export const local = (config: LocalConfig = {}): LocalInterpreter => {
+  const run: LocalInterpreter['run'] = async (wf, options = {}) => {
     const params = runParameters(wf, options.parameters ?? {})
     const id = options.runId ?? `${wf.name}-${stamp()}-${Math.random().toString(16).slice(2, 6)}`
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
-    const layout = runLayout(dir)
-    makeRunFolder(layout)
-    const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
-    const decoders = decodersOf(wf)
-    const allTemplates = [...decoders.values()]
-    // Function OPs run in worker processes: start them now, while the run gets going.
-    if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
-    const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
-    if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
-    const executor = localExecutor({
-      layout,
-      values: valueStore(dir),
-      spawn,
-      slots,
-      stage: config.stage ?? 'symlink',
-      baseEnv: Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-      killGraceSeconds: config.killGraceSeconds ?? 2,
-      progressPollMs: config.progressPollMs ?? 200,
-      reuseWorkers: config.reuseWorkers ?? true,
-      ...(config.store ? { store: config.store } : {}),
-    })
-    const { workflow, steps } = await runWorkflow(wf, {
-      runId: id,
-      params,
-      executor,
-      runs: folderRunStore(dir),
-      baseDir: resolve(config.baseDir ?? '.'),
-      driver: driverIdentity(),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(config.onEvent ? { onEvent: config.onEvent } : {}),
-    })
-    return runView(dir, workflow, steps, decoders, config.store ? [config.store] : [])
-  },
-})
+    makeRunFolder(runLayout(dir))
+    writeRestartRecord(dir, restartRecordOf(wf, config, options.source))
+    const prior = options.reuse?.length ? reusePrior(options.reuse.map(reusedStep)) : undefined
+    return drive(config, wf, { id, dir, params, ...(prior ? { prior } : {}), ...(options.signal ? { signal: options.signal } : {}) })
+  }
+  return { run, restart: (runDir, options) => restartRun(config, drive, runDir, options) }
+}
+
+/**
+ * Runs a workflow in a run folder that exists: a new run, or a restarted one (`earlier`, with its `prior`).
+ *
+ * @example
+ * ```ts
+ * await drive(config, wf, { id, dir, params })
+ * ```
+ */
+const drive: Drive = async (config, wf, plan) => {
+  const { id, dir, params } = plan
+  const layout = runLayout(dir)
+  const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
+  const decoders = decodersOf(wf)
+  const allTemplates = [...decoders.values()]
+  // Function OPs run in worker processes: start them now, while the run gets going.
+  if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
+  const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
+  if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
+  const executor = localExecutor({
+    layout,
+    values: valueStore(dir),
+    spawn,
+    slots,
+    stage: config.stage ?? 'symlink',
+    baseEnv: Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    killGraceSeconds: config.killGraceSeconds ?? 2,
+    progressPollMs: config.progressPollMs ?? 200,
+    reuseWorkers: config.reuseWorkers ?? true,
+    ...(config.store ? { store: config.store } : {}),
+    ...(plan.earlier ? { restarted: true } : {}),
+  })
+  const { workflow, steps } = await runWorkflow(wf, {
+    runId: id,
+    params,
+    executor,
+    runs: folderRunStore(dir),
+    baseDir: resolve(config.baseDir ?? '.'),
+    driver: driverIdentity(),
+    ...(plan.signal ? { signal: plan.signal } : {}),
+    ...(config.onEvent ? { onEvent: config.onEvent } : {}),
+    ...(plan.prior ? { prior: plan.prior } : {}),
+    ...(plan.earlier ? { earlier: plan.earlier } : {}),
+  })
+  return runView(dir, workflow, steps, decoders, config.store ? [config.store] : [])
+}
+
+/**
+ * Continues a local run whose driver died (kill -9, an OOM kill, a reboot) or was stopped, in its run folder:
+ * steps recorded Succeeded keep their outputs and are not run again, steps that were in flight run again, and
+ * the run ends as if it had never stopped. The workflow is loaded again from the file the run recorded (or
+ * given as `workflow`); a value that changed since is refused with what changed, unless `allowChanges` (then
+ * the changed steps and everything downstream run again). The run's recorded settings (parallelism, staging,
+ * base folder) hold unless `config` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const run = await restart('.dflow-runs/recurse-20261201-101500-3f9a')
+ * run.status // 'Succeeded'
+ * ```
+ */
+export const restart = (runDir: string, options: RestartOptions & { readonly config?: LocalConfig } = {}): Promise<Run> => local(options.config).restart(runDir, options)

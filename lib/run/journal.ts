@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { FINAL_PHASES } from './records.ts'
 import { PRIVATE_FILE } from './layout.ts'
 import type { StepRecord } from './records.ts'
 import { StorageError } from './storage-error.ts'
@@ -12,7 +13,13 @@ import { withStoredValues, type ValueStore } from './value-store.ts'
  *
  * The journal holds whole records only: a record that cannot be written whole (a full disk) is cut off
  * again and {@link Journal.append} throws a {@link StorageError}; a journal opened with a torn last line
- * (a crash in the middle of a write) is cut back to its last whole record; readers skip a torn last line.
+ * (a crash in the middle of a write) is cut back to its last whole record; readers skip a torn last line
+ * ({@link readJournalReport} says so).
+ *
+ * Durability: every record is one `write(2)` — once it returns, the record survives a crash of this process
+ * (kill -9, OOM), since it is in the kernel's page cache. A record that ends a step (a final phase:
+ * Succeeded, Failed, …) is also `fdatasync`'d before `append` returns, so that it survives a crash of the
+ * machine; `Running` records are not (a step whose start is lost runs again anyway).
  *
  * @example
  * ```ts
@@ -62,6 +69,7 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
         // write(2) may write part of a record (a disk that fills up): the rest follows, or none of it stays.
         while (written < line.length) written += writeSync(fd, line, written)
         size += line.length
+        if (FINAL_PHASES.has(r.phase)) fdatasyncSync(fd)
       } catch (e) {
         const failure = new StorageError(e, 'write', path)
         try {
@@ -77,22 +85,40 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
 }
 
 /** The latest record of each step in a journal (a torn last line, from a crash mid-write, is skipped). */
-export const readJournal = (path: string): readonly StepRecord[] => {
+export const readJournal = (path: string): readonly StepRecord[] => readJournalReport(path).records
+
+/**
+ * {@link readJournal}, saying what it could not read: a torn last line (a crash in the middle of a write:
+ * the journal is read to its last whole record) and any other line that is not a whole record (a machine
+ * crash can leave a block of zeros), each by line number.
+ *
+ * @example
+ * ```ts
+ * readJournalReport('/runs/x/steps.jsonl').warnings // ['/runs/x/steps.jsonl: its last record is cut short (41 bytes, a crash in the middle of a write): read to the last whole record']
+ * ```
+ */
+export const readJournalReport = (path: string): { readonly records: readonly StepRecord[]; readonly warnings: readonly string[] } => {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch {
-    return []
+    return { records: [], warnings: [] }
   }
   const latest = new Map<string, StepRecord>()
-  for (const line of text.split('\n')) {
+  const warnings: string[] = []
+  const lines = text.split('\n')
+  for (const [i, line] of lines.entries()) {
     if (!line) continue
     try {
       const r = JSON.parse(line) as StepRecord
       latest.set(r.id, r)
     } catch {
-      /* a line cut short by a crash */
+      warnings.push(
+        i === lines.length - 1
+          ? `${path}: its last record is cut short (${Buffer.byteLength(line)} bytes, a crash in the middle of a write): read to the last whole record`
+          : `${path}: line ${i + 1} is not a whole record (${Buffer.byteLength(line)} bytes): skipped`,
+      )
     }
   }
-  return [...latest.values()]
+  return { records: [...latest.values()], warnings }
 }

@@ -74,6 +74,8 @@ export interface StepRecord {
   readonly progress?: string
   /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
   readonly calls?: { readonly started: number; readonly total: number }
+  /** Not run in this run: its record and outputs were taken from step `step` of run `run` (`run(wf, { reuse })`), modified where `modified` names. */
+  readonly reused?: { readonly run: string; readonly step: string; readonly modified?: readonly string[] }
   /**
    * Set when the run's driver is gone and this step was not finished: the step reads as Failed (its
    * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
@@ -142,6 +144,8 @@ export interface WorkflowRecord extends DriverIdentity {
   readonly parameters: Readonly<Record<string, string>>
   /** Large parameters (over 4096 characters): their digest in the run's `values/` folder. */
   readonly storedParameters?: Readonly<Record<string, string>>
+  /** When the run was restarted (`dflow restart`), each time: its earlier drivers had stopped. */
+  readonly restarts?: readonly string[]
   /**
    * Set when the file says the run is not finished but its driver is gone (killed, or stopped by a full
    * disk): the run reads as Failed, with a message saying when and with which steps running. Never
