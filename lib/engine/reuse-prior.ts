@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { encodeParam, type IoSpec } from 'dflow-ts'
 import type { ReusedStep } from '../run/reuse.ts'
 import type { IoRecord } from '../run/records.ts'
@@ -33,7 +34,6 @@ export const reusePrior = (reused: readonly ReusedStep[]): Prior => {
       ...Object.fromEntries(Object.entries(io.artifacts).map(([k, at]): [string, Value] => [k, { kind: 'artifact', at }])),
     }
     const at = new Date().toISOString()
-    const reusedFrom = { run: r.run, step: r.record.id, ...(r.modified.length ? { modified: r.modified } : {}) }
-    return { settled: { record: { ...base, phase: 'Succeeded', startedAt: at, finishedAt: at, inputs, outputs: io, reused: reusedFrom }, outputs, append: true } }
+    return { settled: { record: { ...base, phase: 'Succeeded', startedAt: at, finishedAt: at, inputs, outputs: io, reused: { from: 'reuse', run: basename(r.run), step: r.record.id } }, outputs, append: true } }
   }
 }

@@ -3,12 +3,12 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFil
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { forEach, key, param, seq, sh, shell, step, t, workflow, type Workflow } from 'dflow-ts'
+import type { Workflow } from 'dflow-ts'
 import { openRun, restart, RestartRefused } from 'dflow-ts/local'
 import { BIN, dflow } from '../helpers/cli.ts'
 import { processesWith, until } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
-import restartable from '../fixtures/restartable.ts'
+import restartable, { cPlus, restartableWith } from '../fixtures/restartable.ts'
 
 /**
  * `dflow restart RUN_DIR` / `restart(dir)`: a run whose driver was killed outright continues in its folder —
@@ -67,21 +67,7 @@ test('dflow restart after kill -9: nothing recorded Succeeded runs again, the ru
 })
 
 /** The fixture with c's script changed (it adds one more). */
-const changed = (): Workflow => {
-  const c2 = shell({
-    name: 'c',
-    inputs: { n: param(t.number), i: param(t.number) },
-    outputs: { n: param(t.number, { path: 'n.txt' }) },
-    script: ({ n, i }, out) => sh`echo c${i} >> "$DFLOW_RESTART_LOG"; echo $((${n} + ${i} + 1)) > ${out.n}`,
-  })
-  const a = step('a', restartable.body._tag === 'Seq' ? (restartable.body.children[0] as never as { template: never }).template : (undefined as never))
-  const b = (restartable.body as never as { children: { template: never }[] }).children[1]!
-  const d = (restartable.body as never as { children: { template: never }[] }).children[3]!
-  const sb = step('b', b.template, { n: a.outputs.n, data: a.outputs.data } as never)
-  const sc = forEach([0, 1, 2], (i) => step('c', c2, { n: (sb.outputs as never as { n: never }).n, i }, { key: key`c-${i}` }))
-  const sd = step('d', d.template, { ns: sc.outputs.n, n: a.outputs.n } as never)
-  return workflow('restartable', seq(a, sb, sc, sd))
-}
+const changed = (): Workflow => restartableWith(cPlus(1))
 
 test('a changed workflow is refused with what changed; --allow-changes runs the changed steps and what is downstream', async () => {
   const dir = await killedWhileBRuns(join(tmp.path, 'runs2'))
