@@ -59,6 +59,8 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
   if (whole < size) ftruncateSync(fd, (size = whole))
   /** Set when a cut-off record could not be cut off again: nothing more is appended after it. */
   let broken: StorageError | undefined
+  /** The fault hook of the kill -9 campaign (test/local/kill-campaign.heavy.test.ts): see {@link killInWrite}. */
+  let killAt = killInWrite()
   return {
     append: (r) => {
       if (broken) throw broken
@@ -66,6 +68,10 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
       const line = Buffer.from(`${JSON.stringify(store ? withStoredValues(r, store) : r)}\n`)
       let written = 0
       try {
+        if (killAt !== undefined && --killAt === 0) {
+          writeSync(fd, line, 0, line.length >> 1)
+          process.kill(process.pid, 'SIGKILL')
+        }
         // write(2) may write part of a record (a disk that fills up): the rest follows, or none of it stays.
         while (written < line.length) written += writeSync(fd, line, written)
         size += line.length
@@ -82,6 +88,15 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
     },
     close: () => closeSync(fd),
   }
+}
+
+/**
+ * A fault hook for tests: with `DFLOW_TEST_KILL_IN_JOURNAL=N` in its environment, the driver writes half of
+ * its N-th journal record and kills itself with SIGKILL (a crash in the middle of a journal write).
+ */
+const killInWrite = (): number | undefined => {
+  const n = Number(process.env.DFLOW_TEST_KILL_IN_JOURNAL)
+  return Number.isInteger(n) && n > 0 ? n : undefined
 }
 
 /** The latest record of each step in a journal (a torn last line, from a crash mid-write, is skipped). */
