@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { FINAL_PHASES } from './records.ts'
 import { PRIVATE_FILE } from './layout.ts'
 import type { StepRecord } from './records.ts'
@@ -18,8 +18,10 @@ import { withStoredValues, type ValueStore } from './value-store.ts'
  *
  * Durability: every record is one `write(2)` — once it returns, the record survives a crash of this process
  * (kill -9, OOM), since it is in the kernel's page cache. A record that ends a step (a final phase:
- * Succeeded, Failed, …) is also `fdatasync`'d before `append` returns, so that it survives a crash of the
- * machine; `Running` records are not (a step whose start is lost runs again anyway).
+ * Succeeded, Failed, …) is also `fdatasync`'d, in the thread pool, as soon as the sync before it is done (group
+ * commit: the driver never waits for the disk), and the journal is fdatasync'd when it is closed: on a crash of
+ * the machine, only the records written since the last sync ended — the last few milliseconds — can be lost.
+ * `Running` records are not synced on their own (a step whose start is lost runs again anyway).
  *
  * @example
  * ```ts
@@ -61,6 +63,20 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
   let broken: StorageError | undefined
   /** The fault hook of the kill -9 campaign (test/local/kill-campaign.heavy.test.ts): see {@link killInWrite}. */
   let killAt = killInWrite()
+  // Group commit: a final record is fdatasync'd in the thread pool as soon as the sync before it is done (one
+  // sync covers every record written before it), so that the driver never waits for the disk.
+  let syncing = false
+  let dirty = false
+  const syncSoon = (): void => {
+    if (syncing) return void (dirty = true)
+    syncing = true
+    dirty = false
+    fdatasync(fd, () => {
+      syncing = false
+      if (dirty && !closed) syncSoon()
+    })
+  }
+  let closed = false
   return {
     append: (r) => {
       if (broken) throw broken
@@ -75,7 +91,7 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
         // write(2) may write part of a record (a disk that fills up): the rest follows, or none of it stays.
         while (written < line.length) written += writeSync(fd, line, written)
         size += line.length
-        if (FINAL_PHASES.has(r.phase)) fdatasyncSync(fd)
+        if (FINAL_PHASES.has(r.phase)) syncSoon()
       } catch (e) {
         const failure = new StorageError(e, 'write', path)
         try {
@@ -86,7 +102,14 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
         throw failure
       }
     },
-    close: () => closeSync(fd),
+    close: () => {
+      closed = true
+      try {
+        fdatasyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+    },
   }
 }
 

@@ -55,7 +55,7 @@ test('200 steps, killed at 50 seeded points, restarted each time: nothing Succee
   const before: { readonly kill: number; readonly done: ReadonlySet<string>; readonly logged: number; readonly how: string }[] = []
   let ended: number | null = null
   for (let k = 0; ended === null; k++) {
-    const inWrite = k < kills && rnd() < 0.3 ? 1 + Math.floor(rnd() * 40) : undefined
+    const inWrite = k < kills && rnd() < 0.3 ? 1 + Math.floor(rnd() * 25) : undefined
     const args = k === 0 ? ['run', 'test/fixtures/campaign.ts', '--runs-dir', runs, '-q'] : ['restart', dir, '-q']
     const env = { ...process.env, NO_COLOR: '1', DFLOW_CAMPAIGN_LOG: log, ...(inWrite ? { DFLOW_TEST_KILL_IN_JOURNAL: String(inWrite) } : {}) }
     const size = journalSize()
@@ -65,12 +65,12 @@ test('200 steps, killed at 50 seeded points, restarted each time: nothing Succee
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     let how = 'ran to its end'
     if (k < kills && !inWrite) {
-      // Once the driver is at work (its first record is written), a random point within the next 1.5 s.
+      // Once the driver is at work (its first record is written), a random point within the next 0.7 s.
       await until(() => {
         if (!dir && existsSync(runs)) dir = readdirSync(runs).map((d) => join(runs, d))[0] ?? ''
         return journalSize() > size
       }, 60_000)
-      const ms = Math.floor(rnd() * 1500)
+      const ms = Math.floor(rnd() * 700)
       await new Promise((r) => setTimeout(r, ms))
       how = `SIGKILL ${ms} ms after its first record`
       child.kill('SIGKILL')
