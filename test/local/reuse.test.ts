@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { key, param, seq, sh, shell, slice, step, t, workflow } from 'dflow-ts'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { local, modifyOutputs, openRun } from 'dflow-ts/local'
@@ -59,6 +60,37 @@ test('dflow run --reuse RUN_DIR --reuse-keys REGEX: those steps are not run, the
   const bad = dflow('run', 'examples/control/recurse-reuse.ts', '--runs-dir', runsDir, '--reuse', join(tmp.path, 'nothing'))
   assert.is(bad.code, 2)
   assert.match(bad.err, /--reuse .*nothing: not a run folder \(ENOENT\)/)
+})
+
+const hello = shell({
+  name: 'hello',
+  inputs: { filename: param(t.string) },
+  outputs: { foo: param(t.string, { path: 'foo.txt' }) },
+  script: ({ filename }, out) => sh`echo "${filename}:foo" > ${out.foo}`,
+})
+const check = shell({
+  name: 'check',
+  inputs: { foo: param(t.array(t.string)) },
+  outputs: { path: param(t.array(t.string), { path: 'path.txt' }) },
+  script: ({ foo }, out) => sh`echo ${foo} > ${out.path}`,
+})
+/** dflow's E14 (test_loop_slices.py) with parameters: keyed slices, then an empty slice. */
+const e14 = (name: string) =>
+  workflow(name, () => {
+    const hello0 = slice({ filename: ['f1.txt', 'f2.txt'] }, (x, i) => step('hello0', hello, { filename: x.filename }, { key: key`hello-0-${i}` }))
+    const hello1 = slice({ filename: [] as string[] }, (x, i) => step('hello1', hello, { filename: x.filename }, { key: key`hello-1-${i}` }))
+    return seq(hello0, step('check0', check, { foo: hello0.outputs.foo }), hello1, step('check1', check, { foo: hello1.outputs.foo }))
+  })
+
+test("E14: resubmitted reusing slice hello-0-0, it is not run, hello-0-1 is, and check0's path still has 2 entries", async () => {
+  const first = await local({ runsDir }).run(e14('loop-slices'))
+  assert.is(first.status, 'Succeeded')
+  assert.equal(first.steps({ name: /^hello/, type: 'Pod' }).map((x) => x.key), ['hello-0-0', 'hello-0-1'], 'no hello1 call')
+  assert.equal(first.step('check1').outputs.path, [])
+  const second = await local({ runsDir }).run(e14('loop-slices-resubmit'), { reuse: [first.step({ key: 'hello-0-0' })] })
+  assert.is(second.status, 'Succeeded')
+  assert.equal(second.steps({ name: /^hello/, type: 'Pod' }).map((x) => [x.key, x.record.reused?.from ?? 'ran']), [['hello-0-0', 'reuse'], ['hello-0-1', 'ran']])
+  assert.equal(second.step('check0').outputs.path, ['f1.txt:foo', 'f2.txt:foo'])
 })
 
 test.run()
