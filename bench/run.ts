@@ -27,7 +27,7 @@
  * 1,000 calls at 50 a job.
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher,restart); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -60,7 +60,7 @@ const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher']
+const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher', 'restart']
 const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), ...EXTRA].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
@@ -271,6 +271,10 @@ if (wanted.includes('store')) {
 if (wanted.includes('dispatcher')) {
   const m = (await import('./dispatcher.ts')) as typeof import('./dispatcher.ts')
   await m.dispatcherBench(root, quick)
+}
+if (wanted.includes('restart')) {
+  const m = (await import('./restart.ts')) as typeof import('./restart.ts')
+  await m.restartBench(root, quick ? 2 : Math.max(reps, 5), quick)
 }
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)

@@ -11,6 +11,7 @@ const HELP = `Usage: dflow COMMAND [options]   (dflow COMMAND --help for each)
 
 Commands:
   run FILE.ts        run a workflow locally, with live progress
+  restart RUN_DIR    continue a local run whose driver died or was stopped
   steps [RUN_DIR]    list the steps of a run folder
   status [RUN_DIR]   show a run's status and summary
   compile FILE.ts    compile a workflow to an Argo Workflows manifest
@@ -34,6 +35,7 @@ type Command = (argv: readonly string[]) => Promise<number>
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import('./run.ts')).main,
+  restart: async () => (await import('./restart.ts')).main,
   steps: async () => (await import('./inspect.ts')).steps,
   status: async () => (await import('./inspect.ts')).status,
   compile: async () => (await import('./compile.ts')).main,

@@ -10,6 +10,7 @@ import { paramArg } from './param-arg.ts'
 import { RUN_STORAGE_FLAGS, RUN_STORAGE_HELP, runStorage } from './run-storage.ts'
 import { batchJobs, dispatcher } from '../dispatcher/index.ts'
 import { DISPATCH_HELP, DISPATCH_OPTIONS, dispatchFrom } from './dispatch-options.ts'
+import { REUSE_HELP, REUSE_OPTIONS, reuseOf } from './reuse-options.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -29,6 +30,7 @@ ${RUN_STORAGE_HELP}  --template FILE          (Argo) WorkflowTemplates / Cluster
   --configmap FILE         (Argo) ConfigMaps its parameters and environment read (repeatable)
   --secret FILE            (Argo) Secrets its environment reads (repeatable)
   --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
+${REUSE_HELP}
   -q, --quiet              no progress; print the status line, the failed steps and the run folder
   -h, --help               show this help
 ${DISPATCH_HELP}
@@ -37,7 +39,8 @@ Exit status: 0 if the workflow succeeded, 1 if it failed (or its run folder coul
 a full disk stops the run, which ends Error), 2 for bad usage, an invalid workflow or a run folder
 that cannot be made, 130/143 when stopped by SIGINT/SIGTERM (every step's processes are stopped too).`
 
-const progress = (start: number) => {
+/** Prints each change of a step's state as it happens (`dflow run`, `dflow restart`). @example local({ onEvent: progress(Date.now()) }) */
+export const progress = (start: number) => {
   let done = 0
   const running = new Set<string>()
   return (e: RunEvent) => {
@@ -77,6 +80,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
       ...DISPATCH_OPTIONS,
+      ...REUSE_OPTIONS,
     },
   })
   if (values.help) return console.log(HELP), 0
@@ -110,6 +114,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     wf = imported.workflow
     deadline = imported.deadlineSeconds
   } else wf = await loadWorkflow(file, values.export)
+  const reuse = await reuseOf(values)
+  if (typeof reuse === 'string') return console.error(`dflow run: ${reuse}`), 2
+  const source = isArgoFile(file)
+    ? { file, argo: { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) } }
+    : { file, ...(values.export !== undefined ? { export: values.export } : {}) }
   const storage = runStorage(values, process.env)
   if (typeof storage === 'string') return console.error(`dflow run: ${storage}`), 2
   const wrong = [...parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`), ...artifactProblems(wf, storage.artifacts, (k) => `-a ${k}=REF`)]
@@ -138,7 +147,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   try {
     const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
     const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
-    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal })
+    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal, source, reuse })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1

@@ -34,6 +34,7 @@ import type { LeafTemplate } from 'dflow-ts'
 import type { IoRecord, JobRecord, Phase } from '../run/records.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { StackSource } from './fan-in.ts'
+import type { EarlierAttempt } from './prior.ts'
 import type { Outputs, Value } from './values.ts'
 
 /**
@@ -65,6 +66,12 @@ export interface LeafCall {
   readonly parameters: Readonly<Record<string, Value>>
   /** 0 for the first attempt, n for the n-th retry. */
   readonly attempt: number
+  /**
+   * Set on a restarted run when an earlier driver started this call and never recorded its end (it was in
+   * flight when that driver died): a batch executor may reattach to the job it submitted (still queued or
+   * running); a local executor clears what the earlier attempt left. See `prior.ts`.
+   */
+  readonly earlier?: EarlierAttempt
 }
 
 /**

@@ -6,7 +6,8 @@ import { fanInOutputs, fanInStacker, StackError } from './fan-in.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
 import { child, stopMessage } from './abort.ts'
-import type { LeafExecutor } from './executor.ts'
+import type { LeafCall, LeafExecutor } from './executor.ts'
+import type { Prior } from './prior.ts'
 import { runDag } from './dag.ts'
 import { sliceRecords, stackSlices } from './slice.ts'
 import { inWindow } from '../concurrency/in-window.ts'
@@ -36,8 +37,10 @@ export interface InterpretContext {
   readonly params: Readonly<Record<string, Value>>
   /** Relative `localArtifact` paths are resolved against this folder. */
   readonly baseDir: string
-  /** Records a step's state (appends it to the run store, emits an event). */
-  readonly record: (r: StepRecord) => void
+  /** Records a step's state (appends it to the run store unless `append` is false, emits an event). */
+  readonly record: (r: StepRecord, append?: boolean) => void
+  /** Asked before a leaf call runs whether it need not (restart, reuse, cache): see `prior.ts`. */
+  readonly prior?: Prior
 }
 
 interface Env {
@@ -249,7 +252,15 @@ export const interpreter = (ictx: InterpretContext) => {
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
       let started = false
-      const call = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params }
+      let call: Omit<LeafCall, 'attempt'> = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params }
+      const known = ictx.prior ? await ictx.prior({ call, inputs: inRecord, base }) : undefined
+      if (known && 'settled' in known) {
+        // Known already (an earlier driver of this run, an earlier run, a cache): not run again.
+        const { record, outputs, append } = known.settled
+        ictx.record(record, append)
+        return { outcome: OK, phase: 'Succeeded', outputs, ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}) }
+      }
+      if (known) call = { ...call, earlier: known.earlier }
       const out = await runLeafStep(call, s, ictx.executor, env.signal, (st) => {
         started = true
         if (st.first) startedAt = now()

@@ -6,6 +6,8 @@ import type { StepRecord, WorkflowRecord } from '../run/records.ts'
 import type { RunState, RunStore } from '../run/run-store.ts'
 import { StorageError, storageMessage } from '../run/storage-error.ts'
 import type { LeafExecutor } from './executor.ts'
+import type { Prior } from './prior.ts'
+import { FINAL_PHASES } from '../run/records.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { interpreter } from './interpret.ts'
 import { artifactProblems, parameterProblems } from './parameters.ts'
@@ -71,6 +73,14 @@ export interface EngineRun {
   readonly driver: DriverIdentity
   readonly signal?: AbortSignal
   readonly onEvent?: (e: RunEvent) => void
+  /** Asked before each leaf call runs whether it need not (restart, reuse, cache): see `prior.ts`. */
+  readonly prior?: Prior
+  /**
+   * A restart: what the earlier drivers of this run recorded. The run keeps its id, start time and records;
+   * the workflow record notes the restart; a step they left unfinished that this driver does not reach again
+   * ends Omitted.
+   */
+  readonly earlier?: RunState
 }
 
 /**
@@ -95,7 +105,14 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   }
   try {
     const parameters = Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : [])))
-    saveWorkflow({ name: wf.name, id: given.runId, status: 'Running', startedAt: new Date().toISOString(), parameters, ...given.driver })
+    const at = new Date().toISOString()
+    const before = given.earlier?.workflow
+    const { finishedAt: _f, message: _m, interrupted: _i, storedParameters: _s, ...kept } = before ?? ({} as Partial<WorkflowRecord>)
+    saveWorkflow(
+      before
+        ? { ...kept, name: wf.name, id: given.runId, status: 'Running', startedAt: before.startedAt, parameters, ...given.driver, restarts: [...(before.restarts ?? []), at] }
+        : { name: wf.name, id: given.runId, status: 'Running', startedAt: at, parameters, ...given.driver },
+    )
   } catch (e) {
     runs.close()
     throw e
@@ -112,7 +129,9 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
     storageFailure = e
     ctl.abort(`stopped: ${e.message}`)
   }
-  const records = new Map<string, StepRecord>()
+  const records = new Map<string, StepRecord>((given.earlier?.steps ?? []).map((r) => [r.id, r]))
+  /** Steps an earlier driver left unfinished and this one has not recorded again. */
+  const leftOver = new Set((given.earlier?.steps ?? []).filter((r) => !FINAL_PHASES.has(r.phase)).map((r) => r.id))
   /** Steps whose latest record could not be written: tried again at the end of the run. */
   const unwritten = new Set<string>()
   const append = (r: StepRecord) => {
@@ -124,16 +143,17 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
       storageFailed(e)
     }
   }
-  const record = (r: StepRecord) => {
+  const record = (r: StepRecord, write = true) => {
     records.set(r.id, r)
-    append(r)
+    leftOver.delete(r.id)
+    if (write) append(r)
     emit({ type: 'step', step: r })
   }
   const outer = given.signal
   const onAbort = () => ctl.abort(typeof outer?.reason === 'string' ? outer.reason : 'terminated')
   if (outer?.aborted) onAbort()
   outer?.addEventListener('abort', onAbort, { once: true })
-  const interpreterWith = (ps: Record<string, Value>) => interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record })
+  const interpreterWith = (ps: Record<string, Value>) => interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record, ...(given.prior ? { prior: given.prior } : {}) })
   let final: WorkflowRecord
   try {
     const { run } = interpreterWith({ ...params })
@@ -147,6 +167,8 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   } finally {
     outer?.removeEventListener('abort', onAbort)
   }
+  // What an earlier driver left running and this one did not reach again (the workflow changed, a sibling failed first).
+  for (const id of leftOver) record({ ...records.get(id)!, phase: 'Omitted', finishedAt: new Date().toISOString(), message: 'not reached again after the restart' })
   if (storageFailure) final = { ...final, status: 'Error', message: `the run was stopped: ${storageFailure.message}` }
   // Records the store refused, once more: where there is room again, the journal agrees with the run.
   for (const id of [...unwritten]) append(records.get(id)!)

@@ -14,7 +14,7 @@ import { limiter } from '../engine/limiter.ts'
 import type { RunLayout } from '../run/layout.ts'
 import type { ValueStore } from '../run/value-store.ts'
 import { runFnLeaf } from './fn-leaf.ts'
-import { archiveAttempt, stepFolders } from '../workdir/folders.ts'
+import { archiveAttempt, archiveEarlier, stepFolders } from '../workdir/folders.ts'
 import { runLeaf, type LeafContext } from './leaf.ts'
 import type { Spawner } from './process-group.ts'
 import { watchProgress } from './progress.ts'
@@ -49,6 +49,11 @@ export interface LocalExecutorSettings {
   readonly store?: ArtifactStore
   /** The environment stores named by input locations are opened from (`AWS_*`, see `openStore`). Default: this process's. */
   readonly storeEnv?: Readonly<Record<string, string | undefined>>
+  /**
+   * A restarted run: a step folder an earlier driver left is moved aside (`restarted/<k>/`) before the step's
+   * first attempt, and no folder is made ahead of need.
+   */
+  readonly restarted?: boolean
 }
 
 /** Commits a succeeded call's output artifacts to the store: each location becomes the store's; a failure to commit errs the call. */
@@ -128,6 +133,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
       }
       const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers, stores }
       const t = call.template
+      if (s.restarted && call.attempt === 0) archiveEarlier(layout.stepDir(call.stepId))
       let r: LeafResult
       try {
         r = t._tag === 'ScriptTemplate' ? await runLeaf(call.stepId, t, call.inputs, ctx, signal) : await runFnLeaf(call.stepId, t, call.inputs, ctx, signal, call.key ?? call.stepName)
@@ -136,7 +142,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
       }
       return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r
     },
-    prepare: (id) => folders.warm(id),
+    prepare: (id) => (s.restarted ? undefined : folders.warm(id)),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),

@@ -33,6 +33,11 @@ import { makeRunFolder } from '../workdir/folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { ArtifactStore } from '../storage/store.ts'
+import { reusePrior } from '../engine/reuse-prior.ts'
+import { writeRestartRecord, type RunSource } from '../run/restart-record.ts'
+import { reusedStep, type ReusedStep } from '../run/reuse.ts'
+import type { StepView } from '../run/run-view.ts'
+import { restartRecordOf, restartRun, type Drive, type RestartOptions } from './restart.ts'
 
 export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
@@ -43,6 +48,9 @@ export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPE
 export type { RunOptions } from '../run/run-options.ts'
 export { artifactProblems, parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
 export { launcher, type Launcher } from './launcher.ts'
+export { RestartRefused, type RestartOptions } from './restart.ts'
+export { modifyOutputs, reusedStep, type ReusedStep, type OutputChanges } from '../run/reuse.ts'
+export type { RunSource } from '../run/restart-record.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 export type { BatchJobs } from '../engine/batch-route.ts'
 
@@ -100,6 +108,25 @@ export interface LocalConfig {
 }
 
 /**
+ * Options of one local run: those of every run on this machine's engine, and reuse and restart's record.
+ *
+ * @example
+ * ```ts
+ * const options: LocalRunOptions = { parameters: { message: 'hi' }, reuse: [earlier.step('iter-0')] }
+ * await local().run(wf, options)
+ * ```
+ */
+export interface LocalRunOptions extends RunOptions {
+  /**
+   * Steps of earlier runs to reuse: in this run, a step with the same key (and template) is not run, and the
+   * earlier step's outputs — modified first where {@link modifyOutputs} says — stand for it (dflow's `reuse_step`).
+   */
+  readonly reuse?: readonly (StepView | ReusedStep)[]
+  /** Where the workflow value came from (`dflow run` gives its file), recorded so that `restart(dir)` can load it again. */
+  readonly source?: RunSource
+}
+
+/**
  * The local interpreter.
  *
  * @example
@@ -115,7 +142,9 @@ export interface LocalInterpreter {
    * (a `DflowError`), or a run folder that cannot be made or written at the start (a `StorageError` naming
    * the path and the error code); a run folder that cannot be written later stops the run, which ends Error.
    */
-  readonly run: (wf: Workflow<any>, options?: RunOptions) => Promise<Run>
+  readonly run: (wf: Workflow<any>, options?: LocalRunOptions) => Promise<Run>
+  /** Continues a run whose driver died or was stopped: see {@link restart}. */
+  readonly restart: (runDir: string, options?: RestartOptions) => Promise<Run>
 }
 
 /** The language features the local interpreter implements beyond the core (`dsl/features.ts`). */
@@ -132,45 +161,80 @@ const artifactValue = (a: ArtifactLocation | string, baseDir: string): ArtifactV
  * const run = await local({ runsDir: '/tmp/runs', parallelism: 2 }).run(wf)
  * ```
  */
-export const local = (config: LocalConfig = {}): LocalInterpreter => ({
-  run: async (wf, options = {}) => {
+export const local = (config: LocalConfig = {}): LocalInterpreter => {
+  const run: LocalInterpreter['run'] = async (wf, options = {}) => {
     const baseDir = resolve(config.baseDir ?? '.')
     const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, artifactValue(a, baseDir)]))
     const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: LOCAL_FEATURES })
     const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
-    const layout = runLayout(dir)
-    makeRunFolder(layout)
-    const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
-    const decoders = decodersOf(wf)
-    const allTemplates = [...decoders.values()]
-    // Function OPs run in worker processes: start them now, while the run gets going.
-    if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
-    const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
-    if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
-    const processes = localExecutor({
-      layout,
-      values: valueStore(dir),
-      spawn,
-      slots,
-      stage: config.stage ?? 'symlink',
-      baseEnv: Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-      killGraceSeconds: config.killGraceSeconds ?? 2,
-      progressPollMs: config.progressPollMs ?? 200,
-      reuseWorkers: config.reuseWorkers ?? true,
-      ...(config.store ? { store: config.store } : {}),
-    })
-    const executor = routeBatch(processes, config.batch?.({ layout, runId: id }))
-    const { workflow, steps } = await runWorkflow(wf, {
-      runId: id,
-      params,
-      executor,
-      runs: folderRunStore(dir),
-      baseDir,
-      driver: driverIdentity(),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(config.onEvent ? { onEvent: config.onEvent } : {}),
-    })
-    return runView(dir, workflow, steps, decoders, config.store ? [config.store] : [])
-  },
-})
+    makeRunFolder(runLayout(dir))
+    writeRestartRecord(dir, restartRecordOf(wf, config, options.source))
+    const prior = options.reuse?.length ? reusePrior(options.reuse.map(reusedStep)) : undefined
+    return drive(config, wf, { id, dir, params, ...(prior ? { prior } : {}), ...(options.signal ? { signal: options.signal } : {}) })
+  }
+  return { run, restart: (runDir, options) => restartRun(config, drive, runDir, options) }
+}
+
+/**
+ * Runs a workflow in a run folder that exists: a new run, or a restarted one (`earlier`, with its `prior`).
+ *
+ * @example
+ * ```ts
+ * await drive(config, wf, { id, dir, params })
+ * ```
+ */
+const drive: Drive = async (config, wf, plan) => {
+  const { id, dir, params } = plan
+  const layout = runLayout(dir)
+  const slots = Math.min(config.parallelism ?? availableParallelism(), wf.parallelism ?? Infinity)
+  const decoders = decodersOf(wf)
+  const allTemplates = [...decoders.values()]
+  // Function OPs run in worker processes: start them now, while the run gets going.
+  if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
+  const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
+  if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
+  const processes = localExecutor({
+    layout,
+    values: valueStore(dir),
+    spawn,
+    slots,
+    stage: config.stage ?? 'symlink',
+    baseEnv: Object.fromEntries(Object.entries(config.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    killGraceSeconds: config.killGraceSeconds ?? 2,
+    progressPollMs: config.progressPollMs ?? 200,
+    reuseWorkers: config.reuseWorkers ?? true,
+    ...(config.store ? { store: config.store } : {}),
+    ...(plan.earlier ? { restarted: true } : {}),
+  })
+  const executor = routeBatch(processes, config.batch?.({ layout, runId: id }))
+  const { workflow, steps } = await runWorkflow(wf, {
+    runId: id,
+    params,
+    executor,
+    runs: folderRunStore(dir),
+    baseDir: resolve(config.baseDir ?? '.'),
+    driver: driverIdentity(),
+    ...(plan.signal ? { signal: plan.signal } : {}),
+    ...(config.onEvent ? { onEvent: config.onEvent } : {}),
+    ...(plan.prior ? { prior: plan.prior } : {}),
+    ...(plan.earlier ? { earlier: plan.earlier } : {}),
+  })
+  return runView(dir, workflow, steps, decoders, config.store ? [config.store] : [])
+}
+
+/**
+ * Continues a local run whose driver died (kill -9, an OOM kill, a reboot) or was stopped, in its run folder:
+ * steps recorded Succeeded keep their outputs and are not run again, steps that were in flight run again, and
+ * the run ends as if it had never stopped. The workflow is loaded again from the file the run recorded (or
+ * given as `workflow`); a value that changed since is refused with what changed, unless `allowChanges` (then
+ * the changed steps and everything downstream run again). The run's recorded settings (parallelism, staging,
+ * base folder) hold unless `config` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const run = await restart('.dflow-runs/recurse-20261201-101500-3f9a')
+ * run.status // 'Succeeded'
+ * ```
+ */
+export const restart = (runDir: string, options: RestartOptions & { readonly config?: LocalConfig } = {}): Promise<Run> => local(options.config).restart(runDir, options)

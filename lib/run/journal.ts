@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { FINAL_PHASES } from './records.ts'
 import { PRIVATE_FILE } from './layout.ts'
 import type { StepRecord } from './records.ts'
 import { StorageError } from './storage-error.ts'
@@ -12,7 +13,15 @@ import { withStoredValues, type ValueStore } from './value-store.ts'
  *
  * The journal holds whole records only: a record that cannot be written whole (a full disk) is cut off
  * again and {@link Journal.append} throws a {@link StorageError}; a journal opened with a torn last line
- * (a crash in the middle of a write) is cut back to its last whole record; readers skip a torn last line.
+ * (a crash in the middle of a write) is cut back to its last whole record; readers skip a torn last line
+ * ({@link readJournalReport} says so).
+ *
+ * Durability: every record is one `write(2)` — once it returns, the record survives a crash of this process
+ * (kill -9, OOM), since it is in the kernel's page cache. A record that ends a step (a final phase:
+ * Succeeded, Failed, …) is also `fdatasync`'d, in the thread pool, as soon as the sync before it is done (group
+ * commit: the driver never waits for the disk), and the journal is fdatasync'd when it is closed: on a crash of
+ * the machine, only the records written since the last sync ended — the last few milliseconds — can be lost.
+ * `Running` records are not synced on their own (a step whose start is lost runs again anyway).
  *
  * @example
  * ```ts
@@ -52,6 +61,22 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
   if (whole < size) ftruncateSync(fd, (size = whole))
   /** Set when a cut-off record could not be cut off again: nothing more is appended after it. */
   let broken: StorageError | undefined
+  /** The fault hook of the kill -9 campaign (test/local/kill-campaign.heavy.test.ts): see {@link killInWrite}. */
+  let killAt = killInWrite()
+  // Group commit: a final record is fdatasync'd in the thread pool as soon as the sync before it is done (one
+  // sync covers every record written before it), so that the driver never waits for the disk.
+  let syncing = false
+  let dirty = false
+  const syncSoon = (): void => {
+    if (syncing) return void (dirty = true)
+    syncing = true
+    dirty = false
+    fdatasync(fd, () => {
+      syncing = false
+      if (dirty && !closed) syncSoon()
+    })
+  }
+  let closed = false
   return {
     append: (r) => {
       if (broken) throw broken
@@ -59,9 +84,14 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
       const line = Buffer.from(`${JSON.stringify(store ? withStoredValues(r, store) : r)}\n`)
       let written = 0
       try {
+        if (killAt !== undefined && --killAt === 0) {
+          writeSync(fd, line, 0, line.length >> 1)
+          process.kill(process.pid, 'SIGKILL')
+        }
         // write(2) may write part of a record (a disk that fills up): the rest follows, or none of it stays.
         while (written < line.length) written += writeSync(fd, line, written)
         size += line.length
+        if (FINAL_PHASES.has(r.phase)) syncSoon()
       } catch (e) {
         const failure = new StorageError(e, 'write', path)
         try {
@@ -72,27 +102,61 @@ export const openJournal = (path: string, store?: ValueStore): Journal => {
         throw failure
       }
     },
-    close: () => closeSync(fd),
+    close: () => {
+      closed = true
+      try {
+        fdatasyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+    },
   }
 }
 
+/**
+ * A fault hook for tests: with `DFLOW_TEST_KILL_IN_JOURNAL=N` in its environment, the driver writes half of
+ * its N-th journal record and kills itself with SIGKILL (a crash in the middle of a journal write).
+ */
+const killInWrite = (): number | undefined => {
+  const n = Number(process.env.DFLOW_TEST_KILL_IN_JOURNAL)
+  return Number.isInteger(n) && n > 0 ? n : undefined
+}
+
 /** The latest record of each step in a journal (a torn last line, from a crash mid-write, is skipped). */
-export const readJournal = (path: string): readonly StepRecord[] => {
+export const readJournal = (path: string): readonly StepRecord[] => readJournalReport(path).records
+
+/**
+ * {@link readJournal}, saying what it could not read: a torn last line (a crash in the middle of a write:
+ * the journal is read to its last whole record) and any other line that is not a whole record (a machine
+ * crash can leave a block of zeros), each by line number.
+ *
+ * @example
+ * ```ts
+ * readJournalReport('/runs/x/steps.jsonl').warnings // ['/runs/x/steps.jsonl: its last record is cut short (41 bytes, a crash in the middle of a write): read to the last whole record']
+ * ```
+ */
+export const readJournalReport = (path: string): { readonly records: readonly StepRecord[]; readonly warnings: readonly string[] } => {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch {
-    return []
+    return { records: [], warnings: [] }
   }
   const latest = new Map<string, StepRecord>()
-  for (const line of text.split('\n')) {
+  const warnings: string[] = []
+  const lines = text.split('\n')
+  for (const [i, line] of lines.entries()) {
     if (!line) continue
     try {
       const r = JSON.parse(line) as StepRecord
       latest.set(r.id, r)
     } catch {
-      /* a line cut short by a crash */
+      warnings.push(
+        i === lines.length - 1
+          ? `${path}: its last record is cut short (${Buffer.byteLength(line)} bytes, a crash in the middle of a write): read to the last whole record`
+          : `${path}: line ${i + 1} is not a whole record (${Buffer.byteLength(line)} bytes): skipped`,
+      )
     }
   }
-  return [...latest.values()]
+  return { records: [...latest.values()], warnings }
 }

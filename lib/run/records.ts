@@ -6,6 +6,7 @@
 
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { DriverIdentity } from './driver.ts'
+import type { Reused } from './reused.ts'
 
 /** Every phase, in the order a step may go through them. @example PHASES.includes('Omitted') // true */
 export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'] as const
@@ -76,6 +77,8 @@ export interface StepRecord {
   readonly job?: JobRecord
   /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
   readonly calls?: { readonly started: number; readonly total: number }
+  /** Set when the step did not run: its outputs were taken from an earlier call (the cache, a restart, a reuse). */
+  readonly reused?: Reused
   /**
    * Set when the run's driver is gone and this step was not finished: the step reads as Failed (its
    * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
@@ -161,6 +164,8 @@ export interface WorkflowRecord extends DriverIdentity {
   readonly parameters: Readonly<Record<string, string>>
   /** Large parameters (over 4096 characters): their digest in the run's `values/` folder. */
   readonly storedParameters?: Readonly<Record<string, string>>
+  /** When the run was restarted (`dflow restart`), each time: its earlier drivers had stopped. */
+  readonly restarts?: readonly string[]
   /**
    * Set when the file says the run is not finished but its driver is gone (killed, or stopped by a full
    * disk): the run reads as Failed, with a message saying when and with which steps running. Never

@@ -112,5 +112,33 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
 export const archiveAttempt = (stepDir: string, n: number): void => {
   const to = join(stepDir, 'attempts', String(n))
   mkdirSync(to, { recursive: true, mode: PRIVATE_DIR })
-  for (const f of readdirSync(stepDir)) if (f !== 'attempts' && existsSync(join(stepDir, f))) renameSync(join(stepDir, f), join(to, f))
+  for (const f of readdirSync(stepDir)) if (f !== 'attempts' && f !== RESTARTED && existsSync(join(stepDir, f))) renameSync(join(stepDir, f), join(to, f))
+}
+
+const RESTARTED = 'restarted'
+
+/**
+ * On a restarted run, moves what an earlier driver's attempts left in a step folder (work folder, log, earlier
+ * attempts) to `restarted/<k>/` (k = 0, 1, … for each restart that ran the step again), so that the step runs
+ * afresh and no stale output is taken for a new one. Nothing when the folder does not exist.
+ *
+ * @example
+ * ```ts
+ * archiveEarlier(stepDir) // stepDir/restarted/0/{workdir,log.txt,…}
+ * ```
+ */
+export const archiveEarlier = (stepDir: string): void => {
+  let entries: string[]
+  try {
+    entries = readdirSync(stepDir).filter((f) => f !== RESTARTED)
+  } catch {
+    return
+  }
+  if (!entries.length) return
+  const base = join(stepDir, RESTARTED)
+  let k = 0
+  while (existsSync(join(base, String(k)))) k++
+  const to = join(base, String(k))
+  mkdirSync(to, { recursive: true, mode: PRIVATE_DIR })
+  for (const f of entries) renameSync(join(stepDir, f), join(to, f))
 }
