@@ -5,6 +5,7 @@ import type { Lang, Script } from './script/script.ts'
 import { envNameOf, scalarsOf } from './script/script.ts'
 import { DEFAULT_COMMAND } from './script/renderers.ts'
 import type { FailurePolicy } from './retry.ts'
+import type { CachePolicy } from './cache.ts'
 
 /**
  * What a leaf step needs from the machine that runs it. The local interpreter uses `env`; the Argo
@@ -51,7 +52,7 @@ export interface ContainerOptions {
  * hello.command  // ['sh']
  * ```
  */
-export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy {
+export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy, CachePolicy {
   readonly _tag: 'ScriptTemplate'
   readonly name: string
   readonly inputs: I
@@ -69,7 +70,7 @@ export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = Io
  * script(f)
  * ```
  */
-export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy {
+export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy, CachePolicy {
   readonly name: string
   readonly inputs?: I
   readonly outputs?: O

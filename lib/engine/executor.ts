@@ -32,6 +32,7 @@
  */
 import type { LeafTemplate } from 'dflow-ts'
 import type { IoRecord, Phase } from '../run/records.ts'
+import type { Reused } from '../run/reused.ts'
 import type { Outputs, Value } from './values.ts'
 
 /**
@@ -100,6 +101,8 @@ export interface LeafResult {
   readonly message?: string
   /** When it ended (stamped by the executor, before its slot is given to another call). */
   readonly finishedAt?: string
+  /** Set when the call did not run: its outputs were taken from an earlier call (the engine records it in the step's record). */
+  readonly reused?: Reused
 }
 
 /**

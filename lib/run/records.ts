@@ -6,6 +6,7 @@
 
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { DriverIdentity } from './driver.ts'
+import type { Reused } from './reused.ts'
 
 /** Every phase, in the order a step may go through them. @example PHASES.includes('Omitted') // true */
 export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'] as const
@@ -74,6 +75,8 @@ export interface StepRecord {
   readonly progress?: string
   /** For a fan-out: how many of its calls started (a stopped run starts no more; those get no record). */
   readonly calls?: { readonly started: number; readonly total: number }
+  /** Set when the step did not run: its outputs were taken from an earlier call (the cache, a restart, a reuse). */
+  readonly reused?: Reused
   /**
    * Set when the run's driver is gone and this step was not finished: the step reads as Failed (its
    * journal still says Running). Never written to the journal; {@link WorkflowRecord.interrupted} says more.
