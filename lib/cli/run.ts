@@ -7,6 +7,7 @@ import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
+import { CACHE_HELP, CACHE_OPTION, cacheRunOption } from './cache-option.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -22,6 +23,7 @@ Options:
   --runs-dir DIR           where run folders go (default: .dflow-runs)
   --parallelism N          at most N steps at once (default: number of cores)
   --copy                   copy input artifacts instead of symlinking them
+${CACHE_HELP}
   --template FILE          (Argo) WorkflowTemplates / ClusterWorkflowTemplates it references (repeatable)
   --configmap FILE         (Argo) ConfigMaps its parameters and environment read (repeatable)
   --secret FILE            (Argo) Secrets its environment reads (repeatable)
@@ -71,6 +73,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'time-scale': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
+      ...CACHE_OPTION,
     },
   })
   if (values.help) return console.log(HELP), 0
@@ -124,7 +127,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       ...(parallelism ? { parallelism } : {}),
       ...(values.copy ? { stage: 'copy' as const } : {}),
       ...(values.quiet ? {} : { onEvent: progress(Date.now()) }),
-    }).run(wf, { parameters, signal: ctl.signal })
+    }).run(wf, { parameters, signal: ctl.signal, ...cacheRunOption(values) })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1

@@ -29,11 +29,13 @@ import { makeRunFolder } from './folders.ts'
 import { sharedLauncher } from './launcher.ts'
 import { runProcess, type Spawner } from './process-group.ts'
 import type { ArtifactStore } from '../storage/store.ts'
+import { folderStore } from '../storage/folder-store.ts'
+import { cached } from '../cache/cached.ts'
 
 export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
 export type { ArtifactStore } from '../storage/store.ts'
-export { folderStore } from '../storage/folder-store.ts'
+export { folderStore }
 export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
 export { parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
@@ -104,6 +106,11 @@ export interface RunOptions {
   readonly signal?: AbortSignal
   /** The run folder's name. Default: `<workflow name>-<date>-<time>-<random>`. */
   readonly runId?: string
+  /**
+   * Cache every leaf step by content (templates with `cache: false` excepted; templates with `cache: true` are
+   * cached either way). Entries live in the run's store under `_cache/`, or without one in `<runsDir>/.cache/`.
+   */
+  readonly cache?: boolean
 }
 
 /**
@@ -131,6 +138,12 @@ const stamp = () => {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
 }
 
+/** Where a local run's cache entries live: the run's store (under `_cache/`), else the folder `<runsDir>/.cache`. */
+const cacheSettings = (config: LocalConfig, all: boolean) =>
+  config.store
+    ? { entries: config.store, artifacts: config.store, all }
+    : { entries: folderStore(join(resolve(config.runsDir ?? '.dflow-runs'), '.cache')), prefix: '', all }
+
 /**
  * Makes a local interpreter.
  *
@@ -153,7 +166,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
     if (allTemplates.some((t) => t._tag === 'FnTemplate')) prewarm(Math.min(slots, availableParallelism()))
     const spawn = typeof config.spawn === 'function' ? config.spawn : config.spawn === 'direct' ? runProcess : sharedLauncher.spawn
     if (spawn === sharedLauncher.spawn && allTemplates.some((t) => t._tag === 'ScriptTemplate')) sharedLauncher.prewarm()
-    const executor = localExecutor({
+    const processes = localExecutor({
       layout,
       values: valueStore(dir),
       spawn,
@@ -165,6 +178,9 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => ({
       reuseWorkers: config.reuseWorkers ?? true,
       ...(config.store ? { store: config.store } : {}),
     })
+    // Caching by content wraps the executor only when some call may be cached.
+    const all = options.cache ?? false
+    const executor = all || allTemplates.some((t) => t._tag !== 'Subflow' && t.cache === true) ? cached(processes, cacheSettings(config, all)) : processes
     const { workflow, steps } = await runWorkflow(wf, {
       runId: id,
       params,
