@@ -18,11 +18,13 @@
  * for a dag and a nested fan-out, and the driver's memory per call of a fan-out beside a chain's (also
  * alone: `node --conditions=source --import tsx bench/scale.ts`).
  *
+ * Then the cache lines (`cache.ts`): a cache hit per step beside a trivial step's cost, with and without a store.
+ *
  * Then the artifact-store lines (`store.ts`): the S3 store beside lib-storage's `Upload`, a streamed
  * `GetObject`, `tar czf` and a raw `PutObject` loop, with s3rver in its own process.
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store,cache); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -48,13 +50,14 @@ import { scaleBench } from './scale.ts'
 import { dflowBench, dflowPeer } from './dflow-py.ts'
 import { overall } from './lib/verdict.ts'
 import { baseline, BASELINE_REF } from './baseline.ts'
+import { cacheBench } from './cache.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow', 'scale', 'store'].join(',')).split(',').map((s) => s.trim())
+const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow', 'scale', 'store', 'cache'].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
 
@@ -78,10 +81,10 @@ const runners: Runner[] = []
 const skipped = new Map<string, string>() // runner name -> why it could not run
 const peers: string[][] = []
 for (const key of wanted) {
-  if (key === 'fn' || key === 'dflow' || key === 'scale' || key === 'store') continue
+  if (key === 'fn' || key === 'dflow' || key === 'scale' || key === 'store' || key === 'cache') continue
   const r = all[key]
   if (!r) {
-    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow', 'scale', 'store'].join(', ')})`)
+    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow', 'scale', 'store', 'cache'].join(', ')})`)
     continue
   }
   selected.push(r)
@@ -254,6 +257,11 @@ if (wanted.includes('scale')) {
 if (wanted.includes('store')) {
   const m = (await import('./store.ts')) as typeof import('./store.ts')
   await m.storeBench(root, quick ? 1 : Math.min(reps, 3), quick)
+}
+
+if (wanted.includes('cache')) {
+  const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof cacheBench>[3]; folderStore: Parameters<typeof cacheBench>[4] }
+  await cacheBench(root, quick ? 1 : Math.min(reps, 3), quick, m.local, m.folderStore)
 }
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)

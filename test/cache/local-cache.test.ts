@@ -13,6 +13,7 @@ import { folderStore, local, openRun, type ArtifactStore, type Run } from 'dflow
 import { s3Store } from '../../lib/storage/index.ts'
 import { startS3rver, S3RVER_CREDENTIALS, type S3rver } from '../helpers/s3rver.ts'
 import { tempDir } from '../helpers/tmp.ts'
+import { cachedFn } from '../fixtures/cached-fn.ts'
 
 const test = suite('cache: caching by content on the local interpreter')
 const tmp = tempDir('cache')
@@ -163,6 +164,17 @@ storeCase(
     raw.destroy()
   },
 )
+
+test('a function OP with cache: true is cached by its bundle and inputs', async () => {
+  clearLog()
+  const runsDir = join(tmp.path, 'runs-fn')
+  const first = await local({ runsDir }).run(cachedFn(LOG), { runId: 'fn-1' })
+  assert.is(first.status, 'Succeeded', first.message)
+  const second = await local({ runsDir }).run(cachedFn(LOG), { runId: 'fn-2' })
+  assert.is(second.step('sq').outputs.sq, 49)
+  assert.is(reusedOf(second, 'sq')?.run, 'fn-1')
+  assert.equal(ran(), ['square'])
+})
 
 test('cache must be a boolean: anything else is a problem naming the field', () => {
   const t0 = shell({ name: 'odd', script: () => sh`true` }) as ScriptTemplate
