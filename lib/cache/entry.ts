@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FILES } from '../storage/location.ts'
 import type { Outputs } from '../engine/values.ts'
 import type { IoRecord } from '../run/records.ts'
 import type { ArtifactStore } from '../storage/store.ts'
@@ -49,7 +51,8 @@ export const CACHE_PREFIX = '_cache'
 export const entryKey = (prefix: string, template: string, identity: string): string => `${prefix ? `${prefix}/` : ''}${template}/${identity.replace(/^sha256:/, '')}`
 
 /**
- * Reads the entry under `key`, or `undefined` when there is none (or it is not an entry of this format).
+ * Reads the entry under `key`, or `undefined` when there is none (or it is not an entry of this format). A
+ * folder store's is read in place (one read: a hit costs less than starting a process); another store's through `get`.
  *
  * @example
  * ```ts
@@ -57,6 +60,15 @@ export const entryKey = (prefix: string, template: string, identity: string): st
  * ```
  */
 export const readEntry = async (store: ArtifactStore, key: string): Promise<CacheEntry | undefined> => {
+  // A folder store's entry is the file KEY/content under its root (folder-store.ts): read it in one call.
+  if (store.id.startsWith('file://') && store.id !== FILES) {
+    try {
+      const e = JSON.parse(await readFile(join(fileURLToPath(store.id), ...key.split('/'), 'content'), 'utf8')) as CacheEntry
+      return e?.dflow === 'cache/1' ? e : undefined
+    } catch {
+      return undefined
+    }
+  }
   if (!(await store.exists(key))) return undefined
   const dir = await mkdtemp(join(tmpdir(), 'dflow-cache-'))
   try {

@@ -6,7 +6,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, DflowError, formatProblem, localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
-import { compile, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate } from 'dflow-ts/argo'
+import { compile, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
 import { compileChecked, templateNamed } from './support/checked.ts'
 
 const test = suite('argo: memoize for cache: true, resubmission reusing Succeeded steps')
@@ -78,7 +78,7 @@ test('an artifact from a step that is not memoized cannot be named by key: a pro
 test('a resubmission keeps the earlier workflow\'s Succeeded nodes, renamed into the new workflow, and validates', () => {
   const compiled = compile(wfOf(), { generateName: false })
   const old = 'memo-abc12'
-  const n = (name: string, type: string, phase: string, templateName: string, children: string[] = []) => ({
+  const n = (name: string, type: string, phase: NodeStatus['phase'], templateName: string, children: string[] = []): NodeStatus => ({
     id: nodeId(old, name), name, displayName: name.split('.').pop()!, type, phase, templateName, children: children.map((c) => nodeId(old, c)), startedAt: '2026-12-01T10:00:00Z', finishedAt: '2026-12-01T10:00:05Z',
   })
   const nodes = Object.fromEntries(
