@@ -6,8 +6,10 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, DflowError, formatProblem, localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
-import { compile, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
+import { compile, importWorkflow, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
 import { compileChecked, templateNamed } from './support/checked.ts'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('argo: memoize for cache: true, resubmission reusing Succeeded steps')
 
@@ -73,6 +75,19 @@ test('an artifact from a step that is not memoized cannot be named by key: a pro
   const m = compileChecked(wf, { localArtifact: () => ({ s3: { key: 'inputs/data.txt' } }) })
   const call = m.spec.templates.find((x) => x.steps)!.steps!.flat()[0]!
   assert.match(call.arguments?.parameters?.find((p) => p.name === 'dflow-memo-data')?.value ?? '', /inputs\/data\.txt/)
+})
+
+test('a memoized manifest imports and runs locally (memoize has no local meaning: a warning)', async () => {
+  const tmp = tempDir('memo-import')
+  try {
+    const r = importWorkflow(compile(wfOf()) as never)
+    assert.ok(r.warnings.some((w) => w.includes('memoize')), r.warnings.join('\n'))
+    const run = await local({ runsDir: tmp.path }).run(r.workflow)
+    assert.is(run.status, 'Succeeded', run.message)
+    assert.is(run.step('use').record.outputs.parameters['text'], 'hello\n3')
+  } finally {
+    tmp.cleanup()
+  }
 })
 
 test('a resubmission keeps the earlier workflow\'s Succeeded nodes, renamed into the new workflow, and validates', () => {
