@@ -19,6 +19,8 @@
  * for a dag and a nested fan-out, and the driver's memory per call of a fan-out beside a chain's (also
  * alone: `node --conditions=source --import tsx bench/scale.ts`).
  *
+ * Then the cache lines (`cache.ts`): a cache hit per step beside a trivial step's cost, with and without a store.
+ *
  * Then the artifact-store lines (`store.ts`): the S3 store beside lib-storage's `Upload`, a streamed
  * `GetObject`, `tar czf` and a raw `PutObject` loop, with s3rver in its own process.
  *
@@ -27,7 +29,7 @@
  * 1,000 calls at 50 a job.
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher,restart); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher,restart,cache); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -54,13 +56,14 @@ import { scaleBench } from './scale.ts'
 import { dflowBench, dflowPeer } from './dflow-py.ts'
 import { overall } from './lib/verdict.ts'
 import { baseline, BASELINE_REF } from './baseline.ts'
+import { cacheBench } from './cache.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher', 'restart']
+const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher', 'restart', 'cache']
 const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), ...EXTRA].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
@@ -275,6 +278,10 @@ if (wanted.includes('dispatcher')) {
 if (wanted.includes('restart')) {
   const m = (await import('./restart.ts')) as typeof import('./restart.ts')
   await m.restartBench(root, quick ? 2 : Math.max(reps, 5), quick)
+}
+if (wanted.includes('cache')) {
+  const m = (await import(new URL('../lib/local/index.ts', import.meta.url).href)) as { local: Parameters<typeof cacheBench>[3]; folderStore: Parameters<typeof cacheBench>[4] }
+  await cacheBench(root, quick ? 1 : Math.min(reps, 3), quick, m.local, m.folderStore)
 }
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)

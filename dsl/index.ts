@@ -36,5 +36,6 @@ export { artifactList, artifactRecord, artifactNested, bigParam, type NestedPath
 export { TransientError, FatalError, EXIT } from './fn/errors.ts'
 export { effectivePolicy, retryPolicyOf, timeoutOf, failurePolicyProblems, type Retry, type RetryPolicy, type Backoff, type Timeout, type FailurePolicy } from './retry.ts'
 export { requiredSuccesses } from './threshold.ts'
+export { cachedIn, cacheProblems, type CachePolicy } from './cache.ts'
 export * from './expr/index.ts'
 export * from './control/index.ts'

@@ -6,6 +6,7 @@ import { envNameOf, scalarsOf } from './script/script.ts'
 import { DEFAULT_COMMAND } from './script/renderers.ts'
 import type { FailurePolicy } from './retry.ts'
 import type { BatchSettings } from './batch.ts'
+import type { CachePolicy } from './cache.ts'
 
 /**
  * What a leaf step needs from the machine that runs it. The local interpreter uses `env`; the Argo
@@ -57,7 +58,7 @@ export interface ContainerOptions {
  * hello.command  // ['sh']
  * ```
  */
-export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy {
+export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy, CachePolicy {
   readonly _tag: 'ScriptTemplate'
   readonly name: string
   readonly inputs: I
@@ -75,7 +76,7 @@ export interface ScriptTemplate<I extends IoSpec = IoSpec, O extends IoSpec = Io
  * script(f)
  * ```
  */
-export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy {
+export interface ScriptFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy, CachePolicy {
   readonly name: string
   readonly inputs?: I
   readonly outputs?: O

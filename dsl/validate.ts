@@ -11,6 +11,7 @@ import { fnProblems } from './fn/check.ts'
 import { scalarsOf } from './script/script.ts'
 import { failurePolicyProblems } from './retry.ts'
 import { batchProblems } from './batch.ts'
+import { cacheProblems } from './cache.ts'
 import { thresholdProblems } from './threshold.ts'
 import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
 import { EXIT_CODE, STATUS, WORKFLOW_VARS, varsOf } from './expr/ast.ts'
@@ -352,7 +353,7 @@ const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Fea
     ...archiveProblems(t.inputs, [...path, 'inputs'], 'inputs'),
     ...archiveProblems(t.outputs, [...path, 'outputs'], 'outputs'),
   ]
-  if (t._tag === 'FnTemplate') return [...common, ...batchProblems(t.batch, path), ...failurePolicyProblems(t, path), ...fnProblems(t, path)]
+  if (t._tag === 'FnTemplate') return [...common, ...batchProblems(t.batch, path), ...failurePolicyProblems(t, path), ...cacheProblems(t, path), ...fnProblems(t, path)]
   if (t._tag === 'ScriptTemplate') {
     const holes = scalarsOf(t.source).flatMap((v, i) =>
       isRef(v) && v.source.kind === 'step'
@@ -363,7 +364,7 @@ const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Fea
           ? [problem([...path, 'script', `hole ${i}`], `no workflow parameter "${v.name}"`, `declare it in workflow(…, { parameters: { ${v.name}: param(…) } })`)]
           : [],
     )
-    return [...common, ...batchProblems(t.batch, path), ...failurePolicyProblems(t, path), ...holes]
+    return [...common, ...batchProblems(t.batch, path), ...failurePolicyProblems(t, path), ...cacheProblems(t, path), ...holes]
   }
   const scope: Scope = { path, inputs: t.inputs, params, artifacts: {}, elsewhere: `inside template "${t.name}"`, supports, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
   const all = new Set(scope.steps.keys())

@@ -1,5 +1,6 @@
 import type { ArtifactSpec, IoSpec, ParamSpec } from '../io.ts'
 import type { FailurePolicy } from '../retry.ts'
+import type { CachePolicy } from '../cache.ts'
 import type { ContainerOptions } from '../template.ts'
 import type { NestedPaths } from './shapes.ts'
 
@@ -67,7 +68,7 @@ export type FnBody<I extends IoSpec, O extends IoSpec> = (inputs: FnInputsOf<I>,
  * const op: FnTemplate = fn({ name: 'noop', module: import.meta.url }, () => ({}))
  * ```
  */
-export interface FnTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy {
+export interface FnTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> extends ContainerOptions, FailurePolicy, CachePolicy {
   readonly _tag: 'FnTemplate'
   readonly name: string
   readonly inputs: I
@@ -79,7 +80,7 @@ export interface FnTemplate<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec
 }
 
 /** The fields of {@link fn}. @example const f: FnFields<{}, {}> = { name: 'noop', module: import.meta.url, retry: { limit: 2 } } */
-export interface FnFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy {
+export interface FnFields<I extends IoSpec, O extends IoSpec> extends ContainerOptions, FailurePolicy, CachePolicy {
   readonly name: string
   /** The defining module's URL: pass `import.meta.url`. */
   readonly module: string

@@ -38,6 +38,7 @@ import { ioKind, nameAllocator, refKey } from './refs.ts'
 import { tag, tagProblems } from './tags.ts'
 import { shapeOf, unitSteps, type Unit } from './units.ts'
 import { fanOutTally, parTally, successCheck, successCheckCall } from './threshold.ts'
+import { memoArgument, memoParam } from './memoize.ts'
 
 /** A reference the template exposes as one of its outputs. @example const e: Exposed = { name: 'n', ref: b.outputs.n } */
 export interface Exposed {
@@ -194,6 +195,24 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const inputs = Object.entries(s.template.inputs as IoSpec).filter(([name]) => name in s.args)
     const arg = (name: string): Arg => s.args[name] as Arg
     const resolve = (r: Ref, p: readonly string[]) => (own && r.source.kind === 'item' && r.source.loop === s.name ? own(r) : resolveRef(r, p))
+    const artifacts = inputs.flatMap(([name, spec]): ArgoArtifact[] => {
+      const v = arg(name)
+      if (spec._tag === 'Param' && spec.big) {
+        if (isRef(v)) return [{ name, from: resolve(v, [...path, name]) }]
+        const data = encodeParam(spec.codec, v)
+        problems.push(...envLimitProblems(`input "${name}"`, 'ARGO_TEMPLATE', data, [...path, name], true))
+        return [{ name, raw: { data } }]
+      }
+      if (spec._tag !== 'Artifact') return []
+      if (isRef(v) && isFanInRef(scope, v)) {
+        const r = fanInArgument(c.options, scope, v, [...path, name])
+        problems.push(...r.problems)
+        return [{ name, ...r.fields }]
+      }
+      return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
+    })
+    // A memoized template names each input artifact by key (lib/argo/memoize.ts).
+    const memo = s.template._tag !== 'Subflow' && s.template.cache === true ? memoArguments(artifacts, path) : []
     return compact({
       parameters: inputs.flatMap(([name, spec]) => {
         if (spec._tag !== 'Param' || spec.big) return []
@@ -202,25 +221,22 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         const value = encodeParam(spec.codec, v)
         problems.push(...tagProblems(value, [...path, name]), ...envLimitProblems(`input "${name}"`, `dflow_in_${name}`, value, [...path, name]))
         return [{ name, value }]
-      }).concat(s.key !== undefined ? [keyArgument(s.key, (r) => resolve(r, [...path, 'key']))] : []),
-      artifacts: inputs.flatMap(([name, spec]) => {
-        const v = arg(name)
-        if (spec._tag === 'Param' && spec.big) {
-          if (isRef(v)) return [{ name, from: resolve(v, [...path, name]) }]
-          const data = encodeParam(spec.codec, v)
-          problems.push(...envLimitProblems(`input "${name}"`, 'ARGO_TEMPLATE', data, [...path, name], true))
-          return [{ name, raw: { data } }]
-        }
-        if (spec._tag !== 'Artifact') return []
-        if (isRef(v) && isFanInRef(scope, v)) {
-          const r = fanInArgument(c.options, scope, v, [...path, name])
-          problems.push(...r.problems)
-          return [{ name, ...r.fields }]
-        }
-        return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
-      }),
+      }).concat(s.key !== undefined ? [keyArgument(s.key, (r) => resolve(r, [...path, 'key']))] : [], memo),
+      artifacts,
     })
   }
+
+  /** The memo parameters of a memoized template's call: each input artifact named by key. */
+  const memoArguments = (artifacts: readonly ArgoArtifact[], path: readonly string[]): { name: string; value: string }[] =>
+    artifacts.map((a) => {
+      const producer = (step: string) => {
+        const p = stepNamed.get(step)
+        return p !== undefined && !p.forEach && p.template._tag !== 'Subflow' && p.template.cache === true
+      }
+      const r = memoArgument(a.name, a, producer, path)
+      problems.push(...r.problems)
+      return { name: memoParam(a.name), value: r.value }
+    })
 
   const resolve = resolveRef
 

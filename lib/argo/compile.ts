@@ -10,6 +10,7 @@ import { compileFn } from './fn-template.ts'
 import { failureFields } from './retry.ts'
 import { templatesCalledBy } from './called.ts'
 import { withKeyInput } from './key.ts'
+import { withMemoize } from './memoize.ts'
 import { withSuccessOutput } from './threshold.ts'
 import { problem } from 'dflow-ts'
 import { gathering, stepsInLoops } from './fan-in.ts'
@@ -140,7 +141,8 @@ export const compileWithTemplates = (wf: Workflow, options: CompileOptions = {})
               if (prev !== undefined && prev !== JSON.stringify(v)) problems.push(problem(['templates', t.name, 'volumes', vname], `volume "${vname}" is defined differently by another template`, 'volumes are workflow-wide on Argo: give different volumes different names'))
               volumes.set(vname, JSON.stringify(v))
             }
-            return decorate(located({ ...r.template, name, ...failureFields(call, t) }))
+            const leaf = decorate(located({ ...r.template, name, ...failureFields(call, t) }))
+            return t.cache === true ? withMemoize(leaf, o.memoize) : leaf
           })
           break
         case 'Subflow': {

@@ -32,6 +32,8 @@ export { argo, type ArgoClient, type ArgoConfig, type ArgoRun } from './client/a
 export { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepView, type NodeStatus } from './client/run-view.ts'
 export { watchWorkflows, type WatchOptions, type WorkflowEvent } from './client/watch.ts'
 export { formulateRetry } from './client/retry.ts'
+export { resubmitManifest, RESUBMITTED_FROM, type EarlierWorkflow, type Resubmitted } from './resubmit.ts'
+export { withMemoize, templateDigest, memoParam, MEMO_OUTPUT, MEMOIZE_DEFAULTS, type MemoizeOptions } from './memoize.ts'
 export { KubeError } from './client/kube-error.ts'
 export type { ClusterConfig } from './client/kube-config.ts'
 export type { ArgoApi } from './client/kube-api.ts'

@@ -2,6 +2,7 @@ import type { LocalArtifact, ScriptTemplate } from 'dflow-ts'
 import type { ArgoTemplate } from './manifest.ts'
 import type { Bundler } from '../fn/bundle.ts'
 import type { ArtifactRepository } from './repository.ts'
+import type { MemoizeOptions } from './memoize.ts'
 
 /** The Argo versions whose schema ships with the project. @example const v: ArgoVersion = 'v4.1' */
 export type ArgoVersion = 'v4.1' | 'v3.7'
@@ -65,6 +66,8 @@ export interface CompileOptions {
    * fields, e.g. `{ s3: { key: 'inputs/data.txt' } }`. Without it, a local artifact is a compile error.
    */
   readonly localArtifact?: (artifact: LocalArtifact) => string | Readonly<Record<string, unknown>> | undefined
+  /** Where templates with `cache: true` keep their memoized outputs (Argo's `memoize`), and for how long. Default: ConfigMap `dflow-cache`, 720h. */
+  readonly memoize?: MemoizeOptions
 }
 
 /** The defaults every compile starts from. @example DEFAULTS.workDir // '/tmp/workdir' */

@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import type { Phase, Run, StepView } from '../local/index.ts'
 import { isLocation } from '../storage/location.ts'
+import { reusedNote } from './reused-note.ts'
 
 const TTY = process.stdout.isTTY === true && !process.env.NO_COLOR
 const paint = (code: number) => (s: string) => (TTY ? `\u001b[${code}m${s}\u001b[0m` : s)
@@ -57,7 +58,7 @@ export const stepsTable = (steps: readonly StepView[], runDir: string): string =
   return steps
     .map((s) => {
       const tried = s.attempts.length > 1 ? `(${s.attempts.length} attempts) ` : ''
-      const tail = jobOf(s) + tried + (s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0])
+      const tail = jobOf(s) + tried + reusedNote(s.record) + (s.phase === 'Succeeded' ? outputsLine(s, runDir) : (s.message ?? '').split('\n')[0])
       return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
     })
     .join('\n')

@@ -11,6 +11,7 @@ import { RUN_STORAGE_FLAGS, RUN_STORAGE_HELP, runStorage } from './run-storage.t
 import { batchJobs, dispatcher } from '../dispatcher/index.ts'
 import { DISPATCH_HELP, DISPATCH_OPTIONS, dispatchFrom } from './dispatch-options.ts'
 import { REUSE_HELP, REUSE_OPTIONS, reuseOf } from './reuse-options.ts'
+import { CACHE_HELP, CACHE_OPTION, cacheRunOption } from './cache-option.ts'
 
 const HELP = `Usage: dflow run FILE.ts [options]
        dflow run FILE.yaml [--template FILE]... [--configmap FILE]... [--secret FILE]... [options]
@@ -26,7 +27,8 @@ Options:
   --runs-dir DIR           where run folders go (default: .dflow-runs)
   --parallelism N          at most N steps at once (default: number of cores)
   --copy                   copy input artifacts instead of symlinking them
-${RUN_STORAGE_HELP}  --template FILE          (Argo) WorkflowTemplates / ClusterWorkflowTemplates it references (repeatable)
+${RUN_STORAGE_HELP}${CACHE_HELP}
+  --template FILE          (Argo) WorkflowTemplates / ClusterWorkflowTemplates it references (repeatable)
   --configmap FILE         (Argo) ConfigMaps its parameters and environment read (repeatable)
   --secret FILE            (Argo) Secrets its environment reads (repeatable)
   --time-scale X           (Argo) multiply every sleep, timeout, deadline and backoff by X (default 1)
@@ -81,6 +83,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       help: { type: 'boolean', short: 'h' },
       ...DISPATCH_OPTIONS,
       ...REUSE_OPTIONS,
+      ...CACHE_OPTION,
     },
   })
   if (values.help) return console.log(HELP), 0
@@ -147,7 +150,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   try {
     const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
     const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
-    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal, source, reuse })
+    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal, source, reuse, ...cacheRunOption(values) })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1

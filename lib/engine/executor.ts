@@ -35,6 +35,7 @@ import type { IoRecord, JobRecord, Phase } from '../run/records.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { StackSource } from './fan-in.ts'
 import type { EarlierAttempt } from './prior.ts'
+import type { Reused } from '../run/reused.ts'
 import type { Outputs, Value } from './values.ts'
 
 /**
@@ -110,6 +111,8 @@ export interface LeafResult {
   readonly message?: string
   /** When it ended (stamped by the executor, before its slot is given to another call). */
   readonly finishedAt?: string
+  /** Set when the call did not run: its outputs were taken from an earlier call (the engine records it in the step's record). */
+  readonly reused?: Reused
 }
 
 /**

@@ -13,6 +13,7 @@ import { sliceRecords, stackSlices } from './slice.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase, type StepRecord } from '../run/records.ts'
+import type { Reused } from '../run/reused.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -220,7 +221,7 @@ export const interpreter = (ictx: InterpretContext) => {
     let progress: string | undefined
     let job: JobRecord | undefined
     const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}), ...(job ? { job } : {}) })
-    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string } = {}, values?: Outputs): CallResult => {
+    const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string; reused?: Reused } = {}, values?: Outputs): CallResult => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
     }
@@ -278,7 +279,7 @@ export const interpreter = (ictx: InterpretContext) => {
         r.phase,
         inRecord,
         r.record,
-        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) },
+        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}), ...(r.reused ? { reused: r.reused } : {}) },
         r.phase === 'Succeeded' ? r.outputs : undefined,
       )
     }

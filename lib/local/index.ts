@@ -38,11 +38,13 @@ import { writeRestartRecord, type RunSource } from '../run/restart-record.ts'
 import { reusedStep, type ReusedStep } from '../run/reuse.ts'
 import type { StepView } from '../run/run-view.ts'
 import { restartRecordOf, restartRun, type Drive, type RestartOptions } from './restart.ts'
+import { folderStore } from '../storage/folder-store.ts'
+import { cached } from '../cache/cached.ts'
 
 export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
 export type { ArtifactStore } from '../storage/store.ts'
-export { folderStore } from '../storage/folder-store.ts'
+export { folderStore }
 export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
 export type { RunOptions } from '../run/run-options.ts'
@@ -124,6 +126,11 @@ export interface LocalRunOptions extends RunOptions {
   readonly reuse?: readonly (StepView | ReusedStep)[]
   /** Where the workflow value came from (`dflow run` gives its file), recorded so that `restart(dir)` can load it again. */
   readonly source?: RunSource
+  /**
+   * Cache every leaf step by content (templates with `cache: false` excepted; templates with `cache: true` are
+   * cached either way). Entries live in the run's store under `_cache/`, or without one in `<runsDir>/.cache/`.
+   */
+  readonly cache?: boolean
 }
 
 /**
@@ -153,6 +160,12 @@ const LOCAL_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifa
 /** A workflow artifact's value as the engine reads it: a location, a path resolved against `baseDir`. */
 const artifactValue = (a: ArtifactLocation | string, baseDir: string): ArtifactValue => ({ kind: 'artifact', at: typeof a === 'string' ? fileLocation(resolve(baseDir, a)) : a })
 
+/** Where a local run's cache entries live: the run's store (under `_cache/`), else the folder `<runsDir>/.cache`. */
+const cacheSettings = (config: LocalConfig, all: boolean) =>
+  config.store
+    ? { entries: config.store, artifacts: config.store, all }
+    : { entries: folderStore(join(resolve(config.runsDir ?? '.dflow-runs'), '.cache')), prefix: '', all }
+
 /**
  * Makes a local interpreter.
  *
@@ -171,7 +184,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => {
     makeRunFolder(runLayout(dir))
     writeRestartRecord(dir, restartRecordOf(wf, config, options.source))
     const prior = options.reuse?.length ? reusePrior(options.reuse.map(reusedStep)) : undefined
-    return drive(config, wf, { id, dir, params, ...(prior ? { prior } : {}), ...(options.signal ? { signal: options.signal } : {}) })
+    return drive(config, wf, { id, dir, params, ...(prior ? { prior } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.cache ? { cache: true } : {}) })
   }
   return { run, restart: (runDir, options) => restartRun(config, drive, runDir, options) }
 }
@@ -207,7 +220,10 @@ const drive: Drive = async (config, wf, plan) => {
     ...(config.store ? { store: config.store } : {}),
     ...(plan.earlier ? { restarted: true } : {}),
   })
-  const executor = routeBatch(processes, config.batch?.({ layout, runId: id }))
+  const routed = routeBatch(processes, config.batch?.({ layout, runId: id }))
+  // Caching by content wraps the executor only when some call may be cached.
+  const all = plan.cache ?? false
+  const executor = all || allTemplates.some((t) => t._tag !== 'Subflow' && t.cache === true) ? cached(routed, cacheSettings(config, all)) : routed
   const { workflow, steps } = await runWorkflow(wf, {
     runId: id,
     params,

@@ -70,7 +70,7 @@ export class RestartRefused extends Error {
 export type Drive = (
   config: LocalConfig,
   wf: Workflow<any>,
-  plan: { readonly id: string; readonly dir: string; readonly params: Readonly<Record<string, Value>>; readonly prior?: Prior; readonly earlier?: RunState; readonly signal?: AbortSignal },
+  plan: { readonly id: string; readonly dir: string; readonly params: Readonly<Record<string, Value>>; readonly prior?: Prior; readonly earlier?: RunState; readonly signal?: AbortSignal; readonly cache?: boolean },
 ) => Promise<Run>
 
 /** The text of a function OP's module (part of what it computes), or its URL when it cannot be read. */

@@ -244,7 +244,8 @@ export const openRun = async (dir: string, decoders?: Workflow<any> | Decoders, 
 /** Lists run folders under a runs folder, newest first. @example listRuns('.dflow-runs') */
 export const listRuns = (runsDir: string): readonly string[] => {
   try {
-    return readdirSync(runsDir).sort().reverse()
+    // Dot-names are not runs (`.cache`: the cache of runs without a store).
+    return readdirSync(runsDir).filter((n) => !n.startsWith('.')).sort().reverse()
   } catch {
     return []
   }

@@ -30,7 +30,7 @@ export const FIELDS = {
   },
   template: {
     use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes'],
-    warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
+    warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName', 'memoize'],
   },
   container: {
     use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'source', 'name'],

@@ -1,0 +1,121 @@
+/**
+ * Templates with `cache: true` on Argo: `memoize` keyed by the template's digest and its inputs (artifacts by
+ * their keys), and the compile side of a resubmission that reuses an earlier workflow's Succeeded steps.
+ * Every manifest goes through Argo's schema and the lint (compileChecked, validate).
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { artifact, DflowError, formatProblem, localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
+import { compile, importWorkflow, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
+import { compileChecked, templateNamed } from './support/checked.ts'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
+
+const test = suite('argo: memoize for cache: true, resubmission reusing Succeeded steps')
+
+const gen = (o: { cache?: boolean; cpu?: string } = {}) =>
+  shell({
+    name: 'gen',
+    ...(o.cache !== undefined ? { cache: o.cache } : {}),
+    ...(o.cpu ? { resources: { requests: { cpu: o.cpu } } } : {}),
+    inputs: { word: param(t.string) },
+    outputs: { n: param(t.number, { path: 'n.txt' }), out: artifact({ path: 'out.txt' }) },
+    script: ({ word }) => sh`echo ${word} > out.txt; echo 3 > n.txt`,
+  })
+const use = (cache = true) =>
+  shell({ name: 'use', cache, inputs: { n: param(t.number), data: artifact() }, outputs: { text: param(t.string, { path: 'text.txt' }) }, script: ({ n, data }) => sh`cat ${data} > text.txt; echo ${n} >> text.txt` })
+const wfOf = (g = gen({ cache: true }), u = use()) => {
+  const a = step('gen', g, { word: 'hello' })
+  return workflow('memo', seq(a, step('use', u, { n: a.outputs.n, data: a.outputs.out })))
+}
+const KEY = /^dflow-[0-9a-f]{32}(-\{\{=sprig\.sha256sum\(toJson\(\[.*\]\)\)\}\})?$/
+
+test('a template with cache: true is memoized: its key is its digest and its inputs, artifacts by key; the manifest validates', () => {
+  const m = compileChecked(wfOf())
+  const g = templateNamed(m, 'gen') as ArgoTemplate & { memoize: { key: string; maxAge: string; cache: { configMap: { name: string } } } }
+  assert.match(g.memoize.key, KEY)
+  assert.ok(g.memoize.key.includes("inputs.parameters['word']"))
+  assert.equal(g.memoize.cache, { configMap: { name: 'dflow-cache' } })
+  assert.is(g.memoize.maxAge, '720h')
+  const u = templateNamed(m, 'use') as ArgoTemplate & { memoize: { key: string } }
+  assert.ok(u.memoize.key.includes("inputs.parameters['dflow-memo-data']"), 'the artifact enters the key by its key')
+  // the call names the artifact by the producer's memo key
+  const call = m.spec.templates.find((x) => x.steps)!.steps!.flat().find((c) => c.name === 'use')!
+  assert.equal(call.arguments?.parameters?.find((p) => p.name === 'dflow-memo-data'), { name: 'dflow-memo-data', value: '{{steps.gen.outputs.parameters.dflow-memo}}/out' })
+  // the producer outputs its own key
+  assert.equal(g.outputs?.parameters?.find((p) => p.name === 'dflow-memo')?.valueFrom?.default, g.memoize.key)
+})
+
+test('templates without cache: true are not memoized; the ConfigMap and maxAge are compile options', () => {
+  const plain = compileChecked(wfOf(gen(), use(false)))
+  assert.is(templateNamed(plain, 'gen')['memoize'], undefined)
+  const m = compileChecked(wfOf(), { memoize: { configMap: 'my-cache', maxAge: '24h' } })
+  assert.equal(templateNamed(m, 'gen')['memoize'], { ...(templateNamed(m, 'gen')['memoize'] as object), maxAge: '24h', cache: { configMap: { name: 'my-cache' } } })
+})
+
+test('the digest is of what the template computes, not where it runs: resources do not change it, the script does', () => {
+  const base = templateDigest(templateNamed(compileChecked(wfOf()), 'gen'))
+  assert.is(templateDigest(templateNamed(compileChecked(wfOf(gen({ cache: true, cpu: '4' }))), 'gen')), base)
+  const other = shell({ ...gen({ cache: true }), name: 'gen', cache: true, inputs: { word: param(t.string) }, outputs: { n: param(t.number, { path: 'n.txt' }), out: artifact({ path: 'out.txt' }) }, script: ({ word }) => sh`echo ${word} ${word} > out.txt; echo 3 > n.txt` })
+  assert.is.not(templateDigest(templateNamed(compileChecked(wfOf(other)), 'gen')), base)
+})
+
+test('an artifact from a step that is not memoized cannot be named by key: a problem says how to fix it', () => {
+  try {
+    compile(wfOf(gen(), use(true)))
+    assert.unreachable('compiled')
+  } catch (e) {
+    assert.instance(e, DflowError)
+    const msgs = (e as DflowError).problems.map(formatProblem).join('\n')
+    assert.match(msgs, /cache: true names its input artifacts by key/)
+    assert.match(msgs, /give the template that makes it cache: true/)
+  }
+  // a location fixed at compile time is its own key
+  const wf = workflow('memo-local', step('use', use(), { n: 1, data: localArtifact('data.txt') }))
+  const m = compileChecked(wf, { localArtifact: () => ({ s3: { key: 'inputs/data.txt' } }) })
+  const call = m.spec.templates.find((x) => x.steps)!.steps!.flat()[0]!
+  assert.match(call.arguments?.parameters?.find((p) => p.name === 'dflow-memo-data')?.value ?? '', /inputs\/data\.txt/)
+})
+
+test('a memoized manifest imports and runs locally (memoize has no local meaning: a warning)', async () => {
+  const tmp = tempDir('memo-import')
+  try {
+    const r = importWorkflow(compile(wfOf()) as never)
+    assert.ok(r.warnings.some((w) => w.includes('memoize')), r.warnings.join('\n'))
+    const run = await local({ runsDir: tmp.path }).run(r.workflow)
+    assert.is(run.status, 'Succeeded', run.message)
+    assert.is(run.step('use').record.outputs.parameters['text'], 'hello\n3')
+  } finally {
+    tmp.cleanup()
+  }
+})
+
+test('a resubmission keeps the earlier workflow\'s Succeeded nodes, renamed into the new workflow, and validates', () => {
+  const compiled = compile(wfOf(), { generateName: false })
+  const old = 'memo-abc12'
+  const n = (name: string, type: string, phase: NodeStatus['phase'], templateName: string, children: string[] = []): NodeStatus => ({
+    id: nodeId(old, name), name, displayName: name.split('.').pop()!, type, phase, templateName, children: children.map((c) => nodeId(old, c)), startedAt: '2026-12-01T10:00:00Z', finishedAt: '2026-12-01T10:00:05Z',
+  })
+  const nodes = Object.fromEntries(
+    [
+      n(old, 'Steps', 'Failed', 'memo', [`${old}[0]`]),
+      n(`${old}[0]`, 'StepGroup', 'Succeeded', 'memo', [`${old}[0].gen`]),
+      n(`${old}[0].gen`, 'Pod', 'Succeeded', 'gen'),
+      n(`${old}[1]`, 'StepGroup', 'Failed', 'memo', [`${old}[1].use`]),
+      n(`${old}[1].use`, 'Pod', 'Failed', 'use'),
+      n(`${old}.onExit`, 'Pod', 'Succeeded', 'memo'),
+    ].map((x) => [x.id, x]),
+  )
+  const next = resubmitManifest(compiled, { metadata: { name: old }, status: { phase: 'Failed', nodes } }, 'memo-resubmit-1')
+  assert.is(next.metadata.name, 'memo-resubmit-1')
+  assert.is(next.metadata.generateName, undefined)
+  assert.is(next.metadata.labels?.['workflows.argoproj.io/resubmitted-from-workflow'], old)
+  const kept = Object.values(next.status.nodes).map((x) => x.name).sort()
+  assert.equal(kept, ['memo-resubmit-1[0]', 'memo-resubmit-1[0].gen'])
+  const g = next.status.nodes[nodeId('memo-resubmit-1', 'memo-resubmit-1[0]')]!
+  assert.equal(g.children, [nodeId('memo-resubmit-1', 'memo-resubmit-1[0].gen')])
+  assert.equal(validate(next, { argoVersion: 'v4.1' }).map(formatProblem), [])
+  assert.throws(() => resubmitManifest(compiled, { metadata: { name: old }, status: { phase: 'Running', nodes } }, 'x'), /only a Failed or Error workflow/)
+})
+
+test.run()
