@@ -95,7 +95,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   if (isArgoFile(file)) {
     let imported: Imported
     try {
-      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) })
+      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}) })
     } catch (e) {
       if (e instanceof DflowError) return console.error(`dflow run: ${file} cannot be run locally:\n${e.message}`), 2
       throw e

@@ -4,11 +4,12 @@ import {
   type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { argoValue } from './argo-value.ts'
-import { parseDepends } from './depends.ts'
+import { dependsNames, parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
 import { leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { memoizeOf } from './memoize.ts'
 import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -25,6 +26,8 @@ export interface BuildContext {
   readonly warnings: Warnings
   readonly timeScale: number
   readonly workflowParams: ReadonlySet<string>
+  /** A workflow parameter's value at submission (given, or its default), for what must be known at import (a dag's target). */
+  readonly paramValue: (name: string) => string | undefined
   /** Finds the library of a `templateRef` (a WorkflowTemplate, or a ClusterWorkflowTemplate when clusterScope). */
   readonly library: (name: string, cluster: boolean) => Library | undefined
   readonly configMapValue: (name: string, key: string, path: readonly string[]) => string
@@ -32,6 +35,8 @@ export interface BuildContext {
   readonly defaults: Obj | undefined
   /** The workflow's volumes by name: emptyDir (each step's own), or shared by the run's steps (a claim). */
   readonly volumes: ReadonlyMap<string, Volume>
+  /** The folder of memoize caches (one ConfigMap file each). */
+  readonly memoizeDir: string
 }
 
 /** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
@@ -212,7 +217,7 @@ export const builder = (cx: BuildContext) => {
       return leaf
     }
     if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
-    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout'])
+    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout', 'memoize'])
       if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally (the DSL retries and times out leaf steps)`, 'set it on the leaf templates it calls')
     // The one mutable moment (as in `recurse`): the template exists before its body, which may call it.
     const self: { -readonly [K in keyof Subflow]: Subflow[K] } = { _tag: 'Subflow', name, inputs: {}, outputs: {}, exposes: {}, body: seq() }
@@ -249,6 +254,7 @@ export const builder = (cx: BuildContext) => {
       for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact or from a step')
       check(rest, FIELDS.artifact, at, w)
       if (a.from !== undefined) fail([...at, 'from'], 'from on a template input is not supported locally')
+      if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for the outputs of steps and dag templates')
       if (a.raw !== undefined && typeof a.raw?.data !== 'string') fail([...at, 'raw'], 'raw artifacts give their content as raw.data')
       arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), optional: !!a.optional })
     }
@@ -324,6 +330,7 @@ export const builder = (cx: BuildContext) => {
       for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`)
       check(a, FIELDS.artifact, at, w)
       if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
       return { name: String(a.name), path: String(a.path), optional: !!a.optional }
     })
@@ -344,6 +351,7 @@ export const builder = (cx: BuildContext) => {
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
+    const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
     let timeoutFrom: string | undefined
     const limits = (['activeDeadlineSeconds', 'timeout'] as const).flatMap((f) => {
@@ -368,6 +376,7 @@ export const builder = (cx: BuildContext) => {
       ...(retry ? { retry } : {}),
       ...(limits.length ? { timeout: scale(Math.min(...limits)) } : {}),
       ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
+      ...(memoize ? { memoize } : {}),
       timeScale: cx.timeScale,
     }
   }
@@ -522,15 +531,44 @@ export const builder = (cx: BuildContext) => {
 
   const dagBody = (lib: Library, d: Obj, inputs: IoSpec, path: readonly string[]) => {
     for (const k of Object.keys(d ?? {}))
-      if (k === 'target') fail([...path, k], 'dag targets are not supported by the local importer yet')
+      if (k === 'target') continue
       else if (k === 'failFast') {
         if (d.failFast === false) fail([...path, k], 'failFast: false is not supported locally (a failing task stops the dag)')
       } else if (k !== 'tasks') fail([...path, k], `the field "${k}" is not supported by the local importer`)
     const siblings = new Map<string, Template>()
     for (const st of list(d?.tasks, [...path, 'tasks'])) siblings.set(String(st?.name), undefined as never)
     const sc: BodyScope = { kind: 'dag', inputs, siblings }
-    const tasks = list(d?.tasks, [...path, 'tasks']).map((st, i) => callOf(lib, st, sc, [...path, 'tasks', String(i)], siblings))
+    const all = list(d?.tasks, [...path, 'tasks']).map((st: Obj, i) => ({ st, at: [...path, 'tasks', String(i)] }))
+    const wanted = d?.target !== undefined ? targetClosure(all.map((x) => x.st), targetNames(d.target, [...path, 'target']), [...path, 'target']) : undefined
+    const tasks = all.filter((x) => !wanted || wanted.has(String(x.st?.name))).map((x) => callOf(lib, x.st, sc, x.at, siblings))
     return { body: dag(...tasks), siblings }
+  }
+
+  /** A dag's `target`: task names separated by spaces, literal or from a workflow parameter (its value at submission). */
+  const targetNames = (v: unknown, path: readonly string[]): readonly string[] => {
+    let text = str(v)
+    const tag = onlyTag(text)
+    const m = tag !== undefined ? /^workflow\.parameters\.([-\w]+)$/.exec(tag) : null
+    if (m) text = cx.paramValue(m[1]!) ?? fail(path, `{{${tag}}}: the workflow parameter "${m[1]}" has no value`, 'give it a value, or -p')
+    else if (pieces(text).some((p) => p._tag !== 'Text')) fail(path, `the target ${JSON.stringify(text)} uses tags the local importer cannot read at import`, 'write task names, or {{workflow.parameters.NAME}}')
+    return text.split(' ').filter((x) => x !== '')
+  }
+
+  /**
+   * The tasks a dag with targets runs: the targets and their ancestors by `dependencies` and `depends`
+   * (Argo's executeDAG runs only those; ancestry by workflow/common/ancestry.go).
+   */
+  const targetClosure = (tasks: readonly Obj[], targets: readonly string[], path: readonly string[]): ReadonlySet<string> => {
+    const byName = new Map(tasks.map((t) => [String(t?.name), t]))
+    const out = new Set<string>()
+    const visit = (n: string) => {
+      if (out.has(n)) return
+      const t = byName.get(n) ?? fail(path, `no task "${n}" in this dag (its tasks: ${[...byName.keys()].join(', ')})`)
+      out.add(n)
+      for (const dep of [...list(t.dependencies, []).map(String), ...(t.depends !== undefined ? dependsNames(String(t.depends)) : [])]) visit(dep)
+    }
+    for (const n of targets) visit(n)
+    return out
   }
 
   const subflowOutputs = (o: Obj | undefined, sc: BodyScope, path: readonly string[]): Record<string, Exposable> => {
@@ -559,8 +597,26 @@ export const builder = (cx: BuildContext) => {
       const at = [...path, 'artifacts', String(i)]
       check(a, FIELDS.artifact, at, w)
       if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      if (typeof a.fromExpression === 'string') {
+        // Argo's fromExpression: an expression whose value is an artifact of a step (conditional-artifacts)
+        const where = [...at, 'fromExpression']
+        // an artifact enters the expression as a stand-in parameter reference, and is taken back out of the branches
+        const arts = new Map<ParamRef<any>, ArtifactRef>()
+        const e = exprLang(a.fromExpression, where, (n) => {
+          const r = refIn(sc, n, t.string, where)
+          if (r._tag === 'ParamRef') return r
+          const stand: ParamRef<any> = Object.freeze({ _tag: 'ParamRef', source: r.source, name: r.name, codec: t.string })
+          arts.set(stand, r)
+          return stand
+        })
+        const artOf = (x: typeof e) => (x._tag === 'Var' ? arts.get(x.ref) : undefined)
+        if (artOf(e)) out[a.name] = artOf(e)!
+        else if (e._tag === 'Cond' && artOf(e.then) && artOf(e.else)) out[a.name] = ifExpr(e.test, artOf(e.then)!, artOf(e.else)!)
+        else fail(where, 'fromExpression is supported locally as an artifact reference or `cond ? artifact : artifact`')
+        continue
+      }
       const tag = typeof a.from === 'string' ? onlyTag(a.from) : undefined
-      if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}"')
+      if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}" or fromExpression')
       out[a.name] = refIn(sc, tag!, t.string, [...at, 'from'])
     }
     return out

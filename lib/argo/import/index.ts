@@ -3,6 +3,7 @@ import { parseYaml } from '../yaml.ts'
 import { builder, volumeOf, type Library, type Volume } from './build.ts'
 import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, Warnings } from './fields.ts'
+import { defaultMemoizeDir } from './memoize.ts'
 import { pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -27,6 +28,13 @@ export interface ImportOptions {
    * 30 s in 3 s, with the same ratios between sleeps and time limits.
    */
   readonly timeScale?: number
+  /**
+   * The values the run's workflow parameters will be given (`dflow run -p`), for what the importer must know
+   * at import: a dag's `target` from a workflow parameter. The run must be given the same values.
+   */
+  readonly parameters?: Readonly<Record<string, string>>
+  /** Where memoize caches are kept, one ConfigMap file each (default: {@link defaultMemoizeDir}). */
+  readonly memoizeDir?: string
 }
 
 /**
@@ -161,6 +169,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const timeScale = options.timeScale ?? 1
   if (!(timeScale > 0)) fail(['timeScale'], `the time scale must be a positive number, got ${timeScale}`)
   const parameters: Record<string, ParamSpec<string, boolean>> = {}
+  const paramDefaults = new Map<string, string>()
   for (const [i, p] of ((spec.arguments?.parameters ?? []) as Obj[]).entries()) {
     const at = [...base, 'arguments', 'parameters', String(i)]
     const pp = fieldProblems(p, FIELDS.inputParameter, at, w)
@@ -172,6 +181,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     else if (p.value !== undefined) v = typeof p.value === 'string' ? p.value : JSON.stringify(p.value)
     if (v !== undefined && pieces(v).some((x) => x._tag !== 'Text')) fail([...at, 'value'], `the parameter's value ${JSON.stringify(v)} uses tags, which the local importer cannot compute`)
     parameters[String(p.name)] = v !== undefined ? param(t.string, { default: v }) : param(t.string)
+    if (v !== undefined) paramDefaults.set(String(p.name), v)
   }
   for (const k of Object.keys(spec.arguments ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...base, 'arguments', k], `workflow arguments.${k} are not supported by the local importer`)
   const volumes = new Map<string, Volume>()
@@ -182,7 +192,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   }
 
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes })
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir() })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)

@@ -1,5 +1,6 @@
 import { workflowDuration, workflowFailures, workflowStatus, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
+import type { Memoize } from './memoize.ts'
 import { pieces } from './tags.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
@@ -57,6 +58,7 @@ export interface LeafSpec {
   /** The input a call's literal argument gives the time limit from (`timeout: "{{inputs.parameters.t}}"`): set by each call's variant. */
   readonly timeoutFrom?: string
   readonly timeScale: number
+  readonly memoize?: Memoize
 }
 
 const fail = (path: readonly string[], message: string, hint?: string): never => {
@@ -103,6 +105,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     ...containers.flatMap((c) => [...c.argv, ...(c.source !== null ? [c.source] : []), ...c.env.map(([, v]) => v), ...(c.workingDir ? [c.workingDir] : [])]),
     ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : [])),
     ...Object.values(s.computed ?? {}),
+    ...(s.memoize ? [s.memoize.key] : []),
   ]
   for (const x of texts) checkTags(s, x, [...s.path, s.kind])
   const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
@@ -133,6 +136,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     // a path right under / (`/result.txt`) stays in the step's root, and is copied out when it ends
     private: [...new Set(declared.filter((p) => p.replace(/^\/+/, '').includes('/')).map(topOf))],
     mounts: s.mounts.map((m) => ({ path: m.path, shared: m.shared ?? null, subPath: m.subPath ?? null })),
+    memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
   }
   const build = (ins: Record<string, any>) => {
     const holes: Scalar[] = []

@@ -1,0 +1,157 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { DflowError } from 'dflow-ts'
+import { importWorkflow } from 'dflow-ts/argo'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
+
+/** Argo features the importer gives a local meaning to beyond the basics of import.test.ts. */
+const tmp = tempDir('argo-import-features')
+test.after(tmp.cleanup)
+type Options = Parameters<typeof importWorkflow>[1]
+const run = (doc: unknown, options: Options = {}, parameters: Record<string, string> = {}) =>
+  local({ runsDir: tmp.path }).run(importWorkflow(doc, options).workflow, { parameters })
+
+const wf = (spec: Record<string, unknown>) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'feat-' }, spec })
+const echo = (name: string, text: string, extra: Record<string, unknown> = {}) => ({ name, container: { image: 'busybox', command: ['sh', '-c'], args: [text] }, ...extra })
+const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
+const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
+
+const problemsOf = (doc: unknown, options: Options = {}): string[] => {
+  try {
+    importWorkflow(doc, options)
+  } catch (e) {
+    if (e instanceof DflowError) return e.problems.map((p) => `${p.path.join('.')}: ${p.message}`)
+    throw e
+  }
+  return []
+}
+const fileOf = (v: unknown): string => readFileSync((v as { path: string }).path, 'utf8')
+
+test('an output artifact chosen by fromExpression (conditional-artifacts)', async () => {
+  const write = (name: string, text: string) => ({ ...echo(name, `echo -n ${text} > /tmp/r.txt`), outputs: { artifacts: [{ name: 'result', path: '/tmp/r.txt' }] } })
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [{ name: 'flip', template: 'flip' }],
+            [
+              { name: 'heads', template: 'heads', when: '{{steps.flip.outputs.result}} == heads' },
+              { name: 'tails', template: 'tails', when: '{{steps.flip.outputs.result}} == tails' },
+            ],
+          ],
+          outputs: { artifacts: [{ name: 'result', fromExpression: "steps['flip'].outputs.result == 'heads' ? steps.heads.outputs.artifacts.result : steps.tails.outputs.artifacts.result" }] },
+        },
+        echo('flip', 'echo tails'),
+        write('heads', 'it-was-heads'),
+        write('tails', 'it-was-tails'),
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  const top = r.steps().find((s) => s.id.split('.').length === 1)!
+  assert.is(fileOf(top.outputs.result), 'it-was-tails')
+  const leafFrom = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), outputs: { artifacts: [{ name: 'a', fromExpression: 'true ? x : y' }] } }] })
+  assert.equal(problemsOf(leafFrom), ['spec.templates.0.outputs.artifacts.0.fromExpression: fromExpression is for steps and dag templates; a container or script template gives a path'])
+})
+
+test("a dag's target runs only the targets and what they depend on (dag-targets)", async () => {
+  const doc = wf({
+    entrypoint: 'd',
+    arguments: { parameters: [{ name: 'target', value: 'E' }] },
+    templates: [
+      {
+        name: 'd',
+        dag: {
+          target: '{{workflow.parameters.target}}',
+          tasks: [
+            { name: 'A', template: 'say', arguments: m('A') },
+            { name: 'B', template: 'say', depends: 'A', arguments: m('B') },
+            { name: 'C', template: 'say', depends: 'A', arguments: m('C') },
+            { name: 'D', template: 'say', depends: 'B && C', arguments: m('D') },
+            { name: 'E', template: 'say', depends: 'C', arguments: m('E') },
+          ],
+        },
+      },
+      say,
+    ],
+  })
+  const r = await run(doc)
+  assert.is(r.status, 'Succeeded')
+  assert.equal(r.steps().filter((s) => s.type === 'Pod' || s.record.template === 'say').map((s) => s.name).sort(), ['A', 'C', 'E'])
+  const two = await run(doc, { parameters: { target: 'B D' } })
+  assert.equal(two.steps().filter((s) => s.record.template === 'say').map((s) => s.name).sort(), ['A', 'B', 'C', 'D'])
+  const bad = wf({ entrypoint: 'd', templates: [{ name: 'd', dag: { target: 'Z', tasks: [{ name: 'A', template: 'say', arguments: m('A') }] } }, say] })
+  assert.equal(problemsOf(bad), ['spec.templates.0.dag.target: no task "Z" in this dag (its tasks: A)'])
+})
+
+test('memoize: a second call with the same key within maxAge is served from the ConfigMap file, without running', async () => {
+  const cacheDir = join(tmp.path, 'memo-cache')
+  mkdirSync(cacheDir, { recursive: true })
+  // each real run writes a fresh uuid: a call served from the cache gives the uuid of the run it was cached from
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      {
+        name: 'main',
+        steps: [[{ name: 'one', template: 'w', arguments: m('x') }], [{ name: 'two', template: 'w', arguments: m('x') }], [{ name: 'other', template: 'w', arguments: m('y') }]],
+      },
+      {
+        ...echo('w', 'echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt; echo printed'),
+        inputs: { parameters: [{ name: 'm' }] },
+        memoize: { key: 'k-{{inputs.parameters.m}}', maxAge: '1h', cache: { configMap: { name: 'memo-cm' } } },
+        outputs: { parameters: [{ name: 'hello', valueFrom: { path: '/tmp/h.txt' } }] },
+      },
+    ],
+  })
+  const hellos = async (d: unknown) => {
+    const r = await run(d, { memoizeDir: cacheDir })
+    assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+    const out = (n: string) => r.steps({ name: n })[0]!.outputs as Record<string, unknown>
+    assert.is(out('two').result, 'printed')
+    return ['one', 'two', 'other'].map((n) => String(out(n).hello))
+  }
+  const [one, two, other] = await hellos(doc)
+  assert.match(one!, /^x-/)
+  assert.is(two, one)
+  assert.match(other!, /^y-/)
+  const cm = JSON.parse(readFileSync(join(cacheDir, 'memo-cm.json'), 'utf8'))
+  assert.is(cm.kind, 'ConfigMap')
+  assert.equal(JSON.parse(cm.data['k-x']).outputs.parameters[0], { name: 'hello', value: one, valueFrom: { path: '/tmp/h.txt' } })
+  // a later run finds the entries; with maxAge 0s they are stale and the template runs again
+  assert.equal(await hellos(doc), [one, one, other])
+  const stale = JSON.parse(JSON.stringify(doc))
+  stale.spec.templates[1].memoize.maxAge = '0s'
+  const again = await hellos(stale)
+  assert.not.equal(again[0], one)
+  assert.not.equal(again[2], other)
+  const noCache = JSON.parse(JSON.stringify(doc))
+  delete noCache.spec.templates[1].memoize.cache
+  assert.equal(problemsOf(noCache), ['spec.templates.1.memoize.cache: memoize needs cache.configMap.name'])
+})
+
+test('an output parameter and an output artifact of one name are kept apart (workspace-workflow)', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [[{ name: 'make', template: 'make' }], [{ name: 'use', template: 'use', arguments: { parameters: [{ name: 'p', value: '{{steps.make.outputs.parameters.out}}' }], artifacts: [{ name: 'a', from: '{{steps.make.outputs.artifacts.out}}' }] } }]],
+        },
+        { ...echo('make', 'echo -n hi > /tmp/out'), outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }], artifacts: [{ name: 'out', path: '/tmp/out' }] } },
+        { ...echo('use', 'echo "{{inputs.parameters.p}} $(cat /tmp/a)"'), inputs: { parameters: [{ name: 'p' }], artifacts: [{ name: 'a', path: '/tmp/a' }] } },
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.is(r.steps({ name: 'use' })[0]!.outputs.result, 'hi hi')
+  assert.is(r.steps({ name: 'make' })[0]!.outputs.out, 'hi')
+})
+
+test.run()
