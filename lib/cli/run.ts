@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DflowError, formatProblem, type Workflow } from 'dflow-ts'
 import type { Imported } from '../argo/import/index.ts'
 import { isArgoFile, loadArgoFile } from './argo-file.ts'
+import { holdLocks, type Lock } from '../argo/import/sync.ts'
 import { local, parameterProblems, type RunEvent } from '../local/index.ts'
 import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
@@ -92,6 +93,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   if (timeScale !== undefined && !(timeScale > 0)) return console.error(`dflow run: --time-scale takes a positive number, got "${values['time-scale']}"`), 2
   let wf: Workflow
   let deadline: number | undefined
+  let locks: readonly Lock[] = []
   if (isArgoFile(file)) {
     let imported: Imported
     try {
@@ -103,6 +105,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     for (const warning of imported.warnings) console.error(color.yellow(`warning: ${warning}`))
     wf = imported.workflow
     deadline = imported.deadlineSeconds
+    locks = imported.synchronization ?? []
   } else wf = await loadWorkflow(file, values.export)
   const wrong = parameterProblems(wf, parameters, (k) => `-p ${k}=VALUE`)
   if (wrong.length) return console.error(`dflow run: ${wf.name} is not valid:\n${wrong.map(formatProblem).join('\n')}`), 2
@@ -117,6 +120,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   // Argo's spec.activeDeadlineSeconds: the run is stopped when it runs out, and ends Failed
+  // Argo's spec.synchronization: the run starts once it holds its locks, and holds them to the end
+  const release = await holdLocks(locks)
   const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
     const run = await local({
@@ -133,6 +138,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     throw e
   } finally {
     clearTimeout(timer)
+    release()
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { DflowError } from 'dflow-ts'
-import { importWorkflow } from 'dflow-ts/argo'
+import { holdLocks, importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 
@@ -152,6 +152,57 @@ test('an output parameter and an output artifact of one name are kept apart (wor
   assert.is(r.status, 'Succeeded')
   assert.is(r.steps({ name: 'use' })[0]!.outputs.result, 'hi hi')
   assert.is(r.steps({ name: 'make' })[0]!.outputs.out, 'hi')
+})
+
+test('synchronization: a template mutex and a ConfigMap semaphore bound the calls at once, a workflow mutex the runs', async () => {
+  const locks = join(tmp.path, 'locks')
+  // each call records when it starts and ends, in a shared volume; the overlap of the intervals is the concurrency
+  const doc = (sync: Record<string, unknown>) =>
+    wf({
+      entrypoint: 'main',
+      volumeClaimTemplates: [{ metadata: { name: 'log' }, spec: {} }],
+      templates: [
+        { name: 'main', steps: [[{ name: 'w', template: 'w', withItems: [1, 2, 3, 4] }]] },
+        {
+          ...echo('w', 'echo "+ $(date +%s%N)" >> /log/t; sleep 0.3; echo "- $(date +%s%N)" >> /log/t'),
+          container: { image: 'busybox', command: ['sh', '-c'], args: ['echo "+ $(date +%s%N)" >> /log/t; sleep 0.3; echo "- $(date +%s%N)" >> /log/t'], volumeMounts: [{ name: 'log', mountPath: '/log' }] },
+          synchronization: sync,
+        },
+      ],
+    })
+  const most = async (d: unknown, options: Options = {}) => {
+    // parallelism 4: without the locks, the 4 calls all run at once
+    const r = await local({ runsDir: tmp.path, parallelism: 4 }).run(importWorkflow(d, { syncDir: locks, ...options }).workflow)
+    assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+    const runDir = r.dir
+    const events = readFileSync(join(runDir, 'volumes', 'log', 't'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string])
+    let at = 0
+    let peak = 0
+    for (const [sign] of events.sort((a, b) => (BigInt(a[1]) < BigInt(b[1]) ? -1 : 1))) peak = Math.max(peak, (at += sign === '+' ? 1 : -1))
+    return peak
+  }
+  assert.is(await most(doc({ mutexes: [{ name: 'one' }] })), 1)
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'limits' }, data: { w: '2' } }
+  assert.is(await most(doc({ semaphores: [{ configMapKeyRef: { name: 'limits', key: 'w' } }] }), { configmaps: [cm] }), 2)
+  assert.equal(problemsOf(doc({ semaphores: [{ configMapKeyRef: { name: 'limits', key: 'w' } }] })), ['spec.templates.1.synchronization.semaphores.0.configMapKeyRef: no ConfigMap named "limits"'])
+  assert.equal(problemsOf(doc({ mutexes: [{ name: 'm', database: true }] })), ['spec.templates.1.synchronization.mutexes.0.database: a database-backed lock is not supported locally (a lock on this host is)'])
+  // a workflow-level mutex is held for the whole run: two runs of one mutex do not overlap
+  const whole = wf({ entrypoint: 's', synchronization: { mutex: { name: 'wf' } }, templates: [echo('s', 'sleep 0.3')] })
+  const imp = importWorkflow(whole, { syncDir: locks })
+  assert.equal(imp.synchronization?.map((l) => l.name), ['wf'])
+  const times = await Promise.all(
+    [0, 1].map(async () => {
+      const release = await holdLocks(imp.synchronization!)
+      try {
+        const r = await local({ runsDir: tmp.path }).run(imp.workflow)
+        return [r.record.startedAt, r.record.finishedAt] as const
+      } finally {
+        release()
+      }
+    }),
+  )
+  const [a, b] = times.sort()
+  assert.ok(String(a![1]) <= String(b![0]), `the runs overlap: ${JSON.stringify(times)}`)
 })
 
 test.run()

@@ -341,6 +341,10 @@ def main():
         if cached is not None:
             serve_memoized(cached)
     captured = os.path.join(os.path.dirname(workdir), "argo-stdout") if memo else None
+    # the template's synchronization (after a memoize hit, as Argo's controller checks the cache first): held until this process ends
+    if spec.get("locks"):
+        sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+        held = __import__("argo-lock").acquire(spec["locks"])  # noqa: F841 (held while the containers run)
     step_dir = os.path.dirname(workdir)
     root = os.path.join(step_dir, "argo-root")
     env = {k: v for k, v in os.environ.items() if not k.startswith("dflow_") and k != "DFLOW_ARGO_TEMPLATE"}

@@ -8,8 +8,9 @@ import { dependsNames, parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
-import { leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { ARTIFACT_ALIAS, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { memoizeOf } from './memoize.ts'
+import { synchronizationOf } from './sync.ts'
 import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -37,6 +38,8 @@ export interface BuildContext {
   readonly volumes: ReadonlyMap<string, Volume>
   /** The folder of memoize caches (one ConfigMap file each). */
   readonly memoizeDir: string
+  /** The folder of synchronization's lock files. */
+  readonly syncDir: string
 }
 
 /** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
@@ -136,7 +139,7 @@ export const builder = (cx: BuildContext) => {
       if (rest === 'outputs.result') return par_(source, 'result')
       if (rest === 'outputs.parameters') return par_(source, ALL_OUTPUTS)
       if ((m = /^outputs\.parameters\.([-\w]+)$/.exec(rest))) return par_(source, m[1]!)
-      if ((m = /^outputs\.artifacts\.([-\w]+)$/.exec(rest))) return art(source, m[1]!)
+      if ((m = /^outputs\.artifacts\.([-\w]+)$/.exec(rest))) return art(source, artifactOutput(sc.siblings.get(stepName), m[1]!))
       return fail(path, `{{${name}}} is not supported by the local importer`, 'steps.NAME.outputs.{result,parameters.P,artifacts.A}, .status and .exitCode are')
     }
     if ((m = /^item((?:\.[-\w]+)*)$/.exec(name))) {
@@ -217,7 +220,7 @@ export const builder = (cx: BuildContext) => {
       return leaf
     }
     if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
-    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout', 'memoize'])
+    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout', 'memoize', 'synchronization'])
       if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally (the DSL retries and times out leaf steps)`, 'set it on the leaf templates it calls')
     // The one mutable moment (as in `recurse`): the template exists before its body, which may call it.
     const self: { -readonly [K in keyof Subflow]: Subflow[K] } = { _tag: 'Subflow', name, inputs: {}, outputs: {}, exposes: {}, body: seq() }
@@ -352,6 +355,7 @@ export const builder = (cx: BuildContext) => {
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
     const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
+    const locks = tpl.synchronization !== undefined ? synchronizationOf(tpl.synchronization, [...path, 'synchronization'], w, cx.syncDir, cx.configMapValue) : []
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
     let timeoutFrom: string | undefined
     const limits = (['activeDeadlineSeconds', 'timeout'] as const).flatMap((f) => {
@@ -377,6 +381,7 @@ export const builder = (cx: BuildContext) => {
       ...(limits.length ? { timeout: scale(Math.min(...limits)) } : {}),
       ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
       ...(memoize ? { memoize } : {}),
+      ...(locks.length ? { locks } : {}),
       timeScale: cx.timeScale,
     }
   }
@@ -573,6 +578,8 @@ export const builder = (cx: BuildContext) => {
 
   const subflowOutputs = (o: Obj | undefined, sc: BodyScope, path: readonly string[]): Record<string, Exposable> => {
     const out: Record<string, Exposable> = {}
+    const paramNames = new Set(list(o?.parameters, []).map((p: Obj) => String(p?.name)))
+    const artKey = (n: string) => (paramNames.has(n) ? `${n}${ARTIFACT_ALIAS}` : n)
     for (const k of Object.keys(o ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, k], `outputs.${k} is not supported locally`)
     for (const [i, p] of list(o?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
@@ -610,14 +617,14 @@ export const builder = (cx: BuildContext) => {
           return stand
         })
         const artOf = (x: typeof e) => (x._tag === 'Var' ? arts.get(x.ref) : undefined)
-        if (artOf(e)) out[a.name] = artOf(e)!
-        else if (e._tag === 'Cond' && artOf(e.then) && artOf(e.else)) out[a.name] = ifExpr(e.test, artOf(e.then)!, artOf(e.else)!)
+        if (artOf(e)) out[artKey(a.name)] = artOf(e)!
+        else if (e._tag === 'Cond' && artOf(e.then) && artOf(e.else)) out[artKey(a.name)] = ifExpr(e.test, artOf(e.then)!, artOf(e.else)!)
         else fail(where, 'fromExpression is supported locally as an artifact reference or `cond ? artifact : artifact`')
         continue
       }
       const tag = typeof a.from === 'string' ? onlyTag(a.from) : undefined
       if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}" or fromExpression')
-      out[a.name] = refIn(sc, tag!, t.string, [...at, 'from'])
+      out[artKey(a.name)] = refIn(sc, tag!, t.string, [...at, 'from'])
     }
     return out
   }

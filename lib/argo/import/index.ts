@@ -4,6 +4,7 @@ import { builder, volumeOf, type Library, type Volume } from './build.ts'
 import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, Warnings } from './fields.ts'
 import { defaultMemoizeDir } from './memoize.ts'
+import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -35,6 +36,8 @@ export interface ImportOptions {
   readonly parameters?: Readonly<Record<string, string>>
   /** Where memoize caches are kept, one ConfigMap file each (default: {@link defaultMemoizeDir}). */
   readonly memoizeDir?: string
+  /** Where synchronization's lock files are kept (default: {@link defaultSyncDir}). */
+  readonly syncDir?: string
 }
 
 /**
@@ -50,6 +53,8 @@ export interface Imported {
   readonly workflow: Workflow
   readonly warnings: readonly string[]
   readonly deadlineSeconds?: number
+  /** The workflow's synchronization (spec.synchronization): locks the caller holds for the whole run, with {@link holdLocks}. */
+  readonly synchronization?: readonly Lock[]
 }
 
 const fail = (path: readonly string[], message: string, hint?: string): never => {
@@ -191,8 +196,10 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     volumes.set(String(name), { shared: String(name) })
   }
 
+  const syncDir = options.syncDir ?? defaultSyncDir()
+  const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir() })
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)
@@ -208,5 +215,5 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     ...(meta.labels ? { labels: meta.labels } : {}),
     ...(meta.annotations ? { annotations: meta.annotations } : {}),
   })
-  return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}) }
+  return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}), ...(locks.length ? { synchronization: locks } : {}) }
 }

@@ -1,6 +1,7 @@
 import { workflowDuration, workflowFailures, workflowStatus, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
 import type { Memoize } from './memoize.ts'
+import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
@@ -59,6 +60,8 @@ export interface LeafSpec {
   readonly timeoutFrom?: string
   readonly timeScale: number
   readonly memoize?: Memoize
+  /** The template's synchronization: locks held while its containers run. */
+  readonly locks?: readonly Lock[]
 }
 
 const fail = (path: readonly string[], message: string, hint?: string): never => {
@@ -81,6 +84,21 @@ const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => 
     if (!ok) fail(path, `unknown or unsupported tag {{${n}}}`, 'a leaf template can use its inputs, its outputs\' paths, workflow.parameters.*, workflow.name, pod.name')
   }
 }
+
+/**
+ * Argo keeps output parameters and artifacts apart, the DSL has one record of outputs: an artifact named as a
+ * parameter of the same template is the output `NAME__artifact` (workspace-workflow's `out`).
+ *
+ * @example
+ * ```ts
+ * artifactOutput(t, 'out') // 'out__artifact' when t has an output parameter "out" too, else 'out'
+ * ```
+ */
+export const ARTIFACT_ALIAS = '__artifact'
+
+/** The DSL output name of a template's output artifact named `name` in Argo (see {@link ARTIFACT_ALIAS}). @example artifactOutput(t, 'out') // 'out__artifact' */
+export const artifactOutput = (t: { readonly outputs: IoSpec } | undefined, name: string): string =>
+  t && t.outputs[name]?._tag !== 'Artifact' && t.outputs[`${name}${ARTIFACT_ALIAS}`]?._tag === 'Artifact' ? `${name}${ARTIFACT_ALIAS}` : name
 
 const topOf = (p: string): string => p.replace(/^\/+/, '').split('/')[0]!
 
@@ -120,8 +138,11 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
   const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
   for (const o of s.outParams) outputs[o.name] = o.default !== undefined ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
-  for (const o of s.outArtifacts) if (o.name in outputs) fail([...s.path, 'outputs', 'artifacts'], `an output parameter and an output artifact are both named "${o.name}", which the local importer cannot keep apart yet`)
-  for (const o of s.outArtifacts) outputs[o.name] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
+  for (const o of s.outArtifacts) {
+    const k = s.outParams.some((p) => p.name === o.name) ? `${o.name}${ARTIFACT_ALIAS}` : o.name
+    if (k in outputs) fail([...s.path, 'outputs', 'artifacts'], `two outputs are named "${k}"`)
+    outputs[k] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
+  }
   const spec = {
     name: s.name,
     containers,
@@ -136,6 +157,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     // a path right under / (`/result.txt`) stays in the step's root, and is copied out when it ends
     private: [...new Set(declared.filter((p) => p.replace(/^\/+/, '').includes('/')).map(topOf))],
     mounts: s.mounts.map((m) => ({ path: m.path, shared: m.shared ?? null, subPath: m.subPath ?? null })),
+    locks: s.locks ?? [],
     memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
   }
   const build = (ins: Record<string, any>) => {
