@@ -205,4 +205,34 @@ test('synchronization: a template mutex and a ConfigMap semaphore bound the call
   assert.ok(String(a![1]) <= String(b![0]), `the runs overlap: ${JSON.stringify(times)}`)
 })
 
+test('key-only S3 artifacts go to and come from the artifact repository, by key (key-only-artifact, map-reduce)', async () => {
+  const repo = join(tmp.path, 'repository')
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          dag: {
+            tasks: [
+              { name: 'gen', template: 'gen' },
+              { name: 'use', template: 'use', depends: 'gen', withItems: ['a', 'b'], arguments: { artifacts: [{ name: 'f', s3: { key: '{{workflow.name}}/parts/{{item}}.txt' } }] } },
+              { name: 'all', template: 'all', depends: 'use' },
+            ],
+          },
+        },
+        { ...echo('gen', 'mkdir -p /mnt/out; echo -n A > /mnt/out/a.txt; echo -n B > /mnt/out/b.txt'), outputs: { artifacts: [{ name: 'parts', path: '/mnt/out', s3: { key: '{{workflow.name}}/parts' } }] } },
+        { ...echo('use', 'cat /tmp/f'), inputs: { artifacts: [{ name: 'f', path: '/tmp/f' }] } },
+        { ...echo('all', 'cat /tmp/in/*'), inputs: { artifacts: [{ name: 'in', path: '/tmp/in', s3: { key: '{{workflow.name}}/parts' } }] } },
+      ],
+    }),
+    { artifactRepository: repo },
+  )
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  assert.equal(['use(0)', 'use(1)', 'all'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B', 'AB'])
+  assert.is(readFileSync(join(repo, r.id, 'parts', 'b.txt'), 'utf8'), 'B')
+  const full = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), outputs: { artifacts: [{ name: 'a', path: '/tmp/a', s3: { key: 'k', bucket: 'b', endpoint: 'minio:9000' } }] } }] })
+  assert.equal(problemsOf(full), ['spec.templates.0.outputs.artifacts.0.s3.bucket: an S3 artifact is supported locally by its key only (in the artifact repository); "bucket" is not'])
+})
+
 test.run()

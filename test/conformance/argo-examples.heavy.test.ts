@@ -26,12 +26,12 @@ if (shared) {
   const labelled = catalogue.filter((c) => c.no_test === '' || c.no_test === 'expected-failure')
   const tmp = tempDir('argo-examples')
   const env = { ...process.env, PATH: `${join(repoRoot, 'test', 'fixtures', 'argo-bin')}:${process.env.PATH}` }
-  // memoize caches (ConfigMap files) of this run's own, so that memoize-simple runs its template, as on a fresh cluster
-  const options = { templates: TEMPLATE_FILES.map(read), configmaps: CONFIGMAP_FILES.map(read), timeScale: TIME_SCALE, memoizeDir: join(tmp.path, 'memoize'), syncDir: join(tmp.path, 'locks') }
+  // memoize caches (ConfigMap files), locks and the artifact repository of this run's own, as on a fresh cluster
+  const options = { templates: TEMPLATE_FILES.map(read), configmaps: CONFIGMAP_FILES.map(read), timeScale: TIME_SCALE, memoizeDir: join(tmp.path, 'memoize'), syncDir: join(tmp.path, 'locks'), artifactRepository: join(tmp.path, 'repository') }
   const passed: string[] = []
 
-  const runOne = async (doc: unknown, e: Expect, label: string) => {
-    const imp = importWorkflow(doc, { ...options, ...(e.timeScale ? { timeScale: e.timeScale } : {}) })
+  const runOne = async (doc: unknown, e: Expect, label: string, more: readonly unknown[] = []) => {
+    const imp = importWorkflow(doc, { ...options, templates: [...options.templates, ...more], ...(e.timeScale ? { timeScale: e.timeScale } : {}) })
     const signal = imp.deadlineSeconds !== undefined ? AbortSignal.timeout(imp.deadlineSeconds * 1000) : undefined
     const release = await holdLocks(imp.synchronization ?? [])
     const run = await local({ runsDir: tmp.path, env })
@@ -68,6 +68,11 @@ if (shared) {
         if (c.kinds === 'ConfigMap') {
           assert.is(docs[0]!.kind, 'ConfigMap')
           assert.ok(Object.keys(docs[0]!.data ?? {}).length)
+        } else if (e.event) {
+          // as a WorkflowEventBinding's submit does: a workflow from the template, with the event's parameters
+          const d = docs[0]!
+          const submitted = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: `${d.metadata.name}-` }, spec: { workflowTemplateRef: { name: d.metadata.name }, arguments: { parameters: Object.entries(e.event).map(([name, value]) => ({ name, value })) } } }
+          await runOne(submitted, e, c.file, [d])
         } else if (c.kinds === 'WorkflowTemplate' || c.kinds === 'ClusterWorkflowTemplate') {
           // runnable: an entrypoint whose inputs all have values (else only the workflows that reference it can run it)
           const given = (d: Record<string, any>) => new Set(((d.spec.arguments?.parameters ?? []) as { name: string }[]).map((p) => p.name))

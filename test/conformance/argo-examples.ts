@@ -13,6 +13,7 @@ export const RULE = {
   library: 'a template library: each runnable document (one with an entrypoint) is run as `argo submit --from` would, and Succeeds; the others import',
   cron: 'a CronWorkflow: its workflowSpec is run once (as `argo submit --from cronwf/NAME`), and Succeeds',
   data: 'a ConfigMap: read as a --configmap file (arguments-parameters-from-configmap uses it)',
+  event: "a WorkflowTemplate that a WorkflowEventBinding submits: run as its binding submits it (workflowTemplateRef, with the parameters the event gives), and Succeeds",
 } as const
 
 /** One expectation: the phase, the rule, and checks of documented outputs (step name → phase / output). */
@@ -22,6 +23,8 @@ export interface Expect {
   /** A time scale of its own, where sleeps and limits are close (the runner's start-up is not scaled). */
   readonly timeScale?: number
   readonly steps?: Readonly<Record<string, { readonly phase?: string; readonly result?: string | RegExp; readonly outputs?: Readonly<Record<string, string>> }>>
+  /** For RULE.event: the parameters the event binding passes (from the event's payload). */
+  readonly event?: Readonly<Record<string, string>>
   /** Steps that must not be in the run (a dag's target leaves them out). */
   readonly absent?: readonly string[]
 }
@@ -126,13 +129,17 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'dag-conditional-artifacts.yaml': ci(),
   'dag-targets.yaml': { ...ci({ A: { result: 'A' }, C: { result: 'C' }, E: { result: 'E' } }), absent: ['B', 'D'] },
   'synchronization-mutex-wf-level.yaml': ci(),
+  'key-only-artifact.yaml': ci({ consume: { result: 'hello' } }),
+  'map-reduce.yaml': ci(),
+  'artifact-gc-workflow.yaml': ci(),
+  // event-consumer-workfloweventbinding.yaml submits it with appellation = payload.appellation
+  'workflow-event-binding/event-consumer-workflowtemplate.yaml': { phase: 'Succeeded', rule: RULE.event, event: { appellation: 'Argo' }, steps: { a: { result: 'hello Argo' } } },
   'memoize-simple.yaml': ci({ memoized: { outputs: { hello: 'world' } } }),
   'container-set-template/workspace-workflow.yaml': ci({ workspace: { outputs: { out: 'hi' } } }),
 }
 
 /** Examples not run, with the reason: the importer refuses each with an error naming the field, except those that `need` a program this host does not have. */
 export const NOT_RUN: Readonly<Record<string, string>> = {
-  "artifact-gc-workflow.yaml": "spec.templates.0.outputs.artifacts.0.s3: s3 artifacts are not supported",
   "artifact-passing-explicit-plugin.yaml": "spec.templates.1.outputs.artifacts.0.plugin: the field \"plugin\" is not supported",
   "artifacts-workflowtemplate.yaml": "spec.templates.0.containerSet: the field \"containerSet\" is not supported",
   "buildkit-template.yaml": "spec.volumeClaimTemplates: the field \"volumeClaimTemplates\" is not supported",
@@ -152,10 +159,8 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "k8s-patch-json-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
   "k8s-patch-merge-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
   "k8s-patch-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
-  "key-only-artifact.yaml": "spec.templates.1.outputs.artifacts.0.s3: s3 artifacts are not supported",
   "life-cycle-hooks-tmpl-level.yaml": "spec.templates.0.steps.0.0.hooks.running: only the exit hook is supported",
   "life-cycle-hooks-wf-level.yaml": "spec.hooks: the field \"hooks\" is not supported",
-  "map-reduce.yaml": "spec.templates.1.outputs.artifacts.0.s3: s3 artifacts are not supported",
   "sidecar-nginx.yaml": "needs nginx and curl (the images' programs), which this host does not have",
   "sidecar.yaml": "needs influxd (the image's program), which this host does not have",
   "skipped-output-defaults/expression-fallback.yaml": "spec.templates.0.outputs.parameters.0.valueFrom.expression: the expression \"tasks.producer.outputs.parameters.msg ?? 'expr-fallback'\" does not parse: unexpected \"?\"",
@@ -164,7 +169,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "variables-showcase.yaml": "spec.arguments.artifacts: workflow arguments.artifacts are not supported",
   "workflow-count-resourcequota.yaml": "a ResourceQuota: no local meaning",
   "workflow-event-binding/event-consumer-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
-  "workflow-event-binding/event-consumer-workflowtemplate.yaml": "spec.templates.0.steps.0.0.arguments.parameters.1.value: {{workflow.parameters.appellation}}: the workflow has no parameter \"appellation\"",
   "workflow-event-binding/github-path-filter-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
   "workflow-template/input-artifacts.yaml": "spec.arguments.artifacts: workflow arguments.artifacts are not supported",
 }

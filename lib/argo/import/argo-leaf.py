@@ -62,10 +62,10 @@ for k, v in spec["params"].items():
     values[f"inputs.parameters.{k}"] = env_of(v)
 for k, v in spec["workflowParams"].items():
     values[f"workflow.parameters.{k}"] = env_of(v)
-for k, v in spec["computed"].items():
-    values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
 for k, v in spec["context"].items():
     values[k] = env_of(v) if v.startswith("dflow_") else v
+for k, v in spec["computed"].items():
+    values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
 # the time the step starts stands for the run's creation (and a cron run's scheduled) time, in RFC 3339
 import datetime as _dt
 values["workflow.creationTimestamp"] = values["workflow.scheduledTime"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -191,7 +191,55 @@ def shared_dir(name):
     return os.path.join(run, "volumes", name)
 
 
+def repo_path(key, isolated):
+    """Where a key of the artifact repository lives (a folder: the local stand-in of Argo's default repository)."""
+    k = substitute(key, isolated).strip("/")
+    if not k or ".." in k.split("/"):
+        fail(f"the artifact key {k!r} is not a key of the repository")
+    return os.path.join(spec["repository"], k)
+
+
+def copy_tree(src, dst):
+    if os.path.lexists(dst):
+        shutil.rmtree(dst) if os.path.isdir(dst) and not os.path.islink(dst) else os.unlink(dst)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copytree(src, dst, symlinks=True) if os.path.isdir(src) else shutil.copy2(src, dst)
+
+
+def fetch_keys(isolated):
+    """Key-only input artifacts: copied from the artifact repository to their paths in the step's folder."""
+    for name, a in spec["inArtifacts"].items():
+        if a.get("key") is None:
+            continue
+        src = repo_path(a["key"], isolated)
+        if not os.path.exists(src):
+            if a.get("optional"):
+                continue
+            fail(f"input artifact {name}: no key {os.path.relpath(src, spec['repository'])!r} in the artifact repository {spec['repository']}")
+        copy_tree(src, os.path.join(workdir, (a["path"] or name).lstrip("/")))
+
+
+def store_keys(isolated):
+    """Key-only output artifacts: copied to the artifact repository under their keys (after the outputs are in the work folder)."""
+    for declared, key in spec.get("outKeys", {}).items():
+        mine = os.path.join(workdir, declared.lstrip("/"))
+        if os.path.exists(mine):
+            copy_tree(mine, repo_path(key, isolated))
+
+
+def prune_output_dirs():
+    """The interpreter makes the folders of declared outputs before a step; a pod has none of them (a script's
+    `os.mkdir("/mnt/out")` must work, as in map-reduce): empty ones below a top-level folder are removed."""
+    for p in spec["outputs"]:
+        d = os.path.dirname(os.path.join(workdir, p.lstrip("/")))
+        while len(os.path.relpath(d, workdir).split("/")) > 1 and os.path.isdir(d) and not os.listdir(d):
+            os.rmdir(d)
+            d = os.path.dirname(d)
+
+
 def write_raw(isolated):
+    prune_output_dirs()
+    fetch_keys(isolated)
     for name, a in spec["inArtifacts"].items():
         if a["raw"] is None:
             continue
@@ -493,6 +541,8 @@ def main():
         if os.path.exists(src):
             os.makedirs(os.path.dirname(mine), exist_ok=True)
             shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
+    if code == 0:
+        store_keys(isolated)
     if captured:
         result = ""
         if os.path.exists(captured):

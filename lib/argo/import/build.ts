@@ -8,7 +8,7 @@ import { dependsNames, parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
-import { ARTIFACT_ALIAS, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { memoizeOf } from './memoize.ts'
 import { synchronizationOf } from './sync.ts'
 import { onlyTag, pieces } from './tags.ts'
@@ -40,6 +40,8 @@ export interface BuildContext {
   readonly memoizeDir: string
   /** The folder of synchronization's lock files. */
   readonly syncDir: string
+  /** The artifact repository: a folder that holds key-only artifacts under their keys. */
+  readonly artifactRepository: string
 }
 
 /** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
@@ -69,6 +71,18 @@ const fail = (path: readonly string[], message: string, hint?: string): never =>
 const check = (o: unknown, table: FieldTable, path: readonly string[], w: Warnings): void => {
   const ps: Problem[] = fieldProblems(o, table, path, w)
   if (ps.length) throw new DflowError(ps)
+}
+const REMOTE = ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']
+
+/**
+ * The key of a key-only S3 artifact (`s3: { key }`): kept in the artifact repository under that key, as Argo
+ * keeps it in its default repository (docs "Key-Only Artifacts"). Any other remote source is refused.
+ */
+const remoteKey = (a: Obj, path: readonly string[]): string | undefined => {
+  for (const remote of REMOTE.filter((r) => r !== 's3')) if (remote in a) fail([...path, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as a key-only s3 artifact')
+  if (a.s3 === undefined) return undefined
+  for (const k of Object.keys(a.s3 ?? {})) if (k !== 'key') fail([...path, 's3', k], `an S3 artifact is supported locally by its key only (in the artifact repository); "${k}" is not`)
+  return typeof a.s3?.key === 'string' ? a.s3.key : fail([...path, 's3'], 'an S3 artifact needs a key')
 }
 const list = (v: unknown, path: readonly string[]): readonly any[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : fail(path, 'expected a list'))
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
@@ -239,7 +253,7 @@ export const builder = (cx: BuildContext) => {
 
   const inputsOf = (io: Obj | undefined, path: readonly string[]) => {
     const params: { name: string; default?: string }[] = []
-    const arts: { name: string; path?: string; raw?: string; optional: boolean }[] = []
+    const arts: { name: string; path?: string; raw?: string; key?: string; optional: boolean }[] = []
     for (const [i, p] of list(io?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
       check(p, FIELDS.inputParameter, at, w)
@@ -254,16 +268,16 @@ export const builder = (cx: BuildContext) => {
     for (const [i, a] of list(io?.artifacts, [...path, 'artifacts']).entries()) {
       const at = [...path, 'artifacts', String(i)]
       const { s3: _s, http: _h, git: _g, gcs: _gc, oss: _o, hdfs: _hd, azure: _az, artifactory: _af, ...rest } = a as Obj
-      for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact or from a step')
+      const key = remoteKey(a, at)
       check(rest, FIELDS.artifact, at, w)
       if (a.from !== undefined) fail([...at, 'from'], 'from on a template input is not supported locally')
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for the outputs of steps and dag templates')
       if (a.raw !== undefined && typeof a.raw?.data !== 'string') fail([...at, 'raw'], 'raw artifacts give their content as raw.data')
-      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), optional: !!a.optional })
+      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), ...(key !== undefined ? { key } : {}), optional: !!a.optional })
     }
     const spec: Record<string, any> = {}
     for (const p of params) spec[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
-    for (const a of arts) if (a.raw === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
+    for (const a of arts) if (a.raw === undefined && a.key === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
     return { params, arts, spec: spec as IoSpec }
   }
 
@@ -330,12 +344,13 @@ export const builder = (cx: BuildContext) => {
     })
     const outArtifacts = list(tpl.outputs?.artifacts, [...path, 'outputs', 'artifacts']).map((a: Obj, i) => {
       const at = [...path, 'outputs', 'artifacts', String(i)]
-      for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`)
-      check(a, FIELDS.artifact, at, w)
+      const { s3: _s, ...rest } = a
+      const key = remoteKey(a, at)
+      check(rest, FIELDS.artifact, at, w)
       if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
-      return { name: String(a.name), path: String(a.path), optional: !!a.optional }
+      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(key !== undefined ? { key } : {}) }
     })
     for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
     const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))
@@ -382,6 +397,7 @@ export const builder = (cx: BuildContext) => {
       ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
       ...(memoize ? { memoize } : {}),
       ...(locks.length ? { locks } : {}),
+      repository: cx.artifactRepository,
       timeScale: cx.timeScale,
     }
   }
@@ -408,6 +424,8 @@ export const builder = (cx: BuildContext) => {
     const computed: { name: string; text: string; at: readonly string[] }[] = []
     /** Input artifacts of a leaf that receive a part of the artifact passed (`subPath`). */
     const subPaths: Record<string, string> = {}
+    /** Input artifacts of a leaf passed by a key of the artifact repository (`s3: { key }`). */
+    const keyArgs: { name: string; text: string; at: readonly string[] }[] = []
     const loops = ['withItems', 'withParam', 'withSequence'].filter((k) => st[k] !== undefined)
     if (loops.length > 1) fail(path, `a step loops one way, this one has ${loops.join(' and ')}`)
     const inner: BodyScope = { ...sc, ...(loops.length ? { loop: name } : {}) }
@@ -427,8 +445,16 @@ export const builder = (cx: BuildContext) => {
     }
     for (const [i, x] of list(a.artifacts, [...path, 'arguments', 'artifacts']).entries()) {
       const at = [...path, 'arguments', 'artifacts', String(i)]
-      check(x, FIELDS.argumentArtifact, at, w)
+      const { s3: _s, ...rest } = x as Obj
+      const key = remoteKey(x, at)
+      check(rest, FIELDS.argumentArtifact, at, w)
       if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
+      if (key !== undefined) {
+        // the call passes a key of the artifact repository: the leaf's variant fetches it, the key computed from the call's tags
+        if (!leafSpecs.has(callee)) fail([...at, 's3'], 'a key-only artifact argument is supported locally for a container or script template')
+        keyArgs.push({ name: String(x.name), text: key, at: [...at, 's3', 'key'] })
+        continue
+      }
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
       if (tag === undefined) fail(at, 'an artifact argument is supported locally as from: "{{…}}" only')
       args[x.name] = refIn(inner, tag!, t.string, [...at, 'from']) as Arg
@@ -445,6 +471,7 @@ export const builder = (cx: BuildContext) => {
         fail([...path, 'arguments'], `template "${callee.name}" takes its time limit from input "${base.timeoutFrom}": the local importer needs a literal value for it here`)
       timeout = scale(seconds(given, [...path, 'arguments', 'parameters', base.timeoutFrom!]))
     }
+    for (const k of keyArgs) computed.push({ name: `argo-key-${k.name}`, text: k.text, at: k.at })
     if (computed.length || timeout !== undefined || Object.keys(subPaths).length) {
       // A leaf called with text that holds tags ("{{inputs.parameters.m}}-{{item}}"): a variant of the template
       // for this call, with each tag an input of its own (argo-arg-N) and the parameter computed from them by the
@@ -456,6 +483,7 @@ export const builder = (cx: BuildContext) => {
           .map((x) => {
             if (x._tag === 'Text') return x.text
             if (x._tag === 'ExprTag') return fail(c.at, `the argument ${JSON.stringify(c.text)} computes an expression, which the DSL cannot pass yet`)
+            if (LEAF_CONTEXT.includes(x.name)) return `{{${x.name}}}` // the leaf runner knows these itself
             const n = `argo-arg-${hidden.length}`
             hidden.push({ name: n })
             args[n] = refIn(inner, x.name, t.string, c.at) as Arg
@@ -467,7 +495,9 @@ export const builder = (cx: BuildContext) => {
         ...base!,
         inParams: [...base!.inParams.filter((p) => !(p.name in texts)), ...hidden],
         computed: { ...base!.computed, ...texts },
-        inArtifacts: base!.inArtifacts.map((x) => (x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : x)),
+        inArtifacts: base!.inArtifacts.map((x) =>
+          x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : keyArgs.some((k) => k.name === x.name) ? { ...x, key: `{{inputs.parameters.argo-key-${x.name}}}` } : x,
+        ),
         ...(timeout !== undefined ? { timeout: Math.min(timeout, base!.timeout ?? Infinity) } : {}),
       }
       callee = leafTemplate(variant, dslName({ key: '', templates: new Map() }, `${callee.name}-${name}`))

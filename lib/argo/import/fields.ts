@@ -48,7 +48,7 @@ export const FIELDS = {
   step: { use: ['name', 'template', 'templateRef', 'arguments', 'when', 'withItems', 'withParam', 'withSequence', 'continueOn', 'onExit', 'hooks', 'dependencies', 'depends', 'inline'], warn: [] },
   inputParameter: { use: ['name', 'value', 'default', 'description', 'enum', 'valueFrom'], warn: [] },
   outputParameter: { use: ['name', 'valueFrom', 'globalName', 'description', 'default'], warn: [] },
-  artifact: { use: ['name', 'path', 'from', 'fromExpression', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode'] },
+  artifact: { use: ['name', 'path', 'from', 'fromExpression', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode', 'artifactGC'] },
   argumentArtifact: { use: ['name', 'from', 'subPath'], warn: ['archive'] },
   retryStrategy: { use: ['limit', 'retryPolicy', 'backoff'], warn: ['affinity'] },
   memoize: { use: ['key', 'maxAge', 'cache'], warn: [] },

@@ -3,7 +3,9 @@ import { parseYaml } from '../yaml.ts'
 import { builder, volumeOf, type Library, type Volume } from './build.ts'
 import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, Warnings } from './fields.ts'
+import { resolve } from 'node:path'
 import { defaultMemoizeDir } from './memoize.ts'
+import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 
@@ -38,6 +40,11 @@ export interface ImportOptions {
   readonly memoizeDir?: string
   /** Where synchronization's lock files are kept (default: {@link defaultSyncDir}). */
   readonly syncDir?: string
+  /**
+   * The artifact repository, a folder that holds key-only S3 artifacts (`s3: { key }`) under their keys
+   * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`).
+   */
+  readonly artifactRepository?: string
 }
 
 /**
@@ -199,7 +206,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const syncDir = options.syncDir ?? defaultSyncDir()
   const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir })
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)

@@ -1,5 +1,5 @@
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { argoStateDir } from './state-dir.ts'
 import { DflowError, problem } from 'dflow-ts'
 import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, type Warnings } from './fields.ts'
@@ -36,8 +36,7 @@ export interface Memoize {
  * defaultMemoizeDir() // '/home/me/.cache/dflow-ts/argo-memoize'
  * ```
  */
-export const defaultMemoizeDir = (): string =>
-  process.env.DFLOW_ARGO_MEMOIZE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dflow-ts', 'argo-memoize')
+export const defaultMemoizeDir = (): string => argoStateDir('memoize', 'DFLOW_ARGO_MEMOIZE_DIR')
 
 /**
  * Reads a template's `memoize` (key, maxAge, cache.configMap.name) into what the leaf runner needs.

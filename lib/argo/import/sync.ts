@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { argoStateDir } from './state-dir.ts'
 import { DflowError, problem } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
 import type { Warnings } from './fields.ts'
@@ -37,7 +37,7 @@ export interface Lock {
  * defaultSyncDir() // '/home/me/.cache/dflow-ts/argo-locks'
  * ```
  */
-export const defaultSyncDir = (): string => process.env.DFLOW_ARGO_SYNC_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dflow-ts', 'argo-locks')
+export const defaultSyncDir = (): string => argoStateDir('locks', 'DFLOW_ARGO_SYNC_DIR')
 
 const SYNC_FIELDS = ['mutex', 'mutexes', 'semaphore', 'semaphores']
 
