@@ -21,8 +21,11 @@
  * Then the artifact-store lines (`store.ts`): the S3 store beside lib-storage's `Upload`, a streamed
  * `GetObject`, `tar czf` and a raw `PutObject` loop, with s3rver in its own process.
  *
+ * Then the Argo YAML lines (`argo-yaml.ts`): W1 and W2 written as Argo YAML and run with `dflow run FILE.yaml`,
+ * beside the same workflows in the DSL through `dflow run FILE.ts`, marginal costs (target: within 10%).
+ *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,dflow,scale,store,argo-yaml); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -54,7 +57,8 @@ const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), 'fn', 'dflow', 'scale', 'store'].join(',')).split(',').map((s) => s.trim())
+const EXTRA = ['fn', 'dflow', 'scale', 'store', 'argo-yaml']
+const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), ...EXTRA].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
 
@@ -78,10 +82,10 @@ const runners: Runner[] = []
 const skipped = new Map<string, string>() // runner name -> why it could not run
 const peers: string[][] = []
 for (const key of wanted) {
-  if (key === 'fn' || key === 'dflow' || key === 'scale' || key === 'store') continue
+  if (EXTRA.includes(key)) continue
   const r = all[key]
   if (!r) {
-    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), 'fn', 'dflow', 'scale', 'store'].join(', ')})`)
+    console.log(`unknown runner ${JSON.stringify(key)} in BENCH_RUNNERS (known: ${[...Object.keys(all), ...EXTRA].join(', ')})`)
     continue
   }
   selected.push(r)
@@ -255,6 +259,8 @@ if (wanted.includes('store')) {
   const m = (await import('./store.ts')) as typeof import('./store.ts')
   await m.storeBench(root, quick ? 1 : Math.min(reps, 3), quick)
 }
+
+if (wanted.includes('argo-yaml')) await (await import('./argo-yaml.ts')).argoYamlBench(root, quick ? 1 : Math.min(reps, 3), quick)
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
 for (const [name, why] of skipped) console.log(`\nnot run: ${name}: ${why}`)
