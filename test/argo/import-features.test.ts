@@ -235,4 +235,33 @@ test('key-only S3 artifacts go to and come from the artifact repository, by key 
   assert.equal(problemsOf(full), ['spec.templates.0.outputs.artifacts.0.s3.bucket: an S3 artifact is supported locally by its key only (in the artifact repository); "bucket" is not'])
 })
 
+test('a pasted value compared with true (govaluate), and workflow.parameters.json (conditionals)', async () => {
+  const doc = wf({
+    entrypoint: 'main',
+    arguments: { parameters: [{ name: 'should-print', value: 'true' }, { name: 'other', value: 'x' }] },
+    templates: [
+      {
+        name: 'main',
+        inputs: { parameters: [{ name: 'should-print' }] },
+        steps: [
+          [
+            { name: 'gov', template: 'say', when: '{{inputs.parameters.should-print}} == true', arguments: m('gov') },
+            { name: 'gov-not', template: 'say', when: '{{inputs.parameters.should-print}} != true', arguments: m('no') },
+            { name: 'json', template: 'say', when: "{{=jsonpath(workflow.parameters.json, '$[1].value') == 'x'}}", arguments: m('{{workflow.parameters.json}}') },
+          ],
+        ],
+      },
+      say,
+    ],
+  })
+  const r = await run(doc)
+  assert.is(r.status, 'Succeeded')
+  const phase = (n: string) => r.steps({ name: n })[0]!.phase
+  assert.equal(['gov', 'gov-not', 'json'].map(phase), ['Succeeded', 'Skipped', 'Succeeded'])
+  // the JSON pasted into `sh -c "echo …"` loses its double quotes to the shell, on Argo as here
+  assert.is(r.steps({ name: 'json' })[0]!.outputs.result, '[{name:should-print,value:true},{name:other,value:x}]')
+  const off = await local({ runsDir: tmp.path }).run(importWorkflow(doc, { parameters: { 'should-print': 'false' } }).workflow, { parameters: { 'should-print': 'false' } })
+  assert.equal(['gov', 'gov-not'].map((n) => off.steps({ name: n })[0]!.phase), ['Skipped', 'Succeeded'])
+})
+
 test.run()

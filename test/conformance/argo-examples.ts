@@ -131,6 +131,7 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'synchronization-mutex-wf-level.yaml': ci(),
   'key-only-artifact.yaml': ci({ consume: { result: 'hello' } }),
   'map-reduce.yaml': ci(),
+  'conditionals.yaml': ci({ 'print-hello-govaluate': { phase: 'Succeeded' }, 'print-hello-expr': { phase: 'Succeeded' }, 'print-hello-expr-json': { phase: 'Succeeded' } }),
   'artifact-gc-workflow.yaml': ci(),
   // event-consumer-workfloweventbinding.yaml submits it with appellation = payload.appellation
   'workflow-event-binding/event-consumer-workflowtemplate.yaml': { phase: 'Succeeded', rule: RULE.event, event: { appellation: 'Argo' }, steps: { a: { result: 'hello Argo' } } },
@@ -144,7 +145,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "artifacts-workflowtemplate.yaml": "spec.templates.0.containerSet: the field \"containerSet\" is not supported",
   "buildkit-template.yaml": "spec.volumeClaimTemplates: the field \"volumeClaimTemplates\" is not supported",
   "ci-workflowtemplate.yaml": "spec.volumeClaimTemplates: the field \"volumeClaimTemplates\" is not supported",
-  "conditionals.yaml": "spec.templates.0.steps.0.2.when: {{workflow.parameters.json}}: the workflow has no parameter \"json\"",
   "daemon-nginx.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported",
   "daemon-step.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported",
   "dag-disable-failFast.yaml": "spec.templates.4.dag.failFast: failFast: false is not supported (a failing task stops the dag)",

@@ -195,6 +195,17 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     parameters[String(p.name)] = v !== undefined ? param(t.string, { default: v }) : param(t.string)
     if (v !== undefined) paramDefaults.set(String(p.name), v)
   }
+  // Argo's `workflow.parameters.json`: the workflow's parameters as JSON, `[{"name":…,"value":…}]` (the
+  // controller's setGlobalParameters marshals spec.arguments.parameters). A parameter of the imported workflow,
+  // its value made at import from the values the run is given (ImportOptions.parameters) or the defaults.
+  if (!('json' in parameters) && JSON.stringify(spec).includes('workflow.parameters.json')) {
+    const given = Object.keys(parameters).map((name) => {
+      const value = options.parameters?.[name] ?? paramDefaults.get(name)
+      return value !== undefined ? { name, value } : { name }
+    })
+    parameters.json = param(t.string, { default: JSON.stringify(given) })
+    w.add([...base, 'arguments', 'parameters', 'json'], 'is made at import from the values given then (workflow.parameters.json)')
+  }
   for (const k of Object.keys(spec.arguments ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...base, 'arguments', k], `workflow arguments.${k} are not supported by the local importer`)
   const volumes = new Map<string, Volume>()
   for (const [i, v] of ((spec.volumes ?? []) as Obj[]).entries()) volumes.set(String(v.name), volumeOf(v, [...base, 'volumes', String(i)]))
