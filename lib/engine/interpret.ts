@@ -11,6 +11,7 @@ import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type Phase, type StepRecord } from '../run/records.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
+import { exprArgWire } from './expr-arg.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -226,7 +227,7 @@ export const interpreter = (ictx: InterpretContext) => {
       }
       if (s.template._tag === 'Subflow' && env.depth >= MAX_DEPTH)
         throw new ResolveError(`recursion deeper than ${MAX_DEPTH} nested calls (template "${s.template.name}"): does its when ever stop it?`)
-      inputs = resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir)
+      inputs = resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir, (e) => exprArgWire(e, scope))
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })

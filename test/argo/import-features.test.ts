@@ -264,4 +264,28 @@ test('a pasted value compared with true (govaluate), and workflow.parameters.jso
   assert.equal(['gov', 'gov-not'].map((n) => off.steps({ name: n })[0]!.phase), ['Skipped', 'Succeeded'])
 })
 
+test('expressions and interpolated text as arguments, and input values computed from the workflow parameters (expression-destructure-json)', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'config', value: '{"a":"1","b":"2"}' }] },
+      templates: [
+        {
+          name: 'main',
+          inputs: { parameters: [{ name: 'a', value: "{{=jsonpath(workflow.parameters.config, '$.a')}}" }, { name: 'b', default: "{{=jsonpath(workflow.parameters.config, '$.b')}}" }] },
+          steps: [
+            [{ name: 'inner', template: 'inner', arguments: { parameters: [{ name: 'm', value: '{{inputs.parameters.a}}A' }] } }],
+            [{ name: 'times', template: 'say', arguments: m('{{= asInt(inputs.parameters.b) * 10 }}') }],
+          ],
+        },
+        { name: 'inner', inputs: { parameters: [{ name: 'm' }] }, steps: [[{ name: 'deep', template: 'say', arguments: m('{{inputs.parameters.m}}') }]] },
+        say,
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded', r.steps({ phase: ['Failed', 'Error'] }).map((s) => s.message).join('; '))
+  assert.is(r.steps({ name: 'deep' })[0]!.outputs.result, '1A')
+  assert.is(r.steps({ name: 'times' })[0]!.outputs.result, '20')
+})
+
 test.run()

@@ -1,7 +1,7 @@
 import {
-  ALL_OUTPUTS, DflowError, conditionProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  ALL_OUTPUTS, DflowError, conditionProblems, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
   workflowDuration, workflowFailures, workflowStatus, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
-  type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
+  type Expr, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { argoValue } from './argo-value.ts'
 import { dependsNames, parseDepends } from './depends.ts'
@@ -87,6 +87,14 @@ const remoteKey = (a: Obj, path: readonly string[]): string | undefined => {
 const list = (v: unknown, path: readonly string[]): readonly any[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : fail(path, 'expected a list'))
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
 
+/** An input whose value (or default) has tags, computed for each call (`fixed`: a `value`, which wins over what the call passes). */
+interface ExprInput {
+  readonly name: string
+  readonly text: string
+  readonly at: readonly string[]
+  readonly fixed: boolean
+}
+
 /** Where a body's references point: its inputs, its sibling steps, the loop of the call being read. */
 interface BodyScope {
   readonly kind: 'steps' | 'dag' | 'workflow'
@@ -112,6 +120,13 @@ export const builder = (cx: BuildContext) => {
   const built = new Map<string, Template>()
   /** What each leaf template was built from, for the variants of calls that pass text with tags. */
   const leafSpecs = new WeakMap<Template, LeafSpec>()
+  /** The inputs of each template whose value (or default) has tags: each call passes them as expressions. */
+  const exprInputs = new WeakMap<Template, readonly ExprInput[]>()
+  /** The scope an input's value is read in: the workflow's parameters (and literals). */
+  const workflowScope: BodyScope = { kind: 'workflow', inputs: {}, siblings: new Map() }
+  /** The arguments a call gives the callee's inputs with tagged values: a fixed `value` always, a `default` when not passed. */
+  const exprArgs = (callee: Template, given: ReadonlySet<string>): Record<string, Arg> =>
+    Object.fromEntries((exprInputs.get(callee) ?? []).filter((x) => x.fixed || !given.has(x.name)).map((x) => [x.name, textExpr(workflowScope, x.text, x.at)]))
   const names = new Set<string>()
   const w = cx.warnings
   const scale = (s: number) => s * cx.timeScale
@@ -173,11 +188,29 @@ export const builder = (cx: BuildContext) => {
     if (!ps.some((p) => p._tag !== 'Text')) return v
     const tag = onlyTag(v)
     if (tag !== undefined) return refIn(sc, tag, t.string, path)
-    if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
-      const e = exprLang(ps[0]!.source, path, (n) => refIn(sc, n, t.string, path) as ParamRef<any>)
-      if (e._tag === 'Var') return e.ref
+    return textExpr(sc, v, path)
+  }
+
+  /**
+   * Text with tags as an expression argument, evaluated when the call starts: one `{{= … }}` tag is its
+   * expression; text mixing literal parts and tags is their concatenation, each `{{=…}}` printed as Argo prints
+   * it (`string(…)`, the `%v` of its value).
+   */
+  const textExpr = (sc: BodyScope, v: string, path: readonly string[]): Arg => {
+    const ps = pieces(v)
+    const resolve = (n: string) => refIn(sc, n, t.string, path) as ParamRef<any>
+    const typed = (e: Expr): Expr => {
+      const problems = typeProblems(e)
+      return problems.length ? fail(path, `${JSON.stringify(v)}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use') : e
     }
-    return fail(path, `the argument ${JSON.stringify(v)} mixes text and tags (or computes an expression), which the DSL cannot pass yet`, 'pass a single {{…}} reference, or compute the string in the called template')
+    if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
+      const e = exprLang(ps[0]!.source, path, resolve)
+      return e._tag === 'Var' ? e.ref : typed(e)
+    }
+    const parts: Expr[] = ps.map((p) =>
+      p._tag === 'Text' ? { _tag: 'Lit', value: p.text } : p._tag === 'Tag' ? { _tag: 'Var', ref: resolve(p.name) } : { _tag: 'Call', fn: 'string', args: [exprLang(p.source, path, resolve)] },
+    )
+    return typed(parts.reduce((a, b) => ({ _tag: 'Binary', op: '+', left: a, right: b })))
   }
 
   const retryOf = (r: Obj | undefined, path: readonly string[]): Retry | undefined => {
@@ -230,6 +263,7 @@ export const builder = (cx: BuildContext) => {
       const spec = leafSpec(tpl, kind, path)
       const leaf = leafTemplate(spec, name)
       leafSpecs.set(leaf, spec)
+      exprInputs.set(leaf, inputsOf(tpl.inputs, [...path, 'inputs']).exprs)
       built.set(key, leaf)
       return leaf
     }
@@ -240,7 +274,9 @@ export const builder = (cx: BuildContext) => {
     const self: { -readonly [K in keyof Subflow]: Subflow[K] } = { _tag: 'Subflow', name, inputs: {}, outputs: {}, exposes: {}, body: seq() }
     if (tpl.parallelism !== undefined) self.parallelism = Number(tpl.parallelism)
     built.set(key, self as Subflow)
-    self.inputs = inputsOf(tpl.inputs, [...path, 'inputs']).spec
+    const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
+    self.inputs = ins.spec
+    exprInputs.set(self as Subflow, ins.exprs)
     const { body, siblings } = kind === 'steps' ? stepsBody(lib, tpl.steps, self.inputs, [...path, 'steps']) : dagBody(lib, tpl.dag, self.inputs, [...path, 'dag'])
     self.body = body
     const exposes = subflowOutputs(tpl.outputs, { kind, inputs: self.inputs, siblings }, [...path, 'outputs'])
@@ -253,6 +289,7 @@ export const builder = (cx: BuildContext) => {
 
   const inputsOf = (io: Obj | undefined, path: readonly string[]) => {
     const params: { name: string; default?: string }[] = []
+    const exprs: ExprInput[] = []
     const arts: { name: string; path?: string; raw?: string; key?: string; optional: boolean }[] = []
     for (const [i, p] of list(io?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
@@ -261,8 +298,13 @@ export const builder = (cx: BuildContext) => {
       if (p.valueFrom !== undefined && !cm) fail([...at, 'valueFrom'], 'only valueFrom.configMapKeyRef is supported on a template input')
       if (p.enum !== undefined) w.add([...at, 'enum'], 'is not checked locally')
       const v = cm ? cx.configMapValue(cm.name, cm.key, [...at, 'valueFrom']) : p.value ?? p.default
-      if (v !== undefined && typeof v === 'string' && pieces(v).some((x) => x._tag !== 'Text'))
-        fail([...at, p.value !== undefined ? 'value' : 'default'], `the input's value ${JSON.stringify(v)} uses tags, which the local importer cannot compute yet`, 'pass the value as an argument')
+      if (v !== undefined && typeof v === 'string' && pieces(v).some((x) => x._tag !== 'Text')) {
+        // a value (or default) with tags (expression-destructure-json): computed for every call, from the
+        // workflow's parameters, as an expression argument — Argo resolves it in the template's scope when called
+        exprs.push({ name: String(p.name), text: v, at: [...at, p.value !== undefined ? 'value' : 'default'], fixed: p.value !== undefined })
+        params.push({ name: String(p.name) })
+        continue
+      }
       params.push({ name: String(p.name), ...(v !== undefined ? { default: str(v) } : {}) })
     }
     for (const [i, a] of list(io?.artifacts, [...path, 'artifacts']).entries()) {
@@ -278,7 +320,7 @@ export const builder = (cx: BuildContext) => {
     const spec: Record<string, any> = {}
     for (const p of params) spec[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
     for (const a of arts) if (a.raw === undefined && a.key === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
-    return { params, arts, spec: spec as IoSpec }
+    return { params, arts, exprs, spec: spec as IoSpec }
   }
 
   /** One container's fields (its env resolved from the given ConfigMaps and Secrets). */
@@ -463,6 +505,7 @@ export const builder = (cx: BuildContext) => {
         subPaths[x.name] = String(x.subPath)
       }
     }
+    Object.assign(args, exprArgs(callee, new Set([...Object.keys(args), ...computed.map((c) => c.name)])))
     const base = leafSpecs.get(callee)
     let timeout: number | undefined
     if (base?.timeoutFrom !== undefined) {
@@ -676,7 +719,7 @@ export const builder = (cx: BuildContext) => {
         s._tag === 'Param' && cx.workflowParams.has(k) ? [[k, Object.freeze({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: k, codec: t.string })]] : [],
       ),
     )
-    return step(stepName, callee, args as never)
+    return step(stepName, callee, { ...args, ...exprArgs(callee, new Set(Object.keys(args))) } as never)
   }
 
   return { topCall, retryOf }
