@@ -6,6 +6,7 @@ import { DflowError } from 'dflow-ts'
 import { holdLocks, importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
+import { echo, problemsOf, wf } from './support/import-docs.ts'
 
 /** Argo features the importer gives a local meaning to beyond the basics of import.test.ts. */
 const tmp = tempDir('argo-import-features')
@@ -14,20 +15,9 @@ type Options = Parameters<typeof importWorkflow>[1]
 const run = (doc: unknown, options: Options = {}, parameters: Record<string, string> = {}) =>
   local({ runsDir: tmp.path }).run(importWorkflow(doc, options).workflow, { parameters })
 
-const wf = (spec: Record<string, unknown>) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'feat-' }, spec })
-const echo = (name: string, text: string, extra: Record<string, unknown> = {}) => ({ name, container: { image: 'busybox', command: ['sh', '-c'], args: [text] }, ...extra })
 const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
 const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
 
-const problemsOf = (doc: unknown, options: Options = {}): string[] => {
-  try {
-    importWorkflow(doc, options)
-  } catch (e) {
-    if (e instanceof DflowError) return e.problems.map((p) => `${p.path.join('.')}: ${p.message}`)
-    throw e
-  }
-  return []
-}
 const fileOf = (v: unknown): string => readFileSync((v as { path: string }).path, 'utf8')
 
 test('an output artifact chosen by fromExpression (conditional-artifacts)', async () => {
