@@ -26,8 +26,16 @@ export interface LocalArtifact {
 /** A {@link LocalArtifact}. @example localArtifact('foo.txt') */
 export const localArtifact = (path: string): LocalArtifact => Object.freeze({ _tag: 'LocalArtifact', path })
 
-/** What a step may pass for an input parameter of type `A`: a value or a reference. @example const n: ParamArg<number> = 3 // or a.outputs.n */
-export type ParamArg<A> = A | ParamRef<A>
+/**
+ * What a step may pass for an input parameter of type `A`: a value, a reference, or an expression over references
+ * (evaluated when the step starts; Argo: `{{=…}}`), whose value is the parameter's text.
+ *
+ * @example
+ * ```ts
+ * const n: ParamArg<number> = 3 // or a.outputs.n, or expr`${a.outputs.n} * 10`
+ * ```
+ */
+export type ParamArg<A> = A | ParamRef<A> | Expr
 /** What a step may pass for an input artifact. @example const f: ArtifactArg = localArtifact('data.txt') // or a.outputs.f */
 export type ArtifactArg = ArtifactRef | LocalArtifact
 /**

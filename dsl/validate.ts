@@ -2,11 +2,13 @@ import { codecsCompatible } from './codec.ts'
 import { isOptional, type IoSpec } from './io.ts'
 import { nameProblems } from './names.ts'
 import type { Arg, Node, Step, Template, Workflow } from './node.ts'
+import type { Expr } from './expr/ast.ts'
 import type { ForEachSource } from './control/source.ts'
 import { foldNode } from './node.ts'
 import { findCycle } from './cycle.ts'
 import { problem, type Problem } from './problem.ts'
 import { isRef, type Ref } from './refs.ts'
+import { argRefs, isExprArg } from './arg-refs.ts'
 import { fnProblems } from './fn/check.ts'
 import { scalarsOf } from './script/script.ts'
 import { failurePolicyProblems } from './retry.ts'
@@ -15,6 +17,7 @@ import { cacheProblems } from './cache.ts'
 import { thresholdProblems } from './threshold.ts'
 import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
 import { EXIT_CODE, STATUS, WORKFLOW_VARS, varsOf } from './expr/ast.ts'
+import { typeProblems } from './expr/types.ts'
 import { ALL_OUTPUTS } from './control/all-outputs.ts'
 import { keyRefs } from './control/key.ts'
 import { dependsSteps } from './control/depends.ts'
@@ -105,7 +108,7 @@ export const sourceRefs = (f: ForEachSource): readonly Ref[] =>
  * ```
  */
 export const refsOfStep = (s: Step): readonly Ref[] => (<Ref[]>[
-  ...Object.values(s.args).filter(isRef),
+  ...Object.values(s.args).flatMap(argRefs),
   ...(s.when ? varsOf(s.when).flatMap((v) => (v._tag === 'ParamRef' ? [v] : [])) : []),
   ...(s.forEach ? sourceRefs(s.forEach) : []),
   ...keyRefs(s.key),
@@ -225,6 +228,10 @@ const argProblems = (s: Step, scope: Scope, visible: Visible, path: readonly str
       const want = inputs[name]
       if (!want) return [problem(p, `template "${s.template.name}" has no input "${name}"`, `its inputs: ${Object.keys(inputs).join(', ') || 'none'}`)]
       if (isRef(value)) return refProblems(value, scope, visible, p, want)
+      if (isExprArg(value))
+        return want._tag === 'Artifact'
+          ? [problem(p, `input "${name}" is an artifact`, 'an expression gives a parameter')]
+          : [...argRefs(value).flatMap((r) => refProblems(r, scope, visible, p, undefined)), ...typeProblems(value as Expr).map((m) => problem(p, m))]
       if (want._tag === 'Artifact') {
         const isLocal = typeof value === 'object' && value !== null && (value as { _tag?: string })._tag === 'LocalArtifact'
         return isLocal ? [] : [problem(p, `input "${name}" is an artifact`, 'pass a step output artifact or localArtifact(path)')]

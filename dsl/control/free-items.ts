@@ -3,6 +3,7 @@ import { foldNode, type Step } from '../node.ts'
 import { isRef, type Ref } from '../refs.ts'
 import { sourceRefs } from '../validate.ts'
 import { keyRefs } from './key.ts'
+import { argRefs } from '../arg-refs.ts'
 
 const isItem = (r: Ref): boolean => r.source.kind === 'item'
 
@@ -11,7 +12,7 @@ const ofLoop = (loop: string) => (r: Ref): boolean => r.source.kind === 'item' &
 
 /** The item references a step's call reads: its arguments, `when`, key, and its exit hook's. */
 const callItems = (s: Step): readonly Ref[] => [
-  ...[...Object.values(s.args).filter(isRef), ...(s.when ? varsOf(s.when) : []), ...keyRefs(s.key)].filter(isItem),
+  ...[...Object.values(s.args).flatMap(argRefs), ...(s.when ? varsOf(s.when) : []), ...keyRefs(s.key)].filter(isItem),
   ...(s.onExit ? callItems(s.onExit) : []),
 ]
 

@@ -1,4 +1,4 @@
-import { mapVars } from '../expr/ast.ts'
+import { isExpr, mapVars } from '../expr/ast.ts'
 import type { Node, Step } from '../node.ts'
 import { isRef, type ParamRef, type Ref } from '../refs.ts'
 import type { KeyTemplate } from './key.ts'
@@ -30,7 +30,7 @@ const mapKey = (k: string | KeyTemplate | undefined, f: RefMap): string | KeyTem
 }
 
 const mapStep = (s: Step, f: RefMap): Step => {
-  const args = Object.fromEntries(Object.entries(s.args).map(([k, v]) => [k, isRef(v) ? f(v) : v]))
+  const args = Object.fromEntries(Object.entries(s.args).map(([k, v]) => [k, isRef(v) ? f(v) : isExpr(v) ? mapVars(v, (x) => f(x) as ParamRef<any>) : v]))
   const changedArgs = Object.keys(args).some((k) => args[k] !== s.args[k])
   const when = s.when && mapVars(s.when, (v) => f(v) as ParamRef<any>)
   const key = mapKey(s.key, f)

@@ -4,6 +4,7 @@ import { problem, type Problem } from '../problem.ts'
 import { isRef, type Ref } from '../refs.ts'
 import { varsOf, WORKFLOW_VARS } from '../expr/ast.ts'
 import { dependsSteps } from './depends.ts'
+import { argRefs } from '../arg-refs.ts'
 
 /** What {@link controlProblems} needs to know of the body around a step. @example const s: ControlScope = { steps: new Map(), inputs: {}, params: {} } */
 export interface ControlScope {
@@ -34,11 +35,12 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: Pick<Read
   }
   const loops = [...(scope.loops ?? []), ...(s.forEach ? [s.name] : [])]
   const hasItem = loops.length > 0
-  if (!hasItem && Object.values(s.args).some((a) => isRef(a) && usesItem(a)))
+  if (!hasItem && Object.values(s.args).flatMap(argRefs).some(usesItem))
     problems.push(problem([...path, 'args'], '"item" is only defined inside forEach', 'build the step in the body of forEach(items, (item) => step(…))'))
   const outside = (r: Ref) => r.source.kind === 'item' && r.source.loop !== undefined && !loops.includes(r.source.loop)
-  for (const [name, a] of Object.entries(s.args))
-    if (isRef(a) && outside(a)) problems.push(problem([...path, 'args', name], `the item of forEach "${(a.source as { loop: string }).loop}" is read outside that forEach`, 'read an item only in the body of the forEach that gives it'))
+  for (const [name, arg] of Object.entries(s.args))
+    for (const a of argRefs(arg))
+      if (outside(a)) problems.push(problem([...path, 'args', name], `the item of forEach "${(a.source as { loop: string }).loop}" is read outside that forEach`, 'read an item only in the body of the forEach that gives it'))
   for (const v of s.when ? varsOf(s.when) : []) {
     const where = [...path, 'when']
     if (v._tag === 'ParamRef') {

@@ -7,6 +7,7 @@ import {
   EXIT_CODE,
   STATUS,
   encodeParam,
+  isExpr,
   isRef,
   problem,
   condRefsIn,
@@ -29,7 +30,7 @@ import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTempl
 import { compact, encodedDefault } from './io.ts'
 import { placed } from './repository.ts'
 import { enumeratedItem, enumeratedLoop, fanInArgument, fanInArguments, fanInsOf, isFanInRef, stepsInLoops, type FanInScope } from './fan-in.ts'
-import { choiceExpression, controlFields, fanOutFields, isStdout, whenTag } from './control.ts'
+import { choiceExpression, controlFields, exprTag, fanOutFields, isStdout, whenTag } from './control.ts'
 import { stackedTag } from './slice.ts'
 import { accessPath } from './expr-print.ts'
 import { keyArgument } from './key.ts'
@@ -218,6 +219,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         if (spec._tag !== 'Param' || spec.big) return []
         const v = arg(name)
         if (isRef(v)) return [{ name, value: resolve(v, [...path, name]) }]
+        // an expression argument: an expr-lang tag Argo evaluates when the call starts
+        if (isExpr(v)) return [{ name, value: exprTag(v, { resolve: (r, p) => resolve(r, p), prefix, path }, name) }]
         const value = encodeParam(spec.codec, v)
         problems.push(...tagProblems(value, [...path, name]), ...envLimitProblems(`input "${name}"`, `dflow_in_${name}`, value, [...path, name]))
         return [{ name, value }]

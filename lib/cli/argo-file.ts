@@ -24,13 +24,14 @@ const read = (file: string, what: string): string => {
  */
 export const loadArgoFile = (
   file: string,
-  files: { readonly templates?: readonly string[]; readonly configmaps?: readonly string[]; readonly secrets?: readonly string[]; readonly timeScale?: number },
+  files: { readonly templates?: readonly string[]; readonly configmaps?: readonly string[]; readonly secrets?: readonly string[]; readonly timeScale?: number; readonly parameters?: Readonly<Record<string, string>> },
 ): Imported => {
   const opts = {
     templates: (files.templates ?? []).map((f) => read(f, '--template')),
     configmaps: (files.configmaps ?? []).map((f) => read(f, '--configmap')),
     secrets: (files.secrets ?? []).map((f) => read(f, '--secret')),
     ...(files.timeScale !== undefined ? { timeScale: files.timeScale } : {}),
+    ...(files.parameters ? { parameters: files.parameters } : {}),
   }
   try {
     return importWorkflow(read(file, 'workflow'), opts)

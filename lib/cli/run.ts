@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DflowError, formatProblem, type Workflow } from 'dflow-ts'
 import type { Imported } from '../argo/import/index.ts'
 import { isArgoFile, loadArgoFile } from './argo-file.ts'
+import { holdLocks, type Lock } from '../argo/import/sync.ts'
 import { artifactProblems, local, parameterProblems, type RunEvent } from '../local/index.ts'
 import { sharedLauncher } from '../local/launcher.ts'
 import { color, duration, markOf, summary } from './format.ts'
@@ -105,10 +106,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   if (timeScale !== undefined && !(timeScale > 0)) return console.error(`dflow run: --time-scale takes a positive number, got "${values['time-scale']}"`), 2
   let wf: Workflow
   let deadline: number | undefined
+  let locks: readonly Lock[] = []
   if (isArgoFile(file)) {
     let imported: Imported
     try {
-      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) })
+      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}) })
     } catch (e) {
       if (e instanceof DflowError) return console.error(`dflow run: ${file} cannot be run locally:\n${e.message}`), 2
       throw e
@@ -116,6 +118,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     for (const warning of imported.warnings) console.error(color.yellow(`warning: ${warning}`))
     wf = imported.workflow
     deadline = imported.deadlineSeconds
+    locks = imported.synchronization ?? []
   } else wf = await loadWorkflow(file, values.export)
   const reuse = await reuseOf(values)
   if (typeof reuse === 'string') return console.error(`dflow run: ${reuse}`), 2
@@ -146,6 +149,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   // Argo's spec.activeDeadlineSeconds: the run is stopped when it runs out, and ends Failed
+  // Argo's spec.synchronization: the run starts once it holds its locks, and holds them to the end
+  const release = await holdLocks(locks)
   const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
     const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
@@ -160,6 +165,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   } finally {
     clearTimeout(timer)
     await batch?.close()
+    release()
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
     await storage.store?.close()

@@ -15,6 +15,7 @@ import { fanOutWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase, type StepRecord } from '../run/records.ts'
 import type { Reused } from '../run/reused.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
+import { exprArgWire } from './expr-arg.ts'
 import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -245,7 +246,7 @@ export const interpreter = (ictx: InterpretContext) => {
       }
       if (s.template._tag === 'Subflow' && env.depth >= MAX_DEPTH)
         throw new ResolveError(`recursion deeper than ${MAX_DEPTH} nested calls (template "${s.template.name}"): does its when ever stop it?`)
-      inputs = await stackInputs(resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir), env.signal)
+      inputs = await stackInputs(resolveInputs(s.template.inputs, s.args, scope, ictx.baseDir, (e) => exprArgWire(e, scope)), env.signal)
     } catch (e) {
       if (!(e instanceof ResolveError || e instanceof StackError)) throw e
       return finish('Error', EMPTY_IO, EMPTY_IO, { message: e.message })

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { encodeParam, isRef, type Arg, type IoSpec, type Ref } from 'dflow-ts'
+import { encodeParam, isExpr, isRef, type Arg, type Expr, type IoSpec, type Ref } from 'dflow-ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 import type { FanIn } from './fan-in.ts'
 
@@ -91,6 +91,8 @@ export const resolveInputs = (
   args: Readonly<Record<string, Arg>>,
   scope: Scope,
   baseDir: string,
+  /** The text of an expression argument (see `exprArgWire`), evaluated in `scope`. */
+  exprWire?: (e: Expr) => string,
 ): Record<string, Value> =>
   Object.fromEntries(
     Object.entries(inputs).map(([name, spec]): [string, Value] => {
@@ -99,6 +101,10 @@ export const resolveInputs = (
         if (arg === undefined) {
           if (!spec.default) throw new ResolveError(`missing argument "${name}"`)
           return [name, { kind: 'param', wire: encodeParam(spec.codec, spec.default.value) }]
+        }
+        if (isExpr(arg)) {
+          if (!exprWire) throw new ResolveError(`argument "${name}" is an expression, which this interpreter does not evaluate`)
+          return [name, { kind: 'param', wire: exprWire(arg) }]
         }
         if (!isRef(arg)) return [name, { kind: 'param', wire: encodeParam(spec.codec, arg) }]
         try {

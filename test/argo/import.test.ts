@@ -7,25 +7,14 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { dflowIn } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/tmp.ts'
+import { echo, problemsOf, wf } from './support/import-docs.ts'
 
 const tmp = tempDir('argo-import')
 test.after(tmp.cleanup)
 const run = (doc: unknown, options: Parameters<typeof importWorkflow>[1] = {}, parameters: Record<string, string> = {}) =>
   local({ runsDir: tmp.path }).run(importWorkflow(doc, options).workflow, { parameters })
 
-const wf = (spec: Record<string, unknown>) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'imp-' }, spec })
-const echo = (name: string, text: string, extra: Record<string, unknown> = {}) => ({ name, container: { image: 'busybox', command: ['sh', '-c'], args: [text] }, ...extra })
 
-/** The problems an import reports, as `path: message`. */
-const problemsOf = (doc: unknown, options: Parameters<typeof importWorkflow>[1] = {}): string[] => {
-  try {
-    importWorkflow(doc, options)
-  } catch (e) {
-    if (e instanceof DflowError) return e.problems.map((p) => `${p.path.join('.')}: ${p.message}`)
-    throw e
-  }
-  return []
-}
 
 test('steps, when (govaluate and expr-lang), withItems, outputs and artifacts run with Argo meaning', async () => {
   const r = await run(

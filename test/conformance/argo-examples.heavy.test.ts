@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { DflowError } from 'dflow-ts'
-import { importWorkflow, parseYaml } from 'dflow-ts/argo'
+import { holdLocks, importWorkflow, parseYaml } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { repoRoot, sharedDir } from '../argo/support/shared.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -26,13 +26,17 @@ if (shared) {
   const labelled = catalogue.filter((c) => c.no_test === '' || c.no_test === 'expected-failure')
   const tmp = tempDir('argo-examples')
   const env = { ...process.env, PATH: `${join(repoRoot, 'test', 'fixtures', 'argo-bin')}:${process.env.PATH}` }
-  const options = { templates: TEMPLATE_FILES.map(read), configmaps: CONFIGMAP_FILES.map(read), timeScale: TIME_SCALE }
+  // memoize caches (ConfigMap files), locks and the artifact repository of this run's own, as on a fresh cluster
+  const options = { templates: TEMPLATE_FILES.map(read), configmaps: CONFIGMAP_FILES.map(read), timeScale: TIME_SCALE, memoizeDir: join(tmp.path, 'memoize'), syncDir: join(tmp.path, 'locks'), artifactRepository: join(tmp.path, 'repository') }
   const passed: string[] = []
 
-  const runOne = async (doc: unknown, e: Expect, label: string) => {
-    const imp = importWorkflow(doc, { ...options, ...(e.timeScale ? { timeScale: e.timeScale } : {}) })
+  const runOne = async (doc: unknown, e: Expect, label: string, more: readonly unknown[] = []) => {
+    const imp = importWorkflow(doc, { ...options, templates: [...options.templates, ...more], ...(e.timeScale ? { timeScale: e.timeScale } : {}) })
     const signal = imp.deadlineSeconds !== undefined ? AbortSignal.timeout(imp.deadlineSeconds * 1000) : undefined
-    const run = await local({ runsDir: tmp.path, env }).run(imp.workflow, signal ? { signal } : {})
+    const release = await holdLocks(imp.synchronization ?? [])
+    const run = await local({ runsDir: tmp.path, env })
+      .run(imp.workflow, signal ? { signal } : {})
+      .finally(release)
     assert.is(run.status, e.phase, `${label}: ${e.rule}; ${run.steps({ phase: 'Failed' }).map((s) => `${s.id}: ${s.message}`).join('; ')}`)
     for (const [name, want] of Object.entries(e.steps ?? {})) {
       const s = run.steps({ name })
@@ -43,6 +47,7 @@ if (shared) {
       else if (want.result) assert.match(result, want.result, `${label}: result of ${name}`)
       for (const [k, v] of Object.entries(want.outputs ?? {})) assert.is((s[0]!.outputs as Record<string, unknown>)[k], v, `${label}: output ${k} of ${name}`)
     }
+    for (const name of e.absent ?? []) assert.is(run.steps({ name }).length, 0, `${label}: step ${name} must not run`)
   }
 
   test('every labelled example is either run or refused with a reason', () => {
@@ -63,6 +68,11 @@ if (shared) {
         if (c.kinds === 'ConfigMap') {
           assert.is(docs[0]!.kind, 'ConfigMap')
           assert.ok(Object.keys(docs[0]!.data ?? {}).length)
+        } else if (e.event) {
+          // as a WorkflowEventBinding's submit does: a workflow from the template, with the event's parameters
+          const d = docs[0]!
+          const submitted = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: `${d.metadata.name}-` }, spec: { workflowTemplateRef: { name: d.metadata.name }, arguments: { parameters: Object.entries(e.event).map(([name, value]) => ({ name, value })) } } }
+          await runOne(submitted, e, c.file, [d])
         } else if (c.kinds === 'WorkflowTemplate' || c.kinds === 'ClusterWorkflowTemplate') {
           // runnable: an entrypoint whose inputs all have values (else only the workflows that reference it can run it)
           const given = (d: Record<string, any>) => new Set(((d.spec.arguments?.parameters ?? []) as { name: string }[]).map((p) => p.name))

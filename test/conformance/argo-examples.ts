@@ -13,6 +13,7 @@ export const RULE = {
   library: 'a template library: each runnable document (one with an entrypoint) is run as `argo submit --from` would, and Succeeds; the others import',
   cron: 'a CronWorkflow: its workflowSpec is run once (as `argo submit --from cronwf/NAME`), and Succeeds',
   data: 'a ConfigMap: read as a --configmap file (arguments-parameters-from-configmap uses it)',
+  event: "a WorkflowTemplate that a WorkflowEventBinding submits: run as its binding submits it (workflowTemplateRef, with the parameters the event gives), and Succeeds",
 } as const
 
 /** One expectation: the phase, the rule, and checks of documented outputs (step name → phase / output). */
@@ -22,6 +23,10 @@ export interface Expect {
   /** A time scale of its own, where sleeps and limits are close (the runner's start-up is not scaled). */
   readonly timeScale?: number
   readonly steps?: Readonly<Record<string, { readonly phase?: string; readonly result?: string | RegExp; readonly outputs?: Readonly<Record<string, string>> }>>
+  /** For RULE.event: the parameters the event binding passes (from the event's payload). */
+  readonly event?: Readonly<Record<string, string>>
+  /** Steps that must not be in the run (a dag's target leaves them out). */
+  readonly absent?: readonly string[]
 }
 
 /** Template libraries (and ConfigMaps) the runs are given, as `dflow run --template/--configmap` takes them. */
@@ -120,49 +125,50 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'workflow-template/workflow-archive-logs.yaml': ci(),
   'workflow-template/workflow-template-ref-with-entrypoint-arg-passing.yaml': ci(),
   'workflow-template/workflow-template-ref.yaml': ci(),
+  'conditional-artifacts.yaml': ci(),
+  'dag-conditional-artifacts.yaml': ci(),
+  'dag-targets.yaml': { ...ci({ A: { result: 'A' }, C: { result: 'C' }, E: { result: 'E' } }), absent: ['B', 'D'] },
+  'synchronization-mutex-wf-level.yaml': ci(),
+  'key-only-artifact.yaml': ci({ consume: { result: 'hello' } }),
+  'map-reduce.yaml': ci(),
+  'expression-destructure-json.yaml': ci({ 'expression-destructure-json': { result: '123' } }),
+  'conditionals.yaml': ci({ 'print-hello-govaluate': { phase: 'Succeeded' }, 'print-hello-expr': { phase: 'Succeeded' }, 'print-hello-expr-json': { phase: 'Succeeded' } }),
+  'artifact-gc-workflow.yaml': ci(),
+  // event-consumer-workfloweventbinding.yaml submits it with appellation = payload.appellation
+  'workflow-event-binding/event-consumer-workflowtemplate.yaml': { phase: 'Succeeded', rule: RULE.event, event: { appellation: 'Argo' }, steps: { a: { result: 'hello Argo' } } },
+  'memoize-simple.yaml': ci({ memoized: { outputs: { hello: 'world' } } }),
+  'container-set-template/workspace-workflow.yaml': ci({ workspace: { outputs: { out: 'hi' } } }),
 }
 
 /** Examples not run, with the reason: the importer refuses each with an error naming the field, except those that `need` a program this host does not have. */
 export const NOT_RUN: Readonly<Record<string, string>> = {
-  "artifact-gc-workflow.yaml": "spec.templates.0.outputs.artifacts.0.s3: s3 artifacts are not supported",
-  "artifact-passing-explicit-plugin.yaml": "spec.templates.1.outputs.artifacts.0.plugin: the field \"plugin\" is not supported",
-  "artifacts-workflowtemplate.yaml": "spec.templates.0.containerSet: the field \"containerSet\" is not supported",
-  "buildkit-template.yaml": "spec.volumeClaimTemplates: the field \"volumeClaimTemplates\" is not supported",
-  "ci-workflowtemplate.yaml": "spec.volumeClaimTemplates: the field \"volumeClaimTemplates\" is not supported",
-  "conditional-artifacts.yaml": "spec.templates.0.outputs.artifacts.0.fromExpression: the field \"fromExpression\" is not supported",
-  "conditionals.yaml": "spec.templates.0.steps.0.2.when: {{workflow.parameters.json}}: the workflow has no parameter \"json\"",
-  "container-set-template/workspace-workflow.yaml": "spec.templates.0.outputs.artifacts: an output parameter and an output artifact are both named \"out\", which the local importer cannot keep apart yet",
-  "daemon-nginx.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported",
-  "daemon-step.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported",
-  "dag-conditional-artifacts.yaml": "spec.templates.0.outputs.artifacts.0.fromExpression: the field \"fromExpression\" is not supported",
-  "dag-disable-failFast.yaml": "spec.templates.4.dag.failFast: failFast: false is not supported (a failing task stops the dag)",
+  "artifact-passing-explicit-plugin.yaml": "spec.templates.1.outputs.artifacts.0.plugin: the field \"plugin\" is not supported by the local importer",
+  "artifacts-workflowtemplate.yaml": "spec.templates.0.inputs.artifacts.0.http: http artifacts are not supported by the local importer",
+  "buildkit-template.yaml": "spec.templates.1.container.command: no command, and what the image \"alpine/git:v2.26.2\" runs is not known here",
+  "ci-workflowtemplate.yaml": "spec.templates.2.container.command: no command, and what the image \"golang:1.18\" runs is not known here",
+  "daemon-nginx.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported by the local importer",
+  "daemon-step.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported by the local importer",
+  "dag-disable-failFast.yaml": "spec.templates.4.dag.failFast: failFast: false is not supported locally (a failing task stops the dag)",
   "dag-task-level-timeout.yaml": "needs an unloaded machine: it imports and runs (A and C sleep 15 s under a 20 s limit, B under 10 s), but its 5 s margin did not hold with a load of 20 on 2 cores",
-  "dag-targets.yaml": "spec.templates.0.dag.target: dag targets are not supported yet",
-  "expression-destructure-json-complex.yaml": "spec.templates.0.inputs.parameters.0.value: the input's value \"{{=jsonpath(workflow.parameters.config, '$.employees[?(@.name==\\\"Baris\\\")].age')}}\" uses tags, which the local importer cannot compute yet",
-  "expression-destructure-json.yaml": "spec.templates.0.inputs.parameters.0.value: the input's value \"{{=jsonpath(workflow.parameters.config, '$.a')}}\" uses tags, which the local importer cannot compute yet",
-  "expression-reusing-verbose-snippets.yaml": "spec.templates.0.inputs.parameters.0.value: the input's value \"{{=\\n  map([\\n      jsonpath(sprig.b64dec(jsonpath(workflow.parameters.weather, '$.weekWeather')), '$.temps')\\n    ], {\\n      toJson({\\n        avg: sprig.add(#[0], #[1], #[2], #[3], #[4]) / 5,\\n        min: sprig.min(#[0], #[1], #[2], #[3], #[4]),\\n        max: sprig.max(#[0], #[1], #[2], #[3], #[4])\\n      })\\n  })[0]\\n}}\" uses tags, which the local importer cannot compute yet",
-  "expression-tag-template-workflow.yaml": "spec.templates.1.container: the expression {{=asInt(inputs.parameters.foo) * 10}} in a leaf template is not supported yet",
-  "global-outputs.yaml": "spec.templates.1.outputs.parameters.0.globalName: workflow outputs (globalName) are not supported yet",
-  "http-hello-world.yaml": "spec.templates.1.http: the field \"http\" is not supported",
-  "k8s-owner-reference.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
-  "k8s-patch-json-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
-  "k8s-patch-merge-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
-  "k8s-patch-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported",
-  "key-only-artifact.yaml": "spec.templates.1.outputs.artifacts.0.s3: s3 artifacts are not supported",
-  "life-cycle-hooks-tmpl-level.yaml": "spec.templates.0.steps.0.0.hooks.running: only the exit hook is supported",
-  "life-cycle-hooks-wf-level.yaml": "spec.hooks: the field \"hooks\" is not supported",
-  "map-reduce.yaml": "spec.templates.1.outputs.artifacts.0.s3: s3 artifacts are not supported",
-  "memoize-simple.yaml": "spec.templates.0.memoize: the field \"memoize\" is not supported",
+  "expression-destructure-json-complex.yaml": "spec.templates.0.inputs.parameters.0.value: \"{{=jsonpath(workflow.parameters.config, '$.employees[?(@.name==\\\"Baris\\\")].age')}}\": jsonpath() reads the path \"$.employees[?(@.name==\"Baris\")].age\" only as far as \"[?(@.name==\"Baris\")].age\": it reads $, then .key, ['key'] and [n]",
+  "expression-reusing-verbose-snippets.yaml": "spec.templates.0.script: the expression {{=jsonpath(inputs.parameters['week-temps'], '$.avg')}} in a leaf template is not supported locally yet",
+  "expression-tag-template-workflow.yaml": "spec.templates.1.container: the expression {{=asInt(inputs.parameters.foo) * 10}} in a leaf template is not supported locally yet",
+  "global-outputs.yaml": "spec.templates.1.outputs.parameters.0.globalName: workflow outputs (globalName) are not supported by the local importer yet",
+  "http-hello-world.yaml": "spec.templates.1.http: the field \"http\" is not supported by the local importer",
+  "k8s-owner-reference.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
+  "k8s-patch-json-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
+  "k8s-patch-merge-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
+  "k8s-patch-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
+  "life-cycle-hooks-tmpl-level.yaml": "spec.templates.0.steps.0.0.hooks.running: only the exit hook is supported locally",
+  "life-cycle-hooks-wf-level.yaml": "spec.hooks: the field \"hooks\" is not supported by the local importer",
   "sidecar-nginx.yaml": "needs nginx and curl (the images' programs), which this host does not have",
   "sidecar.yaml": "needs influxd (the image's program), which this host does not have",
   "skipped-output-defaults/expression-fallback.yaml": "spec.templates.0.outputs.parameters.0.valueFrom.expression: the expression \"tasks.producer.outputs.parameters.msg ?? 'expr-fallback'\" does not parse: unexpected \"?\"",
-  "synchronization-mutex-wf-level.yaml": "spec.synchronization: the field \"synchronization\" is not supported",
-  "template-defaults.yaml": "spec.templates.0.retryStrategy: retryStrategy on a steps template is not supported (the DSL retries and times out leaf steps)",
+  "template-defaults.yaml": "spec.templates.0.retryStrategy: retryStrategy on a steps template is not supported locally (the DSL retries and times out leaf steps)",
   "testvolume.yaml": "a PersistentVolumeClaim: no local meaning",
-  "variables-showcase.yaml": "spec.arguments.artifacts: workflow arguments.artifacts are not supported",
+  "variables-showcase.yaml": "spec.templates.1.outputs.parameters.0.globalName: workflow outputs (globalName) are not supported by the local importer yet",
   "workflow-count-resourcequota.yaml": "a ResourceQuota: no local meaning",
   "workflow-event-binding/event-consumer-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
-  "workflow-event-binding/event-consumer-workflowtemplate.yaml": "spec.templates.0.steps.0.0.arguments.parameters.1.value: {{workflow.parameters.appellation}}: the workflow has no parameter \"appellation\"",
   "workflow-event-binding/github-path-filter-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
-  "workflow-template/input-artifacts.yaml": "spec.arguments.artifacts: workflow arguments.artifacts are not supported",
+  "workflow-template/input-artifacts.yaml": "spec.arguments.artifacts.0: only raw workflow artifacts are supported locally",
 }

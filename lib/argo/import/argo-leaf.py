@@ -62,10 +62,10 @@ for k, v in spec["params"].items():
     values[f"inputs.parameters.{k}"] = env_of(v)
 for k, v in spec["workflowParams"].items():
     values[f"workflow.parameters.{k}"] = env_of(v)
-for k, v in spec["computed"].items():
-    values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
 for k, v in spec["context"].items():
     values[k] = env_of(v) if v.startswith("dflow_") else v
+for k, v in spec["computed"].items():
+    values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
 # the time the step starts stands for the run's creation (and a cron run's scheduled) time, in RFC 3339
 import datetime as _dt
 values["workflow.creationTimestamp"] = values["workflow.scheduledTime"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -191,7 +191,55 @@ def shared_dir(name):
     return os.path.join(run, "volumes", name)
 
 
+def repo_path(key, isolated):
+    """Where a key of the artifact repository lives (a folder: the local stand-in of Argo's default repository)."""
+    k = substitute(key, isolated).strip("/")
+    if not k or ".." in k.split("/"):
+        fail(f"the artifact key {k!r} is not a key of the repository")
+    return os.path.join(spec["repository"], k)
+
+
+def copy_tree(src, dst):
+    if os.path.lexists(dst):
+        shutil.rmtree(dst) if os.path.isdir(dst) and not os.path.islink(dst) else os.unlink(dst)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copytree(src, dst, symlinks=True) if os.path.isdir(src) else shutil.copy2(src, dst)
+
+
+def fetch_keys(isolated):
+    """Key-only input artifacts: copied from the artifact repository to their paths in the step's folder."""
+    for name, a in spec["inArtifacts"].items():
+        if a.get("key") is None:
+            continue
+        src = repo_path(a["key"], isolated)
+        if not os.path.exists(src):
+            if a.get("optional"):
+                continue
+            fail(f"input artifact {name}: no key {os.path.relpath(src, spec['repository'])!r} in the artifact repository {spec['repository']}")
+        copy_tree(src, os.path.join(workdir, (a["path"] or name).lstrip("/")))
+
+
+def store_keys(isolated):
+    """Key-only output artifacts: copied to the artifact repository under their keys (after the outputs are in the work folder)."""
+    for declared, key in spec.get("outKeys", {}).items():
+        mine = os.path.join(workdir, declared.lstrip("/"))
+        if os.path.exists(mine):
+            copy_tree(mine, repo_path(key, isolated))
+
+
+def prune_output_dirs():
+    """The interpreter makes the folders of declared outputs before a step; a pod has none of them (a script's
+    `os.mkdir("/mnt/out")` must work, as in map-reduce): empty ones below a top-level folder are removed."""
+    for p in spec["outputs"]:
+        d = os.path.dirname(os.path.join(workdir, p.lstrip("/")))
+        while len(os.path.relpath(d, workdir).split("/")) > 1 and os.path.isdir(d) and not os.listdir(d):
+            os.rmdir(d)
+            d = os.path.dirname(d)
+
+
 def write_raw(isolated):
+    prune_output_dirs()
+    fetch_keys(isolated)
     for name, a in spec["inArtifacts"].items():
         if a["raw"] is None:
             continue
@@ -249,8 +297,102 @@ def program(argv0, env, bindir):
     return argv0
 
 
+def now_rfc3339():
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Memo:
+    """A template's memoize cache: a ConfigMap document (JSON) holding one entry per key, in Argo's format
+    (workflow/controller/cache/configmap_cache.go), read and written under a lock of its own."""
+
+    def __init__(self, m, isolated):
+        self.m = m
+        self.key = substitute(m["key"], isolated)
+        if not re.fullmatch(r"[-._a-zA-Z0-9]+", self.key):
+            fail(f"memoize key {self.key!r} is not a valid ConfigMap key ([-._a-zA-Z0-9]+)")
+        os.makedirs(os.path.dirname(m["file"]), exist_ok=True)
+
+    def _locked(self, update):
+        import fcntl
+
+        with open(self.m["file"] + ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                with open(self.m["file"]) as f:
+                    cm = json.load(f)
+            except FileNotFoundError:
+                cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": self.m["configMap"], "labels": {"workflows.argoproj.io/configmap-type": "Cache"}}, "data": {}}
+            out = update(cm)
+            tmp = self.m["file"] + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(cm, f, indent=2)
+            os.replace(tmp, self.m["file"])
+            return out
+
+    def hit(self):
+        """The cached outputs, when an entry is younger than maxAge (and its lastHitTimestamp is updated)."""
+
+        def look(cm):
+            raw = (cm.get("data") or {}).get(self.key)
+            if raw is None:
+                return None
+            e = json.loads(raw)
+            made = _dt.datetime.strptime(e["creationTimestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
+            age = (_dt.datetime.now(_dt.timezone.utc) - made).total_seconds()
+            if self.m["maxAge"] is not None and age > self.m["maxAge"]:
+                return None
+            e["lastHitTimestamp"] = now_rfc3339()
+            cm["data"][self.key] = json.dumps(e, separators=(",", ":"))
+            return e["outputs"]
+
+        return self._locked(look)
+
+    def save(self, outputs):
+        def put(cm):
+            t = now_rfc3339()
+            e = {"nodeID": os.environ.get("DFLOW_ARGO_NODE", "local"), "outputs": outputs, "creationTimestamp": t, "lastHitTimestamp": t}
+            cm.setdefault("data", {})[self.key] = json.dumps(e, separators=(",", ":"))
+
+        self._locked(put)
+
+
+def serve_memoized(outputs):
+    """Gives a cache hit's outputs as if the template had run: each output parameter at its path, the result on stdout."""
+    for p in outputs.get("parameters", []):
+        declared = spec["memoize"]["outputs"].get(p["name"])
+        if declared is None:
+            continue
+        mine = os.path.join(workdir, declared.lstrip("/"))
+        os.makedirs(os.path.dirname(mine), exist_ok=True)
+        with open(mine, "w") as f:
+            f.write(p.get("value", ""))
+    sys.stdout.write(outputs.get("result", ""))
+    sys.stdout.flush()
+    sys.exit(0)
+
+
+def memo_outputs(result):
+    params = []
+    for name, declared in spec["memoize"]["outputs"].items():
+        mine = os.path.join(workdir, declared.lstrip("/"))
+        if os.path.isfile(mine):
+            with open(mine) as f:
+                params.append({"name": name, "value": f.read(), "valueFrom": {"path": declared}})
+    return {"parameters": params, "result": result, "exitCode": "0"}
+
+
 def main():
     isolated = isolation != "none" and enter_namespace()
+    memo = Memo(spec["memoize"], isolated) if spec.get("memoize") else None
+    if memo:
+        cached = memo.hit()
+        if cached is not None:
+            serve_memoized(cached)
+    captured = os.path.join(os.path.dirname(workdir), "argo-stdout") if memo else None
+    # the template's synchronization (after a memoize hit, as Argo's controller checks the cache first): held until this process ends
+    if spec.get("locks"):
+        sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+        held = __import__("argo-lock").acquire(spec["locks"])  # noqa: F841 (held while the containers run)
     step_dir = os.path.dirname(workdir)
     root = os.path.join(step_dir, "argo-root")
     env = {k: v for k, v in os.environ.items() if not k.startswith("dflow_") and k != "DFLOW_ARGO_TEMPLATE"}
@@ -299,7 +441,11 @@ def main():
             argv.append(sp if isolated else host)
         argv[0] = program(argv[0], cenv, bindir)
         cwd = substitute(c["workingDir"], isolated) if c["workingDir"] else ("/" if isolated else workdir)
+        # a memoized template's result is kept with its outputs: its stdout goes through a file (opened before the chroot)
+        out_fd = os.open(captured, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) if captured and not quiet else None
         pid = os.fork()
+        if out_fd is not None and pid != 0:
+            os.close(out_fd)
         if pid == 0:
             try:
                 if isolated:
@@ -308,6 +454,8 @@ def main():
                 os.chdir(cwd)
                 if quiet:
                     os.dup2(2, 1)
+                elif out_fd is not None:
+                    os.dup2(out_fd, 1)
                 for s in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
                     signal.signal(s, signal.SIG_DFL)
                 os.execvpe(argv[0], argv, cenv)
@@ -393,6 +541,17 @@ def main():
         if os.path.exists(src):
             os.makedirs(os.path.dirname(mine), exist_ok=True)
             shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
+    if code == 0:
+        store_keys(isolated)
+    if captured:
+        result = ""
+        if os.path.exists(captured):
+            with open(captured, errors="replace") as f:
+                result = f.read()
+            sys.stdout.write(result)
+            sys.stdout.flush()
+        if code == 0:
+            memo.save(memo_outputs(result.rstrip("\n")))
     sys.exit(code)
 
 

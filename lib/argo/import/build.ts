@@ -1,14 +1,16 @@
 import {
-  ALL_OUTPUTS, DflowError, conditionProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  ALL_OUTPUTS, DflowError, conditionProblems, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
   workflowDuration, workflowFailures, workflowStatus, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
-  type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
+  type Expr, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { argoValue } from './argo-value.ts'
-import { parseDepends } from './depends.ts'
+import { dependsNames, parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
-import { leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { memoizeOf } from './memoize.ts'
+import { synchronizationOf } from './sync.ts'
 import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -25,6 +27,8 @@ export interface BuildContext {
   readonly warnings: Warnings
   readonly timeScale: number
   readonly workflowParams: ReadonlySet<string>
+  /** A workflow parameter's value at submission (given, or its default), for what must be known at import (a dag's target). */
+  readonly paramValue: (name: string) => string | undefined
   /** Finds the library of a `templateRef` (a WorkflowTemplate, or a ClusterWorkflowTemplate when clusterScope). */
   readonly library: (name: string, cluster: boolean) => Library | undefined
   readonly configMapValue: (name: string, key: string, path: readonly string[]) => string
@@ -32,6 +36,12 @@ export interface BuildContext {
   readonly defaults: Obj | undefined
   /** The workflow's volumes by name: emptyDir (each step's own), or shared by the run's steps (a claim). */
   readonly volumes: ReadonlyMap<string, Volume>
+  /** The folder of memoize caches (one ConfigMap file each). */
+  readonly memoizeDir: string
+  /** The folder of synchronization's lock files. */
+  readonly syncDir: string
+  /** The artifact repository: a folder that holds key-only artifacts under their keys. */
+  readonly artifactRepository: string
 }
 
 /** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
@@ -62,8 +72,28 @@ const check = (o: unknown, table: FieldTable, path: readonly string[], w: Warnin
   const ps: Problem[] = fieldProblems(o, table, path, w)
   if (ps.length) throw new DflowError(ps)
 }
+const REMOTE = ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']
+
+/**
+ * The key of a key-only S3 artifact (`s3: { key }`): kept in the artifact repository under that key, as Argo
+ * keeps it in its default repository (docs "Key-Only Artifacts"). Any other remote source is refused.
+ */
+const remoteKey = (a: Obj, path: readonly string[]): string | undefined => {
+  for (const remote of REMOTE.filter((r) => r !== 's3')) if (remote in a) fail([...path, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as a key-only s3 artifact')
+  if (a.s3 === undefined) return undefined
+  for (const k of Object.keys(a.s3 ?? {})) if (k !== 'key') fail([...path, 's3', k], `an S3 artifact is supported locally by its key only (in the artifact repository); "${k}" is not`)
+  return typeof a.s3?.key === 'string' ? a.s3.key : fail([...path, 's3'], 'an S3 artifact needs a key')
+}
 const list = (v: unknown, path: readonly string[]): readonly any[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : fail(path, 'expected a list'))
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
+
+/** An input whose value (or default) has tags, computed for each call (`fixed`: a `value`, which wins over what the call passes). */
+interface ExprInput {
+  readonly name: string
+  readonly text: string
+  readonly at: readonly string[]
+  readonly fixed: boolean
+}
 
 /** Where a body's references point: its inputs, its sibling steps, the loop of the call being read. */
 interface BodyScope {
@@ -90,6 +120,13 @@ export const builder = (cx: BuildContext) => {
   const built = new Map<string, Template>()
   /** What each leaf template was built from, for the variants of calls that pass text with tags. */
   const leafSpecs = new WeakMap<Template, LeafSpec>()
+  /** The inputs of each template whose value (or default) has tags: each call passes them as expressions. */
+  const exprInputs = new WeakMap<Template, readonly ExprInput[]>()
+  /** The scope an input's value is read in: the workflow's parameters (and literals). */
+  const workflowScope: BodyScope = { kind: 'workflow', inputs: {}, siblings: new Map() }
+  /** The arguments a call gives the callee's inputs with tagged values: a fixed `value` always, a `default` when not passed. */
+  const exprArgs = (callee: Template, given: ReadonlySet<string>): Record<string, Arg> =>
+    Object.fromEntries((exprInputs.get(callee) ?? []).filter((x) => x.fixed || !given.has(x.name)).map((x) => [x.name, textExpr(workflowScope, x.text, x.at)]))
   const names = new Set<string>()
   const w = cx.warnings
   const scale = (s: number) => s * cx.timeScale
@@ -131,7 +168,7 @@ export const builder = (cx: BuildContext) => {
       if (rest === 'outputs.result') return par_(source, 'result')
       if (rest === 'outputs.parameters') return par_(source, ALL_OUTPUTS)
       if ((m = /^outputs\.parameters\.([-\w]+)$/.exec(rest))) return par_(source, m[1]!)
-      if ((m = /^outputs\.artifacts\.([-\w]+)$/.exec(rest))) return art(source, m[1]!)
+      if ((m = /^outputs\.artifacts\.([-\w]+)$/.exec(rest))) return art(source, artifactOutput(sc.siblings.get(stepName), m[1]!))
       return fail(path, `{{${name}}} is not supported by the local importer`, 'steps.NAME.outputs.{result,parameters.P,artifacts.A}, .status and .exitCode are')
     }
     if ((m = /^item((?:\.[-\w]+)*)$/.exec(name))) {
@@ -151,11 +188,29 @@ export const builder = (cx: BuildContext) => {
     if (!ps.some((p) => p._tag !== 'Text')) return v
     const tag = onlyTag(v)
     if (tag !== undefined) return refIn(sc, tag, t.string, path)
-    if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
-      const e = exprLang(ps[0]!.source, path, (n) => refIn(sc, n, t.string, path) as ParamRef<any>)
-      if (e._tag === 'Var') return e.ref
+    return textExpr(sc, v, path)
+  }
+
+  /**
+   * Text with tags as an expression argument, evaluated when the call starts: one `{{= … }}` tag is its
+   * expression; text mixing literal parts and tags is their concatenation, each `{{=…}}` printed as Argo prints
+   * it (`string(…)`, the `%v` of its value).
+   */
+  const textExpr = (sc: BodyScope, v: string, path: readonly string[]): Arg => {
+    const ps = pieces(v)
+    const resolve = (n: string) => refIn(sc, n, t.string, path) as ParamRef<any>
+    const typed = (e: Expr): Expr => {
+      const problems = typeProblems(e)
+      return problems.length ? fail(path, `${JSON.stringify(v)}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use') : e
     }
-    return fail(path, `the argument ${JSON.stringify(v)} mixes text and tags (or computes an expression), which the DSL cannot pass yet`, 'pass a single {{…}} reference, or compute the string in the called template')
+    if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
+      const e = exprLang(ps[0]!.source, path, resolve)
+      return e._tag === 'Var' ? e.ref : typed(e)
+    }
+    const parts: Expr[] = ps.map((p) =>
+      p._tag === 'Text' ? { _tag: 'Lit', value: p.text } : p._tag === 'Tag' ? { _tag: 'Var', ref: resolve(p.name) } : { _tag: 'Call', fn: 'string', args: [exprLang(p.source, path, resolve)] },
+    )
+    return typed(parts.reduce((a, b) => ({ _tag: 'Binary', op: '+', left: a, right: b })))
   }
 
   const retryOf = (r: Obj | undefined, path: readonly string[]): Retry | undefined => {
@@ -208,17 +263,20 @@ export const builder = (cx: BuildContext) => {
       const spec = leafSpec(tpl, kind, path)
       const leaf = leafTemplate(spec, name)
       leafSpecs.set(leaf, spec)
+      exprInputs.set(leaf, inputsOf(tpl.inputs, [...path, 'inputs']).exprs)
       built.set(key, leaf)
       return leaf
     }
     if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
-    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout'])
+    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout', 'memoize', 'synchronization'])
       if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally (the DSL retries and times out leaf steps)`, 'set it on the leaf templates it calls')
     // The one mutable moment (as in `recurse`): the template exists before its body, which may call it.
     const self: { -readonly [K in keyof Subflow]: Subflow[K] } = { _tag: 'Subflow', name, inputs: {}, outputs: {}, exposes: {}, body: seq() }
     if (tpl.parallelism !== undefined) self.parallelism = Number(tpl.parallelism)
     built.set(key, self as Subflow)
-    self.inputs = inputsOf(tpl.inputs, [...path, 'inputs']).spec
+    const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
+    self.inputs = ins.spec
+    exprInputs.set(self as Subflow, ins.exprs)
     const { body, siblings } = kind === 'steps' ? stepsBody(lib, tpl.steps, self.inputs, [...path, 'steps']) : dagBody(lib, tpl.dag, self.inputs, [...path, 'dag'])
     self.body = body
     const exposes = subflowOutputs(tpl.outputs, { kind, inputs: self.inputs, siblings }, [...path, 'outputs'])
@@ -231,7 +289,8 @@ export const builder = (cx: BuildContext) => {
 
   const inputsOf = (io: Obj | undefined, path: readonly string[]) => {
     const params: { name: string; default?: string }[] = []
-    const arts: { name: string; path?: string; raw?: string; optional: boolean }[] = []
+    const exprs: ExprInput[] = []
+    const arts: { name: string; path?: string; raw?: string; key?: string; optional: boolean }[] = []
     for (const [i, p] of list(io?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
       check(p, FIELDS.inputParameter, at, w)
@@ -239,23 +298,29 @@ export const builder = (cx: BuildContext) => {
       if (p.valueFrom !== undefined && !cm) fail([...at, 'valueFrom'], 'only valueFrom.configMapKeyRef is supported on a template input')
       if (p.enum !== undefined) w.add([...at, 'enum'], 'is not checked locally')
       const v = cm ? cx.configMapValue(cm.name, cm.key, [...at, 'valueFrom']) : p.value ?? p.default
-      if (v !== undefined && typeof v === 'string' && pieces(v).some((x) => x._tag !== 'Text'))
-        fail([...at, p.value !== undefined ? 'value' : 'default'], `the input's value ${JSON.stringify(v)} uses tags, which the local importer cannot compute yet`, 'pass the value as an argument')
+      if (v !== undefined && typeof v === 'string' && pieces(v).some((x) => x._tag !== 'Text')) {
+        // a value (or default) with tags (expression-destructure-json): computed for every call, from the
+        // workflow's parameters, as an expression argument — Argo resolves it in the template's scope when called
+        exprs.push({ name: String(p.name), text: v, at: [...at, p.value !== undefined ? 'value' : 'default'], fixed: p.value !== undefined })
+        params.push({ name: String(p.name) })
+        continue
+      }
       params.push({ name: String(p.name), ...(v !== undefined ? { default: str(v) } : {}) })
     }
     for (const [i, a] of list(io?.artifacts, [...path, 'artifacts']).entries()) {
       const at = [...path, 'artifacts', String(i)]
       const { s3: _s, http: _h, git: _g, gcs: _gc, oss: _o, hdfs: _hd, azure: _az, artifactory: _af, ...rest } = a as Obj
-      for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact or from a step')
+      const key = remoteKey(a, at)
       check(rest, FIELDS.artifact, at, w)
       if (a.from !== undefined) fail([...at, 'from'], 'from on a template input is not supported locally')
+      if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for the outputs of steps and dag templates')
       if (a.raw !== undefined && typeof a.raw?.data !== 'string') fail([...at, 'raw'], 'raw artifacts give their content as raw.data')
-      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), optional: !!a.optional })
+      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), ...(key !== undefined ? { key } : {}), optional: !!a.optional })
     }
     const spec: Record<string, any> = {}
     for (const p of params) spec[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
-    for (const a of arts) if (a.raw === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
-    return { params, arts, spec: spec as IoSpec }
+    for (const a of arts) if (a.raw === undefined && a.key === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
+    return { params, arts, exprs, spec: spec as IoSpec }
   }
 
   /** One container's fields (its env resolved from the given ConfigMaps and Secrets). */
@@ -321,11 +386,13 @@ export const builder = (cx: BuildContext) => {
     })
     const outArtifacts = list(tpl.outputs?.artifacts, [...path, 'outputs', 'artifacts']).map((a: Obj, i) => {
       const at = [...path, 'outputs', 'artifacts', String(i)]
-      for (const remote of ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']) if (remote in a) fail([...at, remote], `${remote} artifacts are not supported by the local importer`)
-      check(a, FIELDS.artifact, at, w)
+      const { s3: _s, ...rest } = a
+      const key = remoteKey(a, at)
+      check(rest, FIELDS.artifact, at, w)
       if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
-      return { name: String(a.name), path: String(a.path), optional: !!a.optional }
+      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(key !== undefined ? { key } : {}) }
     })
     for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
     const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))
@@ -344,6 +411,8 @@ export const builder = (cx: BuildContext) => {
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
+    const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
+    const locks = tpl.synchronization !== undefined ? synchronizationOf(tpl.synchronization, [...path, 'synchronization'], w, cx.syncDir, cx.configMapValue) : []
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
     let timeoutFrom: string | undefined
     const limits = (['activeDeadlineSeconds', 'timeout'] as const).flatMap((f) => {
@@ -368,6 +437,9 @@ export const builder = (cx: BuildContext) => {
       ...(retry ? { retry } : {}),
       ...(limits.length ? { timeout: scale(Math.min(...limits)) } : {}),
       ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
+      ...(memoize ? { memoize } : {}),
+      ...(locks.length ? { locks } : {}),
+      repository: cx.artifactRepository,
       timeScale: cx.timeScale,
     }
   }
@@ -394,6 +466,8 @@ export const builder = (cx: BuildContext) => {
     const computed: { name: string; text: string; at: readonly string[] }[] = []
     /** Input artifacts of a leaf that receive a part of the artifact passed (`subPath`). */
     const subPaths: Record<string, string> = {}
+    /** Input artifacts of a leaf passed by a key of the artifact repository (`s3: { key }`). */
+    const keyArgs: { name: string; text: string; at: readonly string[] }[] = []
     const loops = ['withItems', 'withParam', 'withSequence'].filter((k) => st[k] !== undefined)
     if (loops.length > 1) fail(path, `a step loops one way, this one has ${loops.join(' and ')}`)
     const inner: BodyScope = { ...sc, ...(loops.length ? { loop: name } : {}) }
@@ -413,8 +487,16 @@ export const builder = (cx: BuildContext) => {
     }
     for (const [i, x] of list(a.artifacts, [...path, 'arguments', 'artifacts']).entries()) {
       const at = [...path, 'arguments', 'artifacts', String(i)]
-      check(x, FIELDS.argumentArtifact, at, w)
+      const { s3: _s, ...rest } = x as Obj
+      const key = remoteKey(x, at)
+      check(rest, FIELDS.argumentArtifact, at, w)
       if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
+      if (key !== undefined) {
+        // the call passes a key of the artifact repository: the leaf's variant fetches it, the key computed from the call's tags
+        if (!leafSpecs.has(callee)) fail([...at, 's3'], 'a key-only artifact argument is supported locally for a container or script template')
+        keyArgs.push({ name: String(x.name), text: key, at: [...at, 's3', 'key'] })
+        continue
+      }
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
       if (tag === undefined) fail(at, 'an artifact argument is supported locally as from: "{{…}}" only')
       args[x.name] = refIn(inner, tag!, t.string, [...at, 'from']) as Arg
@@ -423,6 +505,7 @@ export const builder = (cx: BuildContext) => {
         subPaths[x.name] = String(x.subPath)
       }
     }
+    Object.assign(args, exprArgs(callee, new Set([...Object.keys(args), ...computed.map((c) => c.name)])))
     const base = leafSpecs.get(callee)
     let timeout: number | undefined
     if (base?.timeoutFrom !== undefined) {
@@ -431,6 +514,7 @@ export const builder = (cx: BuildContext) => {
         fail([...path, 'arguments'], `template "${callee.name}" takes its time limit from input "${base.timeoutFrom}": the local importer needs a literal value for it here`)
       timeout = scale(seconds(given, [...path, 'arguments', 'parameters', base.timeoutFrom!]))
     }
+    for (const k of keyArgs) computed.push({ name: `argo-key-${k.name}`, text: k.text, at: k.at })
     if (computed.length || timeout !== undefined || Object.keys(subPaths).length) {
       // A leaf called with text that holds tags ("{{inputs.parameters.m}}-{{item}}"): a variant of the template
       // for this call, with each tag an input of its own (argo-arg-N) and the parameter computed from them by the
@@ -442,6 +526,7 @@ export const builder = (cx: BuildContext) => {
           .map((x) => {
             if (x._tag === 'Text') return x.text
             if (x._tag === 'ExprTag') return fail(c.at, `the argument ${JSON.stringify(c.text)} computes an expression, which the DSL cannot pass yet`)
+            if (LEAF_CONTEXT.includes(x.name)) return `{{${x.name}}}` // the leaf runner knows these itself
             const n = `argo-arg-${hidden.length}`
             hidden.push({ name: n })
             args[n] = refIn(inner, x.name, t.string, c.at) as Arg
@@ -453,7 +538,9 @@ export const builder = (cx: BuildContext) => {
         ...base!,
         inParams: [...base!.inParams.filter((p) => !(p.name in texts)), ...hidden],
         computed: { ...base!.computed, ...texts },
-        inArtifacts: base!.inArtifacts.map((x) => (x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : x)),
+        inArtifacts: base!.inArtifacts.map((x) =>
+          x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : keyArgs.some((k) => k.name === x.name) ? { ...x, key: `{{inputs.parameters.argo-key-${x.name}}}` } : x,
+        ),
         ...(timeout !== undefined ? { timeout: Math.min(timeout, base!.timeout ?? Infinity) } : {}),
       }
       callee = leafTemplate(variant, dslName({ key: '', templates: new Map() }, `${callee.name}-${name}`))
@@ -522,19 +609,50 @@ export const builder = (cx: BuildContext) => {
 
   const dagBody = (lib: Library, d: Obj, inputs: IoSpec, path: readonly string[]) => {
     for (const k of Object.keys(d ?? {}))
-      if (k === 'target') fail([...path, k], 'dag targets are not supported by the local importer yet')
+      if (k === 'target') continue
       else if (k === 'failFast') {
         if (d.failFast === false) fail([...path, k], 'failFast: false is not supported locally (a failing task stops the dag)')
       } else if (k !== 'tasks') fail([...path, k], `the field "${k}" is not supported by the local importer`)
     const siblings = new Map<string, Template>()
     for (const st of list(d?.tasks, [...path, 'tasks'])) siblings.set(String(st?.name), undefined as never)
     const sc: BodyScope = { kind: 'dag', inputs, siblings }
-    const tasks = list(d?.tasks, [...path, 'tasks']).map((st, i) => callOf(lib, st, sc, [...path, 'tasks', String(i)], siblings))
+    const all = list(d?.tasks, [...path, 'tasks']).map((st: Obj, i) => ({ st, at: [...path, 'tasks', String(i)] }))
+    const wanted = d?.target !== undefined ? targetClosure(all.map((x) => x.st), targetNames(d.target, [...path, 'target']), [...path, 'target']) : undefined
+    const tasks = all.filter((x) => !wanted || wanted.has(String(x.st?.name))).map((x) => callOf(lib, x.st, sc, x.at, siblings))
     return { body: dag(...tasks), siblings }
+  }
+
+  /** A dag's `target`: task names separated by spaces, literal or from a workflow parameter (its value at submission). */
+  const targetNames = (v: unknown, path: readonly string[]): readonly string[] => {
+    let text = str(v)
+    const tag = onlyTag(text)
+    const m = tag !== undefined ? /^workflow\.parameters\.([-\w]+)$/.exec(tag) : null
+    if (m) text = cx.paramValue(m[1]!) ?? fail(path, `{{${tag}}}: the workflow parameter "${m[1]}" has no value`, 'give it a value, or -p')
+    else if (pieces(text).some((p) => p._tag !== 'Text')) fail(path, `the target ${JSON.stringify(text)} uses tags the local importer cannot read at import`, 'write task names, or {{workflow.parameters.NAME}}')
+    return text.split(' ').filter((x) => x !== '')
+  }
+
+  /**
+   * The tasks a dag with targets runs: the targets and their ancestors by `dependencies` and `depends`
+   * (Argo's executeDAG runs only those; ancestry by workflow/common/ancestry.go).
+   */
+  const targetClosure = (tasks: readonly Obj[], targets: readonly string[], path: readonly string[]): ReadonlySet<string> => {
+    const byName = new Map(tasks.map((t) => [String(t?.name), t]))
+    const out = new Set<string>()
+    const visit = (n: string) => {
+      if (out.has(n)) return
+      const t = byName.get(n) ?? fail(path, `no task "${n}" in this dag (its tasks: ${[...byName.keys()].join(', ')})`)
+      out.add(n)
+      for (const dep of [...list(t.dependencies, []).map(String), ...(t.depends !== undefined ? dependsNames(String(t.depends)) : [])]) visit(dep)
+    }
+    for (const n of targets) visit(n)
+    return out
   }
 
   const subflowOutputs = (o: Obj | undefined, sc: BodyScope, path: readonly string[]): Record<string, Exposable> => {
     const out: Record<string, Exposable> = {}
+    const paramNames = new Set(list(o?.parameters, []).map((p: Obj) => String(p?.name)))
+    const artKey = (n: string) => (paramNames.has(n) ? `${n}${ARTIFACT_ALIAS}` : n)
     for (const k of Object.keys(o ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, k], `outputs.${k} is not supported locally`)
     for (const [i, p] of list(o?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
@@ -559,9 +677,27 @@ export const builder = (cx: BuildContext) => {
       const at = [...path, 'artifacts', String(i)]
       check(a, FIELDS.artifact, at, w)
       if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
+      if (typeof a.fromExpression === 'string') {
+        // Argo's fromExpression: an expression whose value is an artifact of a step (conditional-artifacts)
+        const where = [...at, 'fromExpression']
+        // an artifact enters the expression as a stand-in parameter reference, and is taken back out of the branches
+        const arts = new Map<ParamRef<any>, ArtifactRef>()
+        const e = exprLang(a.fromExpression, where, (n) => {
+          const r = refIn(sc, n, t.string, where)
+          if (r._tag === 'ParamRef') return r
+          const stand: ParamRef<any> = Object.freeze({ _tag: 'ParamRef', source: r.source, name: r.name, codec: t.string })
+          arts.set(stand, r)
+          return stand
+        })
+        const artOf = (x: typeof e) => (x._tag === 'Var' ? arts.get(x.ref) : undefined)
+        if (artOf(e)) out[artKey(a.name)] = artOf(e)!
+        else if (e._tag === 'Cond' && artOf(e.then) && artOf(e.else)) out[artKey(a.name)] = ifExpr(e.test, artOf(e.then)!, artOf(e.else)!)
+        else fail(where, 'fromExpression is supported locally as an artifact reference or `cond ? artifact : artifact`')
+        continue
+      }
       const tag = typeof a.from === 'string' ? onlyTag(a.from) : undefined
-      if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}"')
-      out[a.name] = refIn(sc, tag!, t.string, [...at, 'from'])
+      if (tag === undefined) fail(at, 'a steps or dag template exposes an artifact with from: "{{…}}" or fromExpression')
+      out[artKey(a.name)] = refIn(sc, tag!, t.string, [...at, 'from'])
     }
     return out
   }
@@ -583,7 +719,7 @@ export const builder = (cx: BuildContext) => {
         s._tag === 'Param' && cx.workflowParams.has(k) ? [[k, Object.freeze({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: k, codec: t.string })]] : [],
       ),
     )
-    return step(stepName, callee, args as never)
+    return step(stepName, callee, { ...args, ...exprArgs(callee, new Set(Object.keys(args))) } as never)
   }
 
   return { topCall, retryOf }

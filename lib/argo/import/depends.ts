@@ -46,3 +46,15 @@ export const parseDepends = (source: string, path: readonly string[]): Depends =
   if (p < toks.length) bad(`unexpected "${toks[p]}"`)
   return d
 }
+
+/**
+ * The task names a `depends` names (`A && (B.Succeeded || !C)` → A, B, C): the tasks Argo counts as its
+ * ancestors (workflow/common/ancestry.go).
+ *
+ * @example
+ * ```ts
+ * dependsNames('A && (B.Succeeded || !C)') // ['A', 'B', 'C']
+ * ```
+ */
+export const dependsNames = (source: string): readonly string[] =>
+  [...source.matchAll(/(?<![-\w.])([A-Za-z0-9][-A-Za-z0-9_]*)(?:\.[A-Za-z]+)?/g)].map((m) => m[1]!)

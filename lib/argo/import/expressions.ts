@@ -1,4 +1,5 @@
-import { DflowError, parseExpr, problem, type Expr, type ParamRef } from 'dflow-ts'
+import { DflowError, parseExpr, problem, t, type Expr, type ParamRef } from 'dflow-ts'
+import { argoValue } from './argo-value.ts'
 import { pieces } from './tags.ts'
 
 /**
@@ -60,7 +61,26 @@ export const govaluate = (source: string, path: readonly string[], resolve: VarR
     }
     if (p._tag === 'Text') strings[strings.length - 1] += bareWordsQuoted(p.text, path, source)
   })
-  return parsed(path, source, strings, holes)
+  return pastedBooleans(parsed(path, source, strings, holes))
+}
+
+/**
+ * `{{tag}} == true` in govaluate: the pasted text lexes as a boolean when it is `true`/`false`, else as a
+ * string or number, which never equals a boolean — so the comparison holds exactly when the text is `true`.
+ * The DSL types a pasted value as text, so the comparison becomes one of texts (`'true'`), which means the same.
+ */
+const pastedBooleans = (e: Expr): Expr => {
+  if (e._tag === 'Binary' && (e.op === '==' || e.op === '!=')) {
+    const asText = (v: Expr, lit: Expr): [Expr, Expr] | undefined =>
+      v._tag === 'Var' && v.ref.codec === argoValue && lit._tag === 'Lit' && typeof lit.value === 'boolean' ? [{ _tag: 'Var', ref: { ...v.ref, codec: t.string } }, { _tag: 'Lit', value: String(lit.value) }] : undefined
+    const l = asText(e.left, e.right)
+    const r = asText(e.right, e.left)
+    if (l) return { ...e, left: l[0], right: l[1] }
+    if (r) return { ...e, left: r[1], right: r[0] }
+  }
+  if (e._tag === 'Binary') return { ...e, left: pastedBooleans(e.left), right: pastedBooleans(e.right) }
+  if (e._tag === 'Unary') return { ...e, arg: pastedBooleans(e.arg) }
+  return e
 }
 
 /** A govaluate text with its bare words made strings (`heads` → `'heads'`); quoted strings stay as they are. */

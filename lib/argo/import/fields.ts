@@ -25,12 +25,12 @@ export const FIELDS = {
   document: { use: ['apiVersion', 'kind', 'metadata', 'spec'], warn: ['status'] },
   metadata: { use: ['name', 'generateName', 'labels', 'annotations'], warn: ['namespace', 'uid', 'resourceVersion', 'creationTimestamp'] },
   spec: {
-    use: ['entrypoint', 'arguments', 'templates', 'onExit', 'parallelism', 'activeDeadlineSeconds', 'workflowTemplateRef', 'templateDefaults', 'volumes', 'volumeClaimTemplates'],
+    use: ['entrypoint', 'arguments', 'templates', 'onExit', 'parallelism', 'activeDeadlineSeconds', 'workflowTemplateRef', 'templateDefaults', 'volumes', 'volumeClaimTemplates', 'synchronization'],
     warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'artifactRepositoryRef', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
   },
   template: {
-    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes'],
-    warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName', 'memoize'],
+    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization'],
+    warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
   },
   container: {
     use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'source', 'name'],
@@ -48,9 +48,11 @@ export const FIELDS = {
   step: { use: ['name', 'template', 'templateRef', 'arguments', 'when', 'withItems', 'withParam', 'withSequence', 'continueOn', 'onExit', 'hooks', 'dependencies', 'depends', 'inline'], warn: [] },
   inputParameter: { use: ['name', 'value', 'default', 'description', 'enum', 'valueFrom'], warn: [] },
   outputParameter: { use: ['name', 'valueFrom', 'globalName', 'description', 'default'], warn: [] },
-  artifact: { use: ['name', 'path', 'from', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode'] },
+  artifact: { use: ['name', 'path', 'from', 'fromExpression', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode', 'artifactGC'] },
   argumentArtifact: { use: ['name', 'from', 'subPath'], warn: ['archive'] },
   retryStrategy: { use: ['limit', 'retryPolicy', 'backoff'], warn: ['affinity'] },
+  memoize: { use: ['key', 'maxAge', 'cache'], warn: [] },
+  memoizeConfigMap: { use: ['name'], warn: ['key', 'optional'] },
 } as const satisfies Readonly<Record<string, FieldTable>>
 
 /** Warnings collected over one import: each field without a local meaning, once. @example const w = new Warnings(); w.add(['spec', 'podGC']); w.list // ['spec.podGC: podGC has no local meaning: accepted and not used'] */

@@ -3,6 +3,10 @@ import { parseYaml } from '../yaml.ts'
 import { builder, volumeOf, type Library, type Volume } from './build.ts'
 import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, Warnings } from './fields.ts'
+import { resolve } from 'node:path'
+import { defaultMemoizeDir } from './memoize.ts'
+import { argoStateDir } from './state-dir.ts'
+import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -27,6 +31,20 @@ export interface ImportOptions {
    * 30 s in 3 s, with the same ratios between sleeps and time limits.
    */
   readonly timeScale?: number
+  /**
+   * The values the run's workflow parameters will be given (`dflow run -p`), for what the importer must know
+   * at import: a dag's `target` from a workflow parameter. The run must be given the same values.
+   */
+  readonly parameters?: Readonly<Record<string, string>>
+  /** Where memoize caches are kept, one ConfigMap file each (default: {@link defaultMemoizeDir}). */
+  readonly memoizeDir?: string
+  /** Where synchronization's lock files are kept (default: {@link defaultSyncDir}). */
+  readonly syncDir?: string
+  /**
+   * The artifact repository, a folder that holds key-only S3 artifacts (`s3: { key }`) under their keys
+   * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`).
+   */
+  readonly artifactRepository?: string
 }
 
 /**
@@ -42,6 +60,8 @@ export interface Imported {
   readonly workflow: Workflow
   readonly warnings: readonly string[]
   readonly deadlineSeconds?: number
+  /** The workflow's synchronization (spec.synchronization): locks the caller holds for the whole run, with {@link holdLocks}. */
+  readonly synchronization?: readonly Lock[]
 }
 
 const fail = (path: readonly string[], message: string, hint?: string): never => {
@@ -161,6 +181,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const timeScale = options.timeScale ?? 1
   if (!(timeScale > 0)) fail(['timeScale'], `the time scale must be a positive number, got ${timeScale}`)
   const parameters: Record<string, ParamSpec<string, boolean>> = {}
+  const paramDefaults = new Map<string, string>()
   for (const [i, p] of ((spec.arguments?.parameters ?? []) as Obj[]).entries()) {
     const at = [...base, 'arguments', 'parameters', String(i)]
     const pp = fieldProblems(p, FIELDS.inputParameter, at, w)
@@ -172,6 +193,18 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     else if (p.value !== undefined) v = typeof p.value === 'string' ? p.value : JSON.stringify(p.value)
     if (v !== undefined && pieces(v).some((x) => x._tag !== 'Text')) fail([...at, 'value'], `the parameter's value ${JSON.stringify(v)} uses tags, which the local importer cannot compute`)
     parameters[String(p.name)] = v !== undefined ? param(t.string, { default: v }) : param(t.string)
+    if (v !== undefined) paramDefaults.set(String(p.name), v)
+  }
+  // Argo's `workflow.parameters.json`: the workflow's parameters as JSON, `[{"name":…,"value":…}]` (the
+  // controller's setGlobalParameters marshals spec.arguments.parameters). A parameter of the imported workflow,
+  // its value made at import from the values the run is given (ImportOptions.parameters) or the defaults.
+  if (!('json' in parameters) && JSON.stringify(spec).includes('workflow.parameters.json')) {
+    const given = Object.keys(parameters).map((name) => {
+      const value = options.parameters?.[name] ?? paramDefaults.get(name)
+      return value !== undefined ? { name, value } : { name }
+    })
+    parameters.json = param(t.string, { default: JSON.stringify(given) })
+    w.add([...base, 'arguments', 'parameters', 'json'], 'is made at import from the values given then (workflow.parameters.json)')
   }
   for (const k of Object.keys(spec.arguments ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...base, 'arguments', k], `workflow arguments.${k} are not supported by the local importer`)
   const volumes = new Map<string, Volume>()
@@ -181,8 +214,10 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     volumes.set(String(name), { shared: String(name) })
   }
 
+  const syncDir = options.syncDir ?? defaultSyncDir()
+  const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes })
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)
@@ -198,5 +233,5 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     ...(meta.labels ? { labels: meta.labels } : {}),
     ...(meta.annotations ? { annotations: meta.annotations } : {}),
   })
-  return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}) }
+  return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}), ...(locks.length ? { synchronization: locks } : {}) }
 }

@@ -1,5 +1,7 @@
 import { workflowDuration, workflowFailures, workflowStatus, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
+import type { Memoize } from './memoize.ts'
+import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
@@ -46,9 +48,9 @@ export interface LeafSpec {
   readonly containers: readonly ContainerSpec[]
   readonly mounts: readonly { readonly path: string; readonly shared?: string; readonly subPath?: string }[]
   readonly inParams: readonly { readonly name: string; readonly default?: string }[]
-  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean; readonly subPath?: string }[]
+  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean; readonly subPath?: string; readonly key?: string }[]
   readonly outParams: readonly { readonly name: string; readonly path: string; readonly default?: string }[]
-  readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean }[]
+  readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean; readonly key?: string }[]
   readonly workflowParams: readonly string[]
   /** Input parameters the runner computes from this text (with tags of other inputs), for one call's variant. */
   readonly computed?: Readonly<Record<string, string>>
@@ -57,11 +59,19 @@ export interface LeafSpec {
   /** The input a call's literal argument gives the time limit from (`timeout: "{{inputs.parameters.t}}"`): set by each call's variant. */
   readonly timeoutFrom?: string
   readonly timeScale: number
+  readonly memoize?: Memoize
+  /** The template's synchronization: locks held while its containers run. */
+  readonly locks?: readonly Lock[]
+  /** The artifact repository's folder (key-only artifacts). */
+  readonly repository?: string
 }
 
 const fail = (path: readonly string[], message: string, hint?: string): never => {
   throw new DflowError([problem(path, message, hint)])
 }
+
+/** The tags of the run and the pod that the leaf runner substitutes itself. @example LEAF_CONTEXT.includes('workflow.name') // true */
+export const LEAF_CONTEXT: readonly string[] = ['workflow.status', 'workflow.failures', 'workflow.duration', 'workflow.name', 'workflow.namespace', 'workflow.uid', 'pod.name', 'node.name', 'workflow.serviceAccountName', 'workflow.creationTimestamp', 'workflow.scheduledTime']
 
 /** The tags a leaf may use, checked at import so that the runner only meets names it knows. */
 const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => {
@@ -75,10 +85,25 @@ const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => 
       (m && m[1] === 'inputs' && m[2] === 'artifacts' && m[4] && s.inArtifacts.some((x) => x.name === m[3])) ||
       (m && m[1] === 'outputs' && m[4] && (m[2] === 'parameters' ? s.outParams : s.outArtifacts).some((x) => x.name === m[3])) ||
       /^workflow\.parameters\.[-\w]+$/.test(n) ||
-      ['workflow.status', 'workflow.failures', 'workflow.duration', 'workflow.name', 'workflow.namespace', 'workflow.uid', 'pod.name', 'node.name', 'workflow.serviceAccountName', 'workflow.creationTimestamp', 'workflow.scheduledTime'].includes(n)
+      LEAF_CONTEXT.includes(n)
     if (!ok) fail(path, `unknown or unsupported tag {{${n}}}`, 'a leaf template can use its inputs, its outputs\' paths, workflow.parameters.*, workflow.name, pod.name')
   }
 }
+
+/**
+ * Argo keeps output parameters and artifacts apart, the DSL has one record of outputs: an artifact named as a
+ * parameter of the same template is the output `NAME__artifact` (workspace-workflow's `out`).
+ *
+ * @example
+ * ```ts
+ * artifactOutput(t, 'out') // 'out__artifact' when t has an output parameter "out" too, else 'out'
+ * ```
+ */
+export const ARTIFACT_ALIAS = '__artifact'
+
+/** The DSL output name of a template's output artifact named `name` in Argo (see {@link ARTIFACT_ALIAS}). @example artifactOutput(t, 'out') // 'out__artifact' */
+export const artifactOutput = (t: { readonly outputs: IoSpec } | undefined, name: string): string =>
+  t && t.outputs[name]?._tag !== 'Artifact' && t.outputs[`${name}${ARTIFACT_ALIAS}`]?._tag === 'Artifact' ? `${name}${ARTIFACT_ALIAS}` : name
 
 const topOf = (p: string): string => p.replace(/^\/+/, '').split('/')[0]!
 
@@ -103,6 +128,8 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     ...containers.flatMap((c) => [...c.argv, ...(c.source !== null ? [c.source] : []), ...c.env.map(([, v]) => v), ...(c.workingDir ? [c.workingDir] : [])]),
     ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : [])),
     ...Object.values(s.computed ?? {}),
+    ...(s.memoize ? [s.memoize.key] : []),
+    ...[...s.inArtifacts, ...s.outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : [])),
   ]
   for (const x of texts) checkTags(s, x, [...s.path, s.kind])
   const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
@@ -113,12 +140,15 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   }
   const inputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = {}
   for (const p of s.inParams) inputs[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
-  for (const a of s.inArtifacts) if (a.raw === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
+  for (const a of s.inArtifacts) if (a.raw === undefined && a.key === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
   // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
   const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
   for (const o of s.outParams) outputs[o.name] = o.default !== undefined ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
-  for (const o of s.outArtifacts) if (o.name in outputs) fail([...s.path, 'outputs', 'artifacts'], `an output parameter and an output artifact are both named "${o.name}", which the local importer cannot keep apart yet`)
-  for (const o of s.outArtifacts) outputs[o.name] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
+  for (const o of s.outArtifacts) {
+    const k = s.outParams.some((p) => p.name === o.name) ? `${o.name}${ARTIFACT_ALIAS}` : o.name
+    if (k in outputs) fail([...s.path, 'outputs', 'artifacts'], `two outputs are named "${k}"`)
+    outputs[k] = o.optional ? artifact({ path: o.path, optional: true }) : artifact({ path: o.path })
+  }
   const spec = {
     name: s.name,
     containers,
@@ -127,18 +157,23 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     params: {} as Record<string, string>,
     workflowParams: {} as Record<string, string>,
     context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
-    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null }>,
+    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null; key: string | null; optional: boolean }>,
+    outKeys: Object.fromEntries(s.outArtifacts.flatMap((o) => (o.key !== undefined ? [[o.path, o.key]] : []))),
+    repository: s.repository ?? null,
     outputPaths: Object.fromEntries([...s.outParams.map((o) => [`outputs.parameters.${o.name}.path`, o.path]), ...s.outArtifacts.map((o) => [`outputs.artifacts.${o.name}.path`, o.path])]),
     outputs: [...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path)],
     // a path right under / (`/result.txt`) stays in the step's root, and is copied out when it ends
     private: [...new Set(declared.filter((p) => p.replace(/^\/+/, '').includes('/')).map(topOf))],
     mounts: s.mounts.map((m) => ({ path: m.path, shared: m.shared ?? null, subPath: m.subPath ?? null })),
+    locks: s.locks ?? [],
+    memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
   }
   const build = (ins: Record<string, any>) => {
     const holes: Scalar[] = []
     const hole = (v: Scalar, lit: string) => (holes.push(v), envNameOf(v, lit))
     for (const p of s.inParams) spec.params[p.name] = hole(ins[p.name], '')
-    for (const a of s.inArtifacts) spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null }
+    for (const a of s.inArtifacts)
+      spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined && a.key === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null, key: a.key ?? null, optional: a.optional }
     for (const w of s.workflowParams) spec.workflowParams[w] = hole({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: w, codec: t.string }, '')
     spec.context['workflow.name'] = hole(ctx.workflowName, '')
     // the workflow's phase and failures, in an exit handler (Argo's workflow.status, workflow.failures)

@@ -1,0 +1,281 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { DflowError } from 'dflow-ts'
+import { holdLocks, importWorkflow } from 'dflow-ts/argo'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
+import { echo, problemsOf, wf } from './support/import-docs.ts'
+
+/** Argo features the importer gives a local meaning to beyond the basics of import.test.ts. */
+const tmp = tempDir('argo-import-features')
+test.after(tmp.cleanup)
+type Options = Parameters<typeof importWorkflow>[1]
+const run = (doc: unknown, options: Options = {}, parameters: Record<string, string> = {}) =>
+  local({ runsDir: tmp.path }).run(importWorkflow(doc, options).workflow, { parameters })
+
+const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
+const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
+
+const fileOf = (v: unknown): string => readFileSync((v as { path: string }).path, 'utf8')
+
+test('an output artifact chosen by fromExpression (conditional-artifacts)', async () => {
+  const write = (name: string, text: string) => ({ ...echo(name, `echo -n ${text} > /tmp/r.txt`), outputs: { artifacts: [{ name: 'result', path: '/tmp/r.txt' }] } })
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [{ name: 'flip', template: 'flip' }],
+            [
+              { name: 'heads', template: 'heads', when: '{{steps.flip.outputs.result}} == heads' },
+              { name: 'tails', template: 'tails', when: '{{steps.flip.outputs.result}} == tails' },
+            ],
+          ],
+          outputs: { artifacts: [{ name: 'result', fromExpression: "steps['flip'].outputs.result == 'heads' ? steps.heads.outputs.artifacts.result : steps.tails.outputs.artifacts.result" }] },
+        },
+        echo('flip', 'echo tails'),
+        write('heads', 'it-was-heads'),
+        write('tails', 'it-was-tails'),
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  const top = r.steps().find((s) => s.id.split('.').length === 1)!
+  assert.is(fileOf(top.outputs.result), 'it-was-tails')
+  const leafFrom = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), outputs: { artifacts: [{ name: 'a', fromExpression: 'true ? x : y' }] } }] })
+  assert.equal(problemsOf(leafFrom), ['spec.templates.0.outputs.artifacts.0.fromExpression: fromExpression is for steps and dag templates; a container or script template gives a path'])
+})
+
+test("a dag's target runs only the targets and what they depend on (dag-targets)", async () => {
+  const doc = wf({
+    entrypoint: 'd',
+    arguments: { parameters: [{ name: 'target', value: 'E' }] },
+    templates: [
+      {
+        name: 'd',
+        dag: {
+          target: '{{workflow.parameters.target}}',
+          tasks: [
+            { name: 'A', template: 'say', arguments: m('A') },
+            { name: 'B', template: 'say', depends: 'A', arguments: m('B') },
+            { name: 'C', template: 'say', depends: 'A', arguments: m('C') },
+            { name: 'D', template: 'say', depends: 'B && C', arguments: m('D') },
+            { name: 'E', template: 'say', depends: 'C', arguments: m('E') },
+          ],
+        },
+      },
+      say,
+    ],
+  })
+  const r = await run(doc)
+  assert.is(r.status, 'Succeeded')
+  assert.equal(r.steps().filter((s) => s.type === 'Pod' || s.record.template === 'say').map((s) => s.name).sort(), ['A', 'C', 'E'])
+  const two = await run(doc, { parameters: { target: 'B D' } })
+  assert.equal(two.steps().filter((s) => s.record.template === 'say').map((s) => s.name).sort(), ['A', 'B', 'C', 'D'])
+  const bad = wf({ entrypoint: 'd', templates: [{ name: 'd', dag: { target: 'Z', tasks: [{ name: 'A', template: 'say', arguments: m('A') }] } }, say] })
+  assert.equal(problemsOf(bad), ['spec.templates.0.dag.target: no task "Z" in this dag (its tasks: A)'])
+})
+
+test('memoize: a second call with the same key within maxAge is served from the ConfigMap file, without running', async () => {
+  const cacheDir = join(tmp.path, 'memo-cache')
+  mkdirSync(cacheDir, { recursive: true })
+  // each real run writes a fresh uuid: a call served from the cache gives the uuid of the run it was cached from
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      {
+        name: 'main',
+        steps: [[{ name: 'one', template: 'w', arguments: m('x') }], [{ name: 'two', template: 'w', arguments: m('x') }], [{ name: 'other', template: 'w', arguments: m('y') }]],
+      },
+      {
+        ...echo('w', 'echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt; echo printed'),
+        inputs: { parameters: [{ name: 'm' }] },
+        memoize: { key: 'k-{{inputs.parameters.m}}', maxAge: '1h', cache: { configMap: { name: 'memo-cm' } } },
+        outputs: { parameters: [{ name: 'hello', valueFrom: { path: '/tmp/h.txt' } }] },
+      },
+    ],
+  })
+  const hellos = async (d: unknown) => {
+    const r = await run(d, { memoizeDir: cacheDir })
+    assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+    const out = (n: string) => r.steps({ name: n })[0]!.outputs as Record<string, unknown>
+    assert.is(out('two').result, 'printed')
+    return ['one', 'two', 'other'].map((n) => String(out(n).hello))
+  }
+  const [one, two, other] = await hellos(doc)
+  assert.match(one!, /^x-/)
+  assert.is(two, one)
+  assert.match(other!, /^y-/)
+  const cm = JSON.parse(readFileSync(join(cacheDir, 'memo-cm.json'), 'utf8'))
+  assert.is(cm.kind, 'ConfigMap')
+  assert.equal(JSON.parse(cm.data['k-x']).outputs.parameters[0], { name: 'hello', value: one, valueFrom: { path: '/tmp/h.txt' } })
+  // a later run finds the entries; with maxAge 0s they are stale and the template runs again
+  assert.equal(await hellos(doc), [one, one, other])
+  const stale = JSON.parse(JSON.stringify(doc))
+  stale.spec.templates[1].memoize.maxAge = '0s'
+  const again = await hellos(stale)
+  assert.not.equal(again[0], one)
+  assert.not.equal(again[2], other)
+  const noCache = JSON.parse(JSON.stringify(doc))
+  delete noCache.spec.templates[1].memoize.cache
+  assert.equal(problemsOf(noCache), ['spec.templates.1.memoize.cache: memoize needs cache.configMap.name'])
+})
+
+test('an output parameter and an output artifact of one name are kept apart (workspace-workflow)', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [[{ name: 'make', template: 'make' }], [{ name: 'use', template: 'use', arguments: { parameters: [{ name: 'p', value: '{{steps.make.outputs.parameters.out}}' }], artifacts: [{ name: 'a', from: '{{steps.make.outputs.artifacts.out}}' }] } }]],
+        },
+        { ...echo('make', 'echo -n hi > /tmp/out'), outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }], artifacts: [{ name: 'out', path: '/tmp/out' }] } },
+        { ...echo('use', 'echo "{{inputs.parameters.p}} $(cat /tmp/a)"'), inputs: { parameters: [{ name: 'p' }], artifacts: [{ name: 'a', path: '/tmp/a' }] } },
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.is(r.steps({ name: 'use' })[0]!.outputs.result, 'hi hi')
+  assert.is(r.steps({ name: 'make' })[0]!.outputs.out, 'hi')
+})
+
+test('synchronization: a template mutex and a ConfigMap semaphore bound the calls at once, a workflow mutex the runs', async () => {
+  const locks = join(tmp.path, 'locks')
+  // each call records when it starts and ends, in a shared volume; the overlap of the intervals is the concurrency
+  const doc = (sync: Record<string, unknown>) =>
+    wf({
+      entrypoint: 'main',
+      volumeClaimTemplates: [{ metadata: { name: 'log' }, spec: {} }],
+      templates: [
+        { name: 'main', steps: [[{ name: 'w', template: 'w', withItems: [1, 2, 3, 4] }]] },
+        {
+          ...echo('w', 'echo "+ $(date +%s%N)" >> /log/t; sleep 0.3; echo "- $(date +%s%N)" >> /log/t'),
+          container: { image: 'busybox', command: ['sh', '-c'], args: ['echo "+ $(date +%s%N)" >> /log/t; sleep 0.3; echo "- $(date +%s%N)" >> /log/t'], volumeMounts: [{ name: 'log', mountPath: '/log' }] },
+          synchronization: sync,
+        },
+      ],
+    })
+  const most = async (d: unknown, options: Options = {}) => {
+    // parallelism 4: without the locks, the 4 calls all run at once
+    const r = await local({ runsDir: tmp.path, parallelism: 4 }).run(importWorkflow(d, { syncDir: locks, ...options }).workflow)
+    assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+    const runDir = r.dir
+    const events = readFileSync(join(runDir, 'volumes', 'log', 't'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string])
+    let at = 0
+    let peak = 0
+    for (const [sign] of events.sort((a, b) => (BigInt(a[1]) < BigInt(b[1]) ? -1 : 1))) peak = Math.max(peak, (at += sign === '+' ? 1 : -1))
+    return peak
+  }
+  assert.is(await most(doc({ mutexes: [{ name: 'one' }] })), 1)
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'limits' }, data: { w: '2' } }
+  assert.is(await most(doc({ semaphores: [{ configMapKeyRef: { name: 'limits', key: 'w' } }] }), { configmaps: [cm] }), 2)
+  assert.equal(problemsOf(doc({ semaphores: [{ configMapKeyRef: { name: 'limits', key: 'w' } }] })), ['spec.templates.1.synchronization.semaphores.0.configMapKeyRef: no ConfigMap named "limits"'])
+  assert.equal(problemsOf(doc({ mutexes: [{ name: 'm', database: true }] })), ['spec.templates.1.synchronization.mutexes.0.database: a database-backed lock is not supported locally (a lock on this host is)'])
+  // a workflow-level mutex is held for the whole run: two runs of one mutex do not overlap
+  const whole = wf({ entrypoint: 's', synchronization: { mutex: { name: 'wf' } }, templates: [echo('s', 'sleep 0.3')] })
+  const imp = importWorkflow(whole, { syncDir: locks })
+  assert.equal(imp.synchronization?.map((l) => l.name), ['wf'])
+  const times = await Promise.all(
+    [0, 1].map(async () => {
+      const release = await holdLocks(imp.synchronization!)
+      try {
+        const r = await local({ runsDir: tmp.path }).run(imp.workflow)
+        return [r.record.startedAt, r.record.finishedAt] as const
+      } finally {
+        release()
+      }
+    }),
+  )
+  const [a, b] = times.sort()
+  assert.ok(String(a![1]) <= String(b![0]), `the runs overlap: ${JSON.stringify(times)}`)
+})
+
+test('key-only S3 artifacts go to and come from the artifact repository, by key (key-only-artifact, map-reduce)', async () => {
+  const repo = join(tmp.path, 'repository')
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          dag: {
+            tasks: [
+              { name: 'gen', template: 'gen' },
+              { name: 'use', template: 'use', depends: 'gen', withItems: ['a', 'b'], arguments: { artifacts: [{ name: 'f', s3: { key: '{{workflow.name}}/parts/{{item}}.txt' } }] } },
+              { name: 'all', template: 'all', depends: 'use' },
+            ],
+          },
+        },
+        { ...echo('gen', 'mkdir -p /mnt/out; echo -n A > /mnt/out/a.txt; echo -n B > /mnt/out/b.txt'), outputs: { artifacts: [{ name: 'parts', path: '/mnt/out', s3: { key: '{{workflow.name}}/parts' } }] } },
+        { ...echo('use', 'cat /tmp/f'), inputs: { artifacts: [{ name: 'f', path: '/tmp/f' }] } },
+        { ...echo('all', 'cat /tmp/in/*'), inputs: { artifacts: [{ name: 'in', path: '/tmp/in', s3: { key: '{{workflow.name}}/parts' } }] } },
+      ],
+    }),
+    { artifactRepository: repo },
+  )
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  assert.equal(['use(0)', 'use(1)', 'all'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B', 'AB'])
+  assert.is(readFileSync(join(repo, r.id, 'parts', 'b.txt'), 'utf8'), 'B')
+  const full = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), outputs: { artifacts: [{ name: 'a', path: '/tmp/a', s3: { key: 'k', bucket: 'b', endpoint: 'minio:9000' } }] } }] })
+  assert.equal(problemsOf(full), ['spec.templates.0.outputs.artifacts.0.s3.bucket: an S3 artifact is supported locally by its key only (in the artifact repository); "bucket" is not'])
+})
+
+test('a pasted value compared with true (govaluate), and workflow.parameters.json (conditionals)', async () => {
+  const doc = wf({
+    entrypoint: 'main',
+    arguments: { parameters: [{ name: 'should-print', value: 'true' }, { name: 'other', value: 'x' }] },
+    templates: [
+      {
+        name: 'main',
+        inputs: { parameters: [{ name: 'should-print' }] },
+        steps: [
+          [
+            { name: 'gov', template: 'say', when: '{{inputs.parameters.should-print}} == true', arguments: m('gov') },
+            { name: 'gov-not', template: 'say', when: '{{inputs.parameters.should-print}} != true', arguments: m('no') },
+            { name: 'json', template: 'say', when: "{{=jsonpath(workflow.parameters.json, '$[1].value') == 'x'}}", arguments: m('{{workflow.parameters.json}}') },
+          ],
+        ],
+      },
+      say,
+    ],
+  })
+  const r = await run(doc)
+  assert.is(r.status, 'Succeeded')
+  const phase = (n: string) => r.steps({ name: n })[0]!.phase
+  assert.equal(['gov', 'gov-not', 'json'].map(phase), ['Succeeded', 'Skipped', 'Succeeded'])
+  // the JSON pasted into `sh -c "echo …"` loses its double quotes to the shell, on Argo as here
+  assert.is(r.steps({ name: 'json' })[0]!.outputs.result, '[{name:should-print,value:true},{name:other,value:x}]')
+  const off = await local({ runsDir: tmp.path }).run(importWorkflow(doc, { parameters: { 'should-print': 'false' } }).workflow, { parameters: { 'should-print': 'false' } })
+  assert.equal(['gov', 'gov-not'].map((n) => off.steps({ name: n })[0]!.phase), ['Skipped', 'Succeeded'])
+})
+
+test('expressions and interpolated text as arguments, and input values computed from the workflow parameters (expression-destructure-json)', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'config', value: '{"a":"1","b":"2"}' }] },
+      templates: [
+        {
+          name: 'main',
+          inputs: { parameters: [{ name: 'a', value: "{{=jsonpath(workflow.parameters.config, '$.a')}}" }, { name: 'b', default: "{{=jsonpath(workflow.parameters.config, '$.b')}}" }] },
+          steps: [
+            [{ name: 'inner', template: 'inner', arguments: { parameters: [{ name: 'm', value: '{{inputs.parameters.a}}A' }] } }],
+            [{ name: 'times', template: 'say', arguments: m('{{= asInt(inputs.parameters.b) * 10 }}') }],
+          ],
+        },
+        { name: 'inner', inputs: { parameters: [{ name: 'm' }] }, steps: [[{ name: 'deep', template: 'say', arguments: m('{{inputs.parameters.m}}') }]] },
+        say,
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded', r.steps({ phase: ['Failed', 'Error'] }).map((s) => s.message).join('; '))
+  assert.is(r.steps({ name: 'deep' })[0]!.outputs.result, '1A')
+  assert.is(r.steps({ name: 'times' })[0]!.outputs.result, '20')
+})
+
+test.run()
