@@ -11,6 +11,8 @@ import { argoPathToLocal } from './parity-paths.ts'
 /**
  * Examples that cannot run both ways, with the reason (README.md, "Interpreters and parity", lists them too).
  * The suite checks that each still fails the way its reason says, so that an entry is removed once it runs.
+ *
+ * @example NOT_BOTH_WAYS['examples/fn/big-parameter.ts']?.reason // 'the importer refuses raw artifacts …'
  */
 export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; readonly error: RegExp }>> = {
   'examples/artifacts/fan-in.ts': { reason: 'the local interpreter refuses a fan-in of artifacts (issue 10)', error: /fan-in of artifact .* is not supported by this interpreter yet/ },
@@ -26,6 +28,8 @@ export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; r
  * The examples `npm test` runs both ways (parity.test.ts), one per way the step paths map: the entrypoint is
  * the call (hello-world), a generated entry level (dag), the exit handler (exit-handlers), a fan-out and its
  * aggregated outputs (loops), a function OP with artifacts (fn/prepare). parity.heavy.test.ts runs the rest.
+ *
+ * @example FAST.includes('examples/dag.ts') // true
  */
 export const FAST: readonly string[] = ['examples/argo/hello-world.ts', 'examples/dag.ts', 'examples/argo/exit-handlers.ts', 'examples/argo/loops.ts', 'examples/fn/prepare.ts']
 
@@ -39,6 +43,12 @@ const generatedOutput = (name: string): boolean => name === 'result' || name.sta
 /**
  * A folder the steps of both runs share, outside /tmp: the importer gives each step a private /tmp (as a pod
  * has), so the retry examples' attempt counters live here, as they would on a volume on Argo.
+ *
+ * @example
+ * ```ts
+ * const shared = sharedFolder() // REPO/tmp/parity-XXXXXX
+ * test.after(shared.cleanup)
+ * ```
  */
 export const sharedFolder = (): { readonly path: string; readonly cleanup: () => void } => {
   mkdirSync(join(repoRoot, 'tmp'), { recursive: true })
