@@ -1,21 +1,23 @@
 /**
- * Runs every `*.test.ts` under test/ (or those whose path matches the path regex) with uvu in one
- * process, and ends with the line CI reads: `N passed, N failed` (skipped tests are counted on the line before).
- * Heavy suites are named `*.heavy.test.ts` and run only with `--all` (`npm run test:all`, which CI runs).
+ * Runs every `*.test.ts` under test/ (or those whose path matches the path regex) with uvu, and ends with the
+ * line CI reads: `N passed, N failed` (skipped tests are counted on the line before). Heavy suites are named
+ * `*.heavy.test.ts` and run only with `--all` (`npm run test:all`, which CI runs).
+ *
+ * The files run in lanes: worker processes (`test/runner/worker.ts`) that each take the next file when they
+ * are free, so that one file's waits (child processes, sleeps) overlap another's work. Each file's report is
+ * printed whole, in path order, when it and those before it are done. Heavy suites run after the others,
+ * one at a time in one lane (they share the real Slurm, SGE and sshd, and some change them). The number of
+ * lanes: `DFLOW_TEST_JOBS` (default: cores + 1, at most 4); `DFLOW_TEST_JOBS=1` runs one file at a time.
  *
  * Usage: node --import tsx test/run.ts [--all] [path-regex]
  * (The loader's hooks make `dflow-ts` resolve to the sources here, as `npm test`'s `--conditions=source` does,
  * never to a build in dist/ that may be stale.)
  */
-import '../lib/loader/register.ts'
 import { readdirSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join, relative } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-
-type Run = () => Promise<[string | true, number, number, number]>
-const g = globalThis as unknown as { UVU_DEFER: number; UVU_INDEX: number; UVU_QUEUE: [string | null, ...Run[]][] }
-g.UVU_DEFER = 1
-await import('uvu')
+import { fileURLToPath } from 'node:url'
+import { runLanes } from './runner/lanes.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const walk = (dir: string): string[] =>
@@ -31,28 +33,13 @@ const files = walk(root)
   .sort()
   .filter((f) => all || !f.endsWith('.heavy.test.ts'))
   .filter((f) => !filter || filter.test(relative(root, f)))
+  .map((f) => relative(root, f))
 
-files.forEach((f, i) => {
-  g.UVU_QUEUE[i] = [relative(root, f)]
-})
-for (const [i, f] of files.entries()) {
-  g.UVU_INDEX = i
-  await import(pathToFileURL(f).href)
-}
-
-let passed = 0
-let total = 0
-let skipped = 0
-for (const [name, ...runs] of g.UVU_QUEUE) {
-  if (name) process.stdout.write(`${name}\n`)
-  for (const run of runs) {
-    const [errors, ran, skip, max] = await run()
-    passed += ran
-    total += max
-    skipped += skip
-    if (errors !== true) process.stdout.write(`\n${errors}\n`)
-  }
-}
-const failed = total - passed
+const jobs = Math.max(1, Number(process.env.DFLOW_TEST_JOBS) || Math.min(4, availableParallelism() + 1))
+const heavy = (f: string): boolean => f.endsWith('.heavy.test.ts')
+const { passed, failed, skipped } = await runLanes(root, [
+  { files: files.filter((f) => !heavy(f)), lanes: jobs },
+  { files: files.filter(heavy), lanes: 1 },
+])
 process.stdout.write(`\n${skipped} skipped\n${passed} passed, ${failed} failed\n`)
-process.exitCode = failed > 0 || total === 0 ? 1 : 0
+process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0

@@ -84,7 +84,7 @@ test('a driver killed outright (SIGKILL) leaves no step behind: the launcher kil
   })
   const journal = () => (existsSync(runs) && readdirSync(runs).length ? join(runs, readdirSync(runs)[0]!, 'steps.jsonl') : '')
   const started = () => !!journal() && existsSync(journal()) && readFileSync(journal(), 'utf8').split('\n').filter((l) => l.includes('"phase":"Running"')).length >= 2
-  assert.ok(await until(started, 10_000), 'both steps started')
+  assert.ok(await until(started, 30_000), 'both steps started')
   assert.ok(await until(() => processesWith(`^sleep ${marker}`).length >= 4), 'their processes run')
   child.kill('SIGKILL')
   await new Promise((r) => child.on('exit', r))

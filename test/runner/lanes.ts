@@ -1,0 +1,90 @@
+/**
+ * The lanes of the test runner: worker processes (`worker.ts`) that each take the next file of a stage when
+ * they are free. Reports are printed whole and in the stages' file order as soon as every file before them
+ * is done, so the output reads the same whatever the timing. A worker that dies takes only its file with it
+ * (one failed test, naming how it died), and a new one takes its place.
+ *
+ * @example
+ * ```ts
+ * const { passed, failed } = await runLanes(root, [{ files: ['dsl/codec.test.ts'], lanes: 2 }])
+ * ```
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** What one test file gave: uvu's report for it and its counts. */
+export interface FileReport {
+  readonly file: string
+  readonly out: string
+  readonly passed: number
+  readonly failed: number
+  readonly skipped: number
+}
+
+/** Files run `lanes` at a time; a stage starts when the one before it has ended. */
+export interface Stage {
+  readonly files: readonly string[]
+  readonly lanes: number
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
+
+/** Runs each stage's files in its lanes, printing reports in order; resolves with the totals. */
+export const runLanes = async (root: string, stages: readonly Stage[]): Promise<{ passed: number; failed: number; skipped: number }> => {
+  const totals = { passed: 0, failed: 0, skipped: 0 }
+  for (const stage of stages) {
+    const reports = await runStage(root, stage)
+    for (const r of reports) {
+      totals.passed += r.passed
+      totals.failed += r.failed
+      totals.skipped += r.skipped
+    }
+  }
+  return totals
+}
+
+const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> =>
+  new Promise((resolve) => {
+    const reports: (FileReport | undefined)[] = files.map(() => undefined)
+    let printed = 0
+    let taken = 0
+    let live = 0
+    const flush = (): void => {
+      while (printed < files.length && reports[printed]) process.stdout.write(reports[printed++]!.out)
+      if (printed === files.length && live === 0) resolve(reports as FileReport[])
+    }
+    const start = (): void => {
+      const child: ChildProcess = fork(WORKER, [root], { execArgv: process.execArgv })
+      let current: number | undefined
+      let ready = false
+      live++
+      const give = (): void => {
+        if (taken >= files.length) return void child.send({})
+        current = taken++
+        child.send({ file: files[current] })
+      }
+      child.on('message', (m: FileReport | { ready: true }) => {
+        ready = true
+        if ('file' in m) {
+          reports[current!] = m
+          current = undefined
+          flush()
+        }
+        give()
+      })
+      child.on('exit', (code, signal) => {
+        live--
+        if (current !== undefined) {
+          const file = files[current]!
+          reports[current] = { file, out: `${file}\n\n  ✘ the test process died (${signal ?? `exit code ${code}`}) while running this file\n`, passed: 0, failed: 1, skipped: 0 }
+          if (taken < files.length) start()
+        } else if (!ready) {
+          // It died before it could take a file (it cannot load): the files no lane has taken fail with it.
+          for (; taken < files.length; taken++) reports[taken] = { file: files[taken]!, out: `${files[taken]}\n\n  ✘ no test process could start (${signal ?? `exit code ${code}`})\n`, passed: 0, failed: 1, skipped: 0 }
+        }
+        flush()
+      })
+    }
+    if (!files.length) return resolve([])
+    for (let i = 0; i < Math.min(lanes, files.length); i++) start()
+  })
