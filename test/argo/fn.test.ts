@@ -86,12 +86,12 @@ test("a module that cannot be bundled: the problem shows esbuild's own messages,
   }
 })
 
-test('E16: retryStrategy with the transient-error expression, activeDeadlineSeconds for the timeout', () => {
+test("E16: retryStrategy with the transient-error expression, Argo's timeout duration for the 0.5 s timeout", () => {
   const m = compileChecked(errorHandling)
   const byStep = new Map(m.spec.templates.flatMap((t) => (t.steps ?? []).flat().map((s) => [s.name, templateNamed(m, s.template)] as const)))
   assert.equal(byStep.get('hello0')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) == 1' })
   assert.equal(byStep.get('hello1')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) != 2' })
-  assert.is(byStep.get('hello1')!['activeDeadlineSeconds'], 1)
+  assert.is(byStep.get('hello1')!['timeout'], '500ms')
   assert.equal(byStep.get('hello2')!['retryStrategy'], { limit: '1', retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) == 1' })
 })
 
@@ -117,8 +117,8 @@ test("retry-backoff: Argo's backoff fields; dag-task-level-timeout: one template
   assert.equal(t['retryStrategy'], { limit: '10', retryPolicy: 'OnFailure', backoff: { duration: '1', factor: '2', cap: '5', maxDuration: '1m' } })
   const m = compileChecked(dagTimeout)
   const tasks = m.spec.templates.find((x) => x.dag)!.dag!.tasks
-  const deadline = (name: string) => templateNamed(m, tasks.find((x) => x.name === name)!.template)['activeDeadlineSeconds']
-  assert.equal(['A', 'B', 'C'].map(deadline), [2, 1, 2])
+  const limit = (name: string) => ((t) => t['activeDeadlineSeconds'] ?? t['timeout'])(templateNamed(m, tasks.find((x) => x.name === name)!.template))
+  assert.equal(['A', 'B', 'C'].map(limit), [5, '2500ms', 5])
 })
 
 test('E15: members continue on failure and a check step decides; the check script counts for real', () => {

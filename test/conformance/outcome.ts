@@ -48,13 +48,24 @@ const digestOf = async (v: unknown): Promise<string | null> => {
   throw new Error(`an artifact output that is neither a path nor a location: ${JSON.stringify(v)}`)
 }
 
-const stepOutcome = async (s: StepView): Promise<StepOutcome> => {
+/**
+ * How another interpreter's run is read as the reference's: `id` maps a step's id to the reference's
+ * (`undefined`: a level of its own, not compared); `decode` decodes an output parameter's wire text (say,
+ * with the codec the reference declared) instead of the run's own decoding.
+ */
+export interface OutcomeOptions {
+  readonly id?: (id: string) => string | undefined
+  readonly decode?: (id: string, name: string, wire: string) => unknown
+}
+
+const stepOutcome = async (id: string, s: StepView, o: OutcomeOptions): Promise<StepOutcome> => {
   const artifactNames = new Set(Object.keys(s.record.outputs.artifacts))
   const outputs: Record<string, unknown> = {}
   const artifacts: Record<string, string | null> = {}
   for (const [name, v] of Object.entries(s.outputs)) {
+    const wire = s.record.outputs.parameters[name]
     if (artifactNames.has(name)) artifacts[name] = await digestOf(v)
-    else outputs[name] = v
+    else outputs[name] = o.decode && wire !== undefined ? o.decode(id, name, wire) : v
   }
   return { phase: s.phase, type: s.type, outputs, artifacts, attempts: Math.max(1, s.attempts.length), exitCode: s.exitCode }
 }
@@ -66,10 +77,18 @@ const stepOutcome = async (s: StepView): Promise<StepOutcome> => {
  * @example
  * ```ts
  * assert.equal(await outcomeOf(await local({ parallelism: 1 }).run(wf)), await outcomeOf(await local().run(wf)))
+ * await outcomeOf(importedRun, { id: argoPathToLocal(wf, manifest, templates) }) // read as the DSL names steps
  * ```
  */
-export const outcomeOf = async (run: Run): Promise<Outcome> => {
+export const outcomeOf = async (run: Run, o: OutcomeOptions = {}): Promise<Outcome> => {
   const steps: Record<string, StepOutcome> = {}
-  for (const s of [...run.steps()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) steps[s.id] = await stepOutcome(s)
+  const ids = run.steps().flatMap((s) => {
+    const id = o.id ? o.id(s.id) : s.id
+    return id === undefined ? [] : [[id, s] as const]
+  })
+  for (const [id, s] of ids.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (id in steps) throw new Error(`two steps of the run read as ${id}`)
+    steps[id] = await stepOutcome(id, s, o)
+  }
   return { status: run.status, steps }
 }
