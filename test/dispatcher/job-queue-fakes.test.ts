@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { localExecWith, lsf, pbs, type BatchSystem } from '../../lib/dispatcher/batch/index.ts'
@@ -30,12 +30,21 @@ for (const [system, dir, cancelCmd] of [[pbs, 'fake-pbs', 'qdel'], [lsf, 'fake-l
   test(`${system.name}: calls with their exit codes and tails; one status query per poll`, async () => {
     const rec = counting()
     const exec = async (c: Parameters<typeof fake.exec>[0]) => (rec.calls.push(c), fake.exec(c))
-    const { queue, spec } = queueIn(system, tmp.path, `${system.name}-basic`, exec, { poll: { initialMs: 100, maxMs: 300, factor: 1.5 } })
-    const outs = await Promise.all([
-      queue.submit(spec('ok', 'echo "hi from $(basename "$PWD")"')),
-      queue.submit(spec('bad', 'echo nope >&2; exit 3')),
-      queue.submit(spec('pair', 'echo two', { env: { X: 'y' } })),
+    const { queue, spec, opts } = queueIn(system, tmp.path, `${system.name}-basic`, exec, { poll: { initialMs: 100, maxMs: 300, factor: 1.5 } })
+    // The jobs wait for one another (a file made once a poll has seen all three), so that under any load
+    // one status query finds all three in the queue: the query is for all jobs, whatever their number.
+    const go = join(tmp.path, `${system.name}-basic-go`)
+    const held = (cmd: string) => `while [ ! -e '${go}' ]; do sleep 0.05; done; ${cmd}`
+    const statusCmd = system.status(['x']).argv[0]
+    const p = Promise.all([
+      queue.submit(spec('ok', held('echo "hi from $(basename "$PWD")"'))),
+      queue.submit(spec('bad', held('echo nope >&2; exit 3'))),
+      queue.submit(spec('pair', held('echo two'), { env: { X: 'y' } })),
     ])
+    const ids = () => [...readJournal(opts.journal).jobs.values()].flatMap((j) => (j.id ? [j.id] : []))
+    await until(() => ids().length === 3 && rec.calls.some((c) => c.argv[0] === statusCmd && ids().every((id) => c.argv.includes(id))), 30_000, 'a status query naming all three jobs')
+    writeFileSync(go, '')
+    const outs = await p
     assert.equal(outs.map((o) => [o.phase, o.exitCode]), [['Succeeded', 0], ['Failed', 3], ['Succeeded', 0]])
     assert.is(outs[0]!.stdoutTail, 'hi from ok\n')
     assert.is(outs[1]!.stderrTail, 'nope\n')

@@ -70,7 +70,7 @@ export const runScript = async (command: readonly string[], script: Script, valu
       cwd: dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home-of-test', LC_ALL: 'C.UTF-8', ...envOf(env, values) },
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 10_000,
+      timeout: 30_000, // a bound for a stuck script, not a timing check (10 s was reached at a load of 60)
     })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
