@@ -43,7 +43,7 @@ export interface ContainerOptions {
   readonly packages?: readonly string[]
   /**
    * Run each call as a batch job (Slurm, PBS, LSF, SGE, shell) when the interpreter can hand it to the
-   * dispatcher; see {@link BatchSettings}. Argo ignores it (a pod is the job there).
+   * dispatcher; see {@link BatchSettings}. On Argo a pod is the job, unless the compile options give `batchPods(…)`.
    */
   readonly batch?: BatchSettings
 }

@@ -1,4 +1,4 @@
-import { DflowError, problem, type ScriptTemplate } from 'dflow-ts'
+import { DflowError, problem, type BatchSettings, type ScriptTemplate } from 'dflow-ts'
 import type { ArgoTemplate } from './manifest.ts'
 import type { Executor } from './options.ts'
 import { POD_BATCH_COMMANDS, type PodBatchSystemName } from './batch-pod-systems.ts'
@@ -40,28 +40,15 @@ export interface PodBatchSystem {
 }
 
 /**
- * A template's request to run as a batch job (the `batch` field of a script template, as the dispatcher reads
- * it): the system, and the job's partition or queue, nodes, walltime (seconds; a text form through
- * `BatchPodOptions.shape`), header lines, modules, environment and pre/post script.
+ * A template's request to run as a batch job: its `batch` field, the DSL's {@link BatchSettings} (one meaning
+ * for the dispatcher and for batch pods).
  *
  * @example
  * ```ts
  * const b: TemplateBatch = { system: 'slurm', partition: 'debug', walltime: 3600, header: ['#SBATCH --account=chem'] }
  * ```
  */
-export interface TemplateBatch {
-  /** Default: `BatchPodOptions.system`. */
-  readonly system?: PodBatchSystemName
-  readonly partition?: string
-  readonly queue?: string
-  readonly nodes?: number
-  readonly walltime?: number | string
-  readonly header?: readonly string[]
-  readonly modules?: readonly string[]
-  readonly env?: Readonly<Record<string, string>>
-  readonly pre?: string
-  readonly post?: string
-}
+export type TemplateBatch = BatchSettings
 
 /**
  * Settings of the batch pods (dflow's DispatcherExecutor): the pod's image, the login node and the secret that
@@ -130,7 +117,7 @@ const defaultShape = (b: TemplateBatch, path: readonly string[]): PodJobShape =>
 }
 
 /** The `batch` field of a script template, when it has one. @example batchOf(relax)?.system // 'slurm' */
-export const batchOf = (t: ScriptTemplate): TemplateBatch | undefined => (t as { readonly batch?: TemplateBatch }).batch
+export const batchOf = (t: ScriptTemplate): TemplateBatch | undefined => t.batch
 
 const MOUNT = '/etc/dflow-batch-ssh'
 const VOLUME = 'dflow-batch-ssh'

@@ -109,7 +109,16 @@ export interface DispatcherInterpreter {
 }
 
 /** A template's own batch settings (its `batch` field, without `system`). */
-const templateOptions = (t: LeafTemplate): BatchOptions | undefined => {
+/**
+ * A template's `batch` settings as job options for `jobShape` (its system aside): what the dispatcher submits
+ * with, and what a batch pod on Argo should render (`batchPods({ shape })`), so both mean the same.
+ *
+ * @example
+ * ```ts
+ * jobShape({ resources: t.resources, options: [templateOptions(t)] }) // the job a template asks for
+ * ```
+ */
+export const templateOptions = (t: LeafTemplate): BatchOptions | undefined => {
   const b = t.batch
   if (!b) return undefined
   const { system: _system, ...rest } = b

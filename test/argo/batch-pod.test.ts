@@ -10,9 +10,10 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { DflowError } from 'dflow-ts'
 import { sh, shell, step, workflow } from 'dflow-ts'
-import { batchOf, batchPods, toYaml, type BatchPodOptions } from 'dflow-ts/argo'
+import { batchPods, toYaml, type BatchPodOptions } from 'dflow-ts/argo'
 import { slurm, sge } from '../../lib/dispatcher/batch/index.ts'
 import { jobShape } from '../../lib/dispatcher/jobs/index.ts'
+import { templateOptions } from '../../lib/dispatcher/index.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
 import wf, { relax, withBatch } from '../fixtures/argo-batch/relax.ts'
 
@@ -61,9 +62,9 @@ test('shared storage: files are copied in the pod, none crosses SSH; another sys
 })
 
 test("with the dispatcher's jobShape: the template's Kubernetes resources and a text walltime become the job's; the pod keeps no resources", () => {
-  const big = withBatch(shell({ name: 'big', resources: { requests: { cpu: '2', memory: '1Gi' } }, script: () => sh`true` }), { walltime: '00:10:00' })
+  const big = withBatch(shell({ name: 'big', resources: { requests: { cpu: '2', memory: '1Gi' } }, script: () => sh`true` }), { system: 'slurm', walltime: '00:10:00' })
   const m = compileChecked(workflow('big', step('big', big)), {
-    executor: batchPods({ ...options, system: 'slurm', shape: (t) => jobShape({ ...(t.resources ? { resources: t.resources } : {}), options: [batchOf(t)] }) }),
+    executor: batchPods({ ...options, system: 'slurm', shape: (t) => jobShape({ ...(t.resources ? { resources: t.resources } : {}), options: [templateOptions(t)] }) }),
   })
   const t = templateNamed(m, 'big')
   for (const line of ['#SBATCH --cpus-per-task=2', '#SBATCH --mem=1024M', '#SBATCH --time=0-00:10:00']) assert.ok(String(t.script?.source).split('\n').includes(line), line)
@@ -77,7 +78,7 @@ test('a system not given, and a remote root that is not a plain absolute path, a
   assert.instance(e, DflowError)
   assert.match((e as DflowError).message, /templates\.relax\.batch\.system|no batch system "pbs"/)
   assert.throws(() => batchPods({ ...options, remoteRoot: 'relative/dir' }), /remoteRoot|not an absolute path/)
-  assert.throws(() => batchPods(options).render(templateNamed(m, 'relax'), withBatch(relax, {})), /names no system/)
+  assert.throws(() => batchPods(options).render(templateNamed(m, 'relax'), withBatch(relax, {} as never)), /names no system/)
   assert.throws(() => batchPods(options).render(templateNamed(m, 'relax'), withBatch(relax, { system: 'slurm', walltime: '1:00:00' })), /walltime "1:00:00" is text/)
 })
 
