@@ -8,14 +8,21 @@ import { localPath } from '../workdir/paths.ts'
 const isBig = (s: IoSpec[string]): boolean => s._tag === 'Param' && !!(s as { big?: boolean }).big
 
 /**
+ * Codecs whose wire value is always short (a number, a boolean): passed in the job's environment. Any other
+ * parameter (a list, a record, a string) reaches the job as a file — an environment variable holds at most
+ * 128 KiB, and a job's whole environment and arguments 2 MiB (a fan-in of 1,000 calls' outputs is more).
+ */
+const SMALL = /^(number|boolean|Int|Integer)$/
+
+/**
  * Where a function OP's job finds its inputs and puts its outputs: the same places as a local step's (see
  * lib/workdir), written relative to the step's work folder — the job runs in it, wherever that folder is —
- * so one plan (and one bundle) serves every call of the template. Parameters come in environment variables
- * (`dflow_in_NAME`), big ones in files.
+ * so one plan (and one bundle) serves every call of the template. Numbers and booleans come in environment
+ * variables (`dflow_in_NAME`), every other parameter in a file.
  *
  * @example
  * ```ts
- * fnPlan(layout, 'step', duplicate) // { params: { msg: { env: 'dflow_in_msg' } }, artifacts: { foo: '../inputs/artifacts/foo' }, outputs: { msg: '../outputs/parameters/msg' } }
+ * fnPlan(layout, 'step', duplicate) // { params: { msg: { file: '../inputs/parameters/msg' } }, artifacts: { foo: '../inputs/artifacts/foo' }, outputs: { msg: '../outputs/parameters/msg' } }
  * ```
  */
 export const fnPlan = (layout: RunLayout, id: string, t: FnTemplate): PodPlan => {
@@ -25,7 +32,7 @@ export const fnPlan = (layout: RunLayout, id: string, t: FnTemplate): PodPlan =>
   const ins = Object.entries(t.inputs as IoSpec)
   return {
     params: Object.fromEntries(
-      ins.filter(([, s]) => s._tag === 'Param').map(([n, s]) => [n, isBig(s) ? { file: rel('inputs', 'parameters', n, undefined) } : { env: `dflow_in_${n.replace(/[^A-Za-z0-9_]/g, '_')}` }]),
+      ins.filter(([, s]) => s._tag === 'Param').map(([n, s]) => [n, isBig(s) || (s._tag === 'Param' && !SMALL.test(s.codec.name)) ? { file: rel('inputs', 'parameters', n, undefined) } : { env: `dflow_in_${n.replace(/[^A-Za-z0-9_]/g, '_')}` }]),
     ),
     artifacts: Object.fromEntries(ins.filter(([, s]) => s._tag === 'Artifact').map(([n, s]) => [n, rel('inputs', 'artifacts', n, s.path)])),
     outputs: Object.fromEntries(Object.entries(t.outputs as IoSpec).map(([n, s]) => [n, rel('outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', n, s.path)])),

@@ -3,7 +3,14 @@ import { encodeParam, isExpr, isRef, type Arg, type Expr, type IoSpec, type Ref 
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 import type { FanIn } from './fan-in.ts'
 
-/** A parameter's value at run time: its wire string (decoded by the consumer's codec when needed). */
+/**
+ * A parameter's value at run time: its wire string (decoded by the consumer's codec when needed).
+ *
+ * @example
+ * ```ts
+ * const v: ParamValue = { kind: 'param', wire: '3' }
+ * ```
+ */
 export interface ParamValue {
   readonly kind: 'param'
   readonly wire: string
@@ -14,6 +21,11 @@ export interface ParamValue {
  * optional artifact. A fan-out's output artifact is not stacked until a step reads it: `at` is null and
  * `fanIn` says what to stack (see `fan-in.ts`); the engine stacks it before the reader runs, so executors
  * only ever see locations.
+ *
+ * @example
+ * ```ts
+ * const a: ArtifactValue = { kind: 'artifact', at: { store: 's3://artifacts', key: 'run/step/out.tgz' } }
+ * ```
  */
 export interface ArtifactValue {
   readonly kind: 'artifact'
@@ -21,10 +33,10 @@ export interface ArtifactValue {
   readonly fanIn?: FanIn
 }
 
-/** Any run-time value. */
+/** Any run-time value. @example const v: Value = { kind: 'artifact', at: fileLocation('/data/in.txt') } */
 export type Value = ParamValue | ArtifactValue
 
-/** The outputs of a finished step, by name. */
+/** The outputs of a finished step, by name. @example const o: Outputs = { n: { kind: 'param', wire: '1' } } */
 export type Outputs = Readonly<Record<string, Value>>
 
 /** Where references are looked up while a body runs. */

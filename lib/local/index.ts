@@ -45,7 +45,7 @@ export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
 export type { ArtifactStore } from '../storage/store.ts'
 export { folderStore }
-export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity } from '../run/index.ts'
+export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity, JobRecord, Reused } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
 export type { RunOptions } from '../run/run-options.ts'
 export { artifactProblems, parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'
@@ -55,6 +55,11 @@ export { modifyOutputs, reusedStep, type ReusedStep, type OutputChanges } from '
 export type { RunSource } from '../run/restart-record.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 export type { BatchJobs } from '../engine/batch-route.ts'
+export type { LeafExecutor, LeafCall, LeafEvent, LeafResult } from '../engine/executor.ts'
+export type { EarlierAttempt } from '../engine/prior.ts'
+export type { Value, Outputs, ParamValue, ArtifactValue } from '../engine/values.ts'
+export type { FanIn, StackSource } from '../engine/fan-in.ts'
+export type { RunLayout } from '../run/layout.ts'
 
 /**
  * Settings of the local interpreter; every field has a sane default.

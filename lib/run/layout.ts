@@ -56,5 +56,5 @@ export const runLayout = (dir: string) => {
   }
 }
 
-/** The paths of a run folder. */
+/** The paths of a run folder. @example runLayout('/runs/r1').journal // '/runs/r1/steps.jsonl' */
 export type RunLayout = ReturnType<typeof runLayout>

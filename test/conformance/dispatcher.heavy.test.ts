@@ -29,8 +29,16 @@ test.after(async () => {
   tmp.cleanup()
 })
 
-/** Examples the local interpreter refuses for now (fan-in of artifacts, workflow artifacts: see local-settings.test.ts). */
-const NOT_LOCAL_YET = new Set(['examples/artifacts/fan-in.ts', 'examples/artifacts/workflow-artifacts.ts'])
+/**
+ * Examples the dispatcher refuses for now, before anything runs: it has no artifact store, so no fan-in of
+ * artifacts (fan-in, the stacked artifacts of artifact-slices) and no workflow artifacts. Each is checked below
+ * to be refused with that reason, so that one that starts to run is taken into the rows.
+ */
+const NOT_ON_DISPATCHER_YET = new Map([
+  ['examples/artifacts/fan-in.ts', /fan-in of artifact .* is not supported by this interpreter yet/],
+  ['examples/slices/artifact-slices.ts', /fan-in of artifact .* is not supported by this interpreter yet/],
+  ['examples/artifacts/workflow-artifacts.ts', /workflow artifacts are not supported by this interpreter yet|has no value/],
+])
 
 /**
  * Examples whose outcome rightly depends on how fast a step starts: in dag-task-level-timeout, C (a 0.1 s sleep)
@@ -42,7 +50,15 @@ const START_DEPENDENT = new Set(['examples/argo/dag-task-level-timeout.ts'])
 const freshParameters = (wf: Workflow<any>, name: string, run: string): Record<string, unknown> =>
   'counter' in (wf.parameters ?? {}) ? { counter: `${shared}/${name.replace(/\W/g, '-')}-${run}.count` } : {}
 
-const files = exampleFiles().filter((f) => !NOT_LOCAL_YET.has(exampleName(f)) && !START_DEPENDENT.has(exampleName(f)))
+const files = exampleFiles().filter((f) => !NOT_ON_DISPATCHER_YET.has(exampleName(f)) && !START_DEPENDENT.has(exampleName(f)))
+
+for (const [name, why] of NOT_ON_DISPATCHER_YET) {
+  test(`${name} is refused by the dispatcher before it runs (no artifact store yet)`, async () => {
+    const wf = await loadExample(exampleFiles().find((f) => exampleName(f) === name)!)
+    const e = await dispatcher({ batch: 'shell', runsDir: tmp.path }).run(wf).then(() => undefined, (x: unknown) => x)
+    assert.ok(e instanceof Error && why.test(e.message), String(e))
+  })
+}
 const workflows = new Map<string, Promise<Workflow<any>>>()
 const wfOf = (file: string) => workflows.get(file) ?? (workflows.set(file, loadExample(file)), workflows.get(file)!)
 const references = new Map<string, Promise<Outcome>>()
