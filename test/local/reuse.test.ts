@@ -17,8 +17,12 @@ const tmp = tempDir('reuse')
 test.after(tmp.cleanup)
 const runsDir = join(tmp.path, 'runs')
 
+// By key: two reused records can carry the same instant, so the journal's order of them is not the recursion's.
 const plus1s = (run: Awaited<ReturnType<ReturnType<typeof local>['run']>>) =>
-  run.steps({ name: 'plus1' }).map((s) => [s.key, s.inputs.iter, s.outputs.iter, s.record.reused?.from ?? 'ran'])
+  run
+    .steps({ name: 'plus1' })
+    .map((s) => [s.key, s.inputs.iter, s.outputs.iter, s.record.reused?.from ?? 'ran'] as const)
+    .sort(([a], [b]) => String(a).localeCompare(String(b)))
 
 test("E6: iter-0 and iter-1 reused (iter-1's output changed to 3): iter-3 and iter-4 run, no iter-2", async () => {
   const first = await local({ runsDir }).run(recurse)
