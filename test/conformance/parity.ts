@@ -103,7 +103,7 @@ const withoutGenerated = (argo: Outcome, reference: Outcome): Outcome => ({
  *
  * @example
  * ```ts
- * const { local, argo } = await bothWays(wf, { runsDir: '/tmp/runs', shared: '/work/x/tmp/parity-1' })
+ * const { local, argo } = await bothWays(wf, { runsDir: '/tmp/runs', shared: 'REPO/tmp/parity-1' })
  * assert.equal(argo, local)
  * ```
  */
