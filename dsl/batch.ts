@@ -17,8 +17,20 @@ export const BATCH_SYSTEM_NAMES = ['slurm', 'pbs', 'lsf', 'sge', 'shell'] as con
  * // on the dispatcher: #SBATCH --partition=gpu --time=0-02:00:00 --cpus-per-task=16 --gres=gpu:1, module load vasp/6
  * ```
  */
-export interface BatchSettings {
+export interface BatchSettings extends BatchJobOptions {
   readonly system: (typeof BATCH_SYSTEM_NAMES)[number]
+}
+
+/**
+ * The job settings of a `batch` request, its system aside — what the dispatcher's `jobShape` layers (from a
+ * template, a run's `--machine`/`--resources`, DPDispatcher's dicts).
+ *
+ * @example
+ * ```ts
+ * const o: BatchJobOptions = { partition: 'gpu', nodes: 1, walltime: '02:00:00', modules: ['cuda/12'] }
+ * ```
+ */
+export interface BatchJobOptions {
   /** Slurm's word for the queue; the other systems say `queue` (one setting: give one). */
   readonly partition?: string
   readonly queue?: string
@@ -32,7 +44,10 @@ export interface BatchSettings {
   readonly post?: string
 }
 
-const KEYS = ['system', 'partition', 'queue', 'nodes', 'walltime', 'header', 'modules', 'env', 'pre', 'post']
+/** The names of {@link BatchJobOptions}' fields. @example BATCH_JOB_KEYS.includes('walltime') // true */
+export const BATCH_JOB_KEYS: readonly (keyof BatchJobOptions)[] = ['partition', 'queue', 'nodes', 'walltime', 'header', 'modules', 'env', 'pre', 'post']
+
+const KEYS: readonly string[] = ['system', ...BATCH_JOB_KEYS]
 const WALLTIME = /^(?:\d+-)?(?:\d+:)?\d+:\d+$/
 const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string')
 

@@ -1,5 +1,6 @@
 import { DflowError, problem, type Problem } from '../../../dsl/problem.ts'
 import type { ContainerOptions } from '../../../dsl/template.ts'
+import { BATCH_JOB_KEYS, type BatchJobOptions } from '../../../dsl/batch.ts'
 import type { BatchResources } from '../batch/types.ts'
 import type { JobShape } from './types.ts'
 
@@ -13,19 +14,9 @@ import type { JobShape } from './types.ts'
  * const o: BatchOptions = { partition: 'gpu', nodes: 1, walltime: '02:00:00', header: ['#SBATCH --account=chem'], modules: ['cuda/12'], env: { OMP_NUM_THREADS: '4' }, pre: 'nvidia-smi', post: 'date' }
  * ```
  */
-export interface BatchOptions {
-  readonly partition?: string
-  readonly queue?: string
-  readonly nodes?: number
-  readonly walltime?: number | string
-  readonly header?: readonly string[]
-  readonly modules?: readonly string[]
-  readonly env?: Readonly<Record<string, string>>
-  readonly pre?: string
-  readonly post?: string
-}
+export type BatchOptions = BatchJobOptions
 
-const KEYS: ReadonlySet<string> = new Set(['partition', 'queue', 'nodes', 'walltime', 'header', 'modules', 'env', 'pre', 'post'])
+const KEYS: ReadonlySet<string> = new Set(BATCH_JOB_KEYS)
 
 /**
  * A Kubernetes CPU quantity as whole CPUs, rounded up (`500m` → 1, `2` → 2), or undefined when it is not one.
