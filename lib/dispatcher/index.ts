@@ -14,17 +14,16 @@
  *
  * @module dflow-ts/dispatcher
  */
+import { runInFolder } from '../workdir/run-in-folder.ts'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LeafTemplate, Workflow } from 'dflow-ts'
 import type { LeafExecutor } from '../engine/executor.ts'
 import type { BatchJobs } from '../engine/batch-route.ts'
-import { runParameters, runWorkflow } from '../engine/run.ts'
-import { driverIdentity } from '../run/driver.ts'
+import { runParameters } from '../engine/run.ts'
 import type { RunEvent } from '../run/events.ts'
-import { folderRunStore } from '../run/folder-run-store.ts'
 import { PRIVATE_DIR, runLayout } from '../run/layout.ts'
-import { decodersOf, runView, type Run } from '../run/run-view.ts'
+import type { Run } from '../run/run-view.ts'
 import { newRunId, type RunOptions } from '../run/run-options.ts'
 import { makeRunFolder } from '../workdir/folders.ts'
 import { lsf } from './batch/lsf.ts'
@@ -229,17 +228,14 @@ export const dispatcher = (config: DispatcherConfig): DispatcherInterpreter => (
     const onStop = () => void stop()
     options.signal?.addEventListener('abort', onStop, { once: true })
     try {
-      const { workflow, steps } = await runWorkflow(wf, {
+      return await runInFolder(wf, dir, {
         runId: id,
         params,
         executor,
-        runs: folderRunStore(dir),
         baseDir: resolve(config.baseDir ?? '.'),
-        driver: driverIdentity(),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(config.onEvent ? { onEvent: config.onEvent } : {}),
       })
-      return runView(dir, workflow, steps, decodersOf(wf), [])
     } finally {
       options.signal?.removeEventListener('abort', onStop)
     }

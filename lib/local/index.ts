@@ -13,18 +13,17 @@
  *
  * @module dflow-ts/local
  */
+import { runInFolder } from '../workdir/run-in-folder.ts'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Feature, Workflow } from 'dflow-ts'
-import { runParameters, runWorkflow } from '../engine/run.ts'
+import { runParameters } from '../engine/run.ts'
 import type { ArtifactValue } from '../engine/values.ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 import { routeBatch, type BatchJobs } from '../engine/batch-route.ts'
-import { driverIdentity } from '../run/driver.ts'
 import type { RunEvent } from '../run/events.ts'
-import { folderRunStore } from '../run/folder-run-store.ts'
 import { runLayout } from '../run/layout.ts'
-import { decodersOf, runView, type Run } from '../run/run-view.ts'
+import { decodersOf, type Run } from '../run/run-view.ts'
 import { valueStore } from '../run/value-store.ts'
 import { newRunId, type RunOptions } from '../run/run-options.ts'
 import { localExecutor } from './executor.ts'
@@ -229,19 +228,18 @@ const drive: Drive = async (config, wf, plan) => {
   // Caching by content wraps the executor only when some call may be cached.
   const all = plan.cache ?? false
   const executor = all || allTemplates.some((t) => t._tag !== 'Subflow' && t.cache === true) ? cached(routed, cacheSettings(config, all)) : routed
-  const { workflow, steps } = await runWorkflow(wf, {
+  return runInFolder(wf, dir, {
     runId: id,
     params,
     executor,
-    runs: folderRunStore(dir),
     baseDir: resolve(config.baseDir ?? '.'),
-    driver: driverIdentity(),
+    decoders,
+    ...(config.store ? { stores: [config.store] } : {}),
     ...(plan.signal ? { signal: plan.signal } : {}),
     ...(config.onEvent ? { onEvent: config.onEvent } : {}),
     ...(plan.prior ? { prior: plan.prior } : {}),
     ...(plan.earlier ? { earlier: plan.earlier } : {}),
   })
-  return runView(dir, workflow, steps, decoders, config.store ? [config.store] : [])
 }
 
 /**
