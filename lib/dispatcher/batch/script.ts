@@ -55,7 +55,10 @@ export const walltime = (seconds: number, days: boolean): string => {
  * A whole job script: shebang, the scheduler's header lines, the job's own header lines, then the body: cd to the
  * work dir, module loads, quoted exports, pre, the command in a subshell (an `exit` in it still reaches the
  * trailer), post, and the trailer that writes the command's status to the exit-code file atomically and exits
- * with it. For an array (`job.array`), `arrayIndex` is the system's shell expression of the element's 0-based
+ * with it. A SIGTERM to the job shell (a scheduler's cancel or walltime kill, which signal every process of the
+ * job) ends it without an exit-code file, so the scheduler's verdict stands even after it forgets the job. A
+ * scheduler may signal the job's processes one by one (Slurm's proctrack/linuxproc does), so a command killed by
+ * a signal waits two seconds before its status is recorded, for the shell's own SIGTERM to arrive. For an array (`job.array`), `arrayIndex` is the system's shell expression of the element's 0-based
  * index: the body exports it as `DFLOW_ARRAY_INDEX` and each element writes `NAME.INDEX.exit`. Throws a
  * {@link DflowError} for a job {@link checkJob} refuses.
  *
@@ -78,6 +81,7 @@ export const jobScript = (header: readonly string[], job: BatchJob, arrayIndex?:
       `__dflow_exit=${shellQuote(posix.join(job.workDir, job.name))}."$DFLOW_ARRAY_INDEX".exit`,
     ]),
     `__dflow_done() { printf '%s\\n' "$1" > ${exit}.tmp && mv -f ${exit}.tmp ${exit}; exit "$1"; }`,
+    "trap 'exit 143' TERM",
     `cd ${shellQuote(job.workDir)} || __dflow_done 1`,
     ...(job.modules ?? []).map((m) => `module load ${shellQuote(m)}`),
     ...Object.entries(job.env ?? {}).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
@@ -86,6 +90,7 @@ export const jobScript = (header: readonly string[], job: BatchJob, arrayIndex?:
     job.command,
     ')',
     '__dflow_rc=$?',
+    '[ "$__dflow_rc" -gt 128 ] && sleep 2',
     ...(job.post ? [job.post] : []),
     '__dflow_done "$__dflow_rc"',
     '',
