@@ -8,11 +8,13 @@ import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
 import { storageMessage } from '../run/storage-error.ts'
 import { INLINE_LIMIT } from '../run/value-store.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
+import { commitOutputs, stackArtifacts } from '../workdir/artifacts.ts'
 import { archiveAttempt, stepFolders } from '../workdir/folders.ts'
 import { collectOutputs, stdoutPathOf } from '../workdir/outputs.ts'
 import { errorResult, outputPaths, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { tailOf } from '../workdir/tail.ts'
 import { storeSet } from '../storage/store-set.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 import { shellQuote } from './batch/shell-quote.ts'
 import type { BatchSystem } from './batch/types.ts'
 import type { Context } from './context/types.ts'
@@ -46,6 +48,12 @@ export interface BatchExecutorSettings {
   readonly shapeOf: (t: LeafTemplate) => JobShape | undefined
   /** The `node` command on the jobs' side, for function OPs (their self-contained bundle needs nothing else). */
   readonly node: string
+  /**
+   * The run's artifact store: each succeeded call's output artifacts (read back to this machine) are committed
+   * to it, fan-ins are stacked in it, and inputs it holds are staged from it. Without one, outputs stay in the
+   * run folder (their location is the file) and fan-ins are laid out there, as on the local interpreter.
+   */
+  readonly store?: ArtifactStore
 }
 
 const quoteArgv = (argv: readonly string[]): string => argv.map(shellQuote).join(' ')
@@ -57,6 +65,13 @@ const logged = (argv: readonly string[], log: string, stdout: string | undefined
   stdout === undefined
     ? `${quoteArgv(argv)} >>${shellQuote(log)} 2>&1`
     : `${quoteArgv(argv)} >${shellQuote(stdout)} 2>>${shellQuote(log)}; __dflow_step_rc=$?; cat ${shellQuote(stdout)} >>${shellQuote(log)}; exit "$__dflow_step_rc"`
+
+/**
+ * A call stopped (the run, or the step's timeout) before its job ended: its job is cancelled (or never
+ * submitted), which ends the call as SIGTERM ends a local step's process — whether the stop came while its
+ * folder was still being prepared or sent (over SSH that can outlast a short timeout) or while the job ran.
+ */
+const stopped = (signal: AbortSignal): LeafResult => ({ ...errorResult(stopMessage(signal)), phase: 'Failed', finishedAt: new Date().toISOString(), exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM' })
 
 /** What a job must run for one call: its command, its environment; or why the call errs. */
 interface Job {
@@ -82,8 +97,10 @@ interface Job {
 export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
   const { layout, place, context: ctx } = s
   const folders = stepFolders(layout)
-  // Inputs are this machine's files, or in the store a location names (opened from the environment).
-  const stores = storeSet(undefined, process.env)
+  // Inputs are this machine's files, or in the run's store, or in the store a location names (opened from the environment).
+  const stores = storeSet(s.store, process.env)
+  // A step folder copied to another machine must hold its inputs themselves, not links to this machine's files.
+  const stage = place.inPlace ? 'symlink' : 'copy'
   const journaled = readJournal(s.journal).byCall
   const written = new Map<string, Promise<void>>()
   /** Writes a run-wide file (a template's script or bundle) once, here and on the jobs' side. */
@@ -146,8 +163,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
     const finishedAt = new Date().toISOString()
     const sig = signalName(o.signal)
     const ended = { ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}), ...(sig ? { signal: sig } : {}) }
-    // stopped (the run, or the step's timeout): its job was cancelled, which ends the call with SIGTERM (as a local step's process)
-    if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed', finishedAt, ...(o.exitCode !== undefined ? ended : { exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM' }) }
+    if (signal.aborted) return o.exitCode !== undefined ? { ...stopped(signal), ...ended } : stopped(signal)
     const tail = tailOf(layout.log(id), 10)
     if (o.phase === 'Succeeded') {
       const out = collectOutputs(call.template, outPaths, stdoutPathOf({ layout }, id))
@@ -177,7 +193,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
           outPaths = outputPaths(layout, id, t)
           job = { command: 'false', env: {} } // never run: the queue waits for the job submitted before
         } else {
-          const p = await prepareLeaf(id, t, call.inputs, { layout, folders, stage: place.inPlace ? 'symlink' : 'copy', stores })
+          const p = await prepareLeaf(id, t, call.inputs, { layout, folders, stage, stores })
           if ('phase' in p) return p
           outPaths = p.outPaths
           job = t._tag === 'ScriptTemplate' ? await scriptJob(call, t, p, logPath, stdout) : await fnJob(call, t, logPath)
@@ -191,7 +207,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       } catch (e) {
         return errorResult(`could not prepare the step's job: ${storageMessage(e)}`)
       }
-      if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' }
+      if (signal.aborted) return stopped(signal)
       let started = false
       const onJob = (e: JobEvent) => {
         if (!started) (started = true), on({ type: 'started' })
@@ -207,12 +223,17 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
           if (!signal.aborted) return { ...errorResult(`could not fetch the step's folder from ${ctx.name}:${step.remote}: ${storageMessage(e)}`), finishedAt: new Date().toISOString() }
         }
       }
-      return resultOf(call, o, outPaths, signal)
+      const r = resultOf(call, o, outPaths, signal)
+      return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r
     },
     prepare: (id) => folders.warm(id),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
-    close: () => folders.sweep(),
+    stack: (source, signal) => stackArtifacts({ layout, stores, stage, ...(s.store ? { store: s.store } : {}) }, source, signal),
+    close: async () => {
+      await folders.sweep()
+      await stores.close()
+    },
   }
 }

@@ -25,7 +25,9 @@ import type { RunEvent } from '../run/events.ts'
 import { PRIVATE_DIR, runLayout } from '../run/layout.ts'
 import type { Run } from '../run/run-view.ts'
 import { newRunId, type RunOptions } from '../run/run-options.ts'
+import { ARTIFACT_FEATURES, workflowArtifact } from '../workdir/artifacts.ts'
 import { makeRunFolder } from '../workdir/folders.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 import { lsf } from './batch/lsf.ts'
 import { pbs } from './batch/pbs.ts'
 import { sge } from './batch/sge.ts'
@@ -93,6 +95,13 @@ export interface DispatcherConfig {
   readonly node?: string
   /** How the batch system's commands run. Default: through the context. (Tests put stand-in `qsub`s on a PATH.) */
   readonly exec?: Exec
+  /**
+   * The run's artifact store (`folderStore(dir)`, an S3 store): each succeeded step's output artifacts are
+   * committed to it under `<run id>/<step id>/<name>` once read back from the job's folder (over SSH: one tar
+   * stream), fan-ins are stacked in it, and inputs it holds are staged from it into the jobs' folders. Default:
+   * none — outputs stay in the run folder, as on `local()`.
+   */
+  readonly store?: ArtifactStore
   /** Live progress. */
   readonly onEvent?: (e: RunEvent) => void
 }
@@ -173,7 +182,7 @@ export const dispatcherExecutor = (config: DispatcherConfig, layout: ReturnType<
     return shapes.get(t.name)
   }
   const slots = config.slots ?? config.politeness?.maxInQueue ?? 1000
-  const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node' })
+  const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node', ...(config.store ? { store: config.store } : {}) })
   return { executor, stop: queue.stop }
 }
 
@@ -218,7 +227,9 @@ export const batchJobs = (config: Omit<DispatcherConfig, 'batch' | 'runsDir' | '
  */
 export const dispatcher = (config: DispatcherConfig): DispatcherInterpreter => ({
   run: async (wf, options = {}) => {
-    const params = runParameters(wf, options.parameters ?? {})
+    const baseDir = resolve(config.baseDir ?? '.')
+    const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, workflowArtifact(a, baseDir)]))
+    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: ARTIFACT_FEATURES })
     const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     const layout = runLayout(dir)
@@ -232,7 +243,8 @@ export const dispatcher = (config: DispatcherConfig): DispatcherInterpreter => (
         runId: id,
         params,
         executor,
-        baseDir: resolve(config.baseDir ?? '.'),
+        baseDir,
+        ...(config.store ? { stores: [config.store] } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(config.onEvent ? { onEvent: config.onEvent } : {}),
       })
