@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join, posix } from 'node:path'
 import { fileVarOf, render, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import { stopMessage } from '../engine/abort.ts'
 import type { LeafCall, LeafEvent, LeafExecutor, LeafResult } from '../engine/executor.ts'
@@ -13,6 +15,9 @@ import { archiveAttempt, stepFolders } from '../workdir/folders.ts'
 import { collectOutputs, stdoutPathOf } from '../workdir/outputs.ts'
 import { errorResult, outputPaths, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { tailOf } from '../workdir/tail.ts'
+import { localPackagePath, packageFolders, packagePath, progressEnv } from '../workdir/packages.ts'
+import { watchProgress } from '../workdir/progress.ts'
+import { progressReader } from './progress.ts'
 import { storeSet } from '../storage/store-set.ts'
 import type { ArtifactStore } from '../storage/store.ts'
 import { shellQuote } from './batch/shell-quote.ts'
@@ -29,7 +34,7 @@ import type { RunPlace } from './staging.ts'
  *
  * @example
  * ```ts
- * const s: BatchExecutorSettings = { layout, place, context, system: slurm, queue, journal: '/runs/r1/jobs.jsonl', slots: 1000, shapeOf: () => undefined, node: 'node' }
+ * const s: BatchExecutorSettings = { layout, place, context, system: slurm, queue, journal: '/runs/r1/jobs.jsonl', slots: 1000, shapeOf: () => undefined, node: 'node', progressPollMs: 1000 }
  * ```
  */
 export interface BatchExecutorSettings {
@@ -54,6 +59,8 @@ export interface BatchExecutorSettings {
    * run folder (their location is the file) and fan-ins are laid out there, as on the local interpreter.
    */
   readonly store?: ArtifactStore
+  /** How often running jobs' progress files are read back, in ms (over SSH: one command for all of them). */
+  readonly progressPollMs: number
 }
 
 const quoteArgv = (argv: readonly string[]): string => argv.map(shellQuote).join(' ')
@@ -90,7 +97,7 @@ interface Job {
  *
  * @example
  * ```ts
- * const executor = batchExecutor({ layout, place, context, system: slurm, queue, journal, slots: 1000, shapeOf, node: 'node' })
+ * const executor = batchExecutor({ layout, place, context, system: slurm, queue, journal, slots: 1000, shapeOf, node: 'node', progressPollMs: 1000 })
  * await runWorkflow(wf, { executor, runs, … })
  * ```
  */
@@ -114,6 +121,28 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       written.set(path, w)
     }
     return w
+  }
+
+  const progress = progressReader(ctx, place.inPlace, s.progressPollMs)
+  /** A package folder sent once per run to `<run>/packages/<digest of its path>/<name>` on the jobs' side; resolves with the folder that holds it. */
+  const shipped = new Map<string, Promise<string>>()
+  const ship = (folder: string): Promise<string> => {
+    let p = shipped.get(folder)
+    if (!p) {
+      const parent = posix.join(place.run, 'packages', createHash('sha256').update(folder).digest('hex').slice(0, 12))
+      p = ctx.put(folder, posix.join(parent, basename(folder)), { via: 'tar' }).then(() => parent)
+      p.catch(() => shipped.delete(folder)) // a failed send is tried again by the next call
+      shipped.set(folder, p)
+    }
+    return p
+  }
+  /** What every job of the template adds to its environment: its progress file, its shipped packages on NODE_PATH and PYTHONPATH. */
+  const jobEnv = async (id: string, t: LeafTemplate): Promise<Record<string, string>> => {
+    const base = { ...progressEnv(place.toRemote(id, layout.progress(id))) }
+    if (place.inPlace) return { ...base, ...localPackagePath(t, t.env ?? {}) }
+    const folders = packageFolders(t)
+    for (const f of folders) if (!existsSync(f)) throw new Error(`package "${f}" of template ${t.name} does not exist`)
+    return { ...base, ...packagePath(await Promise.all(folders.map(ship)), t.env ?? {}) }
   }
 
   const scriptJob = async (call: LeafCall, t: ScriptTemplate, p: PreparedLeaf, logPath: string, stdout: string | undefined): Promise<Job> => {
@@ -196,7 +225,8 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
           const p = await prepareLeaf(id, t, call.inputs, { layout, folders, stage, stores })
           if ('phase' in p) return p
           outPaths = p.outPaths
-          job = t._tag === 'ScriptTemplate' ? await scriptJob(call, t, p, logPath, stdout) : await fnJob(call, t, logPath)
+          const [made, extra] = await Promise.all([t._tag === 'ScriptTemplate' ? scriptJob(call, t, p, logPath, stdout) : fnJob(call, t, logPath), jobEnv(id, t)])
+          job = { command: made.command, env: { ...made.env, ...extra } }
           if (!place.inPlace) {
             // a fresh folder on the jobs' side: what an earlier attempt left there is gone
             const rm = await ctx.exec({ argv: ['rm', '-rf', '--', step.remote] })
@@ -209,19 +239,25 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       }
       if (signal.aborted) return stopped(signal)
       let started = false
+      let lastProgress = ''
+      const onProgress = (p: string) => p !== lastProgress && ((lastProgress = p), on({ type: 'progress', progress: p }))
+      let stopWatching: (() => Promise<void>) | undefined
       const onJob = (e: JobEvent) => {
-        if (!started) (started = true), on({ type: 'started' })
+        if (!started) (started = true), on({ type: 'started' }), (stopWatching = progress.watch(layout.progress(id), place.toRemote(id, layout.progress(id)), onProgress))
         const ev: LeafEvent = { type: 'job', job: { system: s.system.name, name: e.name, ...(e.id ? { id: e.id } : {}), ...(e.state ? { state: e.state.raw, ...(e.state.reason ? { reason: e.state.reason } : {}) } : {}) } }
         on(ev)
       }
       const o = await s.queue.submit({ runId: call.runId, callId, command: job.command, workDir: place.toRemote(id, layout.workdir(id)), filesDir: step.remote, env: job.env, ...(s.shapeOf(t) ? { shape: s.shapeOf(t)! } : {}) }, signal, onJob)
       if (!started) on({ type: 'started' })
+      await stopWatching?.()
       if (!place.inPlace) {
         try {
           await ctx.get(step.remote, step.local, { via: 'tar' })
         } catch (e) {
           if (!signal.aborted) return { ...errorResult(`could not fetch the step's folder from ${ctx.name}:${step.remote}: ${storageMessage(e)}`), finishedAt: new Date().toISOString() }
         }
+        // the job's last progress, in its folder now here
+        await watchProgress(layout.progress(id), s.progressPollMs, onProgress)()
       }
       const r = resultOf(call, o, outPaths, signal)
       return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r

@@ -102,6 +102,11 @@ export interface DispatcherConfig {
    * none — outputs stay in the run folder, as on `local()`.
    */
   readonly store?: ArtifactStore
+  /**
+   * How often running jobs' progress files (`current/total`, written to DFLOW_PROGRESS_FILE or Argo's
+   * ARGO_PROGRESS_FILE) are read back, in ms; over SSH one command reads them all. Default: 1000.
+   */
+  readonly progressPollMs?: number
   /** Live progress. */
   readonly onEvent?: (e: RunEvent) => void
 }
@@ -182,7 +187,7 @@ export const dispatcherExecutor = (config: DispatcherConfig, layout: ReturnType<
     return shapes.get(t.name)
   }
   const slots = config.slots ?? config.politeness?.maxInQueue ?? 1000
-  const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node', ...(config.store ? { store: config.store } : {}) })
+  const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node', progressPollMs: config.progressPollMs ?? 1000, ...(config.store ? { store: config.store } : {}) })
   return { executor, stop: queue.stop }
 }
 

@@ -9,7 +9,7 @@ import { commitOutputs, stackArtifacts } from '../workdir/artifacts.ts'
 import { archiveAttempt, archiveEarlier, stepFolders } from '../workdir/folders.ts'
 import { runLeaf, type LeafContext } from './leaf.ts'
 import type { Spawner } from './process-group.ts'
-import { watchProgress } from './progress.ts'
+import { watchProgress } from '../workdir/progress.ts'
 
 /**
  * Settings of the local executor of one run.

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { dispatcher, sshContext } from 'dflow-ts/dispatcher'
+import { dispatcher } from 'dflow-ts/dispatcher'
 import { folderStore, local } from 'dflow-ts/local'
 import { exampleArtifacts, loadExample } from '../helpers/examples.ts'
 import { repoRoot } from '../argo/support/shared.ts'
 import { outcomeOf } from '../conformance/outcome.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { serviceUp } from './support/services.ts'
-import { sshConfigFor, sshTest } from './support/ssh.ts'
+import { sshScratch } from './support/ssh.ts'
 
 // The dispatcher's artifacts over SSH (user hpcuser of the test sshd, shell jobs on the "login node"): inputs
 // staged from the run's store into the job's folder and sent by one tar stream, outputs fetched back the same
@@ -20,11 +20,9 @@ const quick = { poll: { initialMs: 100, maxMs: 500 } }
 const example = (name: string) => loadExample(join(repoRoot, 'examples', name))
 
 if (serviceUp('sshd', 'the dispatcher\'s artifacts over SSH')) {
-  const root = `/tmp/dflow-artifacts-ssh-${randomBytes(4).toString('hex')}`
-  const ctx = sshContext(sshConfigFor(sshTest(), root))
+  const { ctx, end } = sshScratch('artifacts-ssh')
   test.after(async () => {
-    await ctx.exec({ argv: ['rm', '-rf', root] }).catch(() => undefined)
-    await ctx.close()
+    await end()
     tmp.cleanup()
   })
   for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'artifacts/workflow-artifacts.ts']) {
