@@ -17,6 +17,8 @@ export interface DagOps<E extends DagEnv> {
   readonly omit: (n: Node, env: E, message: string) => void
   /** Told, when a task starts, of each task that waits for it: it may get ready for it. */
   readonly warm?: (n: Node, env: E) => void
+  /** `false`: tasks keep starting after an unhandled failure (Argo's `failFast: false`); default `true`. */
+  readonly failFast?: boolean
 }
 
 /** How a task of a dag ended, from what its siblings see of it (`$status`, and `$calls` for a fan-out). */
@@ -48,6 +50,8 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
   const state: ('waiting' | 'running' | 'done')[] = children.map(() => 'waiting')
   const outcomes: (Outcome | undefined)[] = children.map(() => undefined)
   let first: Outcome | undefined
+  // No new task starts once this holds.
+  const halted = () => (ops.failFast !== false && first !== undefined) || env.signal.aborted
   let running = 0
   // Enhanced depends: a failure that another task's `depends` names is handled by it, and the dag's phase
   // is then that of its leaves (an omitted leaf fails if one of its dependencies failed).
@@ -59,7 +63,7 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
   return new Promise((resolve, reject) => {
     const settle = () => {
       if (running > 0) return
-      if (waiting > 0 && !first && !env.signal.aborted) return
+      if (waiting > 0 && !halted()) return
       if (first) return resolve(first)
       const failedLeaf = leaves.find((i) => !outcomes[i]?.ok || (omitted[i] && deps[i]!.some((d) => !outcomes[d]?.ok)))
       if (failedLeaf !== undefined) return resolve({ ok: false, clean: false, failure: outcomes[failedLeaf]?.failure ?? `task ${stepsIn(children[failedLeaf]!).map((s) => s.name).join('+')} was omitted after a failure` })
@@ -69,7 +73,7 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
     const schedule = (candidates: Iterable<number>) => {
       for (const i of candidates) {
         const c = children[i]!
-        if (state[i] !== 'waiting' || first || env.signal.aborted) continue
+        if (state[i] !== 'waiting' || halted()) continue
         const ds = deps[i]!
         if (!ds.every((d) => state[d] === 'done')) continue
         const cond = c._tag === 'Step' ? c.depends : undefined

@@ -382,7 +382,7 @@ export const interpreter = (ictx: InterpretContext) => {
       if (n.threshold) return thresholdOutcome(outcomes, requiredSuccesses(n.threshold, n.children.length))
       return outcomes.find((o) => !o.ok) ?? { ok: true, clean: outcomes.every((o) => o.clean) }
     },
-    Dag: (n) => (env) => runDag(n.children, env, { run, omit, warm }),
+    Dag: (n) => (env) => runDag(n.children, env, { run, omit, warm, failFast: n.failFast !== false }),
     ForEach: (n) => (env) => runBodies(n, env),
     When: (n) => async (env) => {
       const go = holds(n.cond, env.scope)

@@ -65,6 +65,19 @@ const failures = (spawn: 'launcher' | 'direct', k: number): void => {
     assert.equal(r.steps({ name: 'd' }), [])
   })
 
+  test('dag.withOptions({ failFast: false }): after a failure the tasks that do not need it still start; the dag fails', async () => {
+    const pause = step('pause', sleeper, { seconds: 0.3 })
+    const a = step('a', failer, {}, { dependsOn: [pause] })
+    const b = step('b', sleeper, { seconds: 1 })
+    const c = step('c', inc, { n: 1 }, { dependsOn: [a] })
+    const d = step('d', inc, { n: 1 }, { dependsOn: [b] })
+    const r = await runner.run(workflow('lenient-dag', dag.withOptions({ failFast: false })(pause, a, b, c, d)))
+    assert.is(r.status, 'Failed')
+    assert.match(r.message ?? '', /step a failed/)
+    assert.is(r.step('d').phase, 'Succeeded')
+    assert.is(r.step('c').phase, 'Omitted')
+  })
+
   test('continueOn.failed lets the workflow go on; dag dependents of the failure run (as on Argo)', async () => {
     const bad = step('bad', failer, {}, { continueOn: { failed: true } })
     const r1 = await runner.run(workflow('continue-seq', seq(bad, step('after', inc, { n: 1 }))))
