@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os'
 import { basename, dirname, join, posix } from 'node:path'
-import { fileVarOf, render, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
+import { fileVarOf, render, type BatchJobOptions, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import { stopMessage } from '../engine/abort.ts'
 import type { LeafCall, LeafEvent, LeafExecutor, LeafResult } from '../engine/executor.ts'
 import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
@@ -49,8 +49,8 @@ export interface BatchExecutorSettings {
   readonly journal: string
   /** How many calls are under way at once (the engine sizes fan-out windows by it). */
   readonly slots: number
-  /** The job shape of a template's calls (resources, queue, header lines, …). */
-  readonly shapeOf: (t: LeafTemplate) => JobShape | undefined
+  /** The job shape of a template's calls (resources, queue, header lines, …), with a step's own settings over it. */
+  readonly shapeOf: (t: LeafTemplate, step?: BatchJobOptions) => JobShape | undefined
   /** The `node` command on the jobs' side, for function OPs (their self-contained bundle needs nothing else). */
   readonly node: string
   /**
@@ -247,7 +247,8 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
         const ev: LeafEvent = { type: 'job', job: { system: s.system.name, name: e.name, ...(e.id ? { id: e.id } : {}), ...(e.state ? { state: e.state.raw, ...(e.state.reason ? { reason: e.state.reason } : {}) } : {}) } }
         on(ev)
       }
-      const o = await s.queue.submit({ runId: call.runId, callId, command: job.command, workDir: place.toRemote(id, layout.workdir(id)), filesDir: step.remote, env: job.env, ...(s.shapeOf(t) ? { shape: s.shapeOf(t)! } : {}) }, signal, onJob)
+      const shape = s.shapeOf(t, call.batch)
+      const o = await s.queue.submit({ runId: call.runId, callId, command: job.command, workDir: place.toRemote(id, layout.workdir(id)), filesDir: step.remote, env: job.env, ...(shape ? { shape } : {}) }, signal, onJob)
       if (!started) on({ type: 'started' })
       await stopWatching?.()
       if (!place.inPlace) {

@@ -177,14 +177,16 @@ export const dispatcherExecutor = (config: DispatcherConfig, layout: ReturnType<
   const journal = join(layout.dir, 'jobs.jsonl')
   if (place.inPlace) mkdirSync(place.jobs, { recursive: true, mode: PRIVATE_DIR })
   const queue = jobQueue({ ...config.politeness, system, exec: config.exec ?? contextExec(context, system), root: place.jobs, journal })
+  // one shape per template and step settings (a fan-out's calls share theirs)
   const shapes = new Map<string, JobShape | undefined>()
-  const shapeOf = (t: LeafTemplate): JobShape | undefined => {
-    if (!shapes.has(t.name)) {
-      const own = jobShape({ ...(t.resources ? { resources: t.resources } : {}), options: [config.options, templateOptions(t)] })
+  const shapeOf = (t: LeafTemplate, step?: BatchOptions): JobShape | undefined => {
+    const key = step ? `${t.name}\0${JSON.stringify(step)}` : t.name
+    if (!shapes.has(key)) {
+      const own = jobShape({ ...(t.resources ? { resources: t.resources } : {}), options: [config.options, templateOptions(t), step] })
       const s = overlay(config.shape, own)
-      shapes.set(t.name, Object.keys(s).length ? s : undefined)
+      shapes.set(key, Object.keys(s).length ? s : undefined)
     }
-    return shapes.get(t.name)
+    return shapes.get(key)
   }
   const slots = config.slots ?? config.politeness?.maxInQueue ?? 1000
   const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node', progressPollMs: config.progressPollMs ?? 1000, ...(config.store ? { store: config.store } : {}) })
