@@ -145,7 +145,7 @@ export interface StepOptions<T extends Template = Template> extends FailurePolic
    * This step's job settings when its calls run as batch jobs (the template asks for `batch`, or the run is on
    * the dispatcher): partition or queue, nodes, walltime, header lines, modules, environment, pre/post,
    * layered over the template's `batch` settings (these win; header lines and modules are added, pre/post
-   * joined, env merged). No `system`: the template's or the run's. Elsewhere ignored, as a template's `batch` is.
+   * joined, env merged). No `system`: the template's or the run's. Elsewhere ignored (Argo's batch pods render the template's settings only).
    */
   readonly batch?: BatchJobOptions
 }
