@@ -256,7 +256,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
       let started = false
-      let call: Omit<LeafCall, 'attempt'> = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params }
+      let call: Omit<LeafCall, 'attempt'> = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params, ...(s.batch ? { batch: s.batch } : {}) }
       const known = ictx.prior ? await ictx.prior({ call, inputs: inRecord, base }) : undefined
       if (known && 'settled' in known) {
         // Known already (an earlier driver of this run, an earlier run, a cache): not run again.

@@ -234,6 +234,12 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
   const adopt = (s: { name: string; units: Unit[]; array: boolean }, id: string) => {
     s.units.forEach((u, i) => ((u.id = s.array ? system.array!.elementId(id, i) : id), tell(u)))
     known.set(s.name, { ...(known.get(s.name) ?? { job: s.name, runId: '', elements: [], array: s.array }), id })
+    // given up while it was being submitted (a timeout, a stop): nobody could cancel it without its id
+    const unwanted = s.units.filter((u) => u.cancelled || u.calls.every((c) => c.done))
+    if (unwanted.length === 0) return
+    for (const u of unwanted) u.cancelled = true
+    stats.cancels++
+    void exec(system.cancel(unwanted.map((u) => u.id!))).catch(() => {})
   }
 
   /** Submits what the rate and the queue limit allow. */
