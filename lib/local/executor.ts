@@ -69,6 +69,13 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
   const slots = limiter(s.slots)
   const scripts = new Map<string, Promise<void>>()
   const stores = storeSet(s.store, s.storeEnv ?? process.env)
+  // A template's script path, once per template (the engine asks for it on every call's record).
+  const scriptPaths = new Map<string, string>()
+  const scriptPath = (name: string): string => {
+    let p = scriptPaths.get(name)
+    if (p === undefined) scriptPaths.set(name, (p = layout.script(name).relative))
+    return p
+  }
   return {
     slots: s.slots,
     run: async (call, signal, on) => {
@@ -93,7 +100,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
     prepare: (id) => (s.restarted ? undefined : folders.warm(id)),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
-    scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
+    scriptOf: (t) => (t._tag === 'ScriptTemplate' ? scriptPath(t.name) : undefined),
     stack: (source, signal) => stackArtifacts({ layout, stores, stage: s.stage, ...(s.store ? { store: s.store } : {}) }, source, signal),
     close: async () => {
       await folders.sweep()

@@ -288,6 +288,7 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
         continue
       }
       options.faults?.afterSubmit?.(s.name, r.id)
+      killAfterSubmit()
       appendJournal(options.journal, [{ t: 'submitted', job: s.name, id: r.id }])
       adopt(s, r.id)
       interval = poll.initialMs
@@ -481,4 +482,15 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
   }
 
   return { submit, stop, stats }
+}
+
+/**
+ * A fault hook for tests (as the run journal's `DFLOW_TEST_KILL_IN_JOURNAL`): with
+ * `DFLOW_TEST_KILL_AFTER_SUBMIT=N` in its environment, the driver kills itself with SIGKILL right after its N-th
+ * submission returned, before the job's id is journaled (test/dispatcher/slurm-restart.heavy.test.ts).
+ */
+let submitted = 0
+const killAfterSubmit = (): void => {
+  const n = Number(process.env.DFLOW_TEST_KILL_AFTER_SUBMIT)
+  if (Number.isInteger(n) && n > 0 && ++submitted === n) process.kill(process.pid, 'SIGKILL')
 }
