@@ -7,6 +7,7 @@ import { landAtomically } from '../storage/local-copy.ts'
 import { fileLocation, relativeTo, type ArtifactLocation } from '../storage/location.ts'
 import { PRIVATE_DIR } from '../storage/modes.ts'
 import { outputKey } from '../storage/output-key.ts'
+import { listParts } from '../storage/parts.ts'
 import { stageStack } from '../storage/stack.ts'
 import { storeSet, type StoreSet } from '../storage/store-set.ts'
 import type { ArtifactStore } from '../storage/store.ts'
@@ -147,6 +148,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
     stack: (source, signal) => stackArtifacts(s, stores, source, signal),
+    parts: (at, signal) => listParts(at, stores, signal),
     close: async () => {
       await folders.sweep()
       await stores.close()
