@@ -11,7 +11,7 @@ import { artifact, artifactList, fn, param, seq, slice, step, t, workflow } from
 import { readFileSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 
-const prepare = fn({ name: 'prepare', module: import.meta.url, outputs: { foo: artifactList({ archive: 'none' }) } }, () => {
+export const prepare = fn({ name: 'prepare', module: import.meta.url, outputs: { foo: artifactList({ archive: 'none' }) } }, () => {
   writeFileSync('foo1.txt', 'foo1')
   writeFileSync('foo2.txt', 'foo2')
   return { foo: ['foo1.txt', 'foo2.txt'] }

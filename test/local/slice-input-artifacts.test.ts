@@ -8,11 +8,11 @@ import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { seq, slice, step, workflow } from 'dflow-ts'
-import { folder, mkNone, readFile, readPart } from '../fixtures/slice-ops.ts'
+import { folder, mkNone, readFile, readPart } from '../helpers/slice-ops.ts'
 import { folderStore, local, type ArtifactOutput, type ArtifactStore } from 'dflow-ts/local'
-import subpathSlices from '../../examples/slices/subpath-slices.ts'
+import subpathSlices, { prepare } from '../../examples/slices/subpath-slices.ts'
 import makevasp from '../../examples/slices/makevasp.ts'
-import artifactSlices from '../../examples/slices/artifact-slices.ts'
+import { hello } from '../../examples/slices/artifact-slices.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: slices of input list artifacts')
@@ -72,8 +72,7 @@ test('E13: three lists sliced at once (a parameter list and two list artifacts),
 })
 
 test("a fan-out's stack sliced again: each call gets its entry of the stack (E10's outputs, sliced)", async () => {
-  const hellos = artifactSlices.body as ReturnType<typeof seq>
-  const producer = hellos.children[0]! as ReturnType<typeof step>
+  const producer = slice({ filename: ['f1.txt', 'f2.txt'] }, (s) => step('hello', hello, { filename: s.filename }))
   const wf = workflow('restack', seq(producer, slice({ foo: producer.outputs.foo }, (s) => step('read', readPart, { foo: s.foo }))))
   const run = await local({ runsDir: join(tmp.path, 'runs') }).run(wf)
   assert.is(run.status, 'Succeeded', run.message)
@@ -95,9 +94,9 @@ test('an artifact with no catalog fails the step, saying so; an empty list artif
 })
 
 test('a list artifact and a list of another length: the step errors, naming both lengths', async () => {
-  const p = step('prepare', (subpathSlices.body as ReturnType<typeof seq>).children[0]!.template as never)
+  const p = step('prepare', prepare)
   const m = step('mk', mkNone)
-  const wf = workflow('lengths', seq(p, m, slice({ foo: (p as ReturnType<typeof step>).outputs.foo as never, n: m.outputs.n }, (s) => step('read', readFile, { foo: s.foo, n: s.n }))))
+  const wf = workflow('lengths', seq(p, m, slice({ foo: p.outputs.foo, n: m.outputs.n }, (s) => step('read', readFile, { foo: s.foo, n: s.n }))))
   const run = await local({ runsDir: join(tmp.path, 'runs') }).run(wf)
   assert.is(run.step('read').phase, 'Error')
   assert.match(run.step('read').message ?? '', /different lengths \(foo: 2, n: 3\)/)
