@@ -159,7 +159,7 @@ export interface LocalInterpreter {
 }
 
 /** The language features the local interpreter implements beyond the core (`dsl/features.ts`). */
-const LOCAL_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifacts']
+const LOCAL_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifacts', 'slice-artifacts']
 
 /** A workflow artifact's value as the engine reads it: a location, a path resolved against `baseDir`. */
 const artifactValue = (a: ArtifactLocation | string, baseDir: string): ArtifactValue => ({ kind: 'artifact', at: typeof a === 'string' ? fileLocation(resolve(baseDir, a)) : a })
