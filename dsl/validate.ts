@@ -266,6 +266,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => 
         ),
         ...argProblems(node, scope, visible, path),
         ...controlProblems(node, scope, visible, path),
+        ...sliceArtifactSupport(node, scope.supports, path),
         // an exit hook runs after its step: it may read the step's own outputs
         ...(node.onExit ? argProblems(node.onExit, scope, { has: (d) => d === node.name || visible.has(d) }, [...path, 'onExit', node.onExit.name]) : []),
       ]
@@ -352,6 +353,14 @@ export const templatesOf = (body: Node): readonly Template[] => {
   visit(body)
   return [...out]
 }
+
+/** A slice of a list artifact, refused by an interpreter that does not slice artifacts (see `dsl/features.ts`). */
+const sliceArtifactSupport = (s: Step, supports: ReadonlySet<Feature>, path: readonly string[]): Problem[] =>
+  s.forEach?._tag === 'Zip' && !supports.has('slice-artifacts')
+    ? Object.entries(s.forEach.lists).flatMap(([name, v]) =>
+        isRef(v) && v._tag === 'ArtifactRef' ? [problem([...path, 'slice', name], `a slice of list artifact "${name}" is not supported by this interpreter yet`, unsupportedHint('slice-artifacts'))] : [],
+      )
+    : []
 
 const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Feature>): Problem[] => {
   const path = ['templates', t.name]

@@ -154,6 +154,12 @@ export interface LeafExecutor {
    * engine; an executor without it cannot run fan-ins of artifacts.
    */
   stack?(source: StackSource, signal: AbortSignal): Promise<ArtifactLocation>
+  /**
+   * The paths of the list artifact at `at`, in its catalog's order (dflow's `.dflow/` files): what a slice of
+   * it is sliced into (see `slice-parts.ts`); undefined when it has no catalog. An executor without it cannot
+   * slice artifacts.
+   */
+  parts?(at: ArtifactLocation, signal: AbortSignal): Promise<readonly string[] | undefined>
   /** The run is over: release what {@link prepare} made for steps that never ran. */
   close?(): Promise<void>
 }

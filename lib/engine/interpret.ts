@@ -3,6 +3,7 @@ import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, sk
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
 import { fanInOutputs, fanInStacker, StackError } from './fan-in.ts'
+import { withArtifactParts } from './slice-parts.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
 import { stopMessage } from './abort.ts'
@@ -152,6 +153,13 @@ export const interpreter = (ictx: InterpretContext) => {
   const eachItem = <A>(items: readonly unknown[], env: Env, id: string, name: string, call: (at: Call) => Promise<A>): Promise<A[]> =>
     inWindow(items, width, (item, i) => call({ id: `${id}(${i})`, name: `${name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, name) } }))
 
+  /** A slice's source with its sliced list artifacts read into their parts' paths, or why they cannot be (see slice-parts.ts). */
+  const partsOrWhy = (source: ForEachSource, env: Env): Promise<ForEachSource | string> =>
+    withArtifactParts(source, env.scope, ictx.executor, async (v, signal) => (await stackInputs({ v }, signal))['v']!, env.signal).catch((e: unknown) => {
+      if (!(e instanceof ResolveError || e instanceof StackError)) throw e
+      return e.message
+    })
+
   const stepOutcome = (s: Step, phase: Phase, message: string | undefined, id: string): Outcome => {
     if (phase === 'Succeeded') return OK
     const continued = (phase === 'Failed' && s.continueOn.failed) || (phase === 'Error' && s.continueOn.error)
@@ -183,7 +191,8 @@ export const interpreter = (ictx: InterpretContext) => {
       ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs: EMPTY_IO, outputs: ioRecordOf(shown, listSpecs((g ?? s.template).outputs)), ...(message ? { message } : {}), ...(calls ? { calls } : {}) })
       return stepOutcome(s, phase, message, id)
     }
-    const items = itemsOrWhy(s.forEach!, env.scope)
+    const source = await partsOrWhy(s.forEach!, env)
+    const items = typeof source === 'string' ? source : itemsOrWhy(source, env.scope)
     if (typeof items === 'string') return end('Error', {}, items)
     // Argo skips a fan-out over nothing.
     if (!items.length) return (end('Skipped', { ...stack([]), ...fanInOutputs(s.template, id, []) }, 'forEach over an empty list'), OK)

@@ -1,4 +1,5 @@
 import type { LeafExecutor, LeafResult } from '../engine/executor.ts'
+import { listParts } from '../storage/parts.ts'
 import { storeSet } from '../storage/store-set.ts'
 import type { ArtifactStore } from '../storage/store.ts'
 import { limiter } from '../engine/limiter.ts'
@@ -102,6 +103,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? scriptPath(t.name) : undefined),
     stack: (source, signal) => stackArtifacts({ layout, stores, stage: s.stage, ...(s.store ? { store: s.store } : {}) }, source, signal),
+    parts: (at, signal) => listParts(at, stores, signal),
     close: async () => {
       await folders.sweep()
       await stores.close()
