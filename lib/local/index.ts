@@ -19,7 +19,6 @@ import { join, resolve } from 'node:path'
 import type { Feature, Workflow } from 'dflow-ts'
 import { runParameters } from '../engine/run.ts'
 import { ARTIFACT_FEATURES, workflowArtifact } from '../workdir/artifacts.ts'
-
 import { routeBatch, type BatchJobs } from '../engine/batch-route.ts'
 import type { RunEvent } from '../run/events.ts'
 import { runLayout } from '../run/layout.ts'
