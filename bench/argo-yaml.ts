@@ -101,10 +101,12 @@ const dflowRun = (dir: string, file: string): Promise<void> =>
 export const runResult = (runs: string, w: 'W1' | 'W2', n: number): { readonly output: string | undefined; readonly ms: number } => {
   const [run] = readdirSync(runs)
   const [name, output] = w === 'W1' ? [`s${n}`, 'y'] : ['join', 'all']
-  type Rec = { name: string; parent: string | null; phase: string; startedAt?: string; finishedAt?: string; outputs?: { parameters?: Record<string, string> } }
+  type Rec = { name: string; phase: string; startedAt?: string; finishedAt?: string; outputs?: { parameters?: Record<string, string> } }
   const records = readFileSync(join(runs, run!, 'steps.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec).reverse()
-  const root = records.find((r) => r.parent === null && r.finishedAt)
-  return { output: records.find((r) => r.name === name && r.phase === 'Succeeded')?.outputs?.parameters?.[output], ms: root ? Date.parse(root.finishedAt!) - Date.parse(root.startedAt!) : NaN }
+  // from the first step's start to the last one's end (a DSL seq has no record of its own)
+  const starts = records.flatMap((r) => (r.startedAt ? [Date.parse(r.startedAt)] : []))
+  const ends = records.flatMap((r) => (r.finishedAt ? [Date.parse(r.finishedAt)] : []))
+  return { output: records.find((r) => r.name === name && r.phase === 'Succeeded')?.outputs?.parameters?.[output], ms: Math.max(...ends) - Math.min(...starts) }
 }
 
 type Form = 'DSL (.ts)' | 'Argo YAML'
