@@ -113,7 +113,7 @@ type Form = 'DSL (.ts)' | 'Argo YAML'
 const FORMS: readonly Form[] = ['DSL (.ts)', 'Argo YAML']
 const WS = ['W1', 'W2'] as const
 
-/** The sizes the marginal cost is taken between: far apart, so that a second of start-up noise is a few ms per step. */
+/** The sizes the marginal cost is taken between: far apart, so that a second of start-up noise is a few ms per step. @example YAML_SIZES.W1 // [10, 100] */
 export const YAML_SIZES: Record<'W1' | 'W2', readonly [number, number]> = { W1: [10, 100], W2: [20, 200] }
 const QUICK_SIZES: Record<'W1' | 'W2', readonly [number, number]> = { W1: [5, 10], W2: [10, 20] }
 
