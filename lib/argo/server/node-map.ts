@@ -113,24 +113,26 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
   /** The reports of a record's first sight: its name, where it hangs, and any group node it needs. */
   const place = (r: StepRecord): { m: Mapped; pre: NodeReport[]; parent?: string | readonly string[]; boundary?: string } => {
     const kind = kindOf(r)
-    const own = (name: string, hidden = false): Mapped => ({ name, hidden, kind, template: r.template, ...(kind === 'steps' ? { groups: [] } : {}) })
-    if (r.parent === null) return r.id === rootId ? { m: own(wfName), pre: [] } : { m: own(`${wfName}.${r.name}`, true), pre: [] }
+    // the template as the Argo source names it (the importer may specialise one per call, `echo-TEST-ONE`)
+    const own = (name: string, hidden = false, template?: unknown): Mapped => ({ name, hidden, kind, template: typeof template === 'string' ? template : r.template, ...(kind === 'steps' ? { groups: [] } : {}) })
+    const spec = (wf['spec'] ?? {}) as Obj
+    if (r.parent === null) return r.id === rootId ? { m: own(wfName, false, spec['entrypoint']), pre: [] } : { m: own(`${wfName}.${r.name}`, true), pre: [] }
     const p = mapped.get(r.parent)
     if (!p) return { m: own(`${wfName}.${r.id}`), pre: [] }
-    if (p.hidden && p.kind !== 'fanout') return { m: own(p.name), pre: [] } // the exit handler's template, named as its wrapper
+    if (p.hidden && p.kind !== 'fanout') return { m: own(p.name, false, spec['onExit']), pre: [] } // the exit handler's template, named as its wrapper
     const shape = templates.get(p.template)
     if (p.kind === 'fanout') {
       // an item: `NAME(i:ITEM)`; in a steps template it hangs in the group, in a dag under the TaskGroup
       const i = Number(/\((\d+)\)$/.exec(r.name)?.[1] ?? 0)
       const at = p.attach ?? { parent: p.name, boundary: p.name }
-      const m = own(itemNodeName(p.name, i, itemOf(p.source, i)))
+      const m = own(itemNodeName(p.name, i, itemOf(p.source, i)), false, p.source?.['template'])
       if (p.hidden) p.group?.children.push(m.name)
       return { m, pre: [], parent: p.hidden ? at.parent : p.name, boundary: at.boundary }
     }
     if (p.kind === 'dag') {
       const task = shape?.tasks?.get(r.name)
       const deps = dependenciesOf(task, new Set(shape?.tasks?.keys() ?? [])).map((d) => taskNodeName(p.name, d)).filter((d) => reported.has(d))
-      const m: Mapped = { ...own(taskNodeName(p.name, r.name)), ...(task ? { source: task } : {}), attach: { parent: p.name, boundary: p.name } }
+      const m: Mapped = { ...own(taskNodeName(p.name, r.name), false, task?.['template']), ...(task ? { source: task } : {}), attach: { parent: p.name, boundary: p.name } }
       return { m, pre: [], parent: deps.length ? deps : p.name, boundary: p.name }
     }
     if (p.kind === 'steps') {
@@ -151,7 +153,7 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
       const name = stepNodeName(group.name, r.name)
       if (kind !== 'fanout') group.children.push(name)
       // a steps fan-out has no node of its own: its items are the group's children
-      const m: Mapped = { ...own(name, kind === 'fanout'), ...(where ? { source: where.step } : {}), attach: { parent: group.name, boundary: p.name }, group }
+      const m: Mapped = { ...own(name, kind === 'fanout', where?.step['template']), ...(where ? { source: where.step } : {}), attach: { parent: group.name, boundary: p.name }, group }
       return { m, pre, parent: group.name, boundary: p.name }
     }
     return { m: own(stepNodeName(p.name, r.name)), pre: [], parent: p.name, boundary: p.name }
@@ -184,10 +186,10 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
     if (m.hidden) return out
     const where = first ? { ...(placed?.parent !== undefined ? { parent: placed.parent } : {}), ...(placed?.boundary !== undefined ? { boundary: placed.boundary } : {}) } : {}
     const skipped = r.phase === 'Skipped' || r.phase === 'Omitted'
-    const type: NodeType = skipped && r.type === 'Pod' ? 'Skipped' : r.type === 'Pod' ? (templates.get(r.template)?.retry ? 'Retry' : 'Pod') : r.type === 'StepGroup' ? 'TaskGroup' : r.type
+    const type: NodeType = skipped && r.type === 'Pod' ? 'Skipped' : r.type === 'Pod' ? (templates.get(m.template)?.retry ? 'Retry' : 'Pod') : r.type === 'StepGroup' ? 'TaskGroup' : r.type
     const inputs = io(r.inputs)
     const outputs = io(r.outputs, r.type === 'Pod' && FULFILLED.has(r.phase) && !skipped ? r.exitCode : undefined)
-    out.push({ name: m.name, ...(first || type === 'Skipped' ? { type } : {}), phase: r.phase as NodePhase, templateName: r.template, ...base, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...where })
+    out.push({ name: m.name, ...(first || type === 'Skipped' ? { type } : {}), phase: r.phase as NodePhase, templateName: m.template, ...base, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...where })
     reported.add(m.name)
     if (type === 'Retry') {
       const tries = r.attempts ?? []
@@ -202,7 +204,7 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
           name,
           ...(reported.has(name) ? {} : { type: 'Pod' as const, parent: m.name, ...(placed?.boundary !== undefined ? { boundary: placed.boundary } : {}) }),
           phase,
-          templateName: r.template,
+          templateName: m.template,
           ...(a?.startedAt ? { startedAt: a.startedAt } : {}),
           ...(a?.finishedAt ? { finishedAt: a.finishedAt } : {}),
           ...(a?.message ? { message: a.message } : {}),
@@ -220,7 +222,7 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
     const m = mapped.get(r.id)
     if (!m || m.hidden || r.type !== 'Pod' || r.phase === 'Skipped' || r.phase === 'Omitted') return []
     const done = FULFILLED.has(r.phase)
-    if (!templates.get(r.template)?.retry) return [{ node: m.name, done }]
+    if (!templates.get(m.template)?.retry) return [{ node: m.name, done }]
     const tries = r.attempts ?? []
     const n = Math.max(tries.length + (done ? 0 : 1), 1)
     return Array.from({ length: n }, (_, i) => ({ node: attemptNodeName(m.name, i), attempt: i, done: done || i < tries.length }))

@@ -27,7 +27,7 @@ if (shared) {
   test.after(tmp.cleanup)
   const env = { ...process.env, PATH: `${join(repoRoot, 'test', 'fixtures', 'argo-bin')}:${process.env.PATH}` }
   const plain = catalogue.filter((c) => c.kinds === 'Workflow' && EXPECTED[c.file]?.rule === RULE.ci || (c.kinds === 'Workflow' && EXPECTED[c.file]?.rule !== undefined && [RULE.failure, RULE.continued].includes(EXPECTED[c.file]!.rule as never)))
-  const runs = plain.filter((c) => !/templateRef/.test(read(c.file)))
+  const runs = plain.filter((c) => !/templateRef/i.test(read(c.file)))
 
   test('the sample is most of the plain workflows the importer runs', () => {
     assert.ok(runs.length >= 60, `${runs.length} examples`)
