@@ -181,7 +181,6 @@ export const engineRunner = (options: EngineRunnerOptions = {}): Runner => {
         ? await interpreter.restart(before, { workflow: imported.workflow, allowChanges: true, signal: stop.signal, onWarning: () => {} })
         : await interpreter.run(imported.workflow, { signal: stop.signal })
       earlier.set(wf.metadata.uid!, run.dir)
-      logs.close()
       const phase = run.status === 'Succeeded' ? 'Succeeded' : run.status === 'Error' ? 'Error' : 'Failed'
       return { phase, ...(run.message ? { message: run.message } : {}) }
     } finally {
