@@ -30,9 +30,12 @@
  *
  * Then the Argo YAML lines (`argo-yaml.ts`): W1 and W2 written as Argo YAML and run with `dflow run FILE.yaml`,
  * beside the same workflows in the DSL through `dflow run FILE.ts`, marginal costs (target: within 10%).
+ * Then the `dflow server` line (`server.ts`): a 1,000-node fan-out submitted with the argo client and watched,
+ * beside `local()` (target: within 1.25x; every watch event within 1 s; submit to first node Running printed),
+ * BENCH_SERVER_REPS repetitions (default 1: each takes minutes).
  *
  * Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (one repetition, small sizes: a smoke test),
- * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher,restart,cache,argo-yaml); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
+ * BENCH_RUNNERS (comma-separated subset of: make,snakemake,spawn,dflow-ts,baseline,fn,slices,dflow,scale,store,dispatcher,restart,cache,argo-yaml,server); BENCH_BASELINE (the commit the local workloads are compared with, default the one before the engine cut: bench/baseline.ts); DFLOW_SRC and
  * DFLOW_ARGO for the dflow runner (README, Benchmarks).
  *
  * @example
@@ -66,7 +69,7 @@ const reps = quick ? 1 : Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5)
 const root = benchRoot()
 const base = baseline(root)
 const all: Record<string, Runner> = { make, snakemake, spawn: spawnFloor, 'dflow-ts': dflowTs, baseline: base }
-const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher', 'restart', 'cache', 'argo-yaml']
+const EXTRA = ['fn', 'slices', 'dflow', 'scale', 'store', 'dispatcher', 'restart', 'cache', 'argo-yaml', 'server']
 const wanted = (process.env.BENCH_RUNNERS ?? [...Object.keys(all), ...EXTRA].join(',')).split(',').map((s) => s.trim())
 const WL = workloads(quick)
 const rssMB = (): number => process.resourceUsage().maxRSS / 1024
@@ -287,6 +290,7 @@ if (wanted.includes('cache')) {
   await cacheBench(root, quick ? 1 : Math.min(reps, 3), quick, m.local, m.folderStore)
 }
 if (wanted.includes('argo-yaml')) await (await import('./argo-yaml.ts')).argoYamlBench(root, quick ? 1 : Math.min(reps, 3), quick)
+if (wanted.includes('server')) await (await import('./server.ts')).serverBench(root, quick ? 1 : Math.min(reps, Number(process.env.BENCH_SERVER_REPS ?? 1) || 1), quick)
 
 for (const [k, msg] of broken) console.log(`\nFAILED ${k.replace('|', ' on ')}: ${msg}`)
 for (const [name, why] of skipped) console.log(`\nnot run: ${name}: ${why}`)

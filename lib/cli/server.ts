@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startServer, type Runner } from '../argo/index.ts'
+import { engineRunner } from './server-runner.ts'
 
 const HELP = `Usage: dflow server [options]
 
@@ -18,25 +19,15 @@ Options:
   --tls-cert FILE       serve HTTPS with this certificate (PEM) …
   --tls-key FILE        … and this key
   --kubeconfig-out FILE write a kubeconfig that points at the server
-  --runner MODULE       what runs a workflow: a module whose default export is a Runner
-                        (see dflow-ts/argo: Runner)
+  --runs-dir DIR        where the runs' folders go (default .dflow-runs; dflow status reads them)
+  --time-scale X        multiply every sleep, timeout and deadline by X, as dflow run --time-scale
+  --parallelism N       at most N step processes at once (default: the number of cores)
+  --runner MODULE       run workflows with another runner: a module whose default export is a
+                        Runner (see dflow-ts/argo: Runner); by default each workflow is imported
+                        (as dflow run FILE.yaml imports one) and run on this machine
   -h, --help            show this help
 
 Stop it with Ctrl-C.`
-
-/**
- * The runner of a build that has none wired: each workflow ends in Error, saying so. The runner that runs
- * Argo YAML on the local engine (through the Argo importer) replaces it.
- *
- * @example
- * ```ts
- * await startServer({ runner: noRunner })
- * ```
- */
-export const noRunner: Runner = async () => ({
-  phase: 'Error',
-  message: 'this dflow server has no runner: running Argo YAML locally needs the Argo importer (pass --runner MODULE meanwhile)',
-})
 
 /** `dflow server`: runs until stopped; returns the exit code. @example await main(['--port', '8001']) */
 export const main = async (argv: readonly string[]): Promise<number> => {
@@ -50,6 +41,9 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       'tls-key': { type: 'string' },
       'kubeconfig-out': { type: 'string' },
       runner: { type: 'string' },
+      'runs-dir': { type: 'string' },
+      'time-scale': { type: 'string' },
+      parallelism: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -57,7 +51,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const port = Number(values.port ?? 8001)
   if (!Number.isInteger(port) || port < 0 || port > 65535) return console.error(`dflow server: --port takes a port number, got "${values.port}"`), 2
   if (!values['tls-cert'] !== !values['tls-key']) return console.error('dflow server: --tls-cert and --tls-key go together'), 2
-  let runner = noRunner
+  const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale'])
+  if (timeScale !== undefined && !(timeScale > 0)) return console.error(`dflow server: --time-scale takes a positive number, got "${values['time-scale']}"`), 2
+  const parallelism = values.parallelism === undefined ? undefined : Number(values.parallelism)
+  if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0)) return console.error(`dflow server: --parallelism takes a positive integer, got "${values.parallelism}"`), 2
+  let runner: Runner = engineRunner({ ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(timeScale !== undefined ? { timeScale } : {}), ...(parallelism ? { parallelism } : {}) })
   if (values.runner) {
     const mod = (await import(pathToFileURL(resolve(values.runner)).href)) as { default?: unknown }
     if (typeof mod.default !== 'function') return console.error(`dflow server: ${values.runner} has no default export that is a runner (a function)`), 2

@@ -121,7 +121,7 @@ export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Temp
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
   const idOf = (n: NodeStatus) => (n.name === name ? name : stepIdOf(name, n.name))
-  const shown = nodes.filter((n) => (n.name !== name || n.type === 'Pod') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
+  const shown = nodes.filter((n) => (n.name !== name || n.type === 'Pod' || n.type === 'Retry') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
   const nodeOf = new Map(shown.map((n) => [idOf(n), n]))
   const records = shown.map((n): StepRecord => {
     const t = n.templateName ? templates?.get(n.templateName) : undefined

@@ -238,6 +238,13 @@ export const controller = (store: ObjectStore, runner: Runner, options: { readon
         l.text += text
         for (const f of l.followers) f(text)
       },
+      configMaps: () => store.list('configmaps', a.ns, () => true).items,
+      putConfigMap: (cm: KubeObject) => {
+        const name = cm.metadata.name!
+        const body = { ...cm, apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: a.ns, ...(cm.metadata.labels ? { labels: cm.metadata.labels } : {}) } }
+        if (!store.has('configmaps', a.ns, name)) store.create('configmaps', body)
+        else store.update('configmaps', a.ns, name, (o) => ({ ...o, ...body, metadata: { ...o.metadata, ...body.metadata } }))
+      },
     }
     const spent = shutdownOf(spec)
     if (spent) (a.shutdown = spent), a.abort.abort(spent)

@@ -73,6 +73,10 @@ export interface RunControl {
   readonly node: (n: NodeReport) => void
   /** Appends to the log of a Pod node (by node name): what `kubectl logs POD` and the client's `logs(step)` read. */
   readonly log: (nodeName: string, text: string) => void
+  /** The ConfigMaps of the workflow's namespace (what `configMapKeyRef` reads, and memoization's caches). */
+  readonly configMaps: () => readonly KubeObject[]
+  /** Creates or replaces a ConfigMap in the workflow's namespace (a memoization cache the run wrote). */
+  readonly putConfigMap: (cm: KubeObject) => void
 }
 
 /** How a run ended. @example const o: RunOutcome = { phase: 'Succeeded' } */

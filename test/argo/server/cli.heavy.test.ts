@@ -68,7 +68,7 @@ test('submit --wait, list, get, logs, watch, suspend, resume, stop and delete by
   }
 })
 
-test('dflow server listens, writes a kubeconfig, runs what it receives with the --runner given, and says so when it has none', async () => {
+test('dflow server listens, writes a kubeconfig, runs what it receives with the --runner given, and on this machine without one', async () => {
   const runner = join(tmp.path, 'runner.ts')
   writeFileSync(
     runner,
@@ -105,12 +105,14 @@ test('dflow server listens, writes a kubeconfig, runs what it receives with the 
   } finally {
     a.child.kill('SIGTERM')
   }
-  const b = await start('--kubeconfig-out', k)
+  // without --runner: its own runner imports the workflow and runs it on this machine
+  const b = await start('--kubeconfig-out', k, '--runs-dir', join(tmp.path, 'server-runs'))
   try {
-    const sub = await dflow({}, 'submit', join(tmp.path, 'one.yaml'), '--kubeconfig', k, '--wait')
-    assert.is(sub.code, 1)
-    assert.match(sub.out, /one Error/)
-    assert.match(sub.out, /this dflow server has no runner/)
+    writeFileSync(join(tmp.path, 'two.yaml'), 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: two\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: { image: alpine, command: [echo, hi from the engine] }\n')
+    const sub = await dflow({}, 'submit', join(tmp.path, 'two.yaml'), '--kubeconfig', k, '--wait', '--json')
+    assert.is(sub.code, 0, sub.err)
+    assert.is(JSON.parse(sub.out).status, 'Succeeded')
+    assert.is((await dflow({}, 'logs', 'two', 'two', '--kubeconfig', k)).out, 'hi from the engine\n')
   } finally {
     b.child.kill('SIGTERM')
   }

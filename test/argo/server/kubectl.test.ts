@@ -6,15 +6,17 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import YAML from 'yaml'
 import { schemaProblems } from '../../../lib/argo/index.ts'
+import { engineRunner } from '../../../lib/cli/server-runner.ts'
 import { scriptedRunner } from '../../helpers/scripted-runner.ts'
 import { standIn } from '../../helpers/stand-in-server.ts'
 import { tempDir } from '../../helpers/tmp.ts'
 
 /**
  * The real `kubectl` of the machine against `dflow server` on loopback (the STAND-IN for a Kubernetes API
- * server with Argo; its runner here is the test-only `scriptedRunner`, which replays node transitions).
+ * server with Argo) with its real runner (the importer and the local interpreter: the pods' logs are the
+ * steps' output); the refusals at create need no run, and take the test-only `scriptedRunner`.
  */
-const test = suite('kubectl against the local API server (stand-in; scripted runner)')
+const test = suite('kubectl against dflow server (stand-in)')
 const tmp = tempDir('kubectl')
 test.after(tmp.cleanup)
 const run = promisify(execFile)
@@ -27,15 +29,17 @@ spec:
   entrypoint: main
   templates:
   - name: main
+    steps:
+    - - name: hello
+        template: print
+  - name: print
     container:
       image: alpine:3.20
-      command: [echo, hello]
+      command: [sh, -c, 'sleep 1; echo hello from $(uname -s)']
 `
 
 test('kubectl create -f, get workflows -w, get -o yaml, logs, patch and delete show and steer the run', async () => {
-  let release!: () => void
-  const until = new Promise<void>((r) => (release = r))
-  const { server, kubeconfig } = await standIn(tmp.path, { runner: scriptedRunner([{ name: 'hello', template: 'main', log: 'hello\n', until }]), tickMs: 20 })
+  const { server, kubeconfig } = await standIn(tmp.path, { runner: engineRunner({ runsDir: join(tmp.path, 'runs'), stateDir: join(tmp.path, 'state') }), tickMs: 20 })
   const env = { ...process.env, KUBECONFIG: kubeconfig }
   const kubectl = (...args: string[]) => run('kubectl', ['--cache-dir', join(tmp.path, 'cache'), ...args], { env, cwd: tmp.path, timeout: 60_000 })
   try {
@@ -44,13 +48,12 @@ test('kubectl create -f, get workflows -w, get -o yaml, logs, patch and delete s
     const name = /^workflow\.argoproj\.io\/(hello-[a-z0-9]{5}) created$/m.exec(created.stdout)?.[1]
     assert.ok(name, created.stdout + created.stderr)
 
-    // `get -w` prints the table, then a line per change; the run ends once released.
+    // `get -w` prints the table, then a line per change (the step sleeps a second: Running is seen).
     const watcher = spawn('kubectl', ['--cache-dir', join(tmp.path, 'cache'), 'get', 'workflows', '-w'], { env })
     let watched = ''
     const sawSucceeded = new Promise<void>((resolve, reject) => {
       watcher.stdout.on('data', (d: Buffer) => {
         watched += d.toString()
-        if (watched.includes('Running')) release()
         if (new RegExp(`${name}\\s+Succeeded`).test(watched)) resolve()
       })
       watcher.on('exit', (code) => reject(new Error(`kubectl get -w ended (${code}): ${watched}`)))
@@ -68,8 +71,8 @@ test('kubectl create -f, get workflows -w, get -o yaml, logs, patch and delete s
     assert.is(pod.name, `${name}[0].hello`)
 
     const pods = (await kubectl('get', 'pods', '-o', 'name')).stdout.trim()
-    assert.match(pods, new RegExp(`^pod/${name}-main-\\d+$`))
-    assert.is((await kubectl('logs', pods)).stdout, 'hello\n')
+    assert.match(pods, new RegExp(`^pod/${name}-print-\\d+$`))
+    assert.is((await kubectl('logs', pods)).stdout, 'hello from Linux\n')
 
     const wide = (await kubectl('get', 'wf', '-o', 'wide')).stdout
     assert.match(wide, /^NAME\s+STATUS\s+AGE\s+MESSAGE\n/)
@@ -95,7 +98,7 @@ test('kubectl create of a workflow with a field Argo does not know fails with th
     writeFileSync(join(tmp.path, 'typo.yaml'), WF.replace('    container:', '    contaner:'))
     const bad = await kubectl('create', '-f', 'typo.yaml')
     assert.is.not(bad.code, 0)
-    assert.match(bad.stderr, /spec\.templates\.0: must NOT have additional properties \(contaner\)/)
+    assert.match(bad.stderr, /spec\.templates\.1: must NOT have additional properties \(contaner\)/)
     writeFileSync(join(tmp.path, 'named.yaml'), WF.replace('generateName: hello-', 'name: fixed'))
     assert.is((await kubectl('create', '-f', 'named.yaml')).code, 0)
     const again = await kubectl('create', '-f', 'named.yaml')

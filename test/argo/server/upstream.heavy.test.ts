@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { argo, parseYaml, schemaProblems } from '../../../lib/argo/index.ts'
+import { engineRunner } from '../../../lib/cli/server-runner.ts'
+import { CONFIGMAP_FILES, EXPECTED, RULE } from '../../conformance/argo-examples.ts'
+import { standIn } from '../../helpers/stand-in-server.ts'
+import { tempDir } from '../../helpers/tmp.ts'
+import { repoRoot, sharedDir } from '../support/shared.ts'
+
+/**
+ * Argo's own examples that the importer runs locally (test/conformance/argo-examples.ts: EXPECTED), submitted
+ * to `dflow server` (its real runner) through dflow's `argo()` client: each plain Workflow ends in the phase
+ * its local run ends in, with a status that validates against Argo's schema. The ConfigMaps they read are
+ * the server's (created first); those that reference WorkflowTemplates (which the server does not serve), and
+ * the libraries, CronWorkflows and event templates, are left to the conformance run. Durations are scaled as there.
+ */
+const TIME_SCALE = 0.05
+const shared = sharedDir("the run of Argo's examples through dflow server")
+
+if (shared) {
+  const ex = join(shared, 'argo', 'examples')
+  const read = (f: string) => readFileSync(join(ex, f), 'utf8')
+  const catalogue = JSON.parse(readFileSync(join(shared, 'argo', 'examples-catalogue.json'), 'utf8')) as { file: string; kinds: string }[]
+  const tmp = tempDir('server-upstream')
+  test.after(tmp.cleanup)
+  const env = { ...process.env, PATH: `${join(repoRoot, 'test', 'fixtures', 'argo-bin')}:${process.env.PATH}` }
+  const plain = catalogue.filter((c) => c.kinds === 'Workflow' && EXPECTED[c.file]?.rule === RULE.ci || (c.kinds === 'Workflow' && EXPECTED[c.file]?.rule !== undefined && [RULE.failure, RULE.continued].includes(EXPECTED[c.file]!.rule as never)))
+  const runs = plain.filter((c) => !/templateRef/i.test(read(c.file)))
+
+  test('the sample is most of the plain workflows the importer runs', () => {
+    assert.ok(runs.length >= 60, `${runs.length} examples`)
+  })
+
+  for (const c of runs) {
+    const e = EXPECTED[c.file]!
+    test(`${c.file} through dflow server ends ${e.phase}, as locally`, async () => {
+      const { server, kubeconfig } = await standIn(tmp.path, {
+        runner: engineRunner({ runsDir: join(tmp.path, 'runs'), stateDir: join(tmp.path, 'state'), artifactRepository: join(tmp.path, 'repository'), timeScale: e.timeScale ?? TIME_SCALE, env }),
+        tickMs: 50,
+      })
+      try {
+        for (const f of CONFIGMAP_FILES) for (const d of (parseYaml(read(f)) as unknown as { documents: Record<string, any>[] }).documents) server.store.create('configmaps', { ...d, metadata: { ...d.metadata, namespace: 'argo' } })
+        const doc = (parseYaml(read(c.file)) as unknown as { documents: Record<string, any>[] }).documents[0]!
+        const done = await (await argo({ kubeconfig }).submit(doc as any)).wait()
+        const status = done.workflow['status'] as { message?: string }
+        assert.is(done.status, e.phase, `${c.file}: ${e.rule}; ${status.message ?? ''}`)
+        assert.equal(schemaProblems(done.workflow), [], c.file)
+      } finally {
+        await server.close()
+      }
+    })
+  }
+}
+
+test.run()
