@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DflowError, formatProblem } from 'dflow-ts'
 import { argo, parseYaml, type ArgoClient, type ArgoRun, type ArgoStepView } from '../argo/index.ts'
-import { color, duration, markOf } from './format.ts'
+import { exitOf, runJson, runReport, stepChanges } from './run-report.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
 
@@ -43,6 +43,8 @@ Prints the log of one step (by id or name), or of every step, each line prefixed
   suspend: 'Usage: dflow suspend NAME [options]\n\nSuspends a workflow (spec.suspend: true): no new step starts until resumed.',
   resume: 'Usage: dflow resume NAME [options]\n\nResumes a suspended workflow.',
   retry: 'Usage: dflow retry NAME [--from STEP] [options]\n\nRuns a Failed workflow again, keeping the steps that succeeded (from STEP: that step and those after it run again).',
+  resubmit:
+    'Usage: dflow resubmit NAME [options]\n\nSubmits a finished workflow again as a new one (NAME-xxxxx), from the spec the cluster holds: of a Failed or Error\none, the steps that succeeded are reused, not run again (argo resubmit --memoized); of a Succeeded one, all run again.\nPrints the new workflow\'s name; with --wait, follows it to its end.',
   delete: 'Usage: dflow delete NAME [options]\n\nDeletes a workflow (and its pods).',
 }
 
@@ -50,43 +52,14 @@ Prints the log of one step (by id or name), or of every step, each line prefixed
 export const onCluster = (argv: readonly string[]): boolean =>
   argv.some((a) => a === '--kubeconfig' || a === '--kube-context' || a.startsWith('--kubeconfig=') || a.startsWith('--kube-context=')) || !!process.env['KUBECONFIG']
 
-const stepLine = (s: ArgoStepView, w: number) => {
-  const outs = Object.entries(s.outputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')
-  const tail = s.phase === 'Succeeded' ? outs : (s.message ?? '').split('\n')[0]
-  return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
-}
+/** A workflow's status line and its steps, as `dflow get` prints a local run. @example console.log(argoSummary(run)) */
+export const argoSummary = (run: ArgoRun): string => runReport(run, `workflow: ${run.namespace}/${run.name}`)
 
-/** A workflow's status line and its steps, as `dflow status` prints a local run. @example console.log(argoSummary(run)) */
-export const argoSummary = (run: ArgoRun): string => {
-  const steps = run.steps()
-  const counts = new Map<string, number>()
-  for (const s of steps) counts.set(s.phase, (counts.get(s.phase) ?? 0) + 1)
-  const st = (run.workflow['status'] ?? {}) as { startedAt?: string; finishedAt?: string }
-  const status = run.status === 'Succeeded' ? color.green(run.status) : run.status === 'Running' || run.status === 'Pending' ? color.yellow(run.status) : color.red(run.status)
-  const w = Math.max(4, ...steps.map((s) => s.id.length))
-  return [
-    `${color.bold(run.name)} ${status}${st.finishedAt ? ` in ${duration(st.startedAt, st.finishedAt)}` : ''} — ${[...counts].map(([p, n]) => `${n} ${p}`).join(', ') || 'no steps'}`,
-    ...steps.map((s) => stepLine(s, w)),
-    ...(run.message ? [color.red(run.message)] : []),
-    color.dim(`workflow: ${run.namespace}/${run.name}`),
-  ].join('\n')
-}
-
-const asJson = (run: ArgoRun) => ({
-  name: run.name,
-  namespace: run.namespace,
-  status: run.status,
-  message: run.message,
-  startedAt: (run.workflow['status'] as { startedAt?: string } | undefined)?.startedAt,
-  finishedAt: (run.workflow['status'] as { finishedAt?: string } | undefined)?.finishedAt,
-  steps: run.steps().map((s) => ({ id: s.id, name: s.name, phase: s.phase, type: s.type, key: s.key, exitCode: s.exitCode, message: s.message, attempts: s.attempts.length, startedAt: s.record.startedAt, finishedAt: s.record.finishedAt, inputs: s.inputs, outputs: s.outputs, podName: s.podName })),
-})
-
-const exitOf = (run: ArgoRun) => (run.status === 'Succeeded' ? 0 : run.status === 'Running' || run.status === 'Pending' ? 3 : 1)
+const asJson = (run: ArgoRun) => runJson<ArgoStepView>(run, { namespace: run.namespace }, (s) => ({ podName: s.podName }))
 
 /**
  * The Argo verbs of `dflow`, by workflow name: submit, list, get, watch, logs, stop, terminate, suspend,
- * resume, retry, delete. Returns the exit code.
+ * resume, retry, resubmit, delete. Returns the exit code.
  *
  * @example
  * ```ts
@@ -170,11 +143,7 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
           console.log(JSON.stringify(asJson(r)))
           continue
         }
-        for (const s of r.steps())
-          if (phases.get(s.id) !== s.phase) {
-            phases.set(s.id, s.phase)
-            console.log(`${markOf(s.phase)} ${s.id} ${color.dim(s.phase)}${s.phase === 'Failed' || s.phase === 'Error' ? ` ${(s.message ?? '').split('\n')[0]}` : ''}`)
-          }
+        for (const l of stepChanges(r, phases)) console.log(l)
       }
       if (!values.json) console.log(argoSummary(last))
       return exitOf(last)
@@ -183,6 +152,13 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
       const run = await client.get(name)
       process.stdout.write(await run.logs(step))
       return 0
+    }
+    case 'resubmit': {
+      const next = await (await client.get(name)).resubmit()
+      if (!values.wait) return console.log(values.json ? JSON.stringify(asJson(next), null, 2) : `${next.namespace}/${next.name} submitted`), 0
+      const done = await next.wait()
+      print(done)
+      return exitOf(done)
     }
     case 'stop':
     case 'terminate':
