@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { DflowError, formatProblem } from 'dflow-ts'
 import { argo, parseYaml, type ArgoClient, type ArgoRun, type ArgoStepView } from '../argo/index.ts'
 import { exitOf, runJson, runReport, stepChanges } from './run-report.ts'
+import type { ArtifactOutput } from '../run/artifact-output.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
 
@@ -46,6 +47,12 @@ Prints the log of one step (by id or name), or of every step, each line prefixed
   resubmit:
     'Usage: dflow resubmit NAME [options]\n\nSubmits a finished workflow again as a new one (NAME-xxxxx), from the spec the cluster holds: of a Failed or Error\none, the steps that succeeded are reused, not run again (argo resubmit --memoized); of a Succeeded one, all run again.\nPrints the new workflow\'s name; with --wait, follows it to its end.',
   delete: 'Usage: dflow delete NAME [options]\n\nDeletes a workflow (and its pods).',
+  download: `Usage: dflow download NAME STEP ARTIFACT -o DIR [options]
+
+Writes the output artifact ARTIFACT of step STEP of a workflow into DIR/ARTIFACT, from the artifact
+repository the workflow used (S3 credentials as the AWS SDK reads them: AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY, AWS_PROFILE…; AWS_ENDPOINT_URL_S3, when set, is the endpoint as reachable from
+here, instead of the repository's); prints the path written.`,
 }
 
 /** Whether the command line or the environment names a cluster (`--kubeconfig`, `--kube-context`, KUBECONFIG). @example onCluster(['get', 'x', '--kubeconfig', 'k']) // true */
@@ -81,14 +88,18 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
       export: { type: 'string' },
       wait: { type: 'boolean' },
       from: { type: 'string' },
+      output: { type: 'string', short: 'o' },
     },
   })
   const help = `${HELPS[verb]}\n\n${CLUSTER_OPTIONS}`
   if (values.help) return console.log(help), 0
-  const want = verb === 'list' ? 0 : verb === 'logs' ? [1, 2] : 1
+  const want = verb === 'list' ? 0 : verb === 'logs' ? [1, 2] : verb === 'download' ? 3 : 1
   const okCount = Array.isArray(want) ? want.includes(positionals.length) : positionals.length === want
-  if (!okCount) return console.error(`dflow ${verb}: expected ${verb === 'submit' ? 'one workflow file' : verb === 'list' ? 'no arguments' : verb === 'logs' ? 'NAME [STEP]' : 'one workflow name'}\n\n${help}`), 2
+  if (!okCount) return console.error(`dflow ${verb}: expected ${verb === 'submit' ? 'one workflow file' : verb === 'list' ? 'no arguments' : verb === 'logs' ? 'NAME [STEP]' : verb === 'download' ? 'NAME STEP ARTIFACT' : 'one workflow name'}\n\n${help}`), 2
+  if (verb === 'download' && values.output === undefined) return console.error(`dflow download: -o DIR is required\n\n${help}`), 2
+  const endpoint = process.env['AWS_ENDPOINT_URL_S3']
   const client: ArgoClient = argo({
+    ...(endpoint ? { artifacts: { endpoint } } : {}),
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     ...(values['kube-context'] ? { context: values['kube-context'] } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
@@ -151,6 +162,16 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
     case 'logs': {
       const run = await client.get(name)
       process.stdout.write(await run.logs(step))
+      return 0
+    }
+    case 'download': {
+      const view = (await client.get(name)).step(step!)
+      const at = (view.outputs as Readonly<Record<string, unknown>>)[positionals[2]!] as ArtifactOutput | null | undefined
+      if (!at || typeof at.download !== 'function') {
+        const has = Object.keys(view.record.outputs.artifacts ?? {})
+        return console.error(`dflow download: step ${JSON.stringify(view.id)} of ${name} has no output artifact ${JSON.stringify(positionals[2])} (${has.length ? `it has: ${has.join(', ')}` : 'it has none'}; its phase is ${view.phase})`), 1
+      }
+      console.log(await at.download(values.output!))
       return 0
     }
     case 'resubmit': {

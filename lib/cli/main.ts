@@ -17,7 +17,7 @@ Commands:
   compile FILE.ts    compile a workflow to an Argo Workflows manifest
   lint FILE          check a workflow file or an Argo YAML manifest against Argo's schema and lint
   upload PATH...     store files as one artifact (--store URL) and print its REF
-  download RUN_DIR STEP ARTIFACT -o DIR   write a step's output artifact into DIR
+  download RUN_DIR STEP ARTIFACT -o DIR   write a step's output artifact into DIR (on Argo: NAME STEP ARTIFACT)
   new workflow NAME  write NAME.ts, a runnable workflow file
   new op NAME        write NAME/, a package of one typed function OP with its tests
   server             a local server speaking the Kubernetes API of Argo (Argo on a laptop)
@@ -47,7 +47,11 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     ['submit', 'list', 'get', 'watch', 'logs', 'stop', 'terminate', 'suspend', 'resume', 'retry', 'resubmit', 'delete'].map((verb) => [verb, async () => onArgo(verb)]),
   ),
   upload: async () => (await import('./transfer.ts')).uploadMain,
-  download: async () => (await import('./transfer.ts')).downloadMain,
+  download: async () => {
+    const { kube, onCluster } = await import('./kube.ts')
+    const local = (await import('./transfer.ts')).downloadMain
+    return (argv) => (onCluster(argv) ? kube('download', argv) : local(argv))
+  },
 }
 
 /** A verb of runs: on the cluster the command line or KUBECONFIG names, else on local run folders (lib/cli/local-verbs.ts). */

@@ -1,12 +1,10 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buffer } from 'node:stream/consumers'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { argo, podName, type ArgoRun } from '../../../lib/argo/index.ts'
 import type { ArtifactOutput } from '../../../lib/run/artifact-output.ts'
-import { packTar } from '../../../lib/storage/tar.ts'
+import { argoUpload, repositories, s3Repo } from '../../helpers/argo-repository.ts'
 import { scriptedRunner } from '../../helpers/scripted-runner.ts'
 import { S3RVER_CREDENTIALS, startS3rver, type S3rver } from '../../helpers/s3rver.ts'
 import { standIn } from '../../helpers/stand-in-server.ts'
@@ -32,19 +30,6 @@ test.after(async () => {
 const manifest = (name: string, spec: Record<string, unknown> = {}) =>
   ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'alpine:3.20' } }], ...spec } }) as any
 
-/** What Argo's executor does with a step's outputs: tar+gzip them into the repository, or upload a folder's files. */
-const upload = async (bucket: string, key: string, from: string, archive: 'tar' | 'none') => {
-  const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: S3RVER_CREDENTIALS })
-  try {
-    if (archive === 'tar') await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await buffer(packTar(from)) }))
-    else for (const f of ['a.txt', 'sub/b.txt']) await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}/${f}`, Body: readFileSync(join(from, f)) }))
-  } finally {
-    client.destroy()
-  }
-}
-
-const configMap = (name: string, data: Record<string, string>, annotations: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'argo', annotations }, data })
-
 test("a step's output artifacts download from the repository the workflow used: a .tgz, an unarchived folder, another bucket", async () => {
   const src = join(tmp.path, 'src')
   mkdirSync(join(src, 'out', 'sub'), { recursive: true })
@@ -68,16 +53,16 @@ test("a step's output artifacts download from the repository the workflow used: 
     ]),
   })
   try {
-    await upload('artifacts', `arts/${pod('arts')}/bar.tgz`, join(src, 'bar.txt'), 'tar')
-    await upload('artifacts', `arts/${pod('arts')}/out`, join(src, 'out'), 'none')
-    await upload('other', 'x/bar.tgz', join(src, 'bar.txt'), 'tar')
+    await argoUpload(s3.endpoint, 'artifacts', `arts/${pod('arts')}/bar.tgz`, join(src, 'bar.txt'), 'tar')
+    await argoUpload(s3.endpoint, 'artifacts', `arts/${pod('arts')}/out`, join(src, 'out'), 'none')
+    await argoUpload(s3.endpoint, 'other', 'x/bar.tgz', join(src, 'bar.txt'), 'tar')
     // The namespace's repository, as Argo configures it: the key the ConfigMap's annotation names.
     const k8s = await import('@kubernetes/client-node')
     const kc = new k8s.KubeConfig()
     kc.loadFromFile(kubeconfig)
     await kc.makeApiClient(k8s.CoreV1Api).createNamespacedConfigMap({
       namespace: 'argo',
-      body: configMap('artifact-repositories', { mine: `s3:\n  endpoint: ${s3.endpoint.replace('http://', '')}\n  bucket: artifacts\n  insecure: true\n` }, { 'workflows.argoproj.io/default-artifact-repository': 'mine' }),
+      body: repositories('artifact-repositories', { mine: s3Repo(s3.endpoint, 'artifacts') }, 'mine'),
     })
     const client = argo({ kubeconfig, artifacts: { credentials: S3RVER_CREDENTIALS } })
     const done: ArgoRun = await (await client.submit(manifest('arts'))).wait()
@@ -119,7 +104,7 @@ test('the repository of spec.artifactRepositoryRef, and a clear error when there
       () => assert.unreachable('no repository'),
       (e: Error) => assert.match(e.message, /artifacts of workflow no-repo: the artifact repository is not known \(no ConfigMap artifact-repositories in argo/),
     )
-    await kc.makeApiClient(k8s.CoreV1Api).createNamespacedConfigMap({ namespace: 'argo', body: configMap('repos', { b: `s3:\n  endpoint: ${s3.endpoint.replace('http://', '')}\n  bucket: other\n  insecure: true\n` }) })
+    await kc.makeApiClient(k8s.CoreV1Api).createNamespacedConfigMap({ namespace: 'argo', body: repositories('repos', { b: s3Repo(s3.endpoint, 'other') }) })
     const ref = await (await client.submit(manifest('by-ref', { artifactRepositoryRef: { configMap: 'repos', key: 'b' } }))).wait()
     const at = (ref.step('dup').outputs as Record<string, ArtifactOutput>)['bar']!
     assert.is(at.store, 's3://other/')
