@@ -34,12 +34,10 @@ export const argoUpload = async (endpoint: string, bucket: string, key: string, 
  * repositories('artifact-repositories', { mine: s3Repo(s3.endpoint, 'artifacts') }, 'mine')
  * ```
  */
-export const repositories = (name: string, data: Record<string, string>, defaultKey?: string) => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name, namespace: 'argo', annotations: defaultKey ? { 'workflows.argoproj.io/default-artifact-repository': defaultKey } : {} },
-  data,
-})
+export const repositories = (name: string, data: Record<string, string>, defaultKey?: string) => {
+  const annotations: Record<string, string> = defaultKey ? { 'workflows.argoproj.io/default-artifact-repository': defaultKey } : {}
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'argo', annotations }, data }
+}
 
 /** An S3 repository's YAML (Argo's format) for s3rver at `endpoint`. @example s3Repo('http://127.0.0.1:4568', 'artifacts') */
 export const s3Repo = (endpoint: string, bucket: string): string => `s3:\n  endpoint: ${endpoint.replace('http://', '')}\n  bucket: ${bucket}\n  insecure: true\n`

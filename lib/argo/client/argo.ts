@@ -210,7 +210,9 @@ export const argo = (config: ArgoConfig = {}) => {
       resubmit: async (o: ResubmitOptions = {}) => {
         const current = await a.get(name)
         const compiled = o.workflow ? compileWithTemplates(o.workflow, { namespace: a.namespace, ...config.compile, generateName: false }) : undefined
-        const manifest = compiled?.manifest ?? specOf(current)
+        // The value compiled again runs with the parameters the earlier workflow was given.
+        const given = Object.fromEntries((((current['spec'] as { arguments?: { parameters?: { name: string; value?: string }[] } } | undefined)?.arguments?.parameters) ?? []).filter((p) => p.value !== undefined).map((p) => [p.name, p.value!]))
+        const manifest = compiled ? (withArguments(compiled.manifest, given, {}) as unknown as ArgoWorkflow) : specOf(current)
         const phase = (current['status'] as { phase?: string } | undefined)?.phase ?? ''
         const memoized = o.memoized ?? (phase === 'Failed' || phase === 'Error')
         if (!DONE.has(phase)) throw new Error(`workflow ${name} is ${phase || 'Pending'}: only a finished workflow can be resubmitted (stop it first)`)

@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { argo, RESUBMITTED_FROM } from '../../../lib/argo/index.ts'
+import args from '../../../examples/argo/arguments-parameters.ts'
 import { scriptedRunner, type ScriptedStep } from '../../helpers/scripted-runner.ts'
 import { standIn } from '../../helpers/stand-in-server.ts'
 import { tempDir } from '../../helpers/tmp.ts'
@@ -69,6 +70,21 @@ test('a Failed workflow resubmitted is a new workflow that reuses its Succeeded 
     )
   } finally {
     release()
+    await server.close()
+  }
+})
+
+test('resubmitted with the workflow value, it is compiled again and keeps the parameters the earlier workflow was given', async () => {
+  const { server, kubeconfig } = await standIn(tmp.path, { runner: scriptedRunner([{ name: 'print-message', template: 'print-message', fail: true }]) })
+  try {
+    const client = argo({ kubeconfig })
+    const failed = await (await client.submit(args, { parameters: { message: 'hi there' } })).wait()
+    assert.is(failed.status, 'Failed')
+    const again = await failed.resubmit({ workflow: args })
+    const spec = again.workflow['spec'] as { arguments?: { parameters?: { name: string; value?: string }[] } }
+    assert.equal(spec.arguments?.parameters?.map((p) => [p.name, p.value]), [['message', 'hi there']])
+    assert.ok(again.name.startsWith('arguments-parameters-'), again.name)
+  } finally {
     await server.close()
   }
 })
