@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { marginal, median } from './lib/stats.ts'
 import { fmt, table } from './lib/table.ts'
@@ -10,8 +11,9 @@ import { dropDir, freshDir } from './lib/temp.ts'
  * the same workflows in the DSL (the bench's own `chainWorkflow`/`fanWorkflow`, in a module) run with
  * `dflow run FILE.ts` — one entry point, one process per run, parallelism 2 both. The marginal cost per step
  * (t(big) − t(small)) / (big − small) cancels start-up, compiling and importing; the target is the YAML's
- * within 10% of the DSL's. The YAML's steps are Argo containers (`busybox`, `sh -c`) run by the importer's
- * leaf runner (argo-leaf.py: tags substituted, each step in its own mount namespace).
+ * within 10% of the DSL's. The YAML's steps are Argo containers (`busybox`, `sh -c`) run the importer's fast
+ * way (lib/argo/import/leaf-sandbox.ts: tags substituted by the step's sh script, the command run by bubblewrap
+ * in the step's own mount namespace; argo-leaf.py where bwrap is missing).
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@ export const argoChainYaml = (n: number): string => {
   const steps = Array.from({ length: n }, (_, i) => {
     const k = i + 1
     const x = k === 1 ? '"0"' : `"{{steps.s${k - 1}.outputs.parameters.y}}"`
-    return `  - - name: s${k}\n      template: inc\n      arguments: { parameters: [{ name: x, value: ${x} }] }`
+    return `    - - name: s${k}\n        template: inc\n        arguments: { parameters: [{ name: x, value: ${x} }] }`
   })
   return `${HEADER('bench-w1')}  - name: main
     steps:
@@ -85,52 +87,111 @@ const dflowRun = (dir: string, file: string): Promise<void> =>
     p.on('exit', (code) => (code === 0 ? done() : failed(new Error(`dflow run ${file} exited ${code}: ${out.slice(-400)}`))))
   })
 
-type Form = 'DSL (.ts)' | 'Argo YAML'
-const FORMS: readonly Form[] = ['DSL (.ts)', 'Argo YAML']
-
 /**
- * Runs W1 and W2 in both forms at two sizes each, interleaved per repetition, and prints each form's median
- * wall times, its marginal cost per step and whether the YAML's is within 10% of the DSL's.
+ * What the run's last step gave, read from its journal (steps.jsonl): W1's s{n}.y is n, W2's join.all is
+ * "1 2 … n" (a run of a workflow that lost its steps, as a mis-indented YAML does, succeeds too: the check is
+ * what makes a figure a measurement of n steps); and the workflow's own duration, from its start to its end in
+ * the journal (the process's start-up, loading and importing left out).
  *
  * @example
  * ```ts
- * await argoYamlBench(root, 3, false)
+ * runResult(join(dir, 'runs'), 'W1', 20) // { output: '20', ms: 812 }
+ * ```
+ */
+export const runResult = (runs: string, w: 'W1' | 'W2', n: number): { readonly output: string | undefined; readonly ms: number } => {
+  const [run] = readdirSync(runs)
+  const [name, output] = w === 'W1' ? [`s${n}`, 'y'] : ['join', 'all']
+  type Rec = { name: string; phase: string; startedAt?: string; finishedAt?: string; outputs?: { parameters?: Record<string, string> } }
+  const records = readFileSync(join(runs, run!, 'steps.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec).reverse()
+  // from the first step's start to the last one's end (a DSL seq has no record of its own)
+  const starts = records.flatMap((r) => (r.startedAt ? [Date.parse(r.startedAt)] : []))
+  const ends = records.flatMap((r) => (r.finishedAt ? [Date.parse(r.finishedAt)] : []))
+  return { output: records.find((r) => r.name === name && r.phase === 'Succeeded')?.outputs?.parameters?.[output], ms: Math.max(...ends) - Math.min(...starts) }
+}
+
+type Form = 'DSL (.ts)' | 'Argo YAML'
+const FORMS: readonly Form[] = ['DSL (.ts)', 'Argo YAML']
+const WS = ['W1', 'W2'] as const
+
+/** The sizes the marginal cost is taken between: far apart, so that a second of start-up noise is a few ms per step. @example YAML_SIZES.W1 // [10, 100] */
+export const YAML_SIZES: Record<'W1' | 'W2', readonly [number, number]> = { W1: [10, 100], W2: [20, 200] }
+const QUICK_SIZES: Record<'W1' | 'W2', readonly [number, number]> = { W1: [5, 10], W2: [10, 20] }
+
+/** One repetition's wall times, by `W|n|form`, and the 1-minute load average when it started. */
+interface Rep {
+  readonly load: number
+  readonly ms: Map<string, number>
+  /** The workflows' own durations (journal), by the same keys. */
+  readonly inRun: Map<string, number>
+}
+
+/**
+ * Runs W1 and W2 in both forms at two sizes each, interleaved per repetition (at least 5 of them: on a shared
+ * 2-core machine one loaded minute moves a run by seconds), and prints every run's wall time with the load
+ * average, each repetition's marginal costs and YAML/DSL ratio, then each form's median wall times, its
+ * marginal cost per step from the medians and whether the YAML's is within 10% of the DSL's.
+ *
+ * @example
+ * ```ts
+ * await argoYamlBench(root, 5, false)
  * ```
  */
 export const argoYamlBench = async (root: string, reps: number, quick: boolean): Promise<void> => {
-  const sizes: Record<'W1' | 'W2', readonly [number, number]> = quick ? { W1: [5, 10], W2: [10, 20] } : { W1: [20, 60], W2: [40, 120] }
-  const times = new Map<string, number[]>()
-  const once = async (w: 'W1' | 'W2', n: number, form: Form): Promise<number> => {
+  const sizes = quick ? QUICK_SIZES : YAML_SIZES
+  const n = quick ? 1 : Math.max(reps, 5)
+  const once = async (w: 'W1' | 'W2', size: number, form: Form): Promise<readonly [number, number]> => {
     const dir = freshDir(root, 'argo-yaml')
     try {
       const file = form === 'Argo YAML' ? 'wf.yaml' : 'wf.ts'
-      writeFileSync(join(dir, file), form === 'Argo YAML' ? (w === 'W1' ? argoChainYaml(n) : argoFanYaml(n)) : dslModule(w, n))
+      writeFileSync(join(dir, file), form === 'Argo YAML' ? (w === 'W1' ? argoChainYaml(size) : argoFanYaml(size)) : dslModule(w, size))
       const t0 = performance.now()
       await dflowRun(dir, file)
-      return performance.now() - t0
+      const ms = performance.now() - t0
+      const want = w === 'W1' ? String(size) : Array.from({ length: size }, (_, k) => k + 1).join(' ')
+      const got = runResult(join(dir, 'runs'), w, size)
+      if (got.output !== want) throw new Error(`${w} n=${size} in ${form}: the last step gave ${JSON.stringify(got.output)}, not ${JSON.stringify(want)}`)
+      return [ms, got.ms] as const
     } finally {
       dropDir(dir)
     }
   }
-  console.log(`\nArgo YAML through dflow run: W1 at n=${sizes.W1.join(' and ')}, W2 at n=${sizes.W2.join(' and ')}, ${reps} repetition(s); each run is \`dflow run FILE --parallelism 2\` in a process of its own`)
-  await once('W1', sizes.W1[0], 'Argo YAML') // warm-up, untimed
-  for (let rep = 0; rep < reps; rep++)
-    for (const w of ['W1', 'W2'] as const)
-      for (const n of sizes[w])
+  console.log(`\nArgo YAML through dflow run: W1 at n=${sizes.W1.join(' and ')}, W2 at n=${sizes.W2.join(' and ')}, ${n} repetition(s); each run is \`dflow run FILE --parallelism 2\` in a process of its own, its last output checked`)
+  for (const w of WS) for (const form of FORMS) await once(w, sizes[w][0], form) // warm-up, untimed
+  const runs: Rep[] = []
+  const cost = (ms: (k: string) => number, w: 'W1' | 'W2', form: Form) => marginal({ n: sizes[w][0], ms: ms(`${w}|${sizes[w][0]}|${form}`) }, { n: sizes[w][1], ms: ms(`${w}|${sizes[w][1]}|${form}`) })
+  for (let rep = 0; rep < n; rep++) {
+    const r: Rep = { load: loadavg()[0]!, ms: new Map(), inRun: new Map() }
+    for (const w of WS)
+      for (const size of sizes[w])
         for (const form of rep % 2 ? [...FORMS].reverse() : FORMS) {
-          const k = `${w}|${n}|${form}`
-          times.set(k, [...(times.get(k) ?? []), await once(w, n, form)])
+          const [ms, inRun] = await once(w, size, form)
+          r.ms.set(`${w}|${size}|${form}`, ms)
+          r.inRun.set(`${w}|${size}|${form}`, inRun)
         }
-  const rows: string[][] = [['workload', 'form', 't(small)', 't(big)', 'ms/step', 'x DSL']]
-  const verdicts: string[] = []
-  for (const w of ['W1', 'W2'] as const) {
-    const [small, big] = sizes[w]
-    const cost = (form: Form) => marginal({ n: small, ms: median(times.get(`${w}|${small}|${form}`)!) }, { n: big, ms: median(times.get(`${w}|${big}|${form}`)!) })
-    const dsl = cost('DSL (.ts)')
-    for (const form of FORMS)
-      rows.push([w, form, fmt(median(times.get(`${w}|${small}|${form}`)!), 0), fmt(median(times.get(`${w}|${big}|${form}`)!), 0), fmt(cost(form)), fmt(cost(form) / dsl, 2)])
-    const yaml = cost('Argo YAML')
-    verdicts.push(`  ${w}: Argo YAML within 10% of the DSL (${fmt(yaml)} vs ${fmt(dsl)} ms/step, ${fmt(yaml / dsl, 2)}x): ${yaml <= 1.1 * dsl ? 'MET' : 'NOT MET'}`)
+    runs.push(r)
+    const line = (m: Map<string, number>, w: 'W1' | 'W2') => {
+      const at = (k: string) => m.get(k)!
+      return `${FORMS.map((f) => `${f === 'Argo YAML' ? 'YAML' : 'DSL'} ${sizes[w].map((z) => fmt(at(`${w}|${z}|${f}`), 0)).join('/')} ms (${fmt(cost(at, w, f))} ms/step)`).join(', ')}, x${fmt(cost(at, w, 'Argo YAML') / cost(at, w, 'DSL (.ts)'), 2)}`
+    }
+    console.log(`  rep ${rep + 1} (load ${fmt(r.load)} at start, ${fmt(loadavg()[0]!)} at end):\n${WS.map((w) => `    ${w} process: ${line(r.ms, w)}\n    ${w} in run:  ${line(r.inRun, w)}`).join('\n')}`)
   }
-  console.log(`${table(rows)}\ntarget: the marginal cost of a step written in Argo YAML within 10% of the same step in the DSL\n${verdicts.join('\n')}`)
+  const med = (k: string) => median(runs.map((r) => r.ms.get(k)!))
+  const rows: string[][] = [['workload', 'form', 't(small)', 't(big)', 'ms/step', 'x DSL', 'per-rep ms/step', 'per-rep x DSL (median)']]
+  const verdicts: string[] = []
+  for (const w of WS) {
+    const perRep = (f: Form) => runs.map((r) => cost((k) => r.ms.get(k)!, w, f))
+    const ratios = runs.map((_, i) => perRep('Argo YAML')[i]! / perRep('DSL (.ts)')[i]!)
+    const dsl = cost(med, w, 'DSL (.ts)')
+    for (const form of FORMS) {
+      const pr = perRep(form)
+      rows.push([w, form, fmt(med(`${w}|${sizes[w][0]}|${form}`), 0), fmt(med(`${w}|${sizes[w][1]}|${form}`), 0), fmt(cost(med, w, form)), fmt(cost(med, w, form) / dsl, 2), `${fmt(Math.min(...pr))}..${fmt(Math.max(...pr))}`, form === 'Argo YAML' ? fmt(median(ratios), 2) : ''])
+    }
+    const medIn = (k: string) => median(runs.map((r) => r.inRun.get(k)!))
+    const inRatio = cost(medIn, w, 'Argo YAML') / cost(medIn, w, 'DSL (.ts)')
+    const yaml = cost(med, w, 'Argo YAML')
+    verdicts.push(`  ${w}: in the run alone (journal, start-up and import left out): ${fmt(cost(medIn, w, 'Argo YAML'))} vs ${fmt(cost(medIn, w, 'DSL (.ts)'))} ms/step, ${fmt(inRatio, 2)}x`)
+    verdicts.push(`  ${w}: Argo YAML within 10% of the DSL (${fmt(yaml)} vs ${fmt(dsl)} ms/step, ${fmt(yaml / dsl, 2)}x; per repetition ${fmt(median(ratios), 2)}x): ${yaml <= 1.1 * dsl ? 'MET' : 'NOT MET'}`)
+  }
+  console.log(`${table(rows)}\nmedians over the repetitions; ms/step = (t(big) - t(small)) / (big - small); load average ${loadavg().map((l) => fmt(l)).join(' ')} at the end
+target: the marginal cost of a step written in Argo YAML within 10% of the same step in the DSL\n${verdicts.join('\n')}`)
 }

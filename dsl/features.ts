@@ -7,6 +7,8 @@
  * - `'fan-in-artifacts'`: a fan-out's output artifact read by an input declared `artifactList()` (the TSDoc
  *   of `artifactList` in `dsl/fn/shapes.ts` says what an interpreter must hand over).
  * - `'workflow-artifacts'`: `workflow(name, body, { artifacts })`, values given when the workflow is run.
+ * - `'slice-artifacts'`: `slice({ foo: prep.outputs.foo }, …)` over a list artifact (its executor reads the
+ *   artifact's catalog: `LeafExecutor.parts`).
  *
  * Once an interpreter implements one, it passes it in `supports`: the check in `dsl/validate.ts` is the
  * only place that refuses it.
@@ -16,10 +18,10 @@
  * validate(wf, { supports: ['fan-in-artifacts'] })
  * ```
  */
-export type Feature = 'fan-in-artifacts' | 'workflow-artifacts'
+export type Feature = 'fan-in-artifacts' | 'workflow-artifacts' | 'slice-artifacts'
 
 /** Every {@link Feature}: what the Argo compiler supports. @example validate(wf, { supports: ALL_FEATURES }) */
-export const ALL_FEATURES: readonly Feature[] = Object.freeze(['fan-in-artifacts', 'workflow-artifacts'])
+export const ALL_FEATURES: readonly Feature[] = Object.freeze(['fan-in-artifacts', 'workflow-artifacts', 'slice-artifacts'])
 
 /**
  * Options of `validate`.
@@ -36,6 +38,8 @@ export interface ValidateOptions {
 
 /** The problem's hint for a feature the interpreter lacks. @example unsupportedHint('fan-in-artifacts') */
 export const unsupportedHint = (f: Feature): string =>
-  f === 'fan-in-artifacts'
+  f === 'slice-artifacts'
+    ? 'the local interpreter and the Argo compiler support it; here: slice a list of parameters (the paths), and pass the whole artifact'
+    : f === 'fan-in-artifacts'
     ? 'the local interpreter and the Argo compiler support it; here: return a parameter from each call, or gather the files in one later step'
     : 'the local interpreter (run(wf, { artifacts: { NAME: REF } })) and the Argo compiler (compile(wf, { artifacts: { NAME: REF } })) support it; here: pass the files to the steps as localArtifact(path)'

@@ -51,6 +51,11 @@ export interface ArtifactRef {
   readonly _tag: 'ArtifactRef'
   readonly source: RefSource
   readonly name: string
+  /**
+   * Set on a slice's part of a list artifact (`slice({ foo: prep.outputs.foo }, (s) => … s.foo …)`): the
+   * sliced artifact; the reference's own source is the slice's item field that holds the part's path in it.
+   */
+  readonly list?: ArtifactRef
 }
 
 /**

@@ -12,7 +12,7 @@ import { argRefs, isExprArg } from './arg-refs.ts'
 import { fnProblems } from './fn/check.ts'
 import { scalarsOf } from './script/script.ts'
 import { failurePolicyProblems } from './retry.ts'
-import { batchProblems } from './batch.ts'
+import { batchProblems, stepBatchProblems } from './batch.ts'
 import { cacheProblems } from './cache.ts'
 import { thresholdProblems } from './threshold.ts'
 import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
@@ -253,6 +253,8 @@ const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => 
         ...nameProblems('step', node.name, path),
         ...(typeof node.key === 'string' ? nameProblems('key', node.key, [...path, 'key']) : []),
         ...failurePolicyProblems(node, path),
+        ...stepBatchProblems(node.batch, path),
+        ...(node.template._tag === 'Subflow' && node.batch ? [problem([...path, 'batch'], 'batch settings apply to leaf steps only', 'set them on the steps inside the sub-workflow')] : []),
         ...thresholdProblems(node, path),
         ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
           ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]
@@ -264,6 +266,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => 
         ),
         ...argProblems(node, scope, visible, path),
         ...controlProblems(node, scope, visible, path),
+        ...sliceArtifactSupport(node, scope.supports, path),
         // an exit hook runs after its step: it may read the step's own outputs
         ...(node.onExit ? argProblems(node.onExit, scope, { has: (d) => d === node.name || visible.has(d) }, [...path, 'onExit', node.onExit.name]) : []),
       ]
@@ -350,6 +353,14 @@ export const templatesOf = (body: Node): readonly Template[] => {
   visit(body)
   return [...out]
 }
+
+/** A slice of a list artifact, refused by an interpreter that does not slice artifacts (see `dsl/features.ts`). */
+const sliceArtifactSupport = (s: Step, supports: ReadonlySet<Feature>, path: readonly string[]): Problem[] =>
+  s.forEach?._tag === 'Zip' && !supports.has('slice-artifacts')
+    ? Object.entries(s.forEach.lists).flatMap(([name, v]) =>
+        isRef(v) && v._tag === 'ArtifactRef' ? [problem([...path, 'slice', name], `a slice of list artifact "${name}" is not supported by this interpreter yet`, unsupportedHint('slice-artifacts'))] : [],
+      )
+    : []
 
 const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Feature>): Problem[] => {
   const path = ['templates', t.name]

@@ -17,6 +17,16 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# bubblewrap: how an imported Argo step gets its private root without starting python3 (lib/argo/import/leaf-sandbox.ts);
+# without it every step runs through argo-leaf.py, slower but the same.
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null
+  else
+    echo "setup: bubblewrap is missing (as root: apt-get install bubblewrap); imported Argo steps then run through python3" >&2
+  fi
+fi
+
 # The expression oracle of the heavy suite (scripts/expr-oracle.sh builds it offline): Go and the Debian
 # packages of the libraries Argo evaluates expressions with.
 oracle=(golang-go golang-github-knetic-govaluate-dev golang-github-antonmedv-expr-dev golang-github-masterminds-sprig-dev)

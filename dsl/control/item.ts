@@ -1,6 +1,6 @@
 import { t, type Codec } from '../codec.ts'
 import type { Node } from '../node.ts'
-import type { ParamRef, Ref } from '../refs.ts'
+import type { ArtifactRef, ParamRef, Ref } from '../refs.ts'
 import { mapRefs } from './map-refs.ts'
 
 /**
@@ -84,6 +84,24 @@ export const field = <A, K extends keyof A & string>(item: ItemRef<A>, key: K): 
   const props = (item.codec as { props?: Record<string, Codec<any>> }).props
   const codec = props?.[key] ?? fieldCodecs.get(item)?.[key] ?? t.unknown
   const r = itemRef(codec as Codec<A[K]>, [...item.source.path, key], item.source.loop)
+  const token = madeBy.get(item)
+  if (token) madeBy.set(r, token)
+  return r
+}
+
+/**
+ * A slice's part of a list artifact: an artifact reference whose source is the item field `key` (the part's
+ * path in the artifact, from its catalog) and whose `list` is the sliced artifact; made by the same `forEach`
+ * call as `item`, so that {@link bindItems} names its loop.
+ *
+ * @example
+ * ```ts
+ * partOf(item, 'foo', prep.outputs.foo) // { _tag: 'ArtifactRef', source: { kind: 'item', path: ['foo'] }, name: 'foo', list: prep.outputs.foo }
+ * ```
+ */
+export const partOf = (item: ItemRef<Record<string, unknown>>, key: string, list: ArtifactRef): ArtifactRef => {
+  const f = field(item, key)
+  const r: ArtifactRef = Object.freeze({ _tag: 'ArtifactRef' as const, source: f.source, name: f.name, list })
   const token = madeBy.get(item)
   if (token) madeBy.set(r, token)
   return r

@@ -2,20 +2,25 @@ import { t, type Codec } from '../codec.ts'
 import type { Node, Step, SuccessThreshold, Template } from '../node.ts'
 import type { IoSpec } from '../io.ts'
 import { DflowError, problem, type Problem } from '../problem.ts'
-import type { ParamRef } from '../refs.ts'
+import type { ArtifactRef, ParamRef } from '../refs.ts'
 import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
-import { codecOfValues, field, loopItem, withFieldCodecs, type ItemRef } from './item.ts'
+import { codecOfValues, field, loopItem, partOf, withFieldCodecs, type ItemRef } from './item.ts'
 import type { SliceList } from './source.ts'
 import { GROUP_INPUT, groupedFn, groupProblems, keyParts, SLICING_INPUT, slicingOf } from './slice-group.ts'
 
 /** The element type of a sliced list: `A` for `A[]` and for a reference to an `A[]`. @example type E = ElementOf<string[]> // string */
 export type ElementOf<L> = L extends readonly (infer A)[] ? A : L extends ParamRef<infer X> ? (X extends readonly (infer A)[] ? A : never) : never
 
-/** What a slice's body receives: for each sliced list, a reference to this slice's element. @example type S = SliceRefs<{ f: string[] }> // { f: ParamRef<string> } */
-export type SliceRefs<L> = { readonly [K in keyof L]: ItemRef<ElementOf<L[K]>> }
+/**
+ * What a slice's body receives: for each sliced list, a reference to this slice's element; for a sliced list
+ * artifact, an artifact reference to this slice's part of it.
+ *
+ * @example type S = SliceRefs<{ f: string[]; foo: ArtifactRef }> // { f: ParamRef<string>; foo: ArtifactRef }
+ */
+export type SliceRefs<L> = { readonly [K in keyof L]: L[K] extends ArtifactRef ? ArtifactRef : ItemRef<ElementOf<L[K]>> }
 
-/** The lists a slice accepts: each a list, or a reference to one (anything else is a type error at that name). @example const ok: Sliceable<{ f: string[] }> = { f: ['a'] } */
-export type Sliceable<L> = { readonly [K in keyof L]: [ElementOf<L[K]>] extends [never] ? never : L[K] }
+/** The lists a slice accepts: each a list, a reference to one, or a list artifact (anything else is a type error at that name). @example const ok: Sliceable<{ f: string[] }> = { f: ['a'] } */
+export type Sliceable<L> = { readonly [K in keyof L]: L[K] extends ArtifactRef ? L[K] : [ElementOf<L[K]>] extends [never] ? never : L[K] }
 
 /** A slice's index in its lists (0, 1, …), for keys and arguments. @example key`hello-${i}` */
 export type SliceIndex = ItemRef<number>
@@ -54,7 +59,8 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
       const at = v.findIndex(holdsRef)
       if (at >= 0) out.push(problem(['slice', name, String(at)], 'a literal list cannot hold references', 'slice a list-valued reference instead (a step output or an input declared as a list)'))
       literal.push([name, v.length])
-    } else if (!isRefOver(v))
+    } else if (isArtifactList(v)) continue
+    else if (!isRefOver(v))
       out.push(problem(['slice', name], `"${name}" is neither a list nor a reference to one`, 'give a literal list or a list-valued parameter reference (t.array(…) outputs, forEach outputs)'))
     else if (!/^(Readonly)?Array<|^unknown$/.test(v.codec.name))
       out.push(problem(['slice', name], `"${name}" (${v.name}) holds ${v.codec.name}, not a list`, 'slice a list-valued parameter (declared t.array(…), or a forEach output)'))
@@ -63,6 +69,19 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
   if (lengths.size > 1)
     out.push(problem(['slice'], `the sliced lists have different lengths (${literal.map(([k, n]) => `${k}: ${n}`).join(', ')})`, 'every sliced list gives one element to each slice: give lists of one length'))
   return out
+}
+
+const isArtifactList = (v: unknown): v is ArtifactRef => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ArtifactRef'
+
+/** A slice of a list artifact gives its parts to one step, ungrouped (its calls stage their parts). */
+const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: Node, options: SliceOptions | undefined): Problem[] => {
+  const arts = Object.keys(lists).filter((k) => isArtifactList(lists[k]))
+  if (!arts.length) return []
+  const at = ['slice', arts[0]!]
+  if (options?.groupSize !== undefined) return [problem([...at, 'groupSize'], `"${arts[0]}" is a list artifact, whose slices cannot be grouped yet`, 'leave groupSize out, or slice a list of parameters')]
+  if (inner._tag !== 'Step' || inner.forEach !== undefined || options?.name !== undefined)
+    return [problem(at, `the parts of list artifact "${arts[0]}" go to one step`, "give slice a body that is one step: slice({ foo: prep.outputs.foo }, (s) => step('hello', hello, { foo: s.foo }))")]
+  return []
 }
 
 /**
@@ -77,11 +96,17 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
  * lists, `withParam` of an expression that zips them for references). The body's second argument is the
  * slice's index, for keys (`` key`hello-${i}` ``) and arguments.
  *
+ * A sliced list artifact (an `artifactList()` output: dflow's `input_artifact`) gives call i its item i: the
+ * part at the catalog's i-th path, which is all the call stages (dflow's `sub_path` mode: the artifact must be
+ * stored unarchived, `archive: 'none'`, checked at validation); the width is the catalog's length, read when
+ * the step runs (an artifact without a catalog fails the step). Its body is one step, ungrouped.
+ *
  * @example
  * ```ts
  * const hello = slice({ filename: ['f1.txt', 'f2.txt'] }, (s) => step('hello', writeFoo, { filename: s.filename }))
  * hello.outputs.size          // ParamRef<number[]>: every call's output, in slice order
  * slice({ poscar: make.outputs.poscars, potcar: make.outputs.potcars }, (s) => step('vasp', vasp, { poscar: s.poscar, potcar: s.potcar }))
+ * slice({ foo: prepare.outputs.foo }, (s) => step('hello', hello, { foo: s.foo })) // each call stages its part of foo
  * ```
  */
 export function slice<L extends Readonly<Record<string, SliceList>>, T extends Template>(
@@ -97,13 +122,15 @@ export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, b
   if (problems.length) throw new DflowError(problems)
   const token = {}
   const codecs: Record<string, Codec<any>> = Object.fromEntries(
-    Object.entries(lists).map(([k, v]) => [k, Array.isArray(v) ? codecOfValues(v as readonly unknown[]) : elementCodec((v as ParamRef<readonly unknown[]>).codec)]),
+    Object.entries(lists).map(([k, v]) => [k, Array.isArray(v) ? codecOfValues(v as readonly unknown[]) : isArtifactList(v) ? t.string : elementCodec((v as ParamRef<readonly unknown[]>).codec)]),
   )
   const item = withFieldCodecs(loopItem<Record<string, unknown>>(codecOfValues([]), token), { ...codecs, [SLICE_INDEX]: t.number })
-  const refs = Object.fromEntries(Object.keys(lists).map((k) => [k, field(item, k)])) as unknown as SliceRefs<L>
+  const refs = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, isArtifactList(v) ? partOf(item, k, v) : field(item, k)])) as unknown as SliceRefs<L>
   const index = field(item, SLICE_INDEX) as SliceIndex
   const frozen = Object.freeze(Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, Array.isArray(v) ? Object.freeze([...(v as readonly unknown[])]) : v])))
   const inner = body(refs, index)
+  const artProblems = artifactSliceProblems(lists, inner, options)
+  if (artProblems.length) throw new DflowError(artProblems)
   if (groupSize === undefined) return fanOut({ _tag: 'Zip', lists: frozen as Readonly<Record<string, SliceList>> }, token, inner, rest)
   const fields = new Map<unknown, string>([...Object.entries(refs as Record<string, unknown>).map(([k, r]): [unknown, string] => [r, k]), [index, SLICE_INDEX]])
   const grouped = groupedStep(inner, fields, item, poolSize ?? 1, rest)

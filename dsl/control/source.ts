@@ -1,4 +1,4 @@
-import type { ParamRef } from '../refs.ts'
+import type { ArtifactRef, ParamRef } from '../refs.ts'
 
 /**
  * Argo's `withSequence`: `count` numbers from `start` (default 0), or `start..end` inclusive (descending
@@ -17,15 +17,17 @@ export interface Sequence {
 }
 
 /**
- * A list a slice takes its elements from: a literal list, or a list-valued reference (a JSON list at run time).
+ * A list a slice takes its elements from: a literal list, a list-valued reference (a JSON list at run time),
+ * or a list artifact (its catalog's items, in order: dflow's `input_artifact`).
  *
  * @example
  * ```ts
  * const a: SliceList = ['f1.txt', 'f2.txt']
  * const b: SliceList = prepare.outputs.files
+ * const c: SliceList = prepare.outputs.foo // an artifactList() output
  * ```
  */
-export type SliceList = readonly unknown[] | ParamRef<readonly any[]> | ParamRef<any[]>
+export type SliceList = readonly unknown[] | ParamRef<readonly any[]> | ParamRef<any[]> | ArtifactRef
 
 /**
  * What a `forEach` iterates over: a literal list, a list-valued reference (a JSON list at run time), a

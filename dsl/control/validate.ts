@@ -53,7 +53,10 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: Pick<Read
   for (const d of s.depends ? dependsSteps(s.depends) : []) stepVisible(d, [...path, 'depends'])
   if (s.forEach?._tag === 'ItemsFrom' && s.forEach.ref.source.kind === 'step') stepVisible(s.forEach.ref.source.step, [...path, 'forEach'])
   if (s.forEach?._tag === 'Zip')
-    for (const [name, v] of Object.entries(s.forEach.lists)) if (isRef(v) && v.source.kind === 'step') stepVisible(v.source.step, [...path, 'slice', name])
+    for (const [name, v] of Object.entries(s.forEach.lists)) {
+      if (isRef(v) && v.source.kind === 'step') stepVisible(v.source.step, [...path, 'slice', name])
+      if (isRef(v) && v._tag === 'ArtifactRef') problems.push(...slicedArtifactProblems(v, scope, [...path, 'slice', name]))
+    }
   const sq = s.forEach?._tag === 'Sequence' ? s.forEach.sequence : undefined
   if (sq && (sq.count === undefined) === (sq.end === undefined))
     problems.push(problem([...path, 'forEach'], 'a sequence takes either count or end', 'sequence({ count: 5 }) or sequence({ start: 1, end: 5 })'))
@@ -61,6 +64,26 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: Pick<Read
   if (par !== undefined && !(Number.isInteger(par) && par > 0))
     problems.push(problem(['templates', s.template.name, 'parallelism'], `parallelism must be a positive integer, got ${par}`))
   return problems
+}
+
+/**
+ * A sliced list artifact's producer, where it is known (a step's output): each call stages only its part
+ * (dflow's `sub_path`), so the output must be stored unarchived — a tar archive has no parts to fetch.
+ */
+const slicedArtifactProblems = (v: Ref, scope: ControlScope, where: readonly string[]): Problem[] => {
+  if (v.source.kind !== 'step') return []
+  const producer = scope.steps.get(v.source.step)
+  const spec = (producer?.template.outputs as IoSpec | undefined)?.[v.name]
+  // A fan-out's output is its calls' artifacts stacked, which every store keeps unarchived.
+  if (spec?._tag !== 'Artifact' || spec.archive === 'none' || producer!.forEach !== undefined) return []
+  const how = spec.archive === undefined ? 'tar, the default' : 'tar'
+  return [
+    problem(
+      [...where, 'archive'],
+      `"${v.name}" of step "${v.source.step}" is archived (${how}): each slice stages only its own part of it, which an archive does not have`,
+      `declare output "${v.name}" of "${producer!.template.name}" with archive: 'none' (artifactList({ archive: 'none' }))`,
+    ),
+  ]
 }
 
 /**

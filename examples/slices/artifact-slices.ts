@@ -11,7 +11,7 @@ import { artifact, artifactList, fn, param, seq, slice, step, t, workflow } from
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 
-const hello = fn({ name: 'hello', module: import.meta.url, inputs: { filename: param(t.string) }, outputs: { foo: artifact() } }, ({ filename }) => {
+export const hello = fn({ name: 'hello', module: import.meta.url, inputs: { filename: param(t.string) }, outputs: { foo: artifact() } }, ({ filename }) => {
   // Each slice's output in a folder of its own, named by the file (dflow's create_dir).
   mkdirSync('foo', { recursive: true })
   writeFileSync(join('foo', filename), 'foo')

@@ -210,6 +210,14 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         problems.push(...r.problems)
         return [{ name, ...r.fields }]
       }
+      // A slice's part of a list artifact: the artifact, and the part's path in it from the item (slice-init.ts).
+      if (isRef(v) && v._tag === 'ArtifactRef' && v.list) {
+        const subPath = resolve(v, [...path, name])
+        if (!isFanInRef(scope, v.list)) return [{ name, from: resolve(v.list, [...path, name]), subPath }]
+        const r = fanInArgument(c.options, scope, v.list, [...path, name])
+        problems.push(...r.problems)
+        return [{ name, ...r.fields, subPath }]
+      }
       return [isRef(v) ? { name, from: resolve(v, [...path, name]) } : localArtifact(name, v as LocalArtifact, [...path, name])]
     })
     // A memoized template names each input artifact by key (lib/argo/memoize.ts).

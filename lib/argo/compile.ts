@@ -11,10 +11,13 @@ import { failureFields } from './retry.ts'
 import { templatesCalledBy } from './called.ts'
 import { withKeyInput } from './key.ts'
 import { withMemoize } from './memoize.ts'
+import { leafParts } from '../fn/leaf-parts.ts'
+import { templateDigest } from '../run/template-digest.ts'
 import { withSuccessOutput } from './threshold.ts'
 import { problem } from 'dflow-ts'
 import { gathering, stepsInLoops } from './fan-in.ts'
 import { archiveLocation, placed } from './repository.ts'
+import { withSliceInits } from './slice-init.ts'
 
 const inputDecls = (io: IoSpec) =>
   compact({
@@ -69,9 +72,11 @@ export const compile = (wf: Workflow, options: CompileOptions = {}): ArgoWorkflo
  * templates.get('duplicate')?.outputs.msg // the ParamSpec whose codec decodes hello1's msg
  * ```
  */
-export const compileWithTemplates = (wf: Workflow, options: CompileOptions = {}): { readonly manifest: ArgoWorkflow; readonly templates: ReadonlyMap<string, Template> } => {
-  const invalid = validate(wf, { supports: ALL_FEATURES })
+export const compileWithTemplates = (given: Workflow, options: CompileOptions = {}): { readonly manifest: ArgoWorkflow; readonly templates: ReadonlyMap<string, Template> } => {
+  const invalid = validate(given, { supports: ALL_FEATURES })
   if (invalid.length) throw new DflowError(invalid)
+  // Slices of list artifacts read their catalogs in steps of their own first (slice-init.ts).
+  const wf = withSliceInits(given)
   const o = resolveOptions(options)
   const problems: Problem[] = []
   const slots: (ArgoTemplate | undefined)[] = []
@@ -142,7 +147,7 @@ export const compileWithTemplates = (wf: Workflow, options: CompileOptions = {})
               volumes.set(vname, JSON.stringify(v))
             }
             const leaf = decorate(located({ ...r.template, name, ...failureFields(call, t) }))
-            return t.cache === true ? withMemoize(leaf, o.memoize) : leaf
+            return t.cache === true ? withMemoize(leaf, templateDigest(t, leafParts(t)), o.memoize) : leaf
           })
           break
         case 'Subflow': {

@@ -14,6 +14,7 @@
 import type { IoSpec, Template } from 'dflow-ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { LeafExecutor } from './executor.ts'
+import { partAt } from './slice-parts.ts'
 import type { ArtifactValue, Outputs, Value } from './values.ts'
 
 /**
@@ -101,9 +102,13 @@ export const fanInStacker = (executor: LeafExecutor, runId: string) => {
     }
     return p
   }
+  const stackedValue = async (v: ArtifactValue, signal: AbortSignal): Promise<Value> => {
+    const at = await stack(v.fanIn!, signal)
+    return { kind: 'artifact', at: v.part === undefined ? at : partAt(at, v.part) }
+  }
   return async (inputs: Readonly<Record<string, Value>>, signal: AbortSignal): Promise<Record<string, Value>> => {
     const out: Record<string, Value> = {}
-    for (const [k, v] of Object.entries(inputs)) out[k] = v.kind === 'artifact' && v.fanIn ? { kind: 'artifact', at: await stack(v.fanIn, signal) } : v
+    for (const [k, v] of Object.entries(inputs)) out[k] = v.kind === 'artifact' && v.fanIn ? await stackedValue(v, signal) : v
     return out
   }
 }

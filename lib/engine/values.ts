@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { encodeParam, isExpr, isRef, type Arg, type Expr, type IoSpec, type Ref } from 'dflow-ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 import type { FanIn } from './fan-in.ts'
+import { partValue } from './slice-parts.ts'
 
 /**
  * A parameter's value at run time: its wire string (decoded by the consumer's codec when needed).
@@ -31,6 +32,8 @@ export interface ArtifactValue {
   readonly kind: 'artifact'
   readonly at: ArtifactLocation | null
   readonly fanIn?: FanIn
+  /** A slice's part of the fan-in (its path in the stacked artifact), taken once it is stacked (see `slice-parts.ts`). */
+  readonly part?: string
 }
 
 /** Any run-time value. @example const v: Value = { kind: 'artifact', at: fileLocation('/data/in.txt') } */
@@ -78,7 +81,9 @@ export const lookup = (r: Ref, scope: Scope): Value => {
     let v: unknown = at.value
     for (const k of r.source.path) v = (v as Record<string, unknown> | null)?.[k]
     if (v === undefined) throw new ResolveError(`the item has no field "${r.source.path.join('.')}"`)
-    return { kind: 'param', wire: typeof v === 'string' ? v : JSON.stringify(v) }
+    const wire = typeof v === 'string' ? v : JSON.stringify(v)
+    // A slice's part of a list artifact: the item holds the part's path in it.
+    return r._tag === 'ArtifactRef' && r.list ? partValue(lookup(r.list, scope), wire) : { kind: 'param', wire }
   }
   const from = r.source.kind === 'step' ? scope.steps.get(r.source.step) : r.source.kind === 'input' ? scope.inputs : scope.params
   const v = from?.[r.name]

@@ -19,6 +19,11 @@ export interface ArtifactLocation {
   readonly key: string
   /** Folder store only: the committed file or folder on this machine. */
   readonly path?: string
+  /**
+   * Set for a part of the artifact under `key` (a slice's item of a list artifact): its path inside it
+   * (`.path`, when there is one, is then the part's own path on this machine).
+   */
+  readonly part?: string
 }
 
 /** What was committed under a key. @example { kind: 'file', archive: 'none', size: 6, digest: 'sha256:5891…' } */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { cp, mkdir, symlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { cp, mkdir, rename, rm, symlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { decodeParam, type IoSpec, type LeafTemplate } from 'dflow-ts'
 import type { LeafResult } from '../engine/executor.ts'
 import type { Value } from '../engine/values.ts'
@@ -8,6 +8,7 @@ import { PRIVATE_DIR, type RunLayout } from '../run/layout.ts'
 import { storageMessage } from '../run/storage-error.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { StoreSet } from '../storage/store-set.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 import type { StepFolders } from './folders.ts'
 import { localPath } from './paths.ts'
 
@@ -66,13 +67,25 @@ export const stageInputs = async (id: string, t: LeafTemplate, inputs: Readonly<
     ...fetches.map(async ([name, at, dst]) => {
       try {
         const [store, here] = ctx.stores.holding(at)
-        await store.get(here, dst)
+        if (at.part === undefined) await store.get(here, dst)
+        else await getPart(store, here, at.part, dst)
       } catch (e) {
         throw new Error(`input artifact "${name}": ${(e as Error).message}`)
       }
     }),
   ])
   return staged
+}
+
+/** A part of a stored artifact (a slice's, see `ArtifactLocation.part`): the artifact fetched beside `dst`, its part moved to `dst`. */
+const getPart = async (store: ArtifactStore, at: ArtifactLocation, part: string, dst: string): Promise<void> => {
+  const whole = `${dst}.whole`
+  try {
+    await store.get({ store: at.store, key: at.key }, whole)
+    await rename(join(whole, part), dst)
+  } finally {
+    await rm(whole, { recursive: true, force: true })
+  }
 }
 
 /**

@@ -7,7 +7,12 @@ import groupSize from '../../examples/slices/group-size.ts'
 import keyedSlices from '../../examples/slices/keyed-slices.ts'
 import exploration from '../../examples/slices/exploration.ts'
 import paramSlices from '../../examples/slices/param-slices.ts'
-import artifactSlices from '../../examples/slices/artifact-slices.ts'
+import artifactSlices, { hello } from '../../examples/slices/artifact-slices.ts'
+import subpathSlices, { prepare } from '../../examples/slices/subpath-slices.ts'
+import makevasp from '../../examples/slices/makevasp.ts'
+import { sliceParts } from '../../lib/argo/slice-init.ts'
+import { local } from 'dflow-ts/local'
+import { folder, mkNone } from '../helpers/slice-ops.ts'
 import { doubleBut3 } from '../helpers/slice-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
@@ -108,6 +113,49 @@ test('E10 on Argo: a slice whose output artifact is gathered — each call enume
     { artifactRepository: repo },
   )
   assert.match(call(refs, 'hello').withParam ?? '', "toJson(map(0..(len(l0) - 1), { 'dflow-index': string(#), 'dflow-item': toJson({ '_index': #, 'filename': l0[#], 'n': l1[#] }), 'filename': l0[#] }))")
+})
+
+type ArtCall = Call & { arguments?: { artifacts?: { name: string; from?: string; subPath?: string }[] } }
+
+test("E11 on Argo: an init step reads foo's catalog (dflow's hello-init-artifact), the slice zips its parts, each call fetches only its part by subPath", () => {
+  const m = compileChecked(subpathSlices)
+  const steps = (m.spec.templates.find((x) => x.name === 'subpath-slices')!.steps ?? []).map((g) => g.map((c) => c.name))
+  assert.equal(steps, [['prepare'], ['hello-init-artifact'], ['hello']])
+  const init = call(m, 'hello-init-artifact') as ArtCall
+  assert.is(init.template, 'dflow-slice-parts')
+  assert.equal(init.arguments?.artifacts, [{ name: 'list', from: '{{steps.prepare.outputs.artifacts.foo}}' }])
+  const hello = call(m, 'hello') as ArtCall
+  assert.match(hello.withParam ?? '', "let l0 = jsonpath(steps['hello-init-artifact'].outputs.parameters['parts'], '$'); toJson(map(0..(len(l0) - 1), { '_index': #, 'foo': l0[#] }))")
+  assert.equal(hello.arguments?.artifacts, [{ name: 'foo', from: '{{steps.prepare.outputs.artifacts.foo}}', subPath: '{{item.foo}}' }])
+  // prepare's list is stored unarchived, so that a part can be fetched alone.
+  const prep = templateNamed(m, 'prepare') as unknown as { outputs: { artifacts: { name: string; archive?: unknown }[] } }
+  assert.equal(prep.outputs.artifacts.find((a) => a.name === 'foo')?.archive, { none: {} })
+})
+
+test('E13 on Argo: two catalogs read side by side, three lists zipped, the gathered call enumerated with each part by subPath', () => {
+  const m = compileChecked(makevasp)
+  const steps = (m.spec.templates.find((x) => x.name === 'vasp-steps')!.steps ?? []).map((g) => g.map((c) => c.name))
+  assert.equal(steps, [['make-poscar', 'make-potcar'], ['vasp-run-init-artifact-poscar', 'vasp-run-init-artifact-potcar'], ['vasp-run'], ['vasp-res']])
+  const run = call(m, 'vasp-run') as ArtCall
+  assert.equal(run.arguments?.artifacts?.map((a) => [a.name, a.subPath]), [['poscar', '{{item.poscar}}'], ['potcar', '{{item.potcar}}']])
+  assert.match(run.withParam ?? '', "'poscar': l1[#], 'potcar': l2[#]")
+})
+
+test('the init template reads a catalog as Argo runs it: a function OP list, a stack, none (it fails, saying so)', async () => {
+  const p = step('prepare', prepare)
+  const hellos = slice({ filename: ['f1.txt', 'f2.txt'] }, (s) => step('hello', hello, { filename: s.filename }))
+  const m = step('mk', mkNone)
+  const f = step('folder', folder)
+  const wf = workflow(
+    'read-catalogs',
+    seq(p, hellos, m, f, step('of-list', sliceParts, { list: p.outputs.foo }), step('of-stack', sliceParts, { list: hellos.outputs.foo }), step('of-empty', sliceParts, { list: m.outputs.foo }), step('of-none', sliceParts, { list: f.outputs.foo }, { continueOn: { failed: true } })),
+  )
+  const run = await local({ runsDir: join(tmp.path, 'runs') }).run(wf)
+  assert.equal(run.step('of-list').outputs.parts, ['foo1.txt', 'foo2.txt'])
+  assert.equal(run.step('of-stack').outputs.parts, ['0', '1'])
+  assert.equal(run.step('of-empty').outputs.parts, [])
+  assert.is(run.step('of-none').phase, 'Failed')
+  assert.match(run.step('of-none').message ?? '', /no catalog/)
 })
 
 test.run()

@@ -23,6 +23,8 @@ export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; r
   'examples/slices/exploration.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which grouped slices compile to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
   'examples/slices/group-size.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which grouped slices compile to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
   'examples/slices/keyed-slices.ts': { reason: "the importer's evaluator has no `flatten`, which consumers of grouped slices read with", error: /unknown function "flatten"/ },
+  'examples/slices/subpath-slices.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which zipped slices compile to (here over the init step\'s parts; each call\'s artifact has a subPath)', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
+  'examples/slices/makevasp.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which zipped slices compile to (here over the init steps\' parts; each call\'s artifacts have a subPath)', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
   'examples/slices/param-slices.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which zipped slices compile to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
 }
 

@@ -6,7 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GROUP_INPUT, SLICING_INPUT, fn, forEach, groupingData, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
 import { expectOneProblem } from './expect-error.ts'
-import { artifact as artifactSpec } from 'dflow-ts'
+import { ALL_FEATURES, artifact as artifactSpec, artifactList, par, type ArtifactRef } from 'dflow-ts'
 import { problemsOf } from './fixtures.ts'
 
 const one = shell({
@@ -114,6 +114,47 @@ test('what groupSize cannot group: a script template, a threshold, an artifact o
 test('a sliced reference that holds no list is an error when built, naming what it holds', () => {
   const o = step('o', op, { f: 'x', n: 1 })
   expectOneProblem(() => slice({ f: o.outputs.size as never }, () => step('op', op, { f: 'a', n: 1 })), ['slice', 'f'], /\(size\) holds number, not a list/)
+})
+
+const mkList = (archive?: 'none' | 'tar') =>
+  fn({ name: `mk-${archive ?? 'default'}`, module: import.meta.url, outputs: { foo: artifactList(archive ? { archive } : {}) } }, () => ({ foo: [] }))
+const readOne = fn({ name: 'read-one', module: import.meta.url, inputs: { foo: artifactSpec(), n: param(t.number) }, outputs: { text: param(t.string) } }, () => ({ text: '' }))
+
+test('a sliced list artifact: the body gets an artifact reference to its part (the item field), typed as an artifact', () => {
+  const m = step('mk', mkList('none'))
+  const s = slice({ foo: m.outputs.foo, n: [1, 2] }, (x) => {
+    const part: ArtifactRef = x.foo
+    // @ts-expect-error a part of a list artifact is an artifact, not a parameter
+    const wrong: ParamRef<string> = x.foo
+    void wrong
+    return step('read', readOne, { foo: part, n: x.n })
+  })
+  assert.equal(s.forEach, { _tag: 'Zip', lists: { foo: m.outputs.foo, n: [1, 2] } })
+  const part = s.args['foo'] as ArtifactRef
+  assert.equal(part, { _tag: 'ArtifactRef', source: { kind: 'item', path: ['foo'], loop: 'read' }, name: 'foo', list: m.outputs.foo })
+  assert.equal(problemsOf(workflow('wf', seq(m, s)), { supports: ALL_FEATURES }), [])
+  // An interpreter that does not slice artifacts refuses it, naming the slice.
+  assert.equal(problemsOf(workflow('wf', seq(m, s))), ['wf.read.slice.foo: a slice of list artifact "foo" is not supported by this interpreter yet'])
+})
+
+test('an archived list artifact cannot be sliced (each call stages only its part): a validation error naming the archive field', () => {
+  for (const archive of ['tar', undefined] as const) {
+    const m = step('mk', mkList(archive))
+    const wf = workflow('wf', seq(m, slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }))))
+    const problems = problemsOf(wf, { supports: ALL_FEATURES })
+    assert.equal(problems.length, 1, JSON.stringify(problems))
+    assert.match(problems[0]!, /^wf\.read\.slice\.foo\.archive: "foo" of step "mk" is archived/)
+  }
+})
+
+test('what a sliced list artifact cannot do: groups, a composite body', () => {
+  const m = step('mk', mkList('none'))
+  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), ['slice', 'foo', 'groupSize'], /cannot be grouped yet/)
+  expectOneProblem(
+    () => slice({ foo: m.outputs.foo }, (x) => par(step('a', readOne, { foo: x.foo, n: 1 }), step('b', readOne, { foo: x.foo, n: 2 })), { name: 'both' }),
+    ['slice', 'foo'],
+    /go to one step/,
+  )
 })
 
 test.run()

@@ -2,7 +2,8 @@
  * Function OPs for the slice tests (a module of its own: a worker imports an OP's module, and importing a
  * test file would run its tests).
  */
-import { fn, FatalError, param, t } from 'dflow-ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { artifact, artifactList, fn, FatalError, param, sh, shell, t } from 'dflow-ts'
 
 let inflight = 0
 let most = 0
@@ -26,3 +27,20 @@ export const doubleBut3 = fn({ name: 'double-but-3', module: import.meta.url, in
   if (x === 3) throw new FatalError('three is not allowed')
   return { y: 2 * x, tagged: `${tag}${ctx.key}:${x}` }
 })
+
+/** The entries of a part that is a folder. @example step('read', readPart, { foo: s.foo }) */
+export const readPart = fn({ name: 'read-part', module: import.meta.url, inputs: { foo: artifact() }, outputs: { names: param(t.array(t.string)) } }, ({ foo }) => ({
+  names: readdirSync(foo).filter((f) => !f.startsWith('.')),
+}))
+
+/** An empty list artifact (stored unarchived) and a list of 3 numbers. @example step('mk', mkNone) */
+export const mkNone = fn({ name: 'mk-none', module: import.meta.url, outputs: { foo: artifactList({ archive: 'none' }), n: param(t.array(t.number)) } }, () => {
+  return { foo: [], n: [1, 2, 3] }
+})
+/** A folder artifact with no catalog. @example step('folder', folder) */
+export const folder = shell({ name: 'folder', outputs: { foo: artifact({ path: 'out', archive: 'none' }) }, script: () => sh`mkdir -p out && echo x > out/a.txt` })
+/** The text of a part that is a file. @example step('read', readFile, { foo: s.foo }) */
+export const readFile = fn({ name: 'read-file', module: import.meta.url, inputs: { foo: artifact(), n: param(t.number, { default: 0 }) }, outputs: { text: param(t.string) } }, ({ foo }) => ({
+  text: readFileSync(foo, 'utf8'),
+}))
+

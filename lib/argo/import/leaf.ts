@@ -3,6 +3,7 @@ import { packageFile } from '../../loader/package-files.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
+import { sandboxScript } from './leaf-sandbox.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
 export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
@@ -182,7 +183,8 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     spec.context['pod.name'] = hole(ctx.stepName, '')
     spec.context['node.name'] = spec.context['pod.name']!
     const names = [...new Set(holes.map((h) => envNameOf(h, '')))]
-    const strings = [': ', ...holes.slice(1).map(() => ' '), `\nexport ${names.join(' ')}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
+    const fast = sandboxed(s, spec, names)
+    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ] && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}export ${names.join(' ')}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
     return sh(Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray, ...holes)
   }
   const tpl = script({
@@ -195,4 +197,22 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     source: (ins) => build(ins as Record<string, any>),
   })
   return Object.freeze({ ...tpl, env: Object.freeze({ DFLOW_ARGO_TEMPLATE: JSON.stringify(spec), ...(s.timeScale !== 1 ? { DFLOW_ARGO_TIME_SCALE: String(s.timeScale) } : {}) }) })
+}
+
+/** The leaf's sandbox script (leaf-sandbox.ts) when its features are all the fast way's, else undefined (argo-leaf.py runs it). */
+const sandboxed = (s: LeafSpec, spec: { readonly params: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }, names: readonly string[]): string | undefined => {
+  const [c, ...more] = s.containers
+  const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length
+  // an output right under / is copied out of the root, one in a sub-folder has its empty folders pruned first: argo-leaf.py's
+  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length !== 2)) return undefined
+  const cmd = c.command ?? entrypointOf(c.image)
+  const vars: Record<string, string> = {}
+  const literals: Record<string, string> = { ...spec.outputPaths }
+  for (const [k, v] of Object.entries(spec.params)) vars[`inputs.parameters.${k}`] = v
+  for (const [k, v] of Object.entries(spec.workflowParams)) vars[`workflow.parameters.${k}`] = v
+  for (const [k, v] of Object.entries(spec.context)) (v.startsWith('dflow_') ? vars : literals)[k] = v
+  return sandboxScript(
+    { argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env },
+    { private: [...new Set([...spec.private, 'tmp'])].sort(), vars, literals, unset: names, scaled: s.timeScale !== 1 },
+  )
 }

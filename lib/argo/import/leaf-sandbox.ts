@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process'
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs'
+import { fileVarOf } from 'dflow-ts'
+import { packageFile } from '../../loader/package-files.ts'
+import { pieces } from './tags.ts'
+
+/**
+ * The fast way to run an imported leaf: the step's sh script substitutes Argo's tags itself (each tag is a
+ * quoted `"${variable}"` of the call's value, which the shell expands once and never re-reads, so the text is
+ * replaced exactly as Argo's `{{…}}` templating does) and execs bubblewrap, which runs the command in the
+ * private root argo-leaf.py builds: the host's top-level folders bound in, `/tmp` and every top-level folder a
+ * declared path lives in replaced by the step's own folder. No interpreter starts for the step unless its own
+ * command is one (a `python` image's python3).
+ *
+ * It covers the leaves most steps are: one container (or script), parameters in, outputs in private folders
+ * (`/tmp/y.txt`); anything more (input artifacts, volumes, init containers and sidecars, memoize,
+ * synchronization, repository keys, outputs right under `/` or in sub-folders, which
+ * argo-leaf.py prunes or copies out) and hosts without a working `bwrap` keep argo-leaf.py, to which the script
+ * falls through (as with DFLOW_ARGO_ISOLATION=none).
+ *
+ * @example
+ * ```ts
+ * sandboxScript({ argv: ['sh', '-c', 'echo {{inputs.parameters.x}}'], source: null, workingDir: null, env: [] }, { private: ['tmp'], vars: { 'inputs.parameters.x': 'dflow_in_x' }, literals: {}, unset: ['dflow_in_x'], scaled: false })
+ * // 'exec bwrap --die-with-parent … -- sh -c \'echo \'"${dflow_in_x}"\n' (or undefined without bwrap)
+ * ```
+ */
+export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
+  if (!bwrapWorks()) return undefined
+  const word = (text: string): string | undefined => {
+    const out: string[] = []
+    for (const p of pieces(text)) {
+      if (p._tag === 'Text') out.push(quote(p.text))
+      else if (p._tag === 'ExprTag') return undefined
+      else if (s.vars[p.name] !== undefined) out.push(`"\${${s.vars[p.name]}}"`)
+      else if (s.literals[p.name] !== undefined) out.push(quote(s.literals[p.name]!))
+      else return undefined // a tag argo-leaf.py computes (the creation time…)
+    }
+    return out.join('') || "''"
+  }
+  const argv0 = c.argv[0]!
+  if (pieces(argv0).some((p) => p._tag !== 'Text') || c.env.some(([k]) => k === 'PATH')) return undefined
+  const args = c.argv.slice(1).map(word)
+  const env = c.env.map(([k, v]) => [k, word(v)] as const)
+  const source = c.source === null ? null : word(c.source)
+  const cwd = c.workingDir === null ? null : word(c.workingDir)
+  if (args.includes(undefined) || env.some(([, v]) => v === undefined) || source === undefined || cwd === undefined) return undefined
+  const lines: string[] = []
+  const tail: string[] = []
+  // the command as argo-leaf.py runs it: python is the host's python3; a command found outside the system's
+  // folders (which the private root may hide) is bound beside the step's tools
+  let program = quote(argv0)
+  if (PYTHON.test(argv0)) {
+    const py = hostPython()
+    if (!py) return undefined
+    program = quote(py)
+  } else if (!argv0.includes('/')) {
+    lines.push(`p=; IFS=:; for d in \${PATH-}; do if [ -f "$d"/${quote(argv0)} ] && [ -x "$d"/${quote(argv0)} ]; then p=$d/${quote(argv0)}; break; fi; done; unset IFS`)
+    lines.push(`case $p in ''|/usr/*|/bin/*|/sbin/*) set -- ;; *) set -- --ro-bind "$p" ${quote(`/.dflow-bin/${argv0}`)} ;; esac`)
+    tail.push('"$@"')
+  }
+  for (const d of s.private) lines.push(`[ -d ${quote(d)} ] || mkdir -p -- ${quote(d)} || exit 2`)
+  if (source !== null) lines.push(`printf '%s' ${source} > "\${PWD%/*}/argo-script" || exit 2`)
+  const root = rootEntries().filter((e) => !s.private.includes(e.name))
+  const bw = [
+    'exec bwrap --die-with-parent',
+    ...root.map((e) => (e.link !== undefined ? `--symlink ${quote(e.link)} ${quote(`/${e.name}`)}` : `--dev-bind-try ${quote(`/${e.name}`)} ${quote(`/${e.name}`)}`)),
+    ...s.private.map((d) => `--bind "$PWD"/${quote(d)} ${quote(`/${d}`)}`),
+    '--dir /.dflow-bin',
+    ...tail,
+    ...(s.scaled ? [`--ro-bind ${quote(SCALED)}/sleep /.dflow-bin/sleep --ro-bind ${quote(SCALED)}/py /.dflow-py`] : []),
+    ...(source !== null ? [`--perms 0755 --file 3 ${quote(SCRIPT_PATH)}`] : []),
+    ...(cwd !== null ? [`--dir ${cwd} --chdir ${cwd}`] : ['--chdir /']),
+    ...['DFLOW_ARGO_TEMPLATE', ...s.unset.flatMap((n) => [n, fileVarOf(n)])].map((n) => `--unsetenv ${n}`),
+    '--setenv PATH "/.dflow-bin:${PATH-/usr/bin:/bin}"',
+    ...(s.scaled ? ['--setenv PYTHONPATH "/.dflow-py${PYTHONPATH:+:$PYTHONPATH}"'] : []),
+    ...env.map(([k, v]) => `--setenv ${quote(k)} ${v}`),
+    '--',
+    program,
+    ...(args as string[]),
+    ...(source !== null ? [quote(SCRIPT_PATH), `3<"\${PWD%/*}/argo-script"`] : []),
+  ]
+  return `${lines.join('\n')}${lines.length ? '\n' : ''}${bw.join(' \\\n  ')}\n`
+}
+
+/** The one container of a leaf the fast way can run: its command, a script's source, working folder and environment (tags unsubstituted). @example const c: SandboxContainer = { argv: ['echo', '{{inputs.parameters.m}}'], source: null, workingDir: null, env: [] } */
+export interface SandboxContainer {
+  readonly argv: readonly string[]
+  readonly source: string | null
+  readonly workingDir: string | null
+  readonly env: readonly (readonly [string, string])[]
+}
+
+/**
+ * What the script knows of a call: the variable holding each tag's value, the tags that have a fixed value, the
+ * top-level folders made private (`tmp` always) and the variables the command must not inherit.
+ *
+ * @example
+ * ```ts
+ * const s: SandboxScope = { private: ['tmp'], vars: { 'inputs.parameters.x': 'dflow_in_x' }, literals: { 'outputs.parameters.y.path': '/tmp/y.txt' }, unset: ['dflow_in_x'], scaled: false }
+ * ```
+ */
+export interface SandboxScope {
+  readonly private: readonly string[]
+  readonly vars: Readonly<Record<string, string>>
+  readonly literals: Readonly<Record<string, string>>
+  readonly unset: readonly string[]
+  /** Whether sleeps are scaled (DFLOW_ARGO_TIME_SCALE): the step gets the scaled `sleep` and python's `time.sleep`. */
+  readonly scaled: boolean
+}
+
+/** The time-scaled `sleep` and python's sitecustomize (each reads DFLOW_ARGO_TIME_SCALE). */
+const SCALED = packageFile('lib/argo/import/scaled')
+
+/** Where a script template's source is, inside the step's root (Argo's path). */
+const SCRIPT_PATH = '/argo/staging/script'
+
+/** The commands argo-leaf.py runs with the host's python3 (a `python` image's). */
+const PYTHON = /^(python3?|(\/usr(\/local)?)?\/bin\/python3?)$/
+
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+
+const once = <T>(f: () => T): (() => T) => {
+  let done = false
+  let v: T
+  return () => (done ? v : ((done = true), (v = f())))
+}
+
+/** Whether bubblewrap is on the PATH and may make a mount namespace here (DFLOW_ARGO_ISOLATION=none: never). */
+const bwrapWorks = once((): boolean => process.env.DFLOW_ARGO_ISOLATION !== 'none' && spawnSync('bwrap', ['--dev-bind', '/', '/', 'true'], { stdio: 'ignore' }).status === 0)
+
+/** The host's python3 as argo-leaf.py runs a python command: the real executable (a pyenv shim costs a bash and pyenv per step). */
+const hostPython = once((): string | undefined => {
+  const r = spawnSync('python3', ['-I', '-S', '-c', 'import os, sys; print(os.path.realpath(sys.executable))'], { encoding: 'utf8' })
+  const p = r.status === 0 ? r.stdout.trim() : ''
+  return p.startsWith('/') ? p : undefined
+})
+
+/** The host's top-level entries a private root binds in (folders and files) or recreates (symbolic links), as argo-leaf.py's build_root does. */
+const rootEntries = once((): readonly { readonly name: string; readonly link?: string }[] =>
+  readdirSync('/').flatMap((name) => {
+    try {
+      const st = lstatSync(`/${name}`)
+      if (st.isSymbolicLink()) return [{ name, link: readlinkSync(`/${name}`) }]
+      return st.isDirectory() || st.isFile() ? [{ name }] : []
+    } catch {
+      return []
+    }
+  }),
+)

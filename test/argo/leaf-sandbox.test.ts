@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { importWorkflow } from 'dflow-ts/argo'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
+import { echo, wf } from './support/import-docs.ts'
+
+// The fast way to run an imported leaf (lib/argo/import/leaf-sandbox.ts): tags substituted by the step's sh
+// script, the command run by bubblewrap in a private root, no interpreter of its own. Machines without a
+// working bwrap (scripts/setup.sh installs it) run every leaf through argo-leaf.py: these tests say so and stop.
+const tmp = tempDir('argo-leaf-sandbox')
+test.after(tmp.cleanup)
+const bwrap = spawnSync('bwrap', ['--dev-bind', '/', '/', 'true'], { stdio: 'ignore' }).status === 0
+
+/** A PATH whose python3 fails loudly: a step that starts argo-leaf.py (or any python3 from the PATH) fails. */
+const noPython = (() => {
+  const bin = join(tmp.path, 'no-python')
+  mkdirSync(bin, { recursive: true })
+  writeFileSync(join(bin, 'python3'), '#!/bin/sh\necho "python3 was started: $*" >&2\nexit 97\n')
+  chmodSync(join(bin, 'python3'), 0o755)
+  return { ...process.env, PATH: `${bin}:${process.env.PATH}` }
+})()
+
+const run = (doc: unknown, env: Record<string, string | undefined> = process.env, timeScale = 1) => local({ runsDir: tmp.path, env }).run(importWorkflow(doc, { timeScale }).workflow)
+
+// quotes, a dollar, a backslash, a backtick and a newline: Argo pastes the text as it is
+const AWKWARD = `it's "$HOME" \\n \`x\` {y}\nline 2`
+
+test('a busybox container and a python script run with no python3 on the PATH, their tags replaced exactly', async () => {
+  if (!bwrap) return console.log('  (skipped: no working bwrap on this machine: argo-leaf.py runs every leaf)')
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'w', value: 'wf-value' }] },
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [
+              { name: 'sh', template: 'sh', arguments: { parameters: [{ name: 'm', value: AWKWARD }] } },
+              { name: 'py', template: 'py', arguments: { parameters: [{ name: 'm', value: AWKWARD }] } },
+            ],
+          ],
+        },
+        {
+          name: 'sh',
+          inputs: { parameters: [{ name: 'm' }] },
+          outputs: { parameters: [{ name: 'o', valueFrom: { path: '/tmp/o.txt' } }] },
+          container: {
+            image: 'busybox',
+            command: ['sh', '-c'],
+            args: ['printf "%s" "$M" > {{outputs.parameters.o.path}}; printf "%s|%s|%s" "$1" "$W" "$(pwd)"', 'sh', '{{inputs.parameters.m}}'],
+            env: [
+              { name: 'M', value: '{{inputs.parameters.m}}' },
+              { name: 'W', value: '{{workflow.parameters.w}}/{{workflow.namespace}}' },
+            ],
+          },
+        },
+        {
+          name: 'py',
+          inputs: { parameters: [{ name: 'm' }] },
+          outputs: { parameters: [{ name: 'o', valueFrom: { path: '/tmp/o.txt' } }] },
+          script: { image: 'python:3.12', command: ['python'], workingDir: '/work-{{workflow.parameters.w}}', source: 'import os\nm = r"""{{inputs.parameters.m}}"""\nopen("/tmp/o.txt", "w").write(m)\nprint(os.getcwd())' },
+        },
+      ],
+    }),
+    noPython,
+  )
+  assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
+  const one = (name: string) => r.steps({ name })[0]!
+  assert.is(one('sh').outputs.o, AWKWARD)
+  assert.is(one('sh').outputs.result, `${AWKWARD}|wf-value/default|/`)
+  assert.is(one('py').outputs.o, AWKWARD)
+  assert.is(one('py').outputs.result, '/work-wf-value')
+})
+
+test('parallel steps writing an undeclared /tmp/x do not collide, and the host /tmp is left alone', async () => {
+  const name = `dflow-sandbox-${process.pid}`
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[1, 2, 3].map((i) => ({ name: `w${i}`, template: 'w', arguments: { parameters: [{ name: 'v', value: String(i) }] } }))] },
+        { ...echo('w', `echo {{inputs.parameters.v}} > /tmp/${name}; sleep 0.3; cat /tmp/${name}`), inputs: { parameters: [{ name: 'v' }] } },
+      ],
+    }),
+    bwrap ? noPython : process.env,
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.equal([1, 2, 3].map((i) => r.steps({ name: `w${i}` })[0]!.outputs.result), ['1', '2', '3'])
+  assert.not.ok(existsSync(`/tmp/${name}`))
+})
+
+test("a time scale gives the step a scaled sleep and python's time.sleep, with no python3 on the PATH", async () => {
+  if (!bwrap) return console.log('  (skipped: no working bwrap on this machine)')
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'sh', template: 'sh' }, { name: 'py', template: 'py' }]] },
+        echo('sh', 'command -v sleep; sleep 1m'),
+        { name: 'py', script: { image: 'python:3', command: ['python'], source: 'import time\ntime.sleep(60)\nprint(time.sleep.__name__)' } },
+      ],
+    }),
+    noPython,
+    0.001,
+  )
+  assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
+  assert.is(r.steps({ name: 'sh' })[0]!.outputs.result, '/.dflow-bin/sleep')
+  assert.is(r.steps({ name: 'py' })[0]!.outputs.result, '<lambda>')
+})
+
+test('a step the fast way does not cover (an input artifact) still runs, through argo-leaf.py', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'read', template: 'read' }]] },
+        { name: 'read', inputs: { artifacts: [{ name: 'f', path: '/in/f', raw: { data: 'raw {{workflow.name}}' } }] }, container: { image: 'alpine', command: ['cat', '/in/f'] } },
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.match(String(r.steps({ name: 'read' })[0]!.outputs.result), /^raw /)
+})
+
+test.run()
