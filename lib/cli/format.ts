@@ -28,7 +28,7 @@ export const duration = (from?: string, to?: string): string =>
 const short = (v: unknown, runDir: string): string => {
   // An artifact shows where it is: its path on this machine, else its store and key.
   const shown = isLocation(v) ? (v.path ?? `${v.store}${v.key}`) : v
-  const s = typeof shown === 'string' ? (shown.startsWith(runDir) ? relative(runDir, shown) : shown) : JSON.stringify(shown)
+  const s = typeof shown === 'string' ? (runDir !== '' && shown.startsWith(runDir) ? relative(runDir, shown) : shown) : JSON.stringify(shown)
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DflowError, formatProblem } from 'dflow-ts'
 import { argo, parseYaml, type ArgoClient, type ArgoRun, type ArgoStepView } from '../argo/index.ts'
-import { color, duration, markOf } from './format.ts'
+import { exitOf, runJson, runReport, stepChanges } from './run-report.ts'
+import type { ArtifactOutput } from '../run/artifact-output.ts'
 import { loadWorkflow } from './load.ts'
 import { paramArg } from './param-arg.ts'
 
@@ -43,50 +44,29 @@ Prints the log of one step (by id or name), or of every step, each line prefixed
   suspend: 'Usage: dflow suspend NAME [options]\n\nSuspends a workflow (spec.suspend: true): no new step starts until resumed.',
   resume: 'Usage: dflow resume NAME [options]\n\nResumes a suspended workflow.',
   retry: 'Usage: dflow retry NAME [--from STEP] [options]\n\nRuns a Failed workflow again, keeping the steps that succeeded (from STEP: that step and those after it run again).',
+  resubmit:
+    'Usage: dflow resubmit NAME [options]\n\nSubmits a finished workflow again as a new one (NAME-xxxxx), from the spec the cluster holds: of a Failed or Error\none, the steps that succeeded are reused, not run again (argo resubmit --memoized); of a Succeeded one, all run again.\nPrints the new workflow\'s name; with --wait, follows it to its end.',
   delete: 'Usage: dflow delete NAME [options]\n\nDeletes a workflow (and its pods).',
+  download: `Usage: dflow download NAME STEP ARTIFACT -o DIR [options]
+
+Writes the output artifact ARTIFACT of step STEP of a workflow into DIR/ARTIFACT, from the artifact
+repository the workflow used (S3 credentials as the AWS SDK reads them: AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY, AWS_PROFILE…; AWS_ENDPOINT_URL_S3, when set, is the endpoint as reachable from
+here, instead of the repository's); prints the path written.`,
 }
 
 /** Whether the command line or the environment names a cluster (`--kubeconfig`, `--kube-context`, KUBECONFIG). @example onCluster(['get', 'x', '--kubeconfig', 'k']) // true */
 export const onCluster = (argv: readonly string[]): boolean =>
   argv.some((a) => a === '--kubeconfig' || a === '--kube-context' || a.startsWith('--kubeconfig=') || a.startsWith('--kube-context=')) || !!process.env['KUBECONFIG']
 
-const stepLine = (s: ArgoStepView, w: number) => {
-  const outs = Object.entries(s.outputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')
-  const tail = s.phase === 'Succeeded' ? outs : (s.message ?? '').split('\n')[0]
-  return `  ${markOf(s.phase)} ${s.id.padEnd(w)}  ${s.phase.padEnd(9)} ${duration(s.record.startedAt, s.record.finishedAt).padStart(7)}  ${tail}`
-}
+/** A workflow's status line and its steps, as `dflow get` prints a local run. @example console.log(argoSummary(run)) */
+export const argoSummary = (run: ArgoRun): string => runReport(run, `workflow: ${run.namespace}/${run.name}`)
 
-/** A workflow's status line and its steps, as `dflow status` prints a local run. @example console.log(argoSummary(run)) */
-export const argoSummary = (run: ArgoRun): string => {
-  const steps = run.steps()
-  const counts = new Map<string, number>()
-  for (const s of steps) counts.set(s.phase, (counts.get(s.phase) ?? 0) + 1)
-  const st = (run.workflow['status'] ?? {}) as { startedAt?: string; finishedAt?: string }
-  const status = run.status === 'Succeeded' ? color.green(run.status) : run.status === 'Running' || run.status === 'Pending' ? color.yellow(run.status) : color.red(run.status)
-  const w = Math.max(4, ...steps.map((s) => s.id.length))
-  return [
-    `${color.bold(run.name)} ${status}${st.finishedAt ? ` in ${duration(st.startedAt, st.finishedAt)}` : ''} — ${[...counts].map(([p, n]) => `${n} ${p}`).join(', ') || 'no steps'}`,
-    ...steps.map((s) => stepLine(s, w)),
-    ...(run.message ? [color.red(run.message)] : []),
-    color.dim(`workflow: ${run.namespace}/${run.name}`),
-  ].join('\n')
-}
-
-const asJson = (run: ArgoRun) => ({
-  name: run.name,
-  namespace: run.namespace,
-  status: run.status,
-  message: run.message,
-  startedAt: (run.workflow['status'] as { startedAt?: string } | undefined)?.startedAt,
-  finishedAt: (run.workflow['status'] as { finishedAt?: string } | undefined)?.finishedAt,
-  steps: run.steps().map((s) => ({ id: s.id, name: s.name, phase: s.phase, type: s.type, key: s.key, exitCode: s.exitCode, message: s.message, attempts: s.attempts.length, startedAt: s.record.startedAt, finishedAt: s.record.finishedAt, inputs: s.inputs, outputs: s.outputs, podName: s.podName })),
-})
-
-const exitOf = (run: ArgoRun) => (run.status === 'Succeeded' ? 0 : run.status === 'Running' || run.status === 'Pending' ? 3 : 1)
+const asJson = (run: ArgoRun) => runJson<ArgoStepView>(run, { namespace: run.namespace }, (s) => ({ podName: s.podName }))
 
 /**
  * The Argo verbs of `dflow`, by workflow name: submit, list, get, watch, logs, stop, terminate, suspend,
- * resume, retry, delete. Returns the exit code.
+ * resume, retry, resubmit, delete. Returns the exit code.
  *
  * @example
  * ```ts
@@ -108,14 +88,18 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
       export: { type: 'string' },
       wait: { type: 'boolean' },
       from: { type: 'string' },
+      output: { type: 'string', short: 'o' },
     },
   })
   const help = `${HELPS[verb]}\n\n${CLUSTER_OPTIONS}`
   if (values.help) return console.log(help), 0
-  const want = verb === 'list' ? 0 : verb === 'logs' ? [1, 2] : 1
+  const want = verb === 'list' ? 0 : verb === 'logs' ? [1, 2] : verb === 'download' ? 3 : 1
   const okCount = Array.isArray(want) ? want.includes(positionals.length) : positionals.length === want
-  if (!okCount) return console.error(`dflow ${verb}: expected ${verb === 'submit' ? 'one workflow file' : verb === 'list' ? 'no arguments' : verb === 'logs' ? 'NAME [STEP]' : 'one workflow name'}\n\n${help}`), 2
+  if (!okCount) return console.error(`dflow ${verb}: expected ${verb === 'submit' ? 'one workflow file' : verb === 'list' ? 'no arguments' : verb === 'logs' ? 'NAME [STEP]' : verb === 'download' ? 'NAME STEP ARTIFACT' : 'one workflow name'}\n\n${help}`), 2
+  if (verb === 'download' && values.output === undefined) return console.error(`dflow download: -o DIR is required\n\n${help}`), 2
+  const endpoint = process.env['AWS_ENDPOINT_URL_S3']
   const client: ArgoClient = argo({
+    ...(endpoint ? { artifacts: { endpoint } } : {}),
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     ...(values['kube-context'] ? { context: values['kube-context'] } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
@@ -170,11 +154,7 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
           console.log(JSON.stringify(asJson(r)))
           continue
         }
-        for (const s of r.steps())
-          if (phases.get(s.id) !== s.phase) {
-            phases.set(s.id, s.phase)
-            console.log(`${markOf(s.phase)} ${s.id} ${color.dim(s.phase)}${s.phase === 'Failed' || s.phase === 'Error' ? ` ${(s.message ?? '').split('\n')[0]}` : ''}`)
-          }
+        for (const l of stepChanges(r, phases)) console.log(l)
       }
       if (!values.json) console.log(argoSummary(last))
       return exitOf(last)
@@ -183,6 +163,23 @@ export const kube = async (verb: string, argv: readonly string[]): Promise<numbe
       const run = await client.get(name)
       process.stdout.write(await run.logs(step))
       return 0
+    }
+    case 'download': {
+      const view = (await client.get(name)).step(step!)
+      const at = (view.outputs as Readonly<Record<string, unknown>>)[positionals[2]!] as ArtifactOutput | null | undefined
+      if (!at || typeof at.download !== 'function') {
+        const has = Object.keys(view.record.outputs.artifacts ?? {})
+        return console.error(`dflow download: step ${JSON.stringify(view.id)} of ${name} has no output artifact ${JSON.stringify(positionals[2])} (${has.length ? `it has: ${has.join(', ')}` : 'it has none'}; its phase is ${view.phase})`), 1
+      }
+      console.log(await at.download(values.output!))
+      return 0
+    }
+    case 'resubmit': {
+      const next = await (await client.get(name)).resubmit()
+      if (!values.wait) return console.log(values.json ? JSON.stringify(asJson(next), null, 2) : `${next.namespace}/${next.name} submitted`), 0
+      const done = await next.wait()
+      print(done)
+      return exitOf(done)
     }
     case 'stop':
     case 'terminate':

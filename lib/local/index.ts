@@ -38,6 +38,7 @@ import type { StepView } from '../run/run-view.ts'
 import { restartRecordOf, restartRun, type Drive, type RestartOptions } from './restart.ts'
 import { folderStore } from '../storage/folder-store.ts'
 import { cached } from '../cache/cached.ts'
+import { suspendable, suspendFile } from './suspend.ts'
 
 export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
@@ -227,7 +228,7 @@ const drive: Drive = async (config, wf, plan) => {
   return runInFolder(wf, dir, {
     runId: id,
     params,
-    executor,
+    executor: suspendable(executor, suspendFile(dir)),
     baseDir: resolve(config.baseDir ?? '.'),
     decoders,
     ...(config.store ? { stores: [config.store] } : {}),

@@ -12,6 +12,7 @@ export { PRIVATE_DIR, PRIVATE_FILE } from '../storage/modes.ts'
  *   workflow.json                 status, parameters, times, failure (driver only, written atomically)
  *   steps.jsonl                   the step journal: one JSON line per change of a step's state (driver only)
  *   restart.json                  what `dflow restart` needs: the source file, the value's identity, settings
+ *   suspended                     present while the run is suspended (`dflow suspend`): no new step starts
  *   scripts/<template>            each template's script as actually run (values arrive as variables,
  *                                 so one script serves every call of a template)
  *   values/<sha256>               each parameter over 4096 characters, once (see value-store.ts)

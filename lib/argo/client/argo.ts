@@ -8,7 +8,11 @@ import { kubeApi, type ArgoApi } from './kube-api.ts'
 import { formulateRetry } from './retry.ts'
 import type { StepFilter } from '../../run/index.ts'
 import { podName } from '../node-names.ts'
-import { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepView, type NodeStatus } from './run-view.ts'
+import { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepView, type NodeStatus, type RepositoryView } from './run-view.ts'
+import { repositoryView, type ArtifactAccess } from './artifact-repository.ts'
+import type { KubeError } from './kube-error.ts'
+import { resubmitManifest, RESUBMITTED_FROM } from '../resubmit.ts'
+import { randomBytes } from 'node:crypto'
 import { watchWorkflows, type WatchOptions, type WorkflowEvent } from './watch.ts'
 
 const DONE = new Set(['Succeeded', 'Failed', 'Error'])
@@ -44,7 +48,30 @@ export interface ArgoRun extends ArgoRunView {
   readonly resume: () => Promise<ArgoRun>
   /** Runs a Failed or Error workflow again, keeping what succeeded (from a step: that step and what follows it run again). */
   readonly retry: (o?: { readonly from?: string }) => Promise<ArgoRun>
+  /**
+   * A new workflow from this one's spec (or `workflow`, compiled again): of a Failed or Error one, its Succeeded
+   * steps are reused, not run again (`argo resubmit --memoized`, through {@link resubmitManifest}); of a
+   * Succeeded one, everything runs again. Named `NAME-xxxxx` (or `name`), labelled with this workflow's name.
+   */
+  readonly resubmit: (o?: ResubmitOptions) => Promise<ArgoRun>
   readonly delete: () => Promise<void>
+}
+
+/**
+ * Options of {@link ArgoRun.resubmit}.
+ *
+ * @example
+ * ```ts
+ * await failed.resubmit({ workflow: wf })   // the value compiled again; its Succeeded steps are reused
+ * ```
+ */
+export interface ResubmitOptions {
+  /** The workflow value to submit again (default: the spec the cluster holds); its codecs decode the new run's outputs. */
+  readonly workflow?: Workflow<any>
+  /** Reuse the Succeeded steps (default: when the workflow is Failed or Error; it must be then). */
+  readonly memoized?: boolean
+  /** The new workflow's name (default: this one's generateName, or its name and `-`, and 5 random characters). */
+  readonly name?: string
 }
 
 /**
@@ -60,6 +87,18 @@ export interface ArgoConfig extends ClusterConfig {
   readonly compile?: CompileOptions
   /** An API to use instead of the one the kubeconfig describes (tests, proxies). */
   readonly api?: ArgoApi
+  /** How to reach the artifact repository to download output artifacts (endpoint from here, credentials). */
+  readonly artifacts?: ArtifactAccess
+}
+
+const SUFFIX = 'bcdfghjklmnpqrstvwxz2456789' // the letters Kubernetes' generateName draws from
+const suffix = (): string => [...randomBytes(5)].map((b) => SUFFIX[b % SUFFIX.length]).join('')
+
+/** The manifest of a workflow the cluster holds: its spec without what steered the run (shutdown, suspend). */
+const specOf = (wf: KubeObject): ArgoWorkflow => {
+  const { shutdown: _s, suspend: _p, ...spec } = (wf['spec'] ?? {}) as Record<string, unknown>
+  const { 'workflows.argoproj.io/completed': _c, 'workflows.argoproj.io/phase': _ph, [RESUBMITTED_FROM]: _r, ...labels } = wf.metadata.labels ?? {}
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: wf.metadata.name!, labels, ...(wf.metadata.annotations ? { annotations: wf.metadata.annotations } : {}) }, spec } as unknown as ArgoWorkflow
 }
 
 const parametersOf = (wf: Workflow<any>, given: Readonly<Record<string, unknown>>): { readonly values: Record<string, string>; readonly problems: readonly Problem[] } => {
@@ -113,16 +152,27 @@ export const argo = (config: ArgoConfig = {}) => {
       : loadKubeConfig(config).then(({ kc, namespace }) => kubeApi(kc, namespace)))
   const decoders = new Map<string, ReadonlyMap<string, Template>>() // by workflow name: what this client submitted
 
-  const runOf = (a: ArgoApi, wf: KubeObject, templates?: ReadonlyMap<string, Template>): ArgoRun => {
+  const repositories = new Map<string, Promise<RepositoryView | undefined>>() // by workflow uid
+  const repositoryOfRun = (a: ArgoApi, wf: KubeObject): Promise<RepositoryView | undefined> => {
+    const uid = wf.metadata.uid ?? wf.metadata.name!
+    const known = repositories.get(uid)
+    if (known) return known
+    const found = repositoryView(wf, (n) => a.configMap(n), config.artifacts ?? {}, config.compile?.artifactRepository)
+    // A workflow without artifacts yet may have some later: only a resolved repository is kept.
+    void found.then((r) => r && repositories.set(uid, found), () => {})
+    return found
+  }
+
+  const runOf = async (a: ArgoApi, wf: KubeObject, templates?: ReadonlyMap<string, Template>): Promise<ArgoRun> => {
     const name = wf.metadata.name!
     const t = templates ?? decoders.get(name)
     const readLog = (pod: string) => a.podLog(pod)
-    const view = argoRunView(wf, t, readLog)
+    const view = argoRunView(wf, t, readLog, await repositoryOfRun(a, wf))
     const again = (o: KubeObject) => runOf(a, o, t)
     const follow = async function* (o: Omit<WatchOptions, 'name' | 'labelSelector'> = {}): AsyncGenerator<ArgoRun> {
       for await (const e of watchWorkflows(a, { ...o, name })) {
         if (e.type === 'DELETED') throw new Error(`workflow ${name} was deleted in ${a.namespace} while it was being watched`)
-        const r = again(e.workflow)
+        const r = await again(e.workflow)
         yield r
         if (DONE.has(r.status) && r.workflow.metadata.labels?.['workflows.argoproj.io/completed'] === 'true') return
       }
@@ -131,9 +181,9 @@ export const argo = (config: ArgoConfig = {}) => {
       ...view,
       refresh: async () => again(await a.get(name)),
       wait: async (o: { readonly signal?: AbortSignal } = {}) => {
-        let last: ArgoRun = again(wf)
+        let last: ArgoRun | undefined
         for await (const r of follow(o)) last = r
-        return last
+        return last ?? again(wf)
       },
       watch: follow,
       logs: async (step?: string | StepFilter | ArgoStepView) => {
@@ -156,6 +206,32 @@ export const argo = (config: ArgoConfig = {}) => {
         })
         for (const p of podsToDelete) await a.deletePod(p)
         return again(await a.replace(workflow))
+      },
+      resubmit: async (o: ResubmitOptions = {}) => {
+        const current = await a.get(name)
+        const compiled = o.workflow ? compileWithTemplates(o.workflow, { namespace: a.namespace, ...config.compile, generateName: false }) : undefined
+        // The value compiled again runs with the parameters the earlier workflow was given.
+        const given = Object.fromEntries((((current['spec'] as { arguments?: { parameters?: { name: string; value?: string }[] } } | undefined)?.arguments?.parameters) ?? []).filter((p) => p.value !== undefined).map((p) => [p.name, p.value!]))
+        const manifest = compiled ? (withArguments(compiled.manifest, given, {}) as unknown as ArgoWorkflow) : specOf(current)
+        const phase = (current['status'] as { phase?: string } | undefined)?.phase ?? ''
+        const memoized = o.memoized ?? (phase === 'Failed' || phase === 'Error')
+        if (!DONE.has(phase)) throw new Error(`workflow ${name} is ${phase || 'Pending'}: only a finished workflow can be resubmitted (stop it first)`)
+        const stem = current.metadata.generateName && name.startsWith(current.metadata.generateName) ? current.metadata.generateName : `${name}-`
+        for (let tries = 0; ; tries++) {
+          const next = o.name ?? `${stem}${suffix()}`
+          const body = memoized
+            ? resubmitManifest(manifest, current, next)
+            : { ...manifest, metadata: { ...manifest.metadata, name: next, labels: { ...manifest.metadata.labels, [RESUBMITTED_FROM]: name } } }
+          const { generateName: _g, ...metadata } = body.metadata as ArgoWorkflow['metadata']
+          try {
+            const created = await a.create(JSON.parse(JSON.stringify({ ...body, metadata: { ...metadata, namespace: a.namespace } })) as KubeObject)
+            const tt = compiled?.templates ?? t
+            if (tt) decoders.set(next, tt)
+            return runOf(a, created, tt)
+          } catch (e) {
+            if (o.name !== undefined || (e as KubeError).code !== 409 || tries >= 4) throw e
+          }
+        }
       },
       delete: () => a.delete(name),
     })
@@ -194,7 +270,7 @@ export const argo = (config: ArgoConfig = {}) => {
       const a = await connect()
       const selector = typeof o.labels === 'string' ? o.labels : Object.entries(o.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')
       const { items } = await a.list(selector || undefined)
-      return [...items].sort((x, y) => String(x.metadata.creationTimestamp).localeCompare(String(y.metadata.creationTimestamp)) || String(x.metadata.name).localeCompare(String(y.metadata.name))).map((w) => runOf(a, w))
+      return Promise.all([...items].sort((x, y) => String(x.metadata.creationTimestamp).localeCompare(String(y.metadata.creationTimestamp)) || String(x.metadata.name).localeCompare(String(y.metadata.name))).map((w) => runOf(a, w)))
     },
     /** Every change of the workflows that match (all of the namespace's without options). */
     watch: async function* (o: WatchOptions = {}): AsyncGenerator<WorkflowEvent> {

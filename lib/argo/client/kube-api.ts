@@ -25,6 +25,8 @@ export interface ArgoApi {
   readonly replace: (wf: KubeObject) => Promise<KubeObject>
   readonly delete: (name: string) => Promise<void>
   readonly podLog: (pod: string, options?: { readonly container?: string }) => Promise<string>
+  /** A ConfigMap of the namespace (where the artifact repositories are configured), or undefined when there is none. */
+  readonly configMap: (name: string) => Promise<KubeObject | undefined>
   /** Deletes a pod; one that is gone already is no error. */
   readonly deletePod: (pod: string) => Promise<void>
   /**
@@ -74,6 +76,15 @@ export const kubeApi = async (kc: KubeConfig, namespace: string): Promise<ArgoAp
     replace: (wf) => call(`update workflow ${wf.metadata.name} in ${namespace}`, () => objects.replaceNamespacedCustomObject({ ...at, name: wf.metadata.name!, body: wf }) as Promise<KubeObject>),
     delete: (name) => call(`delete workflow ${name} in ${namespace}`, async () => void (await objects.deleteNamespacedCustomObject({ ...at, name }))),
     podLog: (pod, o = {}) => call(`read the log of pod ${pod} in ${namespace}`, () => core.readNamespacedPodLog({ name: pod, namespace, container: o.container ?? 'main' })),
+    configMap: (name) =>
+      call(`get configmap ${name} in ${namespace}`, async () => {
+        try {
+          return (await core.readNamespacedConfigMap({ name, namespace })) as unknown as KubeObject
+        } catch (e) {
+          if ((e as { code?: number }).code === 404) return undefined
+          throw e
+        }
+      }),
     deletePod: (pod) =>
       call(`delete pod ${pod} in ${namespace}`, async () => {
         try {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../kube-object.ts'
 import { KEY_PARAM } from '../key.ts'
 import { podName } from '../node-names.ts'
 import { artifactLocation } from '../../storage/location.ts'
+import type { ArtifactStore } from '../../storage/store.ts'
 
 /** A node of `status.nodes`, as Argo writes it (the fields read here). @example const n: NodeStatus = { id: 'wf', name: 'wf', type: 'Steps', phase: 'Running' } */
 export interface NodeStatus {
@@ -27,7 +28,8 @@ export interface NodeStatus {
  * One step of a workflow on Argo: the shared {@link StepView} (lib/run), built from its node in
  * `status.nodes`, plus the node and the pod it came from. Its log is remote: `readLog()` fetches the pod's
  * (`log()`, `dir` and `logPath`, which name files of a local run folder, are empty). An output artifact is
- * its key in the artifact repository as Argo recorded it.
+ * its location in the artifact repository (`s3://BUCKET/`, Argo's key without `.tgz`), and `download(dir)`
+ * fetches it from there.
  *
  * @example
  * ```ts
@@ -82,7 +84,21 @@ export const stepIdOf = (workflowName: string, nodeName: string): string =>
 
 const TYPES: Readonly<Record<string, StepType>> = { Steps: 'Steps', DAG: 'DAG', TaskGroup: 'StepGroup' }
 
-const io = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined): IoRecord => {
+/**
+ * Where a workflow's artifacts are read from: the bucket of a key-only artifact (the repository's) and the
+ * stores that fetch them (see `repositoryStore`).
+ *
+ * @example
+ * ```ts
+ * const r: RepositoryView = { bucket: 'my-bucket', stores: [await repositoryStore(repo, 'my-bucket', {})] }
+ * ```
+ */
+export interface RepositoryView {
+  readonly bucket: string
+  readonly stores: readonly ArtifactStore[]
+}
+
+const io = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined, bucket = ''): IoRecord => {
   const given = (values ?? []).filter((p) => p.name !== KEY_PARAM && p.value !== undefined)
   const decoded = (name: string, wire: string) => {
     const spec = specs?.[name] as ParamSpec | undefined
@@ -92,11 +108,12 @@ const io = (values: readonly { name: string; value?: string }[] | undefined, art
   return {
     parameters: Object.fromEntries(given.map((p) => [p.name, p.value!])),
     values: Object.fromEntries(given.map((p) => [p.name, decoded(p.name, p.value!)])),
-    // An artifact in the repository is a location in its bucket (the repository's default bucket when the node does not name one).
+    // An artifact in the repository is a location in its bucket (the repository's when the node names none),
+    // its key the object's without `.tgz`, as a REF reads (the store reads KEY.tgz, else KEY, else KEY/…).
     artifacts: Object.fromEntries(
       (artifacts ?? []).map((a) => {
         const s3 = a['s3'] as { key?: string; bucket?: string } | undefined
-        return [String(a['name']), s3?.key ? artifactLocation(`s3://${s3.bucket ?? ''}/`, s3.key) : null]
+        return [String(a['name']), s3?.key ? artifactLocation(`s3://${s3.bucket ?? bucket}/`, s3.key.replace(/\.tgz$/, '')) : null]
       }),
     ),
   }
@@ -107,14 +124,15 @@ const io = (values: readonly { name: string; value?: string }[] | undefined, art
  * attempts and the root node are not steps of their own, unless the root is the workflow's one pod: its id
  * is then the workflow's name), queried by lib/run's `runView`; inputs and outputs decoded with the codecs
  * of the templates they ran (by the node's `templateName`, from `compileWithTemplates`), else as JSON or
- * text. `readLog(podName)` fetches a pod's log.
+ * text. `readLog(podName)` fetches a pod's log; output artifacts are locations in the repository's bucket whose
+ * `download(dir)` fetches them through `repository.stores`.
  *
  * @example
  * ```ts
  * argoRunView(wf, compileWithTemplates(dsl).templates, (pod) => api.podLog(pod)).step('hello1').outputs.msg // 2
  * ```
  */
-export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>, readLog: (pod: string) => Promise<string> = async () => ''): ArgoRunView => {
+export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>, readLog: (pod: string) => Promise<string> = async () => '', repository?: RepositoryView): ArgoRunView => {
   const name = wf.metadata.name!
   const status = (wf['status'] ?? {}) as { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, NodeStatus> }
   const nodes = Object.values(status.nodes ?? {})
@@ -137,8 +155,8 @@ export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Temp
       type: TYPES[n.type] ?? 'Pod',
       template: n.templateName ?? '',
       phase: n.phase ?? 'Pending',
-      inputs: io(n.inputs?.parameters, n.inputs?.artifacts, t?.inputs as Readonly<Record<string, unknown>> | undefined),
-      outputs: io(n.outputs?.parameters, n.outputs?.artifacts, t?.outputs as Readonly<Record<string, unknown>> | undefined),
+      inputs: io(n.inputs?.parameters, n.inputs?.artifacts, t?.inputs as Readonly<Record<string, unknown>> | undefined, repository?.bucket),
+      outputs: io(n.outputs?.parameters, n.outputs?.artifacts, t?.outputs as Readonly<Record<string, unknown>> | undefined, repository?.bucket),
       ...opt('key', key || undefined),
       ...opt('startedAt', n.startedAt),
       ...opt('finishedAt', n.finishedAt),
@@ -150,7 +168,7 @@ export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Temp
         : {}),
     }
   })
-  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }, records, templates)
+  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }, records, templates, repository?.stores ?? [])
   const argoStep = (v: StepView): ArgoStepView => {
     const node = nodeOf.get(v.id)!
     const pod = node.type === 'Pod' ? podName(name, node.name, node.templateName ?? '') : undefined

@@ -19,10 +19,14 @@ test.after(tmp.cleanup)
 const dflow = dflowAsync
 
 
-test('without a cluster the Argo verbs say how to name one; an unreachable cluster is a clear error', async () => {
-  const none = await dflow({}, 'get', 'x')
+test('without a cluster submit and terminate say how to name one, and the other verbs look for a run folder; an unreachable cluster is a clear error', async () => {
+  const none = await dflow({}, 'submit', 'x.ts')
   assert.is(none.code, 2)
   assert.match(none.err, /give --kubeconfig FILE, --kube-context NAME or KUBECONFIG/)
+  assert.match((await dflow({}, 'terminate', 'x')).err, /works on Argo only, by workflow name: give --kubeconfig FILE/)
+  const local = await dflow({}, 'get', 'x')
+  assert.is(local.code, 2)
+  assert.match(local.err, /dflow get: x is not a run folder \(no workflow.json there, nor under .dflow-runs\)/)
   const k = join(tmp.path, 'gone')
   writeFileSync(k, kubeconfigFor('http://127.0.0.1:9'))
   const gone = await dflow({}, 'get', 'x', '--kubeconfig', k)
