@@ -15,6 +15,7 @@
  * ```
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { forEach, param, sh, shell, step, t, workflow } from '../dsl/index.ts'
 import type { LeafExecutor } from '../lib/engine/executor.ts'
@@ -40,7 +41,7 @@ import { overall } from './lib/verdict.ts'
 const echo = shell({ name: 'echo', inputs: { i: param(t.number) }, outputs: { o: param(t.number, { path: 'o.txt' }) }, script: ({ i }) => sh`echo ${i} > o.txt` })
 
 /** A fan-out of n calls, each recorded Succeeded by an executor that runs nothing (the journal is real). */
-const finishedRun = async (root: string, n: number) => {
+export const finishedRun = async (root: string, n: number) => {
   const wf = workflow('bench-restart', forEach(Array.from({ length: n }, (_, i) => i), (i) => step('e', echo, { i })))
   const dir = freshDir(root, 'restart')
   makeRunFolder(runLayout(dir))
@@ -59,7 +60,7 @@ const finishedRun = async (root: string, n: number) => {
 }
 
 /** Makes a finished run read as one whose driver was killed after its last step's record, before its final state. */
-const killedAtTheEnd = (dir: string) => {
+export const killedAtTheEnd = (dir: string) => {
   const f = runLayout(dir).workflowFile
   const { finishedAt: _, ...rec } = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>
   writeFileSync(f, JSON.stringify({ ...rec, status: 'Running', pid: 2 ** 22 + 1, pidStartTime: '1' }))
@@ -76,7 +77,7 @@ const noStore: RunStore = {
 }
 
 /** W1 (n steps) once on the engine with the local executor, its records going to `runs` (or a folder journal). */
-const w1 = async (root: string, n: number, journal: boolean): Promise<number> => {
+export const w1 = async (root: string, n: number, journal: boolean): Promise<number> => {
   const wf = chainWorkflow(n)
   const dir = freshDir(root, journal ? 'w1-journal' : 'w1-none')
   const layout = runLayout(dir)
@@ -97,15 +98,19 @@ const w1 = async (root: string, n: number, journal: boolean): Promise<number> =>
  */
 export const restartBench = async (root: string, reps: number, quick: boolean): Promise<boolean | undefined> => {
   const n = quick ? 1000 : 10_000
-  console.log(`\nRestart (issue 13): restart() in-process of a finished ${n.toLocaleString('en')}-step run; W1 with the journal beside a no-op run store`)
+  console.log(`\nRestart (issue 13): restart() in-process of a finished ${n.toLocaleString('en')}-step run; W1 with the journal beside a no-op run store (load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(' ')})`)
   const { wf, dir } = await finishedRun(root, n)
   const killed: number[] = []
+  const killedCpu: number[] = []
   const succeeded: number[] = []
   for (let i = 0; i < Math.max(3, Math.min(reps, 5)); i++) {
     killedAtTheEnd(dir)
+    const c0 = process.cpuUsage()
     let t0 = performance.now()
     const run = await local({ runsDir: root }).restart(dir, { workflow: wf })
     killed.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    killedCpu.push((c.user + c.system) / 1000)
     if (run.status !== 'Succeeded' || run.steps({ type: 'Pod' }).length !== n) throw new Error(`the restart ended ${run.status}`)
     t0 = performance.now()
     await local({ runsDir: root }).restart(dir, { workflow: wf })
@@ -124,16 +129,20 @@ export const restartBench = async (root: string, reps: number, quick: boolean): 
   const ratio = median(withJournal) / median(without)
   const journalMet = ratio <= 1.05
   const spread = (xs: readonly number[]) => `${fmt(Math.min(...xs), 0)}–${fmt(Math.max(...xs), 0)}`
+  const every = (xs: readonly number[]) => xs.map((x) => fmt(x, 0)).join(' ')
   console.log(
     table([
       ['measure', 'median ms', 'range ms', 'target', 'verdict'],
       [`restart(), killed after its last record: ${n} steps looked up, none run`, fmt(median(killed), 0), spread(killed), '< 1000 ms', restartMet ? 'MET' : 'NOT MET'],
+      ['  its CPU time (user + system: what the load does not inflate)', fmt(median(killedCpu), 0), spread(killedCpu), '', ''],
       ['restart() of a run that says Succeeded', fmt(median(succeeded), 0), spread(succeeded), '', ''],
       [`W1 (${steps} steps) with the journal`, fmt(median(withJournal), 0), spread(withJournal), '', ''],
       [`W1 (${steps} steps) with a no-op run store`, fmt(median(without), 0), spread(without), '', ''],
       ['journal / no-op', fmt(ratio, 3), `${reps} reps each`, '<= 1.05', journalMet ? 'MET' : 'NOT MET'],
     ]),
   )
+  console.log(`  every run (ms): restart ${every(killed)}; its CPU ${every(killedCpu)}; W1 with the journal ${every(withJournal)}; W1 no-op ${every(without)}`)
+  console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`)
   const all = overall([restartMet, journalMet], [])
   console.log(`  restart overall: ${all}`)
   return restartMet && journalMet

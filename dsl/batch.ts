@@ -63,9 +63,34 @@ export const batchProblems = (b: BatchSettings | undefined, path: readonly strin
   if (b === undefined) return []
   const at = [...path, 'batch']
   if (typeof b !== 'object' || b === null) return [problem(at, 'batch must be an object', "for example batch: { system: 'slurm', partition: 'debug' }")]
+  return [
+    ...(BATCH_SYSTEM_NAMES.includes(b.system) ? [] : [problem([...at, 'system'], `batch system ${JSON.stringify(b.system)} is not one of ${BATCH_SYSTEM_NAMES.join(', ')}`, "for example system: 'slurm'")]),
+    ...jobOptionProblems(b, at, KEYS),
+  ]
+}
+
+/**
+ * What is wrong with a step's `batch` settings (its job's options over its template's; no `system`: which
+ * system runs the job is the template's or the run's), each problem naming the field under `path`.
+ *
+ * @example
+ * ```ts
+ * stepBatchProblems({ system: 'slurm' } as never, ['wf', 'relax']).map((p) => p.path.join('.')) // ['wf.relax.batch.system']
+ * ```
+ */
+export const stepBatchProblems = (b: BatchJobOptions | undefined, path: readonly string[]): Problem[] => {
+  if (b === undefined) return []
+  const at = [...path, 'batch']
+  if (typeof b !== 'object' || b === null) return [problem(at, 'batch must be an object', "for example batch: { partition: 'debug', walltime: '01:00:00' }")]
+  return jobOptionProblems(b, at, BATCH_JOB_KEYS)
+}
+
+/** The checks of the job options under `at` (fields outside `keys` are unknown). */
+const jobOptionProblems = (b: BatchJobOptions, at: readonly string[], keys: readonly string[]): Problem[] => {
   const out: Problem[] = []
-  for (const k of Object.keys(b)) if (!KEYS.includes(k)) out.push(problem([...at, k], `unknown batch setting "${k}"`, `use one of ${KEYS.join(', ')}`))
-  if (!BATCH_SYSTEM_NAMES.includes(b.system)) out.push(problem([...at, 'system'], `batch system ${JSON.stringify(b.system)} is not one of ${BATCH_SYSTEM_NAMES.join(', ')}`, "for example system: 'slurm'"))
+  for (const k of Object.keys(b))
+    if (!keys.includes(k))
+      out.push(problem([...at, k], `unknown batch setting "${k}"`, k === 'system' ? "a step's job runs on its template's (or the run's) system: set system on the template" : `use one of ${keys.join(', ')}`))
   for (const k of ['partition', 'queue', 'pre', 'post'] as const)
     if (b[k] !== undefined && (typeof b[k] !== 'string' || b[k] === '')) out.push(problem([...at, k], `${k} must be a non-empty string`))
   if (b.partition !== undefined && b.queue !== undefined && b.partition !== b.queue)

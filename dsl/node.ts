@@ -2,6 +2,7 @@ import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
 import type { ArtifactRef, ParamRef, Ref, RefsOf } from './refs.ts'
 import type { FnTemplate } from './fn/fn.ts'
 import type { FailurePolicy } from './retry.ts'
+import type { BatchJobOptions } from './batch.ts'
 import type { ScriptTemplate } from './template.ts'
 import type { Expr } from './expr/ast.ts'
 import type { ForEachSource } from './control/source.ts'
@@ -140,6 +141,13 @@ export interface StepOptions<T extends Template = Template> extends FailurePolic
    * step's output references: `onExit: (out) => step('exit', report, { message: out.result })`.
    */
   readonly onExit?: Step | ((outputs: RefsOf<T['outputs']>) => Step)
+  /**
+   * This step's job settings when its calls run as batch jobs (the template asks for `batch`, or the run is on
+   * the dispatcher): partition or queue, nodes, walltime, header lines, modules, environment, pre/post,
+   * layered over the template's `batch` settings (these win; header lines and modules are added, pre/post
+   * joined, env merged). No `system`: the template's or the run's. Elsewhere ignored (Argo's batch pods render the template's settings only).
+   */
+  readonly batch?: BatchJobOptions
 }
 
 /**
@@ -166,6 +174,8 @@ export interface Step<T extends Template = Template, O = RefsOf<T['outputs']>> e
   readonly depends?: Depends
   /** Run when this step ends, whatever its phase (Argo's `hooks.exit`). */
   readonly onExit?: Step
+  /** Its job settings as a batch job, over the template's (set by the step option). */
+  readonly batch?: BatchJobOptions
   /** Fan out: one call per item (set by `forEach`); the outputs are then lists in item order. */
   readonly forEach?: ForEachSource
   /** For a fan-out: succeed when enough items succeeded (set by `forEach`'s options). */

@@ -35,6 +35,7 @@ export const step = <T extends Template>(name: string, template: T, ...[args, op
     ...(options?.when !== undefined ? { when: checkedCondition(options.when, 'when') } : {}),
     ...(options?.depends !== undefined ? { depends: options.depends } : {}),
     ...(hook !== undefined ? { onExit: hook } : {}),
+    ...(options?.batch !== undefined ? { batch: options.batch } : {}),
     outputs,
   })
 }

@@ -12,7 +12,7 @@ import { argRefs, isExprArg } from './arg-refs.ts'
 import { fnProblems } from './fn/check.ts'
 import { scalarsOf } from './script/script.ts'
 import { failurePolicyProblems } from './retry.ts'
-import { batchProblems } from './batch.ts'
+import { batchProblems, stepBatchProblems } from './batch.ts'
 import { cacheProblems } from './cache.ts'
 import { thresholdProblems } from './threshold.ts'
 import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
@@ -253,6 +253,8 @@ const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => 
         ...nameProblems('step', node.name, path),
         ...(typeof node.key === 'string' ? nameProblems('key', node.key, [...path, 'key']) : []),
         ...failurePolicyProblems(node, path),
+        ...stepBatchProblems(node.batch, path),
+        ...(node.template._tag === 'Subflow' && node.batch ? [problem([...path, 'batch'], 'batch settings apply to leaf steps only', 'set them on the steps inside the sub-workflow')] : []),
         ...thresholdProblems(node, path),
         ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
           ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]

@@ -11,6 +11,8 @@ import { failureFields } from './retry.ts'
 import { templatesCalledBy } from './called.ts'
 import { withKeyInput } from './key.ts'
 import { withMemoize } from './memoize.ts'
+import { leafParts } from '../fn/leaf-parts.ts'
+import { templateDigest } from '../run/template-digest.ts'
 import { withSuccessOutput } from './threshold.ts'
 import { problem } from 'dflow-ts'
 import { gathering, stepsInLoops } from './fan-in.ts'
@@ -142,7 +144,7 @@ export const compileWithTemplates = (wf: Workflow, options: CompileOptions = {})
               volumes.set(vname, JSON.stringify(v))
             }
             const leaf = decorate(located({ ...r.template, name, ...failureFields(call, t) }))
-            return t.cache === true ? withMemoize(leaf, o.memoize) : leaf
+            return t.cache === true ? withMemoize(leaf, templateDigest(t, leafParts(t)), o.memoize) : leaf
           })
           break
         case 'Subflow': {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { problem, type Problem } from 'dflow-ts'
 import { compact } from './io.ts'
 import { KEY_PARAM } from './key.ts'
@@ -28,47 +27,33 @@ export const MEMO_OUTPUT = 'dflow-memo'
 /** The input parameter naming an input artifact by its key, in a memoized template's key. @example memoParam('foo') // 'dflow-memo-foo' */
 export const memoParam = (artifact: string): string => `${MEMO_OUTPUT}-${artifact}`
 
+/** A workflow parameter bound in an env entry. */
+const WORKFLOW_PARAM = /\{\{workflow\.parameters\.([^{}]+)\}\}/g
+
 /** A file no step writes: the memo output is its default (Argo takes `valueFrom.default` when the path is missing). */
 const NO_FILE = '/tmp/dflow-memo-none'
 
 /**
- * The digest of what a compiled leaf template computes: its script (image, command, source, env), the names and
- * defaults of its inputs, its outputs' names and paths — not its name, resources, retries, node selectors or
- * where its outputs are archived (not where it runs).
- *
- * @example
- * ```ts
- * templateDigest(argoTemplate) // '3b1f0c…' (64 hex)
- * ```
- */
-export const templateDigest = (a: ArgoTemplate): string => {
-  const s = a.script
-  const what = {
-    script: s ? { image: s.image, command: s.command, source: s.source, env: (s.env ?? []).filter((e) => e.name !== 'dflow_key') } : null,
-    inputs: { parameters: (a.inputs?.parameters ?? []).filter((p) => p.name !== KEY_PARAM).map((p) => [p.name, p.default ?? null]), artifacts: (a.inputs?.artifacts ?? []).map((x) => [x.name, x.path ?? null, x.optional ?? false]) },
-    outputs: { parameters: (a.outputs?.parameters ?? []).map((p) => [p.name, p.valueFrom?.path ?? null, p.valueFrom?.default ?? null]), artifacts: (a.outputs?.artifacts ?? []).map((x) => [x.name, x.path ?? null, x.archive ?? null]) },
-  }
-  return createHash('sha256').update(JSON.stringify(what)).digest('hex')
-}
-
-/**
- * A leaf template memoized (Argo's `memoize`, for `cache: true`): its key is `dflow-<template digest>` and, when it
- * has inputs, the sha256 of its input parameters' values and its input artifacts' keys (an input artifact is named
+ * A leaf template memoized (Argo's `memoize`, for `cache: true`): its key is `dflow-<template digest>` — `digest`, the
+ * one template digest the cache and restart use too (lib/run/template-digest.ts), cut to 32 hex — and, when it
+ * has inputs, the sha256 of its input parameters' values, the workflow parameters its script reads and its input
+ * artifacts' keys (an input artifact is named
  * by the hidden input {@link memoParam}, which each call passes: its contents cannot be hashed at compile time).
  * The step key (`dflow-key`) is not in it. The key matches Argo's rule for cache keys (`[a-zA-Z0-9][-a-zA-Z0-9]*`).
  * It also outputs its own key as {@link MEMO_OUTPUT}, so that a memoized step reading its artifacts can name them.
  *
  * @example
  * ```ts
- * withMemoize(t, {}).memoize // { key: 'dflow-3b1f…-{{=sprig.sha256sum(toJson([inputs.parameters[\'n\']]))}}', maxAge: '720h', cache: { configMap: { name: 'dflow-cache' } } }
+ * withMemoize(t, templateDigest(gen, leafParts(gen)), {}).memoize // { key: 'dflow-3b1f…-{{=sprig.sha256sum(toJson([inputs.parameters[\'n\']]))}}', maxAge: '720h', cache: { configMap: { name: 'dflow-cache' } } }
  * ```
  */
-export const withMemoize = (a: ArgoTemplate, o: MemoizeOptions = {}): ArgoTemplate => {
-  const digest = templateDigest(a)
+export const withMemoize = (a: ArgoTemplate, digest: string, o: MemoizeOptions = {}): ArgoTemplate => {
   const artifacts = (a.inputs?.artifacts ?? []).map((x) => x.name)
   const params = [...(a.inputs?.parameters ?? []).map((p) => p.name).filter((n) => n !== KEY_PARAM), ...artifacts.map(memoParam)]
-  const values = params.map((n) => `inputs.parameters['${n}']`).join(', ')
-  const key = `dflow-${digest.slice(0, 32)}${params.length ? `-{{=sprig.sha256sum(toJson([${values}]))}}` : ''}`
+  // the workflow parameters its script reads (an env entry bound to one) are inputs too
+  const wfParams = [...new Set((a.script?.env ?? []).flatMap((e) => [...String(e.value ?? '').matchAll(WORKFLOW_PARAM)].map((m) => m[1]!)))]
+  const values = [...params.map((n) => `inputs.parameters['${n}']`), ...wfParams.map((n) => `workflow.parameters['${n}']`)].join(', ')
+  const key = `dflow-${digest.replace(/^sha256:/, '').slice(0, 32)}${values ? `-{{=sprig.sha256sum(toJson([${values}]))}}` : ''}`
   const memoOut: ArgoParameter = { name: MEMO_OUTPUT, valueFrom: { path: NO_FILE, default: key } }
   return compact({
     ...a,

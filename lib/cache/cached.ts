@@ -3,7 +3,7 @@ import type { LeafCall, LeafExecutor, LeafResult } from '../engine/executor.ts'
 import type { ArtifactStore } from '../storage/store.ts'
 import { digestMemo } from './artifact-digest.ts'
 import { CACHE_PREFIX, entryKey, readEntry, writeEntry, type CacheEntry } from './entry.ts'
-import { callIdentity, packageDigests } from './identity.ts'
+import { callIdentity, templateDigests } from './identity.ts'
 
 /**
  * Settings of {@link cached}.
@@ -45,8 +45,8 @@ export interface CacheSettings {
 export const cached = (inner: LeafExecutor, s: CacheSettings): LeafExecutor => {
   const prefix = s.prefix ?? CACHE_PREFIX
   const digests = digestMemo(s.artifacts)
-  const packages = packageDigests()
-  const identityOf = (call: LeafCall) => callIdentity(call, digests, packages).catch(() => undefined)
+  const templates = templateDigests()
+  const identityOf = (call: LeafCall) => callIdentity(call, digests, templates).catch(() => undefined)
 
   /** The entry's outputs, if every artifact it names is still there with the digest it had. */
   const hit = async (key: string, call: LeafCall): Promise<CacheEntry | undefined> => {

@@ -11,6 +11,6 @@
  * @module
  */
 export { cached, type CacheSettings } from './cached.ts'
-export { callIdentity, packageDigests, type PackageDigests } from './identity.ts'
+export { callIdentity, templateDigests, type TemplateDigests } from './identity.ts'
 export { CACHE_PREFIX, entryKey, readEntry, writeEntry, type CacheEntry } from './entry.ts'
 export { digestOf, digestMemo } from './artifact-digest.ts'

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { DflowError, type Workflow } from 'dflow-ts'
+import { batchJobs } from '../dispatcher/index.ts'
 import { local, RestartRefused } from '../local/index.ts'
 import { readRestartRecord } from '../run/restart-record.ts'
 import { loadArgoFile } from './argo-file.ts'
@@ -65,7 +66,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   try {
-    const run = await local({ ...(parallelism ? { parallelism } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }).restart(dir, {
+    // batch templates go to their batch system, as under dflow run: a job the killed driver submitted is reattached
+    const run = await local({ batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }).restart(dir, {
       workflow: wf,
       allowChanges: values['allow-changes'] === true,
       signal: ctl.signal,

@@ -134,10 +134,6 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   }
   const batch = dispatchFrom(values)
   if (typeof batch === 'string') return await storage.store?.close(), console.error(`dflow run: ${batch}`), 2
-  if (batch && (storage.store || Object.keys(storage.artifacts).length)) {
-    await Promise.all([storage.store?.close(), batch.close()])
-    return console.error('dflow run: --store and -a are not supported with --on yet (the dispatcher stages artifacts from this machine\'s files only): run without them, or locally'), 2
-  }
   const ctl = new AbortController()
   let stoppedBy: NodeJS.Signals | undefined
   const stop = (sig: NodeJS.Signals) => {
@@ -154,7 +150,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const timer = deadline === undefined ? undefined : setTimeout(() => ctl.abort(`the workflow's activeDeadlineSeconds (${deadline} s) ran out`), deadline * 1000)
   try {
     const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
-    const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}) }) : local({ ...common, batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
+    const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}), ...(storage.store ? { store: storage.store } : {}) }) : local({ ...common, batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
     const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal, source, reuse, ...cacheRunOption(values) })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143

@@ -1,18 +1,25 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileVarOf, render, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
+import { basename, dirname, join, posix } from 'node:path'
+import { fileVarOf, render, type BatchJobOptions, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import { stopMessage } from '../engine/abort.ts'
 import type { LeafCall, LeafEvent, LeafExecutor, LeafResult } from '../engine/executor.ts'
 import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
 import { storageMessage } from '../run/storage-error.ts'
 import { INLINE_LIMIT } from '../run/value-store.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
+import { commitOutputs, stackArtifacts } from '../workdir/artifacts.ts'
 import { archiveAttempt, stepFolders } from '../workdir/folders.ts'
 import { collectOutputs, stdoutPathOf } from '../workdir/outputs.ts'
 import { errorResult, outputPaths, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { tailOf } from '../workdir/tail.ts'
+import { localPackagePath, packageFolders, packagePath, progressEnv } from '../workdir/packages.ts'
+import { watchProgress } from '../workdir/progress.ts'
+import { progressReader } from './progress.ts'
 import { storeSet } from '../storage/store-set.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 import { shellQuote } from './batch/shell-quote.ts'
 import type { BatchSystem } from './batch/types.ts'
 import type { Context } from './context/types.ts'
@@ -27,7 +34,7 @@ import type { RunPlace } from './staging.ts'
  *
  * @example
  * ```ts
- * const s: BatchExecutorSettings = { layout, place, context, system: slurm, queue, journal: '/runs/r1/jobs.jsonl', slots: 1000, shapeOf: () => undefined, node: 'node' }
+ * const s: BatchExecutorSettings = { layout, place, context, system: slurm, queue, journal: '/runs/r1/jobs.jsonl', slots: 1000, shapeOf: () => undefined, node: 'node', progressPollMs: 1000 }
  * ```
  */
 export interface BatchExecutorSettings {
@@ -42,10 +49,18 @@ export interface BatchExecutorSettings {
   readonly journal: string
   /** How many calls are under way at once (the engine sizes fan-out windows by it). */
   readonly slots: number
-  /** The job shape of a template's calls (resources, queue, header lines, …). */
-  readonly shapeOf: (t: LeafTemplate) => JobShape | undefined
+  /** The job shape of a template's calls (resources, queue, header lines, …), with a step's own settings over it. */
+  readonly shapeOf: (t: LeafTemplate, step?: BatchJobOptions) => JobShape | undefined
   /** The `node` command on the jobs' side, for function OPs (their self-contained bundle needs nothing else). */
   readonly node: string
+  /**
+   * The run's artifact store: each succeeded call's output artifacts (read back to this machine) are committed
+   * to it, fan-ins are stacked in it, and inputs it holds are staged from it. Without one, outputs stay in the
+   * run folder (their location is the file) and fan-ins are laid out there, as on the local interpreter.
+   */
+  readonly store?: ArtifactStore
+  /** How often running jobs' progress files are read back, in ms (over SSH: one command for all of them). */
+  readonly progressPollMs: number
 }
 
 const quoteArgv = (argv: readonly string[]): string => argv.map(shellQuote).join(' ')
@@ -57,6 +72,13 @@ const logged = (argv: readonly string[], log: string, stdout: string | undefined
   stdout === undefined
     ? `${quoteArgv(argv)} >>${shellQuote(log)} 2>&1`
     : `${quoteArgv(argv)} >${shellQuote(stdout)} 2>>${shellQuote(log)}; __dflow_step_rc=$?; cat ${shellQuote(stdout)} >>${shellQuote(log)}; exit "$__dflow_step_rc"`
+
+/**
+ * A call stopped (the run, or the step's timeout) before its job ended: its job is cancelled (or never
+ * submitted), which ends the call as SIGTERM ends a local step's process — whether the stop came while its
+ * folder was still being prepared or sent (over SSH that can outlast a short timeout) or while the job ran.
+ */
+const stopped = (signal: AbortSignal): LeafResult => ({ ...errorResult(stopMessage(signal)), phase: 'Failed', finishedAt: new Date().toISOString(), exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM' })
 
 /** What a job must run for one call: its command, its environment; or why the call errs. */
 interface Job {
@@ -75,15 +97,17 @@ interface Job {
  *
  * @example
  * ```ts
- * const executor = batchExecutor({ layout, place, context, system: slurm, queue, journal, slots: 1000, shapeOf, node: 'node' })
+ * const executor = batchExecutor({ layout, place, context, system: slurm, queue, journal, slots: 1000, shapeOf, node: 'node', progressPollMs: 1000 })
  * await runWorkflow(wf, { executor, runs, … })
  * ```
  */
 export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
   const { layout, place, context: ctx } = s
   const folders = stepFolders(layout)
-  // Inputs are this machine's files, or in the store a location names (opened from the environment).
-  const stores = storeSet(undefined, process.env)
+  // Inputs are this machine's files, or in the run's store, or in the store a location names (opened from the environment).
+  const stores = storeSet(s.store, process.env)
+  // A step folder copied to another machine must hold its inputs themselves, not links to this machine's files.
+  const stage = place.inPlace ? 'symlink' : 'copy'
   const journaled = readJournal(s.journal).byCall
   const written = new Map<string, Promise<void>>()
   /** Writes a run-wide file (a template's script or bundle) once, here and on the jobs' side. */
@@ -97,6 +121,28 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       written.set(path, w)
     }
     return w
+  }
+
+  const progress = progressReader(ctx, place.inPlace, s.progressPollMs)
+  /** A package folder sent once per run to `<run>/packages/<digest of its path>/<name>` on the jobs' side; resolves with the folder that holds it. */
+  const shipped = new Map<string, Promise<string>>()
+  const ship = (folder: string): Promise<string> => {
+    let p = shipped.get(folder)
+    if (!p) {
+      const parent = posix.join(place.run, 'packages', createHash('sha256').update(folder).digest('hex').slice(0, 12))
+      p = ctx.put(folder, posix.join(parent, basename(folder)), { via: 'tar' }).then(() => parent)
+      p.catch(() => shipped.delete(folder)) // a failed send is tried again by the next call
+      shipped.set(folder, p)
+    }
+    return p
+  }
+  /** What every job of the template adds to its environment: its progress file, its shipped packages on NODE_PATH and PYTHONPATH. */
+  const jobEnv = async (id: string, t: LeafTemplate): Promise<Record<string, string>> => {
+    const base = { ...progressEnv(place.toRemote(id, layout.progress(id))) }
+    if (place.inPlace) return { ...base, ...localPackagePath(t, t.env ?? {}) }
+    const folders = packageFolders(t)
+    for (const f of folders) if (!existsSync(f)) throw new Error(`package "${f}" of template ${t.name} does not exist`)
+    return { ...base, ...packagePath(await Promise.all(folders.map(ship)), t.env ?? {}) }
   }
 
   const scriptJob = async (call: LeafCall, t: ScriptTemplate, p: PreparedLeaf, logPath: string, stdout: string | undefined): Promise<Job> => {
@@ -146,8 +192,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
     const finishedAt = new Date().toISOString()
     const sig = signalName(o.signal)
     const ended = { ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}), ...(sig ? { signal: sig } : {}) }
-    // stopped (the run, or the step's timeout): its job was cancelled, which ends the call with SIGTERM (as a local step's process)
-    if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed', finishedAt, ...(o.exitCode !== undefined ? ended : { exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM' }) }
+    if (signal.aborted) return o.exitCode !== undefined ? { ...stopped(signal), ...ended } : stopped(signal)
     const tail = tailOf(layout.log(id), 10)
     if (o.phase === 'Succeeded') {
       const out = collectOutputs(call.template, outPaths, stdoutPathOf({ layout }, id))
@@ -177,10 +222,11 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
           outPaths = outputPaths(layout, id, t)
           job = { command: 'false', env: {} } // never run: the queue waits for the job submitted before
         } else {
-          const p = await prepareLeaf(id, t, call.inputs, { layout, folders, stage: place.inPlace ? 'symlink' : 'copy', stores })
+          const p = await prepareLeaf(id, t, call.inputs, { layout, folders, stage, stores })
           if ('phase' in p) return p
           outPaths = p.outPaths
-          job = t._tag === 'ScriptTemplate' ? await scriptJob(call, t, p, logPath, stdout) : await fnJob(call, t, logPath)
+          const [made, extra] = await Promise.all([t._tag === 'ScriptTemplate' ? scriptJob(call, t, p, logPath, stdout) : fnJob(call, t, logPath), jobEnv(id, t)])
+          job = { command: made.command, env: { ...made.env, ...extra } }
           if (!place.inPlace) {
             // a fresh folder on the jobs' side: what an earlier attempt left there is gone
             const rm = await ctx.exec({ argv: ['rm', '-rf', '--', step.remote] })
@@ -191,28 +237,40 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       } catch (e) {
         return errorResult(`could not prepare the step's job: ${storageMessage(e)}`)
       }
-      if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' }
+      if (signal.aborted) return stopped(signal)
       let started = false
+      let lastProgress = ''
+      const onProgress = (p: string) => p !== lastProgress && ((lastProgress = p), on({ type: 'progress', progress: p }))
+      let stopWatching: (() => Promise<void>) | undefined
       const onJob = (e: JobEvent) => {
-        if (!started) (started = true), on({ type: 'started' })
+        if (!started) (started = true), on({ type: 'started' }), (stopWatching = progress.watch(layout.progress(id), place.toRemote(id, layout.progress(id)), onProgress))
         const ev: LeafEvent = { type: 'job', job: { system: s.system.name, name: e.name, ...(e.id ? { id: e.id } : {}), ...(e.state ? { state: e.state.raw, ...(e.state.reason ? { reason: e.state.reason } : {}) } : {}) } }
         on(ev)
       }
-      const o = await s.queue.submit({ runId: call.runId, callId, command: job.command, workDir: place.toRemote(id, layout.workdir(id)), filesDir: step.remote, env: job.env, ...(s.shapeOf(t) ? { shape: s.shapeOf(t)! } : {}) }, signal, onJob)
+      const shape = s.shapeOf(t, call.batch)
+      const o = await s.queue.submit({ runId: call.runId, callId, command: job.command, workDir: place.toRemote(id, layout.workdir(id)), filesDir: step.remote, env: job.env, ...(shape ? { shape } : {}) }, signal, onJob)
       if (!started) on({ type: 'started' })
+      await stopWatching?.()
       if (!place.inPlace) {
         try {
           await ctx.get(step.remote, step.local, { via: 'tar' })
         } catch (e) {
           if (!signal.aborted) return { ...errorResult(`could not fetch the step's folder from ${ctx.name}:${step.remote}: ${storageMessage(e)}`), finishedAt: new Date().toISOString() }
         }
+        // the job's last progress, in its folder now here
+        await watchProgress(layout.progress(id), s.progressPollMs, onProgress)()
       }
-      return resultOf(call, o, outPaths, signal)
+      const r = resultOf(call, o, outPaths, signal)
+      return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r
     },
     prepare: (id) => folders.warm(id),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
-    close: () => folders.sweep(),
+    stack: (source, signal) => stackArtifacts({ layout, stores, stage, ...(s.store ? { store: s.store } : {}) }, source, signal),
+    close: async () => {
+      await folders.sweep()
+      await stores.close()
+    },
   }
 }

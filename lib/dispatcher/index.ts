@@ -25,7 +25,9 @@ import type { RunEvent } from '../run/events.ts'
 import { PRIVATE_DIR, runLayout } from '../run/layout.ts'
 import type { Run } from '../run/run-view.ts'
 import { newRunId, type RunOptions } from '../run/run-options.ts'
+import { ARTIFACT_FEATURES, workflowArtifact } from '../workdir/artifacts.ts'
 import { makeRunFolder } from '../workdir/folders.ts'
+import type { ArtifactStore } from '../storage/store.ts'
 import { lsf } from './batch/lsf.ts'
 import { pbs } from './batch/pbs.ts'
 import { sge } from './batch/sge.ts'
@@ -93,6 +95,18 @@ export interface DispatcherConfig {
   readonly node?: string
   /** How the batch system's commands run. Default: through the context. (Tests put stand-in `qsub`s on a PATH.) */
   readonly exec?: Exec
+  /**
+   * The run's artifact store (`folderStore(dir)`, an S3 store): each succeeded step's output artifacts are
+   * committed to it under `<run id>/<step id>/<name>` once read back from the job's folder (over SSH: one tar
+   * stream), fan-ins are stacked in it, and inputs it holds are staged from it into the jobs' folders. Default:
+   * none — outputs stay in the run folder, as on `local()`.
+   */
+  readonly store?: ArtifactStore
+  /**
+   * How often running jobs' progress files (`current/total`, written to DFLOW_PROGRESS_FILE or Argo's
+   * ARGO_PROGRESS_FILE) are read back, in ms; over SSH one command reads them all. Default: 1000.
+   */
+  readonly progressPollMs?: number
   /** Live progress. */
   readonly onEvent?: (e: RunEvent) => void
 }
@@ -163,17 +177,19 @@ export const dispatcherExecutor = (config: DispatcherConfig, layout: ReturnType<
   const journal = join(layout.dir, 'jobs.jsonl')
   if (place.inPlace) mkdirSync(place.jobs, { recursive: true, mode: PRIVATE_DIR })
   const queue = jobQueue({ ...config.politeness, system, exec: config.exec ?? contextExec(context, system), root: place.jobs, journal })
+  // one shape per template and step settings (a fan-out's calls share theirs)
   const shapes = new Map<string, JobShape | undefined>()
-  const shapeOf = (t: LeafTemplate): JobShape | undefined => {
-    if (!shapes.has(t.name)) {
-      const own = jobShape({ ...(t.resources ? { resources: t.resources } : {}), options: [config.options, templateOptions(t)] })
+  const shapeOf = (t: LeafTemplate, step?: BatchOptions): JobShape | undefined => {
+    const key = step ? `${t.name}\0${JSON.stringify(step)}` : t.name
+    if (!shapes.has(key)) {
+      const own = jobShape({ ...(t.resources ? { resources: t.resources } : {}), options: [config.options, templateOptions(t), step] })
       const s = overlay(config.shape, own)
-      shapes.set(t.name, Object.keys(s).length ? s : undefined)
+      shapes.set(key, Object.keys(s).length ? s : undefined)
     }
-    return shapes.get(t.name)
+    return shapes.get(key)
   }
   const slots = config.slots ?? config.politeness?.maxInQueue ?? 1000
-  const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node' })
+  const executor = batchExecutor({ layout, place, context, system, queue, journal, slots, shapeOf, node: config.node ?? 'node', progressPollMs: config.progressPollMs ?? 1000, ...(config.store ? { store: config.store } : {}) })
   return { executor, stop: queue.stop }
 }
 
@@ -218,7 +234,9 @@ export const batchJobs = (config: Omit<DispatcherConfig, 'batch' | 'runsDir' | '
  */
 export const dispatcher = (config: DispatcherConfig): DispatcherInterpreter => ({
   run: async (wf, options = {}) => {
-    const params = runParameters(wf, options.parameters ?? {})
+    const baseDir = resolve(config.baseDir ?? '.')
+    const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, workflowArtifact(a, baseDir)]))
+    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: ARTIFACT_FEATURES })
     const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     const layout = runLayout(dir)
@@ -232,7 +250,8 @@ export const dispatcher = (config: DispatcherConfig): DispatcherInterpreter => (
         runId: id,
         params,
         executor,
-        baseDir: resolve(config.baseDir ?? '.'),
+        baseDir,
+        ...(config.store ? { stores: [config.store] } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(config.onEvent ? { onEvent: config.onEvent } : {}),
       })

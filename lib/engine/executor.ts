@@ -30,7 +30,7 @@
  *
  * @module
  */
-import type { LeafTemplate } from 'dflow-ts'
+import type { BatchJobOptions, LeafTemplate } from 'dflow-ts'
 import type { IoRecord, JobRecord, Phase } from '../run/records.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import type { StackSource } from './fan-in.ts'
@@ -67,6 +67,8 @@ export interface LeafCall {
   readonly parameters: Readonly<Record<string, Value>>
   /** 0 for the first attempt, n for the n-th retry. */
   readonly attempt: number
+  /** The step's own batch job settings (`step(…, { batch })`), for an executor that runs calls as batch jobs: over the template's. */
+  readonly batch?: BatchJobOptions
   /**
    * Set on a restarted run when an earlier driver started this call and never recorded its end (it was in
    * flight when that driver died): a batch executor may reattach to the job it submitted (still queued or

@@ -189,7 +189,7 @@ export const interpreter = (ictx: InterpretContext) => {
     if (!items.length) return (end('Skipped', { ...stack([]), ...fanInOutputs(s.template, id, []) }, 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
     const results = await eachItem(items, env, id, s.name, async (at) => {
-      const callStart = now()
+      const callStart = g && slicing ? now() : ''
       const r = await runCall(s, env, at)
       if (g && slicing) for (const rec of sliceRecords(g, slicing, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs)) ictx.record(rec)
       return r
@@ -219,13 +219,16 @@ export const interpreter = (ictx: InterpretContext) => {
       template: s.template.name,
       ...scriptOf(s.template),
     }
-    let startedAt = now()
+    // The instant is taken now and written out when first needed: a call settled by a prior (10,000 of them on a restart) never needs it.
+    const entered = Date.now()
+    let startedAt: string | undefined
+    const startAt = () => (startedAt ??= new Date(entered).toISOString())
     let attempts: readonly AttemptRecord[] = []
     let progress: string | undefined
     let job: JobRecord | undefined
     const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}), ...(job ? { job } : {}) })
     const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string; reused?: Reused } = {}, values?: Outputs): CallResult => {
-      ictx.record({ ...base, phase, startedAt, finishedAt: now(), inputs, outputs, ...extra, ...tail() })
+      ictx.record({ ...base, phase, startedAt: startAt(), finishedAt: now(), inputs, outputs, ...extra, ...tail() })
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
     }
     if (s.when) {
@@ -256,7 +259,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const inRecord = ioRecordOf(inputs, s.template.inputs)
     if (s.template._tag !== 'Subflow') {
       let started = false
-      let call: Omit<LeafCall, 'attempt'> = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params }
+      let call: Omit<LeafCall, 'attempt'> = { runId: ictx.runId, stepId: id, stepName: at.name, key: base.key, template: s.template, inputs, parameters: ictx.params, ...(s.batch ? { batch: s.batch } : {}) }
       const known = ictx.prior ? await ictx.prior({ call, inputs: inRecord, base }) : undefined
       if (known && 'settled' in known) {
         // Known already (an earlier driver of this run, an earlier run, a cache): not run again.
@@ -271,7 +274,7 @@ export const interpreter = (ictx: InterpretContext) => {
         attempts = st.attempts
         progress = st.progress
         job = st.job
-        ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO, ...tail() })
+        ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO, ...tail() })
       })
       // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
       if (!started && env.signal.aborted) return (await ictx.executor.discard?.(id), notStarted(env.signal))
@@ -286,7 +289,7 @@ export const interpreter = (ictx: InterpretContext) => {
         r.phase === 'Succeeded' ? r.outputs : undefined,
       )
     }
-    ictx.record({ ...base, phase: 'Running', startedAt, inputs: inRecord, outputs: EMPTY_IO })
+    ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO })
     return runSubflow(s.template, inputs, inRecord, id, env, finish)
   }
 

@@ -1,23 +1,15 @@
-import { cp, mkdir, rm, symlink } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import type { LeafCall, LeafExecutor, LeafResult } from '../engine/executor.ts'
-import type { StackSource } from '../engine/fan-in.ts'
-import type { Value } from '../engine/values.ts'
-import { landAtomically } from '../storage/local-copy.ts'
-import { fileLocation, relativeTo, type ArtifactLocation } from '../storage/location.ts'
-import { PRIVATE_DIR } from '../storage/modes.ts'
-import { outputKey } from '../storage/output-key.ts'
-import { stageStack } from '../storage/stack.ts'
-import { storeSet, type StoreSet } from '../storage/store-set.ts'
+import type { LeafExecutor, LeafResult } from '../engine/executor.ts'
+import { storeSet } from '../storage/store-set.ts'
 import type { ArtifactStore } from '../storage/store.ts'
 import { limiter } from '../engine/limiter.ts'
 import type { RunLayout } from '../run/layout.ts'
 import type { ValueStore } from '../run/value-store.ts'
 import { runFnLeaf } from './fn-leaf.ts'
+import { commitOutputs, stackArtifacts } from '../workdir/artifacts.ts'
 import { archiveAttempt, archiveEarlier, stepFolders } from '../workdir/folders.ts'
 import { runLeaf, type LeafContext } from './leaf.ts'
 import type { Spawner } from './process-group.ts'
-import { watchProgress } from './progress.ts'
+import { watchProgress } from '../workdir/progress.ts'
 
 /**
  * Settings of the local executor of one run.
@@ -43,7 +35,7 @@ export interface LocalExecutorSettings {
   /** Whether a function-OP worker may serve several calls (a warm pool); false: a fresh process per call. */
   readonly reuseWorkers: boolean
   /**
-   * Where output artifacts are committed (under {@link outputKey}), and input locations that are not on this
+   * Where output artifacts are committed (under `<run id>/<step id>/<name>`), and input locations that are not on this
    * machine are fetched from. Without one, an output stays where its step wrote it (its location is that file).
    */
   readonly store?: ArtifactStore
@@ -54,50 +46,6 @@ export interface LocalExecutorSettings {
    * first attempt, and no folder is made ahead of need.
    */
   readonly restarted?: boolean
-}
-
-/** Commits a succeeded call's output artifacts to the store: each location becomes the store's; a failure to commit errs the call. */
-const commitOutputs = async (store: ArtifactStore, call: LeafCall, r: LeafResult): Promise<LeafResult> => {
-  const outputs: Record<string, Value> = { ...r.outputs }
-  const artifacts = { ...r.record.artifacts }
-  try {
-    for (const [name, v] of Object.entries(r.outputs)) {
-      if (v.kind !== 'artifact' || v.at?.path === undefined) continue
-      const { at } = await store.put(v.at.path, outputKey(call.runId, call.stepId, name))
-      outputs[name] = { kind: 'artifact', at }
-      artifacts[name] = at
-    }
-  } catch (e) {
-    return { ...r, phase: 'Error', outputs: {}, message: `could not commit the outputs to ${store.id}: ${(e as Error).message}` }
-  }
-  return { ...r, outputs, record: { ...r.record, artifacts } }
-}
-
-/**
- * Stacks a fan-out's output artifact into one list artifact (see `LeafExecutor.stack`): with a store,
- * `store.stack` commits it under the fan-out's output key (`RUN/FANOUT/OUTPUT`, {@link outputKey}); without
- * one it is laid out in the run folder, `fan-in/FANOUT/OUTPUT`, each entry a symlink to (with `stage:
- * 'copy'`, a copy of) the call's artifact, and renamed into place whole.
- */
-const stackArtifacts = async (s: LocalExecutorSettings, stores: StoreSet, src: StackSource, signal: AbortSignal): Promise<ArtifactLocation> => {
-  const key = outputKey(src.runId, src.stepId, src.name)
-  const parts = src.parts.map((p) => p ?? undefined)
-  if (s.store) {
-    const id = s.store.id
-    return (await s.store.stack(parts.map((p) => p && (relativeTo(p, id) ?? p)), key, { signal })).at
-  }
-  const to = join(s.layout.dir, 'fan-in', ...key.split('/').slice(1))
-  await rm(to, { recursive: true, force: true })
-  await mkdir(dirname(to), { recursive: true, mode: PRIVATE_DIR })
-  await landAtomically(to, (tmp) =>
-    stageStack(parts, tmp, async (at, entry) => {
-      const loc = at as ArtifactLocation
-      if (loc.path !== undefined) return s.stage === 'copy' ? cp(loc.path, entry, { recursive: true }) : symlink(loc.path, entry)
-      const [store, here] = stores.holding(loc)
-      await store.get(here, entry, { signal })
-    }),
-  )
-  return fileLocation(to)
 }
 
 /**
@@ -121,6 +69,13 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
   const slots = limiter(s.slots)
   const scripts = new Map<string, Promise<void>>()
   const stores = storeSet(s.store, s.storeEnv ?? process.env)
+  // A template's script path, once per template (the engine asks for it on every call's record).
+  const scriptPaths = new Map<string, string>()
+  const scriptPath = (name: string): string => {
+    let p = scriptPaths.get(name)
+    if (p === undefined) scriptPaths.set(name, (p = layout.script(name).relative))
+    return p
+  }
   return {
     slots: s.slots,
     run: async (call, signal, on) => {
@@ -145,8 +100,8 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
     prepare: (id) => (s.restarted ? undefined : folders.warm(id)),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
-    scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
-    stack: (source, signal) => stackArtifacts(s, stores, source, signal),
+    scriptOf: (t) => (t._tag === 'ScriptTemplate' ? scriptPath(t.name) : undefined),
+    stack: (source, signal) => stackArtifacts({ layout, stores, stage: s.stage, ...(s.store ? { store: s.store } : {}) }, source, signal),
     close: async () => {
       await folders.sweep()
       await stores.close()

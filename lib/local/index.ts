@@ -16,10 +16,9 @@
 import { runInFolder } from '../workdir/run-in-folder.ts'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Feature, Workflow } from 'dflow-ts'
+import type { Workflow } from 'dflow-ts'
 import { runParameters } from '../engine/run.ts'
-import type { ArtifactValue } from '../engine/values.ts'
-import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
+import { ARTIFACT_FEATURES, workflowArtifact } from '../workdir/artifacts.ts'
 import { routeBatch, type BatchJobs } from '../engine/batch-route.ts'
 import type { RunEvent } from '../run/events.ts'
 import { runLayout } from '../run/layout.ts'
@@ -158,12 +157,6 @@ export interface LocalInterpreter {
   readonly restart: (runDir: string, options?: RestartOptions) => Promise<Run>
 }
 
-/** The language features the local interpreter implements beyond the core (`dsl/features.ts`). */
-const LOCAL_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifacts']
-
-/** A workflow artifact's value as the engine reads it: a location, a path resolved against `baseDir`. */
-const artifactValue = (a: ArtifactLocation | string, baseDir: string): ArtifactValue => ({ kind: 'artifact', at: typeof a === 'string' ? fileLocation(resolve(baseDir, a)) : a })
-
 /** Where a local run's cache entries live: the run's store (under `_cache/`), else the folder `<runsDir>/.cache`. */
 const cacheSettings = (config: LocalConfig, all: boolean) =>
   config.store
@@ -181,8 +174,8 @@ const cacheSettings = (config: LocalConfig, all: boolean) =>
 export const local = (config: LocalConfig = {}): LocalInterpreter => {
   const run: LocalInterpreter['run'] = async (wf, options = {}) => {
     const baseDir = resolve(config.baseDir ?? '.')
-    const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, artifactValue(a, baseDir)]))
-    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: LOCAL_FEATURES })
+    const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, workflowArtifact(a, baseDir)]))
+    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: ARTIFACT_FEATURES })
     const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     makeRunFolder(runLayout(dir))

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
-import { delimiter, dirname, resolve } from 'node:path'
 import { fileVarOf, render, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from '../workdir/folders.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
+import { localPackagePath, progressEnv } from '../workdir/packages.ts'
 import { collectOutputs, stdoutPathOf } from '../workdir/outputs.ts'
 import { errorResult, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
@@ -80,11 +80,9 @@ export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, strin
   const env: Record<string, string> = {
     ...ctx.baseEnv,
     ...(t.env ?? {}),
-    ...(ctx.progressFile ? { DFLOW_PROGRESS_FILE: ctx.progressFile, ARGO_PROGRESS_FILE: ctx.progressFile } : {}),
+    ...(ctx.progressFile ? progressEnv(ctx.progressFile) : {}),
   }
-  const pkgs = (t.packages ?? []).map((d) => dirname(resolve(d)))
-  if (pkgs.length) for (const k of ['NODE_PATH', 'PYTHONPATH']) env[k] = [...pkgs, ...(env[k] ? [env[k]!] : [])].join(delimiter)
-  return env
+  return { ...env, ...localPackagePath(t, env) }
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { FnTemplate, Workflow } from 'dflow-ts'
+import type { LeafTemplate, Workflow } from 'dflow-ts'
+import { leafParts } from '../fn/leaf-parts.ts'
 import type { Prior } from '../engine/prior.ts'
 import { restartPrior } from '../engine/restart-prior.ts'
 import { runParameters } from '../engine/run.ts'
@@ -16,7 +16,7 @@ import type { Value } from '../engine/values.ts'
 import { loadWorkflow } from '../loader/workflow-file.ts'
 import { driverState } from '../run/driver.ts'
 import { loadRunFolder } from '../run/folder-run-store.ts'
-import { changedTemplates, identityChanges, workflowIdentity } from '../run/identity.ts'
+import { changedTemplates, identityChanges, workflowIdentity, type WorkflowIdentity } from '../run/identity.ts'
 import { readJournalReport } from '../run/journal.ts'
 import { runLayout } from '../run/layout.ts'
 import { FINAL_PHASES, type WorkflowRecord } from '../run/records.ts'
@@ -73,13 +73,18 @@ export type Drive = (
   plan: { readonly id: string; readonly dir: string; readonly params: Readonly<Record<string, Value>>; readonly prior?: Prior; readonly earlier?: RunState; readonly signal?: AbortSignal; readonly cache?: boolean },
 ) => Promise<Run>
 
-/** The text of a function OP's module (part of what it computes), or its URL when it cannot be read. */
-const moduleText = (t: FnTemplate): string => {
-  try {
-    return readFileSync(fileURLToPath(t.module), 'utf8')
-  } catch {
-    return t.module
-  }
+/**
+ * The identity of a workflow value as a run folder records it: {@link workflowIdentity} with each leaf
+ * template's bundle and packages read from disk (once per module for one value).
+ *
+ * @example
+ * ```ts
+ * valueIdentity(wf).bundles.plus1 // 'sha256:…'
+ * ```
+ */
+export const valueIdentity = (wf: Workflow<any>): WorkflowIdentity => {
+  const bundles = new Map<string, string>()
+  return workflowIdentity(wf, (t: LeafTemplate) => leafParts(t, bundles))
 }
 
 /**
@@ -92,9 +97,9 @@ const moduleText = (t: FnTemplate): string => {
  * ```
  */
 export const restartRecordOf = (wf: Workflow<any>, config: LocalConfig, source: RunSource | undefined): RestartRecord => ({
-  version: 1,
+  version: 2,
   ...(source ? { source: { ...source, file: resolve(source.file) } } : {}),
-  identity: workflowIdentity(wf, moduleText),
+  identity: valueIdentity(wf),
   settings: {
     ...(config.parallelism !== undefined ? { parallelism: config.parallelism } : {}),
     ...(config.stage ? { stage: config.stage } : {}),
@@ -141,7 +146,7 @@ export const restartRun = async (config: LocalConfig, drive: Drive, runDir: stri
     if (state === 'unknown') throw new RestartRefused(`cannot restart ${dir}: it is driven from host ${was.host}, and from here it cannot be told whether its driver (pid ${was.pid}) still runs`)
   }
   const wf = options.workflow ?? (await workflowOf(dir, rec.source))
-  const now = workflowIdentity(wf, moduleText)
+  const now = valueIdentity(wf)
   const changes = identityChanges(rec.identity, now)
   if (changes.length && !options.allowChanges)
     throw new RestartRefused(

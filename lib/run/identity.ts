@@ -1,17 +1,22 @@
 import { createHash } from 'node:crypto'
-import type { FnTemplate, Template, Workflow } from 'dflow-ts'
+import type { LeafTemplate, Template, Workflow } from 'dflow-ts'
+import { templateDigest, templateFieldDigests, type TemplateParts } from './template-digest.ts'
 
 /**
- * What a workflow value is, as digests: one per template (a script's text and command, its image, env,
- * resources, retry and timeout, its inputs and outputs with their codecs; a function OP's body and its
- * module's content, its shipped packages; a sub-workflow's steps and wiring) and one for the workflow around
- * them (its steps, arguments, parameters, exit handler). Recorded in a run folder (`restart.json`) so that a
- * restart can tell whether the value it is given is the one that ran, and say what changed.
+ * What a workflow value is, as digests — the manifest of the value: one per template (a leaf template's is THE
+ * template digest, `template-digest.ts`, which the cache and Argo's memoize keys use too: its script and
+ * command, image, env, inputs and outputs, a function OP's bundle digest, its shipped packages' contents; a
+ * sub-workflow's is of its steps and wiring), each function OP's bundle digest, and one for the workflow
+ * around them (its steps, arguments, parameters, exit handler). Recorded in a run folder (`restart.json`) so
+ * that a restart can tell whether the value it is given is the one that ran, and say what changed. Where a
+ * step runs (resources, a batch queue or machine) and how it is retried are not in it: changing them is no
+ * change of what the run computes.
  *
  * @example
  * ```ts
- * const id = workflowIdentity(wf)
+ * const id = workflowIdentity(wf, leafParts)
  * id.templates.duplicate // 'sha256:…'
+ * id.bundles.plus1       // 'sha256:…' (a function OP's)
  * id.digest              // 'sha256:…' — of everything
  * ```
  */
@@ -22,6 +27,10 @@ export interface WorkflowIdentity {
   readonly structure: string
   /** Each template's digest, by name. */
   readonly templates: Readonly<Record<string, string>>
+  /** Each function OP's bundle digest, by template name. */
+  readonly bundles: Readonly<Record<string, string>>
+  /** Each leaf template's fields' short digests (`script`, `image`, `bundle`, …), by template name: what changed, when one did. */
+  readonly fields: Readonly<Record<string, Readonly<Record<string, string>>>>
 }
 
 const sha = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`
@@ -59,17 +68,21 @@ const canonical = (root: unknown, seen: (t: Template) => void): string => {
   return JSON.stringify(walk(root, true))
 }
 
+const sorted = <V>(r: Record<string, V>): Record<string, V> => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+
 /**
- * The digests of a workflow value. A function OP's module file is read (its content is part of what the OP
- * computes; a module that cannot be read counts by its URL alone).
+ * The digests of a workflow value. `parts` reads what of a leaf template lives on disk (a function OP's bundle,
+ * shipped packages: `leafParts` of lib/fn/leaf-parts.ts).
  *
  * @example
  * ```ts
- * workflowIdentity(wf).templates.plus1 // 'sha256:…'
+ * workflowIdentity(wf, leafParts).templates.plus1 // 'sha256:…'
  * ```
  */
-export const workflowIdentity = (wf: Workflow<any>, moduleText: (t: FnTemplate) => string = () => ''): WorkflowIdentity => {
+export const workflowIdentity = (wf: Workflow<any>, parts: (t: LeafTemplate) => TemplateParts): WorkflowIdentity => {
   const templates: Record<string, string> = {}
+  const bundles: Record<string, string> = {}
+  const fields: Record<string, Record<string, string>> = {}
   const pending: Template[] = []
   const seen = (t: Template) => {
     if (!(t.name in templates)) (templates[t.name] = ''), pending.push(t)
@@ -77,11 +90,23 @@ export const workflowIdentity = (wf: Workflow<any>, moduleText: (t: FnTemplate) 
   const structure = sha(canonical(wf, seen))
   while (pending.length) {
     const t = pending.pop()!
-    const extra = t._tag === 'FnTemplate' ? moduleText(t) : ''
-    templates[t.name] = sha(`${canonical(t, seen)}\n${extra}`)
+    if (t._tag === 'Subflow') templates[t.name] = sha(canonical(t, seen))
+    else {
+      const p = parts(t)
+      templates[t.name] = templateDigest(t, p)
+      fields[t.name] = templateFieldDigests(t, p)
+      if (p.bundle !== undefined) bundles[t.name] = p.bundle
+    }
   }
-  const sorted = Object.fromEntries(Object.entries(templates).sort(([a], [b]) => a.localeCompare(b)))
-  return { digest: sha(JSON.stringify({ structure, templates: sorted })), structure, templates: sorted }
+  const all = sorted(templates)
+  return { digest: sha(JSON.stringify({ structure, templates: all })), structure, templates: all, bundles: sorted(bundles), fields: sorted(fields) }
+}
+
+/** Which fields of a leaf template changed, as `: its script and image`; nothing when it cannot be told. */
+const changedFields = (was: Readonly<Record<string, string>> | undefined, now: Readonly<Record<string, string>> | undefined): string => {
+  if (!was || !now) return ''
+  const names = Object.keys(now).filter((k) => was[k] !== now[k])
+  return names.length ? `: its ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]}` : ''
 }
 
 /**
@@ -90,7 +115,7 @@ export const workflowIdentity = (wf: Workflow<any>, moduleText: (t: FnTemplate) 
  *
  * @example
  * ```ts
- * identityChanges(recorded, workflowIdentity(changed)) // ['template "plus1" changed']
+ * identityChanges(recorded, workflowIdentity(changed, leafParts)) // ['template "plus1" changed: its script']
  * ```
  */
 export const identityChanges = (was: WorkflowIdentity, now: WorkflowIdentity): readonly string[] => {
@@ -98,7 +123,7 @@ export const identityChanges = (was: WorkflowIdentity, now: WorkflowIdentity): r
   const out: string[] = []
   for (const [name, d] of Object.entries(now.templates)) {
     if (!(name in was.templates)) out.push(`template "${name}" is new`)
-    else if (was.templates[name] !== d) out.push(`template "${name}" changed`)
+    else if (was.templates[name] !== d) out.push(`template "${name}" changed${changedFields(was.fields?.[name], now.fields[name])}`)
   }
   for (const name of Object.keys(was.templates)) if (!(name in now.templates)) out.push(`template "${name}" is gone`)
   if (was.structure !== now.structure) out.push("the workflow's steps, their arguments or its parameters changed")

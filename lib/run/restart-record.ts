@@ -28,13 +28,14 @@ export interface RunSource {
  *
  * @example
  * ```json
- * { "version": 1, "source": { "file": "/home/me/recurse.ts" }, "parameters": {},
- *   "identity": { "digest": "sha256:…", "structure": "sha256:…", "templates": { "plus1": "sha256:…" } },
+ * { "version": 2, "source": { "file": "/home/me/recurse.ts" }, "parameters": {},
+ *   "identity": { "digest": "sha256:…", "structure": "sha256:…", "templates": { "plus1": "sha256:…" },
+ *                 "bundles": { "plus1": "sha256:…" }, "fields": { "plus1": { "bundle": "9f86d081884c7d65", … } } },
  *   "settings": { "parallelism": 2, "stage": "symlink", "baseDir": "/home/me" } }
  * ```
  */
 export interface RestartRecord {
-  readonly version: 1
+  readonly version: 2
   readonly source?: RunSource
   readonly identity: WorkflowIdentity
   readonly settings: Readonly<Record<string, unknown>>
@@ -43,7 +44,7 @@ export interface RestartRecord {
 /** The file of a run folder that {@link RestartRecord} is kept in. @example restartFile('/runs/x') // '/runs/x/restart.json' */
 export const restartFile = (runDir: string): string => join(runDir, 'restart.json')
 
-/** Writes a run's {@link RestartRecord} (atomically, fsync'd). @example writeRestartRecord(dir, { version: 1, identity, settings: {} }) */
+/** Writes a run's {@link RestartRecord} (atomically, fsync'd). @example writeRestartRecord(dir, { version: 2, identity, settings: {} }) */
 export const writeRestartRecord = (runDir: string, r: RestartRecord): void => writeJsonAtomic(restartFile(runDir), r)
 
 /**
@@ -58,7 +59,10 @@ export const writeRestartRecord = (runDir: string, r: RestartRecord): void => wr
 export const readRestartRecord = (runDir: string): RestartRecord | string => {
   try {
     const r = JSON.parse(readFileSync(restartFile(runDir), 'utf8')) as RestartRecord
-    return r.version === 1 ? r : `${restartFile(runDir)}: version ${String(r.version)} is not one this dflow-ts reads`
+    if (r.version === 2) return r
+    return r.version === 1
+      ? `${restartFile(runDir)} was written by an earlier dflow-ts, whose identity of the value (one digest per template, without the function OPs' bundles) this one cannot compare: finish the run with that dflow-ts, or run the workflow again`
+      : `${restartFile(runDir)}: version ${String(r.version)} is not one this dflow-ts reads`
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     return err.code === 'ENOENT'

@@ -6,7 +6,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, DflowError, formatProblem, localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
-import { compile, importWorkflow, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
+import { compile, importWorkflow, leafParts, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
 import { compileChecked, templateNamed } from './support/checked.ts'
 
 const test = suite('argo: memoize for cache: true, resubmission reusing Succeeded steps')
@@ -51,11 +51,15 @@ test('templates without cache: true are not memoized; the ConfigMap and maxAge a
   assert.equal(templateNamed(m, 'gen')['memoize'], { ...(templateNamed(m, 'gen')['memoize'] as object), maxAge: '24h', cache: { configMap: { name: 'my-cache' } } })
 })
 
-test('the digest is of what the template computes, not where it runs: resources do not change it, the script does', () => {
-  const base = templateDigest(templateNamed(compileChecked(wfOf()), 'gen'))
-  assert.is(templateDigest(templateNamed(compileChecked(wfOf(gen({ cache: true, cpu: '4' }))), 'gen')), base)
+test('the key starts with the one template digest (cache and restart use it too): resources do not change it, the script does', () => {
+  const keyOf = (g: ReturnType<typeof gen>) => (templateNamed(compileChecked(wfOf(g)), 'gen') as ArgoTemplate & { memoize: { key: string } }).memoize.key
+  const digestOf = (g: ReturnType<typeof gen>) => `dflow-${templateDigest(g, leafParts(g)).slice(7, 39)}-`
+  const base = keyOf(gen({ cache: true }))
+  assert.ok(base.startsWith(digestOf(gen({ cache: true }))), base)
+  assert.is(keyOf(gen({ cache: true, cpu: '4' })), base)
   const other = shell({ ...gen({ cache: true }), name: 'gen', cache: true, inputs: { word: param(t.string) }, outputs: { n: param(t.number, { path: 'n.txt' }), out: artifact({ path: 'out.txt' }) }, script: ({ word }) => sh`echo ${word} ${word} > out.txt; echo 3 > n.txt` })
-  assert.is.not(templateDigest(templateNamed(compileChecked(wfOf(other)), 'gen')), base)
+  assert.is.not(keyOf(other), base)
+  assert.ok(keyOf(other).startsWith(digestOf(other)))
 })
 
 test('an artifact from a step that is not memoized cannot be named by key: a problem says how to fix it', () => {

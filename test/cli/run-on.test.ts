@@ -1,5 +1,5 @@
-import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { dflow } from '../helpers/cli.ts'
@@ -18,6 +18,19 @@ test('dflow run --on shell runs every step as a job; dflow steps shows each job 
   const steps = dflow('steps', dir)
   assert.equal(steps.code, 0, steps.err)
   for (const id of ['hello0', 'hello1', 'hello2', 'hello3']) assert.match(steps.out, new RegExp(`${id}\\s+Succeeded .*\\[shell \\d+( \\S+)?\\] msg=`))
+})
+
+test('dflow run --on shell takes --store and -a: the workflow artifact is staged, outputs are committed to the store', () => {
+  const runs = join(tmp.path, 'runs-store')
+  const store = join(tmp.path, 'store')
+  const data = join(tmp.path, 'data.txt')
+  writeFileSync(data, 'one\ntwo\nthree\n')
+  const r = dflow('run', 'examples/artifacts/workflow-artifacts.ts', '--on', 'shell', '--runs-dir', runs, '--store', `file://${store}`, '-a', `data=${data}`, '-q')
+  assert.equal(r.code, 0, r.err + r.out)
+  const dir = join(runs, readdirSync(runs)[0]!)
+  assert.equal(readFileSync(join(store, basename(dir), 'count', 'report', 'content', 'head.txt'), 'utf8'), 'one\ntwo\nthree\n')
+  const steps = dflow('steps', dir)
+  assert.match(steps.out, /show\s+Succeeded/)
 })
 
 test('usage errors name the option: an unknown system, --ssh without --remote-root, --partition with --queue, --ssh-key without --ssh', () => {

@@ -9,14 +9,15 @@ import { local } from 'dflow-ts/local'
 import { limiter } from '../../lib/engine/limiter.ts'
 import { serviceUp } from '../dispatcher/support/services.ts'
 import { sshConfigFor, sshTest } from '../dispatcher/support/ssh.ts'
-import { exampleFiles, exampleName, loadExample } from '../helpers/examples.ts'
+import { exampleArtifacts, exampleFiles, exampleName, loadExample } from '../helpers/examples.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { outcomeOf, type Outcome } from './outcome.ts'
 
 // Rows of the conformance suite for the dispatcher: every example, run with every leaf step as a batch job —
 // on the shell system and the real Slurm on this machine, and over SSH (user hpcuser of the test sshd) on the
-// real Slurm and the real SGE — ends with the same outcome as on the local interpreter: status, each step's
-// phase, decoded outputs, artifact contents, attempts and exit code.
+// shell system, the real Slurm and the real SGE — ends with the same outcome as on the local interpreter:
+// status, each step's phase, decoded outputs, artifact contents, attempts and exit code. Workflow artifacts get
+// the same file on every row (exampleArtifacts). DFLOW_CONFORMANCE_ROWS=REGEX runs only the rows it matches.
 const test = suite('conformance: the dispatcher gives the local outcome on every batch system')
 const tmp = tempDir('conformance-dispatcher')
 // counters of the retry examples, which jobs of another user (over SSH) write too
@@ -30,17 +31,6 @@ test.after(async () => {
 })
 
 /**
- * Examples the dispatcher refuses for now, before anything runs: it has no artifact store, so no fan-in of
- * artifacts (fan-in, the stacked artifacts of artifact-slices) and no workflow artifacts. Each is checked below
- * to be refused with that reason, so that one that starts to run is taken into the rows.
- */
-const NOT_ON_DISPATCHER_YET = new Map([
-  ['examples/artifacts/fan-in.ts', /fan-in of artifact .* is not supported by this interpreter yet/],
-  ['examples/slices/artifact-slices.ts', /fan-in of artifact .* is not supported by this interpreter yet/],
-  ['examples/artifacts/workflow-artifacts.ts', /workflow artifacts are not supported by this interpreter yet|has no value/],
-])
-
-/**
  * Examples whose outcome rightly depends on how fast a step starts: in dag-task-level-timeout, C (a 0.1 s sleep)
  * succeeds only if it ends before B's 0.5 s timeout fails the dag (failFast stops C); a batch job takes longer
  * than that to be scheduled and started (about 1 s on Slurm), so C is stopped — as on Argo when pods start slowly.
@@ -50,20 +40,15 @@ const START_DEPENDENT = new Set(['examples/argo/dag-task-level-timeout.ts'])
 const freshParameters = (wf: Workflow<any>, name: string, run: string): Record<string, unknown> =>
   'counter' in (wf.parameters ?? {}) ? { counter: `${shared}/${name.replace(/\W/g, '-')}-${run}.count` } : {}
 
-const files = exampleFiles().filter((f) => !NOT_ON_DISPATCHER_YET.has(exampleName(f)) && !START_DEPENDENT.has(exampleName(f)))
+const files = exampleFiles().filter((f) => !START_DEPENDENT.has(exampleName(f)))
 
-for (const [name, why] of NOT_ON_DISPATCHER_YET) {
-  test(`${name} is refused by the dispatcher before it runs (no artifact store yet)`, async () => {
-    const wf = await loadExample(exampleFiles().find((f) => exampleName(f) === name)!)
-    const e = await dispatcher({ batch: 'shell', runsDir: tmp.path }).run(wf).then(() => undefined, (x: unknown) => x)
-    assert.ok(e instanceof Error && why.test(e.message), String(e))
-  })
-}
+const givenArtifacts = new Map<Workflow<any>, Record<string, string>>()
+const artifactsOf = (wf: Workflow<any>) => givenArtifacts.get(wf) ?? (givenArtifacts.set(wf, exampleArtifacts(wf, tmp.path)), givenArtifacts.get(wf)!)
 const workflows = new Map<string, Promise<Workflow<any>>>()
 const wfOf = (file: string) => workflows.get(file) ?? (workflows.set(file, loadExample(file)), workflows.get(file)!)
 const references = new Map<string, Promise<Outcome>>()
 const referenceOf = (file: string): Promise<Outcome> => {
-  if (!references.has(file)) references.set(file, wfOf(file).then(async (wf) => outcomeOf(await local({ runsDir: tmp.path, parallelism: 4 }).run(wf, { parameters: freshParameters(wf, exampleName(file), 'local') }))))
+  if (!references.has(file)) references.set(file, wfOf(file).then(async (wf) => outcomeOf(await local({ runsDir: tmp.path, parallelism: 4 }).run(wf, { parameters: freshParameters(wf, exampleName(file), 'local'), artifacts: artifactsOf(wf) }))))
   return references.get(file)!
 }
 
@@ -76,13 +61,15 @@ interface Row {
 }
 const ROWS: readonly Row[] = [
   { name: '--on shell', batch: 'shell', needs: [] },
+  { name: '--on shell over SSH', batch: 'shell', over: 'ssh', needs: ['sshd'] },
   { name: '--on slurm', batch: 'slurm', needs: ['slurm'] },
   { name: '--on slurm over SSH', batch: 'slurm', over: 'ssh', needs: ['slurm', 'sshd'] },
   // SGE starts a job's bash as a login shell: as root here, the machine's ~/.bashrc (pyenv) stalls each job, so SGE runs as hpcuser over SSH
   { name: '--on sge over SSH', batch: 'sge', over: 'ssh', needs: ['sge', 'sshd'] },
 ]
 
-for (const row of ROWS) {
+const onlyRows = process.env['DFLOW_CONFORMANCE_ROWS'] ? new RegExp(process.env['DFLOW_CONFORMANCE_ROWS']) : undefined
+for (const row of ROWS.filter((r) => !onlyRows || onlyRows.test(r.name))) {
   if (!row.needs.every((s) => serviceUp(s, `the dispatcher's conformance row ${row.name}`))) continue
   // the examples of a row run a few at a time (each test waits for its own)
   const slots = limiter(4)
@@ -100,7 +87,7 @@ for (const row of ROWS) {
       runs.set(file, slots.run(async () => {
         const wf = await wfOf(file)
         const d = dispatcher({ batch: row.batch, runsDir: tmp.path, ...(ctx ? { context: ctx } : {}), politeness: { poll: { initialMs: 200, maxMs: 1000 } } })
-        return outcomeOf(await d.run(wf, { parameters: freshParameters(wf, exampleName(file), row.name.replace(/\W/g, '')) }))
+        return outcomeOf(await d.run(wf, { parameters: freshParameters(wf, exampleName(file), row.name.replace(/\W/g, '')), artifacts: artifactsOf(wf) }))
       }))
     }
     return runs.get(file)!

@@ -75,6 +75,22 @@ test('batch settings are checked: each problem names its field', () => {
   for (const f of ['system', 'walltime', 'nodes', 'queue', 'colour']) assert.ok(paths.includes(`templates.bad.batch.${f}`), `${f}: ${paths.join(', ')}`)
 })
 
+test('a step\'s batch settings are checked too, naming the step\'s field; a system there is refused, saying where it goes', () => {
+  const ok = shell({ name: 'ok', script: () => sh`true` })
+  const problems = validate(workflow('w', step('s', ok, {}, { batch: { system: 'slurm', walltime: 'soon', env: { 'A-B': 'x' } } as never })))
+  const paths = problems.map((p) => p.path.join('.'))
+  for (const f of ['system', 'walltime', 'env.A-B']) assert.ok(paths.includes(`w.s.batch.${f}`), `${f}: ${paths.join(', ')}`)
+  assert.match(problems.find((p) => p.path.at(-1) === 'system')?.hint ?? '', /set system on the template/)
+})
+
+test('a step\'s batch settings shape its job over the template\'s (env merged, the step\'s winning)', async () => {
+  const envT = shell({ name: 'env', batch: { system: 'shell', env: { A: 'template', B: 'template' } }, outputs: { out: param(t.string, { path: 'out.txt' }) }, script: () => sh`echo "$A $B" > out.txt` })
+  const run = await dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(workflow('step-env', seq(step('plain', envT), step('own', envT, {}, { batch: { env: { B: 'step' } } }))))
+  assert.equal(run.status, 'Succeeded', run.message)
+  assert.equal(run.step('plain').outputs.out, 'template template')
+  assert.equal(run.step('own').outputs.out, 'template step')
+})
+
 
 test('a driver started again on the same run id waits for the jobs the journal names instead of submitting them again', async () => {
   const wf = await loadExample(join(repoRoot, 'examples/steps.ts'))

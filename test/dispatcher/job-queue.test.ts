@@ -89,10 +89,12 @@ test('a timeout shorter than any scheduler granularity: the driver cancels the j
 test('stop cancels every job with one command; their calls are cancelled; an aborted call alone cancels its job', async () => {
   const { queue, rec, spec } = setup()
   const ac = new AbortController()
-  const aborted = queue.submit(spec('a0', 'sleep 60'), ac.signal)
-  const rest = [1, 2, 3].map((i) => queue.submit(spec(`a${i}`, 'sleep 60')))
-  while (rec.calls.filter(isSubmit).length < 4) await new Promise((r) => setTimeout(r, 20))
-  await new Promise((r) => setTimeout(r, 100))
+  // every job has its id before the abort and the stop (a job given up while its submission is under way is cancelled on its own once its id comes)
+  const withId = new Set<string>()
+  const on = (e: { name: string; id?: string }) => void (e.id && withId.add(e.name))
+  const aborted = queue.submit(spec('a0', 'sleep 60'), ac.signal, on)
+  const rest = [1, 2, 3].map((i) => queue.submit(spec(`a${i}`, 'sleep 60'), undefined, on))
+  await until(() => withId.size === 4, 60_000, 'four jobs with their ids')
   ac.abort()
   const a = await aborted
   assert.equal([a.phase, a.verdict], ['Error', 'unknown'])

@@ -84,7 +84,7 @@ test('a changed workflow is refused with what changed; --allow-changes runs the 
     (e: unknown) => e,
   )
   assert.instance(refused, RestartRefused)
-  assert.equal((refused as RestartRefused).changes, ['template "c" changed'])
+  assert.equal((refused as RestartRefused).changes, ['template "c" changed: its script'])
   assert.match((refused as Error).message, /allow-changes/)
   const run = await restart(dir, { workflow: changed(), allowChanges: true })
   assert.is(run.status, 'Succeeded')

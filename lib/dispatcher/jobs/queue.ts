@@ -234,6 +234,12 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
   const adopt = (s: { name: string; units: Unit[]; array: boolean }, id: string) => {
     s.units.forEach((u, i) => ((u.id = s.array ? system.array!.elementId(id, i) : id), tell(u)))
     known.set(s.name, { ...(known.get(s.name) ?? { job: s.name, runId: '', elements: [], array: s.array }), id })
+    // given up while it was being submitted (a timeout, a stop): nobody could cancel it without its id
+    const unwanted = s.units.filter((u) => u.cancelled || u.calls.every((c) => c.done))
+    if (unwanted.length === 0) return
+    for (const u of unwanted) u.cancelled = true
+    stats.cancels++
+    void exec(system.cancel(unwanted.map((u) => u.id!))).catch(() => {})
   }
 
   /** Submits what the rate and the queue limit allow. */
@@ -282,6 +288,7 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
         continue
       }
       options.faults?.afterSubmit?.(s.name, r.id)
+      killAfterSubmit()
       appendJournal(options.journal, [{ t: 'submitted', job: s.name, id: r.id }])
       adopt(s, r.id)
       interval = poll.initialMs
@@ -475,4 +482,15 @@ export const jobQueue = (options: JobQueueOptions): JobQueue => {
   }
 
   return { submit, stop, stats }
+}
+
+/**
+ * A fault hook for tests (as the run journal's `DFLOW_TEST_KILL_IN_JOURNAL`): with
+ * `DFLOW_TEST_KILL_AFTER_SUBMIT=N` in its environment, the driver kills itself with SIGKILL right after its N-th
+ * submission returned, before the job's id is journaled (test/dispatcher/slurm-restart.heavy.test.ts).
+ */
+let submitted = 0
+const killAfterSubmit = (): void => {
+  const n = Number(process.env.DFLOW_TEST_KILL_AFTER_SUBMIT)
+  if (Number.isInteger(n) && n > 0 && ++submitted === n) process.kill(process.pid, 'SIGKILL')
 }

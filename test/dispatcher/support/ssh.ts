@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { SshConfig } from '../../../lib/dispatcher/context/index.ts'
+import { randomBytes } from 'node:crypto'
+import { sshContext, type Context, type SshConfig } from '../../../lib/dispatcher/context/index.ts'
 
 const script = fileURLToPath(new URL('../../../scripts/services.sh', import.meta.url))
 
@@ -70,4 +71,26 @@ export const knownHostsFor = (s: SshTest, port: number, file: string, types: rea
   const lines = types.map((t) => `[127.0.0.1]:${port} ${readFileSync(`${s.dir}/ssh_host_${t}_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`)
   writeFileSync(file, lines.join(''))
   return file
+}
+
+/**
+ * A context on the test sshd under a fresh remote root `/tmp/dflow-NAME-XXXX`, and how to end it: the root
+ * removed, the connection closed.
+ *
+ * @example
+ * ```ts
+ * const { ctx, end } = sshScratch('artifacts')
+ * test.after(end)
+ * ```
+ */
+export const sshScratch = (name: string): { readonly ctx: Context; readonly end: () => Promise<void> } => {
+  const root = `/tmp/dflow-${name}-${randomBytes(4).toString('hex')}`
+  const ctx = sshContext(sshConfigFor(sshTest(), root))
+  return {
+    ctx,
+    end: async () => {
+      await ctx.exec({ argv: ['rm', '-rf', root] }).catch(() => undefined)
+      await ctx.close()
+    },
+  }
 }
