@@ -118,6 +118,8 @@ const times = new Map<string, number[]>() // `${runner}|${workload}|${n}` -> wal
 const broken = new Map<string, string>() // `${runner}|${workload}` -> first error
 const key = (r: Runner, w: WorkloadId, n?: number): string => `${r.name}|${w}${n === undefined ? '' : `|${n}`}`
 
+const repLoad: number[] = [] // the 1-minute load average at the end of each repetition
+
 const once = async (r: Runner, w: WorkloadId, n: number): Promise<number> => {
   const dir = freshDir(root, r.name.split(' ')[0]!)
   try {
@@ -154,7 +156,8 @@ for (let rep = 0; rep < reps; rep++) {
         }
         process.stdout.write('.')
       }
-  process.stdout.write('\n')
+  repLoad.push(loadavg()[0]!)
+  process.stdout.write(` load ${repLoad[rep]!.toFixed(1)}\n`)
 }
 
 const costs = new Map<string, number>() // `${runner}|${workload}` -> ms/step
@@ -176,6 +179,7 @@ for (const w of MARGINAL) {
   const mk = costOf(make.name, w.id)
   const sm = costOf(snakemake.name, w.id)
   const rows: string[][] = [['runner', `t(${small})`, `t(${big})`, 'ms/step', 'per-rep range', 'x make', 'x snakemake']]
+  const reps_: string[] = []
   for (const r of selected) {
     const a = times.get(key(r, w.id, small))
     const b = times.get(key(r, w.id, big))
@@ -185,8 +189,10 @@ for (const w of MARGINAL) {
     const perRep = a && b ? a.slice(0, b.length).map((ms, i) => marginal({ n: small, ms }, { n: big, ms: b[i]! })) : []
     const range = problem || perRep.length < 2 ? '-' : `${fmt(Math.min(...perRep))}..${fmt(Math.max(...perRep))}`
     rows.push([r.name, a ? fmt(median(a), 0) : '-', b ? fmt(median(b), 0) : '-', problem ? 'FAILED' : c === undefined ? 'skipped' : fmt(c), range, ratio(c, mk), ratio(c, sm)])
+    if (!problem && perRep.length > 1) reps_.push(`  ${r.name}: ${perRep.map((x, i) => `${fmt(x)} (load ${repLoad[i]?.toFixed(1) ?? '?'})`).join(', ')}`)
   }
   console.log(`\n${w.title}\n${table(rows)}`)
+  if (reps_.length) console.log(`ms/step per repetition (load average at its end):\n${reps_.join('\n')}`)
 }
 
 /** Median wall time over the sleep bound, as a percentage above it. */
@@ -274,7 +280,7 @@ if (wanted.includes('scale')) {
 
 if (wanted.includes('store')) {
   const m = (await import('./store.ts')) as typeof import('./store.ts')
-  await m.storeBench(root, quick ? 1 : Math.min(reps, 3), quick)
+  await m.storeBench(root, quick ? 1 : reps, quick)
 }
 
 if (wanted.includes('dispatcher')) {

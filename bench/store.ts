@@ -11,8 +11,9 @@
  *   `tar czf` of them on the same disk, target at most 5x; and per object (archive none) beside a raw
  *   `PutObject` loop at the same concurrency (the store's queue size), target at least 90% of its throughput.
  *
- * Medians over the repetitions, the store and its baseline alternating which goes first. Environment:
- * BENCH_REPS (default 3 here), BENCH_QUICK=1 (32 MiB, 1,000 files, one repetition).
+ * Medians over the repetitions, the store and its baseline side by side in each and alternating which goes
+ * first; every repetition's figures are printed too, with the load average at its end (the machine may be
+ * shared). Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (32 MiB, 1,000 files, one repetition).
  *
  * @example
  * ```sh
@@ -24,6 +25,7 @@ import { Upload } from '@aws-sdk/lib-storage'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -97,6 +99,8 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
     const t = new Map<string, number[]>()
     const add = (k: string, ms: number): void => void t.set(k, [...(t.get(k) ?? []), ms])
     const growth: number[] = []
+    const sdkGrowth: number[] = []
+    const loads: number[] = []
     let n = 0
     const sdkUpload = (key: string) =>
       new Upload({ client, params: { Bucket: 'artifacts', Key: key, Body: createReadStream(big) }, partSize: PART, queueSize: QUEUE }).done()
@@ -121,11 +125,14 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
       }
       const k = n++
       let rss = 0
+      let sdkRss = 0
       await pair(
         async () => {
           rss = await rssGrowth(async () => add('store up', await timed(() => store.put(big, `big/${k}`, { archive: 'none' }))))
         },
-        async () => add('sdk up', await timed(() => sdkUpload(`sdk/${k}`))),
+        async () => {
+          sdkRss = await rssGrowth(async () => add('sdk up', await timed(() => sdkUpload(`sdk/${k}`))))
+        },
       )
       await pair(
         async () => {
@@ -135,11 +142,12 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
         },
         async () => {
           const to = join(dir, `sdk-got-${k}`)
-          add('sdk down', await timed(() => sdkDownload(`sdk/${k}`, to)))
+          sdkRss = Math.max(sdkRss, await rssGrowth(async () => add('sdk down', await timed(() => sdkDownload(`sdk/${k}`, to)))))
           rmSync(to)
         },
       )
       growth.push(rss)
+      sdkGrowth.push(sdkRss)
       await pair(
         async () => add('store tar', await timed(() => store.put(small, `small/tar/${k}`, { archive: 'tar' }))),
         async () => {
@@ -152,7 +160,8 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
         async () => add('store objects', await timed(() => store.put(small, `small/none/${k}`, { archive: 'none' }))),
         async () => add('raw objects', await timed(() => rawLoop(`raw/${k}`))),
       )
-      process.stdout.write('\n')
+      loads.push(loadavg()[0] as number)
+      process.stdout.write(` load ${fmt(loads[rep] as number, 1)}\n`)
     }
     await store.close()
     client.destroy()
@@ -175,7 +184,16 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
         [`${files} files per object`, fmt(m('store objects'), 0), fmt(files / (m('store objects') / 1000), 0) + ' obj/s', `PutObject loop, ${QUEUE} at once`, fmt(m('raw objects'), 0), fmt(files / (m('raw objects') / 1000), 0) + ' obj/s', `${fmt(objRatio * 100, 0)}%`],
       ])}`,
     )
-    console.log(`driver RSS growth over the store's transfers of the ${mb} MiB file: ${fmt(rss / MiB, 1)} MiB (per repetition: ${growth.map((g) => fmt(g / MiB, 1)).join(', ')})`)
+    // Every repetition, with the 1-minute load average at its end: the medians above are of these.
+    const pct = (a: string, b: string, i: number) => `${fmt(((t.get(b)?.[i] ?? NaN) / (t.get(a)?.[i] ?? NaN)) * 100, 0)}%`
+    console.log('per repetition (store ms / baseline ms, store throughput as a share of the baseline\'s; load average at its end):')
+    for (let i = 0; i < reps; i++) {
+      const ms = (k: string) => fmt(t.get(k)?.[i] ?? NaN, 0)
+      console.log(
+        `  ${i + 1} (load ${fmt(loads[i] as number, 1)}): upload ${ms('store up')}/${ms('sdk up')} ${pct('store up', 'sdk up', i)}; download ${ms('store down')}/${ms('sdk down')} ${pct('store down', 'sdk down', i)}; archived ${ms('store tar')}/${ms('tar czf')} ${fmt((t.get('store tar')?.[i] ?? NaN) / (t.get('tar czf')?.[i] ?? NaN), 2)}x; per object ${ms('store objects')}/${ms('raw objects')} ${pct('store objects', 'raw objects', i)}; RSS growth ${fmt((growth[i] ?? NaN) / MiB, 1)} MiB (SDK ${fmt((sdkGrowth[i] ?? NaN) / MiB, 1)} MiB)`,
+      )
+    }
+    console.log(`driver RSS growth over the store's transfers of the ${mb} MiB file: ${fmt(rss / MiB, 1)} MiB, the largest of the repetitions (the SDK's own transfers: ${fmt(Math.max(...sdkGrowth) / MiB, 1)} MiB)`)
     console.log('targets for the S3 store:')
     console.log(`  upload >= 90% of lib-storage's throughput: ${fmt(upRatio * 100, 0)}%: ${said(upRatio >= 0.9)}`)
     console.log(`  download >= 90% of a streamed GetObject's: ${fmt(downRatio * 100, 0)}%: ${said(downRatio >= 0.9)}`)
@@ -192,6 +210,6 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.env['BENCH_QUICK'] === '1'
-  const reps = quick ? 1 : Math.max(1, Number(process.env['BENCH_REPS'] ?? 3) || 3)
+  const reps = quick ? 1 : Math.max(1, Number(process.env['BENCH_REPS'] ?? 5) || 5)
   await storeBench(benchRoot(), reps, quick)
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { sha256InWorker } from './hash-worker.ts'
 
 /** One entry of a folder tree, symlinks followed. @example { rel: 'sub/a.txt', type: 'file', size: 3, executable: false, sha256: '…' } */
 export interface TreeEntry {
@@ -17,20 +18,14 @@ export interface TreeEntry {
 }
 
 /**
- * The sha256 of a file's bytes in hex, read as a stream (never the whole file in memory).
+ * The sha256 of a file's bytes in hex, never the whole file in memory: hashed in a worker thread that reads
+ * the file itself ({@link sha256InWorker}), so the event loop stays free and no chunk crosses threads.
  *
  * @example await sha256File('bar.txt') // '5891b5b5…'
  */
-export const sha256File = (path: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const h = createHash('sha256')
-    createReadStream(path)
-      .on('data', (c) => h.update(c))
-      .on('error', reject)
-      .on('end', () => resolve(h.digest('hex')))
-  })
+export const sha256File = (path: string): Promise<string> => sha256InWorker(path)
 
-/** Files up to this size are hashed from one read into memory; larger ones as a stream. */
+/** Files up to this size are hashed from one read into memory; larger ones in the hashing worker. */
 const SMALL = 1024 * 1024
 
 /** Gives the event loop a turn every few milliseconds of synchronous work. */
@@ -48,7 +43,7 @@ const yielder = () => {
  * they point at, as dflow's `dereference=True`); a symlink loop is refused. Entries come out in order,
  * folders before what they hold. Folders, stats and small files are read synchronously — a folder of
  * 10,000 small files costs the disk's time, not 40,000 trips through the thread pool — giving the event
- * loop a turn every 5 ms; a large file is hashed as a stream.
+ * loop a turn every 5 ms; a large file is hashed in the hashing worker.
  *
  * @example
  * ```ts

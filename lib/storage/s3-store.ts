@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { inWindow } from '../concurrency/in-window.ts'
 import { sha256File, treeDigest, treeSize, walkTree, type TreeEntry } from './digest.ts'
@@ -33,6 +33,8 @@ const infoOf = (r: CommitRecord): ArtifactInfo => ({ kind: r.kind, archive: r.ar
 /** The suffix of a commit record's object key. @example `${key}${RECORD}` */
 export const RECORD = '.dflow-commit.json'
 const DIGEST = 'dflow-digest'
+/** The write buffer of a download and the read size of an upload: 1 MiB, 16 times the streams' defaults. */
+const WRITE_BUFFER = 1024 * 1024
 
 /**
  * An artifact store in an S3 bucket (AWS, MinIO, Ceph radosgw; s3rver in the tests).
@@ -100,11 +102,16 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
   const corrupt = (key: string, what: string, want: string, got: string) =>
     new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${what} does not match its committed digest (${want}, read ${got})`, 'the object was changed or cut short on the server: put the artifact again')
 
-  /** Downloads one object to `path`, checking its sha256. */
+  /**
+   * Downloads one object to `path`, checking its sha256. The bytes are hashed as they arrive (a `data`
+   * listener beside the pipe: no Transform stage), and written through a 1 MiB write buffer, so the file
+   * stream gathers the socket's 64 KiB chunks into few `writev` calls instead of one write each.
+   */
   const fetchFile = async (key: string, objectKey: string, path: string, sha256: string, executable: boolean, signal?: AbortSignal) => {
     const h = createHash('sha256')
-    const hashing = new Transform({ transform: (c: Buffer, _e, cb) => (h.update(c), cb(null, c)) })
-    await pipeline(await objectBody(key, objectKey, signal), hashing, createWriteStream(path, { mode: fileMode(executable) }), signal ? { signal } : {})
+    const body = await objectBody(key, objectKey, signal)
+    body.on('data', (c: Buffer) => h.update(c))
+    await pipeline(body, createWriteStream(path, { mode: fileMode(executable), highWaterMark: WRITE_BUFFER }), signal ? { signal } : {})
     const got = h.digest('hex')
     if (got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
     await chmod(path, fileMode(executable))
@@ -151,7 +158,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
       uploadObject(client, body, { bucket: Bucket, key: objectKey, metadata: { [DIGEST]: digest }, partSize, queueSize, ...(contentLength !== undefined && { contentLength }), ...(signal && { signal }) })
     /** A file: one PutObject of its bytes when it fits in a part (checked against its digest), else streamed in parts. */
     const sendFile = async (objectKey: string, path: string, sha256: string, size: number) => {
-      if (size > partSize) return send(objectKey, createReadStream(path), `sha256:${sha256}`, size)
+      if (size > partSize) return send(objectKey, createReadStream(path, { highWaterMark: WRITE_BUFFER }), `sha256:${sha256}`, size)
       const body = await readFile(path, signal ? { signal } : {})
       if (createHash('sha256').update(body).digest('hex') !== sha256) throw new Error(`${path} changed while it was uploaded`)
       await client.send(new PutObjectCommand({ Bucket, Key: objectKey, Body: body, Metadata: { [DIGEST]: `sha256:${sha256}` } }), signal ? { abortSignal: signal } : {})
