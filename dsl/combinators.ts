@@ -44,4 +44,18 @@ export const par = Object.assign((...children: readonly Node[]): Par => Object.f
  * dag(a, b) // Argo: a DAG template, B `depends: A`
  * ```
  */
-export const dag = (...children: readonly Node[]): Dag => Object.freeze({ _tag: 'Dag', children: Object.freeze([...children]) })
+export const dag = Object.assign((...children: readonly Node[]): Dag => Object.freeze({ _tag: 'Dag', children: Object.freeze([...children]) }), {
+  /**
+   * A `dag` with options: `failFast: false` lets every task whose dependencies succeeded start even after
+   * another task failed (Argo's `dag.failFast: false`); the dag still fails at the end.
+   *
+   * @example
+   * ```ts
+   * dag.withOptions({ failFast: false })(a, b, c) // Argo: dag: { failFast: false, tasks: [...] }
+   * ```
+   */
+  withOptions:
+    (options: { readonly failFast: false }) =>
+    (...children: readonly Node[]): Dag =>
+      Object.freeze({ _tag: 'Dag', children: Object.freeze([...children]), ...(options.failFast === false ? { failFast: false as const } : {}) }),
+})

@@ -231,6 +231,11 @@ export interface Par {
 export interface Dag {
   readonly _tag: 'Dag'
   readonly children: readonly Node[]
+  /**
+   * `false`: after a failure the tasks that do not depend on it still start, as with Argo's `failFast: false`
+   * (by default no new task starts after an unhandled failure; running ones end either way).
+   */
+  readonly failFast?: false
 }
 
 /**

@@ -325,7 +325,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   } else if (shape.kind === 'steps') {
     template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, steps: shape.groups.map((g) => g.flatMap(callsOf)) })
   } else {
-    template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, dag: { tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) } })
+    template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, dag: compact({ failFast: shape.failFast, tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) }) })
   }
   c.report(problems)
   for (const [u, f] of fragments) {

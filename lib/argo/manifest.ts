@@ -83,7 +83,7 @@ export interface ArgoTemplate {
   readonly metadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> }
   readonly script?: ArgoScript
   readonly steps?: readonly (readonly ArgoCall[])[]
-  readonly dag?: { readonly tasks: readonly ArgoTask[] }
+  readonly dag?: { readonly failFast?: false; readonly tasks: readonly ArgoTask[] }
   readonly serviceAccountName?: string
   readonly nodeSelector?: Readonly<Record<string, string>>
   readonly tolerations?: readonly unknown[]

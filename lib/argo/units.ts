@@ -21,7 +21,7 @@ export type Unit =
 export type Shape =
   | { readonly kind: 'steps'; readonly groups: readonly (readonly Unit[])[]; readonly threshold?: SuccessThreshold }
   // with a threshold: a `par`'s members (one group), or a thresholded fan-out step alone
-  | { readonly kind: 'dag'; readonly units: readonly Unit[] }
+  | { readonly kind: 'dag'; readonly units: readonly Unit[]; readonly failFast?: false }
 
 const single = (step: Step): Unit => ({ kind: 'step', step })
 const fragment = (node: Node): Unit => ({ kind: 'fragment', node })
@@ -75,7 +75,7 @@ export const shapeOf = (body: Node): Shape => {
   if (n._tag === 'Par' && n.threshold) return { kind: 'steps', groups: [n.children.map((c) => (c._tag === 'Step' ? stepUnit(c) : fragment(c)))], threshold: n.threshold }
   // So is a fan-out with one: the fan-out, then the check.
   if (n._tag === 'Step' && n.threshold) return { kind: 'steps', groups: [[single(n)]], threshold: n.threshold }
-  return n._tag === 'Dag' ? { kind: 'dag', units: n.children.flatMap(foldNode(dagUnits)) } : { kind: 'steps', groups: groups(n) }
+  return n._tag === 'Dag' ? { kind: 'dag', units: n.children.flatMap(foldNode(dagUnits)), ...(n.failFast === false ? { failFast: false as const } : {}) } : { kind: 'steps', groups: groups(n) }
 }
 
 /** Every step inside a unit. @example unitSteps({ kind: 'step', step: a }) // [a] */

@@ -1,5 +1,4 @@
 import { dependsSteps, externalDeps, STATUS, stepsIn, type Node, type Step } from 'dflow-ts'
-import { child } from './abort.ts'
 import { CALLS } from './control.ts'
 import { holds, type TaskEnd } from './depends.ts'
 import type { Outcome } from './interpret.ts'
@@ -18,6 +17,8 @@ export interface DagOps<E extends DagEnv> {
   readonly omit: (n: Node, env: E, message: string) => void
   /** Told, when a task starts, of each task that waits for it: it may get ready for it. */
   readonly warm?: (n: Node, env: E) => void
+  /** `false`: tasks keep starting after an unhandled failure (Argo's `failFast: false`); default `true`. */
+  readonly failFast?: boolean
 }
 
 /** How a task of a dag ended, from what its siblings see of it (`$status`, and `$calls` for a fan-out). */
@@ -30,8 +31,9 @@ const taskEnd = (o: Outputs | undefined): TaskEnd => {
 /**
  * Runs the children of a dag: each starts as soon as what it depends on (references, `dependsOn`,
  * `depends`) has finished. A task whose dependencies did not succeed, or whose `depends` condition is false,
- * is omitted. An unhandled failure stops the running siblings; a failure that some `depends` names is
- * handled, and the dag's phase is then that of its leaves (Argo's enhanced depends).
+ * is omitted. After an unhandled failure no new task starts and the running ones end on their own (Argo's
+ * `failFast`: it stops scheduling, then waits for every node before failing the dag); a failure that some
+ * `depends` names is handled, and the dag's phase is then that of its leaves (Argo's enhanced depends).
  *
  * @example
  * ```ts
@@ -47,8 +49,9 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
   deps.forEach((ds, j) => ds.forEach((d) => dependents[d]!.push(j)))
   const state: ('waiting' | 'running' | 'done')[] = children.map(() => 'waiting')
   const outcomes: (Outcome | undefined)[] = children.map(() => undefined)
-  const ctl = child(env.signal)
   let first: Outcome | undefined
+  // No new task starts once this holds.
+  const halted = () => (ops.failFast !== false && first !== undefined) || env.signal.aborted
   let running = 0
   // Enhanced depends: a failure that another task's `depends` names is handled by it, and the dag's phase
   // is then that of its leaves (an omitted leaf fails if one of its dependencies failed).
@@ -60,7 +63,7 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
   return new Promise((resolve, reject) => {
     const settle = () => {
       if (running > 0) return
-      if (waiting > 0 && !first && !ctl.signal.aborted) return
+      if (waiting > 0 && !halted()) return
       if (first) return resolve(first)
       const failedLeaf = leaves.find((i) => !outcomes[i]?.ok || (omitted[i] && deps[i]!.some((d) => !outcomes[d]?.ok)))
       if (failedLeaf !== undefined) return resolve({ ok: false, clean: false, failure: outcomes[failedLeaf]?.failure ?? `task ${stepsIn(children[failedLeaf]!).map((s) => s.name).join('+')} was omitted after a failure` })
@@ -70,7 +73,7 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
     const schedule = (candidates: Iterable<number>) => {
       for (const i of candidates) {
         const c = children[i]!
-        if (state[i] !== 'waiting' || first || ctl.signal.aborted) continue
+        if (state[i] !== 'waiting' || halted()) continue
         const ds = deps[i]!
         if (!ds.every((d) => state[d] === 'done')) continue
         const cond = c._tag === 'Step' ? c.depends : undefined
@@ -91,16 +94,13 @@ export const runDag = <E extends DagEnv>(children: readonly Node[], env: E, ops:
                 omitted[i] = true
                 return { ok: true, clean: false }
               })
-            : ops.run(c, { ...env, signal: ctl.signal })
+            : ops.run(c, env)
         if (!blocked.length && !refused) for (const j of dependents[i]!) if (state[j] === 'waiting') ops.warm?.(children[j]!, env)
         work.then((o) => {
           state[i] = 'done'
           outcomes[i] = o
           running--
-          if (!o.ok && !first && !handled.has(i)) {
-            first = o
-            ctl.abort(`stopped: ${o.failure ?? 'a task failed'}`)
-          }
+          if (!o.ok && !first && !handled.has(i)) first = o
           // Only the tasks waiting on this one can have become ready.
           schedule(dependents[i]!)
           settle()

@@ -5,7 +5,7 @@ import { runLeafStep } from './leaf-step.ts'
 import { fanInOutputs, fanInStacker, StackError } from './fan-in.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
-import { child, stopMessage } from './abort.ts'
+import { stopMessage } from './abort.ts'
 import type { LeafCall, LeafExecutor } from './executor.ts'
 import type { Prior } from './prior.ts'
 import { runDag } from './dag.ts'
@@ -125,8 +125,10 @@ const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRec
 
 /**
  * The local interpreter's fold: one case per node kind. Sequences stop at the first failure that is
- * not continued; parallel groups and dags stop their running siblings when one fails; a dag task starts
- * as soon as its own dependencies are done.
+ * not continued; a failure stops no running sibling (Argo's step groups and dags let them end: a fan-out's
+ * 49 other jobs are never abandoned for one failed one) — a parallel group fails once all its members have
+ * ended, a dag starts no new task after an unhandled failure; a dag task starts as soon as its own
+ * dependencies are done.
  */
 export const interpreter = (ictx: InterpretContext) => {
   const run = (node: Node, env: Env): Promise<Outcome> => fold(node)(env)
@@ -374,23 +376,13 @@ export const interpreter = (ictx: InterpretContext) => {
       return { ok: true, clean }
     },
     Par: (n) => async (env) => {
-      // With a success threshold every child runs to its end (a failure stops no sibling), then the count decides.
-      if (n.threshold) return thresholdOutcome(await inWindow(n.children, width, (c) => run(c, env)), requiredSuccesses(n.threshold, n.children.length))
-      const ctl = child(env.signal)
-      let first: Outcome | undefined
-      // as a fan-out: a bounded window of children under way, the next started as one ends
-      const outcomes = await inWindow(n.children, width, (c) =>
-        run(c, { ...env, signal: ctl.signal }).then((o) => {
-          if (!o.ok && !first) {
-            first = o
-            ctl.abort(`stopped: ${o.failure ?? 'a sibling failed'}`)
-          }
-          return o
-        }),
-      )
-      return first ?? { ok: true, clean: outcomes.every((o) => o.clean) }
+      const outcomes = await inWindow(n.children, width, (c) => run(c, env))
+      // With a success threshold the count decides; else every member ran to its end and the first (in the
+      // group's order) that failed is the group's failure, as Argo's step group reports its first failed child.
+      if (n.threshold) return thresholdOutcome(outcomes, requiredSuccesses(n.threshold, n.children.length))
+      return outcomes.find((o) => !o.ok) ?? { ok: true, clean: outcomes.every((o) => o.clean) }
     },
-    Dag: (n) => (env) => runDag(n.children, env, { run, omit, warm }),
+    Dag: (n) => (env) => runDag(n.children, env, { run, omit, warm, failFast: n.failFast !== false }),
     ForEach: (n) => (env) => runBodies(n, env),
     When: (n) => async (env) => {
       const go = holds(n.cond, env.scope)

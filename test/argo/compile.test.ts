@@ -225,6 +225,14 @@ bodies('a dag infers depends from references and dependsOn; a par of steps in a 
   assert.is(tasks[1]!.arguments?.parameters?.[0]?.value, '{{tasks.A.outputs.parameters.n}}')
 })
 
+bodies('dag.withOptions({ failFast: false }) is the dag template\'s failFast: false; a plain dag leaves the default', () => {
+  const a = step('A', gen)
+  const b = step('B', inc, { n: a.outputs.n })
+  const m = compileChecked(workflow('lenient', dag.withOptions({ failFast: false })(a, b)))
+  assert.is(templateNamed(m, 'lenient').dag?.failFast, false)
+  assert.is(templateNamed(compileChecked(workflow('strict', dag(a, b))), 'strict').dag?.failFast, undefined)
+})
+
 bodies('a seq inside a dag is a generated task; continueOn switches the DAG to dependencies', () => {
   const a = step('A', gen, {}, { continueOn: { failed: true } })
   const m = compileChecked(workflow('mixed', dag(a, seq(step('B', inc, { n: a.outputs.n }), step('C', inc, { n: 2 })))))

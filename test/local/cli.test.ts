@@ -64,7 +64,7 @@ test('SIGTERM stops the whole tree: no process is left behind', async () => {
     const phases = readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
     return ['a', 'b'].every((s) => phases.some((p) => p.id === s && p.phase === 'Running'))
   }
-  for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50))
+  for (let i = 0; i < 600 && !running(); i++) await new Promise((r) => setTimeout(r, 50))
   assert.ok(running(), 'both steps started')
   await new Promise((r) => setTimeout(r, 200))
   const launcher = execFileSync('pgrep', ['-P', String(child.pid), '-f', 'launcher.py'], { encoding: 'utf8' }).trim()

@@ -660,7 +660,7 @@ export const builder = (cx: BuildContext) => {
     for (const k of Object.keys(d ?? {}))
       if (k === 'target') continue
       else if (k === 'failFast') {
-        if (d.failFast === false) fail([...path, k], 'failFast: false is not supported locally (a failing task stops the dag)')
+        if (typeof d.failFast !== 'boolean') fail([...path, k], `failFast must be true or false, not ${JSON.stringify(d.failFast)}`)
       } else if (k !== 'tasks') fail([...path, k], `the field "${k}" is not supported by the local importer`)
     const siblings = new Map<string, Template>()
     for (const st of list(d?.tasks, [...path, 'tasks'])) siblings.set(String(st?.name), undefined as never)
@@ -668,7 +668,7 @@ export const builder = (cx: BuildContext) => {
     const all = list(d?.tasks, [...path, 'tasks']).map((st: Obj, i) => ({ st, at: [...path, 'tasks', String(i)] }))
     const wanted = d?.target !== undefined ? targetClosure(all.map((x) => x.st), targetNames(d.target, [...path, 'target']), [...path, 'target']) : undefined
     const tasks = all.filter((x) => !wanted || wanted.has(String(x.st?.name))).map((x) => callOf(lib, x.st, sc, x.at, siblings))
-    return { body: dag(...tasks), siblings }
+    return { body: d?.failFast === false ? dag.withOptions({ failFast: false })(...tasks) : dag(...tasks), siblings }
   }
 
   /** A dag's `target`: task names separated by spaces, literal or from a workflow parameter (its value at submission). */
