@@ -96,7 +96,9 @@ export const sourceRefs = (f: ForEachSource): readonly Ref[] =>
       ? [f.sequence.count, f.sequence.start, f.sequence.end].flatMap((v) => (isRef(v) ? [v] : []))
       : f._tag === 'Zip'
         ? Object.values(f.lists).flatMap((v) => (isRef(v) ? [v] : []))
-        : []
+        : f._tag === 'Computed'
+          ? f.reads
+          : []
 
 /**
  * Every reference a step makes: its arguments, its `when` and its `forEach` list (not the item, which is its own).

@@ -20,5 +20,5 @@ export { ifExpr, exposedRef, refsOfExposed, type OutputChoice, type Exposable } 
 export { on, and, or, not, dependsSteps, type Depends, type Outcome } from './depends.ts'
 export { recurse, MAX_DEPTH, type RecurseFields } from './recurse.ts'
 export { key, keyRefs, type KeyTemplate } from './key.ts'
-export type { ForEachSource, Sequence, SliceList, SliceGroupOptions } from './source.ts'
+export type { ComputedItems, ForEachSource, Sequence, SliceList, SliceGroupOptions } from './source.ts'
 export { allOutputs, ALL_OUTPUTS } from './all-outputs.ts'

@@ -15,6 +15,10 @@ const mapSource = (src: ForEachSource, f: RefMap): ForEachSource => {
     const lists = Object.fromEntries(Object.entries(src.lists).map(([k, v]) => [k, isRef(v) ? (f(v) as ParamRef<readonly unknown[]>) : v]))
     return Object.keys(lists).some((k) => lists[k] !== src.lists[k]) ? Object.freeze({ ...src, lists: Object.freeze(lists) }) : src
   }
+  if (src._tag === 'Computed') {
+    const reads = src.reads.map((r) => f(r) as ParamRef<any>)
+    return reads.some((r, i) => r !== src.reads[i]) ? Object.freeze({ ...src, reads: Object.freeze(reads) }) : src
+  }
   if (src._tag !== 'Sequence') return src
   const q = src.sequence
   const at = (v: number | ParamRef<number> | undefined) => (isRef(v) ? (f(v) as ParamRef<number>) : v)

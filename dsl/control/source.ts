@@ -47,6 +47,25 @@ export type ForEachSource =
   | { readonly _tag: 'ItemsFrom'; readonly ref: ParamRef<readonly unknown[]> }
   | { readonly _tag: 'Sequence'; readonly sequence: Sequence }
   | { readonly _tag: 'Zip'; readonly lists: Readonly<Record<string, SliceList>>; readonly group?: SliceGroupOptions }
+  | ComputedItems
+
+/**
+ * A list computed from references by a function when the fan-out starts: what the Argo importer makes of a
+ * `withParam` written as an expression (`{{= … }}`) the DSL's expressions cannot say (`let`, `map` over a
+ * range, map literals). `reads` are the references it reads, `items` gets their wire texts in that order;
+ * `text` is the expression, for messages and the template's identity. No interpreter prints it back.
+ *
+ * @example
+ * ```ts
+ * const c: ComputedItems = { _tag: 'Computed', text: 'map(0..2, # * 2)', reads: [], items: () => [0, 2, 4] }
+ * ```
+ */
+export interface ComputedItems {
+  readonly _tag: 'Computed'
+  readonly text: string
+  readonly reads: readonly ParamRef<any>[]
+  readonly items: (wires: readonly string[]) => readonly unknown[]
+}
 
 /**
  * How a grouped slice runs: `size` slices per call, `pool` of them at a time inside a call (-1: all at once).

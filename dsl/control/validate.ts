@@ -52,6 +52,7 @@ export const controlProblems = (s: Step, scope: ControlScope, visible: Pick<Read
   }
   for (const d of s.depends ? dependsSteps(s.depends) : []) stepVisible(d, [...path, 'depends'])
   if (s.forEach?._tag === 'ItemsFrom' && s.forEach.ref.source.kind === 'step') stepVisible(s.forEach.ref.source.step, [...path, 'forEach'])
+  if (s.forEach?._tag === 'Computed') for (const r of s.forEach.reads) if (r.source.kind === 'step') stepVisible(r.source.step, [...path, 'forEach'])
   if (s.forEach?._tag === 'Zip')
     for (const [name, v] of Object.entries(s.forEach.lists)) {
       if (isRef(v) && v.source.kind === 'step') stepVisible(v.source.step, [...path, 'slice', name])

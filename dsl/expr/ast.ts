@@ -14,7 +14,7 @@ export type UnaryOp = '!' | '-'
 /** The binary operators, loosest binding last in the parser; `=~` is a regular-expression match (Go's syntax). @example const op: BinaryOp = '<=' */
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in' | '=~'
 /** The whitelisted functions. @example const f: FnName = 'asInt' */
-export type FnName = 'length' | 'asInt' | 'asFloat' | 'string' | 'toJson' | 'jsonpath'
+export type FnName = 'length' | 'asInt' | 'asFloat' | 'string' | 'toJson' | 'jsonpath' | 'flatten'
 
 /** A literal value. @example const e: Expr = { _tag: 'Lit', value: 3 } */
 export type LitValue = string | number | boolean | null
@@ -35,8 +35,13 @@ export type Expr =
   | { readonly _tag: 'Cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr }
   | { readonly _tag: 'Call'; readonly fn: FnName; readonly args: readonly Expr[] }
 
-/** The names of {@link FnName}, with their arity. @example FUNCTIONS.jsonpath // 2 */
-export const FUNCTIONS: Readonly<Record<FnName, number>> = Object.freeze({ length: 1, asInt: 1, asFloat: 1, string: 1, toJson: 1, jsonpath: 2 })
+/**
+ * The names of {@link FnName}, with their arity. `flatten(list)` is expr-lang's: the elements of a list of
+ * lists at every depth, in order (how a consumer reads a grouped slice's stacked outputs on Argo).
+ *
+ * @example FUNCTIONS.jsonpath // 2
+ */
+export const FUNCTIONS: Readonly<Record<FnName, number>> = Object.freeze({ length: 1, asInt: 1, asFloat: 1, string: 1, toJson: 1, jsonpath: 2, flatten: 1 })
 
 /**
  * The phase of a step (`Succeeded`, `Failed`, `Error`, `Skipped`, `Omitted`), as a reference usable in an

@@ -63,6 +63,9 @@ const callType = (e: Extract<Expr, { _tag: 'Call' }>, ts: readonly ExprType[], n
     case 'string':
     case 'toJson':
       return 'string'
+    case 'flatten':
+      need(ts[0]!, ['list'], 'the argument of flatten()')
+      return 'list'
     case 'jsonpath':
       need(ts[0]!, ['string'], 'the document of jsonpath()')
       need(ts[1]!, ['string'], 'the path of jsonpath()')

@@ -1,4 +1,4 @@
-import { SLICE_INDEX, zipLists, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
+import { DflowError, problem, SLICE_INDEX, zipLists, isRef, type SliceList, type Expr, type ExprVar, type ForEachSource, type IoSpec, type Node, type OutputChoice, type Ref, type Sequence, type Step } from 'dflow-ts'
 import type { ArgoCall } from './manifest.ts'
 import { accessPath, printCondition, printExpr, quote } from './expr-print.ts'
 import { groupedZipFields } from './slice.ts'
@@ -80,7 +80,12 @@ export const controlFields = (s: Step, c: ControlContext): Partial<ArgoCall> => 
  * fanOutFields({ _tag: 'ItemsFrom', ref: gen.outputs.result }, ctx) // { withParam: '{{steps.gen.outputs.result}}' }
  * ```
  */
-export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => nonEmpty({
+export const fanOutFields = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => {
+  if (f?._tag === 'Computed') throw new DflowError([problem([...c.path, 'forEach'], `the list computed by ${f.text} (an imported withParam) does not compile to Argo`, 'run the Argo document it was imported from')])
+  return fanOutFieldsOf(f, c)
+}
+
+const fanOutFieldsOf = (f: ForEachSource | undefined, c: ControlContext): Partial<ArgoCall> => nonEmpty({
   ...(f?._tag === 'Items' ? { withItems: [...f.items] } : {}),
   ...(f?._tag === 'Zip' ? (f.group ? groupedZipFields(f.lists, f.group.size, c) : zipFields(f.lists, c)) : {}),
   ...(f?._tag === 'ItemsFrom' ? { withParam: c.resolve(f.ref, [...c.path, 'forEach']) } : {}),
@@ -107,7 +112,7 @@ export const listExpr = (v: SliceList, name: string, c: ControlContext): string 
  * @example
  * ```ts
  * zipFields({ f: ['a', 'b'] }, ctx)            // { withItems: [{ _index: 0, f: 'a' }, { _index: 1, f: 'b' }] }
- * zipFields({ f: gen.outputs.files }, ctx)     // { withParam: "{{= let l0 = jsonpath(…, '$'); toJson(map(0..(len(l0) - 1), { '_index': #, 'f': l0[#] })) }}" }
+ * zipFields({ f: gen.outputs.files }, ctx)     // { withParam: "{{= let l0 = jsonpath(…, '$'); toJson(map(0..(len(l0) - 1), { {'_index': #, 'f': l0[#]} })) }}" }
  * ```
  */
 export const zipFields = (lists: Readonly<Record<string, SliceList>>, c: ControlContext): Partial<ArgoCall> => {
@@ -117,7 +122,8 @@ export const zipFields = (lists: Readonly<Record<string, SliceList>>, c: Control
   }
   const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
   const fields = [`${quote(SLICE_INDEX)}: #`, ...entries.map(([k], i) => `${quote(k)}: l${i}[#]`)].join(', ')
-  return { withParam: `{{= ${lets} toJson(map(0..(len(l0) - 1), { ${fields} })) }}` }
+  // the predicate's braces hold a map literal's braces (expr-lang reads `{ k: v }` after `map(x,` as the predicate)
+  return { withParam: `{{= ${lets} toJson(map(0..(len(l0) - 1), { {${fields}} })) }}` }
 }
 
 /**

@@ -73,7 +73,7 @@ const literal = (v: LitValue): string =>
 
 const FN: Readonly<Record<string, string>> = { length: 'len' }
 /** expr-lang's builtins are one node; the functions Argo adds to the environment are a call and a name. */
-const BUILTIN = new Set(['len', 'string', 'int'])
+const BUILTIN = new Set(['len', 'string', 'int', 'flatten'])
 
 /**
  * The most nodes expr-lang (v1.17, Argo 4) accepts in one expression (`conf.DefaultMaxNodes`); more is

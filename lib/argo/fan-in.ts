@@ -158,6 +158,7 @@ export const enumeratedLoop = (
     const step = count !== undefined || to >= from ? 1 : -1
     return { fields: { withItems: enumerate(Array.from({ length: Math.max(0, n) }, (_, i) => String(from + i * step))) }, problems: [] }
   }
+  if (f._tag === 'Computed') return { fields: {}, problems: [problem([...path, 'forEach'], `the list computed by ${f.text} (an imported withParam) does not compile to Argo`)] }
   if (f._tag === 'Zip') return { fields: enumeratedZip(f.lists, fields, enumerate, { resolve, prefix: 'steps', path }, { index: FAN_IN_INDEX, item: ITEM_FIELD }), problems: [] }
   // A reference's list, enumerated when the call is expanded: the expression builds the same objects.
   const list = `jsonpath(${accessPath(resolve(f.ref, [...path, 'forEach']).replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, ''))}, '$')`

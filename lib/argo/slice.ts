@@ -29,7 +29,7 @@ export const groupedZipFields = (lists: Readonly<Record<string, SliceList>>, siz
   const lets = entries.map(([k, v], i) => `let l${i} = ${listExpr(v, k, c)};`).join(' ')
   const range = `(# * ${size})..((# * ${size} + ${size} < n ? # * ${size} + ${size} : n) - 1)`
   const fields = [`${quote(SLICE_INDEX)}: #`, `${quote(SLICE_GROUP)}: ${range}`, ...entries.map(([k], i) => `${quote(k)}: map(${range}, l${i}[#])`)].join(', ')
-  return { withParam: `{{= ${lets} let n = len(l0); toJson(map(0..(int((n + ${size - 1}) / ${size}) - 1), { ${fields} })) }}` }
+  return { withParam: `{{= ${lets} let n = len(l0); toJson(map(0..(int((n + ${size - 1}) / ${size}) - 1), { {${fields}} })) }}` }
 }
 
 /**
@@ -66,5 +66,5 @@ export const enumeratedZip = (
   const at = (k: string) => (k === SLICE_INDEX ? '#' : `l${entries.findIndex(([n]) => n === k)}[#]`)
   const item = `toJson({ ${[`${quote(SLICE_INDEX)}: #`, ...entries.map(([k], i) => `${quote(k)}: l${i}[#]`)].join(', ')} })`
   const own = fields.map((p) => `${quote(p.join('.'))}: ${p[0] === SLICE_INDEX ? 'string(#)' : at(p[0]!)}`)
-  return { withParam: `{{= ${lets} toJson(map(0..(len(l0) - 1), { ${[`${quote(names.index)}: string(#)`, `${quote(names.item)}: ${item}`, ...own].join(', ')} })) }}` }
+  return { withParam: `{{= ${lets} toJson(map(0..(len(l0) - 1), { {${[`${quote(names.index)}: string(#)`, `${quote(names.item)}: ${item}`, ...own].join(', ')}} })) }}` }
 }

@@ -1,5 +1,5 @@
 import { ex, isRef, param, sh, shell, t, type ParamRef, type SliceList, type Operand, type Sequence, type Step, type SuccessThreshold } from 'dflow-ts'
-import { exprTag, type ControlContext } from './control.ts'
+import { exprTag, fanOutFields, type ControlContext } from './control.ts'
 import type { ArgoCall, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import { tag } from './tags.ts'
 
@@ -73,7 +73,9 @@ export const fanOutTally = (s: Step, c: ControlContext): Tally => {
         ? countOf(f.sequence, c)
         : f._tag === 'Zip'
           ? zipCount(f.lists, c)
-          : exprTag(ex.call('length', f.ref), c, 'forEach')
+          : f._tag === 'Computed'
+            ? fanOutFields(f, c) && '0' // refused there
+            : exprTag(ex.call('length', f.ref), c, 'forEach')
   return { statuses: tag(`${c.prefix}.${s.name}.outputs.parameters.${SUCCESS_OUTPUT}`), total }
 }
 

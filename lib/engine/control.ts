@@ -49,6 +49,21 @@ export const itemsOf = (source: ForEachSource, scope: Scope): readonly unknown[]
       // A grouped slice has one call per group of slices (see slice-group.ts).
       return source.group ? groupItems(zipped, source.group.size) : zipped
     }
+    case 'Computed': {
+      const wires = source.reads.map((r) => {
+        const v = lookup(r, scope)
+        if (v.kind !== 'param') throw new ResolveError(`forEach over ${source.text}: "${r.name}" is not a parameter`)
+        return v.wire
+      })
+      let items: unknown
+      try {
+        items = source.items(wires)
+      } catch (e) {
+        throw new ResolveError(`forEach over ${source.text}: ${(e as Error).message}`)
+      }
+      if (!Array.isArray(items)) throw new ResolveError(`forEach over ${source.text}: expected a list, got ${JSON.stringify(items)?.slice(0, 60)}`)
+      return items
+    }
     case 'Sequence':
       return sequenceItems(source.sequence, (v) => {
         if (typeof v === 'number') return v

@@ -125,6 +125,9 @@ const binary = (op: string, l: unknown, r: unknown, rightType: ExprType | undefi
 const asText = (v: unknown, t: ExprType | undefined, fn: 'string' | 'toJson'): string =>
   t === 'number' ? goJson(num(v, `the argument of ${fn}()`) + 0) : fn === 'string' ? goSprint(v) : goJson(v)
 
+/** expr-lang's `flatten`: the elements of nested lists at every depth, in order. */
+const flatDeep = (xs: readonly unknown[]): unknown[] => xs.flatMap((x) => (Array.isArray(x) ? flatDeep(x) : [x]))
+
 const call = (fn: string, [a, b]: readonly unknown[], argType: ExprType | undefined): unknown => {
   switch (fn) {
     case 'length':
@@ -140,6 +143,9 @@ const call = (fn: string, [a, b]: readonly unknown[], argType: ExprType | undefi
       return asText(a, argType, fn)
     case 'jsonpath':
       return jsonpath(a, String(b))
+    case 'flatten':
+      if (!Array.isArray(a)) throw new EvalError(`flatten(${JSON.stringify(a) ?? 'nothing'}): not a list`)
+      return flatDeep(a)
   }
   throw new EvalError(`unknown function ${fn}`)
 }

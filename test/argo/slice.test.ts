@@ -40,7 +40,7 @@ const arg = (c: Call, name: string) => c.arguments?.parameters?.find((p) => p.na
 test('an ungrouped slice of references: withParam zipping the lists at run time, one item per index', () => {
   const m = compileChecked(paramSlices)
   const c = call(m, 'run')
-  assert.match(c.withParam ?? '', "let l0 = jsonpath(steps['prepare'].outputs.parameters.tasks, '$'); let l1 = jsonpath(steps['prepare'].outputs.parameters['poscars'], '$'); toJson(map(0..(len(l0) - 1), { '_index': #, 'task': l0[#], 'poscar': l1[#] }))")
+  assert.match(c.withParam ?? '', "let l0 = jsonpath(steps['prepare'].outputs.parameters.tasks, '$'); let l1 = jsonpath(steps['prepare'].outputs.parameters['poscars'], '$'); toJson(map(0..(len(l0) - 1), { {'_index': #, 'task': l0[#], 'poscar': l1[#]} }))")
   assert.is(arg(c, 'task'), '{{item.task}}')
 })
 
@@ -61,7 +61,7 @@ test('a grouped slice of literal lists: withItems of the groups, each with its i
 test("E12 on Argo: the groups of a step output's list by an expression; the consumer reads the groups' lists flattened", () => {
   const m = compileChecked(groupSize)
   const c = call(m, 'process')
-  assert.match(c.withParam ?? '', "let n = len(l0); toJson(map(0..(int((n + 9) / 10) - 1), { '_index': #, '_slices': (# * 10)..((# * 10 + 10 < n ? # * 10 + 10 : n) - 1), 'data': map((# * 10)..((# * 10 + 10 < n ? # * 10 + 10 : n) - 1), l0[#]) }))")
+  assert.match(c.withParam ?? '', "let n = len(l0); toJson(map(0..(int((n + 9) / 10) - 1), { {'_index': #, '_slices': (# * 10)..((# * 10 + 10 < n ? # * 10 + 10 : n) - 1), 'data': map((# * 10)..((# * 10 + 10 < n ? # * 10 + 10 : n) - 1), l0[#])} }))")
   assert.is(arg(call(m, 'count'), 'names'), "{{=toJson(flatten(jsonpath(steps['process'].outputs.parameters['name'], '$')))}}")
 })
 
@@ -112,7 +112,7 @@ test('E10 on Argo: a slice whose output artifact is gathered — each call enume
     }),
     { artifactRepository: repo },
   )
-  assert.match(call(refs, 'hello').withParam ?? '', "toJson(map(0..(len(l0) - 1), { 'dflow-index': string(#), 'dflow-item': toJson({ '_index': #, 'filename': l0[#], 'n': l1[#] }), 'filename': l0[#] }))")
+  assert.match(call(refs, 'hello').withParam ?? '', "toJson(map(0..(len(l0) - 1), { {'dflow-index': string(#), 'dflow-item': toJson({ '_index': #, 'filename': l0[#], 'n': l1[#] }), 'filename': l0[#]} }))")
 })
 
 type ArtCall = Call & { arguments?: { artifacts?: { name: string; from?: string; subPath?: string }[] } }

@@ -24,6 +24,12 @@ else if (bin) {
 
   CASES.forEach((c, i) => {
     const local = localResult(c.e)
+    if (c.oracleLacks) {
+      test(`oracle: ${c.name} — not checked: Debian's expr lacks ${c.oracleLacks}`, () => {
+        assert.ok(!asExpr[i]!.ok, `the oracle evaluates it now: remove oracleLacks (${asExpr[i]!.text})`)
+      })
+      return
+    }
     test(`oracle: ${c.name}`, () => {
       const r = asExpr[i]!
       if (!local.ok) assert.ok(!r.ok, `locally an error (${local.error}), the oracle ${r.type} ${r.text}\n  program: ${programs[i]!.expr}`)

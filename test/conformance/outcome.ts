@@ -56,6 +56,8 @@ const digestOf = async (v: unknown): Promise<string | null> => {
 export interface OutcomeOptions {
   readonly id?: (id: string) => string | undefined
   readonly decode?: (id: string, name: string, wire: string) => unknown
+  /** The name an output parameter is compared under (the importer's `result` is the DSL's stdout output). */
+  readonly rename?: (id: string, name: string) => string
 }
 
 const stepOutcome = async (id: string, s: StepView, o: OutcomeOptions): Promise<StepOutcome> => {
@@ -64,8 +66,9 @@ const stepOutcome = async (id: string, s: StepView, o: OutcomeOptions): Promise<
   const artifacts: Record<string, string | null> = {}
   for (const [name, v] of Object.entries(s.outputs)) {
     const wire = s.record.outputs.parameters[name]
+    const as = o.rename ? o.rename(id, name) : name
     if (artifactNames.has(name)) artifacts[name] = await digestOf(v)
-    else outputs[name] = o.decode && wire !== undefined ? o.decode(id, name, wire) : v
+    else outputs[as] = o.decode && wire !== undefined ? o.decode(id, as, wire) : v
   }
   return { phase: s.phase, type: s.type, outputs, artifacts, attempts: Math.max(1, s.attempts.length), exitCode: s.exitCode }
 }

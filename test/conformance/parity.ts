@@ -5,27 +5,39 @@ import { compileWithTemplates, importWorkflow, toYaml } from 'dflow-ts/argo'
 import { local, type Run } from 'dflow-ts/local'
 import { decodersOf } from '../../lib/run/run-view.ts'
 import { repoRoot } from '../argo/support/shared.ts'
+import { exampleArtifacts } from '../helpers/examples.ts'
 import { outcomeOf, type Outcome, type StepOutcome } from './outcome.ts'
 import { argoPathToLocal } from './parity-paths.ts'
 
 /**
  * Examples that cannot run both ways, with the reason (README.md, "Interpreters and parity", lists them too).
- * The suite checks that each still fails the way its reason says, so that an entry is removed once it runs.
+ * The suite checks that each still fails the way its reason says (`error`: the import or the imported run's
+ * failure), or — `statusOnly`, an example that runs both ways but whose steps the suite cannot match yet — that
+ * both runs end in the same phase; so that an entry is removed once it runs.
  *
  * @example NOT_BOTH_WAYS['examples/fn/big-parameter.ts']?.reason // 'the importer refuses raw artifacts …'
  */
-export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; readonly error: RegExp }>> = {
-  'examples/argo/retry-conditional.ts': { reason: 'the importer refuses retryStrategy.expression', error: /retryStrategy\.expression: the field "expression" is not supported/ },
-  'examples/fn/error-handling.ts': { reason: 'the importer refuses retryStrategy.expression', error: /retryStrategy\.expression: the field "expression" is not supported/ },
-  'examples/fn/big-parameter.ts': { reason: 'the importer refuses raw artifacts (the compiler passes a big parameter as one)', error: /\.raw: the field "raw" is not supported/ },
-  'examples/artifacts/fan-in.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which a gathered fan-out compiles to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
-  'examples/artifacts/workflow-artifacts.ts': { reason: 'the suite gives no workflow artifact values yet (the local run is refused without them)', error: /artifact "data" has no value/ },
-  'examples/slices/exploration.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which grouped slices compile to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
-  'examples/slices/group-size.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which grouped slices compile to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
-  'examples/slices/keyed-slices.ts': { reason: "the importer's evaluator has no `flatten`, which consumers of grouped slices read with", error: /unknown function "flatten"/ },
-  'examples/slices/subpath-slices.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which zipped slices compile to (here over the init step\'s parts; each call\'s artifact has a subPath)', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
-  'examples/slices/makevasp.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which zipped slices compile to (here over the init steps\' parts; each call\'s artifacts have a subPath)', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
-  'examples/slices/param-slices.ts': { reason: 'the importer refuses a withParam computed by an expression (`{{= … }}`), which zipped slices compile to', error: /withParam: withParam takes one \{\{…\}\} tag or a JSON list/ },
+export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; readonly error?: RegExp; readonly statusOnly?: true }>> = {
+  'examples/fn/big-parameter.ts': {
+    reason: 'imports and runs with the same phases; its outputs are not compared yet: compiled, a big parameter is a raw artifact (a file holding its JSON), which the suite does not decode as the DSL\'s parameter',
+    statusOnly: true,
+  },
+  'examples/slices/group-size.ts': {
+    reason: "imports and runs with the same phases; not compared step by step yet: compiled, a group's slices run inside its one pod and report in its dflow_slices output, which the suite does not expand into the local run's slice records",
+    statusOnly: true,
+  },
+  'examples/slices/keyed-slices.ts': {
+    reason: "imports and runs with the same phases; not compared step by step yet: compiled, a group's slices run inside its one pod and report in its dflow_slices output, which the suite does not expand into the local run's slice records",
+    statusOnly: true,
+  },
+  'examples/slices/exploration.ts': {
+    reason: "on Argo `select` takes the 1,000 stacked trajectories (about 200 KB) in one environment variable of its container, more than Linux's 128 KiB for one string: the imported run fails there, as the pod would (locally the DSL passes big inputs as files)",
+    error: /select: .*Argument list too long/,
+  },
+  'examples/artifacts/workflow-artifacts.ts': {
+    reason: 'the suite gives the artifact (a file locally, an S3 location compiled), and the importer takes a workflow artifact only as raw data for an entrypoint that is a container or script template: it does not fetch an S3 artifact with an endpoint through a store yet',
+    error: /spec\.arguments\.artifacts: workflow artifacts are supported locally for an entrypoint that is a container or script template/,
+  },
 }
 
 /**
@@ -88,6 +100,21 @@ const decoderFor = (wf: Workflow<any>, reference: Run) => {
   }
 }
 
+/**
+ * Argo's `result` is a template's stdout: the output the DSL declared with `stdout(…)` under another name
+ * (fan-in's `list`, `sum`) is the imported run's `result`, compared under the DSL's name.
+ */
+const stdoutNames = (wf: Workflow<any>, reference: Run) => {
+  const templates = decodersOf(wf)
+  const steps = new Map(reference.steps().map((s) => [s.id, s]))
+  return (id: string, name: string): string => {
+    if (name !== 'result') return name
+    const outputs = templates.get(steps.get(id)?.record.template ?? '')?.outputs ?? {}
+    const own = Object.entries(outputs).find(([, s]) => (s as ParamSpec)._tag === 'Param' && (s as ParamSpec).stdout)
+    return own && !('result' in outputs) ? own[0] : name
+  }
+}
+
 const withoutGenerated = (argo: Outcome, reference: Outcome): Outcome => ({
   status: argo.status,
   steps: Object.fromEntries(
@@ -109,13 +136,17 @@ const withoutGenerated = (argo: Outcome, reference: Outcome): Outcome => ({
  * assert.equal(argo, local)
  * ```
  */
-export const bothWays = async (wf: Workflow<any>, dirs: { readonly runsDir: string; readonly shared: string }): Promise<{ readonly local: Outcome; readonly argo: Outcome }> => {
-  const reference = await local({ runsDir: dirs.runsDir }).run(wf, { parameters: freshParameters(wf, dirs.shared, 'local') })
+export const bothWays = async (wf: Workflow<any>, dirs: { readonly runsDir: string; readonly shared: string }): Promise<{ readonly local: Outcome; readonly argo: Outcome; readonly argoFailures: string }> => {
+  const reference = await local({ runsDir: dirs.runsDir }).run(wf, { parameters: freshParameters(wf, dirs.shared, 'local'), artifacts: exampleArtifacts(wf, dirs.shared) })
   const direct = await outcomeOf(reference)
-  const { manifest, templates } = compileWithTemplates(wf)
+  // a workflow artifact is an S3 location on Argo, given at compile time
+  const names = Object.keys(wf.artifacts ?? {})
+  const { manifest, templates } = compileWithTemplates(wf, names.length ? { artifacts: Object.fromEntries(names.map((k) => [k, `s3://parity/${k}`])), artifactRepository: { s3: { endpoint: '127.0.0.1:9000', bucket: 'parity', insecure: true } } } : {})
   const imported = importWorkflow(toYaml(manifest))
   const signal = imported.deadlineSeconds !== undefined ? AbortSignal.timeout(imported.deadlineSeconds * 1000) : undefined
   const run = await local({ runsDir: dirs.runsDir }).run(imported.workflow, { parameters: freshParameters(wf, dirs.shared, 'argo'), ...(signal ? { signal } : {}) })
-  const argo = await outcomeOf(run, { id: argoPathToLocal(wf, manifest, templates), decode: decoderFor(wf, reference) })
-  return { local: direct, argo: withoutGenerated(argo, direct) }
+  const argo = await outcomeOf(run, { id: argoPathToLocal(wf, manifest, templates), decode: decoderFor(wf, reference), rename: stdoutNames(wf, reference) })
+  // what made steps of the imported run fail, for NOT_BOTH_WAYS entries whose import runs and fails
+  const argoFailures = run.steps().flatMap((s) => (s.phase === 'Failed' || s.phase === 'Error' ? [`${s.id}: ${s.record.message ?? ''}`] : [])).join('\n')
+  return { local: direct, argo: withoutGenerated(argo, direct), argoFailures }
 }

@@ -54,7 +54,14 @@ scale = float(os.environ.get("DFLOW_ARGO_TIME_SCALE", "1") or "1")
 
 
 def env_of(name):
-    return os.environ.get(name, "") if name else ""
+    """A value of the call: its environment variable, or the file the interpreter gave a big one in (dflow_file_…)."""
+    if not name:
+        return ""
+    f = os.environ.get("dflow_file_" + name[len("dflow_"):]) if name.startswith("dflow_") else None
+    if f is not None:
+        with open(f, encoding="utf-8", errors="surrogateescape") as h:
+            return h.read()
+    return os.environ.get(name, "")
 
 
 values = {}

@@ -1,9 +1,12 @@
 import {
-  ALL_OUTPUTS, DflowError, conditionProblems, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
-  workflowDuration, workflowFailures, workflowStatus, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
-  type Expr, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
+  ALL_OUTPUTS, DflowError, conditionProblems, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  workflowDuration, workflowFailures, workflowStatus, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
+  type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
+import { goSprint, goUnmarshal } from '../../engine/go-values.ts'
 import { argoValue } from './argo-value.ts'
+import { parseLang } from './expr-lang.ts'
+import { evalLang } from './expr-lang-eval.ts'
 import { dependsNames, parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
@@ -42,6 +45,8 @@ export interface BuildContext {
   readonly syncDir: string
   /** The artifact repository: a folder that holds key-only artifacts under their keys. */
   readonly artifactRepository: string
+  /** The file that holds a raw artifact argument's content (written once, named by its digest). */
+  readonly rawFile: (data: string) => string
 }
 
 /** A volume: a folder of each step's own (emptyDir), or one the run's steps share (`shared`: its name). @example const v: Volume = { shared: 'workdir' } */
@@ -218,7 +223,7 @@ export const builder = (cx: BuildContext) => {
     check(r, FIELDS.retryStrategy, path, w)
     const limit = r.limit === undefined ? fail([...path, 'limit'], 'a retryStrategy without a limit retries forever, which the local interpreter refuses') : Number(r.limit)
     if (!Number.isInteger(limit)) fail([...path, 'limit'], `${JSON.stringify(r.limit)} is not a whole number (a {{…}} tag is not supported here)`)
-    const policy = (r.retryPolicy ?? 'OnFailure') as RetryPolicy
+    const policy = (r.retryPolicy ?? (r.expression !== undefined ? 'Always' : 'OnFailure')) as RetryPolicy
     if (!RETRY_POLICIES.includes(policy)) fail([...path, 'retryPolicy'], `unknown retryPolicy ${JSON.stringify(r.retryPolicy)}`)
     const b = r.backoff as Obj | undefined
     const backoff = b
@@ -229,7 +234,23 @@ export const builder = (cx: BuildContext) => {
           ...(b.maxDuration !== undefined ? { maxDuration: scale(seconds(b.maxDuration, [...path, 'backoff', 'maxDuration'])) } : {}),
         }
       : undefined
-    return { limit, policy, ...(backoff && backoff.duration > 0 ? { backoff } : {}) }
+    const expression = r.expression !== undefined ? retryExpression(r.expression, [...path, 'expression']) : undefined
+    return { limit, policy, ...(backoff && backoff.duration > 0 ? { backoff } : {}), ...(expression ? { expression } : {}) }
+  }
+
+  /**
+   * `retryStrategy.expression`: expr-lang over `lastRetry.exitCode`, `.status`, `.duration`, `.message`, each a
+   * string in Argo's environment (workflow/controller/retry_tweak.go sets them with strconv), as here.
+   */
+  const retryExpression = (v: unknown, path: readonly string[]): Expr => {
+    if (typeof v !== 'string') return fail(path, `a retry expression is expr-lang text, got ${JSON.stringify(v)}`)
+    const e = exprLang(v, path, (n) => {
+      const m = /^lastRetry\.(exitCode|status|duration|message)$/.exec(n)
+      if (!m) return fail(path, `${JSON.stringify(v)} reads ${n}: a retry expression reads lastRetry.exitCode, lastRetry.status, lastRetry.duration and lastRetry.message`)
+      return { ...lastRetry[m[1] as keyof typeof lastRetry], codec: t.string }
+    })
+    const ps = conditionProblems(e)
+    return ps.length ? fail(path, `${JSON.stringify(v)}: ${ps.join('; ')}`) : e
   }
 
   /** Template fields merged with spec.templateDefaults (the template's own win; a kind's object is merged key by key). */
@@ -491,6 +512,13 @@ export const builder = (cx: BuildContext) => {
       const key = remoteKey(x, at)
       check(rest, FIELDS.argumentArtifact, at, w)
       if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
+      if (x.raw !== undefined) {
+        // a raw artifact argument (a big parameter compiled by dflow): its literal content, kept in a file by its digest
+        const data = typeof x.raw?.data === 'string' ? (x.raw.data as string) : fail([...at, 'raw'], 'raw artifacts give their content as raw.data')
+        if (pieces(data).some((p) => p._tag !== 'Text')) fail([...at, 'raw', 'data'], 'a raw artifact argument with {{…}} tags is not supported by the local importer yet', 'give the data literally, or pass a parameter')
+        args[x.name] = localArtifact(cx.rawFile(data))
+        continue
+      }
       if (key !== undefined) {
         // the call passes a key of the artifact repository: the leaf's variant fetches it, the key computed from the call's tags
         if (!leafSpecs.has(callee)) fail([...at, 's3'], 'a key-only artifact argument is supported locally for a container or script template')
@@ -568,7 +596,9 @@ export const builder = (cx: BuildContext) => {
     else if (st.withParam !== undefined) {
       const v = st.withParam
       const tag = typeof v === 'string' ? onlyTag(v) : undefined
+      const ps = typeof v === 'string' ? pieces(v.trim()) : []
       if (tag !== undefined) source = { _tag: 'ItemsFrom', ref: refIn(sc, tag, t.string, [...path, 'withParam']) as ParamRef<readonly unknown[]> }
+      else if (ps.length === 1 && ps[0]!._tag === 'ExprTag') source = computedItems(sc, ps[0]!.source, [...path, 'withParam'])
       else {
         let items: unknown
         try {
@@ -593,6 +623,25 @@ export const builder = (cx: BuildContext) => {
       source = { _tag: 'Sequence', sequence: Object.freeze({ ...num('count'), ...num('start'), ...num('end'), ...(q.format !== undefined ? { format: String(q.format) } : {}) }) }
     }
     return Object.freeze({ ...s, forEach: Object.freeze(source) }) as Step
+  }
+
+  /**
+   * A withParam computed by an expression (`{{= … }}`: a fan-in's enumeration, zipped or grouped slices): read
+   * by the importer's expr-lang evaluator when the fan-out starts, from the wire texts of the references it
+   * names; its value is the JSON list text of the items (Argo parses the substituted text as JSON).
+   */
+  const computedItems = (sc: BodyScope, text: string, path: readonly string[]): ComputedItems => {
+    const parsed = parseLang(text, path, (n) => {
+      const r = refIn(sc, n, t.string, path)
+      return r._tag === 'ParamRef' ? r : fail(path, `{{= ${text} }} reads the artifact ${n}: a withParam reads parameters`)
+    })
+    const items = (wires: readonly string[]): readonly unknown[] => {
+      const v = evalLang(parsed.root, wires)
+      const list = typeof v === 'string' ? goUnmarshal(v) : v
+      if (!Array.isArray(list)) throw new Error(`withParam must be a JSON list, got ${goSprint(v).slice(0, 60)}`)
+      return list
+    }
+    return Object.freeze({ _tag: 'Computed', text: `{{= ${text} }}`, reads: Object.freeze([...parsed.refs]), items })
   }
 
   const stepsBody = (lib: Library, groups: unknown, inputs: IoSpec, path: readonly string[]) => {

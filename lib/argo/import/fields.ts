@@ -49,8 +49,8 @@ export const FIELDS = {
   inputParameter: { use: ['name', 'value', 'default', 'description', 'enum', 'valueFrom'], warn: [] },
   outputParameter: { use: ['name', 'valueFrom', 'globalName', 'description', 'default'], warn: [] },
   artifact: { use: ['name', 'path', 'from', 'fromExpression', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode', 'artifactGC'] },
-  argumentArtifact: { use: ['name', 'from', 'subPath'], warn: ['archive'] },
-  retryStrategy: { use: ['limit', 'retryPolicy', 'backoff'], warn: ['affinity'] },
+  argumentArtifact: { use: ['name', 'from', 'subPath', 'raw'], warn: ['archive'] },
+  retryStrategy: { use: ['limit', 'retryPolicy', 'backoff', 'expression'], warn: ['affinity'] },
   memoize: { use: ['key', 'maxAge', 'cache'], warn: [] },
   memoizeConfigMap: { use: ['name'], warn: ['key', 'optional'] },
 } as const satisfies Readonly<Record<string, FieldTable>>

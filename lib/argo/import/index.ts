@@ -5,6 +5,7 @@ import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, Warnings } from './fields.ts'
 import { resolve } from 'node:path'
 import { defaultMemoizeDir } from './memoize.ts'
+import { rawFileIn } from './raw-file.ts'
 import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
@@ -45,6 +46,11 @@ export interface ImportOptions {
    * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`).
    */
   readonly artifactRepository?: string
+  /**
+   * Where the contents of raw artifact arguments are written at import, one file each named by its digest
+   * (default: `$DFLOW_ARGO_RAW_DIR`, else `~/.cache/dflow-ts/argo-raw`).
+   */
+  readonly rawDir?: string
 }
 
 /**
@@ -217,7 +223,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const syncDir = options.syncDir ?? defaultSyncDir()
   const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')) })
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)

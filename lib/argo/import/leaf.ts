@@ -1,4 +1,4 @@
-import { workflowDuration, workflowFailures, workflowStatus, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
+import { workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
@@ -184,7 +184,12 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     spec.context['node.name'] = spec.context['pod.name']!
     const names = [...new Set(holes.map((h) => envNameOf(h, '')))]
     const fast = sandboxed(s, spec, names)
-    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ] && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}export ${names.join(' ')}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
+    // a value the interpreter gave as a file (a big one) stays in its file: one environment string holds at
+    // most 128 KiB (Linux's MAX_ARG_STRLEN), and the runner reads the file (argo-leaf.py `env_of`); the fast
+    // way pastes values from the environment, so a call given any value as a file takes the runner
+    const noFiles = names.map((n) => ` && [ -z "\${${fileVarOf(n)}+x}" ]`).join('')
+    const exports = names.map((n) => `[ -n "\${${fileVarOf(n)}+x}" ] || export ${n}`).join('\n')
+    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
     return sh(Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray, ...holes)
   }
   const tpl = script({

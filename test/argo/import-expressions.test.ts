@@ -1,0 +1,93 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { importWorkflow } from 'dflow-ts/argo'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
+import { echo, problemsOf, wf } from './support/import-docs.ts'
+
+/** Argo expressions the importer evaluates beyond the DSL's conditions: retry expressions, withParam and argument expressions. */
+const tmp = tempDir('argo-import-expressions')
+test.after(tmp.cleanup)
+const run = (doc: unknown, parameters: Record<string, string> = {}) => local({ runsDir: tmp.path }).run(importWorkflow(doc).workflow, { parameters })
+
+test('retryStrategy.expression decides whether a failed attempt is retried, reading lastRetry.* as strings (retry-conditional)', async () => {
+  const retry = { limit: 3, expression: "asInt(lastRetry.exitCode) == 1 && lastRetry.status == 'Failed'" }
+  const attempts = async (code: number) => {
+    const r = await run(wf({ entrypoint: 'e', templates: [echo('e', `exit ${code}`, { retryStrategy: retry })] }))
+    assert.is(r.status, 'Failed')
+    return r.steps()[0]!.attempts.length
+  }
+  assert.is(await attempts(1), 4, 'exit 1 is retried up to the limit')
+  assert.is(await attempts(2), 1, 'exit 2 is not retried')
+  const bad = wf({ entrypoint: 'e', templates: [echo('e', 'exit 1', { retryStrategy: { limit: 1, expression: 'inputs.parameters.x == 1' } })] })
+  assert.match(problemsOf(bad)[0]!, /^spec\.templates\.0\.retryStrategy\.expression: .*reads inputs\.parameters\.x: a retry expression reads lastRetry/)
+})
+
+const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
+const results = (r: Awaited<ReturnType<typeof run>>, name: string) =>
+  r.steps().filter((s) => s.type === 'Pod' && s.name.startsWith(`${name}(`)).sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => s.outputs.result)
+
+test('a withParam computed by an expression: let, map over a range, a map literal per item, # (what zipped slices compile to)', async () => {
+  const withParam = "{{= let l = jsonpath(steps.gen.outputs.result, '$'); toJson(map(0..(len(l) - 1), { {'i': #, 'w': l[#], 'twice': # * 2} })) }}"
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'gen', template: 'gen' }], [{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item.i}}-{{item.w}}-{{item.twice}}' }] }, withParam }]] },
+        echo('gen', `echo '["a","b","c"]'`),
+        say,
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.equal(results(r, 'use'), ['0-a-0', '1-b-2', '2-c-4'])
+})
+
+test('an argument computed with flatten (how a grouped slice\'s outputs are read): lists of lists at every depth', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'gen', template: 'gen' }], [{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: "{{=toJson(flatten(jsonpath(steps.gen.outputs.result, '$')))}}" }] } }]] },
+        echo('gen', `echo '[[1, 2], [3, [4]], []]'`),
+        say,
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.is(r.steps({ name: 'use' })[0]!.outputs.result, '[1,2,3,4]')
+})
+
+test('a withParam or argument expression that does not parse, or calls an unknown function, names its path', () => {
+  const doc = (withParam: string) => wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item}}' }] }, withParam }]] }, say] })
+  assert.match(problemsOf(doc("{{= map(0..2, { 'i': # }) }}"))[0]!, /^spec\.templates\.0\.steps\.0\.0\.withParam: the expression .* does not parse: expected "\}"/)
+  assert.match(problemsOf(doc('{{= toJson(sprout(1)) }}'))[0]!, /^spec\.templates\.0\.steps\.0\.0\.withParam: .*the function sprout is not one the local importer evaluates/)
+  assert.match(problemsOf(doc('{{= toJson(map(0..2, #)) + unknown }}'))[0]!, /withParam: .*unknown name unknown/)
+})
+
+test('a raw artifact argument reaches a container and a steps template (a big parameter compiled by dflow)', async () => {
+  const cat = { ...echo('cat', 'cat /tmp/in.txt'), inputs: { artifacts: [{ name: 'in', path: '/tmp/in.txt' }] } }
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [{ name: 'direct', template: 'cat', arguments: { artifacts: [{ name: 'in', raw: { data: 'hello raw' } }] } }],
+            [{ name: 'nested', template: 'pass', arguments: { artifacts: [{ name: 'in', raw: { data: '{"msg":"hello"}' } }] } }],
+          ],
+        },
+        { name: 'pass', inputs: { artifacts: [{ name: 'in' }] }, steps: [[{ name: 'inner', template: 'cat', arguments: { artifacts: [{ name: 'in', from: '{{inputs.artifacts.in}}' }] } }]] },
+        cat,
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.is(r.steps({ name: 'direct' })[0]!.outputs.result, 'hello raw')
+  assert.is(r.steps({ name: 'inner' })[0]!.outputs.result, '{"msg":"hello"}')
+  const tagged = wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'direct', template: 'cat', arguments: { artifacts: [{ name: 'in', raw: { data: '{{workflow.name}}' } }] } }]] }, cat] })
+  assert.match(problemsOf(tagged)[0]!, /^spec\.templates\.0\.steps\.0\.0\.arguments\.artifacts\.0\.raw\.data: a raw artifact argument with \{\{…\}\} tags/)
+})
+
+test.run()
