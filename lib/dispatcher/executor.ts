@@ -18,6 +18,7 @@ import { tailOf } from '../workdir/tail.ts'
 import { localPackagePath, packageFolders, packagePath, progressEnv } from '../workdir/packages.ts'
 import { watchProgress } from '../workdir/progress.ts'
 import { progressReader } from './progress.ts'
+import { listParts } from '../storage/parts.ts'
 import { storeSet } from '../storage/store-set.ts'
 import type { ArtifactStore } from '../storage/store.ts'
 import { shellQuote } from './batch/shell-quote.ts'
@@ -268,6 +269,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),
     stack: (source, signal) => stackArtifacts({ layout, stores, stage, ...(s.store ? { store: s.store } : {}) }, source, signal),
+    parts: (at, signal) => listParts(at, stores, signal),
     close: async () => {
       await folders.sweep()
       await stores.close()

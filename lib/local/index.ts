@@ -16,7 +16,7 @@
 import { runInFolder } from '../workdir/run-in-folder.ts'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Feature, Workflow } from 'dflow-ts'
+import type { Workflow } from 'dflow-ts'
 import { runParameters } from '../engine/run.ts'
 import { ARTIFACT_FEATURES, workflowArtifact } from '../workdir/artifacts.ts'
 import { routeBatch, type BatchJobs } from '../engine/batch-route.ts'
@@ -158,9 +158,6 @@ export interface LocalInterpreter {
   readonly restart: (runDir: string, options?: RestartOptions) => Promise<Run>
 }
 
-/** What the local interpreter implements beyond the core (`dsl/features.ts`): the artifact features, and slices of list artifacts. */
-const LOCAL_FEATURES: readonly Feature[] = [...ARTIFACT_FEATURES, 'slice-artifacts']
-
 /** Where a local run's cache entries live: the run's store (under `_cache/`), else the folder `<runsDir>/.cache`. */
 const cacheSettings = (config: LocalConfig, all: boolean) =>
   config.store
@@ -179,7 +176,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => {
   const run: LocalInterpreter['run'] = async (wf, options = {}) => {
     const baseDir = resolve(config.baseDir ?? '.')
     const artifacts = Object.fromEntries(Object.entries(options.artifacts ?? {}).map(([k, a]) => [k, workflowArtifact(a, baseDir)]))
-    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: LOCAL_FEATURES })
+    const params = runParameters(wf, options.parameters ?? {}, { artifacts, supports: ARTIFACT_FEATURES })
     const id = options.runId ?? newRunId(wf.name)
     const dir = join(resolve(config.runsDir ?? '.dflow-runs'), id)
     makeRunFolder(runLayout(dir))

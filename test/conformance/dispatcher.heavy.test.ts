@@ -31,24 +31,6 @@ test.after(async () => {
 })
 
 /**
- * Examples the dispatcher refuses for now, before anything runs: slices of list artifacts (its executor does not
- * list an artifact's parts yet). Each is checked below to be refused with that reason, so that one that starts
- * to run is taken into the rows.
- */
-const NOT_ON_DISPATCHER_YET = new Map([
-  ['examples/slices/subpath-slices.ts', /a slice of list artifact "foo" is not supported by this interpreter yet/],
-  ['examples/slices/makevasp.ts', /a slice of list artifact "poscar" is not supported by this interpreter yet/],
-])
-
-for (const [name, why] of NOT_ON_DISPATCHER_YET) {
-  test(`${name} is refused by the dispatcher before it runs (no slices of list artifacts yet)`, async () => {
-    const wf = await loadExample(exampleFiles().find((f) => exampleName(f) === name)!)
-    const e = await dispatcher({ batch: 'shell', runsDir: tmp.path }).run(wf).then(() => undefined, (x: unknown) => x)
-    assert.ok(e instanceof Error && why.test(e.message), String(e))
-  })
-}
-
-/**
  * Examples whose outcome rightly depends on how fast a step starts: in dag-task-level-timeout, C (a 0.1 s sleep)
  * succeeds only if it ends before B's 0.5 s timeout fails the dag (failFast stops C); a batch job takes longer
  * than that to be scheduled and started (about 1 s on Slurm), so C is stopped — as on Argo when pods start slowly.
@@ -58,7 +40,7 @@ const START_DEPENDENT = new Set(['examples/argo/dag-task-level-timeout.ts'])
 const freshParameters = (wf: Workflow<any>, name: string, run: string): Record<string, unknown> =>
   'counter' in (wf.parameters ?? {}) ? { counter: `${shared}/${name.replace(/\W/g, '-')}-${run}.count` } : {}
 
-const files = exampleFiles().filter((f) => !NOT_ON_DISPATCHER_YET.has(exampleName(f)) && !START_DEPENDENT.has(exampleName(f)))
+const files = exampleFiles().filter((f) => !START_DEPENDENT.has(exampleName(f)))
 
 const givenArtifacts = new Map<Workflow<any>, Record<string, string>>()
 const artifactsOf = (wf: Workflow<any>) => givenArtifacts.get(wf) ?? (givenArtifacts.set(wf, exampleArtifacts(wf, tmp.path)), givenArtifacts.get(wf)!)

@@ -25,7 +25,7 @@ if (serviceUp('sshd', 'the dispatcher\'s artifacts over SSH')) {
     await end()
     tmp.cleanup()
   })
-  for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'artifacts/workflow-artifacts.ts']) {
+  for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'artifacts/workflow-artifacts.ts', 'slices/subpath-slices.ts', 'slices/makevasp.ts']) {
     test(`${name} over SSH with a folder store: the local outcome, every output artifact committed to the store`, async () => {
       const wf = await example(name)
       const artifacts = exampleArtifacts(wf, tmp.path)

@@ -10,7 +10,7 @@ import { outcomeOf } from '../conformance/outcome.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 // The dispatcher's artifacts, on the shell system in the run folder: fan-ins of a fan-out's artifacts
-// (stacked by the executor), stacked slice artifacts, workflow artifacts, and a run's store (outputs committed
+// (stacked by the executor), stacked slice artifacts, slices of list artifacts (each call staged its part), workflow artifacts, and a run's store (outputs committed
 // to it, fan-ins stacked in it, inputs staged from it) — each as on local().
 const test = suite('dispatcher: artifacts (fan-in, slices, workflow artifacts, a store)')
 const tmp = tempDir('dispatcher-artifacts')
@@ -18,7 +18,7 @@ test.after(tmp.cleanup)
 const quick = { poll: { initialMs: 50, maxMs: 200 }, gatherMs: 5 }
 const example = (name: string) => loadExample(join(repoRoot, 'examples', name))
 
-for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'artifacts/workflow-artifacts.ts']) {
+for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'artifacts/workflow-artifacts.ts', 'slices/subpath-slices.ts', 'slices/makevasp.ts']) {
   test(`${name} runs as shell jobs with the outcome it has locally`, async () => {
     const wf = await example(name)
     const artifacts = exampleArtifacts(wf, tmp.path)
