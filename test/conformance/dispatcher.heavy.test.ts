@@ -31,9 +31,9 @@ test.after(async () => {
 })
 
 /**
- * Examples whose outcome rightly depends on how fast a step starts: in dag-task-level-timeout, C (a 0.1 s sleep)
- * succeeds only if it ends before B's 0.5 s timeout fails the dag (failFast stops C); a batch job takes longer
- * than that to be scheduled and started (about 1 s on Slurm), so C is stopped — as on Argo when pods start slowly.
+ * Examples whose outcome rightly depends on how fast a step starts: in dag-task-level-timeout, C succeeds only
+ * if it has started before B's timeout fails the dag (no new task starts after an unhandled failure); a batch
+ * job takes about a second to be scheduled and started on Slurm — as on Argo when pods start slowly.
  */
 const START_DEPENDENT = new Set(['examples/argo/dag-task-level-timeout.ts'])
 
