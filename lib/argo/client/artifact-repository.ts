@@ -5,7 +5,7 @@ import { parseYaml } from '../yaml.ts'
 
 /**
  * How the client reaches a workflow's artifact repository to download its output artifacts. Everything is
- * optional: the repository is the one the workflow used (see {@link repositoryOf}), the credentials the S3
+ * optional: the repository is the one the workflow used (its status, `spec.artifactRepositoryRef`, then the namespace's `artifact-repositories` ConfigMap), the credentials the S3
  * SDK's standard chain (`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, …) — the client does
  * not read the repository's Kubernetes secrets.
  *
