@@ -125,7 +125,7 @@ test("E11 on Argo: an init step reads foo's catalog (dflow's hello-init-artifact
   assert.is(init.template, 'dflow-slice-parts')
   assert.equal(init.arguments?.artifacts, [{ name: 'list', from: '{{steps.prepare.outputs.artifacts.foo}}' }])
   const hello = call(m, 'hello') as ArtCall
-  assert.match(hello.withParam ?? '', "let l0 = jsonpath(steps['hello-init-artifact'].outputs.parameters['parts'], '$'); toJson(map(0..(len(l0) - 1), { '_index': #, 'foo': l0[#] }))")
+  assert.match(hello.withParam ?? '', "let l0 = jsonpath(steps['hello-init-artifact'].outputs.parameters['parts'], '$'); toJson(map(0..(len(l0) - 1), { {'_index': #, 'foo': l0[#]} }))")
   assert.equal(hello.arguments?.artifacts, [{ name: 'foo', from: '{{steps.prepare.outputs.artifacts.foo}}', subPath: '{{item.foo}}' }])
   // prepare's list is stored unarchived, so that a part can be fetched alone.
   const prep = templateNamed(m, 'prepare') as unknown as { outputs: { artifacts: { name: string; archive?: unknown }[] } }
