@@ -30,17 +30,10 @@ test.after(async () => {
   tmp.cleanup()
 })
 
-/**
- * Examples whose outcome rightly depends on how fast a step starts: in dag-task-level-timeout, C succeeds only
- * if it has started before B's timeout fails the dag (no new task starts after an unhandled failure); a batch
- * job takes about a second to be scheduled and started on Slurm — as on Argo when pods start slowly.
- */
-const START_DEPENDENT = new Set(['examples/argo/dag-task-level-timeout.ts'])
-
 const freshParameters = (wf: Workflow<any>, name: string, run: string): Record<string, unknown> =>
   'counter' in (wf.parameters ?? {}) ? { counter: `${shared}/${name.replace(/\W/g, '-')}-${run}.count` } : {}
 
-const files = exampleFiles().filter((f) => !START_DEPENDENT.has(exampleName(f)))
+const files = exampleFiles()
 
 const givenArtifacts = new Map<Workflow<any>, Record<string, string>>()
 const artifactsOf = (wf: Workflow<any>) => givenArtifacts.get(wf) ?? (givenArtifacts.set(wf, exampleArtifacts(wf, tmp.path)), givenArtifacts.get(wf)!)
