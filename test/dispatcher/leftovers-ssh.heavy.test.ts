@@ -4,7 +4,7 @@ import { contextExec, dispatcher, slurm, type Exec } from 'dflow-ts/dispatcher'
 import { timeoutsStep } from '../../examples/argo/timeouts-step.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { serviceUp } from './support/services.ts'
-import { processesUnder } from './support/leftovers.ts'
+import { processesUnder } from '../helpers/processes.ts'
 import { sshScratch } from './support/ssh.ts'
 
 // Argo's timeouts-step (`echo 123; sleep 86400` under a short timeout) on the real Slurm over SSH (user

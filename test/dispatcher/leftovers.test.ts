@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import { sh, shell, step, workflow } from 'dflow-ts'
 import { contextExec, dispatcher, localContext, shell as shellSystem, type Exec } from 'dflow-ts/dispatcher'
 import { tempDir } from '../helpers/tmp.ts'
-import { processesUnder } from './support/leftovers.ts'
+import { processesUnder } from '../helpers/processes.ts'
 
 // A job whose call is given up (the step's timeout, the run stopped) must leave no process behind — also when
 // the call is given up while its submission is under way (the scheduler has the job, the driver not its id yet).
