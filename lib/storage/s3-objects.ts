@@ -8,7 +8,7 @@ import { StoreError } from './errors.ts'
 import { landAtomically } from './local-copy.ts'
 import type { ArtifactInfo } from './location.ts'
 import { PRIVATE_DIR } from './modes.ts'
-import { s3Client, type S3StoreOptions } from './s3-client.ts'
+import { s3Client, s3Place, type S3StoreOptions } from './s3-client.ts'
 import { describeS3, s3Failure } from './s3-errors.ts'
 import { keyOf, type ArtifactStore } from './store.ts'
 import { extractTar } from './tar.ts'
@@ -28,10 +28,7 @@ import { extractTar } from './tar.ts'
  * ```
  */
 export const s3Objects = (o: S3StoreOptions): ArtifactStore => {
-  const prefix = o.prefix === undefined || o.prefix === '' || o.prefix.endsWith('/') ? (o.prefix ?? '') : `${o.prefix}/`
-  const id = `s3://${o.bucket}/${prefix}`
-  const endpoint = o.endpoint ?? process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL']
-  const where = { id, bucket: o.bucket, endpoint }
+  const { prefix, id, endpoint, where } = s3Place(o)
   const client = s3Client(o)
   const Bucket = o.bucket
   const body = async (key: string, signal?: AbortSignal): Promise<Readable | undefined> => {

@@ -12,7 +12,7 @@ import { missing, StoreError } from './errors.ts'
 import { landAtomically } from './local-copy.ts'
 import { artifactLocation, checkKey, type ArtifactInfo } from './location.ts'
 import { fileMode, PRIVATE_DIR } from './modes.ts'
-import { s3Client, type S3StoreOptions } from './s3-client.ts'
+import { s3Client, s3Place, type S3StoreOptions } from './s3-client.ts'
 import { describeS3, s3Failure } from './s3-errors.ts'
 import { uploadObject } from './s3-upload.ts'
 import { stageStack } from './stack.ts'
@@ -65,10 +65,7 @@ const WRITE_BUFFER = 1024 * 1024
  * ```
  */
 export const s3Store = (o: S3StoreOptions): ArtifactStore => {
-  const prefix = o.prefix === undefined || o.prefix === '' || o.prefix.endsWith('/') ? (o.prefix ?? '') : `${o.prefix}/`
-  const id = `s3://${o.bucket}/${prefix}`
-  const endpoint = o.endpoint ?? process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL']
-  const where = { id, bucket: o.bucket, endpoint }
+  const { prefix, id, endpoint, where } = s3Place(o)
   const client = s3Client(o)
   const partSize = o.partSize ?? 8 * 1024 * 1024
   const queueSize = o.queueSize ?? 4
