@@ -7,7 +7,7 @@ import { holdLocks, importWorkflow, parseYaml } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { repoRoot, sharedDir } from '../argo/support/shared.ts'
 import { tempDir } from '../helpers/tmp.ts'
-import { CONFIGMAP_FILES, EXPECTED, NOT_RUN, TEMPLATE_FILES, type Expect } from './argo-examples.ts'
+import { byChance, CONFIGMAP_FILES, EXPECTED, NOT_RUN, TEMPLATE_FILES, type Expect } from './argo-examples.ts'
 
 /**
  * Argo's own examples, imported and run on the local interpreter: each labelled one (catalogue `no-test`
@@ -37,7 +37,9 @@ if (shared) {
     const run = await local({ runsDir: tmp.path, env })
       .run(imp.workflow, signal ? { signal } : {})
       .finally(release)
-    assert.is(run.status, e.phase, `${label}: ${e.rule}; ${run.steps({ phase: 'Failed' }).map((s) => `${s.id}: ${s.message}`).join('; ')}`)
+    const failed = run.steps({ phase: 'Failed' })
+    if (run.status === 'Failed' && byChance(e, failed.map((s) => s.attempts.map((a) => a.exitCode)))) return console.log(`${label}: every one of ${e.chance!.attempts} attempts failed, as Argo's own CI sees about once in a hundred runs`)
+    assert.is(run.status, e.phase, `${label}: ${e.rule}; ${failed.map((s) => `${s.id}: ${s.message}`).join('; ')}`)
     for (const [name, want] of Object.entries(e.steps ?? {})) {
       const s = run.steps({ name })
       assert.ok(s.length, `${label}: no step ${name}`)

@@ -4,7 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { argo, parseYaml, schemaProblems } from '../../../lib/argo/index.ts'
 import { engineRunner } from '../../../lib/cli/server-runner.ts'
-import { CONFIGMAP_FILES, EXPECTED, RULE } from '../../conformance/argo-examples.ts'
+import { byChance, CONFIGMAP_FILES, EXPECTED, RULE } from '../../conformance/argo-examples.ts'
 import { standIn } from '../../helpers/stand-in-server.ts'
 import { tempDir } from '../../helpers/tmp.ts'
 import { repoRoot, sharedDir } from '../support/shared.ts'
@@ -17,6 +17,8 @@ import { repoRoot, sharedDir } from '../support/shared.ts'
  * the libraries, CronWorkflows and event templates, are left to the conformance run. Durations are scaled as there.
  */
 const TIME_SCALE = 0.05
+/** The fields of a status node the chance check reads. */
+interface Node { readonly id: string; readonly type: string; readonly phase: string; readonly children?: readonly string[]; readonly outputs?: { readonly exitCode?: string } }
 const shared = sharedDir("the run of Argo's examples through dflow server")
 
 if (shared) {
@@ -45,8 +47,13 @@ if (shared) {
         const doc = (parseYaml(read(c.file)) as unknown as { documents: Record<string, any>[] }).documents[0]!
         const done = await (await argo({ kubeconfig }).submit(doc as any)).wait()
         const status = done.workflow['status'] as { message?: string }
-        assert.is(done.status, e.phase, `${c.file}: ${e.rule}; ${status.message ?? ''}`)
         assert.equal(schemaProblems(done.workflow), [], c.file)
+        // a Failed Retry node's attempts are its children, each with its exit code
+        const nodes = Object.values((status as { nodes?: Record<string, Node> }).nodes ?? {})
+        const byId = new Map(nodes.map((n) => [n.id, n]))
+        const failed = nodes.filter((n) => n.type === 'Retry' && n.phase === 'Failed').map((n) => (n.children ?? []).map((id) => Number(byId.get(id)?.outputs?.exitCode)))
+        if (done.status === 'Failed' && byChance(e, failed)) return console.log(`${c.file}: every one of ${e.chance!.attempts} attempts failed, as Argo's own CI sees about once in a hundred runs`)
+        assert.is(done.status, e.phase, `${c.file}: ${e.rule}; ${status.message ?? ''}`)
       } finally {
         await server.close()
       }
