@@ -25,8 +25,8 @@ export const processesWith = (pattern: string): string[] => {
  * assert.ok(await until(() => processesWith(marker).length === 0), 'its processes were killed')
  * ```
  */
-export const until = async (what: () => boolean, ms = 5000): Promise<boolean> => {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (what()) return true
+export const until = async (what: () => boolean, ms = 5000, every = 50): Promise<boolean> => {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, every))) if (what()) return true
   return what()
 }
 

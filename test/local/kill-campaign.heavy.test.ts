@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -39,7 +39,7 @@ test('200 steps, killed at 50 seeded points, restarted each time: nothing Succee
   const logLines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [])
   let dir = ''
   const journal = () => join(dir, 'steps.jsonl')
-  const journalSize = () => (dir && existsSync(journal()) ? statSync(journal()).size : 0)
+  const records = () => (dir && existsSync(journal()) ? readFileSync(journal(), 'utf8').split('\n').length - 1 : 0)
   /** The keys of the leaf steps whose latest record is Succeeded. */
   const succeeded = () => {
     const latest = new Map<string, { key?: string; phase: string; type: string }>()
@@ -55,24 +55,27 @@ test('200 steps, killed at 50 seeded points, restarted each time: nothing Succee
   const before: { readonly kill: number; readonly done: ReadonlySet<string>; readonly logged: number; readonly how: string }[] = []
   let ended: number | null = null
   for (let k = 0; ended === null; k++) {
-    const inWrite = k < kills && rnd() < 0.3 ? 1 + Math.floor(rnd() * 25) : undefined
+    const inWrite = k < kills && rnd() < 0.3 ? 1 + Math.floor(rnd() * 10) : undefined
     const args = k === 0 ? ['run', 'test/fixtures/campaign.ts', '--runs-dir', runs, '-q'] : ['restart', dir, '-q']
     const env = { ...process.env, NO_COLOR: '1', DFLOW_CAMPAIGN_LOG: log, ...(inWrite ? { DFLOW_TEST_KILL_IN_JOURNAL: String(inWrite) } : {}) }
-    const size = journalSize()
+    const written = records()
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
     child.stderr.on('data', (d) => (err += d))
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     let how = 'ran to its end'
     if (k < kills && !inWrite) {
-      // Once the driver is at work (its first record is written), a random point within the next 0.7 s.
+      // A random point in the driver's progress (after 1 to 6 records of its own, and up to 20 ms more), not in
+      // time: a trivial step takes milliseconds, and kills timed from the driver's start let a restart finish
+      // the run before the campaign had made most of its kills.
+      const more = 1 + Math.floor(rnd() * 6)
       await until(() => {
         if (!dir && existsSync(runs)) dir = readdirSync(runs).map((d) => join(runs, d))[0] ?? ''
-        return journalSize() > size
-      }, 60_000)
-      const ms = Math.floor(rnd() * 700)
+        return records() >= written + more
+      }, 60_000, 2)
+      const ms = Math.floor(rnd() * 20)
       await new Promise((r) => setTimeout(r, ms))
-      how = `SIGKILL ${ms} ms after its first record`
+      how = `SIGKILL ${ms} ms after its record ${more}`
       child.kill('SIGKILL')
     } else if (inWrite) how = `killed itself in the middle of journal record ${inWrite}`
     const code = await exit
@@ -86,6 +89,7 @@ test('200 steps, killed at 50 seeded points, restarted each time: nothing Succee
     assert.ok(await until(() => processesWith(dir).length === 0, 20_000), `driver ${k}: no step process is left`)
     before.push({ kill: k, done: succeeded(), logged: logLines().length, how })
   }
+  assert.is(before.length, kills, `the campaign made all its kills before the run ended (restart ${ended} ran to its end)`)
   const lines = logLines()
   for (const b of before) {
     const again = lines.slice(b.logged).filter((key) => b.done.has(key))
