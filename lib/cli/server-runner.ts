@@ -146,6 +146,7 @@ export const engineRunner = (options: EngineRunnerOptions = {}): Runner => {
     try {
       imported = importWorkflow(sourceOf(wf), {
         configmaps: control.configMaps(),
+        templates: control.workflowTemplates(),
         memoizeDir: join(stateDir, 'memoize', ns),
         syncDir: join(stateDir, 'locks', ns),
         ...(options.artifactRepository ? { artifactRepository: options.artifactRepository } : {}),
