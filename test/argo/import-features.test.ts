@@ -278,4 +278,26 @@ test('expressions and interpolated text as arguments, and input values computed 
   assert.is(r.steps({ name: 'times' })[0]!.outputs.result, '20')
 })
 
+
+test("an argument artifact's subPath with tags is substituted per call (dflow's sliced artifacts)", async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [{ name: 'gen', template: 'gen' }],
+            [{ name: 'use', template: 'use', withItems: [{ foo: 'a' }, { foo: 'b' }], arguments: { artifacts: [{ name: 'f', from: '{{steps.gen.outputs.artifacts.parts}}', subPath: 'p-{{item.foo}}.txt' }] } }],
+          ],
+        },
+        { ...echo('gen', 'mkdir -p /tmp/out; echo -n A > /tmp/out/p-a.txt; echo -n B > /tmp/out/p-b.txt'), outputs: { artifacts: [{ name: 'parts', path: '/tmp/out' }] } },
+        { ...echo('use', 'cat /tmp/f'), inputs: { artifacts: [{ name: 'f', path: '/tmp/f' }] } },
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  assert.equal(['use(0)', 'use(1)'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B'])
+})
+
 test.run()

@@ -179,6 +179,18 @@ test('an unsupported feature, an unknown field and an unknown tag are errors nam
   assert.equal(warned.warnings, ['spec.podGC: podGC has no local meaning: accepted and not used', 'spec.serviceAccountName: serviceAccountName has no local meaning: accepted and not used'])
 })
 
+test('a mis-indented document is refused with the path of what landed at the wrong level, never run', () => {
+  const head = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: x-\nspec:\n  entrypoint: main\n  templates:\n'
+  const leaf = '  - name: b\n    container:\n      image: busybox\n      command: [echo, hi]\n'
+  // a parameter's `value` one level out lands in `inputs`; a `steps:` whose items moved out is empty
+  const valueOut = head + '  - name: main\n    inputs:\n      parameters:\n      - name: m\n      value: 1\n    container:\n      image: busybox\n      command: [echo]\n'
+  assert.equal(problemsOf(valueOut), ['spec.templates.0.inputs: must NOT have additional properties (value) [schema: additionalProperties]'])
+  const stepsEmpty = head + '  - name: main\n    steps:\n' + leaf
+  assert.equal(problemsOf(stepsEmpty), ['spec.templates.0.steps: must be array [schema: type]'])
+  // what the importer's own checks see first keeps their message
+  assert.equal(problemsOf(head + '  - name: main\n  container:\n    image: busybox\n'), ['spec.container: the field "container" is not supported by the local importer'])
+})
+
 test('dflow run FILE.yaml runs an Argo workflow with -p, --template and --configmap', () => {
   const dir = tmp.path
   writeFileSync(

@@ -37,9 +37,13 @@ export const argoPathToLocal = (wf: Workflow<any>, manifest: ArgoWorkflow, templ
   const bodies = [...roots, ...[...new Set(roots.flatMap(templatesOf))].flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))]
   const steps = bodies.flatMap(stepsIn).flatMap((s) => (s.onExit ? [s, s.onExit] : [s]))
   const userNames = new Set(['onExit', ...steps.map((s) => s.name), ...bodies.flatMap(loopsIn).map((l) => l.name)])
-  /** The local name of the call a root of the manifest runs, when that template is the call's own. */
+  /**
+   * The local name of the call a root of the manifest runs, when that template is the call's own — the same
+   * template, or the compiler's rewrite of it under its name (a subflow with sliced artifacts gains its slice
+   * init step: lib/argo/slice-init.ts).
+   */
   const calledAs = (root: Node | undefined, entry: string | undefined): string | undefined =>
-    root?._tag === 'Step' && entry !== undefined && templates.get(entry) === root.template ? root.name : undefined
+    root?._tag === 'Step' && entry !== undefined && (templates.get(entry) === root.template || entry === root.template.name) ? root.name : undefined
   const body = calledAs(wf.body, manifest.spec.entrypoint)
   const exit = calledAs(wf.onExit, manifest.spec.onExit)
   const segment = (s: string) => s.replace(/\(\d+\)$/, '')

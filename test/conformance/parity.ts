@@ -34,14 +34,6 @@ export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; r
     reason: "on Argo `select` takes the 1,000 stacked trajectories (about 200 KB) in one environment variable of its container, more than Linux's 128 KiB for one string: the imported run fails there, as the pod would (locally the DSL passes big inputs as files)",
     error: /select: .*Argument list too long/,
   },
-  'examples/slices/subpath-slices.ts': {
-    reason: "imports, but the importer does not substitute the tags of an argument artifact's `subPath` (`subPath: '{{item.foo}}'`, which sliced artifacts compile to): each call's private root mounts a path ending in the tag, which does not exist",
-    error: /could not make the step's private root: .*\{\{item\.foo\}\}/,
-  },
-  'examples/slices/makevasp.ts': {
-    reason: "imports, but the importer does not substitute the tags of an argument artifact's `subPath` (`subPath: '{{item.poscar}}'`, which sliced artifacts compile to): each call's private root mounts a path ending in the tag, which does not exist",
-    error: /could not make the step's private root: .*\{\{item\.poscar\}\}/,
-  },
   'examples/artifacts/workflow-artifacts.ts': {
     reason: 'the suite gives the artifact (a file locally, an S3 location compiled), and the importer takes a workflow artifact only as raw data for an entrypoint that is a container or script template: it does not fetch an S3 artifact with an endpoint through a store yet',
     error: /spec\.arguments\.artifacts: workflow artifacts are supported locally for an entrypoint that is a container or script template/,

@@ -184,10 +184,18 @@ def build_root(root):
         if os.path.islink(staged) or a["subPath"]:
             target = os.path.realpath(staged)
             if a["subPath"]:
-                target = os.path.join(target, a["subPath"])  # the part of the artifact the call passes
+                target = os.path.join(target, sub_path(a, True))  # the part of the artifact the call passes
             os.unlink(staged) if os.path.islink(staged) else shutil.rmtree(staged) if os.path.isdir(staged) else os.unlink(staged)
             placeholder(target, staged)
             bind(target, os.path.join(root, a["path"].lstrip("/")))
+
+
+def sub_path(a, isolated):
+    """The part of an input artifact a call passes (`subPath`, its tags substituted), inside the artifact."""
+    p = substitute(a["subPath"], isolated).strip("/")
+    if ".." in p.split("/"):
+        fail(f"the subPath {p!r} leaves its artifact")
+    return p
 
 
 def shared_dir(name):
@@ -422,7 +430,7 @@ def main():
                 continue
             staged = os.path.join(workdir, a["path"].lstrip("/"))
             if a["subPath"]:
-                staged = os.path.join(os.path.realpath(staged), a["subPath"])
+                staged = os.path.join(os.path.realpath(staged), sub_path(a, isolated))
             if os.path.exists(staged) and os.path.realpath(staged) != os.path.realpath(a["path"]):
                 os.makedirs(os.path.dirname(a["path"]) or "/", exist_ok=True)
                 if os.path.lexists(a["path"]):

@@ -530,7 +530,12 @@ export const builder = (cx: BuildContext) => {
       args[x.name] = refIn(inner, tag!, t.string, [...at, 'from']) as Arg
       if (x.subPath !== undefined) {
         if (!leafSpecs.has(callee)) fail([...at, 'subPath'], 'subPath is supported locally for the inputs of a container or script template')
-        subPaths[x.name] = String(x.subPath)
+        const sub = String(x.subPath)
+        // a subPath with tags (`{{item.foo}}`, which dflow's sliced artifacts compile to): computed per call, like a key
+        if (mixed(sub) || onlyTag(sub) !== undefined) {
+          computed.push({ name: `argo-subpath-${x.name}`, text: sub, at: [...at, 'subPath'] })
+          subPaths[x.name] = `{{inputs.parameters.argo-subpath-${x.name}}}`
+        } else subPaths[x.name] = sub
       }
     }
     Object.assign(args, exprArgs(callee, new Set([...Object.keys(args), ...computed.map((c) => c.name)])))

@@ -1,4 +1,5 @@
-import { DflowError, param, problem, t, workflow, type ParamSpec, type Workflow } from 'dflow-ts'
+import { DflowError, param, problem, t, workflow, type ParamSpec, type Problem, type Workflow } from 'dflow-ts'
+import { schemaProblems } from '../schema.ts'
 import { parseYaml } from '../yaml.ts'
 import { builder, volumeOf, type Library, type Volume } from './build.ts'
 import { seconds } from './durations.ts'
@@ -239,5 +240,14 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     ...(meta.labels ? { labels: meta.labels } : {}),
     ...(meta.annotations ? { annotations: meta.annotations } : {}),
   })
+  // What the importer's own checks let through — a field Argo does not know where YAML's indentation put it
+  // (`inputs.value`, a `steps:` left empty) — is refused by Argo's schema, with its path, never ignored.
+  // Either schema the project ships: v3.7 still has fields v4 dropped (synchronization.mutex, .semaphore).
+  const schemaOf = (d: unknown): Problem[] => {
+    const now = schemaProblems(d, 'v4.1')
+    return now.length && schemaProblems(d, 'v3.7').length ? now : []
+  }
+  const invalid = [...schemaOf(doc), ...tplDocs.flatMap((d) => schemaOf(d).map((x) => problem([`${d.kind}/${d.metadata?.name}`, ...x.path], x.message)))]
+  if (invalid.length) throw new DflowError(invalid)
   return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}), ...(locks.length ? { synchronization: locks } : {}) }
 }
