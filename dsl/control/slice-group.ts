@@ -133,8 +133,10 @@ const checkedOutputs = (spec: IoSpec, returned: unknown): Record<string, string>
  * The template a grouped slice's calls run: the function OP `t0`, given its group's item (input
  * {@link GROUP_INPUT}) instead of the inputs `sliced`, and how to slice it ({@link SLICING_INPUT}), runs the
  * body once per slice of the group, the pool's size at a time, each with its own inputs and its own key
- * (`ctx.key`), and stacks each output parameter into a list in slice order; {@link SLICES_REPORT} reports
- * every slice. A slice that throws or returns a wrong output fails the call once every slice of the group has
+ * (`ctx.key`) and its own folder (`ctx.workdir`, made by the runtime's {@link SliceIo}; also the working
+ * directory while it runs when the pool is 1), and stacks each output parameter into a list in slice order;
+ * each output artifact is one folder whose entry `i` is what slice i returned (the engine and the Argo
+ * compiler stack the groups' entries in slice order); {@link SLICES_REPORT} reports every slice. A slice that throws or returns a wrong output fails the call once every slice of the group has
  * ended, naming each failed slice. It depends only on the OP and the names of the sliced inputs (one
  * template, `OP-slices-INPUTS`, however many slices group that OP so).
  *

@@ -78,6 +78,15 @@ const ioOf = (wires: Readonly<Record<string, string>>, specs: IoSpec): IoRecord 
   return { parameters: { ...wires }, values, artifacts: {} }
 }
 
+/** Where the output artifacts a slice left are: entry `i` of its call's artifacts. */
+const entriesOf = (r: SliceReport, outputs: Outputs | undefined): Record<string, ArtifactLocation> =>
+  Object.fromEntries(
+    (r.artifacts ?? []).flatMap((name) => {
+      const v = outputs?.[name]
+      return v?.kind === 'artifact' && v.at ? [[name, partAt(v.at, String(r.index))]] : []
+    }),
+  )
+
 /**
  * The records of the slices a group's call ran: one per slice, `CALL.slice(i)` under the call (`i`: the
  * slice's index in the lists), with its key, phase, inputs (its elements) and outputs.
@@ -111,7 +120,7 @@ export const sliceRecords = (
       finishedAt: call.finishedAt,
       ...(r.message ? { message: r.message } : {}),
       inputs: ioOf(inputs, template.inputs as IoSpec),
-      outputs: ioOf(r.outputs, template.outputs as IoSpec),
+      outputs: { ...ioOf(r.outputs, template.outputs as IoSpec), artifacts: entriesOf(r, outputs) },
     }
   })
 }

@@ -39,6 +39,10 @@ test('E10 in groups: each slice of a group runs in a folder of its own (its ctx.
   assert.is(run.status, 'Succeeded', run.message)
   assert.equal(run.steps({ name: /^hello\(/ }).map((s) => s.id).sort(), ['hello(0)', 'hello(1)'])
   assert.is(run.steps({ name: /^slice\(/ }).length, 3)
+  // Each slice's record says where its artifact is: entry i of its call's.
+  const at = run.step('hello(0).slice(1)').record.outputs.artifacts['foo']
+  assert.is(at?.part, '1', JSON.stringify(at))
+  assert.equal(readdirSync(at!.path!), ['f2.txt'])
   // hello writes foo/FILENAME in its working directory: each slice's artifact holds its own file only.
   assert.equal(run.step('check').outputs, { n: 3, names: ['f1.txt', 'f2.txt', 'f3.txt'], texts: ['foo', 'foo', 'foo'] })
 })
