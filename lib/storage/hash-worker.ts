@@ -35,30 +35,53 @@ interface Answer {
   readonly error?: { readonly message: string; readonly code?: string }
 }
 
-let worker: Worker | undefined
-let next = 0
-const pending = new Map<number, { resolve: (hex: string) => void; reject: (e: Error) => void }>()
-
-const started = (): Worker => {
-  if (worker) return worker
-  const w = new Worker(CODE, { eval: true })
-  w.on('message', (a: Answer) => {
-    const p = pending.get(a.id)
-    pending.delete(a.id)
-    if (pending.size === 0) w.unref()
-    if (a.hex !== undefined) p?.resolve(a.hex)
-    else p?.reject(Object.assign(new Error(a.error?.message ?? 'hashing failed'), a.error?.code ? { code: a.error.code } : {}))
-  })
-  const fail = (e: Error) => {
-    if (worker === w) worker = undefined
-    for (const p of pending.values()) p.reject(e)
-    pending.clear()
+/**
+ * A worker thread running `code`, started at the first request and shared by every later one: each request
+ * is posted with an `id`, and answered by the worker with `{ id, hex }` or `{ id, error: { message, code } }`
+ * (the error rejects, with its `code`). The worker does not keep the process alive while nothing is pending,
+ * and one that dies rejects what is pending and is started again at the next request.
+ *
+ * @example
+ * ```ts
+ * const ask = workerServing(CODE)
+ * await ask({ path: 'big.bin' }) // '5891b5b5…'
+ * ```
+ */
+export const workerServing = (code: string): ((request: Readonly<Record<string, unknown>>) => Promise<string>) => {
+  let worker: Worker | undefined
+  let next = 0
+  const pending = new Map<number, { resolve: (hex: string) => void; reject: (e: Error) => void }>()
+  const started = (): Worker => {
+    if (worker) return worker
+    const w = new Worker(code, { eval: true })
+    w.on('message', (a: Answer) => {
+      const p = pending.get(a.id)
+      pending.delete(a.id)
+      if (pending.size === 0) w.unref()
+      if (a.hex !== undefined) p?.resolve(a.hex)
+      else p?.reject(Object.assign(new Error(a.error?.message ?? 'hashing failed'), a.error?.code ? { code: a.error.code } : {}))
+    })
+    const fail = (e: Error) => {
+      if (worker === w) worker = undefined
+      for (const p of pending.values()) p.reject(e)
+      pending.clear()
+    }
+    w.on('error', fail)
+    w.on('exit', (c) => fail(new Error(`the hashing worker exited (code ${c})`)))
+    w.unref()
+    return (worker = w)
   }
-  w.on('error', fail)
-  w.on('exit', (code) => fail(new Error(`the hashing worker exited (code ${code})`)))
-  w.unref()
-  return (worker = w)
+  return (request) =>
+    new Promise((resolve, reject) => {
+      const w = started()
+      const id = next++
+      pending.set(id, { resolve, reject })
+      w.ref()
+      w.postMessage({ ...request, id })
+    })
 }
+
+const ask = workerServing(CODE)
 
 /**
  * The sha256 of a file's bytes in hex, computed in a worker thread that reads the file itself: the bytes
@@ -68,11 +91,4 @@ const started = (): Worker => {
  *
  * @example await sha256InWorker('big.bin') // '5891b5b5…'
  */
-export const sha256InWorker = (path: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const w = started()
-    const id = next++
-    pending.set(id, { resolve, reject })
-    w.ref()
-    w.postMessage({ id, path })
-  })
+export const sha256InWorker = (path: string): Promise<string> => ask({ path })

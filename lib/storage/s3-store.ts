@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { inWindow } from '../concurrency/in-window.ts'
+import { hashBehind } from './hash-behind.ts'
 import { sha256File, treeDigest, treeSize, walkTree, type TreeEntry } from './digest.ts'
 import { missing, StoreError } from './errors.ts'
 import { landAtomically } from './local-copy.ts'
@@ -35,6 +36,8 @@ export const RECORD = '.dflow-commit.json'
 const DIGEST = 'dflow-digest'
 /** The write buffer of a download and the read size of an upload: 1 MiB, 16 times the streams' defaults. */
 const WRITE_BUFFER = 1024 * 1024
+/** Objects from this size on are hashed behind their download by a worker thread (`hashBehind`). */
+const BEHIND = 4 * 1024 * 1024
 
 /**
  * An artifact store in an S3 bucket (AWS, MinIO, Ceph radosgw; s3rver in the tests).
@@ -100,16 +103,24 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${what} does not match its committed digest (${want}, read ${got})`, 'the object was changed or cut short on the server: put the artifact again')
 
   /**
-   * Downloads one object to `path`, checking its sha256. The bytes are hashed as they arrive (a `data`
-   * listener beside the pipe: no Transform stage), and written through a 1 MiB write buffer, so the file
-   * stream gathers the socket's 64 KiB chunks into few `writev` calls instead of one write each.
+   * Downloads one object to `path`, checking its sha256, written through a 1 MiB write buffer, so the file
+   * stream gathers the socket's 64 KiB chunks into few `writev` calls instead of one write each. A large
+   * object ({@link BEHIND}) is hashed by a worker thread that reads the file back behind the writer
+   * (`hashBehind`: on the other core, from the page cache, so the event loop only moves bytes); a small one
+   * from a `data` listener beside the pipe, where a worker's round trip would cost more than the hash.
    */
-  const fetchFile = async (key: string, objectKey: string, path: string, sha256: string, executable: boolean, signal?: AbortSignal) => {
-    const h = createHash('sha256')
+  const fetchFile = async (key: string, objectKey: string, path: string, sha256: string, size: number, executable: boolean, signal?: AbortSignal) => {
     const body = await objectBody(key, objectKey, signal)
-    body.on('data', (c: Buffer) => h.update(c))
-    await pipeline(body, createWriteStream(path, { mode: fileMode(executable), highWaterMark: WRITE_BUFFER }), signal ? { signal } : {})
-    const got = h.digest('hex')
+    const behind = size >= BEHIND ? hashBehind(path) : undefined
+    const h = behind ? undefined : createHash('sha256')
+    body.on('data', behind ? behind.wrote : (c: Buffer) => h!.update(c))
+    try {
+      await pipeline(body, createWriteStream(path, { mode: fileMode(executable), highWaterMark: WRITE_BUFFER }), signal ? { signal } : {})
+    } catch (e) {
+      behind?.cancel()
+      throw e
+    }
+    const got = behind ? await behind.done() : h!.digest('hex')
     if (got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
     await chmod(path, fileMode(executable))
   }
@@ -207,7 +218,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
             undo,
           )
         else if (record.kind === 'file')
-          await retrying(key, 'downloading', () => fetchFile(key, k, tmp, record.digest.replace(/^sha256:/, ''), record.executable ?? false, signal), undo)
+          await retrying(key, 'downloading', () => fetchFile(key, k, tmp, record.digest.replace(/^sha256:/, ''), record.size, record.executable ?? false, signal), undo)
         else
           await retrying(
             key,
@@ -219,7 +230,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
               await inWindow(
                 entries.filter((e) => e.type === 'file'),
                 queueSize,
-                (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.executable, signal),
+                (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.size, e.executable, signal),
               )
             },
             undo,

@@ -6,7 +6,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { folderStore, s3Store, StoreError, treeDigest, walkTree, type S3StoreOptions } from '../../lib/storage/index.ts'
@@ -127,6 +128,25 @@ test('a committed object changed or cut short on the server fails as corrupt, an
     assert.match(e.message, 'does not match its committed digest')
     assert.not.ok(existsSync(to))
   }
+  await st.close()
+})
+
+test('a large object (hashed behind its download by a worker) comes back whole, and one changed on the server fails as corrupt', async () => {
+  const st = store()
+  const big = join(tmp.path, 'big.bin')
+  const bytes = randomBytes(9 * 1024 * 1024 + 3)
+  writeFileSync(big, bytes)
+  const { info } = await st.put(big, 'wf-1/big/file', { archive: 'none' })
+  const to = dest('big')
+  await st.get('wf-1/big/file', to)
+  assert.ok(readFileSync(to).equals(bytes))
+  assert.is(info.digest, `sha256:${createHash('sha256').update(bytes).digest('hex')}`)
+  bytes.writeUInt8(bytes.readUInt8(5 * 1024 * 1024) ^ 1, 5 * 1024 * 1024) // one bit, past the first reads, same size
+  await raw.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'runs/wf-1/big/file', Body: bytes }))
+  const again = dest('big')
+  const e = await failure(st.get('wf-1/big/file', again))
+  assert.is(e.reason, 'corrupt', e.message)
+  assert.not.ok(existsSync(again))
   await st.close()
 })
 
