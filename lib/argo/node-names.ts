@@ -40,18 +40,34 @@ export const stepNodeName = (groupNode: string, step: string): string => `${grou
 /** The name of a task of a dag node. @example taskNodeName('wf', 'A') // 'wf.A' */
 export const taskNodeName = (dagNode: string, task: string): string => `${dagNode}.${task}`
 
+/** An item value as Argo's `Item.String()` prints it: a string as is, anything else as JSON. */
+const itemText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v))
+
 /**
- * The name of item `i` of an expanded step or task: the item as Argo prints it (a string as is, anything else
- * as JSON).
+ * The name of item `i` of an expanded step or task, as Argo's controller makes it (`processItem`,
+ * `generateNodeName`): a string, number or bool as it prints; a map as its `key:value` pairs, sorted and
+ * joined with commas; a list as Go prints a slice (`[a b]`); parentheses dropped from the text (the index
+ * keeps the name unique).
  *
  * @example
  * ```ts
- * itemNodeName('wf[0].print', 1, 'b')       // 'wf[0].print(1:b)'
- * itemNodeName('wf.t', 0, { a: 1 })         // 'wf.t(0:{"a":1})'
+ * itemNodeName('wf[0].print', 1, 'b')                        // 'wf[0].print(1:b)'
+ * itemNodeName('wf.t', 0, { tag: '9.1', image: 'debian' })   // 'wf.t(0:image:debian,tag:9.1)'
+ * itemNodeName('wf.t', 2, 'f(x)')                            // 'wf.t(2:fx)'
  * ```
  */
-export const itemNodeName = (node: string, i: number, item: unknown): string =>
-  `${node}(${i}:${typeof item === 'string' ? item : JSON.stringify(item)})`
+export const itemNodeName = (node: string, i: number, item: unknown): string => {
+  const text =
+    Array.isArray(item)
+      ? `[${item.map(itemText).join(' ')}]`
+      : item !== null && typeof item === 'object'
+        ? Object.entries(item)
+            .map(([k, v]) => `${k}:${itemText(v)}`)
+            .sort()
+            .join(',')
+        : itemText(item)
+  return `${node}(${i}:${text.replace(/[()]/g, '')})`
+}
 
 /** The name of attempt `n` (from 0) of a retried node. @example attemptNodeName('wf[0].flaky', 1) // 'wf[0].flaky(1)' */
 export const attemptNodeName = (retryNode: string, n: number): string => `${retryNode}(${n})`

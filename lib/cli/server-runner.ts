@@ -146,6 +146,7 @@ export const engineRunner = (options: EngineRunnerOptions = {}): Runner => {
     try {
       imported = importWorkflow(sourceOf(wf), {
         configmaps: control.configMaps(),
+        templates: control.workflowTemplates(),
         memoizeDir: join(stateDir, 'memoize', ns),
         syncDir: join(stateDir, 'locks', ns),
         ...(options.artifactRepository ? { artifactRepository: options.artifactRepository } : {}),
@@ -164,6 +165,7 @@ export const engineRunner = (options: EngineRunnerOptions = {}): Runner => {
     if (control.signal.aborted) onAbort()
     const deadline = imported.deadlineSeconds === undefined ? undefined : setTimeout(() => stop.abort(`the workflow's activeDeadlineSeconds (${imported.deadlineSeconds} s) ran out`), imported.deadlineSeconds * 1000)
     const release = await holdLocks(imported.synchronization ?? [])
+    sharedLauncher.prewarm() // as local() does for its own launcher: the steps are spawned through `held`, which it does not recognise
     try {
       const interpreter = local({
         runsDir,

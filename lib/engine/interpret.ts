@@ -62,6 +62,8 @@ interface Call {
   readonly name: string
   readonly parent: string | null
   readonly scope: Scope
+  /** For a call of a fan-out: its own item (the scope's item may be an enclosing loop's). */
+  readonly item?: { readonly value: unknown }
 }
 
 /** How one call ended: for its parent, and for its siblings (outputs, status, exit code). */
@@ -151,7 +153,7 @@ export const interpreter = (ictx: InterpretContext) => {
    * A step's `forEach` calls the step; a composite `forEach` node runs its body.
    */
   const eachItem = <A>(items: readonly unknown[], env: Env, id: string, name: string, call: (at: Call) => Promise<A>): Promise<A[]> =>
-    inWindow(items, width, (item, i) => call({ id: `${id}(${i})`, name: `${name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, name) } }))
+    inWindow(items, width, (item, i) => call({ id: `${id}(${i})`, name: `${name}(${i})`, parent: id, scope: { ...env.scope, item: itemOf(env, item, name) }, item: { value: item } }))
 
   /** A slice's source with its sliced list artifacts read into their parts' paths, or why they cannot be (see slice-parts.ts). */
   const partsOrWhy = (source: ForEachSource, env: Env): Promise<ForEachSource | string> =>
@@ -228,6 +230,7 @@ export const interpreter = (ictx: InterpretContext) => {
       type: s.template._tag === 'Subflow' ? (s.template.body._tag === 'Dag' ? ('DAG' as const) : ('Steps' as const)) : ('Pod' as const),
       template: s.template.name,
       ...scriptOf(s.template),
+      ...(at.item ? { item: at.item.value } : {}),
     }
     // The instant is taken now and written out when first needed: a call settled by a prior (10,000 of them on a restart) never needs it.
     const entered = Date.now()
@@ -348,7 +351,7 @@ export const interpreter = (ictx: InterpretContext) => {
     if (!items.length) return end('Skipped', OK)
     ictx.record({ ...group, phase: 'Running' })
     const outcomes = await eachItem(items, env, id, n.name, async (at) => {
-      const call = { id: at.id, name: at.name, parent: id, type: 'Steps' as const, template, inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
+      const call = { id: at.id, name: at.name, parent: id, type: 'Steps' as const, template, ...(at.item ? { item: at.item.value } : {}), inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt: now() }
       ictx.record({ ...call, phase: 'Running' })
       // The body's steps see those before the forEach, and their own (each call has its own).
       const o = await run(n.body, { ...env, scope: { ...at.scope, steps: new Map(env.scope.steps) }, parent: at.id })

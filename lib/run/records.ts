@@ -56,6 +56,8 @@ export interface StepRecord {
   readonly type: StepType
   readonly template: string
   readonly key?: string
+  /** For one call of a fan-out (forEach, Argo's withItems / withParam / withSequence): its item, as the list gave it. */
+  readonly item?: unknown
   readonly phase: Phase
   readonly startedAt?: string
   readonly finishedAt?: string

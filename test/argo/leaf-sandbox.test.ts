@@ -113,6 +113,33 @@ test("a time scale gives the step a scaled sleep and python's time.sleep, with n
   assert.is(r.steps({ name: 'py' })[0]!.outputs.result, '<lambda>')
 })
 
+test("outputs in a sub-folder (dflow's compiled /tmp/workdir/y.txt) run the fast way, their empty folders pruned first as a pod has none", async () => {
+  if (!bwrap) return console.log('  (skipped: no working bwrap on this machine)')
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'inc', template: 'inc', arguments: { parameters: [{ name: 'x', value: '41' }] } }, { name: 'mk', template: 'mk' }]] },
+        {
+          name: 'inc',
+          inputs: { parameters: [{ name: 'x' }] },
+          outputs: { parameters: [{ name: 'y', valueFrom: { path: '/tmp/workdir/y.txt' } }] },
+          script: { image: 'alpine:3.20', command: ['sh'], workingDir: '/tmp/workdir', source: 'echo $(({{inputs.parameters.x}} + 1)) > y.txt' },
+        },
+        {
+          name: 'mk',
+          outputs: { parameters: [{ name: 'a', valueFrom: { path: '/mnt/out/deep/a.txt' } }] },
+          container: { image: 'alpine', command: ['sh', '-c', 'mkdir /mnt/out && mkdir /mnt/out/deep && echo made > /mnt/out/deep/a.txt'] },
+        },
+      ],
+    }),
+    noPython,
+  )
+  assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
+  assert.is(r.steps({ name: 'inc' })[0]!.outputs.y, '42')
+  assert.is(r.steps({ name: 'mk' })[0]!.outputs.a, 'made')
+})
+
 test('a step the fast way does not cover (an input artifact) still runs, through argo-leaf.py', async () => {
   const r = await run(
     wf({

@@ -59,6 +59,7 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
     tail.push('"$@"')
   }
   for (const d of s.private) lines.push(`[ -d ${quote(d)} ] || mkdir -p -- ${quote(d)} || exit 2`)
+  for (const d of s.prune ?? []) lines.push(`rmdir -- ${quote(d)} 2>/dev/null || :`)
   if (source !== null) lines.push(`printf '%s' ${source} > "\${PWD%/*}/argo-script" || exit 2`)
   const root = rootEntries().filter((e) => !s.private.includes(e.name))
   const bw = [
@@ -104,6 +105,12 @@ export interface SandboxScope {
   readonly vars: Readonly<Record<string, string>>
   readonly literals: Readonly<Record<string, string>>
   readonly unset: readonly string[]
+  /**
+   * Folders below a top-level one (relative, `tmp/workdir`), deepest first, removed when empty before the
+   * step: the interpreter makes the folders of declared outputs, a pod has none of them (argo-leaf.py's
+   * `prune_output_dirs`: a script's `mkdir /mnt/out` must work).
+   */
+  readonly prune?: readonly string[]
   /** Whether sleeps are scaled (DFLOW_ARGO_TIME_SCALE): the step gets the scaled `sleep` and python's `time.sleep`. */
   readonly scaled: boolean
 }

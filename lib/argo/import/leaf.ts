@@ -208,8 +208,10 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
 const sandboxed = (s: LeafSpec, spec: { readonly params: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }, names: readonly string[]): string | undefined => {
   const [c, ...more] = s.containers
   const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length
-  // an output right under / is copied out of the root, one in a sub-folder has its empty folders pruned first: argo-leaf.py's
-  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length !== 2)) return undefined
+  // an output right under / is copied out of the root: argo-leaf.py's
+  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return undefined
+  // an output in a sub-folder (`/tmp/workdir/y.txt`, as dflow's compiler writes one): its empty folders below the top-level one are removed first
+  const prune = [...new Set(spec.outputs.flatMap((p) => p.replace(/^\/+/, '').split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, parts.length - i).join('/')).filter((d) => d.includes('/'))))].sort((a, b) => b.split('/').length - a.split('/').length)
   const cmd = c.command ?? entrypointOf(c.image)
   const vars: Record<string, string> = {}
   const literals: Record<string, string> = { ...spec.outputPaths }
@@ -218,6 +220,6 @@ const sandboxed = (s: LeafSpec, spec: { readonly params: Record<string, string>;
   for (const [k, v] of Object.entries(spec.context)) (v.startsWith('dflow_') ? vars : literals)[k] = v
   return sandboxScript(
     { argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env },
-    { private: [...new Set([...spec.private, 'tmp'])].sort(), vars, literals, unset: names, scaled: s.timeScale !== 1 },
+    { private: [...new Set([...spec.private, 'tmp'])].sort(), vars, literals, unset: names, scaled: s.timeScale !== 1, ...(prune.length ? { prune } : {}) },
   )
 }

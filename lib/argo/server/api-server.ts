@@ -73,8 +73,8 @@ const route = (path: string): Route | undefined => {
     if (res === 'pods' || res === 'configmaps') return { resource: res, namespace: ns, name, log: log !== undefined && res === 'pods' }
     return undefined
   }
-  const argo = /^\/apis\/argoproj\.io\/v1alpha1\/(?:namespaces\/([^/]+)\/)?(workflows)(?:\/([^/]+))?$/.exec(path)
-  if (argo) return { resource: 'workflows', namespace: argo[1], name: argo[3], log: false }
+  const argo = /^\/apis\/argoproj\.io\/v1alpha1\/(?:namespaces\/([^/]+)\/)?(workflows|workflowtemplates)(?:\/([^/]+))?$/.exec(path)
+  if (argo) return { resource: argo[2] as 'workflows' | 'workflowtemplates', namespace: argo[1], name: argo[3], log: false }
   return undefined
 }
 

@@ -62,8 +62,9 @@ const dependenciesOf = (task: Obj | undefined, names: ReadonlySet<string>): read
   return []
 }
 
-/** Item `i` of an expanded step or task, as Argo names it: its withItems entry, its withSequence number, or (for withParam, known only at run time) its index. */
-const itemOf = (step: Obj | undefined, i: number): unknown => {
+/** Item `i` of an expanded step or task, as Argo names it: the item the engine's record carries (withParam's is known only at run time), else its withItems entry or its withSequence number. */
+const itemOf = (step: Obj | undefined, i: number, r: StepRecord): unknown => {
+  if (r.item !== undefined) return r.item
   if (Array.isArray(step?.['withItems'])) return (step['withItems'] as unknown[])[i] ?? i
   const seq = step?.['withSequence'] as Obj | undefined
   if (seq) return String(Number(seq['start'] ?? 0) + (seq['end'] !== undefined && Number(seq['end']) < Number(seq['start'] ?? 0) ? -i : i))
@@ -125,7 +126,7 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
       // an item: `NAME(i:ITEM)`; in a steps template it hangs in the group, in a dag under the TaskGroup
       const i = Number(/\((\d+)\)$/.exec(r.name)?.[1] ?? 0)
       const at = p.attach ?? { parent: p.name, boundary: p.name }
-      const m = own(itemNodeName(p.name, i, itemOf(p.source, i)), false, p.source?.['template'])
+      const m = own(itemNodeName(p.name, i, itemOf(p.source, i, r)), false, p.source?.['template'])
       if (p.hidden) p.group?.children.push(m.name)
       return { m, pre: [], parent: p.hidden ? at.parent : p.name, boundary: at.boundary }
     }

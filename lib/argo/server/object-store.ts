@@ -129,6 +129,21 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
       record(resource, 'MODIFIED', o)
       return copy(o)
     },
+    /**
+     * The controller's write of an object's `status` and some labels: no copy of the object, no comparison
+     * with the old one (the caller writes only what changed), so a status of 2,000 nodes costs its watchers'
+     * serialisation and nothing more. The caller must not change `status` afterwards (the store keeps it as
+     * given: consecutive statuses share their unchanged nodes).
+     */
+    setStatus: (resource: ResourceName, ns: string, name: string, status: Record<string, unknown>, labels: Readonly<Record<string, string>>): void => {
+      const byKey = objects.get(resource)!
+      const old = byKey.get(keyOf(ns, name))
+      if (!old) throw notFound(resource, name)
+      rv++
+      const o: KubeObject = { ...old, metadata: { ...old.metadata, labels: { ...old.metadata.labels, ...labels }, resourceVersion: String(rv) }, status }
+      byKey.set(keyOf(ns, name), o)
+      record(resource, 'MODIFIED', o)
+    },
     delete: (resource: ResourceName, ns: string, name: string): KubeObject => {
       const byKey = objects.get(resource)!
       const old = byKey.get(keyOf(ns, name))

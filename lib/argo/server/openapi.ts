@@ -44,13 +44,13 @@ const loose = (r: Resource) => ({
 })
 
 let argoDoc: string | undefined
-/** The OpenAPI v3 document of argoproj.io/v1alpha1: Argo's JSON schema as its components, the workflow operations as its paths. */
+/** The OpenAPI v3 document of argoproj.io/v1alpha1: Argo's JSON schema as its components, the workflow and WorkflowTemplate operations as its paths. */
 const argoV3 = (): string => {
   if (argoDoc) return argoDoc
   const schema = JSON.parse(readFileSync(packageFile('lib/argo/schema/schema-v4.1.2.json'), 'utf8')) as { definitions: Record<string, unknown> }
   const schemas = JSON.parse(JSON.stringify(schema.definitions).replaceAll('"#/definitions/', '"#/components/schemas/')) as Record<string, Record<string, unknown>>
-  const ref = `#/components/schemas/${ARGO}.Workflow`
-  argoDoc = JSON.stringify({ openapi: '3.0.0', info: { title: 'dflow server: Argo Workflows', version: 'v1alpha1' }, paths: operations(RESOURCES.workflows, ref), components: { schemas } })
+  const paths = { ...operations(RESOURCES.workflows, `#/components/schemas/${ARGO}.Workflow`), ...operations(RESOURCES.workflowtemplates, `#/components/schemas/${ARGO}.WorkflowTemplate`) }
+  argoDoc = JSON.stringify({ openapi: '3.0.0', info: { title: 'dflow server: Argo Workflows', version: 'v1alpha1' }, paths, components: { schemas } })
   return argoDoc
 }
 

@@ -1,6 +1,7 @@
 /**
- * The resources the local API server serves: Argo's workflows and the core pods and ConfigMaps (pods carry a
- * run's logs; ConfigMaps are where Argo's memoization keeps its cache).
+ * The resources the local API server serves: Argo's workflows and WorkflowTemplates (what a workflow's
+ * `workflowTemplateRef` and `templateRef` name) and the core pods and ConfigMaps (pods carry a run's logs;
+ * ConfigMaps are where Argo's memoization keeps its cache).
  *
  * @example
  * ```ts
@@ -23,6 +24,7 @@ export const apiVersionOf = (r: Resource): string => (r.group ? `${r.group}/${r.
 /** Every resource served, by plural name. @example RESOURCES.configmaps.kind // 'ConfigMap' */
 export const RESOURCES = {
   workflows: { plural: 'workflows', singular: 'workflow', kind: 'Workflow', group: 'argoproj.io', version: 'v1alpha1', shortNames: ['wf'], namespaced: true },
+  workflowtemplates: { plural: 'workflowtemplates', singular: 'workflowtemplate', kind: 'WorkflowTemplate', group: 'argoproj.io', version: 'v1alpha1', shortNames: ['wftmpl'], namespaced: true },
   pods: { plural: 'pods', singular: 'pod', kind: 'Pod', group: '', version: 'v1', shortNames: ['po'], namespaced: true },
   configmaps: { plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', group: '', version: 'v1', shortNames: ['cm'], namespaced: true },
 } as const satisfies Record<string, Resource>

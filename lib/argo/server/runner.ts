@@ -75,6 +75,8 @@ export interface RunControl {
   readonly log: (nodeName: string, text: string) => void
   /** The ConfigMaps of the workflow's namespace (what `configMapKeyRef` reads, and memoization's caches). */
   readonly configMaps: () => readonly KubeObject[]
+  /** The WorkflowTemplates of the workflow's namespace (what its `workflowTemplateRef` and `templateRef` name). */
+  readonly workflowTemplates: () => readonly KubeObject[]
   /** Creates or replaces a ConfigMap in the workflow's namespace (a memoization cache the run wrote). */
   readonly putConfigMap: (cm: KubeObject) => void
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import YAML from 'yaml'
-import { schemaProblems } from '../../../lib/argo/index.ts'
+import { argo, schemaProblems } from '../../../lib/argo/index.ts'
 import { engineRunner } from '../../../lib/cli/server-runner.ts'
 import { scriptedRunner } from '../../helpers/scripted-runner.ts'
 import { standIn } from '../../helpers/stand-in-server.ts'
@@ -103,6 +103,24 @@ test('kubectl create of a workflow with a field Argo does not know fails with th
     assert.is((await kubectl('create', '-f', 'named.yaml')).code, 0)
     const again = await kubectl('create', '-f', 'named.yaml')
     assert.match(again.stderr, /AlreadyExists.*workflows\.argoproj\.io "fixed" already exists/)
+  } finally {
+    await server.close()
+  }
+})
+
+test('kubectl create -f of a WorkflowTemplate, get wftmpl, and a Workflow that references it runs it', async () => {
+  const { server, kubeconfig } = await standIn(tmp.path, { runner: engineRunner({ runsDir: join(tmp.path, 'runs'), stateDir: join(tmp.path, 'state') }), tickMs: 20 })
+  const env = { ...process.env, KUBECONFIG: kubeconfig }
+  const kubectl = (...args: string[]) => run('kubectl', ['--cache-dir', join(tmp.path, 'cache-wftmpl'), ...args], { env, cwd: tmp.path, timeout: 60_000 })
+  try {
+    writeFileSync(join(tmp.path, 'wftmpl.yaml'), 'apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: greet\nspec:\n  entrypoint: say\n  templates:\n  - name: say\n    container: { image: alpine:3.20, command: [echo, hi from a template] }\n')
+    writeFileSync(join(tmp.path, 'by-ref.yaml'), 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: by-ref\nspec:\n  workflowTemplateRef: { name: greet }\n')
+    assert.match((await kubectl('create', '-f', 'wftmpl.yaml')).stdout, /workflowtemplate\.argoproj\.io\/greet created/)
+    assert.match((await kubectl('get', 'wftmpl')).stdout, /^NAME\s+AGE\ngreet\s/)
+    await kubectl('create', '-f', 'by-ref.yaml')
+    const done = await (await argo({ kubeconfig }).submit({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'again-' }, spec: { workflowTemplateRef: { name: 'greet' } } } as any)).wait()
+    assert.is(done.status, 'Succeeded')
+    assert.match((await kubectl('get', 'workflow', 'by-ref', '-o', 'jsonpath={.status.phase}')).stdout, /Succeeded|Running/)
   } finally {
     await server.close()
   }

@@ -44,8 +44,8 @@ test('dag: a task hangs under the tasks it depends on, a fan-out under its TaskG
   assert.is(by('wf-x.A').templateName, 'echo')
   assert.equal(by('wf-x.B').parent, ['wf-x.A'])
   assert.is(by('wf-x.B').type, 'TaskGroup')
-  assert.is(by('wf-x.B(0:{"k":1})').parent, 'wf-x.B')
-  assert.is(by('wf-x.B(0:{"k":1})').templateName, 'echo')
+  assert.is(by('wf-x.B(0:k:1)').parent, 'wf-x.B')
+  assert.is(by('wf-x.B(0:k:1)').templateName, 'echo')
 })
 
 test('a retried leaf is a Retry node with a Pod per attempt; the exit handler is WF.onExit', () => {

@@ -4,7 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { argo, parseYaml, schemaProblems } from '../../../lib/argo/index.ts'
 import { engineRunner } from '../../../lib/cli/server-runner.ts'
-import { byChance, CONFIGMAP_FILES, EXPECTED, RULE } from '../../conformance/argo-examples.ts'
+import { byChance, CONFIGMAP_FILES, EXPECTED, RULE, TEMPLATE_FILES } from '../../conformance/argo-examples.ts'
 import { standIn } from '../../helpers/stand-in-server.ts'
 import { tempDir } from '../../helpers/tmp.ts'
 import { repoRoot, sharedDir } from '../support/shared.ts'
@@ -13,8 +13,9 @@ import { repoRoot, sharedDir } from '../support/shared.ts'
  * Argo's own examples that the importer runs locally (test/conformance/argo-examples.ts: EXPECTED), submitted
  * to `dflow server` (its real runner) through dflow's `argo()` client: each plain Workflow ends in the phase
  * its local run ends in, with a status that validates against Argo's schema. The ConfigMaps they read are
- * the server's (created first); those that reference WorkflowTemplates (which the server does not serve), and
- * the libraries, CronWorkflows and event templates, are left to the conformance run. Durations are scaled as there.
+ * the server's, and so are the WorkflowTemplates their `workflowTemplateRef` and `templateRef` name (created
+ * first); those that reference ClusterWorkflowTemplates (which the server does not serve), and the libraries,
+ * CronWorkflows and event templates, are left to the conformance run. Durations are scaled as there.
  */
 const TIME_SCALE = 0.05
 /** The fields of a status node the chance check reads. */
@@ -29,7 +30,14 @@ if (shared) {
   test.after(tmp.cleanup)
   const env = { ...process.env, PATH: `${join(repoRoot, 'test', 'fixtures', 'argo-bin')}:${process.env.PATH}` }
   const plain = catalogue.filter((c) => c.kinds === 'Workflow' && EXPECTED[c.file]?.rule === RULE.ci || (c.kinds === 'Workflow' && EXPECTED[c.file]?.rule !== undefined && [RULE.failure, RULE.continued].includes(EXPECTED[c.file]!.rule as never)))
-  const runs = plain.filter((c) => !/templateRef/i.test(read(c.file)))
+  const runs = plain.filter((c) => !/clusterScope:\s*true|ClusterWorkflowTemplate/.test(read(c.file)))
+  const documents = (f: string) => (parseYaml(read(f)) as unknown as { documents: Record<string, any>[] }).documents
+  const workflowTemplates = TEMPLATE_FILES.flatMap(documents).filter((d) => d['kind'] === 'WorkflowTemplate')
+
+  test('the WorkflowTemplates are read, and the examples that reference them are in the sample', () => {
+    assert.ok(workflowTemplates.length >= 5, `${workflowTemplates.length} WorkflowTemplates`)
+    assert.ok(runs.filter((c) => /templateRef/i.test(read(c.file))).length >= 4, runs.filter((c) => /templateRef/i.test(read(c.file))).map((c) => c.file).join(' '))
+  })
 
   test('the sample is most of the plain workflows the importer runs', () => {
     assert.ok(runs.length >= 60, `${runs.length} examples`)
@@ -43,8 +51,9 @@ if (shared) {
         tickMs: 50,
       })
       try {
-        for (const f of CONFIGMAP_FILES) for (const d of (parseYaml(read(f)) as unknown as { documents: Record<string, any>[] }).documents) server.store.create('configmaps', { ...d, metadata: { ...d.metadata, namespace: 'argo' } })
-        const doc = (parseYaml(read(c.file)) as unknown as { documents: Record<string, any>[] }).documents[0]!
+        for (const d of CONFIGMAP_FILES.flatMap(documents)) server.store.create('configmaps', { ...d, metadata: { ...d.metadata, namespace: 'argo' } })
+        for (const d of workflowTemplates) server.store.create('workflowtemplates', { ...d, metadata: { ...d.metadata, namespace: 'argo' } })
+        const doc = documents(c.file)[0]!
         const done = await (await argo({ kubeconfig }).submit(doc as any)).wait()
         const status = done.workflow['status'] as { message?: string }
         assert.equal(schemaProblems(done.workflow), [], c.file)
