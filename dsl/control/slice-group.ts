@@ -25,10 +25,36 @@ export interface SliceReport {
   readonly index: number
   readonly key?: string
   readonly phase: 'Succeeded' | 'Failed'
+  /** The output artifacts the slice left (entries of the call's stacks). */
+  readonly artifacts?: readonly string[]
   /** Each output parameter's wire string. */
   readonly outputs: Readonly<Record<string, string>>
   readonly message?: string
 }
+
+/**
+ * What the runtime running a grouped call gives its template (as `slices` of the context; the DSL does no
+ * I/O): a folder of each slice's own, a way to run a slice with it as the working directory, and the
+ * entries of each stacked output artifact — the folder `stack(NAME)` holds entry `i`, slice i's artifact.
+ *
+ * @example
+ * ```ts
+ * const io: SliceIo = { folder: (i) => `/w/slices/${i}`, within: (_d, f) => f(), place: () => true, stack: (n) => `/w/dflow-stack/${n}` }
+ * ```
+ */
+export interface SliceIo {
+  /** Makes (once) and returns the folder of slice `index`. */
+  readonly folder: (index: number) => string
+  /** Runs `f` with `dir` as the process's working directory (restored after). */
+  readonly within: <T>(dir: string, f: () => Promise<T>) => Promise<T>
+  /** Writes what slice `index` returned for output artifact `name` (`value`, of the OP's shape, relative to `dir`) as entry `index` of the stack; false for nothing (an omitted optional artifact). */
+  readonly place: (name: string, index: number, value: unknown, dir: string) => boolean
+  /** Makes (once) and returns the folder of output artifact `name`'s entries. */
+  readonly stack: (name: string) => string
+}
+
+/** The context a grouped call's template receives: a function OP's, and the runtime's {@link SliceIo}. @example (ctx as GroupContext).slices?.folder(0) */
+export type GroupContext = FnContext & { readonly slices?: SliceIo }
 
 /** A part of a slice's key: text, or a field of the slice's item (`_index` for its index). @example const p: KeyPart = { field: '_index' } */
 export type KeyPart = string | { readonly field: string }
@@ -107,8 +133,10 @@ const checkedOutputs = (spec: IoSpec, returned: unknown): Record<string, string>
  * The template a grouped slice's calls run: the function OP `t0`, given its group's item (input
  * {@link GROUP_INPUT}) instead of the inputs `sliced`, and how to slice it ({@link SLICING_INPUT}), runs the
  * body once per slice of the group, the pool's size at a time, each with its own inputs and its own key
- * (`ctx.key`), and stacks each output parameter into a list in slice order; {@link SLICES_REPORT} reports
- * every slice. A slice that throws or returns a wrong output fails the call once every slice of the group has
+ * (`ctx.key`) and its own folder (`ctx.workdir`, made by the runtime's {@link SliceIo}; also the working
+ * directory while it runs when the pool is 1), and stacks each output parameter into a list in slice order;
+ * each output artifact is one folder whose entry `i` is what slice i returned (the engine and the Argo
+ * compiler stack the groups' entries in slice order); {@link SLICES_REPORT} reports every slice. A slice that throws or returns a wrong output fails the call once every slice of the group has
  * ended, naming each failed slice. It depends only on the OP and the names of the sliced inputs (one
  * template, `OP-slices-INPUTS`, however many slices group that OP so).
  *
@@ -126,12 +154,18 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
   const outs = t0.outputs as IoSpec
   const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !names.includes(k)), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]])
   const outputs = Object.fromEntries([
-    ...Object.entries(outs).map(([k, s]) => [k, { ...(s as ParamSpec<unknown, boolean>), codec: listOf((s as ParamSpec<unknown, boolean>).codec), default: undefined }]),
+    ...Object.entries(outs).map(([k, s]) =>
+      // An output artifact: the folder of the group's slices' artifacts, entry i slice i's.
+      s._tag === 'Artifact' ? [k, { ...s, shape: undefined, optional: false }] : [k, { ...(s as ParamSpec<unknown, boolean>), codec: listOf((s as ParamSpec<unknown, boolean>).codec), default: undefined }],
+    ),
     [SLICES_REPORT, param(t.unknown)],
   ])
-  const body: FnBody<IoSpec, IoSpec> = async (given, ctx: FnContext) => {
+  const artifacts = Object.keys(outs).filter((k) => outs[k]!._tag === 'Artifact')
+  const body: FnBody<IoSpec, IoSpec> = async (given, ctx: GroupContext) => {
     const group = given[GROUP_INPUT] as unknown as Readonly<Record<string, readonly unknown[]>>
     const g = groupingData(given[SLICING_INPUT] as unknown as string)
+    const io = ctx.slices
+    if (artifacts.length && !io) throw new Error(`output artifact "${artifacts[0]}": this runtime cannot stack the artifacts of grouped slices`)
     const indices = group[SLICE_GROUP] as readonly number[]
     const fieldOf = (field: string, j: number): unknown => (field === '_index' ? indices[j] : group[field]?.[j])
     const reports: SliceReport[] = new Array(indices.length)
@@ -147,8 +181,14 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
           if (!d.ok) throw new Error(`input parameter "${input}": ${d.message}`)
           own[input] = d.value
         }
-        const returned = await (t0.body as FnBody<IoSpec, IoSpec>)(own as never, { ...ctx, key: key ?? ctx.key })
-        reports[j] = { ...base, phase: 'Succeeded', outputs: checkedOutputs(outs, returned) }
+        // Each slice in a folder of its own: its workdir, and its working directory when slices run one at a time.
+        const dir = io?.folder(indices[j]!) ?? ctx.workdir
+        const { slices: _io, ...plain } = ctx
+        const call = async (): Promise<unknown> => (t0.body as FnBody<IoSpec, IoSpec>)(own as never, { ...plain, workdir: dir, key: key ?? ctx.key })
+        const returned: unknown = io && g.pool === 1 ? await io.within(dir, call) : await call()
+        const outputs = checkedOutputs(outs, returned)
+        const left = artifacts.filter((k) => io!.place(k, indices[j]!, (returned as Record<string, unknown>)[k], dir))
+        reports[j] = { ...base, phase: 'Succeeded', outputs, ...(artifacts.length ? { artifacts: left } : {}) }
       } catch (e) {
         reports[j] = { ...base, phase: 'Failed', outputs: {}, message: (e as Error)?.message ?? String(e) }
       }
@@ -156,9 +196,9 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
     const failed = reports.filter((r) => r.phase === 'Failed')
     if (failed.length) throw new Error(`${failed.length} of ${reports.length} slices failed: ${failed.map((r) => `slice ${r.index}${r.key ? ` (${r.key})` : ''}: ${r.message}`).join('; ')}`)
     const stacked = Object.fromEntries(
-      Object.entries(outs).map(([k, s]) => [k, reports.map((r) => decodeParam((s as ParamSpec<unknown, boolean>).codec, r.outputs[k]!)).map((d) => (d.ok ? d.value : undefined))]),
+      Object.entries(outs).filter(([, s]) => s._tag === 'Param').map(([k, s]) => [k, reports.map((r) => decodeParam((s as ParamSpec<unknown, boolean>).codec, r.outputs[k]!)).map((d) => (d.ok ? d.value : undefined))]),
     )
-    return { ...stacked, [SLICES_REPORT]: reports } as never
+    return { ...stacked, ...Object.fromEntries(artifacts.map((k) => [k, io!.stack(k)])), [SLICES_REPORT]: reports } as never
   }
   const suffix = names.map((n) => n.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join('-')
   const template = Object.freeze({ ...t0, name: `${t0.name}${GROUPED_SUFFIX}-${suffix}`, inputs, outputs, body }) as FnTemplate

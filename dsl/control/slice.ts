@@ -1,6 +1,5 @@
 import { t, type Codec } from '../codec.ts'
 import type { Node, Step, SuccessThreshold, Template } from '../node.ts'
-import type { IoSpec } from '../io.ts'
 import { DflowError, problem, type Problem } from '../problem.ts'
 import type { ArtifactRef, ParamRef } from '../refs.ts'
 import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
@@ -146,8 +145,6 @@ const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: Pa
   if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP')
   if (inner.template._tag !== 'FnTemplate') throw why(`groupSize runs a function OP's body once per slice; "${inner.template.name}" is a ${inner.template._tag === 'Subflow' ? 'sub-workflow' : 'script template'}`, 'slice a function OP (fn), or leave groupSize out')
   if (Object.values(given(options)).some((v) => v !== undefined)) throw why('a success threshold counts calls, and a grouped slice has one call per group', 'leave the threshold out, or groupSize')
-  const arts = Object.entries(inner.template.outputs as IoSpec).filter(([, sp]) => sp._tag === 'Artifact')
-  if (arts.length) throw why(`a grouped slice stacks output parameters; "${arts[0]![0]}" is an artifact`, 'return a parameter, or leave groupSize out')
   const sliced: Record<string, string> = {}
   const args: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(inner.args)) {

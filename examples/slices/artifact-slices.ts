@@ -18,7 +18,7 @@ export const hello = fn({ name: 'hello', module: import.meta.url, inputs: { file
   return { foo: 'foo' }
 })
 
-const check = fn(
+export const check = fn(
   { name: 'check', module: import.meta.url, inputs: { foo: artifactList() }, outputs: { n: param(t.number), names: param(t.array(t.string)), texts: param(t.array(t.string)) } },
   ({ foo }, ctx) => {
     const files = foo.map((dir) => join(dir, readdirOne(dir)))

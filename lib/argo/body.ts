@@ -257,14 +257,18 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     if (s.template._tag === 'Subflow') problems.push(problem(path, `on Argo a fan-out of sub-workflow "${s.template.name}" cannot hand its artifacts to an artifactList() input`, 'fan out a leaf template (a script or a function OP), or return a parameter'))
     if (scope.loopSteps.has(s.name) || !scope.once)
       problems.push(problem(path, `on Argo the artifacts of fan-out "${s.name}" can be gathered only where its body runs once per workflow`, 'gather them in the workflow\'s own body or in a sub-workflow called once (not fanned out, not inside a forEach)'))
-    const loop = enumeratedLoop(s, resolveRef, path)
+    // A grouped slice's calls write their entries by slice index: its loop (over groups) stays as it is.
+    const grouped = groupedTemplateOf(s.template) !== undefined
+    const loop = grouped ? { fields: {}, problems: [] } : enumeratedLoop(s, resolveRef, path)
     problems.push(...loop.problems)
-    const args = stepArguments(s, [...path, 'args'], enumeratedItem)
-    const { withItems: _i, withParam: _p, withSequence: _s, ...control } = controlFields(s, { resolve: (r, p) => (r.source.kind === 'item' && r.source.loop === s.name ? enumeratedItem(r) : resolveRef(r, p)), prefix, path })
+    const args = grouped ? stepArguments(s, [...path, 'args']) : stepArguments(s, [...path, 'args'], enumeratedItem)
+    const control = grouped
+      ? controlFields(s, { resolve, prefix, path })
+      : (({ withItems: _i, withParam: _p, withSequence: _s, ...rest }) => rest)(controlFields(s, { resolve: (r, p) => (r.source.kind === 'item' && r.source.loop === s.name ? enumeratedItem(r) : resolveRef(r, p)), prefix, path }))
     return compact({
       name: s.name,
       template: c.templateOf(s.template, s, [...names].sort()),
-      arguments: { ...args, parameters: [...(args.parameters ?? []), ...fanInArguments(scope.name, s.name)] },
+      arguments: { ...args, parameters: [...(args.parameters ?? []), ...fanInArguments(scope.name, s.name, grouped)] },
       continueOn: continueOn(s),
       ...control,
       ...loop.fields,

@@ -1,4 +1,4 @@
-import { ALL_FEATURES, DflowError, exposedRef, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { ALL_FEATURES, DflowError, exposedRef, groupedTemplateOf, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
@@ -132,7 +132,7 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
       const located = (a: ArgoTemplate): ArgoTemplate => {
         const at = a.outputs?.artifacts?.length ? archiveLocation(o) : undefined
         const stored = at ? { ...a, archiveLocation: at } : a
-        return gathered.length ? gathering(stored, gathered, o) : stored
+        return gathered.length ? gathering(stored, gathered, o, groupedTemplateOf(t) !== undefined) : stored
       }
       switch (t._tag) {
         case 'ScriptTemplate':

@@ -92,23 +92,25 @@ export const fanInArgument = (o: ResolvedOptions, scope: FanInScope, r: Ref, pat
 
 /**
  * The variant of a leaf template that a gathered fan-out calls: it takes its group's key prefix and its
- * index, and writes each gathered output unarchived under `PREFIX/ARTIFACT/INDEX`.
+ * index, and writes each gathered output unarchived under `PREFIX/ARTIFACT/INDEX`. A grouped slice's
+ * template (`grouped`) takes the prefix only: its artifact is already a folder of entries named by slice
+ * index, written under `PREFIX/ARTIFACT`, where the groups' entries meet.
  *
  * @example
  * ```ts
  * gathering(template, ['f'], o).outputs.artifacts[0].s3.key // '{{inputs.parameters.dflow-fan-in}}/f/{{inputs.parameters.dflow-index}}'
  * ```
  */
-export const gathering = (t: ArgoTemplate, names: readonly string[], o: ResolvedOptions): ArgoTemplate => ({
+export const gathering = (t: ArgoTemplate, names: readonly string[], o: ResolvedOptions, grouped = false): ArgoTemplate => ({
   ...t,
   inputs: {
     ...t.inputs,
-    parameters: [...(t.inputs?.parameters ?? []), { name: FAN_IN_PREFIX }, { name: FAN_IN_INDEX }],
+    parameters: [...(t.inputs?.parameters ?? []), { name: FAN_IN_PREFIX }, ...(grouped ? [] : [{ name: FAN_IN_INDEX }])],
   },
   outputs: {
     ...t.outputs,
     artifacts: (t.outputs?.artifacts ?? []).map((a) =>
-      names.includes(a.name) ? { ...a, archive: { none: {} }, ...s3Location(o, { key: `${tag(`inputs.parameters.${FAN_IN_PREFIX}`)}/${a.name}/${tag(`inputs.parameters.${FAN_IN_INDEX}`)}` }, []).fields } : a,
+      names.includes(a.name) ? { ...a, archive: { none: {} }, ...s3Location(o, { key: `${tag(`inputs.parameters.${FAN_IN_PREFIX}`)}/${a.name}${grouped ? '' : `/${tag(`inputs.parameters.${FAN_IN_INDEX}`)}`}` }, []).fields } : a,
     ),
   },
 })
@@ -170,8 +172,8 @@ export const enumeratedLoop = (
 /** How a gathered fan-out's arguments read its own item: the enumerated item's fields. @example enumeratedItem(itemRef) // '{{item.dflow-item}}' */
 export const enumeratedItem = (r: Ref): string => tag(`item.${r.source.kind === 'item' && r.source.path.length ? r.source.path.join('.') : ITEM_FIELD}`)
 
-/** The arguments a gathered fan-out's call adds: its group's key prefix and its index. @example fanInArguments('main', 'mk') */
-export const fanInArguments = (scope: string, step: string) => [
+/** The arguments a gathered fan-out's call adds: its group's key prefix and its index (a grouped slice's call: the prefix only). @example fanInArguments('main', 'mk') */
+export const fanInArguments = (scope: string, step: string, grouped = false) => [
   { name: FAN_IN_PREFIX, value: groupKey(scope, step) },
-  { name: FAN_IN_INDEX, value: tag(`item.${FAN_IN_INDEX}`) },
+  ...(grouped ? [] : [{ name: FAN_IN_INDEX, value: tag(`item.${FAN_IN_INDEX}`) }]),
 ]

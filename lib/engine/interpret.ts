@@ -10,7 +10,7 @@ import { stopMessage } from './abort.ts'
 import type { LeafCall, LeafExecutor } from './executor.ts'
 import type { Prior } from './prior.ts'
 import { runDag } from './dag.ts'
-import { sliceRecords, stackSlices } from './slice.ts'
+import { sliceFanIns, sliceRecords, stackSlices } from './slice.ts'
 import { inWindow } from '../concurrency/in-window.ts'
 import { fanOutWindow } from './window.ts'
 import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase, type StepRecord } from '../run/records.ts'
@@ -207,7 +207,8 @@ export const interpreter = (ictx: InterpretContext) => {
     })
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }
     const succeeded = results.map((r) => (r.phase === 'Succeeded' ? r.outputs : undefined))
-    const outputs = { ...stack(succeeded.flatMap((o) => (o ? [o] : []))), ...fanInOutputs(s.template, id, succeeded), ...callPhases }
+    const fanIns = g ? sliceFanIns(g, id, succeeded, items.reduce<number>((n, x) => n + ((x as { _slices?: unknown[] })._slices?.length ?? 0), 0)) : fanInOutputs(s.template, id, succeeded)
+    const outputs = { ...stack(succeeded.flatMap((o) => (o ? [o] : []))), ...fanIns, ...callPhases }
     // Every call ran to its end; without a threshold all of them must have succeeded (or been continued).
     const o = s.threshold ? thresholdOutcome(results.map((r) => r.outcome), requiredSuccesses(s.threshold, items.length)) : results.find((r) => !r.outcome.ok)?.outcome ?? OK
     const calls = { started: results.filter((r) => r.started !== false).length, total: items.length }

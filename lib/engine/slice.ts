@@ -1,7 +1,9 @@
 import { SLICE_GROUP, SLICE_INDEX, SLICES_REPORT, decodeParam, type FnTemplate, type GroupingData, type IoSpec, type SliceReport } from 'dflow-ts'
 import type { IoRecord, StepRecord } from '../run/records.ts'
 import { aggregate, wireOfItem } from './control.ts'
-import type { Outputs } from './values.ts'
+import type { ArtifactLocation } from '../storage/location.ts'
+import { partAt } from './slice-parts.ts'
+import type { ArtifactValue, Outputs } from './values.ts'
 
 /*
  * A grouped slice locally: the engine runs one call per group (the group's item holds its slices' elements,
@@ -40,6 +42,30 @@ export const stackSlices = (template: FnTemplate, calls: readonly Outputs[]): Ou
       .map((r) => Object.fromEntries(Object.entries(r.outputs).map(([k, wire]) => [k, { kind: 'param' as const, wire }]))),
   )
 
+/**
+ * The output artifacts of a grouped slice, as an ungrouped slice's (fan-ins, stacked when read): slice i's
+ * part is entry `i` of its group's artifact (the call's `dflow-stack/NAME`), a hole when its group's call
+ * did not succeed or the slice left none. `calls` are the groups' outputs by group index, `width` the slices.
+ *
+ * @example
+ * ```ts
+ * sliceFanIns(op, 'w', [{ foo: { kind: 'artifact', at }, dflow_slices: … }], 2).foo.fanIn.parts // [partAt(at, '0'), partAt(at, '1')]
+ * ```
+ */
+export const sliceFanIns = (template: FnTemplate, stepId: string, calls: readonly (Outputs | undefined)[], width: number): Record<string, ArtifactValue> =>
+  Object.fromEntries(
+    Object.entries(template.outputs as IoSpec).flatMap(([name, s]) => {
+      if (s._tag !== 'Artifact') return []
+      const parts: (ArtifactLocation | null)[] = new Array(width).fill(null)
+      for (const o of calls) {
+        const v = o?.[name]
+        if (v?.kind !== 'artifact' || !v.at) continue
+        for (const r of reportsOf(o)) if (r.phase === 'Succeeded' && r.artifacts?.includes(name) && r.index < width) parts[r.index] = partAt(v.at, String(r.index))
+      }
+      return [[name, { kind: 'artifact' as const, at: null, fanIn: { stepId, name, parts } }]]
+    }),
+  )
+
 /** A record of parameter wires, with the values the specs decode. */
 const ioOf = (wires: Readonly<Record<string, string>>, specs: IoSpec): IoRecord => {
   const values: Record<string, unknown> = {}
@@ -51,6 +77,15 @@ const ioOf = (wires: Readonly<Record<string, string>>, specs: IoSpec): IoRecord 
   }
   return { parameters: { ...wires }, values, artifacts: {} }
 }
+
+/** Where the output artifacts a slice left are: entry `i` of its call's artifacts. */
+const entriesOf = (r: SliceReport, outputs: Outputs | undefined): Record<string, ArtifactLocation> =>
+  Object.fromEntries(
+    (r.artifacts ?? []).flatMap((name) => {
+      const v = outputs?.[name]
+      return v?.kind === 'artifact' && v.at ? [[name, partAt(v.at, String(r.index))]] : []
+    }),
+  )
 
 /**
  * The records of the slices a group's call ran: one per slice, `CALL.slice(i)` under the call (`i`: the
@@ -85,7 +120,7 @@ export const sliceRecords = (
       finishedAt: call.finishedAt,
       ...(r.message ? { message: r.message } : {}),
       inputs: ioOf(inputs, template.inputs as IoSpec),
-      outputs: ioOf(r.outputs, template.outputs as IoSpec),
+      outputs: { ...ioOf(r.outputs, template.outputs as IoSpec), artifacts: entriesOf(r, outputs) },
     }
   })
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { SLICING_INPUT } from 'dflow-ts'
 import { findFn } from './find.ts'
 import { runFn, type FnJob } from './runtime.ts'
@@ -31,7 +31,8 @@ export interface PodPlan {
  */
 export const podMain = (exports: Readonly<Record<string, unknown>>, name: string, plan: PodPlan): void => {
   const slicing = plan.params[SLICING_INPUT]
-  const t = findFn(exports, name, slicing && 'env' in slicing ? process.env[slicing.env] : undefined)
+  // A grouped slice's call says how it slices in an environment variable (Argo) or a file (a dispatcher job's string parameters).
+  const t = findFn(exports, name, slicing === undefined ? undefined : 'env' in slicing ? process.env[slicing.env] : existsSync(slicing.file) ? readFileSync(slicing.file, 'utf8') : undefined)
   if (!t) {
     process.stderr.write(`no function OP named "${name}" in the bundled module\n`)
     process.exit(2)

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { format } from 'node:util'
-import { decodeParam, encodeParam, EXIT, finite, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type IoSpec } from 'dflow-ts'
+import { decodeParam, encodeParam, EXIT, finite, groupedTemplateOf, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type GroupContext, type IoSpec } from 'dflow-ts'
 import { readShaped, shapeMismatch, writeShaped } from './shapes.ts'
+import { sliceIo } from './slice-io.ts'
 
 /**
  * One call of a function OP, as the runtime sees it (locally sent by the driver, on Argo built from the
@@ -87,8 +88,14 @@ const writeOutputs = (t: FnTemplate, job: FnJob, returned: unknown): void => {
   }
 }
 
-/** The context a body receives. */
-const contextOf = (job: FnJob, log: (line: string) => void): FnContext => ({
+/** The context a body receives (a grouped slice's template also the I/O of its slices). */
+const contextOf = (t: FnTemplate, job: FnJob, log: (line: string) => void): FnContext | GroupContext => {
+  const op = groupedTemplateOf(t)
+  const base = plainContextOf(job, log)
+  return op ? { ...base, slices: sliceIo(op, job.workdir) } : base
+}
+
+const plainContextOf = (job: FnJob, log: (line: string) => void): FnContext => ({
   workdir: job.workdir,
   key: job.key,
   workflowName: job.workflowName,
@@ -112,7 +119,7 @@ const contextOf = (job: FnJob, log: (line: string) => void): FnContext => ({
 export const runFn = async (t: FnTemplate, job: FnJob, out: (s: string) => void, err: (s: string) => void): Promise<number> => {
   try {
     const inputs = decodeInputs(t, job)
-    const returned = await t.body(inputs as never, contextOf(job, out))
+    const returned = await t.body(inputs as never, contextOf(t, job, out))
     writeOutputs(t, job, returned)
     return EXIT.ok
   } catch (e) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -10,9 +10,11 @@ import paramSlices from '../../examples/slices/param-slices.ts'
 import artifactSlices, { hello } from '../../examples/slices/artifact-slices.ts'
 import subpathSlices, { prepare } from '../../examples/slices/subpath-slices.ts'
 import makevasp from '../../examples/slices/makevasp.ts'
+import groupArtifacts from '../../examples/slices/group-artifacts.ts'
+import { importWorkflow, toYaml } from 'dflow-ts/argo'
 import { sliceParts } from '../../lib/argo/slice-init.ts'
 import { local } from 'dflow-ts/local'
-import { folder, mkNone } from '../helpers/slice-ops.ts'
+import { folder, listEntries, mkNone, writeNamed } from '../helpers/slice-ops.ts'
 import { doubleBut3 } from '../helpers/slice-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
@@ -113,6 +115,44 @@ test('E10 on Argo: a slice whose output artifact is gathered — each call enume
     { artifactRepository: repo },
   )
   assert.match(call(refs, 'hello').withParam ?? '', "toJson(map(0..(len(l0) - 1), { {'dflow-index': string(#), 'dflow-item': toJson({ '_index': #, 'filename': l0[#], 'n': l1[#] }), 'filename': l0[#]} }))")
+})
+
+test('grouped slices with an output artifact on Argo: one pod per group, writing its entries (by slice index) under the fan-in prefix, the consumer reads the prefix; in the pod, entry i is slice i\'s artifact', () => {
+  const wf = workflow('grouped-artifacts', () => {
+    const w = slice({ filename: ['a.txt', 'b.txt', 'c.txt'] }, (s) => step('w', writeNamed, { filename: s.filename }), { groupSize: 2 })
+    return seq(w, step('l', listEntries, { foo: w.outputs.foo }))
+  })
+  const m = compileChecked(wf, { artifactRepository: repo })
+  const c = call(m, 'w')
+  assert.is(c.template, 'write-named-slices-filename')
+  assert.equal(c.withItems, [
+    { _index: 0, _slices: [0, 1], filename: ['a.txt', 'b.txt'] },
+    { _index: 1, _slices: [2], filename: ['c.txt'] },
+  ])
+  assert.is(arg(c, 'dflow_group'), '{{item}}')
+  assert.is(arg(c, 'dflow-fan-in'), '{{workflow.name}}/dflow-fan-in/grouped-artifacts/w')
+  assert.is(arg(c, 'dflow-index'), undefined, 'a group writes its entries by slice index: no call index')
+  const t = templateNamed(m, 'write-named-slices-filename') as unknown as { outputs: { artifacts: { name: string; path: string; archive?: unknown; s3?: { key: string } }[] } }
+  const foo = t.outputs.artifacts.find((a) => a.name === 'foo')!
+  assert.equal(foo.archive, { none: {} })
+  assert.is(foo.s3?.key, '{{inputs.parameters.dflow-fan-in}}/foo')
+  const l = call(m, 'l') as ArtCall
+  assert.equal(l.arguments?.artifacts?.map((a) => a.name), ['foo'])
+  // The second group's pod: its artifact folder holds entry 2, slice 2's folder.
+  const r = runPod(templateNamed(m, 'write-named-slices-filename'), { 'inputs.parameters.dflow_group': JSON.stringify({ _index: 1, _slices: [2], filename: ['c.txt'] }), [`inputs.parameters.${SLICING_INPUT}`]: arg(c, SLICING_INPUT)! }, tmp.path)
+  assert.is(r.status, 0, r.stderr)
+  assert.equal(readdirSync(foo.path), ['2'])
+  assert.equal(readdirSync(join(foo.path, '2')), ['c.txt'])
+  assert.is(readFileSync(join(foo.path, '2', 'c.txt'), 'utf8'), 'c.txt')
+})
+
+test('E10 in groups, compiled, imported and run: both groups put their entries under one key, as S3 keeps objects other calls put there; check gets all 3 slices', async () => {
+  const imported = importWorkflow(toYaml(compileChecked(groupArtifacts)))
+  const run = await local({ runsDir: tmp.path }).run(imported.workflow)
+  assert.is(run.status, 'Succeeded', run.message)
+  // The imported run's outputs are Argo's: parameter strings.
+  const o = run.step('check').outputs as Record<string, unknown>
+  assert.equal([o['n'], JSON.parse(String(o['names']))], ['3', ['f1.txt', 'f2.txt', 'f3.txt']])
 })
 
 type ArtCall = Call & { arguments?: { artifacts?: { name: string; from?: string; subPath?: string }[] } }

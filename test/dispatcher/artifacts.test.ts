@@ -18,7 +18,7 @@ test.after(tmp.cleanup)
 const quick = { poll: { initialMs: 50, maxMs: 200 }, gatherMs: 5 }
 const example = (name: string) => loadExample(join(repoRoot, 'examples', name))
 
-for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'artifacts/workflow-artifacts.ts', 'slices/subpath-slices.ts', 'slices/makevasp.ts']) {
+for (const name of ['artifacts/fan-in.ts', 'slices/artifact-slices.ts', 'slices/group-artifacts.ts', 'artifacts/workflow-artifacts.ts', 'slices/subpath-slices.ts', 'slices/makevasp.ts']) {
   test(`${name} runs as shell jobs with the outcome it has locally`, async () => {
     const wf = await example(name)
     const artifacts = exampleArtifacts(wf, tmp.path)

@@ -6,7 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GROUP_INPUT, SLICING_INPUT, fn, forEach, groupingData, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
 import { expectOneProblem } from './expect-error.ts'
-import { ALL_FEATURES, artifact as artifactSpec, artifactList, par, type ArtifactRef } from 'dflow-ts'
+import { ALL_FEATURES, artifact as artifactSpec, artifactList, par, type ArtifactRef, type IoSpec } from 'dflow-ts'
 import { problemsOf } from './fixtures.ts'
 
 const one = shell({
@@ -102,13 +102,19 @@ test('bad grouping: a size below 1 or not an integer, a pool of 0, a pool withou
   expectOneProblem(() => slice({ f: ['a'] }, body, { poolSize: 2 }), ['slice', 'poolSize'], /needs groupSize/)
 })
 
-test('what groupSize cannot group: a script template, a threshold, an artifact output, a key reading anything but the slice', () => {
+test('what groupSize cannot group: a script template, a threshold, a key reading anything but the slice', () => {
   expectOneProblem(() => slice({ f: ['a'] }, (x) => step('one', one, { f: x.f, n: 1 }), { groupSize: 2 }), ['slice', 'groupSize'], /"one" is a script template/)
   expectOneProblem(() => slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }), { groupSize: 2, continueOnNumSuccess: 1 }), ['slice', 'groupSize'], /a success threshold counts calls/)
-  const art = fn({ name: 'art', module: import.meta.url, inputs: { f: param(t.string) }, outputs: { out: artifactSpec() } }, () => ({ out: 'x' }))
-  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('art', art, { f: x.f }), { groupSize: 2 }), ['slice', 'groupSize'], /"out" is an artifact/)
   const g = step('gen', gen)
   expectOneProblem(() => slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }, { key: key`op-${g.outputs.files}` }), { groupSize: 2 }), ['slice', 'key'], /only the slice's own elements and index, not "files"/)
+})
+
+test('a grouped slice may return an output artifact: its calls leave a folder of their slices\' artifacts (entry i slice i\'s), stacked as an ungrouped slice\'s', () => {
+  const art = fn({ name: 'art', module: import.meta.url, inputs: { f: param(t.string) }, outputs: { out: artifactList(), n: param(t.number) } }, () => ({ out: [], n: 1 }))
+  const s = slice({ f: ['a', 'b'] }, (x) => step('art', art, { f: x.f }), { groupSize: 2 })
+  const out = (s.template.outputs as IoSpec)['out']
+  assert.equal([out?._tag, out?._tag === 'Artifact' ? out.shape : 'none'], ['Artifact', undefined], 'a group\'s artifact is one folder')
+  assert.is(s.outputs.out._tag, 'ArtifactRef')
 })
 
 test('a sliced reference that holds no list is an error when built, naming what it holds', () => {

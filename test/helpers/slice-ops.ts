@@ -44,3 +44,20 @@ export const readFile = fn({ name: 'read-file', module: import.meta.url, inputs:
   text: readFileSync(foo, 'utf8'),
 }))
 
+
+/** Writes `foo/FILENAME` (text: the file name) under its work folder and returns the folder `foo` as its artifact. @example step('w', writeNamed, { filename: 'a.txt' }) */
+export const writeNamed = fn({ name: 'write-named', module: import.meta.url, inputs: { filename: param(t.string) }, outputs: { foo: artifact(), size: param(t.number) } }, async ({ filename }, ctx) => {
+  const { mkdirSync, writeFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  mkdirSync(join(ctx.workdir, 'foo'), { recursive: true })
+  writeFileSync(join(ctx.workdir, 'foo', filename), filename)
+  // Several slices may run at once in one process: each writes only under its own folder.
+  await new Promise((r) => setTimeout(r, 10))
+  return { foo: 'foo', size: filename.length }
+})
+
+/** What a list artifact of folders holds: each entry's files and their texts, in order. @example step('l', listEntries, { foo: fan.outputs.foo }) */
+export const listEntries = fn({ name: 'list-entries', module: import.meta.url, inputs: { foo: artifactList() }, outputs: { files: param(t.array(t.array(t.string))), texts: param(t.array(t.string)) } }, ({ foo }) => {
+  const files = foo.map((dir) => readdirSync(dir).filter((f) => !f.startsWith('.')).sort())
+  return { files, texts: foo.flatMap((dir, i) => files[i]!.map((f) => readFileSync(`${dir}/${f}`, 'utf8'))) }
+})

@@ -238,8 +238,13 @@ def store_keys(isolated):
     """Key-only output artifacts: copied to the artifact repository under their keys (after the outputs are in the work folder)."""
     for declared, key in spec.get("outKeys", {}).items():
         mine = os.path.join(workdir, declared.lstrip("/"))
-        if os.path.exists(mine):
-            copy_tree(mine, repo_path(key, isolated))
+        dst = repo_path(key, isolated)
+        # A folder is put file by file under its key, as S3 does: objects other calls put under it stay
+        # (a grouped slice's calls each put their entries under one key).
+        if os.path.isdir(mine) and not os.path.islink(mine) and os.path.isdir(dst) and not os.path.islink(dst):
+            shutil.copytree(mine, dst, symlinks=True, dirs_exist_ok=True)
+        elif os.path.exists(mine):
+            copy_tree(mine, dst)
 
 
 def prune_output_dirs():

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ArtifactShape, FnTemplate, IoSpec, SliceIo } from 'dflow-ts'
+import { shapeMismatch, writeShaped } from './shapes.ts'
+
+/** The folder of a grouped call's slices, under its work folder (`dflow-slices/INDEX`). @example SLICES_DIR // 'dflow-slices' */
+export const SLICES_DIR = 'dflow-slices'
+/** The folder of a grouped call's stacked output artifacts (`dflow-stack/NAME/INDEX`). @example STACK_DIR // 'dflow-stack' */
+export const STACK_DIR = 'dflow-stack'
+
+/**
+ * The I/O of a grouped call (see `SliceIo`) in the work folder `workdir`: slice i runs in
+ * `dflow-slices/i`, and what it returns for output artifact NAME (of the OP `op`'s shape, relative to its
+ * folder) is written as `dflow-stack/NAME/i` — the folder the call leaves as its artifact NAME.
+ *
+ * @example
+ * ```ts
+ * sliceIo(op, '/w').folder(3) // '/w/dflow-slices/3'
+ * ```
+ */
+export const sliceIo = (op: FnTemplate, workdir: string): SliceIo => {
+  const outs = op.outputs as IoSpec
+  return {
+    folder: (index) => {
+      const dir = join(workdir, SLICES_DIR, String(index))
+      mkdirSync(dir, { recursive: true })
+      return dir
+    },
+    within: async (dir, f) => {
+      const before = process.cwd()
+      process.chdir(dir)
+      try {
+        return await f()
+      } finally {
+        process.chdir(before)
+      }
+    },
+    place: (name, index, value, dir) => {
+      const spec = outs[name]
+      if (spec?._tag !== 'Artifact') throw new Error(`no output artifact "${name}"`)
+      if (value === undefined || value === null) {
+        if (!spec.optional) throw new Error(`output artifact "${name}": expected ${shapeMismatch(undefined, spec.shape) ?? 'a path'}, got nothing`)
+        return false
+      }
+      const wrong = shapeMismatch(value, spec.shape as ArtifactShape | undefined)
+      if (wrong) throw new Error(`output artifact "${name}": expected ${wrong}`)
+      writeShaped(value, join(workdir, STACK_DIR, name, String(index)), spec.shape as ArtifactShape | undefined, dir)
+      return true
+    },
+    stack: (name) => {
+      const dir = join(workdir, STACK_DIR, name)
+      mkdirSync(dir, { recursive: true })
+      return dir
+    },
+  }
+}
