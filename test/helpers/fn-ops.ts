@@ -16,6 +16,12 @@ export const double = fn(
   ({ n }) => ({ out: n * 2 }),
 )
 
+/** A function OP reading a fan-in: the first line of each file, in item order. */
+export const firstLines = fn(
+  { name: 'first-lines', module: import.meta.url, inputs: { files: artifactList() }, outputs: { lines: param(t.array(t.string)) } },
+  ({ files }) => ({ lines: files.map((f) => readFileSync(f, 'utf8').trim()) }),
+)
+
 /** Returns a string where a number is declared (when asked to): the output check must catch it. */
 export const liar = fn(
   { name: 'liar', module: import.meta.url, inputs: { lie: param(t.boolean) }, outputs: { out: param(t.number) } },

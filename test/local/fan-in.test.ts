@@ -6,7 +6,7 @@ import { artifact, artifactList, dag, DflowError, fn, forEach, key, par, param, 
 import { compile } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { folderStore, formatRef, parseRef } from 'dflow-ts/storage'
-import { sumOp } from '../helpers/fn-ops.ts'
+import { firstLines, sumOp } from '../helpers/fn-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: fan-in to typed inputs')
@@ -62,11 +62,6 @@ test("a fan-out's output artifact cannot be read by a plain artifact input: a va
   assert.ok(alone.step('mk(1)').record.outputs.artifacts['f']?.path?.endsWith('f.txt'))
 })
 
-/** A function OP reading a fan-in: the first line of each file, in item order. */
-export const firstLines = fn(
-  { name: 'first-lines', module: import.meta.url, inputs: { files: artifactList() }, outputs: { lines: param(t.array(t.string)) } },
-  ({ files }) => ({ lines: files.map((f) => readFileSync(f, 'utf8').trim()) }),
-)
 
 test('fan-in of artifacts: an artifactList() input gets one entry per call that succeeded, named by item index, with a dflow catalog; a function OP gets the list in item order', async () => {
   const mk = shell({ name: 'mk', inputs: { n: param(t.string) }, outputs: { f: artifact({ path: 'f.txt' }) }, script: ({ n }) => sh`[ ${n} != b ] || exit 3; echo ${n} > f.txt` })
