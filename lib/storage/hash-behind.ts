@@ -50,8 +50,8 @@ const ask = workerServing(CODE)
 
 /** A file's sha256 being computed behind its writer: see {@link hashBehind}. */
 export interface HashBehind {
-  /** Says the writer wrote more (wakes the worker if it waits at the end of what was written). */
-  readonly wrote: () => void
+  /** Says the writer wrote more (wakes the worker if it waits at the end of what was written); the chunk is for hashers that take it. */
+  readonly wrote: (chunk: Buffer) => void
   /** Says the file is complete and closed; resolves to the sha256 in hex of all its bytes. */
   readonly done: () => Promise<string>
   /** Says the writer gave up: the worker stops, and nothing is answered. */

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { inWindow } from '../concurrency/in-window.ts'
-import { hashBehind } from './hash-behind.ts'
+import { hashBehind, type HashBehind } from './hash-behind.ts'
 import { sha256File, treeDigest, treeSize, walkTree, type TreeEntry } from './digest.ts'
 import { missing, StoreError } from './errors.ts'
 import { landAtomically } from './local-copy.ts'
@@ -36,6 +36,11 @@ export const RECORD = '.dflow-commit.json'
 const DIGEST = 'dflow-digest'
 /** The write buffer of a download and the read size of an upload: 1 MiB, 16 times the streams' defaults. */
 const WRITE_BUFFER = 1024 * 1024
+/** The {@link HashBehind} shape for a small download: its chunks hashed as they pass. */
+const hashInLine = (): HashBehind => {
+  const h = createHash('sha256')
+  return { wrote: (chunk) => void h.update(chunk), done: async () => h.digest('hex'), cancel: () => {} }
+}
 /** Objects from this size on are hashed behind their download by a worker thread (`hashBehind`). */
 const BEHIND = 4 * 1024 * 1024
 
@@ -111,16 +116,15 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
    */
   const fetchFile = async (key: string, objectKey: string, path: string, sha256: string, size: number, executable: boolean, signal?: AbortSignal) => {
     const body = await objectBody(key, objectKey, signal)
-    const behind = size >= BEHIND ? hashBehind(path) : undefined
-    const h = behind ? undefined : createHash('sha256')
-    body.on('data', behind ? behind.wrote : (c: Buffer) => h!.update(c))
+    const hash = size >= BEHIND ? hashBehind(path) : hashInLine()
+    body.on('data', hash.wrote)
     try {
       await pipeline(body, createWriteStream(path, { mode: fileMode(executable), highWaterMark: WRITE_BUFFER }), signal ? { signal } : {})
     } catch (e) {
-      behind?.cancel()
+      hash.cancel()
       throw e
     }
-    const got = behind ? await behind.done() : h!.digest('hex')
+    const got = await hash.done()
     if (got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
     await chmod(path, fileMode(executable))
   }

@@ -25,7 +25,7 @@ const written = async (pieces: readonly Buffer[], pauseMs: number) => {
   const out = createWriteStream(path)
   for (const p of pieces) {
     await new Promise<void>((r, j) => out.write(p, (e) => (e ? j(e) : r())))
-    h.wrote()
+    h.wrote(p)
     await new Promise((r) => setTimeout(r, pauseMs))
   }
   await new Promise<void>((r) => out.end(r))
