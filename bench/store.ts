@@ -4,15 +4,18 @@
  *
  * - one 256 MiB file up through `store.put` (archive none) beside lib-storage's `Upload` of the same file
  *   with the same part size and queue size, and down through `store.get` beside a streamed `GetObject` to
- *   a file; target: the store at least 90% of the SDK's throughput both ways;
+ *   a file; target: the store at least 90% of the SDK's throughput both ways (the download as the store is
+ *   configured by default, checked by ETag and length; the same with `verify: 'sha256'` is printed beside
+ *   it, every byte hashed again, against GetObject again);
  * - the driver's RSS growth over the store's transfers of that file (sampled every 10 ms, from just before
  *   the first transfer), target under 64 MiB: nothing is held whole in memory;
  * - 10,000 small files (a 0.5–2 KiB each, 100 folders): `store.put` archived (tar+gzip, one object) beside one
  *   `tar czf` of them on the same disk, target at most 5x; and per object (archive none) beside a raw
  *   `PutObject` loop at the same concurrency (the store's queue size), target at least 90% of its throughput.
  *
- * Medians over the repetitions, the store and its baseline side by side in each and alternating which goes
- * first; every repetition's figures are printed too, with the load average at its end (the machine may be
+ * Medians over the repetitions, the store and its baseline side by side in each: each runs twice per
+ * repetition, on either side of the other (a b b a; b a a b on the next), after an untimed `sync`, and counts
+ * the mean of its two runs; every repetition's figures are printed too, with the load average at its end (the machine may be
  * shared). Environment: BENCH_REPS (default 5), BENCH_QUICK=1 (32 MiB, 1,000 files, one repetition).
  *
  * @example
@@ -90,6 +93,7 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
   try {
     const o: S3StoreOptions = { bucket: 'artifacts', prefix: 'bench', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, partSize: PART, queueSize: QUEUE }
     const store = s3Store(o)
+    const hashing = s3Store({ ...o, verify: 'sha256' })
     const client = s3Client(o)
     const big = join(dir, 'big.bin')
     bigFile(big, size)
@@ -117,53 +121,92 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
     await sdkUpload('warm/sdk')
     for (let rep = 0; rep < reps; rep++) {
       process.stdout.write(`repetition ${rep + 1}/${reps} `)
+      const k = n++
       const storeFirst = rep % 2 === 0
-      const pair = async (a: () => Promise<void>, b: () => Promise<void>) => {
-        if (storeFirst) (await a(), await b())
-        else (await b(), await a())
+      /**
+       * One line of the table, in this repetition: each side runs twice, on either side of the other (a b b a,
+       * or b a a b on alternate repetitions), after a `sync` each (untimed: no run pays for the writeback of
+       * the one before it), and its figure is the mean of its two runs — so neither side gains or loses by
+       * its place in the order (with one run each, alternating, five repetitions put the store first three times).
+       */
+      const both = async (aKey: string, a: (j: number) => Promise<void>, bKey: string, b: (j: number) => Promise<void>) => {
+        const got = new Map<string, number[]>()
+        const one = async (key: string, f: (j: number) => Promise<void>, j: number) => {
+          execFileSync('sync')
+          got.set(key, [...(got.get(key) ?? []), await timed(() => f(j))])
+        }
+        const [x, fx, y, fy] = storeFirst ? [aKey, a, bKey, b] as const : [bKey, b, aKey, a] as const
+        await one(x, fx, 0)
+        await one(y, fy, 0)
+        await one(y, fy, 1)
+        await one(x, fx, 1)
+        for (const [key, ms] of got) add(key, ((ms[0] as number) + (ms[1] as number)) / 2)
         process.stdout.write('.')
       }
-      const k = n++
       let rss = 0
       let sdkRss = 0
-      await pair(
-        async () => {
-          rss = await rssGrowth(async () => add('store up', await timed(() => store.put(big, `big/${k}`, { archive: 'none' }))))
-        },
-        async () => {
-          sdkRss = await rssGrowth(async () => add('sdk up', await timed(() => sdkUpload(`sdk/${k}`))))
-        },
+      const tracked = async (f: () => Promise<unknown>, sdk: boolean) => {
+        const g = await rssGrowth(f)
+        if (sdk) sdkRss = Math.max(sdkRss, g)
+        else rss = Math.max(rss, g)
+      }
+      await both(
+        'store up',
+        (j) => tracked(() => store.put(big, `big/${k}-${j}`, { archive: 'none' }), false),
+        'sdk up',
+        (j) => tracked(() => sdkUpload(`sdk/${k}-${j}`), true),
       )
-      await pair(
-        async () => {
-          const to = join(dir, `got-${k}`)
-          rss = Math.max(rss, await rssGrowth(async () => add('store down', await timed(() => store.get(`big/${k}`, to)))))
+      await both(
+        'store down',
+        async (j) => {
+          const to = join(dir, `got-${k}-${j}`)
+          await tracked(() => store.get(`big/${k}-${j}`, to), false)
           rmSync(to)
         },
-        async () => {
-          const to = join(dir, `sdk-got-${k}`)
-          sdkRss = Math.max(sdkRss, await rssGrowth(async () => add('sdk down', await timed(() => sdkDownload(`sdk/${k}`, to)))))
+        'sdk down',
+        async (j) => {
+          const to = join(dir, `sdk-got-${k}-${j}`)
+          await tracked(() => sdkDownload(`sdk/${k}-${j}`, to), true)
+          rmSync(to)
+        },
+      )
+      await both(
+        'store down sha256',
+        async (j) => {
+          const to = join(dir, `got-sha-${k}-${j}`)
+          await hashing.get(`big/${k}-${j}`, to)
+          rmSync(to)
+        },
+        'sdk down again',
+        async (j) => {
+          const to = join(dir, `sdk-again-${k}-${j}`)
+          await sdkDownload(`sdk/${k}-${j}`, to)
           rmSync(to)
         },
       )
       growth.push(rss)
       sdkGrowth.push(sdkRss)
-      await pair(
-        async () => add('store tar', await timed(() => store.put(small, `small/tar/${k}`, { archive: 'tar' }))),
-        async () => {
-          const tgz = join(dir, `small-${k}.tgz`)
-          add('tar czf', await timed(async () => execFileSync('tar', ['czf', tgz, '-C', dir, 'small'])))
+      await both(
+        'store tar',
+        (j) => store.put(small, `small/tar/${k}-${j}`, { archive: 'tar' }).then(() => {}),
+        'tar czf',
+        async (j) => {
+          const tgz = join(dir, `small-${k}-${j}.tgz`)
+          execFileSync('tar', ['czf', tgz, '-C', dir, 'small'])
           rmSync(tgz)
         },
       )
-      await pair(
-        async () => add('store objects', await timed(() => store.put(small, `small/none/${k}`, { archive: 'none' }))),
-        async () => add('raw objects', await timed(() => rawLoop(`raw/${k}`))),
+      await both(
+        'store objects',
+        (j) => store.put(small, `small/none/${k}-${j}`, { archive: 'none' }).then(() => {}),
+        'raw objects',
+        (j) => rawLoop(`raw/${k}-${j}`),
       )
       loads.push(loadavg()[0] as number)
       process.stdout.write(` load ${fmt(loads[rep] as number, 1)}\n`)
     }
     await store.close()
+    await hashing.close()
     client.destroy()
     const m = (k: string) => median(t.get(k) ?? [])
     const mibs = (bytes: number, ms: number) => bytes / MiB / (ms / 1000)
@@ -171,6 +214,7 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
     const said = (ok: boolean) => (outcomes.push(ok), ok ? 'MET' : 'NOT MET')
     const upRatio = m('sdk up') / m('store up')
     const downRatio = m('sdk down') / m('store down')
+    const shaRatio = m('sdk down again') / m('store down sha256')
     const rss = Math.max(...growth)
     const tarRatio = m('store tar') / m('tar czf')
     const objRatio = m('raw objects') / m('store objects')
@@ -180,6 +224,7 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
         ['transfer', 'store ms', 'store MiB/s', 'baseline', 'baseline ms', 'baseline MiB/s', 'store / baseline throughput'],
         [`upload ${mb} MiB`, fmt(m('store up'), 0), fmt(mibs(size, m('store up')), 1), `lib-storage Upload ${PART / MiB} MiB x ${QUEUE}`, fmt(m('sdk up'), 0), fmt(mibs(size, m('sdk up')), 1), `${fmt(upRatio * 100, 0)}%`],
         [`download ${mb} MiB`, fmt(m('store down'), 0), fmt(mibs(size, m('store down')), 1), 'GetObject streamed to a file', fmt(m('sdk down'), 0), fmt(mibs(size, m('sdk down')), 1), `${fmt(downRatio * 100, 0)}%`],
+        [`download, verify sha256`, fmt(m('store down sha256'), 0), fmt(mibs(size, m('store down sha256')), 1), 'GetObject streamed to a file', fmt(m('sdk down again'), 0), fmt(mibs(size, m('sdk down again')), 1), `${fmt(shaRatio * 100, 0)}%`],
         [`${files} files archived`, fmt(m('store tar'), 0), fmt(mibs(smallBytes, m('store tar')), 1), 'tar czf, same disk', fmt(m('tar czf'), 0), fmt(mibs(smallBytes, m('tar czf')), 1), `${fmt(tarRatio, 2)}x the time`],
         [`${files} files per object`, fmt(m('store objects'), 0), fmt(files / (m('store objects') / 1000), 0) + ' obj/s', `PutObject loop, ${QUEUE} at once`, fmt(m('raw objects'), 0), fmt(files / (m('raw objects') / 1000), 0) + ' obj/s', `${fmt(objRatio * 100, 0)}%`],
       ])}`,
@@ -190,7 +235,7 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
     for (let i = 0; i < reps; i++) {
       const ms = (k: string) => fmt(t.get(k)?.[i] ?? NaN, 0)
       console.log(
-        `  ${i + 1} (load ${fmt(loads[i] as number, 1)}): upload ${ms('store up')}/${ms('sdk up')} ${pct('store up', 'sdk up', i)}; download ${ms('store down')}/${ms('sdk down')} ${pct('store down', 'sdk down', i)}; archived ${ms('store tar')}/${ms('tar czf')} ${fmt((t.get('store tar')?.[i] ?? NaN) / (t.get('tar czf')?.[i] ?? NaN), 2)}x; per object ${ms('store objects')}/${ms('raw objects')} ${pct('store objects', 'raw objects', i)}; RSS growth ${fmt((growth[i] ?? NaN) / MiB, 1)} MiB (SDK ${fmt((sdkGrowth[i] ?? NaN) / MiB, 1)} MiB)`,
+        `  ${i + 1} (load ${fmt(loads[i] as number, 1)}): upload ${ms('store up')}/${ms('sdk up')} ${pct('store up', 'sdk up', i)}; download ${ms('store down')}/${ms('sdk down')} ${pct('store down', 'sdk down', i)} (sha256 ${ms('store down sha256')}/${ms('sdk down again')} ${pct('store down sha256', 'sdk down again', i)}); archived ${ms('store tar')}/${ms('tar czf')} ${fmt((t.get('store tar')?.[i] ?? NaN) / (t.get('tar czf')?.[i] ?? NaN), 2)}x; per object ${ms('store objects')}/${ms('raw objects')} ${pct('store objects', 'raw objects', i)}; RSS growth ${fmt((growth[i] ?? NaN) / MiB, 1)} MiB (SDK ${fmt((sdkGrowth[i] ?? NaN) / MiB, 1)} MiB)`,
       )
     }
     console.log(`driver RSS growth over the store's transfers of the ${mb} MiB file: ${fmt(rss / MiB, 1)} MiB, the largest of the repetitions (the SDK's own transfers: ${fmt(Math.max(...sdkGrowth) / MiB, 1)} MiB)`)
@@ -198,6 +243,7 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
     // one decimal in the verdicts: a share printed "90%" must not read NOT MET
     console.log(`  upload >= 90% of lib-storage's throughput: ${fmt(upRatio * 100, 1)}%: ${said(upRatio >= 0.9)}`)
     console.log(`  download >= 90% of a streamed GetObject's: ${fmt(downRatio * 100, 1)}%: ${said(downRatio >= 0.9)}`)
+    console.log(`  (not a target: the download with verify: 'sha256', every byte hashed again: ${fmt(shaRatio * 100, 1)}%)`)
     console.log(`  driver RSS growth < 64 MiB: ${fmt(rss / MiB, 1)} MiB: ${said(rss < 64 * MiB)}`)
     console.log(`  ${files} files archived <= 5x tar czf: ${fmt(tarRatio, 2)}x: ${said(tarRatio <= 5)}`)
     console.log(`  ${files} files per object >= 90% of a PutObject loop: ${fmt(objRatio * 100, 1)}%: ${said(objRatio >= 0.9)}`)

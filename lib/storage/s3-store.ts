@@ -18,16 +18,30 @@ import { describeS3, s3Failure } from './s3-errors.ts'
 import { uploadObject } from './s3-upload.ts'
 import { stageStack } from './stack.ts'
 import { keyOf, type ArtifactStore } from './store.ts'
-import { extractTar, packTar, UnsafeEntryError } from './tar.ts'
+import { DamagedArchiveError, extractTar, packTar, UnsafeEntryError } from './tar.ts'
 
-/** The commit record of an artifact: its info, plus the files of an unarchived folder. @example { dflow: 'artifact/1', kind: 'file', … } */
+/** A file of an unarchived folder, as its commit record lists it: with its object's ETag. @example { rel: 'a/b.txt', type: 'file', size: 3, executable: false, sha256: '…', etag: '"e1…"' } */
+type RecordEntry = TreeEntry & { readonly etag?: string }
+
+/**
+ * The commit record of an artifact: its info, plus the files of an unarchived folder, and the ETag the
+ * server gave each object when it was put (absent in records written before ETags were kept, and from a
+ * server that gives none: then only lengths are checked in `'etag'` mode).
+ *
+ * @example { dflow: 'artifact/1', kind: 'file', archive: 'none', size: 3, digest: 'sha256:…', etag: '"e1…"' }
+ */
 interface CommitRecord extends ArtifactInfo {
   readonly dflow: 'artifact/1'
   /** A file: whether its owner may execute it. */
   readonly executable?: boolean
+  /** The ETag of the artifact's one object (a file, or the tgz of an archived artifact). */
+  readonly etag?: string
   /** An unarchived folder: its entries (one object per file, under `KEY/`). */
-  readonly entries?: readonly TreeEntry[]
+  readonly entries?: readonly RecordEntry[]
 }
+
+/** `x` with the ETag the server gave, if it gave one. */
+const withEtag = <T extends object>(x: T, etag: string | undefined): T & { readonly etag?: string } => (etag === undefined ? x : { ...x, etag })
 
 const infoOf = (r: CommitRecord): ArtifactInfo => ({ kind: r.kind, archive: r.archive, size: r.size, digest: r.digest })
 
@@ -60,9 +74,10 @@ const BEHIND = 4 * 1024 * 1024
  * artifact (CopyObject stops at 5 GiB, beyond which it is a multipart copy), could not make a folder of many
  * objects appear at once, and trips s3rver's CopySource decoding. Putting a key again first deletes its
  * record, so nothing is committed while the new content goes up. What is read is checked against the
- * record's digest while it streams (a file) or once extracted (a folder), so a corrupt object fails as
- * `corrupt` instead of becoming an input. An outside reader of the bucket (Argo) is given a key only
- * after it is committed.
+ * record ({@link S3Verify}: by default each object's ETag and length; with `verify: 'sha256'` also the
+ * digest of its bytes, while it streams or once extracted), so an object replaced, cut short or — in
+ * `'sha256'` mode — changed on the server fails as `corrupt` instead of becoming an input. An outside
+ * reader of the bucket (Argo) is given a key only after it is committed.
  *
  * @example
  * ```ts
@@ -79,6 +94,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
   const queueSize = o.queueSize ?? 4
   const attempts = o.maxAttempts ?? 6
   const Bucket = o.bucket
+  const hashing = (o.verify ?? 'etag') === 'sha256'
 
   const readRecord = async (key: string): Promise<CommitRecord | undefined> => {
     checkKey(id, key)
@@ -93,39 +109,61 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     }
   }
 
-  const objectBody = async (key: string, objectKey: string, signal?: AbortSignal): Promise<Readable> => {
+  /** An object's body, once its ETag is the one its record names (when it names one). */
+  const objectBody = async (key: string, objectKey: string, etag: string | undefined, signal?: AbortSignal): Promise<Readable> => {
+    let r
     try {
-      const r = await client.send(new GetObjectCommand({ Bucket, Key: objectKey }), signal ? { abortSignal: signal } : {})
-      return r.Body as Readable
+      r = await client.send(new GetObjectCommand({ Bucket, Key: objectKey }), signal ? { abortSignal: signal } : {})
     } catch (e) {
       if ((e as { name?: string }).name === 'NoSuchKey')
         throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `the committed object ${JSON.stringify(objectKey)} is missing`, 'put the artifact again', { cause: e })
       throw s3Failure(e, where, key, `reading ${JSON.stringify(objectKey)}`)
     }
+    const body = r.Body as Readable
+    if (etag !== undefined && r.ETag !== etag) {
+      body.destroy()
+      throw new StoreError(
+        'corrupt',
+        describeS3(id, Bucket, endpoint),
+        key,
+        `${JSON.stringify(objectKey)} is not the object committed (its ETag is ${r.ETag ?? 'missing'}, the record's ${etag}): it was replaced on the server`,
+        'put the artifact again',
+      )
+    }
+    return body
   }
 
   const corrupt = (key: string, what: string, want: string, got: string) =>
     new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${what} does not match its committed digest (${want}, read ${got})`, 'the object was changed or cut short on the server: put the artifact again')
 
   /**
-   * Downloads one object to `path`, checking its sha256, written through a 1 MiB write buffer, so the file
-   * stream gathers the socket's 64 KiB chunks into few `writev` calls instead of one write each. A large
-   * object ({@link BEHIND}) is hashed by a worker thread that reads the file back behind the writer
-   * (`hashBehind`: on the other core, from the page cache, so the event loop only moves bytes); a small one
-   * from a `data` listener beside the pipe, where a worker's round trip would cost more than the hash.
+   * Downloads one object to `path` (its ETag checked first), written through a 1 MiB write buffer, so the
+   * file stream gathers the socket's 64 KiB chunks into few `writev` calls instead of one write each; its
+   * length is checked against the record, and in `'sha256'` mode its digest: a large object ({@link BEHIND})
+   * is hashed by a worker thread that reads the file back behind the writer (`hashBehind`: on the other
+   * core, from the page cache, so the event loop only moves bytes), a small one from a `data` listener beside
+   * the pipe, where a worker's round trip would cost more than the hash.
    */
-  const fetchFile = async (key: string, objectKey: string, path: string, sha256: string, size: number, executable: boolean, signal?: AbortSignal) => {
-    const body = await objectBody(key, objectKey, signal)
-    const hash = size >= BEHIND ? hashBehind(path) : hashInLine()
-    body.on('data', hash.wrote)
+  const fetchFile = async (key: string, objectKey: string, etag: string | undefined, path: string, sha256: string, size: number, executable: boolean, signal?: AbortSignal) => {
+    const body = await objectBody(key, objectKey, etag, signal)
+    const hash = hashing || etag === undefined ? (size >= BEHIND ? hashBehind(path) : hashInLine()) : undefined
+    let length = 0
+    body.on('data', (chunk: Buffer) => {
+      length += chunk.length
+      hash?.wrote(chunk)
+    })
     try {
       await pipeline(body, createWriteStream(path, { mode: fileMode(executable), highWaterMark: WRITE_BUFFER }), signal ? { signal } : {})
     } catch (e) {
-      hash.cancel()
+      hash?.cancel()
       throw e
     }
-    const got = await hash.done()
-    if (got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
+    if (length !== size) {
+      hash?.cancel()
+      throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${JSON.stringify(objectKey)} holds ${length} bytes, its record ${size}: it was cut short or replaced on the server`, 'put the artifact again')
+    }
+    const got = await hash?.done()
+    if (got !== undefined && got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
     await chmod(path, fileMode(executable))
   }
 
@@ -138,7 +176,8 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
         return await run()
       } catch (e) {
         await undo()
-        const err = e instanceof StoreError || e instanceof UnsafeEntryError ? e : s3Failure(e, where, key, doing)
+        const err = e instanceof StoreError || e instanceof UnsafeEntryError || e instanceof DamagedArchiveError ? e : s3Failure(e, where, key, doing)
+        if (err instanceof DamagedArchiveError) throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, err.message, 'the object was changed or cut short on the server: put the artifact again', { cause: err })
         if (err instanceof UnsafeEntryError) throw new StoreError('unsafe-archive', describeS3(id, Bucket, endpoint), key, err.message, 'the archive was not made by dflow-ts: refuse it or repack it', { cause: err })
         if (n >= attempts || !transient(err)) throw err
         await new Promise((r) => setTimeout(r, (0.5 + Math.random() / 2) * Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** n)))
@@ -168,23 +207,27 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     const k = `${prefix}${key}`
     const send = (objectKey: string, body: Readable, digest: string, contentLength?: number) =>
       uploadObject(client, body, { bucket: Bucket, key: objectKey, metadata: { [DIGEST]: digest }, partSize, queueSize, ...(contentLength !== undefined && { contentLength }), ...(signal && { signal }) })
-    /** A file: one PutObject of its bytes when it fits in a part (checked against its digest), else streamed in parts. */
-    const sendFile = async (objectKey: string, path: string, sha256: string, size: number) => {
+    /** A file: one PutObject of its bytes when it fits in a part (checked against its digest), else streamed in parts; resolves to its ETag. */
+    const sendFile = async (objectKey: string, path: string, sha256: string, size: number): Promise<string | undefined> => {
       if (size > partSize) return send(objectKey, createReadStream(path, { highWaterMark: WRITE_BUFFER }), `sha256:${sha256}`, size)
       const body = await readFile(path, signal ? { signal } : {})
       if (createHash('sha256').update(body).digest('hex') !== sha256) throw new Error(`${path} changed while it was uploaded`)
-      await client.send(new PutObjectCommand({ Bucket, Key: objectKey, Body: body, Metadata: { [DIGEST]: `sha256:${sha256}` } }), signal ? { abortSignal: signal } : {})
+      return (await client.send(new PutObjectCommand({ Bucket, Key: objectKey, Body: body, Metadata: { [DIGEST]: `sha256:${sha256}` } }), signal ? { abortSignal: signal } : {})).ETag
     }
     try {
       await client.send(new DeleteObjectCommand({ Bucket, Key: `${k}${RECORD}` }))
-      if (archive === 'tar') await send(`${k}.tgz`, packTar(localPath), record.digest)
-      else if (!folder) await sendFile(k, localPath, record.digest.replace(/^sha256:/, ''), record.size)
-      else
-        await inWindow(
-          (record.entries ?? []).filter((e) => e.type === 'file'),
+      if (archive === 'tar') record = withEtag(record, await send(`${k}.tgz`, packTar(localPath), record.digest))
+      else if (!folder) record = withEtag(record, await sendFile(k, localPath, record.digest.replace(/^sha256:/, ''), record.size))
+      else {
+        const entries = record.entries ?? []
+        const etags = await inWindow(
+          entries.filter((e) => e.type === 'file'),
           queueSize,
-          (e) => sendFile(`${k}/${e.rel}`, join(localPath, e.rel), e.sha256, e.size),
+          (e) => sendFile(`${k}/${e.rel}`, join(localPath, e.rel), e.sha256, e.size).then((etag) => [e.rel, etag] as const),
         )
+        const of = new Map(etags)
+        record = { ...record, entries: entries.map((e) => withEtag(e, of.get(e.rel))) }
+      }
       signal?.throwIfAborted()
       await client.send(
         new PutObjectCommand({ Bucket, Key: `${k}${RECORD}`, Body: JSON.stringify(record), ContentType: 'application/json', Metadata: { [DIGEST]: record.digest } }),
@@ -204,25 +247,27 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     try {
       await landAtomically(localPath, async (tmp) => {
         const scratch = `${tmp}-x`
-        const undo = () => Promise.all([rm(tmp, { recursive: true, force: true }), rm(scratch, { recursive: true, force: true })]).then(() => {})
+        // with retries: after a damaged archive, entries node-tar started may still be landing
+        const gone = (p: string) => rm(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 })
+        const undo = () => Promise.all([gone(tmp), gone(scratch)]).then(() => {})
         if (record.archive === 'tar')
           await retrying(
             key,
             'downloading',
             async () => {
               await mkdir(scratch, { mode: PRIVATE_DIR })
-              await extractTar(await objectBody(key, `${k}.tgz`, signal), scratch)
+              await extractTar(await objectBody(key, `${k}.tgz`, record.etag, signal), scratch)
               const top = await readdir(scratch)
               if (top.length === 1) await rename(join(scratch, top[0] as string), tmp)
               else await rename(scratch, tmp)
               await rm(scratch, { recursive: true, force: true })
-              const got = record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`
+              const got = hashing || record.etag === undefined ? (record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`) : record.digest
               if (got !== record.digest) throw corrupt(key, `${k}.tgz`, record.digest, got)
             },
             undo,
           )
         else if (record.kind === 'file')
-          await retrying(key, 'downloading', () => fetchFile(key, k, tmp, record.digest.replace(/^sha256:/, ''), record.size, record.executable ?? false, signal), undo)
+          await retrying(key, 'downloading', () => fetchFile(key, k, record.etag, tmp, record.digest.replace(/^sha256:/, ''), record.size, record.executable ?? false, signal), undo)
         else
           await retrying(
             key,
@@ -234,7 +279,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
               await inWindow(
                 entries.filter((e) => e.type === 'file'),
                 queueSize,
-                (e) => fetchFile(key, `${k}/${e.rel}`, join(tmp, e.rel), e.sha256, e.size, e.executable, signal),
+                (e) => fetchFile(key, `${k}/${e.rel}`, e.etag, join(tmp, e.rel), e.sha256, e.size, e.executable, signal),
               )
             },
             undo,

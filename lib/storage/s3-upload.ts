@@ -23,9 +23,11 @@ export interface UploadRequest {
  * fails too, the error says so (a bucket lifecycle rule `AbortIncompleteMultipartUpload` removes such
  * leftovers on AWS, MinIO and Ceph).
  *
- * @example await uploadObject(client, createReadStream('big.bin'), { bucket: 'b', key: 'k', metadata: {}, partSize: 8 << 20, queueSize: 4 })
+ * Resolves to the object's ETag as the server gave it (undefined if it gave none).
+ *
+ * @example await uploadObject(client, createReadStream('big.bin'), { bucket: 'b', key: 'k', metadata: {}, partSize: 8 << 20, queueSize: 4 }) // '"9b2c…-32"'
  */
-export const uploadObject = async (client: S3Client, body: Readable, r: UploadRequest): Promise<void> => {
+export const uploadObject = async (client: S3Client, body: Readable, r: UploadRequest): Promise<string | undefined> => {
   const upload = new Upload({
     client,
     params: { Bucket: r.bucket, Key: r.key, Body: body, Metadata: r.metadata, ...(r.contentLength !== undefined && { ContentLength: r.contentLength }) },
@@ -37,7 +39,7 @@ export const uploadObject = async (client: S3Client, body: Readable, r: UploadRe
   if (r.signal?.aborted) stop()
   r.signal?.addEventListener('abort', stop)
   try {
-    await upload.done()
+    return (await upload.done()).ETag
   } catch (e) {
     if (upload.uploadId !== undefined) {
       try {

@@ -1,6 +1,6 @@
 import { DflowError, problem } from '../../dsl/problem.ts'
 import { folderStore } from './folder-store.ts'
-import type { S3StoreOptions } from './s3-client.ts'
+import type { S3StoreOptions, S3Verify } from './s3-client.ts'
 import { s3Store } from './s3-store.ts'
 import type { ArtifactStore } from './store.ts'
 import { fileURLToPath } from 'node:url'
@@ -14,7 +14,8 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
  * Reads a store URL as the CLI's `--store` takes it: `file:///DIR` (an absolute folder) or
  * `s3://BUCKET/PREFIX`, with the rest from the environment as the AWS tools read it — the endpoint from
  * `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL` (AWS when neither is set); path-style addressing with
- * `DFLOW_S3_PATH_STYLE=1` (MinIO, Ceph); the region from `AWS_REGION`; credentials are left to the SDK's
+ * `DFLOW_S3_PATH_STYLE=1` (MinIO, Ceph); what a download checks with `DFLOW_S3_VERIFY` (`etag`, the
+ * default, or `sha256`: {@link S3Verify}); the region from `AWS_REGION`; credentials are left to the SDK's
  * standard chain (`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, `~/.aws`). Pure: the
  * environment is an argument. A URL of any other form is a {@link DflowError} saying which forms exist.
  *
@@ -43,6 +44,9 @@ export const parseStoreUrl = (url: string, env: Readonly<Record<string, string |
   if (prefix.split('/').slice(0, -1).some((s) => s === '' || s === '.' || s === '..')) refuse(`the prefix ${JSON.stringify(raw)} has an empty, "." or ".." segment`)
   const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'] || undefined
   const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || undefined
+  const verify = env['DFLOW_S3_VERIFY'] || undefined
+  if (verify !== undefined && verify !== 'etag' && verify !== 'sha256')
+    throw new DflowError([problem(['DFLOW_S3_VERIFY'], `${JSON.stringify(verify)} is not a way to check downloads`, 'set DFLOW_S3_VERIFY to etag (the default) or sha256, or unset it')])
   return {
     kind: 's3',
     bucket,
@@ -50,6 +54,7 @@ export const parseStoreUrl = (url: string, env: Readonly<Record<string, string |
     ...(endpoint !== undefined && { endpoint }),
     ...(region !== undefined && { region }),
     forcePathStyle: env['DFLOW_S3_PATH_STYLE'] === '1',
+    ...(verify !== undefined && { verify: verify as S3Verify }),
   }
 }
 

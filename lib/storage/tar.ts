@@ -128,6 +128,23 @@ export class UnsafeEntryError extends Error {
   }
 }
 
+/**
+ * An archive that does not read to its end: gzip's check failed or the stream stopped inside it — cut short
+ * or changed after it was written, never a reason to try again. @example e.message // 'the archive is damaged or cut short (zlib: unexpected end of file)'
+ */
+export class DamagedArchiveError extends Error {
+  constructor(cause: Error) {
+    super(`the archive is damaged or cut short (${cause.message})`, { cause })
+    this.name = 'DamagedArchiveError'
+  }
+}
+
+/** Whether node-tar's error is about the archive's bytes (gzip's Z_* codes, a bad or truncated tar) rather than this machine's files. */
+const damaged = (e: unknown): e is Error => {
+  const x = e as { code?: unknown; tarCode?: unknown }
+  return e instanceof Error && ((typeof x.code === 'string' && x.code.startsWith('Z_')) || x.tarCode === 'TAR_BAD_ARCHIVE')
+}
+
 const escapes = (p: string): boolean => posix.isAbsolute(p) || /^[A-Za-z]:/.test(p) || posix.normalize(p).split('/')[0] === '..'
 
 /** Why an entry is unsafe, or undefined. @example unsafeEntry('a/../../x', 'File', '') // 'its path leaves the target' */
@@ -146,7 +163,9 @@ export const unsafeEntry = (path: string, type: string, linkpath: string): strin
  * {@link UnsafeEntryError}, nothing of that entry written — any entry that would land outside `dir`: an
  * absolute path, a `..` segment, a symlink pointing outside (or to an absolute path), a hard link outside,
  * or a device or FIFO. node-tar itself would only warn and skip such entries; an artifact with one is
- * refused whole, and the caller removes `dir`.
+ * refused whole, and the caller removes `dir`. An archive that does not read to its end (gzip's CRC, a cut
+ * stream) rejects with a {@link DamagedArchiveError}; entries node-tar started writing may still be landing
+ * then, so the caller removes `dir` with retries.
  *
  * @example
  * ```ts
@@ -174,7 +193,7 @@ export const extractTar = (source: Readable, dir: string): Promise<void> =>
       else if (refused !== undefined) reject(refused)
       else resolvePromise()
     }
-    unpack.on('error', (e: unknown) => finish(refused ?? e))
+    unpack.on('error', (e: unknown) => finish(refused ?? (damaged(e) ? new DamagedArchiveError(e) : e)))
     unpack.on('close', () => finish())
     source.on('error', (e) => finish(e))
     source.pipe(unpack)

@@ -7,9 +7,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { folderStore, s3Store, StoreError, treeDigest, walkTree, type S3StoreOptions } from '../../lib/storage/index.ts'
 import { rawTgz } from '../helpers/raw-tar.ts'
 import { startS3rver, S3RVER_CREDENTIALS, type S3rver } from '../helpers/s3rver.ts'
@@ -115,7 +115,7 @@ test('an object without its commit record (a killed upload, a partial object a s
   await st.close()
 })
 
-test('a committed object changed or cut short on the server fails as corrupt, and nothing lands at the target', async () => {
+test('a committed object replaced on the server (another put under its key) fails as corrupt by its ETag, and nothing lands at the target', async () => {
   const st = store()
   for (const archive of ['tar', 'none'] as const) {
     await st.put(join(src, 'hello.txt'), `wf-1/cut/${archive}`, { archive })
@@ -125,35 +125,90 @@ test('a committed object changed or cut short on the server fails as corrupt, an
     const to = dest('bar')
     const e = await failure(st.get(`wf-1/cut/${archive}`, to))
     assert.is(e.reason, 'corrupt', e.message)
-    assert.match(e.message, 'does not match its committed digest')
+    assert.match(e.message, 'is not the object committed')
     assert.not.ok(existsSync(to))
   }
+  await st.put(join(src, 'out'), 'wf-1/cut/folder', { archive: 'none' })
+  await raw.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'runs/wf-1/cut/folder/a.txt', Body: 'A' }))
+  const e = await failure(st.get('wf-1/cut/folder', dest('folder')))
+  assert.is(e.reason, 'corrupt', e.message)
+  assert.match(e.message, '"runs/wf-1/cut/folder/a.txt" is not the object committed')
   await st.close()
 })
 
-test('a large object (hashed behind its download by a worker) comes back whole, and one changed on the server fails as corrupt', async () => {
+/** s3rver's own file of an object: changed behind the server's back, its ETag (kept apart) stays. */
+const onDisk = (key: string) => join(tmp.path, 'data', 'artifacts', ...key.split('/').slice(0, -1), `${key.split('/').pop()}._S3rver_object`)
+
+test('an object cut short on the server fails as corrupt by its length, an archive by gzip\'s check, and nothing lands at the target', async () => {
   const st = store()
+  await st.put(join(src, 'hello.txt'), 'wf-1/short/none', { archive: 'none' })
+  writeFileSync(onDisk('runs/wf-1/short/none'), 'hel')
+  const to = dest('short')
+  const e = await failure(st.get('wf-1/short/none', to))
+  assert.is(e.reason, 'corrupt', e.message)
+  assert.match(e.message, 'holds 3 bytes, its record')
+  assert.not.ok(existsSync(to))
+  await st.put(join(src, 'out'), 'wf-1/short/tar')
+  const tgz = readFileSync(onDisk('runs/wf-1/short/tar.tgz'))
+  writeFileSync(onDisk('runs/wf-1/short/tar.tgz'), tgz.subarray(0, tgz.length - 9)) // gzip's trailer (CRC, length) cut
+  const cut = dest('out')
+  const e2 = await failure(st.get('wf-1/short/tar', cut)) // not retried: the same bytes would come again
+  assert.is(e2.reason, 'corrupt', e2.message)
+  assert.match(e2.message, 'the archive is damaged or cut short (zlib: unexpected end of file)')
+  assert.not.ok(existsSync(cut))
+  assert.equal(readdirSync(dirname(cut)), [])
+  await st.close()
+})
+
+test('bytes changed in place on the server: the etag check does not hash them again, verify sha256 does and fails as corrupt (in line and behind the writer)', async () => {
+  const big = join(tmp.path, 'big-flip.bin')
+  const bytes = randomBytes(9 * 1024 * 1024 + 3)
+  writeFileSync(big, bytes)
+  const st = store()
+  await st.put(join(src, 'hello.txt'), 'wf-1/flip/small', { archive: 'none' })
+  await st.put(big, 'wf-1/flip/big', { archive: 'none' })
+  const small = readFileSync(onDisk('runs/wf-1/flip/small'))
+  small.writeUInt8(small.readUInt8(1) ^ 1, 1)
+  writeFileSync(onDisk('runs/wf-1/flip/small'), small)
+  bytes.writeUInt8(bytes.readUInt8(5 * 1024 * 1024) ^ 1, 5 * 1024 * 1024) // one bit, past the first reads, same size
+  writeFileSync(onDisk('runs/wf-1/flip/big'), bytes)
+  const got = dest('small')
+  await st.get('wf-1/flip/small', got) // the documented trade-off of the default
+  assert.ok(readFileSync(got).equals(small))
+  await st.close()
+  const sure = s3Store(options({ verify: 'sha256' }))
+  for (const k of ['small', 'big']) {
+    const to = dest(k)
+    const e = await failure(sure.get(`wf-1/flip/${k}`, to))
+    assert.is(e.reason, 'corrupt', e.message)
+    assert.match(e.message, 'does not match its committed digest')
+    assert.not.ok(existsSync(to))
+  }
+  await sure.close()
+})
+
+test('a large object comes back whole in both modes, its ETag in the commit record', async () => {
   const big = join(tmp.path, 'big.bin')
   const bytes = randomBytes(9 * 1024 * 1024 + 3)
   writeFileSync(big, bytes)
-  const { info } = await st.put(big, 'wf-1/big/file', { archive: 'none' })
-  const to = dest('big')
-  await st.get('wf-1/big/file', to)
-  assert.ok(readFileSync(to).equals(bytes))
-  assert.is(info.digest, `sha256:${createHash('sha256').update(bytes).digest('hex')}`)
-  bytes.writeUInt8(bytes.readUInt8(5 * 1024 * 1024) ^ 1, 5 * 1024 * 1024) // one bit, past the first reads, same size
-  await raw.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'runs/wf-1/big/file', Body: bytes }))
-  const again = dest('big')
-  const e = await failure(st.get('wf-1/big/file', again))
-  assert.is(e.reason, 'corrupt', e.message)
-  assert.not.ok(existsSync(again))
-  await st.close()
+  for (const verify of ['etag', 'sha256'] as const) {
+    const st = s3Store(options({ verify }))
+    const { info } = await st.put(big, `wf-1/big/${verify}`, { archive: 'none' })
+    assert.is(info.digest, `sha256:${createHash('sha256').update(bytes).digest('hex')}`)
+    const to = dest('big')
+    await st.get(`wf-1/big/${verify}`, to)
+    assert.ok(readFileSync(to).equals(bytes))
+    const record = JSON.parse(await (await raw.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `runs/wf-1/big/${verify}.dflow-commit.json` }))).Body!.transformToString())
+    const head = await raw.send(new HeadObjectCommand({ Bucket: 'artifacts', Key: `runs/wf-1/big/${verify}` }))
+    assert.is(record.etag, head.ETag)
+    await st.close()
+  }
 })
 
 test('a committed archive holding a path outside its target is refused as unsafe-archive', async () => {
   const st = store()
   await st.put(join(src, 'out'), 'wf-1/evil/out')
-  await raw.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'runs/wf-1/evil/out.tgz', Body: rawTgz([{ path: 'out/../../evil.txt', body: 'x' }]) }))
+  writeFileSync(onDisk('runs/wf-1/evil/out.tgz'), rawTgz([{ path: 'out/../../evil.txt', body: 'x' }])) // in place: its ETag stays the committed one
   const to = dest('out')
   const e = await failure(st.get('wf-1/evil/out', to))
   assert.is(e.reason, 'unsafe-archive')

@@ -19,6 +19,15 @@ test('s3://BUCKET/PREFIX takes the endpoint, path style and region from the envi
   assert.equal(parseStoreUrl('s3://my.bucket/a/b/', {}), { kind: 's3', bucket: 'my.bucket', prefix: 'a/b/', forcePathStyle: false })
 })
 
+test('DFLOW_S3_VERIFY picks how downloads are checked; another value is refused, naming the variable', () => {
+  assert.equal(parseStoreUrl('s3://artifacts', { DFLOW_S3_VERIFY: 'sha256' }), { kind: 's3', bucket: 'artifacts', prefix: '', forcePathStyle: false, verify: 'sha256' })
+  assert.not.ok('verify' in parseStoreUrl('s3://artifacts', { DFLOW_S3_VERIFY: '' }))
+  assert.throws(
+    () => parseStoreUrl('s3://artifacts', { DFLOW_S3_VERIFY: 'md5' }),
+    (e: unknown) => e instanceof DflowError && e.message.includes('DFLOW_S3_VERIFY') && e.message.includes('etag (the default) or sha256'),
+  )
+})
+
 test('file:///DIR is the folder store', () => {
   assert.equal(parseStoreUrl('file:///runs/store/', {}), { kind: 'folder', dir: '/runs/store' })
   assert.is(openStore('file:///runs/store', {}).id, 'file:///runs/store')
