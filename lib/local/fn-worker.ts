@@ -10,9 +10,20 @@
  * ```
  */
 import { closeSync, openSync, writeSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
 import { SLICING_INPUT } from 'dflow-ts'
 import { findFn } from '../fn/find.ts'
 import { runFn, type FnJob } from '../fn/runtime.ts'
+
+/** The watchdog thread's code: every 0.5 s, whether this process still has the parent it started with. */
+const WATCHDOG = `
+const { workerData: parent } = require('node:worker_threads')
+setInterval(() => {
+  if (process.ppid === parent) return
+  try { process.kill(-process.pid, 'SIGKILL') } catch {}
+  process.kill(process.pid, 'SIGKILL')
+}, 500)
+`
 
 /** A call sent by the driver. */
 interface Call {
@@ -65,4 +76,8 @@ process.on('disconnect', () => {
     process.exit(1)
   }
 })
+// A main thread held by a call (a function OP in a synchronous loop) never sees 'disconnect'. A thread of
+// its own sees the driver's death as this process's new parent (the driver's pid is gone from ppid) and
+// kills the same group. No loader in it (execArgv: []), and unref'd: it never keeps the worker alive.
+new Worker(WATCHDOG, { eval: true, workerData: process.ppid, execArgv: [] }).unref()
 process.send?.({ ready: true })

@@ -79,6 +79,13 @@ export const hang = fn({ name: 'hang', module: import.meta.url, inputs: { marker
   return {}
 })
 
+/** Starts `sleep MARKER`, then holds its worker's main thread in a synchronous loop for up to a minute. */
+export const busy = fn({ name: 'busy', module: import.meta.url, inputs: { marker: param(t.string) } }, ({ marker }) => {
+  spawn('sleep', [marker], { stdio: 'ignore' })
+  for (const end = Date.now() + 60_000; Date.now() < end; );
+  return {}
+})
+
 let calls = 0
 /** Counts the calls its worker process has served (module state: 1 for every call in a fresh process). */
 export const counter = fn({ name: 'counter', module: import.meta.url, outputs: { calls: param(t.number) } }, () => ({ calls: ++calls }))

@@ -35,6 +35,19 @@ test('a driver killed with SIGKILL takes its workers and what they started with 
   assert.equal(processesWith(`sleep ${marker}`), [])
 })
 
+test('a driver killed while a synchronous call holds its worker\'s main thread: the worker\'s watchdog ends it and what it started', async () => {
+  const marker = `95.${process.pid}`
+  const driver = spawn(process.execPath, [resolve('bin/dflow.js'), 'run', 'test/fixtures/busy-fn.ts', '--runs-dir', tmp.path, '-q'], {
+    env: { ...process.env, DFLOW_TEST_MARKER: marker },
+    stdio: 'ignore',
+  })
+  for (let i = 0; i < 600 && !processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(processesWith(`sleep ${marker}`).length > 0, 'the step never started')
+  driver.kill('SIGKILL')
+  for (let i = 0; i < 100 && processesWith(`sleep ${marker}`).length; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(processesWith(`sleep ${marker}`), [], 'the sleep outlived its driver by 5 s: nothing saw the driver die')
+})
+
 test('stopping a run kills a running function OP and what it started', async () => {
   const marker = `94.${process.pid}`
   const ctl = new AbortController()
