@@ -5,6 +5,7 @@ import type { ArtifactRef, ParamRef } from '../refs.ts'
 import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
 import { codecOfValues, field, loopItem, partOf, withFieldCodecs, type ItemRef } from './item.ts'
 import type { SliceList } from './source.ts'
+import { groupedScript } from './slice-script.ts'
 import { GROUP_INPUT, groupedFn, groupProblems, keyParts, SLICING_INPUT, slicingOf } from './slice-group.ts'
 
 /** The element type of a sliced list: `A` for `A[]` and for a reference to an `A[]`. @example type E = ElementOf<string[]> // string */
@@ -142,8 +143,8 @@ export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, b
  */
 const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: ParamRef<any>, pool: number, options: SuccessThreshold & { readonly name?: string }): Step => {
   const why = (message: string, fix: string) => new DflowError([problem(['slice', 'groupSize'], message, fix)])
-  if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP')
-  if (inner.template._tag !== 'FnTemplate') throw why(`groupSize runs a function OP's body once per slice; "${inner.template.name}" is a ${inner.template._tag === 'Subflow' ? 'sub-workflow' : 'script template'}`, 'slice a function OP (fn), or leave groupSize out')
+  if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP or a shell or script template')
+  if (inner.template._tag === 'Subflow') throw why(`groupSize runs a leaf's body once per slice; "${inner.template.name}" is a sub-workflow`, 'slice a function OP (fn) or a shell or script template, or leave groupSize out')
   if (Object.values(given(options)).some((v) => v !== undefined)) throw why('a success threshold counts calls, and a grouped slice has one call per group', 'leave the threshold out, or groupSize')
   const sliced: Record<string, string> = {}
   const args: Record<string, unknown> = {}
@@ -154,7 +155,7 @@ const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: Pa
   }
   args[GROUP_INPUT] = item
   args[SLICING_INPUT] = slicingOf({ template: inner.template.name, pool, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) })
-  const template = groupedFn(inner.template, Object.keys(sliced))
+  const template = inner.template._tag === 'FnTemplate' ? groupedFn(inner.template, Object.keys(sliced)) : groupedScript(inner.template, Object.keys(sliced))
   const { key: _key, ...step } = inner
   return Object.freeze({ ...step, template, args: Object.freeze(args) }) as unknown as Step
 }
