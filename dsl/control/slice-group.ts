@@ -195,7 +195,8 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
       }
     })
     const failed = reports.filter((r) => r.phase === 'Failed')
-    if (failed.length) throw new Error(`${failed.length} of ${reports.length} slices failed: ${failed.map((r) => `slice ${r.index}${r.key ? ` (${r.key})` : ''}: ${r.message}`).join('; ')}`)
+    // The runtime writes the report of a failed group too (the slices' records need it).
+    if (failed.length) throw Object.assign(new Error(`${failed.length} of ${reports.length} slices failed: ${failed.map((r) => `slice ${r.index}${r.key ? ` (${r.key})` : ''}: ${r.message}`).join('; ')}`), { [SLICES_REPORT]: reports })
     const stacked = Object.fromEntries(
       Object.entries(outs).filter(([, s]) => s._tag === 'Param').map(([k, s]) => [k, reports.map((r) => decodeParam((s as ParamSpec<unknown, boolean>).codec, r.outputs[k]!)).map((d) => (d.ok ? d.value : undefined))]),
     )

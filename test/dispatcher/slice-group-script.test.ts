@@ -30,4 +30,13 @@ test('5 slices in groups of 2 (pool 2): 3 jobs, 5 keyed slice records under them
   assert.equal(await outcomeOf(run), await outcomeOf(await local({ runsDir: tmp.path }).run(wf)))
 })
 
+test('a failing slice in a job: its group\'s job fails, the slices\' records say which slice failed and why', async () => {
+  const wf = workflow('sh-grouped-fail', slice({ x: [1, 3, 4], tag: ['a', 'b', 'c'] }, (s, i) => step('d', shDouble, { x: s.x, tag: s.tag }, { key: key`d-${i}` }), { groupSize: 2 }))
+  const run = await dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(wf)
+  assert.is(run.status, 'Failed')
+  assert.equal([run.step({ key: 'd-1' }).phase, run.step({ key: 'd-1' }).record.message], ['Failed', 'exit code 3: three is not allowed'])
+  assert.equal([run.step({ key: 'd-0' }).phase, run.step({ key: 'd-2' }).phase], ['Succeeded', 'Succeeded'])
+  assert.equal(await outcomeOf(run), await outcomeOf(await local({ runsDir: tmp.path }).run(wf)))
+})
+
 test.run()

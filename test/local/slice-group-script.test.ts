@@ -68,6 +68,12 @@ test('a failing slice: its group fails once its other slices ran, naming the sli
   const workdir = join(run.step('d(0)').record.outputs.artifacts['f']!.path!, '..', '..', '..', '..', 'd(1)', 'workdir')
   assert.is(readFileSync(join(workdir, 'dflow-slices', '3', 'y.txt'), 'utf8').trim(), '8')
   assert.equal(run.step('d').outputs.y, [2, 4])
+  // Every slice has its record, the failed one Failed with why, under the call that ran it.
+  const failed = run.step({ key: 'd-2' })
+  assert.equal([failed.id, failed.phase, failed.record.parent, failed.record.message], ['d(1).slice(2)', 'Failed', 'd(1)', 'exit code 3: three is not allowed'])
+  const beside = run.step({ key: 'd-3' })
+  assert.equal([beside.phase, beside.outputs.y, beside.outputs.said], ['Succeeded', 8, 'd|n|lit $x'])
+  assert.is(run.steps({ name: /^slice\(/ }).length, 4)
 })
 
 test('poolSize > 1 runs a group\'s slices at once: a barrier of k slices passes only if k run together; poolSize 1 runs them one by one', async () => {
