@@ -78,7 +78,9 @@ const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: 
   const arts = Object.keys(lists).filter((k) => isArtifactList(lists[k]))
   if (!arts.length) return []
   const at = ['slice', arts[0]!]
-  if (options?.groupSize !== undefined) return [problem([...at, 'groupSize'], `"${arts[0]}" is a list artifact, whose slices cannot be grouped yet`, 'leave groupSize out, or slice a list of parameters')]
+  // Ungrouped, a call fetches its one part by sub path; a group's call would have to stage a part per slice (Argo: one input per part).
+  if (options?.groupSize !== undefined)
+    return [problem([...at, 'groupSize'], `"${arts[0]}" is a list artifact, whose slices cannot be grouped: a group's call would stage one part per slice, and a call stages one part (its sub path) — for function OPs and scripts alike`, 'leave groupSize out (each call stages only its part), or slice a list of parameters')]
   if (inner._tag !== 'Step' || inner.forEach !== undefined || options?.name !== undefined)
     return [problem(at, `the parts of list artifact "${arts[0]}" go to one step`, "give slice a body that is one step: slice({ foo: prep.outputs.foo }, (s) => step('hello', hello, { foo: s.foo }))")]
   return []
@@ -100,6 +102,11 @@ const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: 
  * part at the catalog's i-th path, which is all the call stages (dflow's `sub_path` mode: the artifact must be
  * stored unarchived, `archive: 'none'`, checked at validation); the width is the catalog's length, read when
  * the step runs (an artifact without a catalog fails the step). Its body is one step, ungrouped.
+ *
+ * With `groupSize` (and `poolSize`) the body is one step of a leaf template, and each call runs a group of
+ * slices: a function OP's body once per slice (`groupedFn`), or a shell or script template's script once per
+ * slice through a generated POSIX sh wrapper (`groupedScript`); either way every slice has its record and the
+ * outputs are stacked as without groups.
  *
  * @example
  * ```ts

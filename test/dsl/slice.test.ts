@@ -175,7 +175,9 @@ test('an archived list artifact cannot be sliced (each call stages only its part
 
 test('what a sliced list artifact cannot do: groups, a composite body', () => {
   const m = step('mk', mkList('none'))
-  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), ['slice', 'foo', 'groupSize'], /cannot be grouped yet/)
+  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), ['slice', 'foo', 'groupSize'], /cannot be grouped: a group's call would stage one part per slice/)
+  const readSh = shell({ name: 'read-sh', inputs: { foo: artifactSpec(), n: param(t.number) }, script: ({ foo }) => sh`cat ${foo}` })
+  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readSh, { foo: x.foo, n: 1 }), { groupSize: 2, poolSize: 2 }), ['slice', 'foo', 'groupSize'], /for function OPs and scripts alike/)
   expectOneProblem(
     () => slice({ foo: m.outputs.foo }, (x) => par(step('a', readOne, { foo: x.foo, n: 1 }), step('b', readOne, { foo: x.foo, n: 2 })), { name: 'both' }),
     ['slice', 'foo'],
