@@ -176,6 +176,8 @@ END {
   nf = 0
   for (k in raw) if (substr(k, 1, 2) == "g." && k != "g._index" && k != "g._slices") fields[++nf] = substr(k, 3)
   for (f = 1; f <= nf; f++) { parse(raw["g." fields[f]]); elements("f." fields[f] ".") }
+  ni = 0
+  for (k in raw) if (substr(k, 1, 2) == "m.") { inputs[++ni] = substr(k, 3); fieldOf[ni] = unstr(raw[k]) }
   nk = 0
   if ("s.key" in raw) { parse(raw["s.key"]); nk = elements("k.") }
   put(dir "/n", count)
@@ -183,7 +185,7 @@ END {
   for (j = 0; j < count; j++) {
     idx = raw["i." j]
     put(dir "/" j ".index", idx)
-    for (k in raw) if (substr(k, 1, 2) == "m.") { field = unstr(raw[k]); put(dir "/" j ".in." substr(k, 3), field == "_index" ? idx : unstr(raw["f." field "." j])) }
+    for (x = 1; x <= ni; x++) put(dir "/" j ".in." inputs[x], fieldOf[x] == "_index" ? idx : unstr(raw["f." fieldOf[x] "." j]))
     if (nk) {
       key = ""
       for (x = 0; x < nk; x++) {

@@ -65,3 +65,19 @@ export const pyUpper = script({
 open(${out.upper}, "w").write(w.upper() + ${suffix})
 open("n.txt", "w").write(str(len(w)))`,
 })
+
+/** Writes a file `base.txt` holding its text (for a grouped script's input artifact that is not sliced). @example step('w', writeBase, { text: 'hi' }) */
+export const writeBase = shell({
+  name: 'write-base',
+  inputs: { text: param(t.string) },
+  outputs: { base: artifact({ path: 'base.txt' }) },
+  script: ({ text }) => sh`printf '%s' ${text} > base.txt`,
+})
+
+/** Prefixes its word with the text of the artifact `base` (not sliced: every slice reads the same file). @example step('p', prefixed, { base: w.outputs.base, word: 'x' }) */
+export const prefixed = shell({
+  name: 'prefixed',
+  inputs: { base: artifact(), word: param(t.string) },
+  outputs: { out: param(t.string, { path: 'out.txt' }) },
+  script: ({ base, word }) => sh`printf '%s-%s' "$(cat ${base})" ${word} > out.txt`,
+})

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import { key, param, seq, shell, sh, slice, step, t, validate, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
 import shellExploration, { expectedSelection } from '../../examples/slices/shell-exploration.ts'
-import { barrier, oneAtATime, pyUpper, shDouble } from '../helpers/slice-scripts.ts'
+import { barrier, oneAtATime, prefixed, pyUpper, shDouble, writeBase } from '../helpers/slice-scripts.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: grouped slices of shell and script templates')
@@ -107,6 +107,16 @@ test('a Python script template grouped: each slice its word, the default input a
   assert.is(run.status, 'Succeeded', run.message)
   assert.equal(run.step('u').outputs, { upper: ['AB!', 'ÇA!', 'Q\'"!', '!'], n: [2, 2, 3, 0] })
   assert.is(run.steps({ name: /^slice\(/ }).length, 4)
+})
+
+test('an input artifact that is not sliced: every slice of a group reads the same staged file from its own folder', async () => {
+  const wf = workflow('sh-base', () => {
+    const w = step('w', writeBase, { text: 'base' })
+    return seq(w, slice({ word: ['a', 'b', 'c'] }, (s) => step('p', prefixed, { base: w.outputs.base, word: s.word }), { groupSize: 2, poolSize: 2 }))
+  })
+  const run = await local({ runsDir }).run(wf)
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal(run.step('p').outputs.out, ['base-a', 'base-b', 'base-c'])
 })
 
 test('an empty list with groupSize makes no call; the consumer gets empty lists', async () => {
