@@ -9,6 +9,7 @@
 export { when } from './when.ts'
 export { forEach, sequence, type FanOut, type ListRefsOf, type SequenceOver } from './for-each.ts'
 export { slice, SLICE_INDEX, type SliceRefs, type SliceIndex, type Sliceable, type ElementOf, type SliceOptions } from './slice.ts'
+export { groupedScript } from './slice-script.ts'
 export { groupItems, zipLists, groupedFn, groupedTemplateOf, groupingData, regroupedFn, SLICING_INPUT, SLICE_GROUP, GROUP_INPUT, SLICES_REPORT, type SliceReport, type SliceIo, type GroupContext, type GroupingData, type KeyPart } from './slice-group.ts'
 export { field, itemRef, type ItemRef } from './item.ts'
 export { mapRefs } from './map-refs.ts'

@@ -3,6 +3,7 @@ import type { FnBody, FnContext, FnTemplate } from '../fn/fn.ts'
 import { param, type IoSpec, type ParamSpec } from '../io.ts'
 import { DflowError, problem, type Problem } from '../problem.ts'
 import type { KeyTemplate } from './key.ts'
+import type { LeafTemplate } from '../node.ts'
 import { listOf } from './list-codec.ts'
 
 /** The field of a group's item that lists the indices of its slices (`{ _index: g, _slices: [i, …], NAME: [element i, …] }`). @example SLICE_GROUP // '_slices' */
@@ -194,7 +195,8 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
       }
     })
     const failed = reports.filter((r) => r.phase === 'Failed')
-    if (failed.length) throw new Error(`${failed.length} of ${reports.length} slices failed: ${failed.map((r) => `slice ${r.index}${r.key ? ` (${r.key})` : ''}: ${r.message}`).join('; ')}`)
+    // The runtime writes the report of a failed group too (the slices' records need it).
+    if (failed.length) throw Object.assign(new Error(`${failed.length} of ${reports.length} slices failed: ${failed.map((r) => `slice ${r.index}${r.key ? ` (${r.key})` : ''}: ${r.message}`).join('; ')}`), { [SLICES_REPORT]: reports })
     const stacked = Object.fromEntries(
       Object.entries(outs).filter(([, s]) => s._tag === 'Param').map(([k, s]) => [k, reports.map((r) => decodeParam((s as ParamSpec<unknown, boolean>).codec, r.outputs[k]!)).map((d) => (d.ok ? d.value : undefined))]),
     )
@@ -203,16 +205,19 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
   const suffix = names.map((n) => n.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join('-')
   const template = Object.freeze({ ...t0, name: `${t0.name}${GROUPED_SUFFIX}-${suffix}`, inputs, outputs, body }) as FnTemplate
   made.set(t0, (made.get(t0) ?? new Map()).set(id, template))
-  groupedOf.set(template, t0)
+  registerGrouped(template, t0)
   return template
 }
 
 /** The grouped templates made of each OP, by their sliced inputs (so that equal groupings share one). */
 const made = new WeakMap<FnTemplate, Map<string, FnTemplate>>()
-const groupedOf = new WeakMap<object, FnTemplate>()
+const groupedOf = new WeakMap<object, LeafTemplate>()
 
-/** The function OP a template made by {@link groupedFn} groups (undefined for any other template). @example groupedTemplateOf(step.template)?.name // 'process' */
-export const groupedTemplateOf = (template: object): FnTemplate | undefined => groupedOf.get(template)
+/** Records that `grouped` runs the slices of `template` (`groupedFn`, `groupedScript`). @example registerGrouped(groupedFn(process, ['data']), process) */
+export const registerGrouped = (grouped: LeafTemplate, template: LeafTemplate): void => void groupedOf.set(grouped, template)
+
+/** The function OP or script template a template made by {@link groupedFn} or `groupedScript` groups (undefined for any other template). @example groupedTemplateOf(step.template)?.name // 'process' */
+export const groupedTemplateOf = (template: object): LeafTemplate | undefined => groupedOf.get(template)
 
 /**
  * The grouped template named `name` rebuilt from the call's {@link SLICING_INPUT} wire and the function OP

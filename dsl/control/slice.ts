@@ -5,6 +5,7 @@ import type { ArtifactRef, ParamRef } from '../refs.ts'
 import { elementCodec, fanOut, holdsRef, isRefOver, type FanOut } from './for-each.ts'
 import { codecOfValues, field, loopItem, partOf, withFieldCodecs, type ItemRef } from './item.ts'
 import type { SliceList } from './source.ts'
+import { groupedScript } from './slice-script.ts'
 import { GROUP_INPUT, groupedFn, groupProblems, keyParts, SLICING_INPUT, slicingOf } from './slice-group.ts'
 
 /** The element type of a sliced list: `A` for `A[]` and for a reference to an `A[]`. @example type E = ElementOf<string[]> // string */
@@ -77,7 +78,9 @@ const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: 
   const arts = Object.keys(lists).filter((k) => isArtifactList(lists[k]))
   if (!arts.length) return []
   const at = ['slice', arts[0]!]
-  if (options?.groupSize !== undefined) return [problem([...at, 'groupSize'], `"${arts[0]}" is a list artifact, whose slices cannot be grouped yet`, 'leave groupSize out, or slice a list of parameters')]
+  // Ungrouped, a call fetches its one part by sub path; a group's call would have to stage a part per slice (Argo: one input per part).
+  if (options?.groupSize !== undefined)
+    return [problem([...at, 'groupSize'], `"${arts[0]}" is a list artifact, whose slices cannot be grouped: a group's call would stage one part per slice, and a call stages one part (its sub path) — for function OPs and scripts alike`, 'leave groupSize out (each call stages only its part), or slice a list of parameters')]
   if (inner._tag !== 'Step' || inner.forEach !== undefined || options?.name !== undefined)
     return [problem(at, `the parts of list artifact "${arts[0]}" go to one step`, "give slice a body that is one step: slice({ foo: prep.outputs.foo }, (s) => step('hello', hello, { foo: s.foo }))")]
   return []
@@ -99,6 +102,11 @@ const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: 
  * part at the catalog's i-th path, which is all the call stages (dflow's `sub_path` mode: the artifact must be
  * stored unarchived, `archive: 'none'`, checked at validation); the width is the catalog's length, read when
  * the step runs (an artifact without a catalog fails the step). Its body is one step, ungrouped.
+ *
+ * With `groupSize` (and `poolSize`) the body is one step of a leaf template, and each call runs a group of
+ * slices: a function OP's body once per slice (`groupedFn`), or a shell or script template's script once per
+ * slice through a generated POSIX sh wrapper (`groupedScript`); either way every slice has its record and the
+ * outputs are stacked as without groups.
  *
  * @example
  * ```ts
@@ -142,8 +150,8 @@ export function slice<L extends Readonly<Record<string, SliceList>>>(lists: L, b
  */
 const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: ParamRef<any>, pool: number, options: SuccessThreshold & { readonly name?: string }): Step => {
   const why = (message: string, fix: string) => new DflowError([problem(['slice', 'groupSize'], message, fix)])
-  if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP')
-  if (inner.template._tag !== 'FnTemplate') throw why(`groupSize runs a function OP's body once per slice; "${inner.template.name}" is a ${inner.template._tag === 'Subflow' ? 'sub-workflow' : 'script template'}`, 'slice a function OP (fn), or leave groupSize out')
+  if (inner._tag !== 'Step' || inner.forEach !== undefined || options.name !== undefined) throw why('groupSize groups the calls of one step', 'give slice a body that is one step of a function OP or a shell or script template')
+  if (inner.template._tag === 'Subflow') throw why(`groupSize runs a leaf's body once per slice; "${inner.template.name}" is a sub-workflow`, 'slice a function OP (fn) or a shell or script template, or leave groupSize out')
   if (Object.values(given(options)).some((v) => v !== undefined)) throw why('a success threshold counts calls, and a grouped slice has one call per group', 'leave the threshold out, or groupSize')
   const sliced: Record<string, string> = {}
   const args: Record<string, unknown> = {}
@@ -154,7 +162,7 @@ const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: Pa
   }
   args[GROUP_INPUT] = item
   args[SLICING_INPUT] = slicingOf({ template: inner.template.name, pool, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) })
-  const template = groupedFn(inner.template, Object.keys(sliced))
+  const template = inner.template._tag === 'FnTemplate' ? groupedFn(inner.template, Object.keys(sliced)) : groupedScript(inner.template, Object.keys(sliced))
   const { key: _key, ...step } = inner
   return Object.freeze({ ...step, template, args: Object.freeze(args) }) as unknown as Step
 }

@@ -1,4 +1,4 @@
-import { WORKFLOW_VARS, fileVarOf, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
+import { WORKFLOW_VARS, fileVarOf, groupedTemplateOf, problem, render, type ArtifactSpec, type IoSpec, type ParamSpec, type Problem, type Scalar, type ScriptTemplate } from 'dflow-ts'
 import type { ArgoArtifact, ArgoParameter, ArgoTemplate } from './manifest.ts'
 import type { ResolvedOptions } from './options.ts'
 import { archiveOf, codecDescription, compact, encodedDefault, outputDefault } from './io.ts'
@@ -86,7 +86,9 @@ export const compileScript = (t: ScriptTemplate, o: ResolvedOptions): CompiledSc
   const userEnv = Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value }))
   const shipped = shippedPackages(t, o, path)
   problems.push(...shipped.problems)
-  const image = t.image ?? o.defaultImage[t.source.lang === 'python' ? 'python' : 'sh']
+  // A grouped slice's wrapper runs its template's script: the default image is that language's.
+  const lang = (groupedTemplateOf(t) as ScriptTemplate | undefined)?.source.lang ?? t.source.lang
+  const image = t.image ?? o.defaultImage[lang === 'python' ? 'python' : 'sh']
   const script = compact({
     image,
     imagePullPolicy: t.imagePullPolicy,

@@ -12,7 +12,7 @@ import { INLINE_LIMIT } from '../run/value-store.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
 import { commitOutputs, stackArtifacts } from '../workdir/artifacts.ts'
 import { archiveAttempt, stepFolders } from '../workdir/folders.ts'
-import { collectOutputs, stdoutPathOf } from '../workdir/outputs.ts'
+import { collectOutputs, sliceReportOf, stdoutPathOf } from '../workdir/outputs.ts'
 import { errorResult, outputPaths, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { tailOf } from '../workdir/tail.ts'
 import { localPackagePath, packageFolders, packagePath, progressEnv } from '../workdir/packages.ts'
@@ -201,7 +201,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       return { phase: 'Succeeded', outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
     }
     const how = o.exitCode !== undefined && o.verdict === 'failed' ? (sig ? `killed by ${sig} (exit code ${o.exitCode})` : `exit code ${o.exitCode}`) : (o.message ?? o.verdict)
-    return { ...errorResult(tail ? `${how}: ${tail}` : how), phase: o.phase, finishedAt, ...ended }
+    return { ...errorResult(tail ? `${how}: ${tail}` : how), phase: o.phase, outputs: sliceReportOf(call.template, outPaths), finishedAt, ...ended }
   }
 
   return {

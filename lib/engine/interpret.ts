@@ -1,4 +1,4 @@
-import { MAX_DEPTH, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
+import { MAX_DEPTH, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
@@ -299,7 +299,8 @@ export const interpreter = (ictx: InterpretContext) => {
         inRecord,
         r.record,
         { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}), ...(r.reused ? { reused: r.reused } : {}) },
-        r.phase === 'Succeeded' ? r.outputs : undefined,
+        // A failed call keeps only a grouped slice's report, for its slices' records (fan-outs stack succeeded calls only).
+        r.phase === 'Succeeded' || SLICES_REPORT in r.outputs ? r.outputs : undefined,
       )
     }
     ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO })

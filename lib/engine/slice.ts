@@ -1,4 +1,4 @@
-import { SLICE_GROUP, SLICE_INDEX, SLICES_REPORT, decodeParam, type FnTemplate, type GroupingData, type IoSpec, type SliceReport } from 'dflow-ts'
+import { SLICE_GROUP, SLICE_INDEX, SLICES_REPORT, decodeParam, type GroupingData, type IoSpec, type LeafTemplate, type SliceReport } from 'dflow-ts'
 import type { IoRecord, StepRecord } from '../run/records.ts'
 import { aggregate, wireOfItem } from './control.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
@@ -33,7 +33,7 @@ const reportsOf = (o: Outputs | undefined): readonly SliceReport[] => {
  * stackSlices(op, [{ dflow_slices: { kind: 'param', wire: '[{"index":0,"phase":"Succeeded","outputs":{"y":"1"}}]' } }]) // { y: { kind: 'param', wire: '["1"]' }, … }
  * ```
  */
-export const stackSlices = (template: FnTemplate, calls: readonly Outputs[]): Outputs =>
+export const stackSlices = (template: LeafTemplate, calls: readonly Outputs[]): Outputs =>
   aggregate(
     template,
     calls
@@ -52,7 +52,7 @@ export const stackSlices = (template: FnTemplate, calls: readonly Outputs[]): Ou
  * sliceFanIns(op, 'w', [{ foo: { kind: 'artifact', at }, dflow_slices: … }], 2).foo.fanIn.parts // [partAt(at, '0'), partAt(at, '1')]
  * ```
  */
-export const sliceFanIns = (template: FnTemplate, stepId: string, calls: readonly (Outputs | undefined)[], width: number): Record<string, ArtifactValue> =>
+export const sliceFanIns = (template: LeafTemplate, stepId: string, calls: readonly (Outputs | undefined)[], width: number): Record<string, ArtifactValue> =>
   Object.fromEntries(
     Object.entries(template.outputs as IoSpec).flatMap(([name, s]) => {
       if (s._tag !== 'Artifact') return []
@@ -97,7 +97,7 @@ const entriesOf = (r: SliceReport, outputs: Outputs | undefined): Record<string,
  * ```
  */
 export const sliceRecords = (
-  template: FnTemplate,
+  template: LeafTemplate,
   g: GroupingData,
   call: { readonly id: string; readonly startedAt: string; readonly finishedAt: string },
   group: unknown,

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { format } from 'node:util'
-import { decodeParam, encodeParam, EXIT, finite, groupedTemplateOf, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type GroupContext, type IoSpec } from 'dflow-ts'
+import { SLICES_REPORT, decodeParam, encodeParam, EXIT, finite, groupedTemplateOf, outputTextOf, type ArtifactShape, type FnContext, type FnTemplate, type GroupContext, type IoSpec } from 'dflow-ts'
 import { readShaped, shapeMismatch, writeShaped } from './shapes.ts'
 import { sliceIo } from './slice-io.ts'
 
@@ -92,7 +92,7 @@ const writeOutputs = (t: FnTemplate, job: FnJob, returned: unknown): void => {
 const contextOf = (t: FnTemplate, job: FnJob, log: (line: string) => void): FnContext | GroupContext => {
   const op = groupedTemplateOf(t)
   const base = plainContextOf(job, log)
-  return op ? { ...base, slices: sliceIo(op, job.workdir) } : base
+  return op?._tag === 'FnTemplate' ? { ...base, slices: sliceIo(op, job.workdir) } : base
 }
 
 const plainContextOf = (job: FnJob, log: (line: string) => void): FnContext => ({
@@ -104,6 +104,15 @@ const plainContextOf = (job: FnJob, log: (line: string) => void): FnContext => (
   },
   log: (...args) => log(`${format(...args)}\n`),
 })
+
+/** The report of a grouped call whose slices failed (the error carries it: see groupedFn), written where its output goes. */
+const writeReport = (job: FnJob, e: unknown): void => {
+  const report = typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[SLICES_REPORT] : undefined
+  const out = job.outputs[SLICES_REPORT]
+  if (report === undefined || out === undefined) return
+  mkdirSync(dirname(out), { recursive: true })
+  writeFileSync(out, JSON.stringify(report))
+}
 
 /**
  * Runs one call of a function OP: decodes and checks the inputs, runs the body with its context, checks
@@ -123,6 +132,7 @@ export const runFn = async (t: FnTemplate, job: FnJob, out: (s: string) => void,
     writeOutputs(t, job, returned)
     return EXIT.ok
   } catch (e) {
+    writeReport(job, e)
     const name = (e as Error)?.name
     if (e instanceof CheckError) {
       err(`type check failed: ${e.message}\n`)

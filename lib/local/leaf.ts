@@ -4,7 +4,7 @@ import { fileVarOf, render, type IoSpec, type LeafTemplate, type ScriptTemplate 
 import type { StepFolders } from '../workdir/folders.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
 import { localPackagePath, progressEnv } from '../workdir/packages.ts'
-import { collectOutputs, stdoutPathOf } from '../workdir/outputs.ts'
+import { collectOutputs, sliceReportOf, stdoutPathOf } from '../workdir/outputs.ts'
 import { errorResult, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
 import type { Limiter } from '../engine/limiter.ts'
@@ -68,7 +68,8 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
     if (exit.exitCode !== 0) {
       const how = exit.signal ? `killed by ${exit.signal} (exit code ${exitCode})` : `exit code ${exit.exitCode}`
       const tail = tailOf(ctx.layout.log(id), 10)
-      return { phase: 'Failed' as const, outputs: {}, record: { parameters: {}, values: {}, artifacts: {} }, ...ended, message: tail ? `${how}: ${tail}` : how, finishedAt }
+      // A grouped slice's call reports its slices even when one failed: their records need it.
+      return { phase: 'Failed' as const, outputs: sliceReportOf(t, p.outPaths), record: { parameters: {}, values: {}, artifacts: {} }, ...ended, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
     const out = collectOutputs(t, p.outPaths, stdoutPathOf(ctx, id))
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }

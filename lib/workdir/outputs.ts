@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { decodeParam, encodeParam, outputValueOf, type IoSpec, type LeafTemplate } from 'dflow-ts'
+import { SLICES_REPORT, decodeParam, encodeParam, outputValueOf, type IoSpec, type LeafTemplate } from 'dflow-ts'
 import type { Value } from '../engine/values.ts'
 import type { RunLayout } from '../run/layout.ts'
 import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
@@ -55,6 +55,25 @@ export const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, s
     outputs[name] = { kind: 'param', wire }
   }
   return { outputs, record, problems }
+}
+
+/**
+ * The report a grouped slice's call left (its `dflow_slices` output) when the call failed: how each of its
+ * slices ended, for the slices' records (none when the template reports no slices or left no report).
+ *
+ * @example
+ * ```ts
+ * sliceReportOf(groupedTemplate, prepared.outPaths) // { dflow_slices: { kind: 'param', wire: '[{"index":0,…}]' } }
+ * ```
+ */
+export const sliceReportOf = (t: LeafTemplate, paths: Readonly<Record<string, string>>): Record<string, Value> => {
+  const p = (t.outputs as IoSpec)[SLICES_REPORT]?._tag === 'Param' ? paths[SLICES_REPORT] : undefined
+  if (p === undefined || !existsSync(p)) return {}
+  try {
+    return { [SLICES_REPORT]: { kind: 'param', wire: outputValueOf(readFileSync(p, 'utf8'), false) } }
+  } catch {
+    return {}
+  }
 }
 
 /** Where a step's stdout goes when its template reads a result from it (`stdout()` outputs). @example stdoutPathOf(ctx, 'a') // '…/steps/a/stdout.txt' */

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { GROUP_INPUT, SLICING_INPUT, fn, forEach, groupingData, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
+import { GROUP_INPUT, SLICING_INPUT, SLICES_REPORT, fn, stdout, subflow, forEach, groupingData, key, param, seq, sh, shell, slice, step, t, workflow, type ParamRef } from 'dflow-ts'
 import { expectOneProblem } from './expect-error.ts'
 import { ALL_FEATURES, artifact as artifactSpec, artifactList, par, type ArtifactRef, type IoSpec } from 'dflow-ts'
 import { problemsOf } from './fixtures.ts'
@@ -102,11 +102,31 @@ test('bad grouping: a size below 1 or not an integer, a pool of 0, a pool withou
   expectOneProblem(() => slice({ f: ['a'] }, body, { poolSize: 2 }), ['slice', 'poolSize'], /needs groupSize/)
 })
 
-test('what groupSize cannot group: a script template, a threshold, a key reading anything but the slice', () => {
-  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('one', one, { f: x.f, n: 1 }), { groupSize: 2 }), ['slice', 'groupSize'], /"one" is a script template/)
+test('what groupSize cannot group: a sub-workflow, a threshold, a key reading anything but the slice', () => {
+  const sub = subflow({ name: 'sub', inputs: { f: param(t.string) }, body: ({ f }) => step('op', op, { f, n: 1 }) })
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('sub', sub, { f: x.f }), { groupSize: 2 }), ['slice', 'groupSize'], /"sub" is a sub-workflow/)
   expectOneProblem(() => slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }), { groupSize: 2, continueOnNumSuccess: 1 }), ['slice', 'groupSize'], /a success threshold counts calls/)
   const g = step('gen', gen)
   expectOneProblem(() => slice({ f: ['a'] }, (x) => step('op', op, { f: x.f, n: 1 }, { key: key`op-${g.outputs.files}` }), { groupSize: 2 }), ['slice', 'key'], /only the slice's own elements and index, not "files"/)
+})
+
+test('a grouped script template: a shell wrapper with the group and the slicing as inputs, outputs stacked as lists, its artifacts one folder each, and a report', () => {
+  const s = slice({ f: ['a', 'b'] }, (x) => step('one', one, { f: x.f, n: 1 }), { groupSize: 2, poolSize: 2 })
+  assert.is(s.template.name, 'one-slices-f')
+  assert.is(s.template._tag, 'ScriptTemplate')
+  assert.equal(Object.keys(s.template.inputs).sort(), [GROUP_INPUT, SLICING_INPUT, 'n'].sort())
+  assert.ok(SLICES_REPORT in s.template.outputs)
+  assert.equal(groupingData(s.args[SLICING_INPUT] as string), { template: 'one', pool: 2, sliced: { f: 'f' } })
+  assert.is(slice({ f: ['c'] }, (x) => step('one2', one, { f: x.f, n: 2 }), { groupSize: 1 }).template, s.template, 'the same inputs sliced: one template')
+})
+
+test('what a grouped script template cannot collect per slice: a stdout() output, a big parameter, an absolute output path', () => {
+  const printed = shell({ name: 'printed', inputs: { f: param(t.string) }, outputs: { out: stdout(t.string) }, script: ({ f }) => sh`echo ${f}` })
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('p', printed, { f: x.f }), { groupSize: 2 }), ['slice', 'groupSize', 'printed', 'outputs', 'out'], /the script's stdout/)
+  const abs = shell({ name: 'abs', inputs: { f: param(t.string) }, outputs: { out: param(t.string, { path: '/tmp/out.txt' }) }, script: ({ f }) => sh`echo ${f} > /tmp/out.txt` })
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('a', abs, { f: x.f }), { groupSize: 2 }), ['slice', 'groupSize', 'abs', 'outputs', 'out'], /absolute path \/tmp\/out.txt/)
+  const big = shell({ name: 'big', inputs: { f: param(t.string) }, outputs: { out: param(t.string, { path: 'o', big: true }) }, script: ({ f }) => sh`echo ${f} > o` })
+  expectOneProblem(() => slice({ f: ['a'] }, (x) => step('b', big, { f: x.f }), { groupSize: 2 }), ['slice', 'groupSize', 'big', 'outputs', 'out'], /big parameter/)
 })
 
 test('a grouped slice may return an output artifact: its calls leave a folder of their slices\' artifacts (entry i slice i\'s), stacked as an ungrouped slice\'s', () => {
@@ -155,7 +175,9 @@ test('an archived list artifact cannot be sliced (each call stages only its part
 
 test('what a sliced list artifact cannot do: groups, a composite body', () => {
   const m = step('mk', mkList('none'))
-  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), ['slice', 'foo', 'groupSize'], /cannot be grouped yet/)
+  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), ['slice', 'foo', 'groupSize'], /cannot be grouped: a group's call would stage one part per slice/)
+  const readSh = shell({ name: 'read-sh', inputs: { foo: artifactSpec(), n: param(t.number) }, script: ({ foo }) => sh`cat ${foo}` })
+  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readSh, { foo: x.foo, n: 1 }), { groupSize: 2, poolSize: 2 }), ['slice', 'foo', 'groupSize'], /for function OPs and scripts alike/)
   expectOneProblem(
     () => slice({ foo: m.outputs.foo }, (x) => par(step('a', readOne, { foo: x.foo, n: 1 }), step('b', readOne, { foo: x.foo, n: 2 })), { name: 'both' }),
     ['slice', 'foo'],

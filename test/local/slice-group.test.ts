@@ -90,6 +90,10 @@ test('a slice that fails fails its group, naming the slice and why, after the gr
   assert.match(run.step('d(1)').log(), '1 of 2 slices failed')
   assert.is(run.step('d(0)').phase, 'Succeeded')
   assert.equal(run.step('d').outputs.y, [2, 4])
+  // Every slice has its record, the failed one Failed with why, the other slice of its group Succeeded.
+  const failed = run.step({ key: 'd-2' })
+  assert.equal([failed.id, failed.phase, failed.record.parent, failed.record.message], ['d(1).slice(2)', 'Failed', 'd(1)', 'three is not allowed'])
+  assert.equal([run.step({ key: 'd-3' }).phase, run.step({ key: 'd-3' }).outputs.y], ['Succeeded', 8])
 })
 
 test('an empty list with groupSize makes no call; the consumer gets empty lists', async () => {

@@ -1,4 +1,4 @@
-import { workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, DflowError, envNameOf, param, problem, script, sh, stdout, t, type ArtifactSpec, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
+import { workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, DflowError, envNameOf, param, problem, script, stdout, t, type ArtifactSpec, type Segment, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
@@ -190,7 +190,10 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     const noFiles = names.map((n) => ` && [ -z "\${${fileVarOf(n)}+x}" ]`).join('')
     const exports = names.map((n) => `[ -n "\${${fileVarOf(n)}+x}" ] || export ${n}`).join('\n')
     const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
-    return sh(Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray, ...holes)
+    // The text is the script as it must run (a leaf's source may hold `\${` or a backtick): segments as they are,
+    // not through sh`…`, which reads its text as a template literal's (and so turns `\${` into `${`).
+    const segments: Segment[] = strings.flatMap((text, i) => [...(text ? [{ _tag: 'Text' as const, text }] : []), ...(i < holes.length ? [{ _tag: 'Hole' as const, value: holes[i]!, context: 'word' as const }] : [])])
+    return Object.freeze({ _tag: 'Script' as const, lang: 'sh' as const, segments: Object.freeze(segments) })
   }
   const tpl = script({
     name: dslName,
