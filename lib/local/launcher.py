@@ -22,6 +22,7 @@ driver's end of the pipe closes (it exited, or was killed), every process group 
 and the launcher exits.
 """
 
+import ctypes
 import errno
 import json
 import os
@@ -88,10 +89,120 @@ def start(job):
         # This process is single-threaded: its own folder is the child's (posix_spawn has no chdir).
         os.chdir(job["cwd"])
         path = program(job["file"], job["env"])
+        tops = namespace_of(job)
+        if tops is not None:
+            pid = start_in_namespace(job, tops, actions, path)
+            if pid is not None:
+                return pid
         return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
     finally:
         for fd in fds:
             os.close(fd)
+
+
+CLONE_NEWNS = 0x00020000
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+libc = None  # loaded with the first namespace asked for; False once unshare was refused
+
+
+def namespace_of(job):
+    """The top-level folders the job asks to have private (see the header), or None (start it as any other)."""
+    global libc
+    request = job["env"].get("DFLOW_NAMESPACE")
+    if request is None or libc is False:
+        return None
+    ask = json.loads(request)
+    if any(name in job["env"] for name in ask.get("unless", [])):
+        return None
+    tops = ask["private"]
+    if not all(t and "/" not in t and t not in (".", "..") and os.path.isdir("/" + t) and not os.path.islink("/" + t) for t in tops):
+        return None
+    if libc is None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.unshare.argtypes = [ctypes.c_int]
+            libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
+        except (OSError, AttributeError):
+            libc = False
+            return None
+    return tops
+
+
+def libc_call(what, result):
+    if result != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, f"{what}: {os.strerror(e)}")
+
+
+def start_in_namespace(job, tops, actions, path):
+    """Forks; the child makes the mount namespace (see the header) and execs. Returns the child's pid, or
+    None when the kernel refused the namespace (the job is then started as any other)."""
+    global libc
+    env = {k: v for k, v in job["env"].items() if k != "DFLOW_NAMESPACE"}
+    env["DFLOW_NAMESPACE_MADE"] = "1"
+    cwd = job["cwd"]
+    hidden = tuple("/" + t + "/" for t in tops)
+    report_r, report_w = os.pipe()  # close-on-exec: empty at its end when the exec worked
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(report_r)
+            os.setsid()
+            for s in DEFAULT_SIGNALS:
+                signal.signal(s, signal.SIG_DFL)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.set_wakeup_fd(-1)
+            args = list(job["args"])
+            for i in range(1, len(args)):
+                a = os.path.abspath(os.path.join(cwd, args[i])) if args[i] else ""
+                if a.startswith(hidden) and os.path.isfile(a):
+                    fd = os.open(a, os.O_RDONLY)
+                    os.set_inheritable(fd, True)
+                    args[i] = f"/dev/fd/{fd}"
+            for t in tops:
+                os.makedirs(os.path.join(cwd, t), exist_ok=True)
+            if libc.unshare(CLONE_NEWNS) != 0:
+                os.write(report_w, b"unshare")
+                os._exit(127)
+            # opened in the new namespace (a descriptor of the old one cannot be bound), all before any bind
+            sources = [os.open(os.path.join(cwd, t), os.O_RDONLY | os.O_DIRECTORY) for t in tops]
+            libc_call("making / private", libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None))
+            for t, fd in zip(tops, sources):
+                # bound through its descriptor: the folder may itself be under a folder bound before it
+                libc_call(f"binding {cwd}/{t} over /{t}", libc.mount(f"/proc/self/fd/{fd}".encode(), f"/{t}".encode(), None, MS_BIND | MS_REC, None))
+                os.close(fd)
+            for action in actions:
+                if action[0] == os.POSIX_SPAWN_OPEN:
+                    fd = os.open(action[2], action[3], action[4])
+                    if fd != action[1]:
+                        os.dup2(fd, action[1])
+                        os.close(fd)
+                else:
+                    os.dup2(action[1], action[2])
+            os.execve(path, args, env)
+        except BaseException as e:
+            try:
+                os.write(report_w, f"{type(e).__name__}: {e}".encode(errors="replace"))
+            finally:
+                os._exit(127)
+    os.close(report_w)
+    chunks = []
+    while True:
+        chunk = os.read(report_r, 4096)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(report_r)
+    report = b"".join(chunks).decode(errors="replace")
+    if not report:
+        return pid
+    os.waitpid(pid, 0)
+    if report == "unshare":
+        libc = False
+        return None
+    raise OSError(errno.EPERM, f"could not make the step's mount namespace: {report}")
 
 
 def unsupported():
