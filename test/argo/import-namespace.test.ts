@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process'
+import { readlinkSync } from 'node:fs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { importWorkflow } from 'dflow-ts/argo'
+import { step, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
+import { mountNamespace } from '../helpers/templates.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, wf } from './support/import-docs.ts'
 
@@ -50,6 +53,9 @@ test('parallel steps in the launcher\'s namespace: private /tmp and /mnt, tags p
   const [a, b] = await outcome('launcher')
   assert.equal(a, { y: "1 it's", env: "x=1 it's", parent: 'python3', seen: '0', cwd: "/tmp/w-1 it's" })
   assert.equal(b, { y: '2', env: 'x=2', parent: 'python3', seen: '0', cwd: '/tmp/w-2' })
+  // the launcher went back to its own namespace: a DSL step it starts next sees the host's
+  const after = await local({ runsDir: tmp.path }).run(workflow('after', step('ns', mountNamespace)))
+  assert.is(after.steps({ name: 'ns' })[0]!.outputs.ns, readlinkSync('/proc/self/ns/mnt'))
 })
 
 test('started directly (no launcher), the same leaves run in bubblewrap\'s root with the same outcomes', async () => {
