@@ -12,8 +12,8 @@ import { dropDir, freshDir } from './lib/temp.ts'
  * `dflow run FILE.ts` — one entry point, one process per run, parallelism 2 both. The marginal cost per step
  * (t(big) − t(small)) / (big − small) cancels start-up, compiling and importing; the target is the YAML's
  * within 10% of the DSL's. The YAML's steps are Argo containers (`busybox`, `sh -c`) run the importer's fast
- * way (lib/argo/import/leaf-sandbox.ts: tags substituted by the step's sh script, the command run by bubblewrap
- * in the step's own mount namespace; argo-leaf.py where bwrap is missing).
+ * way (lib/argo/import/leaf-sandbox.ts: tags substituted by the step's sh script, the command run in the
+ * step's own mount namespace — the launcher's as root, else bubblewrap's; argo-leaf.py where neither can be had).
  *
  * @example
  * ```ts

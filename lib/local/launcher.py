@@ -22,11 +22,13 @@ driver's end of the pipe closes (it exited, or was killed), every process group 
 and the launcher exits.
 """
 
+import ctypes
 import errno
 import json
 import os
 import selectors
 import signal
+import socket
 import sys
 
 # Python ignores these; a step must start with every signal at its default.
@@ -88,10 +90,140 @@ def start(job):
         # This process is single-threaded: its own folder is the child's (posix_spawn has no chdir).
         os.chdir(job["cwd"])
         path = program(job["file"], job["env"])
+        tops = namespace_of(job)
+        if tops is not None:
+            pid = start_in_namespace(job, tops, actions, path)
+            if pid is not None:
+                return pid
         return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
     finally:
         for fd in fds:
             os.close(fd)
+
+
+CLONE_NEWNS = 0x00020000
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+libc = None  # loaded with the first namespace asked for; False once the kernel refused one
+home = None  # a descriptor of the launcher's own mount namespace, to come back to
+releaser = None  # the socket to the process that lets steps' namespaces go (see release_namespaces)
+held = {}  # pid -> a descriptor of the mount namespace its step runs in, until the step has been reported ended
+
+
+def namespace_of(job):
+    """The top-level folders the job asks to have private (see the header), or None (start it as any other)."""
+    global libc, home, releaser
+    request = job["env"].get("DFLOW_NAMESPACE")
+    if request is None or libc is False:
+        return None
+    ask = json.loads(request)
+    if any(name.startswith(prefix) for name in job["env"] for prefix in ask.get("unless", [])):
+        return None
+    tops = ask["private"]
+    if not all(t and "/" not in t and t not in (".", "..") and os.path.isdir("/" + t) and not os.path.islink("/" + t) for t in tops):
+        return None
+    if libc is None:
+        try:
+            lib = ctypes.CDLL(None, use_errno=True)
+            lib.unshare.argtypes = [ctypes.c_int]
+            lib.setns.argtypes = [ctypes.c_int, ctypes.c_int]
+            lib.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
+            home = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+            releaser = release_namespaces()
+            libc = lib
+        except (OSError, AttributeError):
+            libc = False
+            return None
+    return tops
+
+
+def release_namespaces():
+    """A process of its own that closes the namespaces' descriptors it is sent: freeing a mount namespace waits
+    for an RCU grace period (milliseconds, more on a loaded machine), which would otherwise come between each
+    step's end and the launcher's wait, or hold the launcher itself. Ends when the launcher does."""
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    if os.fork() == 0:
+        try:
+            mine.close()
+            null = os.open("/dev/null", os.O_RDWR)
+            for fd in (0, 1):
+                os.dup2(null, fd)
+            while True:
+                data, fds, _, _ = socket.recv_fds(theirs, 16, 16)
+                for fd in fds:
+                    os.close(fd)
+                if not data:
+                    break
+        finally:
+            os._exit(0)
+    theirs.close()
+    return mine
+
+
+def mounted(what, result):
+    if result != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, f"{what}: {os.strerror(e)}")
+
+
+def start_in_namespace(job, tops, actions, path):
+    """The launcher enters a new mount namespace, binds the step's folders (see the header), starts the command
+    there with posix_spawn (which forks nothing of this process) and comes back to its own namespace. Returns
+    the pid, or None when the kernel refused the namespace (the job is then started as any other)."""
+    global libc
+    env = {k: v for k, v in job["env"].items() if k != "DFLOW_NAMESPACE"}
+    env["DFLOW_NAMESPACE_MADE"] = "1"
+    cwd = os.getcwd()
+    hidden = tuple("/" + t + "/" for t in tops)
+    args = list(job["args"])
+    opened_args = []
+    try:
+        for i in range(1, len(args)):
+            a = os.path.abspath(args[i]) if args[i] else ""
+            if a.startswith(hidden) and os.path.isfile(a):
+                fd = os.open(a, os.O_RDONLY)
+                os.set_inheritable(fd, True)
+                opened_args.append(fd)
+                args[i] = f"/dev/fd/{fd}"
+        for t in tops:
+            os.makedirs(os.path.join(cwd, t), exist_ok=True)
+        if libc.unshare(CLONE_NEWNS) != 0:
+            libc = False
+            return None
+        try:
+            # opened in the new namespace (a descriptor of the old one cannot be bound), all before any bind
+            sources = [os.open(os.path.join(cwd, t), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC) for t in tops]
+            try:
+                mounted("making / private", libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None))
+                for t, fd in zip(tops, sources):
+                    # through its descriptor: the folder may be under one bound before it
+                    mounted(f"binding {cwd}/{t} over /{t}", libc.mount(f"/proc/self/fd/{fd}".encode(), f"/{t}".encode(), None, MS_BIND | MS_REC, None))
+            finally:
+                for fd in sources:
+                    os.close(fd)
+            held[None] = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+            pid = os.posix_spawn(path, args, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+            held[pid] = held.pop(None)
+            return pid
+        finally:
+            if libc.setns(home, CLONE_NEWNS) != 0:  # this process cannot go on in a step's namespace
+                sys.stderr.write(f"dflow launcher: could not come back to its own mount namespace: {os.strerror(ctypes.get_errno())}\n")
+                os._exit(70)
+    finally:
+        let_go(None)  # not started: its namespace goes at once
+        for fd in opened_args:
+            os.close(fd)
+
+
+def let_go(pid):
+    """The step `pid` was reported ended: its namespace goes to the releaser."""
+    namespace = held.pop(pid, None)
+    if namespace is not None:
+        try:
+            socket.send_fds(releaser, [b"ns"], [namespace])
+        finally:
+            os.close(namespace)
 
 
 def unsupported():
@@ -142,12 +274,12 @@ def main():
                 os.killpg(pid, signal.SIGKILL)  # what it left behind, as when a pod ends
             except (ProcessLookupError, PermissionError):
                 pass
-            if job is None:
-                continue
-            if os.WIFSIGNALED(status):
-                send({"id": job, "signal": signal.Signals(os.WTERMSIG(status)).name})
-            else:
-                send({"id": job, "exit": os.WEXITSTATUS(status)})
+            if job is not None:
+                if os.WIFSIGNALED(status):
+                    send({"id": job, "signal": signal.Signals(os.WTERMSIG(status)).name})
+                else:
+                    send({"id": job, "exit": os.WEXITSTATUS(status)})
+            let_go(pid)
 
     send({"ready": True})
     pending = b""

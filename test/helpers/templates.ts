@@ -1,4 +1,4 @@
-import { artifact, param, sh, shell, t } from 'dflow-ts'
+import { artifact, param, sh, shell, stdout, t } from 'dflow-ts'
 
 /**
  * Small templates shared by the local interpreter's tests.
@@ -43,4 +43,11 @@ export const reader = shell({
   inputs: { file: artifact({ optional: true }) },
   outputs: { text: param(t.string) },
   script: ({ file }, out) => sh`if [ -n ${file} ]; then cat ${file} > ${out.text}; else printf none > ${out.text}; fi`,
+})
+
+/** Prints the mount namespace it runs in (`mnt:[4026531841]`): a step started by the launcher must see the host's. */
+export const mountNamespace = shell({
+  name: 'mount-namespace',
+  outputs: { ns: stdout(t.string) },
+  script: () => sh`readlink /proc/self/ns/mnt`,
 })

@@ -415,7 +415,7 @@ def main():
         held = __import__("argo-lock").acquire(spec["locks"])  # noqa: F841 (held while the containers run)
     step_dir = os.path.dirname(workdir)
     root = os.path.join(step_dir, "argo-root")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("dflow_") and k != "DFLOW_ARGO_TEMPLATE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("dflow_") and k not in ("DFLOW_ARGO_TEMPLATE", "DFLOW_NAMESPACE")}
     write_raw(isolated)
     if isolated:
         try:

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs'
+import { accessSync, constants, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs'
 import { fileVarOf } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
 import { pieces } from './tags.ts'
@@ -10,7 +10,8 @@ import { pieces } from './tags.ts'
  * replaced exactly as Argo's `{{…}}` templating does) and execs bubblewrap, which runs the command in the
  * private root argo-leaf.py builds: the host's top-level folders bound in, `/tmp` and every top-level folder a
  * declared path lives in replaced by the step's own folder. No interpreter starts for the step unless its own
- * command is one (a `python` image's python3).
+ * command is one (a `python` image's python3). Where the launcher has made the step's namespace itself (as
+ * root: {@link namespaceScript}), the script runs the command in place instead, and bubblewrap is not used.
  *
  * It covers the leaves most steps are: one container (or script), parameters in, outputs in private folders
  * (`/tmp/y.txt`); anything more (input artifacts, volumes, init containers and sidecars, memoize,
@@ -26,12 +27,102 @@ import { pieces } from './tags.ts'
  */
 export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
   if (!bwrapWorks()) return undefined
+  const w = commandWords(c, s, (v) => v)
+  if (!w) return undefined
+  const argv0 = c.argv[0]!
+  const lines: string[] = []
+  const tail: string[] = []
+  // the command as argo-leaf.py runs it: python is the host's python3; a command found outside the system's
+  // folders (which the private root may hide) is bound beside the step's tools
+  if (!w.python && !argv0.includes('/')) {
+    lines.push(`p=; IFS=:; for d in \${PATH-}; do if [ -f "$d"/${quote(argv0)} ] && [ -x "$d"/${quote(argv0)} ]; then p=$d/${quote(argv0)}; break; fi; done; unset IFS`)
+    lines.push(`case $p in ''|/usr/*|/bin/*|/sbin/*) set -- ;; *) set -- --ro-bind "$p" ${quote(`/.dflow-bin/${argv0}`)} ;; esac`)
+    tail.push('"$@"')
+  }
+  for (const d of s.private) lines.push(`[ -d ${quote(d)} ] || mkdir -p -- ${quote(d)} || exit 2`)
+  for (const d of s.prune ?? []) lines.push(`rmdir -- ${quote(d)} 2>/dev/null || :`)
+  if (w.source !== null) lines.push(`printf '%s' ${w.source} > "\${PWD%/*}/argo-script" || exit 2`)
+  const root = rootEntries().filter((e) => !s.private.includes(e.name))
+  const bw = [
+    'exec bwrap --die-with-parent',
+    ...root.map((e) => (e.link !== undefined ? `--symlink ${quote(e.link)} ${quote(`/${e.name}`)}` : `--dev-bind-try ${quote(`/${e.name}`)} ${quote(`/${e.name}`)}`)),
+    ...s.private.map((d) => `--bind "$PWD"/${quote(d)} ${quote(`/${d}`)}`),
+    '--dir /.dflow-bin',
+    ...tail,
+    ...(s.scaled ? [`--ro-bind ${quote(SCALED)}/sleep /.dflow-bin/sleep --ro-bind ${quote(SCALED)}/py /.dflow-py`] : []),
+    ...(w.source !== null ? [`--perms 0755 --file 3 ${quote(SCRIPT_PATH)}`] : []),
+    ...(w.cwd !== null ? [`--dir ${w.cwd} --chdir ${w.cwd}`] : ['--chdir /']),
+    ...['DFLOW_ARGO_TEMPLATE', 'DFLOW_NAMESPACE', ...s.unset.flatMap((n) => [n, fileVarOf(n)])].map((n) => `--unsetenv ${n}`),
+    '--setenv PATH "/.dflow-bin:${PATH-/usr/bin:/bin}"',
+    ...(s.scaled ? ['--setenv PYTHONPATH "/.dflow-py${PYTHONPATH:+:$PYTHONPATH}"'] : []),
+    ...w.env.map(([k, v]) => `--setenv ${quote(k)} ${v}`),
+    '--',
+    w.program,
+    ...w.args,
+    ...(w.source !== null ? [quote(SCRIPT_PATH), `3<"\${PWD%/*}/argo-script"`] : []),
+  ]
+  return `${lines.join('\n')}${lines.length ? '\n' : ''}${bw.join(' \\\n  ')}\n`
+}
+
+/**
+ * The step's script once the launcher has made its mount namespace (lib/local/launcher.py: `/tmp` and the
+ * step's other private top-level folders bound over the host's, asked through {@link namespaceRequest}): the
+ * tags pasted as for {@link sandboxScript}, the call's variables dropped from the command's environment, and
+ * the command exec'd in place — no process for the namespace. Undefined where it cannot stand for
+ * bubblewrap's root: a script's source (its Argo path `/argo/staging/script` is in no private folder), a
+ * command found on the PATH only inside a private folder (which the binds hide), DFLOW_ARGO_ISOLATION=none.
+ *
+ * @example
+ * ```ts
+ * namespaceScript({ argv: ['sh', '-c', 'echo {{inputs.parameters.x}}'], source: null, workingDir: null, env: [] }, { private: ['tmp'], vars: { 'inputs.parameters.x': 'dflow_in_x' }, literals: {}, unset: ['dflow_in_x'], scaled: false })
+ * // 'dflow_ns_dflow_in_x=${dflow_in_x-}\nunset …\ncd / || exit 2\nexec \'sh\' \'-c\' \'echo \'"${dflow_ns_dflow_in_x}"\n'
+ * ```
+ */
+export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
+  if (process.env.DFLOW_ARGO_ISOLATION === 'none' || c.source !== null) return undefined
+  // `export K=…` needs a name the shell takes (bubblewrap's --setenv takes any)
+  if (c.env.some(([k]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))) return undefined
+  const local = (v: string) => `dflow_ns_${v}`
+  const w = commandWords(c, s, local)
+  if (!w) return undefined
+  const argv0 = c.argv[0]!
+  if (!w.python && !argv0.includes('/')) {
+    const found = (process.env.PATH ?? '').split(':').find((d) => d.startsWith('/') && isExecutable(`${d}/${argv0}`))
+    if (found && s.private.includes(topOf(found))) return undefined
+  } else if (!w.python && s.private.includes(topOf(argv0))) return undefined
+  const vars = [...new Set(Object.values(s.vars))]
+  const lines = [
+    ...vars.map((v) => `${local(v)}=\${${v}-}`),
+    `unset DFLOW_ARGO_TEMPLATE DFLOW_NAMESPACE_MADE ${[...new Set([...s.unset, ...vars])].flatMap((n) => [n, fileVarOf(n)]).join(' ')}`,
+    ...(s.prune ?? []).map((d) => `rmdir -- ${quote(d)} 2>/dev/null || :`),
+    w.cwd !== null ? `mkdir -p -- ${w.cwd} && cd -- ${w.cwd} || exit 2` : 'cd / || exit 2',
+    'unset OLDPWD',
+    s.scaled ? `export PATH=${quote(SCALED)}":\${PATH-/usr/bin:/bin}" PYTHONPATH=${quote(SCALED)}"/py\${PYTHONPATH:+:$PYTHONPATH}"` : 'export PATH="${PATH-/usr/bin:/bin}"',
+    ...w.env.map(([k, v]) => `export ${k}=${v}`),
+    `exec ${[w.program, ...w.args].join(' ')}`,
+  ]
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * What a leaf asks the launcher for in its environment (DFLOW_NAMESPACE, lib/local/launcher.py's header): the
+ * top-level folders made private, and not when a value came as a file (`dflow_file_…`: argo-leaf.py reads it).
+ *
+ * @example
+ * ```ts
+ * namespaceRequest(['tmp']) // '{"private":["tmp"],"unless":["dflow_file_"]}'
+ * ```
+ */
+export const namespaceRequest = (tops: readonly string[]): string => JSON.stringify({ private: tops, unless: [fileVarOf('')] })
+
+/** The command's words for the shell: each tag a quoted variable (`ref` names it) or literal; undefined when a tag is one only argo-leaf.py computes. */
+const commandWords = (c: SandboxContainer, s: SandboxScope, ref: (v: string) => string) => {
   const word = (text: string): string | undefined => {
     const out: string[] = []
     for (const p of pieces(text)) {
       if (p._tag === 'Text') out.push(quote(p.text))
       else if (p._tag === 'ExprTag') return undefined
-      else if (s.vars[p.name] !== undefined) out.push(`"\${${s.vars[p.name]}}"`)
+      else if (s.vars[p.name] !== undefined) out.push(`"\${${ref(s.vars[p.name]!)}}"`)
       else if (s.literals[p.name] !== undefined) out.push(quote(s.literals[p.name]!))
       else return undefined // a tag argo-leaf.py computes (the creation time…)
     }
@@ -44,43 +135,21 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
   const source = c.source === null ? null : word(c.source)
   const cwd = c.workingDir === null ? null : word(c.workingDir)
   if (args.includes(undefined) || env.some(([, v]) => v === undefined) || source === undefined || cwd === undefined) return undefined
-  const lines: string[] = []
-  const tail: string[] = []
-  // the command as argo-leaf.py runs it: python is the host's python3; a command found outside the system's
-  // folders (which the private root may hide) is bound beside the step's tools
-  let program = quote(argv0)
-  if (PYTHON.test(argv0)) {
-    const py = hostPython()
-    if (!py) return undefined
-    program = quote(py)
-  } else if (!argv0.includes('/')) {
-    lines.push(`p=; IFS=:; for d in \${PATH-}; do if [ -f "$d"/${quote(argv0)} ] && [ -x "$d"/${quote(argv0)} ]; then p=$d/${quote(argv0)}; break; fi; done; unset IFS`)
-    lines.push(`case $p in ''|/usr/*|/bin/*|/sbin/*) set -- ;; *) set -- --ro-bind "$p" ${quote(`/.dflow-bin/${argv0}`)} ;; esac`)
-    tail.push('"$@"')
+  const python = PYTHON.test(argv0)
+  const py = python ? hostPython() : undefined
+  if (python && !py) return undefined
+  return { python, program: quote(py ?? argv0), args: args as string[], env: env as (readonly [string, string])[], source, cwd }
+}
+
+const topOf = (p: string): string => p.replace(/^\/+/, '').split('/')[0]!
+
+const isExecutable = (p: string): boolean => {
+  try {
+    accessSync(p, constants.X_OK)
+    return statSync(p).isFile()
+  } catch {
+    return false
   }
-  for (const d of s.private) lines.push(`[ -d ${quote(d)} ] || mkdir -p -- ${quote(d)} || exit 2`)
-  for (const d of s.prune ?? []) lines.push(`rmdir -- ${quote(d)} 2>/dev/null || :`)
-  if (source !== null) lines.push(`printf '%s' ${source} > "\${PWD%/*}/argo-script" || exit 2`)
-  const root = rootEntries().filter((e) => !s.private.includes(e.name))
-  const bw = [
-    'exec bwrap --die-with-parent',
-    ...root.map((e) => (e.link !== undefined ? `--symlink ${quote(e.link)} ${quote(`/${e.name}`)}` : `--dev-bind-try ${quote(`/${e.name}`)} ${quote(`/${e.name}`)}`)),
-    ...s.private.map((d) => `--bind "$PWD"/${quote(d)} ${quote(`/${d}`)}`),
-    '--dir /.dflow-bin',
-    ...tail,
-    ...(s.scaled ? [`--ro-bind ${quote(SCALED)}/sleep /.dflow-bin/sleep --ro-bind ${quote(SCALED)}/py /.dflow-py`] : []),
-    ...(source !== null ? [`--perms 0755 --file 3 ${quote(SCRIPT_PATH)}`] : []),
-    ...(cwd !== null ? [`--dir ${cwd} --chdir ${cwd}`] : ['--chdir /']),
-    ...['DFLOW_ARGO_TEMPLATE', ...s.unset.flatMap((n) => [n, fileVarOf(n)])].map((n) => `--unsetenv ${n}`),
-    '--setenv PATH "/.dflow-bin:${PATH-/usr/bin:/bin}"',
-    ...(s.scaled ? ['--setenv PYTHONPATH "/.dflow-py${PYTHONPATH:+:$PYTHONPATH}"'] : []),
-    ...env.map(([k, v]) => `--setenv ${quote(k)} ${v}`),
-    '--',
-    program,
-    ...(args as string[]),
-    ...(source !== null ? [quote(SCRIPT_PATH), `3<"\${PWD%/*}/argo-script"`] : []),
-  ]
-  return `${lines.join('\n')}${lines.length ? '\n' : ''}${bw.join(' \\\n  ')}\n`
 }
 
 /** The one container of a leaf the fast way can run: its command, a script's source, working folder and environment (tags unsubstituted). @example const c: SandboxContainer = { argv: ['echo', '{{inputs.parameters.m}}'], source: null, workingDir: null, env: [] } */

@@ -3,7 +3,7 @@ import { packageFile } from '../../loader/package-files.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
-import { sandboxScript } from './leaf-sandbox.ts'
+import { namespaceRequest, namespaceScript, sandboxScript } from './leaf-sandbox.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
 export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
@@ -169,6 +169,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     locks: s.locks ?? [],
     memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
   }
+  const asked = namespaceAsked(s, spec, texts)
   const build = (ins: Record<string, any>) => {
     const holes: Scalar[] = []
     const hole = (v: Scalar, lit: string) => (holes.push(v), envNameOf(v, lit))
@@ -183,13 +184,15 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     spec.context['pod.name'] = hole(ctx.stepName, '')
     spec.context['node.name'] = spec.context['pod.name']!
     const names = [...new Set(holes.map((h) => envNameOf(h, '')))]
-    const fast = sandboxed(s, spec, names)
+    const { ns, bwrap: fast } = sandboxed(s, spec, names)
     // a value the interpreter gave as a file (a big one) stays in its file: one environment string holds at
     // most 128 KiB (Linux's MAX_ARG_STRLEN), and the runner reads the file (argo-leaf.py `env_of`); the fast
     // way pastes values from the environment, so a call given any value as a file takes the runner
     const noFiles = names.map((n) => ` && [ -z "\${${fileVarOf(n)}+x}" ]`).join('')
     const exports = names.map((n) => `[ -n "\${${fileVarOf(n)}+x}" ] || export ${n}`).join('\n')
-    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
+    // in the namespace the launcher made (asked by the template's DFLOW_NAMESPACE): the command runs in place
+    const inNamespace = `if [ -n "\${DFLOW_NAMESPACE_MADE-}" ]; then\n${ns ?? "echo 'dflow argo leaf: this call has no script for the namespace the launcher made' >&2; exit 2\n"}fi\n`
+    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${asked ? inNamespace : ''}${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
     // The text is the script as it must run (a leaf's source may hold `\${` or a backtick): segments as they are,
     // not through sh`…`, which reads its text as a template literal's (and so turns `\${` into `${`).
     const segments: Segment[] = strings.flatMap((text, i) => [...(text ? [{ _tag: 'Text' as const, text }] : []), ...(i < holes.length ? [{ _tag: 'Hole' as const, value: holes[i]!, context: 'word' as const }] : [])])
@@ -204,15 +207,23 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     ...(s.timeout !== undefined ? { timeout: s.timeout } : {}),
     source: (ins) => build(ins as Record<string, any>),
   })
-  return Object.freeze({ ...tpl, env: Object.freeze({ DFLOW_ARGO_TEMPLATE: JSON.stringify(spec), ...(s.timeScale !== 1 ? { DFLOW_ARGO_TIME_SCALE: String(s.timeScale) } : {}) }) })
+  return Object.freeze({ ...tpl, env: Object.freeze({ DFLOW_ARGO_TEMPLATE: JSON.stringify(spec), ...(asked ? { DFLOW_NAMESPACE: asked } : {}), ...(s.timeScale !== 1 ? { DFLOW_ARGO_TIME_SCALE: String(s.timeScale) } : {}) }) })
 }
 
-/** The leaf's sandbox script (leaf-sandbox.ts) when its features are all the fast way's, else undefined (argo-leaf.py runs it). */
-const sandboxed = (s: LeafSpec, spec: { readonly params: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }, names: readonly string[]): string | undefined => {
+/** The call's values a leaf's script knows, by the variable holding each (sandboxed's `spec`). */
+interface CallSpec { readonly params: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }
+
+/**
+ * The leaf's two fast scripts (leaf-sandbox.ts) when its features are all the fast way's: `ns`, run in the
+ * mount namespace the launcher made, and `bwrap`, which makes its own; each undefined where it cannot run
+ * the leaf (argo-leaf.py does), with `tops` the folders made private.
+ */
+const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { readonly ns?: string; readonly bwrap?: string; readonly tops: readonly string[] } => {
   const [c, ...more] = s.containers
   const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length
+  const tops = [...new Set([...spec.private, 'tmp'])].sort()
   // an output right under / is copied out of the root: argo-leaf.py's
-  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return undefined
+  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return { tops }
   // an output in a sub-folder (`/tmp/workdir/y.txt`, as dflow's compiler writes one): its empty folders below the top-level one are removed first
   const prune = [...new Set(spec.outputs.flatMap((p) => p.replace(/^\/+/, '').split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, parts.length - i).join('/')).filter((d) => d.includes('/'))))].sort((a, b) => b.split('/').length - a.split('/').length)
   const cmd = c.command ?? entrypointOf(c.image)
@@ -221,8 +232,21 @@ const sandboxed = (s: LeafSpec, spec: { readonly params: Record<string, string>;
   for (const [k, v] of Object.entries(spec.params)) vars[`inputs.parameters.${k}`] = v
   for (const [k, v] of Object.entries(spec.workflowParams)) vars[`workflow.parameters.${k}`] = v
   for (const [k, v] of Object.entries(spec.context)) (v.startsWith('dflow_') ? vars : literals)[k] = v
-  return sandboxScript(
-    { argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env },
-    { private: [...new Set([...spec.private, 'tmp'])].sort(), vars, literals, unset: names, scaled: s.timeScale !== 1, ...(prune.length ? { prune } : {}) },
-  )
+  const container = { argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env }
+  const scope = { private: tops, vars, literals, unset: names, scaled: s.timeScale !== 1, ...(prune.length ? { prune } : {}) }
+  return { ns: namespaceScript(container, scope), bwrap: sandboxScript(container, scope), tops }
+}
+
+/**
+ * The DFLOW_NAMESPACE a leaf's template asks the launcher with (leaf-sandbox.ts `namespaceRequest`), when every
+ * call of it has a script for the namespace: decided from the template alone, each call's values standing in
+ * as variables (the tags are the template's; only the variables' names are the call's).
+ */
+const namespaceAsked = (s: LeafSpec, spec: CallSpec, texts: readonly string[]): string | undefined => {
+  const v = (k: string) => `dflow_ns_probe_${k.replace(/\W/g, '_')}`
+  const context: Record<string, string> = { ...spec.context }
+  for (const k of ['workflow.name', 'pod.name', 'node.name', ...['workflow.status', 'workflow.failures', 'workflow.duration'].filter((tag) => texts.some((x) => x.includes(tag)))]) context[k] = v(k)
+  const probe = { ...spec, params: Object.fromEntries(s.inParams.map((p) => [p.name, v(p.name)])), workflowParams: Object.fromEntries(s.workflowParams.map((w) => [w, v(w)])), context }
+  const { ns, tops } = sandboxed(s, probe, [])
+  return ns === undefined ? undefined : namespaceRequest(tops)
 }

@@ -1,0 +1,48 @@
+"""CPU per step of a step's own processes, started as the launcher starts them (its start()), 50 in a loop.
+
+    python3 -I bench/leaf-cpu.py lib/local/launcher.py ROUNDS YAML_SCRIPT [x]
+
+YAML_SCRIPT: an imported leaf's step script, as `dflow run` writes it (`<run folder>/scripts/inc` of a YAML
+whose template inc runs `sh -c 'echo $(({{inputs.parameters.x}} + 1)) > /tmp/y.txt'`). Each round runs a
+DSL-like script (one `sh`), the YAML script in the launcher's namespace, and the YAML script without it
+(bubblewrap); `x` adds the YAML script with DFLOW_NAMESPACE_MADE set but no namespace (its shells alone;
+it writes the host's /tmp/y.txt).
+CPU = this process's (the launcher's part) + its children's, the namespace releaser's included. Root only.
+"""
+import importlib.util, json, os, resource, sys, time
+spec = importlib.util.spec_from_file_location("launcher", sys.argv[1])
+L = importlib.util.module_from_spec(spec); spec.loader.exec_module(L)
+N = 50
+base = {"PATH": os.environ["PATH"], "dflow_in_x": "1", "dflow_workflow_name": "w", "dflow_step_name": "s", "DFLOW_ARGO_TEMPLATE": "{}"}
+work = "/tmp/dflow-leaf-cpu"
+os.makedirs(work, exist_ok=True)
+yaml_script = os.path.abspath(sys.argv[3])
+open(work + "/dsl.sh", "w").write(': "${dflow_in_x}"\necho $(( dflow_in_x + 1 )) > y.txt\n')
+def run(name, script, env):
+    root = f"{work}/w-{name.split()[0]}"
+    os.makedirs(root + "/workdir", exist_ok=True)
+    job = {"file": "sh", "args": ["sh", script], "cwd": root + "/workdir", "env": env, "log": root + "/log.txt"}
+    s0, c0, t0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    for _ in range(N):
+        pid = L.start(job)
+        _, st = os.waitpid(pid, 0)
+        if hasattr(L, "let_go"):
+            L.let_go(pid)
+        assert st == 0, (name, st, open(root + "/log.txt").read()[-300:])
+    if getattr(L, "releaser", None) is not None:  # its CPU counted: it ends, and is waited for
+        L.releaser.close(); L.releaser = None; L.libc = None
+        try:
+            while True: os.wait()
+        except ChildProcessError: pass
+    s1, c1, t1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    cpu = (s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime) + (c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
+    launcher = s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime
+    print(f"{name:10} CPU {cpu / N * 1000:6.2f} ms/step (launcher's own {launcher / N * 1000:5.2f}), wall {(t1 - t0) / N * 1000:6.2f} ms/step")
+ns = {**base, "DFLOW_NAMESPACE": json.dumps({"private": ["tmp"], "unless": ["dflow_file_"]})}
+for rnd in range(int(sys.argv[2]) if len(sys.argv) > 2 else 2):
+    run("dsl", work + "/dsl.sh", base)
+    run("yaml-ns", yaml_script, ns)
+    run("yaml-bwrap", yaml_script, base)
+if len(sys.argv) > 4:
+    for _ in range(2):
+        run("yaml-marker-only (no ns)", yaml_script, {**base, "DFLOW_NAMESPACE_MADE": "1"})

@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { launcher } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
+
+/** The launcher's mount namespace for a job that asks for one (launcher.py's DFLOW_NAMESPACE), and when it is not made. */
+const test = suite('local: the launcher makes a mount namespace when asked')
+const tmp = tempDir('launcher-namespace')
+test.after(tmp.cleanup)
+const root = process.getuid?.() === 0
+const own = launcher()
+
+// the script lives in the run's folder, under /tmp: the namespace's /tmp hides it, and the launcher passes it open
+const script = join(tmp.path, 'probe.sh')
+writeFileSync(script, 'echo "${DFLOW_NAMESPACE_MADE-no} ${DFLOW_NAMESPACE+asked}"; readlink /proc/self/ns/mnt; if [ -n "${DFLOW_NAMESPACE_MADE-}" ]; then echo here > /tmp/f; fi; exit 4\n')
+
+const run = async (name: string, env: Record<string, string>) => {
+  const cwd = join(tmp.path, name, 'workdir')
+  mkdirSync(cwd, { recursive: true })
+  const out = join(tmp.path, name, 'stdout')
+  const exit = await own.spawn({ file: 'sh', args: [script], cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, logPath: join(tmp.path, name, 'log'), stdoutPath: out, signal: new AbortController().signal, killGraceSeconds: 1 })
+  const [marker, ns] = readFileSync(out, 'utf8').trim().split('\n')
+  return { exit: exit.exitCode, marker, ns, privateTmp: existsSync(join(cwd, 'tmp', 'f')) }
+}
+const ours = readlinkSync('/proc/self/ns/mnt')
+
+test('asked for /tmp: the step runs in a namespace of its own, its /tmp the work folder\'s, told so, not asked any more', async () => {
+  if (!root) return console.log('  (skipped: only root makes a mount namespace without a user namespace)')
+  const r = await run('made', { DFLOW_NAMESPACE: JSON.stringify({ private: ['tmp'], unless: ['dflow_file_'] }) })
+  assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: '1 ', ns: false, privateTmp: true })
+})
+
+test('not made when an "unless" variable is set, or a private folder is not in the host\'s root: the job runs as any other', async () => {
+  for (const [name, env] of [
+    ['unless', { DFLOW_NAMESPACE: JSON.stringify({ private: ['tmp'], unless: ['dflow_file_'] }), dflow_file_x: '/nowhere' }],
+    ['no-top', { DFLOW_NAMESPACE: JSON.stringify({ private: ['dflow-no-such-folder'], unless: [] }) }],
+  ] as const) {
+    const r = await run(name, env)
+    assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false }, name)
+  }
+})
+
+test.run()
