@@ -7,6 +7,7 @@ import { controller as makeController, type Controller } from './controller.ts'
 import { discovery } from './discovery.ts'
 import type { KubeObject, WatchEvent } from '../kube-object.ts'
 import { ApiError, statusOf } from './api-error.ts'
+import { objectJson } from './object-json.ts'
 import { objectStore, type ObjectStore } from './object-store.ts'
 import { openapi } from './openapi.ts'
 import { jsonPatch, mergePatch } from './patch.ts'
@@ -119,6 +120,7 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
   const store = objectStore(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {})
   const ctl = makeController(store, options.runner, options.tickMs !== undefined ? { tickMs: options.tickMs } : {})
   const watches = new Set<ServerResponse>()
+  const json = objectJson()
   const bookmarkMs = options.bookmarkMs ?? 10_000
 
   const authorize = (req: IncomingMessage, write: boolean, what: string) => {
@@ -149,9 +151,11 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
     let first = true
     const line = (e: WatchEvent) => {
       if (res.writableEnded || res.destroyed) return
-      const object = table && e.type !== 'ERROR' && e.type !== 'BOOKMARK' ? tableOf(resource, [e.object as KubeObject], store.version(), { columns: first, includeObject: q.get('includeObject') ?? undefined }) : e.object
+      const change = e.type !== 'ERROR' && e.type !== 'BOOKMARK'
+      const object = table && change ? tableOf(resource, [e.object as KubeObject], store.version(), { columns: first, includeObject: q.get('includeObject') ?? undefined }) : e.object
       first = false
-      res.write(`${JSON.stringify({ type: e.type, object })}\n`)
+      // a change is the stored object itself: its text is made once for every watcher, and only its changed nodes are serialised again
+      res.write(change && !table ? `{"type":${JSON.stringify(e.type)},"object":${json.of(e.object as KubeObject)}}\n` : `${JSON.stringify({ type: e.type, object })}\n`)
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })
     res.flushHeaders()

@@ -39,7 +39,8 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
   let rv = 0
   let compactedTo = 0 // changes with rv <= this are no longer in the history
   const objects = new Map<ResourceName, Map<string, KubeObject>>(Object.keys(RESOURCES).map((r) => [r as ResourceName, new Map()]))
-  const history: Change[] = []
+  const history: Change[] = [] // from `head` on: the changes a watch may resume from
+  let head = 0
   const watchers = new Set<Watcher>()
   const listeners = new Set<(c: Change) => void>()
 
@@ -53,7 +54,10 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
   const record = (resource: ResourceName, type: Change['type'], object: KubeObject) => {
     const c: Change = { rv, resource, type, object }
     history.push(c)
-    if (history.length > limit) compactedTo = history.splice(0, history.length - limit).at(-1)!.rv
+    // The oldest change leaves the history by moving its head (a splice per change cost the whole history's length once it was full);
+    // the dead part is dropped once it is as long as the history.
+    if (history.length - head > limit) compactedTo = history[head++]!.rv
+    if (head >= limit) history.splice(0, head), (head = 0)
     for (const w of watchers)
       if (w.resource === resource && (w.namespace === undefined || w.namespace === object.metadata.namespace) && w.select(object)) w.send({ type, object })
     for (const l of listeners) l(c)
@@ -85,11 +89,12 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
         throw new ApiError(422, 'Invalid', `${r.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`, { name, group: r.group, kind: r.kind })
       if (byKey.has(keyOf(ns, name))) throw new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, { name, group: r.group, kind: r.plural })
       rv++
+      const given = copy(input)
       const o: KubeObject = {
-        ...copy(input),
+        ...given,
         apiVersion: apiVersionOf(r),
         kind: r.kind,
-        metadata: { ...copy(input).metadata, name, namespace: ns, uid: randomUUID(), resourceVersion: String(rv), generation: 1, creationTimestamp: kubeTime() },
+        metadata: { ...given.metadata, name, namespace: ns, uid: randomUUID(), resourceVersion: String(rv), generation: 1, creationTimestamp: kubeTime() },
       }
       byKey.set(keyOf(ns, name), o)
       record(resource, 'ADDED', o)
@@ -167,8 +172,11 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
         const from = Number(since)
         if (!Number.isInteger(from) || from < 0) throw new ApiError(400, 'BadRequest', `invalid resourceVersion "${since}"`)
         if (from < compactedTo) throw new ApiError(410, 'Expired', `too old resource version: ${from} (${compactedTo + 1})`)
-        for (const c of history)
-          if (c.rv > from && c.resource === resource && (ns === undefined || c.object.metadata.namespace === ns) && select(c.object)) send({ type: c.type, object: copy(c.object) })
+        // The history's objects are never changed in place (as the live changes, the stored objects are sent): no copy.
+        for (let i = head; i < history.length; i++) {
+          const c = history[i]!
+          if (c.rv > from && c.resource === resource && (ns === undefined || c.object.metadata.namespace === ns) && select(c.object)) send({ type: c.type, object: c.object })
+        }
       }
       watchers.add(w)
       return () => void watchers.delete(w)
@@ -177,6 +185,7 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
     compact: (): void => {
       compactedTo = rv
       history.length = 0
+      head = 0
     },
     /** Calls `l` after every change (the controller's feed). Returns the function that stops it. */
     onChange: (l: (c: Change) => void): (() => void) => (listeners.add(l), () => void listeners.delete(l)),
