@@ -265,6 +265,7 @@ export const controller = (store: ObjectStore, runner: Runner, options: { readon
       },
       configMaps: () => store.list('configmaps', a.ns, () => true).items,
       workflowTemplates: () => store.list('workflowtemplates', a.ns, () => true).items,
+      clusterWorkflowTemplates: () => store.list('clusterworkflowtemplates', undefined, () => true).items,
       putConfigMap: (cm: KubeObject) => {
         const name = cm.metadata.name!
         const body = { ...cm, apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: a.ns, ...(cm.metadata.labels ? { labels: cm.metadata.labels } : {}) } }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { KubeObject, WatchEvent } from '../kube-object.ts'
 import { kubeTime } from '../kube-time.ts'
 import { ApiError } from './api-error.ts'
-import { apiVersionOf, qualified, RESOURCES, type ResourceName } from './resources.ts'
+import { apiVersionOf, qualified, RESOURCES, type Resource, type ResourceName } from './resources.ts'
 import type { Selector } from './selectors.ts'
 
 /** One change, kept in the history that watches resume from. @example const c: Change = { rv: 7, resource: 'workflows', type: 'ADDED', object } */
@@ -45,6 +45,8 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
   const listeners = new Set<(c: Change) => void>()
 
   const keyOf = (ns: string, name: string) => `${ns}/${name}`
+  /** The namespace an object's metadata names: its own, or none for a cluster-scoped resource (whose objects are kept under namespace ''). */
+  const placed = (r: Resource, ns: string) => (r.namespaced ? { namespace: ns } : {})
   const notFound = (resource: ResourceName, name: string) => {
     const r = RESOURCES[resource]
     return new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, { name, group: r.group, kind: r.plural })
@@ -78,8 +80,8 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
     version: (): string => String(rv),
     /** Creates an object (a name from `generateName` when none is given); 409 if the name is taken. */
     create: (resource: ResourceName, input: KubeObject): KubeObject => {
-      const r = RESOURCES[resource]
-      const ns = input.metadata?.namespace ?? 'default'
+      const r: Resource = RESOURCES[resource]
+      const ns = r.namespaced ? (input.metadata?.namespace ?? 'default') : '' // a cluster-scoped object has no namespace
       const byKey = objects.get(resource)!
       const meta = input.metadata ?? {}
       const name = meta.name ?? (meta.generateName ? generated(meta.generateName, (n) => byKey.has(keyOf(ns, n))) : undefined)
@@ -90,11 +92,12 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
       if (byKey.has(keyOf(ns, name))) throw new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, { name, group: r.group, kind: r.plural })
       rv++
       const given = copy(input)
+      const { namespace: _, ...meta0 } = given.metadata ?? {}
       const o: KubeObject = {
         ...given,
         apiVersion: apiVersionOf(r),
         kind: r.kind,
-        metadata: { ...given.metadata, name, namespace: ns, uid: randomUUID(), resourceVersion: String(rv), generation: 1, creationTimestamp: kubeTime() },
+        metadata: { ...meta0, name, ...placed(r, ns), uid: randomUUID(), resourceVersion: String(rv), generation: 1, creationTimestamp: kubeTime() },
       }
       byKey.set(keyOf(ns, name), o)
       record(resource, 'ADDED', o)
@@ -124,7 +127,8 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
       if (expectRv !== undefined && expectRv !== '' && expectRv !== old.metadata.resourceVersion)
         throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: r.group, kind: r.plural })
       // What the caller may not change.
-      const meta = { ...next.metadata, name, namespace: ns, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp }
+      const { namespace: _, ...given } = next.metadata ?? {}
+      const meta = { ...given, name, ...placed(r, ns), uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp }
       const candidate = { ...next, apiVersion: old.apiVersion, kind: old.kind, metadata: { ...meta, resourceVersion: old.metadata.resourceVersion, generation: old.metadata.generation } }
       if (JSON.stringify(candidate) === JSON.stringify(old)) return copy(old)
       rv++
