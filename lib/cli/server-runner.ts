@@ -146,7 +146,7 @@ export const engineRunner = (options: EngineRunnerOptions = {}): Runner => {
     try {
       imported = importWorkflow(sourceOf(wf), {
         configmaps: control.configMaps(),
-        templates: control.workflowTemplates(),
+        templates: [...control.workflowTemplates(), ...control.clusterWorkflowTemplates()],
         memoizeDir: join(stateDir, 'memoize', ns),
         syncDir: join(stateDir, 'locks', ns),
         ...(options.artifactRepository ? { artifactRepository: options.artifactRepository } : {}),

@@ -183,14 +183,16 @@ const viewOf = (dir: string, r: StepRecord, templates: Decoders | undefined, sto
 }
 
 /**
- * Builds the query view of a run from its records.
+ * Builds the query view of a run from its records. `views`, when given, keeps each record's view for the
+ * next run view built from the same record objects (an Argo run's successive reads, whose unchanged nodes
+ * keep their records): it must be used with the same `dir`, `templates` and `stores` only.
  *
  * @example
  * ```ts
  * const run = runView('/runs/steps-1', workflowRecord, stepRecords)
  * ```
  */
-export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders, stores: readonly ArtifactStore[] = []): Run => {
+export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepRecord[], templates?: Decoders, stores: readonly ArtifactStore[] = [], views?: WeakMap<StepRecord, StepView>): Run => {
   // Views are built when asked for, from the records: a view decodes values and holds paths, and keeping one
   // per step for the life of the run value tripled the memory a finished 10,000-step run holds.
   const store = valueStore(dir)
@@ -208,7 +210,13 @@ export const runView = (dir: string, wf: WorkflowRecord, records: readonly StepR
           matches(f.phase, r.phase) &&
           matches(f.type, r.type),
       )
-      .map((r) => viewOf(dir, r, templates, store, stores))
+      .map((r) => {
+        const known = views?.get(r)
+        if (known) return known
+        const v = viewOf(dir, r, templates, store, stores)
+        views?.set(r, v)
+        return v
+      })
   const step = (q: string | StepFilter | Step): StepView => {
     // A string is an id when some step has it (ids are unique), else a name.
     const filter: StepFilter = typeof q === 'string' ? (ids.has(q) ? { id: q } : { name: q }) : '_tag' in q ? { name: q.name } : q

@@ -8,7 +8,7 @@ import { kubeApi, type ArgoApi } from './kube-api.ts'
 import { formulateRetry } from './retry.ts'
 import type { StepFilter } from '../../run/index.ts'
 import { podName } from '../node-names.ts'
-import { argoRunView, stepIdOf, type ArgoRunView, type ArgoStepView, type NodeStatus, type RepositoryView } from './run-view.ts'
+import { argoRunView, argoViewCache, stepIdOf, type ArgoRunView, type ArgoViewCache, type ArgoStepView, type NodeStatus, type RepositoryView } from './run-view.ts'
 import { repositoryView, type ArtifactAccess } from './artifact-repository.ts'
 import type { KubeError } from './kube-error.ts'
 import { resubmitManifest, RESUBMITTED_FROM } from '../resubmit.ts'
@@ -163,12 +163,13 @@ export const argo = (config: ArgoConfig = {}) => {
     return found
   }
 
-  const runOf = async (a: ArgoApi, wf: KubeObject, templates?: ReadonlyMap<string, Template>): Promise<ArgoRun> => {
+  // The views of one workflow (a watch's, a refresh's, a verb's) share a cache: each builds again only the steps that changed.
+  const runOf = async (a: ArgoApi, wf: KubeObject, templates?: ReadonlyMap<string, Template>, cache: ArgoViewCache = argoViewCache()): Promise<ArgoRun> => {
     const name = wf.metadata.name!
     const t = templates ?? decoders.get(name)
     const readLog = (pod: string) => a.podLog(pod)
-    const view = argoRunView(wf, t, readLog, await repositoryOfRun(a, wf))
-    const again = (o: KubeObject) => runOf(a, o, t)
+    const view = argoRunView(wf, t, readLog, await repositoryOfRun(a, wf), cache)
+    const again = (o: KubeObject) => runOf(a, o, t, cache)
     const follow = async function* (o: Omit<WatchOptions, 'name' | 'labelSelector'> = {}): AsyncGenerator<ArgoRun> {
       for await (const e of watchWorkflows(a, { ...o, name })) {
         if (e.type === 'DELETED') throw new Error(`workflow ${name} was deleted in ${a.namespace} while it was being watched`)

@@ -90,12 +90,15 @@ const buckets = (wf: KubeObject): { readonly named: ReadonlySet<string>; readonl
   const named = new Set<string>()
   let keyOnly = false
   const nodes = Object.values(((wf['status'] ?? {}) as { nodes?: Record<string, { inputs?: { artifacts?: unknown[] }; outputs?: { artifacts?: unknown[] } }> }).nodes ?? {})
-  for (const n of nodes)
-    for (const a of [...(n.inputs?.artifacts ?? []), ...(n.outputs?.artifacts ?? [])] as { s3?: { key?: string; bucket?: string } }[]) {
+  // Read on every watch event until a repository is found: no list is made per node.
+  const add = (list: readonly unknown[] | undefined) => {
+    for (const a of (list ?? []) as readonly { s3?: { key?: string; bucket?: string } }[]) {
       if (!a.s3?.key) continue
       if (a.s3.bucket) named.add(a.s3.bucket)
       else keyOnly = true
     }
+  }
+  for (const n of nodes) add(n.inputs?.artifacts), add(n.outputs?.artifacts)
   return { named, keyOnly }
 }
 

@@ -1,5 +1,5 @@
 import { decodeParam, t as codecs, type ParamSpec, type Step, type Template } from 'dflow-ts'
-import { runView, type Phase, type Run, type StepFilter, type StepRecord, type StepType, type StepView, type OutputsOf, type IoRecord } from '../../run/index.ts'
+import { runView, type Phase, type Run, type StepFilter, type StepRecord, type StepType, type StepView, type OutputsOf, type IoRecord, type WorkflowRecord } from '../../run/index.ts'
 import type { KubeObject } from '../kube-object.ts'
 import { KEY_PARAM } from '../key.ts'
 import { podName } from '../node-names.ts'
@@ -120,6 +120,37 @@ const io = (values: readonly { name: string; value?: string }[] | undefined, art
 }
 
 /**
+ * What successive views of one workflow share, so that a watch's next view builds again only the nodes that
+ * changed: per node, a fingerprint of everything its step record is made of (its fields, inputs and outputs,
+ * its boundary's name, a Retry node's attempts) and the record, and per record its decoded view. Valid for
+ * one workflow read with the same templates (`argoRunView` starts it afresh when the repository's bucket
+ * changes).
+ *
+ * @example
+ * ```ts
+ * const cache = argoViewCache()
+ * for await (const e of watchWorkflows(api, { name })) argoRunView(e.workflow, templates, readLog, undefined, cache).steps({ phase: 'Running' })
+ * ```
+ */
+export interface ArgoViewCache {
+  bucket: string | undefined
+  records: Map<string, { readonly fp: string; readonly record: StepRecord }>
+  views: WeakMap<StepRecord, StepView>
+}
+
+/** A fresh {@link ArgoViewCache}. @example argoRunView(wf, templates, readLog, repository, argoViewCache()) */
+export const argoViewCache = (): ArgoViewCache => ({ bucket: undefined, records: new Map(), views: new WeakMap() })
+
+const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>))
+
+/** What a node's step record is made of, as one string (the record is built again only when it changes). */
+const fingerprintOf = (n: NodeStatus, boundary: NodeStatus | undefined, tries: readonly NodeStatus[]): string => {
+  let fp = `${n.name}\0${n.type}\0${n.displayName}\0${n.templateName}\0${n.phase}\0${n.message}\0${n.startedAt}\0${n.finishedAt}\0${n.progress}\0${boundary?.name}\0${JSON.stringify(n.inputs)}\0${JSON.stringify(n.outputs)}`
+  for (const a of tries) fp += `\0${a.phase}\0${a.startedAt}\0${a.finishedAt}\0${a.message}\0${a.outputs?.exitCode}`
+  return fp
+}
+
+/**
  * The query view of a Workflow object: a {@link StepRecord} per node of `status.nodes` (step groups, a retry's
  * attempts and the root node are not steps of their own, unless the root is the workflow's one pod: its id
  * is then the workflow's name), queried by lib/run's `runView`; inputs and outputs decoded with the codecs
@@ -127,27 +158,53 @@ const io = (values: readonly { name: string; value?: string }[] | undefined, art
  * text. `readLog(podName)` fetches a pod's log; output artifacts are locations in the repository's bucket whose
  * `download(dir)` fetches them through `repository.stores`.
  *
+ * The steps are built when first asked for (`steps`, `step`): a view whose steps nobody reads — a watch
+ * followed for its status — costs nothing per node. With a `cache` shared by the views of one workflow (the
+ * client's watch shares one), a node whose fingerprint did not change keeps its record and its decoded view,
+ * so a view built after a change of a few nodes decodes those few.
+ *
  * @example
  * ```ts
  * argoRunView(wf, compileWithTemplates(dsl).templates, (pod) => api.podLog(pod)).step('hello1').outputs.msg // 2
  * ```
  */
-export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>, readLog: (pod: string) => Promise<string> = async () => '', repository?: RepositoryView): ArgoRunView => {
+export const argoRunView = (
+  wf: KubeObject,
+  templates?: ReadonlyMap<string, Template>,
+  readLog: (pod: string) => Promise<string> = async () => '',
+  repository?: RepositoryView,
+  cache: ArgoViewCache = argoViewCache(),
+): ArgoRunView => {
   const name = wf.metadata.name!
   const status = (wf['status'] ?? {}) as { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, NodeStatus> }
-  const nodes = Object.values(status.nodes ?? {})
-  const byId = new Map(nodes.map((n) => [n.id, n]))
-  const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
-  const idOf = (n: NodeStatus) => (n.name === name ? name : stepIdOf(name, n.name))
-  const shown = nodes.filter((n) => (n.name !== name || n.type === 'Pod' || n.type === 'Retry') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
-  const nodeOf = new Map(shown.map((n) => [idOf(n), n]))
-  const records = shown.map((n): StepRecord => {
+  const record: WorkflowRecord = { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }
+  const stores = repository?.stores ?? []
+  if (cache.bucket !== repository?.bucket) Object.assign(cache, argoViewCache(), { bucket: repository?.bucket })
+  let built: { readonly base: Run; readonly nodeOf: ReadonlyMap<string, NodeStatus> } | undefined
+  const build = () => {
+    if (built) return built
+    const nodes = Object.values(status.nodes ?? {})
+    const byId = new Map(nodes.map((n) => [n.id, n]))
+    const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
+    const idOf = (n: NodeStatus) => (n.name === name ? name : stepIdOf(name, n.name))
+    const shown = nodes.filter((n) => (n.name !== name || n.type === 'Pod' || n.type === 'Retry') && n.type !== 'StepGroup' && !attemptOf.has(n.id))
+    const nodeOf = new Map<string, NodeStatus>()
+    const records = shown.map((n): StepRecord => {
+      const boundary = n.boundaryID ? byId.get(n.boundaryID) : undefined
+      const tries = n.type === 'Retry' ? (n.children ?? []).map((c) => byId.get(c)).filter((c): c is NodeStatus => c !== undefined) : []
+      const fp = fingerprintOf(n, boundary, tries)
+      const known = cache.records.get(n.id)
+      const r = known?.fp === fp ? known.record : recordOf(n, idOf, boundary, tries)
+      if (r !== known?.record) cache.records.set(n.id, { fp, record: r })
+      nodeOf.set(r.id, n)
+      return r
+    })
+    return (built = { base: runView('', record, records, templates, stores, cache.views), nodeOf })
+  }
+  const recordOf = (n: NodeStatus, idOf: (n: NodeStatus) => string, boundary: NodeStatus | undefined, tries: readonly NodeStatus[]): StepRecord => {
     const t = n.templateName ? templates?.get(n.templateName) : undefined
     const code = n.outputs?.exitCode
-    const boundary = n.boundaryID ? byId.get(n.boundaryID) : undefined
-    const tries = n.type === 'Retry' ? (n.children ?? []).map((c) => byId.get(c)).filter((c): c is NodeStatus => c !== undefined) : []
     const key = n.inputs?.parameters?.find((p) => p.name === KEY_PARAM)?.value
-    const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>))
     return {
       id: idOf(n),
       name: (n.displayName ?? n.name).replace(/\(\d+:.*\)$/, ''),
@@ -167,18 +224,17 @@ export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Temp
         ? { attempts: tries.map((a, i) => ({ attempt: i + 1, phase: a.phase ?? 'Pending', ...opt('startedAt', a.startedAt), ...opt('finishedAt', a.finishedAt), ...opt('message', a.message), ...opt('exitCode', a.outputs?.exitCode === undefined ? undefined : Number(a.outputs.exitCode)) })) }
         : {}),
     }
-  })
-  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }, records, templates, repository?.stores ?? [])
+  }
   const argoStep = (v: StepView): ArgoStepView => {
-    const node = nodeOf.get(v.id)!
+    const node = build().nodeOf.get(v.id)!
     const pod = node.type === 'Pod' ? podName(name, node.name, node.templateName ?? '') : undefined
     return Object.freeze({ ...v, dir: '', logPath: '', log: () => '', readLog: () => (pod ? readLog(pod) : Promise.resolve('')), node, podName: pod })
   }
   return Object.freeze({
-    ...base,
+    ...runView('', record, []),
     namespace: wf.metadata.namespace ?? '',
     workflow: wf,
-    steps: (f?: StepFilter) => base.steps(f).map(argoStep),
-    step: ((q: string | StepFilter | Step) => argoStep(base.step(q as string))) as ArgoRunView['step'],
+    steps: (f?: StepFilter) => build().base.steps(f).map(argoStep),
+    step: ((q: string | StepFilter | Step) => argoStep(build().base.step(q as string))) as ArgoRunView['step'],
   })
 }

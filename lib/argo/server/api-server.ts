@@ -7,6 +7,7 @@ import { controller as makeController, type Controller } from './controller.ts'
 import { discovery } from './discovery.ts'
 import type { KubeObject, WatchEvent } from '../kube-object.ts'
 import { ApiError, statusOf } from './api-error.ts'
+import { objectJson } from './object-json.ts'
 import { objectStore, type ObjectStore } from './object-store.ts'
 import { openapi } from './openapi.ts'
 import { jsonPatch, mergePatch } from './patch.ts'
@@ -73,8 +74,9 @@ const route = (path: string): Route | undefined => {
     if (res === 'pods' || res === 'configmaps') return { resource: res, namespace: ns, name, log: log !== undefined && res === 'pods' }
     return undefined
   }
-  const argo = /^\/apis\/argoproj\.io\/v1alpha1\/(?:namespaces\/([^/]+)\/)?(workflows|workflowtemplates)(?:\/([^/]+))?$/.exec(path)
-  if (argo) return { resource: argo[2] as 'workflows' | 'workflowtemplates', namespace: argo[1], name: argo[3], log: false }
+  const argo = /^\/apis\/argoproj\.io\/v1alpha1\/(?:namespaces\/([^/]+)\/)?(workflows|workflowtemplates|clusterworkflowtemplates)(?:\/([^/]+))?$/.exec(path)
+  // a cluster-scoped resource has no namespaced path (Kubernetes answers 404 there)
+  if (argo && !(argo[1] !== undefined && !RESOURCES[argo[2] as ResourceName].namespaced)) return { resource: argo[2] as 'workflows' | 'workflowtemplates' | 'clusterworkflowtemplates', namespace: argo[1], name: argo[3], log: false }
   return undefined
 }
 
@@ -104,7 +106,8 @@ const send = (res: ServerResponse, code: number, body: unknown, headers: Record<
  * Starts the local API server: the part of the Kubernetes API that Argo's clients use (kubectl, the argo CLI
  * in kube mode, `@kubernetes/client-node`, dflow's own `argo()` client) — discovery, OpenAPI v3 from Argo's
  * schema, create / get / list (label and field selectors) / watch (resourceVersion, bookmarks, 410 Gone) /
- * update / patch (merge patch, JSON patch) / delete of `workflows.argoproj.io` in any namespace, Tables with
+ * update / patch (merge patch, JSON patch) / delete of `workflows.argoproj.io` and `workflowtemplates.argoproj.io`
+ * in any namespace and of the cluster-scoped `clusterworkflowtemplates.argoproj.io`, Tables with
  * Argo's printer columns, pods with their logs, and ConfigMaps. Each workflow received is run by
  * `options.runner`, and its status written back in Argo's shape.
  *
@@ -119,6 +122,7 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
   const store = objectStore(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {})
   const ctl = makeController(store, options.runner, options.tickMs !== undefined ? { tickMs: options.tickMs } : {})
   const watches = new Set<ServerResponse>()
+  const json = objectJson()
   const bookmarkMs = options.bookmarkMs ?? 10_000
 
   const authorize = (req: IncomingMessage, write: boolean, what: string) => {
@@ -149,9 +153,11 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
     let first = true
     const line = (e: WatchEvent) => {
       if (res.writableEnded || res.destroyed) return
-      const object = table && e.type !== 'ERROR' && e.type !== 'BOOKMARK' ? tableOf(resource, [e.object as KubeObject], store.version(), { columns: first, includeObject: q.get('includeObject') ?? undefined }) : e.object
+      const change = e.type !== 'ERROR' && e.type !== 'BOOKMARK'
+      const object = table && change ? tableOf(resource, [e.object as KubeObject], store.version(), { columns: first, includeObject: q.get('includeObject') ?? undefined }) : e.object
       first = false
-      res.write(`${JSON.stringify({ type: e.type, object })}\n`)
+      // a change is the stored object itself: its text is made once for every watcher, and only its changed nodes are serialised again
+      res.write(change && !table ? `{"type":${JSON.stringify(e.type)},"object":${json.of(e.object as KubeObject)}}\n` : `${JSON.stringify({ type: e.type, object })}\n`)
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })
     res.flushHeaders()
@@ -213,7 +219,7 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
     if (!r) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${method} ${path})`)
 
     if (r.resource === 'namespaces') {
-      const seen = new Set(['default', 'argo', ...Object.keys(RESOURCES).flatMap((k) => store.list(k as ResourceName, undefined, () => true).items.map((o) => o.metadata.namespace!))])
+      const seen = new Set(['default', 'argo', ...Object.keys(RESOURCES).flatMap((k) => store.list(k as ResourceName, undefined, () => true).items.flatMap((o) => (o.metadata.namespace === undefined ? [] : [o.metadata.namespace])))])
       const nsObj = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } })
       if (r.name) return send(res, 200, nsObj(r.name))
       return send(res, 200, { apiVersion: 'v1', kind: 'NamespaceList', metadata: { resourceVersion: store.version() }, items: [...seen].sort().map(nsObj) })
@@ -232,8 +238,8 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
       if (table) return send(res, 200, tableOf(resource, items, resourceVersion, { includeObject: q.get('includeObject') ?? undefined }))
       return send(res, 200, { apiVersion: apiVersionOf(kind), kind: `${kind.kind}List`, metadata: { resourceVersion }, items })
     }
-    if (r.namespace === undefined) throw new ApiError(405, 'MethodNotAllowed', `${method} needs a namespace: /namespaces/NS/${kind.plural}`)
-    const ns = r.namespace
+    if (r.namespace === undefined && kind.namespaced) throw new ApiError(405, 'MethodNotAllowed', `${method} needs a namespace: /namespaces/NS/${kind.plural}`)
+    const ns = r.namespace ?? '' // a cluster-scoped object is kept under namespace ''
     if (method === 'GET') {
       const o = store.get(resource, ns, r.name!)
       return send(res, 200, table ? tableOf(resource, [o], o.metadata.resourceVersion!, { includeObject: q.get('includeObject') ?? undefined }) : o)
@@ -244,9 +250,9 @@ export const startServer = async (options: ServerOptions): Promise<ApiServer> =>
     if (method === 'POST' && r.name === undefined) {
       if (!body || typeof body !== 'object' || typeof body.metadata !== 'object') throw new ApiError(400, 'BadRequest', `the body must be a ${kind.kind} object with metadata`)
       if (body.kind !== undefined && body.kind !== kind.kind) throw new ApiError(400, 'BadRequest', `the body is a ${String(body.kind)}, not a ${kind.kind}`)
-      if (body.metadata.namespace !== undefined && body.metadata.namespace !== ns)
+      if (kind.namespaced && body.metadata.namespace !== undefined && body.metadata.namespace !== ns)
         throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')
-      const input = { ...body, metadata: { ...body.metadata, namespace: ns } }
+      const input = kind.namespaced ? { ...body, metadata: { ...body.metadata, namespace: ns } } : body // the store gives a cluster-scoped object no namespace
       const headers = resource === 'workflows' ? validated(input, q.get('fieldValidation'), res) : {}
       return send(res, 201, store.create(resource, input), headers)
     }

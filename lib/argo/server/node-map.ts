@@ -55,7 +55,7 @@ const shapeOf = (t: Obj): Shape => ({
 })
 
 /** The names of the tasks a dag task waits for (`dependencies`, or the task names in `depends`). */
-const dependenciesOf = (task: Obj | undefined, names: ReadonlySet<string>): readonly string[] => {
+const dependenciesOf = (task: Obj | undefined, names: ReadonlyMap<string, unknown>): readonly string[] => {
   if (!task) return []
   if (Array.isArray(task['dependencies'])) return (task['dependencies'] as unknown[]).map(String)
   if (typeof task['depends'] === 'string') return [...new Set((task['depends'] as string).match(/[A-Za-z0-9_-]+/g) ?? [])].filter((n) => names.has(n))
@@ -132,7 +132,7 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
     }
     if (p.kind === 'dag') {
       const task = shape?.tasks?.get(r.name)
-      const deps = dependenciesOf(task, new Set(shape?.tasks?.keys() ?? [])).map((d) => taskNodeName(p.name, d)).filter((d) => reported.has(d))
+      const deps = dependenciesOf(task, shape?.tasks ?? new Map()).map((d) => taskNodeName(p.name, d)).filter((d) => reported.has(d))
       const m: Mapped = { ...own(taskNodeName(p.name, r.name), false, task?.['template']), ...(task ? { source: task } : {}), attach: { parent: p.name, boundary: p.name } }
       return { m, pre: [], parent: deps.length ? deps : p.name, boundary: p.name }
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { KubeObject, WatchEvent } from '../kube-object.ts'
 import { kubeTime } from '../kube-time.ts'
 import { ApiError } from './api-error.ts'
-import { apiVersionOf, qualified, RESOURCES, type ResourceName } from './resources.ts'
+import { apiVersionOf, qualified, RESOURCES, type Resource, type ResourceName } from './resources.ts'
 import type { Selector } from './selectors.ts'
 
 /** One change, kept in the history that watches resume from. @example const c: Change = { rv: 7, resource: 'workflows', type: 'ADDED', object } */
@@ -39,11 +39,14 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
   let rv = 0
   let compactedTo = 0 // changes with rv <= this are no longer in the history
   const objects = new Map<ResourceName, Map<string, KubeObject>>(Object.keys(RESOURCES).map((r) => [r as ResourceName, new Map()]))
-  const history: Change[] = []
+  const history: Change[] = [] // from `head` on: the changes a watch may resume from
+  let head = 0
   const watchers = new Set<Watcher>()
   const listeners = new Set<(c: Change) => void>()
 
   const keyOf = (ns: string, name: string) => `${ns}/${name}`
+  /** The namespace an object's metadata names: its own, or none for a cluster-scoped resource (whose objects are kept under namespace ''). */
+  const placed = (r: Resource, ns: string) => (r.namespaced ? { namespace: ns } : {})
   const notFound = (resource: ResourceName, name: string) => {
     const r = RESOURCES[resource]
     return new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, { name, group: r.group, kind: r.plural })
@@ -53,7 +56,10 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
   const record = (resource: ResourceName, type: Change['type'], object: KubeObject) => {
     const c: Change = { rv, resource, type, object }
     history.push(c)
-    if (history.length > limit) compactedTo = history.splice(0, history.length - limit).at(-1)!.rv
+    // The oldest change leaves the history by moving its head (a splice per change cost the whole history's length once it was full);
+    // the dead part is dropped once it is as long as the history.
+    if (history.length - head > limit) compactedTo = history[head++]!.rv
+    if (head >= limit) history.splice(0, head), (head = 0)
     for (const w of watchers)
       if (w.resource === resource && (w.namespace === undefined || w.namespace === object.metadata.namespace) && w.select(object)) w.send({ type, object })
     for (const l of listeners) l(c)
@@ -74,8 +80,8 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
     version: (): string => String(rv),
     /** Creates an object (a name from `generateName` when none is given); 409 if the name is taken. */
     create: (resource: ResourceName, input: KubeObject): KubeObject => {
-      const r = RESOURCES[resource]
-      const ns = input.metadata?.namespace ?? 'default'
+      const r: Resource = RESOURCES[resource]
+      const ns = r.namespaced ? (input.metadata?.namespace ?? 'default') : '' // a cluster-scoped object has no namespace
       const byKey = objects.get(resource)!
       const meta = input.metadata ?? {}
       const name = meta.name ?? (meta.generateName ? generated(meta.generateName, (n) => byKey.has(keyOf(ns, n))) : undefined)
@@ -85,11 +91,13 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
         throw new ApiError(422, 'Invalid', `${r.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`, { name, group: r.group, kind: r.kind })
       if (byKey.has(keyOf(ns, name))) throw new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, { name, group: r.group, kind: r.plural })
       rv++
+      const given = copy(input)
+      const { namespace: _, ...meta0 } = given.metadata ?? {}
       const o: KubeObject = {
-        ...copy(input),
+        ...given,
         apiVersion: apiVersionOf(r),
         kind: r.kind,
-        metadata: { ...copy(input).metadata, name, namespace: ns, uid: randomUUID(), resourceVersion: String(rv), generation: 1, creationTimestamp: kubeTime() },
+        metadata: { ...meta0, name, ...placed(r, ns), uid: randomUUID(), resourceVersion: String(rv), generation: 1, creationTimestamp: kubeTime() },
       }
       byKey.set(keyOf(ns, name), o)
       record(resource, 'ADDED', o)
@@ -119,7 +127,8 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
       if (expectRv !== undefined && expectRv !== '' && expectRv !== old.metadata.resourceVersion)
         throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: r.group, kind: r.plural })
       // What the caller may not change.
-      const meta = { ...next.metadata, name, namespace: ns, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp }
+      const { namespace: _, ...given } = next.metadata ?? {}
+      const meta = { ...given, name, ...placed(r, ns), uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp }
       const candidate = { ...next, apiVersion: old.apiVersion, kind: old.kind, metadata: { ...meta, resourceVersion: old.metadata.resourceVersion, generation: old.metadata.generation } }
       if (JSON.stringify(candidate) === JSON.stringify(old)) return copy(old)
       rv++
@@ -167,8 +176,11 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
         const from = Number(since)
         if (!Number.isInteger(from) || from < 0) throw new ApiError(400, 'BadRequest', `invalid resourceVersion "${since}"`)
         if (from < compactedTo) throw new ApiError(410, 'Expired', `too old resource version: ${from} (${compactedTo + 1})`)
-        for (const c of history)
-          if (c.rv > from && c.resource === resource && (ns === undefined || c.object.metadata.namespace === ns) && select(c.object)) send({ type: c.type, object: copy(c.object) })
+        // The history's objects are never changed in place (as the live changes, the stored objects are sent): no copy.
+        for (let i = head; i < history.length; i++) {
+          const c = history[i]!
+          if (c.rv > from && c.resource === resource && (ns === undefined || c.object.metadata.namespace === ns) && select(c.object)) send({ type: c.type, object: c.object })
+        }
       }
       watchers.add(w)
       return () => void watchers.delete(w)
@@ -177,6 +189,7 @@ export const objectStore = (options: { readonly historyLimit?: number } = {}) =>
     compact: (): void => {
       compactedTo = rv
       history.length = 0
+      head = 0
     },
     /** Calls `l` after every change (the controller's feed). Returns the function that stops it. */
     onChange: (l: (c: Change) => void): (() => void) => (listeners.add(l), () => void listeners.delete(l)),

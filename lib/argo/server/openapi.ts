@@ -13,18 +13,18 @@ const operations = (r: Resource, ref: string) => {
   const param = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } })
   const writeParams = [param('dryRun'), param('fieldManager'), param('fieldValidation')]
   const base = r.group ? `/apis/${apiVersionOf(r)}` : '/api/v1'
-  const path = `${base}/namespaces/{namespace}/${r.plural}`
-  const nsParam = { name: 'namespace', in: 'path', required: true, schema: { type: 'string' } }
+  const path = r.namespaced ? `${base}/namespaces/{namespace}/${r.plural}` : `${base}/${r.plural}`
+  const nsParam = r.namespaced ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string' } }] : []
   const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' } }
   const op = (verb: string, extra: object = {}) => ({ 'x-kubernetes-action': verb, 'x-kubernetes-group-version-kind': gvk, responses: ok, ...extra })
   return {
     [path]: {
-      parameters: [nsParam],
+      parameters: nsParam,
       get: op('list', { parameters: [param('labelSelector'), param('fieldSelector'), param('resourceVersion'), param('watch')] }),
       post: op('post', { parameters: writeParams, requestBody: body }),
     },
     [`${path}/{name}`]: {
-      parameters: [nsParam, nameParam],
+      parameters: [...nsParam, nameParam],
       get: op('get'),
       put: op('put', { parameters: writeParams, requestBody: body }),
       patch: op('patch', {
@@ -44,12 +44,12 @@ const loose = (r: Resource) => ({
 })
 
 let argoDoc: string | undefined
-/** The OpenAPI v3 document of argoproj.io/v1alpha1: Argo's JSON schema as its components, the workflow and WorkflowTemplate operations as its paths. */
+/** The OpenAPI v3 document of argoproj.io/v1alpha1: Argo's JSON schema as its components, the workflow, WorkflowTemplate and ClusterWorkflowTemplate operations as its paths. */
 const argoV3 = (): string => {
   if (argoDoc) return argoDoc
   const schema = JSON.parse(readFileSync(packageFile('lib/argo/schema/schema-v4.1.2.json'), 'utf8')) as { definitions: Record<string, unknown> }
   const schemas = JSON.parse(JSON.stringify(schema.definitions).replaceAll('"#/definitions/', '"#/components/schemas/')) as Record<string, Record<string, unknown>>
-  const paths = { ...operations(RESOURCES.workflows, `#/components/schemas/${ARGO}.Workflow`), ...operations(RESOURCES.workflowtemplates, `#/components/schemas/${ARGO}.WorkflowTemplate`) }
+  const paths = Object.assign({}, ...[RESOURCES.workflows, RESOURCES.workflowtemplates, RESOURCES.clusterworkflowtemplates].map((r) => operations(r, `#/components/schemas/${ARGO}.${r.kind}`)))
   argoDoc = JSON.stringify({ openapi: '3.0.0', info: { title: 'dflow server: Argo Workflows', version: 'v1alpha1' }, paths, components: { schemas } })
   return argoDoc
 }

@@ -25,6 +25,7 @@ export const apiVersionOf = (r: Resource): string => (r.group ? `${r.group}/${r.
 export const RESOURCES = {
   workflows: { plural: 'workflows', singular: 'workflow', kind: 'Workflow', group: 'argoproj.io', version: 'v1alpha1', shortNames: ['wf'], namespaced: true },
   workflowtemplates: { plural: 'workflowtemplates', singular: 'workflowtemplate', kind: 'WorkflowTemplate', group: 'argoproj.io', version: 'v1alpha1', shortNames: ['wftmpl'], namespaced: true },
+  clusterworkflowtemplates: { plural: 'clusterworkflowtemplates', singular: 'clusterworkflowtemplate', kind: 'ClusterWorkflowTemplate', group: 'argoproj.io', version: 'v1alpha1', shortNames: ['clusterwftmpl', 'cwft'], namespaced: false },
   pods: { plural: 'pods', singular: 'pod', kind: 'Pod', group: '', version: 'v1', shortNames: ['po'], namespaced: true },
   configmaps: { plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', group: '', version: 'v1', shortNames: ['cm'], namespaced: true },
 } as const satisfies Record<string, Resource>

@@ -77,6 +77,8 @@ export interface RunControl {
   readonly configMaps: () => readonly KubeObject[]
   /** The WorkflowTemplates of the workflow's namespace (what its `workflowTemplateRef` and `templateRef` name). */
   readonly workflowTemplates: () => readonly KubeObject[]
+  /** The ClusterWorkflowTemplates (cluster-scoped: what a `templateRef` with `clusterScope: true` or a cluster `workflowTemplateRef` names). */
+  readonly clusterWorkflowTemplates: () => readonly KubeObject[]
   /** Creates or replaces a ConfigMap in the workflow's namespace (a memoization cache the run wrote). */
   readonly putConfigMap: (cm: KubeObject) => void
 }

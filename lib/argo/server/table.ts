@@ -29,7 +29,7 @@ const at = (o: KubeObject, ...path: string[]): unknown => path.reduce<unknown>((
 const nameColumn: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, cell: (o) => o.metadata.name }
 const ageColumn = (description: string, ...path: string[]): Column => ({ name: 'Age', type: 'date', format: '', description, priority: 0, cell: (o) => ageOf(at(o, ...path)) })
 
-/** The printer columns of each resource: Argo's for workflows (its CRD's additionalPrinterColumns), name and age for WorkflowTemplates, kubectl's usual ones for pods and ConfigMaps. */
+/** The printer columns of each resource: Argo's for workflows (its CRD's additionalPrinterColumns), name and age for (Cluster)WorkflowTemplates, kubectl's usual ones for pods and ConfigMaps. */
 const COLUMNS: Readonly<Record<ResourceName, readonly Column[]>> = {
   workflows: [
     nameColumn,
@@ -38,6 +38,7 @@ const COLUMNS: Readonly<Record<ResourceName, readonly Column[]>> = {
     { name: 'Message', type: 'string', format: '', description: 'Human readable message indicating details about why the workflow is in this condition.', priority: 1, cell: (o) => at(o, 'status', 'message') ?? '' },
   ],
   workflowtemplates: [nameColumn, ageColumn('CreationTimestamp', 'metadata', 'creationTimestamp')],
+  clusterworkflowtemplates: [nameColumn, ageColumn('CreationTimestamp', 'metadata', 'creationTimestamp')],
   pods: [
     nameColumn,
     { name: 'Ready', type: 'string', format: '', description: 'The number of containers ready', priority: 0, cell: (o) => (at(o, 'status', 'phase') === 'Running' ? '2/2' : '0/2') },

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { argo, displayNameOf, fnv32a, nodeId, podName } from '../../../lib/argo/index.ts'
+import { argo, displayNameOf, fnv32a, groupNodeName, nodeId, podName, stepNodeName, type Runner } from '../../../lib/argo/index.ts'
+import { objectJson } from '../../../lib/argo/server/object-json.ts'
 import { jsonPatch, mergePatch } from '../../../lib/argo/server/patch.ts'
 import { fieldSelector, labelSelector } from '../../../lib/argo/server/selectors.ts'
 import { ageOf } from '../../../lib/argo/server/table.ts'
@@ -65,6 +67,52 @@ test('a 1,000-node fan-out is written once per tick, not once per node change', 
   } finally {
     await server.close()
   }
+})
+
+test('a status once written never changes: what a watch was sent stays true (children are added to a copy of a written node)', async () => {
+  // a fan-out whose items start over many ticks: its group node gains children after statuses holding it were written
+  const runner: Runner = async (w, control) => {
+    const root = w.metadata.name!
+    control.node({ name: root, type: 'Steps', templateName: 'main', phase: 'Running' })
+    control.node({ name: groupNodeName(root, 0), type: 'StepGroup', templateName: 'main', phase: 'Running', parent: root, boundary: root })
+    for (let i = 0; i < 200; i++) {
+      const item = stepNodeName(groupNodeName(root, 0), `many(${i}:${i})`)
+      control.node({ name: item, type: 'Pod', templateName: 'main', phase: 'Running', parent: groupNodeName(root, 0), boundary: root })
+      control.node({ name: item, phase: 'Succeeded' })
+      if (i % 20 === 0) await sleep(15)
+    }
+    control.node({ name: groupNodeName(root, 0), phase: 'Succeeded' })
+    control.node({ name: root, phase: 'Succeeded' })
+    return { phase: 'Succeeded' }
+  }
+  const { server, kubeconfig } = await standIn(tmp.path, { runner, tickMs: 10 })
+  try {
+    const written: { readonly status: unknown; readonly text: string }[] = []
+    server.store.onChange((c) => c.resource === 'workflows' && c.type === 'MODIFIED' && written.push({ status: c.object['status'], text: JSON.stringify(c.object['status']) }))
+    const done = await (await argo({ kubeconfig }).submit(wf('fan-'))).wait()
+    assert.is(done.status, 'Succeeded')
+    assert.ok(written.length >= 4, `${written.length} status writes`)
+    for (const w of written) assert.is(JSON.stringify(w.status), w.text)
+    const nodes = Object.values((done.workflow['status'] as { nodes: Record<string, { name: string; children?: string[] }> }).nodes)
+    const group = nodes.find((n) => n.name.endsWith('[0]'))!
+    assert.is(group.children!.length, 200)
+    assert.is(new Set(group.children).size, 200)
+  } finally {
+    await server.close()
+  }
+})
+
+test('the JSON text of a watched object is JSON.stringify\'s, made once per node: a new status sharing its unchanged nodes', () => {
+  const json = objectJson()
+  const node = (i: number, phase: string) => ({ id: `n${i}`, name: `wf[0].f(${i}:${i})`, phase, skip: undefined, outputs: { parameters: [{ name: 'y', value: `"${i}"\n` }] } })
+  const nodes = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`n${i}`, node(i, 'Running')]))
+  const spec = { entrypoint: 'main', templates: [{ name: 'main', fn: () => 1, at: new Date(0) }] }
+  const first = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', labels: { a: 'b' } }, spec, status: { phase: 'Running', nodes, gone: undefined } }
+  assert.is(json.of(first), JSON.stringify(first))
+  const second = { ...first, metadata: { ...first.metadata, resourceVersion: '2' }, status: { phase: 'Running', nodes: { ...nodes, n3: node(3, 'Succeeded') } } }
+  assert.is(json.of(second), JSON.stringify(second))
+  assert.ok(json.of(second).includes('"n3":{"id":"n3","name":"wf[0].f(3:3)","phase":"Succeeded"'))
+  assert.is(json.of({ metadata: {}, status: null } as never), JSON.stringify({ metadata: {}, status: null }))
 })
 
 test('in-cluster configuration: the service account token, CA and namespace files, over TLS', async () => {

@@ -14,8 +14,8 @@ import { repoRoot, sharedDir } from '../support/shared.ts'
  * to `dflow server` (its real runner) through dflow's `argo()` client: each plain Workflow ends in the phase
  * its local run ends in, with a status that validates against Argo's schema. The ConfigMaps they read are
  * the server's, and so are the WorkflowTemplates their `workflowTemplateRef` and `templateRef` name (created
- * first); those that reference ClusterWorkflowTemplates (which the server does not serve), and the libraries,
- * CronWorkflows and event templates, are left to the conformance run. Durations are scaled as there.
+ * first), and so are the ClusterWorkflowTemplates of a `clusterScope: true` reference; the libraries,
+ * CronWorkflows and event templates are left to the conformance run. Durations are scaled as there.
  */
 const TIME_SCALE = 0.05
 /** The fields of a status node the chance check reads. */
@@ -30,13 +30,16 @@ if (shared) {
   test.after(tmp.cleanup)
   const env = { ...process.env, PATH: `${join(repoRoot, 'test', 'fixtures', 'argo-bin')}:${process.env.PATH}` }
   const plain = catalogue.filter((c) => c.kinds === 'Workflow' && EXPECTED[c.file]?.rule === RULE.ci || (c.kinds === 'Workflow' && EXPECTED[c.file]?.rule !== undefined && [RULE.failure, RULE.continued].includes(EXPECTED[c.file]!.rule as never)))
-  const runs = plain.filter((c) => !/clusterScope:\s*true|ClusterWorkflowTemplate/.test(read(c.file)))
+  const runs = plain
   const documents = (f: string) => (parseYaml(read(f)) as unknown as { documents: Record<string, any>[] }).documents
   const workflowTemplates = TEMPLATE_FILES.flatMap(documents).filter((d) => d['kind'] === 'WorkflowTemplate')
+  const clusterWorkflowTemplates = TEMPLATE_FILES.flatMap(documents).filter((d) => d['kind'] === 'ClusterWorkflowTemplate')
 
   test('the WorkflowTemplates are read, and the examples that reference them are in the sample', () => {
     assert.ok(workflowTemplates.length >= 5, `${workflowTemplates.length} WorkflowTemplates`)
     assert.ok(runs.filter((c) => /templateRef/i.test(read(c.file))).length >= 4, runs.filter((c) => /templateRef/i.test(read(c.file))).map((c) => c.file).join(' '))
+    assert.ok(clusterWorkflowTemplates.length >= 3, `${clusterWorkflowTemplates.length} ClusterWorkflowTemplates`)
+    assert.ok(runs.filter((c) => /clusterScope:\s*true/.test(read(c.file))).length >= 4, runs.filter((c) => /clusterScope:\s*true/.test(read(c.file))).map((c) => c.file).join(' '))
   })
 
   test('the sample is most of the plain workflows the importer runs', () => {
@@ -53,6 +56,7 @@ if (shared) {
       try {
         for (const d of CONFIGMAP_FILES.flatMap(documents)) server.store.create('configmaps', { ...d, metadata: { ...d.metadata, namespace: 'argo' } })
         for (const d of workflowTemplates) server.store.create('workflowtemplates', { ...d, metadata: { ...d.metadata, namespace: 'argo' } })
+        for (const d of clusterWorkflowTemplates) server.store.create('clusterworkflowtemplates', d as never)
         const doc = documents(c.file)[0]!
         const done = await (await argo({ kubeconfig }).submit(doc as any)).wait()
         const status = done.workflow['status'] as { message?: string }
