@@ -156,6 +156,19 @@ export const EMPTY_IO: IoRecord = Object.freeze({ parameters: {}, values: {}, ar
  *   "pid": 4242, "pidStartTime": "1234567", "host": "node-1" }
  * ```
  */
+/**
+ * The workflow outputs of a run, as its record keeps them.
+ *
+ * @example
+ * ```ts
+ * const o: WorkflowOutputsRecord = { parameters: { greeting: 'hello world' }, artifacts: { report: { store: 'file:///runs/r/artifacts', key: 'gen/report' } } }
+ * ```
+ */
+export interface WorkflowOutputsRecord {
+  readonly parameters: Readonly<Record<string, string>>
+  readonly artifacts: Readonly<Record<string, ArtifactLocation | null>>
+}
+
 export interface WorkflowRecord extends DriverIdentity {
   readonly name: string
   readonly id: string
@@ -168,6 +181,11 @@ export interface WorkflowRecord extends DriverIdentity {
   readonly storedParameters?: Readonly<Record<string, string>>
   /** When the run was restarted (`dflow restart`), each time: its earlier drivers had stopped. */
   readonly restarts?: readonly string[]
+  /**
+   * The workflow outputs (Argo's `status.outputs`): what the steps exported with `global: NAME` on an output,
+   * the last to succeed winning — parameters as wire strings, artifacts as locations. Written when the run ends.
+   */
+  readonly outputs?: WorkflowOutputsRecord
   /**
    * Set when the file says the run is not finished but its driver is gone (killed, or stopped by a full
    * disk): the run reads as Failed, with a message saying when and with which steps running. Never
