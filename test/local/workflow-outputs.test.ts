@@ -2,9 +2,10 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, param, seq, sh, shell, step, t, validate, workflow, workflowOutput, workflowOutputArtifact, ALL_FEATURES } from 'dflow-ts'
-import { compile } from 'dflow-ts/argo'
+import { argoRunView, compile } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
+import { summary } from '../../lib/cli/format.ts'
 import { checkExample } from '../conformance/parity-examples.ts'
 import { sharedFolder } from '../conformance/parity.ts'
 import { repoRoot } from '../argo/support/shared.ts'
@@ -33,6 +34,7 @@ test('a later step reads the workflow outputs; the run records them; the last to
   assert.is(run.step('cat').log(), 'second')
   assert.is(run.record.outputs?.parameters.greeting, 'second')
   assert.ok(run.record.outputs?.artifacts.report, 'the artifact is a workflow output')
+  assert.match(summary(run), /\nworkflow outputs: greeting=second report=steps\/two\/workdir\/f\.txt\n/, 'dflow run prints them')
 })
 
 test('a read before any step exported it errors the step, naming the output; a default is taken instead', async () => {
@@ -73,6 +75,18 @@ test('examples/argo/global-outputs.ts: the same outcome locally and compiled, im
   assert.is(run.status, 'Succeeded')
   assert.equal(run.record.outputs?.parameters, { 'my-global-param': 'hello world' })
   await checkExample(join(repoRoot, 'examples', 'argo', 'global-outputs.ts'), { runsDir: tmp.path, shared: shared.path })
+})
+
+test("on a cluster: the workflow's status.outputs are the run record's outputs, as locally", () => {
+  const view = argoRunView({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: 'globals-x' },
+    status: { phase: 'Succeeded', outputs: { parameters: [{ name: 'greeting', value: 'second' }], artifacts: [{ name: 'report', s3: { key: 'globals-x/gen/report.tgz' } }] } },
+  } as never, undefined, undefined, { bucket: 'artifacts', stores: [] } as never)
+  assert.equal(view.record.outputs?.parameters, { greeting: 'second' })
+  assert.equal(view.record.outputs?.artifacts.report, { store: 's3://artifacts/', key: 'globals-x/gen/report' })
+  assert.is(argoRunView({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'n' }, status: { phase: 'Succeeded' } } as never).record.outputs, undefined)
 })
 
 test.run()

@@ -98,6 +98,13 @@ export interface RepositoryView {
   readonly stores: readonly ArtifactStore[]
 }
 
+/** A workflow's `status.outputs` as the run record keeps them (parameters by name, artifacts as locations), nothing when it has none. */
+const workflowOutputs = (o: { parameters?: { name: string; value?: string }[]; artifacts?: Record<string, unknown>[] } | undefined, bucket?: string) => {
+  if (!o?.parameters?.length && !o?.artifacts?.length) return {}
+  const { parameters, artifacts } = io(o.parameters, o.artifacts, undefined, bucket)
+  return { outputs: { parameters, artifacts } }
+}
+
 const io = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined, bucket = ''): IoRecord => {
   const given = (values ?? []).filter((p) => p.name !== KEY_PARAM && p.value !== undefined)
   const decoded = (name: string, wire: string) => {
@@ -134,7 +141,15 @@ const io = (values: readonly { name: string; value?: string }[] | undefined, art
  */
 export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Template>, readLog: (pod: string) => Promise<string> = async () => '', repository?: RepositoryView): ArgoRunView => {
   const name = wf.metadata.name!
-  const status = (wf['status'] ?? {}) as { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, NodeStatus> }
+  const status = (wf['status'] ?? {}) as {
+    phase?: string
+    message?: string
+    startedAt?: string
+    finishedAt?: string
+    nodes?: Record<string, NodeStatus>
+    /** The workflow outputs (globalName), as the controller's addOutputsToGlobalScope keeps them. */
+    outputs?: { parameters?: { name: string; value?: string }[]; artifacts?: Record<string, unknown>[] }
+  }
   const nodes = Object.values(status.nodes ?? {})
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const attemptOf = new Set(nodes.filter((n) => n.type === 'Retry').flatMap((n) => n.children ?? []))
@@ -168,7 +183,7 @@ export const argoRunView = (wf: KubeObject, templates?: ReadonlyMap<string, Temp
         : {}),
     }
   })
-  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }, records, templates, repository?.stores ?? [])
+  const base = runView('', { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), ...workflowOutputs(status.outputs, repository?.bucket), parameters: {}, pid: 0, host: '' }, records, templates, repository?.stores ?? [])
   const argoStep = (v: StepView): ArgoStepView => {
     const node = nodeOf.get(v.id)!
     const pod = node.type === 'Pod' ? podName(name, node.name, node.templateName ?? '') : undefined
