@@ -148,15 +148,6 @@ export interface IoRecord {
 export const EMPTY_IO: IoRecord = Object.freeze({ parameters: {}, values: {}, artifacts: {} })
 
 /**
- * The run as a whole, stored in `workflow.json`.
- *
- * @example
- * ```json
- * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {},
- *   "pid": 4242, "pidStartTime": "1234567", "host": "node-1" }
- * ```
- */
-/**
  * The workflow outputs of a run, as its record keeps them.
  *
  * @example
@@ -169,6 +160,15 @@ export interface WorkflowOutputsRecord {
   readonly artifacts: Readonly<Record<string, ArtifactLocation | null>>
 }
 
+/**
+ * The run as a whole, stored in `workflow.json`.
+ *
+ * @example
+ * ```json
+ * { "name": "steps", "id": "steps-20261125-104512-3f9a", "status": "Succeeded", "parameters": {},
+ *   "pid": 4242, "pidStartTime": "1234567", "host": "node-1" }
+ * ```
+ */
 export interface WorkflowRecord extends DriverIdentity {
   readonly name: string
   readonly id: string
