@@ -14,7 +14,7 @@
 export { t, encodeParam, decodeParam, codecsCompatible, finite, type Codec, type Decoded } from './codec.ts'
 export { outputValueOf, outputTextOf } from './output-text.ts'
 export { param, artifact, isOptional, type ParamSpec, type ArtifactSpec, type ArtifactShape, type Archive, type IoSpec, type ParamOptions, type ArtifactOptions } from './io.ts'
-export { isRef, refsOf, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf, type OutputPathsOf } from './refs.ts'
+export { isRef, refsOf, workflowOutput, workflowOutputArtifact, type ParamRef, type ArtifactRef, type OutputPath, type Ref, type RefSource, type RefsOf, type OutputPathsOf } from './refs.ts'
 export { sh, shRenderer } from './script/sh.ts'
 export { py, pyRenderer } from './script/py.ts'
 export { render, DEFAULT_COMMAND } from './script/renderers.ts'

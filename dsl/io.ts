@@ -23,6 +23,8 @@ export interface ParamSpec<A = unknown, Opt extends boolean = boolean> {
   readonly big?: boolean
   /** For outputs: the value is what the script printed on stdout (Argo's `outputs.result`), see `stdout()`. */
   readonly stdout?: true
+  /** For outputs: also a workflow output of this name (Argo's `globalName`), see {@link workflowOutput}. */
+  readonly global?: string
   /** Phantom: whether callers may omit it. */
   readonly _opt?: Opt
 }
@@ -42,6 +44,11 @@ export interface ParamOptions<A> {
   readonly description?: string
   /** Pass the value as a file rather than inline (dflow's BigParameter). */
   readonly big?: boolean
+  /**
+   * For outputs: also export the value as the workflow output of this name (Argo's `globalName`): when the step
+   * succeeds, later steps read it with `workflowOutput(NAME, codec)` and the run shows it in its outputs.
+   */
+  readonly global?: string
 }
 
 /**
@@ -64,6 +71,7 @@ export function param<A>(codec: Codec<A>, options: ParamOptions<A> = {}): ParamS
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.big ? { big: true } : {}),
+    ...(options.global !== undefined ? { global: options.global } : {}),
   })
 }
 
@@ -87,6 +95,8 @@ export interface ArtifactSpec<Opt extends boolean = boolean> {
   readonly shape?: ArtifactShape
   /** For outputs: how the artifact is stored (see {@link Archive}); the interpreter's default when absent. */
   readonly archive?: Archive
+  /** For outputs: also a workflow output of this name (Argo's `globalName`), see {@link workflowOutputArtifact}. */
+  readonly global?: string
 }
 
 /**
@@ -128,6 +138,8 @@ export interface ArtifactOptions<Opt extends boolean> {
   readonly description?: string
   /** For outputs: how it is stored (see {@link Archive}). */
   readonly archive?: Archive
+  /** For outputs: also export it as the workflow output artifact of this name (Argo's `globalName`). */
+  readonly global?: string
 }
 
 /** Declares an artifact. @example artifact({ path: 'out/' }) */
@@ -140,6 +152,7 @@ export function artifact(options: ArtifactOptions<boolean> = {}): ArtifactSpec<b
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.archive !== undefined ? { archive: options.archive } : {}),
+    ...(options.global !== undefined ? { global: options.global } : {}),
   })
 }
 

@@ -3,7 +3,7 @@ import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
 
 /**
  * Where a reference points: an output of a step in the same template body, an input of the enclosing
- * template, or a workflow parameter.
+ * template, a workflow parameter, a workflow output (see `workflowOutput`), or a fan-out's item.
  *
  * @example
  * ```ts
@@ -14,6 +14,8 @@ export type RefSource =
   | { readonly kind: 'step'; readonly step: string }
   | { readonly kind: 'input' }
   | { readonly kind: 'workflow' }
+  /** A workflow output (Argo's `workflow.outputs.…`): what the last step to succeed whose output declares `global: name` produced. */
+  | { readonly kind: 'global' }
   /**
    * The item of a `forEach` (a field of it when `path` is not empty): of the enclosing loop named `loop`
    * (a fan-out step's name, or a composite forEach's), which `forEach` sets; without it, the innermost one.
@@ -131,3 +133,31 @@ export const specOfRef = (r: Ref): ParamSpec<unknown> | ArtifactSpec =>
   r._tag === 'ParamRef'
     ? Object.freeze({ _tag: 'Param' as const, codec: r.codec as Codec<unknown>, ...(r.big ? { big: true } : {}) })
     : Object.freeze({ _tag: 'Artifact' as const, optional: false })
+
+/**
+ * A reference to the workflow output parameter `name` (Argo's `{{workflow.outputs.parameters.NAME}}`): the value
+ * of the output declared `param(codec, { global: name })` of the last step to succeed before the reader starts,
+ * in any template of the workflow. Read as a step's argument; the step errors when no step has exported it yet
+ * (or takes its input's default).
+ *
+ * @example
+ * ```ts
+ * const gen = shell({ name: 'gen', outputs: { msg: param(t.string, { path: 'm.txt', global: 'greeting' }) }, script: (_, o) => sh`echo hi > ${o.msg}` })
+ * const wf = workflow('globals', seq(step('gen', gen), step('say', say, { msg: workflowOutput('greeting', t.string) })))
+ * // compiled: value: '{{workflow.outputs.parameters.greeting}}'
+ * ```
+ */
+export const workflowOutput = <A>(name: string, codec: Codec<A>): ParamRef<A> => Object.freeze({ _tag: 'ParamRef', source: GLOBAL, name, codec })
+
+/**
+ * A reference to the workflow output artifact `name` (Argo's `{{workflow.outputs.artifacts.NAME}}`), exported by
+ * an output declared `artifact({ path, global: name })`; see {@link workflowOutput}.
+ *
+ * @example
+ * ```ts
+ * step('show', cat, { file: workflowOutputArtifact('report') }) // compiled: from: '{{workflow.outputs.artifacts.report}}'
+ * ```
+ */
+export const workflowOutputArtifact = (name: string): ArtifactRef => Object.freeze({ _tag: 'ArtifactRef', source: GLOBAL, name })
+
+const GLOBAL: RefSource = Object.freeze({ kind: 'global' })

@@ -41,6 +41,8 @@ interface Scope {
   readonly steps: ReadonlyMap<string, Step>
   /** The names of the composite `forEach` nodes around this body, outermost first (their items are defined here). */
   readonly loops?: readonly string[]
+  /** The workflow outputs the workflow's templates export (`global: NAME` on an output), by name. */
+  readonly globals: IoSpec
 }
 
 /**
@@ -176,6 +178,13 @@ const refProblems = (r: Ref, scope: Scope, visible: Visible, path: readonly stri
       target = scope.params[r.name]
       where = 'workflow parameters'
       if (!target) return [problem(path, `no workflow parameter "${r.name}"`, `declare it in workflow(…, { parameters: { ${r.name}: param(…) } })`)]
+      break
+    case 'global':
+      target = scope.globals[r.name]
+      where = 'the workflow outputs'
+      if (!target) return [problem(path, `no template of the workflow exports a workflow output "${r.name}"`, `declare it on a template's output: ${r._tag === 'ParamRef' ? 'param(…, { global: NAME })' : 'artifact({ …, global: NAME })'}`)]
+      if (target._tag === 'Param' && r._tag === 'ParamRef' && !codecsCompatible(r.codec, target.codec))
+        return [problem(path, `workflow output "${r.name}" is exported as ${target.codec.name} but read as ${r.codec.name}`, 'read it with the codec its output declares')]
       break
     case 'input':
       target = scope.inputs[r.name]
@@ -364,7 +373,7 @@ const sliceArtifactSupport = (s: Step, supports: ReadonlySet<Feature>, path: rea
       )
     : []
 
-const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Feature>): Problem[] => {
+const templateProblems = (t: Template, params: IoSpec, globals: IoSpec, supports: ReadonlySet<Feature>): Problem[] => {
   const path = ['templates', t.name]
   const common = [
     ...nameProblems('template', t.name, path),
@@ -376,8 +385,8 @@ const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Fea
   if (t._tag === 'FnTemplate') return [...common, ...batchProblems(t.batch, path), ...failurePolicyProblems(t, path), ...cacheProblems(t, path), ...fnProblems(t, path)]
   if (t._tag === 'ScriptTemplate') {
     const holes = scalarsOf(t.source).flatMap((v, i) =>
-      isRef(v) && v.source.kind === 'step'
-        ? [problem([...path, 'script', `hole ${i}`], `a script cannot use step "${v.source.step}" directly`, 'declare an input and pass the reference as an argument')]
+      isRef(v) && (v.source.kind === 'step' || v.source.kind === 'global')
+        ? [problem([...path, 'script', `hole ${i}`], v.source.kind === 'step' ? `a script cannot use step "${v.source.step}" directly` : `a script cannot read workflow output "${v.name}" directly`, 'declare an input and pass the reference as an argument')]
         : isRef(v) && v.source.kind === 'workflow' && v._tag === 'ArtifactRef'
           ? [problem([...path, 'script', `hole ${i}`], `a script cannot read workflow artifact "${v.name}" directly`, 'declare an input artifact and pass the reference as an argument')]
         : isRef(v) && v.source.kind === 'workflow' && !params[v.name] && !(v.name in WORKFLOW_VARS)
@@ -386,7 +395,7 @@ const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Fea
     )
     return [...common, ...batchProblems(t.batch, path), ...failurePolicyProblems(t, path), ...cacheProblems(t, path), ...holes]
   }
-  const scope: Scope = { path, inputs: t.inputs, params, artifacts: {}, elsewhere: `inside template "${t.name}"`, supports, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
+  const scope: Scope = { path, inputs: t.inputs, params, globals, artifacts: {}, elsewhere: `inside template "${t.name}"`, supports, steps: new Map(stepsIn(t.body).map((s) => [s.name, s])) }
   const all = new Set(scope.steps.keys())
   return [
     ...common,
@@ -394,6 +403,26 @@ const templateProblems = (t: Template, params: IoSpec, supports: ReadonlySet<Fea
     ...nodeProblems(t.body, scope, NONE),
     ...Object.entries(t.exposes).flatMap(([name, x]) => refsOfExposed(x).flatMap((r) => refProblems(r, scope, all, [...path, 'outputs', name]))),
   ]
+}
+
+/**
+ * The workflow outputs the templates export, by name (the first declaration of each), and the problems: a
+ * name exported both as a parameter and as an artifact, or one that is not a valid parameter name.
+ */
+const globalsOf = (templates: readonly Template[]): { specs: IoSpec; problems: Problem[] } => {
+  const specs: Record<string, IoSpec[string]> = {}
+  const problems: Problem[] = []
+  for (const t of templates)
+    for (const [n, s] of Object.entries(t.outputs as IoSpec)) {
+      if (s.global === undefined) continue
+      const at = ['templates', t.name, 'outputs', n, 'global']
+      if (s._tag === 'Param' && s.big) problems.push(problem(at, 'a big parameter cannot be a workflow output', 'export a normal parameter, or the file as an artifact'))
+      if (!/^[A-Za-z0-9_-]+$/.test(s.global)) problems.push(problem(at, `workflow output name "${s.global}" is not a valid name`, 'use letters, digits, "-" and "_"'))
+      const prev = specs[s.global]
+      if (prev && prev._tag !== s._tag) problems.push(problem(at, `workflow output "${s.global}" is exported both as a parameter and as an artifact`, 'give the two exports different names'))
+      else if (!prev) specs[s.global] = s
+    }
+  return { specs, problems }
 }
 
 /** Workflow artifacts: valid names, none shared with a parameter, no path or archive (they mean nothing there); and the interpreter must support them. */
@@ -437,7 +466,8 @@ export const validate = (wf: Workflow, options: ValidateOptions = {}): readonly 
       ? [problem(['templates', t.name], `two different templates are named "${t.name}"`, 'give each template its own name (a template reused by many steps is fine)')]
       : []
   })
-  const scope: Scope = { path, inputs: {}, params: wf.parameters, artifacts: wf.artifacts ?? {}, supports, steps: new Map(stepsIn(wf.body).map((s) => [s.name, s])) }
+  const globals = globalsOf(templates)
+  const scope: Scope = { path, inputs: {}, params: wf.parameters, globals: globals.specs, artifacts: wf.artifacts ?? {}, supports, steps: new Map(stepsIn(wf.body).map((s) => [s.name, s])) }
   return [
     ...nameProblems('workflow', wf.name, path),
     ...ioProblems(wf.parameters, [...path, 'parameters']),
@@ -446,7 +476,8 @@ export const validate = (wf: Workflow, options: ValidateOptions = {}): readonly 
       ? [problem([...path, 'parallelism'], `parallelism must be a positive integer, got ${wf.parallelism}`, 'leave it out for no limit')]
       : []),
     ...dupTemplates,
-    ...templates.flatMap((t) => templateProblems(t, wf.parameters, supports)),
+    ...globals.problems,
+    ...templates.flatMap((t) => templateProblems(t, wf.parameters, globals.specs, supports)),
     ...duplicateStepProblems(wf.body, path),
     ...loopNameProblems([wf.body, ...(wf.onExit ? [wf.onExit] : []), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
     ...nodeProblems(wf.body, scope, NONE),

@@ -142,7 +142,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     const items = freeItemRefs(fragmentBody(u.node))
     // Workflow parameters are global (`{{workflow.parameters.X}}`), workflow artifacts are not: they are lifted.
     // A gathered artifact is a key prefix, the same wherever it is read: neither lifted nor exported.
-    const global = (r: Ref) => (r.source.kind === 'workflow' && r._tag === 'ParamRef') || isFanInRef(scope, r)
+    // Workflow outputs are global too (`{{workflow.outputs.parameters|artifacts.X}}`, Argo's global scope).
+    const global = (r: Ref) => (r.source.kind === 'workflow' && r._tag === 'ParamRef') || r.source.kind === 'global' || isFanInRef(scope, r)
     const imports = uniqueRefs([...unitSteps(u).flatMap(refsOfStep), ...condRefsIn(u.node, true), ...items].filter((r) => !global(r) && !isInside(r))).map((ref) => ({ ref, name: ioName(ref) }))
     const exports = uniqueRefs(uses.filter((x) => isInside(x.ref) && !global(x.ref) && !(x.from !== undefined && inside.has(x.from))).map((x) => x.ref)).map((ref) => ({ ref, name: ioName(ref) }))
     const call = fragmentCall(u.node)
@@ -160,6 +161,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
       case 'workflow':
         // A workflow artifact is an input of the entry template (inside a fragment it is lifted, above).
         return r._tag === 'ArtifactRef' ? tag(`inputs.artifacts.${r.name}`) : tag(WORKFLOW_VARS[r.name] ?? `workflow.parameters.${r.name}`)
+      case 'global':
+        return tag(`workflow.outputs.${kind}.${r.name}`)
       case 'input':
         return tag(`inputs.${kind}.${r.name}`)
       case 'step': {

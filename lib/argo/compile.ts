@@ -18,6 +18,7 @@ import { problem } from 'dflow-ts'
 import { gathering, stepsInLoops } from './fan-in.ts'
 import { archiveLocation, placed } from './repository.ts'
 import { withSliceInits } from './slice-init.ts'
+import { withGlobals } from './globals.ts'
 
 const inputDecls = (io: IoSpec) =>
   compact({
@@ -125,7 +126,9 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
       // A template some step calls with a key declares the key input; one a thresholded fan-out calls
       // reports its success (every variant of it).
       const decorate = (a: ArgoTemplate): ArgoTemplate => {
-        const k = keyed.has(t.name) ? withKeyInput(a) : a
+        const g = withGlobals(t.outputs, a, ['templates', t.name])
+        problems.push(...g.problems)
+        const k = keyed.has(t.name) ? withKeyInput(g.template) : g.template
         return tagged.has(t.name) ? withSuccessOutput(k) : k
       }
       // A leaf's outputs: under the inline repository's key format; a gathered fan-out's under keys by index.

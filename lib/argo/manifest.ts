@@ -22,6 +22,8 @@ export interface ArgoParameter {
     /** An expr-lang expression choosing the value (conditional outputs). */
     readonly expression?: string
   }
+  /** On an output: also the workflow output of this name (`workflow.outputs.parameters.NAME`). */
+  readonly globalName?: string
 }
 
 /** An artifact: an argument (`from`), an input (`path`) or an output (`path` or `from`). @example { name: 'bar', path: '/tmp/workdir/bar.txt' } */
@@ -32,6 +34,8 @@ export interface ArgoArtifact {
   /** An expr-lang expression choosing the artifact (conditional outputs). */
   readonly fromExpression?: string
   readonly optional?: boolean
+  /** On an output: also the workflow output of this name (`workflow.outputs.artifacts.NAME`). */
+  readonly globalName?: string
   readonly [location: string]: unknown
 }
 

@@ -78,6 +78,22 @@ const failedTable = (run: Run): string[] => {
 }
 
 /**
+ * The run's workflow outputs (`global: NAME`, Argo's globalName) as one line, `workflow outputs: NAME=VALUE …`
+ * (an artifact by its key), or nothing when it has none.
+ *
+ * @example
+ * ```ts
+ * workflowOutputsLine(run) // ['workflow outputs: my-global-param=hello world my-global-art=…/hello_world.txt']
+ * ```
+ */
+export const workflowOutputsLine = (run: Run): string[] => {
+  const o = run.record.outputs
+  if (!o) return []
+  const all = [...Object.entries(o.parameters), ...Object.entries(o.artifacts)].map(([k, v]) => `${k}=${short(v ?? 'none', run.dir)}`)
+  return all.length ? [`workflow outputs: ${all.join(' ')}`] : []
+}
+
+/**
  * The closing summary of a run: the status line (phase, time, counts per phase), a table of its steps, the
  * failure message and the run folder. `quiet` lists only the failed steps (a 10,000-call fan-out prints a
  * few lines, not 10,001).
@@ -94,6 +110,7 @@ export const summary = (run: Run, { quiet = false }: { readonly quiet?: boolean 
   return [
     `${color.bold(run.name)} ${status} in ${duration(run.record.startedAt, run.record.finishedAt)} — ${[...counts].map(([p, n]) => `${n} ${p}`).join(', ') || 'no steps'}`,
     ...(quiet ? failedTable(run) : [stepsTable(run.steps(), run.dir)]),
+    ...workflowOutputsLine(run),
     ...(run.message ? [color.red(run.message)] : []),
     color.dim(`run folder: ${run.dir}`),
   ].join('\n')

@@ -1,5 +1,5 @@
 import type { Phase, Run, StepView } from '../local/index.ts'
-import { color, duration, markOf, stepsTable } from './format.ts'
+import { color, duration, markOf, workflowOutputsLine, stepsTable } from './format.ts'
 
 /**
  * What `dflow get` and `dflow watch` print of a run, on Argo or in a local run folder alike: the status line
@@ -19,6 +19,7 @@ export const runReport = (run: Run, where: string): string => {
   return [
     `${color.bold(run.name)} ${status}${run.record.finishedAt ? ` in ${duration(run.record.startedAt, run.record.finishedAt)}` : ''} — ${[...counts].map(([p, n]) => `${n} ${p}`).join(', ') || 'no steps'}`,
     ...(steps.length ? [stepsTable(steps, run.dir)] : []),
+    ...workflowOutputsLine(run),
     ...(run.message ? [color.red(run.message)] : []),
     color.dim(where),
   ].join('\n')
@@ -40,6 +41,7 @@ export const runJson = <S extends StepView>(run: Run, extra: Readonly<Record<str
   message: run.message,
   startedAt: run.record.startedAt || undefined,
   finishedAt: run.record.finishedAt,
+  ...(run.record.outputs ? { outputs: run.record.outputs } : {}),
   ...extra,
   steps: run.steps().map((s) => ({
     id: s.id,

@@ -1,11 +1,13 @@
 import type { Node } from 'dflow-ts'
 import type { interpreter, Outcome } from './interpret.ts'
 import { EMPTY_IO, type StepRecord } from '../run/records.ts'
-import type { Value } from './values.ts'
+import type { Value, WorkflowOutputs } from './values.ts'
 
 /** What the exit handler needs from the run. @example runExitHandler(node, outcome, { params, records, startedAt, interpreterWith, record }) */
 export interface ExitContext {
   readonly params: Readonly<Record<string, Value>>
+  /** The run's workflow outputs: the handler reads what the body exported. */
+  readonly globals?: WorkflowOutputs
   /** Every step record of the body, for `workflowFailures`. */
   readonly records: readonly StepRecord[]
   readonly startedAt: string
@@ -41,7 +43,7 @@ export const runExitHandler = async (node: Node, body: Outcome, ctx: ExitContext
   const base = { id: 'onExit', name: 'onExit', parent: null, type: 'Steps' as const, template: 'onExit', inputs: EMPTY_IO, outputs: EMPTY_IO, startedAt }
   ctx.record({ ...base, phase: 'Running' })
   // A fresh signal: the handler runs even when the body was stopped.
-  const o = await ctx.interpreterWith(params).run(node, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: 'onExit', signal: new AbortController().signal })
+  const o = await ctx.interpreterWith(params).run(node, { scope: { inputs: {}, params, steps: new Map(), ...(ctx.globals ? { globals: ctx.globals } : {}) }, depth: 0, parent: 'onExit', signal: new AbortController().signal })
   ctx.record({ ...base, phase: o.ok ? 'Succeeded' : 'Failed', finishedAt: new Date().toISOString(), ...(o.failure && !o.ok ? { message: o.failure } : {}) })
   if (!body.ok) return body
   return o.ok ? body : { ok: false, clean: false, failure: `exit handler: ${o.failure ?? 'failed'}` }

@@ -17,7 +17,7 @@ import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase
 import type { Reused } from '../run/reused.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import { exprArgWire } from './expr-arg.ts'
-import { resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
+import { exportGlobals, resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
  * How a node ended, for its parent: `ok` means the parent may carry on (everything succeeded, or the
@@ -242,6 +242,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const tail = () => ({ ...(attempts.length ? { attempts } : {}), ...(progress ? { progress } : {}), ...(job ? { job } : {}) })
     const finish = (phase: Phase, inputs: IoRecord, outputs: IoRecord, extra: { exitCode?: number; signal?: string; message?: string; finishedAt?: string; reused?: Reused } = {}, values?: Outputs): CallResult => {
       ictx.record({ ...base, phase, startedAt: startAt(), finishedAt: now(), inputs, outputs, ...extra, ...tail() })
+      if (phase === 'Succeeded' && values) exportGlobals(s.template.outputs, values, scope.globals)
       return { outcome: stepOutcome(s, phase, extra.message, id), phase, ...(values ? { outputs: values } : {}), ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}) }
     }
     if (s.when) {
@@ -278,6 +279,7 @@ export const interpreter = (ictx: InterpretContext) => {
         // Known already (an earlier driver of this run, an earlier run, a cache): not run again.
         const { record, outputs, append } = known.settled
         ictx.record(record, append)
+        exportGlobals(s.template.outputs, outputs, scope.globals)
         return { outcome: OK, phase: 'Succeeded', outputs, ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}) }
       }
       if (known) call = { ...call, earlier: known.earlier }
@@ -316,7 +318,7 @@ export const interpreter = (ictx: InterpretContext) => {
     finish: (phase: Phase, i: IoRecord, o: IoRecord, extra?: { message?: string }, values?: Outputs) => CallResult,
   ): Promise<CallResult> => {
     const inner: Env = {
-      scope: { inputs, params: env.scope.params, steps: new Map() },
+      scope: { inputs, params: env.scope.params, steps: new Map(), ...(env.scope.globals ? { globals: env.scope.globals } : {}) },
       parent: id,
       signal: env.signal,
       depth: env.depth + 1,

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { DflowError, encodeParam, validate, type Feature, type ParamsSpec, type Workflow } from 'dflow-ts'
 import type { DriverIdentity } from '../run/driver.ts'
 import type { RunEvent } from '../run/events.ts'
-import type { StepRecord, WorkflowRecord } from '../run/records.ts'
+import type { StepRecord, WorkflowOutputsRecord, WorkflowRecord } from '../run/records.ts'
 import type { RunState, RunStore } from '../run/run-store.ts'
 import { StorageError, storageMessage } from '../run/storage-error.ts'
 import type { LeafExecutor } from './executor.ts'
@@ -11,7 +11,8 @@ import { FINAL_PHASES } from '../run/records.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { interpreter } from './interpret.ts'
 import { artifactProblems, parameterProblems } from './parameters.ts'
-import type { ArtifactValue, Value } from './values.ts'
+import type { ArtifactValue, Value, WorkflowOutputs } from './values.ts'
+import type { ArtifactLocation } from '../storage/location.ts'
 
 /**
  * What a run of a workflow is given besides its parameters: its workflow artifacts' values, and the
@@ -107,7 +108,7 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
     const parameters = Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (v.kind === 'param' ? [[k, v.wire]] : [])))
     const at = new Date().toISOString()
     const before = given.earlier?.workflow
-    const { finishedAt: _f, message: _m, interrupted: _i, storedParameters: _s, ...kept } = before ?? ({} as Partial<WorkflowRecord>)
+    const { finishedAt: _f, message: _m, interrupted: _i, storedParameters: _s, outputs: _o, ...kept } = before ?? ({} as Partial<WorkflowRecord>)
     saveWorkflow(
       before
         ? { ...kept, name: wf.name, id: given.runId, status: 'Running', startedAt: before.startedAt, parameters, ...given.driver, restarts: [...(before.restarts ?? []), at] }
@@ -154,13 +155,15 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   if (outer?.aborted) onAbort()
   outer?.addEventListener('abort', onAbort, { once: true })
   const interpreterWith = (ps: Record<string, Value>) => interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record, ...(given.prior ? { prior: given.prior } : {}) })
+  /** The workflow outputs, shared by every scope of the run (see `exportGlobals`). */
+  const globals: WorkflowOutputs = new Map()
   let final: WorkflowRecord
   try {
     const { run } = interpreterWith({ ...params })
-    let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map() }, depth: 0, parent: null, signal: ctl.signal })
-    if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, records: [...records.values()], startedAt: wfRecord!.startedAt, interpreterWith, record })
+    let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map(), globals }, depth: 0, parent: null, signal: ctl.signal })
+    if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, globals, records: [...records.values()], startedAt: wfRecord!.startedAt, interpreterWith, record })
     const status = outcome.ok ? 'Succeeded' : 'Failed'
-    final = { ...wfRecord!, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}) }
+    final = { ...wfRecord!, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}), ...outputsRecord(globals) }
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     final = { ...wfRecord!, status: 'Error', finishedAt: new Date().toISOString(), message: err?.code && err.path ? storageMessage(e) : `interpreter error: ${err?.stack ?? e}` }
@@ -187,4 +190,16 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
     await executor.close?.()
   }
   return { workflow: wfRecord!, steps: [...records.values()] }
+}
+
+/** The workflow outputs as the workflow record keeps them (nothing when no step exported one). */
+const outputsRecord = (globals: WorkflowOutputs): { outputs?: WorkflowOutputsRecord } => {
+  if (!globals.size) return {}
+  const parameters: Record<string, string> = {}
+  const artifacts: Record<string, ArtifactLocation | null> = {}
+  for (const [k, v] of globals) {
+    if (v.kind === 'param') parameters[k] = v.wire
+    else artifacts[k] = v.at
+  }
+  return { outputs: { parameters, artifacts } }
 }

@@ -51,6 +51,37 @@ export interface Scope {
   readonly steps: ReadonlyMap<string, Outputs>
   /** The items of the enclosing fan-outs, innermost first. */
   readonly item?: LoopItem
+  /** The run's workflow outputs so far (one map for the whole run, see {@link exportGlobals}). */
+  readonly globals?: WorkflowOutputs
+}
+
+/**
+ * The workflow outputs of a run (Argo's `workflow.outputs.parameters|artifacts`), by name: one map the whole run
+ * shares, written when a step whose template declares an output with `global: NAME` succeeds.
+ *
+ * @example
+ * ```ts
+ * const globals: WorkflowOutputs = new Map([['greeting', { kind: 'param', wire: 'hi' }]])
+ * ```
+ */
+export type WorkflowOutputs = Map<string, Value>
+
+/**
+ * Exports the outputs of a step that succeeded to the workflow outputs: each output its template declares with
+ * `global: NAME` sets `NAME`, a later one overwriting an earlier (Argo's addOutputsToGlobalScope in
+ * workflow/controller/operator.go, called as each node completes: the last node to complete wins).
+ *
+ * @example
+ * ```ts
+ * exportGlobals(gen.outputs, { msg: { kind: 'param', wire: 'hi' } }, globals) // globals.get('greeting') → { kind: 'param', wire: 'hi' }
+ * ```
+ */
+export const exportGlobals = (specs: IoSpec, outputs: Outputs, globals: WorkflowOutputs | undefined): void => {
+  if (!globals) return
+  for (const [name, spec] of Object.entries(specs)) {
+    const v = outputs[name]
+    if (spec.global !== undefined && v) globals.set(spec.global, v)
+  }
 }
 
 /** The item of one enclosing fan-out (`loop`: its name), and those of the fan-outs around it. */
@@ -84,6 +115,11 @@ export const lookup = (r: Ref, scope: Scope): Value => {
     const wire = typeof v === 'string' ? v : JSON.stringify(v)
     // A slice's part of a list artifact: the item holds the part's path in it.
     return r._tag === 'ArtifactRef' && r.list ? partValue(lookup(r.list, scope), wire) : { kind: 'param', wire }
+  }
+  if (r.source.kind === 'global') {
+    const v = scope.globals?.get(r.name)
+    if (!v) throw new ResolveError(`no value for workflow output "${r.name}": no step that exports it has succeeded before this one`)
+    return v
   }
   const from = r.source.kind === 'step' ? scope.steps.get(r.source.step) : r.source.kind === 'input' ? scope.inputs : scope.params
   const v = from?.[r.name]

@@ -44,7 +44,7 @@ export type { ArtifactOutput } from '../run/artifact-output.ts'
 export type { ArtifactLocation } from '../storage/location.ts'
 export type { ArtifactStore } from '../storage/store.ts'
 export { folderStore }
-export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, DriverIdentity, JobRecord, Reused } from '../run/index.ts'
+export type { Run, StepView, StepFilter, OutputsOf, Decoders, RunEvent, Phase, StepType, StepRecord, WorkflowRecord, WorkflowOutputsRecord, IoRecord, AttemptRecord, DriverIdentity, JobRecord, Reused } from '../run/index.ts'
 export { openRun, listRuns, runView, decodersOf, FINAL_PHASES, PHASES, STEP_TYPES, StorageError, runLayout } from '../run/index.ts'
 export type { RunOptions } from '../run/run-options.ts'
 export { artifactProblems, parameterProblems, API_SYNTAX, type HowToGive } from '../engine/parameters.ts'

@@ -29,7 +29,7 @@
 export type { Run, StepView, StepFilter, OutputsOf, Decoders } from './run-view.ts'
 export { openRun, listRuns, runView, decodersOf } from './run-view.ts'
 export type { RunEvent } from './events.ts'
-export type { Phase, StepType, StepRecord, WorkflowRecord, IoRecord, AttemptRecord, JobRecord } from './records.ts'
+export type { Phase, StepType, StepRecord, WorkflowRecord, WorkflowOutputsRecord, IoRecord, AttemptRecord, JobRecord } from './records.ts'
 export type { Reused } from './reused.ts'
 export { EMPTY_IO, FINAL_PHASES, PHASES, STEP_TYPES } from './records.ts'
 export type { RunState, RunStore } from './run-store.ts'

@@ -148,6 +148,19 @@ export interface IoRecord {
 export const EMPTY_IO: IoRecord = Object.freeze({ parameters: {}, values: {}, artifacts: {} })
 
 /**
+ * The workflow outputs of a run, as its record keeps them.
+ *
+ * @example
+ * ```ts
+ * const o: WorkflowOutputsRecord = { parameters: { greeting: 'hello world' }, artifacts: { report: { store: 'file:///runs/r/artifacts', key: 'gen/report' } } }
+ * ```
+ */
+export interface WorkflowOutputsRecord {
+  readonly parameters: Readonly<Record<string, string>>
+  readonly artifacts: Readonly<Record<string, ArtifactLocation | null>>
+}
+
+/**
  * The run as a whole, stored in `workflow.json`.
  *
  * @example
@@ -168,6 +181,11 @@ export interface WorkflowRecord extends DriverIdentity {
   readonly storedParameters?: Readonly<Record<string, string>>
   /** When the run was restarted (`dflow restart`), each time: its earlier drivers had stopped. */
   readonly restarts?: readonly string[]
+  /**
+   * The workflow outputs (Argo's `status.outputs`): what the steps exported with `global: NAME` on an output,
+   * the last to succeed winning — parameters as wire strings, artifacts as locations. Written when the run ends.
+   */
+  readonly outputs?: WorkflowOutputsRecord
   /**
    * Set when the file says the run is not finished but its driver is gone (killed, or stopped by a full
    * disk): the run reads as Failed, with a message saying when and with which steps running. Never

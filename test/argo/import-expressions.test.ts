@@ -24,6 +24,7 @@ test('retryStrategy.expression decides whether a failed attempt is retried, read
 })
 
 const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
+const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
 const results = (r: Awaited<ReturnType<typeof run>>, name: string) =>
   r.steps().filter((s) => s.type === 'Pod' && s.name.startsWith(`${name}(`)).sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => s.outputs.result)
 
@@ -88,6 +89,34 @@ test('a raw artifact argument reaches a container and a steps template (a big pa
   assert.is(r.steps({ name: 'inner' })[0]!.outputs.result, '{"msg":"hello"}')
   const tagged = wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'direct', template: 'cat', arguments: { artifacts: [{ name: 'in', raw: { data: '{{workflow.name}}' } }] } }]] }, cat] })
   assert.match(problemsOf(tagged)[0]!, /^spec\.templates\.0\.steps\.0\.0\.arguments\.artifacts\.0\.raw\.data: a raw artifact argument with \{\{…\}\} tags/)
+})
+
+test('govaluate: a pasted value compared with a number literal is compared as a number (fibonacci\'s `{{inputs.parameters.num}} != 1`); text that is no number errors the step', async () => {
+  const doc = (n: string) =>
+    wf({
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'n', value: n }] },
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [
+              { name: 'big', template: 'say', arguments: m('big'), when: '{{workflow.parameters.n}} > 9 && {{workflow.parameters.n}} != 12' },
+              { name: 'small', template: 'say', arguments: m('small'), when: '{{workflow.parameters.n}} <= 9' },
+            ],
+          ],
+        },
+        say,
+      ],
+    })
+  const phases = (r: Awaited<ReturnType<typeof run>>) => ['big', 'small'].map((n) => r.step(n).phase)
+  assert.equal(phases(await run(doc('10'))), ['Succeeded', 'Skipped'], '10 > 9 as numbers (as texts, "10" < "9")')
+  assert.equal(phases(await run(doc('12'))), ['Skipped', 'Skipped'])
+  assert.equal(phases(await run(doc('3'))), ['Skipped', 'Succeeded'])
+  const r = await run(doc('heads'))
+  assert.is(r.status, 'Failed')
+  assert.is(r.step('big').phase, 'Error')
+  assert.match(r.step('big').message ?? '', /^when: "n": /)
 })
 
 test.run()

@@ -18,6 +18,9 @@ const run = (doc: unknown, options: Options = {}, parameters: Record<string, str
 const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
 const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
 
+/** A workflow whose entrypoint `main` is a dag of these tasks, beside these templates. */
+const dagWf = (tasks: readonly unknown[], ...templates: readonly unknown[]) => wf({ entrypoint: 'main', templates: [{ name: 'main', dag: { tasks } }, ...templates] })
+
 const fileOf = (v: unknown): string => readFileSync((v as { path: string }).path, 'utf8')
 
 test('an output artifact chosen by fromExpression (conditional-artifacts)', async () => {
@@ -198,24 +201,16 @@ test('synchronization: a template mutex and a ConfigMap semaphore bound the call
 test('key-only S3 artifacts go to and come from the artifact repository, by key (key-only-artifact, map-reduce)', async () => {
   const repo = join(tmp.path, 'repository')
   const r = await run(
-    wf({
-      entrypoint: 'main',
-      templates: [
-        {
-          name: 'main',
-          dag: {
-            tasks: [
-              { name: 'gen', template: 'gen' },
-              { name: 'use', template: 'use', depends: 'gen', withItems: ['a', 'b'], arguments: { artifacts: [{ name: 'f', s3: { key: '{{workflow.name}}/parts/{{item}}.txt' } }] } },
-              { name: 'all', template: 'all', depends: 'use' },
-            ],
-          },
-        },
-        { ...echo('gen', 'mkdir -p /mnt/out; echo -n A > /mnt/out/a.txt; echo -n B > /mnt/out/b.txt'), outputs: { artifacts: [{ name: 'parts', path: '/mnt/out', s3: { key: '{{workflow.name}}/parts' } }] } },
-        { ...echo('use', 'cat /tmp/f'), inputs: { artifacts: [{ name: 'f', path: '/tmp/f' }] } },
-        { ...echo('all', 'cat /tmp/in/*'), inputs: { artifacts: [{ name: 'in', path: '/tmp/in', s3: { key: '{{workflow.name}}/parts' } }] } },
+    dagWf(
+      [
+        { name: 'gen', template: 'gen' },
+        { name: 'use', template: 'use', depends: 'gen', withItems: ['a', 'b'], arguments: { artifacts: [{ name: 'f', s3: { key: '{{workflow.name}}/parts/{{item}}.txt' } }] } },
+        { name: 'all', template: 'all', depends: 'use' },
       ],
-    }),
+      { ...echo('gen', 'mkdir -p /mnt/out; echo -n A > /mnt/out/a.txt; echo -n B > /mnt/out/b.txt'), outputs: { artifacts: [{ name: 'parts', path: '/mnt/out', s3: { key: '{{workflow.name}}/parts' } }] } },
+      { ...echo('use', 'cat /tmp/f'), inputs: { artifacts: [{ name: 'f', path: '/tmp/f' }] } },
+      { ...echo('all', 'cat /tmp/in/*'), inputs: { artifacts: [{ name: 'in', path: '/tmp/in', s3: { key: '{{workflow.name}}/parts' } }] } },
+    ),
     { artifactRepository: repo },
   )
   assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
@@ -298,6 +293,40 @@ test("an argument artifact's subPath with tags is substituted per call (dflow's 
   )
   assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
   assert.equal(['use(0)', 'use(1)'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B'])
+})
+
+test('globalName: a dag task reads the workflow outputs a task before it exported; the run records them', async () => {
+  const gen = {
+    ...echo('gen', 'echo -n {{inputs.parameters.m}} > /tmp/m.txt'),
+    inputs: { parameters: [{ name: 'm' }] },
+    outputs: { parameters: [{ name: 'msg', valueFrom: { path: '/tmp/m.txt' }, globalName: 'greeting' }], artifacts: [{ name: 'msg', path: '/tmp/m.txt', globalName: 'file' }] },
+  }
+  const show = { ...echo('show', 'cat /in'), inputs: { artifacts: [{ name: 'f', path: '/in' }] } }
+  const r = await run(
+    dagWf(
+      [
+        { name: 'a', template: 'gen', arguments: m('first') },
+        { name: 'b', template: 'gen', arguments: m('second'), depends: 'a' },
+        { name: 'c', template: 'say', arguments: m('{{workflow.outputs.parameters.greeting}}'), depends: 'b' },
+        { name: 'd', template: 'show', arguments: { artifacts: [{ name: 'f', from: '{{workflow.outputs.artifacts.file}}' }] }, depends: 'b' },
+      ],
+      gen,
+      say,
+      show,
+    ),
+  )
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  assert.is(r.step('c').log(), 'second\n')
+  assert.is(r.step('d').log(), 'second')
+  assert.is(r.record.outputs?.parameters.greeting, 'second')
+})
+
+test('globalName: a name with tags, and a tag naming a workflow output nothing exports, are errors with their paths', () => {
+  const gen = (globalName: string) => ({ ...echo('gen', 'echo -n x > /tmp/m.txt'), inputs: { parameters: [{ name: 'm', value: 'g' }] }, outputs: { parameters: [{ name: 'msg', valueFrom: { path: '/tmp/m.txt' }, globalName }] } })
+  const doc = (globalName: string, read: string) =>
+    wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'a', template: 'gen' }], [{ name: 'b', template: 'say', arguments: m(read) }]] }, gen(globalName), say] })
+  assert.equal(problemsOf(doc('{{inputs.parameters.m}}', 'x')), ['spec.templates.1.outputs.parameters.0.globalName: the workflow output name "{{inputs.parameters.m}}" uses tags, which the local importer cannot name at import'])
+  assert.equal(problemsOf(doc('g', '{{workflow.outputs.parameters.other}}')), ['spec.templates.0.steps.1.0.arguments.parameters.0.value: {{workflow.outputs.parameters.other}}: no template exports a workflow output parameter "other"'])
 })
 
 test.run()

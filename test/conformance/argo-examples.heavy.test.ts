@@ -50,6 +50,7 @@ if (shared) {
       for (const [k, v] of Object.entries(want.outputs ?? {})) assert.is((s[0]!.outputs as Record<string, unknown>)[k], v, `${label}: output ${k} of ${name}`)
     }
     for (const name of e.absent ?? []) assert.is(run.steps({ name }).length, 0, `${label}: step ${name} must not run`)
+    for (const [k, v] of Object.entries(e.workflowOutputs ?? {})) assert.is(run.record.outputs?.parameters[k], v, `${label}: workflow output ${k}`)
   }
 
   test('every labelled example is either run or refused with a reason', () => {

@@ -25,6 +25,8 @@ export interface Expect {
   readonly steps?: Readonly<Record<string, { readonly phase?: string; readonly result?: string | RegExp; readonly outputs?: Readonly<Record<string, string>> }>>
   /** For RULE.event: the parameters the event binding passes (from the event's payload). */
   readonly event?: Readonly<Record<string, string>>
+  /** The run's workflow outputs (`globalName`) that must be in its record, parameters by name. */
+  readonly workflowOutputs?: Readonly<Record<string, string>>
   /** Steps that must not be in the run (a dag's target leaves them out). */
   readonly absent?: readonly string[]
   /**
@@ -161,6 +163,11 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'workflow-event-binding/event-consumer-workflowtemplate.yaml': { phase: 'Succeeded', rule: RULE.event, event: { appellation: 'Argo' }, steps: { a: { result: 'hello Argo' } } },
   'memoize-simple.yaml': ci({ memoized: { outputs: { hello: 'world' } } }),
   'container-set-template/workspace-workflow.yaml': ci({ workspace: { outputs: { out: 'hi' } } }),
+  // the body's and the exit handler's consumers read the workflow outputs generate exported
+  'global-outputs.yaml': {
+    ...ci({ 'consume-global-param': { result: 'hello world' }, 'consume-global-art': { result: 'hello world' } }),
+    workflowOutputs: { 'my-global-param': 'hello world' },
+  },
 }
 
 /** Examples not run, with the reason: the importer refuses each with an error naming the field, except those that `need` a program this host does not have. */
@@ -175,7 +182,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "expression-destructure-json-complex.yaml": "spec.templates.0.inputs.parameters.0.value: \"{{=jsonpath(workflow.parameters.config, '$.employees[?(@.name==\\\"Baris\\\")].age')}}\": jsonpath() reads the path \"$.employees[?(@.name==\"Baris\")].age\" only as far as \"[?(@.name==\"Baris\")].age\": it reads $, then .key, ['key'] and [n]",
   "expression-reusing-verbose-snippets.yaml": "spec.templates.0.script: the expression {{=jsonpath(inputs.parameters['week-temps'], '$.avg')}} in a leaf template is not supported locally yet",
   "expression-tag-template-workflow.yaml": "spec.templates.1.container: the expression {{=asInt(inputs.parameters.foo) * 10}} in a leaf template is not supported locally yet",
-  "global-outputs.yaml": "spec.templates.1.outputs.parameters.0.globalName: workflow outputs (globalName) are not supported by the local importer yet",
   "http-hello-world.yaml": "spec.templates.1.http: the field \"http\" is not supported by the local importer",
   "k8s-owner-reference.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
   "k8s-patch-json-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
@@ -188,7 +194,7 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "skipped-output-defaults/expression-fallback.yaml": "spec.templates.0.outputs.parameters.0.valueFrom.expression: the expression \"tasks.producer.outputs.parameters.msg ?? 'expr-fallback'\" does not parse: unexpected \"?\"",
   "template-defaults.yaml": "spec.templates.0.retryStrategy: retryStrategy on a steps template is not supported locally (the DSL retries and times out leaf steps)",
   "testvolume.yaml": "a PersistentVolumeClaim: no local meaning",
-  "variables-showcase.yaml": "spec.templates.1.outputs.parameters.0.globalName: workflow outputs (globalName) are not supported by the local importer yet",
+  "variables-showcase.yaml": "spec.templates.1.script: unknown or unsupported tag {{steps.name}}",
   "workflow-count-resourcequota.yaml": "a ResourceQuota: no local meaning",
   "workflow-event-binding/event-consumer-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
   "workflow-event-binding/github-path-filter-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",

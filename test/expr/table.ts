@@ -52,6 +52,7 @@ export const scopeOf = () => {
     if (r.source.kind === 'step') steps.set(r.source.step, { ...steps.get(r.source.step), [r.name]: val })
     else if (r.source.kind === 'input') inputs[r.name] = val
     else if (r.source.kind === 'workflow') params[r.name] = val
+    else if (r.source.kind === 'global') throw new Error(`the table has no workflow output ${r.name}`)
     else item = { value: { [r.source.path[0]!]: JSON.parse(wire) } }
   }
   return { steps, inputs, params, ...(item ? { item } : {}) }
@@ -68,6 +69,8 @@ export const argoPath = (v: ExprVar): string => {
           return `inputs.parameters.${v.name}`
         case 'workflow':
           return `workflow.parameters.${v.name}`
+        case 'global':
+          return `workflow.outputs.parameters.${v.name}`
         case 'item':
           return ['item', ...v.source.path].join('.')
       }

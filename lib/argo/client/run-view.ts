@@ -98,6 +98,13 @@ export interface RepositoryView {
   readonly stores: readonly ArtifactStore[]
 }
 
+/** A workflow's `status.outputs` as the run record keeps them (parameters by name, artifacts as locations), nothing when it has none. */
+const workflowOutputs = (o: { parameters?: { name: string; value?: string }[]; artifacts?: Record<string, unknown>[] } | undefined, bucket?: string) => {
+  if (!o?.parameters?.length && !o?.artifacts?.length) return {}
+  const { parameters, artifacts } = io(o.parameters, o.artifacts, undefined, bucket)
+  return { outputs: { parameters, artifacts } }
+}
+
 const io = (values: readonly { name: string; value?: string }[] | undefined, artifacts: readonly Record<string, unknown>[] | undefined, specs: Readonly<Record<string, unknown>> | undefined, bucket = ''): IoRecord => {
   const given = (values ?? []).filter((p) => p.name !== KEY_PARAM && p.value !== undefined)
   const decoded = (name: string, wire: string) => {
@@ -176,8 +183,16 @@ export const argoRunView = (
   cache: ArgoViewCache = argoViewCache(),
 ): ArgoRunView => {
   const name = wf.metadata.name!
-  const status = (wf['status'] ?? {}) as { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, NodeStatus> }
-  const record: WorkflowRecord = { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), parameters: {}, pid: 0, host: '' }
+  const status = (wf['status'] ?? {}) as {
+    phase?: string
+    message?: string
+    startedAt?: string
+    finishedAt?: string
+    nodes?: Record<string, NodeStatus>
+    /** The workflow outputs (globalName), as the controller's addOutputsToGlobalScope keeps them. */
+    outputs?: { parameters?: { name: string; value?: string }[]; artifacts?: Record<string, unknown>[] }
+  }
+  const record: WorkflowRecord = { name, id: name, status: (status.phase || 'Pending') as Phase, startedAt: status.startedAt ?? '', ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}), ...(status.message ? { message: status.message } : {}), ...workflowOutputs(status.outputs, repository?.bucket), parameters: {}, pid: 0, host: '' }
   const stores = repository?.stores ?? []
   if (cache.bucket !== repository?.bucket) Object.assign(cache, argoViewCache(), { bucket: repository?.bucket })
   let built: { readonly base: Run; readonly nodeOf: ReadonlyMap<string, NodeStatus> } | undefined

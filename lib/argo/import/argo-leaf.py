@@ -187,7 +187,10 @@ def build_root(root):
                 target = os.path.join(target, sub_path(a, True))  # the part of the artifact the call passes
             os.unlink(staged) if os.path.islink(staged) else shutil.rmtree(staged) if os.path.isdir(staged) else os.unlink(staged)
             placeholder(target, staged)
-            bind(target, os.path.join(root, a["path"].lstrip("/")))
+            inside = os.path.join(root, a["path"].lstrip("/"))
+            if not os.path.lexists(inside):
+                placeholder(target, inside)  # a path right under / (`/art`) is in no private folder: made in the root's tmpfs
+            bind(target, inside)
 
 
 def sub_path(a, isolated):

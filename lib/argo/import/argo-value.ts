@@ -5,7 +5,7 @@ import * as io from 'io-ts'
  * lexer reads it — digits as a number, `true`/`false` as a boolean, any other word as a string (Argo turns
  * govaluate's variables into strings: `shouldExecute` in workflow/controller/operator.go). Its name, `string`,
  * gives it the static type of what Argo pastes, and makes the local evaluator read it through this codec
- * (it reads an `any` variable as JSON); a comparison with a number literal is refused at import.
+ * (it reads an `any` variable as JSON); compared with a number literal, it is read as a number (see `govaluate`).
  *
  * @example
  * ```ts

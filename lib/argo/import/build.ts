@@ -1,6 +1,6 @@
 import {
   ALL_OUTPUTS, DflowError, conditionProblems, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
-  workflowDuration, workflowFailures, workflowStatus, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
+  workflowDuration, workflowFailures, workflowStatus, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { goSprint, goUnmarshal } from '../../engine/go-values.ts'
@@ -30,6 +30,8 @@ export interface BuildContext {
   readonly warnings: Warnings
   readonly timeScale: number
   readonly workflowParams: ReadonlySet<string>
+  /** The workflow outputs the documents' templates export (`globalName`), by name (see `declaredGlobals`). */
+  readonly globals: ReadonlyMap<string, 'parameters' | 'artifacts'>
   /** A workflow parameter's value at submission (given, or its default), for what must be known at import (a dag's target). */
   readonly paramValue: (name: string) => string | undefined
   /** Finds the library of a `templateRef` (a WorkflowTemplate, or a ClusterWorkflowTemplate when clusterScope). */
@@ -100,6 +102,28 @@ interface ExprInput {
   readonly fixed: boolean
 }
 
+/**
+ * A template with its outputs' `globalName`s as the DSL's `global` (each becomes a workflow output when the step
+ * succeeds). An output artifact's DSL name is `NAME${ARTIFACT_ALIAS}` where a parameter has its name. A
+ * `globalName` with tags (`{{inputs.parameters.name}}`) is refused: the DSL names workflow outputs statically.
+ */
+const withGlobalOutputs = <T extends Template>(tpl: T, outputs: Obj | undefined, path: readonly string[]): T => {
+  const specs: Record<string, IoSpec[string]> = { ...(tpl.outputs as IoSpec) }
+  let changed = false
+  for (const kind of ['parameters', 'artifacts'] as const)
+    for (const [i, o] of list(outputs?.[kind], [...path, kind]).entries()) {
+      if (o?.globalName === undefined) continue
+      const at = [...path, kind, String(i), 'globalName']
+      const g = o.globalName
+      if (typeof g !== 'string' || pieces(g).some((x) => x._tag !== 'Text')) fail(at, `the workflow output name ${JSON.stringify(g)} uses tags, which the local importer cannot name at import`, 'write the name')
+      const key = kind === 'artifacts' && specs[String(o.name)]?._tag === 'Param' ? `${o.name}${ARTIFACT_ALIAS}` : String(o.name)
+      const s = specs[key] ?? fail(at, `output "${o.name}" is not an output the local importer made`)
+      specs[key] = Object.freeze({ ...s, global: g })
+      changed = true
+    }
+  return changed ? (Object.freeze({ ...tpl, outputs: Object.freeze(specs) }) as T) : tpl
+}
+
 /** Where a body's references point: its inputs, its sibling steps, the loop of the call being read. */
 interface BodyScope {
   readonly kind: 'steps' | 'dag' | 'workflow'
@@ -159,6 +183,11 @@ export const builder = (cx: BuildContext) => {
     if ((m = /^workflow\.parameters\.([-\w]+)$/.exec(name))) {
       if (!cx.workflowParams.has(m[1]!)) fail(path, `{{${name}}}: the workflow has no parameter "${m[1]}"`, 'declare it in spec.arguments.parameters')
       return par_({ kind: 'workflow' }, m[1]!)
+    }
+    if ((m = /^workflow\.outputs\.(parameters|artifacts)\.([-\w]+)$/.exec(name))) {
+      const [, kind, n] = m as unknown as [string, 'parameters' | 'artifacts', string]
+      if (cx.globals.get(n) !== kind) fail(path, `{{${name}}}: no template exports a workflow output ${kind === 'parameters' ? 'parameter' : 'artifact'} "${n}"`, `declare globalName: ${n} on an output ${kind === 'parameters' ? 'parameter' : 'artifact'}`)
+      return kind === 'parameters' ? workflowOutput(n, codec) : workflowOutputArtifact(n)
     }
     if (name === 'workflow.status') return workflowStatus
     if (name === 'workflow.failures') return workflowFailures
@@ -282,7 +311,7 @@ export const builder = (cx: BuildContext) => {
     const name = dslName(lib, String(tpl.name))
     if (kind === 'container' || kind === 'script' || kind === 'suspend' || kind === 'containerSet') {
       const spec = leafSpec(tpl, kind, path)
-      const leaf = leafTemplate(spec, name)
+      const leaf = withGlobalOutputs(leafTemplate(spec, name), tpl.outputs, [...path, 'outputs'])
       leafSpecs.set(leaf, spec)
       exprInputs.set(leaf, inputsOf(tpl.inputs, [...path, 'inputs']).exprs)
       built.set(key, leaf)
@@ -305,6 +334,7 @@ export const builder = (cx: BuildContext) => {
     self.outputs = Object.freeze(
       Object.fromEntries(Object.entries(exposes).map(([k, x]) => [k, (x._tag === 'OutputChoice' ? x.then : x)._tag === 'ArtifactRef' ? artifact() : param(t.string)])),
     )
+    self.outputs = withGlobalOutputs(self as Subflow, tpl.outputs, [...path, 'outputs']).outputs
     return self as Subflow
   }
 
@@ -399,7 +429,6 @@ export const builder = (cx: BuildContext) => {
     const outParams = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
       const at = [...path, 'outputs', 'parameters', String(i)]
       check(p, FIELDS.outputParameter, at, w)
-      if (p.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
       const vf = (p.valueFrom ?? {}) as Obj
       if (vf.path === undefined) fail([...at, 'valueFrom'], `only valueFrom.path is supported for a ${kind} template's output parameter`)
       for (const k of Object.keys(vf)) if (k !== 'path' && k !== 'default') fail([...at, 'valueFrom', k], `valueFrom.${k} is not supported locally`)
@@ -410,7 +439,6 @@ export const builder = (cx: BuildContext) => {
       const { s3: _s, ...rest } = a
       const key = remoteKey(a, at)
       check(rest, FIELDS.artifact, at, w)
-      if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
       return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(key !== undefined ? { key } : {}) }
@@ -711,7 +739,6 @@ export const builder = (cx: BuildContext) => {
     for (const [i, p] of list(o?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
       check(p, FIELDS.outputParameter, at, w)
-      if (p.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
       const vf = (p.valueFrom ?? {}) as Obj
       const tag = typeof vf.parameter === 'string' ? onlyTag(vf.parameter) : undefined
       if (tag !== undefined) {
@@ -730,7 +757,6 @@ export const builder = (cx: BuildContext) => {
     for (const [i, a] of list(o?.artifacts, [...path, 'artifacts']).entries()) {
       const at = [...path, 'artifacts', String(i)]
       check(a, FIELDS.artifact, at, w)
-      if (a.globalName !== undefined) fail([...at, 'globalName'], 'workflow outputs (globalName) are not supported by the local importer yet')
       if (typeof a.fromExpression === 'string') {
         // Argo's fromExpression: an expression whose value is an artifact of a step (conditional-artifacts)
         const where = [...at, 'fromExpression']

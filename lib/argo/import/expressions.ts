@@ -64,12 +64,26 @@ export const govaluate = (source: string, path: readonly string[], resolve: VarR
   return pastedBooleans(parsed(path, source, strings, holes))
 }
 
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>='])
+
 /**
  * `{{tag}} == true` in govaluate: the pasted text lexes as a boolean when it is `true`/`false`, else as a
  * string or number, which never equals a boolean — so the comparison holds exactly when the text is `true`.
  * The DSL types a pasted value as text, so the comparison becomes one of texts (`'true'`), which means the same.
  */
 const pastedBooleans = (e: Expr): Expr => {
+  if (e._tag === 'Binary' && COMPARISONS.has(e.op)) {
+    // `{{tag}} != 1`: the pasted text lexes as a number when it is one (Argo's fibonacci examples compare
+    // `{{inputs.parameters.num}} != 1`), so the comparison is of numbers — read as the DSL reads a number
+    // (Go's strconv): a text that is no number then errors the step, where govaluate would compare a string
+    // with a number (never equal, and an error for an ordering).
+    const asNumber = (v: Expr, lit: Expr): Expr | undefined =>
+      v._tag === 'Var' && v.ref.codec === argoValue && lit._tag === 'Lit' && typeof lit.value === 'number' ? { _tag: 'Var', ref: { ...v.ref, codec: t.number } } : undefined
+    const ln = asNumber(e.left, e.right)
+    const rn = asNumber(e.right, e.left)
+    if (ln) return { ...e, left: ln }
+    if (rn) return { ...e, right: rn }
+  }
   if (e._tag === 'Binary' && (e.op === '==' || e.op === '!=')) {
     const asText = (v: Expr, lit: Expr): [Expr, Expr] | undefined =>
       v._tag === 'Var' && v.ref.codec === argoValue && lit._tag === 'Lit' && typeof lit.value === 'boolean' ? [{ _tag: 'Var', ref: { ...v.ref, codec: t.string } }, { _tag: 'Lit', value: String(lit.value) }] : undefined
