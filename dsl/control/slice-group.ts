@@ -40,7 +40,7 @@ export interface SliceReport {
  *
  * @example
  * ```ts
- * const io: SliceIo = { folder: (i) => `/w/slices/${i}`, within: (_d, f) => f(), place: () => true, stack: (n) => `/w/dflow-stack/${n}`, part: (_n, _i, whole, p) => `${whole}/${p}` }
+ * const io: SliceIo = { folder: (i) => `/w/slices/${i}`, within: (_d, f) => f(), place: () => true, stack: (n) => `/w/dflow-stack/${n}`, part: (n, _i, p) => `/w/inputs/${n}/${p}` }
  * ```
  */
 export interface SliceIo {
@@ -52,8 +52,8 @@ export interface SliceIo {
   readonly place: (name: string, index: number, value: unknown, dir: string) => boolean
   /** Makes (once) and returns the folder of output artifact `name`'s entries. */
   readonly stack: (name: string) => string
-  /** What slice `index` gets for its sliced input artifact `name`: the part `part` of the artifact staged at `whole`, read as the OP's input (of its shape). */
-  readonly part: (name: string, index: number, whole: string, part: string) => unknown
+  /** What slice `index` gets for its sliced input artifact `name`: the part `part` of the artifact the call staged as `name`, read as the OP's input (of its shape). */
+  readonly part: (name: string, index: number, part: string) => unknown
 }
 
 /** The context a grouped call's template receives: a function OP's, and the runtime's {@link SliceIo}. @example (ctx as GroupContext).slices?.folder(0) */
@@ -182,7 +182,7 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
         for (const [input, field] of Object.entries(g.sliced)) {
           if (specs[input]?._tag === 'Artifact') {
             if (!io) throw new Error(`input artifact "${input}": this runtime cannot give the slices of a group their parts`)
-            own[input] = io.part(input, indices[j]!, given[input] as unknown as string, wireOf(fieldOf(field, j)))
+            own[input] = io.part(input, indices[j]!, wireOf(fieldOf(field, j)))
             continue
           }
           const d = decodeParam((specs[input] as ParamSpec<unknown, boolean>).codec, wireOf(fieldOf(field, j)))
@@ -218,8 +218,9 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
 
 /**
  * The inputs of a grouped template of a template with inputs `specs`, sliced over `sliced`: the inputs not
- * sliced, and each sliced input artifact (a part of a list artifact) as the whole artifact, staged as a
- * folder (each slice is given its part of it).
+ * sliced, and each sliced input artifact (a part of a list artifact) as the whole list artifact (`shape:
+ * 'list'`, as `artifactList()`, so that a fan-out's stack may be given too): the call stages it whole, and each
+ * slice is given its part of it.
  *
  * @example
  * ```ts
@@ -227,7 +228,7 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
  * ```
  */
 export const groupInputs = (specs: IoSpec, sliced: readonly string[]): [string, IoSpec[string]][] =>
-  Object.entries(specs).flatMap(([k, s]): [string, IoSpec[string]][] => (!sliced.includes(k) ? [[k, s]] : s._tag === 'Artifact' ? [[k, { ...s, shape: undefined, optional: false }]] : []))
+  Object.entries(specs).flatMap(([k, s]): [string, IoSpec[string]][] => (!sliced.includes(k) ? [[k, s]] : s._tag === 'Artifact' ? [[k, { ...s, shape: 'list', optional: false }]] : []))
 
 /** The grouped templates made of each OP, by their sliced inputs (so that equal groupings share one). */
 const made = new WeakMap<FnTemplate, Map<string, FnTemplate>>()

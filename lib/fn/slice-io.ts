@@ -11,7 +11,7 @@ export const STACK_DIR = 'dflow-stack'
 export const PARTS_DIR = 'dflow-parts'
 
 /**
- * The I/O of a grouped call (see `SliceIo`) in the work folder `workdir`: slice i runs in
+ * The I/O of a grouped call (see `SliceIo`) in the work folder `workdir`, its input artifacts at `staged`: slice i runs in
  * `dflow-slices/i`, and what it returns for output artifact NAME (of the OP `op`'s shape, relative to its
  * folder) is written as `dflow-stack/NAME/i` — the folder the call leaves as its artifact NAME. Slice i's part
  * of a sliced input artifact NAME is linked as `dflow-parts/i/NAME` (named as an ungrouped call's staged
@@ -22,11 +22,13 @@ export const PARTS_DIR = 'dflow-parts'
  * sliceIo(op, '/w').folder(3) // '/w/dflow-slices/3'
  * ```
  */
-export const sliceIo = (op: FnTemplate, workdir: string): SliceIo => {
+export const sliceIo = (op: FnTemplate, workdir: string, staged: Readonly<Record<string, string | null>> = {}): SliceIo => {
   const outs = op.outputs as IoSpec
   const ins = op.inputs as IoSpec
   return {
-    part: (name, index, whole, part) => {
+    part: (name, index, part) => {
+      const whole = staged[name]
+      if (!whole) throw new Error(`input artifact "${name}": the call staged no artifact to take its part from`)
       const src = join(whole, part)
       if (!existsSync(src)) throw new Error(`input artifact "${name}": its part ${part} is not in the staged artifact`)
       const dir = join(workdir, PARTS_DIR, String(index))
