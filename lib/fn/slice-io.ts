@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { ArtifactShape, FnTemplate, IoSpec, SliceIo } from 'dflow-ts'
 import { readShaped, shapeMismatch, writeShaped } from './shapes.ts'
 
@@ -29,7 +29,7 @@ export const sliceIo = (op: FnTemplate, workdir: string, staged: Readonly<Record
     part: (name, index, part) => {
       const whole = staged[name]
       if (!whole) throw new Error(`input artifact "${name}": the call staged no artifact to take its part from`)
-      const src = join(whole, part)
+      const src = resolve(whole, part)
       if (!existsSync(src)) throw new Error(`input artifact "${name}": its part ${part} is not in the staged artifact`)
       const dir = join(workdir, PARTS_DIR, String(index))
       mkdirSync(dir, { recursive: true })
