@@ -38,6 +38,10 @@ test('a function OP and a shell template in groups of 2: 3 calls each, 5 slice r
   const link = join(grouped.dir, 'steps', 'hello(1)', 'workdir', 'dflow-parts', '3', 'foo')
   assert.match(readlinkSync(link), /foo4\.txt$/)
   assert.is(readFileSync(realpathSync(link), 'utf8'), 'foo4')
+  // A slice's record names its part of the artifact, as an ungrouped call's does.
+  const part = grouped.step('hello(1).slice(3)').inputs.foo as { part?: string; key?: string }
+  assert.equal([part.part, part.key], ['foo4.txt', (grouped.step('prepare').outputs.foo as { key?: string }).key])
+  assert.is((grouped.step('cat(2).slice(4)').inputs.foo as { part?: string }).part, 'foo5.txt')
 })
 
 test('a fan-out\'s stacked artifact sliced in groups, with keys per slice: each slice reads its entry', async () => {
