@@ -10,9 +10,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { key, seq, slice, step, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
-import { cat, groupedSubpath, hello } from '../../examples/slices/group-subpath.ts'
+import { cat, groupedSubpath, hello, prepare } from '../../examples/slices/group-subpath.ts'
 import { hello as writeHello } from '../../examples/slices/artifact-slices.ts'
-import { mkNone, readPart } from '../helpers/slice-ops.ts'
+import { catAt, mkNone, readPart } from '../helpers/slice-ops.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
 const test = suite('local: grouped slices of list artifacts')
@@ -53,6 +53,13 @@ test('a fan-out\'s stacked artifact sliced in groups, with keys per slice: each 
   assert.equal(run.step('read').outputs, ungrouped.step('read').outputs)
   assert.equal(run.step('read').outputs.names, [['f1.txt'], ['f2.txt'], ['f3.txt']])
   assert.equal(run.step({ key: 'read-2' }).id, 'read(1).slice(2)')
+})
+
+test('a shell template reading its part at the relative path it declares: each slice finds its own part there, in its own folder', async () => {
+  const p = step('prepare', prepare)
+  const run = await runner().run(workflow('group-declared', seq(p, slice({ foo: p.outputs.foo }, (s) => step('cat', catAt, { foo: s.foo }), { groupSize: 3, poolSize: 2 }))))
+  assert.is(run.status, 'Succeeded', run.message)
+  assert.equal(run.step('cat').outputs.text, ['foo1', 'foo2', 'foo3', 'foo4', 'foo5'])
 })
 
 test('a list artifact zipped with a parameter list of another length: the step fails, naming both lengths', async () => {
