@@ -40,7 +40,7 @@ export interface SliceReport {
  *
  * @example
  * ```ts
- * const io: SliceIo = { folder: (i) => `/w/slices/${i}`, within: (_d, f) => f(), place: () => true, stack: (n) => `/w/dflow-stack/${n}` }
+ * const io: SliceIo = { folder: (i) => `/w/slices/${i}`, within: (_d, f) => f(), place: () => true, stack: (n) => `/w/dflow-stack/${n}`, part: (n, _i, p) => `/w/inputs/${n}/${p}` }
  * ```
  */
 export interface SliceIo {
@@ -52,6 +52,8 @@ export interface SliceIo {
   readonly place: (name: string, index: number, value: unknown, dir: string) => boolean
   /** Makes (once) and returns the folder of output artifact `name`'s entries. */
   readonly stack: (name: string) => string
+  /** What slice `index` gets for its sliced input artifact `name`: the part `part` of the artifact the call staged as `name`, read as the OP's input (of its shape). */
+  readonly part: (name: string, index: number, part: string) => unknown
 }
 
 /** The context a grouped call's template receives: a function OP's, and the runtime's {@link SliceIo}. @example (ctx as GroupContext).slices?.folder(0) */
@@ -153,7 +155,7 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
   if (known) return known
   const specs = t0.inputs as IoSpec
   const outs = t0.outputs as IoSpec
-  const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !names.includes(k)), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]])
+  const inputs = Object.fromEntries([...groupInputs(specs, names), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]])
   const outputs = Object.fromEntries([
     ...Object.entries(outs).map(([k, s]) =>
       // An output artifact: the folder of the group's slices' artifacts, entry i slice i's.
@@ -178,6 +180,11 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
         delete own[GROUP_INPUT]
         delete own[SLICING_INPUT]
         for (const [input, field] of Object.entries(g.sliced)) {
+          if (specs[input]?._tag === 'Artifact') {
+            if (!io) throw new Error(`input artifact "${input}": this runtime cannot give the slices of a group their parts`)
+            own[input] = io.part(input, indices[j]!, wireOf(fieldOf(field, j)))
+            continue
+          }
           const d = decodeParam((specs[input] as ParamSpec<unknown, boolean>).codec, wireOf(fieldOf(field, j)))
           if (!d.ok) throw new Error(`input parameter "${input}": ${d.message}`)
           own[input] = d.value
@@ -208,6 +215,20 @@ export const groupedFn = (t0: FnTemplate, sliced: readonly string[]): FnTemplate
   registerGrouped(template, t0)
   return template
 }
+
+/**
+ * The inputs of a grouped template of a template with inputs `specs`, sliced over `sliced`: the inputs not
+ * sliced, and each sliced input artifact (a part of a list artifact) as the whole list artifact (`shape:
+ * 'list'`, as `artifactList()`, so that a fan-out's stack may be given too): the call stages it whole, and each
+ * slice is given its part of it.
+ *
+ * @example
+ * ```ts
+ * groupInputs({ foo: artifact(), n: param(t.number) }, ['foo', 'n']) // [['foo', { _tag: 'Artifact', … }]]
+ * ```
+ */
+export const groupInputs = (specs: IoSpec, sliced: readonly string[]): [string, IoSpec[string]][] =>
+  Object.entries(specs).flatMap(([k, s]): [string, IoSpec[string]][] => (!sliced.includes(k) ? [[k, s]] : s._tag === 'Artifact' ? [[k, { ...s, shape: 'list', optional: false }]] : []))
 
 /** The grouped templates made of each OP, by their sliced inputs (so that equal groupings share one). */
 const made = new WeakMap<FnTemplate, Map<string, FnTemplate>>()

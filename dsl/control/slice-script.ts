@@ -6,7 +6,7 @@ import { RENDERERS } from '../script/renderers.ts'
 import { envNameOf, type HoleContext, type HoleValue, type Raw, type Scalar, type Segment } from '../script/script.ts'
 import type { ScriptTemplate } from '../template.ts'
 import { listOf } from './list-codec.ts'
-import { GROUP_INPUT, GROUPED_SUFFIX, SLICES_REPORT, SLICING_INPUT, registerGrouped } from './slice-group.ts'
+import { GROUP_INPUT, GROUPED_SUFFIX, SLICES_REPORT, SLICING_INPUT, groupInputs, registerGrouped } from './slice-group.ts'
 
 /*
  * A grouped slice of a shell or script template: its calls run a generated POSIX sh wrapper (itself a script
@@ -33,6 +33,9 @@ const awkString = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"
 
 /** The path, relative to its slice's folder, where a slice leaves output `name`. */
 const slicePath = (name: string, s: { readonly path?: string }): string => s.path ?? `dflow-outputs/${name}`
+
+/** The suffix of the wrapper's variable holding the staged path of sliced input artifact `name` (`dflow_whole_NAME`). */
+const wholeName = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, '_')
 
 const dirOf = (p: string): string | undefined => {
   const at = p.replace(/\/+$/, '').lastIndexOf('/')
@@ -283,7 +286,9 @@ export const groupedScript = (t0: ScriptTemplate, sliced: readonly string[]): Sc
   if (problems.length) throw new DflowError(problems)
   const specs = t0.inputs as IoSpec
   const outs = t0.outputs as IoSpec
-  const inputs = Object.fromEntries([...Object.entries(specs).filter(([k]) => !names.includes(k)), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]]) as IoSpec
+  const inputs = Object.fromEntries([...groupInputs(specs, names), [GROUP_INPUT, param(t.unknown)], [SLICING_INPUT, param(t.string)]]) as IoSpec
+  // Sliced input artifacts: the call stages the whole artifact; each slice gets its part of it.
+  const parts = names.filter((n) => specs[n]!._tag === 'Artifact')
   const params = Object.entries(outs).filter((e): e is [string, ParamSpec<unknown, boolean>] => e[1]._tag === 'Param')
   const artifacts = Object.entries(outs).filter((e): e is [string, ArtifactSpec] => e[1]._tag === 'Artifact')
   const outputs = Object.fromEntries([
@@ -302,7 +307,14 @@ export const groupedScript = (t0: ScriptTemplate, sliced: readonly string[]): Sc
   ].join('\n')
   const outDirs = [...new Set([...params, ...artifacts].flatMap(([k, s]) => dirOf(slicePath(k, s)) ?? []))]
   const perSlice = [
-    ...names.map((n) => {
+    ...parts.map((n) => {
+      const v = envNameOf(refsOf({ [n]: specs[n]! }, { kind: 'input' })[n] as Scalar, '')
+      const declared = specs[n]!.path
+      // The part at the input's hole, and at its declared path when that is relative (each slice runs in its own folder).
+      const link = declared !== undefined && !declared.startsWith('/') ? `    ${dirOf(declared) ? `mkdir -p ${q(dirOf(declared)!)} && ` : ''}ln -s "$dflow_part" ${q(declared)} || exit 2\n` : ''
+      return `    dflow_part="$dflow_whole_${wholeName(n)}/$(cat "$dflow_g/$dflow_j.in.${n}")"; [ -e "$dflow_part" ] || { echo "input artifact \"${n}\": its part $(cat "$dflow_g/$dflow_j.in.${n}") is not in the staged artifact" >&2; exit 2; }\n    ${v}="$dflow_part"; export ${v}\n${link}`
+    }),
+    ...names.filter((n) => !parts.includes(n)).map((n) => {
       const v = envNameOf(refsOf({ [n]: specs[n]! }, { kind: 'input' })[n] as Scalar, '')
       return `    unset ${v}; dflow_file_${v.replace(/^dflow_/, '')}="$dflow_g/$dflow_j.in.${n}"; export dflow_file_${v.replace(/^dflow_/, '')}\n`
     }),
@@ -321,6 +333,11 @@ export const groupedScript = (t0: ScriptTemplate, sliced: readonly string[]): Sc
     text(`\nDFLOW_HOLES\n`),
     text(`dflow_w=$(pwd)\ndflow_g="$dflow_w/${GROUP_DIR}"\nmkdir -p "$dflow_g" "$dflow_w/dflow-slices" "$dflow_w/${STACKED_DIR}"${artifacts.map(([k]) => ` "$dflow_w"/${q(`dflow-stack/${k}`)}`).join('')} || exit 2\n`),
     ...inner.artifacts.map((n) => text(`case "\${${n}:-}" in /*|'') ;; *) ${n}="$dflow_w/\${${n}}"; export ${n};; esac\n`)),
+    ...parts.flatMap((n) => [
+      text(`dflow_whole_${wholeName(n)}="`),
+      hole(refs[n]!, 'dquote'),
+      text(`"; case "$dflow_whole_${wholeName(n)}" in /*) ;; *) dflow_whole_${wholeName(n)}="$dflow_w/$dflow_whole_${wholeName(n)}";; esac\n`),
+    ]),
     text(`printf '%s' "`),
     hole(refs[GROUP_INPUT]!, 'dquote'),
     text(`" > "$dflow_g/group.json" || exit 2\nprintf '%s' "`),

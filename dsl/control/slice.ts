@@ -73,14 +73,11 @@ const listProblems = (lists: Readonly<Record<string, unknown>>): Problem[] => {
 
 const isArtifactList = (v: unknown): v is ArtifactRef => typeof v === 'object' && v !== null && (v as { _tag?: string })._tag === 'ArtifactRef'
 
-/** A slice of a list artifact gives its parts to one step, ungrouped (its calls stage their parts). */
+/** A slice of a list artifact gives its parts to one step (grouped or not: each slice gets its own part). */
 const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: Node, options: SliceOptions | undefined): Problem[] => {
   const arts = Object.keys(lists).filter((k) => isArtifactList(lists[k]))
   if (!arts.length) return []
   const at = ['slice', arts[0]!]
-  // Ungrouped, a call fetches its one part by sub path; a group's call would have to stage a part per slice (Argo: one input per part).
-  if (options?.groupSize !== undefined)
-    return [problem([...at, 'groupSize'], `"${arts[0]}" is a list artifact, whose slices cannot be grouped: a group's call would stage one part per slice, and a call stages one part (its sub path) — for function OPs and scripts alike`, 'leave groupSize out (each call stages only its part), or slice a list of parameters')]
   if (inner._tag !== 'Step' || inner.forEach !== undefined || options?.name !== undefined)
     return [problem(at, `the parts of list artifact "${arts[0]}" go to one step`, "give slice a body that is one step: slice({ foo: prep.outputs.foo }, (s) => step('hello', hello, { foo: s.foo }))")]
   return []
@@ -101,7 +98,8 @@ const artifactSliceProblems = (lists: Readonly<Record<string, unknown>>, inner: 
  * A sliced list artifact (an `artifactList()` output: dflow's `input_artifact`) gives call i its item i: the
  * part at the catalog's i-th path, which is all the call stages (dflow's `sub_path` mode: the artifact must be
  * stored unarchived, `archive: 'none'`, checked at validation); the width is the catalog's length, read when
- * the step runs (an artifact without a catalog fails the step). Its body is one step, ungrouped.
+ * the step runs (an artifact without a catalog fails the step). Its body is one step; grouped, each slice of a
+ * group still gets only its own part (the call is given the whole artifact, see `groupedFn`, `groupedScript`).
  *
  * With `groupSize` (and `poolSize`) the body is one step of a leaf template, and each call runs a group of
  * slices: a function OP's body once per slice (`groupedFn`), or a shell or script template's script once per
@@ -159,6 +157,8 @@ const groupedStep = (inner: Node, fields: ReadonlyMap<unknown, string>, item: Pa
     const f = fields.get(v)
     if (f !== undefined) sliced[k] = f
     else args[k] = v
+    // A part of a list artifact: the call is given the whole artifact, and each slice its part of it (the group's item lists the parts' paths).
+    if (f !== undefined && isArtifactList(v) && v.list) args[k] = v.list
   }
   args[GROUP_INPUT] = item
   args[SLICING_INPUT] = slicingOf({ template: inner.template.name, pool, sliced, ...(inner.key !== undefined ? { key: keyParts(inner.key, fields) } : {}) })

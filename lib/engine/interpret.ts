@@ -1,4 +1,4 @@
-import { MAX_DEPTH, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
+import { MAX_DEPTH, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, isRef, type GroupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
@@ -17,7 +17,7 @@ import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase
 import type { Reused } from '../run/reused.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import { exprArgWire } from './expr-arg.ts'
-import { exportGlobals, resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
+import { exportGlobals, lookup, resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
  * How a node ended, for its parent: `ok` means the parent may carry on (everything succeeded, or the
@@ -180,6 +180,21 @@ export const interpreter = (ictx: InterpretContext) => {
     return r.outcome.ok && !hook.outcome.ok ? hook.outcome : r.outcome
   }
 
+  /** Where a grouped call's sliced input artifacts are (a fan-in, stacked when the call read it, is left out). */
+  const wholesOf = (s: Step, slicing: GroupingData, scope: Scope): Record<string, ArtifactLocation | undefined> =>
+    Object.fromEntries(
+      Object.keys(slicing.sliced).flatMap((k) => {
+        const a = s.args[k]
+        if (!(isRef(a) && a._tag === 'ArtifactRef')) return []
+        try {
+          const v = lookup(a, scope)
+          return v.kind === 'artifact' && v.at ? [[k, v.at]] : []
+        } catch {
+          return []
+        }
+      }),
+    )
+
   const runFanOut = async (s: Step, env: Env, id: string): Promise<Outcome> => {
     const startedAt = now()
     const base = { id, name: s.name, parent: env.parent, type: 'StepGroup' as const, template: s.template.name }
@@ -202,7 +217,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const results = await eachItem(items, env, id, s.name, async (at) => {
       const callStart = g && slicing ? now() : ''
       const r = await runCall(s, env, at)
-      if (g && slicing) for (const rec of sliceRecords(g, slicing, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs)) ictx.record(rec)
+      if (g && slicing) for (const rec of sliceRecords(g, slicing, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs, wholesOf(s, slicing, at.scope))) ictx.record(rec)
       return r
     })
     const callPhases = { [CALLS]: { kind: 'param' as const, wire: JSON.stringify(results.map((r) => r.phase)) } }

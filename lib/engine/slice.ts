@@ -102,12 +102,17 @@ export const sliceRecords = (
   call: { readonly id: string; readonly startedAt: string; readonly finishedAt: string },
   group: unknown,
   outputs: Outputs | undefined,
+  /** Where the call's sliced input artifacts are (the whole list artifacts), when known: a slice's record names its part of it. */
+  wholes: Readonly<Record<string, ArtifactLocation | undefined>> = {},
 ): StepRecord[] => {
   const item = group as Readonly<Record<string, readonly unknown[]>>
   const indices = (item[SLICE_GROUP] ?? []) as readonly number[]
   return reportsOf(outputs).map((r) => {
     const j = indices.indexOf(r.index)
     const inputs = Object.fromEntries(Object.entries(g.sliced).map(([input, f]) => [input, wireOfItem(f === SLICE_INDEX ? r.index : item[f]?.[j])]))
+    // A part of a list artifact: recorded as an ungrouped call's (the artifact's location, and its part).
+    const parts = Object.fromEntries(Object.keys(inputs).flatMap((k) => (wholes[k] ? [[k, partAt(wholes[k]!, inputs[k]!)]] : [])))
+    for (const k of Object.keys(parts)) delete inputs[k]
     return {
       id: `${call.id}.slice(${r.index})`,
       name: `slice(${r.index})`,
@@ -119,7 +124,7 @@ export const sliceRecords = (
       startedAt: call.startedAt,
       finishedAt: call.finishedAt,
       ...(r.message ? { message: r.message } : {}),
-      inputs: ioOf(inputs, template.inputs as IoSpec),
+      inputs: { ...ioOf(inputs, template.inputs as IoSpec), artifacts: parts },
       outputs: { ...ioOf(r.outputs, template.outputs as IoSpec), artifacts: entriesOf(r, outputs) },
     }
   })

@@ -92,7 +92,7 @@ const writeOutputs = (t: FnTemplate, job: FnJob, returned: unknown): void => {
 const contextOf = (t: FnTemplate, job: FnJob, log: (line: string) => void): FnContext | GroupContext => {
   const op = groupedTemplateOf(t)
   const base = plainContextOf(job, log)
-  return op?._tag === 'FnTemplate' ? { ...base, slices: sliceIo(op, job.workdir) } : base
+  return op?._tag === 'FnTemplate' ? { ...base, slices: sliceIo(op, job.workdir, job.artifacts) } : base
 }
 
 const plainContextOf = (job: FnJob, log: (line: string) => void): FnContext => ({

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -11,6 +11,7 @@ import artifactSlices, { hello } from '../../examples/slices/artifact-slices.ts'
 import subpathSlices, { prepare } from '../../examples/slices/subpath-slices.ts'
 import makevasp from '../../examples/slices/makevasp.ts'
 import groupArtifacts from '../../examples/slices/group-artifacts.ts'
+import groupSubpath from '../../examples/slices/group-subpath.ts'
 import { importWorkflow, toYaml } from 'dflow-ts/argo'
 import { sliceParts } from '../../lib/argo/slice-init.ts'
 import { local } from 'dflow-ts/local'
@@ -170,6 +171,36 @@ test("E11 on Argo: an init step reads foo's catalog (dflow's hello-init-artifact
   // prepare's list is stored unarchived, so that a part can be fetched alone.
   const prep = templateNamed(m, 'prepare') as unknown as { outputs: { artifacts: { name: string; archive?: unknown }[] } }
   assert.equal(prep.outputs.artifacts.find((a) => a.name === 'foo')?.archive, { none: {} })
+})
+
+test('E11 in groups on Argo: after the init step, each group\'s call gets the whole list artifact (no subPath) and its parts\' paths in its item; in the pod each slice reads only its part (a function OP and the sh wrapper alike)', () => {
+  const m = compileChecked(groupSubpath)
+  for (const [name, template] of [['hello', 'hello-slices-foo-tag'], ['cat', 'cat-slices-foo-tag']] as const) {
+    const c = call(m, name) as ArtCall
+    assert.is(c.template, template)
+    assert.equal(c.arguments?.artifacts, [{ name: 'foo', from: '{{steps.prepare.outputs.artifacts.foo}}' }])
+    assert.match(c.withParam ?? '', `jsonpath(steps['${name}-init-artifact'].outputs.parameters['parts'], '$')`)
+    assert.match(c.withParam ?? '', "'foo': map((# * 2)..")
+  }
+  // The pods, each run with the staged artifact at its input's path: group 1 holds slices 2 and 3.
+  const group = JSON.stringify({ _index: 1, _slices: [2, 3], foo: ['foo3.txt', 'foo4.txt'], tag: ['c', 'd'] })
+  for (const [name, template] of [['hello', 'hello-slices-foo-tag'], ['cat', 'cat-slices-foo-tag']] as const) {
+    const t = templateNamed(m, template)
+    const at = t.inputs!.artifacts!.find((a) => a.name === 'foo')!.path!
+    rmSync(at, { recursive: true, force: true })
+    mkdirSync(at, { recursive: true })
+    for (let i = 1; i <= 5; i++) writeFileSync(join(at, `foo${i}.txt`), `foo${i}`)
+    const dir = mkdtempSync(join(tmp.path, `${name}-`))
+    try {
+      const r = runPod(t, { 'inputs.parameters.dflow_group': group, [`inputs.parameters.${SLICING_INPUT}`]: arg(call(m, name), SLICING_INPUT)! }, dir)
+      assert.is(r.status, 0, r.stderr)
+      const path = t.outputs!.parameters!.find((p) => p.name === 'text')!.valueFrom!.path!
+      // A script template's outputs are under its working directory (/tmp/workdir on Argo, the pod's folder here).
+      assert.equal(JSON.parse(readFileSync(path.startsWith('/tmp/workdir/') ? join(dir, path.slice('/tmp/workdir/'.length)) : path, 'utf8')), ['c:foo3', 'd:foo4'], name)
+    } finally {
+      rmSync(at, { recursive: true, force: true })
+    }
+  }
 })
 
 test('E13 on Argo: two catalogs read side by side, three lists zipped, the gathered call enumerated with each part by subPath', () => {

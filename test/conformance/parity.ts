@@ -36,6 +36,10 @@ export const NOT_BOTH_WAYS: Readonly<Record<string, { readonly reason: string; r
     reason: "runs both ways with the same outcome step by step, except the local run's slice records (CALL.slice(i)): compiled, a group's slices run inside its one pod and report in its dflow_slices output, which the imported run does not expand into records",
     slicesInCalls: true,
   },
+  'examples/slices/group-subpath.ts': {
+    reason: "runs both ways with the same outcome step by step, except the local run's slice records (CALL.slice(i)): compiled, a group's slices run inside its one pod and report in its dflow_slices output, which the imported run does not expand into records",
+    slicesInCalls: true,
+  },
   'examples/slices/shell-exploration.ts': {
     reason: "runs both ways with the same outcome step by step, except the local run's slice records (CALL.slice(i)): compiled, a group's slices run inside its one pod and report in its dflow_slices output, which the imported run does not expand into records",
     slicesInCalls: true,

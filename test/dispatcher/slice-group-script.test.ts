@@ -6,8 +6,9 @@ import { local } from 'dflow-ts/local'
 import { outcomeOf } from '../conformance/outcome.ts'
 import { shDouble } from '../helpers/slice-scripts.ts'
 import { tempDir } from '../helpers/tmp.ts'
+import { groupedSubpath } from '../../examples/slices/group-subpath.ts'
 
-// A grouped slice of a shell template on the dispatcher (shell batch system): each group's call is one job
+// Grouped slices on the dispatcher; a grouped slice of a shell template (shell batch system): each group's call is one job
 // running the wrapper, which runs its slices inside the job; records and outputs as on the local interpreter.
 const test = suite('dispatcher: grouped slices of a shell template')
 const tmp = tempDir('dispatcher-slice-group')
@@ -36,6 +37,19 @@ test('a failing slice in a job: its group\'s job fails, the slices\' records say
   assert.is(run.status, 'Failed')
   assert.equal([run.step({ key: 'd-1' }).phase, run.step({ key: 'd-1' }).record.message], ['Failed', 'exit code 3: three is not allowed'])
   assert.equal([run.step({ key: 'd-0' }).phase, run.step({ key: 'd-2' }).phase], ['Succeeded', 'Succeeded'])
+  assert.equal(await outcomeOf(run), await outcomeOf(await local({ runsDir: tmp.path }).run(wf)))
+})
+
+test('grouped slices of a list artifact (a function OP and a shell template): one job per group, given the whole artifact, each slice reading only its part; the local outcome', async () => {
+  const wf = groupedSubpath(2)
+  const run = await dispatcher({ batch: 'shell', runsDir: tmp.path, politeness: quick }).run(wf)
+  assert.is(run.status, 'Succeeded', run.message)
+  for (const name of ['hello', 'cat']) {
+    const calls = run.steps({ name: new RegExp(`^${name}\\(`) })
+    assert.is(new Set(calls.map((c) => c.record.job?.id)).size, 3, `${name}: one job per group`)
+    assert.equal(run.step(name).outputs.text, ['a:foo1', 'b:foo2', 'c:foo3', 'd:foo4', 'e:foo5'])
+  }
+  assert.is(run.steps({ name: /^slice\(/ }).length, 10)
   assert.equal(await outcomeOf(run), await outcomeOf(await local({ runsDir: tmp.path }).run(wf)))
 })
 

@@ -173,11 +173,15 @@ test('an archived list artifact cannot be sliced (each call stages only its part
   }
 })
 
-test('what a sliced list artifact cannot do: groups, a composite body', () => {
+test('a sliced list artifact in groups: the call is given the whole list artifact, the group item its parts; a composite body cannot take its parts', () => {
   const m = step('mk', mkList('none'))
-  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), ['slice', 'foo', 'groupSize'], /cannot be grouped: a group's call would stage one part per slice/)
   const readSh = shell({ name: 'read-sh', inputs: { foo: artifactSpec(), n: param(t.number) }, script: ({ foo }) => sh`cat ${foo}` })
-  expectOneProblem(() => slice({ foo: m.outputs.foo }, (x) => step('read', readSh, { foo: x.foo, n: 1 }), { groupSize: 2, poolSize: 2 }), ['slice', 'foo', 'groupSize'], /for function OPs and scripts alike/)
+  for (const s of [slice({ foo: m.outputs.foo }, (x) => step('read', readOne, { foo: x.foo, n: 1 }), { groupSize: 2 }), slice({ foo: m.outputs.foo }, (x) => step('read', readSh, { foo: x.foo, n: 1 }), { groupSize: 2, poolSize: 2 })]) {
+    assert.is(s.args['foo'], m.outputs.foo, 'the whole list artifact')
+    assert.equal((s.template.inputs as Record<string, { _tag: string; shape?: string }>)['foo'], { ...(s.template.inputs as Record<string, object>)['foo'], _tag: 'Artifact', shape: 'list' })
+    assert.equal(JSON.parse(s.args['dflow_slicing'] as string).sliced, { foo: 'foo' })
+    assert.equal(problemsOf(workflow('wf', seq(m, s)), { supports: ALL_FEATURES }), [])
+  }
   expectOneProblem(
     () => slice({ foo: m.outputs.foo }, (x) => par(step('a', readOne, { foo: x.foo, n: 1 }), step('b', readOne, { foo: x.foo, n: 2 })), { name: 'both' }),
     ['slice', 'foo'],

@@ -61,3 +61,6 @@ export const listEntries = fn({ name: 'list-entries', module: import.meta.url, i
   const files = foo.map((dir) => readdirSync(dir).filter((f) => !f.startsWith('.')).sort())
   return { files, texts: foo.flatMap((dir, i) => files[i]!.map((f) => readFileSync(`${dir}/${f}`, 'utf8'))) }
 })
+
+/** Prints the file its input artifact is staged at, the relative path it declares (not through a hole). @example step('cat', catAt, { foo: s.foo }) */
+export const catAt = shell({ name: 'cat-at', inputs: { foo: artifact({ path: 'in/part.txt' }) }, outputs: { text: param(t.string, { path: 'text.txt' }) }, script: () => sh`cat in/part.txt > text.txt` })
