@@ -55,6 +55,8 @@ const hashInLine = (): HashBehind => {
   const h = createHash('sha256')
   return { wrote: (chunk) => void h.update(chunk), done: async () => h.digest('hex'), cancel: () => {} }
 }
+/** The fix a refusal of changed bytes gives. */
+const CHANGED = 'the object was changed or cut short on the server: put the artifact again'
 /** Files up to this size are read for an upload by one blocking read. */
 const READ_AT_ONCE = 256 * 1024
 /** Objects from this size on are hashed behind their download by a worker thread (`hashBehind`). */
@@ -97,6 +99,11 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
   const attempts = o.maxAttempts ?? 6
   const Bucket = o.bucket
   const hashing = (o.verify ?? 'etag') === 'sha256'
+  /** Whether an object's bytes are hashed again: in `'sha256'` mode, or when its record names no ETag. */
+  const rehash = (etag: string | undefined) => hashing || etag === undefined
+  /** The store's one refusal of what it read: `corrupt`, naming the store and the key. */
+  const refused = (key: string, message: string, fix = 'put the artifact again', cause?: unknown) =>
+    new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, message, fix, cause === undefined ? undefined : { cause })
 
   const readRecord = async (key: string): Promise<CommitRecord | undefined> => {
     checkKey(id, key)
@@ -118,25 +125,19 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
       r = await client.send(new GetObjectCommand({ Bucket, Key: objectKey }), signal ? { abortSignal: signal } : {})
     } catch (e) {
       if ((e as { name?: string }).name === 'NoSuchKey')
-        throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `the committed object ${JSON.stringify(objectKey)} is missing`, 'put the artifact again', { cause: e })
+        throw refused(key, `the committed object ${JSON.stringify(objectKey)} is missing`, undefined, e)
       throw s3Failure(e, where, key, `reading ${JSON.stringify(objectKey)}`)
     }
     const body = r.Body as Readable
     if (etag !== undefined && r.ETag !== etag) {
       body.destroy()
-      throw new StoreError(
-        'corrupt',
-        describeS3(id, Bucket, endpoint),
-        key,
-        `${JSON.stringify(objectKey)} is not the object committed (its ETag is ${r.ETag ?? 'missing'}, the record's ${etag}): it was replaced on the server`,
-        'put the artifact again',
-      )
+      throw refused(key, `${JSON.stringify(objectKey)} is not the object committed (its ETag is ${r.ETag ?? 'missing'}, the record's ${etag}): it was replaced on the server`)
     }
     return body
   }
 
   const corrupt = (key: string, what: string, want: string, got: string) =>
-    new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${what} does not match its committed digest (${want}, read ${got})`, 'the object was changed or cut short on the server: put the artifact again')
+    refused(key, `${what} does not match its committed digest (${want}, read ${got})`, CHANGED)
 
   /**
    * Downloads one object to `path` (its ETag checked first), written through a 1 MiB write buffer, so the
@@ -148,7 +149,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
    */
   const fetchFile = async (key: string, objectKey: string, etag: string | undefined, path: string, sha256: string, size: number, executable: boolean, signal?: AbortSignal) => {
     const body = await objectBody(key, objectKey, etag, signal)
-    const hash = hashing || etag === undefined ? (size >= BEHIND ? hashBehind(path) : hashInLine()) : undefined
+    const hash = rehash(etag) ? (size >= BEHIND ? hashBehind(path) : hashInLine()) : undefined
     let length = 0
     body.on('data', (chunk: Buffer) => {
       length += chunk.length
@@ -162,7 +163,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
     }
     if (length !== size) {
       hash?.cancel()
-      throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, `${JSON.stringify(objectKey)} holds ${length} bytes, its record ${size}: it was cut short or replaced on the server`, 'put the artifact again')
+      throw refused(key, `${JSON.stringify(objectKey)} holds ${length} bytes, its record ${size}: it was cut short or replaced on the server`)
     }
     const got = await hash?.done()
     if (got !== undefined && got !== sha256) throw corrupt(key, JSON.stringify(objectKey), `sha256:${sha256}`, `sha256:${got}`)
@@ -179,7 +180,7 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
       } catch (e) {
         await undo()
         const err = e instanceof StoreError || e instanceof UnsafeEntryError || e instanceof DamagedArchiveError ? e : s3Failure(e, where, key, doing)
-        if (err instanceof DamagedArchiveError) throw new StoreError('corrupt', describeS3(id, Bucket, endpoint), key, err.message, 'the object was changed or cut short on the server: put the artifact again', { cause: err })
+        if (err instanceof DamagedArchiveError) throw refused(key, err.message, CHANGED, err)
         if (err instanceof UnsafeEntryError) throw new StoreError('unsafe-archive', describeS3(id, Bucket, endpoint), key, err.message, 'the archive was not made by dflow-ts: refuse it or repack it', { cause: err })
         if (n >= attempts || !transient(err)) throw err
         await new Promise((r) => setTimeout(r, (0.5 + Math.random() / 2) * Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** n)))
@@ -265,8 +266,10 @@ export const s3Store = (o: S3StoreOptions): ArtifactStore => {
               if (top.length === 1) await rename(join(scratch, top[0] as string), tmp)
               else await rename(scratch, tmp)
               await rm(scratch, { recursive: true, force: true })
-              const got = hashing || record.etag === undefined ? (record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`) : record.digest
-              if (got !== record.digest) throw corrupt(key, `${k}.tgz`, record.digest, got)
+              if (rehash(record.etag)) {
+                const got = record.kind === 'folder' ? treeDigest(await walkTree(tmp)) : `sha256:${await sha256File(tmp)}`
+                if (got !== record.digest) throw corrupt(key, `${k}.tgz`, record.digest, got)
+              }
             },
             undo,
           )
