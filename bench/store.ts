@@ -129,18 +129,16 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
        * the one before it), and its figure is the mean of its two runs — so neither side gains or loses by
        * its place in the order (with one run each, alternating, five repetitions put the store first three times).
        */
-      const both = async (aKey: string, a: (j: number) => Promise<void>, bKey: string, b: (j: number) => Promise<void>) => {
-        const got = new Map<string, number[]>()
-        const one = async (key: string, f: (j: number) => Promise<void>, j: number) => {
-          execFileSync('sync')
-          got.set(key, [...(got.get(key) ?? []), await timed(() => f(j))])
-        }
-        const [x, fx, y, fy] = storeFirst ? [aKey, a, bKey, b] as const : [bKey, b, aKey, a] as const
-        await one(x, fx, 0)
-        await one(y, fy, 0)
-        await one(y, fy, 1)
-        await one(x, fx, 1)
-        for (const [key, ms] of got) add(key, ((ms[0] as number) + (ms[1] as number)) / 2)
+      type Side = readonly [key: string, run: (j: number) => Promise<void>]
+      const both = async (aKey: string, a: Side[1], bKey: string, b: Side[1]) => {
+        const [x, y]: Side[] = storeFirst ? [[aKey, a], [bKey, b]] : [[bKey, b], [aKey, a]]
+        const one = ([, f]: Side, j: number) => (execFileSync('sync'), timed(() => f(j)))
+        const x0 = await one(x!, 0)
+        const y0 = await one(y!, 0)
+        const y1 = await one(y!, 1)
+        const x1 = await one(x!, 1)
+        add(x![0], (x0 + x1) / 2)
+        add(y![0], (y0 + y1) / 2)
         process.stdout.write('.')
       }
       let rss = 0
@@ -156,33 +154,23 @@ export const storeBench = async (root: string, reps: number, quick: boolean): Pr
         'sdk up',
         (j) => tracked(() => sdkUpload(`sdk/${k}-${j}`), true),
       )
+      /** Downloads into a file of its own, removed after. */
+      const into = async (name: string, f: (to: string) => Promise<unknown>) => {
+        const to = join(dir, name)
+        await f(to)
+        rmSync(to)
+      }
       await both(
         'store down',
-        async (j) => {
-          const to = join(dir, `got-${k}-${j}`)
-          await tracked(() => store.get(`big/${k}-${j}`, to), false)
-          rmSync(to)
-        },
+        (j) => into(`got-${k}-${j}`, (to) => tracked(() => store.get(`big/${k}-${j}`, to), false)),
         'sdk down',
-        async (j) => {
-          const to = join(dir, `sdk-got-${k}-${j}`)
-          await tracked(() => sdkDownload(`sdk/${k}-${j}`, to), true)
-          rmSync(to)
-        },
+        (j) => into(`sdk-got-${k}-${j}`, (to) => tracked(() => sdkDownload(`sdk/${k}-${j}`, to), true)),
       )
       await both(
         'store down sha256',
-        async (j) => {
-          const to = join(dir, `got-sha-${k}-${j}`)
-          await hashing.get(`big/${k}-${j}`, to)
-          rmSync(to)
-        },
+        (j) => into(`got-sha-${k}-${j}`, (to) => hashing.get(`big/${k}-${j}`, to)),
         'sdk down again',
-        async (j) => {
-          const to = join(dir, `sdk-again-${k}-${j}`)
-          await sdkDownload(`sdk/${k}-${j}`, to)
-          rmSync(to)
-        },
+        (j) => into(`sdk-again-${k}-${j}`, (to) => sdkDownload(`sdk/${k}-${j}`, to)),
       )
       growth.push(rss)
       sdkGrowth.push(sdkRss)
