@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import type { ArtifactShape, FnTemplate, IoSpec, SliceIo } from 'dflow-ts'
 import { readShaped, shapeMismatch, writeShaped } from './shapes.ts'
 
@@ -14,7 +14,7 @@ export const PARTS_DIR = 'dflow-parts'
  * The I/O of a grouped call (see `SliceIo`) in the work folder `workdir`, its input artifacts at `staged`: slice i runs in
  * `dflow-slices/i`, and what it returns for output artifact NAME (of the OP `op`'s shape, relative to its
  * folder) is written as `dflow-stack/NAME/i` — the folder the call leaves as its artifact NAME. Slice i's part
- * of a sliced input artifact NAME is linked as `dflow-parts/i/NAME` (named as an ungrouped call's staged
+ * of a sliced input artifact NAME is linked (by a relative link) as `dflow-parts/i/NAME` (named as an ungrouped call's staged
  * part: the input's name) and read in the OP's shape.
  *
  * @example
@@ -34,7 +34,8 @@ export const sliceIo = (op: FnTemplate, workdir: string, staged: Readonly<Record
       const dir = join(workdir, PARTS_DIR, String(index))
       mkdirSync(dir, { recursive: true })
       const at = join(dir, name)
-      if (!existsSync(at)) symlinkSync(src, at)
+      // relative, so the link still holds where the folder is copied whole (a dispatcher job's folder, fetched back over SSH)
+      if (!existsSync(at)) symlinkSync(relative(dir, src), at)
       return readShaped(at, (ins[name] as { shape?: ArtifactShape } | undefined)?.shape)
     },
     folder: (index) => {

@@ -5,7 +5,7 @@
  * an empty list artifact makes no call.
  */
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { key, seq, slice, step, workflow } from 'dflow-ts'
@@ -37,6 +37,8 @@ test('a function OP and a shell template in groups of 2: 3 calls each, 5 slice r
   assert.equal(grouped.step('hello').outputs.name, ['foo', 'foo', 'foo', 'foo', 'foo'])
   const link = join(grouped.dir, 'steps', 'hello(1)', 'workdir', 'dflow-parts', '3', 'foo')
   assert.match(readlinkSync(link), /foo4\.txt$/)
+  // relative, so that a dispatcher job's folder copied back over SSH keeps it (an absolute link out of the folder is refused)
+  assert.not.ok(isAbsolute(readlinkSync(link)), readlinkSync(link))
   assert.is(readFileSync(realpathSync(link), 'utf8'), 'foo4')
   // A slice's record names its part of the artifact, as an ungrouped call's does.
   const part = grouped.step('hello(1).slice(3)').inputs.foo as { part?: string; key?: string }

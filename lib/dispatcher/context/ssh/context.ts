@@ -4,7 +4,7 @@ import { PassThrough, Writable, type Readable } from 'node:stream'
 import type { SFTPWrapper } from 'ssh2'
 import * as tar from 'tar'
 import { DflowError, problem } from '../../../../dsl/problem.ts'
-import { extractTar } from '../../../storage/tar.ts'
+import { extractTar, UnsafeEntryError } from '../../../storage/tar.ts'
 import type { Command } from '../../batch/types.ts'
 import { ContextError } from '../errors.ts'
 import { layout } from '../layout.ts'
@@ -141,7 +141,9 @@ export const sshContext = (config: SshConfig): Context => {
       const r = await run({ argv: ['tar', '-c', '-f', '-', '-C', from, '.'] }, { stdout: out, stderr: err.stream }, live).finally(() => out.end())
       const unpacked = await extracted
       if (r.exitCode !== 0) throw failedTransfer(`packing ${from}`, r, err.text())
-      if (unpacked) throw new ContextError('transfer', name, `unpacking ${from} here failed: ${unpacked.message}`, 'the archive is refused', { cause: unpacked })
+      if (unpacked) throw new ContextError('transfer', name, `unpacking ${from} here failed: ${unpacked.message}`, unpacked instanceof UnsafeEntryError
+        ? 'the job left a file in its folder that cannot be copied here safely (a link out of the folder, an absolute link, a device): remove it, or make its links relative within the folder'
+        : 'the stream was cut or damaged: run the step again', { cause: unpacked })
     })
 
   return {
