@@ -320,6 +320,13 @@ export const groupedScript = (t0: ScriptTemplate, sliced: readonly string[]): Sc
     }),
     ...[...params, ...artifacts].map(([k, s]) => `    dflow_out_${k.replace(/[^A-Za-z0-9_]/g, '_')}="$dflow_d"/${q(slicePath(k, s))}; export dflow_out_${k.replace(/[^A-Za-z0-9_]/g, '_')}\n`),
   ].join('')
+  // A slice's links to its parts go when it ends: they point into the staged artifact by absolute path, which a
+  // dispatcher job's folder fetched back over SSH must not hold (such a link is refused as leaving the folder).
+  const unlinks = parts
+    .map((n) => specs[n]!.path)
+    .filter((d): d is string => d !== undefined && !d.startsWith('/'))
+    .map((d) => `  if [ -L "$dflow_d"/${q(d)} ]; then rm -f "$dflow_d"/${q(d)}; fi\n`)
+    .join('')
   const moves = artifacts
     .map(([k, s]) => {
       const p = slicePath(k, s)
@@ -372,7 +379,7 @@ export const groupedScript = (t0: ScriptTemplate, sliced: readonly string[]): Sc
         `  if [ "$dflow_rc" -eq 0 ]; then`,
         `${moves}    :`,
         `  fi`,
-        `  cat "$dflow_g/$dflow_j.log"`,
+        `${unlinks}  cat "$dflow_g/$dflow_j.log"`,
         `}`,
         `# Slices are claimed one at a time (mkdir is atomic): the pool's workers take the next free slice.`,
         `dflow_worker() {`,

@@ -4,7 +4,7 @@
  * and for a shell template; the outputs equal the ungrouped run's; lists of different lengths fail the step;
  * an empty list artifact makes no call.
  */
-import { readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -62,6 +62,10 @@ test('a shell template reading its part at the relative path it declares: each s
   const run = await runner().run(workflow('group-declared', seq(p, slice({ foo: p.outputs.foo }, (s) => step('cat', catAt, { foo: s.foo }), { groupSize: 3, poolSize: 2 }))))
   assert.is(run.status, 'Succeeded', run.message)
   assert.equal(run.step('cat').outputs.text, ['foo1', 'foo2', 'foo3', 'foo4', 'foo5'])
+  // the link to its part goes when the slice ends (an absolute link, which a job's folder fetched back over SSH must not hold)
+  const folder = join(run.dir, 'steps', 'cat(0)', 'workdir', 'dflow-slices', '0')
+  assert.ok(existsSync(join(folder, 'text.txt')), folder)
+  assert.not.ok(lstatSync(join(folder, 'in', 'part.txt'), { throwIfNoEntry: false }), 'the link in/part.txt is gone')
 })
 
 test('a list artifact zipped with a parameter list of another length: the step fails, naming both lengths', async () => {
