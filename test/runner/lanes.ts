@@ -28,6 +28,10 @@ export interface Stage {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
+const STDERR_TAIL = 4000
+/** The end of what a dead worker wrote to stderr, indented under its file's failure line. */
+const diedWith = (tail: string): string =>
+  tail.trim() ? `; the end of its stderr:\n${tail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}` : ''
 
 /** Runs each stage's files in its lanes, printing reports in order; resolves with the totals. */
 export const runLanes = async (root: string, stages: readonly Stage[]): Promise<{ passed: number; failed: number; skipped: number }> => {
@@ -54,8 +58,15 @@ const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> 
       if (printed === files.length && live === 0) resolve(reports as FileReport[])
     }
     const start = (): void => {
-      const child: ChildProcess = fork(WORKER, [root], { execArgv: process.execArgv })
+      const child: ChildProcess = fork(WORKER, [root], { execArgv: process.execArgv, stdio: ['inherit', 'inherit', 'pipe', 'ipc'] })
       let current: number | undefined
+      // What the worker writes to stderr goes on to ours as it comes; its tail is kept so that a worker that
+      // dies (an error no test caught, say) shows in its file's report why, not somewhere else in the log.
+      let stderrTail = ''
+      child.stderr!.on('data', (chunk: Buffer) => {
+        process.stderr.write(chunk)
+        stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL)
+      })
       let ready = false
       live++
       const give = (): void => {
@@ -72,18 +83,20 @@ const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> 
         }
         give()
       })
-      child.on('exit', (code, signal) => {
+      // 'exit' can come before the last of its stderr has been read: the report waits for that a moment.
+      child.on('exit', (code, signal) => void setTimeout(() => ended(code, signal), 50))
+      const ended = (code: number | null, signal: NodeJS.Signals | null): void => {
         live--
         if (current !== undefined) {
           const file = files[current]!
-          reports[current] = { file, out: `${file}\n\n  ✘ the test process died (${signal ?? `exit code ${code}`}) while running this file\n`, passed: 0, failed: 1, skipped: 0 }
+          reports[current] = { file, out: `${file}\n\n  ✘ the test process died (${signal ?? `exit code ${code}`}) while running this file${diedWith(stderrTail)}\n`, passed: 0, failed: 1, skipped: 0 }
           if (taken < files.length) start()
         } else if (!ready) {
           // It died before it could take a file (it cannot load): the files no lane has taken fail with it.
           for (; taken < files.length; taken++) reports[taken] = { file: files[taken]!, out: `${files[taken]}\n\n  ✘ no test process could start (${signal ?? `exit code ${code}`})\n`, passed: 0, failed: 1, skipped: 0 }
         }
         flush()
-      })
+      }
     }
     if (!files.length) return resolve([])
     for (let i = 0; i < Math.min(lanes, files.length); i++) start()
