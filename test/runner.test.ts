@@ -1,3 +1,4 @@
+/** The test runner's lanes (test/runner/lanes.ts): a worker that dies costs only its file, and says why. */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { fileURLToPath } from 'node:url'

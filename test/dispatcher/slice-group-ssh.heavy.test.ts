@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { seq, slice, step, workflow } from 'dflow-ts'
+import { seq, slice, step, workflow, type Workflow } from 'dflow-ts'
 import { dispatcher, sshContext } from 'dflow-ts/dispatcher'
 import { groupedSubpath, prepare } from '../../examples/slices/group-subpath.ts'
 import { catAt } from '../helpers/slice-ops.ts'
@@ -23,7 +23,7 @@ test.after(async () => {
   await ctx?.close()
   tmp.cleanup()
 })
-const run = (wf: Parameters<ReturnType<typeof dispatcher>['run']>[0]) => dispatcher({ batch: 'shell', runsDir: tmp.path, context: ctx!, politeness: { poll: { initialMs: 100, maxMs: 500 } } }).run(wf)
+const run = (wf: Workflow) => dispatcher({ batch: 'shell', runsDir: tmp.path, context: ctx!, politeness: { poll: { initialMs: 100, maxMs: 500 } } }).run(wf)
 
 if (up) {
   test('a function OP (its part linked relatively) and a script through its hole, in groups of 2: the local outputs', async () => {

@@ -29,9 +29,11 @@ export interface Stage {
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
 const STDERR_TAIL = 4000
-/** The end of what a dead worker wrote to stderr, indented under its file's failure line. */
-const diedWith = (tail: string): string =>
-  tail.trim() ? `; the end of its stderr:\n${tail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}` : ''
+/** A file's report when its worker died: one failed test, with the end of what the worker wrote to stderr. */
+const died = (file: string, what: string, tail: string): FileReport => {
+  const stderr = tail.trim() ? `; the end of its stderr:\n${tail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}` : ''
+  return { file, out: `${file}\n\n  ✘ ${what}${stderr}\n`, passed: 0, failed: 1, skipped: 0 }
+}
 
 /** Runs each stage's files in its lanes, printing reports in order; resolves with the totals. */
 export const runLanes = async (root: string, stages: readonly Stage[]): Promise<{ passed: number; failed: number; skipped: number }> => {
@@ -72,6 +74,7 @@ const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> 
       const give = (): void => {
         if (taken >= files.length) return void child.send({})
         current = taken++
+        stderrTail = '' // what a file's report shows is what the worker wrote while running that file
         child.send({ file: files[current] })
       }
       child.on('message', (m: FileReport | { ready: true }) => {
@@ -88,12 +91,11 @@ const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> 
       const ended = (code: number | null, signal: NodeJS.Signals | null): void => {
         live--
         if (current !== undefined) {
-          const file = files[current]!
-          reports[current] = { file, out: `${file}\n\n  ✘ the test process died (${signal ?? `exit code ${code}`}) while running this file${diedWith(stderrTail)}\n`, passed: 0, failed: 1, skipped: 0 }
+          reports[current] = died(files[current]!, `the test process died (${signal ?? `exit code ${code}`}) while running this file`, stderrTail)
           if (taken < files.length) start()
         } else if (!ready) {
           // It died before it could take a file (it cannot load): the files no lane has taken fail with it.
-          for (; taken < files.length; taken++) reports[taken] = { file: files[taken]!, out: `${files[taken]}\n\n  ✘ no test process could start (${signal ?? `exit code ${code}`})\n`, passed: 0, failed: 1, skipped: 0 }
+          for (; taken < files.length; taken++) reports[taken] = died(files[taken]!, `no test process could start (${signal ?? `exit code ${code}`})`, stderrTail)
         }
         flush()
       }
