@@ -34,8 +34,12 @@ interface Call {
   readonly logPath: string
 }
 
+/** The log of the call running now, for an error thrown outside its awaits. */
+let current: number | undefined
+
 const run = async (c: Call): Promise<number> => {
   const fd = openSync(c.logPath, 'a')
+  current = fd
   const write = (s: string | Uint8Array) => {
     if (typeof s === 'string') writeSync(fd, s)
     else writeSync(fd, s)
@@ -61,10 +65,22 @@ const run = async (c: Call): Promise<number> => {
   } finally {
     process.stdout.write = saved.out
     process.stderr.write = saved.err
+    current = undefined
     closeSync(fd)
   }
 }
 
+// An error no await of the call catches (a callback's throw, a promise nobody awaits) ends the worker, as it
+// would end a process of its own — but Node prints it to a stderr that goes nowhere: it goes to the log of
+// the call running, so the step's message carries it rather than a bare exit code.
+process.on('uncaughtException', (e, origin) => {
+  const text = `the function OP's process ended on an error no await caught (${origin}): ${(e as Error)?.stack ?? String(e)}\n`
+  try {
+    if (current !== undefined) writeSync(current, text)
+  } finally {
+    process.exit(1)
+  }
+})
 process.on('message', (c: Call) => {
   void run(c).then((exitCode) => process.send?.({ exitCode }))
 })

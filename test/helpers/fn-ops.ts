@@ -86,6 +86,15 @@ export const busy = fn({ name: 'busy', module: import.meta.url, inputs: { marker
   return {}
 })
 
+/** Throws from a timer (outside any await of the call), then waits: the worker ends on it. */
+export const throwsLate = fn({ name: 'throws-late', module: import.meta.url }, async () => {
+  setTimeout(() => {
+    throw new Error('thrown from a timer')
+  }, 0)
+  await new Promise((r) => setTimeout(r, 2000))
+  return {}
+})
+
 let calls = 0
 /** Counts the calls its worker process has served (module state: 1 for every call in a fresh process). */
 export const counter = fn({ name: 'counter', module: import.meta.url, outputs: { calls: param(t.number) } }, () => ({ calls: ++calls }))

@@ -4,7 +4,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { seq, step, workflow } from 'dflow-ts'
 import { local } from 'dflow-ts/local'
-import { counter, hang } from '../helpers/fn-ops.ts'
+import { counter, hang, throwsLate } from '../helpers/fn-ops.ts'
 import { processesWith } from '../helpers/processes.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
@@ -20,6 +20,16 @@ test('warm workers serve several calls (module state persists); reuseWorkers: fa
   const fresh = await local({ runsDir: tmp.path, parallelism: 1, reuseWorkers: false }).run(three)
   assert.is(fresh.status, 'Succeeded', fresh.message)
   assert.equal([1, 2, 3].map((i) => fresh.step(`c${i}`).outputs['calls']), [1, 1, 1])
+})
+
+test('an error thrown outside the call\'s awaits ends its worker, and the step\'s message says what it was (Node printed it to a stderr that went nowhere)', async () => {
+  const run = await local({ runsDir: tmp.path }).run(workflow('late', step('t', throwsLate)))
+  assert.is(run.status, 'Failed')
+  assert.is(run.step('t').exitCode, 1)
+  assert.match(run.step('t').message ?? '', /thrown from a timer/)
+  // The next call gets a worker that works.
+  const after = await local({ runsDir: tmp.path }).run(three)
+  assert.is(after.status, 'Succeeded', after.message)
 })
 
 /**
