@@ -34,6 +34,26 @@ export type Expr =
   | { readonly _tag: 'Binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly _tag: 'Cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr }
   | { readonly _tag: 'Call'; readonly fn: FnName; readonly args: readonly Expr[] }
+  | ForeignExpr
+
+/**
+ * An expression the DSL does not write, evaluated by a function of its arguments' values: what the Argo
+ * importer makes of a `{{= … }}` in expr-lang that the DSL's expressions cannot say (`sprig.*`, `map` with `#`,
+ * map literals). `text` is the source, for messages; `args` are read (each to its decoded value) and given to
+ * `evaluate` in order, whose result is the expression's value (a string: Argo prints it into the field). No
+ * interpreter prints it back: compiling one to Argo is an error.
+ *
+ * @example
+ * ```ts
+ * const e: ForeignExpr = { _tag: 'Foreign', text: 'sprig.upper(inputs.parameters.m)', args: [{ _tag: 'Var', ref: m }], evaluate: ([v]) => String(v).toUpperCase() }
+ * ```
+ */
+export interface ForeignExpr {
+  readonly _tag: 'Foreign'
+  readonly text: string
+  readonly args: readonly Expr[]
+  readonly evaluate: (values: readonly unknown[]) => string
+}
 
 /**
  * The names of {@link FnName}, with their arity. `flatten(list)` is expr-lang's: the elements of a list of
@@ -87,6 +107,17 @@ export const workflowFailures: ParamRef<string> = workflowVar('$failures', t.str
 export const workflowDuration: ParamRef<number> = workflowVar('$duration', t.number)
 
 /**
+ * When the run was created, as Argo writes it (`2026-12-02T18:39:33Z`, RFC 3339 in UTC to the second): the
+ * run's start, kept across restarts (Argo's `workflow.creationTimestamp`).
+ *
+ * @example
+ * ```ts
+ * step('stamp', note, { at: workflowCreationTimestamp })
+ * ```
+ */
+export const workflowCreationTimestamp: ParamRef<string> = workflowVar('$creationTimestamp', t.string)
+
+/**
  * The variables of a retry expression (`retry: { expression }`): the last attempt's exit code (-1 when it
  * has none), its phase (`Failed`, `Error`), its duration in whole seconds and its message — Argo's
  * `lastRetry.exitCode`, `lastRetry.status`, `lastRetry.duration`, `lastRetry.message`.
@@ -115,7 +146,7 @@ export const LAST_RETRY_VARS: Readonly<Record<string, string>> = Object.freeze({
 export const isLastRetryVar = (v: ExprVar): boolean => v.source.kind === 'workflow' && v.name in LAST_RETRY_VARS
 
 /** The workflow-level variables, by the reserved names their references carry. @example WORKFLOW_VARS.$status // 'workflow.status' */
-export const WORKFLOW_VARS: Readonly<Record<string, string>> = Object.freeze({ $status: 'workflow.status', $failures: 'workflow.failures', $duration: 'workflow.duration' })
+export const WORKFLOW_VARS: Readonly<Record<string, string>> = Object.freeze({ $status: 'workflow.status', $failures: 'workflow.failures', $duration: 'workflow.duration', $creationTimestamp: 'workflow.creationTimestamp' })
 
 /** Whether a hole value is an expression variable. @example isExprVar(status(a)) // true */
 export const isExprVar = (v: unknown): v is ExprVar =>
@@ -123,7 +154,7 @@ export const isExprVar = (v: unknown): v is ExprVar =>
 
 /** Whether a value is an expression tree. @example isExpr(expr`1 < 2`) // true */
 export const isExpr = (v: unknown): v is Expr =>
-  typeof v === 'object' && v !== null && ['Lit', 'Var', 'Unary', 'Binary', 'Cond', 'Call'].includes((v as { _tag?: string })._tag ?? '')
+  typeof v === 'object' && v !== null && ['Lit', 'Var', 'Unary', 'Binary', 'Cond', 'Call', 'Foreign'].includes((v as { _tag?: string })._tag ?? '')
 
 /** The sub-expressions of a node, left to right. @example childrenOf(expr`${a} < 3`) // [{ _tag: 'Var', … }, { _tag: 'Lit', value: 3 }] */
 export const childrenOf = (e: Expr): readonly Expr[] => {
@@ -138,6 +169,7 @@ export const childrenOf = (e: Expr): readonly Expr[] => {
     case 'Cond':
       return [e.test, e.then, e.else]
     case 'Call':
+    case 'Foreign':
       return e.args
   }
 }
@@ -194,9 +226,26 @@ const withChildren = (e: Expr, kids: readonly Expr[]): Expr => {
     case 'Cond':
       return Object.freeze({ ...e, test: kids[0]!, then: kids[1]!, else: kids[2]! })
     case 'Call':
+    case 'Foreign':
       return Object.freeze({ ...e, args: Object.freeze([...kids]) })
   }
 }
+
+/**
+ * The same expression with every variable node replaced by the expression `f` gives for it (given its
+ * reference and the node); unchanged parts are shared (a walk without recursion).
+ *
+ * @example
+ * ```ts
+ * replaceVars(expr`${a} < 1`, (ref) => ({ _tag: 'Lit', value: 0 })) // expr`0 < 1`
+ * ```
+ */
+export const replaceVars = (e: Expr, f: (ref: ExprVar, node: Expr) => Expr): Expr =>
+  foldExpr<Expr>(e, (x, kids) => {
+    if (x._tag === 'Var') return f(x.ref, x)
+    const old = childrenOf(x)
+    return kids.every((k, i) => k === old[i]) ? x : withChildren(x, kids)
+  })
 
 /**
  * The same expression with every variable replaced by `f(variable)`; unchanged parts are shared (a walk
@@ -208,11 +257,7 @@ const withChildren = (e: Expr, kids: readonly Expr[]): Expr => {
  * ```
  */
 export const mapVars = (e: Expr, f: (v: ExprVar) => ExprVar): Expr =>
-  foldExpr<Expr>(e, (x, kids) => {
-    if (x._tag === 'Var') {
-      const ref = f(x.ref)
-      return ref === x.ref ? x : Object.freeze({ ...x, ref })
-    }
-    const old = childrenOf(x)
-    return kids.every((k, i) => k === old[i]) ? x : withChildren(x, kids)
+  replaceVars(e, (ref, node) => {
+    const r = f(ref)
+    return r === ref ? node : Object.freeze({ ...node, ref: r } as Expr)
   })

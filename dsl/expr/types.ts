@@ -153,6 +153,8 @@ export const nodeType = (e: Expr, kids: readonly ExprType[], problems: string[])
     }
     case 'Call':
       return callType(e, kids, need, problems)
+    case 'Foreign':
+      return 'string'
     case 'Binary':
       if (e.op === '=~') patternProblem(e.right, problems)
       return binaryType(e.op, kids[0]!, kids[1]!, problems, need)

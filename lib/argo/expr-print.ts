@@ -146,6 +146,8 @@ const printNode = (e: Expr, ks: readonly Printed[], path: (v: ExprVar) => string
     }
     case 'Call':
       return callText(e.fn, ks)
+    case 'Foreign':
+      throw new DflowError([problem(['expr'], `the expression ${JSON.stringify(e.text)} was imported from Argo and is evaluated by the importer: it does not compile back to Argo`, 'run the Argo document it was imported from')])
     case 'Binary':
       return binaryText(e, ks[0]!, ks[1]!)
   }

@@ -188,6 +188,8 @@ const isGoInt = ({ e, ints }: Frame): boolean => {
       return ints[1]!
     case 'Call':
       return e.fn === 'asInt' || e.fn === 'length'
+    case 'Foreign':
+      return false
     case 'Binary':
       return e.op === '%' || (['+', '-', '*'].includes(e.op) && ints[0]! && ints[1]!)
   }
@@ -204,6 +206,7 @@ const nextChild = ({ e, vals }: Frame): Expr | undefined => {
     case 'Cond':
       return vals.length === 0 ? e.test : vals.length === 1 ? (holds(vals[0]) ? e.then : e.else) : undefined
     case 'Call':
+    case 'Foreign':
       return e.args[vals.length]
     case 'Binary':
       if (vals.length === 0) return e.left
@@ -225,6 +228,12 @@ const valueOf = ({ e, vals, ints }: Frame, types: Map<Expr, ExprType>, read: (v:
       return vals[1]
     case 'Call':
       return call(e.fn, vals, types.get(e.args[0]!))
+    case 'Foreign':
+      try {
+        return e.evaluate(vals)
+      } catch (x) {
+        throw x instanceof EvalError ? x : new EvalError(`${e.text}: ${(x as Error).message}`)
+      }
     case 'Binary':
       if (e.op === '&&' || e.op === '||') return vals.length === 2 ? holds(vals[1]) : e.op === '||'
       return binary(e.op, vals[0], vals[1], types.get(e.right), ints[0]! && ints[1]!)

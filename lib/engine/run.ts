@@ -159,9 +159,11 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   const globals: WorkflowOutputs = new Map()
   let final: WorkflowRecord
   try {
-    const { run } = interpreterWith({ ...params })
-    let outcome = await run(wf.body, { scope: { inputs: {}, params, steps: new Map(), globals }, depth: 0, parent: null, signal: ctl.signal })
-    if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params, globals, records: [...records.values()], startedAt: wfRecord!.startedAt, interpreterWith, record })
+    // the run's creation, kept across restarts (Argo's workflow.creationTimestamp, to the second)
+    const ps: Record<string, Value> = { ...params, $creationTimestamp: { kind: 'param', wire: wfRecord!.startedAt.replace(/\.\d+Z$/, 'Z') } }
+    const { run } = interpreterWith(ps)
+    let outcome = await run(wf.body, { scope: { inputs: {}, params: ps, steps: new Map(), globals }, depth: 0, parent: null, signal: ctl.signal })
+    if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params: ps, globals, records: [...records.values()], startedAt: wfRecord!.startedAt, interpreterWith, record })
     const status = outcome.ok ? 'Succeeded' : 'Failed'
     final = { ...wfRecord!, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}), ...outputsRecord(globals) }
   } catch (e) {

@@ -79,10 +79,10 @@ test('an artifact from a step that is not memoized cannot be named by key: a pro
   assert.match(call.arguments?.parameters?.find((p) => p.name === 'dflow-memo-data')?.value ?? '', /inputs\/data\.txt/)
 })
 
-test("a memoized manifest is refused by the importer, naming the memo key's expression (sprig.sha256sum in a leaf is not evaluated locally yet)", () => {
-  // The importer runs memoize (a ConfigMap file keyed as Argo keys it), but a leaf's own {{= … }} tags are not
-  // evaluated locally yet; until they are, the refusal must name the field and never run with a wrong key.
-  assert.throws(() => importWorkflow(compile(wfOf()) as never), (e: unknown) => e instanceof DflowError && /sprig\.sha256sum/.test(e.message) && /is not supported locally yet/.test(e.message))
+test("a memoized manifest is refused by the importer, naming the memo key's expression (a {{= … }} in a memoize key is not evaluated locally yet)", () => {
+  // The importer runs memoize (a ConfigMap file keyed as Argo keys it) and evaluates a leaf's {{= … }} in its
+  // containers' fields, but not in a memoize key yet; the refusal must name the field and never run with a wrong key.
+  assert.throws(() => importWorkflow(compile(wfOf()) as never), (e: unknown) => e instanceof DflowError && /sprig\.sha256sum/.test(e.message) && /is supported locally in a container's command, args, source, workingDir and env/.test(e.message))
 })
 
 test('a resubmission keeps the earlier workflow\'s Succeeded nodes, renamed into the new workflow, and validates', () => {

@@ -157,6 +157,10 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'key-only-artifact.yaml': ci({ consume: { result: 'hello' } }),
   'map-reduce.yaml': ci(),
   'expression-destructure-json.yaml': ci({ 'expression-destructure-json': { result: '123' } }),
+  // a leaf's own {{= … }}: asInt of the item passed times 10, and sprig.date of the creation time (this year)
+  'expression-tag-template-workflow.yaml': ci({ 'task-0(0)': { outputs: { output: `hello 30 @ ${new Date().getFullYear()}\n` } } }),
+  // sprig.b64dec, sprig.add/min/max over `#[i]` in a map predicate, then jsonpath of the leaf's input in its env
+  'expression-reusing-verbose-snippets.yaml': ci({ 'expression-reusing-verbose-snippets': { result: "The week's average temperature was 35.8 with a minimum of 15 and a maximum of 57." } }),
   'conditionals.yaml': ci({ 'print-hello-govaluate': { phase: 'Succeeded' }, 'print-hello-expr': { phase: 'Succeeded' }, 'print-hello-expr-json': { phase: 'Succeeded' } }),
   'artifact-gc-workflow.yaml': ci(),
   // event-consumer-workfloweventbinding.yaml submits it with appellation = payload.appellation
@@ -180,8 +184,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "daemon-step.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported by the local importer",
   "dag-task-level-timeout.yaml": "needs an unloaded machine: it imports and runs (A and C sleep 15 s under a 20 s limit, B under 10 s), but its 5 s margin did not hold with a load of 20 on 2 cores",
   "expression-destructure-json-complex.yaml": "spec.templates.0.inputs.parameters.0.value: \"{{=jsonpath(workflow.parameters.config, '$.employees[?(@.name==\\\"Baris\\\")].age')}}\": jsonpath() reads the path \"$.employees[?(@.name==\"Baris\")].age\" only as far as \"[?(@.name==\"Baris\")].age\": it reads $, then .key, ['key'] and [n]",
-  "expression-reusing-verbose-snippets.yaml": "spec.templates.0.script: the expression {{=jsonpath(inputs.parameters['week-temps'], '$.avg')}} in a leaf template is not supported locally yet",
-  "expression-tag-template-workflow.yaml": "spec.templates.1.container: the expression {{=asInt(inputs.parameters.foo) * 10}} in a leaf template is not supported locally yet",
   "http-hello-world.yaml": "spec.templates.1.http: the field \"http\" is not supported by the local importer",
   "k8s-owner-reference.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
   "k8s-patch-json-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",

@@ -73,9 +73,11 @@ for k, v in spec["context"].items():
     values[k] = env_of(v) if v.startswith("dflow_") else v
 for k, v in spec["computed"].items():
     values[f"inputs.parameters.{k}"] = TAG.sub(lambda m: values.get(m.group(1), m.group(0)), v)
-# the time the step starts stands for the run's creation (and a cron run's scheduled) time, in RFC 3339
+# the run's creation time (given by the template when its texts use it) stands for a cron run's scheduled
+# time too; without it, the time the step starts, in RFC 3339
 import datetime as _dt
-values["workflow.creationTimestamp"] = values["workflow.scheduledTime"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+values.setdefault("workflow.creationTimestamp", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+values["workflow.scheduledTime"] = values["workflow.creationTimestamp"]
 
 
 def art_path(name, a, isolated):

@@ -1,6 +1,6 @@
 import {
   ALL_OUTPUTS, DflowError, conditionProblems, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
-  workflowDuration, workflowFailures, workflowStatus, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
+  workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { goSprint, goUnmarshal } from '../../engine/go-values.ts'
@@ -10,7 +10,9 @@ import { evalLang } from './expr-lang-eval.ts'
 import { dependsNames, parseDepends } from './depends.ts'
 import { seconds } from './durations.ts'
 import { condition, exprLang } from './expressions.ts'
+import { expressionTag, type ExprResolver } from './expression-tag.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
+import { hoistExprTags } from './leaf-exprs.ts'
 import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { memoizeOf } from './memoize.ts'
 import { synchronizationOf } from './sync.ts'
@@ -156,6 +158,43 @@ export const builder = (cx: BuildContext) => {
   /** The arguments a call gives the callee's inputs with tagged values: a fixed `value` always, a `default` when not passed. */
   const exprArgs = (callee: Template, given: ReadonlySet<string>): Record<string, Arg> =>
     Object.fromEntries((exprInputs.get(callee) ?? []).filter((x) => x.fixed || !given.has(x.name)).map((x) => [x.name, textExpr(workflowScope, x.text, x.at)]))
+  /**
+   * What a call passes a leaf's expression tags (`argo-expr-N`, leaf-exprs.ts): each computed when the call
+   * starts, from what the call passes the leaf's inputs (`passed`) or their defaults, and from the workflow's
+   * parameters — as Argo evaluates the tag in the pod's template.
+   */
+  const leafExprArgs = (callee: Template, passed: (input: string) => Arg | undefined, path: readonly string[]): Record<string, Arg> => {
+    const spec = leafSpecs.get(callee)
+    if (!spec?.exprs?.length) return {}
+    const at = [...spec.path, spec.kind]
+    return Object.fromEntries(
+      spec.exprs.map((x) => {
+        const resolve: ExprResolver = (n) => {
+          const m = /^inputs\.parameters\.([-\w]+)$/.exec(n)
+          if (m) {
+            const given = passed(m[1]!)
+            if (given !== undefined) return argExpr(given, path)
+            const d = spec.inParams.find((p) => p.name === m[1])
+            if (!d || d.name.startsWith('argo-expr-')) return fail(at, `{{=${x.source}}} reads {{${n}}}: the template has no input parameter "${m[1]}"`)
+            return d.default !== undefined ? { _tag: 'Lit', value: d.default } : fail(path, `{{=${x.source}}} in template "${spec.name}" reads its input "${m[1]}", which this call does not pass`)
+          }
+          if (/^workflow\.parameters\.[-\w]+$/.test(n)) return { _tag: 'Var', ref: refIn(workflowScope, n, t.string, at) as ParamRef<any> }
+          if (n === 'workflow.creationTimestamp') return { _tag: 'Var', ref: workflowCreationTimestamp }
+          return fail(at, `{{=${x.source}}} reads ${n}: an expression in a leaf's fields reads inputs.parameters.*, workflow.parameters.* and workflow.creationTimestamp locally`)
+        }
+        const e = expressionTag(x.source, at, resolve)
+        const problems = typeProblems(e)
+        if (problems.length) fail(at, `{{=${x.source}}}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use')
+        return [x.name, e._tag === 'Var' ? e.ref : e]
+      }),
+    )
+  }
+  /** An argument as an expression: a reference read, an expression as it is, a literal as its text (Argo's parameters are strings). */
+  const argExpr = (a: Arg, path: readonly string[]): Expr => {
+    if (isRef(a)) return a._tag === 'ParamRef' ? { _tag: 'Var', ref: a } : fail(path, `the artifact ${a.name} is read by an expression`)
+    if (isExpr(a)) return a
+    return { _tag: 'Lit', value: typeof a === 'string' ? a : JSON.stringify(a) }
+  }
   const names = new Set<string>()
   const w = cx.warnings
   const scale = (s: number) => s * cx.timeScale
@@ -192,6 +231,7 @@ export const builder = (cx: BuildContext) => {
     if (name === 'workflow.status') return workflowStatus
     if (name === 'workflow.failures') return workflowFailures
     if (name === 'workflow.duration') return workflowDuration
+    if (name === 'workflow.creationTimestamp') return workflowCreationTimestamp
     if ((m = /^(steps|tasks)\.([-\w]+)\.(.+)$/.exec(name))) {
       const [, kind, stepName, rest] = m as unknown as [string, string, string, string]
       if ((kind === 'steps') !== (sc.kind === 'steps')) fail(path, `{{${name}}}: a ${sc.kind === 'dag' ? 'dag' : 'steps'} template names its siblings "${sc.kind === 'dag' ? 'tasks' : 'steps'}.NAME"`)
@@ -232,17 +272,17 @@ export const builder = (cx: BuildContext) => {
    */
   const textExpr = (sc: BodyScope, v: string, path: readonly string[]): Arg => {
     const ps = pieces(v)
-    const resolve = (n: string) => refIn(sc, n, t.string, path) as ParamRef<any>
+    const resolve = (n: string): Expr => ({ _tag: 'Var', ref: refIn(sc, n, t.string, path) as ParamRef<any> })
     const typed = (e: Expr): Expr => {
       const problems = typeProblems(e)
       return problems.length ? fail(path, `${JSON.stringify(v)}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use') : e
     }
     if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
-      const e = exprLang(ps[0]!.source, path, resolve)
+      const e = expressionTag(ps[0]!.source, path, resolve)
       return e._tag === 'Var' ? e.ref : typed(e)
     }
     const parts: Expr[] = ps.map((p) =>
-      p._tag === 'Text' ? { _tag: 'Lit', value: p.text } : p._tag === 'Tag' ? { _tag: 'Var', ref: resolve(p.name) } : { _tag: 'Call', fn: 'string', args: [exprLang(p.source, path, resolve)] },
+      p._tag === 'Text' ? { _tag: 'Lit', value: p.text } : p._tag === 'Tag' ? resolve(p.name) : { _tag: 'Call', fn: 'string', args: [expressionTag(p.source, path, resolve)] },
     )
     return typed(parts.reduce((a, b) => ({ _tag: 'Binary', op: '+', left: a, right: b })))
   }
@@ -456,7 +496,9 @@ export const builder = (cx: BuildContext) => {
         return [{ path: String(m.mountPath), ...(v.shared !== undefined ? { shared: v.shared } : {}), ...(m.subPath !== undefined ? { subPath: String(m.subPath) } : {}) }]
       }),
     )
-    const texts = [...containers.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
+    // expression tags of the containers' fields: hidden inputs, computed by each call (leafExprArgs)
+    const { containers: hoisted, exprs } = hoistExprTags(containers)
+    const texts = [...hoisted.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
@@ -476,9 +518,10 @@ export const builder = (cx: BuildContext) => {
       path,
       kind: kind === 'suspend' ? 'container' : kind,
       ...(containers[0]!.image !== undefined ? { image: containers[0]!.image } : {}),
-      containers,
+      containers: hoisted,
       mounts,
-      inParams: ins.params,
+      inParams: [...ins.params, ...exprs.map((x) => ({ name: x.name }))],
+      ...(exprs.length ? { exprs } : {}),
       inArtifacts: ins.arts,
       outParams,
       outArtifacts,
@@ -567,6 +610,8 @@ export const builder = (cx: BuildContext) => {
       }
     }
     Object.assign(args, exprArgs(callee, new Set([...Object.keys(args), ...computed.map((c) => c.name)])))
+    const mixedArg = (x: string) => computed.find((c) => c.name === x)
+    Object.assign(args, leafExprArgs(callee, (x) => args[x] ?? (mixedArg(x) ? textExpr(inner, mixedArg(x)!.text, mixedArg(x)!.at) : undefined), path))
     const base = leafSpecs.get(callee)
     let timeout: number | undefined
     if (base?.timeoutFrom !== undefined) {
@@ -799,7 +844,8 @@ export const builder = (cx: BuildContext) => {
         s._tag === 'Param' && cx.workflowParams.has(k) ? [[k, Object.freeze({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: k, codec: t.string })]] : [],
       ),
     )
-    return step(stepName, callee, { ...args, ...exprArgs(callee, new Set(Object.keys(args))) } as never)
+    const all = { ...args, ...exprArgs(callee, new Set(Object.keys(args))) } as Record<string, Arg>
+    return step(stepName, callee, { ...all, ...leafExprArgs(callee, (x) => all[x], path) } as never)
   }
 
   return { topCall, retryOf }

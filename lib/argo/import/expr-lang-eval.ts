@@ -1,6 +1,7 @@
 import { goRegex, jsonPathSteps } from 'dflow-ts'
 import { EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, goUnmarshal, utf8Length } from '../../engine/go-values.ts'
 import type { LangNode } from './expr-lang.ts'
+import { isSprig, sprigCall } from './sprig.ts'
 
 /**
  * Evaluates a parsed expr-lang expression (expr-lang.ts) as Argo's controller does: its variables are the wire
@@ -216,10 +217,11 @@ const FUNCTIONS: Readonly<Record<string, { readonly n: number; readonly f: (...a
   join: { n: 2, f: (a, b) => (Array.isArray(a) ? a.map(goSprint).join(String(b)) : num(undefined, 'join() of a list')) },
 }
 
-/** Whether the importer evaluates a function of this name. @example langFunction('flatten') // true */
-export const langFunction = (name: string): boolean => Object.hasOwn(FUNCTIONS, name)
+/** Whether the importer evaluates a function of this name (expr-lang's, Argo's, or `sprig.NAME`). @example langFunction('sprig.add') // true */
+export const langFunction = (name: string): boolean => Object.hasOwn(FUNCTIONS, name) || (name.startsWith('sprig.') && isSprig(name.slice(6)))
 
 const call = (fn: string, args: readonly unknown[]): unknown => {
+  if (fn.startsWith('sprig.')) return sprigCall(fn.slice(6), args)
   const d = FUNCTIONS[fn]
   if (!d) throw new EvalError(`unknown function ${fn}`)
   arity(fn, args, d.n)

@@ -219,6 +219,12 @@ export const parseLang = (source: string, path: readonly string[], resolve: (nam
     p++
     if (t.v === 'true' || t.v === 'false') return { _tag: 'Lit', value: t.v === 'true' }
     if (t.v === 'nil') return { _tag: 'Lit', value: null }
+    // Argo's environment has sprig's functions under `sprig` (util/expr/env): `sprig.add(1, 2)`
+    if (t.v === 'sprig' && !bound.includes(t.v) && is('.') && toks[p + 1]?.k === 'id' && toks[p + 2]?.v === '(') {
+      const name = toks[p + 1]!
+      p += 3
+      return callOf(`sprig.${name.v}`, name.at)
+    }
     if (is('(')) {
       p++
       if (PREDICATES.has(t.v)) {
@@ -234,15 +240,7 @@ export const parseLang = (source: string, path: readonly string[], resolve: (nam
         expect(')')
         return { _tag: 'Predicate', fn: t.v, list, body }
       }
-      if (!langFunction(t.v)) throw new SyntaxErr(`the function ${t.v} is not one the local importer evaluates (at ${t.at})`)
-      const args: LangNode[] = []
-      while (!is(')')) {
-        if (args.length) expect(',')
-        if (is(')')) break
-        args.push(expression())
-      }
-      expect(')')
-      return { _tag: 'Call', fn: t.v, args }
+      return callOf(t.v, t.at)
     }
     if (ROOTS.has(t.v) && !bound.includes(t.v)) {
       // a variable path: constant members after a root name
@@ -259,6 +257,19 @@ export const parseLang = (source: string, path: readonly string[], resolve: (nam
     }
     if (!bound.includes(t.v)) throw new SyntaxErr(`unknown name ${t.v} at ${t.at}`)
     return { _tag: 'Name', name: t.v }
+  }
+
+  /** A call's arguments, after its `(`. */
+  const callOf = (fn: string, at: number): LangNode => {
+    if (!langFunction(fn)) throw new SyntaxErr(`the function ${fn} is not one the local importer evaluates (at ${at})`)
+    const args: LangNode[] = []
+    while (!is(')')) {
+      if (args.length) expect(',')
+      if (is(')')) break
+      args.push(expression())
+    }
+    expect(')')
+    return { _tag: 'Call', fn, args }
   }
 
   const postfix = (n: LangNode): LangNode => {

@@ -1,5 +1,6 @@
-import { workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, DflowError, envNameOf, param, problem, script, stdout, t, type ArtifactSpec, type Segment, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
+import { workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, DflowError, envNameOf, param, problem, script, stdout, t, type ArtifactSpec, type Segment, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
+import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
@@ -53,6 +54,8 @@ export interface LeafSpec {
   readonly outParams: readonly { readonly name: string; readonly path: string; readonly default?: string }[]
   readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean; readonly key?: string }[]
   readonly workflowParams: readonly string[]
+  /** The `{{= … }}` tags of its own fields, each now the tag of a hidden input that every call computes (leaf-exprs.ts). */
+  readonly exprs?: readonly LeafExpr[]
   /** Input parameters the runner computes from this text (with tags of other inputs), for one call's variant. */
   readonly computed?: Readonly<Record<string, string>>
   readonly retry?: Retry
@@ -74,11 +77,20 @@ const fail = (path: readonly string[], message: string, hint?: string): never =>
 /** The tags of the run and the pod that the leaf runner substitutes itself. @example LEAF_CONTEXT.includes('workflow.name') // true */
 export const LEAF_CONTEXT: readonly string[] = ['workflow.status', 'workflow.failures', 'workflow.duration', 'workflow.name', 'workflow.namespace', 'workflow.uid', 'pod.name', 'node.name', 'workflow.serviceAccountName', 'workflow.creationTimestamp', 'workflow.scheduledTime']
 
+/** The run's values a leaf's texts may paste, each given to the runner only when its texts use it: the workflow's phase, failures and duration in an exit handler, its creation time (a cron run's scheduled time too). */
+const RUN_VARS = [
+  ['workflow.status', workflowStatus],
+  ['workflow.failures', workflowFailures],
+  ['workflow.duration', workflowDuration],
+  ['workflow.creationTimestamp', workflowCreationTimestamp],
+  ['workflow.scheduledTime', workflowCreationTimestamp],
+] as const
+
 /** The tags a leaf may use, checked at import so that the runner only meets names it knows. */
 const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => {
   for (const p of pieces(text)) {
     if (p._tag === 'Text') continue
-    if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} in a leaf template is not supported locally yet`, 'compute the value in a step, or pass it as an argument')
+    if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} is supported locally in a container's command, args, source, workingDir and env`, 'compute the value in a step, or pass it as an argument')
     const n = p._tag === 'Tag' ? p.name : ''
     const m = /^(inputs|outputs)\.(parameters|artifacts)\.([-\w]+)(\.path)?$/.exec(n)
     const ok =
@@ -178,8 +190,8 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
       spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined && a.key === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null, key: a.key ?? null, optional: a.optional }
     for (const w of s.workflowParams) spec.workflowParams[w] = hole({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: w, codec: t.string }, '')
     spec.context['workflow.name'] = hole(ctx.workflowName, '')
-    // the workflow's phase and failures, in an exit handler (Argo's workflow.status, workflow.failures)
-    for (const [tag, ref] of [['workflow.status', workflowStatus], ['workflow.failures', workflowFailures], ['workflow.duration', workflowDuration]] as const)
+    // the workflow's phase and failures, in an exit handler (Argo's workflow.status, workflow.failures), and the run's creation time
+    for (const [tag, ref] of RUN_VARS)
       if (texts.some((x) => x.includes(tag))) spec.context[tag] = hole(ref, '')
     spec.context['pod.name'] = hole(ctx.stepName, '')
     spec.context['node.name'] = spec.context['pod.name']!
@@ -245,7 +257,7 @@ const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { rea
 const namespaceAsked = (s: LeafSpec, spec: CallSpec, texts: readonly string[]): string | undefined => {
   const v = (k: string) => `dflow_ns_probe_${k.replace(/\W/g, '_')}`
   const context: Record<string, string> = { ...spec.context }
-  for (const k of ['workflow.name', 'pod.name', 'node.name', ...['workflow.status', 'workflow.failures', 'workflow.duration'].filter((tag) => texts.some((x) => x.includes(tag)))]) context[k] = v(k)
+  for (const k of ['workflow.name', 'pod.name', 'node.name', ...RUN_VARS.map(([tag]) => tag).filter((tag) => texts.some((x) => x.includes(tag)))]) context[k] = v(k)
   const probe = { ...spec, params: Object.fromEntries(s.inParams.map((p) => [p.name, v(p.name)])), workflowParams: Object.fromEntries(s.workflowParams.map((w) => [w, v(w)])), context }
   const { ns, tops } = sandboxed(s, probe, [])
   return ns === undefined ? undefined : namespaceRequest(tops)

@@ -1,0 +1,42 @@
+import type { ContainerSpec } from './leaf.ts'
+import { pieces, type Piece } from './tags.ts'
+
+/** A `{{= … }}` of a leaf's own fields, computed for each call into the hidden input `name`. @example const x: LeafExpr = { name: 'argo-expr-0', source: 'asInt(inputs.parameters.foo) * 10' } */
+export interface LeafExpr {
+  readonly name: string
+  readonly source: string
+}
+
+/**
+ * Takes the expression tags out of a leaf's containers (command, args, source, working folder, env): each
+ * becomes the tag of a hidden input, `{{inputs.parameters.argo-expr-N}}` (the same expression, the same
+ * input), which every call computes from what it passes the leaf's inputs (build.ts `leafExprArgs`) and the
+ * leaf runner pastes as it pastes any input. Argo evaluates them in the pod's template, from the same inputs.
+ *
+ * @example
+ * ```ts
+ * hoistExprTags([{ …, args: ['echo', 'hello {{=asInt(inputs.parameters.foo) * 10}}'] }])
+ * // { containers: [{ …, args: ['echo', 'hello {{inputs.parameters.argo-expr-0}}'] }], exprs: [{ name: 'argo-expr-0', source: 'asInt(inputs.parameters.foo) * 10' }] }
+ * ```
+ */
+export const hoistExprTags = (containers: readonly ContainerSpec[]): { readonly containers: readonly ContainerSpec[]; readonly exprs: readonly LeafExpr[] } => {
+  const exprs: LeafExpr[] = []
+  const hoist = (p: Piece): string => {
+    if (p._tag === 'Text') return p.text
+    if (p._tag === 'Tag') return `{{${p.name}}}`
+    let x = exprs.find((e) => e.source === p.source)
+    if (!x) exprs.push((x = { name: `argo-expr-${exprs.length}`, source: p.source }))
+    return `{{inputs.parameters.${x.name}}}`
+  }
+  // a text without an expression stays exactly as written
+  const text = (s: string): string => (pieces(s).some((p) => p._tag === 'ExprTag') ? pieces(s).map(hoist).join('') : s)
+  const hoisted = containers.map((c) => ({
+    ...c,
+    ...(c.command ? { command: c.command.map(text) } : {}),
+    ...(c.args ? { args: c.args.map(text) } : {}),
+    ...(c.source !== undefined ? { source: text(c.source) } : {}),
+    ...(c.workingDir !== undefined ? { workingDir: text(c.workingDir) } : {}),
+    env: c.env.map(([k, v]) => [k, text(v)] as const),
+  }))
+  return exprs.length ? { containers: hoisted, exprs } : { containers, exprs }
+}
