@@ -182,12 +182,15 @@ export const builder = (cx: BuildContext) => {
           if (n === 'workflow.creationTimestamp') return { _tag: 'Var', ref: workflowCreationTimestamp }
           return fail(at, `{{=${x.source}}} reads ${n}: an expression in a leaf's fields reads inputs.parameters.*, workflow.parameters.* and workflow.creationTimestamp locally`)
         }
-        const e = expressionTag(x.source, at, resolve)
-        const problems = typeProblems(e)
-        if (problems.length) fail(at, `{{=${x.source}}}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use')
+        const e = typed(expressionTag(x.source, at, resolve), `{{=${x.source}}}`, at)
         return [x.name, e._tag === 'Var' ? e.ref : e]
       }),
     )
+  }
+  /** An expression, or its type problems as an error at `path` (`what` is its text). */
+  const typed = (e: Expr, what: string, path: readonly string[]): Expr => {
+    const problems = typeProblems(e)
+    return problems.length ? fail(path, `${what}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use') : e
   }
   /** An argument as an expression: a reference read, an expression as it is, a literal as its text (Argo's parameters are strings). */
   const argExpr = (a: Arg, path: readonly string[]): Expr => {
@@ -273,18 +276,14 @@ export const builder = (cx: BuildContext) => {
   const textExpr = (sc: BodyScope, v: string, path: readonly string[]): Arg => {
     const ps = pieces(v)
     const resolve = (n: string): Expr => ({ _tag: 'Var', ref: refIn(sc, n, t.string, path) as ParamRef<any> })
-    const typed = (e: Expr): Expr => {
-      const problems = typeProblems(e)
-      return problems.length ? fail(path, `${JSON.stringify(v)}: ${problems.join('; ')}`, 'the local evaluator has the subset of expr-lang that Argo examples use') : e
-    }
     if (ps.length === 1 && ps[0]!._tag === 'ExprTag') {
       const e = expressionTag(ps[0]!.source, path, resolve)
-      return e._tag === 'Var' ? e.ref : typed(e)
+      return e._tag === 'Var' ? e.ref : typed(e, JSON.stringify(v), path)
     }
     const parts: Expr[] = ps.map((p) =>
       p._tag === 'Text' ? { _tag: 'Lit', value: p.text } : p._tag === 'Tag' ? resolve(p.name) : { _tag: 'Call', fn: 'string', args: [expressionTag(p.source, path, resolve)] },
     )
-    return typed(parts.reduce((a, b) => ({ _tag: 'Binary', op: '+', left: a, right: b })))
+    return typed(parts.reduce((a, b) => ({ _tag: 'Binary', op: '+', left: a, right: b })), JSON.stringify(v), path)
   }
 
   const retryOf = (r: Obj | undefined, path: readonly string[]): Retry | undefined => {
@@ -610,8 +609,11 @@ export const builder = (cx: BuildContext) => {
       }
     }
     Object.assign(args, exprArgs(callee, new Set([...Object.keys(args), ...computed.map((c) => c.name)])))
-    const mixedArg = (x: string) => computed.find((c) => c.name === x)
-    Object.assign(args, leafExprArgs(callee, (x) => args[x] ?? (mixedArg(x) ? textExpr(inner, mixedArg(x)!.text, mixedArg(x)!.at) : undefined), path))
+    const passed = (x: string): Arg | undefined => {
+      const c = computed.find((y) => y.name === x)
+      return args[x] ?? (c ? textExpr(inner, c.text, c.at) : undefined)
+    }
+    Object.assign(args, leafExprArgs(callee, passed, path))
     const base = leafSpecs.get(callee)
     let timeout: number | undefined
     if (base?.timeoutFrom !== undefined) {

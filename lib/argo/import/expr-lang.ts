@@ -189,14 +189,7 @@ export const parseLang = (source: string, path: readonly string[], resolve: (nam
     if (t.k === 'str') return p++, { _tag: 'Lit', value: t.v }
     if (is('[')) {
       p++
-      const items: LangNode[] = []
-      while (!is(']')) {
-        if (items.length) expect(',')
-        if (is(']')) break
-        items.push(expression())
-      }
-      expect(']')
-      return { _tag: 'List', items }
+      return { _tag: 'List', items: itemsUntil(']') }
     }
     if (is('{')) {
       p++
@@ -259,17 +252,22 @@ export const parseLang = (source: string, path: readonly string[], resolve: (nam
     return { _tag: 'Name', name: t.v }
   }
 
+  /** Expressions separated by commas (a trailing one allowed) up to and with `close`. */
+  const itemsUntil = (close: string): LangNode[] => {
+    const items: LangNode[] = []
+    while (!is(close)) {
+      if (items.length) expect(',')
+      if (is(close)) break
+      items.push(expression())
+    }
+    expect(close)
+    return items
+  }
+
   /** A call's arguments, after its `(`. */
   const callOf = (fn: string, at: number): LangNode => {
     if (!langFunction(fn)) throw new SyntaxErr(`the function ${fn} is not one the local importer evaluates (at ${at})`)
-    const args: LangNode[] = []
-    while (!is(')')) {
-      if (args.length) expect(',')
-      if (is(')')) break
-      args.push(expression())
-    }
-    expect(')')
-    return { _tag: 'Call', fn, args }
+    return { _tag: 'Call', fn, args: itemsUntil(')') }
   }
 
   const postfix = (n: LangNode): LangNode => {
