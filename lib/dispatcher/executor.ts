@@ -13,7 +13,7 @@ import { envValue, mayBeLarge } from '../workdir/env.ts'
 import { commitOutputs, stackArtifacts } from '../workdir/artifacts.ts'
 import { archiveAttempt, stepFolders } from '../workdir/folders.ts'
 import { collectOutputs, sliceReportOf, stdoutPathOf } from '../workdir/outputs.ts'
-import { errorResult, outputPaths, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
+import { errorResult, outputFolders, outputPaths, prepareLeaf, type PreparedLeaf } from '../workdir/prepare.ts'
 import { tailOf } from '../workdir/tail.ts'
 import { localPackagePath, packageFolders, packagePath, progressEnv } from '../workdir/packages.ts'
 import { watchProgress } from '../workdir/progress.ts'
@@ -264,7 +264,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       const r = resultOf(call, o, outPaths, signal)
       return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r
     },
-    prepare: (id) => folders.warm(id),
+    prepare: (id, t) => folders.warm(id, outputFolders(layout, id, t)),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? layout.script(t.name).relative : undefined),

@@ -138,8 +138,8 @@ export interface LeafExecutor {
    * a running one is stopped (its whole process tree, its job) and ends `Failed`.
    */
   run(call: LeafCall, signal: AbortSignal, on: (e: LeafEvent) => void): Promise<LeafResult>
-  /** The step `stepId` is likely to run soon (the next step of a sequence, a dag task whose dependency started): get ready (folders, connections). */
-  prepare?(stepId: string): void
+  /** The step `stepId`, calling `template`, is likely to run soon (the next step of a sequence, a dag task whose dependency started): get ready (folders, connections). */
+  prepare?(stepId: string, template: LeafTemplate): void
   /** The step `stepId` was handed to {@link run} but never started (the run stopped while it waited): forget what was made for it. */
   discard?(stepId: string): Promise<void>
   /** Attempt `call.attempt` failed and another follows: keep what it left aside (the local executor archives its folder). */

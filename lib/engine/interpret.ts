@@ -393,7 +393,7 @@ export const interpreter = (ictx: InterpretContext) => {
 
   /** Starts making the folders of a step that runs next, if it is a plain call of a leaf template (see `StepFolders`). */
   const warm = (node: Node | undefined, env: Env): void => {
-    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.executor.prepare?.(idIn(env, node.name))
+    if (node?._tag === 'Step' && !node.forEach && !node.when && node.template._tag !== 'Subflow') ictx.executor.prepare?.(idIn(env, node.name), node.template)
   }
 
   const cases: NodeCases<(env: Env) => Promise<Outcome>> = {

@@ -11,6 +11,7 @@ import { archiveAttempt, archiveEarlier, stepFolders } from '../workdir/folders.
 import { runLeaf, type LeafContext } from './leaf.ts'
 import type { Spawner } from './process-group.ts'
 import { watchProgress } from '../workdir/progress.ts'
+import { outputFolders } from '../workdir/prepare.ts'
 
 /**
  * Settings of the local executor of one run.
@@ -98,7 +99,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
       }
       return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r
     },
-    prepare: (id) => (s.restarted ? undefined : folders.warm(id)),
+    prepare: (id, t) => (s.restarted ? undefined : folders.warm(id, outputFolders(layout, id, t))),
     discard: (id) => folders.drop(id),
     archive: (call) => archiveAttempt(layout.stepDir(call.stepId), call.attempt),
     scriptOf: (t) => (t._tag === 'ScriptTemplate' ? scriptPath(t.name) : undefined),

@@ -20,8 +20,11 @@ export interface StepFolders {
    * warmed folder.
    */
   readonly take: (id: string) => Promise<void>
-  /** Starts making a step's folders before it runs; nothing if the step has taken them already. */
-  readonly warm: (id: string) => void
+  /**
+   * Starts making a step's folders before it runs, and `more` inside them (its output folders: see
+   * prepare.ts `outputFolders`); nothing if the step has taken them already.
+   */
+  readonly warm: (id: string, more?: readonly string[]) => void
   /** Removes the folders warmed for steps that did not run after all (a failure stopped the run first). */
   readonly sweep: () => Promise<void>
   /** Removes the folders a step took but never started in (the run stopped while it waited for a slot). */
@@ -81,9 +84,10 @@ const makeDir = (path: string): Promise<unknown> =>
 export const stepFolders = (layout: RunLayout): StepFolders => {
   const warmed = new Map<string, Promise<void>>()
   const taken = new Set<string>()
-  const make = async (id: string): Promise<void> => {
+  const make = async (id: string, more: readonly string[] = []): Promise<void> => {
     await makeDir(layout.stepDir(id))
     await Promise.all([makeDir(layout.workdir(id)), open(layout.log(id), 'a', PRIVATE_FILE).then((f) => f.close())])
+    await Promise.all(more.map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR })))
   }
   return {
     take: (id) => {
@@ -92,9 +96,9 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
       warmed.delete(id)
       return early ?? make(id)
     },
-    warm: (id) => {
+    warm: (id, more) => {
       if (taken.has(id) || warmed.has(id)) return
-      const p = make(id)
+      const p = make(id, more)
       p.catch(() => {}) // the step that takes it sees the error
       warmed.set(id, p)
     },

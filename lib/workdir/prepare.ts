@@ -99,6 +99,26 @@ const getPart = async (store: ArtifactStore, at: ArtifactLocation, part: string,
 export const outputPaths = (layout: RunLayout, id: string, t: LeafTemplate): Record<string, string> =>
   Object.fromEntries(Object.entries(t.outputs as IoSpec).map(([name, s]) => [name, localPath(layout, id, 'outputs', s._tag === 'Param' ? 'parameters' : 'artifacts', name, s.path)]))
 
+/**
+ * The folders a step's outputs are written in, beside its work folder: made before it runs (ahead of need
+ * where the run warms the step's folders). A `stdout()` output is read from the step's stdout file, never
+ * from its path, and needs none.
+ *
+ * @example
+ * ```ts
+ * outputFolders(layout, 'inc', importedInc) // ['…/steps/inc/workdir/tmp'] for an output at /tmp/y.txt
+ * ```
+ */
+export const outputFolders = (layout: RunLayout, id: string, t: LeafTemplate): readonly string[] => {
+  const paths = outputPaths(layout, id, t)
+  const dirs = new Set(Object.entries(paths).flatMap(([name, p]) => {
+    const spec = (t.outputs as IoSpec)[name]
+    return spec?._tag === 'Param' && spec.stdout ? [] : [dirname(p)]
+  }))
+  dirs.delete(layout.workdir(id))
+  return [...dirs]
+}
+
 /** A leaf ready to launch: its work folder, staged inputs and output paths. @example const p: PreparedLeaf = { workdir: '/runs/x/steps/a/workdir', staged: {}, outPaths: {} } */
 export interface PreparedLeaf {
   readonly workdir: string
@@ -130,9 +150,7 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
   const outPaths = outputPaths(layout, id, t)
   try {
     await ctx.folders.take(id)
-    const dirs = new Set(Object.values(outPaths).map((p) => dirname(p)))
-    dirs.delete(workdir)
-    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...[...dirs].map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
+    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...outputFolders(layout, id, t).map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
     return { workdir, staged, outPaths }
   } catch (e) {
     return errorResult(storageMessage(e))
