@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { suite } from 'uvu'
@@ -66,13 +66,19 @@ const gone = async (pid: number) => {
   return !alive(pid)
 }
 
-test('spec.suspend holds the steps back (no process runs) until resumed', async () => {
+test('spec.suspend holds the next steps back (no process runs) until resumed; the running step finishes', async () => {
   const { server, kubeconfig } = await serve()
+  const gate = join(tmp.path, 'suspend-gate')
+  const started = join(tmp.path, 'suspend-started')
   const marker = join(tmp.path, 'suspend-ran')
   try {
-    const run = await argo({ kubeconfig }).submit(stepsOf('held', [`echo ran > ${marker}`]), {})
+    // s0 waits for the gate, so the patch lands while the run is surely going (a fast first step could end the run first).
+    const run = await argo({ kubeconfig }).submit(stepsOf('held', [`touch ${started}; while [ ! -e ${gate} ]; do sleep 0.05; done`, `echo ran > ${marker}`]), {})
+    await until(run, () => existsSync(started))
     await run.suspend()
     const r = await waitFor(run, (r) => r.workflow['spec'] !== undefined && (r.workflow['spec'] as { suspend?: boolean }).suspend === true)
+    writeFileSync(gate, '')
+    await until(r, (r) => r.steps({ name: 's0', phase: 'Succeeded' }).length === 1)
     await sleep(1500)
     assert.is((await r.refresh()).status, 'Running')
     assert.not.ok(existsSync(marker), 'no step ran while suspended')
