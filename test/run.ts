@@ -37,9 +37,12 @@ const files = walk(root)
 
 const jobs = Math.max(1, Number(process.env.DFLOW_TEST_JOBS) || Math.min(4, availableParallelism() + 1))
 const heavy = (f: string): boolean => f.endsWith('.heavy.test.ts')
-const { passed, failed, skipped } = await runLanes(root, [
+const { passed, failed, skipped, reports } = await runLanes(root, [
   { files: files.filter((f) => !heavy(f)), lanes: jobs },
   { files: files.filter(heavy), lanes: 1 },
 ])
+// The slowest files, so that what makes `npm test` long is seen where it is run (its target is two minutes).
+const slowest = [...reports].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 8)
+if (reports.length > 8) process.stdout.write(`\nslowest: ${slowest.map((r) => `${r.file} ${((r.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')}\n`)
 process.stdout.write(`\n${skipped} skipped\n${passed} passed, ${failed} failed\n`)
 process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0

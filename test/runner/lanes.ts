@@ -19,6 +19,8 @@ export interface FileReport {
   readonly passed: number
   readonly failed: number
   readonly skipped: number
+  /** Wall time of the file in its worker, in ms (0 for a file whose worker died). */
+  readonly ms?: number
 }
 
 /** Files run `lanes` at a time; a stage starts when the one before it has ended. */
@@ -36,17 +38,19 @@ const died = (file: string, what: string, tail: string): FileReport => {
 }
 
 /** Runs each stage's files in its lanes, printing reports in order; resolves with the totals. */
-export const runLanes = async (root: string, stages: readonly Stage[]): Promise<{ passed: number; failed: number; skipped: number }> => {
+export const runLanes = async (root: string, stages: readonly Stage[]): Promise<{ passed: number; failed: number; skipped: number; reports: readonly FileReport[] }> => {
   const totals = { passed: 0, failed: 0, skipped: 0 }
+  const all: FileReport[] = []
   for (const stage of stages) {
     const reports = await runStage(root, stage)
+    all.push(...reports)
     for (const r of reports) {
       totals.passed += r.passed
       totals.failed += r.failed
       totals.skipped += r.skipped
     }
   }
-  return totals
+  return { ...totals, reports: all }
 }
 
 const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> =>
@@ -62,6 +66,7 @@ const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> 
     const start = (): void => {
       const child: ChildProcess = fork(WORKER, [root], { execArgv: process.execArgv, stdio: ['inherit', 'inherit', 'pipe', 'ipc'] })
       let current: number | undefined
+      let since = 0
       // What the worker writes to stderr goes on to ours as it comes; its tail is kept so that a worker that
       // dies (an error no test caught, say) shows in its file's report why, not somewhere else in the log.
       let stderrTail = ''
@@ -74,13 +79,14 @@ const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> 
       const give = (): void => {
         if (taken >= files.length) return void child.send({})
         current = taken++
+        since = performance.now()
         stderrTail = '' // what a file's report shows is what the worker wrote while running that file
         child.send({ file: files[current] })
       }
       child.on('message', (m: FileReport | { ready: true }) => {
         ready = true
         if ('file' in m) {
-          reports[current!] = m
+          reports[current!] = { ...m, ms: performance.now() - since }
           current = undefined
           flush()
         }
