@@ -20,6 +20,17 @@ opened is named: {"id": 7, "error": "could not open /runs/r/steps/a/log.txt: ERO
 its work folder, as execvp does. The driver stops a process group itself (it knows its id). When the
 driver's end of the pipe closes (it exited, or was killed), every process group still alive is killed
 and the launcher exits.
+
+A job whose environment has DFLOW_NAMESPACE (an imported Argo leaf, lib/argo/import/leaf-sandbox.ts
+`namespaceRequest`) asks to run in a mount namespace of its own, made here when the kernel allows it (as
+root): {"private": ["tmp"], "unless": ["dflow_file_"], "off": {"DFLOW_ARGO_ISOLATION": "none"}, "make": ["argo"],
+"script": "argo/staging/script"}.
+Each `private` top-level folder of the host has the job's own folder of that name (in its work folder) bound
+over it; `make` names top-level folders made (empty, once) on the host where missing, to be bound over;
+`script` is a file made in the work folder, mode 0755, before the binds, for the job to write its script in
+(Argo's /argo/staging/script); a job with a variable starting with an `unless` prefix, or with a variable of
+`off` set to its value, is started as any other.
+The job then has DFLOW_NAMESPACE_MADE=1 instead. Where no namespace can be had, it is started as any other.
 """
 
 import ctypes
@@ -90,9 +101,9 @@ def start(job):
         # This process is single-threaded: its own folder is the child's (posix_spawn has no chdir).
         os.chdir(job["cwd"])
         path = program(job["file"], job["env"])
-        tops = namespace_of(job)
-        if tops is not None:
-            pid = start_in_namespace(job, tops, actions, path)
+        ask = namespace_of(job)
+        if ask is not None:
+            pid = start_in_namespace(job, ask, actions, path)
             if pid is not None:
                 return pid
         return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
@@ -112,7 +123,7 @@ held = {}  # pid -> a descriptor of the mount namespace its step runs in, until 
 
 
 def namespace_of(job):
-    """The top-level folders the job asks to have private (see the header), or None (start it as any other)."""
+    """What the job asks of its namespace (see the header), or None (start it as any other)."""
     global libc, home, releaser
     request = job["env"].get("DFLOW_NAMESPACE")
     if request is None or libc is False:
@@ -120,8 +131,11 @@ def namespace_of(job):
     ask = json.loads(request)
     if any(name.startswith(prefix) for name in job["env"] for prefix in ask.get("unless", [])):
         return None
+    if any(job["env"].get(name) == value for name, value in ask.get("off", {}).items()):
+        return None
     tops = ask["private"]
-    if not all(t and "/" not in t and t not in (".", "..") and os.path.isdir("/" + t) and not os.path.islink("/" + t) for t in tops):
+    made = ask.get("make", [])
+    if not all(t and "/" not in t and t not in (".", "..") and (os.path.isdir("/" + t) and not os.path.islink("/" + t) or t in made and not os.path.lexists("/" + t)) for t in tops):
         return None
     if libc is None:
         try:
@@ -135,7 +149,7 @@ def namespace_of(job):
         except (OSError, AttributeError):
             libc = False
             return None
-    return tops
+    return ask
 
 
 def release_namespaces():
@@ -167,7 +181,7 @@ def mounted(what, result):
         raise OSError(e, f"{what}: {os.strerror(e)}")
 
 
-def start_in_namespace(job, tops, actions, path):
+def start_in_namespace(job, ask, actions, path):
     """The launcher enters a new mount namespace, binds the step's folders (see the header), starts the command
     there with posix_spawn (which forks nothing of this process) and comes back to its own namespace. Returns
     the pid, or None when the kernel refused the namespace (the job is then started as any other)."""
@@ -175,6 +189,7 @@ def start_in_namespace(job, tops, actions, path):
     env = {k: v for k, v in job["env"].items() if k != "DFLOW_NAMESPACE"}
     env["DFLOW_NAMESPACE_MADE"] = "1"
     cwd = os.getcwd()
+    tops = ask["private"]
     hidden = tuple("/" + t + "/" for t in tops)
     args = list(job["args"])
     opened_args = []
@@ -188,10 +203,23 @@ def start_in_namespace(job, tops, actions, path):
                 args[i] = f"/dev/fd/{fd}"
         for t in tops:
             os.makedirs(os.path.join(cwd, t), exist_ok=True)
+        if ask.get("script"):
+            script = os.path.join(cwd, ask["script"])
+            os.makedirs(os.path.dirname(script), exist_ok=True)
+            os.close(os.open(script, os.O_WRONLY | os.O_CREAT, 0o755))
+            os.chmod(script, 0o755)  # whatever the umask: Argo's script file can be run as a command
         if libc.unshare(CLONE_NEWNS) != 0:
             libc = False
             return None
         try:
+            for t in ask.get("make", []):
+                if not os.path.lexists("/" + t):
+                    try:
+                        os.mkdir("/" + t, 0o755)  # on the host's file system: a mount point, left empty
+                    except FileExistsError:
+                        pass
+                    except OSError:
+                        return None
             # opened in the new namespace (a descriptor of the old one cannot be bound), all before any bind
             sources = [os.open(os.path.join(cwd, t), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC) for t in tops]
             try:

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -140,6 +140,36 @@ test("outputs in a sub-folder (dflow's compiled /tmp/workdir/y.txt) run the fast
   assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
   assert.is(r.steps({ name: 'inc' })[0]!.outputs.y, '42')
   assert.is(r.steps({ name: 'mk' })[0]!.outputs.a, 'made')
+})
+
+/** Whether this process can make mount namespaces (root): the launcher then runs the fast way's steps in its own. */
+const root = process.getuid?.() === 0
+
+test('script templates run at Argo\'s /argo/staging/script, mode 0755, each its own (parallel steps), on every way a leaf runs', async () => {
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      { name: 'main', steps: [[1, 2, 3].map((i) => ({ name: `s${i}`, template: 's', arguments: { parameters: [{ name: 'v', value: String(i) }] } }))] },
+      {
+        name: 's',
+        inputs: { parameters: [{ name: 'v' }] },
+        script: { image: 'alpine:3.20', command: ['sh'], source: 'sleep 0.3\nprintf "%s %s %s\\n" "$0" "$(stat -c %a "$0")" {{inputs.parameters.v}}\ngrep -c . "$0"' },
+      },
+    ],
+  })
+  const want = (i: number) => `/argo/staging/script 755 ${i}\n3`
+  // the fast way (the launcher's namespace as root, else bubblewrap), and argo-leaf.py (DFLOW_ARGO_ISOLATION=none keeps the source out of any root: its own path)
+  for (const env of [...(bwrap ? [noPython] : []), process.env]) {
+    const r = await run(doc, env)
+    assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
+    assert.equal([1, 2, 3].map((i) => r.steps({ name: `s${i}` })[0]!.outputs.result), [1, 2, 3].map(want))
+    // as root the launcher made the step's namespace: the source is in the step's own argo folder, the host's /argo is an empty mount point
+    if (root && bwrap) assert.ok(existsSync(join(r.dir, 'steps', r.steps({ name: 's1' })[0]!.id, 'workdir', 'argo', 'staging', 'script')), 'ran in the launcher\'s namespace')
+    if (existsSync('/argo')) assert.equal(readdirSync('/argo'), [])
+  }
+  const none = await run(doc, { ...process.env, DFLOW_ARGO_ISOLATION: 'none' })
+  assert.is(none.status, 'Succeeded')
+  assert.match(String(none.steps({ name: 's2' })[0]!.outputs.result), /\/argo-script 755 2\n3$/)
 })
 
 test('a step the fast way does not cover (an input artifact) still runs, through argo-leaf.py', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -39,6 +39,29 @@ test('not made when an "unless" variable is set, or a private folder is not in t
   ] as const) {
     const r = await run(name, env)
     assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false }, name)
+  }
+})
+
+test('not made when an "off" variable has its value (DFLOW_ARGO_ISOLATION=none): the job runs as any other', async () => {
+  const ask = JSON.stringify({ private: ['tmp'], unless: [], off: { DFLOW_ARGO_ISOLATION: 'none' } })
+  const r = await run('off', { DFLOW_NAMESPACE: ask, DFLOW_ARGO_ISOLATION: 'none' })
+  assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false })
+  if (!root) return
+  const on = await run('off-other', { DFLOW_NAMESPACE: ask, DFLOW_ARGO_ISOLATION: 'auto' })
+  assert.is(on.marker, '1 ')
+})
+
+test('"make": a missing top-level folder is made on the host, empty, as the mount point; "script": the file made 0755 in the work folder', async () => {
+  if (!root) return console.log('  (skipped: only root makes a mount namespace without a user namespace)')
+  const top = `dflow-made-${process.pid}`
+  try {
+    const r = await run('make', { DFLOW_NAMESPACE: JSON.stringify({ private: [top, 'tmp'], unless: [], make: [top], script: `${top}/staging/script` }) })
+    assert.is(r.marker, '1 ')
+    const script = join(tmp.path, 'make', 'workdir', top, 'staging', 'script')
+    assert.is(statSync(script).mode & 0o777, 0o755)
+    assert.equal(readdirSync(`/${top}`), [], 'the host\'s folder stays empty')
+  } finally {
+    rmSync(`/${top}`, { recursive: true, force: true })
   }
 })
 

@@ -155,8 +155,9 @@ def build_root(root):
     os.makedirs(root, exist_ok=True)
     mount("tmpfs", root, "tmpfs", 0)
     private = set(spec["private"]) | {"tmp"}
+    staging = spec["scriptPath"].lstrip("/").split("/")[0]  # a pod's /argo is its own (the launcher may have made an empty one on the host)
     for e in os.listdir("/"):
-        if e in private:
+        if e in private or e == staging:
             continue
         src, dst = "/" + e, os.path.join(root, e)
         if os.path.islink(src):

@@ -42,7 +42,7 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
   for (const d of s.private) lines.push(`[ -d ${quote(d)} ] || mkdir -p -- ${quote(d)} || exit 2`)
   for (const d of s.prune ?? []) lines.push(`rmdir -- ${quote(d)} 2>/dev/null || :`)
   if (w.source !== null) lines.push(`printf '%s' ${w.source} > "\${PWD%/*}/argo-script" || exit 2`)
-  const root = rootEntries().filter((e) => !s.private.includes(e.name))
+  const root = rootEntries().filter((e) => !s.private.includes(e.name) && e.name !== topOf(SCRIPT_PATH))
   const bw = [
     'exec bwrap --die-with-parent',
     ...root.map((e) => (e.link !== undefined ? `--symlink ${quote(e.link)} ${quote(`/${e.name}`)}` : `--dev-bind-try ${quote(`/${e.name}`)} ${quote(`/${e.name}`)}`)),
@@ -68,9 +68,11 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
  * The step's script once the launcher has made its mount namespace (lib/local/launcher.py: `/tmp` and the
  * step's other private top-level folders bound over the host's, asked through {@link namespaceRequest}): the
  * tags pasted as for {@link sandboxScript}, the call's variables dropped from the command's environment, and
- * the command exec'd in place — no process for the namespace. Undefined where it cannot stand for
- * bubblewrap's root: a script's source (its Argo path `/argo/staging/script` is in no private folder), a
- * command found on the PATH only inside a private folder (which the binds hide), DFLOW_ARGO_ISOLATION=none.
+ * the command exec'd in place — no process for the namespace. A script's source is written at Argo's path,
+ * `/argo/staging/script`: `argo` is then one of the private folders (`s.private`), and the launcher has
+ * made the file, mode 0755, in the step's own `argo` folder ({@link namespaceRequest}). Undefined where it
+ * cannot stand for bubblewrap's root: a command found on the PATH only inside a private folder (which the
+ * binds hide), DFLOW_ARGO_ISOLATION=none.
  *
  * @example
  * ```ts
@@ -79,7 +81,7 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
  * ```
  */
 export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
-  if (process.env.DFLOW_ARGO_ISOLATION === 'none' || c.source !== null) return undefined
+  if (process.env.DFLOW_ARGO_ISOLATION === 'none' || (c.source !== null && !s.private.includes(topOf(SCRIPT_PATH)))) return undefined
   // `export K=…` needs a name the shell takes (bubblewrap's --setenv takes any)
   if (c.env.some(([k]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))) return undefined
   const local = (v: string) => `dflow_ns_${v}`
@@ -95,25 +97,34 @@ export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | 
     ...vars.map((v) => `${local(v)}=\${${v}-}`),
     `unset DFLOW_ARGO_TEMPLATE DFLOW_NAMESPACE_MADE ${[...new Set([...s.unset, ...vars])].flatMap((n) => [n, fileVarOf(n)]).join(' ')}`,
     ...(s.prune ?? []).map((d) => `rmdir -- ${quote(d)} 2>/dev/null || :`),
+    ...(w.source !== null ? [`printf '%s' ${w.source} > ${quote(SCRIPT_PATH)} || exit 2`] : []),
     w.cwd !== null ? `mkdir -p -- ${w.cwd} && cd -- ${w.cwd} || exit 2` : 'cd / || exit 2',
     'unset OLDPWD',
     s.scaled ? `export PATH=${quote(SCALED)}":\${PATH-/usr/bin:/bin}" PYTHONPATH=${quote(SCALED)}"/py\${PYTHONPATH:+:$PYTHONPATH}"` : 'export PATH="${PATH-/usr/bin:/bin}"',
     ...w.env.map(([k, v]) => `export ${k}=${v}`),
-    `exec ${[w.program, ...w.args].join(' ')}`,
+    `exec ${[w.program, ...w.args, ...(w.source !== null ? [quote(SCRIPT_PATH)] : [])].join(' ')}`,
   ]
   return `${lines.join('\n')}\n`
 }
 
 /**
  * What a leaf asks the launcher for in its environment (DFLOW_NAMESPACE, lib/local/launcher.py's header): the
- * top-level folders made private, and not when a value came as a file (`dflow_file_…`: argo-leaf.py reads it).
+ * top-level folders made private, and not when a value came as a file (`dflow_file_…`: argo-leaf.py reads it)
+ * or the run's environment says DFLOW_ARGO_ISOLATION=none.
+ * Where the leaf has a script's source (`script`), `/argo` is private too — made, empty, on the host where
+ * missing, as the mount point — and the launcher makes the file the step writes the source in.
  *
  * @example
  * ```ts
- * namespaceRequest(['tmp']) // '{"private":["tmp"],"unless":["dflow_file_"]}'
+ * namespaceRequest(['tmp'], false) // '{"private":["tmp"],"unless":["dflow_file_"],"off":{"DFLOW_ARGO_ISOLATION":"none"}}'
+ * namespaceRequest(['argo', 'tmp'], true) // '{"private":["argo","tmp"],"unless":["dflow_file_"],"off":{"DFLOW_ARGO_ISOLATION":"none"},"make":["argo"],"script":"argo/staging/script"}'
  * ```
  */
-export const namespaceRequest = (tops: readonly string[]): string => JSON.stringify({ private: tops, unless: [fileVarOf('')] })
+export const namespaceRequest = (tops: readonly string[], script: boolean): string =>
+  JSON.stringify({ private: tops, unless: [fileVarOf('')], off: { DFLOW_ARGO_ISOLATION: 'none' }, ...(script ? { make: [topOf(SCRIPT_PATH)], script: SCRIPT_PATH.slice(1) } : {}) })
+
+/** The top-level folders a leaf's namespace makes private: `tops`, and with a script's source the one Argo's script path is in. @example namespaceTops(['tmp'], true) // ['argo', 'tmp'] */
+export const namespaceTops = (tops: readonly string[], script: boolean): readonly string[] => (script ? [...new Set([...tops, topOf(SCRIPT_PATH)])].sort() : tops)
 
 /** The command's words for the shell: each tag a quoted variable (`ref` names it) or literal; undefined when a tag is one only argo-leaf.py computes. */
 const commandWords = (c: SandboxContainer, s: SandboxScope, ref: (v: string) => string) => {
@@ -187,8 +198,8 @@ export interface SandboxScope {
 /** The time-scaled `sleep` and python's sitecustomize (each reads DFLOW_ARGO_TIME_SCALE). */
 const SCALED = packageFile('lib/argo/import/scaled')
 
-/** Where a script template's source is, inside the step's root (Argo's path). */
-const SCRIPT_PATH = '/argo/staging/script'
+/** Where a script template's source is, inside the step's root (Argo's path). @example SCRIPT_PATH // '/argo/staging/script' */
+export const SCRIPT_PATH = '/argo/staging/script'
 
 /** The commands argo-leaf.py runs with the host's python3 (a `python` image's). */
 const PYTHON = /^(python3?|(\/usr(\/local)?)?\/bin\/python3?)$/

@@ -4,7 +4,7 @@ import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
-import { namespaceRequest, namespaceScript, sandboxScript } from './leaf-sandbox.ts'
+import { namespaceRequest, namespaceScript, namespaceTops, sandboxScript, SCRIPT_PATH } from './leaf-sandbox.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
 export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
@@ -166,7 +166,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     name: s.name,
     containers,
     computed: s.computed ?? {},
-    scriptPath: '/argo/staging/script',
+    scriptPath: SCRIPT_PATH,
     params: {} as Record<string, string>,
     workflowParams: {} as Record<string, string>,
     context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
@@ -228,14 +228,14 @@ interface CallSpec { readonly params: Record<string, string>; readonly workflowP
 /**
  * The leaf's two fast scripts (leaf-sandbox.ts) when its features are all the fast way's: `ns`, run in the
  * mount namespace the launcher made, and `bwrap`, which makes its own; each undefined where it cannot run
- * the leaf (argo-leaf.py does), with `tops` the folders made private.
+ * the leaf (argo-leaf.py does), with `request` what the template asks the launcher for `ns`.
  */
-const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { readonly ns?: string; readonly bwrap?: string; readonly tops: readonly string[] } => {
+const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { readonly ns?: string; readonly bwrap?: string; readonly request?: string } => {
   const [c, ...more] = s.containers
   const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length
   const tops = [...new Set([...spec.private, 'tmp'])].sort()
   // an output right under / is copied out of the root: argo-leaf.py's
-  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return { tops }
+  if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return {}
   // an output in a sub-folder (`/tmp/workdir/y.txt`, as dflow's compiler writes one): its empty folders below the top-level one are removed first
   const prune = [...new Set(spec.outputs.flatMap((p) => p.replace(/^\/+/, '').split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, parts.length - i).join('/')).filter((d) => d.includes('/'))))].sort((a, b) => b.split('/').length - a.split('/').length)
   const cmd = c.command ?? entrypointOf(c.image)
@@ -246,7 +246,11 @@ const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { rea
   for (const [k, v] of Object.entries(spec.context)) (v.startsWith('dflow_') ? vars : literals)[k] = v
   const container = { argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env }
   const scope = { private: tops, vars, literals, unset: names, scaled: s.timeScale !== 1, ...(prune.length ? { prune } : {}) }
-  return { ns: namespaceScript(container, scope), bwrap: sandboxScript(container, scope), tops }
+  // in the launcher's namespace a script's source is written at Argo's path, in a private folder of its own
+  const script = container.source !== null
+  const nsTops = namespaceTops(tops, script)
+  const ns = namespaceScript(container, { ...scope, private: nsTops })
+  return { ns, bwrap: sandboxScript(container, scope), ...(ns !== undefined ? { request: namespaceRequest(nsTops, script) } : {}) }
 }
 
 /**
@@ -259,6 +263,5 @@ const namespaceAsked = (s: LeafSpec, spec: CallSpec, texts: readonly string[]): 
   const context: Record<string, string> = { ...spec.context }
   for (const k of ['workflow.name', 'pod.name', 'node.name', ...RUN_VARS.map(([tag]) => tag).filter((tag) => texts.some((x) => x.includes(tag)))]) context[k] = v(k)
   const probe = { ...spec, params: Object.fromEntries(s.inParams.map((p) => [p.name, v(p.name)])), workflowParams: Object.fromEntries(s.workflowParams.map((w) => [w, v(w)])), context }
-  const { ns, tops } = sandboxed(s, probe, [])
-  return ns === undefined ? undefined : namespaceRequest(tops)
+  return sandboxed(s, probe, []).request
 }
