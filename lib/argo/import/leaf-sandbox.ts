@@ -98,7 +98,8 @@ export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | 
     `unset DFLOW_ARGO_TEMPLATE DFLOW_NAMESPACE_MADE ${[...new Set([...s.unset, ...vars])].flatMap((n) => [n, fileVarOf(n)]).join(' ')}`,
     ...(s.prune ?? []).map((d) => `rmdir -- ${quote(d)} 2>/dev/null || :`),
     ...(w.source !== null ? [`printf '%s' ${w.source} > ${quote(SCRIPT_PATH)} || exit 2`] : []),
-    w.cwd !== null ? `mkdir -p -- ${w.cwd} && cd -- ${w.cwd} || exit 2` : 'cd / || exit 2',
+    // `mkdir` is a process: only where the folder is missing
+    w.cwd !== null ? `cd -- ${w.cwd} 2>/dev/null || { mkdir -p -- ${w.cwd} && cd -- ${w.cwd}; } || exit 2` : 'cd / || exit 2',
     'unset OLDPWD',
     s.scaled ? `export PATH=${quote(SCALED)}":\${PATH-/usr/bin:/bin}" PYTHONPATH=${quote(SCALED)}"/py\${PYTHONPATH:+:$PYTHONPATH}"` : 'export PATH="${PATH-/usr/bin:/bin}"',
     ...w.env.map(([k, v]) => `export ${k}=${v}`),

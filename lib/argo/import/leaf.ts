@@ -236,8 +236,12 @@ const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { rea
   const tops = [...new Set([...spec.private, 'tmp'])].sort()
   // an output right under / is copied out of the root: argo-leaf.py's
   if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return {}
-  // an output in a sub-folder (`/tmp/workdir/y.txt`, as dflow's compiler writes one): its empty folders below the top-level one are removed first
-  const prune = [...new Set(spec.outputs.flatMap((p) => p.replace(/^\/+/, '').split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, parts.length - i).join('/')).filter((d) => d.includes('/'))))].sort((a, b) => b.split('/').length - a.split('/').length)
+  // an output in a sub-folder (`/tmp/workdir/y.txt`, as dflow's compiler writes one): its empty folders below the top-level one are removed
+  // first — but the working folder and those it is in, which a pod's runtime makes before the command starts
+  const wd = c.workingDir !== undefined && !c.workingDir.includes('{{') ? c.workingDir.replace(/^\/+|\/+$/g, '') : undefined
+  const prune = [...new Set(spec.outputs.flatMap((p) => p.replace(/^\/+/, '').split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, parts.length - i).join('/')).filter((d) => d.includes('/'))))]
+    .filter((d) => wd === undefined || (wd !== d && !wd.startsWith(`${d}/`)))
+    .sort((a, b) => b.split('/').length - a.split('/').length)
   const cmd = c.command ?? entrypointOf(c.image)
   const vars: Record<string, string> = {}
   const literals: Record<string, string> = { ...spec.outputPaths }
