@@ -101,7 +101,7 @@ export const outputPaths = (layout: RunLayout, id: string, t: LeafTemplate): Rec
 
 /**
  * The folders a step's outputs are written in, beside its work folder: made before it runs (ahead of need
- * where the run warms the step's folders). A `stdout()` output is read from the step's stdout file, never
+ * where the run warms the step's folders; `paths` are its {@link outputPaths}, if known). A `stdout()` output is read from the step's stdout file, never
  * from its path, and needs none.
  *
  * @example
@@ -109,8 +109,7 @@ export const outputPaths = (layout: RunLayout, id: string, t: LeafTemplate): Rec
  * outputFolders(layout, 'inc', importedInc) // ['…/steps/inc/workdir/tmp'] for an output at /tmp/y.txt
  * ```
  */
-export const outputFolders = (layout: RunLayout, id: string, t: LeafTemplate): readonly string[] => {
-  const paths = outputPaths(layout, id, t)
+export const outputFolders = (layout: RunLayout, id: string, t: LeafTemplate, paths: Readonly<Record<string, string>> = outputPaths(layout, id, t)): readonly string[] => {
   const dirs = new Set(Object.entries(paths).flatMap(([name, p]) => {
     const spec = (t.outputs as IoSpec)[name]
     return spec?._tag === 'Param' && spec.stdout ? [] : [dirname(p)]
@@ -150,7 +149,7 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
   const outPaths = outputPaths(layout, id, t)
   try {
     await ctx.folders.take(id)
-    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...outputFolders(layout, id, t).map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
+    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...outputFolders(layout, id, t, outPaths).map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
     return { workdir, staged, outPaths }
   } catch (e) {
     return errorResult(storageMessage(e))

@@ -19,7 +19,7 @@ export interface FileReport {
   readonly passed: number
   readonly failed: number
   readonly skipped: number
-  /** Wall time of the file in its worker, in ms (0 for a file whose worker died). */
+  /** Wall time of the file in its worker, in ms (none for a file whose worker died). */
   readonly ms?: number
 }
 
@@ -37,20 +37,12 @@ const died = (file: string, what: string, tail: string): FileReport => {
   return { file, out: `${file}\n\n  ✘ ${what}${stderr}\n`, passed: 0, failed: 1, skipped: 0 }
 }
 
-/** Runs each stage's files in its lanes, printing reports in order; resolves with the totals. */
+/** Runs each stage's files in its lanes, printing reports in order; resolves with the totals and every file's report. */
 export const runLanes = async (root: string, stages: readonly Stage[]): Promise<{ passed: number; failed: number; skipped: number; reports: readonly FileReport[] }> => {
-  const totals = { passed: 0, failed: 0, skipped: 0 }
-  const all: FileReport[] = []
-  for (const stage of stages) {
-    const reports = await runStage(root, stage)
-    all.push(...reports)
-    for (const r of reports) {
-      totals.passed += r.passed
-      totals.failed += r.failed
-      totals.skipped += r.skipped
-    }
-  }
-  return { ...totals, reports: all }
+  const reports: FileReport[] = []
+  for (const stage of stages) reports.push(...(await runStage(root, stage)))
+  const sum = (k: 'passed' | 'failed' | 'skipped'): number => reports.reduce((n, r) => n + r[k], 0)
+  return { passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped'), reports }
 }
 
 const runStage = (root: string, { files, lanes }: Stage): Promise<FileReport[]> =>

@@ -42,7 +42,7 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
   for (const d of s.private) lines.push(`[ -d ${quote(d)} ] || mkdir -p -- ${quote(d)} || exit 2`)
   for (const d of s.prune ?? []) lines.push(`rmdir -- ${quote(d)} 2>/dev/null || :`)
   if (w.source !== null) lines.push(`printf '%s' ${w.source} > "\${PWD%/*}/argo-script" || exit 2`)
-  const root = rootEntries().filter((e) => !s.private.includes(e.name) && e.name !== topOf(SCRIPT_PATH))
+  const root = rootEntries().filter((e) => !s.private.includes(e.name) && e.name !== SCRIPT_TOP)
   const bw = [
     'exec bwrap --die-with-parent',
     ...root.map((e) => (e.link !== undefined ? `--symlink ${quote(e.link)} ${quote(`/${e.name}`)}` : `--dev-bind-try ${quote(`/${e.name}`)} ${quote(`/${e.name}`)}`)),
@@ -81,7 +81,7 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
  * ```
  */
 export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
-  if (process.env.DFLOW_ARGO_ISOLATION === 'none' || (c.source !== null && !s.private.includes(topOf(SCRIPT_PATH)))) return undefined
+  if (process.env.DFLOW_ARGO_ISOLATION === 'none' || (c.source !== null && !s.private.includes(SCRIPT_TOP))) return undefined
   // `export K=…` needs a name the shell takes (bubblewrap's --setenv takes any)
   if (c.env.some(([k]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))) return undefined
   const local = (v: string) => `dflow_ns_${v}`
@@ -122,10 +122,10 @@ export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | 
  * ```
  */
 export const namespaceRequest = (tops: readonly string[], script: boolean): string =>
-  JSON.stringify({ private: tops, unless: [fileVarOf('')], off: { DFLOW_ARGO_ISOLATION: 'none' }, ...(script ? { make: [topOf(SCRIPT_PATH)], script: SCRIPT_PATH.slice(1) } : {}) })
+  JSON.stringify({ private: tops, unless: [fileVarOf('')], off: { DFLOW_ARGO_ISOLATION: 'none' }, ...(script ? { make: [SCRIPT_TOP], script: SCRIPT_PATH.slice(1) } : {}) })
 
 /** The top-level folders a leaf's namespace makes private: `tops`, and with a script's source the one Argo's script path is in. @example namespaceTops(['tmp'], true) // ['argo', 'tmp'] */
-export const namespaceTops = (tops: readonly string[], script: boolean): readonly string[] => (script ? [...new Set([...tops, topOf(SCRIPT_PATH)])].sort() : tops)
+export const namespaceTops = (tops: readonly string[], script: boolean): readonly string[] => (script ? [...new Set([...tops, SCRIPT_TOP])].sort() : tops)
 
 /** The command's words for the shell: each tag a quoted variable (`ref` names it) or literal; undefined when a tag is one only argo-leaf.py computes. */
 const commandWords = (c: SandboxContainer, s: SandboxScope, ref: (v: string) => string) => {
@@ -201,6 +201,8 @@ const SCALED = packageFile('lib/argo/import/scaled')
 
 /** Where a script template's source is, inside the step's root (Argo's path). @example SCRIPT_PATH // '/argo/staging/script' */
 export const SCRIPT_PATH = '/argo/staging/script'
+/** The top-level folder of {@link SCRIPT_PATH}: a pod's own, never the host's. */
+const SCRIPT_TOP = topOf(SCRIPT_PATH)
 
 /** The commands argo-leaf.py runs with the host's python3 (a `python` image's). */
 const PYTHON = /^(python3?|(\/usr(\/local)?)?\/bin\/python3?)$/
