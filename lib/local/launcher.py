@@ -31,6 +31,18 @@ over it; `make` names top-level folders made (empty, once) on the host where mis
 (Argo's /argo/staging/script); a job with a variable starting with an `unless` prefix, or with a variable of
 `off` set to its value, is started as any other.
 The job then has DFLOW_NAMESPACE_MADE=1 instead. Where no namespace can be had, it is started as any other.
+
+A request may say what runs in the namespace instead of the job's own command (`exec`, the imported leaf's
+command itself, so that no shell starts only to paste its values: leaf-sandbox.ts `namespaceExec`):
+{"argv": [["sh"], ["-c"], ["echo ", {"var": "dflow_in_x"}]], "env": [["K", ["v"]]], "unset": ["dflow_in_x"],
+"cwd": ["/tmp/w"] or null, "source": [...] or null, "prune": ["tmp/workdir"], "prepend": {"PATH": ["/scaled"]}}.
+Each word is a list of pieces, text or a variable of the job's environment pasted in (empty when unset):
+never read by a shell. The command's environment is the job's without the `unset` names (and without
+DFLOW_NAMESPACE), PATH set (/usr/bin:/bin when unset), the `prepend` folders put before their variables, then
+`env`. The `prune` folders of the work folder are removed first when empty; `source` is written to the
+`script` file; the command starts in `cwd` (`/` when null; made when missing), PWD naming it, and is looked
+up in its PATH there. One that cannot be found or run is exec'd by `sh` (its message, exit 127 or 126), as a
+shell would have.
 """
 
 import ctypes
@@ -187,26 +199,41 @@ def start_in_namespace(job, ask, actions, path):
     the pid, or None when the kernel refused the namespace (the job is then started as any other)."""
     global libc
     env = {k: v for k, v in job["env"].items() if k != "DFLOW_NAMESPACE"}
-    env["DFLOW_NAMESPACE_MADE"] = "1"
     cwd = os.getcwd()
     tops = ask["private"]
-    hidden = tuple("/" + t + "/" for t in tops)
+    run = ask.get("exec")
     args = list(job["args"])
     opened_args = []
     try:
-        for i in range(1, len(args)):
-            a = os.path.abspath(args[i]) if args[i] else ""
-            if a.startswith(hidden) and os.path.isfile(a):
-                fd = os.open(a, os.O_RDONLY)
-                os.set_inheritable(fd, True)
-                opened_args.append(fd)
-                args[i] = f"/dev/fd/{fd}"
+        if run is not None:
+            args, env = exec_of(run, env)
+            for d in run.get("prune", []):
+                try:
+                    os.rmdir(os.path.join(cwd, d))
+                except OSError:
+                    pass
+        else:
+            env["DFLOW_NAMESPACE_MADE"] = "1"
+            hidden = tuple("/" + t + "/" for t in tops)
+            for i in range(1, len(args)):
+                a = os.path.abspath(args[i]) if args[i] else ""
+                if a.startswith(hidden) and os.path.isfile(a):
+                    fd = os.open(a, os.O_RDONLY)
+                    os.set_inheritable(fd, True)
+                    opened_args.append(fd)
+                    args[i] = f"/dev/fd/{fd}"
         for t in tops:
             os.makedirs(os.path.join(cwd, t), exist_ok=True)
         if ask.get("script"):
             script = os.path.join(cwd, ask["script"])
             os.makedirs(os.path.dirname(script), exist_ok=True)
-            os.close(os.open(script, os.O_WRONLY | os.O_CREAT, 0o755))
+            source = pasted(run["source"], job["env"]) if run is not None and run.get("source") is not None else None
+            fd = os.open(script, os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if source is not None else 0), 0o755)
+            try:
+                if source is not None:
+                    os.write(fd, source.encode("utf-8", "surrogateescape"))
+            finally:
+                os.close(fd)
             os.chmod(script, 0o755)  # whatever the umask: Argo's script file can be run as a command
         if libc.unshare(CLONE_NEWNS) != 0:
             libc = False
@@ -230,6 +257,8 @@ def start_in_namespace(job, ask, actions, path):
             finally:
                 for fd in sources:
                     os.close(fd)
+            if run is not None:
+                path, args = enter(run, args, env, job["env"])
             held[None] = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
             pid = os.posix_spawn(path, args, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
             held[pid] = held.pop(None)
@@ -242,6 +271,39 @@ def start_in_namespace(job, ask, actions, path):
         let_go(None)  # not started: its namespace goes at once
         for fd in opened_args:
             os.close(fd)
+
+
+def pasted(word, values):
+    """A word of an `exec` request (see the header) with its variables' values pasted in."""
+    return "".join(p if isinstance(p, str) else values.get(p["var"], "") for p in word)
+
+
+def exec_of(run, env):
+    """The argv and environment of an `exec` request, from the job's environment `env` (see the header)."""
+    out = {k: v for k, v in env.items() if k not in set(run.get("unset", []))}
+    out["PATH"] = env.get("PATH", "/usr/bin:/bin")
+    for name, folders in run.get("prepend", {}).items():
+        out[name] = ":".join([*folders, *([out[name]] if out.get(name) else [])])
+    for name, word in run.get("env", []):
+        out[name] = pasted(word, env)
+    return [pasted(w, env) for w in run["argv"]], out
+
+
+def enter(run, args, env, values):
+    """In the step's namespace: goes to the command's working folder (made when missing; PWD names it) and
+    finds the command in its PATH; returns what posix_spawn runs. One not found, or not runnable, is exec'd by
+    sh, whose message and exit code (127, 126) the step then has, as when a shell ran it."""
+    wd = os.path.normpath(pasted(run["cwd"], values)) if run.get("cwd") is not None else "/"
+    try:
+        os.chdir(wd)
+    except FileNotFoundError:
+        os.makedirs(wd, exist_ok=True)
+        os.chdir(wd)
+    env["PWD"] = wd
+    try:
+        return program(args[0], env), args
+    except OSError:
+        return "/bin/sh", ["sh", "-c", 'exec "$@"', "sh", *args]
 
 
 def let_go(pid):

@@ -66,6 +66,24 @@ test('started directly (no launcher), the same leaves run in bubblewrap\'s root 
   assert.is(b!.y, '2')
 })
 
+test('in the namespace the launcher starts the command itself: its own environment, PWD its working folder; one not found is sh\'s 127', async () => {
+  if (!root) return console.log('  (skipped: the launcher makes a mount namespace only as root)')
+  // /proc/$$/environ is what the command was started with (the sh of `sh -c` changes only its own copy)
+  const environ = echo('environ', "tr '\\0' '\\n' < /proc/$$/environ | grep -e ^PWD= -e ^OLDPWD= -e ^dflow_ -e ^DFLOW_ARGO_TEMPLATE= -e ^DFLOW_NAMESPACE -e ^K= | sort; cat /proc/$PPID/comm", { inputs: { parameters: [{ name: 'v' }] } })
+  ;(environ.container as Record<string, unknown>).env = [{ name: 'K', value: '{{inputs.parameters.v}}' }]
+  ;(environ.container as Record<string, unknown>).workingDir = '/tmp/a/../w'
+  const missing = { name: 'missing', container: { image: 'busybox', command: ['dflow-no-such-command'], args: ['x'] } }
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [{ name: 'main', steps: [[{ name: 'e', template: 'environ', arguments: { parameters: [{ name: 'v', value: 'a b' }] } }, { name: 'm', template: 'missing', continueOn: { failed: true } }]] }, environ, missing],
+  })
+  const r = await local({ runsDir: tmp.path, env: { ...process.env, OLDPWD: '/somewhere' } }).run(importWorkflow(doc).workflow)
+  assert.is(r.steps({ name: 'e' })[0]!.outputs.result, 'K=a b\nPWD=/tmp/w\npython3')
+  const m = r.steps({ name: 'm' })[0]!
+  assert.is(m.exitCode, 127)
+  assert.match(String(m.message), /dflow-no-such-command: not found/)
+})
+
 test("a step's exit code and its log's last line, in the namespace", async () => {
   const r = await local({ runsDir: tmp.path }).run(importWorkflow(wf({ entrypoint: 'fails', templates: [fails] })).workflow)
   assert.is(r.status, 'Failed')

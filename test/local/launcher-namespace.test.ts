@@ -65,4 +65,30 @@ test('"make": a missing top-level folder is made on the host, empty, as the moun
   }
 })
 
+test('"exec": the command itself runs in the namespace, its words pasted from the environment (never by a shell), its environment, folder and script file as asked', async () => {
+  if (!root) return console.log('  (skipped: only root makes a mount namespace without a user namespace)')
+  const top = `dflow-exec-${process.pid}`
+  const value = 'it\'s "$HOME" `x` \\n'
+  const exec = {
+    argv: [['sh'], ['-c'], [`printf '%s|' "$0" "$1" "$K" "\${V-unset}" "$PWD"; cat /${top}/staging/script; echo; echo "$PATH"; ls /tmp`], ['a', { var: 'V' }], ['b']],
+    env: [['K', ['k=', { var: 'V' }]]],
+    unset: ['V'],
+    cwd: ['/tmp/', { var: 'V' }],
+    source: ['src ', { var: 'V' }],
+    prune: ['tmp/p/q', 'tmp/p'],
+    prepend: { PATH: ['/pre'] },
+  }
+  try {
+    const cwd = join(tmp.path, 'exec', 'workdir')
+    mkdirSync(join(cwd, 'tmp', 'p', 'q'), { recursive: true })
+    const r = await run('exec', { V: value, DFLOW_NAMESPACE: JSON.stringify({ private: [top, 'tmp'], unless: [], make: [top], script: `${top}/staging/script`, exec }) })
+    assert.is(r.exit, 0)
+    const out = readFileSync(join(tmp.path, 'exec', 'stdout'), 'utf8')
+    assert.is(out, `a${value}|b|k=${value}|unset|/tmp/${value}|src ${value}\n/pre:${process.env.PATH}\n${value}\n`)
+    assert.not.ok(existsSync(join(cwd, 'tmp', 'p')), 'the empty folders asked are pruned')
+  } finally {
+    rmSync(`/${top}`, { recursive: true, force: true })
+  }
+})
+
 test.run()

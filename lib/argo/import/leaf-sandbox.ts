@@ -27,8 +27,9 @@ import { pieces } from './tags.ts'
  */
 export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
   if (!bwrapWorks()) return undefined
-  const w = commandWords(c, s, (v) => v)
-  if (!w) return undefined
+  const words = commandWords(c, s)
+  if (!words) return undefined
+  const w = { ...words, source: words.source && shellWord(words.source), cwd: words.cwd && shellWord(words.cwd), program: quote(words.program), args: words.args.map(shellWord), env: words.env.map(([k, v]) => [k, shellWord(v)] as const) }
   const argv0 = c.argv[0]!
   const lines: string[] = []
   const tail: string[] = []
@@ -65,27 +66,24 @@ export const sandboxScript = (c: SandboxContainer, s: SandboxScope): string | un
 }
 
 /**
- * The step's script once the launcher has made its mount namespace (lib/local/launcher.py: `/tmp` and the
- * step's other private top-level folders bound over the host's, asked through {@link namespaceRequest}): the
- * tags pasted as for {@link sandboxScript}, the call's variables dropped from the command's environment, and
- * the command exec'd in place — no process for the namespace. A script's source is written at Argo's path,
- * `/argo/staging/script`: `argo` is then one of the private folders (`s.private`), and the launcher has
- * made the file, mode 0755, in the step's own `argo` folder ({@link namespaceRequest}). Undefined where it
- * cannot stand for bubblewrap's root: a command found on the PATH only inside a private folder (which the
- * binds hide), DFLOW_ARGO_ISOLATION=none.
+ * What the launcher runs once it has made the step's mount namespace (lib/local/launcher.py's `exec`: `/tmp` and
+ * the step's other private top-level folders bound over the host's, asked through {@link namespaceRequest}):
+ * the command itself, each word's tags pasted by the launcher from the call's variables (never read by a
+ * shell), the call's variables dropped from its environment, in its working folder — no shell and no process
+ * for the namespace. A script's source is written at Argo's path, `/argo/staging/script`: `argo` is then one of
+ * the private folders (`s.private`), and the launcher writes the file, mode 0755, in the step's own `argo`
+ * folder. Undefined where it cannot stand for bubblewrap's root: a command found on the PATH only inside a
+ * private folder (which the binds hide), DFLOW_ARGO_ISOLATION=none.
  *
  * @example
  * ```ts
- * namespaceScript({ argv: ['sh', '-c', 'echo {{inputs.parameters.x}}'], source: null, workingDir: null, env: [] }, { private: ['tmp'], vars: { 'inputs.parameters.x': 'dflow_in_x' }, literals: {}, unset: ['dflow_in_x'], scaled: false })
- * // 'dflow_ns_dflow_in_x=${dflow_in_x-}\nunset …\ncd / || exit 2\nexec \'sh\' \'-c\' \'echo \'"${dflow_ns_dflow_in_x}"\n'
+ * namespaceExec({ argv: ['sh', '-c', 'echo {{inputs.parameters.x}}'], source: null, workingDir: null, env: [] }, { private: ['tmp'], vars: { 'inputs.parameters.x': 'dflow_in_x' }, literals: {}, unset: ['dflow_in_x'], scaled: false })
+ * // { argv: [['sh'], ['-c'], ['echo ', { var: 'dflow_in_x' }]], env: [], unset: ['DFLOW_ARGO_TEMPLATE', 'OLDPWD', 'dflow_in_x', 'dflow_file_in_x'], cwd: null, source: null, prune: [], prepend: {} }
  * ```
  */
-export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | undefined => {
+export const namespaceExec = (c: SandboxContainer, s: SandboxScope): NamespaceExec | undefined => {
   if (process.env.DFLOW_ARGO_ISOLATION === 'none' || (c.source !== null && !s.private.includes(SCRIPT_TOP))) return undefined
-  // `export K=…` needs a name the shell takes (bubblewrap's --setenv takes any)
-  if (c.env.some(([k]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))) return undefined
-  const local = (v: string) => `dflow_ns_${v}`
-  const w = commandWords(c, s, local)
+  const w = commandWords(c, s)
   if (!w) return undefined
   const argv0 = c.argv[0]!
   if (!w.python && !argv0.includes('/')) {
@@ -93,52 +91,77 @@ export const namespaceScript = (c: SandboxContainer, s: SandboxScope): string | 
     if (found && s.private.includes(topOf(found))) return undefined
   } else if (!w.python && s.private.includes(topOf(argv0))) return undefined
   const vars = [...new Set(Object.values(s.vars))]
-  const lines = [
-    ...vars.map((v) => `${local(v)}=\${${v}-}`),
-    `unset DFLOW_ARGO_TEMPLATE DFLOW_NAMESPACE_MADE ${[...new Set([...s.unset, ...vars])].flatMap((n) => [n, fileVarOf(n)]).join(' ')}`,
-    ...(s.prune ?? []).map((d) => `rmdir -- ${quote(d)} 2>/dev/null || :`),
-    ...(w.source !== null ? [`printf '%s' ${w.source} > ${quote(SCRIPT_PATH)} || exit 2`] : []),
-    // `mkdir` is a process: only where the folder is missing
-    w.cwd !== null ? `cd -- ${w.cwd} 2>/dev/null || { mkdir -p -- ${w.cwd} && cd -- ${w.cwd}; } || exit 2` : 'cd / || exit 2',
-    'unset OLDPWD',
-    s.scaled ? `export PATH=${quote(SCALED)}":\${PATH-/usr/bin:/bin}" PYTHONPATH=${quote(SCALED)}"/py\${PYTHONPATH:+:$PYTHONPATH}"` : 'export PATH="${PATH-/usr/bin:/bin}"',
-    ...w.env.map(([k, v]) => `export ${k}=${v}`),
-    `exec ${[w.program, ...w.args, ...(w.source !== null ? [quote(SCRIPT_PATH)] : [])].join(' ')}`,
-  ]
-  return `${lines.join('\n')}\n`
+  return {
+    argv: [[w.program], ...w.args, ...(w.source !== null ? [[SCRIPT_PATH]] : [])],
+    env: w.env,
+    unset: ['DFLOW_ARGO_TEMPLATE', 'OLDPWD', ...[...new Set([...s.unset, ...vars])].flatMap((n) => [n, fileVarOf(n)])],
+    cwd: w.cwd,
+    source: w.source,
+    prune: s.prune ?? [],
+    prepend: s.scaled ? { PATH: [SCALED], PYTHONPATH: [`${SCALED}/py`] } : {},
+  }
 }
+
+/**
+ * The command lib/local/launcher.py runs in the namespace it made (its header's `exec`): each word a list of
+ * pieces, text or a variable of the job's environment whose value is pasted in (empty when unset); the
+ * variables to drop from the command's environment, those to set (pasted too); its working folder (`/` when
+ * null; made when missing, `PWD` naming it); a script's source, written to the request's `script` file;
+ * folders of the work folder removed first when empty; folders put before `PATH` (`/usr/bin:/bin` when unset)
+ * and `PYTHONPATH`.
+ *
+ * @example
+ * ```ts
+ * const e: NamespaceExec = { argv: [['echo'], ['x=', { var: 'dflow_in_x' }]], env: [], unset: ['dflow_in_x'], cwd: null, source: null, prune: [], prepend: {} }
+ * ```
+ */
+export interface NamespaceExec {
+  readonly argv: readonly Word[]
+  readonly env: readonly (readonly [string, Word])[]
+  readonly unset: readonly string[]
+  readonly cwd: Word | null
+  readonly source: Word | null
+  readonly prune: readonly string[]
+  readonly prepend: Readonly<Record<string, readonly string[]>>
+}
+
+/** One word of a command as its pieces: text as it is, and variables whose values are pasted in. @example const w: Word = ['x=', { var: 'dflow_in_x' }] */
+export type Word = readonly (string | { readonly var: string })[]
 
 /**
  * What a leaf asks the launcher for in its environment (DFLOW_NAMESPACE, lib/local/launcher.py's header): the
  * top-level folders made private, and not when a value came as a file (`dflow_file_…`: argo-leaf.py reads it)
- * or the run's environment says DFLOW_ARGO_ISOLATION=none.
- * Where the leaf has a script's source (`script`), `/argo` is private too — made, empty, on the host where
- * missing, as the mount point — and the launcher makes the file the step writes the source in.
+ * or the run's environment says DFLOW_ARGO_ISOLATION=none; the command it runs there ({@link namespaceExec}).
+ * Where the leaf has a script's source, `/argo` is private too — made, empty, on the host where missing, as
+ * the mount point — and the launcher makes the file the source is written in.
  *
  * @example
  * ```ts
- * namespaceRequest(['tmp'], false) // '{"private":["tmp"],"unless":["dflow_file_"],"off":{"DFLOW_ARGO_ISOLATION":"none"}}'
- * namespaceRequest(['argo', 'tmp'], true) // '{"private":["argo","tmp"],"unless":["dflow_file_"],"off":{"DFLOW_ARGO_ISOLATION":"none"},"make":["argo"],"script":"argo/staging/script"}'
+ * namespaceRequest(['tmp'], exec) // '{"private":["tmp"],"unless":["dflow_file_"],"off":{"DFLOW_ARGO_ISOLATION":"none"},"exec":{…}}'
+ * namespaceRequest(['argo', 'tmp'], execOfAScript) // '{"private":["argo","tmp"],…,"make":["argo"],"script":"argo/staging/script","exec":{…}}'
  * ```
  */
-export const namespaceRequest = (tops: readonly string[], script: boolean): string =>
-  JSON.stringify({ private: tops, unless: [fileVarOf('')], off: { DFLOW_ARGO_ISOLATION: 'none' }, ...(script ? { make: [SCRIPT_TOP], script: SCRIPT_PATH.slice(1) } : {}) })
+export const namespaceRequest = (tops: readonly string[], exec: NamespaceExec): string =>
+  JSON.stringify({ private: tops, unless: [fileVarOf('')], off: { DFLOW_ARGO_ISOLATION: 'none' }, ...(exec.source !== null ? { make: [SCRIPT_TOP], script: SCRIPT_PATH.slice(1) } : {}), exec })
 
 /** The top-level folders a leaf's namespace makes private: `tops`, and with a script's source the one Argo's script path is in. @example namespaceTops(['tmp'], true) // ['argo', 'tmp'] */
 export const namespaceTops = (tops: readonly string[], script: boolean): readonly string[] => (script ? [...new Set([...tops, SCRIPT_TOP])].sort() : tops)
 
-/** The command's words for the shell: each tag a quoted variable (`ref` names it) or literal; undefined when a tag is one only argo-leaf.py computes. */
-const commandWords = (c: SandboxContainer, s: SandboxScope, ref: (v: string) => string) => {
-  const word = (text: string): string | undefined => {
-    const out: string[] = []
+/** A word as the shell reads it: text quoted, each variable a quoted expansion (`ref` names it). */
+const shellWord = (w: Word): string => w.map((p) => (typeof p === 'string' ? quote(p) : `"\${${p.var}}"`)).join('') || "''"
+
+/** The command's words as pieces (text, the call's variables): each tag a variable or literal; undefined when a tag is one only argo-leaf.py computes. */
+const commandWords = (c: SandboxContainer, s: SandboxScope) => {
+  const word = (text: string): Word | undefined => {
+    const out: (string | { var: string })[] = []
     for (const p of pieces(text)) {
-      if (p._tag === 'Text') out.push(quote(p.text))
+      if (p._tag === 'Text') out.push(p.text)
       else if (p._tag === 'ExprTag') return undefined
-      else if (s.vars[p.name] !== undefined) out.push(`"\${${ref(s.vars[p.name]!)}}"`)
-      else if (s.literals[p.name] !== undefined) out.push(quote(s.literals[p.name]!))
+      else if (s.vars[p.name] !== undefined) out.push({ var: s.vars[p.name]! })
+      else if (s.literals[p.name] !== undefined) out.push(s.literals[p.name]!)
       else return undefined // a tag argo-leaf.py computes (the creation time…)
     }
-    return out.join('') || "''"
+    return out
   }
   const argv0 = c.argv[0]!
   if (pieces(argv0).some((p) => p._tag !== 'Text') || c.env.some(([k]) => k === 'PATH')) return undefined
@@ -150,7 +173,7 @@ const commandWords = (c: SandboxContainer, s: SandboxScope, ref: (v: string) => 
   const python = PYTHON.test(argv0)
   const py = python ? hostPython() : undefined
   if (python && !py) return undefined
-  return { python, program: quote(py ?? argv0), args: args as string[], env: env as (readonly [string, string])[], source, cwd }
+  return { python, program: py ?? argv0, args: args as Word[], env: env as (readonly [string, Word])[], source, cwd }
 }
 
 const topOf = (p: string): string => p.replace(/^\/+/, '').split('/')[0]!

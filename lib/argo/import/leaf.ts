@@ -4,7 +4,7 @@ import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
 import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
-import { namespaceRequest, namespaceScript, namespaceTops, sandboxScript, SCRIPT_PATH } from './leaf-sandbox.ts'
+import { namespaceExec, namespaceRequest, namespaceTops, sandboxScript, SCRIPT_PATH } from './leaf-sandbox.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
 export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
@@ -181,7 +181,8 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     locks: s.locks ?? [],
     memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
   }
-  const asked = namespaceAsked(s, spec, texts)
+  // what the template asks the launcher for: decided by build, which script() calls once, with the template's inputs
+  let asked: string | undefined
   const build = (ins: Record<string, any>) => {
     const holes: Scalar[] = []
     const hole = (v: Scalar, lit: string) => (holes.push(v), envNameOf(v, lit))
@@ -196,15 +197,14 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     spec.context['pod.name'] = hole(ctx.stepName, '')
     spec.context['node.name'] = spec.context['pod.name']!
     const names = [...new Set(holes.map((h) => envNameOf(h, '')))]
-    const { ns, bwrap: fast } = sandboxed(s, spec, names)
+    const { bwrap: fast, request } = sandboxed(s, spec, names)
+    asked = request
     // a value the interpreter gave as a file (a big one) stays in its file: one environment string holds at
     // most 128 KiB (Linux's MAX_ARG_STRLEN), and the runner reads the file (argo-leaf.py `env_of`); the fast
     // way pastes values from the environment, so a call given any value as a file takes the runner
     const noFiles = names.map((n) => ` && [ -z "\${${fileVarOf(n)}+x}" ]`).join('')
     const exports = names.map((n) => `[ -n "\${${fileVarOf(n)}+x}" ] || export ${n}`).join('\n')
-    // in the namespace the launcher made (asked by the template's DFLOW_NAMESPACE): the command runs in place
-    const inNamespace = `if [ -n "\${DFLOW_NAMESPACE_MADE-}" ]; then\n${ns ?? "echo 'dflow argo leaf: this call has no script for the namespace the launcher made' >&2; exit 2\n"}fi\n`
-    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${asked ? inNamespace : ''}${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
+    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
     // The text is the script as it must run (a leaf's source may hold `\${` or a backtick): segments as they are,
     // not through sh`…`, which reads its text as a template literal's (and so turns `\${` into `${`).
     const segments: Segment[] = strings.flatMap((text, i) => [...(text ? [{ _tag: 'Text' as const, text }] : []), ...(i < holes.length ? [{ _tag: 'Hole' as const, value: holes[i]!, context: 'word' as const }] : [])])
@@ -226,11 +226,11 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
 interface CallSpec { readonly params: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }
 
 /**
- * The leaf's two fast scripts (leaf-sandbox.ts) when its features are all the fast way's: `ns`, run in the
- * mount namespace the launcher made, and `bwrap`, which makes its own; each undefined where it cannot run
- * the leaf (argo-leaf.py does), with `request` what the template asks the launcher for `ns`.
+ * The leaf's two fast ways (leaf-sandbox.ts) when its features are all theirs: `request`, what the template asks
+ * the launcher for (the namespace and the command it runs there), and `bwrap`, the script that makes its own
+ * namespace; each undefined where it cannot run the leaf (argo-leaf.py does).
  */
-const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { readonly ns?: string; readonly bwrap?: string; readonly request?: string } => {
+const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { readonly bwrap?: string; readonly request?: string } => {
   const [c, ...more] = s.containers
   const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length
   const tops = [...new Set([...spec.private, 'tmp'])].sort()
@@ -251,21 +251,7 @@ const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { rea
   const container = { argv: [...cmd!, ...(c.args ?? [])], source: c.source ?? null, workingDir: c.workingDir ?? null, env: c.env }
   const scope = { private: tops, vars, literals, unset: names, scaled: s.timeScale !== 1, ...(prune.length ? { prune } : {}) }
   // in the launcher's namespace a script's source is written at Argo's path, in a private folder of its own
-  const script = container.source !== null
-  const nsTops = namespaceTops(tops, script)
-  const ns = namespaceScript(container, { ...scope, private: nsTops })
-  return { ns, bwrap: sandboxScript(container, scope), ...(ns !== undefined ? { request: namespaceRequest(nsTops, script) } : {}) }
-}
-
-/**
- * The DFLOW_NAMESPACE a leaf's template asks the launcher with (leaf-sandbox.ts `namespaceRequest`), when every
- * call of it has a script for the namespace: decided from the template alone, each call's values standing in
- * as variables (the tags are the template's; only the variables' names are the call's).
- */
-const namespaceAsked = (s: LeafSpec, spec: CallSpec, texts: readonly string[]): string | undefined => {
-  const v = (k: string) => `dflow_ns_probe_${k.replace(/\W/g, '_')}`
-  const context: Record<string, string> = { ...spec.context }
-  for (const k of ['workflow.name', 'pod.name', 'node.name', ...RUN_VARS.map(([tag]) => tag).filter((tag) => texts.some((x) => x.includes(tag)))]) context[k] = v(k)
-  const probe = { ...spec, params: Object.fromEntries(s.inParams.map((p) => [p.name, v(p.name)])), workflowParams: Object.fromEntries(s.workflowParams.map((w) => [w, v(w)])), context }
-  return sandboxed(s, probe, []).request
+  const nsTops = namespaceTops(tops, container.source !== null)
+  const exec = namespaceExec(container, { ...scope, private: nsTops })
+  return { bwrap: sandboxScript(container, scope), ...(exec !== undefined ? { request: namespaceRequest(nsTops, exec) } : {}) }
 }
