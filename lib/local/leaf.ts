@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { fileVarOf, render, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from '../workdir/folders.ts'
@@ -122,7 +121,9 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const stdoutPath = wantsStdout ? stdoutPathOf(ctx, id) : undefined
   const launch = async () => {
     const exit = await ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath, ...(stdoutPath ? { stdoutPath } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
-    if (stdoutPath && existsSync(stdoutPath)) await appendFile(logPath, await readFile(stdoutPath))
+    // read once, appended only when the step printed something (most write their outputs to files)
+    const printed = stdoutPath ? await readFile(stdoutPath).catch(() => undefined) : undefined
+    if (printed?.length) await appendFile(logPath, printed)
     return exit
   }
   return launchLeaf(id, t, p, ctx, signal, launch, file!)

@@ -15,11 +15,11 @@ import { StorageError } from '../run/storage-error.ts'
  */
 export interface StepFolders {
   /**
-   * Makes a step's folder, work folder and empty log, or takes those that {@link warm} started. Each call
-   * makes them anew (a retried step's earlier attempt has moved them away), except the one that takes a
-   * warmed folder.
+   * Makes a step's folder, work folder and empty log, and `more` inside them (its output folders), or takes
+   * those that {@link warm} started (given the same `more`: one template's). Each call makes them anew (a
+   * retried step's earlier attempt has moved them away), except the one that takes a warmed folder.
    */
-  readonly take: (id: string) => Promise<void>
+  readonly take: (id: string, more?: readonly string[]) => Promise<void>
   /**
    * Starts making a step's folders before it runs, and `more` inside them (its output folders: see
    * prepare.ts `outputFolders`); nothing if the step has taken them already.
@@ -77,7 +77,7 @@ const makeDir = (path: string): Promise<unknown> =>
  * ```ts
  * const folders = stepFolders(runLayout('/runs/x'))
  * folders.warm('s2')       // while s1 runs
- * await folders.take('s2') // /runs/x/steps/s2/{workdir/,log.txt} exist
+ * await folders.take('s2') // /runs/x/steps/s2/{workdir/,log.txt} exist (and the folders warm was given)
  * await folders.sweep()    // at the end of the run
  * ```
  */
@@ -90,11 +90,11 @@ export const stepFolders = (layout: RunLayout): StepFolders => {
     await Promise.all(more.map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR })))
   }
   return {
-    take: (id) => {
+    take: (id, more) => {
       taken.add(id)
       const early = warmed.get(id)
       warmed.delete(id)
-      return early ?? make(id)
+      return early ?? make(id, more)
     },
     warm: (id, more) => {
       if (taken.has(id) || warmed.has(id)) return

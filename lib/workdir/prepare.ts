@@ -148,9 +148,9 @@ export const prepareLeaf = async (id: string, t: LeafTemplate, inputs: Readonly<
   const workdir = layout.workdir(id)
   const outPaths = outputPaths(layout, id, t)
   try {
-    await ctx.folders.take(id)
-    const [staged] = await Promise.all([stageInputs(id, t, inputs, ctx), ...outputFolders(layout, id, t, outPaths).map((d) => mkdir(d, { recursive: true, mode: PRIVATE_DIR }))])
-    return { workdir, staged, outPaths }
+    // the output folders with the step's own (those the run warmed already, on the critical path no more)
+    await ctx.folders.take(id, outputFolders(layout, id, t, outPaths))
+    return { workdir, staged: await stageInputs(id, t, inputs, ctx), outPaths }
   } catch (e) {
     return errorResult(storageMessage(e))
   }
