@@ -59,6 +59,26 @@ test('an argument computed with flatten (how a grouped slice\'s outputs are read
   assert.is(r.steps({ name: 'use' })[0]!.outputs.result, '[1,2,3,4]')
 })
 
+test('jsonpath filters in expressions the importer evaluates itself (let, map) and in DSL ones; a path beyond the grammar is refused at import, naming where and why', async () => {
+  const withParam = "{{= let l = jsonpath(steps.gen.outputs.result, '$[?(@.n > 1)].w'); toJson(map(0..(len(l) - 1), { {'w': l[#]} })) }}"
+  const r = await run(
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'gen', template: 'gen' }], [{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item.w}}' }] }, withParam }], [{ name: 'last', template: 'say', arguments: { parameters: [{ name: 'm', value: "{{=jsonpath(steps.gen.outputs.result, '$[-1].w')}}" }] } }]] },
+        echo('gen', `echo '[{"n":1,"w":"a"},{"n":2,"w":"b"},{"n":3,"w":"c"}]'`),
+        say,
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  assert.equal(results(r, 'use'), ['b', 'c'])
+  assert.is(r.steps({ name: 'last' })[0]!.outputs.result, 'c')
+  const refused = (value: string) => problemsOf(wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value }] } }]] }, say] }))[0]!
+  assert.match(refused("{{=jsonpath('[1,2]', '$[(@.length-1)]')}}"), /jsonpath\(\) reads the path "\$\[\(@\.length-1\)\]" only as far as "\[\(@\.length-1\)\]": a script subscript/)
+  assert.match(refused("{{= let l = jsonpath('[{\"a\":1}]', '$[?(@.a in [1])]'); len(l) }}"), /only as far as "in \[1\]\)\]": a filter ends with \)\]/)
+})
+
 test('a withParam or argument expression that does not parse, or calls an unknown function, names its path', () => {
   const doc = (withParam: string) => wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item}}' }] }, withParam }]] }, say] })
   assert.match(problemsOf(doc("{{= map(0..2, { 'i': # }) }}"))[0]!, /^spec\.templates\.0\.steps\.0\.0\.withParam: the expression .* does not parse: expected "\}"/)
