@@ -164,6 +164,8 @@ const ROWS: readonly Row[] = [
   ['$[?(@.age =~ "4$")].name', EMPLOYEES.employees, ['Jai']],
   ['$[?(@.age > 42)][0]', EMPLOYEES.employees, { name: 'Baris', age: 43 }],
   ['$[?(@.age > 50)][0]', EMPLOYEES.employees, { error: /out of range/ }],
+  ['$.employees[?(@.age > 42)].length', EMPLOYEES, [2, 2]], // derived: .length after a filter goes to each element (filter.go)
+  ['$.employees.length', EMPLOYEES, 3],
   ['$.x[?(@ > 1)]', { x: 5 }, { error: /a filter: expected a list or a map, got number/ }],
   // Argo's example expression-destructure-json-complex.yaml
   ['$.employees[?(@.name=="Baris")].age', EMPLOYEES, [43]],
