@@ -1,6 +1,6 @@
 import { DflowError, problem } from '../problem.ts'
 import { foldExpr, type BinaryOp, type Expr, type ExprVar } from './ast.ts'
-import { jsonPathSteps } from './jsonpath.ts'
+import { jsonPathProblem } from './jsonpath.ts'
 import { goRegex } from './regex.ts'
 
 /** The static type of an expression: `any` for JSON values whose shape the codec does not say. @example const t: ExprType = 'number' */
@@ -37,11 +37,11 @@ const same = (a: ExprType, b: ExprType): boolean => a === 'any' || b === 'any' |
 
 type Need = (t: ExprType, want: readonly ExprType[], what: string) => void
 
-/** A literal path of jsonpath() outside the subset both interpreters read: a problem when built. */
+/** A literal path of jsonpath() outside the grammar both interpreters read (dsl/expr/jsonpath.ts): a problem when built. */
 const pathProblem = (path: Expr, problems: string[]): void => {
   if (path._tag !== 'Lit' || typeof path.value !== 'string') return
-  const r = jsonPathSteps(path.value)
-  if ('unsupported' in r) problems.push(`jsonpath() reads the path "${path.value}" only as far as "${r.unsupported}": it reads $, then .key, ['key'] and [n]`)
+  const p = jsonPathProblem(path.value)
+  if (p) problems.push(p)
 }
 
 /** A literal pattern of `=~` that is not in the subset both interpreters read alike: a problem when built. */

@@ -1,5 +1,6 @@
-import { foldExpr, goRegex, isIntegerVar, jsonPathSteps, nodeType, typeOfVar, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
+import { foldExpr, goRegex, isIntegerVar, nodeType, typeOfVar, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
 import { compareStrings, EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, utf8Length } from './go-values.ts'
+import { queryJsonPath } from './jsonpath.ts'
 
 export { EvalError } from './go-values.ts'
 
@@ -8,7 +9,7 @@ const num = (v: unknown, what: string): number => {
   throw new EvalError(`${what} must be a number, got ${JSON.stringify(v) ?? 'nothing'}`)
 }
 
-/** Reads a JSON path (`$`, `.key`, `['key']`, `[0]`) in a JSON document; a missing key or index is an error, as in Argo's jsonpath, and so is a path beyond that subset. */
+/** `jsonpath(doc, path)`: the document read from JSON, the path as Argo's jsonpath reads it (./jsonpath.ts); a missing key or index is an error. */
 const jsonpath = (doc: unknown, path: string): unknown => {
   if (typeof doc !== 'string') throw new EvalError(`jsonpath(): the document must be a JSON string, got a ${goKind(doc)}`)
   let v: unknown
@@ -17,15 +18,7 @@ const jsonpath = (doc: unknown, path: string): unknown => {
   } catch {
     throw new EvalError(`jsonpath(): the document is not JSON: ${JSON.stringify(doc.slice(0, 60))}`)
   }
-  const r = jsonPathSteps(path)
-  if ('unsupported' in r) throw new EvalError(`jsonpath(${JSON.stringify(path)}): unsupported at ${JSON.stringify(r.unsupported)} (a path is $, then .key, ['key'] and [n])`)
-  for (const step of r.steps) {
-    const here = v as Record<string, unknown>
-    if ('key' in step ? typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(here, step.key) : !Array.isArray(v) || step.index >= v.length)
-      throw new EvalError(`jsonpath(${JSON.stringify(path)}): ${'key' in step ? `key "${step.key}"` : `index ${step.index}`} not found`)
-    v = 'key' in step ? here[step.key] : (v as unknown[])[step.index]
-  }
-  return v
+  return queryJsonPath(v, path)
 }
 
 /**

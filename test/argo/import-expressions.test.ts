@@ -25,38 +25,35 @@ test('retryStrategy.expression decides whether a failed attempt is retried, read
 
 const say = echo('say', 'echo {{inputs.parameters.m}}', { inputs: { parameters: [{ name: 'm' }] } })
 const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
+/** A workflow whose step gen echoes `output`, then the given steps (which may call say). */
+const afterGen = (output: string, steps: readonly unknown[][]) =>
+  wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'gen', template: 'gen' }], ...steps] }, echo('gen', `echo '${output}'`), say] })
 const results = (r: Awaited<ReturnType<typeof run>>, name: string) =>
   r.steps().filter((s) => s.type === 'Pod' && s.name.startsWith(`${name}(`)).sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => s.outputs.result)
 
 test('a withParam computed by an expression: let, map over a range, a map literal per item, # (what zipped slices compile to)', async () => {
   const withParam = "{{= let l = jsonpath(steps.gen.outputs.result, '$'); toJson(map(0..(len(l) - 1), { {'i': #, 'w': l[#], 'twice': # * 2} })) }}"
-  const r = await run(
-    wf({
-      entrypoint: 'main',
-      templates: [
-        { name: 'main', steps: [[{ name: 'gen', template: 'gen' }], [{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item.i}}-{{item.w}}-{{item.twice}}' }] }, withParam }]] },
-        echo('gen', `echo '["a","b","c"]'`),
-        say,
-      ],
-    }),
-  )
+  const r = await run(afterGen('["a","b","c"]', [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item.i}}-{{item.w}}-{{item.twice}}' }] }, withParam }]]))
   assert.is(r.status, 'Succeeded')
   assert.equal(results(r, 'use'), ['0-a-0', '1-b-2', '2-c-4'])
 })
 
 test('an argument computed with flatten (how a grouped slice\'s outputs are read): lists of lists at every depth', async () => {
-  const r = await run(
-    wf({
-      entrypoint: 'main',
-      templates: [
-        { name: 'main', steps: [[{ name: 'gen', template: 'gen' }], [{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: "{{=toJson(flatten(jsonpath(steps.gen.outputs.result, '$')))}}" }] } }]] },
-        echo('gen', `echo '[[1, 2], [3, [4]], []]'`),
-        say,
-      ],
-    }),
-  )
+  const r = await run(afterGen('[[1, 2], [3, [4]], []]', [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: "{{=toJson(flatten(jsonpath(steps.gen.outputs.result, '$')))}}" }] } }]]))
   assert.is(r.status, 'Succeeded')
   assert.is(r.steps({ name: 'use' })[0]!.outputs.result, '[1,2,3,4]')
+})
+
+test('jsonpath filters in expressions the importer evaluates itself (let, map) and in DSL ones; a path beyond the grammar is refused at import, naming where and why', async () => {
+  const withParam = "{{= let l = jsonpath(steps.gen.outputs.result, '$[?(@.n > 1)].w'); toJson(map(0..(len(l) - 1), { {'w': l[#]} })) }}"
+  const last = { name: 'last', template: 'say', arguments: { parameters: [{ name: 'm', value: "{{=jsonpath(steps.gen.outputs.result, '$[-1].w')}}" }] } }
+  const r = await run(afterGen('[{"n":1,"w":"a"},{"n":2,"w":"b"},{"n":3,"w":"c"}]', [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item.w}}' }] }, withParam }], [last]]))
+  assert.is(r.status, 'Succeeded')
+  assert.equal(results(r, 'use'), ['b', 'c'])
+  assert.is(r.steps({ name: 'last' })[0]!.outputs.result, 'c')
+  const refused = (value: string) => problemsOf(wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value }] } }]] }, say] }))[0]!
+  assert.match(refused("{{=jsonpath('[1,2]', '$[(@.length-1)]')}}"), /jsonpath\(\) reads the path "\$\[\(@\.length-1\)\]" only as far as "\[\(@\.length-1\)\]": a script subscript/)
+  assert.match(refused("{{= let l = jsonpath('[{\"a\":1}]', '$[?(@.a in [1])]'); len(l) }}"), /only as far as "in \[1\]\)\]": a filter ends with \)\]/)
 })
 
 test('a withParam or argument expression that does not parse, or calls an unknown function, names its path', () => {

@@ -1,5 +1,6 @@
-import { goRegex, jsonPathSteps } from 'dflow-ts'
+import { goRegex } from 'dflow-ts'
 import { EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, goUnmarshal, utf8Length } from '../../engine/go-values.ts'
+import { queryJsonPath } from '../../engine/jsonpath.ts'
 import type { LangNode } from './expr-lang.ts'
 import { isSprig, sprigCall } from './sprig.ts'
 
@@ -181,11 +182,7 @@ const binary = (op: string, l: unknown, r: unknown): unknown => {
 
 const jsonpath = (doc: unknown, path: unknown): unknown => {
   if (typeof doc !== 'string') throw new EvalError(`jsonpath(): the document must be a JSON string, got a ${goKind(doc)}`)
-  let v = goUnmarshal(doc)
-  const r = jsonPathSteps(String(path))
-  if ('unsupported' in r) throw new EvalError(`jsonpath(${JSON.stringify(path)}): unsupported at ${JSON.stringify(r.unsupported)}`)
-  for (const s of r.steps) v = member(v, 'key' in s ? s.key : s.index)
-  return v
+  return queryJsonPath(goUnmarshal(doc), String(path))
 }
 
 const flatten = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap((x) => (Array.isArray(x) ? flatten(x) : [x])) : [v])

@@ -1,4 +1,4 @@
-import { DflowError, inferType, jsonPathSteps, problem, replaceVars, t, type Expr, type ForeignExpr, type ParamRef } from 'dflow-ts'
+import { DflowError, inferType, jsonPathProblem, problem, replaceVars, t, type Expr, type ForeignExpr, type ParamRef } from 'dflow-ts'
 import { goSprint } from '../../engine/go-values.ts'
 import { parseLang, type LangNode } from './expr-lang.ts'
 import { evalLang } from './expr-lang-eval.ts'
@@ -78,8 +78,8 @@ const unreadPaths = (root: LangNode, source: string, path: readonly string[]): v
   while (todo.length) {
     const n = todo.pop()!
     if (n._tag === 'Call' && n.fn === 'jsonpath' && n.args[1]?._tag === 'Lit') {
-      const r = jsonPathSteps(String(n.args[1].value))
-      if ('unsupported' in r) throw new DflowError([problem(path, `{{=${source}}}: jsonpath() reads the path ${JSON.stringify(n.args[1].value)} only as far as ${JSON.stringify(r.unsupported)}: it reads $, then .key, ['key'] and [n]`)])
+      const p = jsonPathProblem(String(n.args[1].value))
+      if (p) throw new DflowError([problem(path, `{{=${source}}}: ${p}`)])
     }
     for (const v of Object.values(n)) {
       if (Array.isArray(v)) for (const x of v.flat()) if (typeof x === 'object' && x && '_tag' in x) todo.push(x as LangNode)
