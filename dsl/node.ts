@@ -142,6 +142,13 @@ export interface StepOptions<T extends Template = Template> extends FailurePolic
    */
   readonly onExit?: Step | ((outputs: RefsOf<T['outputs']>) => Step)
   /**
+   * Lifecycle hooks (Argo's `hooks` but `exit`), by name: each hook's step starts at most once, in parallel to
+   * this step, as soon as its condition holds — checked when this step starts running and when it ends —, and
+   * this step counts as done once its hooks have ended. Given as a function, it receives this step's output
+   * references. Not on a `forEach` step.
+   */
+  readonly hooks?: Readonly<Record<string, LifecycleHook>> | ((outputs: RefsOf<T['outputs']>) => Readonly<Record<string, LifecycleHook>>)
+  /**
    * This step's job settings when its calls run as batch jobs (the template asks for `batch`, or the run is on
    * the dispatcher): partition or queue, nodes, walltime, header lines, modules, environment, pre/post,
    * layered over the template's `batch` settings (these win; header lines and modules are added, pre/post
@@ -174,6 +181,8 @@ export interface Step<T extends Template = Template, O = RefsOf<T['outputs']>> e
   readonly depends?: Depends
   /** Run when this step ends, whatever its phase (Argo's `hooks.exit`). */
   readonly onExit?: Step
+  /** Its lifecycle hooks (set by the step option), in the order given. */
+  readonly hooks?: readonly NamedHook[]
   /** Its job settings as a batch job, over the template's (set by the step option). */
   readonly batch?: BatchJobOptions
   /** Fan out: one call per item (set by `forEach`); the outputs are then lists in item order. */
@@ -182,6 +191,27 @@ export interface Step<T extends Template = Template, O = RefsOf<T['outputs']>> e
   readonly threshold?: SuccessThreshold
   /** References to its outputs (for a fan-out: lists in item order, see `FanOut`). */
   readonly outputs: O
+}
+
+/**
+ * A lifecycle hook (Argo's `LifecycleHook`: `expression` and `template`): `run` starts, at most once and in
+ * parallel to what the hook is attached to (a step, or the workflow), as soon as `when` holds. A hook's step
+ * that ends `Error` fails the step's parent (its steps or dag); one that ends `Failed` is ignored (Argo's rules).
+ *
+ * @example
+ * ```ts
+ * const h: LifecycleHook = { when: expr`${status({ name: 'train' })} == "Running"`, run: step('notify', notify) }
+ * step('train', train, {}, { hooks: { running: h } })
+ * ```
+ */
+export interface LifecycleHook {
+  readonly when: Expr
+  readonly run: Step
+}
+
+/** A lifecycle hook with its name: its step's id is `STEP.hooks.NAME` (the workflow's: `hooks.NAME`). @example const h: NamedHook = { name: 'running', when, run: step('notify', notify) } */
+export interface NamedHook extends LifecycleHook {
+  readonly name: string
 }
 
 /**
@@ -342,6 +372,11 @@ export interface WorkflowOptions<P extends ParamsSpec, A extends ArtifactsSpec =
   readonly annotations?: Readonly<Record<string, string>>
   /** Runs when the body ends, whatever its outcome; it can read `workflowStatus` and `workflowFailures` (Argo's `spec.onExit`). */
   readonly onExit?: Node
+  /**
+   * The workflow's lifecycle hooks (Argo's `spec.hooks` but `exit`), by name: conditions on `workflowStatus`
+   * ("Running" at the start; the body's outcome at its end), each hook's step run at most once, at the top level.
+   */
+  readonly hooks?: Readonly<Record<string, LifecycleHook>>
 }
 
 /**
@@ -386,4 +421,6 @@ export interface Workflow<P extends ParamsSpec = ParamsSpec, A extends Artifacts
   readonly annotations?: Readonly<Record<string, string>>
   /** The exit handler: runs when the body ends, whatever its outcome. */
   readonly onExit?: Node
+  /** Its lifecycle hooks, in the order given (see {@link WorkflowOptions.hooks}). */
+  readonly hooks?: readonly NamedHook[]
 }

@@ -2,6 +2,7 @@ import type { ArgsOf, Step, StepOptions, Template } from './node.ts'
 import { refsOf } from './refs.ts'
 import { stepsIn } from './validate.ts'
 import { checkedCondition } from './expr/types.ts'
+import { namedHooks } from './hooks.ts'
 
 type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
   ? [args?: ArgsOf<T['inputs']>, options?: StepOptions<T>]
@@ -21,6 +22,7 @@ type StepRest<T extends Template> = {} extends ArgsOf<T['inputs']>
 export const step = <T extends Template>(name: string, template: T, ...[args, options]: StepRest<T>): Step<T> => {
   const outputs = refsOf(template.outputs, { kind: 'step', step: name }) as Step<T>['outputs']
   const hook = typeof options?.onExit === 'function' ? options.onExit(outputs) : options?.onExit
+  const hooks = namedHooks(typeof options?.hooks === 'function' ? options.hooks(outputs) : options?.hooks, [name, 'hooks'])
   return Object.freeze({
     _tag: 'Step' as const,
     name,
@@ -35,6 +37,7 @@ export const step = <T extends Template>(name: string, template: T, ...[args, op
     ...(options?.when !== undefined ? { when: checkedCondition(options.when, 'when') } : {}),
     ...(options?.depends !== undefined ? { depends: options.depends } : {}),
     ...(hook !== undefined ? { onExit: hook } : {}),
+    ...(hooks.length ? { hooks } : {}),
     ...(options?.batch !== undefined ? { batch: options.batch } : {}),
     outputs,
   })

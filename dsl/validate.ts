@@ -18,6 +18,7 @@ import { thresholdProblems } from './threshold.ts'
 import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
 import { EXIT_CODE, STATUS, WORKFLOW_VARS, varsOf } from './expr/ast.ts'
 import { typeProblems } from './expr/types.ts'
+import { callsOf, rootsOf } from './hooks.ts'
 import { ALL_OUTPUTS } from './control/all-outputs.ts'
 import { keyRefs } from './control/key.ts'
 import { dependsSteps } from './control/depends.ts'
@@ -280,6 +281,7 @@ const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => 
         ...sliceArtifactSupport(node, scope.supports, path),
         // an exit hook runs after its step: it may read the step's own outputs
         ...(node.onExit ? argProblems(node.onExit, scope, { has: (d) => d === node.name || visible.has(d) }, [...path, 'onExit', node.onExit.name]) : []),
+        ...hookProblems(node, scope, visible, path),
       ]
     }
     case 'Seq': {
@@ -355,7 +357,7 @@ export const templatesOf = (body: Node): readonly Template[] => {
   // A set, in first-call order: a workflow of many distinct templates stays linear.
   const out = new Set<Template>()
   const visit = (n: Node) => {
-    for (const s of stepsIn(n).flatMap((x) => (x.onExit ? [x, x.onExit] : [x]))) {
+    for (const s of stepsIn(n).flatMap(callsOf)) {
       if (out.has(s.template)) continue
       out.add(s.template)
       if (s.template._tag === 'Subflow') visit(s.template.body)
@@ -363,6 +365,20 @@ export const templatesOf = (body: Node): readonly Template[] => {
   }
   visit(body)
   return [...out]
+}
+
+/**
+ * A step's lifecycle hooks: not on a fan-out (Argo runs one per item: not here); each hook's condition and
+ * arguments may read the step itself (its status, as it runs) and what the step may read.
+ */
+const hookProblems = (node: Step, scope: Scope, visible: Visible, path: readonly string[]): Problem[] => {
+  if (!node.hooks?.length) return []
+  if (node.forEach) return [problem([...path, 'hooks'], 'lifecycle hooks on a forEach step are not supported', 'put the hooks on a step inside a sub-workflow the forEach calls')]
+  const seen: Visible = { has: (d) => d === node.name || visible.has(d) }
+  return node.hooks.flatMap((h) => {
+    const at = [...path, 'hooks', h.name]
+    return [...argProblems(h.run, scope, seen, at), ...controlProblems({ ...h.run, when: h.when }, scope, seen, at)]
+  })
 }
 
 /** A slice of a list artifact, refused by an interpreter that does not slice artifacts (see `dsl/features.ts`). */
@@ -457,7 +473,7 @@ const workflowArtifactProblems = (wf: Workflow, supports: ReadonlySet<Feature>):
 export const validate = (wf: Workflow, options: ValidateOptions = {}): readonly Problem[] => {
   const supports = new Set(options.supports ?? [])
   const path = [wf.name]
-  const templates = [...new Set([...templatesOf(wf.body), ...(wf.onExit ? templatesOf(wf.onExit) : [])])]
+  const templates = [...new Set(rootsOf(wf).flatMap(templatesOf))]
   const byName = new Map<string, Template>()
   const dupTemplates = templates.flatMap((t) => {
     const prev = byName.get(t.name)
@@ -479,9 +495,15 @@ export const validate = (wf: Workflow, options: ValidateOptions = {}): readonly 
     ...globals.problems,
     ...templates.flatMap((t) => templateProblems(t, wf.parameters, globals.specs, supports)),
     ...duplicateStepProblems(wf.body, path),
-    ...loopNameProblems([wf.body, ...(wf.onExit ? [wf.onExit] : []), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
+    ...loopNameProblems([...rootsOf(wf), ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))], [wf.name, ...templates.map((t) => t.name)], path),
     ...nodeProblems(wf.body, scope, NONE),
     ...duplicateKeyProblems([wf.body, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(stepsIn).filter((s) => !s.forEach)),
     ...(wf.onExit ? nodeProblems(wf.onExit, { ...scope, path: [...path, 'onExit'], artifacts: {}, elsewhere: 'in the exit handler', steps: new Map(stepsIn(wf.onExit).map((s) => [s.name, s])) }, NONE) : []),
+    // a workflow hook reads the workflow's parameters and status (its condition), as the exit handler does
+    ...(wf.hooks ?? []).flatMap((h) => {
+      const at = [...path, 'hooks', h.name]
+      const hs = { ...scope, path: at, artifacts: {}, elsewhere: 'in a workflow hook', steps: new Map(stepsIn(h.run).map((s) => [s.name, s])) }
+      return [...nodeProblems(h.run, hs, NONE), ...controlProblems({ ...h.run, when: h.when }, hs, NONE, at)]
+    }),
   ]
 }

@@ -1,5 +1,6 @@
 import type { ArtifactsSpec, Node, ParamsSpec, Workflow, WorkflowOptions } from './node.ts'
 import { refsOf, type RefsOf } from './refs.ts'
+import { namedHooks } from './hooks.ts'
 
 /**
  * A workflow: a name (a valid Kubernetes name), a body, and optionally parameters and artifacts whose values
@@ -24,7 +25,8 @@ export const workflow = <P extends ParamsSpec = {}, A extends ArtifactsSpec = {}
 ): Workflow<P, A> => {
   const parameters = (options.parameters ?? {}) as P
   const artifacts = options.artifacts
-  const { parameters: _p, artifacts: _a, ...rest } = options
+  const { parameters: _p, artifacts: _a, hooks: given, ...rest } = options
+  const hooks = namedHooks(given, [name, 'hooks'])
   const refs = { ...refsOf(artifacts ?? {}, { kind: 'workflow' }), ...refsOf(parameters, { kind: 'workflow' }) } as RefsOf<P> & RefsOf<A>
   return Object.freeze({
     ...rest,
@@ -33,5 +35,6 @@ export const workflow = <P extends ParamsSpec = {}, A extends ArtifactsSpec = {}
     parameters,
     ...(artifacts !== undefined && Object.keys(artifacts).length > 0 ? { artifacts } : {}),
     body: typeof body === 'function' ? body(Object.freeze(refs) as RefsOf<P> & RefsOf<A>) : body,
+    ...(hooks.length ? { hooks } : {}),
   })
 }

@@ -10,10 +10,11 @@ const isItem = (r: Ref): boolean => r.source.kind === 'item'
 /** Whether a reference is to the item of the loop `loop` (a reference naming no loop is to the innermost). */
 const ofLoop = (loop: string) => (r: Ref): boolean => r.source.kind === 'item' && (r.source.loop === undefined || r.source.loop === loop)
 
-/** The item references a step's call reads: its arguments, `when`, key, and its exit hook's. */
+/** The item references a step's call reads: its arguments, `when`, key, and its hooks' (their conditions too). */
 const callItems = (s: Step): readonly Ref[] => [
-  ...[...Object.values(s.args).flatMap(argRefs), ...(s.when ? varsOf(s.when) : []), ...keyRefs(s.key)].filter(isItem),
+  ...[...Object.values(s.args).flatMap(argRefs), ...(s.when ? varsOf(s.when) : []), ...keyRefs(s.key), ...(s.hooks ?? []).flatMap((h) => varsOf(h.when))].filter(isItem),
   ...(s.onExit ? callItems(s.onExit) : []),
+  ...(s.hooks ?? []).flatMap((h) => callItems(h.run)),
 ]
 
 /**

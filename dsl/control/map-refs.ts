@@ -40,7 +40,12 @@ const mapStep = (s: Step, f: RefMap): Step => {
   const key = mapKey(s.key, f)
   const forEach = s.forEach && mapSource(s.forEach, f)
   const onExit = s.onExit && mapStep(s.onExit, f)
-  if (!changedArgs && when === s.when && key === s.key && forEach === s.forEach && onExit === s.onExit) return s
+  const hooks = s.hooks?.map((h) => {
+    const [hw, run] = [mapVars(h.when, (v) => f(v) as ParamRef<any>), mapStep(h.run, f)]
+    return hw === h.when && run === h.run ? h : Object.freeze({ ...h, when: hw, run })
+  })
+  const sameHooks = !hooks || hooks.every((h, i) => h === s.hooks![i])
+  if (!changedArgs && when === s.when && key === s.key && forEach === s.forEach && onExit === s.onExit && sameHooks) return s
   return Object.freeze({
     ...s,
     args: changedArgs ? Object.freeze(args) : s.args,
@@ -48,12 +53,13 @@ const mapStep = (s: Step, f: RefMap): Step => {
     ...(key !== undefined ? { key } : {}),
     ...(forEach !== undefined ? { forEach } : {}),
     ...(onExit !== undefined ? { onExit } : {}),
+    ...(hooks !== undefined ? { hooks: sameHooks ? s.hooks : Object.freeze(hooks) } : {}),
   })
 }
 
 /**
- * The same node with every reference it reads (arguments, conditions, keys, fan-out lists, exit hooks'
- * arguments) replaced by `f(ref)`, not entering other templates; parts that do not change are shared.
+ * The same node with every reference it reads (arguments, conditions, keys, fan-out lists, hooks'
+ * conditions and arguments) replaced by `f(ref)`, not entering other templates; parts that do not change are shared.
  *
  * @example
  * ```ts

@@ -30,7 +30,7 @@ import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTempl
 import { compact, encodedDefault } from './io.ts'
 import { placed } from './repository.ts'
 import { enumeratedItem, enumeratedLoop, fanInArgument, fanInArguments, fanInsOf, isFanInRef, stepsInLoops, type FanInScope } from './fan-in.ts'
-import { choiceExpression, controlFields, exprTag, fanOutFields, isStdout, whenTag } from './control.ts'
+import { choiceExpression, controlFields, exprTag, fanOutFields, hookExpression, isStdout, whenTag } from './control.ts'
 import { stackedTag } from './slice.ts'
 import { accessPath } from './expr-print.ts'
 import { keyArgument } from './key.ts'
@@ -275,10 +275,21 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
       continueOn: continueOn(s),
       ...control,
       ...loop.fields,
-      ...(s.onExit
-        ? { hooks: { exit: compact({ template: c.templateOf(s.onExit.template, s.onExit), arguments: stepArguments(s.onExit, [...target.path, s.name, 'onExit', 'args']) }) } }
-        : {}),
+      ...hookFields(s),
     })
+  }
+
+  /** A step's hooks (Argo's `hooks`): its lifecycle hooks, with their conditions, and its exit hook. */
+  const hookFields = (s: Step): Pick<ArgoCall, 'hooks'> => {
+    if (!s.onExit && !s.hooks?.length) return {}
+    const path = [...target.path, s.name]
+    const call = (h: Step, at: readonly string[]) => ({ template: c.templateOf(h.template, h), arguments: stepArguments(h, [...at, 'args']) })
+    return {
+      hooks: {
+        ...Object.fromEntries((s.hooks ?? []).map((h) => [h.name, compact({ ...call(h.run, [...path, 'hooks', h.name]), expression: hookExpression(h.when, { resolve, prefix, path }) })])),
+        ...(s.onExit ? { exit: compact(call(s.onExit, [...path, 'onExit'])) } : {}),
+      },
+    }
   }
 
   const continueOn = (s: Step) => (s.continueOn.failed || s.continueOn.error ? compact({ failed: s.continueOn.failed, error: s.continueOn.error }) : undefined)
@@ -305,9 +316,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         arguments: stepArguments(s, [...target.path, s.name, 'args']),
         continueOn: continueOn(s),
         ...controlFields(s, { resolve, prefix, path: [...target.path, s.name] }),
-        ...(s.onExit
-          ? { hooks: { exit: compact({ template: c.templateOf(s.onExit.template, s.onExit), arguments: stepArguments(s.onExit, [...target.path, s.name, 'onExit', 'args']) }) } }
-          : {}),
+        ...hookFields(s),
       }),
     )
   }

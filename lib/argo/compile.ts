@@ -1,8 +1,9 @@
-import { ALL_FEATURES, DflowError, exposedRef, groupedTemplateOf, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { ALL_FEATURES, DflowError, WORKFLOW_VARS, callsOf, rootsOf, exposedRef, type ExprVar, groupedTemplateOf, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
 import type { ArgoArtifact, ArgoParameter, ArgoTemplate, ArgoWorkflow } from './manifest.ts'
+import { printCondition, quote } from './expr-print.ts'
 import { resolveOptions, type CompileOptions } from './options.ts'
 import { nameAllocator } from './refs.ts'
 import { compileScript } from './script-template.ts'
@@ -38,7 +39,7 @@ const inputDecls = (io: IoSpec) =>
 const asEntrypoint = (wf: Workflow): Step | undefined => {
   const b = wf.body
   if (b._tag !== 'Step' || b.key !== undefined || b.dependsOn.length || b.continueOn.failed || b.continueOn.error) return undefined
-  if (b.when || b.forEach || b.onExit || b.depends || b.threshold) return undefined
+  if (b.when || b.forEach || b.onExit || b.hooks?.length || b.depends || b.threshold) return undefined
   const direct = Object.entries(b.args).every(([name, v]) => {
     const r = v as { _tag?: string; source?: { kind: string }; name?: string }
     return typeof v === 'object' && v !== null && (r._tag === 'ParamRef' || r._tag === 'ArtifactRef') && r.source?.kind === 'workflow' && r.name === name
@@ -83,7 +84,7 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
   const slots: (ArgoTemplate | undefined)[] = []
   const names = new Map<Template, Map<string, string>>()
   const volumes = new Map<string, string>()
-  const roots = [wf.body, ...(wf.onExit ? [wf.onExit] : [])]
+  const roots = rootsOf(wf)
   const templates = [...new Set(roots.flatMap(templatesOf))]
   // A composite forEach's template has the forEach's name (as in the local records), kept free here.
   const loopNames = [...roots, ...templates.flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))].flatMap(loopsIn).map(loopTemplateName)
@@ -94,10 +95,10 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
   // Which bodies run once per workflow (a gathered fan-out's keys are unique only there): see fan-in.ts.
   const onceRoots = new Set<string>()
   const callers = new Map<string, { scope: string; repeated: boolean }[]>()
-  const scopeBodies: [string | undefined, Node][] = [[undefined, wf.body], ...(wf.onExit ? [[undefined, wf.onExit] as [undefined, Node]] : []), ...templates.flatMap((t): [string, Node][] => (t._tag === 'Subflow' ? [[t.name, t.body]] : []))]
+  const scopeBodies: [string | undefined, Node][] = [...roots.map((r): [undefined, Node] => [undefined, r]), ...templates.flatMap((t): [string, Node][] => (t._tag === 'Subflow' ? [[t.name, t.body]] : []))]
   for (const [scope, body] of scopeBodies) {
     const looped = stepsInLoops(body)
-    for (const s of stepsIn(body).flatMap((x) => (x.onExit ? [x, x.onExit] : [x])))
+    for (const s of stepsIn(body).flatMap(callsOf))
       if (s.template._tag === 'Subflow') callers.set(s.template.name, [...(callers.get(s.template.name) ?? []), { scope: scope ?? '', repeated: s.forEach !== undefined || looped.has(s.name) }])
   }
   const runsOnce = (name: string, seen: ReadonlySet<string> = new Set()): boolean => {
@@ -199,17 +200,21 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
     const inputs = compact({ artifacts: wfArtifacts.map(([name, s]) => compact({ name, optional: s.optional || undefined }) as ArgoArtifact) })
     c.define(() => compileBody(c, { name: entrypoint, body: wf.body, inputs, outputs: [], lifted: new Map(), path: [wf.name] }))
   }
-  let onExit: string | undefined
-  if (wf.onExit) {
-    const single = wf.onExit._tag === 'Step' && !Object.keys(wf.onExit.args).length ? asEntrypoint({ ...wf, body: wf.onExit }) : undefined
-    if (single) onExit = c.templateOf(single.template, single)
-    else {
-      const name = freshName(`${wf.name}-on-exit`)
-      onExit = name
-      onceRoots.add(name)
-      c.define(() => compileBody(c, { name, body: wf.onExit!, outputs: [], lifted: new Map(), path: [wf.name, 'onExit'] }))
-    }
+  /** The template a top-level root runs (the exit handler, a workflow hook): its own, or a steps template of it. */
+  const topTemplate = (body: Node, name: string, path: readonly string[]): string => {
+    const single = body._tag === 'Step' && !Object.keys(body.args).length ? asEntrypoint({ ...wf, body }) : undefined
+    if (single) return c.templateOf(single.template, single)
+    const fresh = freshName(name)
+    onceRoots.add(fresh)
+    c.define(() => compileBody(c, { name: fresh, body, outputs: [], lifted: new Map(), path }))
+    return fresh
   }
+  const onExit = wf.onExit ? topTemplate(wf.onExit, `${wf.name}-on-exit`, [wf.name, 'onExit']) : undefined
+  // a workflow hook's condition reads the workflow's status and parameters (Argo evaluates it with workflow.*)
+  const topVar = (v: ExprVar): string => (v._tag === 'ParamRef' && v.source.kind === 'workflow' ? (WORKFLOW_VARS[v.name] ?? `workflow.parameters[${quote(v.name)}]`) : (problems.push(problem([wf.name, 'hooks'], 'a workflow hook\'s condition reads the workflow\'s status and parameters only')), 'nil'))
+  const hooks = wf.hooks?.length
+    ? Object.fromEntries(wf.hooks.map((h) => [h.name, { template: topTemplate(h.run, `${wf.name}-hook-${h.name}`, [wf.name, 'hooks', h.name]), expression: printCondition(h.when, topVar, [wf.name, 'hooks', h.name, 'when']) }]))
+    : undefined
   if (problems.length) throw new DflowError(problems)
 
   const parameters = Object.entries(wf.parameters).map(([name, s]) =>
@@ -228,6 +233,7 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
     spec: compact({
       entrypoint,
       onExit,
+      hooks,
       arguments: compact({ parameters, artifacts: argumentArtifacts }),
       serviceAccountName: o.serviceAccount,
       parallelism: wf.parallelism,

@@ -47,6 +47,17 @@ const withSequence = (s: Sequence, c: ControlContext) => {
 export const whenTag = (cond: Expr, c: ControlContext): string => exprTag(cond, c, 'when', printCondition)
 
 /**
+ * A lifecycle hook's condition as Argo's `hooks.NAME.expression`: expr-lang, not a tag (Argo evaluates it
+ * itself, workflow/controller/hooks.go), its variables read where the call is.
+ *
+ * @example
+ * ```ts
+ * hookExpression(expr`${status(a)} == "Running"`, ctx) // "steps['a'].status == 'Running'"
+ * ```
+ */
+export const hookExpression = (cond: Expr, c: ControlContext): string => printCondition(cond, (v: ExprVar) => untag(c.resolve(v, [...c.path, 'hooks'])), [...c.path, 'hooks'])
+
+/**
  * Any expression as an expr-lang expression tag, its variables read where the call is; `field` names the
  * call's field in error paths.
  *

@@ -56,8 +56,8 @@ export interface ArgoCall {
   readonly withItems?: readonly unknown[]
   readonly withParam?: string
   readonly withSequence?: Readonly<Record<string, string>>
-  /** `exit`: a template called when the step ends. */
-  readonly hooks?: Readonly<Record<string, { readonly template: string; readonly arguments?: ArgoIo }>>
+  /** `exit`: a template called when the step ends; any other name: one called once its `expression` holds. */
+  readonly hooks?: Readonly<Record<string, ArgoHook>>
 }
 
 /** A task of a DAG template. @example { name: 'D', template: 'echo', depends: 'B && C' } */
@@ -109,6 +109,7 @@ export interface ArgoWorkflow {
   readonly spec: {
     readonly entrypoint: string
     readonly onExit?: string
+    readonly hooks?: Readonly<Record<string, ArgoHook>>
     readonly arguments?: ArgoIo
     readonly serviceAccountName?: string
     readonly parallelism?: number
@@ -117,4 +118,11 @@ export interface ArgoWorkflow {
     readonly volumes?: readonly unknown[]
     readonly templates: readonly ArgoTemplate[]
   }
+}
+
+/** A lifecycle hook (Argo's `LifecycleHook`): the template it calls, its arguments, the condition it waits for. @example const h: ArgoHook = { template: 'notify', expression: "steps['a'].status == 'Running'" } */
+export interface ArgoHook {
+  readonly template: string
+  readonly arguments?: ArgoIo
+  readonly expression?: string
 }

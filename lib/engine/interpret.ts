@@ -1,4 +1,5 @@
-import { MAX_DEPTH, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, isRef, type GroupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type Step, type Subflow, type Template } from 'dflow-ts'
+import { MAX_DEPTH, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, isRef, type GroupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type NamedHook, type Step, type Subflow, type Template } from 'dflow-ts'
+import { lifecycleHooks, type HookEnd } from './hooks.ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
 import { runLeafStep } from './leaf-step.ts'
@@ -64,6 +65,8 @@ interface Call {
   readonly scope: Scope
   /** For a call of a fan-out: its own item (the scope's item may be an enclosing loop's). */
   readonly item?: { readonly value: unknown }
+  /** Told once when the call starts running (its lifecycle hooks are checked then). */
+  readonly onRunning?: () => void
 }
 
 /** How one call ended: for its parent, and for its siblings (outputs, status, exit code). */
@@ -81,8 +84,8 @@ const now = () => new Date().toISOString()
 /** A call the run was stopped before it started: not recorded, it fails its parent with the reason. */
 const notStarted = (signal: AbortSignal): CallResult => ({ outcome: { ok: false, clean: false, failure: stopMessage(signal) }, phase: 'Failed', started: false })
 
-/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). */
-const holds = (cond: Expr, scope: Scope): boolean | string => {
+/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). @example holds(expr`${status(a)} == "Running"`, scope) // true */
+export const holds = (cond: Expr, scope: Scope): boolean | string => {
   try {
     return evaluate(cond, readVar(scope)) === true
   } catch (e) {
@@ -171,13 +174,19 @@ export const interpreter = (ictx: InterpretContext) => {
   const runStep = async (s: Step, env: Env): Promise<Outcome> => {
     const id = idIn(env, s.name)
     if (s.forEach) return runFanOut(s, env, id)
-    const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })
+    // its lifecycle hooks, as STEP.hooks.NAME beside it (Argo's node names), seeing its status while it runs
+    const hooks = s.hooks?.length ? lifecycleHooks(s.hooks, (when) => holds(when, env.scope), (h) => runHook(h, env, `${id}.hooks.${h.name}`, `${s.name}.hooks.${h.name}`)) : undefined
+    const onRunning = hooks && (() => (env.scope.steps.set(s.name, withStatus({}, 'Running')), hooks.check(false)))
+    const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope, ...(onRunning ? { onRunning } : {}) })
     // A step that failed shows its declared output defaults to the steps that run after it (continueOn, depends).
     env.scope.steps.set(s.name, withStatus(r.outputs ?? (r.phase === 'Failed' || r.phase === 'Error' ? skippedOutputs(s.template) : {}), r.phase, r.exitCode))
-    if (!s.onExit || r.started === false) return r.outcome
-    // The exit hook runs whatever happened (once the step started), and sees this step's outputs and status.
+    hooks?.check(true)
+    const hookFailure = await hooks?.settle()
+    const outcome: Outcome = hookFailure ? { ok: false, clean: false, failure: `step ${id}: ${hookFailure}` } : r.outcome
+    if (!s.onExit || r.started === false) return outcome
+    // The exit hook runs whatever happened (once the step started, after its lifecycle hooks), and sees this step's outputs and status.
     const hook = await runCall(s.onExit, { ...env, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: env.parent, scope: env.scope })
-    return r.outcome.ok && !hook.outcome.ok ? hook.outcome : r.outcome
+    return outcome.ok && !hook.outcome.ok ? hook.outcome : outcome
   }
 
   /** Where a grouped call's sliced input artifacts are (a fan-in, stacked when the call read it, is left out). */
@@ -305,6 +314,7 @@ export const interpreter = (ictx: InterpretContext) => {
         progress = st.progress
         job = st.job
         ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO, ...tail() })
+        if (st.first) at.onRunning?.()
       })
       // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
       if (!started && env.signal.aborted) return (await ictx.executor.discard?.(id), notStarted(env.signal))
@@ -321,6 +331,7 @@ export const interpreter = (ictx: InterpretContext) => {
       )
     }
     ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO })
+    at.onRunning?.()
     return runSubflow(s.template, inputs, inRecord, id, env, finish)
   }
 
@@ -428,5 +439,11 @@ export const interpreter = (ictx: InterpretContext) => {
   }
   const fold = foldNode(cases)
 
-  return { run }
+  /** A lifecycle hook's step, as the call `id` (named `name`) beside what it is attached to. */
+  const runHook = async (h: NamedHook, env: Env, id: string, name: string): Promise<HookEnd> => {
+    const r = await runCall(h.run, env, { id, name, parent: env.parent, scope: env.scope })
+    return { phase: r.phase, ...(r.outcome.failure ? { message: r.outcome.failure } : {}) }
+  }
+
+  return { run, runHook }
 }

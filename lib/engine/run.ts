@@ -9,7 +9,8 @@ import type { LeafExecutor } from './executor.ts'
 import type { Prior } from './prior.ts'
 import { FINAL_PHASES } from '../run/records.ts'
 import { runExitHandler } from './exit-handler.ts'
-import { interpreter } from './interpret.ts'
+import { holds, interpreter } from './interpret.ts'
+import { lifecycleHooks } from './hooks.ts'
 import { artifactProblems, parameterProblems } from './parameters.ts'
 import type { ArtifactValue, Value, WorkflowOutputs } from './values.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
@@ -162,7 +163,18 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
     // the run's creation, kept across restarts (Argo's workflow.creationTimestamp, to the second)
     const ps: Record<string, Value> = { ...params, $creationTimestamp: { kind: 'param', wire: wfRecord!.startedAt.replace(/\.\d+Z$/, 'Z') } }
     const { run } = interpreterWith(ps)
+    // the workflow's lifecycle hooks (hooks.NAME), checked with workflow.status Running at the start and the body's
+    // outcome at its end; their steps read that status too (the leaves' {{workflow.status}}), as the exit handler's do
+    let hookEnv = withWorkflowStatus(ps, 'Running', globals, ctl.signal)
+    const hooks = wf.hooks?.length ? lifecycleHooks(wf.hooks, (when) => holds(when, hookEnv.scope), (h) => interpreterWith(hookEnv.scope.params).runHook(h, hookEnv, `hooks.${h.name}`, `hooks.${h.name}`)) : undefined
+    hooks?.check(false)
     let outcome = await run(wf.body, { scope: { inputs: {}, params: ps, steps: new Map(), globals }, depth: 0, parent: null, signal: ctl.signal })
+    if (hooks) {
+      hookEnv = withWorkflowStatus(ps, outcome.ok ? 'Succeeded' : 'Failed', globals, ctl.signal)
+      hooks.check(true)
+      const failed = await hooks.settle()
+      if (failed && outcome.ok) outcome = { ok: false, clean: false, failure: `workflow ${failed}` }
+    }
     if (wf.onExit) outcome = await runExitHandler(wf.onExit, outcome, { params: ps, globals, records: [...records.values()], startedAt: wfRecord!.startedAt, interpreterWith, record })
     const status = outcome.ok ? 'Succeeded' : 'Failed'
     final = { ...wfRecord!, status, finishedAt: new Date().toISOString(), ...(outcome.failure && !outcome.ok ? { message: outcome.failure } : {}), ...outputsRecord(globals) }
@@ -193,6 +205,14 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   }
   return { workflow: wfRecord!, steps: [...records.values()] }
 }
+
+/** The top level as a workflow hook sees it: the run's parameters with `workflow.status` reading `status`. */
+const withWorkflowStatus = (ps: Readonly<Record<string, Value>>, status: string, globals: WorkflowOutputs, signal: AbortSignal) => ({
+  scope: { inputs: {}, params: { ...ps, $status: { kind: 'param' as const, wire: status } }, steps: new Map(), globals },
+  depth: 0,
+  parent: null,
+  signal,
+})
 
 /** The workflow outputs as the workflow record keeps them (nothing when no step exported one). */
 const outputsRecord = (globals: WorkflowOutputs): { outputs?: WorkflowOutputsRecord } => {

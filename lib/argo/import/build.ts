@@ -1,6 +1,6 @@
 import {
   ALL_OUTPUTS, DflowError, conditionProblems, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
-  workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
+  type LifecycleHook, workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { goSprint, goUnmarshal } from '../../engine/go-values.ts'
@@ -664,11 +664,18 @@ export const builder = (cx: BuildContext) => {
     if (st.dependencies !== undefined) options.dependsOn = list(st.dependencies, [...path, 'dependencies']).map(String)
     if (st.depends !== undefined) options.depends = parseDepends(String(st.depends), [...path, 'depends'])
     const hook = st.hooks?.exit ?? (st.onExit !== undefined ? { template: st.onExit } : undefined)
-    for (const k of Object.keys(st.hooks ?? {})) if (k !== 'exit') fail([...path, 'hooks', k], 'only the exit hook is supported locally')
-    if (hook) {
-      const hookScope: BodyScope = { ...sc, siblings: new Map([...siblingsSoFar]) }
-      options.onExit = callOf(lib, { name: 'onExit', ...hook }, hookScope, [...path, st.hooks ? 'hooks' : 'onExit'], new Map())
-    }
+    // the hooks see this step (its status while it runs, its outputs once it has ended) and those before it
+    const hookScope: BodyScope = { ...sc, siblings: new Map([...siblingsSoFar]) }
+    if (hook) options.onExit = callOf(lib, { name: 'onExit', ...hook }, hookScope, [...path, st.hooks ? 'hooks' : 'onExit'], new Map())
+    const lifecycle = Object.entries((st.hooks ?? {}) as Record<string, Obj>).filter(([k]) => k !== 'exit')
+    if (lifecycle.length)
+      options.hooks = Object.fromEntries(
+        lifecycle.map(([k, h]) => {
+          const at = [...path, 'hooks', k]
+          const { expression: _, ...call } = h
+          return [k, { when: hookCondition(h, { ...inner, siblings: hookScope.siblings }, at), run: callOf(lib, { ...call, name: k }, hookScope, at, new Map()) }]
+        }),
+      )
     const s = step(name, callee, args as never, options as never)
     if (!loops.length) return s
     let source: ForEachSource
@@ -829,6 +836,19 @@ export const builder = (cx: BuildContext) => {
     return out
   }
 
+  /** A lifecycle hook's `expression` (Argo evaluates it as expr-lang, workflow/controller/hooks.go) as the DSL's condition, its names read in `sc`. */
+  const hookCondition = (h: Obj, sc: BodyScope, path: readonly string[]): Expr => {
+    if (typeof h.expression !== 'string' || !h.expression.trim()) fail([...path, 'expression'], 'a lifecycle hook other than exit runs when its expression holds: it needs one', 'give an expression, e.g. steps.NAME.status == "Running"')
+    return exprLang(String(h.expression), [...path, 'expression'], (n, quoted) => refIn(sc, n, quoted ? t.string : argoValue, [...path, 'expression']) as ParamRef<any>)
+  }
+
+  /** A workflow-level lifecycle hook (`spec.hooks.NAME` but `exit`): its condition on `workflow.*` and the call of its template, fed as the entrypoint is. */
+  const topHook = (lib: Library, name: string, h: Obj, path: readonly string[]): LifecycleHook => {
+    if (h.arguments !== undefined) fail([...path, 'arguments'], 'arguments of a workflow-level hook are not supported locally', "read the workflow's parameters in the hook's template")
+    if (typeof h.template !== 'string') fail([...path, 'template'], 'a workflow-level hook names a template of the workflow (templateRef is not supported here)')
+    return { when: hookCondition(h, { kind: 'workflow', inputs: {}, siblings: new Map() }, path), run: topCall(lib, name, String(h.template), [...path, 'template']) }
+  }
+
   /** A call of a template at the workflow's top level (the entrypoint, the exit handler), fed from the workflow's parameters by name. */
   const topCall = (lib: Library, stepName: string, name: string, path: readonly string[], raw: readonly Obj[] = []): Step => {
     let callee = templateOf(lib, name, path)
@@ -850,5 +870,5 @@ export const builder = (cx: BuildContext) => {
     return step(stepName, callee, { ...all, ...leafExprArgs(callee, (x) => all[x], path) } as never)
   }
 
-  return { topCall, retryOf }
+  return { topCall, topHook, retryOf }
 }

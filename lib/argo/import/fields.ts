@@ -25,7 +25,7 @@ export const FIELDS = {
   document: { use: ['apiVersion', 'kind', 'metadata', 'spec'], warn: ['status'] },
   metadata: { use: ['name', 'generateName', 'labels', 'annotations'], warn: ['namespace', 'uid', 'resourceVersion', 'creationTimestamp'] },
   spec: {
-    use: ['entrypoint', 'arguments', 'templates', 'onExit', 'parallelism', 'activeDeadlineSeconds', 'workflowTemplateRef', 'templateDefaults', 'volumes', 'volumeClaimTemplates', 'synchronization'],
+    use: ['entrypoint', 'arguments', 'templates', 'onExit', 'hooks', 'parallelism', 'activeDeadlineSeconds', 'workflowTemplateRef', 'templateDefaults', 'volumes', 'volumeClaimTemplates', 'synchronization'],
     warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'artifactRepositoryRef', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
   },
   template: {

@@ -232,12 +232,18 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const wfName = given.length > 57 ? given.slice(0, 57).replace(/-+$/, '') : given
   if (wfName !== given) w.add(['metadata', 'name'], `is longer than 57 characters: the run is named ${wfName}`)
   const body = b.topCall(own, wfName, String(entry), [...base, 'entrypoint'], (spec.arguments?.artifacts ?? []) as Obj[])
-  const onExit = spec.onExit !== undefined ? b.topCall(own, 'onExit', String(spec.onExit), [...base, 'onExit']) : undefined
+  // spec.hooks.exit is the exit handler, as spec.onExit (one of them); every other hook is a lifecycle hook
+  const specHooks = (spec.hooks ?? {}) as Record<string, Obj>
+  if (specHooks.exit !== undefined && spec.onExit !== undefined) fail([...base, 'hooks', 'exit'], 'the workflow has both onExit and hooks.exit', 'keep one of them')
+  const exitTemplate = specHooks.exit !== undefined ? specHooks.exit.template : spec.onExit
+  const onExit = exitTemplate !== undefined ? b.topCall(own, 'onExit', String(exitTemplate), [...base, ...(spec.onExit !== undefined ? ['onExit'] : ['hooks', 'exit', 'template'])]) : undefined
+  const hooks = Object.fromEntries(Object.entries(specHooks).flatMap(([k, h]) => (k === 'exit' ? [] : [[k, b.topHook(own, k, h, [...base, 'hooks', k])]])))
   const deadline = spec.activeDeadlineSeconds !== undefined ? seconds(spec.activeDeadlineSeconds, [...base, 'activeDeadlineSeconds']) * timeScale : undefined
   const wf = workflow(wfName, body, {
     parameters,
     ...(spec.parallelism !== undefined ? { parallelism: Number(spec.parallelism) } : {}),
     ...(onExit ? { onExit } : {}),
+    ...(Object.keys(hooks).length ? { hooks } : {}),
     ...(meta.labels ? { labels: meta.labels } : {}),
     ...(meta.annotations ? { annotations: meta.annotations } : {}),
   })
