@@ -338,6 +338,7 @@ export const interpreter = (ictx: InterpretContext) => {
     // and the backoff are a leaf's (runAttempts; Argo's processNodeRetries treats every node kind alike).
     const earlier = resumedAttempts(ictx.earlier?.(id), base)
     for (const a of earlier) superseded.push(`${attemptId(id, a.attempt)}.`)
+    attempts = earlier
     const out = await runAttempts(
       async (signal, n) => {
         const one = { id: attemptId(id, n), name: attemptId(at.name, n), parent: id, type: base.type, template: t.name, inputs: inRecord, startedAt: now() }

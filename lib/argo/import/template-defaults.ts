@@ -13,7 +13,7 @@
 
 type Obj = Record<string, unknown>
 
-/** The keys that name a template's kind (its one of container, script, steps, …). */
+/** The keys that name a template's kind (its one of container, script, steps, …). @example TEMPLATE_KINDS.includes('dag') // true */
 export const TEMPLATE_KINDS = ['container', 'script', 'steps', 'dag', 'suspend', 'resource', 'http', 'containerSet', 'data', 'plugin']
 
 /** The lists whose items a strategic merge merges by a key, by field name, as Argo's and Kubernetes' types declare them. */
