@@ -1,7 +1,7 @@
 import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
 import type { ArtifactRef, ParamRef, Ref, RefsOf } from './refs.ts'
 import type { FnTemplate } from './fn/fn.ts'
-import type { FailurePolicy } from './retry.ts'
+import type { FailurePolicy, Retry } from './retry.ts'
 import type { BatchJobOptions } from './batch.ts'
 import type { ScriptTemplate } from './template.ts'
 import type { Expr } from './expr/ast.ts'
@@ -88,6 +88,8 @@ export interface Subflow<I extends IoSpec = IoSpec, O extends IoSpec = IoSpec> {
   readonly body: Node
   /** At most this many of its steps (fan-out calls included) at once (Argo: the template's `parallelism`). */
   readonly parallelism?: number
+  /** Retries of the whole body: a failed call runs every step of its body again, from scratch (Argo: the template's `retryStrategy`). */
+  readonly retry?: Retry
 }
 
 /**

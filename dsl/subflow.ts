@@ -1,5 +1,6 @@
 import type { ArtifactSpec, IoSpec, ParamSpec } from './io.ts'
 import type { Node, Subflow } from './node.ts'
+import type { Retry } from './retry.ts'
 import { refsOf, specOfRef, type ArtifactRef, type ParamRef, type RefsOf } from './refs.ts'
 import { exposedRef, type Exposable, type OutputChoice } from './control/output-choice.ts'
 
@@ -45,6 +46,13 @@ export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<strin
   readonly body: (inputs: RefsOf<I>) => Node | SubflowBody<R>
   /** At most this many of its steps (fan-out calls included) at once. */
   readonly parallelism?: number
+  /**
+   * Retries of the whole sub-workflow, as a leaf template's `retry`: a failed call is run again from scratch —
+   * every step of its body, under the ids `NAME(n).STEP` of attempt n — up to `limit` more times, under the
+   * policy, the expression and the backoff (Argo: `retryStrategy` on the steps or dag template). A
+   * sub-workflow has no exit code (`lastRetry.exitCode` reads -1), so `OnTransientError` is refused.
+   */
+  readonly retry?: Retry
 }
 
 const isNode = (v: unknown): v is Node =>
@@ -82,5 +90,6 @@ export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string,
     exposes: Object.freeze({ ...outputs }),
     body: run,
     ...(fields.parallelism !== undefined ? { parallelism: fields.parallelism } : {}),
+    ...(fields.retry !== undefined ? { retry: fields.retry } : {}),
   })
 }

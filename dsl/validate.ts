@@ -269,7 +269,11 @@ const nodeProblems = (node: Node, scope: Scope, visible: Visible): Problem[] => 
         ...(node.template._tag === 'Subflow' && node.batch ? [problem([...path, 'batch'], 'batch settings apply to leaf steps only', 'set them on the steps inside the sub-workflow')] : []),
         ...thresholdProblems(node, path),
         ...(node.template._tag === 'Subflow' && (node.retry || node.timeout)
-          ? [problem([...path, node.retry ? 'retry' : 'timeout'], 'retries and timeouts apply to leaf steps only', 'set them on the steps inside the sub-workflow')]
+          ? [
+              node.retry
+                ? problem([...path, 'retry'], 'a call of a sub-workflow takes its retries from the sub-workflow', `set retry on subflow "${node.template.name}" (subflow({ …, retry }))`)
+                : problem([...path, 'timeout'], 'timeouts apply to leaf steps only (Argo enforces a template timeout on pods, not on steps or dag templates)', 'set them on the steps inside the sub-workflow'),
+            ]
           : []),
         ...node.dependsOn.flatMap((d) =>
           scope.steps.has(d) && visible.has(d)
@@ -415,6 +419,9 @@ const templateProblems = (t: Template, params: IoSpec, globals: IoSpec, supports
   const all = new Set(scope.steps.keys())
   return [
     ...common,
+    ...(t.retry ? failurePolicyProblems({ retry: t.retry }, path) : []),
+    // A composite attempt has no exit code (Argo's lastRetry.exitCode is -1 for it), which OnTransientError reads.
+    ...(t.retry?.policy === 'OnTransientError' ? [problem([...path, 'retry', 'policy'], 'a sub-workflow has no exit code, which OnTransientError reads', "use 'OnFailure', 'OnError' or 'Always', or an expression on lastRetry.status")] : []),
     ...duplicateStepProblems(t.body, path),
     ...nodeProblems(t.body, scope, NONE),
     ...Object.entries(t.exposes).flatMap(([name, x]) => refsOfExposed(x).flatMap((r) => refProblems(r, scope, all, [...path, 'outputs', name]))),

@@ -8,7 +8,7 @@ import { resolveOptions, type CompileOptions } from './options.ts'
 import { nameAllocator } from './refs.ts'
 import { compileScript } from './script-template.ts'
 import { compileFn } from './fn-template.ts'
-import { failureFields } from './retry.ts'
+import { failureFields, retryStrategy } from './retry.ts'
 import { templatesCalledBy } from './called.ts'
 import { withKeyInput } from './key.ts'
 import { withMemoize } from './memoize.ts'
@@ -164,7 +164,10 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
             path: ['templates', t.name],
             ...(t.parallelism !== undefined ? { parallelism: t.parallelism } : {}),
           }
-          c.define(() => decorate(compileBody(c, target)))
+          // A retried sub-workflow: retryStrategy on its steps or dag template, which Argo's controller wraps in a
+          // Retry node whose attempts NAME(n) each run the whole template again (operator.go, executeTemplate).
+          const retry = t.retry ? { retryStrategy: retryStrategy(t.retry, undefined, ['templates', t.name, 'retry', 'expression']) } : {}
+          c.define(() => decorate({ ...compileBody(c, target), ...retry }))
           break
         }
         default: {

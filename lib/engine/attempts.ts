@@ -105,7 +105,9 @@ export const sleep = (seconds: number, signal: AbortSignal): Promise<boolean> =>
  * Runs a leaf's attempts: each under the timeout (the attempt's whole process tree is killed when it runs
  * out, and its message says so), retried as the policy and the retry expression say after the backoff (a
  * sleep that a stop interrupts); `archive(n)` is called before attempt n + 1 starts, so that the executor can
- * keep what attempt n left. Returns the last attempt's result and every attempt's record.
+ * keep what attempt n left. Returns the last attempt's result and every attempt's record. `earlier`: the
+ * attempts an earlier driver of the run recorded as ended (a restart of a retried sub-workflow): they count
+ * towards the limit, the next attempt is numbered after them and starts without a backoff.
  *
  * @example
  * ```ts
@@ -118,10 +120,11 @@ export const runAttempts = async (
   signal: AbortSignal,
   archive: (n: number) => void | Promise<void>,
   onAttempt: (a: AttemptRecord) => void = () => {},
+  earlier: readonly AttemptRecord[] = [],
 ): Promise<{ readonly result: AttemptResult; readonly attempts: readonly AttemptRecord[] }> => {
-  const attempts: AttemptRecord[] = []
-  const first = Date.now()
-  for (let n = 0; ; n++) {
+  const attempts: AttemptRecord[] = [...earlier]
+  const first = earlier[0]?.startedAt ? Date.parse(earlier[0].startedAt) : Date.now()
+  for (let n = earlier.length; ; n++) {
     let timedOut = false
     const t = policy.timeout
     const startedAt = new Date().toISOString()

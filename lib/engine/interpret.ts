@@ -8,7 +8,9 @@ import { withArtifactParts } from './slice-parts.ts'
 import { thresholdOutcome } from './threshold.ts'
 import { limiter, type Limiter } from './limiter.ts'
 import { stopMessage } from './abort.ts'
-import type { LeafCall, LeafExecutor } from './executor.ts'
+import type { LeafCall, LeafExecutor, LeafResult } from './executor.ts'
+import { runAttempts } from './attempts.ts'
+import { attemptId, resumedAttempts } from './composite-retry.ts'
 import type { Prior } from './prior.ts'
 import { runDag } from './dag.ts'
 import { sliceFanIns, sliceRecords, stackSlices } from './slice.ts'
@@ -45,6 +47,8 @@ export interface InterpretContext {
   readonly record: (r: StepRecord, append?: boolean) => void
   /** Asked before a leaf call runs whether it need not (restart, reuse, cache): see `prior.ts`. */
   readonly prior?: Prior
+  /** On a restart: what an earlier driver recorded for a step id (a retried sub-workflow carries on after its ended attempts). */
+  readonly earlier?: (id: string) => StepRecord | undefined
 }
 
 interface Env {
@@ -142,6 +146,8 @@ export const interpreter = (ictx: InterpretContext) => {
   const width = fanOutWindow(ictx.executor.slots)
   /** Keys in use in this run, with the id of the step holding each. */
   const keys = new Map<string, string>()
+  /** Id prefixes of retried sub-workflow attempts that ran again: their steps' keys are free for the next attempt's. */
+  const superseded: string[] = []
   /** Fan-ins of artifacts are stacked when a step reads them, once per fan-out output. */
   const stackInputs = fanInStacker(ictx.executor, ictx.runId)
 
@@ -283,7 +289,7 @@ export const interpreter = (ictx: InterpretContext) => {
       const k = keyOf(s.key, scope)
       if (k !== undefined) {
         const holder = keys.get(k)
-        if (holder !== undefined) throw new ResolveError(`key "${k}" is already used by step ${holder} (keys are unique within a run)`)
+        if (holder !== undefined && !superseded.some((p) => holder.startsWith(p))) throw new ResolveError(`key "${k}" is already used by step ${holder} (keys are unique within a run)`)
         keys.set(k, id)
         base = { ...base, key: k }
       }
@@ -330,19 +336,43 @@ export const interpreter = (ictx: InterpretContext) => {
         r.phase === 'Succeeded' || SLICES_REPORT in r.outputs ? r.outputs : undefined,
       )
     }
-    ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO })
+    const t = s.template
+    const running = () => ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO, ...tail() })
+    running()
     at.onRunning?.()
-    return runSubflow(s.template, inputs, inRecord, id, env, finish)
+    const end = (r: LeafResult) => finish(r.phase, inRecord, r.record, r.message ? { message: r.message } : {}, r.phase === 'Succeeded' ? r.outputs : undefined)
+    if (!t.retry) return end(await runSubflow(t, inputs, id, env))
+    // A retried sub-workflow: each attempt runs the whole body again from scratch under its own id ID(n), recorded
+    // as a step of its own (the earlier attempts' steps stay in the journal, as Argo keeps a retry node's children);
+    // the call's record counts the attempts as a leaf's does, and its outputs are the last attempt's (Argo's
+    // executeTemplate copies the last child's outputs to the retry node). The limit, the policy, the expression
+    // and the backoff are a leaf's (runAttempts; Argo's processNodeRetries treats every node kind alike).
+    const earlier = resumedAttempts(ictx.earlier?.(id), base)
+    for (const a of earlier) superseded.push(`${attemptId(id, a.attempt)}.`)
+    attempts = earlier
+    const out = await runAttempts(
+      async (signal, n) => {
+        const one = { id: attemptId(id, n), name: attemptId(at.name, n), parent: id, type: base.type, template: t.name, inputs: inRecord, startedAt: now() }
+        ictx.record({ ...one, phase: 'Running', outputs: EMPTY_IO })
+        const r = await runSubflow(t, inputs, one.id, { ...env, signal })
+        ictx.record({ ...one, phase: r.phase, finishedAt: now(), outputs: r.record, ...(r.message ? { message: r.message } : {}) })
+        return r
+      },
+      { retry: t.retry },
+      env.signal,
+      (n) => void superseded.push(`${attemptId(id, n)}.`),
+      (a) => {
+        attempts = [...attempts, a]
+        running()
+      },
+      earlier,
+    )
+    attempts = out.attempts
+    return end(out.result)
   }
 
-  const runSubflow = async (
-    t: Subflow,
-    inputs: Record<string, Value>,
-    inRecord: IoRecord,
-    id: string,
-    env: Env,
-    finish: (phase: Phase, i: IoRecord, o: IoRecord, extra?: { message?: string }, values?: Outputs) => CallResult,
-  ): Promise<CallResult> => {
+  /** One run of a sub-workflow's body with its steps under `id`, and its outputs (a leaf call's result, for retries). */
+  const runSubflow = async (t: Subflow, inputs: Record<string, Value>, id: string, env: Env): Promise<LeafResult> => {
     const inner: Env = {
       scope: { inputs, params: env.scope.params, steps: new Map(), ...(env.scope.globals ? { globals: env.scope.globals } : {}) },
       parent: id,
@@ -351,13 +381,13 @@ export const interpreter = (ictx: InterpretContext) => {
       ...(t.parallelism !== undefined ? { slots: limiter(t.parallelism) } : {}),
     }
     const o = await run(t.body, inner)
-    if (!o.ok) return finish('Failed', inRecord, EMPTY_IO, o.failure ? { message: o.failure } : {})
+    if (!o.ok) return { phase: 'Failed', outputs: {}, record: EMPTY_IO, ...(o.failure ? { message: o.failure } : {}) }
     try {
       const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope)]))
-      return finish('Succeeded', inRecord, ioRecordOf(outputs, t.outputs), {}, outputs)
+      return { phase: 'Succeeded', outputs, record: ioRecordOf(outputs, t.outputs) }
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e
-      return finish('Error', inRecord, EMPTY_IO, { message: e.message })
+      return { phase: 'Error', outputs: {}, record: EMPTY_IO, message: e.message }
     }
   }
 

@@ -155,7 +155,9 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   const onAbort = () => ctl.abort(typeof outer?.reason === 'string' ? outer.reason : 'terminated')
   if (outer?.aborted) onAbort()
   outer?.addEventListener('abort', onAbort, { once: true })
-  const interpreterWith = (ps: Record<string, Value>) => interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record, ...(given.prior ? { prior: given.prior } : {}) })
+  const before = new Map((given.earlier?.steps ?? []).map((r) => [r.id, r]))
+  const interpreterWith = (ps: Record<string, Value>) =>
+    interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record, ...(given.prior ? { prior: given.prior } : {}), ...(given.earlier ? { earlier: (id: string) => before.get(id) } : {}) })
   /** The workflow outputs, shared by every scope of the run (see `exportGlobals`). */
   const globals: WorkflowOutputs = new Map()
   let final: WorkflowRecord

@@ -87,7 +87,9 @@ if (shared) {
       })
     } else {
       test(`${c.file} is not run: ${NOT_RUN[c.file]}`, () => {
-        if (!/^(Workflow|CronWorkflow|WorkflowTemplate|ClusterWorkflowTemplate)$/.test(c.kinds) || NOT_RUN[c.file]!.startsWith('needs ')) return
+        if (!/^(Workflow|CronWorkflow|WorkflowTemplate|ClusterWorkflowTemplate)$/.test(c.kinds)) return
+        // one that needs what this host cannot give either imports and is not run ("it imports"), or is not tried
+        if (NOT_RUN[c.file]!.startsWith('needs ')) return void (/\bit imports\b/.test(NOT_RUN[c.file]!) && importWorkflow(read(c.file), options))
         let err: unknown
         try {
           importWorkflow(read(c.file), options)

@@ -7,6 +7,7 @@ import type { Workflow } from 'dflow-ts'
 import { openRun, restart, RestartRefused } from 'dflow-ts/local'
 import { BIN, dflow } from '../helpers/cli.ts'
 import { processesWith, until } from '../helpers/processes.ts'
+import { killedWhileRunning } from '../helpers/killed-run.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import restartable, { cPlus, restartableWith } from '../fixtures/restartable.ts'
 
@@ -29,19 +30,7 @@ const logged = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').fi
 /** Runs the fixture with `dflow run` in a child, waits until `b` runs, kills the driver with SIGKILL; the run folder. */
 const killedWhileBRuns = async (runs: string): Promise<string> => {
   rmSync(gate, { force: true })
-  const child = spawn(process.execPath, [BIN, 'run', FIXTURE, '--runs-dir', runs, '-q'], { env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' })
-  let dir = ''
-  const bRuns = () => {
-    const found = existsSync(runs) ? readdirSync(runs) : []
-    if (found.length !== 1) return false
-    dir = join(runs, found[0]!)
-    const j = join(dir, 'steps.jsonl')
-    return existsSync(j) && readFileSync(j, 'utf8').split('\n').some((l) => l.startsWith('{"id":"b",') && l.includes('"phase":"Running"'))
-  }
-  assert.ok(await until(bRuns, 30_000), 'b started')
-  child.kill('SIGKILL')
-  await new Promise((r) => child.on('exit', r))
-  return dir
+  return killedWhileRunning(FIXTURE, runs, 'b')
 }
 
 test('dflow restart after kill -9: nothing recorded Succeeded runs again, the run ends as if it never stopped', async () => {

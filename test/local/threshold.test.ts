@@ -74,13 +74,13 @@ test('validation rejects a ratio outside [0, 1] and a negative count, and bad re
   assert.match(msgs, 'timeout must be a positive number')
 })
 
-test('validation rejects retries on a step calling a sub-workflow, and a module that is not a URL', async () => {
+test("validation rejects a step-level retry on a call of a sub-workflow (it is the sub-workflow's), and a module that is not a URL", async () => {
   const { subflow, fn } = await import('dflow-ts')
   const s = shell({ name: 'ok', script: () => sh`true` })
   const sub = subflow({ name: 'sub', body: () => step('a', s) })
   const bad = fn({ name: 'bad-module', module: 'ops.ts' }, () => ({}))
   const msgs = validate(workflow('w', par(step('x', sub, {}, { retry: { limit: 1 } }), step('y', bad)))).map((p) => p.message).join('\n')
-  assert.match(msgs, 'retries and timeouts apply to leaf steps only')
+  assert.match(msgs, 'a call of a sub-workflow takes its retries from the sub-workflow')
   assert.match(msgs, 'module "ops.ts" is not a URL')
 })
 

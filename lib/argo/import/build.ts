@@ -16,6 +16,7 @@ import { hoistExprTags } from './leaf-exprs.ts'
 import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { memoizeOf } from './memoize.ts'
 import { synchronizationOf } from './sync.ts'
+import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
 import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -40,7 +41,9 @@ export interface BuildContext {
   readonly library: (name: string, cluster: boolean) => Library | undefined
   readonly configMapValue: (name: string, key: string, path: readonly string[]) => string
   readonly secretValue: (name: string, key: string, path: readonly string[]) => string
+  /** spec.templateDefaults, merged into every template (template-defaults.ts), and where it is written. */
   readonly defaults: Obj | undefined
+  readonly defaultsPath?: readonly string[]
   /** The workflow's volumes by name: emptyDir (each step's own), or shared by the run's steps (a claim). */
   readonly volumes: ReadonlyMap<string, Volume>
   /** The folder of memoize caches (one ConfigMap file each). */
@@ -134,7 +137,6 @@ interface BodyScope {
   readonly loop?: string
 }
 
-const TEMPLATE_KINDS = ['container', 'script', 'steps', 'dag', 'suspend', 'resource', 'http', 'containerSet', 'data', 'plugin']
 const RETRY_POLICIES: readonly RetryPolicy[] = ['Always', 'OnFailure', 'OnError', 'OnTransientError']
 
 /**
@@ -321,25 +323,12 @@ export const builder = (cx: BuildContext) => {
     return ps.length ? fail(path, `${JSON.stringify(v)}: ${ps.join('; ')}`) : e
   }
 
-  /** Template fields merged with spec.templateDefaults (the template's own win; a kind's object is merged key by key). */
-  const withDefaults = (tpl: Obj): Obj => {
-    const d = cx.defaults
-    if (!d) return tpl
-    const out: Obj = { ...tpl }
-    for (const [k, v] of Object.entries(d)) {
-      if (TEMPLATE_KINDS.includes(k)) {
-        if (k in tpl && typeof v === 'object') out[k] = { ...v, ...tpl[k] }
-      } else if (!(k in tpl)) out[k] = v
-    }
-    return out
-  }
-
   const templateOf = (lib: Library, name: string, path: readonly string[]): Template => {
     const key = `${lib.key}\u0000${name}`
     const have = built.get(key)
     if (have) return have
     const found = lib.templates.get(name) ?? fail(path, `no template "${name}"${lib.key ? ` in WorkflowTemplate "${lib.key}"` : ''}`, `templates: ${[...lib.templates.keys()].join(', ')}`)
-    return buildTemplate(lib, key, withDefaults(found.t), found.path)
+    return buildTemplate(lib, key, withTemplateDefaults(cx.defaults, found.t), found.path)
   }
 
   const buildTemplate = (lib: Library, key: string, tpl: Obj, path: readonly string[]): Template => {
@@ -357,11 +346,20 @@ export const builder = (cx: BuildContext) => {
       return leaf
     }
     if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
-    for (const f of ['retryStrategy', 'activeDeadlineSeconds', 'timeout', 'memoize', 'synchronization'])
-      if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally (the DSL retries and times out leaf steps)`, 'set it on the leaf templates it calls')
+    for (const f of ['memoize', 'synchronization']) if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally`, 'set it on the leaf templates it calls')
+    // Argo enforces a template's time limits on pods only: activeDeadlineSeconds "is only applicable to container and
+    // script templates", and `timeout` "may not be applied to Step or DAG templates" (workflow_types.go; the
+    // controller's checkTemplateTimeouts fails a node past its timeout only while it is Pending, which a steps or
+    // dag node never is). So here, as there, they change nothing (templateDefaults gives them to every template).
+    for (const f of ['activeDeadlineSeconds', 'timeout']) if (tpl[f] !== undefined) w.add([...path, f], `has no effect on a ${kind} template (Argo enforces it on pods only): accepted and not used`)
+    const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
+    // Argo's OnTransientError retries a node whose message is a Kubernetes transient error (processNodeRetries,
+    // errorsutil.IsTransientErr): a steps or dag attempt fails with its steps' messages, never one of those.
+    if (retry?.policy === 'OnTransientError') fail([...path, 'retryStrategy', 'retryPolicy'], `OnTransientError on a ${kind} template retries only Kubernetes' transient errors, which a local run never has`, 'use OnFailure, OnError or Always')
     // The one mutable moment (as in `recurse`): the template exists before its body, which may call it.
     const self: { -readonly [K in keyof Subflow]: Subflow[K] } = { _tag: 'Subflow', name, inputs: {}, outputs: {}, exposes: {}, body: seq() }
     if (tpl.parallelism !== undefined) self.parallelism = Number(tpl.parallelism)
+    if (retry) self.retry = retry
     built.set(key, self as Subflow)
     const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
     self.inputs = ins.spec
@@ -543,7 +541,7 @@ export const builder = (cx: BuildContext) => {
       const other = cx.library(String(r.name), !!r.clusterScope) ?? fail([...path, 'templateRef'], `no ${r.clusterScope ? 'ClusterWorkflowTemplate' : 'WorkflowTemplate'} named "${r.name}"`, 'give its file with --template FILE')
       return templateOf(other, String(r.template), [...path, 'templateRef', 'template'])
     }
-    if (st.inline !== undefined) return buildTemplate(lib, `${lib.key}\u0000${path.join('.')}`, withDefaults({ name: `${st.name}-inline`, ...st.inline }), [...path, 'inline'])
+    if (st.inline !== undefined) return buildTemplate(lib, `${lib.key}\u0000${path.join('.')}`, withTemplateDefaults(cx.defaults, { name: `${st.name}-inline`, ...st.inline }), [...path, 'inline'])
     return fail(path, 'the step names no template (template, templateRef or inline)')
   }
 
@@ -868,6 +866,15 @@ export const builder = (cx: BuildContext) => {
     )
     const all = { ...args, ...exprArgs(callee, new Set(Object.keys(args))) } as Record<string, Arg>
     return step(stepName, callee, { ...all, ...leafExprArgs(callee, (x) => all[x], path) } as never)
+  }
+
+  // spec.templateDefaults is checked where it is written, before it reaches any template (template-defaults.ts merges it)
+  if (cx.defaults !== undefined) {
+    const at = cx.defaultsPath ?? ['spec', 'templateDefaults']
+    check(cx.defaults, FIELDS.templateDefaults, at, w)
+    for (const k of ['container', 'script']) if (cx.defaults[k] !== undefined) check(cx.defaults[k], FIELDS.container, [...at, k], w)
+    retryOf(cx.defaults.retryStrategy, [...at, 'retryStrategy'])
+    for (const f of ['activeDeadlineSeconds', 'timeout']) if (cx.defaults[f] !== undefined) seconds(cx.defaults[f], [...at, f])
   }
 
   return { topCall, topHook, retryOf }

@@ -32,6 +32,11 @@ export const FIELDS = {
     use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization'],
     warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
   },
+  /** What spec.templateDefaults may give every template (the fields with a local meaning for all; see template-defaults.ts). */
+  templateDefaults: {
+    use: ['container', 'script', 'retryStrategy', 'activeDeadlineSeconds', 'timeout'],
+    warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
+  },
   container: {
     use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'source', 'name'],
     warn: CONTAINER_WARN,

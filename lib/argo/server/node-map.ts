@@ -37,6 +37,8 @@ interface Mapped {
   readonly attach?: { readonly parent: string; readonly boundary: string }
   /** For a steps fan-out: the group its items join. */
   readonly group?: Group
+  /** A steps or dag node whose template has a retryStrategy: a Retry node, its attempts its children; with its boundary, theirs. */
+  readonly retried?: { readonly boundary?: string }
 }
 
 /** A step group node of a steps node: its name, its children's names, whether it ended. */
@@ -121,6 +123,12 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
     const p = mapped.get(r.parent)
     if (!p) return { m: own(`${wfName}.${r.id}`), pre: [] }
     if (p.hidden && p.kind !== 'fanout') return { m: own(p.name, false, spec['onExit']), pre: [] } // the exit handler's template, named as its wrapper
+    if (p.retried) {
+      // an attempt of a retried steps or dag template: NAME(n) under the Retry node, in the Retry node's boundary
+      // (operator.go executeTemplate: `fmt.Sprintf("%s(%d)", retryNodeName, retryNum)`, opts.boundaryID), its steps under it
+      const n = Number(/\((\d+)\)$/.exec(r.id)?.[1] ?? 0)
+      return { m: own(attemptNodeName(p.name, n), false, p.template), pre: [], parent: p.name, ...(p.retried.boundary !== undefined ? { boundary: p.retried.boundary } : {}) }
+    }
     const shape = templates.get(p.template)
     if (p.kind === 'fanout') {
       // an item: `NAME(i:ITEM)`; in a steps template it hangs in the group, in a dag under the TaskGroup
@@ -173,7 +181,10 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
   const reports = (r: StepRecord): NodeReport[] => {
     const had = mapped.get(r.id)
     const placed = had ? undefined : place(r)
-    const m = had ?? placed!.m
+    // a retried steps or dag template's call (not one of its attempts, which run the same template) is its Retry node
+    const retryNode = placed && (placed.m.kind === 'steps' || placed.m.kind === 'dag') && templates.get(placed.m.template)?.retry && !mapped.get(r.parent ?? '')?.retried
+    const fresh = retryNode ? { ...placed.m, groups: [], retried: placed.boundary !== undefined ? { boundary: placed.boundary } : {} } : placed?.m
+    const m = had ?? fresh!
     if (!had) mapped.set(r.id, m)
     const out: NodeReport[] = [...(placed?.pre ?? [])]
     const first = !had
@@ -187,12 +198,12 @@ export const nodeMapper = (wf: KubeObject, rootId: string, known: Iterable<strin
     if (m.hidden) return out
     const where = first ? { ...(placed?.parent !== undefined ? { parent: placed.parent } : {}), ...(placed?.boundary !== undefined ? { boundary: placed.boundary } : {}) } : {}
     const skipped = r.phase === 'Skipped' || r.phase === 'Omitted'
-    const type: NodeType = skipped && r.type === 'Pod' ? 'Skipped' : r.type === 'Pod' ? (templates.get(m.template)?.retry ? 'Retry' : 'Pod') : r.type === 'StepGroup' ? 'TaskGroup' : r.type
+    const type: NodeType = skipped && r.type === 'Pod' ? 'Skipped' : r.type === 'Pod' ? (templates.get(m.template)?.retry ? 'Retry' : 'Pod') : m.retried ? 'Retry' : r.type === 'StepGroup' ? 'TaskGroup' : r.type
     const inputs = io(r.inputs)
     const outputs = io(r.outputs, r.type === 'Pod' && FULFILLED.has(r.phase) && !skipped ? r.exitCode : undefined)
     out.push({ name: m.name, ...(first || type === 'Skipped' ? { type } : {}), phase: r.phase as NodePhase, templateName: m.template, ...base, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...where })
     reported.add(m.name)
-    if (type === 'Retry') {
+    if (type === 'Retry' && r.type === 'Pod') {
       const tries = r.attempts ?? []
       const running = !FULFILLED.has(r.phase)
       const n = Math.max(tries.length + (running ? 1 : 0), 1)

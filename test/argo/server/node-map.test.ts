@@ -60,4 +60,25 @@ test('a retried leaf is a Retry node with a Pod per attempt; the exit handler is
   assert.is(all.find((r) => r.name === 'wf-x.onExit')!.templateName, 'bye')
 })
 
+test('a retried steps template is a Retry node whose attempts NAME(n) are Steps nodes holding the steps again', () => {
+  const m = nodeMapper(wf({ entrypoint: 'main', templates: [{ name: 'main', retryStrategy: { limit: 1 }, steps: [[{ name: 'a', template: 'echo' }]] }, { name: 'echo' }] }), 'wf')
+  const all = [
+    rec('wf', null, 'Steps', 'main'),
+    rec('wf(0)', 'wf', 'Steps', 'main'),
+    rec('wf(0).a', 'wf(0)', 'Pod', 'echo', 'Failed'),
+    rec('wf(0)', 'wf', 'Steps', 'main', 'Failed'),
+    rec('wf(1)', 'wf', 'Steps', 'main'),
+    rec('wf(1).a', 'wf(1)', 'Pod', 'echo', 'Succeeded'),
+    rec('wf(1)', 'wf', 'Steps', 'main', 'Succeeded'),
+    rec('wf', null, 'Steps', 'main', 'Succeeded'),
+  ].flatMap(m.reports)
+  const by = (n: string) => all.filter((r) => r.name === n)
+  assert.equal([...new Set(all.map((r) => r.name))], ['wf-x', 'wf-x(0)', 'wf-x(0)[0]', 'wf-x(0)[0].a', 'wf-x(1)', 'wf-x(1)[0]', 'wf-x(1)[0].a'])
+  assert.is(by('wf-x')[0]!.type, 'Retry')
+  assert.equal([by('wf-x(0)')[0]!.type, by('wf-x(0)')[0]!.parent], ['Steps', 'wf-x'])
+  assert.equal(by('wf-x(0)').at(-1)!.phase, 'Failed')
+  assert.is(by('wf-x(1)[0].a')[0]!.parent, 'wf-x(1)[0]')
+  assert.is(by('wf-x(1)[0].a')[0]!.boundary, 'wf-x(1)')
+})
+
 test.run()
