@@ -11,8 +11,13 @@ export type ExprVar = ParamRef<any>
 
 /** The unary operators. @example const op: UnaryOp = '!' */
 export type UnaryOp = '!' | '-'
-/** The binary operators, loosest binding last in the parser; `=~` is a regular-expression match (Go's syntax). @example const op: BinaryOp = '<=' */
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in' | '=~'
+/**
+ * The binary operators; `=~` is a regular-expression match (Go's syntax); `??` is expr-lang's nil-coalescing:
+ * the left value unless it is nil (`null`, or an output its step did not produce), then the right one.
+ *
+ * @example const op: BinaryOp = '<='
+ */
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in' | '=~' | '??'
 /** The whitelisted functions. @example const f: FnName = 'asInt' */
 export type FnName = 'length' | 'asInt' | 'asFloat' | 'string' | 'toJson' | 'jsonpath' | 'flatten'
 

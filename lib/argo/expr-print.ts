@@ -128,6 +128,20 @@ const binaryText = (e: Extract<Expr, { _tag: 'Binary' }>, l: Printed, r: Printed
   }
 }
 
+/**
+ * `L ?? R`. expr-lang reads `??` before a unary operator (`-a ?? b` is `-(a ?? b)`), so a unary operand is
+ * parenthesised; a variable read with coercion is tested for nil before it is coerced (`asInt(nil)` fails on
+ * Argo, where the local evaluator has nil): `X == nil ? R : asInt(X)`.
+ */
+const coalesceText = (e: Extract<Expr, { _tag: 'Binary' }>, l: Printed, r: Printed, path: (v: ExprVar) => string): { s: string; n: number } => {
+  const side = (k: Printed) => (k.e._tag === 'Unary' ? `(${k.s})` : operand(k))
+  if (e.left._tag === 'Var' && coercionNodes(e.left.ref) > 0) {
+    const raw = accessPath(path(e.left.ref))
+    return { s: `${raw} == nil ? ${side(r)} : ${l.s}`, n: 3 + 2 * l.n + r.n }
+  }
+  return { s: `${side(l)} ?? ${side(r)}`, n: 1 + l.n + r.n }
+}
+
 const printNode = (e: Expr, ks: readonly Printed[], path: (v: ExprVar) => string): { s: string; n: number } => {
   switch (e._tag) {
     case 'Lit':
@@ -149,7 +163,7 @@ const printNode = (e: Expr, ks: readonly Printed[], path: (v: ExprVar) => string
     case 'Foreign':
       throw new DflowError([problem(['expr'], `the expression ${JSON.stringify(e.text)} was imported from Argo and is evaluated by the importer: it does not compile back to Argo`, 'run the Argo document it was imported from')])
     case 'Binary':
-      return binaryText(e, ks[0]!, ks[1]!)
+      return e.op === '??' ? coalesceText(e, ks[0]!, ks[1]!, path) : binaryText(e, ks[0]!, ks[1]!)
   }
 }
 

@@ -135,18 +135,30 @@ const coercedWire = (v: ExprVar, wire: string): unknown => {
 }
 
 /**
+ * A step's output, or null where the step did not produce it: it was skipped or omitted (Argo v4's
+ * addSkippedNodeOutputsToScope in workflow/controller/scope.go stores such an output without a default as
+ * nil), or it failed and was continued on. Anything else missing is still an error.
+ */
+const presentOrNil = (v: ExprVar, scope: Scope): Value | null => {
+  if (v.source.kind !== 'step' || !scope.steps.has(v.source.step)) return lookup(v, scope)
+  return scope.steps.get(v.source.step)![v.name] ?? null
+}
+
+/**
  * Reads an expression variable in a scope (a step's phase and exit code are references too): numbers and
  * booleans as Argo's printer reads them (Go's `strconv` for numbers, so `" 10"` is an error on both;
  * `"true"` alone is true), strings as they are, lists and untyped values as JSON (Argo's
  * `jsonpath(x, '$')`: a wire that is not JSON is an error, and the codec does not convert what it holds).
+ * With `absentAsNil`, an output its step did not produce is nil (null), as in Argo's expressions (`??`).
  *
  * @example
  * ```ts
  * readVar(scope)(status(flakey)) // 'Failed'
  * ```
  */
-export const readVar = (scope: Scope) => (v: ExprVar): unknown => {
-  const val = lookup(v, scope)
+export const readVar = (scope: Scope, absentAsNil = false) => (v: ExprVar): unknown => {
+  const val = absentAsNil ? presentOrNil(v, scope) : lookup(v, scope)
+  if (val === null) return null
   if (val.kind !== 'param') throw new EvalError(`"${v.name}" is not a parameter`)
   const t = typeOfVar(v)
   if (t === 'number') return coercedWire(v, val.wire)

@@ -81,10 +81,10 @@ const now = () => new Date().toISOString()
 /** A call the run was stopped before it started: not recorded, it fails its parent with the reason. */
 const notStarted = (signal: AbortSignal): CallResult => ({ outcome: { ok: false, clean: false, failure: stopMessage(signal) }, phase: 'Failed', started: false })
 
-/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). */
+/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message); an output a step did not produce is nil in it, as in Argo v4's nil-preserving scope for a task's `when` (dag.go resolveDependencyReferences). */
 const holds = (cond: Expr, scope: Scope): boolean | string => {
   try {
-    return evaluate(cond, readVar(scope)) === true
+    return evaluate(cond, readVar(scope, true)) === true
   } catch (e) {
     if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
     return `when: ${e.message}`
