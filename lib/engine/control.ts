@@ -2,6 +2,7 @@ import { groupItems, zipLists, isRef, type Exposable, type KeyTemplate, type Ref
 import { evaluate, EvalError } from './expr-eval.ts'
 import { goAtoi, goParseFloat, goUnmarshal } from './go-values.ts'
 import type { Phase } from '../run/records.ts'
+import { exprWire } from './expr-arg.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -187,14 +188,21 @@ export const keyOf = (k: string | KeyTemplate | undefined, scope: Scope): string
   typeof k === 'object' ? k.parts.map((p) => (typeof p === 'string' ? p : (lookup(p, scope) as { wire: string }).wire)).join('') : k
 
 /**
- * The value of an exposed output: a reference looked up, or a choice whose condition is evaluated now.
+ * The value of an exposed output when its template ends: a reference looked up, a choice whose condition
+ * is evaluated now, or an expression evaluated now ({@link exprWire}: an output a step did not produce is
+ * nil in it). Argo does the same when a steps or DAG template completes: its executeSteps/executeDAG
+ * (workflow/controller/steps.go, dag.go) put each child's outputs in the scope — a skipped or omitted
+ * child's undefaulted outputs as nil (addSkippedNodeOutputsToScope, scope.go) — and
+ * getTemplateOutputsFromScope (operator.go) evaluates each `valueFrom.expression` there with expr-lang
+ * (wfScope.resolveParameter, scope.go), a nil value being an error.
  *
  * @example
  * ```ts
  * lookupExposed(ifExpr(expr`${r.outputs.isHead}`, r.outputs.msg1, r.outputs.msg2), scope) // { kind: 'param', wire: 'tail' }
  * ```
  */
-export const lookupExposed = (x: Exposable, scope: Scope): Value => {
+export const lookupExposed = (x: Exposable, scope: Scope, name = 'output'): Value => {
+  if (x._tag === 'OutputExpr') return { kind: 'param', wire: exprWire(x.expr, scope, `output "${name}"`) }
   if (x._tag !== 'OutputChoice') return lookup(x, scope)
   let chosen: unknown
   try {

@@ -342,7 +342,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const o = await run(t.body, inner)
     if (!o.ok) return finish('Failed', inRecord, EMPTY_IO, o.failure ? { message: o.failure } : {})
     try {
-      const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope)]))
+      const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope, k)]))
       return finish('Succeeded', inRecord, ioRecordOf(outputs, t.outputs), {}, outputs)
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e
