@@ -8,6 +8,7 @@ import { local } from 'dflow-ts/local'
 import { parseYaml } from '../../lib/argo/yaml.ts'
 import { compileChecked, templateNamed } from '../argo/support/checked.ts'
 import { checkExample } from '../conformance/parity-examples.ts'
+import { bothWays } from '../conformance/parity.ts'
 import fallback from '../../examples/control/output-fallback.ts'
 import { tempDir } from '../helpers/tmp.ts'
 
@@ -128,6 +129,22 @@ test('examples/control/output-fallback.ts: locally, and compiled to Argo, import
   assert.is(r.status, 'Succeeded', r.message)
   assert.equal([r.step('main').outputs.result, r.step('main').outputs.next], ['expr-fallback', 42])
   await checkExample(join(import.meta.dirname, '../../examples/control/output-fallback.ts'), { runsDir: tmp.path, shared: tmp.path })
+})
+
+test('an output expression over a skipped composite (a generated fragment on Argo): the same outcome both ways', async () => {
+  const sub = subflow({ name: 'frag', body: () => {
+    const a = step('a', produce)
+    const b = step('b', produce, { text: a.outputs.msg })
+    const skipped = when(expr`false`, seq(a, b))
+    const c = step('c', count)
+    return { run: seq(c, skipped), outputs: { last: expr`${b.outputs.msg} ?? "none"`, n: ex.coalesce(c.outputs.n, 0) } }
+  } })
+  const wf = workflow('frag', step('frag', sub))
+  const both = await bothWays(wf, { runsDir: tmp.path, shared: tmp.path })
+  // compiled, the skipped fragment's steps are never created (Argo skips its call): the template's own outcome is compared
+  assert.equal([both.argo.status, both.argo.steps['frag']], [both.local.status, both.local.steps['frag']])
+  assert.is(both.local.status, 'Succeeded')
+  assert.equal(both.local.steps['frag']?.outputs, { last: 'none', n: 41 })
 })
 
 test.run()
