@@ -88,16 +88,16 @@ test('refused when built: a nil expression, a codec its type does not fit, ?? be
   assert.throws(() => expr`${c.outputs.n} ?? "x"`, /"\?\?" falls back from a number to a string/)
 })
 
-test('compiled: the output is a valueFrom.expression Argo reads (schema-checked), typed reads tested for nil first', () => {
+test('compiled: the output is a valueFrom.expression Argo reads (schema-checked), a step output read nil-safe (?.), a typed one tested for nil first', () => {
   const m = compileChecked(workflow('fallback', step('main', main(false))))
-  assert.equal(templateNamed(m, 'main').outputs?.parameters, [{ name: 'result', valueFrom: { expression: "tasks['producer'].outputs.parameters['msg'] ?? 'expr-fallback'" }, description: '{"type":"string"}' }])
+  assert.equal(templateNamed(m, 'main').outputs?.parameters, [{ name: 'result', valueFrom: { expression: "tasks?.['producer']?.outputs?.parameters?.['msg'] ?? 'expr-fallback'" }, description: '{"type":"string"}' }])
   const sub = subflow({ name: 'num', body: () => {
     const c = step('count', count)
     return { run: seq(c), outputs: { n: ex.coalesce(c.outputs.n, 0) } }
   } })
   const m2 = compileChecked(workflow('num', step('num', sub)))
   assert.equal(templateNamed(m2, 'num').outputs?.parameters?.[0]?.valueFrom, {
-    expression: "steps['count'].outputs.parameters['n'] == nil ? 0 : asFloat(steps['count'].outputs.parameters['n'])",
+    expression: "steps?.['count']?.outputs?.parameters?.['n'] == nil ? 0 : asFloat(steps['count'].outputs.parameters['n'])",
   })
 })
 

@@ -164,8 +164,9 @@ export const exprLang = (source: string, path: readonly string[], resolve: VarRe
         const parts = [word]
         let j = i + word.length
         for (;;) {
-          const dot = /^\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(s.slice(j))
-          const idx = /^\[\s*(['"])([^'"]*)\1\s*\]/.exec(s.slice(j))
+          // `?.` (optional chaining) reads the same here: a missing output is nil either way
+          const dot = /^\??\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(s.slice(j))
+          const idx = /^(?:\?\.)?\[\s*(['"])([^'"]*)\1\s*\]/.exec(s.slice(j))
           if (dot) (parts.push(dot[1]!), (j += dot[0].length))
           else if (idx) (parts.push(idx[2]!), (j += idx[0].length))
           else break
