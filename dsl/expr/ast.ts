@@ -34,7 +34,15 @@ export type LitValue = string | number | boolean | null
  */
 export type Expr =
   | { readonly _tag: 'Lit'; readonly value: LitValue }
-  | { readonly _tag: 'Var'; readonly ref: ExprVar }
+  | {
+      readonly _tag: 'Var'
+      readonly ref: ExprVar
+      /**
+       * Pasted into the text by a plain `{{tag}}` (an imported govaluate condition), not read by expr-lang: an
+       * output its step did not produce is then an error, as Argo's substitution of an absent value is.
+       */
+      readonly substituted?: true
+    }
   | { readonly _tag: 'Unary'; readonly op: UnaryOp; readonly arg: Expr }
   | { readonly _tag: 'Binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly _tag: 'Cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr }

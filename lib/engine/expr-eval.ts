@@ -223,8 +223,11 @@ const valueOf = ({ e, vals, ints }: Frame, types: Map<Expr, ExprType>, read: (v:
   switch (e._tag) {
     case 'Lit':
       return e.value
-    case 'Var':
-      return read(e.ref)
+    case 'Var': {
+      const v = read(e.ref)
+      if (v === null && e.substituted) throw new EvalError(`{{…}} of "${e.ref.name}": its step did not produce it, and a tag of nothing is an error (as on Argo)`)
+      return v
+    }
     case 'Unary':
       if (e.op === '!') return !holds(vals[0])
       return ints[0] ? intArith('-', 0, num(vals[0], 'the operand of "-"')) : -num(vals[0], 'the operand of "-"')

@@ -15,7 +15,9 @@ import { tempDir } from '../helpers/tmp.ts'
 const test = suite('composite outputs computed by expressions (valueFrom.expression), ?? over skipped outputs')
 const tmp = tempDir('output-expr')
 test.after(tmp.cleanup)
-const run = (wf: Parameters<ReturnType<typeof local>['run']>[0]) => local({ runsDir: tmp.path }).run(wf)
+// the imported example's steps run argosay (Argo's image program, a fixture)
+const env = { ...process.env, PATH: `${join(import.meta.dirname, '../fixtures/argo-bin')}:${process.env.PATH}` }
+const run = (wf: Parameters<ReturnType<typeof local>['run']>[0]) => local({ runsDir: tmp.path, env }).run(wf)
 
 const produce = shell({ name: 'produce', inputs: { text: param(t.string, { default: 'real-value' }) }, outputs: { msg: param(t.string, { path: 'out.txt' }) }, script: (i, o) => sh`printf %s ${i.text} > ${o.msg}` })
 const count = shell({ name: 'count', outputs: { n: param(t.number, { path: 'n.txt' }) }, script: (_, o) => sh`echo 41 > ${o.n}` })
@@ -145,6 +147,20 @@ test('an output expression over a skipped composite (a generated fragment on Arg
   assert.equal([both.argo.status, both.argo.steps['frag']], [both.local.status, both.local.steps['frag']])
   assert.is(both.local.status, 'Succeeded')
   assert.equal(both.local.steps['frag']?.outputs, { last: 'none', n: 41 })
+})
+
+test("imported whens over a skipped task's undefaulted output: {{= … ?? … }} falls back, a plain {{tag}} errors (Argo v4)", async () => {
+  const doc = (when: string) => {
+    const d = structuredClone(example()) as { spec: { templates: Record<string, any>[] } }
+    d.spec.templates[0]!.outputs = undefined
+    d.spec.templates[0]!.dag.tasks.push({ name: 'after', template: 'produce', depends: 'producer', when })
+    return d
+  }
+  const r1 = await run(importWorkflow(doc("{{= (tasks.producer.outputs.parameters.msg ?? 'x') == 'x' }}")).workflow)
+  assert.is(r1.step('after').phase, 'Succeeded', r1.step('after').message)
+  const r2 = await run(importWorkflow(doc('{{tasks.producer.outputs.parameters.msg}} == x')).workflow)
+  assert.is(r2.step('after').phase, 'Error')
+  assert.match(r2.step('after').message ?? '', 'a tag of nothing is an error')
 })
 
 test.run()
