@@ -150,7 +150,7 @@ export const choiceExpression = (c: OutputChoice, resolve: (r: Ref) => string): 
  *
  * @example
  * ```ts
- * outputExpression(expr`${producer.outputs.msg} ?? "none"`, resolve, path) // "tasks['producer'].outputs.parameters['msg'] ?? 'none'"
+ * outputExpression(expr`${producer.outputs.msg} ?? "none"`, resolve, path) // "tasks?.['producer']?.outputs?.parameters?.['msg'] ?? 'none'"
  * ```
  */
 export const outputExpression = (e: Expr, resolve: (r: Ref) => string, at: readonly string[]): string => printExpr(e, (v) => untag(resolve(v)), at)
