@@ -24,7 +24,7 @@ export { script, shell, type ScriptTemplate, type ScriptFields, type ShellFields
 export { step } from './step.ts'
 export { callsOf, rootsOf } from './hooks.ts'
 export { seq, par, dag } from './combinators.ts'
-export { subflow, type SpecsOfRefs, type SubflowBody, type SubflowFields } from './subflow.ts'
+export { subflow, type SpecsOfRefs, type SubflowBody, type SubflowFields, type Exposes } from './subflow.ts'
 export { workflow } from './workflow.ts'
 export { localArtifact, foldNode, type Node, type When, type ForEach, type NodeTag, type NodeCases, type Step, type Seq, type Par, type Dag, type Subflow, type Template, type LeafTemplate, type SuccessThreshold, type Workflow, type WorkflowOptions, type ParamsSpec, type ArtifactsSpec, type StepOptions, type ContinueOn, type Arg, type ParamArg, type ArtifactArg, type ArgsOf, type LocalArtifact, type LifecycleHook, type NamedHook } from './node.ts'
 export { ALL_FEATURES, type Feature, type ValidateOptions } from './features.ts'

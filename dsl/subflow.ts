@@ -3,9 +3,21 @@ import type { Node, Subflow } from './node.ts'
 import type { Retry } from './retry.ts'
 import { refsOf, specOfRef, type ArtifactRef, type ParamRef, type RefsOf } from './refs.ts'
 import { exposedRef, type Exposable, type OutputChoice } from './control/output-choice.ts'
+import { exprOutput, type OutputExpr } from './control/output-expr.ts'
+import { isExpr, type Expr } from './expr/ast.ts'
 
 /**
- * The outputs a sub-workflow declares for the references it exposes.
+ * What a sub-workflow body may expose as an output: an {@link Exposable}, or an expression over its steps'
+ * outputs (`` expr`…` ``, `ex.*`), which becomes an output of the type the expression has
+ * (`exprOutput(e)`; `exprOutput(e, codec)` names the type, statically too).
+ *
+ * @example const o: Exposes = expr`${producer.outputs.msg} ?? "fallback"`
+ */
+export type Exposes = Exposable | Expr
+
+/**
+ * The outputs a sub-workflow declares for the references it exposes (an expression's output is a parameter,
+ * of its codec's type when given by `exprOutput`, else `unknown`).
  *
  * @example
  * ```ts
@@ -13,8 +25,14 @@ import { exposedRef, type Exposable, type OutputChoice } from './control/output-
  * // { readonly n: ParamSpec<number, false>; readonly data: ArtifactSpec<false> }
  * ```
  */
-export type SpecsOfRefs<R extends Readonly<Record<string, Exposable>>> = {
-  readonly [K in keyof R]: R[K] extends ParamRef<infer A> | OutputChoice<ParamRef<infer A>> ? ParamSpec<A, false> : R[K] extends ArtifactRef | OutputChoice<ArtifactRef> ? ArtifactSpec<false> : never
+export type SpecsOfRefs<R extends Readonly<Record<string, Exposes>>> = {
+  readonly [K in keyof R]: R[K] extends ParamRef<infer A> | OutputChoice<ParamRef<infer A>> | OutputExpr<infer A>
+    ? ParamSpec<A, false>
+    : R[K] extends ArtifactRef | OutputChoice<ArtifactRef>
+      ? ArtifactSpec<false>
+      : R[K] extends Expr
+        ? ParamSpec<unknown, false>
+        : never
 }
 
 /**
@@ -25,7 +43,7 @@ export type SpecsOfRefs<R extends Readonly<Record<string, Exposable>>> = {
  * const b: SubflowBody<{ n: ParamRef<number> }> = { run: seq(a), outputs: { n: a.outputs.n } }
  * ```
  */
-export interface SubflowBody<R extends Readonly<Record<string, Exposable>>> {
+export interface SubflowBody<R extends Readonly<Record<string, Exposes>>> {
   readonly run: Node
   readonly outputs?: R
 }
@@ -39,7 +57,7 @@ export interface SubflowBody<R extends Readonly<Record<string, Exposable>>> {
  * subflow(f)
  * ```
  */
-export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<string, Exposable>>> {
+export interface SubflowFields<I extends IoSpec, R extends Readonly<Record<string, Exposes>>> {
   readonly name: string
   readonly inputs?: I
   /** Builds the body from references to the inputs (called once, when the sub-workflow is defined). */
@@ -76,18 +94,19 @@ const isNode = (v: unknown): v is Node =>
  * step('outer', twice, { n: 1 }).outputs.n // ParamRef<number>
  * ```
  */
-export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string, Exposable>> = {}>(
+export const subflow = <I extends IoSpec = {}, R extends Readonly<Record<string, Exposes>> = {}>(
   fields: SubflowFields<I, R>,
 ): Subflow<I, SpecsOfRefs<R>> => {
   const inputs = (fields.inputs ?? {}) as I
   const built = fields.body(refsOf(inputs, { kind: 'input' }))
   const { run, outputs } = isNode(built) ? { run: built, outputs: {} as R } : { run: built.run, outputs: built.outputs ?? ({} as R) }
+  const exposes: Record<string, Exposable> = Object.fromEntries(Object.entries(outputs).map(([k, x]) => [k, isExpr(x) ? exprOutput(x) : x]))
   return Object.freeze({
     _tag: 'Subflow' as const,
     name: fields.name,
     inputs,
-    outputs: Object.freeze(Object.fromEntries(Object.entries(outputs).map(([k, r]) => [k, specOfRef(exposedRef(r))]))) as SpecsOfRefs<R>,
-    exposes: Object.freeze({ ...outputs }),
+    outputs: Object.freeze(Object.fromEntries(Object.entries(exposes).map(([k, r]) => [k, specOfRef(exposedRef(r))]))) as SpecsOfRefs<R>,
+    exposes: Object.freeze(exposes),
     body: run,
     ...(fields.parallelism !== undefined ? { parallelism: fields.parallelism } : {}),
     ...(fields.retry !== undefined ? { retry: fields.retry } : {}),

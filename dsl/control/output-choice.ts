@@ -3,6 +3,7 @@ import { varsOf } from '../expr/ast.ts'
 import { DflowError, problem } from '../problem.ts'
 import type { Ref } from '../refs.ts'
 import { conditionProblems } from '../expr/types.ts'
+import type { OutputExpr } from './output-expr.ts'
 
 /**
  * A template output chosen by a condition when the template ends (dflow's `if_expression`; Argo's
@@ -36,12 +37,25 @@ export const ifExpr = <R extends Ref>(cond: Expr, then: R, otherwise: R): Output
   return Object.freeze({ _tag: 'OutputChoice' as const, cond, then, else: otherwise })
 }
 
-/** What a template may expose as an output: a reference, or a choice between two. @example const e: Exposable = h.outputs.msg */
-export type Exposable = Ref | OutputChoice
+/**
+ * What a template may expose as an output: a reference, a choice between two, or an expression over its
+ * steps' outputs ({@link OutputExpr}).
+ *
+ * @example const e: Exposable = h.outputs.msg
+ */
+export type Exposable = Ref | OutputChoice | OutputExpr<any>
 
-/** The reference that stands for an exposed output's kind and type (the first branch of a choice). @example exposedRef(ifExpr(c, a, b)) // a */
-export const exposedRef = (x: Exposable): Ref => (x._tag === 'OutputChoice' ? x.then : x)
+/**
+ * The reference that stands for an exposed output's kind and type: the first branch of a choice; for an
+ * expression, a stand-in parameter reference of its codec (it names no step: never looked up).
+ *
+ * @example exposedRef(ifExpr(c, a, b)) // a
+ */
+export const exposedRef = (x: Exposable): Ref =>
+  x._tag === 'OutputChoice' ? x.then : x._tag === 'OutputExpr' ? Object.freeze({ _tag: 'ParamRef' as const, source: Object.freeze({ kind: 'input' as const }), name: '$expr', codec: x.codec }) : x
+
+const paramVars = (e: Expr): readonly Ref[] => varsOf(e).flatMap((v) => (v._tag === 'ParamRef' ? [v] : []))
 
 /** Every reference an exposed output reads. @example refsOfExposed(ifExpr(expr`${c}`, a, b)) // [c, a, b] */
 export const refsOfExposed = (x: Exposable): readonly Ref[] =>
-  x._tag === 'OutputChoice' ? [...varsOf(x.cond).flatMap((v) => (v._tag === 'ParamRef' ? [v] : [])), x.then, x.else] : [x]
+  x._tag === 'OutputChoice' ? [...paramVars(x.cond), x.then, x.else] : x._tag === 'OutputExpr' ? paramVars(x.expr) : [x]

@@ -11,8 +11,13 @@ export type ExprVar = ParamRef<any>
 
 /** The unary operators. @example const op: UnaryOp = '!' */
 export type UnaryOp = '!' | '-'
-/** The binary operators, loosest binding last in the parser; `=~` is a regular-expression match (Go's syntax). @example const op: BinaryOp = '<=' */
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in' | '=~'
+/**
+ * The binary operators; `=~` is a regular-expression match (Go's syntax); `??` is expr-lang's nil-coalescing:
+ * the left value unless it is nil (`null`, or an output its step did not produce), then the right one.
+ *
+ * @example const op: BinaryOp = '<='
+ */
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | 'in' | '=~' | '??'
 /** The whitelisted functions. @example const f: FnName = 'asInt' */
 export type FnName = 'length' | 'asInt' | 'asFloat' | 'string' | 'toJson' | 'jsonpath' | 'flatten'
 
@@ -29,7 +34,15 @@ export type LitValue = string | number | boolean | null
  */
 export type Expr =
   | { readonly _tag: 'Lit'; readonly value: LitValue }
-  | { readonly _tag: 'Var'; readonly ref: ExprVar }
+  | {
+      readonly _tag: 'Var'
+      readonly ref: ExprVar
+      /**
+       * Pasted into the text by a plain `{{tag}}` (an imported govaluate condition), not read by expr-lang: an
+       * output its step did not produce is then an error, as Argo's substitution of an absent value is.
+       */
+      readonly substituted?: true
+    }
   | { readonly _tag: 'Unary'; readonly op: UnaryOp; readonly arg: Expr }
   | { readonly _tag: 'Binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly _tag: 'Cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr }

@@ -27,12 +27,13 @@ const un = (op: UnaryOp) => (a: Operand): Expr => checked(Object.freeze({ _tag: 
  * ex.lt(plus1.outputs.iter, limit)           // same as expr`${plus1.outputs.iter} < ${limit}`
  * ex.cond(isHead, msg1, msg2)                // same as expr`${isHead} ? ${msg1} : ${msg2}`
  * ex.matches(msg, 'pod deleted|shutdown')     // same as expr`${msg} =~ "pod deleted|shutdown"`
+ * ex.coalesce(producer.outputs.msg, 'none')   // same as expr`${producer.outputs.msg} ?? "none"`
  * ```
  */
 export const ex = Object.freeze({
   add: bin('+'), sub: bin('-'), mul: bin('*'), div: bin('/'), mod: bin('%'),
   eq: bin('=='), ne: bin('!='), lt: bin('<'), le: bin('<='), gt: bin('>'), ge: bin('>='),
-  and: bin('&&'), or: bin('||'), in: bin('in'), matches: bin('=~'),
+  and: bin('&&'), or: bin('||'), in: bin('in'), matches: bin('=~'), coalesce: bin('??'),
   not: un('!'), neg: un('-'),
   cond: (test: Operand, then: Operand, otherwise: Operand): Expr =>
     checked(Object.freeze({ _tag: 'Cond', test: toExpr(test), then: toExpr(then), else: toExpr(otherwise) })),

@@ -11,7 +11,7 @@ type Token =
   | { readonly k: 'end'; readonly at: number }
 
 const HOLE_TEXT = '${…}'
-const OPS = ['&&', '||', '==', '!=', '=~', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '?', ':', '(', ')', ',']
+const OPS = ['??', '&&', '||', '==', '!=', '=~', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '?', ':', '(', ')', ',']
 
 /** The source as shown in errors (holes as `${…}`), and where each piece starts in it. */
 const display = (strings: readonly string[]): { text: string; starts: number[] } => {
@@ -97,7 +97,8 @@ const WORDS: Partial<Record<BinaryOp, string>> = { in: 'in', '=~': 'matches' }
 
 /**
  * Parses the pieces of an `` expr`…` `` template into a tree (not yet type-checked). Precedence, loosest
- * first: `?:`, `||`, `&&`, `== !=`, `< <= > >= in =~` (`=~` also written `matches`), `+ -`, `* / %`, unary `! -`.
+ * first: `?:`, `||`, `&&`, `== !=`, `< <= > >= in =~` (`=~` also written `matches`), `+ -`, `* / %`, unary `! -`,
+ * `??` (nil-coalescing, tightest as in expr-lang).
  *
  * @example
  * ```ts
@@ -152,8 +153,17 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
   const unary = (): Expr => {
     const ops: ('!' | '-')[] = []
     while (isOp('!') || isOp('-')) ops.push((toks[p++] as { v: '!' | '-' }).v)
-    let e = primary()
+    let e = coalesce()
     for (let i = ops.length - 1; i >= 0; i--) e = { _tag: 'Unary', op: ops[i]!, arg: e }
+    return e
+  }
+  // `??` binds tighter than every other operator, unary ones too, as in expr-lang (precedence 500): `-a ?? b` is `-(a ?? b)`
+  const coalesce = (): Expr => {
+    let e = primary()
+    while (isOp('??')) {
+      p++
+      e = { _tag: 'Binary', op: '??', left: e, right: primary() }
+    }
     return e
   }
   const primary = (): Expr => {
@@ -209,7 +219,8 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
 /**
  * An expression, parsed when built into a tree and type-checked against the codecs of the references in
  * its holes. Literals, `!`, unary `-`, `+ - * / %`, comparisons, `&&`, `||`, `?:`, `in`, `=~` (a regular
- * expression in Go's syntax, the subset of `goRegex`; also written `matches`), and the functions
+ * expression in Go's syntax, the subset of `goRegex`; also written `matches`), `??` (the left value unless it
+ * is nil: `null`, or an output its step was skipped without producing), and the functions
  * `length asInt asFloat string toJson jsonpath`. Bare names are errors: every variable is a `${…}` hole.
  *
  * @example
@@ -217,6 +228,7 @@ export const parseExpr = (strings: readonly string[], holes: readonly unknown[])
  * expr`${plus1.outputs.iter} < ${inputs.limit}`        // a Binary '<' tree
  * expr`${flip.outputs.result} == "heads"`
  * expr`${msg} =~ "imminent node shutdown|pod deleted"`
+ * expr`${producer.outputs.msg} ?? "fallback"`
  * expr`${n} < "x"`  // throws: "<" compares a number with a string
  * ```
  */

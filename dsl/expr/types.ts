@@ -102,6 +102,10 @@ const binaryType = (op: BinaryOp, l: ExprType, r: ExprType, problems: string[], 
       // a substring test: expr-lang's `contains`, which takes two strings
       if (r === 'string') need(l, ['string'], 'the left operand of "in" (a substring test)')
       return 'boolean'
+    case '??':
+      // expr-lang's checker: the type of the side that is not nil; two types that differ are untyped
+      if (!same(l, r)) problems.push(`"??" falls back from a ${l} to a ${r}: give both sides one type`)
+      return l === 'null' ? r : r === 'null' || l === r ? l : 'any'
     case '+':
       if (l === 'null' || r === 'null') {
         problems.push(`"+" adds a ${l} and a ${r}: null has no sum (expr-lang refuses it at run time)`)

@@ -14,6 +14,8 @@ import {
   freeItemRefs,
   loopTemplateName,
   refsOfExposed,
+  varsOf,
+  type Expr,
   refsOfStep,
   type OutputChoice,
   stepsIn,
@@ -30,7 +32,7 @@ import type { ArgoArtifact, ArgoCall, ArgoIo, ArgoParameter, ArgoTask, ArgoTempl
 import { compact, encodedDefault } from './io.ts'
 import { placed } from './repository.ts'
 import { enumeratedItem, enumeratedLoop, fanInArgument, fanInArguments, fanInsOf, isFanInRef, stepsInLoops, type FanInScope } from './fan-in.ts'
-import { choiceExpression, controlFields, exprTag, fanOutFields, hookExpression, isStdout, whenTag } from './control.ts'
+import { choiceExpression, outputExpression, controlFields, exprTag, fanOutFields, hookExpression, isStdout, whenTag } from './control.ts'
 import { stackedTag } from './slice.ts'
 import { accessPath } from './expr-print.ts'
 import { keyArgument } from './key.ts'
@@ -47,6 +49,8 @@ export interface Exposed {
   readonly ref: Ref
   /** Set when the output is chosen by a condition (`ifExpr`); `ref` is then its first branch. */
   readonly choice?: OutputChoice
+  /** Set when the output is computed by an expression (`exprOutput`); `ref` then only stands for its type. */
+  readonly expr?: Expr
 }
 
 /** What to compile into a steps or DAG template. @example const t: BodyTarget = { name: 'main', body: seq(a, b), outputs: [], lifted: new Map(), path: ['main'] } */
@@ -119,7 +123,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   const uses = [
     ...allSteps.flatMap((s) => refsOfStep(s).map((ref) => ({ ref, from: s.name as string | undefined }))),
     ...condRefsIn(target.body).map(fromOutside),
-    ...target.outputs.flatMap((o) => (o.choice ? refsOfExposed(o.choice) : [o.ref]).map(fromOutside)),
+    ...target.outputs.flatMap((o) => (o.choice ? refsOfExposed(o.choice) : o.expr ? varsOf(o.expr) : [o.ref]).map(fromOutside)),
   ]
   const fragments = new Map<Unit, Fragment>()
   let counter = 0
@@ -330,6 +334,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   }
   const outputs = declare(target.outputs, (x) => {
     const path = [...target.path, 'outputs', x.name]
+    if (x.expr) return { valueFrom: { expression: outputExpression(x.expr, (r) => resolve(r, path), path) } }
     if (x.choice) {
       const expression = choiceExpression(x.choice, (r) => resolve(r, path))
       return ioKind(x.ref) === 'parameters' ? { valueFrom: { expression } } : { fromExpression: expression }

@@ -159,7 +159,7 @@ export const compileWithTemplates = (given: Workflow, options: CompileOptions = 
             name: t.name,
             body: t.body,
             inputs: inputDecls(t.inputs),
-            outputs: Object.entries(t.exposes).map(([n, x]) => ({ name: n, ref: exposedRef(x), ...(x._tag === 'OutputChoice' ? { choice: x } : {}) })),
+            outputs: Object.entries(t.exposes).map(([n, x]) => ({ name: n, ref: exposedRef(x), ...(x._tag === 'OutputChoice' ? { choice: x } : x._tag === 'OutputExpr' ? { expr: x.expr } : {}) })),
             lifted: new Map(),
             path: ['templates', t.name],
             ...(t.parallelism !== undefined ? { parallelism: t.parallelism } : {}),

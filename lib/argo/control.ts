@@ -152,3 +152,16 @@ export const choiceExpression = (c: OutputChoice, resolve: (r: Ref) => string): 
   const cond = printCondition(c.cond, path)
   return `(${cond}) ? ${accessPath(path(c.then))} : ${accessPath(path(c.else))}`
 }
+
+/**
+ * The expr-lang expression of an output computed by an expression (`exprOutput`), for Argo's
+ * `valueFrom.expression`: printed as any expression ({@link printExpr}), its variables read where the
+ * template's steps are. Argo evaluates it when the template completes, a skipped step's output without a
+ * default being nil there (see lookupExposed in lib/engine/control.ts).
+ *
+ * @example
+ * ```ts
+ * outputExpression(expr`${producer.outputs.msg} ?? "none"`, resolve, path) // "tasks?.['producer']?.outputs?.parameters?.['msg'] ?? 'none'"
+ * ```
+ */
+export const outputExpression = (e: Expr, resolve: (r: Ref) => string, at: readonly string[]): string => printExpr(e, (v) => untag(resolve(v)), at)

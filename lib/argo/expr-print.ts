@@ -32,6 +32,22 @@ export const accessPath = (path: string): string =>
     .map((seg, i) => (i === 0 ? seg : KEYWORDS.has(seg) ? `.${seg}` : `[${quote(seg)}]`))
     .join('')
 
+/**
+ * An Argo variable path read with optional chaining (`steps?.['a']?.outputs?.result`): nil where any part is
+ * missing, as the local evaluator reads an output its step did not produce (a skipped step without declared
+ * outputs has no `outputs` map in Argo's scope, and expr-lang fails to fetch a member of nil).
+ *
+ * @example
+ * ```ts
+ * optionalPath('steps.flip-coin.outputs.result') // "steps?.['flip-coin']?.outputs?.result"
+ * ```
+ */
+export const optionalPath = (path: string): string =>
+  path
+    .split('.')
+    .map((seg, i) => (i === 0 ? seg : KEYWORDS.has(seg) ? `?.${seg}` : `?.[${quote(seg)}]`))
+    .join('')
+
 /** A variable read with coercion by its declared type: Argo carries every value as a string. */
 const coerced = (v: ExprVar, access: string): string => {
   if (v._tag !== 'ParamRef') return access
@@ -128,6 +144,21 @@ const binaryText = (e: Extract<Expr, { _tag: 'Binary' }>, l: Printed, r: Printed
   }
 }
 
+/**
+ * `L ?? R`. expr-lang reads `??` before a unary operator (`-a ?? b` is `-(a ?? b)`), so a unary operand is
+ * parenthesised; a step's output is read with optional chaining ({@link optionalPath}), and one read with coercion is
+ * tested for nil before it is coerced (`asInt(nil)` fails on Argo, where the local evaluator has nil):
+ * `X == nil ? R : asInt(X)`.
+ */
+const coalesceText = (e: Extract<Expr, { _tag: 'Binary' }>, l: Printed, r: Printed, path: (v: ExprVar) => string): { s: string; n: number } => {
+  const side = (k: Printed) => (k.e._tag === 'Unary' ? `(${k.s})` : operand(k))
+  if (e.left._tag !== 'Var') return { s: `${side(l)} ?? ${side(r)}`, n: 1 + l.n + r.n }
+  // only a step's output may be missing (inputs and parameters are always there)
+  const raw = (e.left.ref.source.kind === 'step' ? optionalPath : accessPath)(path(e.left.ref))
+  if (coercionNodes(e.left.ref) > 0) return { s: `${raw} == nil ? ${side(r)} : ${l.s}`, n: 3 + 2 * l.n + r.n }
+  return { s: `${raw} ?? ${side(r)}`, n: 1 + l.n + r.n }
+}
+
 const printNode = (e: Expr, ks: readonly Printed[], path: (v: ExprVar) => string): { s: string; n: number } => {
   switch (e._tag) {
     case 'Lit':
@@ -149,7 +180,7 @@ const printNode = (e: Expr, ks: readonly Printed[], path: (v: ExprVar) => string
     case 'Foreign':
       throw new DflowError([problem(['expr'], `the expression ${JSON.stringify(e.text)} was imported from Argo and is evaluated by the importer: it does not compile back to Argo`, 'run the Argo document it was imported from')])
     case 'Binary':
-      return binaryText(e, ks[0]!, ks[1]!)
+      return e.op === '??' ? coalesceText(e, ks[0]!, ks[1]!, path) : binaryText(e, ks[0]!, ks[1]!)
   }
 }
 

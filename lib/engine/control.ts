@@ -2,6 +2,7 @@ import { groupItems, zipLists, isRef, type Exposable, type KeyTemplate, type Ref
 import { evaluate, EvalError } from './expr-eval.ts'
 import { goAtoi, goParseFloat, goUnmarshal } from './go-values.ts'
 import type { Phase } from '../run/records.ts'
+import { exprWire } from './expr-arg.ts'
 import { sequenceItems } from './sequence.ts'
 import { lookup, ResolveError, type Outputs, type Scope, type Value } from './values.ts'
 
@@ -135,18 +136,30 @@ const coercedWire = (v: ExprVar, wire: string): unknown => {
 }
 
 /**
+ * A step's output, or null where the step did not produce it: it was skipped or omitted (Argo v4's
+ * addSkippedNodeOutputsToScope in workflow/controller/scope.go stores such an output without a default as
+ * nil), or it failed and was continued on. Anything else missing is still an error.
+ */
+const presentOrNil = (v: ExprVar, scope: Scope): Value | null => {
+  if (v.source.kind !== 'step' || !scope.steps.has(v.source.step)) return lookup(v, scope)
+  return scope.steps.get(v.source.step)![v.name] ?? null
+}
+
+/**
  * Reads an expression variable in a scope (a step's phase and exit code are references too): numbers and
  * booleans as Argo's printer reads them (Go's `strconv` for numbers, so `" 10"` is an error on both;
  * `"true"` alone is true), strings as they are, lists and untyped values as JSON (Argo's
  * `jsonpath(x, '$')`: a wire that is not JSON is an error, and the codec does not convert what it holds).
+ * With `absentAsNil`, an output its step did not produce is nil (null), as in Argo's expressions (`??`).
  *
  * @example
  * ```ts
  * readVar(scope)(status(flakey)) // 'Failed'
  * ```
  */
-export const readVar = (scope: Scope) => (v: ExprVar): unknown => {
-  const val = lookup(v, scope)
+export const readVar = (scope: Scope, absentAsNil = false) => (v: ExprVar): unknown => {
+  const val = absentAsNil ? presentOrNil(v, scope) : lookup(v, scope)
+  if (val === null) return null
   if (val.kind !== 'param') throw new EvalError(`"${v.name}" is not a parameter`)
   const t = typeOfVar(v)
   if (t === 'number') return coercedWire(v, val.wire)
@@ -175,14 +188,21 @@ export const keyOf = (k: string | KeyTemplate | undefined, scope: Scope): string
   typeof k === 'object' ? k.parts.map((p) => (typeof p === 'string' ? p : (lookup(p, scope) as { wire: string }).wire)).join('') : k
 
 /**
- * The value of an exposed output: a reference looked up, or a choice whose condition is evaluated now.
+ * The value of an exposed output when its template ends: a reference looked up, a choice whose condition
+ * is evaluated now, or an expression evaluated now ({@link exprWire}: an output a step did not produce is
+ * nil in it). Argo does the same when a steps or DAG template completes: its executeSteps/executeDAG
+ * (workflow/controller/steps.go, dag.go) put each child's outputs in the scope — a skipped or omitted
+ * child's undefaulted outputs as nil (addSkippedNodeOutputsToScope, scope.go) — and
+ * getTemplateOutputsFromScope (operator.go) evaluates each `valueFrom.expression` there with expr-lang
+ * (wfScope.resolveParameter, scope.go), a nil value being an error.
  *
  * @example
  * ```ts
  * lookupExposed(ifExpr(expr`${r.outputs.isHead}`, r.outputs.msg1, r.outputs.msg2), scope) // { kind: 'param', wire: 'tail' }
  * ```
  */
-export const lookupExposed = (x: Exposable, scope: Scope): Value => {
+export const lookupExposed = (x: Exposable, scope: Scope, name = 'output'): Value => {
+  if (x._tag === 'OutputExpr') return { kind: 'param', wire: exprWire(x.expr, scope, `output "${name}"`) }
   if (x._tag !== 'OutputChoice') return lookup(x, scope)
   let chosen: unknown
   try {

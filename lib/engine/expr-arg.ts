@@ -8,21 +8,32 @@ import { ResolveError, type Scope } from './values.ts'
  * The text an expression argument gives its parameter, evaluated in the scope of the call when it starts:
  * the value as Go's `fmt.Sprintf("%v")` prints it, as Argo substitutes a `{{=…}}` tag (its
  * util/template/expression_template.go prints the result with `%v`); a nil result is an error, as Argo's
- * is for a tag it must resolve.
+ * is for a tag it must resolve. An output a step did not produce reads as nil (see {@link readVar}).
  *
  * @example
  * ```ts
  * exprArgWire(expr`${a.outputs.n} * 10`, scope) // '30'
  * ```
  */
-export const exprArgWire = (e: Expr, scope: Scope): string => {
+export const exprArgWire = (e: Expr, scope: Scope): string => exprWire(e, scope, 'argument expression')
+
+/**
+ * An expression's value in a scope as the text of a parameter (Go's `%v`), `what` naming it in errors:
+ * an evaluation error or a nil value is a {@link ResolveError}.
+ *
+ * @example
+ * ```ts
+ * exprWire(expr`${producer.outputs.msg} ?? "fallback"`, scope, 'output "result"') // 'fallback' when producer was skipped
+ * ```
+ */
+export const exprWire = (e: Expr, scope: Scope, what: string): string => {
   let v: unknown
   try {
-    v = evaluate(e, readVar(scope))
+    v = evaluate(e, readVar(scope, true))
   } catch (x) {
-    if (x instanceof EvalError) throw new ResolveError(`argument expression: ${x.message}`)
+    if (x instanceof EvalError) throw new ResolveError(`${what}: ${x.message}`)
     throw x
   }
-  if (v === null || v === undefined) throw new ResolveError('argument expression: the value is nil')
+  if (v === null || v === undefined) throw new ResolveError(`${what}: the value is nil${e._tag === 'Binary' && e.op === '??' ? '' : ' (an output its step did not produce reads as nil: give a fallback with ??)'}`)
   return goSprint(v)
 }

@@ -184,11 +184,15 @@ const isGoInt = ({ e, ints }: Frame): boolean => {
     case 'Foreign':
       return false
     case 'Binary':
+      if (e.op === '??') return ints[ints.length - 1]!
       return e.op === '%' || (['+', '-', '*'].includes(e.op) && ints[0]! && ints[1]!)
   }
 }
 
-/** The next child of a frame to evaluate, or nothing when its value can be computed: `&&`, `||`, `?:` short-circuit. */
+/** Whether a value is expr-lang's nil (what `??` falls back from). */
+const isNil = (v: unknown): boolean => v === null || v === undefined
+
+/** The next child of a frame to evaluate, or nothing when its value can be computed: `&&`, `||`, `?:`, `??` short-circuit. */
 const nextChild = ({ e, vals }: Frame): Expr | undefined => {
   switch (e._tag) {
     case 'Lit':
@@ -203,7 +207,7 @@ const nextChild = ({ e, vals }: Frame): Expr | undefined => {
       return e.args[vals.length]
     case 'Binary':
       if (vals.length === 0) return e.left
-      if (vals.length === 1 && (e.op === '&&' ? holds(vals[0]) : e.op === '||' ? !holds(vals[0]) : true)) return e.right
+      if (vals.length === 1 && (e.op === '&&' ? holds(vals[0]) : e.op === '||' ? !holds(vals[0]) : e.op === '??' ? isNil(vals[0]) : true)) return e.right
       return undefined
   }
 }
@@ -212,8 +216,11 @@ const valueOf = ({ e, vals, ints }: Frame, types: Map<Expr, ExprType>, read: (v:
   switch (e._tag) {
     case 'Lit':
       return e.value
-    case 'Var':
-      return read(e.ref)
+    case 'Var': {
+      const v = read(e.ref)
+      if (v === null && e.substituted) throw new EvalError(`{{…}} of "${e.ref.name}": its step did not produce it, and a tag of nothing is an error (as on Argo)`)
+      return v
+    }
     case 'Unary':
       if (e.op === '!') return !holds(vals[0])
       return ints[0] ? intArith('-', 0, num(vals[0], 'the operand of "-"')) : -num(vals[0], 'the operand of "-"')
@@ -229,6 +236,7 @@ const valueOf = ({ e, vals, ints }: Frame, types: Map<Expr, ExprType>, read: (v:
       }
     case 'Binary':
       if (e.op === '&&' || e.op === '||') return vals.length === 2 ? holds(vals[1]) : e.op === '||'
+      if (e.op === '??') return vals[vals.length - 1]
       return binary(e.op, vals[0], vals[1], types.get(e.right), ints[0]! && ints[1]!)
   }
 }
@@ -236,7 +244,7 @@ const valueOf = ({ e, vals, ints }: Frame, types: Map<Expr, ExprType>, read: (v:
 /**
  * Evaluates an expression tree as Argo's expr-lang does (the printer in lib/argo/expr-print.ts makes the
  * program): variables are read (already decoded by their codecs) through `read`. No `eval`, no string
- * rewriting, no recursion (a tree of any depth); `&&`, `||` and `?:` short-circuit. Throws
+ * rewriting, no recursion (a tree of any depth); `&&`, `||`, `?:` and `??` short-circuit. Throws
  * {@link EvalError} where expr-lang fails at run time: a value of the wrong kind, `% 0`, a bad number.
  *
  * @example

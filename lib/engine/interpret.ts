@@ -88,10 +88,10 @@ const now = () => new Date().toISOString()
 /** A call the run was stopped before it started: not recorded, it fails its parent with the reason. */
 const notStarted = (signal: AbortSignal): CallResult => ({ outcome: { ok: false, clean: false, failure: stopMessage(signal) }, phase: 'Failed', started: false })
 
-/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message). @example holds(expr`${status(a)} == "Running"`, scope) // true */
+/** Whether a `when` condition holds where it is read, or why it cannot be evaluated (a message); an output a step did not produce is nil in it, as in Argo v4's nil-preserving scope for a task's `when` (dag.go resolveDependencyReferences). @example holds(expr`${status(a)} == "Running"`, scope) // true */
 export const holds = (cond: Expr, scope: Scope): boolean | string => {
   try {
-    return evaluate(cond, readVar(scope)) === true
+    return evaluate(cond, readVar(scope, true)) === true
   } catch (e) {
     if (!(e instanceof ResolveError || e instanceof EvalError)) throw e
     return `when: ${e.message}`
@@ -383,7 +383,7 @@ export const interpreter = (ictx: InterpretContext) => {
     const o = await run(t.body, inner)
     if (!o.ok) return { phase: 'Failed', outputs: {}, record: EMPTY_IO, ...(o.failure ? { message: o.failure } : {}) }
     try {
-      const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope)]))
+      const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope, k)]))
       return { phase: 'Succeeded', outputs, record: ioRecordOf(outputs, t.outputs) }
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e

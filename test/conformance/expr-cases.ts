@@ -1,4 +1,4 @@
-import { ex, expr, lastRetry, type Expr } from 'dflow-ts'
+import { ex, expr, lastRetry, t, type Expr, type ParamRef } from 'dflow-ts'
 import type { AttemptRecord } from '../../lib/run/records.ts'
 import { retryWhen } from '../../examples/argo/retry-conditional.ts'
 import { readVar } from '../../lib/engine/control.ts'
@@ -21,6 +21,10 @@ export interface ParityCase {
 const FLATTEN = "Debian's expr lacks flatten (expr-lang v1.16)"
 const JSONPATH = "Debian does not package Argo's jsonpath library (github.com/evilmonkeyinc/jsonpath): the oracle reads only $, .key, ['key'], [n]"
 const EMPLOYEES = '{"employees": [{"name": "Baris", "age": 43}, {"name": "Mo", "age": 42}, {"name": "Jai", "age": 44}]}'
+/** Outputs that step gen-a (which ran) did not produce: nil in an expression, as a skipped step's undefaulted outputs are on Argo. */
+const absent: ParamRef<string> = { _tag: 'ParamRef', source: { kind: 'step', step: 'gen-a' }, name: 'missing', codec: t.string }
+const absentN: ParamRef<number> = { _tag: 'ParamRef', source: { kind: 'step', step: 'gen-a' }, name: 'missing-n', codec: t.number }
+const QQ = '?? (expr-lang v1.12)'
 
 /**
  * Cases beyond test/expr's table, so that every operator, function and kind of value the DSL offers is
@@ -95,6 +99,13 @@ const MORE: readonly ParityCase[] = [
   { name: 'jsonpath: recursive descent, maps in key order', e: expr`toJson(jsonpath('{"b":{"k":2},"a":{"k":1,"c":{"k":3}}}', '$..k'))`, oracleLacks: JSONPATH },
   { name: 'jsonpath: .length of a list', e: expr`jsonpath(${EMPLOYEES}, '$.employees.length') + 1`, oracleLacks: JSONPATH },
   { name: 'jsonpath: an index out of range after a filter fails on both', e: expr`jsonpath(${EMPLOYEES}, '$.employees[?(@.age > 50)][0]') == 1`, oracleLacks: JSONPATH },
+  // expr-lang's nil-coalescing (v1.12+): Debian's expr 1.8.9 has no ??
+  { name: '?? keeps a value that is not nil, "" too', e: expr`(${s} ?? "x") + ("" ?? "x")`, oracleLacks: QQ },
+  { name: '?? falls back from null and from an output its step did not produce', e: expr`null ?? ${absent} ?? "fallback"`, oracleLacks: QQ },
+  { name: '?? before coercion: a typed output absent falls back, present is read as a number', e: ex.add(ex.coalesce(absentN, 3), ex.coalesce(n, 0)), oracleLacks: QQ },
+  { name: '?? binds tighter than unary minus and *', e: expr`-${absentN} ?? 2 * 3`, oracleLacks: QQ },
+  { name: '?? does not evaluate its fallback when the value is there', e: expr`${s} ?? string(asInt("x"))`, oracleLacks: QQ },
+  { name: 'an absent output without ?? is nil, which + refuses on both', e: expr`${absent} + "x"`, oracleLacks: QQ },
   // expr-lang's flatten (v1.16+): Debian's expr 1.8.9 has no flatten, so the oracle cannot check these
   { name: 'flatten of lists of lists at every depth', e: expr`toJson(flatten(jsonpath('[[1,2],[3,[4,[5]]],[]]', '$')))`, oracleLacks: FLATTEN },
   { name: 'flatten of a list variable', e: expr`length(flatten(${xs})) == length(${xs})`, oracleLacks: FLATTEN },
@@ -113,7 +124,7 @@ export const CASES: readonly ParityCase[] = [...TABLE, ...ERRORS, ...MORE].map((
 /** What the local evaluator gives: a value, or its error. @example localResult(expr`1 + 2`) // { ok: true, value: 3 } */
 export const localResult = (e: Expr): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } => {
   try {
-    return { ok: true, value: evaluate(e, readVar(scopeOf())) }
+    return { ok: true, value: evaluate(e, readVar(scopeOf(), true)) }
   } catch (err) {
     if (err instanceof EvalError) return { ok: false, error: err.message }
     throw err

@@ -6,7 +6,7 @@ import { CASES, localResult, printed } from './expr-cases.ts'
 // The parity table (test/conformance/expr-cases.ts) covers the whole language; its oracle leg, Argo's own
 // libraries on the printed programs, is expr-parity.heavy.test.ts (npm run test:all).
 
-const BINARY = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '&&', '||', 'in'] as const
+const BINARY = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '&&', '||', 'in', '??'] as const
 const UNARY = ['!', '-'] as const
 
 const used = (e: Expr): string[] =>

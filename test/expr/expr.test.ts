@@ -102,4 +102,13 @@ test('an untyped condition is compared with true on Argo, as locally', () => {
   assert.is(printCondition(expr`${n} > 1`, argoPath), "asFloat(steps['gen-a'].outputs.parameters['n']) > 1")
 })
 
+test('??: binds tighter than unary minus and *, as expr-lang; the builders give the same tree; one type on both sides', () => {
+  assert.equal(expr`-${n} ?? 2 * 3`, ex.mul(ex.neg(ex.coalesce(n, 2)), 3))
+  assert.equal(expr`${s} ?? "a" ?? "b"`, ex.coalesce(ex.coalesce(s, 'a'), 'b'))
+  assert.match(problemOf(() => expr`${n} ?? "x"`), '"??" falls back from a number to a string')
+  assert.is(printExpr(expr`${s} ?? "x"`, argoPath), "inputs.parameters['word'] ?? 'x'")
+  // expr-lang reads `-a ?? b` as `-(a ?? b)`: a unary operand of ?? is parenthesised
+  assert.is(printExpr(ex.coalesce(ex.neg(n), 1), argoPath), "(-asFloat(steps['gen-a'].outputs.parameters['n'])) ?? 1")
+})
+
 test.run()

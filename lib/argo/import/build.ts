@@ -1,5 +1,5 @@
 import {
-  ALL_OUTPUTS, DflowError, conditionProblems, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  ALL_OUTPUTS, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
   type LifecycleHook, workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
@@ -369,7 +369,7 @@ export const builder = (cx: BuildContext) => {
     const exposes = subflowOutputs(tpl.outputs, { kind, inputs: self.inputs, siblings }, [...path, 'outputs'])
     self.exposes = Object.freeze(exposes)
     self.outputs = Object.freeze(
-      Object.fromEntries(Object.entries(exposes).map(([k, x]) => [k, (x._tag === 'OutputChoice' ? x.then : x)._tag === 'ArtifactRef' ? artifact() : param(t.string)])),
+      Object.fromEntries(Object.entries(exposes).map(([k, x]) => [k, exposedRef(x)._tag === 'ArtifactRef' ? artifact() : param(t.string)])),
     )
     self.outputs = withGlobalOutputs(self as Subflow, tpl.outputs, [...path, 'outputs']).outputs
     return self as Subflow
@@ -783,6 +783,16 @@ export const builder = (cx: BuildContext) => {
     return out
   }
 
+  /** An output computed by an expression (evaluated by the engine when the template ends), its type problems at the document's path. */
+  const outputExprAt = (e: Expr, path: readonly string[]): Exposable => {
+    try {
+      return exprOutput(e)
+    } catch (x) {
+      if (!(x instanceof DflowError)) throw x
+      return fail(path, x.problems.map((q) => q.message).join('; '))
+    }
+  }
+
   const subflowOutputs = (o: Obj | undefined, sc: BodyScope, path: readonly string[]): Record<string, Exposable> => {
     const out: Record<string, Exposable> = {}
     const paramNames = new Set(list(o?.parameters, []).map((p: Obj) => String(p?.name)))
@@ -798,10 +808,13 @@ export const builder = (cx: BuildContext) => {
         continue
       }
       if (typeof vf.expression === 'string') {
-        const e = exprLang(vf.expression, [...at, 'valueFrom', 'expression'], (n) => refIn(sc, n, t.string, [...at, 'valueFrom', 'expression']) as ParamRef<any>)
+        const where = [...at, 'valueFrom', 'expression']
+        // Argo applies valueFrom.default where the expression fails or is nil (operator.go getTemplateOutputsFromScope)
+        if (vf.default !== undefined) fail([...at, 'valueFrom', 'default'], 'a default beside valueFrom.expression is not supported locally', 'write the fallback in the expression: EXPR ?? \'default\'')
+        const e = exprLang(vf.expression, where, (n) => refIn(sc, n, t.string, where) as ParamRef<any>)
         if (e._tag === 'Var') out[p.name] = e.ref
         else if (e._tag === 'Cond' && e.then._tag === 'Var' && e.else._tag === 'Var') out[p.name] = ifExpr(e.test, e.then.ref, e.else.ref)
-        else fail([...at, 'valueFrom', 'expression'], 'an output expression is supported locally as a reference or `cond ? ref : ref`')
+        else out[p.name] = outputExprAt(e, where)
         continue
       }
       fail([...at, 'valueFrom'], 'a steps or dag template exposes an output with valueFrom.parameter ("{{…}}") or valueFrom.expression')

@@ -6,7 +6,8 @@ import { isSprig, sprigCall } from './sprig.ts'
 
 /**
  * Evaluates a parsed expr-lang expression (expr-lang.ts) as Argo's controller does: its variables are the wire
- * texts of the references (`wires[i]` for `Ref` i: every parameter is a string in Argo's environment), values
+ * texts of the references (`wires[i]` for `Ref` i: every parameter is a string in Argo's environment; null for
+ * an output its step did not produce, nil as in Argo v4's scope), values
  * print as Go prints them (goSprint, goJson). `/` divides as floats; `..` is an inclusive range of integers;
  * a missing map key is nil, an index out of range an error; `flatten` flattens lists of lists at every depth
  * (expr-lang's builtin). Throws EvalError where expr-lang fails at run time.
@@ -16,7 +17,7 @@ import { isSprig, sprigCall } from './sprig.ts'
  * evalLang(parseLang("toJson(map(0..2, # * 2))", path, resolve).root, []) // '[0,2,4]'
  * ```
  */
-export const evalLang = (root: LangNode, wires: readonly string[]): unknown => {
+export const evalLang = (root: LangNode, wires: readonly (string | null)[]): unknown => {
   const pointers: unknown[] = []
   const names: { readonly name: string; readonly value: unknown }[] = []
   const ev = (n: LangNode): unknown => {

@@ -51,7 +51,7 @@ export const expressionTag = (source: string, path: readonly string[], resolve: 
     _tag: 'Foreign',
     text: source,
     args: Object.freeze(args),
-    evaluate: (values) => printed(evalLang(parsed.root, values.map((v) => (typeof v === 'string' ? v : goSprint(v))))),
+    evaluate: (values) => printed(evalLang(parsed.root, values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : goSprint(v))))),
   }
   return Object.freeze(foreign)
 }

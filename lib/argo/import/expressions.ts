@@ -1,4 +1,4 @@
-import { DflowError, parseExpr, problem, t, type Expr, type ParamRef } from 'dflow-ts'
+import { DflowError, parseExpr, problem, replaceVars, t, type Expr, type ParamRef } from 'dflow-ts'
 import { argoValue } from './argo-value.ts'
 import { pieces } from './tags.ts'
 
@@ -61,7 +61,8 @@ export const govaluate = (source: string, path: readonly string[], resolve: VarR
     }
     if (p._tag === 'Text') strings[strings.length - 1] += bareWordsQuoted(p.text, path, source)
   })
-  return pastedBooleans(parsed(path, source, strings, holes))
+  // a pasted tag is a substitution, not an expr-lang variable: an absent value is an error (Argo v4's scope.go getParametersAny)
+  return replaceVars(pastedBooleans(parsed(path, source, strings, holes)), (_, node) => Object.freeze({ ...node, substituted: true }) as Expr)
 }
 
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>='])
@@ -164,8 +165,9 @@ export const exprLang = (source: string, path: readonly string[], resolve: VarRe
         const parts = [word]
         let j = i + word.length
         for (;;) {
-          const dot = /^\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(s.slice(j))
-          const idx = /^\[\s*(['"])([^'"]*)\1\s*\]/.exec(s.slice(j))
+          // `?.` (optional chaining) reads the same here: a missing output is nil either way
+          const dot = /^\??\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(s.slice(j))
+          const idx = /^(?:\?\.)?\[\s*(['"])([^'"]*)\1\s*\]/.exec(s.slice(j))
           if (dot) (parts.push(dot[1]!), (j += dot[0].length))
           else if (idx) (parts.push(idx[2]!), (j += idx[0].length))
           else break
