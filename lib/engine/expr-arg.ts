@@ -1,13 +1,13 @@
 import type { Expr } from 'dflow-ts'
 import { readVar } from './control.ts'
 import { EvalError, evaluate } from './expr-eval.ts'
-import { goSprint } from './go-values.ts'
+import { argoTagText } from './go-values.ts'
 import { ResolveError, type Scope } from './values.ts'
 
 /**
  * The text an expression argument gives its parameter, evaluated in the scope of the call when it starts:
- * the value as Go's `fmt.Sprintf("%v")` prints it, as Argo substitutes a `{{=…}}` tag (its
- * util/template/expression_template.go prints the result with `%v`); a nil result is an error, as Argo's
+ * the value as Argo substitutes a `{{=…}}` tag ({@link argoTagText}: a string as it is, any other value as
+ * JSON, util/template/expression_template.go since v3.6); a nil result is an error, as Argo's
  * is for a tag it must resolve. An output a step did not produce reads as nil (see {@link readVar}).
  *
  * @example
@@ -18,7 +18,7 @@ import { ResolveError, type Scope } from './values.ts'
 export const exprArgWire = (e: Expr, scope: Scope): string => exprWire(e, scope, 'argument expression')
 
 /**
- * An expression's value in a scope as the text of a parameter (Go's `%v`), `what` naming it in errors:
+ * An expression's value in a scope as the text of a parameter (as Argo writes a tag's: {@link argoTagText}), `what` naming it in errors:
  * an evaluation error or a nil value is a {@link ResolveError}.
  *
  * @example
@@ -35,5 +35,5 @@ export const exprWire = (e: Expr, scope: Scope, what: string): string => {
     throw x
   }
   if (v === null || v === undefined) throw new ResolveError(`${what}: the value is nil${e._tag === 'Binary' && e.op === '??' ? '' : ' (an output its step did not produce reads as nil: give a fallback with ??)'}`)
-  return goSprint(v)
+  return argoTagText(v)
 }

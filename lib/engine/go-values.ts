@@ -85,6 +85,20 @@ export const goJson = (v: unknown): string => {
 }
 
 /**
+ * A value as Argo writes a `{{= … }}` tag's value into the text it is in (v3.6 and later: expressionReplace in
+ * util/template/expression_template.go marshals the result): a string as it is, any other value as Go's
+ * `json.Marshal` writes it — `[43]`, `["a","b"]`, `{"a":1}`, `1000000`, `true` (before v3.6 it was `%v`:
+ * `[a b]`, `map[a:1]`, `1e+06`). A whole number prints alike whether Go held an int64 or a float64.
+ *
+ * @example
+ * ```ts
+ * argoTagText(['a', 1]) // '["a",1]'
+ * argoTagText('it is') // 'it is'
+ * ```
+ */
+export const argoTagText = (v: unknown): string => (typeof v === 'string' ? v : goJson(v))
+
+/**
  * A JSON document as Go's `json.Unmarshal` into `interface{}` reads it (Argo's `jsonpath(x, '$')`): text
  * that is not JSON, or a number out of the float64 range, is an error.
  *

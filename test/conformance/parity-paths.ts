@@ -1,4 +1,4 @@
-import { stepsIn, templatesOf, type Node, type Template, type Workflow } from 'dflow-ts'
+import { callsOf, rootsOf, stepsIn, templatesOf, type Node, type Template, type Workflow } from 'dflow-ts'
 import type { ArgoWorkflow } from 'dflow-ts/argo'
 import { loopsIn } from '../../dsl/control/loop-template.ts'
 
@@ -22,7 +22,8 @@ import { loopsIn } from '../../dsl/control/loop-template.ts'
  *    segment is dropped from the path (the steps inside keep theirs); a record whose own name is generated is
  *    not compared (`undefined`).
  *
- * Loop items keep their index on both sides (`B(0)`, `outer(1).s(2)`).
+ * Loop items keep their index on both sides (`B(0)`, `outer(1).s(2)`), and so do a retried root's attempts
+ * (`W(1).x` → `S(1).x`); lifecycle hooks are named alike (`S.hooks.NAME`, the workflow's `hooks.NAME`).
  *
  * @example
  * ```ts
@@ -33,10 +34,11 @@ import { loopsIn } from '../../dsl/control/loop-template.ts'
  * ```
  */
 export const argoPathToLocal = (wf: Workflow<any>, manifest: ArgoWorkflow, templates: ReadonlyMap<string, Template>): ((id: string) => string | undefined) => {
-  const roots: Node[] = [wf.body, ...(wf.onExit ? [wf.onExit] : [])]
+  const roots: readonly Node[] = rootsOf(wf)
   const bodies = [...roots, ...[...new Set(roots.flatMap(templatesOf))].flatMap((t) => (t._tag === 'Subflow' ? [t.body] : []))]
-  const steps = bodies.flatMap(stepsIn).flatMap((s) => (s.onExit ? [s, s.onExit] : [s]))
-  const userNames = new Set(['onExit', ...steps.map((s) => s.name), ...bodies.flatMap(loopsIn).map((l) => l.name)])
+  const steps = bodies.flatMap(stepsIn).flatMap(callsOf)
+  // a step's lifecycle hooks are STEP.hooks.NAME on both sides (the engine names them)
+  const userNames = new Set(['onExit', 'hooks', ...steps.flatMap((s) => [s.name, ...(s.hooks ?? []).map((h) => h.name)]), ...bodies.flatMap(loopsIn).map((l) => l.name)])
   /**
    * The local name of the call a root of the manifest runs, when that template is the call's own — the same
    * template, or the compiler's rewrite of it under its name (a subflow with sliced artifacts gains its slice
@@ -47,12 +49,18 @@ export const argoPathToLocal = (wf: Workflow<any>, manifest: ArgoWorkflow, templ
   const body = calledAs(wf.body, manifest.spec.entrypoint)
   const exit = calledAs(wf.onExit, manifest.spec.onExit)
   const segment = (s: string) => s.replace(/\(\d+\)$/, '')
+  // the root retried (a retried sub-workflow the compiler made the entrypoint): its attempts W(n) are S(n)
+  const attemptOfRoot = new RegExp(`^${wf.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\(\\d+\\))$`)
   return (id) => {
     if (id === 'onExit') return id
     const parts = id.split('.')
+    // the workflow's lifecycle hooks: hooks.NAME on both sides (the engine's own level)
+    if (parts[0] === 'hooks') return id
     let head: string[]
     let rest: string[]
+    const attempt = attemptOfRoot.exec(parts[0]!)
     if (parts[0] === 'onExit' && parts[1] === 'onExit') [head, rest] = [['onExit', ...(exit ? [exit] : [])], parts.slice(2)]
+    else if (attempt && body) [head, rest] = [[`${body}${attempt[1]}`], parts.slice(1)]
     else if (parts[0] === wf.name) [head, rest] = [body ? [body] : [], parts.slice(1)]
     else return undefined // the engine's own `onExit` level, or not a step of this workflow
     if (parts[0] === 'onExit' && parts.length === 2 && !exit) return undefined

@@ -1,5 +1,5 @@
 import { DflowError, inferType, jsonPathProblem, problem, replaceVars, t, type Expr, type ForeignExpr, type ParamRef } from 'dflow-ts'
-import { goSprint } from '../../engine/go-values.ts'
+import { argoTagText } from '../../engine/go-values.ts'
 import { parseLang, type LangNode } from './expr-lang.ts'
 import { evalLang } from './expr-lang-eval.ts'
 import { exprLang } from './expressions.ts'
@@ -15,7 +15,7 @@ const asText = (e: Expr): Expr => (inferType(e, []) === 'string' ? e : Object.fr
  * DSL's expressions parse it, it is the DSL's own tree (type-checked by the caller), which the local evaluator and the
  * Argo printer agree on; otherwise (`sprig.*`, predicates with `#`, map literals, `let`, …) a
  * {@link ForeignExpr} computed by the importer's expr-lang evaluator (expr-lang*.ts) from the values of the
- * variables it reads, printed as Argo prints a tag's value (`%v`). A variable path resolves through
+ * variables it reads, printed as Argo writes a tag's value (argoTagText: a string as it is, any other value as JSON). A variable path resolves through
  * `resolve`, to a reference or to an expression (a call's argument, when the tag is in a leaf's own field).
  *
  * @example
@@ -51,25 +51,9 @@ export const expressionTag = (source: string, path: readonly string[], resolve: 
     _tag: 'Foreign',
     text: source,
     args: Object.freeze(args),
-    evaluate: (values) => printed(evalLang(parsed.root, values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : goSprint(v))))),
+    evaluate: (values) => argoTagText(evalLang(parsed.root, values.map((v) => (v === null || v === undefined ? null : argoTagText(v))))),
   }
   return Object.freeze(foreign)
-}
-
-/**
- * A value as Argo prints a tag's (`%v`). The evaluator's numbers do not say whether Go held an int64
- * (`sprig.add`, `len`) or a float64; the two print alike below 1e6 in magnitude (`57`) and not above (`1000000`
- * and `1e+06`): such a whole number is refused rather than printed one way at a guess.
- */
-const printed = (v: unknown): string => {
-  const todo: unknown[] = [v]
-  while (todo.length) {
-    const x = todo.pop()
-    if (typeof x === 'number' && Number.isInteger(x) && Math.abs(x) >= 1e6)
-      throw new Error(`the whole number ${x} prints as ${x} when Go holds an int and as ${goSprint(x)} when a float64, which the importer does not tell apart: compute it in a step`)
-    if (typeof x === 'object' && x !== null) todo.push(...Object.values(x))
-  }
-  return goSprint(v)
 }
 
 /** A literal jsonpath the evaluator does not read is refused at import, as the DSL's type check refuses it. */
