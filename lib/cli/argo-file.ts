@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs'
 import { DflowError, problem } from 'dflow-ts'
 import { importWorkflow, type Imported } from '../argo/import/index.ts'
 
-/** Whether a workflow file is Argo YAML or JSON (rather than a TypeScript module). @example isArgoFile('hello.yaml') // true */
-export const isArgoFile = (file: string): boolean => /\.(ya?ml|json)$/i.test(file)
 
 const read = (file: string, what: string): string => {
   try {

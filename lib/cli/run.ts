@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { DflowError, formatProblem, type Workflow } from 'dflow-ts'
 import type { Imported } from '../argo/import/index.ts'
-import { isArgoFile, loadArgoFile } from './argo-file.ts'
+import { isArgoFile } from './file-kind.ts'
 import { holdLocks, type Lock } from '../argo/import/sync.ts'
 import { artifactProblems, local, parameterProblems, type RunEvent } from '../local/index.ts'
 import { sharedLauncher } from '../local/launcher.ts'
@@ -109,6 +109,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   let locks: readonly Lock[] = []
   if (isArgoFile(file)) {
     let imported: Imported
+    // the importer (and Argo's schema) is loaded for an Argo file only: a TypeScript workflow starts without it
+    const { loadArgoFile } = await import('./argo-file.ts')
     try {
       imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}) })
     } catch (e) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
+import { ssh2 } from './ssh2-module.ts'
 import type { AuthMethod } from 'ssh2'
 import { ContextError } from '../errors.ts'
 import type { SshAuth } from './config.ts'
@@ -49,7 +49,7 @@ export const authPlan = (context: string, username: string, auth: SshAuth | unde
     } catch (e) {
       throw fail(`key file ${file} cannot be read: ${(e as Error).message}`, 'check auth.keys (or --ssh-key)')
     }
-    const parsed = ssh2.utils.parseKey(text, passphrase)
+    const parsed = ssh2().utils.parseKey(text, passphrase)
     if (parsed instanceof Error)
       throw fail(`key file ${file} is not a usable private key: ${parsed.message}`, /encrypted|passphrase/i.test(parsed.message) ? 'set auth.passphraseEnv to the variable holding its passphrase' : 'give an OpenSSH or PEM private key (ed25519, RSA or ECDSA)')
     methods.push({ type: 'publickey', username, key: text, ...(passphrase !== undefined ? { passphrase } : {}) } as AuthMethod)

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { Duplex } from 'node:stream'
-import ssh2 from 'ssh2'
+import { ssh2 } from './ssh2-module.ts'
 import type { Client, ConnectConfig } from 'ssh2'
 import { ContextError } from '../errors.ts'
 import { authPlan, expandHome } from './auth.ts'
@@ -76,7 +76,7 @@ export const connectHop = (hop: Hop, o: ConnectOptions, sock?: Duplex): Promise<
   const entries = readKnownHosts(context, o)
   const plan = authPlan(context, hop.user, hop.auth)
   return new Promise((resolve, reject) => {
-    const client = new ssh2.Client()
+    const client = new (ssh2().Client)()
     let refused: ContextError | undefined
     let settled = false
     const fail = (e: ContextError) => {
