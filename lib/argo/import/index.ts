@@ -11,6 +11,7 @@ import { rawFileIn } from './raw-file.ts'
 import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
+import { repositoryOf, type S3Access } from './s3-artifact.ts'
 
 type Obj = Record<string, any>
 
@@ -177,7 +178,8 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const specProblems = fieldProblems(spec, FIELDS.spec, base, w)
   if (specProblems.length) throw new DflowError(specProblems)
 
-  const configmaps = kvOf(documentsOf(options.configmaps ?? [], 'configmaps'), 'ConfigMap', 'configmaps')
+  const configDocs = documentsOf(options.configmaps ?? [], 'configmaps')
+  const configmaps = kvOf(configDocs, 'ConfigMap', 'configmaps')
   const secrets = kvOf(documentsOf(options.secrets ?? [], 'secrets'), 'Secret', 'secrets')
   const lookupIn = (m: Map<string, Record<string, string>>, kind: string) => (name: string, key: string, path: readonly string[]): string => {
     const data = m.get(name) ?? fail(path, `no ${kind} named "${name}"`, `give its file with --${kind.toLowerCase()} FILE`)
@@ -225,7 +227,10 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const syncDir = options.syncDir ?? defaultSyncDir()
   const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
+  // the S3 artifact repository, read when a key-only artifact first needs it (a workflow naming one it never uses runs without it)
+  let repository: { value: S3Access | undefined } | undefined
+  const s3Repository = () => (repository ??= { value: repositoryOf(configDocs, spec!.artifactRepositoryRef, [...base, 'artifactRepositoryRef'], secretValue) }).value
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)
