@@ -17,7 +17,9 @@ What it does, as Argo's executor would inside the pod:
    absolute paths resolve to the places the interpreter reads outputs from and two steps writing /tmp/x never
    collide. Without a namespace (DFLOW_ARGO_ISOLATION=none, or no permission) it runs on the host's paths and
    copies declared outputs into the work folder afterwards: parallel steps may then collide;
-3. scales sleeps by DFLOW_ARGO_TIME_SCALE (a `sleep` on the PATH and python's time.sleep), when set.
+3. scales sleeps by DFLOW_ARGO_TIME_SCALE (a `sleep` on the PATH and python's time.sleep), when set;
+4. fetches key-only and S3 input artifacts before the command and stores such outputs after it: a folder's
+   keys for the local repository, an S3 bucket's through the package's S3 tool (`s3Tool`, lib/argo/import/s3-tool.ts).
 
 Exits with the command's exit code (128 + N for a signal), as a shell reports it.
 """

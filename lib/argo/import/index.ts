@@ -46,7 +46,8 @@ export interface ImportOptions {
   readonly syncDir?: string
   /**
    * The artifact repository, a folder that holds key-only S3 artifacts (`s3: { key }`) under their keys
-   * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`).
+   * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`), when the workflow has no
+   * S3 repository (`spec.artifactRepositoryRef`, or the `artifact-repositories` ConfigMap in `configmaps`).
    */
   readonly artifactRepository?: string
   /**
