@@ -845,11 +845,32 @@ export const builder = (cx: BuildContext) => {
     const base = leafSpecs.get(callee)
     if (base?.timeoutFrom !== undefined) fail(path, `template "${name}" takes its time limit from an input, which the local importer sets only for calls with a literal value`)
     if (raw.length) {
-      // spec.arguments.artifacts with raw data: the entrypoint leaf's input artifacts, written by its runner
-      if (!base) fail([...path.slice(0, -1), 'arguments', 'artifacts'], 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
-      const data = new Map(raw.map((x) => [String(x.name), x.raw?.data]))
-      for (const [i, x] of raw.entries()) if (typeof x.raw?.data !== 'string') fail([...path.slice(0, -1), 'arguments', 'artifacts', String(i)], 'only raw workflow artifacts are supported locally')
-      callee = leafTemplate({ ...base!, inArtifacts: base!.inArtifacts.map((x) => (data.has(x.name) ? { ...x, raw: data.get(x.name) as string } : x)) }, dslName({ key: '', templates: new Map() }, `${name}-${stepName}`))
+      // spec.arguments.artifacts with raw data or an s3 location: the entrypoint leaf's input artifacts, written or fetched by its runner
+      const where = [...path.slice(0, -1), 'arguments', 'artifacts']
+      if (!base) fail(where, 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
+      type Given = { readonly raw?: string; readonly s3?: { readonly text: string; readonly s3?: S3Access; readonly archive?: ArgoArchive } }
+      const given = new Map<string, Given>(
+        raw.map((x, i): readonly [string, Given] => {
+          const at = [...where, String(i)]
+          if (typeof x.raw?.data === 'string') return [String(x.name), { raw: x.raw.data as string }]
+          if (x.s3 === undefined) fail(at, 'only raw and s3 workflow artifacts are supported locally')
+          const remote = remoteOf(cx, x, at, 'input')!
+          return [String(x.name), { s3: { text: remote.key, ...(remote.s3 ? { s3: remote.s3, archive: x.archive !== undefined ? remote.archive! : 'auto' } : {}) } }]
+        }),
+      )
+      callee = leafTemplate(
+        {
+          ...base!,
+          inArtifacts: base!.inArtifacts.map((a) => {
+            const g = given.get(a.name)
+            if (g?.raw !== undefined) return { ...a, raw: g.raw }
+            if (g?.s3 === undefined) return a
+            const { key: _k, ...v } = keyed(a, g.s3)
+            return { ...v, key: g.s3.text }
+          }),
+        },
+        dslName({ key: '', templates: new Map() }, `${name}-${stepName}`),
+      )
     }
     const args = Object.fromEntries(
       Object.entries(callee.inputs as IoSpec).flatMap(([k, s]) =>
