@@ -602,7 +602,7 @@ export const builder = (cx: BuildContext) => {
       if (remote !== undefined) {
         // the call passes a key of the artifact repository: the leaf's variant fetches it, the key computed from the call's tags
         if (!leafSpecs.has(callee)) fail([...at, 's3'], 'a key-only artifact argument is supported locally for a container or script template')
-        keyArgs.push({ name: String(x.name), text: remote.key, at: [...at, 's3', 'key'], ...(remote.s3 ? { s3: remote.s3, archive: x.archive !== undefined ? remote.archive! : 'auto' } : {}) })
+        keyArgs.push({ name: String(x.name), text: remote.key, at: [...at, 's3', 'key'], ...(remote.s3 ? { s3: remote.s3, archive: remote.archive! } : {}) })
         continue
       }
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
@@ -855,7 +855,7 @@ export const builder = (cx: BuildContext) => {
           if (typeof x.raw?.data === 'string') return [String(x.name), { raw: x.raw.data as string }]
           if (x.s3 === undefined) fail(at, 'only raw and s3 workflow artifacts are supported locally')
           const remote = remoteOf(cx, x, at, 'input')!
-          return [String(x.name), { s3: { text: remote.key, ...(remote.s3 ? { s3: remote.s3, archive: x.archive !== undefined ? remote.archive! : 'auto' } : {}) } }]
+          return [String(x.name), { s3: { text: remote.key, ...(remote.s3 ? { s3: remote.s3, archive: remote.archive! } : {}) } }]
         }),
       )
       callee = leafTemplate(
