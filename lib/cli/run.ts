@@ -110,7 +110,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   if (isArgoFile(file)) {
     let imported: Imported
     try {
-      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}) })
+      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}), ...(values.store !== undefined ? { store: values.store } : {}) })
     } catch (e) {
       if (e instanceof DflowError) return console.error(`dflow run: ${file} cannot be run locally:\n${e.message}`), 2
       throw e
@@ -123,7 +123,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const reuse = await reuseOf(values)
   if (typeof reuse === 'string') return console.error(`dflow run: ${reuse}`), 2
   const source = isArgoFile(file)
-    ? { file, argo: { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) } }
+    ? { file, argo: { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}), ...(values.store !== undefined ? { store: values.store } : {}) } }
     : { file, ...(values.export !== undefined ? { export: values.export } : {}) }
   const storage = runStorage(values, process.env)
   if (typeof storage === 'string') return console.error(`dflow run: ${storage}`), 2

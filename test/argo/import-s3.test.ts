@@ -5,7 +5,10 @@ import { gunzipSync } from 'node:zlib'
 import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { s3Client } from '../../lib/storage/s3-client.ts'
-import { S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { dflowWith } from '../helpers/cli.ts'
+import { S3RVER_CREDENTIALS, s3rverEnv, suiteS3rver } from '../helpers/s3rver.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
 
 /** S3 artifacts of imported workflows, read and written on a real S3 server (s3rver on loopback) through lib/storage's client. */
@@ -141,6 +144,29 @@ test('what cannot be done locally is refused naming the field', () => {
   assert.equal(problemsOf(out({ endpoint: host(), key: 'k', ...cred() }), { secrets: [secret] }), [`${p}.s3.bucket: an S3 location needs a bucket`])
   assert.equal(problemsOf(out(at('k'), { archive: { zip: {} } }), { secrets: [secret] }), [`${p}.archive.zip: zip archives are not supported locally`])
   assert.equal(problemsOf(out({ ...at('k'), bucket: '{{workflow.name}}' }), { secrets: [secret] }), [`${p}.s3.bucket: "{{workflow.name}}" must be literal text here (tags are substituted in the key only)`])
+})
+
+test('dflow run --store s3://BUCKET/PREFIX is the repository of key-only artifacts (the controller\'s default), read back by a second run', () => {
+  const dir = join(tmp.path, 'cli')
+  mkdirSync(dir, { recursive: true })
+  const put = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo -n stored > /tmp/o.txt'), outputs: { artifacts: [{ name: 'o', path: '/tmp/o.txt', s3: { key: 'cli/o.tgz' } }] } }] })
+  const get = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'cat /in/o.txt'), inputs: { artifacts: [{ name: 'o', path: '/in/o.txt', s3: { key: 'cli/o.tgz' } }] } }] })
+  writeFileSync(join(dir, 'put.json'), JSON.stringify(put))
+  writeFileSync(join(dir, 'get.json'), JSON.stringify(get))
+  const env = { ...s3rverEnv(s3().endpoint), NODE_NO_WARNINGS: '1' }
+  const a = dflowWith(env, dir, 'run', 'put.json', '--store', 's3://artifacts/repo')
+  assert.is(a.code, 0, a.err + a.out)
+  const b = dflowWith(env, dir, 'run', 'get.json', '--store', 's3://artifacts/repo')
+  assert.is(b.code, 0, b.err + b.out)
+  assert.match(b.out, /result=stored/)
+  // without the store, the key is looked for in the local folder repository, where it is not
+  const c = dflowWith({ ...env, DFLOW_ARGO_ARTIFACT_DIR: join(dir, 'repo') }, dir, 'run', 'get.json')
+  assert.is.not(c.code, 0)
+})
+
+test('the object of a key-only artifact with --store is in Argo\'s layout under the prefix', async () => {
+  const tgz = await object('repo/cli/o.tgz')
+  assert.ok(gunzipSync(tgz).toString('latin1').startsWith('o.txt'))
 })
 
 test.run()

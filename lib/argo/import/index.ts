@@ -51,6 +51,12 @@ export interface ImportOptions {
    */
   readonly artifactRepository?: string
   /**
+   * The S3 artifact repository when the workflow's ConfigMaps name none (the controller's default): `dflow run
+   * --store s3://BUCKET/PREFIX` gives its bucket (keys under PREFIX), the endpoint and credentials from the
+   * environment as the store reads them.
+   */
+  readonly s3Repository?: S3Access
+  /**
    * Where the contents of raw artifact arguments are written at import, one file each named by its digest
    * (default: `$DFLOW_ARGO_RAW_DIR`, else `~/.cache/dflow-ts/argo-raw`).
    */
@@ -230,7 +236,7 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
   // the S3 artifact repository, read when a key-only artifact first needs it (a workflow naming one it never uses runs without it)
   let repository: { value: S3Access | undefined } | undefined
-  const s3Repository = () => (repository ??= { value: repositoryOf(configDocs, spec!.artifactRepositoryRef, [...base, 'artifactRepositoryRef'], secretValue) }).value
+  const s3Repository = () => (repository ??= { value: repositoryOf(configDocs, spec!.artifactRepositoryRef, [...base, 'artifactRepositoryRef'], secretValue) ?? options.s3Repository }).value
   const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))

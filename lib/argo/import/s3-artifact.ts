@@ -7,7 +7,7 @@ import { pieces } from './tags.ts'
 type Obj = Record<string, any>
 
 /** How a step reaches an S3 bucket: the client settings of lib/storage (bucket, endpoint, credentials). @example const a: S3Access = { bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true } */
-export type S3Access = Pick<S3StoreOptions, 'bucket' | 'endpoint' | 'region' | 'forcePathStyle' | 'credentials'>
+export type S3Access = Pick<S3StoreOptions, 'bucket' | 'prefix' | 'endpoint' | 'region' | 'forcePathStyle' | 'credentials'>
 
 /** Reads a key of a Secret the run was given (`--secret FILE`), or fails naming it. @example const v: SecretValue = (name, key) => secrets[name]![key]! */
 export type SecretValue = (name: string, key: string, path: readonly string[]) => string
