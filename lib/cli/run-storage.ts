@@ -14,7 +14,8 @@ export const RUN_STORAGE_FLAGS = {
 export const RUN_STORAGE_HELP = `  --store URL              commit every output artifact to a store and stage inputs from it:
                            s3://BUCKET/PREFIX (endpoint from AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL,
                            path style with DFLOW_S3_PATH_STYLE=1, credentials from AWS_ACCESS_KEY_ID /
-                           AWS_SECRET_ACCESS_KEY or AWS_PROFILE, region AWS_REGION) or file:///DIR
+                           AWS_SECRET_ACCESS_KEY or AWS_PROFILE, region AWS_REGION) or file:///DIR;
+                           for Argo YAML an s3:// store is also the repository of key-only artifacts
   -a, --artifact NAME=REF  the value of workflow artifact NAME (repeatable): a REF as dflow upload prints
                            it (s3://BUCKET/KEY[.tgz], file:///DIR#KEY) or a PATH on this machine
 `

@@ -112,7 +112,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     // the importer (and Argo's schema) is loaded for an Argo file only: a TypeScript workflow starts without it
     const { loadArgoFile } = await import('./argo-file.ts')
     try {
-      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}) })
+      imported = loadArgoFile(file, { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], parameters, ...(timeScale !== undefined ? { timeScale } : {}), ...(values.store !== undefined ? { store: values.store } : {}) })
     } catch (e) {
       if (e instanceof DflowError) return console.error(`dflow run: ${file} cannot be run locally:\n${e.message}`), 2
       throw e
@@ -125,7 +125,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const reuse = await reuseOf(values)
   if (typeof reuse === 'string') return console.error(`dflow run: ${reuse}`), 2
   const source = isArgoFile(file)
-    ? { file, argo: { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}) } }
+    ? { file, argo: { templates: values.template ?? [], configmaps: values.configmap ?? [], secrets: values.secret ?? [], ...(timeScale !== undefined ? { timeScale } : {}), ...(values.store !== undefined ? { store: values.store } : {}) } }
     : { file, ...(values.export !== undefined ? { export: values.export } : {}) }
   const storage = runStorage(values, process.env)
   if (typeof storage === 'string') return console.error(`dflow run: ${storage}`), 2

@@ -1,4 +1,5 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3'
+import { objectsUnder } from './argo-s3.ts'
 import { createWriteStream } from 'node:fs'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -41,20 +42,7 @@ export const s3Objects = (o: S3StoreOptions): ArtifactStore => {
       throw f
     }
   }
-  const under = async (key: string): Promise<readonly { key: string; size: number }[]> => {
-    const found: { key: string; size: number }[] = []
-    let token: string | undefined
-    do {
-      const r = await client
-        .send(new ListObjectsV2Command({ Bucket, Prefix: `${prefix}${key}/`, ...(token ? { ContinuationToken: token } : {}) }))
-        .catch((e: unknown) => {
-          throw s3Failure(e, where, key, 'listing the folder')
-        })
-      for (const c of r.Contents ?? []) if (c.Key) found.push({ key: c.Key.slice(prefix.length), size: c.Size ?? 0 })
-      token = r.IsTruncated ? r.NextContinuationToken : undefined
-    } while (token)
-    return found
-  }
+  const under = (key: string) => objectsUnder(client, Bucket, prefix, where, key)
   const missing = (key: string) => new StoreError('missing-key', describeS3(id, Bucket, endpoint), key, 'no such object, and no objects under it', 'check the key and the artifact repository (bucket, endpoint)')
   const readOnly = (key: string) =>
     Promise.reject(new StoreError('failed', id, key, "this is an Argo artifact repository, read through Argo's object layout: it is read-only here", 'write artifacts with s3Store'))

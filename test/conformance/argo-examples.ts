@@ -204,5 +204,5 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "workflow-count-resourcequota.yaml": "a ResourceQuota: no local meaning",
   "workflow-event-binding/event-consumer-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
   "workflow-event-binding/github-path-filter-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
-  "workflow-template/input-artifacts.yaml": "spec.arguments.artifacts.0: only raw workflow artifacts are supported locally",
+  "workflow-template/input-artifacts.yaml": "spec.arguments.artifacts.0.s3.accessKeySecret: no Secret named \"s3-creds\" (its bucket is on AWS, s3.amazonaws.com, out of reach here)",
 }

@@ -17,7 +17,9 @@ What it does, as Argo's executor would inside the pod:
    absolute paths resolve to the places the interpreter reads outputs from and two steps writing /tmp/x never
    collide. Without a namespace (DFLOW_ARGO_ISOLATION=none, or no permission) it runs on the host's paths and
    copies declared outputs into the work folder afterwards: parallel steps may then collide;
-3. scales sleeps by DFLOW_ARGO_TIME_SCALE (a `sleep` on the PATH and python's time.sleep), when set.
+3. scales sleeps by DFLOW_ARGO_TIME_SCALE (a `sleep` on the PATH and python's time.sleep), when set;
+4. fetches key-only and S3 input artifacts before the command and stores such outputs after it: a folder's
+   keys for the local repository, an S3 bucket's through the package's S3 tool (`s3Tool`, lib/argo/import/s3-tool.ts).
 
 Exits with the command's exit code (128 + N for a signal), as a shell reports it.
 """
@@ -30,6 +32,7 @@ import re
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 
 CLONE_NEWNS = 0x00020000
@@ -227,10 +230,33 @@ def copy_tree(src, dst):
     shutil.copytree(src, dst, symlinks=True) if os.path.isdir(src) else shutil.copy2(src, dst)
 
 
+def s3_tool(op, where, key, path, isolated):
+    """Moves one artifact to or from its S3 bucket with the package's S3 tool (lib/argo/import/s3-tool.ts, through
+    lib/storage's client), in Argo's layout; returns its exit code (3: no such key)."""
+    k = substitute(key, isolated).lstrip("/")
+    if not k:
+        fail(f"the S3 key {key!r} is empty")
+    req = {"op": op, "s3": where["s3"], "key": k, "path": path, "archive": where["archive"]}
+    env = {**os.environ, "DFLOW_ARGO_S3": json.dumps(req), "NODE_NO_WARNINGS": "1"}
+    env.pop("DFLOW_ARGO_TEMPLATE", None)
+    return subprocess.run(spec["s3Tool"], env=env, stdin=subprocess.DEVNULL).returncode
+
+
 def fetch_keys(isolated):
-    """Key-only input artifacts: copied from the artifact repository to their paths in the step's folder."""
+    """Key-only input artifacts: copied from the artifact repository to their paths in the step's folder (from
+    its S3 bucket, when it has one)."""
     for name, a in spec["inArtifacts"].items():
         if a.get("key") is None:
+            continue
+        if a.get("s3"):
+            dst = os.path.join(workdir, (a["path"] or name).lstrip("/"))
+            if os.path.lexists(dst):
+                shutil.rmtree(dst) if os.path.isdir(dst) and not os.path.islink(dst) else os.unlink(dst)
+            rc = s3_tool("get", a["s3"], a["key"], dst, isolated)
+            if rc == 3 and a.get("optional"):
+                continue
+            if rc != 0:
+                fail(f"input artifact {name}: it could not be read from s3://{a['s3']['s3']['bucket']}/{substitute(a['key'], isolated).lstrip('/')}")
             continue
         src = repo_path(a["key"], isolated)
         if not os.path.exists(src):
@@ -244,6 +270,11 @@ def store_keys(isolated):
     """Key-only output artifacts: copied to the artifact repository under their keys (after the outputs are in the work folder)."""
     for declared, key in spec.get("outKeys", {}).items():
         mine = os.path.join(workdir, declared.lstrip("/"))
+        where = spec.get("outS3", {}).get(declared)
+        if where:
+            if os.path.exists(mine) and s3_tool("put", where, key, mine, isolated) != 0:
+                return f"the output artifact at {declared} could not be written to s3://{where['s3']['bucket']}/{substitute(key, isolated).lstrip('/')}"
+            continue
         dst = repo_path(key, isolated)
         # A folder is put file by file under its key, as S3 does: objects other calls put under it stay
         # (a grouped slice's calls each put their entries under one key).
@@ -568,7 +599,10 @@ def main():
             os.makedirs(os.path.dirname(mine), exist_ok=True)
             shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
     if code == 0:
-        store_keys(isolated)
+        err = store_keys(isolated)
+        if err:
+            sys.stderr.write(f"dflow argo leaf: {err}\n")
+            code = 1
     if captured:
         result = ""
         if os.path.exists(captured):

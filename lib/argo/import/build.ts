@@ -17,6 +17,8 @@ import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type Contai
 import { memoizeOf } from './memoize.ts'
 import { synchronizationOf } from './sync.ts'
 import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
+import { archiveOf, artifactS3, type ArtifactS3, type S3Access } from './s3-artifact.ts'
+import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { onlyTag, pieces } from './tags.ts'
 
 type Obj = Record<string, any>
@@ -52,6 +54,8 @@ export interface BuildContext {
   readonly syncDir: string
   /** The artifact repository: a folder that holds key-only artifacts under their keys. */
   readonly artifactRepository: string
+  /** The run's S3 artifact repository (spec.artifactRepositoryRef, the artifact-repositories ConfigMap): where key-only artifacts go instead of the folder. */
+  readonly s3Repository: () => S3Access | undefined
   /** The file that holds a raw artifact argument's content (written once, named by its digest). */
   readonly rawFile: (data: string) => string
 }
@@ -87,14 +91,20 @@ const check = (o: unknown, table: FieldTable, path: readonly string[], w: Warnin
 const REMOTE = ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory']
 
 /**
- * The key of a key-only S3 artifact (`s3: { key }`): kept in the artifact repository under that key, as Argo
- * keeps it in its default repository (docs "Key-Only Artifacts"). Any other remote source is refused.
+ * Where an artifact's `s3:` points (see `artifactS3`): a key of the artifact repository (the run's S3
+ * repository, else the local folder), or a bucket of its own with its endpoint and credentials; its archive
+ * (`archive:`) as the runner moves it. Any other remote source is refused.
  */
-const remoteKey = (a: Obj, path: readonly string[]): string | undefined => {
-  for (const remote of REMOTE.filter((r) => r !== 's3')) if (remote in a) fail([...path, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as a key-only s3 artifact')
+const remoteOf = (cx: BuildContext, a: Obj, path: readonly string[], role: 'input' | 'output'): (ArtifactS3 & { readonly archive?: ArgoArchive }) | undefined => {
+  for (const remote of REMOTE.filter((r) => r !== 's3')) if (remote in a) fail([...path, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as an s3 artifact')
   if (a.s3 === undefined) return undefined
-  for (const k of Object.keys(a.s3 ?? {})) if (k !== 'key') fail([...path, 's3', k], `an S3 artifact is supported locally by its key only (in the artifact repository); "${k}" is not`)
-  return typeof a.s3?.key === 'string' ? a.s3.key : fail([...path, 's3'], 'an S3 artifact needs a key')
+  const place = artifactS3(a.s3, [...path, 's3'], cx.s3Repository, cx.secretValue)
+  return place.s3 ? { ...place, archive: archiveOf(a.archive, [...path, 'archive'], role) } : place
+}
+/** An input artifact of a leaf given by a call's `s3:` argument: its key computed per call, the argument's bucket (or the repository's, or the local folder). */
+const keyed = <A extends { readonly name: string; readonly archive?: ArgoArchive }>(x: A, k: { readonly s3?: S3Access; readonly archive?: ArgoArchive }): A => {
+  const { s3: _s, ...rest } = x as A & { s3?: S3Access }
+  return { ...rest, key: `{{inputs.parameters.argo-key-${x.name}}}`, ...(k.s3 ? { s3: k.s3, archive: k.archive === 'auto' ? (x.archive ?? 'auto') : k.archive } : {}) } as unknown as A
 }
 const list = (v: unknown, path: readonly string[]): readonly any[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : fail(path, 'expected a list'))
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
@@ -378,7 +388,7 @@ export const builder = (cx: BuildContext) => {
   const inputsOf = (io: Obj | undefined, path: readonly string[]) => {
     const params: { name: string; default?: string }[] = []
     const exprs: ExprInput[] = []
-    const arts: { name: string; path?: string; raw?: string; key?: string; optional: boolean }[] = []
+    const arts: { name: string; path?: string; raw?: string; key?: string; s3?: S3Access; archive?: ArgoArchive; optional: boolean }[] = []
     for (const [i, p] of list(io?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
       check(p, FIELDS.inputParameter, at, w)
@@ -398,12 +408,12 @@ export const builder = (cx: BuildContext) => {
     for (const [i, a] of list(io?.artifacts, [...path, 'artifacts']).entries()) {
       const at = [...path, 'artifacts', String(i)]
       const { s3: _s, http: _h, git: _g, gcs: _gc, oss: _o, hdfs: _hd, azure: _az, artifactory: _af, ...rest } = a as Obj
-      const key = remoteKey(a, at)
+      const remote = remoteOf(cx, a, at, 'input')
       check(rest, FIELDS.artifact, at, w)
       if (a.from !== undefined) fail([...at, 'from'], 'from on a template input is not supported locally')
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for the outputs of steps and dag templates')
       if (a.raw !== undefined && typeof a.raw?.data !== 'string') fail([...at, 'raw'], 'raw artifacts give their content as raw.data')
-      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), ...(key !== undefined ? { key } : {}), optional: !!a.optional })
+      arts.push({ name: String(a.name), ...(a.path !== undefined ? { path: String(a.path) } : {}), ...(a.raw ? { raw: a.raw.data } : {}), ...(remote ?? {}), optional: !!a.optional })
     }
     const spec: Record<string, any> = {}
     for (const p of params) spec[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
@@ -474,11 +484,11 @@ export const builder = (cx: BuildContext) => {
     const outArtifacts = list(tpl.outputs?.artifacts, [...path, 'outputs', 'artifacts']).map((a: Obj, i) => {
       const at = [...path, 'outputs', 'artifacts', String(i)]
       const { s3: _s, ...rest } = a
-      const key = remoteKey(a, at)
+      const remote = remoteOf(cx, a, at, 'output')
       check(rest, FIELDS.artifact, at, w)
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
-      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(key !== undefined ? { key } : {}) }
+      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(remote ?? {}) }
     })
     for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
     const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))
@@ -556,7 +566,7 @@ export const builder = (cx: BuildContext) => {
     /** Input artifacts of a leaf that receive a part of the artifact passed (`subPath`). */
     const subPaths: Record<string, string> = {}
     /** Input artifacts of a leaf passed by a key of the artifact repository (`s3: { key }`). */
-    const keyArgs: { name: string; text: string; at: readonly string[] }[] = []
+    const keyArgs: { name: string; text: string; at: readonly string[]; s3?: S3Access; archive?: ArgoArchive }[] = []
     const loops = ['withItems', 'withParam', 'withSequence'].filter((k) => st[k] !== undefined)
     if (loops.length > 1) fail(path, `a step loops one way, this one has ${loops.join(' and ')}`)
     const inner: BodyScope = { ...sc, ...(loops.length ? { loop: name } : {}) }
@@ -577,7 +587,7 @@ export const builder = (cx: BuildContext) => {
     for (const [i, x] of list(a.artifacts, [...path, 'arguments', 'artifacts']).entries()) {
       const at = [...path, 'arguments', 'artifacts', String(i)]
       const { s3: _s, ...rest } = x as Obj
-      const key = remoteKey(x, at)
+      const remote = remoteOf(cx, x, at, 'input')
       check(rest, FIELDS.argumentArtifact, at, w)
       if (callee.inputs[x.name]?._tag !== 'Artifact') fail(at, `template "${callee.name}" has no input artifact "${x.name}" (or it is a raw artifact, which takes no argument)`)
       if (x.raw !== undefined) {
@@ -587,10 +597,10 @@ export const builder = (cx: BuildContext) => {
         args[x.name] = localArtifact(cx.rawFile(data))
         continue
       }
-      if (key !== undefined) {
+      if (remote !== undefined) {
         // the call passes a key of the artifact repository: the leaf's variant fetches it, the key computed from the call's tags
         if (!leafSpecs.has(callee)) fail([...at, 's3'], 'a key-only artifact argument is supported locally for a container or script template')
-        keyArgs.push({ name: String(x.name), text: key, at: [...at, 's3', 'key'] })
+        keyArgs.push({ name: String(x.name), text: remote.key, at: [...at, 's3', 'key'], ...(remote.s3 ? { s3: remote.s3, archive: remote.archive! } : {}) })
         continue
       }
       const tag = typeof x.from === 'string' ? onlyTag(x.from) : undefined
@@ -645,7 +655,7 @@ export const builder = (cx: BuildContext) => {
         inParams: [...base!.inParams.filter((p) => !(p.name in texts)), ...hidden],
         computed: { ...base!.computed, ...texts },
         inArtifacts: base!.inArtifacts.map((x) =>
-          x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : keyArgs.some((k) => k.name === x.name) ? { ...x, key: `{{inputs.parameters.argo-key-${x.name}}}` } : x,
+          x.name in subPaths ? { ...x, subPath: subPaths[x.name]! } : keyArgs.some((k) => k.name === x.name) ? keyed(x, keyArgs.find((k) => k.name === x.name)!) : x,
         ),
         ...(timeout !== undefined ? { timeout: Math.min(timeout, base!.timeout ?? Infinity) } : {}),
       }
@@ -866,11 +876,32 @@ export const builder = (cx: BuildContext) => {
     const base = leafSpecs.get(callee)
     if (base?.timeoutFrom !== undefined) fail(path, `template "${name}" takes its time limit from an input, which the local importer sets only for calls with a literal value`)
     if (raw.length) {
-      // spec.arguments.artifacts with raw data: the entrypoint leaf's input artifacts, written by its runner
-      if (!base) fail([...path.slice(0, -1), 'arguments', 'artifacts'], 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
-      const data = new Map(raw.map((x) => [String(x.name), x.raw?.data]))
-      for (const [i, x] of raw.entries()) if (typeof x.raw?.data !== 'string') fail([...path.slice(0, -1), 'arguments', 'artifacts', String(i)], 'only raw workflow artifacts are supported locally')
-      callee = leafTemplate({ ...base!, inArtifacts: base!.inArtifacts.map((x) => (data.has(x.name) ? { ...x, raw: data.get(x.name) as string } : x)) }, dslName({ key: '', templates: new Map() }, `${name}-${stepName}`))
+      // spec.arguments.artifacts with raw data or an s3 location: the entrypoint leaf's input artifacts, written or fetched by its runner
+      const where = [...path.slice(0, -1), 'arguments', 'artifacts']
+      if (!base) fail(where, 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
+      type Given = { readonly raw?: string; readonly s3?: { readonly text: string; readonly s3?: S3Access; readonly archive?: ArgoArchive } }
+      const given = new Map<string, Given>(
+        raw.map((x, i): readonly [string, Given] => {
+          const at = [...where, String(i)]
+          if (typeof x.raw?.data === 'string') return [String(x.name), { raw: x.raw.data as string }]
+          if (x.s3 === undefined) fail(at, 'only raw and s3 workflow artifacts are supported locally')
+          const remote = remoteOf(cx, x, at, 'input')!
+          return [String(x.name), { s3: { text: remote.key, ...(remote.s3 ? { s3: remote.s3, archive: remote.archive! } : {}) } }]
+        }),
+      )
+      callee = leafTemplate(
+        {
+          ...base!,
+          inArtifacts: base!.inArtifacts.map((a) => {
+            const g = given.get(a.name)
+            if (g?.raw !== undefined) return { ...a, raw: g.raw }
+            if (g?.s3 === undefined) return a
+            const { key: _k, ...v } = keyed(a, g.s3)
+            return { ...v, key: g.s3.text }
+          }),
+        },
+        dslName({ key: '', templates: new Map() }, `${name}-${stepName}`),
+      )
     }
     const args = Object.fromEntries(
       Object.entries(callee.inputs as IoSpec).flatMap(([k, s]) =>

@@ -25,8 +25,8 @@ export const FIELDS = {
   document: { use: ['apiVersion', 'kind', 'metadata', 'spec'], warn: ['status'] },
   metadata: { use: ['name', 'generateName', 'labels', 'annotations'], warn: ['namespace', 'uid', 'resourceVersion', 'creationTimestamp'] },
   spec: {
-    use: ['entrypoint', 'arguments', 'templates', 'onExit', 'hooks', 'parallelism', 'activeDeadlineSeconds', 'workflowTemplateRef', 'templateDefaults', 'volumes', 'volumeClaimTemplates', 'synchronization'],
-    warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'artifactRepositoryRef', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
+    use: ['entrypoint', 'arguments', 'templates', 'onExit', 'hooks', 'parallelism', 'activeDeadlineSeconds', 'workflowTemplateRef', 'templateDefaults', 'volumes', 'volumeClaimTemplates', 'synchronization', 'artifactRepositoryRef'],
+    warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
   },
   template: {
     use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization'],
@@ -54,7 +54,7 @@ export const FIELDS = {
   inputParameter: { use: ['name', 'value', 'default', 'description', 'enum', 'valueFrom'], warn: [] },
   outputParameter: { use: ['name', 'valueFrom', 'globalName', 'description', 'default'], warn: [] },
   artifact: { use: ['name', 'path', 'from', 'fromExpression', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode', 'artifactGC'] },
-  argumentArtifact: { use: ['name', 'from', 'subPath', 'raw'], warn: ['archive'] },
+  argumentArtifact: { use: ['name', 'from', 'subPath', 'raw', 'archive'], warn: [] },
   retryStrategy: { use: ['limit', 'retryPolicy', 'backoff', 'expression'], warn: ['affinity'] },
   memoize: { use: ['key', 'maxAge', 'cache'], warn: [] },
   memoizeConfigMap: { use: ['name'], warn: ['key', 'optional'] },

@@ -11,6 +11,7 @@ import { rawFileIn } from './raw-file.ts'
 import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
+import { repositoryOf, type S3Access } from './s3-artifact.ts'
 
 type Obj = Record<string, any>
 
@@ -45,9 +46,16 @@ export interface ImportOptions {
   readonly syncDir?: string
   /**
    * The artifact repository, a folder that holds key-only S3 artifacts (`s3: { key }`) under their keys
-   * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`).
+   * (default: `$DFLOW_ARGO_ARTIFACT_DIR`, else `~/.cache/dflow-ts/argo-artifacts`), when the workflow has no
+   * S3 repository (`spec.artifactRepositoryRef`, or the `artifact-repositories` ConfigMap in `configmaps`).
    */
   readonly artifactRepository?: string
+  /**
+   * The S3 artifact repository when the workflow's ConfigMaps name none (the controller's default): `dflow run
+   * --store s3://BUCKET/PREFIX` gives its bucket (keys under PREFIX), the endpoint and credentials from the
+   * environment as the store reads them.
+   */
+  readonly s3Repository?: S3Access
   /**
    * Where the contents of raw artifact arguments are written at import, one file each named by its digest
    * (default: `$DFLOW_ARGO_RAW_DIR`, else `~/.cache/dflow-ts/argo-raw`).
@@ -177,7 +185,8 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const specProblems = fieldProblems(spec, FIELDS.spec, base, w)
   if (specProblems.length) throw new DflowError(specProblems)
 
-  const configmaps = kvOf(documentsOf(options.configmaps ?? [], 'configmaps'), 'ConfigMap', 'configmaps')
+  const configDocs = documentsOf(options.configmaps ?? [], 'configmaps')
+  const configmaps = kvOf(configDocs, 'ConfigMap', 'configmaps')
   const secrets = kvOf(documentsOf(options.secrets ?? [], 'secrets'), 'Secret', 'secrets')
   const lookupIn = (m: Map<string, Record<string, string>>, kind: string) => (name: string, key: string, path: readonly string[]): string => {
     const data = m.get(name) ?? fail(path, `no ${kind} named "${name}"`, `give its file with --${kind.toLowerCase()} FILE`)
@@ -225,7 +234,10 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const syncDir = options.syncDir ?? defaultSyncDir()
   const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, defaultsPath: [...base, 'templateDefaults'], volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
+  // the S3 artifact repository, read when a key-only artifact first needs it (a workflow naming one it never uses runs without it)
+  let repository: { value: S3Access | undefined } | undefined
+  const s3Repository = () => (repository ??= { value: repositoryOf(configDocs, spec!.artifactRepositoryRef, [...base, 'artifactRepositoryRef'], secretValue) ?? options.s3Repository }).value
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, defaultsPath: [...base, 'templateDefaults'], volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)
