@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { DflowError } from 'dflow-ts'
-import { openStore, type ArtifactStore } from '../storage/index.ts'
+import type { ArtifactStore } from '../storage/store.ts'
+import { openStore } from '../storage/store-url.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import { parseRef } from '../storage/transfer.ts'
 

@@ -1,7 +1,7 @@
 import { DflowError, problem } from '../../dsl/problem.ts'
 import { folderStore } from './folder-store.ts'
 import type { S3StoreOptions, S3Verify } from './s3-client.ts'
-import { s3Store } from './s3-store.ts'
+import { lazyS3Store } from './s3-lazy.ts'
 import type { ArtifactStore } from './store.ts'
 import { fileURLToPath } from 'node:url'
 
@@ -70,5 +70,5 @@ export const openStore = (url: string, env: Readonly<Record<string, string | und
   const c = parseStoreUrl(url, env)
   if (c.kind === 'folder') return folderStore(c.dir)
   const { kind: _, ...options } = c
-  return s3Store(options)
+  return lazyS3Store(options)
 }
