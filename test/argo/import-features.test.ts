@@ -217,7 +217,7 @@ test('key-only S3 artifacts go to and come from the artifact repository, by key 
   assert.equal(['use(0)', 'use(1)', 'all'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B', 'AB'])
   assert.is(readFileSync(join(repo, r.id, 'parts', 'b.txt'), 'utf8'), 'B')
   const full = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), outputs: { artifacts: [{ name: 'a', path: '/tmp/a', s3: { key: 'k', bucket: 'b', endpoint: 'minio:9000' } }] } }] })
-  // a bucket of its own is reached with credentials from Secrets (import-s3.test.ts)
+  // a bucket of its own is reached with credentials from Secrets (import-s3.heavy.test.ts)
   assert.equal(problemsOf(full), ["spec.templates.0.outputs.artifacts.0.s3.accessKeySecret: an S3 location needs accessKeySecret (a Secret's name and key) locally"])
 })
 
