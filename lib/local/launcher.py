@@ -132,6 +132,7 @@ libc = None  # loaded with the first namespace asked for; False once the kernel 
 home = None  # a descriptor of the launcher's own mount namespace, to come back to
 releaser = None  # the socket to the process that lets steps' namespaces go (see release_namespaces)
 held = {}  # pid -> a descriptor of the mount namespace its step runs in, until the step has been reported ended
+asked = {}  # DFLOW_NAMESPACE text -> what it asks (a template's calls all give the same text)
 
 
 def namespace_of(job):
@@ -140,7 +141,11 @@ def namespace_of(job):
     request = job["env"].get("DFLOW_NAMESPACE")
     if request is None or libc is False:
         return None
-    ask = json.loads(request)
+    ask = asked.get(request)
+    if ask is None:  # one text per template: read once (a long-lived launcher keeps the last few hundred)
+        if len(asked) >= 256:
+            asked.clear()
+        ask = asked[request] = json.loads(request)
     if any(name.startswith(prefix) for name in job["env"] for prefix in ask.get("unless", [])):
         return None
     if any(job["env"].get(name) == value for name, value in ask.get("off", {}).items()):
@@ -223,10 +228,10 @@ def start_in_namespace(job, ask, actions, path):
                     opened_args.append(fd)
                     args[i] = f"/dev/fd/{fd}"
         for t in tops:
-            os.makedirs(os.path.join(cwd, t), exist_ok=True)
+            folder(os.path.join(cwd, t))
         if ask.get("script"):
             script = os.path.join(cwd, ask["script"])
-            os.makedirs(os.path.dirname(script), exist_ok=True)
+            folder(os.path.dirname(script))
             source = pasted(run["source"], job["env"]) if run is not None and run.get("source") is not None else None
             fd = os.open(script, os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if source is not None else 0), 0o755)
             try:
@@ -271,6 +276,13 @@ def start_in_namespace(job, ask, actions, path):
         let_go(None)  # not started: its namespace goes at once
         for fd in opened_args:
             os.close(fd)
+
+
+def folder(path):
+    """Makes a folder and those above it where missing: a stat for one there already (the driver has made a
+    step's output folders), where a mkdir that fails costs as much as one that makes it."""
+    if not os.path.isdir(path):
+        os.makedirs(path, exist_ok=True)
 
 
 def pasted(word, values):
