@@ -11,7 +11,7 @@ import { pieces } from './tags.ts'
  * private root argo-leaf.py builds: the host's top-level folders bound in, `/tmp` and every top-level folder a
  * declared path lives in replaced by the step's own folder. No interpreter starts for the step unless its own
  * command is one (a `python` image's python3). Where the launcher has made the step's namespace itself (as
- * root: {@link namespaceScript}), the script runs the command in place instead, and bubblewrap is not used.
+ * root: {@link namespaceExec}), the launcher starts the command itself instead, and bubblewrap is not used.
  *
  * It covers the leaves most steps are: one container (or script), parameters in, outputs in private folders
  * (`/tmp/y.txt`); anything more (input artifacts, volumes, init containers and sidecars, memoize,
