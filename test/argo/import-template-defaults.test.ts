@@ -8,6 +8,7 @@ import { local } from 'dflow-ts/local'
 import { withTemplateDefaults } from '../../lib/argo/import/template-defaults.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { sharedDir } from './support/shared.ts'
 
 /** spec.templateDefaults merged into every template as Argo merges them, and retryStrategy on steps and dag templates. */
 const tmp = tempDir('argo-template-defaults')
@@ -110,7 +111,9 @@ test('what templateDefaults cannot give is an error naming its path; OnTransient
 })
 
 test("Argo's template-defaults.yaml imports: every template gets the retryStrategy, its leaves the timeout too", () => {
-  const { workflow, warnings } = importWorkflow(readFileSync('/work/shared/argo/examples/template-defaults.yaml', 'utf8'), {})
+  const shared = sharedDir("Argo's template-defaults.yaml")
+  if (!shared) return
+  const { workflow, warnings } = importWorkflow(readFileSync(join(shared, 'argo', 'examples', 'template-defaults.yaml'), 'utf8'), {})
   const main = (workflow.body as Step).template as Subflow
   assert.equal(main.retry, { limit: 2, policy: 'OnFailure' })
   const leaves = (main.body as { children: readonly Step[] }).children.map((s) => (s as Step).template as unknown as { retry?: unknown; timeout?: unknown })
