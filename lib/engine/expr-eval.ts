@@ -1,24 +1,12 @@
 import { foldExpr, goRegex, isIntegerVar, nodeType, typeOfVar, type Expr, type ExprType, type ExprVar } from 'dflow-ts'
 import { compareStrings, EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, utf8Length } from './go-values.ts'
-import { queryJsonPath } from './jsonpath.ts'
+import { jsonpathCall } from './jsonpath.ts'
 
 export { EvalError } from './go-values.ts'
 
 const num = (v: unknown, what: string): number => {
   if (typeof v === 'number') return v
   throw new EvalError(`${what} must be a number, got ${JSON.stringify(v) ?? 'nothing'}`)
-}
-
-/** `jsonpath(doc, path)`: the document read from JSON, the path as Argo's jsonpath reads it (./jsonpath.ts); a missing key or index is an error. */
-const jsonpath = (doc: unknown, path: string): unknown => {
-  if (typeof doc !== 'string') throw new EvalError(`jsonpath(): the document must be a JSON string, got a ${goKind(doc)}`)
-  let v: unknown
-  try {
-    v = JSON.parse(doc)
-  } catch {
-    throw new EvalError(`jsonpath(): the document is not JSON: ${JSON.stringify(doc.slice(0, 60))}`)
-  }
-  return queryJsonPath(v, path)
 }
 
 /**
@@ -135,7 +123,7 @@ const call = (fn: string, [a, b]: readonly unknown[], argType: ExprType | undefi
     case 'toJson':
       return asText(a, argType, fn)
     case 'jsonpath':
-      return jsonpath(a, String(b))
+      return jsonpathCall(a, String(b))
     case 'flatten':
       if (!Array.isArray(a)) throw new EvalError(`flatten(${JSON.stringify(a) ?? 'nothing'}): not a list`)
       return flatDeep(a)

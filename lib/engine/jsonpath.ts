@@ -1,5 +1,5 @@
 import { parseJsonPath, type FilterOperand, type JsonPathFilter, type JsonPathToken } from 'dflow-ts'
-import { compareStrings, EvalError, goKind, goSprint, utf8Length } from './go-values.ts'
+import { compareStrings, EvalError, goKind, goSprint, goUnmarshal, utf8Length } from './go-values.ts'
 
 type Json = unknown
 type Tokens = readonly JsonPathToken[]
@@ -190,4 +190,19 @@ export const queryJsonPath = (doc: unknown, path: string): unknown => {
     if (e instanceof EvalError) throw new EvalError(`jsonpath(${JSON.stringify(path)}): ${e.message}`)
     throw e
   }
+}
+
+/**
+ * Argo's `jsonpath(doc, path)` (util/expr/env): the document read as Go's `json.Unmarshal` reads it, then the
+ * path queried ({@link queryJsonPath}); a document that is not a JSON string is an error. The DSL's evaluator
+ * and the importer's both call this one.
+ *
+ * @example
+ * ```ts
+ * jsonpathCall('{"a":[1,2]}', '$.a[1]') // 2
+ * ```
+ */
+export const jsonpathCall = (doc: unknown, path: string): unknown => {
+  if (typeof doc !== 'string') throw new EvalError(`jsonpath(): the document must be a JSON string, got a ${goKind(doc)}`)
+  return queryJsonPath(goUnmarshal(doc), path)
 }

@@ -1,6 +1,6 @@
 import { goRegex } from 'dflow-ts'
-import { EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, goUnmarshal, utf8Length } from '../../engine/go-values.ts'
-import { queryJsonPath } from '../../engine/jsonpath.ts'
+import { EvalError, goAtoi, goEqual, goJson, goKind, goParseFloat, goSprint, utf8Length } from '../../engine/go-values.ts'
+import { jsonpathCall } from '../../engine/jsonpath.ts'
 import type { LangNode } from './expr-lang.ts'
 import { isSprig, sprigCall } from './sprig.ts'
 
@@ -181,11 +181,6 @@ const binary = (op: string, l: unknown, r: unknown): unknown => {
   throw new EvalError(`unknown operator ${op}`)
 }
 
-const jsonpath = (doc: unknown, path: unknown): unknown => {
-  if (typeof doc !== 'string') throw new EvalError(`jsonpath(): the document must be a JSON string, got a ${goKind(doc)}`)
-  return queryJsonPath(goUnmarshal(doc), String(path))
-}
-
 const flatten = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap((x) => (Array.isArray(x) ? flatten(x) : [x])) : [v])
 
 const arity = (fn: string, args: readonly unknown[], n: number): void => {
@@ -201,7 +196,7 @@ const FUNCTIONS: Readonly<Record<string, { readonly n: number; readonly f: (...a
   asFloat: { n: 1, f: (a) => (typeof a === 'string' ? goParseFloat(a) : num(a, 'asFloat()')) },
   string: { n: 1, f: (a) => goSprint(a) },
   toJson: { n: 1, f: (a) => goJson(a) },
-  jsonpath: { n: 2, f: jsonpath },
+  jsonpath: { n: 2, f: (doc, path) => jsonpathCall(doc, String(path)) },
   flatten: { n: 1, f: (a) => (Array.isArray(a) ? flatten(a) : num(undefined, 'flatten() of a list')) },
   abs: { n: 1, f: (a) => Math.abs(num(a, 'abs()')) },
   first: { n: 1, f: (a) => (Array.isArray(a) ? (a[0] ?? null) : null) },
