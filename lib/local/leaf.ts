@@ -1,4 +1,5 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { appendFile, writeFile } from 'node:fs/promises'
 import { fileVarOf, render, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from '../workdir/folders.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
@@ -45,7 +46,8 @@ export interface LeafContext {
 }
 
 /**
- * Takes a slot, launches the prepared leaf and turns how its process ended into the step's result:
+ * Takes a slot, launches the prepared leaf and turns how its process ended into the step's result (with the
+ * stdout `launch` read, if it read it):
  * Failed with the exit code and the log's tail, Error when outputs are missing or do not decode.
  *
  * @example
@@ -53,12 +55,12 @@ export interface LeafContext {
  * await launchLeaf(id, t, prepared, ctx, signal, () => ctx.spawn(…))
  * ```
  */
-export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit>, what: string): Promise<LeafResult> =>
+export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit & { readonly stdout?: Buffer }>, what: string): Promise<LeafResult> =>
   ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
     ctx.onStart()
     // Launching fails when the step's folder cannot be written (its log cannot be opened, …).
-    const exit = await launch().catch((e: unknown): ProcessExit => ({ exitCode: undefined, signal: undefined, aborted: false, spawnError: storageMessage(e) }))
+    const exit = await launch().catch((e: unknown): ProcessExit & { readonly stdout?: Buffer } => ({ exitCode: undefined, signal: undefined, aborted: false, spawnError: storageMessage(e) }))
     const finishedAt = new Date().toISOString()
     if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
     const exitCode = exitCodeOf(exit)
@@ -70,7 +72,7 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
       // A grouped slice's call reports its slices even when one failed: their records need it.
       return { phase: 'Failed' as const, outputs: sliceReportOf(t, p.outPaths), record: { parameters: {}, values: {}, artifacts: {} }, ...ended, message: tail ? `${how}: ${tail}` : how, finishedAt }
     }
-    const out = collectOutputs(t, p.outPaths, stdoutPathOf(ctx, id))
+    const out = collectOutputs(t, p.outPaths, stdoutPathOf(ctx, id), exit.stdout)
     if (out.problems.length) return { ...errorResult(out.problems.join('; '), 0), record: out.record, finishedAt }
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
@@ -121,12 +123,21 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const stdoutPath = wantsStdout ? stdoutPathOf(ctx, id) : undefined
   const launch = async () => {
     const exit = await ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath, ...(stdoutPath ? { stdoutPath } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
-    // read once, appended only when the step printed something (most write their outputs to files)
-    const printed = stdoutPath ? await readFile(stdoutPath).catch(() => undefined) : undefined
+    // Read once (a small file: at once, not through the thread pool), handed to the outputs, and appended to
+    // the log only when the step printed something (most write their outputs to files).
+    const printed = stdoutPath ? readOrNone(stdoutPath) : undefined
     if (printed?.length) await appendFile(logPath, printed)
-    return exit
+    return printed ? { ...exit, stdout: printed } : exit
   }
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
+}
+
+const readOrNone = (path: string): Buffer | undefined => {
+  try {
+    return readFileSync(path)
+  } catch {
+    return undefined
+  }
 }
 
 /** Writes a template's script the first time one of its steps runs; later calls wait for that write. */

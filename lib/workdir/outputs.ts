@@ -8,14 +8,15 @@ import { fileLocation, type ArtifactLocation } from '../storage/location.ts'
 /**
  * Reads, trims and decodes the outputs a finished step left in its folder, by Argo's rules (one trailing
  * newline dropped, defaults for missing parameters, optional artifacts): the outputs, their record, and
- * what is wrong (a missing output, a value that does not decode).
+ * what is wrong (a missing output, a value that does not decode). `stdout`: the step's stdout when the caller
+ * has read it already (the stdout file is then not read again).
  *
  * @example
  * ```ts
  * const { outputs, record, problems } = collectOutputs(duplicate, prepared.outPaths, stdoutPathOf(ctx, 'hello1'))
  * ```
  */
-export const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>, stdoutPath: string) => {
+export const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, string>>, stdoutPath: string, stdout?: Buffer) => {
   const outputs: Record<string, Value> = {}
   const record = { parameters: {} as Record<string, string>, values: {} as Record<string, unknown>, artifacts: {} as Record<string, ArtifactLocation | null> }
   const problems: string[] = []
@@ -37,7 +38,7 @@ export const collectOutputs = (t: LeafTemplate, paths: Readonly<Record<string, s
     let wire: string
     try {
       // Argo drops exactly one trailing newline (`echo 4 > f` gives "4"), but keeps a big parameter's bytes (an artifact).
-      wire = outputValueOf(readFileSync(p, 'utf8'), !!spec.big)
+      wire = outputValueOf(p === stdoutPath && stdout ? stdout.toString('utf8') : readFileSync(p, 'utf8'), !!spec.big)
     } catch {
       if (!spec.default) {
         problems.push(`output parameter "${name}": ${spec.path ?? p} was not written and it has no default`)
