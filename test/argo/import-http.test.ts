@@ -56,7 +56,7 @@ test('GET and POST with headers and a body, a secret header, successCondition, t
         ],
       },
       httpT('get', {}),
-      httpT('post', { method: 'POST', body: 'payload-{{workflow.name}}', headers: [{ name: 'x-token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }], successCondition: 'response.statusCode == 201 && response.body contains "payload"' }),
+      httpT('post', { method: 'POST', body: 'payload-{{workflow.name}}', headers: [{ name: 'x-token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }], successCondition: 'response.statusCode == 201 && response.body contains "payload" && response.headers["Content-Type"][0] == "text/plain"' }),
       httpT('cond', { successCondition: 'response.statusCode == 201' }),
       httpT('slow', { timeoutSeconds: 1 }),
       { ...echo('show', 'echo "shown: {{inputs.parameters.text}}"'), inputs: { parameters: [{ name: 'text' }] } },

@@ -39,7 +39,8 @@ const RESPONSE = ['response.statusCode', 'response.body', 'response.headers']
  */
 export const parseSuccess = (condition: string, path: readonly string[]) =>
   parseLang(condition, path, (name) => {
-    if (!RESPONSE.includes(name)) throw new DflowError([problem(path, `successCondition reads ${name}: it reads ${RESPONSE.join(', ')}`)])
+    // `response.headers["Server"]` reaches here as the one name response.headers.Server
+    if (!RESPONSE.includes(name) && !name.startsWith('response.headers.')) throw new DflowError([problem(path, `successCondition reads ${name}: it reads ${RESPONSE.join(', ')}`)])
     return { _tag: 'ParamRef', source: { kind: 'workflow' }, name, codec: { _tag: 'String' } } as never
   })
 
@@ -53,7 +54,7 @@ export const successOf = (condition: string | undefined, statusCode: number, bod
   if (condition === undefined) return statusCode >= 400 ? `received non-2xx response code: ${statusCode}` : undefined
   const parsed = parseSuccess(condition, ['http', 'successCondition'])
   const values: Record<string, unknown> = { 'response.statusCode': statusCode, 'response.body': body, 'response.headers': headers }
-  const v = evalLang(parsed.root, parsed.refs.map((r) => values[r.name]) as never)
+  const v = evalLang(parsed.root, parsed.refs.map((r) => (r.name in values ? values[r.name] : (headers[r.name.slice('response.headers.'.length)] ?? null))) as never)
   if (typeof v !== 'boolean') throw new Error(`successCondition ${JSON.stringify(condition)} is not a boolean (it gave ${JSON.stringify(v)})`)
   return v ? undefined : `successCondition ${JSON.stringify(condition)} evaluated false (status ${statusCode})`
 }
