@@ -180,7 +180,7 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   },
 }
 
-/** Examples not run, with the reason: the importer refuses each with an error naming the field, except those that `need` what this host does not give (a program; an unloaded machine; an outcome not left to chance), of which those that say "it imports" are imported. */
+/** Examples not run, with the reason: the importer refuses each with an error naming the field, except those that `need` what this host does not give (a program; the internet; an unloaded machine; an outcome not left to chance), of which those that say "it imports" are imported. */
 export const NOT_RUN: Readonly<Record<string, string>> = {
   "artifact-passing-explicit-plugin.yaml": "spec.templates.1.outputs.artifacts.0.plugin: the field \"plugin\" is not supported by the local importer",
   "artifacts-workflowtemplate.yaml": "spec.templates.0.inputs.artifacts.0.http: http artifacts are not supported by the local importer",
@@ -189,13 +189,13 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "daemon-nginx.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported by the local importer",
   "daemon-step.yaml": "spec.templates.1.daemon: the field \"daemon\" is not supported by the local importer",
   "dag-task-level-timeout.yaml": "needs an unloaded machine: it imports and runs (A and C sleep 15 s under a 20 s limit, B under 10 s), but its 5 s margin did not hold with a load of 20 on 2 cores",
-  "http-hello-world.yaml": "spec.templates.1.http: the field \"http\" is not supported by the local importer",
+  "http-hello-world.yaml": "needs the internet (URL https://raw.githubusercontent.com/argoproj/argo-workflows/…/generated.swagger.json): it imports, and its http template runs locally (test/argo/import-http.test.ts runs one against a loopback server)",
   "k8s-owner-reference.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
   "k8s-patch-json-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
   "k8s-patch-merge-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
   "k8s-patch-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
-  "life-cycle-hooks-tmpl-level.yaml": "spec.templates.2.http: the field \"http\" is not supported by the local importer",
-  "life-cycle-hooks-wf-level.yaml": "spec.templates.2.http: the field \"http\" is not supported by the local importer",
+  "life-cycle-hooks-tmpl-level.yaml": "needs the internet (URL https://raw.githubusercontent.com/argoproj/argo-workflows/…/generated.swagger.json, its hooks' http template): it imports, and its http template runs locally (test/argo/import-http.test.ts runs one against a loopback server)",
+  "life-cycle-hooks-wf-level.yaml": "needs the internet (URL https://raw.githubusercontent.com/argoproj/argo-workflows/…/generated.swagger.json, its hooks' http template): it imports, and its http template runs locally (test/argo/import-http.test.ts runs one against a loopback server)",
   "sidecar-nginx.yaml": "needs nginx and curl (the images' programs), which this host does not have",
   "sidecar.yaml": "needs influxd (the image's program), which this host does not have",
   "template-defaults.yaml": "needs a deterministic exit code: it imports (templateDefaults gives every template retryStrategy limit 2, the steps template main retried as a whole, and its leaves the 30 s timeout), but retry-backoff exits random.choice([0, 1, 1]), so whether it ends Succeeded is chance (test/argo/import-template-defaults.test.ts runs a deterministic one)",

@@ -14,6 +14,7 @@ import { expressionTag, type ExprResolver } from './expression-tag.ts'
 import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.ts'
 import { hoistExprTags } from './leaf-exprs.ts'
 import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
+import { httpContainer } from './http-template.ts'
 import { memoizeOf } from './memoize.ts'
 import { synchronizationOf } from './sync.ts'
 import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
@@ -347,7 +348,7 @@ export const builder = (cx: BuildContext) => {
     if (kinds.length !== 1) fail(path, kinds.length ? `a template has one kind, this one has ${kinds.join(' and ')}` : 'the template has no kind (container, script, steps, dag, …)')
     const kind = kinds[0]!
     const name = dslName(lib, String(tpl.name))
-    if (kind === 'container' || kind === 'script' || kind === 'suspend' || kind === 'containerSet') {
+    if (kind === 'container' || kind === 'script' || kind === 'suspend' || kind === 'containerSet' || kind === 'http') {
       const spec = leafSpec(tpl, kind, path)
       const leaf = withGlobalOutputs(leafTemplate(spec, name), tpl.outputs, [...path, 'outputs'])
       leafSpecs.set(leaf, spec)
@@ -355,7 +356,7 @@ export const builder = (cx: BuildContext) => {
       built.set(key, leaf)
       return leaf
     }
-    if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, steps, dag and suspend (with a duration) are')
+    if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, http, steps, dag and suspend (with a duration) are')
     for (const f of ['memoize', 'synchronization']) if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally`, 'set it on the leaf templates it calls')
     // Argo enforces a template's time limits on pods only: activeDeadlineSeconds "is only applicable to container and
     // script templates", and `timeout` "may not be applied to Step or DAG templates" (workflow_types.go; the
@@ -445,7 +446,7 @@ export const builder = (cx: BuildContext) => {
     }
   }
 
-  const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend' | 'containerSet', path: readonly string[]): LeafSpec => {
+  const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend' | 'containerSet' | 'http', path: readonly string[]): LeafSpec => {
     const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
     const containers: ContainerSpec[] = []
     const mountLists: { readonly list: unknown; readonly path: readonly string[] }[] = []
@@ -453,6 +454,9 @@ export const builder = (cx: BuildContext) => {
       const d = (tpl.suspend ?? {}) as Obj
       if (d.duration === undefined) fail([...path, 'suspend'], 'a suspend without a duration waits for `argo resume`, which the local importer does not support yet')
       containers.push({ name: 'main', path: [...path, 'suspend'], role: 'main', command: ['sleep', String(seconds(d.duration, [...path, 'suspend', 'duration']))], env: [] })
+    } else if (kind === 'http') {
+      // Argo's agent sends the request; here the HTTP tool does, as the template's one container
+      containers.push(httpContainer(tpl.http, [...path, 'http'], cx.secretValue, w))
     } else if (kind === 'containerSet') {
       const set = (tpl.containerSet ?? {}) as Obj
       check(set, FIELDS.containerSet, [...path, kind], w)

@@ -41,7 +41,7 @@ const BINARY: Readonly<Record<string, number>> = { or: 10, '||': 10, and: 15, '&
 const UNARY: Readonly<Record<string, number>> = { not: 50, '!': 50, '-': 90, '+': 90 }
 /** Builtins that take a predicate as their second argument (parser.go `predicates`). */
 export const PREDICATES = new Set(['all', 'none', 'any', 'one', 'filter', 'map', 'count', 'sum', 'find', 'findIndex', 'findLast', 'findLastIndex', 'groupBy', 'sortBy'])
-const ROOTS = new Set(['inputs', 'outputs', 'steps', 'tasks', 'workflow', 'item', 'retries', 'lastRetry', 'pod', 'node'])
+const ROOTS = new Set(['inputs', 'outputs', 'steps', 'tasks', 'workflow', 'item', 'retries', 'lastRetry', 'pod', 'node', 'response'])
 
 class SyntaxErr extends Error {}
 

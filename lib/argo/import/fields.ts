@@ -29,7 +29,7 @@ export const FIELDS = {
     warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
   },
   template: {
-    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization'],
+    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'http', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization'],
     warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
   },
   /** What spec.templateDefaults may give every template (the fields with a local meaning for all; see template-defaults.ts). */
@@ -42,6 +42,8 @@ export const FIELDS = {
     warn: CONTAINER_WARN,
   },
   containerSet: { use: ['containers', 'volumeMounts'], warn: [] },
+  http: { use: ['method', 'url', 'headers', 'body', 'bodyFrom', 'timeoutSeconds', 'successCondition', 'insecureSkipVerify'], warn: [] },
+  httpHeader: { use: ['name', 'value', 'valueFrom'], warn: [] },
   setContainer: {
     use: ['image', 'command', 'args', 'env', 'workingDir', 'volumeMounts', 'name', 'dependencies'],
     warn: CONTAINER_WARN,

@@ -48,7 +48,7 @@ export interface LeafSpec {
   readonly name: string
   /** The document path of the template, for errors. */
   readonly path: readonly string[]
-  readonly kind: 'container' | 'script' | 'containerSet'
+  readonly kind: 'container' | 'script' | 'containerSet' | 'http'
   readonly image?: string
   readonly containers: readonly ContainerSpec[]
   readonly mounts: readonly { readonly path: string; readonly shared?: string; readonly subPath?: string }[]
