@@ -1,8 +1,10 @@
 import {
-  ALL_OUTPUTS, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  ALL_OUTPUTS, STEP_IP, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
   type LifecycleHook, workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
+import { daemonOf } from '../../engine/daemon.ts'
+import { daemonSpec } from './daemon-spec.ts'
 import { goSprint, goUnmarshal } from '../../engine/go-values.ts'
 import { argoValue } from './argo-value.ts'
 import { parseLang } from './expr-lang.ts'
@@ -253,6 +255,7 @@ export const builder = (cx: BuildContext) => {
       if (!sc.siblings.has(stepName)) fail(path, `{{${name}}}: no ${kind === 'steps' ? 'step' : 'task'} "${stepName}" in this template`)
       const source = { kind: 'step' as const, step: stepName }
       if (rest === 'status') return status({ name: stepName })
+      if (rest === 'ip') return daemonOf(sc.siblings.get(stepName)!) ? par_(source, STEP_IP) : fail(path, `{{${name}}}: "${stepName}" is not a daemon step`, 'steps.NAME.ip is the address of a daemon (daemon: true)')
       if (rest === 'exitCode') return { ...exitCode({ name: stepName }), codec }
       if (rest === 'outputs.result') return par_(source, 'result')
       if (rest === 'outputs.parameters') return par_(source, ALL_OUTPUTS)
@@ -462,7 +465,9 @@ export const builder = (cx: BuildContext) => {
       }
       mountLists.push({ list: set.volumeMounts, path: [...path, kind, 'volumeMounts'] })
     } else {
-      containers.push(containerOf(tpl[kind] ?? {}, 'main', FIELDS.container, [...path, kind], kind === 'script'))
+      // a daemon's main container reads its readinessProbe (daemon-spec.ts)
+      const table = tpl.daemon === true ? { ...FIELDS.container, use: [...FIELDS.container.use, 'readinessProbe'] } : FIELDS.container
+      containers.push(containerOf(tpl[kind] ?? {}, 'main', table, [...path, kind], kind === 'script'))
       mountLists.push({ list: tpl[kind]?.volumeMounts, path: [...path, kind, 'volumeMounts'] })
     }
     // init containers run first, sidecars beside the main container: all in the pod's one root (so every
@@ -509,6 +514,7 @@ export const builder = (cx: BuildContext) => {
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
+    const daemon = daemonSpec(tpl, path, cx.timeScale)
     const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
     const locks = tpl.synchronization !== undefined ? synchronizationOf(tpl.synchronization, [...path, 'synchronization'], w, cx.syncDir, cx.configMapValue) : []
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
@@ -538,6 +544,7 @@ export const builder = (cx: BuildContext) => {
       ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
       ...(memoize ? { memoize } : {}),
       ...(locks.length ? { locks } : {}),
+      ...(daemon ? { daemon } : {}),
       repository: cx.artifactRepository,
       timeScale: cx.timeScale,
     }
