@@ -177,7 +177,7 @@ export const builder = (cx: BuildContext) => {
    * starts, from what the call passes the leaf's inputs (`passed`) or their defaults, and from the workflow's
    * parameters — as Argo evaluates the tag in the pod's template.
    */
-  const leafExprArgs = (callee: Template, passed: (input: string) => Arg | undefined, path: readonly string[]): Record<string, Arg> => {
+  const leafExprArgs = (callee: Template, passed: (input: string) => Arg | undefined, path: readonly string[], caller?: { readonly kind: BodyScope['kind']; readonly name: string; readonly loop: boolean }): Record<string, Arg> => {
     const spec = leafSpecs.get(callee)
     if (!spec?.exprs?.length) return {}
     const at = [...spec.path, spec.kind]
@@ -194,6 +194,13 @@ export const builder = (cx: BuildContext) => {
           }
           if (/^workflow\.parameters\.[-\w]+$/.test(n)) return { _tag: 'Var', ref: refIn(workflowScope, n, t.string, at) as ParamRef<any> }
           if (n === 'workflow.creationTimestamp') return { _tag: 'Var', ref: workflowCreationTimestamp }
+          if (n === 'steps.name' || n === 'tasks.name') {
+            // Argo's node context: the calling step's name, or the calling dag task's
+            const kind = n === 'steps.name' ? 'steps' : 'dag'
+            if (caller?.kind !== kind) return fail(at, `{{${n}}} in template "${spec.name}": it is the name of the calling ${kind === 'steps' ? 'step' : 'dag task'}, and ${caller ? `this call is a ${caller.kind === 'dag' ? 'dag task' : 'step'} (${path.join('.')})` : 'the entrypoint has none'}`)
+            if (caller.loop) return fail(path, `{{${n}}} in template "${spec.name}", called by a fan-out: Argo's name of each call (NAME(i:item)) is not reproduced locally`, 'pass the name as an argument')
+            return { _tag: 'Lit', value: caller.name }
+          }
           return fail(at, `{{=${x.source}}} reads ${n}: an expression in a leaf's fields reads inputs.parameters.*, workflow.parameters.* and workflow.creationTimestamp locally`)
         }
         const e = typed(expressionTag(x.source, at, resolve), `{{=${x.source}}}`, at)
@@ -628,7 +635,7 @@ export const builder = (cx: BuildContext) => {
       const c = computed.find((y) => y.name === x)
       return args[x] ?? (c ? textExpr(inner, c.text, c.at) : undefined)
     }
-    Object.assign(args, leafExprArgs(callee, passed, path))
+    Object.assign(args, leafExprArgs(callee, passed, path, { kind: sc.kind, name, loop: loops.length > 0 }))
     const base = leafSpecs.get(callee)
     let timeout: number | undefined
     if (base?.timeoutFrom !== undefined) {
