@@ -16,7 +16,7 @@ import { batchProblems, stepBatchProblems } from './batch.ts'
 import { cacheProblems } from './cache.ts'
 import { thresholdProblems } from './threshold.ts'
 import { controlProblems, duplicateKeyProblems } from './control/validate.ts'
-import { EXIT_CODE, STATUS, WORKFLOW_VARS, varsOf } from './expr/ast.ts'
+import { EXIT_CODE, STATUS, STEP_IP, WORKFLOW_VARS, varsOf } from './expr/ast.ts'
 import { typeProblems } from './expr/types.ts'
 import { callsOf, rootsOf } from './hooks.ts'
 import { ALL_OUTPUTS } from './control/all-outputs.ts'
@@ -197,7 +197,7 @@ const refProblems = (r: Ref, scope: Scope, visible: Visible, path: readonly stri
       if (!from) return [problem(path, `no step "${r.source.step}" in this template`, 'references can only name steps of the same body (pass values into a subflow through its inputs)')]
       if (!visible.has(r.source.step))
         return [problem(path, `step "${r.source.step}" is not upstream of this step`, 'a step can only use outputs of steps that finish before it: order them with seq(…) or use dag(…)')]
-      if (r.name === STATUS || r.name === EXIT_CODE) return []
+      if (r.name === STATUS || r.name === EXIT_CODE || r.name === STEP_IP) return []
       if (r.name === ALL_OUTPUTS) return from.forEach ? [] : [problem(path, `allOutputs(…) of step "${r.source.step}", which is not a forEach`, 'read its outputs one by one')]
       target = (from.template.outputs as IoSpec)[r.name]
       where = `the outputs of step "${r.source.step}"`

@@ -5,6 +5,8 @@ import type { ParamRef } from '../refs.ts'
 export const STATUS = '$status'
 /** The output name under which a step's exit code is read (`exitCode(step)`). @example EXIT_CODE // '$exitCode' */
 export const EXIT_CODE = '$exitCode'
+/** The output name under which a daemon step's address is read (Argo's `steps.NAME.ip`: locally steps share the host, so 127.0.0.1). @example STEP_IP // '$ip' */
+export const STEP_IP = '$ip'
 
 /** Anything an expression may read: every variable enters through a `${…}` hole. @example const v: ExprVar = h0.outputs.msg */
 export type ExprVar = ParamRef<any>

@@ -1,5 +1,6 @@
 import { dependsSteps, externalDeps, STATUS, stepsIn, type Node, type Step } from 'dflow-ts'
 import { CALLS } from './control.ts'
+import { DAEMONED } from './daemon.ts'
 import { holds, type TaskEnd } from './depends.ts'
 import type { Outcome } from './interpret.ts'
 import type { Phase } from '../run/records.ts'
@@ -25,7 +26,7 @@ export interface DagOps<E extends DagEnv> {
 const taskEnd = (o: Outputs | undefined): TaskEnd => {
   const wire = (k: string) => (o?.[k] as { wire?: string } | undefined)?.wire
   const calls = wire(CALLS)
-  return { phase: (wire(STATUS) ?? 'Omitted') as Phase, ...(calls ? { calls: JSON.parse(calls) as Phase[] } : {}) }
+  return { phase: (wire(STATUS) ?? 'Omitted') as Phase, ...(calls ? { calls: JSON.parse(calls) as Phase[] } : {}), ...(wire(DAEMONED) ? { daemoned: true } : {}) }
 }
 
 /**

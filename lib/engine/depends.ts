@@ -7,6 +7,8 @@ export interface TaskEnd {
   readonly calls?: readonly Phase[]
   /** The task's own continueOn: a bare name then holds on the failures it continues on, too. */
   readonly continueOn?: ContinueOn
+  /** A daemon step that is ready and running (Argo's Daemoned). */
+  readonly daemoned?: boolean
 }
 
 /**
@@ -33,12 +35,12 @@ export const holds = (d: Depends, end: (step: string) => TaskEnd): boolean => {
           // Argo's expansion of a bare name (workflow/common/ancestry.go): Succeeded, Skipped, Daemoned, and
           // Failed or Errored when the task continues on them.
           const c = end(d.step).continueOn
-          return phase === 'Succeeded' || phase === 'Skipped' || (phase === 'Failed' && !!c?.failed) || (phase === 'Error' && !!c?.error)
+          return phase === 'Succeeded' || phase === 'Skipped' || !!end(d.step).daemoned || (phase === 'Failed' && !!c?.failed) || (phase === 'Error' && !!c?.error)
         }
         case 'Errored':
           return phase === 'Error'
         case 'Daemoned':
-          return false
+          return !!end(d.step).daemoned
         case 'AnySucceeded':
           return (calls ?? [phase]).some((p) => p === 'Succeeded')
         case 'AllFailed':

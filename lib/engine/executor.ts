@@ -81,7 +81,8 @@ export interface LeafCall {
  * What an executor reports while a call runs: `started` once the call really starts (it got a slot: a
  * process was spawned, a job began) — the engine records the step Running then —, and `progress` each
  * time the step reports a new `current/total` (Argo's ARGO_PROGRESS_FILE), `job` when the batch job it runs in
- * has an id or its scheduler state changed (the dispatcher's executor).
+ * has an id or its scheduler state changed (the dispatcher's executor), `ready` when a daemon's readiness probe
+ * first succeeds (see `daemon.ts`).
  *
  * @example
  * ```ts
@@ -89,7 +90,7 @@ export interface LeafCall {
  * on({ type: 'progress', progress: '3/10' })
  * ```
  */
-export type LeafEvent = { readonly type: 'started' } | { readonly type: 'progress'; readonly progress: string } | { readonly type: 'job'; readonly job: JobRecord }
+export type LeafEvent = { readonly type: 'started' } | { readonly type: 'ready' } | { readonly type: 'progress'; readonly progress: string } | { readonly type: 'job'; readonly job: JobRecord }
 
 /**
  * How one call (one attempt) ended. `Failed`: the step's own failure (non-zero exit, killed, stopped);

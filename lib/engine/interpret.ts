@@ -1,4 +1,4 @@
-import { MAX_DEPTH, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, isRef, type GroupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type NamedHook, type Step, type Subflow, type Template } from 'dflow-ts'
+import { MAX_DEPTH, STEP_IP, SLICES_REPORT, SLICING_INPUT, decodeParam, groupedTemplateOf, groupingData, isRef, type GroupingData, foldNode, loopTemplateName, requiredSuccesses, stepsIn, type Expr, type ForEach, type ForEachSource, type IoSpec, type Node, type NodeCases, type NamedHook, type Step, type Subflow, type Template } from 'dflow-ts'
 import { lifecycleHooks, type HookEnd } from './hooks.ts'
 import { CALLS, aggregate, listSpecs, itemsOf, keyOf, lookupExposed, readVar, skippedOutputs, withStatus } from './control.ts'
 import { evaluate, EvalError } from './expr-eval.ts'
@@ -20,6 +20,7 @@ import { EMPTY_IO, type AttemptRecord, type IoRecord, type JobRecord, type Phase
 import type { Reused } from '../run/reused.ts'
 import type { ArtifactLocation } from '../storage/location.ts'
 import { exprArgWire } from './expr-arg.ts'
+import { DAEMONED, SCOPE_ENDED, daemonOf, daemonScope, type DaemonScope } from './daemon.ts'
 import { exportGlobals, lookup, resolveInputs, ResolveError, type LoopItem, type Outputs, type Scope, type Value } from './values.ts'
 
 /**
@@ -59,6 +60,8 @@ interface Env {
   readonly slots?: Limiter
   readonly parent: string | null
   readonly signal: AbortSignal
+  /** The daemons started in the enclosing steps or dag scope, stopped when it ends (see daemon.ts). */
+  readonly daemons?: DaemonScope
 }
 
 /** Where one call of a step runs: its id and name in the run, its parent, and the scope it reads. */
@@ -142,6 +145,16 @@ const ioRecordOf = (vals: Readonly<Record<string, Value>>, specs: IoSpec): IoRec
  */
 export const interpreter = (ictx: InterpretContext) => {
   const run = (node: Node, env: Env): Promise<Outcome> => fold(node)(env)
+  /** A steps or dag scope: its body, then every daemon started in it stopped; one that failed on its own fails the scope. */
+  const scoped = async (node: Node, env: Env): Promise<Outcome> => {
+    const daemons = daemonScope()
+    const o = await run(node, { ...env, daemons }).catch(async (e: unknown) => {
+      await daemons.end()
+      throw e
+    })
+    const failure = await daemons.end()
+    return o.ok && failure ? { ok: false, clean: false, failure } : o
+  }
   /** How many calls of a fan-out are under way at once (the others are not started: see `inWindow`). */
   const width = fanOutWindow(ictx.executor.slots)
   /** Keys in use in this run, with the id of the step holding each. */
@@ -313,7 +326,14 @@ export const interpreter = (ictx: InterpretContext) => {
         return { outcome: OK, phase: 'Succeeded', outputs, ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}) }
       }
       if (known) call = { ...call, earlier: known.earlier }
-      const out = await runLeafStep(call, s, ictx.executor, env.signal, (st) => {
+      const daemon = daemonOf(s.template)
+      // a daemon runs under a signal of its own, aborted when its scope ends (or the run stops)
+      const ctl = daemon ? new AbortController() : undefined
+      const forward = () => ctl?.abort(env.signal.reason)
+      if (ctl) env.signal.aborted ? forward() : env.signal.addEventListener('abort', forward, { once: true })
+      let ready: (() => void) | undefined
+      const isReady = new Promise<void>((r) => (ready = r))
+      const running = runLeafStep(call, s, ictx.executor, ctl?.signal ?? env.signal, (st) => {
         started = true
         if (st.first) startedAt = now()
         attempts = st.attempts
@@ -321,20 +341,39 @@ export const interpreter = (ictx: InterpretContext) => {
         job = st.job
         ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO, ...tail() })
         if (st.first) at.onRunning?.()
+        if (st.ready || (st.first && !daemon?.readiness)) ready?.()
       })
+      const ended = (out: Awaited<typeof running>, daemonEnd?: 'stopped' | 'exited'): CallResult => {
+        attempts = out.attempts
+        progress = out.progress
+        const r = out.result
+        // a daemon stopped at its scope's end reads Succeeded; one that exited on its own failed, whatever its exit code
+        const phase = daemonEnd === 'stopped' ? 'Succeeded' : daemonEnd === 'exited' && r.phase === 'Succeeded' ? 'Failed' : r.phase
+        const message = daemonEnd === 'stopped' ? undefined : daemonEnd === 'exited' && r.phase === 'Succeeded' ? `the daemon exited on its own (exit code ${r.exitCode ?? 0})` : r.message
+        return finish(
+          phase,
+          inRecord,
+          r.record,
+          { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(message ? { message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}), ...(r.reused ? { reused: r.reused } : {}) },
+          // A failed call keeps only a grouped slice's report, for its slices' records (fan-outs stack succeeded calls only).
+          phase === 'Succeeded' || SLICES_REPORT in r.outputs ? r.outputs : undefined,
+        )
+      }
+      const first = ctl ? await Promise.race([isReady.then(() => undefined), running]) : await running
       // Stopped while it waited for a slot: it never ran, and has no record (as a pod Argo never created).
-      if (!started && env.signal.aborted) return (await ictx.executor.discard?.(id), notStarted(env.signal))
-      attempts = out.attempts
-      progress = out.progress
-      const r = out.result
-      return finish(
-        r.phase,
-        inRecord,
-        r.record,
-        { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal ? { signal: r.signal } : {}), ...(r.message ? { message: r.message } : {}), ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}), ...(r.reused ? { reused: r.reused } : {}) },
-        // A failed call keeps only a grouped slice's report, for its slices' records (fan-outs stack succeeded calls only).
-        r.phase === 'Succeeded' || SLICES_REPORT in r.outputs ? r.outputs : undefined,
-      )
+      if (first && !started && env.signal.aborted) return (await ictx.executor.discard?.(id), notStarted(env.signal))
+      if (first || !ctl) return (env.signal.removeEventListener('abort', forward), ended(first!, ctl ? 'exited' : undefined))
+      // Ready: done for the steps after it, running until its scope ends (Argo's daemoned node), recorded when it
+      // ends: stopped by its scope's end it reads Succeeded, stopped by the run's stop it failed, exited on its own it
+      // failed (and fails its scope when that ends)
+      const end = running.then((out) => {
+        env.signal.removeEventListener('abort', forward)
+        const why: unknown = ctl.signal.aborted ? ctl.signal.reason : undefined
+        const r = ended(out, why === SCOPE_ENDED ? 'stopped' : why === undefined ? 'exited' : undefined)
+        return r.outcome.ok ? undefined : r.outcome.failure
+      })
+      env.daemons!.add(() => (ctl.signal.aborted || ctl.abort(SCOPE_ENDED), end))
+      return { outcome: OK, phase: 'Running', outputs: { [DAEMONED]: { kind: 'param', wire: 'true' }, [STEP_IP]: { kind: 'param', wire: '127.0.0.1' } } }
     }
     const t = s.template
     const running = () => ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO, ...tail() })
@@ -380,7 +419,7 @@ export const interpreter = (ictx: InterpretContext) => {
       depth: env.depth + 1,
       ...(t.parallelism !== undefined ? { slots: limiter(t.parallelism) } : {}),
     }
-    const o = await run(t.body, inner)
+    const o = await scoped(t.body, inner)
     if (!o.ok) return { phase: 'Failed', outputs: {}, record: EMPTY_IO, ...(o.failure ? { message: o.failure } : {}) }
     try {
       const outputs = Object.fromEntries(Object.entries(t.exposes).map(([k, x]) => [k, lookupExposed(x, inner.scope, k)]))
@@ -471,9 +510,11 @@ export const interpreter = (ictx: InterpretContext) => {
 
   /** A lifecycle hook's step, as the call `id` (named `name`) beside what it is attached to. */
   const runHook = async (h: NamedHook, env: Env, id: string, name: string): Promise<HookEnd> => {
-    const r = await runCall(h.run, env, { id, name, parent: env.parent, scope: env.scope })
+    // a workflow's hook has no enclosing scope: a daemon it starts is stopped when the hook's call ends
+    const own = env.daemons ? undefined : daemonScope()
+    const r = await runCall(h.run, own ? { ...env, daemons: own } : env, { id, name, parent: env.parent, scope: env.scope }).finally(() => own?.end())
     return { phase: r.phase, ...(r.outcome.failure ? { message: r.outcome.failure } : {}) }
   }
 
-  return { run, runHook }
+  return { run: scoped, runHook }
 }

@@ -11,6 +11,8 @@ export interface LeafStepState {
   readonly job?: JobRecord
   /** Whether this is the first attempt starting (the step's start time). */
   readonly first: boolean
+  /** Whether the executor just reported the call ready (a daemon's readiness probe succeeded). */
+  readonly ready?: true
 }
 
 /**
@@ -38,7 +40,7 @@ export const runLeafStep = async (
   const on = (e: LeafEvent) => {
     if (e.type === 'progress') progress = e.progress
     if (e.type === 'job') job = e.job
-    onRunning({ attempts, progress, ...(job ? { job } : {}), first: e.type === 'started' && attempts.length === 0 })
+    onRunning({ attempts, progress, ...(job ? { job } : {}), first: e.type === 'started' && attempts.length === 0, ...(e.type === 'ready' ? { ready: true as const } : {}) })
   }
   const out = await runAttempts(
     (sig, attempt) => executor.run({ ...call, attempt }, sig, on),

@@ -1,3 +1,5 @@
+import { daemonOf } from '../engine/daemon.ts'
+import { probeReadiness } from './readiness.ts'
 import type { LeafExecutor, LeafResult } from '../engine/executor.ts'
 import { listParts } from '../storage/parts.ts'
 import { storeSet } from '../storage/store-set.ts'
@@ -84,9 +86,13 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
       const progressFile = layout.progress(call.stepId)
       // The progress file is polled only once the step's process has started (not while it waits for a slot).
       let stopWatching: (() => Promise<void>) | undefined
+      // a daemon's readiness probe runs from its start to its end (see daemon.ts)
+      let stopProbe: (() => void) | undefined
+      const probe = daemonOf(call.template)?.readiness
       const onStart = () => {
         on({ type: 'started' })
         stopWatching ??= watchProgress(progressFile, s.progressPollMs, (progress) => on({ type: 'progress', progress }))
+        if (probe) stopProbe ??= probeReadiness(probe, () => on({ type: 'ready' }))
       }
       const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers, stores }
       const t = call.template
@@ -95,6 +101,7 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
       try {
         r = t._tag === 'ScriptTemplate' ? await runLeaf(call.stepId, t, call.inputs, ctx, signal) : await runFnLeaf(call.stepId, t, call.inputs, ctx, signal, call.key ?? call.stepName)
       } finally {
+        stopProbe?.()
         await stopWatching?.()
       }
       return s.store && r.phase === 'Succeeded' ? commitOutputs(s.store, call, r) : r

@@ -167,10 +167,10 @@ test('an expression that does not parse names its path', () => {
 })
 
 test('an unsupported feature, an unknown field and an unknown tag are errors naming the path; fields without a local meaning are warnings', () => {
-  const daemon = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), daemon: true }] })
-  assert.equal(problemsOf(daemon), ['spec.templates.0.daemon: the field "daemon" is not supported by the local importer'])
-  const side = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), sidecars: [{ name: 's', image: 'nginx' }] }] })
-  assert.equal(problemsOf(side), ['spec.templates.0.sidecars.0.command: no command, and what the image "nginx" runs is not known here'])
+  const failFast = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), failFast: true }] })
+  assert.equal(problemsOf(failFast), ['spec.templates.0.failFast: the field "failFast" is not supported by the local importer'])
+  const side = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), sidecars: [{ name: 's', image: 'redis' }] }] })
+  assert.equal(problemsOf(side), ['spec.templates.0.sidecars.0.command: no command, and what the image "redis" runs is not known here'])
   const typo = wf({ entrypoint: 'e', templates: [{ name: 'e', container: { image: 'busybox', comand: ['echo'] } }] })
   assert.equal(problemsOf(typo), ['spec.templates.0.container.comand: the field "comand" is not supported by the local importer'])
   const tag = wf({ entrypoint: 'e', templates: [echo('e', 'echo {{workflow.nope}}')] })

@@ -1,8 +1,10 @@
 import {
-  ALL_OUTPUTS, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
+  ALL_OUTPUTS, STEP_IP, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
   type LifecycleHook, workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
+import { daemonOf } from '../../engine/daemon.ts'
+import { daemonSpec } from './daemon-spec.ts'
 import { goSprint, goUnmarshal } from '../../engine/go-values.ts'
 import { argoValue } from './argo-value.ts'
 import { parseLang } from './expr-lang.ts'
@@ -176,7 +178,7 @@ export const builder = (cx: BuildContext) => {
    * starts, from what the call passes the leaf's inputs (`passed`) or their defaults, and from the workflow's
    * parameters — as Argo evaluates the tag in the pod's template.
    */
-  const leafExprArgs = (callee: Template, passed: (input: string) => Arg | undefined, path: readonly string[]): Record<string, Arg> => {
+  const leafExprArgs = (callee: Template, passed: (input: string) => Arg | undefined, path: readonly string[], caller?: { readonly kind: BodyScope['kind']; readonly name: string; readonly loop: boolean }): Record<string, Arg> => {
     const spec = leafSpecs.get(callee)
     if (!spec?.exprs?.length) return {}
     const at = [...spec.path, spec.kind]
@@ -193,6 +195,13 @@ export const builder = (cx: BuildContext) => {
           }
           if (/^workflow\.parameters\.[-\w]+$/.test(n)) return { _tag: 'Var', ref: refIn(workflowScope, n, t.string, at) as ParamRef<any> }
           if (n === 'workflow.creationTimestamp') return { _tag: 'Var', ref: workflowCreationTimestamp }
+          if (n === 'steps.name' || n === 'tasks.name') {
+            // Argo's node context: the calling step's name, or the calling dag task's
+            const kind = n === 'steps.name' ? 'steps' : 'dag'
+            if (caller?.kind !== kind) return fail(at, `{{${n}}} in template "${spec.name}": it is the name of the calling ${kind === 'steps' ? 'step' : 'dag task'}, and ${caller ? `this call is a ${caller.kind === 'dag' ? 'dag task' : 'step'} (${path.join('.')})` : 'the entrypoint has none'}`)
+            if (caller.loop) return fail(path, `{{${n}}} in template "${spec.name}", called by a fan-out: Argo's name of each call (NAME(i:item)) is not reproduced locally`, 'pass the name as an argument')
+            return { _tag: 'Lit', value: caller.name }
+          }
           return fail(at, `{{=${x.source}}} reads ${n}: an expression in a leaf's fields reads inputs.parameters.*, workflow.parameters.* and workflow.creationTimestamp locally`)
         }
         const e = typed(expressionTag(x.source, at, resolve), `{{=${x.source}}}`, at)
@@ -254,6 +263,7 @@ export const builder = (cx: BuildContext) => {
       if (!sc.siblings.has(stepName)) fail(path, `{{${name}}}: no ${kind === 'steps' ? 'step' : 'task'} "${stepName}" in this template`)
       const source = { kind: 'step' as const, step: stepName }
       if (rest === 'status') return status({ name: stepName })
+      if (rest === 'ip') return daemonOf(sc.siblings.get(stepName)!) ? par_(source, STEP_IP) : fail(path, `{{${name}}}: "${stepName}" is not a daemon step`, 'steps.NAME.ip is the address of a daemon (daemon: true)')
       if (rest === 'exitCode') return { ...exitCode({ name: stepName }), codec }
       if (rest === 'outputs.result') return par_(source, 'result')
       if (rest === 'outputs.parameters') return par_(source, ALL_OUTPUTS)
@@ -466,7 +476,9 @@ export const builder = (cx: BuildContext) => {
       }
       mountLists.push({ list: set.volumeMounts, path: [...path, kind, 'volumeMounts'] })
     } else {
-      containers.push(containerOf(tpl[kind] ?? {}, 'main', FIELDS.container, [...path, kind], kind === 'script'))
+      // a daemon's main container reads its readinessProbe (daemon-spec.ts)
+      const table = tpl.daemon === true ? { ...FIELDS.container, use: [...FIELDS.container.use, 'readinessProbe'] } : FIELDS.container
+      containers.push(containerOf(tpl[kind] ?? {}, 'main', table, [...path, kind], kind === 'script'))
       mountLists.push({ list: tpl[kind]?.volumeMounts, path: [...path, kind, 'volumeMounts'] })
     }
     // init containers run first, sidecars beside the main container: all in the pod's one root (so every
@@ -513,6 +525,7 @@ export const builder = (cx: BuildContext) => {
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
+    const daemon = daemonSpec(tpl, path, cx.timeScale)
     const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
     const locks = tpl.synchronization !== undefined ? synchronizationOf(tpl.synchronization, [...path, 'synchronization'], w, cx.syncDir, cx.configMapValue) : []
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
@@ -542,6 +555,7 @@ export const builder = (cx: BuildContext) => {
       ...(timeoutFrom !== undefined ? { timeoutFrom } : {}),
       ...(memoize ? { memoize } : {}),
       ...(locks.length ? { locks } : {}),
+      ...(daemon ? { daemon } : {}),
       repository: cx.artifactRepository,
       timeScale: cx.timeScale,
     }
@@ -625,7 +639,7 @@ export const builder = (cx: BuildContext) => {
       const c = computed.find((y) => y.name === x)
       return args[x] ?? (c ? textExpr(inner, c.text, c.at) : undefined)
     }
-    Object.assign(args, leafExprArgs(callee, passed, path))
+    Object.assign(args, leafExprArgs(callee, passed, path, { kind: sc.kind, name, loop: loops.length > 0 }))
     const base = leafSpecs.get(callee)
     let timeout: number | undefined
     if (base?.timeoutFrom !== undefined) {

@@ -1,6 +1,9 @@
 import type { ContainerSpec } from './leaf.ts'
 import { pieces, type Piece } from './tags.ts'
 
+/** The node-context tags a leaf's fields may use that name its caller: each a hidden input as an expression is, that every call fills with its own step's (or dag task's) name. @example CALLER_TAGS.includes('steps.name') // true */
+export const CALLER_TAGS: readonly string[] = ['steps.name', 'tasks.name']
+
 /** A `{{= … }}` of a leaf's own fields, computed for each call into the hidden input `name`. @example const x: LeafExpr = { name: 'argo-expr-0', source: 'asInt(inputs.parameters.foo) * 10' } */
 export interface LeafExpr {
   readonly name: string
@@ -23,13 +26,14 @@ export const hoistExprTags = (containers: readonly ContainerSpec[]): { readonly 
   const exprs: LeafExpr[] = []
   const hoist = (p: Piece): string => {
     if (p._tag === 'Text') return p.text
-    if (p._tag === 'Tag') return `{{${p.name}}}`
-    let x = exprs.find((e) => e.source === p.source)
-    if (!x) exprs.push((x = { name: `argo-expr-${exprs.length}`, source: p.source }))
+    if (p._tag === 'Tag' && !CALLER_TAGS.includes(p.name)) return `{{${p.name}}}`
+    const source = p._tag === 'Tag' ? p.name : p.source
+    let x = exprs.find((e) => e.source === source)
+    if (!x) exprs.push((x = { name: `argo-expr-${exprs.length}`, source }))
     return `{{inputs.parameters.${x.name}}}`
   }
   // a text without an expression stays exactly as written
-  const text = (s: string): string => (pieces(s).some((p) => p._tag === 'ExprTag') ? pieces(s).map(hoist).join('') : s)
+  const text = (s: string): string => (pieces(s).some((p) => p._tag === 'ExprTag' || (p._tag === 'Tag' && CALLER_TAGS.includes(p.name))) ? pieces(s).map(hoist).join('') : s)
   const hoisted = containers.map((c) => ({
     ...c,
     ...(c.command ? { command: c.command.map(text) } : {}),

@@ -2,6 +2,7 @@ import { workflowCreationTimestamp, workflowDuration, workflowFailures, workflow
 import { packageFile } from '../../loader/package-files.ts'
 import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
+import type { Daemon } from '../../engine/daemon.ts'
 import type { Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 import type { S3Access } from './s3-artifact.ts'
@@ -23,6 +24,9 @@ const entrypointOf = (image: string | undefined): readonly string[] | undefined 
   if (/^python(:|$)/.test(i)) return ['python3']
   if (/^(alpine|busybox|debian|ubuntu)(:|$)/.test(i)) return ['sh']
   if (/^docker\/whalesay/.test(i)) return ['cowsay']
+  // the daemons of Argo's examples: the images' default commands
+  if (/^influxdb(:|$)/.test(i)) return ['influxd']
+  if (/^nginx(:|$)/.test(i)) return ['nginx', '-g', 'daemon off;']
   return undefined
 }
 
@@ -71,6 +75,8 @@ export interface LeafSpec {
   readonly locks?: readonly Lock[]
   /** The artifact repository's folder (key-only artifacts). */
   readonly repository?: string
+  /** Set for a `daemon: true` template: done for its successors once ready, stopped when its scope ends (lib/engine/daemon.ts). */
+  readonly daemon?: Daemon
 }
 
 const fail = (path: readonly string[], message: string, hint?: string): never => {
@@ -225,7 +231,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     ...(s.timeout !== undefined ? { timeout: s.timeout } : {}),
     source: (ins) => build(ins as Record<string, any>),
   })
-  return Object.freeze({ ...tpl, env: Object.freeze({ DFLOW_ARGO_TEMPLATE: JSON.stringify(spec), ...(asked ? { DFLOW_NAMESPACE: asked } : {}), ...(s.timeScale !== 1 ? { DFLOW_ARGO_TIME_SCALE: String(s.timeScale) } : {}) }) })
+  return Object.freeze({ ...tpl, ...(s.daemon ? { daemon: s.daemon } : {}), env: Object.freeze({ DFLOW_ARGO_TEMPLATE: JSON.stringify(spec), ...(asked ? { DFLOW_NAMESPACE: asked } : {}), ...(s.timeScale !== 1 ? { DFLOW_ARGO_TIME_SCALE: String(s.timeScale) } : {}) }) })
 }
 
 /** The call's values a leaf's script knows, by the variable holding each (sandboxed's `spec`). */

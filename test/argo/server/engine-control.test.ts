@@ -191,10 +191,10 @@ test('a workflow the importer refuses ends in Error with the field and the fix',
   const { server, kubeconfig } = await serve()
   try {
     const wf = stepsOf('refused', ['echo hi'])
-    wf.spec.templates[1].daemon = true
+    wf.spec.templates[1].failFast = true
     const done = await (await argo({ kubeconfig }).submit(wf)).wait()
     assert.is(done.status, 'Error')
-    assert.match(String((done.workflow['status'] as { message?: string }).message), /spec\.templates\.1\.daemon/)
+    assert.match(String((done.workflow['status'] as { message?: string }).message), /spec\.templates\.1\.failFast/)
   } finally {
     await server.close()
   }
