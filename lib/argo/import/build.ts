@@ -503,13 +503,14 @@ export const builder = (cx: BuildContext) => {
         return [{ path: String(m.mountPath), ...(v.shared !== undefined ? { shared: v.shared } : {}), ...(m.subPath !== undefined ? { subPath: String(m.subPath) } : {}) }]
       }),
     )
-    // expression tags of the containers' fields: hidden inputs, computed by each call (leafExprArgs)
-    const { containers: hoisted, exprs } = hoistExprTags(containers)
+    // expression tags of the containers' fields and of the memoize key: hidden inputs, computed by each call (leafExprArgs)
+    const memoized = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
+    const { containers: hoisted, exprs, more } = hoistExprTags(containers, memoized ? [memoized.key] : [])
+    const memoize = memoized && { ...memoized, key: more[0]! }
     const texts = [...hoisted.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
-    const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
     const locks = tpl.synchronization !== undefined ? synchronizationOf(tpl.synchronization, [...path, 'synchronization'], w, cx.syncDir, cx.configMapValue) : []
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
     let timeoutFrom: string | undefined
