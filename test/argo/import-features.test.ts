@@ -156,6 +156,23 @@ test('memoize: a {{= … }} in the key is evaluated from the call\'s inputs, as 
   assert.is(JSON.parse(cm.data[`k-AB-2-${sha('ab')}`]).outputs.parameters[0].value, hello('one'))
 })
 
+test('a {{= … }} in an artifact\'s key is evaluated from the call\'s inputs: the producer stores it there, a consumer reads it back', async () => {
+  const repo = join(tmp.path, 'expr-key-repo')
+  const keyOf = "out/{{=sprig.upper(inputs.parameters.m)}}.txt"
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      { name: 'main', steps: [[{ name: 'put', template: 'put', arguments: m('ab') }], [{ name: 'get', template: 'get', arguments: m('ab') }]] },
+      { ...echo('put', 'echo -n stored-{{inputs.parameters.m}} > /tmp/a.txt'), inputs: { parameters: [{ name: 'm' }] }, outputs: { artifacts: [{ name: 'a', path: '/tmp/a.txt', s3: { key: keyOf }, archive: { none: {} } }] } },
+      { ...echo('get', 'cat /tmp/in.txt'), inputs: { parameters: [{ name: 'm' }], artifacts: [{ name: 'a', path: '/tmp/in.txt', s3: { key: keyOf } }] } },
+    ],
+  })
+  const r = await run(doc, { artifactRepository: repo })
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  assert.is(String(r.steps({ name: 'get' })[0]!.outputs.result), 'stored-ab')
+  assert.is(readFileSync(join(repo, 'out/AB.txt'), 'utf8'), 'stored-ab')
+})
+
 test('an output parameter and an output artifact of one name are kept apart (workspace-workflow)', async () => {
   const r = await run(
     wf({

@@ -12,7 +12,7 @@ export interface LeafExpr {
  * becomes the tag of a hidden input, `{{inputs.parameters.argo-expr-N}}` (the same expression, the same
  * input), which every call computes from what it passes the leaf's inputs (build.ts `leafExprArgs`) and the
  * leaf runner pastes as it pastes any input. Argo evaluates them in the pod's template, from the same inputs.
- * The template's other texts that Argo evaluates from its inputs (`more`: the memoize key) are hoisted alike.
+ * The template's other texts that Argo evaluates from its inputs (`more`: the memoize key, the artifacts' keys) are hoisted alike.
  *
  * @example
  * ```ts
