@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -126,6 +127,50 @@ test('memoize: a second call with the same key within maxAge is served from the 
   const noCache = JSON.parse(JSON.stringify(doc))
   delete noCache.spec.templates[1].memoize.cache
   assert.equal(problemsOf(noCache), ['spec.templates.1.memoize.cache: memoize needs cache.configMap.name'])
+})
+
+test('memoize: a {{= … }} in the key is evaluated from the call\'s inputs, as Argo evaluates it, and keys the ConfigMap entry', async () => {
+  const cacheDir = join(tmp.path, 'memo-expr-cache')
+  mkdirSync(cacheDir, { recursive: true })
+  // each real run writes a fresh uuid: a call served from the cache gives the uuid of the run it was cached from
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      { name: 'main', steps: [[{ name: 'one', template: 'w', arguments: m('ab') }], [{ name: 'two', template: 'w', arguments: m('ab') }], [{ name: 'other', template: 'w', arguments: m('cd') }]] },
+      {
+        ...echo('w', 'echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt'),
+        inputs: { parameters: [{ name: 'm' }] },
+        memoize: { key: "k-{{=sprig.upper(inputs.parameters.m) + '-' + string(len(inputs.parameters.m))}}-{{=sprig.sha256sum(inputs.parameters.m)}}", maxAge: '1h', cache: { configMap: { name: 'memo-expr-cm' } } },
+        outputs: { parameters: [{ name: 'hello', valueFrom: { path: '/tmp/h.txt' } }] },
+      },
+    ],
+  })
+  const r = await run(doc, { memoizeDir: cacheDir })
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  const hello = (n: string) => String((r.steps({ name: n })[0]!.outputs as Record<string, unknown>).hello)
+  assert.is(hello('two'), hello('one'))
+  assert.is.not(hello('other'), hello('one'))
+  const cm = JSON.parse(readFileSync(join(cacheDir, 'memo-expr-cm.json'), 'utf8'))
+  const sha = (x: string) => createHash('sha256').update(x).digest('hex')
+  assert.equal(Object.keys(cm.data).sort(), [`k-AB-2-${sha('ab')}`, `k-CD-2-${sha('cd')}`])
+  assert.is(JSON.parse(cm.data[`k-AB-2-${sha('ab')}`]).outputs.parameters[0].value, hello('one'))
+})
+
+test('a {{= … }} in an artifact\'s key is evaluated from the call\'s inputs: the producer stores it there, a consumer reads it back', async () => {
+  const repo = join(tmp.path, 'expr-key-repo')
+  const keyOf = "out/{{=sprig.upper(inputs.parameters.m)}}.txt"
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      { name: 'main', steps: [[{ name: 'put', template: 'put', arguments: m('ab') }], [{ name: 'get', template: 'get', arguments: m('ab') }]] },
+      { ...echo('put', 'echo -n stored-{{inputs.parameters.m}} > /tmp/a.txt'), inputs: { parameters: [{ name: 'm' }] }, outputs: { artifacts: [{ name: 'a', path: '/tmp/a.txt', s3: { key: keyOf }, archive: { none: {} } }] } },
+      { ...echo('get', 'cat /tmp/in.txt'), inputs: { parameters: [{ name: 'm' }], artifacts: [{ name: 'a', path: '/tmp/in.txt', s3: { key: keyOf } }] } },
+    ],
+  })
+  const r = await run(doc, { artifactRepository: repo })
+  assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
+  assert.is(String(r.steps({ name: 'get' })[0]!.outputs.result), 'stored-ab')
+  assert.is(readFileSync(join(repo, 'out/AB.txt'), 'utf8'), 'stored-ab')
 })
 
 test('an output parameter and an output artifact of one name are kept apart (workspace-workflow)', async () => {

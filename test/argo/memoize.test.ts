@@ -3,6 +3,7 @@
  * their keys), and the compile side of a resubmission that reuses an earlier workflow's Succeeded steps.
  * Every manifest goes through Argo's schema and the lint (compileChecked, validate).
  */
+import { tmpdir } from 'node:os'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, DflowError, formatProblem, localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
@@ -79,10 +80,10 @@ test('an artifact from a step that is not memoized cannot be named by key: a pro
   assert.match(call.arguments?.parameters?.find((p) => p.name === 'dflow-memo-data')?.value ?? '', /inputs\/data\.txt/)
 })
 
-test("a memoized manifest is refused by the importer, naming the memo key's expression (a {{= … }} in a memoize key is not evaluated locally yet)", () => {
-  // The importer runs memoize (a ConfigMap file keyed as Argo keys it) and evaluates a leaf's {{= … }} in its
-  // containers' fields, but not in a memoize key yet; the refusal must name the field and never run with a wrong key.
-  assert.throws(() => importWorkflow(compile(wfOf()) as never), (e: unknown) => e instanceof DflowError && /sprig\.sha256sum/.test(e.message) && /is supported locally in a container's command, args, source, workingDir and env/.test(e.message))
+test('a memoized manifest is accepted by the importer: the {{= … }} of its memo keys (sprig.sha256sum, toJson) is evaluated locally', () => {
+  // import-features.test.ts runs a key with {{= … }} and checks the ConfigMap entries it writes
+  const { workflow } = importWorkflow(compile(wfOf()) as never, { memoizeDir: tmpdir() })
+  assert.ok(workflow)
 })
 
 test('a resubmission keeps the earlier workflow\'s Succeeded nodes, renamed into the new workflow, and validates', () => {

@@ -37,6 +37,8 @@ test('texts: sprig\'s argument order, strval of what is no text, Go\'s Replace w
   assert.is(sprigCall('toString', [[1, 'a']]), '[1 a]')
   assert.is(sprigCall('b64enc', ['hello']), 'aGVsbG8=')
   assert.is(sprigCall('b64dec', ['aGVsbG8=']), 'hello')
+  assert.is(sprigCall('sha256sum', ['hello']), '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824')
+  assert.is(sprigCall('sha1sum', ['hello']), 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d')
   assert.throws(() => sprigCall('b64dec', ['aGVsbG8']), /not padded standard base64/)
 })
 

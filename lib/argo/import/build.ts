@@ -519,14 +519,19 @@ export const builder = (cx: BuildContext) => {
         return [{ path: String(m.mountPath), ...(v.shared !== undefined ? { shared: v.shared } : {}), ...(m.subPath !== undefined ? { subPath: String(m.subPath) } : {}) }]
       }),
     )
-    // expression tags of the containers' fields: hidden inputs, computed by each call (leafExprArgs)
-    const { containers: hoisted, exprs } = hoistExprTags(containers)
+    // expression tags of the containers' fields, the memoize key and the artifacts' keys: hidden inputs, computed by each call (leafExprArgs)
+    const memoized = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
+    const keys = [...(memoized ? [memoized.key] : []), ...[...ins.arts, ...outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : []))]
+    const { containers: hoisted, exprs, more } = hoistExprTags(containers, keys)
+    const nextKey = ((i) => () => more[i++]!)(0)
+    const memoize = memoized && { ...memoized, key: nextKey() }
+    const withKey = <A extends { readonly key?: string }>(a: A): A => (a.key !== undefined ? { ...a, key: nextKey() } : a)
+    const [inArts, outArts] = [ins.arts.map(withKey), outArtifacts.map(withKey)]
     const texts = [...hoisted.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
     const retry = retryOf(tpl.retryStrategy, [...path, 'retryStrategy'])
     const daemon = daemonSpec(tpl, path, cx.timeScale)
-    const memoize = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
     const locks = tpl.synchronization !== undefined ? synchronizationOf(tpl.synchronization, [...path, 'synchronization'], w, cx.syncDir, cx.configMapValue) : []
     // a limit given by an input (`timeout: "{{inputs.parameters.t}}"`) is set by each call's variant, from its literal argument
     let timeoutFrom: string | undefined
@@ -546,9 +551,9 @@ export const builder = (cx: BuildContext) => {
       mounts,
       inParams: [...ins.params, ...exprs.map((x) => ({ name: x.name }))],
       ...(exprs.length ? { exprs } : {}),
-      inArtifacts: ins.arts,
+      inArtifacts: inArts,
       outParams,
-      outArtifacts,
+      outArtifacts: outArts,
       workflowParams,
       ...(retry ? { retry } : {}),
       ...(limits.length ? { timeout: scale(Math.min(...limits)) } : {}),

@@ -29,7 +29,7 @@ export const FIELDS = {
     warn: [...K8S_POD, 'podGC', 'ttlStrategy', 'ttlSecondsAfterFinished', 'archiveLogs', 'artifactGC', 'podDisruptionBudget', 'workflowMetadata', 'volumeClaimGC', 'podPriority', 'podPriorityClassName'],
   },
   template: {
-    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'http', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization', 'daemon']
+    use: ['name', 'inputs', 'outputs', 'container', 'script', 'containerSet', 'initContainers', 'sidecars', 'steps', 'dag', 'suspend', 'http', 'retryStrategy', 'activeDeadlineSeconds', 'timeout', 'parallelism', 'volumes', 'memoize', 'synchronization', 'daemon'],
     warn: [...K8S_POD, 'metadata', 'resources', 'serviceAccountName'],
   },
   /** What spec.templateDefaults may give every template (the fields with a local meaning for all; see template-defaults.ts). */

@@ -15,6 +15,7 @@ export interface LeafExpr {
  * becomes the tag of a hidden input, `{{inputs.parameters.argo-expr-N}}` (the same expression, the same
  * input), which every call computes from what it passes the leaf's inputs (build.ts `leafExprArgs`) and the
  * leaf runner pastes as it pastes any input. Argo evaluates them in the pod's template, from the same inputs.
+ * The template's other texts that Argo evaluates from its inputs (`more`: the memoize key, the artifacts' keys) are hoisted alike.
  *
  * @example
  * ```ts
@@ -22,7 +23,10 @@ export interface LeafExpr {
  * // { containers: [{ …, args: ['echo', 'hello {{inputs.parameters.argo-expr-0}}'] }], exprs: [{ name: 'argo-expr-0', source: 'asInt(inputs.parameters.foo) * 10' }] }
  * ```
  */
-export const hoistExprTags = (containers: readonly ContainerSpec[]): { readonly containers: readonly ContainerSpec[]; readonly exprs: readonly LeafExpr[] } => {
+export const hoistExprTags = (
+  containers: readonly ContainerSpec[],
+  more: readonly string[] = [],
+): { readonly containers: readonly ContainerSpec[]; readonly exprs: readonly LeafExpr[]; readonly more: readonly string[] } => {
   const exprs: LeafExpr[] = []
   const hoist = (p: Piece): string => {
     if (p._tag === 'Text') return p.text
@@ -42,5 +46,6 @@ export const hoistExprTags = (containers: readonly ContainerSpec[]): { readonly 
     ...(c.workingDir !== undefined ? { workingDir: text(c.workingDir) } : {}),
     env: c.env.map(([k, v]) => [k, text(v)] as const),
   }))
-  return exprs.length ? { containers: hoisted, exprs } : { containers, exprs }
+  const others = more.map(text)
+  return exprs.length ? { containers: hoisted, exprs, more: others } : { containers, exprs, more }
 }

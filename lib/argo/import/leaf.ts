@@ -99,7 +99,7 @@ const RUN_VARS = [
 const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => {
   for (const p of pieces(text)) {
     if (p._tag === 'Text') continue
-    if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} is supported locally in a container's command, args, source, workingDir and env`, 'compute the value in a step, or pass it as an argument')
+    if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} is supported locally in a container's command, args, source, workingDir and env, a memoize key and an artifact's key`, 'compute the value in a step, or pass it as an argument')
     const n = p._tag === 'Tag' ? p.name : ''
     const m = /^(inputs|outputs)\.(parameters|artifacts)\.([-\w]+)(\.path)?$/.exec(n)
     const ok =

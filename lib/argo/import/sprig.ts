@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { EvalError, goJson, goKind, goSprint } from '../../engine/go-values.ts'
 import { goLayout } from './go-layout.ts'
 
@@ -103,6 +104,9 @@ const FNS: Readonly<Record<string, SprigFn>> = {
   atoi: { min: 1, max: 1, f: (s) => (/^[-+]?[0-9]+$/.test(strval(s)) ? Number(strval(s)) : 0) },
   toString: { min: 1, max: 1, f: strval },
   toJson: { min: 1, max: 1, f: (v) => goJson(v) },
+  // sprig's digests: the lowercase hex of the string's UTF-8 bytes (dflow's memo keys use sha256sum)
+  sha256sum: { min: 1, max: 1, f: (s) => createHash('sha256').update(strval(s), 'utf8').digest('hex') },
+  sha1sum: { min: 1, max: 1, f: (s) => createHash('sha1').update(strval(s), 'utf8').digest('hex') },
   b64enc: { min: 1, max: 1, f: (s) => Buffer.from(strval(s), 'utf8').toString('base64') },
   b64dec: { min: 1, max: 1, f: b64dec },
   upper: { min: 1, max: 1, f: (s) => strval(s).toUpperCase() },
