@@ -1,6 +1,6 @@
 import {
-  ALL_OUTPUTS, STEP_IP, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, problem, seq, status, step, t,
-  type LifecycleHook, workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Depends, type Exposable, type ForEachSource,
+  ALL_OUTPUTS, STEP_IP, DflowError, conditionProblems, exprOutput, exposedRef, lastRetry, typeProblems, artifact, dag, exitCode, ifExpr, itemRef, par, param, seq, status, step, t,
+  type LifecycleHook, workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, isExpr, isRef, workflowOutput, workflowOutputArtifact, localArtifact, type Arg, type ArtifactRef, type Exposable, type ForEachSource,
   type Expr, type ComputedItems, type IoSpec, type Node, type ParamRef, type Problem, type Retry, type RetryPolicy, type Step, type StepOptions, type Subflow, type Template,
 } from 'dflow-ts'
 import { daemonOf } from '../../engine/daemon.ts'
@@ -23,6 +23,7 @@ import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
 import { archiveOf, artifactS3, type ArtifactS3, type S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { onlyTag, pieces } from './tags.ts'
+import { fail } from './fail.ts'
 
 type Obj = Record<string, any>
 
@@ -84,9 +85,6 @@ export const volumeOf = (v: Obj, path: readonly string[]): Volume => {
   return fail(path, `the volume "${v.name}" is of a kind with no local meaning`, 'emptyDir and persistentVolumeClaim volumes are supported locally')
 }
 
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
-}
 const check = (o: unknown, table: FieldTable, path: readonly string[], w: Warnings): void => {
   const ps: Problem[] = fieldProblems(o, table, path, w)
   if (ps.length) throw new DflowError(ps)
@@ -523,7 +521,9 @@ export const builder = (cx: BuildContext) => {
     const memoized = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
     const keys = [...(memoized ? [memoized.key] : []), ...[...ins.arts, ...outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : []))]
     const { containers: hoisted, exprs, more } = hoistExprTags(containers, keys)
-    const nextKey = ((i) => () => more[i++]!)(0)
+    // `more` is `keys` hoisted, in order: the memoize key first, then each artifact's that has one
+    let hoistedKeys = 0
+    const nextKey = () => more[hoistedKeys++]!
     const memoize = memoized && { ...memoized, key: nextKey() }
     const withKey = <A extends { readonly key?: string }>(a: A): A => (a.key !== undefined ? { ...a, key: nextKey() } : a)
     const [inArts, outArts] = [ins.arts.map(withKey), outArtifacts.map(withKey)]

@@ -1,11 +1,7 @@
-import { DflowError, problem } from 'dflow-ts'
 import type { Daemon, ReadinessProbe } from '../../engine/daemon.ts'
+import { fail } from './fail.ts'
 
 type Obj = Record<string, unknown>
-
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
-}
 
 const secondsOf = (v: unknown, dflt: number, path: readonly string[]): number => {
   if (v === undefined) return dflt

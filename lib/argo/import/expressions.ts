@@ -1,6 +1,7 @@
-import { DflowError, parseExpr, problem, replaceVars, t, type Expr, type ParamRef } from 'dflow-ts'
+import { DflowError, parseExpr, replaceVars, t, type Expr, type ParamRef } from 'dflow-ts'
 import { argoValue } from './argo-value.ts'
 import { pieces } from './tags.ts'
+import { fail } from './fail.ts'
 
 /**
  * Resolves a variable of an Argo expression (`inputs.parameters.x`, `steps.a.outputs.result`, …) to a
@@ -12,10 +13,6 @@ import { pieces } from './tags.ts'
  * ```
  */
 export type VarResolver = (name: string, quoted: boolean) => ParamRef<any>
-
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
-}
 
 /** Re-throws a parse error of the DSL's expression parser at the document's path. */
 const parsed = (path: readonly string[], source: string, strings: readonly string[], holes: readonly unknown[]): Expr => {

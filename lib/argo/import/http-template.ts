@@ -1,15 +1,12 @@
-import { DflowError, problem } from 'dflow-ts'
+import { DflowError } from 'dflow-ts'
 import { FIELDS, fieldProblems, type Warnings } from './fields.ts'
 import { parseSuccess, type HttpRequest } from './http-tool.ts'
 import type { ContainerSpec } from './leaf.ts'
 import type { SecretValue } from './s3-artifact.ts'
 import { nodeTool } from './s3-tool-command.ts'
+import { fail } from './fail.ts'
 
 type Obj = Record<string, any>
-
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
-}
 
 /** Argo's default request timeout (HTTP.timeoutSeconds: "Default is 30 seconds"). */
 const DEFAULT_TIMEOUT = 30

@@ -12,6 +12,7 @@ import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
 import { repositoryOf, type S3Access } from './s3-artifact.ts'
+import { fail } from './fail.ts'
 
 type Obj = Record<string, any>
 
@@ -78,10 +79,6 @@ export interface Imported {
   readonly deadlineSeconds?: number
   /** The workflow's synchronization (spec.synchronization): locks the caller holds for the whole run, with {@link holdLocks}. */
   readonly synchronization?: readonly Lock[]
-}
-
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
 }
 
 /** The documents of an input: an object, a list of them, or YAML text. */

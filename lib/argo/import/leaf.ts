@@ -1,4 +1,4 @@
-import { workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, DflowError, envNameOf, param, problem, script, stdout, t, type ArtifactSpec, type Segment, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
+import { workflowCreationTimestamp, workflowDuration, workflowFailures, workflowStatus, fileVarOf, artifact, ctx, envNameOf, param, script, stdout, t, type ArtifactSpec, type Segment, type IoSpec, type ParamSpec, type Retry, type ScriptTemplate, type Scalar } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
 import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
@@ -9,6 +9,7 @@ import type { S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { S3_TOOL } from './s3-tool-command.ts'
 import { namespaceExec, namespaceRequest, namespaceTops, sandboxScript, SCRIPT_PATH } from './leaf-sandbox.ts'
+import { fail } from './fail.ts'
 
 /** The program that runs an imported leaf (see its docstring). @example LEAF_RUNNER // '/…/lib/argo/import/argo-leaf.py' */
 export const LEAF_RUNNER = packageFile('lib/argo/import/argo-leaf.py')
@@ -77,10 +78,6 @@ export interface LeafSpec {
   readonly repository?: string
   /** Set for a `daemon: true` template: done for its successors once ready, stopped when its scope ends (lib/engine/daemon.ts). */
   readonly daemon?: Daemon
-}
-
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
 }
 
 /** The tags of the run and the pod that the leaf runner substitutes itself. @example LEAF_CONTEXT.includes('workflow.name') // true */

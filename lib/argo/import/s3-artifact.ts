@@ -1,8 +1,8 @@
-import { DflowError, problem } from 'dflow-ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import type { S3StoreOptions } from '../../storage/s3-client.ts'
 import { parseYaml } from '../yaml.ts'
 import { pieces } from './tags.ts'
+import { fail } from './fail.ts'
 
 type Obj = Record<string, any>
 
@@ -11,10 +11,6 @@ export type S3Access = Pick<S3StoreOptions, 'bucket' | 'prefix' | 'endpoint' | '
 
 /** Reads a key of a Secret the run was given (`--secret FILE`), or fails naming it. @example const v: SecretValue = (name, key) => secrets[name]![key]! */
 export type SecretValue = (name: string, key: string, path: readonly string[]) => string
-
-const fail = (path: readonly string[], message: string, hint?: string): never => {
-  throw new DflowError([problem(path, message, hint)])
-}
 
 /** The fields of Argo's `S3Artifact` a step has locally (`key` aside). */
 const LOCATION = ['bucket', 'endpoint', 'insecure', 'region', 'accessKeySecret', 'secretKeySecret', 'sessionTokenSecret']
