@@ -13,9 +13,9 @@
 import type { LeafTemplate, Template } from 'dflow-ts'
 
 /**
- * A Kubernetes readiness probe, as the importer read it: `exec` runs a command (ready on exit code 0),
- * `httpGet` asks `http://127.0.0.1:PORT/PATH` (ready on a status 200–399). Times in seconds, Kubernetes'
- * defaults filled in (initial delay 0, period 10, timeout 1).
+ * A Kubernetes readiness probe, as the importer read it: `httpGet` asks `http://127.0.0.1:PORT/PATH` (ready on
+ * a status 200–399; the importer refuses the other kinds). Times in seconds, Kubernetes' defaults filled in
+ * (initial delay 0, period 10, timeout 1).
  *
  * @example
  * ```ts
@@ -23,8 +23,7 @@ import type { LeafTemplate, Template } from 'dflow-ts'
  * ```
  */
 export interface ReadinessProbe {
-  readonly exec?: readonly string[]
-  readonly httpGet?: { readonly port: number; readonly path: string }
+  readonly httpGet: { readonly port: number; readonly path: string }
   readonly initialDelaySeconds: number
   readonly periodSeconds: number
   readonly timeoutSeconds: number
@@ -35,7 +34,7 @@ export interface ReadinessProbe {
  *
  * @example
  * ```ts
- * const d: Daemon = { readiness: { exec: ['cat', '/tmp/ready'], initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1 } }
+ * const d: Daemon = { readiness: { httpGet: { port: 8080, path: '/healthz' }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1 } }
  * ```
  */
 export interface Daemon {

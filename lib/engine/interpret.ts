@@ -348,8 +348,9 @@ export const interpreter = (ictx: InterpretContext) => {
         progress = out.progress
         const r = out.result
         // a daemon stopped at its scope's end reads Succeeded; one that exited on its own failed, whatever its exit code
-        const phase = daemonEnd === 'stopped' ? 'Succeeded' : daemonEnd === 'exited' && r.phase === 'Succeeded' ? 'Failed' : r.phase
-        const message = daemonEnd === 'stopped' ? undefined : daemonEnd === 'exited' && r.phase === 'Succeeded' ? `the daemon exited on its own (exit code ${r.exitCode ?? 0})` : r.message
+        const exitedWell = daemonEnd === 'exited' && r.phase === 'Succeeded'
+        const phase = daemonEnd === 'stopped' ? 'Succeeded' : exitedWell ? 'Failed' : r.phase
+        const message = daemonEnd === 'stopped' ? undefined : exitedWell ? `the daemon exited on its own (exit code ${r.exitCode ?? 0})` : r.message
         return finish(
           phase,
           inRecord,

@@ -2,7 +2,7 @@ import { request } from 'node:http'
 import type { ReadinessProbe } from '../engine/daemon.ts'
 
 /** One try of an httpGet probe: whether `http://127.0.0.1:PORT/PATH` answers with a status 200–399 within the timeout. */
-const httpReady = (p: NonNullable<ReadinessProbe['httpGet']>, timeoutMs: number): Promise<boolean> =>
+const httpReady = (p: ReadinessProbe['httpGet'], timeoutMs: number): Promise<boolean> =>
   new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port: p.port, path: p.path.startsWith('/') ? p.path : `/${p.path}`, timeout: timeoutMs }, (res) => {
       res.resume()
@@ -29,7 +29,7 @@ export const probeReadiness = (p: ReadinessProbe, onReady: () => void): (() => v
   let stopped = false
   const once = async () => {
     if (stopped) return
-    const ok = p.httpGet ? await httpReady(p.httpGet, p.timeoutSeconds * 1000) : false
+    const ok = await httpReady(p.httpGet, p.timeoutSeconds * 1000)
     if (stopped) return
     if (ok) return onReady()
     timer = setTimeout(once, p.periodSeconds * 1000)
