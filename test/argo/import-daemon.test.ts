@@ -40,6 +40,9 @@ const server = (port: number, extra: Record<string, unknown> = {}) => ({
   container: { image: 'python:3.12', command: ['python3', '-m', 'http.server', String(port), '--bind', '127.0.0.1'], readinessProbe: { httpGet: { port, path: '/' }, periodSeconds: 1 } },
   ...extra,
 })
+/** A workflow whose steps are the daemon `server`, then the leaf `next` (a template of that name). */
+const serverThen = (port: number, next: { readonly name: string; readonly container: Record<string, unknown> }) =>
+  wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'server', template: 'server' }], [{ name: next.name, template: next.name }]] }, server(port), next] })
 const fetcher = {
   name: 'fetch',
   inputs: { parameters: [{ name: 'url' }] },
@@ -109,14 +112,7 @@ test('a dag task that is a daemon is done for its dependents when ready, and is 
 
 test('a failing step after a daemon: the workflow fails and the daemon is stopped all the same', async () => {
   const port = await freePort()
-  const doc = wf({
-    entrypoint: 'main',
-    templates: [
-      { name: 'main', steps: [[{ name: 'server', template: 'server' }], [{ name: 'boom', template: 'boom' }]] },
-      server(port),
-      { name: 'boom', container: { image: 'busybox', command: ['sh', '-c', 'exit 3'] } },
-    ],
-  })
+  const doc = serverThen(port, { name: 'boom', container: { image: 'busybox', command: ['sh', '-c', 'exit 3'] } })
   const r = await run(doc)
   assert.equal(r.status, 'Failed')
   assert.is(await listening(port), false)
@@ -124,14 +120,7 @@ test('a failing step after a daemon: the workflow fails and the daemon is stoppe
 
 test('a run stopped while its daemon serves: the daemon is stopped too', async () => {
   const port = await freePort()
-  const doc = wf({
-    entrypoint: 'main',
-    templates: [
-      { name: 'main', steps: [[{ name: 'server', template: 'server' }], [{ name: 'wait', template: 'wait' }]] },
-      server(port),
-      { name: 'wait', container: { image: 'busybox', command: ['sleep', '60'] } },
-    ],
-  })
+  const doc = serverThen(port, { name: 'wait', container: { image: 'busybox', command: ['sleep', '60'] } })
   const ctl = new AbortController()
   const started = Date.now()
   const poll = setInterval(() => void listening(port).then((up) => up && setTimeout(() => ctl.abort('stopped by the test'), 1000)), 300)

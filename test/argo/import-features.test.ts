@@ -84,25 +84,28 @@ test("a dag's target runs only the targets and what they depend on (dag-targets)
   assert.equal(problemsOf(bad), ['spec.templates.0.dag.target: no task "Z" in this dag (its tasks: A)'])
 })
 
-test('memoize: a second call with the same key within maxAge is served from the ConfigMap file, without running', async () => {
-  const cacheDir = join(tmp.path, 'memo-cache')
-  mkdirSync(cacheDir, { recursive: true })
-  // each real run writes a fresh uuid: a call served from the cache gives the uuid of the run it was cached from
-  const doc = wf({
+/**
+ * Steps one, two and other calling the memoized template w with m = the three values; w writes m and a fresh
+ * uuid to its output hello (then runs `more`), so a call served from the cache gives the uuid it was cached with.
+ */
+const memoized = (values: readonly [string, string, string], more: string, memoize: Record<string, unknown>) =>
+  wf({
     entrypoint: 'main',
     templates: [
+      { name: 'main', steps: (['one', 'two', 'other'] as const).map((name, i) => [{ name, template: 'w', arguments: m(values[i]!) }]) },
       {
-        name: 'main',
-        steps: [[{ name: 'one', template: 'w', arguments: m('x') }], [{ name: 'two', template: 'w', arguments: m('x') }], [{ name: 'other', template: 'w', arguments: m('y') }]],
-      },
-      {
-        ...echo('w', 'echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt; echo printed'),
+        ...echo('w', `echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt${more}`),
         inputs: { parameters: [{ name: 'm' }] },
-        memoize: { key: 'k-{{inputs.parameters.m}}', maxAge: '1h', cache: { configMap: { name: 'memo-cm' } } },
+        memoize,
         outputs: { parameters: [{ name: 'hello', valueFrom: { path: '/tmp/h.txt' } }] },
       },
     ],
   })
+
+test('memoize: a second call with the same key within maxAge is served from the ConfigMap file, without running', async () => {
+  const cacheDir = join(tmp.path, 'memo-cache')
+  mkdirSync(cacheDir, { recursive: true })
+  const doc = memoized(['x', 'x', 'y'], '; echo printed', { key: 'k-{{inputs.parameters.m}}', maxAge: '1h', cache: { configMap: { name: 'memo-cm' } } })
   const hellos = async (d: unknown) => {
     const r = await run(d, { memoizeDir: cacheDir })
     assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
@@ -132,19 +135,7 @@ test('memoize: a second call with the same key within maxAge is served from the 
 test('memoize: a {{= … }} in the key is evaluated from the call\'s inputs, as Argo evaluates it, and keys the ConfigMap entry', async () => {
   const cacheDir = join(tmp.path, 'memo-expr-cache')
   mkdirSync(cacheDir, { recursive: true })
-  // each real run writes a fresh uuid: a call served from the cache gives the uuid of the run it was cached from
-  const doc = wf({
-    entrypoint: 'main',
-    templates: [
-      { name: 'main', steps: [[{ name: 'one', template: 'w', arguments: m('ab') }], [{ name: 'two', template: 'w', arguments: m('ab') }], [{ name: 'other', template: 'w', arguments: m('cd') }]] },
-      {
-        ...echo('w', 'echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt'),
-        inputs: { parameters: [{ name: 'm' }] },
-        memoize: { key: "k-{{=sprig.upper(inputs.parameters.m) + '-' + string(len(inputs.parameters.m))}}-{{=sprig.sha256sum(inputs.parameters.m)}}", maxAge: '1h', cache: { configMap: { name: 'memo-expr-cm' } } },
-        outputs: { parameters: [{ name: 'hello', valueFrom: { path: '/tmp/h.txt' } }] },
-      },
-    ],
-  })
+  const doc = memoized(['ab', 'ab', 'cd'], '', { key: "k-{{=sprig.upper(inputs.parameters.m) + '-' + string(len(inputs.parameters.m))}}-{{=sprig.sha256sum(inputs.parameters.m)}}", maxAge: '1h', cache: { configMap: { name: 'memo-expr-cm' } } })
   const r = await run(doc, { memoizeDir: cacheDir })
   assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
   const hello = (n: string) => String((r.steps({ name: n })[0]!.outputs as Record<string, unknown>).hello)
