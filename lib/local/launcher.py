@@ -7,16 +7,19 @@ small process takes a fraction of that and leaves the driver free.
 Protocol, one JSON object per line each way:
 
   driver -> launcher  {"id": 7, "file": "sh", "args": ["sh", "/runs/r/scripts/inc"], "cwd": "/runs/r/steps/a/workdir",
-                       "env": {"PATH": "..."}, "log": "/runs/r/steps/a/log.txt", "stdout": null}
+                       "env": {"PATH": "..."}, "log": "/runs/r/steps/a/log.txt", "capture": false}
   launcher -> driver  {"ready": true}                                 once, first
                       {"id": 7, "pid": 4242}                          started, in a session of its own
                       {"id": 7, "error": "No such file or directory: sh"}   could not start
                       {"id": 7, "exit": 0} or {"id": 7, "signal": "SIGTERM"}   ended; what it left behind
                                                                       in its process group is killed
+                      {"id": 7, "exit": 0, "stdout": "aGkK"}          ended, its stdout captured (base64)
 
-stdin is /dev/null; stdout and stderr are appended to the log (stdout goes to the file "stdout" instead,
-truncated, when given), both opened by the launcher with mode 0600, so that a file that cannot be
-opened is named: {"id": 7, "error": "could not open /runs/r/steps/a/log.txt: EROFS (read-only file system)"}. A command without a slash is looked up in the PATH of its own environment, from
+stdin is /dev/null; stdout and stderr are appended to the log, opened by the launcher with mode 0600. With
+"capture", stdout comes through a pipe instead: each chunk is appended to the log as it comes (so the log
+keeps stdout and stderr in their order) and kept, and the exit reply carries all of it, base64 — no file is
+made for it (on this machine's file system each new file costs as much as a step's own work). A log that
+cannot be opened is named: {"id": 7, "error": "could not open /runs/r/steps/a/log.txt: EROFS (read-only file system)"}. A command without a slash is looked up in the PATH of its own environment, from
 its work folder, as execvp does. The driver stops a process group itself (it knows its id). When the
 driver's end of the pipe closes (it exited, or was killed), every process group still alive is killed
 and the launcher exits.
@@ -45,6 +48,7 @@ up in its PATH there. One that cannot be found or run is exec'd by `sh` (its mes
 shell would have.
 """
 
+import base64
 import ctypes
 import errno
 import json
@@ -97,14 +101,52 @@ def opened(path, flags):
         raise StorageError(f"could not open {path}: {errno.errorcode.get(e.errno, e.errno)} ({text})") from e
 
 
+class Captured:
+    """A job's stdout pipe: what comes is appended to its log and kept (see the header)."""
+
+    def __init__(self, log):
+        self.read_end, self.write_end = os.pipe()
+        os.set_blocking(self.read_end, False)
+        self.log = os.dup(log)
+        self.chunks = []
+
+    def pump(self, reads=16):
+        """Takes what the pipe holds now (at most `reads` chunks, so that one busy job leaves the others their
+        turn); None once it is empty for now, False once it is closed at the other end."""
+        for _ in range(reads):
+            try:
+                chunk = os.read(self.read_end, 1 << 16)
+            except BlockingIOError:
+                return None
+            if not chunk:
+                return False
+            self.chunks.append(chunk)
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(self.log, view):]
+        return True
+
+    def close(self):
+        """Takes what is left (the job has ended: what its group left behind was killed) and lets the pipe go."""
+        try:  # to its end, or to what is there now (a process that left the job's group may hold it open)
+            while self.pump():
+                pass
+        except OSError:
+            pass
+        os.close(self.read_end)
+        os.close(self.log)
+        return base64.b64encode(b"".join(self.chunks)).decode("ascii")
+
+
 def start(job):
-    """Starts one job in a new session; returns its pid."""
-    # The log (and stdout file) are opened here, not by posix_spawn, so that a failure names the file
-    # rather than the program.
+    """Starts one job in a new session; returns its pid and its Captured stdout (or None)."""
+    # The log is opened here, not by posix_spawn, so that a failure names the file rather than the program.
     fds = [opened(job["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)]
+    captured = None
     try:
-        if job.get("stdout"):
-            fds.append(opened(job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
+        if job.get("capture"):
+            captured = Captured(fds[0])
+            fds.append(captured.write_end)
         actions = [
             (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
             (os.POSIX_SPAWN_DUP2, fds[0], 2),
@@ -114,14 +156,16 @@ def start(job):
         os.chdir(job["cwd"])
         path = program(job["file"], job["env"])
         ask = namespace_of(job)
-        if ask is not None:
-            pid = start_in_namespace(job, ask, actions, path)
-            if pid is not None:
-                return pid
-        return os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+        pid = start_in_namespace(job, ask, actions, path) if ask is not None else None
+        if pid is None:
+            pid = os.posix_spawn(path, job["args"], job["env"], file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+        started, captured = captured, None
+        return pid, started
     finally:
         for fd in fds:
             os.close(fd)
+        if captured is not None:  # not started
+            captured.close()
 
 
 CLONE_NEWNS = 0x00020000
@@ -334,7 +378,7 @@ def unsupported():
         return "this python3 has no os.posix_spawn (3.8 or later is needed)"
     try:  # the same options as start(), once (setsid needs glibc 2.26 or later)
         probe = {"file": "/bin/sh", "args": ["sh", "-c", ":"], "env": {}, "cwd": "/", "log": "/dev/null"}
-        os.waitpid(start(probe), 0)
+        os.waitpid(start(probe)[0], 0)
     except Exception as e:
         return f"posix_spawn cannot start a job here: {type(e).__name__}: {e}"
     return None
@@ -358,6 +402,7 @@ def main():
     selector.register(stdin, selectors.EVENT_READ, "jobs")
     selector.register(wake_r, selectors.EVENT_READ, "children")
     running = {}  # pid -> job id
+    captures = {}  # pid -> its Captured stdout, until the job is reported ended
 
     def send(message):
         out.write(json.dumps(message).encode() + b"\n")
@@ -377,10 +422,17 @@ def main():
             except (ProcessLookupError, PermissionError):
                 pass
             if job is not None:
+                ended = {"id": job}
                 if os.WIFSIGNALED(status):
-                    send({"id": job, "signal": signal.Signals(os.WTERMSIG(status)).name})
+                    ended["signal"] = signal.Signals(os.WTERMSIG(status)).name
                 else:
-                    send({"id": job, "exit": os.WEXITSTATUS(status)})
+                    ended["exit"] = os.WEXITSTATUS(status)
+                captured = captures.pop(pid, None)
+                if captured is not None:
+                    if captured.read_end in selector.get_map():
+                        selector.unregister(captured.read_end)
+                    ended["stdout"] = captured.close()
+                send(ended)
             let_go(pid)
 
     send({"ready": True})
@@ -395,6 +447,11 @@ def main():
                         pass
                     reap()
                     continue
+                if key.data != "jobs":  # a job's stdout (its pid): ended at the other end, the pipe waits for the job's exit
+                    captured = captures.get(key.data)  # None: reaped in this same round
+                    if captured is not None and captured.pump() is False:
+                        selector.unregister(key.fileobj)
+                    continue
                 chunk = stdin.read(1 << 16)
                 if chunk is None:
                     continue
@@ -404,7 +461,7 @@ def main():
                 for line in lines:
                     job = json.loads(line)
                     try:
-                        pid = start(job)
+                        pid, captured = start(job)
                     except StorageError as e:
                         send({"id": job["id"], "error": str(e)})
                         continue
@@ -415,6 +472,9 @@ def main():
                         send({"id": job["id"], "error": f"{type(e).__name__}: {e}"})
                         continue
                     running[pid] = job["id"]
+                    if captured is not None:
+                        captures[pid] = captured
+                        selector.register(captured.read_end, selectors.EVENT_READ, pid)
                     send({"id": job["id"], "pid": pid})
     except BrokenPipeError:
         pass

@@ -14,6 +14,8 @@ interface Reply {
   readonly error?: string
   readonly exit?: number
   readonly signal?: string
+  /** The job's captured stdout, base64. */
+  readonly stdout?: string
 }
 
 /** A process asked of the launcher, until it ends. */
@@ -61,7 +63,7 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
     if (r.pid !== undefined) return job.started(r.pid)
     jobs.delete(r.id!)
     if (!jobs.size) hold(false)
-    job.ended(r.error !== undefined ? { exitCode: undefined, signal: undefined, spawnError: r.error } : { exitCode: r.exit, signal: r.signal })
+    job.ended(r.error !== undefined ? { exitCode: undefined, signal: undefined, spawnError: r.error } : { exitCode: r.exit, signal: r.signal, ...(r.stdout !== undefined ? { stdout: Buffer.from(r.stdout, 'base64') } : {}) })
   }
   // The launcher writes ASCII JSON (Python's default), so a chunk never splits a character.
   child.stdout.on('data', (d: Buffer) => {
@@ -84,8 +86,8 @@ const connect = (command: readonly [string, ...string[]], onEnd: (self: Connecti
       const id = nextId++
       jobs.set(id, job)
       if (jobs.size === 1) hold(true)
-      const { file, args, cwd, env, logPath, stdoutPath } = job.spec
-      const message = { id, file, args: [file, ...args].map(wellFormed), cwd, env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, wellFormed(v)])), log: logPath, stdout: stdoutPath ?? null }
+      const { file, args, cwd, env, logPath, captureStdout } = job.spec
+      const message = { id, file, args: [file, ...args].map(wellFormed), cwd, env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, wellFormed(v)])), log: logPath, capture: !!captureStdout }
       child.stdin.write(`${JSON.stringify(message)}\n`)
     },
   }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { appendFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { fileVarOf, render, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from '../workdir/folders.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
@@ -55,12 +54,12 @@ export interface LeafContext {
  * await launchLeaf(id, t, prepared, ctx, signal, () => ctx.spawn(…))
  * ```
  */
-export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit & { readonly stdout?: Buffer }>, what: string): Promise<LeafResult> =>
+export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: LeafContext, signal: AbortSignal, launch: () => Promise<ProcessExit>, what: string): Promise<LeafResult> =>
   ctx.limiter.run(async () => {
     if (signal.aborted) return { ...errorResult(stopMessage(signal)), phase: 'Failed' as const }
     ctx.onStart()
     // Launching fails when the step's folder cannot be written (its log cannot be opened, …).
-    const exit = await launch().catch((e: unknown): ProcessExit & { readonly stdout?: Buffer } => ({ exitCode: undefined, signal: undefined, aborted: false, spawnError: storageMessage(e) }))
+    const exit = await launch().catch((e: unknown): ProcessExit => ({ exitCode: undefined, signal: undefined, aborted: false, spawnError: storageMessage(e) }))
     const finishedAt = new Date().toISOString()
     if (exit.spawnError) return { ...errorResult(`could not start ${what}: ${exit.spawnError}`), finishedAt }
     const exitCode = exitCodeOf(exit)
@@ -117,27 +116,10 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   }
   const scriptPath = ctx.layout.script(t.name).absolute
   const [file, ...args] = t.command
-  // Only a template that declares `stdout()` has its stdout kept apart (appended to the log at the end).
-  const wantsStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
-  const logPath = ctx.layout.log(id)
-  const stdoutPath = wantsStdout ? stdoutPathOf(ctx, id) : undefined
-  const launch = async () => {
-    const exit = await ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath, ...(stdoutPath ? { stdoutPath } : {}), signal, killGraceSeconds: ctx.killGraceSeconds })
-    // Read once (a small file: at once, not through the thread pool), handed to the outputs, and appended to
-    // the log only when the step printed something (most write their outputs to files).
-    const printed = stdoutPath ? readOrNone(stdoutPath) : undefined
-    if (printed?.length) await appendFile(logPath, printed)
-    return printed ? { ...exit, stdout: printed } : exit
-  }
+  // Only a template that declares `stdout()` has its stdout kept (it reaches the log all the same, as it comes).
+  const captureStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
+  const launch = () => ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath: ctx.layout.log(id), captureStdout, signal, killGraceSeconds: ctx.killGraceSeconds })
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
-}
-
-const readOrNone = (path: string): Buffer | undefined => {
-  try {
-    return readFileSync(path)
-  } catch {
-    return undefined
-  }
 }
 
 /** Writes a template's script the first time one of its steps runs; later calls wait for that write. */

@@ -1,5 +1,5 @@
 import { execa } from 'execa'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, openSync, writeSync } from 'node:fs'
 import { constants } from 'node:os'
 import { PRIVATE_FILE } from '../storage/modes.ts'
 
@@ -54,6 +54,8 @@ export interface ProcessExit {
   readonly aborted: boolean
   /** Set when it could not be started at all (command not found, …). */
   readonly spawnError?: string
+  /** What it printed on stdout, when its spec asked for it (`captureStdout`). */
+  readonly stdout?: Buffer
 }
 
 /**
@@ -87,8 +89,11 @@ export interface ProcessSpec {
   readonly env: Readonly<Record<string, string>>
   /** The file that receives stdout and stderr, interleaved (appended to). */
   readonly logPath: string
-  /** When set, stdout goes to this file instead (truncated first). */
-  readonly stdoutPath?: string
+  /**
+   * When set, stdout is also kept and returned (`ProcessExit.stdout`): it still reaches the log as it comes,
+   * in order with stderr, and no file is made for it.
+   */
+  readonly captureStdout?: boolean
   readonly signal: AbortSignal
   /** Seconds between SIGTERM and SIGKILL when stopped. */
   readonly killGraceSeconds: number
@@ -153,7 +158,7 @@ export const groupStopper = (signal: AbortSignal, graceSeconds: number) => {
  * script's background jobs and children included): SIGTERM to the group on abort, SIGKILL after a grace
  * period, SIGKILL to what is left of the group when the command exits (as when a pod ends), and SIGKILL
  * to every live group if the driver itself exits. Output goes straight to the log file (no pipes through
- * the driver).
+ * the driver), but for a captured stdout, which this process copies into the log as it comes.
  *
  * @example
  * ```ts
@@ -165,7 +170,6 @@ export const runProcess: Spawner = async (spec) => {
   if (spec.signal.aborted) return { exitCode: undefined, signal: undefined, aborted: true }
   // The log exists already (made with the step's folders), so opening it is quick.
   const log = openSync(spec.logPath, 'a', PRIVATE_FILE)
-  const out = spec.stdoutPath !== undefined ? openSync(spec.stdoutPath, 'w', PRIVATE_FILE) : undefined
   const stopper = groupStopper(spec.signal, spec.killGraceSeconds)
   try {
     // execa's types accept only literal descriptor numbers; any open descriptor works at run time.
@@ -177,8 +181,14 @@ export const runProcess: Spawner = async (spec) => {
       cleanup: false,
       reject: false,
       stdin: 'ignore',
-      stdout: (out ?? log) as 3,
+      stdout: spec.captureStdout ? 'pipe' : (log as 3),
       stderr: log as 3,
+      buffer: false,
+    })
+    const printed: Buffer[] = []
+    child.stdout?.on('data', (d: Buffer) => {
+      printed.push(d)
+      writeSync(log, d)
     })
     const pgid = child.pid
     if (pgid !== undefined) {
@@ -187,15 +197,18 @@ export const runProcess: Spawner = async (spec) => {
       child.once('exit', () => {
         untrackGroup(pgid)
         killGroup(pgid, 'SIGKILL')
+        // What the step printed is in the pipe already; a process that left its group may hold the pipe
+        // open for long: the step ends without waiting for it (as the launcher does).
+        const out = child.stdout
+        if (out) setTimeout(() => out.readableEnded || out.destroy(), 50).unref()
       })
     }
     const result = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string }
     const spawnError = result.exitCode === undefined && !result.signal && !stopper.aborted ? (result.originalMessage ?? result.code ?? 'could not start') : undefined
-    return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted: stopper.aborted, ...(spawnError ? { spawnError } : {}) }
+    return { exitCode: result.exitCode, signal: result.signal ?? undefined, aborted: stopper.aborted, ...(spawnError ? { spawnError } : {}), ...(spec.captureStdout ? { stdout: Buffer.concat(printed) } : {}) }
   } finally {
     stopper.dispose()
     closeSync(log)
-    if (out !== undefined) closeSync(out)
   }
 }
 

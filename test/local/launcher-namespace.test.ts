@@ -19,17 +19,17 @@ writeFileSync(script, 'echo "${DFLOW_NAMESPACE_MADE-no} ${DFLOW_NAMESPACE+asked}
 const run = async (name: string, env: Record<string, string>) => {
   const cwd = join(tmp.path, name, 'workdir')
   mkdirSync(cwd, { recursive: true })
-  const out = join(tmp.path, name, 'stdout')
-  const exit = await own.spawn({ file: 'sh', args: [script], cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, logPath: join(tmp.path, name, 'log'), stdoutPath: out, signal: new AbortController().signal, killGraceSeconds: 1 })
-  const [marker, ns] = readFileSync(out, 'utf8').trim().split('\n')
-  return { exit: exit.exitCode, marker, ns, privateTmp: existsSync(join(cwd, 'tmp', 'f')) }
+  const exit = await own.spawn({ file: 'sh', args: [script], cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, logPath: join(tmp.path, name, 'log'), captureStdout: true, signal: new AbortController().signal, killGraceSeconds: 1 })
+  const printed = exit.stdout!.toString('utf8')
+  const [marker, ns] = printed.trim().split('\n')
+  return { exit: exit.exitCode, marker, ns, privateTmp: existsSync(join(cwd, 'tmp', 'f')), printed }
 }
 const ours = readlinkSync('/proc/self/ns/mnt')
 
 test('asked for /tmp: the step runs in a namespace of its own, its /tmp the work folder\'s, told so, not asked any more', async () => {
   if (!root) return console.log('  (skipped: only root makes a mount namespace without a user namespace)')
   const r = await run('made', { DFLOW_NAMESPACE: JSON.stringify({ private: ['tmp'], unless: ['dflow_file_'] }) })
-  assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: '1 ', ns: false, privateTmp: true })
+  assert.equal({ ...r, ns: r.ns === ours, printed: undefined }, { exit: 4, marker: '1 ', ns: false, privateTmp: true, printed: undefined })
 })
 
 test('not made when an "unless" variable is set, or a private folder is not in the host\'s root: the job runs as any other', async () => {
@@ -38,14 +38,14 @@ test('not made when an "unless" variable is set, or a private folder is not in t
     ['no-top', { DFLOW_NAMESPACE: JSON.stringify({ private: ['dflow-no-such-folder'], unless: [] }) }],
   ] as const) {
     const r = await run(name, env)
-    assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false }, name)
+    assert.equal({ ...r, ns: r.ns === ours, printed: undefined }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false, printed: undefined }, name)
   }
 })
 
 test('not made when an "off" variable has its value (DFLOW_ARGO_ISOLATION=none): the job runs as any other', async () => {
   const ask = JSON.stringify({ private: ['tmp'], unless: [], off: { DFLOW_ARGO_ISOLATION: 'none' } })
   const r = await run('off', { DFLOW_NAMESPACE: ask, DFLOW_ARGO_ISOLATION: 'none' })
-  assert.equal({ ...r, ns: r.ns === ours }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false })
+  assert.equal({ ...r, ns: r.ns === ours, printed: undefined }, { exit: 4, marker: 'no asked', ns: true, privateTmp: false, printed: undefined })
   if (!root) return
   const on = await run('off-other', { DFLOW_NAMESPACE: ask, DFLOW_ARGO_ISOLATION: 'auto' })
   assert.is(on.marker, '1 ')
@@ -83,8 +83,7 @@ test('"exec": the command itself runs in the namespace, its words pasted from th
     mkdirSync(join(cwd, 'tmp', 'p', 'q'), { recursive: true })
     const r = await run('exec', { V: value, DFLOW_NAMESPACE: JSON.stringify({ private: [top, 'tmp'], unless: [], make: [top], script: `${top}/staging/script`, exec }) })
     assert.is(r.exit, 0)
-    const out = readFileSync(join(tmp.path, 'exec', 'stdout'), 'utf8')
-    assert.is(out, `a${value}|b|k=${value}|unset|/tmp/${value}|src ${value}\n/pre:${process.env.PATH}\n${value}\n`)
+    assert.is(r.printed, `a${value}|b|k=${value}|unset|/tmp/${value}|src ${value}\n/pre:${process.env.PATH}\n${value}\n`)
     assert.not.ok(existsSync(join(cwd, 'tmp', 'p')), 'the empty folders asked are pruned')
   } finally {
     rmSync(`/${top}`, { recursive: true, force: true })

@@ -32,6 +32,25 @@ for (const spawner of ['launcher', 'direct'] as const) {
     assert.is(r.step('b').outputs.n, 41)
   })
 
+  test(`${spawner}: a kept stdout reaches the log as it comes (beside stderr: two streams, as in a pod's log); no file is made for it; a process that left the step's group does not hold the step`, async () => {
+    const interleaved = shell({
+      name: 'interleaved',
+      outputs: { out: stdout(t.string) },
+      // the last line: a process of another session keeps the stdout pipe open after the step ends
+      script: () => sh`echo one; echo two >&2; printf 'bytes \377 end'; echo; echo three >&2; setsid sleep 5 &`,
+    })
+    const started = Date.now()
+    const r = await local({ runsDir: tmp.path, spawn: spawner }).run(workflow(`interleaved-${spawner}`, step('a', interleaved)))
+    assert.is(r.status, 'Succeeded', r.message)
+    assert.ok(Date.now() - started < 4000, `the step waited for the process that left it: ${Date.now() - started} ms`)
+    assert.is(r.step('a').outputs.out, 'one\nbytes \ufffd end')
+    const dir = join(r.dir, 'steps', 'a')
+    const lines = readFileSync(join(dir, 'log.txt'), 'latin1').split('\n')
+    const isErr = (l: string) => l === 'two' || l === 'three'
+    assert.equal([lines.filter((l) => !isErr(l)), lines.filter(isErr)], [['one', 'bytes \xff end', ''], ['two', 'three']])
+    assert.equal(readdirSync(dir).sort(), ['log.txt', 'workdir'])
+  })
+
   test(`${spawner}: a lone surrogate reaches the step as U+FFFD (no system string can hold it)`, async () => {
     const r = await local({ runsDir: tmp.path, spawn: spawner }).run(workflow(`surrogate-${spawner}`, step('a', echo, { v: 'a\ud800b' })))
     assert.is(r.status, 'Succeeded', r.message)
