@@ -413,8 +413,30 @@ class Memo:
         self._locked(put)
 
 
-def serve_memoized(outputs):
-    """Gives a cache hit's outputs as if the template had run: each output parameter at its path, the result on stdout."""
+def memo_artifact_key(memo, name):
+    """Where a memoized template's output artifact is kept for its cache entry, in the artifact repository: under
+    the entry's own key (`memoize/CONFIGMAP/KEY/NAME`), so that no other entry's save replaces it (on a cluster
+    the pod's key, unique there, plays that part)."""
+    return f"memoize/{memo.m['configMap']}/{memo.key}/{name}"
+
+
+def serve_memoized(outputs, isolated):
+    """Gives a cache hit's outputs as if the template had run: each output parameter at its path, each output
+    artifact copied from the repository key its entry names, the result on stdout. False (a miss) when an
+    artifact the entry names is no longer in the repository: the template runs again rather than lose it."""
+    arts = []
+    for a in outputs.get("artifacts") or []:
+        declared = spec["memoize"]["artifacts"].get(a.get("name"))
+        key = (a.get("s3") or {}).get("key")
+        if declared is None or key is None:
+            continue
+        src = repo_path(key, isolated)
+        if not os.path.exists(src):
+            sys.stderr.write(f"dflow argo leaf: the memoize entry: its artifact {a['name']} is gone from the repository ({key}): the template runs\n")
+            return False
+        arts.append((src, os.path.join(workdir, declared.lstrip("/"))))
+    for src, dst in arts:
+        copy_tree(src, dst)
     for p in outputs.get("parameters", []):
         declared = spec["memoize"]["outputs"].get(p["name"])
         if declared is None:
@@ -428,14 +450,23 @@ def serve_memoized(outputs):
     sys.exit(0)
 
 
-def memo_outputs(result):
+def memo_outputs(memo, result, isolated):
+    """A successful run's outputs as the cache entry keeps them (Argo's wfv1.Outputs): parameters by value, the
+    output artifacts it wrote copied into the artifact repository and named by their keys there."""
     params = []
     for name, declared in spec["memoize"]["outputs"].items():
         mine = os.path.join(workdir, declared.lstrip("/"))
         if os.path.isfile(mine):
             with open(mine) as f:
                 params.append({"name": name, "value": f.read(), "valueFrom": {"path": declared}})
-    return {"parameters": params, "result": result, "exitCode": "0"}
+    arts = []
+    for name, declared in spec["memoize"]["artifacts"].items():
+        mine = os.path.join(workdir, declared.lstrip("/"))
+        if os.path.lexists(mine):
+            key = memo_artifact_key(memo, name)
+            copy_tree(mine, repo_path(key, isolated))
+            arts.append({"name": name, "path": declared, "s3": {"key": key}})
+    return {"parameters": params, **({"artifacts": arts} if arts else {}), "result": result, "exitCode": "0"}
 
 
 def main():
@@ -444,7 +475,7 @@ def main():
     if memo:
         cached = memo.hit()
         if cached is not None:
-            serve_memoized(cached)
+            serve_memoized(cached, isolated)
     captured = os.path.join(os.path.dirname(workdir), "argo-stdout") if memo else None
     # the template's synchronization (after a memoize hit, as Argo's controller checks the cache first): held until this process ends
     if spec.get("locks"):
@@ -611,7 +642,7 @@ def main():
             sys.stdout.write(result)
             sys.stdout.flush()
         if code == 0:
-            memo.save(memo_outputs(result.rstrip("\n")))
+            memo.save(memo_outputs(memo, result.rstrip("\n"), isolated))
     sys.exit(code)
 
 

@@ -188,7 +188,8 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     private: [...new Set(declared.filter((p) => p.replace(/^\/+/, '').includes('/')).map(topOf))],
     mounts: s.mounts.map((m) => ({ path: m.path, shared: m.shared ?? null, subPath: m.subPath ?? null })),
     locks: s.locks ?? [],
-    memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
+    // what a cache entry keeps: the output parameters' values, and the output artifacts (copied into the repository)
+    memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])), artifacts: Object.fromEntries(s.outArtifacts.map((o) => [o.name, o.path])) } : null,
   }
   // what the template asks the launcher for: decided by build, which script() calls once, with the template's inputs
   let asked: string | undefined
