@@ -29,8 +29,8 @@ const gen = (o: { cache?: boolean; cpu?: string; stamp?: boolean } = {}) =>
   })
 const use = (cache = true) =>
   shell({ name: 'use', cache, inputs: { n: param(t.number), data: artifact() }, outputs: { text: param(t.string, { path: 'text.txt' }) }, script: ({ n, data }) => sh`cat ${data} > text.txt; echo ${n} >> text.txt` })
-const wfOf = (g = gen({ cache: true }), u = use()) => {
-  const a = step('gen', g, { word: 'hello' })
+const wfOf = (g = gen({ cache: true }), u = use(), word = 'hello') => {
+  const a = step('gen', g, { word })
   return workflow('memo', seq(a, step('use', u, { n: a.outputs.n, data: a.outputs.out })))
 }
 const KEY = /^dflow-[0-9a-f]{32}(-\{\{=sprig\.sha256sum\(toJson\(\[.*\]\)\)\}\})?$/
@@ -110,6 +110,15 @@ test('a memoized manifest imported runs as the DSL runs it, and a second run is 
   assert.is(readFileSync(join(artifactRepository, genEntry.outputs.artifacts![0]!.s3.key), 'utf8'), dsl.out)
   // the second run is a cache hit: gen does not run again (its stamp is the first run's), its artifact is served
   assert.equal(await imported(), first)
+  // the producer's memo key (its output dflow-memo, Argo's substituted default) names its entry, so that a
+  // consumer's key changes with its producer's inputs: with another word, use runs again and reads "bye"
+  const r = await local({ runsDir }).run(importWorkflow(compile(wf) as never, { memoizeDir, artifactRepository }).workflow)
+  const memoOut = String((r.steps({ name: 'gen' })[0]!.outputs as Record<string, unknown>)['dflow-memo'])
+  assert.match(memoOut, /^dflow-[0-9a-f]{32}-[0-9a-f]{64}$/)
+  assert.equal(JSON.parse(cm.data[memoOut]!).outputs.artifacts?.[0]?.name, 'out')
+  const bye = wfOf(gen({ cache: true, stamp: true }), use(), 'bye')
+  const other = await outputsOf(importWorkflow(compile(bye) as never, { memoizeDir, artifactRepository }).workflow)
+  assert.is(other.text, 'bye\n3')
   // an entry whose artifact is gone from the repository is a miss: the template runs again
   rmSync(artifactRepository, { recursive: true })
   const third = await imported()

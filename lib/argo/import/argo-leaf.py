@@ -630,6 +630,13 @@ def main():
             os.makedirs(os.path.dirname(mine), exist_ok=True)
             shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
     if code == 0:
+        # an output parameter whose file is missing and whose default has tags: its default, substituted (as Argo substitutes the template)
+        for declared, text in spec.get("outDefaults", {}).items():
+            mine = os.path.join(workdir, declared.lstrip("/"))
+            if not os.path.lexists(mine):
+                os.makedirs(os.path.dirname(mine), exist_ok=True)
+                with open(mine, "w") as f:
+                    f.write(substitute(text, isolated))
         err = store_keys(isolated)
         if err:
             sys.stderr.write(f"dflow argo leaf: {err}\n")

@@ -487,7 +487,7 @@ export const builder = (cx: BuildContext) => {
         containers.push(containerOf(c, role, FIELDS.extraContainer, at, false))
         mountLists.push({ list: c.volumeMounts, path: [...at, 'volumeMounts'] })
       }
-    const outParams = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
+    const outParamsRead = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
       const at = [...path, 'outputs', 'parameters', String(i)]
       check(p, FIELDS.outputParameter, at, w)
       const vf = (p.valueFrom ?? {}) as Obj
@@ -519,14 +519,16 @@ export const builder = (cx: BuildContext) => {
     )
     // expression tags of the containers' fields, the memoize key and the artifacts' keys: hidden inputs, computed by each call (leafExprArgs)
     const memoized = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
-    const keys = [...(memoized ? [memoized.key] : []), ...[...ins.arts, ...outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : []))]
+    // an output parameter's default is the template's text too: Argo substitutes the call's inputs in it (dflow's `dflow-memo` is its memo key)
+    const keys = [...(memoized ? [memoized.key] : []), ...[...ins.arts, ...outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : [])), ...outParamsRead.flatMap((o) => (o.default !== undefined ? [o.default] : []))]
     const { containers: hoisted, exprs, more } = hoistExprTags(containers, keys)
-    // `more` is `keys` hoisted, in order: the memoize key first, then each artifact's that has one
+    // `more` is `keys` hoisted, in order: the memoize key first, then each artifact's key, then each output parameter's default
     let hoistedKeys = 0
     const nextKey = () => more[hoistedKeys++]!
     const memoize = memoized && { ...memoized, key: nextKey() }
     const withKey = <A extends { readonly key?: string }>(a: A): A => (a.key !== undefined ? { ...a, key: nextKey() } : a)
     const [inArts, outArts] = [ins.arts.map(withKey), outArtifacts.map(withKey)]
+    const outParams = outParamsRead.map((o) => (o.default !== undefined ? { ...o, default: nextKey() } : o))
     const texts = [...hoisted.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
