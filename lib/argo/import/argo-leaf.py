@@ -354,89 +354,22 @@ def program(argv0, env, bindir):
     return argv0
 
 
-def now_rfc3339():
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def open_memo(isolated):
+    """The template's memoize cache for this call's key (argo-memo.py: the ConfigMap format, written once)."""
+    sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+    try:
+        return __import__("argo-memo").Memo(spec["memoize"], substitute(spec["memoize"]["key"], isolated), spec["repository"])
+    except ValueError as e:
+        fail(str(e))
 
 
-class Memo:
-    """A template's memoize cache: a ConfigMap document (JSON) holding one entry per key, in Argo's format
-    (workflow/controller/cache/configmap_cache.go), read and written under a lock of its own."""
-
-    def __init__(self, m, isolated):
-        self.m = m
-        self.key = substitute(m["key"], isolated)
-        if not re.fullmatch(r"[-._a-zA-Z0-9]+", self.key):
-            fail(f"memoize key {self.key!r} is not a valid ConfigMap key ([-._a-zA-Z0-9]+)")
-        os.makedirs(os.path.dirname(m["file"]), exist_ok=True)
-
-    def _locked(self, update):
-        import fcntl
-
-        with open(self.m["file"] + ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                with open(self.m["file"]) as f:
-                    cm = json.load(f)
-            except FileNotFoundError:
-                cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": self.m["configMap"], "labels": {"workflows.argoproj.io/configmap-type": "Cache"}}, "data": {}}
-            out = update(cm)
-            tmp = self.m["file"] + ".tmp"
-            with open(tmp, "w") as f:
-                json.dump(cm, f, indent=2)
-            os.replace(tmp, self.m["file"])
-            return out
-
-    def hit(self):
-        """The cached outputs, when an entry is younger than maxAge (and its lastHitTimestamp is updated)."""
-
-        def look(cm):
-            raw = (cm.get("data") or {}).get(self.key)
-            if raw is None:
-                return None
-            e = json.loads(raw)
-            made = _dt.datetime.strptime(e["creationTimestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
-            age = (_dt.datetime.now(_dt.timezone.utc) - made).total_seconds()
-            if self.m["maxAge"] is not None and age > self.m["maxAge"]:
-                return None
-            e["lastHitTimestamp"] = now_rfc3339()
-            cm["data"][self.key] = json.dumps(e, separators=(",", ":"))
-            return e["outputs"]
-
-        return self._locked(look)
-
-    def save(self, outputs):
-        def put(cm):
-            t = now_rfc3339()
-            e = {"nodeID": os.environ.get("DFLOW_ARGO_NODE", "local"), "outputs": outputs, "creationTimestamp": t, "lastHitTimestamp": t}
-            cm.setdefault("data", {})[self.key] = json.dumps(e, separators=(",", ":"))
-
-        self._locked(put)
-
-
-def memo_artifact_key(memo, name):
-    """Where a memoized template's output artifact is kept for its cache entry, in the artifact repository: under
-    the entry's own key (`memoize/CONFIGMAP/KEY/NAME`), so that no other entry's save replaces it (on a cluster
-    the pod's key, unique there, plays that part)."""
-    return f"memoize/{memo.m['configMap']}/{memo.key}/{name}"
-
-
-def serve_memoized(outputs, isolated):
+def serve_memoized(outputs):
     """Gives a cache hit's outputs as if the template had run: each output parameter at its path, each output
-    artifact copied from the repository key its entry names, the result on stdout. False (a miss) when an
-    artifact the entry names is no longer in the repository: the template runs again rather than lose it."""
-    arts = []
+    artifact copied from the repository, the result on stdout."""
     for a in outputs.get("artifacts") or []:
         declared = spec["memoize"]["artifacts"].get(a.get("name"))
-        key = (a.get("s3") or {}).get("key")
-        if declared is None or key is None:
-            continue
-        src = repo_path(key, isolated)
-        if not os.path.exists(src):
-            sys.stderr.write(f"dflow argo leaf: the memoize entry: its artifact {a['name']} is gone from the repository ({key}): the template runs\n")
-            return False
-        arts.append((src, os.path.join(workdir, declared.lstrip("/"))))
-    for src, dst in arts:
-        copy_tree(src, dst)
+        if declared is not None:
+            copy_tree(a["local"], os.path.join(workdir, declared.lstrip("/")))
     for p in outputs.get("parameters", []):
         declared = spec["memoize"]["outputs"].get(p["name"])
         if declared is None:
@@ -450,9 +383,8 @@ def serve_memoized(outputs, isolated):
     sys.exit(0)
 
 
-def memo_outputs(memo, result, isolated):
-    """A successful run's outputs as the cache entry keeps them (Argo's wfv1.Outputs): parameters by value, the
-    output artifacts it wrote copied into the artifact repository and named by their keys there."""
+def save_memoized(memo, result):
+    """A successful run's outputs into its cache entry: the output parameters' values, the output artifacts it wrote."""
     params = []
     for name, declared in spec["memoize"]["outputs"].items():
         mine = os.path.join(workdir, declared.lstrip("/"))
@@ -463,19 +395,17 @@ def memo_outputs(memo, result, isolated):
     for name, declared in spec["memoize"]["artifacts"].items():
         mine = os.path.join(workdir, declared.lstrip("/"))
         if os.path.lexists(mine):
-            key = memo_artifact_key(memo, name)
-            copy_tree(mine, repo_path(key, isolated))
-            arts.append({"name": name, "path": declared, "s3": {"key": key}})
-    return {"parameters": params, **({"artifacts": arts} if arts else {}), "result": result, "exitCode": "0"}
+            arts.append({"name": name, "path": mine, "declared": declared})
+    memo.save(params, arts, result)
 
 
 def main():
     isolated = isolation != "none" and enter_namespace()
-    memo = Memo(spec["memoize"], isolated) if spec.get("memoize") else None
+    memo = open_memo(isolated) if spec.get("memoize") else None
     if memo:
         cached = memo.hit()
         if cached is not None:
-            serve_memoized(cached, isolated)
+            serve_memoized(cached)
     captured = os.path.join(os.path.dirname(workdir), "argo-stdout") if memo else None
     # the template's synchronization (after a memoize hit, as Argo's controller checks the cache first): held until this process ends
     if spec.get("locks"):
@@ -649,7 +579,7 @@ def main():
             sys.stdout.write(result)
             sys.stdout.flush()
         if code == 0:
-            memo.save(memo_outputs(memo, result.rstrip("\n"), isolated))
+            save_memoized(memo, result.rstrip("\n"))
     sys.exit(code)
 
 
