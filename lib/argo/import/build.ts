@@ -17,7 +17,9 @@ import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.
 import { hoistExprTags } from './leaf-exprs.ts'
 import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { httpContainer } from './http-template.ts'
-import { memoizeOf } from './memoize.ts'
+import { memoizeOf, type Memoize } from './memoize.ts'
+import { checkCompositeKey, compositeMemo } from './composite-memo.ts'
+import type { CompositePrior } from '../../engine/prior.ts'
 import { synchronizationOf } from './sync.ts'
 import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
 import { archiveOf, artifactS3, type ArtifactS3, type S3Access } from './s3-artifact.ts'
@@ -166,6 +168,8 @@ export const builder = (cx: BuildContext) => {
   const leafSpecs = new WeakMap<Template, LeafSpec>()
   /** The inputs of each template whose value (or default) has tags: each call passes them as expressions. */
   const exprInputs = new WeakMap<Template, readonly ExprInput[]>()
+  /** The memoized steps and dag templates, for the composite prior (composite-memo.ts). */
+  const compositeMemos = new Map<Subflow, Memoize>()
   /** The scope an input's value is read in: the workflow's parameters (and literals). */
   const workflowScope: BodyScope = { kind: 'workflow', inputs: {}, siblings: new Map() }
   /** The arguments a call gives the callee's inputs with tagged values: a fixed `value` always, a `default` when not passed. */
@@ -365,7 +369,7 @@ export const builder = (cx: BuildContext) => {
       return leaf
     }
     if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, http, steps, dag and suspend (with a duration) are')
-    for (const f of ['memoize', 'synchronization']) if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally`, 'set it on the leaf templates it calls')
+    if (tpl.synchronization !== undefined) fail([...path, 'synchronization'], `synchronization on a ${kind} template is not supported locally`, 'set it on the leaf templates it calls')
     // Argo enforces a template's time limits on pods only: activeDeadlineSeconds "is only applicable to container and
     // script templates", and `timeout` "may not be applied to Step or DAG templates" (workflow_types.go; the
     // controller's checkTemplateTimeouts fails a node past its timeout only while it is Pending, which a steps or
@@ -383,6 +387,11 @@ export const builder = (cx: BuildContext) => {
     const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
     self.inputs = ins.spec
     exprInputs.set(self as Subflow, ins.exprs)
+    if (tpl.memoize !== undefined) {
+      const m = memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale)
+      checkCompositeKey(m.key, ins.params.map((p) => p.name), [...path, 'memoize', 'key'])
+      compositeMemos.set(self as Subflow, m)
+    }
     const { body, siblings } = kind === 'steps' ? stepsBody(lib, tpl.steps, self.inputs, [...path, 'steps']) : dagBody(lib, tpl.dag, self.inputs, [...path, 'dag'])
     self.body = body
     const exposes = subflowOutputs(tpl.outputs, { kind, inputs: self.inputs, siblings }, [...path, 'outputs'])
@@ -946,5 +955,5 @@ export const builder = (cx: BuildContext) => {
     for (const f of ['activeDeadlineSeconds', 'timeout']) if (cx.defaults[f] !== undefined) seconds(cx.defaults[f], [...at, f])
   }
 
-  return { topCall, topHook, retryOf }
+  return { topCall, topHook, retryOf, composite: (): CompositePrior | undefined => (compositeMemos.size ? compositeMemo(compositeMemos, cx.artifactRepository) : undefined) }
 }

@@ -4,7 +4,7 @@ import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
 import type { Daemon } from '../../engine/daemon.ts'
 import type { Lock } from './sync.ts'
-import { pieces } from './tags.ts'
+import { hasTags, pieces } from './tags.ts'
 import type { S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { S3_TOOL } from './s3-tool-command.ts'
@@ -164,7 +164,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
   const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
   // a default with tags is the runner's to write (substituted from the call's values) when the file is missing
-  const tagged = (x: string | undefined): x is string => x !== undefined && pieces(x).some((p) => p._tag !== 'Text')
+  const tagged = (x: string | undefined): x is string => x !== undefined && hasTags(x)
   for (const o of s.outParams) outputs[o.name] = o.default !== undefined && !tagged(o.default) ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
   for (const o of s.outArtifacts) {
     const k = s.outParams.some((p) => p.name === o.name) ? `${o.name}${ARTIFACT_ALIAS}` : o.name
