@@ -91,6 +91,17 @@ test('a memoized steps template: an entry older than maxAge is a miss, and the c
   assert.is.not(stale[0]!.hello, one!.hello)
 })
 
+test('a memoized dag template: the same, a hit runs none of its tasks', async () => {
+  const d = doc(['x', 'x', 'y'], { ...KEYED, cache: { configMap: { name: 'dag-cm' } } }) as unknown as { spec: { templates: Record<string, any>[] } }
+  const pair = d.spec.templates[1]!
+  delete pair.steps
+  pair.dag = { tasks: [{ name: 'w', template: 'w', arguments: m('{{inputs.parameters.m}}') }] }
+  pair.outputs = { parameters: [{ name: 'hello', valueFrom: { parameter: '{{tasks.w.outputs.parameters.hello}}' } }], artifacts: [{ name: 'f', from: '{{tasks.w.outputs.artifacts.f}}' }] }
+  const [one, two, other] = await calls(d, options('dag'))
+  assert.equal(two, { ...one!, ran: false })
+  assert.ok(one!.ran && other!.ran)
+})
+
 test('a memoized steps template that fails is not stored; a key with an expression is refused at import', async () => {
   const o = options('failed')
   const r = await run(doc(['x', 'x', 'y'], KEYED, true), o)
