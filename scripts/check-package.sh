@@ -38,7 +38,7 @@ tgz="$work/$(tail -n 1 "$work/pack.txt" 2>/dev/null)"
 shipped() {
   local list; list=$(tar tzf "$tgz")
   for f in package/dist/dsl/index.js package/dist/dsl/index.d.ts package/dist/dsl/index.js.map package/dsl/index.ts \
-    package/lib/local/launcher.py package/lib/argo/import/argo-leaf.py package/lib/argo/import/argo-lock.py package/lib/argo/import/scaled/sleep package/lib/argo/import/scaled/py/sitecustomize.py package/lib/argo/schema/schema-v4.1.2.json package/lib/argo/schema/schema-v3.7.18.json package/bin/dflow.js; do
+    package/lib/local/launcher.py package/lib/argo/import/argo-leaf.py package/lib/argo/import/argo-lock.py package/lib/argo/import/argo-memo.py package/lib/argo/import/scaled/sleep package/lib/argo/import/scaled/py/sitecustomize.py package/lib/argo/schema/schema-v4.1.2.json package/lib/argo/schema/schema-v3.7.18.json package/bin/dflow.js; do
     grep -qx "$f" <<<"$list" || { echo "missing: $f"; return 1; }
   done
   if grep -E '^package/(test|bench|examples|scripts)/|tsconfig' <<<"$list"; then echo "ships what users do not need"; return 1; fi

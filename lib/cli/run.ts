@@ -107,6 +107,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   let wf: Workflow
   let deadline: number | undefined
   let locks: readonly Lock[] = []
+  let composite: Imported['composite']
   if (isArgoFile(file)) {
     let imported: Imported
     // the importer (and Argo's schema) is loaded for an Argo file only: a TypeScript workflow starts without it
@@ -121,6 +122,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     wf = imported.workflow
     deadline = imported.deadlineSeconds
     locks = imported.synchronization ?? []
+    composite = imported.composite
   } else wf = await loadWorkflow(file, values.export)
   const reuse = await reuseOf(values)
   if (typeof reuse === 'string') return console.error(`dflow run: ${reuse}`), 2
@@ -153,7 +155,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   try {
     const common = { ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}), ...(values.quiet ? {} : { onEvent: progress(Date.now()) }) }
     const interpreter = batch ? dispatcher({ ...batch.config, ...common, ...(parallelism ? { slots: parallelism } : {}), ...(storage.store ? { store: storage.store } : {}) }) : local({ ...common, batch: batchJobs(), ...(parallelism ? { parallelism } : {}), ...(values.copy ? { stage: 'copy' as const } : {}), ...(storage.store ? { store: storage.store } : {}) })
-    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal, source, reuse, ...cacheRunOption(values) })
+    const run = await interpreter.run(wf, { parameters, artifacts: storage.artifacts, signal: ctl.signal, source, reuse, ...cacheRunOption(values), ...(composite ? { composite } : {}) })
     console.log(values.quiet ? summary(run, { quiet: true }) : `\n${summary(run)}`)
     if (stoppedBy) return stoppedBy === 'SIGINT' ? 130 : 143
     return run.status === 'Succeeded' ? 0 : 1

@@ -181,7 +181,7 @@ export const engineRunner = (options: EngineRunnerOptions = {}): Runner => {
       const before = kept.length ? earlier.get(wf.metadata.uid!) : undefined
       const run = before
         ? await interpreter.restart(before, { workflow: imported.workflow, allowChanges: true, signal: stop.signal, onWarning: () => {} })
-        : await interpreter.run(imported.workflow, { signal: stop.signal })
+        : await interpreter.run(imported.workflow, { signal: stop.signal, ...(imported.composite ? { composite: imported.composite } : {}) })
       earlier.set(wf.metadata.uid!, run.dir)
       const phase = run.status === 'Succeeded' ? 'Succeeded' : run.status === 'Error' ? 'Error' : 'Failed'
       return { phase, ...(run.message ? { message: run.message } : {}) }

@@ -11,7 +11,7 @@ import { stopMessage } from './abort.ts'
 import type { LeafCall, LeafExecutor, LeafResult } from './executor.ts'
 import { runAttempts } from './attempts.ts'
 import { attemptId, resumedAttempts } from './composite-retry.ts'
-import type { Prior } from './prior.ts'
+import type { CompositePrior, Prior } from './prior.ts'
 import { runDag } from './dag.ts'
 import { sliceFanIns, sliceRecords, stackSlices } from './slice.ts'
 import { inWindow } from '../concurrency/in-window.ts'
@@ -48,6 +48,8 @@ export interface InterpretContext {
   readonly record: (r: StepRecord, append?: boolean) => void
   /** Asked before a leaf call runs whether it need not (restart, reuse, cache): see `prior.ts`. */
   readonly prior?: Prior
+  /** Asked before a composite call runs whether it need not, and given its outputs when it succeeds (memoize): see `prior.ts`. */
+  readonly composite?: CompositePrior
   /** On a restart: what an earlier driver recorded for a step id (a retried sub-workflow carries on after its ended attempts). */
   readonly earlier?: (id: string) => StepRecord | undefined
 }
@@ -377,10 +379,33 @@ export const interpreter = (ictx: InterpretContext) => {
       return { outcome: OK, phase: 'Running', outputs: { [DAEMONED]: { kind: 'param', wire: 'true' }, [STEP_IP]: { kind: 'param', wire: '127.0.0.1' } } }
     }
     const t = s.template
+    // memoized (a composite prior): settled before its body runs (none of its steps runs), saved when it succeeds
+    const memo = ictx.composite && { query: { runId: ictx.runId, stepId: id, template: t, inputs, parameters: ictx.params, record: inRecord, base }, prior: ictx.composite }
+    let hit: Outputs | undefined
+    try {
+      hit = memo && (await memo.prior.settle(memo.query))
+    } catch (e) {
+      return finish('Error', inRecord, EMPTY_IO, { message: `memoize: ${e instanceof Error ? e.message : String(e)}` })
+    }
+    if (hit) {
+      const at = now()
+      ictx.record({ ...base, phase: 'Succeeded', startedAt: at, finishedAt: at, inputs: inRecord, outputs: ioRecordOf(hit, t.outputs) })
+      exportGlobals(t.outputs, hit, scope.globals)
+      return { outcome: OK, phase: 'Succeeded', outputs: hit }
+    }
     const running = () => ictx.record({ ...base, phase: 'Running', startedAt: startAt(), inputs: inRecord, outputs: EMPTY_IO, ...tail() })
     running()
     at.onRunning?.()
-    const end = (r: LeafResult) => finish(r.phase, inRecord, r.record, r.message ? { message: r.message } : {}, r.phase === 'Succeeded' ? r.outputs : undefined)
+    const end = async (r: LeafResult): Promise<CallResult> => {
+      if (memo && r.phase === 'Succeeded') {
+        try {
+          await memo.prior.save(memo.query, r.outputs)
+        } catch (e) {
+          return finish('Error', inRecord, r.record, { message: `memoize: ${e instanceof Error ? e.message : String(e)}` })
+        }
+      }
+      return finish(r.phase, inRecord, r.record, r.message ? { message: r.message } : {}, r.phase === 'Succeeded' ? r.outputs : undefined)
+    }
     if (!t.retry) return end(await runSubflow(t, inputs, id, env))
     // A retried sub-workflow: each attempt runs the whole body again from scratch under its own id ID(n), recorded
     // as a step of its own (the earlier attempts' steps stay in the journal, as Argo keeps a retry node's children);

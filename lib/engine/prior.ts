@@ -11,6 +11,9 @@
  *
  * Several priors are tried in turn with {@link firstPrior} (restart first, then reuse, then a cache).
  *
+ * A composite call (a sub-workflow: Argo's steps or dag template) has a prior of its own, {@link CompositePrior}:
+ * asked before its body runs (a settled call runs none of its steps), and given its outputs when it succeeds.
+ *
  * @example
  * ```ts
  * const prior: Prior = (call) => (call.key === 'iter-0' ? { settled: { record, outputs, append: true } } : undefined)
@@ -19,9 +22,10 @@
  *
  * @module
  */
+import type { Subflow } from 'dflow-ts'
 import type { AttemptRecord, IoRecord, StepRecord } from '../run/records.ts'
 import type { LeafCall } from './executor.ts'
-import type { Outputs } from './values.ts'
+import type { Outputs, Value } from './values.ts'
 
 /**
  * A leaf call as a prior is asked about it: the call the executor would get (no attempt yet), the record
@@ -113,4 +117,41 @@ export const firstPrior = (priors: readonly (Prior | undefined)[]): Prior | unde
     }
     return earlier
   }
+}
+
+/**
+ * A composite call (a sub-workflow) as a {@link CompositePrior} is asked about it: the template, its inputs
+ * (resolved, and as its record keeps them), the workflow's parameters and the record fields the engine has.
+ *
+ * @example
+ * ```ts
+ * const q: CompositeQuery = { runId: 'wf-1', stepId: 'main.fib', template, inputs: { n: { kind: 'param', wire: '3' } }, parameters: {}, record: inputsRecord, base }
+ * ```
+ */
+export interface CompositeQuery {
+  readonly runId: string
+  readonly stepId: string
+  readonly template: Subflow
+  readonly inputs: Readonly<Record<string, Value>>
+  readonly parameters: Readonly<Record<string, Value>>
+  /** The call's inputs as its record keeps them. */
+  readonly record: IoRecord
+  readonly base: Omit<StepRecord, 'phase' | 'inputs' | 'outputs'>
+}
+
+/**
+ * Settles composite calls (Argo's memoize on a steps or dag template): `settle` is asked before the body
+ * runs and gives the call's outputs when they are known — the call is then recorded Succeeded with them and
+ * none of its steps runs (Argo's cache-hit node has no children); `save` is given the outputs of a call that
+ * succeeded (a failed call is never given). A `save` that throws makes the call an Error with its message.
+ *
+ * @example
+ * ```ts
+ * const cache = new Map<string, Outputs>()
+ * const memo: CompositePrior = { settle: (q) => cache.get(q.template.name), save: (q, outputs) => void cache.set(q.template.name, outputs) }
+ * ```
+ */
+export interface CompositePrior {
+  readonly settle: (q: CompositeQuery) => Outputs | undefined | Promise<Outputs | undefined>
+  readonly save: (q: CompositeQuery, outputs: Outputs) => void | Promise<void>
 }

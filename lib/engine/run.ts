@@ -6,7 +6,7 @@ import type { StepRecord, WorkflowOutputsRecord, WorkflowRecord } from '../run/r
 import type { RunState, RunStore } from '../run/run-store.ts'
 import { StorageError, storageMessage } from '../run/storage-error.ts'
 import type { LeafExecutor } from './executor.ts'
-import type { Prior } from './prior.ts'
+import type { CompositePrior, Prior } from './prior.ts'
 import { FINAL_PHASES } from '../run/records.ts'
 import { runExitHandler } from './exit-handler.ts'
 import { holds, interpreter } from './interpret.ts'
@@ -77,6 +77,8 @@ export interface EngineRun {
   readonly onEvent?: (e: RunEvent) => void
   /** Asked before each leaf call runs whether it need not (restart, reuse, cache): see `prior.ts`. */
   readonly prior?: Prior
+  /** Asked before each composite call runs whether it need not, and given its outputs when it succeeds (memoize): see `prior.ts`. */
+  readonly composite?: CompositePrior
   /**
    * A restart: what the earlier drivers of this run recorded. The run keeps its id, start time and records;
    * the workflow record notes the restart; a step they left unfinished that this driver does not reach again
@@ -157,7 +159,7 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   outer?.addEventListener('abort', onAbort, { once: true })
   const before = new Map((given.earlier?.steps ?? []).map((r) => [r.id, r]))
   const interpreterWith = (ps: Record<string, Value>) =>
-    interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record, ...(given.prior ? { prior: given.prior } : {}), ...(given.earlier ? { earlier: (id: string) => before.get(id) } : {}) })
+    interpreter({ executor, runId: given.runId, params: ps, baseDir: given.baseDir, record, ...(given.prior ? { prior: given.prior } : {}), ...(given.composite ? { composite: given.composite } : {}), ...(given.earlier ? { earlier: (id: string) => before.get(id) } : {}) })
   /** The workflow outputs, shared by every scope of the run (see `exportGlobals`). */
   const globals: WorkflowOutputs = new Map()
   let final: WorkflowRecord

@@ -55,7 +55,8 @@ export type { RunSource } from '../run/restart-record.ts'
 export type { Spawner, ProcessSpec, ProcessExit } from './process-group.ts'
 export type { BatchJobs } from '../engine/batch-route.ts'
 export type { LeafExecutor, LeafCall, LeafEvent, LeafResult } from '../engine/executor.ts'
-export type { EarlierAttempt } from '../engine/prior.ts'
+export type { CompositePrior, CompositeQuery, EarlierAttempt } from '../engine/prior.ts'
+import type { CompositePrior } from '../engine/prior.ts'
 export type { Value, Outputs, ParamValue, ArtifactValue } from '../engine/values.ts'
 export type { FanIn, StackSource } from '../engine/fan-in.ts'
 export type { RunLayout } from '../run/layout.ts'
@@ -135,6 +136,11 @@ export interface LocalRunOptions extends RunOptions {
    * cached either way). Entries live in the run's store under `_cache/`, or without one in `<runsDir>/.cache/`.
    */
   readonly cache?: boolean
+  /**
+   * Settles composite calls before they run and is given their outputs when they succeed: Argo's memoize on a
+   * steps or dag template, as the Argo importer gives it (`importWorkflow(…).composite`). See `prior.ts`.
+   */
+  readonly composite?: CompositePrior
 }
 
 /**
@@ -182,7 +188,7 @@ export const local = (config: LocalConfig = {}): LocalInterpreter => {
     makeRunFolder(runLayout(dir))
     writeRestartRecord(dir, restartRecordOf(wf, config, options.source))
     const prior = options.reuse?.length ? reusePrior(options.reuse.map(reusedStep)) : undefined
-    return drive(config, wf, { id, dir, params, ...(prior ? { prior } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.cache ? { cache: true } : {}) })
+    return drive(config, wf, { id, dir, params, ...(prior ? { prior } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.cache ? { cache: true } : {}), ...(options.composite ? { composite: options.composite } : {}) })
   }
   return { run, restart: (runDir, options) => restartRun(config, drive, runDir, options) }
 }
@@ -232,6 +238,7 @@ const drive: Drive = async (config, wf, plan) => {
     ...(plan.signal ? { signal: plan.signal } : {}),
     ...(config.onEvent ? { onEvent: config.onEvent } : {}),
     ...(plan.prior ? { prior: plan.prior } : {}),
+    ...(plan.composite ? { composite: plan.composite } : {}),
     ...(plan.earlier ? { earlier: plan.earlier } : {}),
   })
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { LeafTemplate, Workflow } from 'dflow-ts'
 import { leafParts } from '../fn/leaf-parts.ts'
-import type { Prior } from '../engine/prior.ts'
+import type { CompositePrior, Prior } from '../engine/prior.ts'
 import { restartPrior } from '../engine/restart-prior.ts'
 import { runParameters } from '../engine/run.ts'
 import type { Value } from '../engine/values.ts'
@@ -70,7 +70,7 @@ export class RestartRefused extends Error {
 export type Drive = (
   config: LocalConfig,
   wf: Workflow<any>,
-  plan: { readonly id: string; readonly dir: string; readonly params: Readonly<Record<string, Value>>; readonly prior?: Prior; readonly earlier?: RunState; readonly signal?: AbortSignal; readonly cache?: boolean },
+  plan: { readonly id: string; readonly dir: string; readonly params: Readonly<Record<string, Value>>; readonly prior?: Prior; readonly composite?: CompositePrior; readonly earlier?: RunState; readonly signal?: AbortSignal; readonly cache?: boolean },
 ) => Promise<Run>
 
 /**

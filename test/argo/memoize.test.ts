@@ -3,28 +3,34 @@
  * their keys), and the compile side of a resubmission that reuses an earlier workflow's Succeeded steps.
  * Every manifest goes through Argo's schema and the lint (compileChecked, validate).
  */
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { artifact, DflowError, formatProblem, localArtifact, param, seq, sh, shell, step, t, workflow } from 'dflow-ts'
 import { compile, importWorkflow, leafParts, nodeId, resubmitManifest, templateDigest, validate, type ArgoTemplate, type NodeStatus } from 'dflow-ts/argo'
+import { local } from 'dflow-ts/local'
+import { tempDir } from '../helpers/tmp.ts'
 import { compileChecked, templateNamed } from './support/checked.ts'
 
 const test = suite('argo: memoize for cache: true, resubmission reusing Succeeded steps')
+const tmp = tempDir('argo-memoize')
+test.after(tmp.cleanup)
 
-const gen = (o: { cache?: boolean; cpu?: string } = {}) =>
+/** `stamp`: gen also outputs a fresh uuid, so that a call served from a cache gives the one it was cached with. */
+const gen = (o: { cache?: boolean; cpu?: string; stamp?: boolean } = {}) =>
   shell({
     name: 'gen',
     ...(o.cache !== undefined ? { cache: o.cache } : {}),
     ...(o.cpu ? { resources: { requests: { cpu: o.cpu } } } : {}),
     inputs: { word: param(t.string) },
-    outputs: { n: param(t.number, { path: 'n.txt' }), out: artifact({ path: 'out.txt' }) },
-    script: ({ word }) => sh`echo ${word} > out.txt; echo 3 > n.txt`,
+    outputs: { n: param(t.number, { path: 'n.txt' }), out: artifact({ path: 'out.txt' }), ...(o.stamp ? { stamp: param(t.string, { path: 'stamp.txt' }) } : {}) },
+    script: ({ word }) => (o.stamp ? sh`echo ${word} > out.txt; echo 3 > n.txt; cat /proc/sys/kernel/random/uuid > stamp.txt` : sh`echo ${word} > out.txt; echo 3 > n.txt`),
   })
 const use = (cache = true) =>
   shell({ name: 'use', cache, inputs: { n: param(t.number), data: artifact() }, outputs: { text: param(t.string, { path: 'text.txt' }) }, script: ({ n, data }) => sh`cat ${data} > text.txt; echo ${n} >> text.txt` })
-const wfOf = (g = gen({ cache: true }), u = use()) => {
-  const a = step('gen', g, { word: 'hello' })
+const wfOf = (g = gen({ cache: true }), u = use(), word = 'hello') => {
+  const a = step('gen', g, { word })
   return workflow('memo', seq(a, step('use', u, { n: a.outputs.n, data: a.outputs.out })))
 }
 const KEY = /^dflow-[0-9a-f]{32}(-\{\{=sprig\.sha256sum\(toJson\(\[.*\]\)\)\}\})?$/
@@ -80,10 +86,44 @@ test('an artifact from a step that is not memoized cannot be named by key: a pro
   assert.match(call.arguments?.parameters?.find((p) => p.name === 'dflow-memo-data')?.value ?? '', /inputs\/data\.txt/)
 })
 
-test('a memoized manifest is accepted by the importer: the {{= … }} of its memo keys (sprig.sha256sum, toJson) is evaluated locally', () => {
+test('a memoized manifest imported runs as the DSL runs it, and a second run is served from the ConfigMap (output artifacts too)', async () => {
   // import-features.test.ts runs a key with {{= … }} and checks the ConfigMap entries it writes
-  const { workflow } = importWorkflow(compile(wfOf()) as never, { memoizeDir: tmpdir() })
-  assert.ok(workflow)
+  const wf = wfOf(gen({ cache: true, stamp: true }))
+  const memoizeDir = join(tmp.path, 'memo')
+  const artifactRepository = join(tmp.path, 'repo')
+  const runsDir = join(tmp.path, 'runs')
+  const text = (v: unknown) => readFileSync((v as { path: string }).path, 'utf8')
+  const outputsOf = async (w: Parameters<ReturnType<typeof local>['run']>[0]) => {
+    const r = await local({ runsDir }).run(w)
+    assert.is(r.status, 'Succeeded', r.steps().map((s) => `${s.id}: ${s.phase} ${s.message ?? ''}`).join('; '))
+    for (const s of r.steps()) assert.is(s.phase, 'Succeeded', `${s.id}: ${s.message ?? ''}`)
+    const out = (n: string) => r.steps({ name: n })[0]!.outputs as Record<string, unknown>
+    return { n: Number(out('gen').n), out: text(out('gen').out), text: String(out('use').text), stamp: String(out('gen').stamp) }
+  }
+  const { stamp: _s, ...dsl } = await outputsOf(wf)
+  const imported = () => outputsOf(importWorkflow(compile(wf) as never, { memoizeDir, artifactRepository }).workflow)
+  const first = await imported()
+  assert.equal({ ...first, stamp: undefined }, { ...dsl, stamp: undefined }, 'the imported run gives the DSL run\'s outputs')
+  const cm = JSON.parse(readFileSync(join(memoizeDir, 'dflow-cache.json'), 'utf8')) as { data: Record<string, string> }
+  const genEntry = Object.values(cm.data).map((e) => JSON.parse(e) as { outputs: { artifacts?: { name: string; path: string; s3: { key: string } }[] } }).find((e) => e.outputs.artifacts)!
+  assert.equal(genEntry.outputs.artifacts!.map((a) => [a.name, a.path]), [['out', '/tmp/workdir/out.txt']], 'the entry names its output artifact, by a key of the artifact repository')
+  assert.is(readFileSync(join(artifactRepository, genEntry.outputs.artifacts![0]!.s3.key), 'utf8'), dsl.out)
+  // the second run is a cache hit: gen does not run again (its stamp is the first run's), its artifact is served
+  assert.equal(await imported(), first)
+  // the producer's memo key (its output dflow-memo, Argo's substituted default) names its entry, so that a
+  // consumer's key changes with its producer's inputs: with another word, use runs again and reads "bye"
+  const r = await local({ runsDir }).run(importWorkflow(compile(wf) as never, { memoizeDir, artifactRepository }).workflow)
+  const memoOut = String((r.steps({ name: 'gen' })[0]!.outputs as Record<string, unknown>)['dflow-memo'])
+  assert.match(memoOut, /^dflow-[0-9a-f]{32}-[0-9a-f]{64}$/)
+  assert.equal(JSON.parse(cm.data[memoOut]!).outputs.artifacts?.[0]?.name, 'out')
+  const bye = wfOf(gen({ cache: true, stamp: true }), use(), 'bye')
+  const other = await outputsOf(importWorkflow(compile(bye) as never, { memoizeDir, artifactRepository }).workflow)
+  assert.is(other.text, 'bye\n3')
+  // an entry whose artifact is gone from the repository is a miss: the template runs again
+  rmSync(artifactRepository, { recursive: true })
+  const third = await imported()
+  assert.is.not(third.stamp, first.stamp)
+  assert.equal({ ...third, stamp: undefined }, { ...dsl, stamp: undefined })
 })
 
 test('a resubmission keeps the earlier workflow\'s Succeeded nodes, renamed into the new workflow, and validates', () => {

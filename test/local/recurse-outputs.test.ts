@@ -44,7 +44,7 @@ test('examples/argo/fibonacci-seq-conditional-param.ts: the same outcome locally
 
 const upstream = sharedDir("the import of Argo's fibonacci-seq-conditional-param")
 if (upstream)
-  test("Argo's fibonacci-seq-conditional-param imported: refused for its steps-template memoize; without it, and with its literal 1 a step's result, the recursive calls' outputs add up to 5", async () => {
+  test("Argo's fibonacci-seq-conditional-param imported: refused for its literal 1 in an output's expression; with that 1 a step's result, the recursive calls' outputs add up to 5, and its steps-template memoize serves a second run", async () => {
     const text = readFileSync(join(upstream, 'argo', 'examples', 'fibonacci-seq-conditional-param.yaml'), 'utf8')
     let err: unknown
     try {
@@ -53,17 +53,28 @@ if (upstream)
       err = e
     }
     assert.instance(err, DflowError)
-    assert.match((err as DflowError).problems[0]!.path.join('.'), /spec\.templates\.1\.memoize$/)
+    assert.match((err as DflowError).problems[0]!.path.join('.'), /spec\.templates\.1\.outputs\.parameters\.0\.valueFrom\.expression$/)
     const doc = (parseYaml(text) as unknown as { documents: Record<string, any>[] }).documents[0]!
     const fib = doc.spec.templates[1]
-    delete fib.memoize
     // upstream's `… == 1 ? 1 : … == 2 ? 1 : ref`: a literal branch is not an output the importer can choose yet
     fib.steps[0].push({ name: 'one', template: 'return-1', when: '{{inputs.parameters.num}} <= 2' })
     fib.outputs.parameters[0].valueFrom.expression = "asInt(inputs.parameters.num) <= 2 ? steps.one.outputs.result : steps['fibonacci-helper'].outputs.parameters.result"
-    const run = await local({ runsDir: tmp.path }).run(importWorkflow(doc).workflow)
-    assert.is(run.status, 'Succeeded')
-    assert.is(run.step('fibonaccimain').outputs.fib, '5')
-    assert.is(run.step('printresult').log(), '5\n')
+    const memoizeDir = join(tmp.path, 'fibonacci-memo')
+    const runIt = async () => {
+      const imported = importWorkflow(doc, { memoizeDir, artifactRepository: join(tmp.path, 'fibonacci-repo') })
+      const run = await local({ runsDir: tmp.path }).run(imported.workflow, { composite: imported.composite! })
+      assert.is(run.status, 'Succeeded')
+      assert.is(run.step('fibonaccimain').outputs.fib, '5')
+      assert.is(run.step('printresult').log(), '5\n')
+      return run
+    }
+    const first = await runIt()
+    assert.ok(first.steps().some((s) => s.id.startsWith('fibonacci.fibonaccimain.')), 'the first run computes fib(5)')
+    // within the run, fib(4)'s fib(2) and fib(5)'s fib(3) are served by the entries their first calls stored
+    assert.not.ok(first.steps().some((s) => s.id.startsWith('fibonacci.fibonaccimain.fibonacci-helper.fib-sub-2.')))
+    // the ConfigMap fibonacci-m keys fib's outputs by num; a second run (within maxAge, 120s) is served fib(5) and runs none of its steps
+    assert.is(JSON.parse(JSON.parse(readFileSync(join(memoizeDir, 'fibonacci-m.json'), 'utf8')).data['5']).outputs.parameters[0].value, '5')
+    assert.not.ok((await runIt()).steps().some((s) => s.id.startsWith('fibonacci.fibonaccimain.')))
   })
 
 test.run()

@@ -354,67 +354,22 @@ def program(argv0, env, bindir):
     return argv0
 
 
-def now_rfc3339():
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Memo:
-    """A template's memoize cache: a ConfigMap document (JSON) holding one entry per key, in Argo's format
-    (workflow/controller/cache/configmap_cache.go), read and written under a lock of its own."""
-
-    def __init__(self, m, isolated):
-        self.m = m
-        self.key = substitute(m["key"], isolated)
-        if not re.fullmatch(r"[-._a-zA-Z0-9]+", self.key):
-            fail(f"memoize key {self.key!r} is not a valid ConfigMap key ([-._a-zA-Z0-9]+)")
-        os.makedirs(os.path.dirname(m["file"]), exist_ok=True)
-
-    def _locked(self, update):
-        import fcntl
-
-        with open(self.m["file"] + ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                with open(self.m["file"]) as f:
-                    cm = json.load(f)
-            except FileNotFoundError:
-                cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": self.m["configMap"], "labels": {"workflows.argoproj.io/configmap-type": "Cache"}}, "data": {}}
-            out = update(cm)
-            tmp = self.m["file"] + ".tmp"
-            with open(tmp, "w") as f:
-                json.dump(cm, f, indent=2)
-            os.replace(tmp, self.m["file"])
-            return out
-
-    def hit(self):
-        """The cached outputs, when an entry is younger than maxAge (and its lastHitTimestamp is updated)."""
-
-        def look(cm):
-            raw = (cm.get("data") or {}).get(self.key)
-            if raw is None:
-                return None
-            e = json.loads(raw)
-            made = _dt.datetime.strptime(e["creationTimestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
-            age = (_dt.datetime.now(_dt.timezone.utc) - made).total_seconds()
-            if self.m["maxAge"] is not None and age > self.m["maxAge"]:
-                return None
-            e["lastHitTimestamp"] = now_rfc3339()
-            cm["data"][self.key] = json.dumps(e, separators=(",", ":"))
-            return e["outputs"]
-
-        return self._locked(look)
-
-    def save(self, outputs):
-        def put(cm):
-            t = now_rfc3339()
-            e = {"nodeID": os.environ.get("DFLOW_ARGO_NODE", "local"), "outputs": outputs, "creationTimestamp": t, "lastHitTimestamp": t}
-            cm.setdefault("data", {})[self.key] = json.dumps(e, separators=(",", ":"))
-
-        self._locked(put)
+def open_memo(isolated):
+    """The template's memoize cache for this call's key (argo-memo.py: the ConfigMap format, written once)."""
+    sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+    try:
+        return __import__("argo-memo").Memo(spec["memoize"], substitute(spec["memoize"]["key"], isolated), spec["repository"])
+    except ValueError as e:
+        fail(str(e))
 
 
 def serve_memoized(outputs):
-    """Gives a cache hit's outputs as if the template had run: each output parameter at its path, the result on stdout."""
+    """Gives a cache hit's outputs as if the template had run: each output parameter at its path, each output
+    artifact copied from the repository, the result on stdout."""
+    for a in outputs.get("artifacts") or []:
+        declared = spec["memoize"]["artifacts"].get(a.get("name"))
+        if declared is not None:
+            copy_tree(a["local"], os.path.join(workdir, declared.lstrip("/")))
     for p in outputs.get("parameters", []):
         declared = spec["memoize"]["outputs"].get(p["name"])
         if declared is None:
@@ -428,19 +383,25 @@ def serve_memoized(outputs):
     sys.exit(0)
 
 
-def memo_outputs(result):
+def save_memoized(memo, result):
+    """A successful run's outputs into its cache entry: the output parameters' values, the output artifacts it wrote."""
     params = []
     for name, declared in spec["memoize"]["outputs"].items():
         mine = os.path.join(workdir, declared.lstrip("/"))
         if os.path.isfile(mine):
             with open(mine) as f:
                 params.append({"name": name, "value": f.read(), "valueFrom": {"path": declared}})
-    return {"parameters": params, "result": result, "exitCode": "0"}
+    arts = []
+    for name, declared in spec["memoize"]["artifacts"].items():
+        mine = os.path.join(workdir, declared.lstrip("/"))
+        if os.path.lexists(mine):
+            arts.append({"name": name, "path": mine, "declared": declared})
+    memo.save(params, arts, result)
 
 
 def main():
     isolated = isolation != "none" and enter_namespace()
-    memo = Memo(spec["memoize"], isolated) if spec.get("memoize") else None
+    memo = open_memo(isolated) if spec.get("memoize") else None
     if memo:
         cached = memo.hit()
         if cached is not None:
@@ -599,6 +560,13 @@ def main():
             os.makedirs(os.path.dirname(mine), exist_ok=True)
             shutil.copytree(src, mine) if os.path.isdir(src) else shutil.copy2(src, mine)
     if code == 0:
+        # an output parameter whose file is missing and whose default has tags: its default, substituted (as Argo substitutes the template)
+        for declared, text in spec.get("outDefaults", {}).items():
+            mine = os.path.join(workdir, declared.lstrip("/"))
+            if not os.path.lexists(mine):
+                os.makedirs(os.path.dirname(mine), exist_ok=True)
+                with open(mine, "w") as f:
+                    f.write(substitute(text, isolated))
         err = store_keys(isolated)
         if err:
             sys.stderr.write(f"dflow argo leaf: {err}\n")
@@ -611,7 +579,7 @@ def main():
             sys.stdout.write(result)
             sys.stdout.flush()
         if code == 0:
-            memo.save(memo_outputs(result.rstrip("\n")))
+            save_memoized(memo, result.rstrip("\n"))
     sys.exit(code)
 
 

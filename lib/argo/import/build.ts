@@ -17,7 +17,9 @@ import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.
 import { hoistExprTags } from './leaf-exprs.ts'
 import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { httpContainer } from './http-template.ts'
-import { memoizeOf } from './memoize.ts'
+import { memoizeOf, type Memoize } from './memoize.ts'
+import { checkCompositeKey, compositeMemo } from './composite-memo.ts'
+import type { CompositePrior } from '../../engine/prior.ts'
 import { synchronizationOf } from './sync.ts'
 import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
 import { archiveOf, artifactS3, type ArtifactS3, type S3Access } from './s3-artifact.ts'
@@ -166,6 +168,8 @@ export const builder = (cx: BuildContext) => {
   const leafSpecs = new WeakMap<Template, LeafSpec>()
   /** The inputs of each template whose value (or default) has tags: each call passes them as expressions. */
   const exprInputs = new WeakMap<Template, readonly ExprInput[]>()
+  /** The memoized steps and dag templates, for the composite prior (composite-memo.ts). */
+  const compositeMemos = new Map<Subflow, Memoize>()
   /** The scope an input's value is read in: the workflow's parameters (and literals). */
   const workflowScope: BodyScope = { kind: 'workflow', inputs: {}, siblings: new Map() }
   /** The arguments a call gives the callee's inputs with tagged values: a fixed `value` always, a `default` when not passed. */
@@ -365,7 +369,7 @@ export const builder = (cx: BuildContext) => {
       return leaf
     }
     if (kind !== 'steps' && kind !== 'dag') return fail([...path, kind], `${kind} templates are not supported by the local importer`, 'container, script, containerSet, http, steps, dag and suspend (with a duration) are')
-    for (const f of ['memoize', 'synchronization']) if (tpl[f] !== undefined) fail([...path, f], `${f} on a ${kind} template is not supported locally`, 'set it on the leaf templates it calls')
+    if (tpl.synchronization !== undefined) fail([...path, 'synchronization'], `synchronization on a ${kind} template is not supported locally`, 'set it on the leaf templates it calls')
     // Argo enforces a template's time limits on pods only: activeDeadlineSeconds "is only applicable to container and
     // script templates", and `timeout` "may not be applied to Step or DAG templates" (workflow_types.go; the
     // controller's checkTemplateTimeouts fails a node past its timeout only while it is Pending, which a steps or
@@ -383,6 +387,11 @@ export const builder = (cx: BuildContext) => {
     const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
     self.inputs = ins.spec
     exprInputs.set(self as Subflow, ins.exprs)
+    if (tpl.memoize !== undefined) {
+      const m = memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale)
+      checkCompositeKey(m.key, ins.params.map((p) => p.name), [...path, 'memoize', 'key'])
+      compositeMemos.set(self as Subflow, m)
+    }
     const { body, siblings } = kind === 'steps' ? stepsBody(lib, tpl.steps, self.inputs, [...path, 'steps']) : dagBody(lib, tpl.dag, self.inputs, [...path, 'dag'])
     self.body = body
     const exposes = subflowOutputs(tpl.outputs, { kind, inputs: self.inputs, siblings }, [...path, 'outputs'])
@@ -487,7 +496,7 @@ export const builder = (cx: BuildContext) => {
         containers.push(containerOf(c, role, FIELDS.extraContainer, at, false))
         mountLists.push({ list: c.volumeMounts, path: [...at, 'volumeMounts'] })
       }
-    const outParams = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
+    const outParamsRead = list(tpl.outputs?.parameters, [...path, 'outputs', 'parameters']).map((p: Obj, i) => {
       const at = [...path, 'outputs', 'parameters', String(i)]
       check(p, FIELDS.outputParameter, at, w)
       const vf = (p.valueFrom ?? {}) as Obj
@@ -519,14 +528,16 @@ export const builder = (cx: BuildContext) => {
     )
     // expression tags of the containers' fields, the memoize key and the artifacts' keys: hidden inputs, computed by each call (leafExprArgs)
     const memoized = tpl.memoize !== undefined ? memoizeOf(tpl.memoize, [...path, 'memoize'], w, cx.memoizeDir, cx.timeScale) : undefined
-    const keys = [...(memoized ? [memoized.key] : []), ...[...ins.arts, ...outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : []))]
+    // an output parameter's default is the template's text too: Argo substitutes the call's inputs in it (dflow's `dflow-memo` is its memo key)
+    const keys = [...(memoized ? [memoized.key] : []), ...[...ins.arts, ...outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : [])), ...outParamsRead.flatMap((o) => (o.default !== undefined ? [o.default] : []))]
     const { containers: hoisted, exprs, more } = hoistExprTags(containers, keys)
-    // `more` is `keys` hoisted, in order: the memoize key first, then each artifact's that has one
+    // `more` is `keys` hoisted, in order: the memoize key first, then each artifact's key, then each output parameter's default
     let hoistedKeys = 0
     const nextKey = () => more[hoistedKeys++]!
     const memoize = memoized && { ...memoized, key: nextKey() }
     const withKey = <A extends { readonly key?: string }>(a: A): A => (a.key !== undefined ? { ...a, key: nextKey() } : a)
     const [inArts, outArts] = [ins.arts.map(withKey), outArtifacts.map(withKey)]
+    const outParams = outParamsRead.map((o) => (o.default !== undefined ? { ...o, default: nextKey() } : o))
     const texts = [...hoisted.flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), c.source ?? '', c.workingDir ?? '', ...c.env.map(([, v]) => v)]), ...ins.arts.map((a) => a.raw ?? '')]
     const workflowParams = [...new Set(texts.flatMap((x) => pieces(x).flatMap((p) => (p._tag === 'Tag' && /^workflow\.parameters\./.test(p.name) ? [p.name.slice('workflow.parameters.'.length)] : []))))]
     for (const wp of workflowParams) if (!cx.workflowParams.has(wp)) fail(path, `{{workflow.parameters.${wp}}}: the workflow has no parameter "${wp}"`)
@@ -944,5 +955,5 @@ export const builder = (cx: BuildContext) => {
     for (const f of ['activeDeadlineSeconds', 'timeout']) if (cx.defaults[f] !== undefined) seconds(cx.defaults[f], [...at, f])
   }
 
-  return { topCall, topHook, retryOf }
+  return { topCall, topHook, retryOf, composite: (): CompositePrior | undefined => (compositeMemos.size ? compositeMemo(compositeMemos, cx.artifactRepository) : undefined) }
 }

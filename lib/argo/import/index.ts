@@ -7,6 +7,7 @@ import { seconds } from './durations.ts'
 import { FIELDS, fieldProblems, Warnings } from './fields.ts'
 import { resolve } from 'node:path'
 import { defaultMemoizeDir } from './memoize.ts'
+import type { CompositePrior } from '../../engine/prior.ts'
 import { rawFileIn } from './raw-file.ts'
 import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
@@ -79,6 +80,11 @@ export interface Imported {
   readonly deadlineSeconds?: number
   /** The workflow's synchronization (spec.synchronization): locks the caller holds for the whole run, with {@link holdLocks}. */
   readonly synchronization?: readonly Lock[]
+  /**
+   * The memoize of its steps and dag templates (composite-memo.ts), which the caller gives the run:
+   * `local().run(workflow, { composite })`. Leaves memoize on their own (the leaf runner).
+   */
+  readonly composite?: CompositePrior
 }
 
 /** The documents of an input: an object, a list of them, or YAML text. */
@@ -265,5 +271,6 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   }
   const invalid = [...schemaOf(doc), ...tplDocs.flatMap((d) => schemaOf(d).map((x) => problem([`${d.kind}/${d.metadata?.name}`, ...x.path], x.message)))]
   if (invalid.length) throw new DflowError(invalid)
-  return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}), ...(locks.length ? { synchronization: locks } : {}) }
+  const composite = b.composite()
+  return { workflow: wf, warnings: w.list, ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}), ...(locks.length ? { synchronization: locks } : {}), ...(composite ? { composite } : {}) }
 }

@@ -4,7 +4,7 @@ import type { LeafExpr } from './leaf-exprs.ts'
 import type { Memoize } from './memoize.ts'
 import type { Daemon } from '../../engine/daemon.ts'
 import type { Lock } from './sync.ts'
-import { pieces } from './tags.ts'
+import { hasTags, pieces } from './tags.ts'
 import type { S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { S3_TOOL } from './s3-tool-command.ts'
@@ -149,6 +149,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     ...Object.values(s.computed ?? {}),
     ...(s.memoize ? [s.memoize.key] : []),
     ...[...s.inArtifacts, ...s.outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : [])),
+    ...s.outParams.flatMap((o) => (o.default !== undefined ? [o.default] : [])),
   ]
   for (const x of texts) checkTags(s, x, [...s.path, s.kind])
   const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
@@ -162,7 +163,9 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   for (const a of s.inArtifacts) if (a.raw === undefined && a.key === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
   // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
   const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
-  for (const o of s.outParams) outputs[o.name] = o.default !== undefined ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
+  // a default with tags is the runner's to write (substituted from the call's values) when the file is missing
+  const tagged = (x: string | undefined): x is string => x !== undefined && hasTags(x)
+  for (const o of s.outParams) outputs[o.name] = o.default !== undefined && !tagged(o.default) ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })
   for (const o of s.outArtifacts) {
     const k = s.outParams.some((p) => p.name === o.name) ? `${o.name}${ARTIFACT_ALIAS}` : o.name
     if (k in outputs) fail([...s.path, 'outputs', 'artifacts'], `two outputs are named "${k}"`)
@@ -184,11 +187,13 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     repository: s.repository ?? null,
     outputPaths: Object.fromEntries([...s.outParams.map((o) => [`outputs.parameters.${o.name}.path`, o.path]), ...s.outArtifacts.map((o) => [`outputs.artifacts.${o.name}.path`, o.path])]),
     outputs: [...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path)],
+    outDefaults: Object.fromEntries(s.outParams.flatMap((o) => (tagged(o.default) ? [[o.path, o.default]] : []))),
     // a path right under / (`/result.txt`) stays in the step's root, and is copied out when it ends
     private: [...new Set(declared.filter((p) => p.replace(/^\/+/, '').includes('/')).map(topOf))],
     mounts: s.mounts.map((m) => ({ path: m.path, shared: m.shared ?? null, subPath: m.subPath ?? null })),
     locks: s.locks ?? [],
-    memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])) } : null,
+    // what a cache entry keeps: the output parameters' values, and the output artifacts (copied into the repository)
+    memoize: s.memoize ? { ...s.memoize, outputs: Object.fromEntries(s.outParams.map((o) => [o.name, o.path])), artifacts: Object.fromEntries(s.outArtifacts.map((o) => [o.name, o.path])) } : null,
   }
   // what the template asks the launcher for: decided by build, which script() calls once, with the template's inputs
   let asked: string | undefined
@@ -232,7 +237,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
 }
 
 /** The call's values a leaf's script knows, by the variable holding each (sandboxed's `spec`). */
-interface CallSpec { readonly params: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }
+interface CallSpec { readonly params: Record<string, string>; readonly outDefaults: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }
 
 /**
  * The leaf's two fast ways (leaf-sandbox.ts) when its features are all theirs: `request`, what the template asks
@@ -241,7 +246,7 @@ interface CallSpec { readonly params: Record<string, string>; readonly workflowP
  */
 const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { readonly bwrap?: string; readonly request?: string } => {
   const [c, ...more] = s.containers
-  const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length
+  const plain = !more.length && c?.role === 'main' && !c.dependencies?.length && !s.locks?.length && !s.memoize && !s.mounts.length && !s.inArtifacts.length && !Object.keys(s.computed ?? {}).length && !Object.keys(spec.outDefaults).length
   const tops = [...new Set([...spec.private, 'tmp'])].sort()
   // an output right under / is copied out of the root: argo-leaf.py's
   if (!plain || s.outArtifacts.some((o) => o.key !== undefined) || spec.outputs.some((p) => p.replace(/^\/+/, '').split('/').length < 2)) return {}

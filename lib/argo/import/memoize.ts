@@ -7,11 +7,12 @@ import { FIELDS, fieldProblems, type Warnings } from './fields.ts'
 type Obj = Record<string, any>
 
 /**
- * A leaf's memoization, as the leaf runner applies it: before running, it looks the key (its tags
- * substituted) up in the ConfigMap file `DIR/NAME.json`; an entry younger than maxAge gives the outputs
- * without running, and a successful run stores them. The file is a ConfigMap document, in the format of
- * Argo's cache (workflow/controller/cache/configmap_cache.go: data KEY = JSON `{nodeID, outputs:
- * {parameters, result, exitCode}, creationTimestamp, lastHitTimestamp}`, label
+ * A template's memoization: before a call runs, its key (its tags substituted) is looked up in the ConfigMap
+ * file `DIR/NAME.json`; an entry younger than maxAge gives the outputs without running, and a successful call
+ * stores them — a leaf's by the leaf runner, a steps or dag template's by the composite prior
+ * (composite-memo.ts), both through argo-memo.py. The file is a ConfigMap document, in the format of Argo's
+ * cache (workflow/controller/cache/configmap_cache.go: data KEY = JSON `{nodeID, outputs: {parameters,
+ * artifacts, result, exitCode}, creationTimestamp, lastHitTimestamp}`, label
  * `workflows.argoproj.io/configmap-type: Cache`), so `dflow run --configmap` and `kubectl apply` read it.
  *
  * @example
@@ -39,7 +40,7 @@ export interface Memoize {
 export const defaultMemoizeDir = (): string => argoStateDir('memoize', 'DFLOW_ARGO_MEMOIZE_DIR')
 
 /**
- * Reads a template's `memoize` (key, maxAge, cache.configMap.name) into what the leaf runner needs.
+ * Reads a template's `memoize` (key, maxAge, cache.configMap.name) into what the leaf runner and the composite prior need.
  *
  * @example
  * ```ts
