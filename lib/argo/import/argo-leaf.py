@@ -81,6 +81,10 @@ for k, v in spec["computed"].items():
 import datetime as _dt
 values.setdefault("workflow.creationTimestamp", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 values["workflow.scheduledTime"] = values["workflow.creationTimestamp"]
+# its strftime fields (workflow.creationTimestamp.Y, .m, .d, ...), as Argo's setGlobalParameters gives them
+_created = _dt.datetime.fromisoformat(values["workflow.creationTimestamp"].replace("Z", "+00:00"))
+for _c in "YmdHMSyj":
+    values[f"workflow.creationTimestamp.{_c}"] = _created.strftime("%" + _c)
 
 
 def art_path(name, a, isolated):

@@ -20,7 +20,7 @@ import { httpContainer } from './http-template.ts'
 import { memoizeOf } from './memoize.ts'
 import { synchronizationOf } from './sync.ts'
 import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
-import { archiveOf, artifactS3, type ArtifactS3, type S3Access } from './s3-artifact.ts'
+import { archiveOf, artifactS3, outputKey, type ArtifactS3, type Repository, type S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { onlyTag, pieces } from './tags.ts'
 import { fail } from './fail.ts'
@@ -59,7 +59,9 @@ export interface BuildContext {
   /** The artifact repository: a folder that holds key-only artifacts under their keys. */
   readonly artifactRepository: string
   /** The run's S3 artifact repository (spec.artifactRepositoryRef, the artifact-repositories ConfigMap): where key-only artifacts go instead of the folder. */
-  readonly s3Repository: () => S3Access | undefined
+  readonly s3Repository: () => Repository | undefined
+  /** The repository output artifacts without a key are uploaded to, by its keyFormat (the same one; undefined when the run has none). */
+  readonly outputRepository: () => Repository | undefined
   /** The file that holds a raw artifact argument's content (written once, named by its digest). */
   readonly rawFile: (data: string) => string
 }
@@ -99,7 +101,7 @@ const REMOTE = ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory
 const remoteOf = (cx: BuildContext, a: Obj, path: readonly string[], role: 'input' | 'output'): (ArtifactS3 & { readonly archive?: ArgoArchive }) | undefined => {
   for (const remote of REMOTE.filter((r) => r !== 's3')) if (remote in a) fail([...path, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as an s3 artifact')
   if (a.s3 === undefined) return undefined
-  const place = artifactS3(a.s3, [...path, 's3'], cx.s3Repository, cx.secretValue)
+  const place = artifactS3(a.s3, [...path, 's3'], () => cx.s3Repository()?.s3, cx.secretValue)
   return place.s3 ? { ...place, archive: archiveOf(a.archive, [...path, 'archive'], role) } : place
 }
 /** An input artifact of a leaf given by a call's `s3:` argument: its key computed per call, the argument's bucket (or the repository's, or the local folder). */
@@ -454,6 +456,22 @@ export const builder = (cx: BuildContext) => {
     }
   }
 
+  /**
+   * An output artifact without a location of its own, as Argo's executor stores it: in the run's S3 repository
+   * under its keyFormat (`{{workflow.name}}/{{pod.name}}` by default) and its file name (outputKey); nothing
+   * when the run has no S3 repository (it stays in the run's store). The key's input parameters must be the template's.
+   */
+  const byKeyFormat = (a: Obj, at: readonly string[], inputs: ReadonlySet<string>): (ArtifactS3 & { readonly archive?: ArgoArchive }) | undefined => {
+    const repo = cx.outputRepository()
+    if (!repo) return undefined
+    for (const p of pieces(repo.keyFormat)) {
+      const m = p._tag === 'Tag' ? /^inputs\.parameters\.([-\w]+)$/.exec(p.name) : null
+      if (m && !inputs.has(m[1]!)) fail(at, `the artifact repository's keyFormat ${JSON.stringify(repo.keyFormat)} reads {{${p._tag === 'Tag' ? p.name : ''}}}, an input parameter this template does not have`, 'give the artifact a key of its own (s3.key), or the template that input')
+    }
+    const archive = archiveOf(a.archive, [...at, 'archive'], 'output')
+    return { key: outputKey(repo, String(a.name), String(a.path), archive), s3: repo.s3, archive }
+  }
+
   const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend' | 'containerSet' | 'http', path: readonly string[]): LeafSpec => {
     const ins = inputsOf(tpl.inputs, [...path, 'inputs'])
     const containers: ContainerSpec[] = []
@@ -495,6 +513,8 @@ export const builder = (cx: BuildContext) => {
       for (const k of Object.keys(vf)) if (k !== 'path' && k !== 'default') fail([...at, 'valueFrom', k], `valueFrom.${k} is not supported locally`)
       return { name: String(p.name), path: String(vf.path), ...(vf.default !== undefined ? { default: str(vf.default) } : {}) }
     })
+    // a template's own archiveLocation would be where its keyless outputs go: only archiveLogs (no local meaning) is accepted
+    for (const k of Object.keys(tpl.archiveLocation ?? {})) if (k !== 'archiveLogs') fail([...path, 'archiveLocation', k], `archiveLocation.${k} is not supported locally`, 'configure the artifact repository (--configmap FILE) or give the outputs keys of their own')
     const outArtifacts = list(tpl.outputs?.artifacts, [...path, 'outputs', 'artifacts']).map((a: Obj, i) => {
       const at = [...path, 'outputs', 'artifacts', String(i)]
       const { s3: _s, ...rest } = a
@@ -502,7 +522,7 @@ export const builder = (cx: BuildContext) => {
       check(rest, FIELDS.artifact, at, w)
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
-      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(remote ?? {}) }
+      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(remote ?? byKeyFormat(a, at, new Set(ins.params.map((p) => p.name))) ?? {}) }
     })
     for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
     const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))

@@ -93,7 +93,7 @@ const RUN_VARS = [
 ] as const
 
 /** The tags a leaf may use, checked at import so that the runner only meets names it knows. */
-const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => {
+const checkTags = (s: LeafSpec, text: string, path: readonly string[], key = false): void => {
   for (const p of pieces(text)) {
     if (p._tag === 'Text') continue
     if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} is supported locally in a container's command, args, source, workingDir and env, a memoize key and an artifact's key`, 'compute the value in a step, or pass it as an argument')
@@ -104,7 +104,9 @@ const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => 
       (m && m[1] === 'inputs' && m[2] === 'artifacts' && m[4] && s.inArtifacts.some((x) => x.name === m[3])) ||
       (m && m[1] === 'outputs' && m[4] && (m[2] === 'parameters' ? s.outParams : s.outArtifacts).some((x) => x.name === m[3])) ||
       /^workflow\.parameters\.[-\w]+$/.test(n) ||
-      LEAF_CONTEXT.includes(n)
+      LEAF_CONTEXT.includes(n) ||
+      // an artifact's key (a repository's keyFormat): the creation time's strftime fields too, which the leaf runner gives keys
+      (key && /^workflow\.creationTimestamp\.[YmdHMSyj]$/.test(n))
     if (!ok) fail(path, `unknown or unsupported tag {{${n}}}`, 'a leaf template can use its inputs, its outputs\' paths, workflow.parameters.*, workflow.name, pod.name')
   }
 }
@@ -148,9 +150,11 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : [])),
     ...Object.values(s.computed ?? {}),
     ...(s.memoize ? [s.memoize.key] : []),
-    ...[...s.inArtifacts, ...s.outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : [])),
   ]
+  const keys = [...s.inArtifacts, ...s.outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : []))
   for (const x of texts) checkTags(s, x, [...s.path, s.kind])
+  for (const x of keys) checkTags(s, x, [...s.path, s.kind], true)
+  texts.push(...keys)
   const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
   const declared = [...s.inArtifacts.flatMap((a) => (a.path ? [a.path] : [])), ...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path), ...s.mounts.map((m) => m.path), ...dirs]
   for (const p of declared) {
