@@ -4,8 +4,8 @@
  * the leaf runner substitutes tags in are their own variables: `DFLOW_ARGO_HTTP_URL`, `DFLOW_ARGO_HTTP_BODY`,
  * `DFLOW_ARGO_HTTP_H<i>` (the i-th header's value). The response body is written to stdout (the step's
  * `outputs.result`). The step fails (exit 1, the reason on stderr) when the request errors or times out, when
- * `successCondition` is false, or — without one — when the status code is 400 or more (Argo's agent:
- * "received non-2xx response code: N").
+ * `successCondition` is false, or — without one — when the status code is not 2xx (Argo's agent:
+ * "received non-2xx response code: N"; redirects are followed first, as Go's client does).
  *
  * @example
  * ```sh
@@ -51,7 +51,8 @@ export const parseSuccess = (condition: string, path: readonly string[]) =>
  * @example successOf('response.statusCode == 201', 201, 'ok', {}) // undefined
  */
 export const successOf = (condition: string | undefined, statusCode: number, body: string, headers: Record<string, readonly string[]>): string | undefined => {
-  if (condition === undefined) return statusCode >= 400 ? `received non-2xx response code: ${statusCode}` : undefined
+  // Argo's agent (workflow/executor/agent.go, executeHTTPTemplate): without a successCondition, a status outside 200–299 fails
+  if (condition === undefined) return statusCode < 200 || statusCode >= 300 ? `received non-2xx response code: ${statusCode}` : undefined
   const parsed = parseSuccess(condition, ['http', 'successCondition'])
   const values: Record<string, unknown> = { 'response.statusCode': statusCode, 'response.body': body, 'response.headers': headers }
   const v = evalLang(parsed.root, parsed.refs.map((r) => (r.name in values ? values[r.name] : (headers[r.name.slice('response.headers.'.length)] ?? null))) as never)
