@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert'
 import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
-import { wf } from './support/import-docs.ts'
+import { problemsOf, wf } from './support/import-docs.ts'
 
 /**
  * TLS of imported http templates against a real HTTPS server on loopback, its certificate self-signed (made by
@@ -41,6 +41,16 @@ test('a self-signed certificate fails the step with a certificate error; insecur
   assert.match(String(by.get('checked')?.message), /self[- ]signed certificate/)
   assert.is(by.get('skipped')?.phase, 'Succeeded', String(by.get('skipped')?.message))
   assert.is(by.get('skipped')!.outputs.result, 'secret hello')
+})
+
+test("an http input artifact's certificate is always checked (Argo's HTTPArtifact has no insecureSkipVerify): a self-signed one fails the step", async () => {
+  const doc = wf({ entrypoint: 'r', templates: [{ name: 'r', container: { image: 'busybox', command: ['cat', '/in/a'] }, inputs: { artifacts: [{ name: 'a', path: '/in/a', http: { url: `${base}/` } }] } }] })
+  const r = await local({ runsDir: tmp.path }).run(importWorkflow(doc).workflow)
+  assert.is(r.status, 'Failed')
+  assert.match(String(r.steps({})[0]?.message), /input artifact a: GET https:\/\/127\.0\.0\.1:\d+\/: fetch failed: self[- ]signed certificate/)
+  assert.equal(problemsOf(wf({ entrypoint: 'r', templates: [{ name: 'r', container: { image: 'busybox', command: ['true'] }, inputs: { artifacts: [{ name: 'a', path: '/in/a', http: { url: `${base}/`, insecureSkipVerify: true } }] } }] })), [
+    'spec.templates.0.inputs.artifacts.0.http.insecureSkipVerify: the field "insecureSkipVerify" is not supported by the local importer',
+  ])
 })
 
 test.run()
