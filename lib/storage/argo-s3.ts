@@ -1,10 +1,9 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { constants, gunzipSync } from 'node:zlib'
 import { walkTree } from './digest.ts'
 import { StoreError } from './errors.ts'
 import { landAtomically } from './local-copy.ts'
@@ -12,10 +11,11 @@ import { PRIVATE_DIR } from './modes.ts'
 import { s3Client, s3Place, type S3StoreOptions } from './s3-client.ts'
 import { describeS3, s3Failure } from './s3-errors.ts'
 import { uploadObject } from './s3-upload.ts'
-import { extractTar, packTar } from './tar.ts'
+import { packTar } from './tar.ts'
+import { landArtifact, type ArgoArchive } from './argo-land.ts'
 
-/** How an Argo artifact is archived: tar+gzip (Argo's default for outputs), none, or — reading — found out from the bytes. @example const a: ArgoArchive = 'auto' */
-export type ArgoArchive = 'tar' | 'none' | 'auto'
+// re-exported: the importer's modules name the archive kinds from here
+export type { ArgoArchive }
 
 /**
  * The objects under `key/` of a bucket (all pages), their keys relative to the client's prefix.
@@ -35,29 +35,6 @@ export const objectsUnder = async (client: S3Client, Bucket: string, prefix: str
     token = r.IsTruncated ? r.NextContinuationToken : undefined
   } while (token)
   return found
-}
-
-/** Whether a file is a gzip'd tar archive (its first tar header's checksum holds), as Argo's executor tells one. */
-const isTarball = async (path: string): Promise<boolean> => {
-  const f = await open(path, 'r')
-  try {
-    const buf = Buffer.alloc(64 * 1024)
-    const { bytesRead } = await f.read(buf, 0, buf.length, 0)
-    if (bytesRead < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return false
-    let head: Buffer
-    try {
-      head = gunzipSync(buf.subarray(0, bytesRead), { finishFlush: constants.Z_SYNC_FLUSH })
-    } catch {
-      return false
-    }
-    if (head.length < 512) return false
-    const want = parseInt(head.subarray(148, 156).toString('latin1').replace(/\0.*$/, '').trim(), 8)
-    let sum = 0
-    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : head[i]!
-    return Number.isInteger(want) && sum === want
-  } finally {
-    await f.close()
-  }
 }
 
 /**
@@ -100,18 +77,6 @@ export const argoS3 = (o: S3StoreOptions) => {
     await mkdir(dirname(to), { recursive: true, mode: PRIVATE_DIR })
     await pipeline(b, createWriteStream(to))
   }
-  const unpack = async (file: string, to: string) => {
-    const box = `${to}.x`
-    await mkdir(box, { recursive: true, mode: PRIVATE_DIR })
-    try {
-      await extractTar(createReadStream(file), box)
-      const top = await readdir(box)
-      if (top.length === 1) await rename(join(box, top[0]!), to)
-      else await rename(box, to)
-    } finally {
-      await rm(box, { recursive: true, force: true })
-    }
-  }
   const get = async (key: string, path: string, archive: ArgoArchive): Promise<'file' | 'folder'> => {
     const src = await body(key)
     if (src === undefined) {
@@ -127,20 +92,7 @@ export const argoS3 = (o: S3StoreOptions) => {
       })
       return 'folder'
     }
-    let kind: 'file' | 'folder' = 'file'
-    await landAtomically(path, async (tmp) => {
-      const raw = `${tmp}.raw`
-      try {
-        await fetchTo(src, raw)
-        if (archive === 'tar' || (archive === 'auto' && (await isTarball(raw)))) {
-          await unpack(raw, tmp)
-          kind = (await stat(tmp)).isDirectory() ? 'folder' : 'file'
-        } else await rename(raw, tmp)
-      } finally {
-        await rm(raw, { force: true })
-      }
-    })
-    return kind
+    return landArtifact(path, archive, (raw) => fetchTo(src, raw))
   }
   const send = async (file: string, key: string, size?: number) => {
     const st = size ?? (await stat(file)).size

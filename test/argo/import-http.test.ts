@@ -23,6 +23,9 @@ const server = createServer(async (req: IncomingMessage, res) => {
   if (req.url === '/slow') return void setTimeout(() => res.end('late'), 3000)
   if (req.url === '/flaky') return void (flaky++ === 0 ? (res.writeHead(503), res.end('busy')) : res.end('ok now'))
   if (req.url === '/500') return void (res.writeHead(500), res.end('boom'))
+  // Argo's rule is 2xx, not "under 400": a 304 fails, a redirect is followed to its 200
+  if (req.url === '/304') return void (res.writeHead(304), res.end())
+  if (req.url === '/moved') return void (res.writeHead(302, { location: '/hello' }), res.end())
   res.writeHead(404)
   res.end('no such page')
 })
@@ -50,6 +53,8 @@ test('GET and POST with headers and a body, a secret header, successCondition, t
             call('cond-false', 'cond', `${base}/hello`, { continueOn: { failed: true } }),
             call('missing', 'get', `${base}/nothing`, { continueOn: { failed: true } }),
             call('broken', 'get', `${base}/500`, { continueOn: { failed: true } }),
+            call('not-modified', 'get', `${base}/304`, { continueOn: { failed: true } }),
+            call('moved', 'get', `${base}/moved`),
             call('slow', 'slow', `${base}/slow`, { continueOn: { failed: true } }),
           ],
           [{ name: 'show', template: 'show', arguments: { parameters: [{ name: 'text', value: '{{steps.post.outputs.result}}' }] } }],
@@ -64,8 +69,8 @@ test('GET and POST with headers and a body, a secret header, successCondition, t
   })
   const r = await local({ runsDir: tmp.path }).run(importWorkflow(doc, { secrets: [secret] }).workflow)
   const by = new Map(r.steps().map((s) => [s.id.split('.').pop()!, s]))
-  const phases = Object.fromEntries(['get', 'post', 'cond-false', 'missing', 'broken', 'slow', 'show'].map((n) => [n, by.get(n)?.phase]))
-  assert.equal(phases, { get: 'Succeeded', post: 'Succeeded', 'cond-false': 'Failed', missing: 'Failed', broken: 'Failed', slow: 'Failed', show: 'Succeeded' }, JSON.stringify(r.steps().map((s) => [s.id, s.phase, s.message])))
+  const phases = Object.fromEntries(['get', 'post', 'cond-false', 'missing', 'broken', 'not-modified', 'moved', 'slow', 'show'].map((n) => [n, by.get(n)?.phase]))
+  assert.equal(phases, { get: 'Succeeded', post: 'Succeeded', 'cond-false': 'Failed', missing: 'Failed', broken: 'Failed', 'not-modified': 'Failed', moved: 'Succeeded', slow: 'Failed', show: 'Succeeded' }, JSON.stringify(r.steps().map((s) => [s.id, s.phase, s.message])))
   const post = seen.find((s) => s.url === '/echo')!
   assert.is(post.method, 'POST')
   assert.is(post.token, 's3cret')
@@ -74,6 +79,8 @@ test('GET and POST with headers and a body, a secret header, successCondition, t
   const msg = (n: string) => String(by.get(n)?.message ?? '')
   assert.match(msg('missing'), 'received non-2xx response code: 404')
   assert.match(msg('broken'), 'received non-2xx response code: 500')
+  assert.match(msg('not-modified'), 'received non-2xx response code: 304')
+  assert.is(by.get('moved')!.outputs.result, 'hello there')
   assert.match(msg('cond-false'), 'evaluated false')
   assert.match(msg('slow'), 'timeoutSeconds')
   assert.is(by.get('get')!.outputs.result, 'hello there')

@@ -183,7 +183,7 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
 /** Examples not run, with the reason: the importer refuses each with an error naming the field, except those that `need` what this host does not give (a program; the internet; an unloaded machine; an outcome not left to chance), of which those that say "it imports" are imported. */
 export const NOT_RUN: Readonly<Record<string, string>> = {
   "artifact-passing-explicit-plugin.yaml": "spec.templates.1.outputs.artifacts.0.plugin: the field \"plugin\" is not supported by the local importer",
-  "artifacts-workflowtemplate.yaml": "spec.templates.0.inputs.artifacts.0.http: http artifacts are not supported by the local importer",
+  "artifacts-workflowtemplate.yaml": "needs the internet (URL https://datahub.io/core/global-temp/r/annual.csv, its http input artifact, which runs locally: test/argo/import-http-artifact.test.ts fetches them from a loopback server), and the image remuslazar/gnuplot, whose command is not known here",
   "buildkit-template.yaml": "spec.templates.1.container.command: no command, and what the image \"alpine/git:v2.26.2\" runs is not known here",
   "ci-workflowtemplate.yaml": "spec.templates.2.container.command: no command, and what the image \"golang:1.18\" runs is not known here",
   "daemon-nginx.yaml": "needs nginx (the image's program): it imports, and daemons run (test/argo/import-daemon.test.ts)",

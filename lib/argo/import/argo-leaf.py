@@ -81,6 +81,10 @@ for k, v in spec["computed"].items():
 import datetime as _dt
 values.setdefault("workflow.creationTimestamp", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 values["workflow.scheduledTime"] = values["workflow.creationTimestamp"]
+# its strftime fields (workflow.creationTimestamp.Y, .m, .d, ...), as Argo's setGlobalParameters gives them
+_created = _dt.datetime.fromisoformat(values["workflow.creationTimestamp"].replace("Z", "+00:00"))
+for _c in "YmdHMSyj":
+    values[f"workflow.creationTimestamp.{_c}"] = _created.strftime("%" + _c)
 
 
 def art_path(name, a, isolated):
@@ -242,10 +246,32 @@ def s3_tool(op, where, key, path, isolated):
     return subprocess.run(spec["s3Tool"], env=env, stdin=subprocess.DEVNULL).returncode
 
 
+def http_get(name, a, dst, isolated):
+    """An input artifact over HTTP, fetched by the package's HTTP tool (lib/argo/import/http-tool.ts) to `dst`;
+    fails the step saying why, but skips an optional input the server does not have (404)."""
+    h = a["http"]
+    req = {"method": "GET", "headers": [n for n, _ in h["headers"]], "artifact": {"path": dst, "archive": h["archive"]}}
+    env = {**os.environ, "DFLOW_ARGO_HTTP": json.dumps(req), "DFLOW_ARGO_HTTP_URL": substitute(h["url"], isolated), "NODE_NO_WARNINGS": "1"}
+    for i, (_, v) in enumerate(h["headers"]):
+        env[f"DFLOW_ARGO_HTTP_H{i}"] = substitute(v, isolated)
+    env.pop("DFLOW_ARGO_TEMPLATE", None)
+    r = subprocess.run(spec["httpTool"], env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode == 3 and a.get("optional"):
+        return
+    if r.returncode != 0:
+        fail(f"input artifact {name}: {r.stderr.strip() or f'the HTTP tool exited {r.returncode}'}")
+
+
 def fetch_keys(isolated):
     """Key-only input artifacts: copied from the artifact repository to their paths in the step's folder (from
-    its S3 bucket, when it has one)."""
+    its S3 bucket, when it has one); those over HTTP fetched from their url."""
     for name, a in spec["inArtifacts"].items():
+        if a.get("http"):
+            dst = os.path.join(workdir, (a["path"] or name).lstrip("/"))
+            if os.path.lexists(dst):
+                shutil.rmtree(dst) if os.path.isdir(dst) and not os.path.islink(dst) else os.unlink(dst)
+            http_get(name, a, dst, isolated)
+            continue
         if a.get("key") is None:
             continue
         if a.get("s3"):

@@ -17,12 +17,13 @@ import { FIELDS, fieldProblems, type FieldTable, type Warnings } from './fields.
 import { hoistExprTags } from './leaf-exprs.ts'
 import { ARTIFACT_ALIAS, LEAF_CONTEXT, artifactOutput, leafTemplate, type ContainerSpec, type LeafSpec } from './leaf.ts'
 import { httpContainer } from './http-template.ts'
+import { httpArtifactOf, type HttpArtifact } from './http-artifact.ts'
 import { memoizeOf, type Memoize } from './memoize.ts'
 import { checkCompositeKey, compositeMemo } from './composite-memo.ts'
 import type { CompositePrior } from '../../engine/prior.ts'
 import { synchronizationOf } from './sync.ts'
 import { TEMPLATE_KINDS, withTemplateDefaults } from './template-defaults.ts'
-import { archiveOf, artifactS3, type ArtifactS3, type S3Access } from './s3-artifact.ts'
+import { archiveOf, artifactS3, outputKey, type ArtifactS3, type Repository, type S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { onlyTag, pieces } from './tags.ts'
 import { fail } from './fail.ts'
@@ -61,7 +62,9 @@ export interface BuildContext {
   /** The artifact repository: a folder that holds key-only artifacts under their keys. */
   readonly artifactRepository: string
   /** The run's S3 artifact repository (spec.artifactRepositoryRef, the artifact-repositories ConfigMap): where key-only artifacts go instead of the folder. */
-  readonly s3Repository: () => S3Access | undefined
+  readonly s3Repository: () => Repository | undefined
+  /** The repository output artifacts without a key are uploaded to, by its keyFormat (the same one; undefined when the run has none). */
+  readonly outputRepository: () => Repository | undefined
   /** The file that holds a raw artifact argument's content (written once, named by its digest). */
   readonly rawFile: (data: string) => string
 }
@@ -99,10 +102,21 @@ const REMOTE = ['s3', 'http', 'git', 'gcs', 'oss', 'hdfs', 'azure', 'artifactory
  * (`archive:`) as the runner moves it. Any other remote source is refused.
  */
 const remoteOf = (cx: BuildContext, a: Obj, path: readonly string[], role: 'input' | 'output'): (ArtifactS3 & { readonly archive?: ArgoArchive }) | undefined => {
-  for (const remote of REMOTE.filter((r) => r !== 's3')) if (remote in a) fail([...path, remote], `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as an s3 artifact')
+  for (const remote of REMOTE.filter((r) => r !== 's3'))
+    if (remote in a)
+      fail([...path, remote], remote === 'http' ? "http artifacts are supported locally as a template's inputs and the workflow's arguments" : `${remote} artifacts are not supported by the local importer`, 'give the file as a raw artifact, from a step, or as an s3 artifact')
   if (a.s3 === undefined) return undefined
-  const place = artifactS3(a.s3, [...path, 's3'], cx.s3Repository, cx.secretValue)
+  const place = artifactS3(a.s3, [...path, 's3'], () => cx.s3Repository()?.s3, cx.secretValue)
   return place.s3 ? { ...place, archive: archiveOf(a.archive, [...path, 'archive'], role) } : place
+}
+/**
+ * An input artifact's `http:` (a template's input, a workflow argument): fetched by the leaf runner before the
+ * step runs (http-artifact.ts), unpacked as Argo's executor unpacks an input (`archive`, default told from its bytes).
+ */
+const httpInputOf = (cx: BuildContext, a: Obj, path: readonly string[]): { readonly http: HttpArtifact; readonly archive: ArgoArchive } | undefined => {
+  if (a.http === undefined) return undefined
+  if (a.s3 !== undefined) fail(path, 'an artifact has one location: http or s3')
+  return { http: httpArtifactOf(a.http, [...path, 'http'], cx.secretValue, cx.warnings), archive: archiveOf(a.archive, [...path, 'archive'], 'input') }
 }
 /** An input artifact of a leaf given by a call's `s3:` argument: its key computed per call, the argument's bucket (or the repository's, or the local folder). */
 const keyed = <A extends { readonly name: string; readonly archive?: ArgoArchive }>(x: A, k: { readonly s3?: S3Access; readonly archive?: ArgoArchive }): A => {
@@ -406,7 +420,7 @@ export const builder = (cx: BuildContext) => {
   const inputsOf = (io: Obj | undefined, path: readonly string[]) => {
     const params: { name: string; default?: string }[] = []
     const exprs: ExprInput[] = []
-    const arts: { name: string; path?: string; raw?: string; key?: string; s3?: S3Access; archive?: ArgoArchive; optional: boolean }[] = []
+    const arts: { name: string; path?: string; raw?: string; key?: string; s3?: S3Access; http?: HttpArtifact; archive?: ArgoArchive; optional: boolean }[] = []
     for (const [i, p] of list(io?.parameters, [...path, 'parameters']).entries()) {
       const at = [...path, 'parameters', String(i)]
       check(p, FIELDS.inputParameter, at, w)
@@ -426,7 +440,8 @@ export const builder = (cx: BuildContext) => {
     for (const [i, a] of list(io?.artifacts, [...path, 'artifacts']).entries()) {
       const at = [...path, 'artifacts', String(i)]
       const { s3: _s, http: _h, git: _g, gcs: _gc, oss: _o, hdfs: _hd, azure: _az, artifactory: _af, ...rest } = a as Obj
-      const remote = remoteOf(cx, a, at, 'input')
+      const { http: _http, ...located } = a as Obj
+      const remote = httpInputOf(cx, a, at) ?? remoteOf(cx, located, at, 'input')
       check(rest, FIELDS.artifact, at, w)
       if (a.from !== undefined) fail([...at, 'from'], 'from on a template input is not supported locally')
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for the outputs of steps and dag templates')
@@ -435,7 +450,7 @@ export const builder = (cx: BuildContext) => {
     }
     const spec: Record<string, any> = {}
     for (const p of params) spec[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
-    for (const a of arts) if (a.raw === undefined && a.key === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
+    for (const a of arts) if (a.raw === undefined && a.key === undefined && a.http === undefined) spec[a.name] = a.optional ? artifact({ optional: true }) : artifact()
     return { params, arts, exprs, spec: spec as IoSpec }
   }
 
@@ -461,6 +476,22 @@ export const builder = (cx: BuildContext) => {
       env,
       ...(c.dependencies !== undefined ? { dependencies: list(c.dependencies, [...path, 'dependencies']).map(String) } : {}),
     }
+  }
+
+  /**
+   * An output artifact without a location of its own, as Argo's executor stores it: in the run's S3 repository
+   * under its keyFormat (`{{workflow.name}}/{{pod.name}}` by default) and its file name (outputKey); nothing
+   * when the run has no S3 repository (it stays in the run's store). The key's input parameters must be the template's.
+   */
+  const byKeyFormat = (a: Obj, at: readonly string[], inputs: ReadonlySet<string>): (ArtifactS3 & { readonly archive?: ArgoArchive }) | undefined => {
+    const repo = cx.outputRepository()
+    if (!repo) return undefined
+    for (const p of pieces(repo.keyFormat)) {
+      const m = p._tag === 'Tag' ? /^inputs\.parameters\.([-\w]+)$/.exec(p.name) : null
+      if (m && !inputs.has(m[1]!)) fail(at, `the artifact repository's keyFormat ${JSON.stringify(repo.keyFormat)} reads {{${p._tag === 'Tag' ? p.name : ''}}}, an input parameter this template does not have`, 'give the artifact a key of its own (s3.key), or the template that input')
+    }
+    const archive = archiveOf(a.archive, [...at, 'archive'], 'output')
+    return { key: outputKey(repo, String(a.name), String(a.path), archive), s3: repo.s3, archive }
   }
 
   const leafSpec = (tpl: Obj, kind: 'container' | 'script' | 'suspend' | 'containerSet' | 'http', path: readonly string[]): LeafSpec => {
@@ -504,6 +535,8 @@ export const builder = (cx: BuildContext) => {
       for (const k of Object.keys(vf)) if (k !== 'path' && k !== 'default') fail([...at, 'valueFrom', k], `valueFrom.${k} is not supported locally`)
       return { name: String(p.name), path: String(vf.path), ...(vf.default !== undefined ? { default: str(vf.default) } : {}) }
     })
+    // a template's own archiveLocation would be where its keyless outputs go: only archiveLogs (no local meaning) is accepted
+    for (const k of Object.keys(tpl.archiveLocation ?? {})) if (k !== 'archiveLogs') fail([...path, 'archiveLocation', k], `archiveLocation.${k} is not supported locally`, 'configure the artifact repository (--configmap FILE) or give the outputs keys of their own')
     const outArtifacts = list(tpl.outputs?.artifacts, [...path, 'outputs', 'artifacts']).map((a: Obj, i) => {
       const at = [...path, 'outputs', 'artifacts', String(i)]
       const { s3: _s, ...rest } = a
@@ -511,7 +544,7 @@ export const builder = (cx: BuildContext) => {
       check(rest, FIELDS.artifact, at, w)
       if (a.fromExpression !== undefined) fail([...at, 'fromExpression'], 'fromExpression is for steps and dag templates; a container or script template gives a path')
       if (a.path === undefined) fail(at, 'an output artifact needs a path')
-      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(remote ?? {}) }
+      return { name: String(a.name), path: String(a.path), optional: !!a.optional, ...(remote ?? byKeyFormat(a, at, new Set(ins.params.map((p) => p.name))) ?? {}) }
     })
     for (const k of Object.keys(tpl.outputs ?? {})) if (k !== 'parameters' && k !== 'artifacts') fail([...path, 'outputs', k], `outputs.${k} is not supported locally`)
     const own = new Map(list(tpl.volumes, [...path, 'volumes']).map((v: Obj, i) => [String(v.name), volumeOf(v, [...path, 'volumes', String(i)])]))
@@ -913,12 +946,14 @@ export const builder = (cx: BuildContext) => {
       // spec.arguments.artifacts with raw data or an s3 location: the entrypoint leaf's input artifacts, written or fetched by its runner
       const where = [...path.slice(0, -1), 'arguments', 'artifacts']
       if (!base) fail(where, 'workflow artifacts are supported locally for an entrypoint that is a container or script template')
-      type Given = { readonly raw?: string; readonly s3?: { readonly text: string; readonly s3?: S3Access; readonly archive?: ArgoArchive } }
+      type Given = { readonly raw?: string; readonly s3?: { readonly text: string; readonly s3?: S3Access; readonly archive?: ArgoArchive }; readonly http?: { readonly http: HttpArtifact; readonly archive: ArgoArchive } }
       const given = new Map<string, Given>(
         raw.map((x, i): readonly [string, Given] => {
           const at = [...where, String(i)]
           if (typeof x.raw?.data === 'string') return [String(x.name), { raw: x.raw.data as string }]
-          if (x.s3 === undefined) fail(at, 'only raw and s3 workflow artifacts are supported locally')
+          const http = httpInputOf(cx, x, at)
+          if (http) return [String(x.name), { http }]
+          if (x.s3 === undefined) fail(at, 'only raw, s3 and http workflow artifacts are supported locally')
           const remote = remoteOf(cx, x, at, 'input')!
           return [String(x.name), { s3: { text: remote.key, ...(remote.s3 ? { s3: remote.s3, archive: remote.archive! } : {}) } }]
         }),
@@ -929,6 +964,7 @@ export const builder = (cx: BuildContext) => {
           inArtifacts: base!.inArtifacts.map((a) => {
             const g = given.get(a.name)
             if (g?.raw !== undefined) return { ...a, raw: g.raw }
+            if (g?.http !== undefined) return { ...a, ...g.http }
             if (g?.s3 === undefined) return a
             const { key: _k, ...v } = keyed(a, g.s3)
             return { ...v, key: g.s3.text }

@@ -57,6 +57,8 @@ export const FIELDS = {
   outputParameter: { use: ['name', 'valueFrom', 'globalName', 'description', 'default'], warn: [] },
   artifact: { use: ['name', 'path', 'from', 'fromExpression', 'raw', 'optional', 'archive', 'mode', 'globalName'], warn: ['archiveLogs', 'deleted', 'recurseMode', 'artifactGC'] },
   argumentArtifact: { use: ['name', 'from', 'subPath', 'raw', 'archive'], warn: [] },
+  /** An input artifact's `http:` (Argo's HTTPArtifact; saveStreamViaFile is for uploads). */
+  httpArtifact: { use: ['url', 'headers', 'auth'], warn: ['saveStreamViaFile'] },
   retryStrategy: { use: ['limit', 'retryPolicy', 'backoff', 'expression'], warn: ['affinity'] },
   memoize: { use: ['key', 'maxAge', 'cache'], warn: [] },
   memoizeConfigMap: { use: ['name'], warn: ['key', 'optional'] },

@@ -3,7 +3,7 @@ import { FIELDS, fieldProblems, type Warnings } from './fields.ts'
 import { parseSuccess, type HttpRequest } from './http-tool.ts'
 import type { ContainerSpec } from './leaf.ts'
 import type { SecretValue } from './s3-artifact.ts'
-import { nodeTool } from './s3-tool-command.ts'
+import { HTTP_TOOL } from './s3-tool-command.ts'
 import { fail } from './fail.ts'
 
 type Obj = Record<string, any>
@@ -64,7 +64,7 @@ export const httpContainer = (h: Obj, path: readonly string[], secretValue: Secr
     name: 'main',
     path,
     role: 'main',
-    command: nodeTool('lib/argo/import/http-tool.ts'),
+    command: HTTP_TOOL(),
     env: [['DFLOW_ARGO_HTTP', JSON.stringify(request)], ['DFLOW_ARGO_HTTP_URL', h.url], ...(body !== undefined ? [['DFLOW_ARGO_HTTP_BODY', body] as const] : []), ...values.map((v, i) => [`DFLOW_ARGO_HTTP_H${i}`, v] as const)],
   }
 }

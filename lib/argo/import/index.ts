@@ -12,7 +12,8 @@ import { rawFileIn } from './raw-file.ts'
 import { argoStateDir } from './state-dir.ts'
 import { defaultSyncDir, synchronizationOf, type Lock } from './sync.ts'
 import { pieces } from './tags.ts'
-import { repositoryOf, type S3Access } from './s3-artifact.ts'
+import { repositoryOf, type Repository, type S3Access } from './s3-artifact.ts'
+import { DEFAULT_KEY_FORMAT } from '../repository.ts'
 import { fail } from './fail.ts'
 
 type Obj = Record<string, any>
@@ -238,9 +239,20 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const locks = spec.synchronization !== undefined ? synchronizationOf(spec.synchronization, [...base, 'synchronization'], w, syncDir, configMapValue) : []
   const own = libraryOf('', spec.templates ?? [], [...base, 'templates'])
   // the S3 artifact repository, read when a key-only artifact first needs it (a workflow naming one it never uses runs without it)
-  let repository: { value: S3Access | undefined } | undefined
-  const s3Repository = () => (repository ??= { value: repositoryOf(configDocs, spec!.artifactRepositoryRef, [...base, 'artifactRepositoryRef'], secretValue) ?? options.s3Repository }).value
-  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, defaultsPath: [...base, 'templateDefaults'], volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
+  const store: Repository | undefined = options.s3Repository && { s3: options.s3Repository, keyFormat: DEFAULT_KEY_FORMAT }
+  const refPath = [...base, 'artifactRepositoryRef']
+  let repository: { value: Repository | undefined } | undefined
+  const s3Repository = () => (repository ??= { value: repositoryOf(configDocs, spec!.artifactRepositoryRef, refPath, secretValue) ?? store }).value
+  // output artifacts without a key go to it by its keyFormat; a repository the workflow names and the run was not
+  // given leaves them in the run's own store, said once as a warning
+  let keyless: { value: Repository | undefined } | undefined
+  const outputRepository = () =>
+    (keyless ??= (() => {
+      const r = repositoryOf(configDocs, spec!.artifactRepositoryRef, refPath, secretValue, 'none') ?? store
+      if (!r && spec!.artifactRepositoryRef !== undefined) w.add(refPath, `names a ConfigMap the run was not given (--configmap FILE): output artifacts without a key are kept in the run's store only, not uploaded by its keyFormat`)
+      return { value: r }
+    })()).value
+  const b = builder({ warnings: w, timeScale, workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, defaultsPath: [...base, 'templateDefaults'], volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, outputRepository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)

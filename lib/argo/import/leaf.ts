@@ -7,7 +7,8 @@ import type { Lock } from './sync.ts'
 import { hasTags, pieces } from './tags.ts'
 import type { S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
-import { S3_TOOL } from './s3-tool-command.ts'
+import { HTTP_TOOL, S3_TOOL } from './s3-tool-command.ts'
+import type { HttpArtifact } from './http-artifact.ts'
 import { namespaceExec, namespaceRequest, namespaceTops, sandboxScript, SCRIPT_PATH } from './leaf-sandbox.ts'
 import { fail } from './fail.ts'
 
@@ -58,7 +59,7 @@ export interface LeafSpec {
   readonly containers: readonly ContainerSpec[]
   readonly mounts: readonly { readonly path: string; readonly shared?: string; readonly subPath?: string }[]
   readonly inParams: readonly { readonly name: string; readonly default?: string }[]
-  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean; readonly subPath?: string; readonly key?: string; readonly s3?: S3Access; readonly archive?: ArgoArchive }[]
+  readonly inArtifacts: readonly { readonly name: string; readonly path?: string; readonly raw?: string; readonly optional: boolean; readonly subPath?: string; readonly key?: string; readonly s3?: S3Access; readonly http?: HttpArtifact; readonly archive?: ArgoArchive }[]
   readonly outParams: readonly { readonly name: string; readonly path: string; readonly default?: string }[]
   readonly outArtifacts: readonly { readonly name: string; readonly path: string; readonly optional: boolean; readonly key?: string; readonly s3?: S3Access; readonly archive?: ArgoArchive }[]
   readonly workflowParams: readonly string[]
@@ -93,7 +94,7 @@ const RUN_VARS = [
 ] as const
 
 /** The tags a leaf may use, checked at import so that the runner only meets names it knows. */
-const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => {
+const checkTags = (s: LeafSpec, text: string, path: readonly string[], key = false): void => {
   for (const p of pieces(text)) {
     if (p._tag === 'Text') continue
     if (p._tag === 'ExprTag') fail(path, `the expression {{=${p.source}}} is supported locally in a container's command, args, source, workingDir and env, a memoize key and an artifact's key`, 'compute the value in a step, or pass it as an argument')
@@ -104,7 +105,9 @@ const checkTags = (s: LeafSpec, text: string, path: readonly string[]): void => 
       (m && m[1] === 'inputs' && m[2] === 'artifacts' && m[4] && s.inArtifacts.some((x) => x.name === m[3])) ||
       (m && m[1] === 'outputs' && m[4] && (m[2] === 'parameters' ? s.outParams : s.outArtifacts).some((x) => x.name === m[3])) ||
       /^workflow\.parameters\.[-\w]+$/.test(n) ||
-      LEAF_CONTEXT.includes(n)
+      LEAF_CONTEXT.includes(n) ||
+      // an artifact's key (a repository's keyFormat): the creation time's strftime fields too, which the leaf runner gives keys
+      (key && /^workflow\.creationTimestamp\.[YmdHMSyj]$/.test(n))
     if (!ok) fail(path, `unknown or unsupported tag {{${n}}}`, 'a leaf template can use its inputs, its outputs\' paths, workflow.parameters.*, workflow.name, pod.name')
   }
 }
@@ -146,12 +149,15 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   const texts = [
     ...containers.flatMap((c) => [...c.argv, ...(c.source !== null ? [c.source] : []), ...c.env.map(([, v]) => v), ...(c.workingDir ? [c.workingDir] : [])]),
     ...s.inArtifacts.flatMap((a) => (a.raw !== undefined ? [a.raw] : [])),
+    ...s.inArtifacts.flatMap((a) => (a.http ? [a.http.url, ...a.http.headers.map(([, v]) => v)] : [])),
     ...Object.values(s.computed ?? {}),
     ...(s.memoize ? [s.memoize.key] : []),
-    ...[...s.inArtifacts, ...s.outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : [])),
     ...s.outParams.flatMap((o) => (o.default !== undefined ? [o.default] : [])),
   ]
+  const keys = [...s.inArtifacts, ...s.outArtifacts].flatMap((a) => (a.key !== undefined ? [a.key] : []))
   for (const x of texts) checkTags(s, x, [...s.path, s.kind])
+  for (const x of keys) checkTags(s, x, [...s.path, s.kind], true)
+  texts.push(...keys)
   const dirs = containers.flatMap((c) => (c.workingDir && !c.workingDir.includes('{{') ? [c.workingDir] : []))
   const declared = [...s.inArtifacts.flatMap((a) => (a.path ? [a.path] : [])), ...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path), ...s.mounts.map((m) => m.path), ...dirs]
   for (const p of declared) {
@@ -160,7 +166,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   }
   const inputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = {}
   for (const p of s.inParams) inputs[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
-  for (const a of s.inArtifacts) if (a.raw === undefined && a.key === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
+  for (const a of s.inArtifacts) if (a.raw === undefined && a.key === undefined && a.http === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
   // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
   const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
   // a default with tags is the runner's to write (substituted from the call's values) when the file is missing
@@ -179,11 +185,13 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     params: {} as Record<string, string>,
     workflowParams: {} as Record<string, string>,
     context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
-    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null; key: string | null; s3?: { s3: S3Access; archive: ArgoArchive }; optional: boolean }>,
+    inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null; key: string | null; s3?: { s3: S3Access; archive: ArgoArchive }; http?: HttpArtifact & { archive: ArgoArchive }; optional: boolean }>,
     outKeys: Object.fromEntries(s.outArtifacts.flatMap((o) => (o.key !== undefined ? [[o.path, o.key]] : []))),
     // artifacts in an S3 bucket (not the local folder repository): moved by the S3 tool, through lib/storage's client
     outS3: Object.fromEntries(s.outArtifacts.flatMap((o) => (o.s3 !== undefined ? [[o.path, { s3: o.s3, archive: o.archive ?? 'tar' }]] : []))),
     s3Tool: [...s.inArtifacts, ...s.outArtifacts].some((a) => a.s3 !== undefined) ? S3_TOOL() : null,
+    // input artifacts over HTTP: fetched by the HTTP tool, which http templates run too
+    httpTool: s.inArtifacts.some((a) => a.http !== undefined) ? HTTP_TOOL() : null,
     repository: s.repository ?? null,
     outputPaths: Object.fromEntries([...s.outParams.map((o) => [`outputs.parameters.${o.name}.path`, o.path]), ...s.outArtifacts.map((o) => [`outputs.artifacts.${o.name}.path`, o.path])]),
     outputs: [...s.outParams.map((o) => o.path), ...s.outArtifacts.map((o) => o.path)],
@@ -202,7 +210,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     const hole = (v: Scalar, lit: string) => (holes.push(v), envNameOf(v, lit))
     for (const p of s.inParams) spec.params[p.name] = hole(ins[p.name], '')
     for (const a of s.inArtifacts)
-      spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined && a.key === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null, key: a.key ?? null, ...(a.s3 ? { s3: { s3: a.s3, archive: a.archive ?? 'auto' } } : {}), optional: a.optional }
+      spec.inArtifacts[a.name] = { path: a.path ?? null, env: a.raw === undefined && a.key === undefined && a.http === undefined ? hole(ins[a.name], '') : null, raw: a.raw ?? null, subPath: a.subPath ?? null, key: a.key ?? null, ...(a.s3 ? { s3: { s3: a.s3, archive: a.archive ?? 'auto' } } : {}), ...(a.http ? { http: { ...a.http, archive: a.archive ?? 'auto' } } : {}), optional: a.optional }
     for (const w of s.workflowParams) spec.workflowParams[w] = hole({ _tag: 'ParamRef', source: { kind: 'workflow' }, name: w, codec: t.string }, '')
     spec.context['workflow.name'] = hole(ctx.workflowName, '')
     // the workflow's phase and failures, in an exit handler (Argo's workflow.status, workflow.failures), and the run's creation time

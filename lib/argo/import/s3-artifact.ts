@@ -1,5 +1,6 @@
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import type { S3StoreOptions } from '../../storage/s3-client.ts'
+import { DEFAULT_KEY_FORMAT } from '../repository.ts'
 import { parseYaml } from '../yaml.ts'
 import { pieces } from './tags.ts'
 import { fail } from './fail.ts'
@@ -100,21 +101,66 @@ const DEFAULT_CONFIGMAP = 'artifact-repositories'
 const DEFAULT_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository'
 
 /**
+ * An S3 artifact repository: its bucket's settings, and the key under which a step's output artifacts without
+ * a key of their own go — `keyFormat`, with tags Argo substitutes per pod (`{{workflow.name}}/{{pod.name}}`
+ * by default, after `keyPrefix`, its deprecated older form).
+ *
+ * @example const r: Repository = { s3: access, keyFormat: 'my-artifacts/{{workflow.name}}/{{pod.name}}' }
+ */
+export interface Repository {
+  readonly s3: S3Access
+  readonly keyFormat: string
+}
+
+/** The tags a keyFormat may use: the pod's (Argo substitutes it when it makes the pod: substitutePodParams). */
+const KEY_TAG = /^(workflow\.(name|namespace|uid|serviceAccountName|creationTimestamp(\.[YmdHMSyj])?|parameters\.[-\w]+)|pod\.name|inputs\.parameters\.[-\w]+)$/
+
+/**
+ * A repository's key for output artifacts (Argo's `S3ArtifactRepository.IntoArtifactLocation`: `keyFormat`,
+ * else `path.Join(keyPrefix, "{{workflow.name}}/{{pod.name}}")`), its tags checked.
+ *
+ * @example keyFormatOf({ keyPrefix: 'runs' }, ['ConfigMap/artifact-repositories', 'data', 'default-v1', 's3']) // 'runs/{{workflow.name}}/{{pod.name}}'
+ */
+export const keyFormatOf = (s3: Obj, path: readonly string[]): string => {
+  const field = s3.keyFormat !== undefined ? 'keyFormat' : s3.keyPrefix !== undefined ? 'keyPrefix' : undefined
+  if (field === undefined) return DEFAULT_KEY_FORMAT
+  const v = s3[field]
+  if (typeof v !== 'string') return fail([...path, field], `${field} is text, got ${JSON.stringify(v)}`)
+  for (const p of pieces(v))
+    if (p._tag !== 'Text' && (p._tag !== 'Tag' || !KEY_TAG.test(p.name)))
+      fail([...path, field], `${field} ${JSON.stringify(v)} uses ${p._tag === 'Tag' ? `{{${p.name}}}` : 'an expression tag'}, which Argo does not substitute in an artifact repository's key`, 'use workflow.name, workflow.namespace, workflow.uid, workflow.creationTimestamp(.Y/.m/.d/.H/.M/.S/.y/.j), workflow.parameters.NAME, inputs.parameters.NAME and pod.name')
+  const key = field === 'keyFormat' ? v : `${v.replace(/\/+$/, '')}/${DEFAULT_KEY_FORMAT}`.replace(/^\/+/, '')
+  return key.replace(/\/+$/, '') || fail([...path, field], `${field} is empty`)
+}
+
+/**
+ * The key an output artifact with none of its own is stored under in `repo`, as Argo's executor names it
+ * (saveArtifactFromFile: `path.Join(keyFormat, fileName)`): `NAME.tgz` when archived (the default), the file's
+ * own name with `archive: none`.
+ *
+ * @example outputKey(repo, 'hello', '/tmp/hello.txt', 'tar') // '{{workflow.name}}/{{pod.name}}/hello.tgz'
+ */
+export const outputKey = (repo: Repository, name: string, path: string, archive: ArgoArchive): string =>
+  `${repo.keyFormat}/${archive === 'none' ? path.replace(/\/+$/, '').split('/').pop() : `${name}.tgz`}`
+
+/**
  * The S3 artifact repository of an imported workflow, as Argo picks it: the ConfigMap entry
  * `spec.artifactRepositoryRef` names (ConfigMap default `artifact-repositories`, key default the one its
  * annotation names, else `default-v1`), or — when the workflow names none — the `artifact-repositories`
  * ConfigMap's default entry if the run was given it (`--configmap FILE`); `undefined` when neither: key-only
- * artifacts then live in the local folder repository. The entry's `s3:` is read by {@link s3Access}.
+ * artifacts then live in the local folder repository. The entry's `s3:` is read by {@link s3Access}, its key
+ * for output artifacts by {@link keyFormatOf}. A ConfigMap the workflow names and the run was not given is an
+ * error, unless `missing` is `'none'` (then `undefined`).
  *
  * @example
  * ```ts
  * repositoryOf(configMapDocs, { configMap: 'my-repos', key: 'minio' }, ['spec', 'artifactRepositoryRef'], secretValue)
  * ```
  */
-export const repositoryOf = (configMaps: readonly Obj[], ref: Obj | undefined, path: readonly string[], secretValue: SecretValue): S3Access | undefined => {
+export const repositoryOf = (configMaps: readonly Obj[], ref: Obj | undefined, path: readonly string[], secretValue: SecretValue, missing: 'fail' | 'none' = 'fail'): Repository | undefined => {
   const name = String(ref?.configMap ?? DEFAULT_CONFIGMAP)
   const cm = configMaps.find((d) => d?.kind === 'ConfigMap' && d.metadata?.name === name)
-  if (!cm) return ref === undefined ? undefined : fail([...path, 'configMap'], `no ConfigMap named "${name}" holds the artifact repository`, 'give its file with --configmap FILE')
+  if (!cm) return ref === undefined || missing === 'none' ? undefined : fail([...path, 'configMap'], `no ConfigMap named "${name}" holds the artifact repository`, 'give its file with --configmap FILE')
   const key = String(ref?.key ?? cm.metadata?.annotations?.[DEFAULT_ANNOTATION] ?? 'default-v1')
   const at = [`ConfigMap/${name}`, 'data', key]
   const text = cm.data?.[key]
@@ -122,5 +168,5 @@ export const repositoryOf = (configMaps: readonly Obj[], ref: Obj | undefined, p
   const y = parseYaml(text)
   const s3 = y.ok ? (y.documents[0] as Obj | undefined)?.s3 : undefined
   if (typeof s3 !== 'object' || s3 === null) return fail(at, 'the artifact repository is not an S3 repository (s3: …)', 'only S3 repositories are supported locally')
-  return s3Access(s3, [...at, 's3'], secretValue, ['keyFormat', 'keyPrefix'])
+  return { s3: s3Access(s3, [...at, 's3'], secretValue, ['keyFormat', 'keyPrefix']), keyFormat: keyFormatOf(s3, [...at, 's3']) }
 }

@@ -23,3 +23,14 @@ export const nodeTool = (module: string): readonly string[] => {
  * ```
  */
 export const S3_TOOL = (): readonly string[] => nodeTool('lib/argo/import/s3-tool.ts')
+
+/**
+ * The command that starts the HTTP tool (http-tool.ts): an http template's one container, and the fetch of an
+ * input artifact over HTTP the leaf runner makes.
+ *
+ * @example
+ * ```ts
+ * HTTP_TOOL() // ['/usr/bin/node', '--import', 'file:///…/tsx/…', '/…/lib/argo/import/http-tool.ts']
+ * ```
+ */
+export const HTTP_TOOL = (): readonly string[] => nodeTool('lib/argo/import/http-tool.ts')
