@@ -1,7 +1,8 @@
 /**
  * `restart(runDir)`: continues a local run whose driver died (kill -9, an OOM kill, a reboot) or was stopped.
- * Steps recorded Succeeded keep their outputs and are not run again; steps that were in flight run again; the
- * run ends as if it had never stopped, in the same run folder, under the same id.
+ * Steps recorded Succeeded keep their outputs and are not run again; steps that were in flight run again (what
+ * they left running is killed first); the run ends as if it had never stopped, in the same run folder, under
+ * the same id.
  *
  * @module
  */
@@ -25,6 +26,7 @@ import type { RunState } from '../run/run-store.ts'
 import { decodersOf, runView, type Run } from '../run/run-view.ts'
 import { valueStore, wiresOf } from '../run/value-store.ts'
 import type { LocalConfig } from './index.ts'
+import { endLeftovers } from './leftovers.ts'
 
 /**
  * Options of a restart.
@@ -170,6 +172,8 @@ export const restartRun = async (config: LocalConfig, drive: Drive, runDir: stri
     exists: (at) => at.path === undefined || existsSync(at.path),
     changed: changedTemplates(rec.identity, now),
   })
+  const left = await endLeftovers(layout.stepsDir)
+  if (left.length) throw new RestartRefused(`cannot restart ${dir}: processes of its killed steps still run and could not be killed (pids ${left.join(', ')})`)
   const run = await drive(settings, wf, { id: was.id, dir, params, prior, earlier: { workflow: was, steps: records }, ...(options.signal ? { signal: options.signal } : {}) })
   // The run now is what the changed value made of it (a restart killed before this compares with the old value again).
   if (changes.length) writeRestartRecord(dir, { ...rec, identity: now })

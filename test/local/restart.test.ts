@@ -8,6 +8,7 @@ import { openRun, restart, RestartRefused } from 'dflow-ts/local'
 import { BIN, dflow } from '../helpers/cli.ts'
 import { processesWith, until } from '../helpers/processes.ts'
 import { killedWhileRunning } from '../helpers/killed-run.ts'
+import { endLeftovers, stepProcesses } from '../../lib/local/leftovers.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import restartable, { cPlus, restartableWith } from '../fixtures/restartable.ts'
 
@@ -106,6 +107,19 @@ test('a run whose driver still runs is not restarted', async () => {
   assert.match(r.err, new RegExp(`its driver \\(pid ${child.pid}\\) is still running it`))
   writeFileSync(gate, '')
   await new Promise((res) => child.on('exit', res))
+})
+
+test('a process a killed step left outside its group is ended before the step runs again', async () => {
+  rmSync(gate, { force: true })
+  const dir = await killedWhileRunning('test/fixtures/escaping.ts', join(tmp.path, 'runs5'), 'e', {}, (d) => stepProcesses(join(d, 'steps')).some((p) => processesWith('^sleep 1000$').includes(String(p))))
+  const escaped = () => stepProcesses(join(dir, 'steps'))
+  assert.ok(await until(() => escaped().length === 1), 'only the setsid-ed sleep outlives the driver and the launcher')
+  const [old] = escaped()
+  writeFileSync(gate, '')
+  const run = await restart(dir)
+  assert.is(run.status, 'Succeeded')
+  assert.not.ok(escaped().includes(old!), `the escaped process ${old} was killed by the restart`)
+  await endLeftovers(join(dir, 'steps')) // the one the restarted e left
 })
 
 test.run()

@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { killGroup } from './process-group.ts'
+
+/**
+ * The pids of the processes on this host that are steps of the run whose steps folder is `stepsDir`, or their
+ * children: those whose environment holds a `DFLOW_PROGRESS_FILE` under it, as every leaf's does (none where
+ * there is no `/proc`). A process that ends while it is looked at, or whose environment cannot be read, is left
+ * out — a shell a user has `cd`-ed into the folder is not one of them.
+ *
+ * @example
+ * ```ts
+ * stepProcesses('/runs/restartable-20261204-183159-f51f/steps') // [4242, 4250]
+ * ```
+ */
+export const stepProcesses = (stepsDir: string): number[] => {
+  let pids: string[]
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p))
+  } catch {
+    return []
+  }
+  const marker = `\0DFLOW_PROGRESS_FILE=${stepsDir}/`
+  return pids.flatMap((pid) => {
+    try {
+      return `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`.includes(marker) ? [Number(pid)] : []
+    } catch {
+      return []
+    }
+  })
+}
+
+/**
+ * Ends what a killed driver's steps left running before a restart runs them again: the launcher kills its jobs
+ * when it sees its driver gone, but that takes a moment (longer on a loaded host), and a step still running
+ * then would run twice, its side effects with it. Each such process and its group are killed (SIGKILL, as the
+ * launcher does) and waited for, up to `ms`; the pids still there after that are returned.
+ *
+ * @example
+ * ```ts
+ * const left = await endLeftovers(join(runDir, 'steps'))
+ * if (left.length) throw new Error(`processes ${left.join(', ')} of the killed run still run`)
+ * ```
+ */
+export const endLeftovers = async (stepsDir: string, ms = 10_000): Promise<number[]> => {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 20))) {
+    const left = stepProcesses(stepsDir)
+    if (!left.length || Date.now() >= end) return left
+    for (const pid of left) {
+      killGroup(pid, 'SIGKILL')
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+}
