@@ -31,7 +31,8 @@ root): {"private": ["tmp"], "unless": ["dflow_file_"], "off": {"DFLOW_ARGO_ISOLA
 Each `private` top-level folder of the host has the job's own folder of that name (in its work folder) bound
 over it; `make` names top-level folders made (empty, once) on the host where missing, to be bound over;
 `script` is a file made in the work folder, mode 0755, before the binds, for the job to write its script in
-(Argo's /argo/staging/script); a job with a variable starting with an `unless` prefix, or with a variable of
+(Argo's /argo/staging/script) — or, with "scriptOn": "tmpfs" (its top-level folder is then not `private`), in a
+tmpfs mounted over that folder in the namespace after the binds, so that nothing of it is on the host's disk; a job with a variable starting with an `unless` prefix, or with a variable of
 `off` set to its value, is started as any other.
 The job then has DFLOW_NAMESPACE_MADE=1 instead. Where no namespace can be had, it is started as any other.
 
@@ -172,6 +173,8 @@ CLONE_NEWNS = 0x00020000
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
+MS_NOSUID = 2
+MS_NODEV = 4
 libc = None  # loaded with the first namespace asked for; False once the kernel refused one
 home = None  # a descriptor of the launcher's own mount namespace, to come back to
 releaser = None  # the socket to the process that lets steps' namespaces go (see release_namespaces)
@@ -273,17 +276,9 @@ def start_in_namespace(job, ask, actions, path):
                     args[i] = f"/dev/fd/{fd}"
         for t in tops:
             folder(os.path.join(cwd, t))
-        if ask.get("script"):
-            script = os.path.join(cwd, ask["script"])
-            folder(os.path.dirname(script))
-            source = pasted(run["source"], job["env"]) if run is not None and run.get("source") is not None else None
-            fd = os.open(script, os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if source is not None else 0), 0o755)
-            try:
-                if source is not None:
-                    os.write(fd, source.encode("utf-8", "surrogateescape"))
-            finally:
-                os.close(fd)
-            os.chmod(script, 0o755)  # whatever the umask: Argo's script file can be run as a command
+        in_memory = ask.get("scriptOn") == "tmpfs"
+        if ask.get("script") and not in_memory:
+            write_script(os.path.join(cwd, ask["script"]), run, job["env"])
         if libc.unshare(CLONE_NEWNS) != 0:
             libc = False
             return None
@@ -306,6 +301,8 @@ def start_in_namespace(job, ask, actions, path):
             finally:
                 for fd in sources:
                     os.close(fd)
+            if ask.get("script") and in_memory:
+                write_in_memory(ask["script"], run, job["env"])
             if run is not None:
                 path, args = enter(run, args, env, job["env"])
             held[None] = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
@@ -320,6 +317,29 @@ def start_in_namespace(job, ask, actions, path):
         let_go(None)  # not started: its namespace goes at once
         for fd in opened_args:
             os.close(fd)
+
+
+def write_in_memory(script, run, values):
+    """Mounts a tmpfs over the script's top-level folder, in the step's namespace, and writes the script there:
+    nothing of it on the host's disk, where each file and folder made costs as much as a small step."""
+    top = "/" + script.split("/")[0]
+    mounted(f"mounting a tmpfs over {top}", libc.mount(b"tmpfs", top.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0755"))
+    write_script("/" + script, run, values)
+
+
+def write_script(path, run, values):
+    """Makes the script file, mode 0755, and its folders; writes the request's source in it, its values pasted
+    (without one, the job writes the file itself)."""
+    folder(os.path.dirname(path))
+    source = pasted(run["source"], values) if run is not None and run.get("source") is not None else None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if source is not None else 0), 0o755)
+    try:
+        data = memoryview(source.encode("utf-8", "surrogateescape") if source is not None else b"")
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+    os.chmod(path, 0o755)  # whatever the umask: Argo's script file can be run as a command
 
 
 def folder(path):

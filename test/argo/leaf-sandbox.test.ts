@@ -163,13 +163,35 @@ test('script templates run at Argo\'s /argo/staging/script, mode 0755, each its 
     const r = await run(doc, env)
     assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
     assert.equal([1, 2, 3].map((i) => r.steps({ name: `s${i}` })[0]!.outputs.result), [1, 2, 3].map(want))
-    // as root the launcher made the step's namespace: the source is in the step's own argo folder, the host's /argo is an empty mount point
-    if (root && bwrap) assert.ok(existsSync(join(r.dir, 'steps', r.steps({ name: 's1' })[0]!.id, 'workdir', 'argo', 'staging', 'script')), 'ran in the launcher\'s namespace')
+    // as root the launcher made the step's namespace: the source is in a tmpfs over /argo there (nothing of it on
+    // the host's disk: no argo folder in the step's work folder, which holds its private /tmp), the host's /argo an empty mount point
+    if (root && bwrap) {
+      const workdir = join(r.dir, 'steps', r.steps({ name: 's1' })[0]!.id, 'workdir')
+      assert.ok(existsSync(join(workdir, 'tmp')) && !existsSync(join(workdir, 'argo')), `ran in the launcher's namespace, the script in memory: ${readdirSync(workdir)}`)
+    }
     if (existsSync('/argo')) assert.equal(readdirSync('/argo'), [])
   }
   const none = await run(doc, { ...process.env, DFLOW_ARGO_ISOLATION: 'none' })
   assert.is(none.status, 'Succeeded')
   assert.match(String(none.steps({ name: 's2' })[0]!.outputs.result), /\/argo-script 755 2\n3$/)
+})
+
+test('a script template with an output under /argo keeps its script in the step\'s own argo folder, and the output', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 's',
+      templates: [
+        {
+          name: 's',
+          outputs: { parameters: [{ name: 'o', valueFrom: { path: '/argo/out/o.txt' } }] },
+          script: { image: 'alpine:3.20', command: ['sh'], source: 'mkdir -p /argo/out && printf "%s" "$(stat -c %a "$0")" > /argo/out/o.txt' },
+        },
+      ],
+    }),
+  )
+  assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
+  assert.is(r.steps({ name: r.steps({})[0]!.name })[0]!.outputs.o, '755')
+  if (root && bwrap) assert.ok(existsSync(join(r.dir, 'steps', r.steps({})[0]!.id, 'workdir', 'argo', 'staging', 'script')), 'the script in the step\'s own argo folder')
 })
 
 test('a step the fast way does not cover (an input artifact) still runs, through argo-leaf.py', async () => {

@@ -130,19 +130,29 @@ export type Word = readonly (string | { readonly var: string })[]
 
 /**
  * What a leaf asks the launcher for in its environment (DFLOW_NAMESPACE, lib/local/launcher.py's header): the
- * top-level folders made private, and not when a value came as a file (`dflow_file_…`: argo-leaf.py reads it)
- * or the run's environment says DFLOW_ARGO_ISOLATION=none; the command it runs there ({@link namespaceExec}).
- * Where the leaf has a script's source, `/argo` is private too — made, empty, on the host where missing, as
- * the mount point — and the launcher makes the file the source is written in.
+ * top-level folders made private (`tops`, those the leaf's declared paths are in), and not when a value came as a
+ * file (`dflow_file_…`: argo-leaf.py reads it) or the run's environment says DFLOW_ARGO_ISOLATION=none; the
+ * command it runs there ({@link namespaceExec}). Where the leaf has a script's source, `/argo` is made, empty,
+ * on the host where missing, as the mount point, and the launcher writes the source at Argo's path: where no
+ * declared input or output is under `/argo` (nothing there outlives the step), in a tmpfs it mounts over
+ * `/argo` in the step's namespace — no file or folder on the host's disk, where each costs as much as a small
+ * step —, otherwise in the step's own `argo` folder.
  *
  * @example
  * ```ts
  * namespaceRequest(['tmp'], exec) // '{"private":["tmp"],"unless":["dflow_file_"],"off":{"DFLOW_ARGO_ISOLATION":"none"},"exec":{…}}'
+ * namespaceRequest(['tmp'], execOfAScript) // '{"private":["tmp"],…,"make":["argo"],"script":"argo/staging/script","scriptOn":"tmpfs","exec":{…}}'
  * namespaceRequest(['argo', 'tmp'], execOfAScript) // '{"private":["argo","tmp"],…,"make":["argo"],"script":"argo/staging/script","exec":{…}}'
  * ```
  */
 export const namespaceRequest = (tops: readonly string[], exec: NamespaceExec): string =>
-  JSON.stringify({ private: tops, unless: [fileVarOf('')], off: { DFLOW_ARGO_ISOLATION: 'none' }, ...(exec.source !== null ? { make: [SCRIPT_TOP], script: SCRIPT_PATH.slice(1) } : {}), exec })
+  JSON.stringify({
+    private: tops,
+    unless: [fileVarOf('')],
+    off: { DFLOW_ARGO_ISOLATION: 'none' },
+    ...(exec.source !== null ? { make: [SCRIPT_TOP], script: SCRIPT_PATH.slice(1), ...(tops.includes(SCRIPT_TOP) ? {} : { scriptOn: 'tmpfs' }) } : {}),
+    exec,
+  })
 
 /** The top-level folders a leaf's namespace makes private: `tops`, and with a script's source the one Argo's script path is in. @example namespaceTops(['tmp'], true) // ['argo', 'tmp'] */
 export const namespaceTops = (tops: readonly string[], script: boolean): readonly string[] => (script ? [...new Set([...tops, SCRIPT_TOP])].sort() : tops)

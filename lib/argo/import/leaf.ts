@@ -275,5 +275,5 @@ const sandboxed = (s: LeafSpec, spec: CallSpec, names: readonly string[]): { rea
   // in the launcher's namespace a script's source is written at Argo's path, in a private folder of its own
   const nsTops = namespaceTops(tops, container.source !== null)
   const exec = namespaceExec(container, { ...scope, private: nsTops })
-  return { bwrap: sandboxScript(container, scope), ...(exec !== undefined ? { request: namespaceRequest(nsTops, exec) } : {}) }
+  return { bwrap: sandboxScript(container, scope), ...(exec !== undefined ? { request: namespaceRequest(tops, exec) } : {}) }
 }
