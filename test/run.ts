@@ -13,7 +13,7 @@
  * (The loader's hooks make `dflow-ts` resolve to the sources here, as `npm test`'s `--conditions=source` does,
  * never to a build in dist/ that may be stale.)
  */
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,6 +43,8 @@ const { passed, failed, skipped, reports } = await runLanes(root, [
 ])
 // The slowest files, so that what makes `npm test` long is seen where it is run (its target is two minutes).
 const slowest = [...reports].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 8)
+// DFLOW_TEST_TIMES=FILE: every file's time, slowest first, one `SECONDS FILE` line each (what to move to a heavy suite).
+if (process.env.DFLOW_TEST_TIMES) writeFileSync(process.env.DFLOW_TEST_TIMES, [...reports].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).map((r) => `${((r.ms ?? 0) / 1000).toFixed(1)} ${r.file}\n`).join(''))
 if (reports.length > 8) process.stdout.write(`\nslowest: ${slowest.map((r) => `${r.file} ${((r.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')}\n`)
 process.stdout.write(`\n${skipped} skipped\n${passed} passed, ${failed} failed\n`)
 process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0
