@@ -139,4 +139,16 @@ test('what is refused: an exec probe, a retried daemon, steps.X.ip of a step tha
   assert.match(problemsOf(ip).join('\n'), /"a" is not a daemon step/)
 })
 
+test("the daemon examples' images run this host's programs: nginx (Debian nginx-light) and influxd", () => {
+  const argv = (image: string) => {
+    const w = importWorkflow(wf({ entrypoint: 'd', templates: [{ name: 'd', daemon: true, container: { image } }] }), {}).workflow
+    const env = (w.body as unknown as { template: { env: Record<string, string> } }).template.env
+    return (JSON.parse(env.DFLOW_ARGO_TEMPLATE!) as { containers: { argv: string[] }[] }).containers[0]!.argv
+  }
+  assert.equal(argv('nginx:1.13'), ['nginx', '-g', 'daemon off;'])
+  assert.equal(argv('docker.io/library/nginx'), ['nginx', '-g', 'daemon off;'])
+  assert.equal(argv('influxdb:1.2'), ['influxd'])
+  assert.match(problemsOf(wf({ entrypoint: 'd', templates: [{ name: 'd', container: { image: 'redis:7' } }] })).join('\n'), /spec\.templates\.0\.container\.command: no command, and what the image "redis:7" runs is not known here/)
+})
+
 test.run()
