@@ -372,16 +372,19 @@ export const templatesOf = (body: Node): readonly Template[] => {
 }
 
 /**
- * A step's lifecycle hooks: not on a fan-out (Argo runs one per item: not here); each hook's condition and
- * arguments may read the step itself (its status, as it runs) and what the step may read.
+ * A step's lifecycle hooks: on a fan-out only where the interpreter runs them per call (the feature
+ * `fan-out-hooks`); each hook's condition and arguments may read the step itself (its status,
+ * as it runs) and what the step may read.
  */
 const hookProblems = (node: Step, scope: Scope, visible: Visible, path: readonly string[]): Problem[] => {
   if (!node.hooks?.length) return []
-  if (node.forEach) return [problem([...path, 'hooks'], 'lifecycle hooks on a forEach step are not supported', 'put the hooks on a step inside a sub-workflow the forEach calls')]
+  if (node.forEach && !scope.supports.has('fan-out-hooks')) return [problem([...path, 'hooks'], 'lifecycle hooks on a forEach step are not supported by this interpreter', unsupportedHint('fan-out-hooks'))]
   const seen: Visible = { has: (d) => d === node.name || visible.has(d) }
+  // a fan-out's hooks run for each call: they may read its item
+  const inner: Scope = node.forEach ? { ...scope, loops: [...(scope.loops ?? []), node.name] } : scope
   return node.hooks.flatMap((h) => {
     const at = [...path, 'hooks', h.name]
-    return [...argProblems(h.run, scope, seen, at), ...controlProblems({ ...h.run, when: h.when }, scope, seen, at)]
+    return [...argProblems(h.run, inner, seen, at), ...controlProblems({ ...h.run, when: h.when }, inner, seen, at)]
   })
 }
 

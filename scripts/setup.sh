@@ -27,6 +27,20 @@ if ! command -v bwrap >/dev/null 2>&1; then
   fi
 fi
 
+# The programs of the images of Argo's daemon examples (daemon-nginx.yaml's nginx:1.13, daemon-step.yaml's
+# influxdb:1.2), which the conformance test runs: an imported `nginx` image runs this host's nginx, an
+# `influxdb` image its influxd (lib/argo/import/leaf.ts, entrypointOf). Where systemd runs, Debian starts them as
+# services, which then hold ports 80 and 8086 that the examples' daemons listen on: stop them (systemctl stop nginx influxdb).
+daemons=(nginx-light influxdb)
+ok=$(dpkg-query -W -f '${Status}\n' "${daemons[@]}" 2>/dev/null | grep -c 'install ok installed' || true)
+if [ "$ok" -eq ${#daemons[@]} ]; then
+  : # installed
+elif [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${daemons[@]}" >/dev/null
+else
+  echo "setup: Argo's daemon examples need ${daemons[*]} (as root: apt-get install them); the conformance test then fails on them" >&2
+fi
+
 # The expression oracle of the heavy suite (scripts/expr-oracle.sh builds it offline): Go and the Debian
 # packages of the libraries Argo evaluates expressions with.
 oracle=(golang-go golang-github-knetic-govaluate-dev golang-github-antonmedv-expr-dev golang-github-masterminds-sprig-dev)

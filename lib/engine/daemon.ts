@@ -13,20 +13,32 @@
 import type { LeafTemplate, Template } from 'dflow-ts'
 
 /**
- * A Kubernetes readiness probe, as the importer read it: `httpGet` asks `http://127.0.0.1:PORT/PATH` (ready on
- * a status 200–399; the importer refuses the other kinds). Times in seconds, Kubernetes' defaults filled in
- * (initial delay 0, period 10, timeout 1).
+ * A Kubernetes readiness probe, as the importer read it: exactly one of `httpGet` (asks
+ * `http(s)://127.0.0.1:PORT/PATH`, ready on a status 200–399), `tcpSocket` (a connection to 127.0.0.1:PORT
+ * opens) and `exec` (the command, run inside the daemon's mount namespace, exits 0). Times in seconds and
+ * thresholds in tries, Kubernetes' defaults filled in (initial delay 0, period 10, timeout 1, success
+ * threshold 1, failure threshold 3).
  *
  * @example
  * ```ts
- * const p: ReadinessProbe = { httpGet: { port: 8086, path: '/ping' }, initialDelaySeconds: 2, periodSeconds: 1, timeoutSeconds: 1 }
+ * const p: ReadinessProbe = { httpGet: { port: 8086, path: '/ping' }, initialDelaySeconds: 2, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 }
+ * const q: ReadinessProbe = { exec: { command: ['cat', '/tmp/ready'] }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 2, failureThreshold: 3 }
  * ```
  */
 export interface ReadinessProbe {
-  readonly httpGet: { readonly port: number; readonly path: string }
+  readonly httpGet?: { readonly port: number; readonly path: string; readonly scheme?: 'HTTP' | 'HTTPS'; readonly headers?: readonly (readonly [string, string])[] }
+  readonly tcpSocket?: { readonly port: number }
+  readonly exec?: { readonly command: readonly string[] }
   readonly initialDelaySeconds: number
   readonly periodSeconds: number
   readonly timeoutSeconds: number
+  /** Tries in a row that must succeed for the daemon to be ready. */
+  readonly successThreshold: number
+  /**
+   * Tries in a row that must fail for a ready container to be unready again. A daemon stays daemoned once it was
+   * ready (Argo's operator marks a node daemoned only while it is not yet fulfilled), so it changes nothing here.
+   */
+  readonly failureThreshold: number
 }
 
 /**
@@ -34,7 +46,7 @@ export interface ReadinessProbe {
  *
  * @example
  * ```ts
- * const d: Daemon = { readiness: { httpGet: { port: 8080, path: '/healthz' }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1 } }
+ * const d: Daemon = { readiness: { httpGet: { port: 8080, path: '/healthz' }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 } }
  * ```
  */
 export interface Daemon {

@@ -195,19 +195,30 @@ export const interpreter = (ictx: InterpretContext) => {
   const runStep = async (s: Step, env: Env): Promise<Outcome> => {
     const id = idIn(env, s.name)
     if (s.forEach) return runFanOut(s, env, id)
-    // its lifecycle hooks, as STEP.hooks.NAME beside it (Argo's node names), seeing its status while it runs
-    const hooks = s.hooks?.length ? lifecycleHooks(s.hooks, (when) => holds(when, env.scope), (h) => runHook(h, env, `${id}.hooks.${h.name}`, `${s.name}.hooks.${h.name}`)) : undefined
-    const onRunning = hooks && (() => (env.scope.steps.set(s.name, withStatus({}, 'Running')), hooks.check(false)))
-    const r = await runCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope, ...(onRunning ? { onRunning } : {}) })
+    return (await hookedCall(s, env, { id, name: s.name, parent: env.parent, scope: env.scope })).outcome
+  }
+
+  /**
+   * One call of a step with its hooks. Its lifecycle hooks run as CALL.hooks.NAME beside it (Argo's node names),
+   * each seeing the call's status under the step's name while it runs and once it has ended; then its exit hook
+   * (CALL.onExit), once it started, whatever happened, seeing the call's outputs and status. The call's `scope`
+   * gets its status and outputs (a step's is its body's, which the steps after it read; a fan-out's call's is
+   * one of its own, so that its hooks see its status and its item). A hook that errored fails the call.
+   */
+  const hookedCall = async (s: Step, env: Env, at: Call & { readonly scope: Env['scope'] }): Promise<CallResult> => {
+    const { id, scope } = at
+    const hookEnv = { ...env, scope, parent: at.parent }
+    const hooks = s.hooks?.length ? lifecycleHooks(s.hooks, (when) => holds(when, scope), (h) => runHook(h, hookEnv, `${id}.hooks.${h.name}`, `${at.name}.hooks.${h.name}`)) : undefined
+    const onRunning = hooks && (() => (scope.steps.set(s.name, withStatus({}, 'Running')), hooks.check(false)))
+    const r = await runCall(s, env, { ...at, ...(onRunning ? { onRunning } : {}) })
     // A step that failed shows its declared output defaults to the steps that run after it (continueOn, depends).
-    env.scope.steps.set(s.name, withStatus(r.outputs ?? (r.phase === 'Failed' || r.phase === 'Error' ? skippedOutputs(s.template) : {}), r.phase, r.exitCode))
+    scope.steps.set(s.name, withStatus(r.outputs ?? (r.phase === 'Failed' || r.phase === 'Error' ? skippedOutputs(s.template) : {}), r.phase, r.exitCode))
     hooks?.check(true)
     const hookFailure = await hooks?.settle()
     const outcome: Outcome = hookFailure ? { ok: false, clean: false, failure: `step ${id}: ${hookFailure}` } : r.outcome
-    if (!s.onExit || r.started === false) return outcome
-    // The exit hook runs whatever happened (once the step started, after its lifecycle hooks), and sees this step's outputs and status.
-    const hook = await runCall(s.onExit, { ...env, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: env.parent, scope: env.scope })
-    return outcome.ok && !hook.outcome.ok ? hook.outcome : outcome
+    if (!s.onExit || r.started === false) return { ...r, outcome }
+    const hook = await runCall(s.onExit, { ...hookEnv, signal: new AbortController().signal }, { id: `${id}.onExit`, name: s.onExit.name, parent: at.parent, scope })
+    return { ...r, outcome: outcome.ok && !hook.outcome.ok ? hook.outcome : outcome }
   }
 
   /** Where a grouped call's sliced input artifacts are (a fan-in, stacked when the call read it, is left out). */
@@ -244,9 +255,12 @@ export const interpreter = (ictx: InterpretContext) => {
     // Argo skips a fan-out over nothing.
     if (!items.length) return (end('Skipped', { ...stack([]), ...fanInOutputs(s.template, id, []) }, 'forEach over an empty list'), OK)
     ictx.record({ ...base, phase: 'Running', startedAt, inputs: EMPTY_IO, outputs: EMPTY_IO })
+    // a fan-out's hooks run for each of its calls (Argo's per child node, workflow/controller/steps.go), each call
+    // with a scope of its own where the step's name reads the call's status
+    const hooked = !!(s.hooks?.length || s.onExit)
     const results = await eachItem(items, env, id, s.name, async (at) => {
       const callStart = g && slicing ? now() : ''
-      const r = await runCall(s, env, at)
+      const r = hooked ? await hookedCall(s, env, { ...at, scope: { ...at.scope, steps: new Map(at.scope.steps) } }) : await runCall(s, env, at)
       if (g && slicing) for (const rec of sliceRecords(g, slicing, { id: at.id, startedAt: callStart, finishedAt: now() }, at.scope.item?.value, r.outputs, wholesOf(s, slicing, at.scope))) ictx.record(rec)
       return r
     })

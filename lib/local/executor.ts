@@ -89,12 +89,14 @@ export const localExecutor = (s: LocalExecutorSettings): LeafExecutor => {
       // a daemon's readiness probe runs from its start to its end (see daemon.ts)
       let stopProbe: (() => void) | undefined
       const probe = daemonOf(call.template)?.readiness
+      // the daemon's process group: where an exec probe runs its command
+      let group: number | undefined
       const onStart = () => {
         on({ type: 'started' })
         stopWatching ??= watchProgress(progressFile, s.progressPollMs, (progress) => on({ type: 'progress', progress }))
-        if (probe) stopProbe ??= probeReadiness(probe, () => on({ type: 'ready' }))
+        if (probe) stopProbe ??= probeReadiness(probe, () => on({ type: 'ready' }), () => group)
       }
-      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, progressFile, reuseWorkers: s.reuseWorkers, stores }
+      const ctx: LeafContext = { layout, folders, spawn: s.spawn, values: s.values, runId: call.runId, limiter: slots, stage: s.stage, baseEnv: s.baseEnv, killGraceSeconds: s.killGraceSeconds, params: call.parameters, scripts, onStart, ...(probe ? { onProcess: (pid: number) => void (group = pid) } : {}), progressFile, reuseWorkers: s.reuseWorkers, stores }
       const t = call.template
       if (s.restarted && call.attempt === 0) archiveEarlier(layout.stepDir(call.stepId))
       let r: LeafResult

@@ -157,6 +157,7 @@ export const launcher = (command: readonly [string, ...string[]] = ['python3', '
           job.pid = pid
           stopper.started(pid)
           trackGroup(pid)
+          spec.onStarted?.(pid)
         },
         ended: ({ spawnError, ...exit }) => {
           stopper.dispose()

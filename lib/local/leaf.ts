@@ -36,6 +36,8 @@ export interface LeafContext {
   readonly scripts: Map<string, Promise<void>>
   /** Called when the process starts (after waiting for a free slot). */
   readonly onStart: () => void
+  /** Told the id of a script step's process (its group's) once it runs. */
+  readonly onProcess?: (pid: number) => void
   /** The file a step may write `current/total` to (DFLOW_PROGRESS_FILE, ARGO_PROGRESS_FILE). */
   readonly progressFile?: string
   /** Whether a function-OP worker may serve several calls (default true); false: a fresh process per call. */
@@ -118,7 +120,7 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const [file, ...args] = t.command
   // Only a template that declares `stdout()` has its stdout kept (it reaches the log all the same, as it comes).
   const captureStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
-  const launch = () => ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath: ctx.layout.log(id), captureStdout, signal, killGraceSeconds: ctx.killGraceSeconds })
+  const launch = () => ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath: ctx.layout.log(id), captureStdout, signal, killGraceSeconds: ctx.killGraceSeconds, ...(ctx.onProcess ? { onStarted: ctx.onProcess } : {}) })
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
 }
 

@@ -97,6 +97,8 @@ export interface ProcessSpec {
   readonly signal: AbortSignal
   /** Seconds between SIGTERM and SIGKILL when stopped. */
   readonly killGraceSeconds: number
+  /** Told the process's id (its group's, and its session's) once it started: a daemon's exec probe enters its namespace. */
+  readonly onStarted?: (pid: number) => void
 }
 
 /**
@@ -194,6 +196,7 @@ export const runProcess: Spawner = async (spec) => {
     if (pgid !== undefined) {
       stopper.started(pgid)
       trackGroup(pgid)
+      spec.onStarted?.(pgid)
       child.once('exit', () => {
         untrackGroup(pgid)
         killGroup(pgid, 'SIGKILL')

@@ -22,11 +22,12 @@ import type { ArtifactStore } from '../storage/store.ts'
 /**
  * The language features an interpreter on this machine's engine implements beyond the core (`dsl/features.ts`):
  * fan-ins of artifacts (through {@link stackArtifacts}), workflow artifacts (through {@link workflowArtifact}) and
- * slices of list artifacts (the executor's `parts`, through `listParts`; each call stages its part).
+ * slices of list artifacts (the executor's `parts`, through `listParts`; each call stages its part), and the
+ * lifecycle hooks of a fan-out, which the engine runs for each call (`fan-out-hooks`).
  *
  * @example runParameters(wf, params, { artifacts, supports: ARTIFACT_FEATURES })
  */
-export const ARTIFACT_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifacts', 'slice-artifacts']
+export const ARTIFACT_FEATURES: readonly Feature[] = ['fan-in-artifacts', 'workflow-artifacts', 'slice-artifacts', 'fan-out-hooks']
 
 /**
  * A workflow artifact's value as the engine reads it: a location as given, a path resolved against `baseDir`.

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -53,6 +53,45 @@ test('steps hooks on steps["step-1"].status and a dag task\'s, workflow hooks on
   const ids = r.steps().map((s) => s.id)
   for (const id of ['imp.step-1.hooks.running', 'imp.step-1.hooks.success', 'imp.d.t.hooks.done', 'hooks.running']) assert.ok(ids.includes(id), `${id} in ${ids}`)
   assert.not.ok(ids.includes('hooks.failed'))
+})
+
+test("a steps fan-out's hooks run for each child, seeing the child's status and item (Argo's steps.go), and its exit hook too", async () => {
+  // each child waits for its own running hook's file; the child of item b then fails (continued)
+  const child = { ...echo('child', `for n in $(seq 100); do [ -f ${dir}/run-{{inputs.parameters.i}} ] && break; sleep 0.05; done; [ -f ${dir}/run-{{inputs.parameters.i}} ] && [ {{inputs.parameters.i}} != b ]`), inputs: { parameters: [{ name: 'i' }] } }
+  const on = (status: string, what: string) => ({ expression: `steps.each.status == "${status}"`, template: 'mark', arguments: { parameters: [{ name: 'what', value: `${what}-{{item}}` }] } })
+  const doc = wf({
+    entrypoint: 'main',
+    templates: [
+      {
+        name: 'main',
+        steps: [
+          [
+            {
+              name: 'each',
+              template: 'child',
+              withItems: ['a', 'b', 'c'],
+              continueOn: { failed: true },
+              arguments: { parameters: [{ name: 'i', value: '{{item}}' }] },
+              hooks: { running: on('Running', 'run'), ok: on('Succeeded', 'ok'), bad: on('Failed', 'bad'), exit: { template: 'mark', arguments: { parameters: [{ name: 'what', value: 'exit-{{item}}' }] } } },
+            },
+          ],
+        ],
+      },
+      child,
+      mark,
+    ],
+  })
+  const sub = mkdtempSync(join(dir, 'fan-'))
+  const r = await local({ runsDir: tmp.path, parallelism: 8 }).run(importWorkflow(JSON.parse(JSON.stringify(doc).replaceAll(dir, sub))).workflow)
+  assert.is(r.status, 'Succeeded', JSON.stringify(r.steps().map((s) => [s.id, s.phase, s.message])))
+  assert.equal(readdirSync(sub).sort(), ['bad-b', 'exit-a', 'exit-b', 'exit-c', 'ok-a', 'ok-c', 'run-a', 'run-b', 'run-c'])
+  const ids = r.steps().map((s) => s.id)
+  for (const id of ['imp.each(0).hooks.running', 'imp.each(1).hooks.bad', 'imp.each(2).hooks.ok', 'imp.each(0).onExit']) assert.ok(ids.includes(id), `${id} in ${ids}`)
+})
+
+test('lifecycle hooks on a dag fan-out are refused, naming the path: Argo gives them no one meaning', () => {
+  const doc = wf({ entrypoint: 'main', templates: [{ name: 'main', dag: { tasks: [{ name: 't', ...markArgs('{{item}}'), withItems: ['a'], hooks: { h: { expression: 'tasks.t.status == "Running"', ...markArgs('h') } } }] } }, mark] })
+  assert.match(problemsOf(doc).join('\n'), /^spec\.templates\.0\.dag\.tasks\.0\.hooks: lifecycle hooks on a dag task with withItems are not supported locally/m)
 })
 
 test('bad hooks name their path: no expression, both onExit and hooks.exit, workflow hook arguments', () => {

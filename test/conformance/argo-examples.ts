@@ -174,6 +174,9 @@ export const EXPECTED: Readonly<Record<string, Expect>> = {
   'memoize-simple.yaml': ci({ memoized: { outputs: { hello: 'world' } } }),
   'container-set-template/workspace-workflow.yaml': ci({ workspace: { outputs: { out: 'hi' } } }),
   // the body's and the exit handler's consumers read the workflow outputs generate exported
+  // daemons of this host's nginx (Debian nginx-light) and influxd (Debian influxdb), each probed over HTTP until ready
+  'daemon-nginx.yaml': ci({ 'nginx-client': { result: /<title>Welcome to nginx!<\/title>/ } }),
+  'daemon-step.yaml': ci({ consumer: { result: /"name": "cpu"/ } }),
   'global-outputs.yaml': {
     ...ci({ 'consume-global-param': { result: 'hello world' }, 'consume-global-art': { result: 'hello world' } }),
     workflowOutputs: { 'my-global-param': 'hello world' },
@@ -186,8 +189,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "artifacts-workflowtemplate.yaml": "needs the internet (URL https://datahub.io/core/global-temp/r/annual.csv, its http input artifact, which runs locally: test/argo/import-http-artifact.test.ts fetches them from a loopback server), and the image remuslazar/gnuplot, whose command is not known here",
   "buildkit-template.yaml": "spec.templates.1.container.command: no command, and what the image \"alpine/git:v2.26.2\" runs is not known here",
   "ci-workflowtemplate.yaml": "spec.templates.2.container.command: no command, and what the image \"golang:1.18\" runs is not known here",
-  "daemon-nginx.yaml": "needs nginx (the image's program): it imports, and daemons run (test/argo/import-daemon.test.ts)",
-  "daemon-step.yaml": "needs influxd (the image's program): it imports, and daemons run (test/argo/import-daemon.test.ts)",
   "dag-task-level-timeout.yaml": "needs an unloaded machine: it imports and runs (A and C sleep 15 s under a 20 s limit, B under 10 s), but its 5 s margin did not hold with a load of 20 on 2 cores",
   "http-hello-world.yaml": "needs the internet (URL https://raw.githubusercontent.com/argoproj/argo-workflows/…/generated.swagger.json): it imports, and its http template runs locally (test/argo/import-http.test.ts runs one against a loopback server)",
   "k8s-owner-reference.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
@@ -196,11 +197,11 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "k8s-patch-pod.yaml": "spec.templates.0.resource: the field \"resource\" is not supported by the local importer",
   "life-cycle-hooks-tmpl-level.yaml": "needs the internet (URL https://raw.githubusercontent.com/argoproj/argo-workflows/…/generated.swagger.json, its hooks' http template): it imports, and its http template runs locally (test/argo/import-http.test.ts runs one against a loopback server)",
   "life-cycle-hooks-wf-level.yaml": "needs the internet (URL https://raw.githubusercontent.com/argoproj/argo-workflows/…/generated.swagger.json, its hooks' http template): it imports, and its http template runs locally (test/argo/import-http.test.ts runs one against a loopback server)",
-  "sidecar-nginx.yaml": "needs nginx and curl (the images' programs), which this host does not have",
-  "sidecar.yaml": "needs influxd (the image's program), which this host does not have",
+  "sidecar-nginx.yaml": "needs busybox's sh (the curl image's): the `>& /tmp/out` of its loop is a syntax error to dash, this host's sh (Bad fd number), so the loop never ends; nginx and curl are here, and it imports",
+  "sidecar.yaml": "needs apk (Alpine's package manager: its script runs `apk add curl` first); influxd and curl are here, and it imports",
   "template-defaults.yaml": "needs a deterministic exit code: it imports (templateDefaults gives every template retryStrategy limit 2, the steps template main retried as a whole, and its leaves the 30 s timeout), but retry-backoff exits random.choice([0, 1, 1]), so whether it ends Succeeded is chance (test/argo/import-template-defaults.test.ts runs a deterministic one)",
   "testvolume.yaml": "a PersistentVolumeClaim: no local meaning",
-  "variables-showcase.yaml": "spec.templates.1.script: unknown or unsupported tag {{workflow.mainEntrypoint}} ({{steps.name}} imports; it also needs nc, the image's program)",
+  "variables-showcase.yaml": "spec.templates.1.script: unknown or unsupported tag {{workflow.priority}} (its globalName outputs, `{{steps.name}}` and `{{workflow.mainEntrypoint}}` import; it also needs busybox's nc, the image's program)",
   "workflow-count-resourcequota.yaml": "a ResourceQuota: no local meaning",
   "workflow-event-binding/event-consumer-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
   "workflow-event-binding/github-path-filter-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",

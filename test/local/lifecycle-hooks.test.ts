@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -91,6 +91,30 @@ test('compiled: a step\'s hooks with their expression (steps and dag), the workf
   assert.equal(tasks.flatMap((s) => Object.entries(s.hooks ?? {}).map(([k, v]) => [k, v.expression])), [['started', "tasks['b'].status == 'Running'"]])
   const back = importWorkflow(m).workflow
   assert.is(back.hooks?.map((x) => x.name).join(), 'going')
+})
+
+test("a forEach step's hooks run for each call, each seeing the call's own status and item; compiled to Argo, refused", async () => {
+  const dir = sub('fan')
+  // each call waits for its own running hook's file: it ends only if that hook ran while the call was running
+  const waits = shell({ name: 'waits', inputs: { dir: param(t.string), i: param(t.string) }, script: ({ dir, i }) => sh`for n in $(seq 100); do [ -f ${dir}/run-${i} ] && break; sleep 0.05; done; [ -f ${dir}/run-${i} ] && [ ${i} != b ]` })
+  const fan = forEach(['a', 'b', 'c'], (i) =>
+    step('each', waits, { dir, i }, {
+      continueOn: { failed: true },
+      hooks: {
+        running: { when: expr`${status({ name: 'each' })} == "Running"`, run: step('r', mark, { dir, what: expr`"run-" + ${i}` }) },
+        ok: { when: expr`${status({ name: 'each' })} == "Succeeded"`, run: step('o', mark, { dir, what: expr`"ok-" + ${i}` }) },
+        bad: { when: expr`${status({ name: 'each' })} == "Failed"`, run: step('b', mark, { dir, what: expr`"bad-" + ${i}` }) },
+      },
+    }),
+  )
+  // slots for the three calls and their running hooks at once (a call waits for its hook, which takes a slot too)
+  const r = await local({ runsDir: tmp.path, parallelism: 8 }).run(workflow('hook-fan-local', fan))
+  assert.is(r.status, 'Succeeded', r.message)
+  const marks = readdirSync(dir).sort()
+  assert.equal(marks, ["bad-b", "ok-a", "ok-c", "run-a", "run-b", "run-c"])
+  assert.is(r.step({ id: 'each(1).hooks.bad' }).phase, 'Succeeded')
+  assert.is(r.step({ id: 'each(0).hooks.running' }).name, 'each(0).hooks.running')
+  assert.throws(() => compile(workflow('hook-fan-argo', fan)), (e: unknown) => e instanceof DflowError && e.problems.some((p) => p.path.join('.') === 'hook-fan-argo.each.hooks' && /not supported by this interpreter/.test(p.message)))
 })
 
 test('bad hooks are refused with their path: the name exit, a forEach step, a condition on a step that has not run', () => {

@@ -739,10 +739,16 @@ export const builder = (cx: BuildContext) => {
     if (st.dependencies !== undefined) options.dependsOn = list(st.dependencies, [...path, 'dependencies']).map(String)
     if (st.depends !== undefined) options.depends = parseDepends(String(st.depends), [...path, 'depends'])
     const hook = st.hooks?.exit ?? (st.onExit !== undefined ? { template: st.onExit } : undefined)
-    // the hooks see this step (its status while it runs, its outputs once it has ended) and those before it
-    const hookScope: BodyScope = { ...sc, siblings: new Map([...siblingsSoFar]) }
+    // the hooks see this step (its status while it runs, its outputs once it has ended) and those before it; a
+    // fan-out's run for each of its calls (Argo's expandStep copies them into each child, its item substituted),
+    // and see the call's item
+    const hookScope: BodyScope = { ...sc, siblings: new Map([...siblingsSoFar]), ...(loops.length ? { loop: name } : {}) }
     if (hook) options.onExit = callOf(lib, { name: 'onExit', ...hook }, hookScope, [...path, st.hooks ? 'hooks' : 'onExit'], new Map())
     const lifecycle = Object.entries((st.hooks ?? {}) as Record<string, Obj>).filter(([k]) => k !== 'exit')
+    // a dag's fan-out: Argo checks the hooks of its task group node and of each child's expanded task, versions
+    // apart, so no one meaning can be given to them
+    if (lifecycle.length && loops.length && sc.kind === 'dag')
+      fail([...path, 'hooks'], `lifecycle hooks on a dag task with ${loops[0]} are not supported locally: Argo runs them on the task group, on each child, or both, as its versions differ`, 'put the hooks on a step of a steps template, or on a task inside a template the fan-out calls')
     if (lifecycle.length)
       options.hooks = Object.fromEntries(
         lifecycle.map(([k, h]) => {
