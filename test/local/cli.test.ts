@@ -10,7 +10,11 @@ import { tempDir } from '../helpers/tmp.ts'
 const test = suite('cli: dflow run, steps, status')
 const tmp = tempDir('cli')
 test.after(tmp.cleanup)
-const newestRun = (runsDir: string) => join(runsDir, readdirSync(runsDir).sort().reverse()[0]!)
+/** The run folder started last: by its recorded start (ms), since two runs in one second have names in random order. */
+const newestRun = (runsDir: string) => {
+  const started = (d: string) => Date.parse((JSON.parse(readFileSync(join(runsDir, d, 'workflow.json'), 'utf8')) as { startedAt: string }).startedAt)
+  return join(runsDir, readdirSync(runsDir).sort((a, b) => started(b) - started(a))[0]!)
+}
 
 test('--help on every command', () => {
   for (const args of [['--help'], ['run', '--help'], ['steps', '--help'], ['status', '--help']]) {
