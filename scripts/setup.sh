@@ -27,31 +27,29 @@ if ! command -v bwrap >/dev/null 2>&1; then
   fi
 fi
 
+# Installs Debian packages where missing (as root), or says what misses them and what that costs: ensure_debs WHAT PKG...
+ensure_debs() {
+  local what=$1; shift
+  local ok
+  ok=$(dpkg-query -W -f '${Status}\n' "$@" 2>/dev/null | grep -c 'install ok installed' || true)
+  if [ "$ok" -eq $# ]; then
+    return 0
+  elif [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    echo "setup: $what needs $* (as root: apt-get install them)" >&2
+  fi
+}
+
 # The programs of the images of Argo's daemon examples (daemon-nginx.yaml's nginx:1.13, daemon-step.yaml's
 # influxdb:1.2), which the conformance test runs: an imported `nginx` image runs this host's nginx, an
 # `influxdb` image its influxd (lib/argo/import/leaf.ts, entrypointOf). Where systemd runs, Debian starts them as
 # services, which then hold ports 80 and 8086 that the examples' daemons listen on: stop them (systemctl stop nginx influxdb).
-daemons=(nginx-light influxdb)
-ok=$(dpkg-query -W -f '${Status}\n' "${daemons[@]}" 2>/dev/null | grep -c 'install ok installed' || true)
-if [ "$ok" -eq ${#daemons[@]} ]; then
-  : # installed
-elif [ "$(id -u)" -eq 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${daemons[@]}" >/dev/null
-else
-  echo "setup: Argo's daemon examples need ${daemons[*]} (as root: apt-get install them); the conformance test then fails on them" >&2
-fi
+ensure_debs "the conformance test (Argo's daemon examples fail without it)" nginx-light influxdb
 
 # The expression oracle of the heavy suite (scripts/expr-oracle.sh builds it offline): Go and the Debian
 # packages of the libraries Argo evaluates expressions with.
-oracle=(golang-go golang-github-knetic-govaluate-dev golang-github-antonmedv-expr-dev golang-github-masterminds-sprig-dev)
-ok=$(dpkg-query -W -f '${Status}\n' "${oracle[@]}" 2>/dev/null | grep -c 'install ok installed' || true)
-if [ "$ok" -eq ${#oracle[@]} ]; then
-  : # installed
-elif [ "$(id -u)" -eq 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${oracle[@]}" >/dev/null
-else
-  echo "setup: the expression oracle needs ${oracle[*]} (as root: apt-get install them); its tests skip without them" >&2
-fi
+ensure_debs "the expression oracle (its tests skip without it)" golang-go golang-github-knetic-govaluate-dev golang-github-antonmedv-expr-dev golang-github-masterminds-sprig-dev
 
 node -e 'const [M, m] = process.versions.node.split(".").map(Number); if (M < 20 || (M === 20 && m < 10)) { console.error("setup: dflow-ts needs Node >= 20.10, this is " + process.version); process.exit(1) }'
 npm ci --no-audit --no-fund --loglevel=error
