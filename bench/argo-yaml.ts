@@ -4,7 +4,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { marginal, median } from './lib/stats.ts'
 import { fmt, table } from './lib/table.ts'
-import { dropDir, freshDir } from './lib/temp.ts'
+import { dropLater, freshDir } from './lib/temp.ts'
 
 /**
  * W1 (a chain) and W2 (a fan-out and a join) written as Argo YAML, run with `dflow run FILE.yaml`, beside
@@ -143,21 +143,18 @@ interface Rep {
 export const argoYamlBench = async (root: string, reps: number, quick: boolean): Promise<void> => {
   const sizes = quick ? QUICK_SIZES : YAML_SIZES
   const n = quick ? 1 : Math.max(reps, 5)
+  const later = dropLater() // removed when the section ends: see dropLater
   const once = async (w: 'W1' | 'W2', size: number, form: Form): Promise<readonly [number, number]> => {
-    const dir = freshDir(root, 'argo-yaml')
-    try {
-      const file = form === 'Argo YAML' ? 'wf.yaml' : 'wf.ts'
-      writeFileSync(join(dir, file), form === 'Argo YAML' ? (w === 'W1' ? argoChainYaml(size) : argoFanYaml(size)) : dslModule(w, size))
-      const t0 = performance.now()
-      await dflowRun(dir, file)
-      const ms = performance.now() - t0
-      const want = w === 'W1' ? String(size) : Array.from({ length: size }, (_, k) => k + 1).join(' ')
-      const got = runResult(join(dir, 'runs'), w, size)
-      if (got.output !== want) throw new Error(`${w} n=${size} in ${form}: the last step gave ${JSON.stringify(got.output)}, not ${JSON.stringify(want)}`)
-      return [ms, got.ms] as const
-    } finally {
-      dropDir(dir)
-    }
+    const dir = later.add(freshDir(root, 'argo-yaml'))
+    const file = form === 'Argo YAML' ? 'wf.yaml' : 'wf.ts'
+    writeFileSync(join(dir, file), form === 'Argo YAML' ? (w === 'W1' ? argoChainYaml(size) : argoFanYaml(size)) : dslModule(w, size))
+    const t0 = performance.now()
+    await dflowRun(dir, file)
+    const ms = performance.now() - t0
+    const want = w === 'W1' ? String(size) : Array.from({ length: size }, (_, k) => k + 1).join(' ')
+    const got = runResult(join(dir, 'runs'), w, size)
+    if (got.output !== want) throw new Error(`${w} n=${size} in ${form}: the last step gave ${JSON.stringify(got.output)}, not ${JSON.stringify(want)}`)
+    return [ms, got.ms] as const
   }
   console.log(`\nArgo YAML through dflow run: W1 at n=${sizes.W1.join(' and ')}, W2 at n=${sizes.W2.join(' and ')}, ${n} repetition(s); each run is \`dflow run FILE --parallelism 2\` in a process of its own, its last output checked`)
   for (const w of WS) for (const form of FORMS) await once(w, sizes[w][0], form) // warm-up, untimed
@@ -198,4 +195,5 @@ export const argoYamlBench = async (root: string, reps: number, quick: boolean):
   }
   console.log(`${table(rows)}\nmedians over the repetitions; ms/step = (t(big) - t(small)) / (big - small); load average ${loadavg().map((l) => fmt(l)).join(' ')} at the end
 target: the marginal cost of a step written in Argo YAML within 10% of the same step in the DSL\n${verdicts.join('\n')}`)
+  later.dropAll()
 }

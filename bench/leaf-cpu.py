@@ -25,6 +25,7 @@ def run(name, args, env):
     s0, c0, t0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     for _ in range(N):
         pid = L.start(job)
+        pid = pid[0] if isinstance(pid, tuple) else pid  # (pid, captured stdout) since the launcher pipes a kept stdout
         _, st = os.waitpid(pid, 0)
         if hasattr(L, "let_go"):
             L.let_go(pid)

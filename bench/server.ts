@@ -27,7 +27,7 @@ import { engineRunner } from '../lib/cli/server-runner.ts'
 import { local } from '../lib/local/index.ts'
 import { median } from './lib/stats.ts'
 import { fmt, table } from './lib/table.ts'
-import { dropDir, freshDir } from './lib/temp.ts'
+import { dropLater, freshDir } from './lib/temp.ts'
 import { scaleShapes } from './scale-workloads.ts'
 
 /** One run through the server: its wall time, submit to first Running node, and the watch's lags (ms). */
@@ -125,17 +125,15 @@ export const serverBench = async (root: string, reps: number, quick: boolean): P
   const server: ServerRun[] = []
   const locals: number[] = []
   const importedLocals: number[] = []
+  const later = dropLater() // removed when the section ends: see dropLater
   for (let rep = 0; rep < reps; rep++)
     for (const which of rep % 2 ? ['server', 'imported', 'local'] : ['local', 'imported', 'server']) {
-      const dir = freshDir(root, 'server')
-      try {
-        if (which === 'local') locals.push(await throughLocal(dir, n, parallelism, false))
-        else if (which === 'imported') importedLocals.push(await throughLocal(dir, n, parallelism, true))
-        else server.push(await throughServer(dir, n, parallelism))
-      } finally {
-        dropDir(dir)
-      }
+      const dir = later.add(freshDir(root, 'server'))
+      if (which === 'local') locals.push(await throughLocal(dir, n, parallelism, false))
+      else if (which === 'imported') importedLocals.push(await throughLocal(dir, n, parallelism, true))
+      else server.push(await throughServer(dir, n, parallelism))
     }
+  later.dropAll()
   const lags = server.flatMap((r) => r.lags)
   const wall = median(server.map((r) => r.ms))
   const base = median(locals)
