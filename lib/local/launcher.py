@@ -32,8 +32,9 @@ Each `private` top-level folder of the host has the job's own folder of that nam
 over it; `make` names top-level folders made (empty, once) on the host where missing, to be bound over;
 `script` is a file made in the work folder, mode 0755, before the binds, for the job to write its script in
 (Argo's /argo/staging/script) — or, with "scriptOn": "tmpfs" (its top-level folder is then not `private`), in a
-tmpfs mounted over that folder in the namespace after the binds, so that nothing of it is on the host's disk; a job with a variable starting with an `unless` prefix, or with a variable of
-`off` set to its value, is started as any other.
+tmpfs mounted over that folder in the namespace after the binds, so that nothing of it is on the host's disk; a
+job with a variable starting with an `unless` prefix, or with a variable of `off` set to its value, is started
+as any other.
 The job then has DFLOW_NAMESPACE_MADE=1 instead. Where no namespace can be had, it is started as any other.
 
 A request may say what runs in the namespace instead of the job's own command (`exec`, the imported leaf's

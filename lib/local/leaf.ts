@@ -9,6 +9,7 @@ import { PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
 import type { Limiter } from '../engine/limiter.ts'
 import { storageMessage } from '../run/storage-error.ts'
 import { exitCodeOf, tailOf, type ProcessExit, type Spawner } from './process-group.ts'
+import { LOCAL_STEP_MARK } from './leftovers.ts'
 import type { LeafResult } from '../engine/executor.ts'
 import { stopMessage } from '../engine/abort.ts'
 import type { Value } from '../engine/values.ts'
@@ -78,12 +79,17 @@ export const launchLeaf = (id: string, t: LeafTemplate, p: PreparedLeaf, ctx: Le
     return { phase: 'Succeeded' as const, outputs: out.outputs, record: out.record, exitCode: 0, finishedAt }
   })
 
-/** The environment every leaf starts from: the base, the template's own, the progress file, shipped packages. @example leafEnv(hello, ctx).DFLOW_PROGRESS_FILE // '/runs/x/steps/hello/progress' */
+/**
+ * The environment every leaf starts from: the base, the template's own, the progress file, shipped packages, and
+ * {@link LOCAL_STEP_MARK} (what a restart finds a killed driver's steps by, lib/local/leftovers.ts).
+ * @example leafEnv(hello, ctx).DFLOW_PROGRESS_FILE // '/runs/x/steps/hello/progress'
+ */
 export const leafEnv = (t: LeafTemplate, ctx: LeafContext): Record<string, string> => {
   const env: Record<string, string> = {
     ...ctx.baseEnv,
     ...(t.env ?? {}),
     ...(ctx.progressFile ? progressEnv(ctx.progressFile) : {}),
+    [LOCAL_STEP_MARK]: '1',
   }
   return { ...env, ...localPackagePath(t, env) }
 }

@@ -2,10 +2,20 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { killGroup } from './process-group.ts'
 
 /**
- * The pids of the processes on this host that are steps of the run whose steps folder is `stepsDir`, or their
- * children: those whose environment holds a `DFLOW_PROGRESS_FILE` under it, as every leaf's does (none where
- * there is no `/proc`). A process that ends while it is looked at, or whose environment cannot be read, is left
- * out — a shell a user has `cd`-ed into the folder is not one of them.
+ * The variable every step the local interpreter starts has in its environment (lib/local/leaf.ts `leafEnv`),
+ * and so its children: with its `DFLOW_PROGRESS_FILE`, under the run's steps folder, what tells a restart its
+ * processes. A batch job's (which a restart takes over, still running) has the progress file and not this.
+ *
+ * @example leafEnv(hello, ctx)[LOCAL_STEP_MARK] // '1'
+ */
+export const LOCAL_STEP_MARK = 'DFLOW_LOCAL_STEP'
+
+/**
+ * The pids of the processes on this host that are steps the local interpreter started for the run whose steps
+ * folder is `stepsDir`, or their children: those whose environment holds {@link LOCAL_STEP_MARK} and a
+ * `DFLOW_PROGRESS_FILE` under it (none where there is no `/proc`). A process that ends while it is looked at,
+ * or whose environment cannot be read, is left out — a shell a user has `cd`-ed into the folder is not one of
+ * them, nor is a batch job's process.
  *
  * @example
  * ```ts
@@ -19,10 +29,12 @@ export const stepProcesses = (stepsDir: string): number[] => {
   } catch {
     return []
   }
-  const marker = `\0DFLOW_PROGRESS_FILE=${stepsDir}/`
+  const progress = `\0DFLOW_PROGRESS_FILE=${stepsDir}/`
+  const local = `\0${LOCAL_STEP_MARK}=1\0`
   return pids.flatMap((pid) => {
     try {
-      return `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`.includes(marker) ? [Number(pid)] : []
+      const env = `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`
+      return env.includes(progress) && env.includes(local) ? [Number(pid)] : []
     } catch {
       return []
     }
