@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -192,6 +192,23 @@ test('a script template with an output under /argo keeps its script in the step\
   assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
   assert.is(r.steps({ name: r.steps({})[0]!.name })[0]!.outputs.o, '755')
   if (root && bwrap) assert.ok(existsSync(join(r.dir, 'steps', r.steps({})[0]!.id, 'workdir', 'argo', 'staging', 'script')), 'the script in the step\'s own argo folder')
+})
+
+test('a leaf argo-leaf.py always runs is handed to the real python3 behind the PATH\'s (a pyenv shim costs ~90 ms a start), python3 where that is missing', async () => {
+  const r = await run(
+    wf({
+      entrypoint: 'read',
+      templates: [{ name: 'read', inputs: { artifacts: [{ name: 'f', path: '/in/f', raw: { data: 'raw' } }] }, container: { image: 'alpine', command: ['cat', '/in/f'] } }],
+    }),
+  )
+  assert.is(r.status, 'Succeeded')
+  const script = readFileSync(join(r.dir, 'scripts', readdirSync(join(r.dir, 'scripts'))[0]!), 'utf8')
+  const real = spawnSync('python3', ['-c', 'import os, sys; print(os.path.realpath(sys.executable))'], { encoding: 'utf8' }).stdout.trim()
+  const line = script.split('\n').find((l) => l.startsWith('dflow_python='))
+  assert.ok(line?.startsWith(`dflow_python='${real}'`), `the script names ${real}: ${line}`)
+  // the same line on a host without that interpreter (a batch job's): python3 from the PATH
+  const elsewhere = line!.replace(real, '/nonexistent/python3').replace(/exec "\$dflow_python" .*$/, 'exec "$dflow_python" -c "print(42)"')
+  assert.is(spawnSync('sh', ['-c', elsewhere], { encoding: 'utf8' }).stdout, '42\n')
 })
 
 test('a step the fast way does not cover (an input artifact) still runs, through argo-leaf.py', async () => {

@@ -7,6 +7,7 @@ import { fileLocation } from '../../storage/location.ts'
 import { fail } from './fail.ts'
 import type { Memoize } from './memoize.ts'
 import { pieces } from './tags.ts'
+import { hostPython } from './host-python.ts'
 
 /** The program that keeps memoize caches (see its docstring): the leaf runner imports it, composite calls run it. @example MEMO_TOOL // '/…/lib/argo/import/argo-memo.py' */
 export const MEMO_TOOL = packageFile('lib/argo/import/argo-memo.py')
@@ -36,7 +37,7 @@ export const checkCompositeKey = (key: string, inputs: readonly string[], path: 
 /** Runs the memoize tool with one request; its JSON answer. */
 const ask = (request: object): Promise<{ outputs: { parameters?: { name: string; value?: string }[]; artifacts?: { name: string; local: string }[] } | null }> =>
   new Promise((done, failed) => {
-    const p = spawn('python3', [MEMO_TOOL], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const p = spawn(hostPython() ?? 'python3', [MEMO_TOOL], { stdio: ['pipe', 'pipe', 'pipe'] }) // the real one: a pyenv shim costs ~90 ms a lookup
     let out = ''
     let err = ''
     p.stdout.on('data', (d) => (out += d))

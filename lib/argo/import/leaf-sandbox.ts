@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { hostPython } from './host-python.ts'
 import { accessSync, constants, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs'
 import { fileVarOf } from 'dflow-ts'
 import { packageFile } from '../../loader/package-files.ts'
@@ -250,13 +251,6 @@ const once = <T>(f: () => T): (() => T) => {
 
 /** Whether bubblewrap is on the PATH and may make a mount namespace here (DFLOW_ARGO_ISOLATION=none: never). */
 const bwrapWorks = once((): boolean => process.env.DFLOW_ARGO_ISOLATION !== 'none' && spawnSync('bwrap', ['--dev-bind', '/', '/', 'true'], { stdio: 'ignore' }).status === 0)
-
-/** The host's python3 as argo-leaf.py runs a python command: the real executable (a pyenv shim costs a bash and pyenv per step). */
-const hostPython = once((): string | undefined => {
-  const r = spawnSync('python3', ['-I', '-S', '-c', 'import os, sys; print(os.path.realpath(sys.executable))'], { encoding: 'utf8' })
-  const p = r.status === 0 ? r.stdout.trim() : ''
-  return p.startsWith('/') ? p : undefined
-})
 
 /** The host's top-level entries a private root binds in (folders and files) or recreates (symbolic links), as argo-leaf.py's build_root does. */
 const rootEntries = once((): readonly { readonly name: string; readonly link?: string }[] =>

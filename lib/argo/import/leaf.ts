@@ -9,6 +9,7 @@ import type { S3Access } from './s3-artifact.ts'
 import type { ArgoArchive } from '../../storage/argo-s3.ts'
 import { HTTP_TOOL, S3_TOOL } from './s3-tool-command.ts'
 import type { HttpArtifact } from './http-artifact.ts'
+import { hostPython } from './host-python.ts'
 import { namespaceExec, namespaceRequest, namespaceTops, sandboxScript, SCRIPT_PATH } from './leaf-sandbox.ts'
 import { fail } from './fail.ts'
 
@@ -226,7 +227,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     // way pastes values from the environment, so a call given any value as a file takes the runner
     const noFiles = names.map((n) => ` && [ -z "\${${fileVarOf(n)}+x}" ]`).join('')
     const exports = names.map((n) => `[ -n "\${${fileVarOf(n)}+x}" ] || export ${n}`).join('\n')
-    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\nexec python3 '${LEAF_RUNNER.replace(/'/g, `'\\''`)}'\n`]
+    const strings = [': ', ...holes.slice(1).map(() => ' '), `\n${fast ? `if [ "\${DFLOW_ARGO_ISOLATION-}" != none ]${noFiles} && command -v bwrap >/dev/null 2>&1; then\n${fast}fi\n` : ''}${exports}\n${runnerExec(fast === undefined && request === undefined)}\n`]
     // The text is the script as it must run (a leaf's source may hold `\${` or a backtick): segments as they are,
     // not through sh`…`, which reads its text as a template literal's (and so turns `\${` into `${`).
     const segments: Segment[] = strings.flatMap((text, i) => [...(text ? [{ _tag: 'Text' as const, text }] : []), ...(i < holes.length ? [{ _tag: 'Hole' as const, value: holes[i]!, context: 'word' as const }] : [])])
@@ -246,6 +247,18 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
 
 /** The call's values a leaf's script knows, by the variable holding each (sandboxed's `spec`). */
 interface CallSpec { readonly params: Record<string, string>; readonly outDefaults: Record<string, string>; readonly workflowParams: Record<string, string>; readonly context: Record<string, string>; readonly outputPaths: Record<string, string>; readonly outputs: readonly string[]; readonly private: readonly string[] }
+
+/**
+ * The line of a leaf's script that hands the step to argo-leaf.py: through `python3` on the PATH where the
+ * fast way usually runs the step instead, and, where argo-leaf.py always runs it (`always`), through the real
+ * interpreter behind it, found once at import (a pyenv shim costs ~90 ms at every start), or `python3` where
+ * that is not there (a batch job's host).
+ */
+const runnerExec = (always: boolean): string => {
+  const runner = `'${LEAF_RUNNER.replace(/'/g, `'\\''`)}'`
+  const py = always ? hostPython() : undefined
+  return py ? `dflow_python='${py.replace(/'/g, `'\\''`)}'; [ -x "$dflow_python" ] || dflow_python=python3; exec "$dflow_python" ${runner}` : `exec python3 ${runner}`
+}
 
 /**
  * The leaf's two fast ways (leaf-sandbox.ts) when its features are all theirs: `request`, what the template asks
