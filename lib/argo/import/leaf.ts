@@ -251,7 +251,7 @@ interface CallSpec { readonly params: Record<string, string>; readonly outDefaul
 /**
  * The line of a leaf's script that hands the step to argo-leaf.py: through `python3` on the PATH where the
  * fast way usually runs the step instead, and, where argo-leaf.py always runs it (`always`), through the real
- * interpreter behind it, found once at import (a pyenv shim costs ~90 ms at every start), or `python3` where
+ * interpreter behind it, found once per process (a pyenv shim costs ~90 ms at every start), or `python3` where
  * that is not there (a batch job's host).
  */
 const runnerExec = (always: boolean): string => {
