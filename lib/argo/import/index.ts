@@ -15,7 +15,7 @@ import { pieces } from './tags.ts'
 import { repositoryOf, type Repository, type S3Access } from './s3-artifact.ts'
 import { DEFAULT_KEY_FORMAT } from '../repository.ts'
 import { fail } from './fail.ts'
-import { withMainEntrypoint } from './main-entrypoint.ts'
+import { specGlobals, withGlobals } from './spec-globals.ts'
 
 type Obj = Record<string, any>
 
@@ -173,8 +173,8 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
   const library = (name: string, cluster: boolean): Library | undefined => {
     const e = libDocs.get(`${cluster ? 'c' : 'n'}:${name}`)
     if (!e) return undefined
-    // a WorkflowTemplate's {{workflow.mainEntrypoint}} names the entrypoint of the workflow that runs it
-    e.lib ??= libraryOf(name, mainEntrypointIn(e.doc.spec?.templates ?? []), [`${e.doc.kind}/${name}`, 'spec', 'templates'])
+    // a WorkflowTemplate's {{workflow.mainEntrypoint}} names the entrypoint of the workflow that runs it (spec-globals.ts)
+    e.lib ??= libraryOf(name, globalsIn(e.doc.spec?.templates ?? []), [`${e.doc.kind}/${name}`, 'spec', 'templates'])
     return e.lib
   }
 
@@ -188,9 +188,10 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
     const merged = [...((theirs.arguments?.parameters ?? []) as Obj[]).map((p) => mine.get(p.name) ?? p), ...[...mine.values()].filter((p) => !((theirs.arguments?.parameters ?? []) as Obj[]).some((q) => q.name === p.name))]
     spec = { ...theirs, ...rest, arguments: { ...theirs.arguments, ...args, parameters: merged } }
   }
-  // Argo's global {{workflow.mainEntrypoint}}: the entrypoint of the spec as it runs (main-entrypoint.ts)
-  const mainEntrypointIn = <T>(v: T): T => (typeof spec!.entrypoint === 'string' ? withMainEntrypoint(v, spec!.entrypoint) : v)
-  spec = mainEntrypointIn(spec)
+  // Argo's globals the spec as it runs fixes, {{workflow.mainEntrypoint}} and others (spec-globals.ts)
+  const globals = specGlobals(spec)
+  const globalsIn = <T>(v: T): T => withGlobals(v, globals)
+  spec = globalsIn(spec)
   const specProblems = fieldProblems(spec, FIELDS.spec, base, w)
   if (specProblems.length) throw new DflowError(specProblems)
 

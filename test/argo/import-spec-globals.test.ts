@@ -1,7 +1,8 @@
 /**
- * Argo's `{{workflow.mainEntrypoint}}`: the workflow's entrypoint name, wherever a simple tag may stand — a
- * leaf's args, a call's argument, a `when` — and in a WorkflowTemplate's template, where it names the entrypoint
- * of the workflow that runs it (workflow/controller/operator.go's setGlobalParameters).
+ * Argo's globals the spec fixes (spec-globals.ts): `{{workflow.mainEntrypoint}}`, the workflow's entrypoint name,
+ * wherever a simple tag may stand — a leaf's args, a call's argument, a `when` — and in a WorkflowTemplate's
+ * template, where it names the entrypoint of the workflow that runs it; `{{workflow.serviceAccountName}}` and
+ * `{{workflow.priority}}` (workflow/controller/operator.go's setGlobalParameters).
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -57,6 +58,17 @@ test('a workflow made from a WorkflowTemplate: the entrypoint is the merged spec
   const r = await local({ runsDir: tmp.path }).run(importWorkflow(doc, { templates: [tpl] }).workflow)
   assert.is(r.status, 'Succeeded', r.message)
   assert.is(r.steps()[0]?.outputs.result, 'whose')
+})
+
+test('{{workflow.priority}} and {{workflow.serviceAccountName}} are the spec\'s; a priority the spec does not set is an unknown tag', async () => {
+  const doc = wf({ entrypoint: 'e', priority: 5, serviceAccountName: 'runner', templates: [echo('e', 'echo p={{workflow.priority}} sa={{ workflow.serviceAccountName }}')] })
+  const r = await local({ runsDir: tmp.path }).run(importWorkflow(doc).workflow)
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.is(r.steps()[0]?.outputs.result, 'p=5 sa=runner')
+  const none = wf({ entrypoint: 'e', templates: [echo('e', 'echo sa=[{{workflow.serviceAccountName}}]')] })
+  const n = await local({ runsDir: tmp.path }).run(importWorkflow(none).workflow)
+  assert.is(n.steps()[0]?.outputs.result, 'sa=[]', 'Argo sets it from the spec, empty when it names none')
+  assert.match(problemsOf(wf({ entrypoint: 'e', templates: [echo('e', 'echo {{workflow.priority}}')] })).join('\n'), /unknown or unsupported tag \{\{workflow\.priority\}\}/)
 })
 
 test('an expression reading workflow.mainEntrypoint is refused, naming the field', () => {
