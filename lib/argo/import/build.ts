@@ -41,6 +41,8 @@ export interface Library {
 export interface BuildContext {
   readonly warnings: Warnings
   readonly timeScale: number
+  /** The workflow's `{{workflow.serviceAccountName}}` (spec-globals.ts), for the texts the leaf runner substitutes (a repository's keyFormat). */
+  readonly serviceAccountName: string
   readonly workflowParams: ReadonlySet<string>
   /** The workflow outputs the documents' templates export (`globalName`), by name (see `declaredGlobals`). */
   readonly globals: ReadonlyMap<string, 'parameters' | 'artifacts'>
@@ -607,6 +609,7 @@ export const builder = (cx: BuildContext) => {
       ...(daemon ? { daemon } : {}),
       repository: cx.artifactRepository,
       timeScale: cx.timeScale,
+      serviceAccountName: cx.serviceAccountName,
     }
   }
 

@@ -73,6 +73,8 @@ export interface LeafSpec {
   /** The input a call's literal argument gives the time limit from (`timeout: "{{inputs.parameters.t}}"`): set by each call's variant. */
   readonly timeoutFrom?: string
   readonly timeScale: number
+  /** The workflow's service account's name, as `{{workflow.serviceAccountName}}` says it (empty when it names none). */
+  readonly serviceAccountName?: string
   readonly memoize?: Memoize
   /** The template's synchronization: locks held while its containers run. */
   readonly locks?: readonly Lock[]
@@ -185,7 +187,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
     scriptPath: SCRIPT_PATH,
     params: {} as Record<string, string>,
     workflowParams: {} as Record<string, string>,
-    context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': 'default', 'workflow.uid': 'local' } as Record<string, string>,
+    context: { 'workflow.namespace': 'default', 'workflow.serviceAccountName': s.serviceAccountName ?? '', 'workflow.uid': 'local' } as Record<string, string>,
     inArtifacts: {} as Record<string, { path: string | null; env: string | null; raw: string | null; subPath: string | null; key: string | null; s3?: { s3: S3Access; archive: ArgoArchive }; http?: HttpArtifact & { archive: ArgoArchive }; optional: boolean }>,
     outKeys: Object.fromEntries(s.outArtifacts.flatMap((o) => (o.key !== undefined ? [[o.path, o.key]] : []))),
     // artifacts in an S3 bucket (not the local folder repository): moved by the S3 tool, through lib/storage's client
