@@ -34,7 +34,8 @@ export const stepProcesses = (stepsDir: string): number[] => {
   return pids.flatMap((pid) => {
     try {
       const env = `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`
-      return env.includes(progress) && env.includes(local) ? [Number(pid)] : []
+      // never this process or its parent (a restart run from inside one of the run's own steps)
+      return env.includes(progress) && env.includes(local) && Number(pid) !== process.pid && Number(pid) !== process.ppid ? [Number(pid)] : []
     } catch {
       return []
     }
