@@ -71,6 +71,15 @@ test('{{workflow.priority}} and {{workflow.serviceAccountName}} are the spec\'s;
   assert.match(problemsOf(wf({ entrypoint: 'e', templates: [echo('e', 'echo {{workflow.priority}}')] })).join('\n'), /unknown or unsupported tag \{\{workflow\.priority\}\}/)
 })
 
+test('{{workflow.creationTimestamp.RFC3339}} is the run\'s creation time, as {{workflow.creationTimestamp}} is (Argo formats both as RFC 3339)', async () => {
+  const doc = wf({ entrypoint: 'e', templates: [echo('e', 'echo {{workflow.creationTimestamp.RFC3339}} {{workflow.creationTimestamp}}')] })
+  const r = await local({ runsDir: tmp.path }).run(importWorkflow(doc).workflow)
+  assert.is(r.status, 'Succeeded', r.message)
+  const [a, b] = String(r.steps()[0]?.outputs.result).split(' ')
+  assert.match(a!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+  assert.is(a, b)
+})
+
 test('an expression reading workflow.mainEntrypoint is refused, naming the field', () => {
   const doc = wf({ entrypoint: 'e', templates: [echo('e', 'echo {{=workflow.mainEntrypoint}}')] })
   assert.match(problemsOf(doc).join('\n'), /spec\.templates\.0\.container: \{\{=workflow\.mainEntrypoint\}\} reads workflow\.mainEntrypoint/)

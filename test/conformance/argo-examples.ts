@@ -201,7 +201,7 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "sidecar.yaml": "needs apk (Alpine's package manager: its script runs `apk add curl` first); influxd and curl are here, and it imports",
   "template-defaults.yaml": "needs a deterministic exit code: it imports (templateDefaults gives every template retryStrategy limit 2, the steps template main retried as a whole, and its leaves the 30 s timeout), but retry-backoff exits random.choice([0, 1, 1]), so whether it ends Succeeded is chance (test/argo/import-template-defaults.test.ts runs a deterministic one)",
   "testvolume.yaml": "a PersistentVolumeClaim: no local meaning",
-  "variables-showcase.yaml": "spec.templates.1.script: unknown or unsupported tag {{workflow.creationTimestamp.RFC3339}} (its globalName outputs, `{{steps.name}}`, `{{workflow.mainEntrypoint}}`, `{{workflow.priority}}` and `{{workflow.serviceAccountName}}` import; it also needs busybox's nc, the image's program)",
+  "variables-showcase.yaml": "spec.templates.1.script: unknown or unsupported tag {{workflow.creationTimestamp.s}} (its globalName outputs, `{{steps.name}}`, `{{workflow.mainEntrypoint}}`, `{{workflow.priority}}`, `{{workflow.serviceAccountName}}` and `{{workflow.creationTimestamp.RFC3339}}` import; it also needs busybox's nc, the image's program)",
   "workflow-count-resourcequota.yaml": "a ResourceQuota: no local meaning",
   "workflow-event-binding/event-consumer-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",
   "workflow-event-binding/github-path-filter-workfloweventbinding.yaml": "a WorkflowEventBinding: no local meaning",

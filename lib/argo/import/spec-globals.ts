@@ -6,7 +6,8 @@
  * `execWf.Spec`, the spec after a `workflowTemplateRef` is merged in) and substitutes them as it substitutes
  * every simple tag, textually, in any template it runs — a WorkflowTemplate's too, where they are the calling
  * workflow's. The importer does the same at import, where the values are known: each tag becomes its value
- * wherever a simple tag may stand (a leaf's fields, arguments, `when`, …).
+ * wherever a simple tag may stand (a leaf's fields, arguments, `when`, …). `{{workflow.creationTimestamp.RFC3339}}`,
+ * to Argo the same text as `{{workflow.creationTimestamp}}`, becomes that tag, which the run fills in.
  *
  * @module
  */
@@ -23,15 +24,17 @@ export interface GlobalsSpec {
 
 /**
  * The globals a spec fixes, by tag name, their values as Argo's controller writes them (the priority as
- * `strconv.Itoa` of the int32).
+ * `strconv.Itoa` of the int32); and `{{workflow.creationTimestamp.RFC3339}}`, which Argo sets to the same text as
+ * `{{workflow.creationTimestamp}}` (both `Format(time.RFC3339)`), as that tag, for the run to fill in.
  *
  * @example
  * ```ts
  * specGlobals({ entrypoint: 'main', priority: 5 })
- * // { 'workflow.mainEntrypoint': 'main', 'workflow.serviceAccountName': '', 'workflow.priority': '5' }
+ * // { 'workflow.creationTimestamp.RFC3339': '{{workflow.creationTimestamp}}', 'workflow.mainEntrypoint': 'main', 'workflow.serviceAccountName': '', 'workflow.priority': '5' }
  * ```
  */
 export const specGlobals = (spec: GlobalsSpec): Readonly<Record<string, string>> => ({
+  'workflow.creationTimestamp.RFC3339': '{{workflow.creationTimestamp}}',
   ...(typeof spec.entrypoint === 'string' ? { [MAIN_ENTRYPOINT]: spec.entrypoint } : {}),
   'workflow.serviceAccountName': typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : '',
   ...(typeof spec.priority === 'number' && Number.isInteger(spec.priority) ? { 'workflow.priority': String(spec.priority) } : {}),
