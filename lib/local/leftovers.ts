@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import { killGroup } from './process-group.ts'
+import { environOf, processIds } from './proc.ts'
 
 /**
  * The variable every step the local interpreter starts has in its environment (lib/local/leaf.ts `leafEnv`),
@@ -22,25 +22,17 @@ export const LOCAL_STEP_MARK = 'DFLOW_LOCAL_STEP'
  * stepProcesses('/runs/restartable-20261204-183159-f51f/steps') // [4242, 4250]
  * ```
  */
-export const stepProcesses = (stepsDir: string): number[] => {
-  let pids: string[]
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p))
-  } catch {
-    return []
-  }
-  const progress = `\0DFLOW_PROGRESS_FILE=${stepsDir}/`
-  const local = `\0${LOCAL_STEP_MARK}=1\0`
-  return pids.flatMap((pid) => {
+export const stepProcesses = (stepsDir: string): number[] =>
+  processIds().filter((pid) => {
+    // never this process or its parent (a restart run from inside one of the run's own steps)
+    if (pid === process.pid || pid === process.ppid) return false
     try {
-      const env = `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`
-      // never this process or its parent (a restart run from inside one of the run's own steps)
-      return env.includes(progress) && env.includes(local) && Number(pid) !== process.pid && Number(pid) !== process.ppid ? [Number(pid)] : []
+      const env = environOf(pid)
+      return env[LOCAL_STEP_MARK] === '1' && !!env['DFLOW_PROGRESS_FILE']?.startsWith(`${stepsDir}/`)
     } catch {
-      return []
+      return false
     }
   })
-}
 
 /**
  * Ends what a killed driver's steps left running before a restart runs them again: the launcher kills its jobs

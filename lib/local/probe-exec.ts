@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { killGroup } from './process-group.ts'
+import { environOf, processIds } from './proc.ts'
 
 /** What a process is, read from /proc: its parent, its start time, and the namespaces and root it sees. */
 interface Proc {
@@ -21,7 +22,7 @@ const procOf = (pid: number): Proc | undefined => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // the fields after the command's name, which is in parentheses and may hold any character
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const root = statSync(`/proc/${pid}/root/`)
+    const root = statSync(`/proc/${pid}/root`) // the folder it leads to (stat follows the link)
     return {
       pid,
       ppid: Number(f[1]),
@@ -49,8 +50,7 @@ const procOf = (pid: number): Proc | undefined => {
  * ```
  */
 export const probeTarget = (group: number): (Proc & { readonly enter: boolean }) | undefined => {
-  const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number)
-  const members = all.map(procOf).filter((p): p is Proc => p !== undefined && p.group === group)
+  const members = processIds().map(procOf).filter((p): p is Proc => p !== undefined && p.group === group)
   const self = procOf(process.pid)
   if (!members.length || !self) return undefined
   const byPid = new Map(members.map((p) => [p.pid, p]))
@@ -59,16 +59,6 @@ export const probeTarget = (group: number): (Proc & { readonly enter: boolean })
   if (entries.length) return { ...entries[0]!, enter: true }
   const leader = byPid.get(group)
   return leader ? { ...leader, enter: false } : undefined
-}
-
-/** The environment a process started with (/proc/PID/environ), as the container's own. */
-const environOf = (pid: number): Record<string, string> => {
-  const env: Record<string, string> = {}
-  for (const kv of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
-    const i = kv.indexOf('=')
-    if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1)
-  }
-  return env
 }
 
 /** nsenter (util-linux), found on this process's PATH. */
