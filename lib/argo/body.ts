@@ -1,6 +1,7 @@
 import { envLimitProblems } from './env-limit.ts'
 import {
   ALL_OUTPUTS,
+  keepsStdout,
   groupedTemplateOf,
   WORKFLOW_VARS,
   dependsSteps,
@@ -42,6 +43,7 @@ import { tag, tagProblems } from './tags.ts'
 import { shapeOf, unitSteps, type Unit } from './units.ts'
 import { fanOutTally, parTally, successCheck, successCheckCall } from './threshold.ts'
 import { memoArgument, memoParam } from './memoize.ts'
+import { mentionsResult, RESULTS_KEPT } from './result-capture.ts'
 
 /** A reference the template exposes as one of its outputs. @example const e: Exposed = { name: 'n', ref: b.outputs.n } */
 export interface Exposed {
@@ -298,6 +300,8 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
 
   const continueOn = (s: Step) => (s.continueOn.failed || s.continueOn.error ? compact({ failed: s.continueOn.failed, error: s.continueOn.error }) : undefined)
 
+  /** The calls this template makes whose callee declares a `stdout()` output: Argo must keep their result. */
+  const stdoutCalls = new Set<string>()
   /** The calls a unit makes (one, or one per member of a flattened `par`). */
   const callsOf = (u: Unit): ArgoCall[] => {
     const f = fragments.get(u)
@@ -313,6 +317,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
         }),
       ]
     }
+    for (const s of unitSteps(u)) if (keepsStdout(s.template)) stdoutCalls.add(s.name)
     return unitSteps(u).map((s) =>
       scope.fanIns.has(s.name) ? gatheredCall(s, scope.fanIns.get(s.name)!) : compact({
         name: s.name,
@@ -356,6 +361,7 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
   } else {
     template = compact({ name: target.name, inputs: target.inputs, outputs, parallelism: target.parallelism, dag: compact({ failFast: shape.failFast, tasks: dagTasks(shape.units, owner, fragments, callsOf, target.path, problems) }) })
   }
+  template = keepingResults(template, shape.kind === 'steps' ? 'steps' : 'tasks', stdoutCalls)
   c.report(problems)
   for (const [u, f] of fragments) {
     c.define(() =>
@@ -371,6 +377,19 @@ export const compileBody = (c: Compiler, target: BodyTarget): ArgoTemplate => {
     )
   }
   return template
+}
+
+/**
+ * A steps or dag template with the calls of `names` whose result it mentions nowhere (a `stdout()` output read
+ * after the run, or only through optional chaining, `steps?.['a']?.outputs?.result`, which Argo's test does not
+ * see) named in its {@link RESULTS_KEPT} annotation, so that Argo keeps their stdout as their result
+ * (result-capture.ts).
+ */
+const keepingResults = (t: ArgoTemplate, kind: 'steps' | 'tasks', names: ReadonlySet<string>): ArgoTemplate => {
+  const json = JSON.stringify(t)
+  const unseen = [...names].filter((n) => !mentionsResult(t, kind, n, json))
+  if (!unseen.length) return t
+  return { ...t, metadata: { ...t.metadata, annotations: { ...t.metadata?.annotations, [RESULTS_KEPT]: unseen.map((n) => `${kind}.${n}.outputs.result`).join(' ') } } }
 }
 
 /** What a fragment's template runs: the body of a `when` or `forEach` (the call carries the condition or the items), else the node. */

@@ -1,4 +1,4 @@
-import { ALL_FEATURES, DflowError, WORKFLOW_VARS, callsOf, rootsOf, exposedRef, type ExprVar, groupedTemplateOf, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
+import { ALL_FEATURES, DflowError, keepsStdout, WORKFLOW_VARS, callsOf, rootsOf, exposedRef, type ExprVar, groupedTemplateOf, loopsIn, stepsIn, type Node, loopTemplateName, templatesOf, validate, type IoSpec, type ParamSpec, type Problem, type Step, type Template, type Workflow } from 'dflow-ts'
 import { compileBody, type BodyTarget } from './body.ts'
 import type { Compiler } from './compiler.ts'
 import { codecDescription, compact, encodedDefault } from './io.ts'
@@ -34,12 +34,15 @@ const inputDecls = (io: IoSpec) =>
 /**
  * Whether the workflow is one call whose arguments are exactly workflow parameters of the same names: it
  * then compiles idiomatically, with the called template as the entrypoint and the parameters as
- * `spec.arguments` (Argo hands those to the entrypoint's inputs).
+ * `spec.arguments` (Argo hands those to the entrypoint's inputs). Not a template with a `stdout()` output, whose
+ * result Argo keeps only for a call some template makes.
  */
 const asEntrypoint = (wf: Workflow): Step | undefined => {
   const b = wf.body
   if (b._tag !== 'Step' || b.key !== undefined || b.dependsOn.length || b.continueOn.failed || b.continueOn.error) return undefined
   if (b.when || b.forEach || b.onExit || b.hooks?.length || b.depends || b.threshold) return undefined
+  // Argo keeps no result for a template run with no caller (result-capture.ts): a stdout() output needs one
+  if (b.template._tag !== 'Subflow' && keepsStdout(b.template)) return undefined
   const direct = Object.entries(b.args).every(([name, v]) => {
     const r = v as { _tag?: string; source?: { kind: string }; name?: string }
     return typeof v === 'object' && v !== null && (r._tag === 'ParamRef' || r._tag === 'ArtifactRef') && r.source?.kind === 'workflow' && r.name === name

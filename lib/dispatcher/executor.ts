@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os'
 import { basename, dirname, join, posix } from 'node:path'
-import { fileVarOf, render, type BatchJobOptions, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
+import { fileVarOf, keepsStdout, render, type BatchJobOptions, type FnTemplate, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import { stopMessage } from '../engine/abort.ts'
 import type { LeafCall, LeafEvent, LeafExecutor, LeafResult } from '../engine/executor.ts'
 import { PRIVATE_DIR, PRIVATE_FILE, type RunLayout } from '../run/layout.ts'
@@ -211,7 +211,7 @@ export const batchExecutor = (s: BatchExecutorSettings): LeafExecutor => {
       const t = call.template
       const callId = call.attempt === 0 ? id : `${id}#${call.attempt}`
       const step = place.step(id)
-      const wantsStdout = Object.values(t.outputs as IoSpec).some((o) => o._tag === 'Param' && o.stdout)
+      const wantsStdout = keepsStdout(t)
       const logPath = place.toRemote(id, layout.log(id))
       const stdout = wantsStdout ? place.toRemote(id, stdoutPathOf({ layout }, id)) : undefined
       let outPaths: Readonly<Record<string, string>>

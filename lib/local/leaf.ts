@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { fileVarOf, render, type IoSpec, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
+import { fileVarOf, keepsStdout, render, type LeafTemplate, type ScriptTemplate } from 'dflow-ts'
 import type { StepFolders } from '../workdir/folders.ts'
 import { envValue, mayBeLarge } from '../workdir/env.ts'
 import { localPackagePath, progressEnv } from '../workdir/packages.ts'
@@ -125,7 +125,7 @@ export const runLeaf = async (id: string, t: ScriptTemplate, inputs: Readonly<Re
   const scriptPath = ctx.layout.script(t.name).absolute
   const [file, ...args] = t.command
   // Only a template that declares `stdout()` has its stdout kept (it reaches the log all the same, as it comes).
-  const captureStdout = Object.values(t.outputs as IoSpec).some((s) => s._tag === 'Param' && s.stdout)
+  const captureStdout = keepsStdout(t)
   const launch = () => ctx.spawn({ file: file!, args: [...args, scriptPath], cwd: p.workdir, env, logPath: ctx.layout.log(id), captureStdout, signal, killGraceSeconds: ctx.killGraceSeconds, ...(ctx.onProcess ? { onStarted: ctx.onProcess } : {}) })
   return launchLeaf(id, t, p, ctx, signal, launch, file!)
 }
