@@ -11,6 +11,7 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 const tmp = tempDir('dflow-import-daemon-')
 test.after(tmp.cleanup)
@@ -63,7 +64,7 @@ test('a daemon step serves the steps after it through {{steps.server.ip}}, and i
   const r = await run(doc)
   assert.equal(r.status, 'Succeeded', r.message)
   const get = r.steps().find((s) => s.name === 'get')!
-  assert.equal(get.outputs.result, '200')
+  assert.equal(printed(get), '200')
   const srv = r.steps().find((s) => s.name === 'server')!
   assert.equal(srv.phase, 'Succeeded')
   assert.ok(srv.record.finishedAt! >= get.record.finishedAt!, 'the daemon ran until the scope ended')
@@ -106,7 +107,7 @@ test('a dag task that is a daemon is done for its dependents when ready, and is 
   })
   const r = await run(doc)
   assert.equal(r.status, 'Succeeded', r.message)
-  assert.equal(r.steps().find((s) => s.name === 'get')!.outputs.result, '200')
+  assert.equal(printed(r.steps().find((s) => s.name === 'get')!), '200')
   assert.equal(r.steps().find((s) => s.name === 'server')!.phase, 'Succeeded')
   assert.is(await listening(port), false)
 })
@@ -155,7 +156,7 @@ for (const spawn of ['launcher', 'direct'] as const)
     const r = await runFor(probed(`sleep 0.5; echo up > ${marker}; sleep 60`, { exec: { command: ['cat', marker] }, periodSeconds: 1 }, 'echo checked'), spawn)
     assert.is(r.status, 'Succeeded', r.message)
     assert.is(r.steps({ name: 'd' })[0]!.phase, 'Succeeded')
-    assert.is(r.steps({ name: 'check' })[0]!.outputs.result, 'checked')
+    assert.is(printed(r.steps({ name: 'check' })[0]!), 'checked')
     assert.not.ok(existsSync(marker), "the marker was never on this host's /tmp")
   })
 
@@ -166,7 +167,7 @@ test('an exec probe in a pod with volumes (argo-leaf.py, a chroot): successThres
   const doc = probed('echo "$MARK" > /tmp/env; sleep 60', { exec: { command: ['sh', '-c', tryCmd] }, periodSeconds: 1, successThreshold: 3, failureThreshold: 1 }, 'cat /shared/tries | wc -l', true, [{ name: 'MARK', value: 'daemon' }])
   const r = await runFor(doc)
   assert.is(r.status, 'Succeeded', r.message)
-  assert.is(String(r.steps({ name: 'check' })[0]!.outputs.result).trim(), '4')
+  assert.is(String(printed(r.steps({ name: 'check' })[0]!)).trim(), '4')
 })
 
 test('a tcpSocket probe: ready once the port takes a connection', async () => {
@@ -181,7 +182,7 @@ test('a tcpSocket probe: ready once the port takes a connection', async () => {
   })
   const r = await runFor(doc)
   assert.is(r.status, 'Succeeded', r.message)
-  assert.is(r.steps({ name: 'get' })[0]!.outputs.result, '200')
+  assert.is(printed(r.steps({ name: 'get' })[0]!), '200')
   assert.is(await listening(port), false)
 })
 

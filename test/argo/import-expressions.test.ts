@@ -4,6 +4,7 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 /** Argo expressions the importer evaluates beyond the DSL's conditions: retry expressions, withParam and argument expressions. */
 const tmp = tempDir('argo-import-expressions')
@@ -29,7 +30,7 @@ const m = (v: string) => ({ parameters: [{ name: 'm', value: v }] })
 const afterGen = (output: string, steps: readonly unknown[][]) =>
   wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'gen', template: 'gen' }], ...steps] }, echo('gen', `echo '${output}'`), say] })
 const results = (r: Awaited<ReturnType<typeof run>>, name: string) =>
-  r.steps().filter((s) => s.type === 'Pod' && s.name.startsWith(`${name}(`)).sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => s.outputs.result)
+  r.steps().filter((s) => s.type === 'Pod' && s.name.startsWith(`${name}(`)).sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => printed(s))
 
 test('a withParam computed by an expression: let, map over a range, a map literal per item, # (what zipped slices compile to)', async () => {
   const withParam = "{{= let l = jsonpath(steps.gen.outputs.result, '$'); toJson(map(0..(len(l) - 1), { {'i': #, 'w': l[#], 'twice': # * 2} })) }}"
@@ -41,7 +42,7 @@ test('a withParam computed by an expression: let, map over a range, a map litera
 test('an argument computed with flatten (how a grouped slice\'s outputs are read): lists of lists at every depth', async () => {
   const r = await run(afterGen('[[1, 2], [3, [4]], []]', [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: "{{=toJson(flatten(jsonpath(steps.gen.outputs.result, '$')))}}" }] } }]]))
   assert.is(r.status, 'Succeeded')
-  assert.is(r.steps({ name: 'use' })[0]!.outputs.result, '[1,2,3,4]')
+  assert.is(printed(r.steps({ name: 'use' })[0]!), '[1,2,3,4]')
 })
 
 test('jsonpath filters in expressions the importer evaluates itself (let, map) and in DSL ones; a path beyond the grammar is refused at import, naming where and why', async () => {
@@ -50,7 +51,7 @@ test('jsonpath filters in expressions the importer evaluates itself (let, map) a
   const r = await run(afterGen('[{"n":1,"w":"a"},{"n":2,"w":"b"},{"n":3,"w":"c"}]', [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value: '{{item.w}}' }] }, withParam }], [last]]))
   assert.is(r.status, 'Succeeded')
   assert.equal(results(r, 'use'), ['b', 'c'])
-  assert.is(r.steps({ name: 'last' })[0]!.outputs.result, 'c')
+  assert.is(printed(r.steps({ name: 'last' })[0]!), 'c')
   const refused = (value: string) => problemsOf(wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'use', template: 'say', arguments: { parameters: [{ name: 'm', value }] } }]] }, say] }))[0]!
   assert.match(refused("{{=jsonpath('[1,2]', '$[(@.length-1)]')}}"), /jsonpath\(\) reads the path "\$\[\(@\.length-1\)\]" only as far as "\[\(@\.length-1\)\]": a script subscript/)
   assert.match(refused("{{= let l = jsonpath('[{\"a\":1}]', '$[?(@.a in [1])]'); len(l) }}"), /only as far as "in \[1\]\)\]": a filter ends with \)\]/)
@@ -82,8 +83,8 @@ test('a raw artifact argument reaches a container and a steps template (a big pa
     }),
   )
   assert.is(r.status, 'Succeeded')
-  assert.is(r.steps({ name: 'direct' })[0]!.outputs.result, 'hello raw')
-  assert.is(r.steps({ name: 'inner' })[0]!.outputs.result, '{"msg":"hello"}')
+  assert.is(printed(r.steps({ name: 'direct' })[0]!), 'hello raw')
+  assert.is(printed(r.steps({ name: 'inner' })[0]!), '{"msg":"hello"}')
   const tagged = wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'direct', template: 'cat', arguments: { artifacts: [{ name: 'in', raw: { data: '{{workflow.name}}' } }] } }]] }, cat] })
   assert.match(problemsOf(tagged)[0]!, /^spec\.templates\.0\.steps\.0\.0\.arguments\.artifacts\.0\.raw\.data: a raw artifact argument with \{\{…\}\} tags/)
 })

@@ -8,6 +8,7 @@ import { holdLocks, importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 /** Argo features the importer gives a local meaning to beyond the basics of import.test.ts. */
 const tmp = tempDir('argo-import-features')
@@ -92,7 +93,8 @@ const memoized = (values: readonly [string, string, string], more: string, memoi
   wf({
     entrypoint: 'main',
     templates: [
-      { name: 'main', steps: (['one', 'two', 'other'] as const).map((name, i) => [{ name, template: 'w', arguments: m(values[i]!) }]) },
+      // the output reading two's result is what makes Argo keep it (results-kept.ts), and so the cache too
+      { name: 'main', outputs: { parameters: [{ name: 'said', valueFrom: { parameter: '{{steps.two.outputs.result}}' } }] }, steps: (['one', 'two', 'other'] as const).map((name, i) => [{ name, template: 'w', arguments: m(values[i]!) }]) },
       {
         ...echo('w', `echo -n {{inputs.parameters.m}}-$(cat /proc/sys/kernel/random/uuid) > /tmp/h.txt${more}`),
         inputs: { parameters: [{ name: 'm' }] },
@@ -160,7 +162,7 @@ test('a {{= … }} in an artifact\'s key is evaluated from the call\'s inputs: t
   })
   const r = await run(doc, { artifactRepository: repo })
   assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
-  assert.is(String(r.steps({ name: 'get' })[0]!.outputs.result), 'stored-ab')
+  assert.is(String(printed(r.steps({ name: 'get' })[0]!)), 'stored-ab')
   assert.is(readFileSync(join(repo, 'out/AB.txt'), 'utf8'), 'stored-ab')
 })
 
@@ -179,7 +181,7 @@ test('an output parameter and an output artifact of one name are kept apart (wor
     }),
   )
   assert.is(r.status, 'Succeeded')
-  assert.is(r.steps({ name: 'use' })[0]!.outputs.result, 'hi hi')
+  assert.is(printed(r.steps({ name: 'use' })[0]!), 'hi hi')
   assert.is(r.steps({ name: 'make' })[0]!.outputs.out, 'hi')
 })
 
@@ -250,7 +252,7 @@ test('key-only S3 artifacts go to and come from the artifact repository, by key 
     { artifactRepository: repo },
   )
   assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
-  assert.equal(['use(0)', 'use(1)', 'all'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B', 'AB'])
+  assert.equal(['use(0)', 'use(1)', 'all'].map((n) => printed(r.steps({ name: n })[0]!)), ['A', 'B', 'AB'])
   assert.is(readFileSync(join(repo, r.id, 'parts', 'b.txt'), 'utf8'), 'B')
   const full = wf({ entrypoint: 'e', templates: [{ ...echo('e', 'echo'), outputs: { artifacts: [{ name: 'a', path: '/tmp/a', s3: { key: 'k', bucket: 'b', endpoint: 'minio:9000' } }] } }] })
   // a bucket of its own is reached with credentials from Secrets (import-s3.heavy.test.ts)
@@ -281,7 +283,7 @@ test('a pasted value compared with true (govaluate), and workflow.parameters.jso
   const phase = (n: string) => r.steps({ name: n })[0]!.phase
   assert.equal(['gov', 'gov-not', 'json'].map(phase), ['Succeeded', 'Skipped', 'Succeeded'])
   // the JSON pasted into `sh -c "echo …"` loses its double quotes to the shell, on Argo as here
-  assert.is(r.steps({ name: 'json' })[0]!.outputs.result, '[{name:should-print,value:true},{name:other,value:x}]')
+  assert.is(printed(r.steps({ name: 'json' })[0]!), '[{name:should-print,value:true},{name:other,value:x}]')
   const off = await local({ runsDir: tmp.path }).run(importWorkflow(doc, { parameters: { 'should-print': 'false' } }).workflow, { parameters: { 'should-print': 'false' } })
   assert.equal(['gov', 'gov-not'].map((n) => off.steps({ name: n })[0]!.phase), ['Skipped', 'Succeeded'])
 })
@@ -306,8 +308,8 @@ test('expressions and interpolated text as arguments, and input values computed 
     }),
   )
   assert.is(r.status, 'Succeeded', r.steps({ phase: ['Failed', 'Error'] }).map((s) => s.message).join('; '))
-  assert.is(r.steps({ name: 'deep' })[0]!.outputs.result, '1A')
-  assert.is(r.steps({ name: 'times' })[0]!.outputs.result, '20')
+  assert.is(printed(r.steps({ name: 'deep' })[0]!), '1A')
+  assert.is(printed(r.steps({ name: 'times' })[0]!), '20')
 })
 
 
@@ -329,7 +331,7 @@ test("an argument artifact's subPath with tags is substituted per call (dflow's 
     }),
   )
   assert.is(r.status, 'Succeeded', r.steps({ phase: 'Failed' }).map((s) => s.message).join('; '))
-  assert.equal(['use(0)', 'use(1)'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['A', 'B'])
+  assert.equal(['use(0)', 'use(1)'].map((n) => printed(r.steps({ name: n })[0]!)), ['A', 'B'])
 })
 
 test('globalName: a dag task reads the workflow outputs a task before it exported; the run records them', async () => {

@@ -9,6 +9,7 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 /**
  * Input artifacts over HTTP (`inputs.artifacts[].http`, and the workflow's `arguments.artifacts`), fetched before
@@ -60,7 +61,7 @@ test('a template input over http: a header (with a tag), basic auth from a Secre
   })
   const r = await run(doc)
   assert.is(r.status, 'Succeeded', report(r))
-  const result = (n: string) => String(r.steps({ name: n })[0]!.outputs.result).trim()
+  const result = (n: string) => String(printed(r.steps({ name: n })[0]!)).trim()
   assert.is(result('plain'), 'year,mean\n2020,1.0')
   assert.is(result('header'), 'with header')
   assert.is(result('auth'), 'let in')
@@ -91,7 +92,7 @@ test("the workflow's arguments.artifacts over http are the entrypoint's input (a
   const doc = wf({ entrypoint: 'e', arguments: { artifacts: [{ name: 'a', http: { url: `${base}/data.csv` } }] }, templates: [{ ...echo('e', 'head -1 /in/a'), inputs: { artifacts: [{ name: 'a', path: '/in/a' }] } }] })
   const r = await run(doc)
   assert.is(r.status, 'Succeeded', report(r))
-  assert.is(String(r.steps({})[0]!.outputs.result).trim(), 'year,mean')
+  assert.is(String(printed(r.steps({})[0]!)).trim(), 'year,mean')
 })
 
 test('what an http artifact cannot do locally is refused naming the field', () => {

@@ -7,6 +7,7 @@ import { local } from 'dflow-ts/local'
 import { s3Client } from '../../lib/storage/s3-client.ts'
 import { S3RVER_CREDENTIALS, suiteS3rver } from '../helpers/s3rver.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 /** Output artifacts without a key of their own, uploaded to the run's S3 repository by its keyFormat (keyPrefix), on a real S3 server (s3rver on loopback). */
 const { tmp, s3 } = suiteS3rver(test, 'argo-import-key-format')
@@ -44,7 +45,7 @@ const producer = (spec: Record<string, unknown> = {}) =>
 test("keyFormat: the outputs land under the repository's key format and the artifact's file name (NAME.tgz archived, the file's own name with none), and still pass to the next step", async () => {
   const r = await run(producer(), [repos('  keyFormat: "kf/{{workflow.creationTimestamp.Y}}/{{workflow.name}}/{{inputs.parameters.tag}}/{{pod.name}}"\n')])
   assert.is(r.status, 'Succeeded', failures(r))
-  assert.is(r.steps({ name: 'use' })[0]!.outputs.result, 'hello')
+  assert.is(printed(r.steps({ name: 'use' })[0]!), 'hello')
   const year = String(new Date().getUTCFullYear())
   const got = await keys(`kf/${year}/${r.id}/v1/`)
   assert.is(got.length, 2, JSON.stringify(got))
@@ -84,7 +85,7 @@ test('spec.artifactRepositoryRef picks the entry; naming a ConfigMap the run was
   assert.ok(warnings.includes("spec.artifactRepositoryRef: artifactRepositoryRef names a ConfigMap the run was not given (--configmap FILE): output artifacts without a key are kept in the run's store only, not uploaded by its keyFormat"), JSON.stringify(warnings))
   const r2 = await local({ runsDir: tmp.path }).run(importWorkflow(ref, { secrets: [secret] }).workflow)
   assert.is(r2.status, 'Succeeded', failures(r2))
-  assert.is(r2.steps({ name: 'use' })[0]!.outputs.result, 'hello')
+  assert.is(printed(r2.steps({ name: 'use' })[0]!), 'hello')
 })
 
 test('a keyFormat the importer cannot substitute is refused naming the ConfigMap field; an input the template lacks, naming the artifact', () => {

@@ -4,6 +4,7 @@ import { compile, importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 /** `{{= … }}` in a leaf template's own fields: computed for each call from what it passes the leaf's inputs. */
 const tmp = tempDir('argo-import-leaf-expressions')
@@ -42,7 +43,7 @@ test('a leaf\'s {{= … }} reads what each call passes: a literal, an output, te
     }),
   )
   assert.is(r.status, 'Succeeded', r.message)
-  const result = (n: string) => r.step(n).outputs.result
+  const result = (n: string) => printed(r.step(n))
   assert.is(result('lit'), '30 ANN-3 30')
   assert.is(result('ref'), '70 DFLOW-7 70')
   assert.is(result('mixed'), '420 DFLOW-42 420')
@@ -59,7 +60,7 @@ test('a leaf\'s {{= … }} reads workflow parameters and workflow.creationTimest
   })
   const r = await run(doc)
   assert.is(r.status, 'Succeeded', r.message)
-  const [word, tag, expr, year] = String(r.steps()[0]!.outputs.result).split(' ')
+  const [word, tag, expr, year] = String(printed(r.steps()[0]!)).split(' ')
   assert.is(word, 'hello')
   assert.is(tag, r.record.startedAt.replace(/\.\d+Z$/, 'Z'))
   assert.is(expr, tag)
@@ -73,7 +74,7 @@ test('a leaf\'s {{= … }} that fails when evaluated fails the call with the exp
   // Argo (v3.6 and later) writes a tag's value that is not a string as JSON: a whole number alike from an int64 or a float64, a list with its strings quoted
   const big = await run(wf({ entrypoint: 'e', templates: [echo('e', "printf '%s|%s' {{=sprig.mul(1000, 1000)}} '{{=split(\"a b\", \" \")}}'")] }))
   assert.is(big.status, 'Succeeded', big.message)
-  assert.is(big.steps()[0]!.outputs.result, '1000000|["a","b"]')
+  assert.is(printed(big.steps()[0]!), '1000000|["a","b"]')
   const unknown = wf({ entrypoint: 'e', templates: [echo('e', 'echo {{=sprig.upper(inputs.parameters.nope)}}')] })
   assert.match(problemsOf(unknown)[0]!, /^spec\.templates\.0\.container: \{\{=sprig\.upper\(inputs\.parameters\.nope\)\}\} reads \{\{inputs\.parameters\.nope\}\}: the template has no input parameter "nope"/)
   const pod = wf({ entrypoint: 'e', templates: [echo('e', 'echo {{=pod.name}}')] })

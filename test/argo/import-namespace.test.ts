@@ -8,6 +8,7 @@ import { local } from 'dflow-ts/local'
 import { mountNamespace } from '../helpers/templates.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 /**
  * An imported leaf run in the mount namespace the launcher makes (lib/local/launcher.py's DFLOW_NAMESPACE), and
@@ -43,7 +44,7 @@ const outcome = async (spawn: 'launcher' | 'direct') => {
   assert.is(r.status, 'Succeeded')
   return ['a', 'b'].map((n) => {
     const s = r.steps({ name: n })[0]!
-    const [parent, seen, cwd] = String(s.outputs.result).split('\n')
+    const [parent, seen, cwd] = String(printed(s)).split('\n')
     return { y: s.outputs.y, env: s.outputs.env, parent, seen, cwd }
   })
 }
@@ -78,7 +79,7 @@ test('in the namespace the launcher starts the command itself: its own environme
     templates: [{ name: 'main', steps: [[{ name: 'e', template: 'environ', arguments: { parameters: [{ name: 'v', value: 'a b' }] } }, { name: 'm', template: 'missing', continueOn: { failed: true } }]] }, environ, missing],
   })
   const r = await local({ runsDir: tmp.path, env: { ...process.env, OLDPWD: '/somewhere' } }).run(importWorkflow(doc).workflow)
-  assert.is(r.steps({ name: 'e' })[0]!.outputs.result, 'K=a b\nPWD=/tmp/w\npython3')
+  assert.is(printed(r.steps({ name: 'e' })[0]!), 'K=a b\nPWD=/tmp/w\npython3')
   const m = r.steps({ name: 'm' })[0]!
   assert.is(m.exitCode, 127)
   assert.match(String(m.message), /dflow-no-such-command: not found/)

@@ -5,6 +5,7 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 const tmp = tempDir('dflow-import-node-context-')
 test.after(tmp.cleanup)
@@ -14,14 +15,14 @@ const say = (tag: string) => ({ name: 'say', container: { image: 'busybox', comm
 test('{{steps.name}}: each step calling the leaf pastes its own name', async () => {
   const r = await run(wf({ entrypoint: 'main', templates: [{ name: 'main', steps: [[{ name: 'first', template: 'say' }], [{ name: 'second', template: 'say' }]] }, say('steps.name')] }))
   assert.is(r.status, 'Succeeded', r.message)
-  assert.is(r.step('first').outputs.result, 'I am first')
-  assert.is(r.step('second').outputs.result, 'I am second')
+  assert.is(printed(r.step('first')), 'I am first')
+  assert.is(printed(r.step('second')), 'I am second')
 })
 
 test('{{tasks.name}}: each dag task calling the leaf pastes its own name', async () => {
   const r = await run(wf({ entrypoint: 'main', templates: [{ name: 'main', dag: { tasks: [{ name: 'a', template: 'say' }, { name: 'b', template: 'say', depends: 'a' }] } }, say('tasks.name')] }))
   assert.is(r.status, 'Succeeded', r.message)
-  assert.is(r.steps().find((s) => s.name === 'b')!.outputs.result, 'I am b')
+  assert.is(printed(r.steps().find((s) => s.name === 'b')!), 'I am b')
 })
 
 test('refused: in a fan-out, from the wrong kind of caller, in the entrypoint', () => {

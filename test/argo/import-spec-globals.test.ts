@@ -10,6 +10,7 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 const tmp = tempDir('argo-import-main-entrypoint')
 test.after(tmp.cleanup)
@@ -44,7 +45,7 @@ test('{{workflow.mainEntrypoint}} is the entrypoint in a leaf, an argument, a wh
   })
   const r = await local({ runsDir: tmp.path }).run(importWorkflow(doc, { templates: [library] }).workflow)
   assert.is(r.status, 'Succeeded', r.message)
-  const result = (name: string) => r.steps({ name })[0]?.outputs.result
+  const result = (name: string) => printed(r.steps({ name })[0]!)
   assert.match(String(result('own')), /^I am in start-here of imp-/)
   assert.is(result('arg'), 'entry=start-here')
   assert.is(result('yes'), 'start-here')

@@ -9,6 +9,7 @@ import { withTemplateDefaults } from '../../lib/argo/import/template-defaults.ts
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
 import { sharedDir } from './support/shared.ts'
+import { printed } from './support/printed.ts'
 
 /** spec.templateDefaults merged into every template as Argo merges them, and retryStrategy on steps and dag templates. */
 const tmp = tempDir('argo-template-defaults')
@@ -57,10 +58,10 @@ test('a steps template retried by templateDefaults: its children re-run from scr
   assert.is(top.outputs.n, '2')
   // attempt 0: count once, check retried by its own default retryStrategy (limit 2: three attempts), all failing on n = 1
   assert.equal(r.step(`${top.id}(0).check`).attempts.map((a) => a.exitCode), [1, 1, 1])
-  assert.is(r.step(`${top.id}(0).count`).outputs.result, '1')
-  assert.is(r.step(`${top.id}(1).count`).outputs.result, '2')
+  assert.is(printed(r.step(`${top.id}(0).count`)), '1')
+  assert.is(printed(r.step(`${top.id}(1).count`)), '2')
   // the check's env: its own GREETING over the default one, WHO from the defaults
-  assert.is(r.step(`${top.id}(1).check`).outputs.result, 'hello world')
+  assert.is(printed(r.step(`${top.id}(1).check`)), 'hello world')
   assert.is(readFileSync(join(r.dir, 'volumes', 'work', 'counter'), 'utf8').trim(), '2')
 })
 

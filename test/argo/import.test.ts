@@ -8,6 +8,7 @@ import { local } from 'dflow-ts/local'
 import { dflowIn } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, problemsOf, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 const tmp = tempDir('argo-import')
 test.after(tmp.cleanup)
@@ -50,10 +51,10 @@ test('steps, when (govaluate and expr-lang), withItems, outputs and artifacts ru
   const one = (name: string) => r.steps({ name })[0]!
   assert.is(one('gen').outputs.n, '4')
   assert.is(one('yes').phase, 'Succeeded')
-  assert.is(one('yes').outputs.result, 'hello world')
+  assert.is(printed(one('yes')), 'hello world')
   assert.is(one('no').phase, 'Skipped')
-  assert.equal(['each(0)', 'each(1)'].map((n) => r.steps({ name: n })[0]!.outputs.result), ['a', 'b'])
-  assert.is(one('read').outputs.result, 'file of world')
+  assert.equal(['each(0)', 'each(1)'].map((n) => printed(r.steps({ name: n })[0]!)), ['a', 'b'])
+  assert.is(printed(one('read')), 'file of world')
 })
 
 test('an argument mixing text and tags, a containerSet, an init container and a shared volume', async () => {
@@ -88,9 +89,9 @@ test('an argument mixing text and tags, a containerSet, an init container and a 
     }),
   )
   assert.is(r.status, 'Succeeded')
-  assert.is(r.steps({ name: 'say(0)' })[0]!.outputs.result, 'a=1!')
-  assert.is(r.steps({ name: 'set' })[0]!.outputs.result, 'first\na\nmain')
-  assert.is(r.steps({ name: 'read' })[0]!.outputs.result, 'first\na\nmain')
+  assert.is(printed(r.steps({ name: 'say(0)' })[0]!), 'a=1!')
+  assert.is(printed(r.steps({ name: 'set' })[0]!), 'first\na\nmain')
+  assert.is(printed(r.steps({ name: 'read' })[0]!), 'first\na\nmain')
 })
 
 test('parallel steps writing the same absolute path do not collide: each has its own /tmp', async () => {

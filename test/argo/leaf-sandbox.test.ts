@@ -7,6 +7,7 @@ import { importWorkflow } from 'dflow-ts/argo'
 import { local } from 'dflow-ts/local'
 import { tempDir } from '../helpers/tmp.ts'
 import { echo, wf } from './support/import-docs.ts'
+import { printed } from './support/printed.ts'
 
 // The fast way to run an imported leaf (lib/argo/import/leaf-sandbox.ts): tags substituted by the step's sh
 // script, the command run in a mount namespace of its own (the launcher's as root, else bubblewrap's private
@@ -73,9 +74,9 @@ test('a busybox container and a python script run with no python3 on the PATH, t
   assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
   const one = (name: string) => r.steps({ name })[0]!
   assert.is(one('sh').outputs.o, AWKWARD)
-  assert.is(one('sh').outputs.result, `${AWKWARD}|wf-value/default|/`)
+  assert.is(printed(one('sh')), `${AWKWARD}|wf-value/default|/`)
   assert.is(one('py').outputs.o, AWKWARD)
-  assert.is(one('py').outputs.result, '/work-wf-value')
+  assert.is(printed(one('py')), '/work-wf-value')
 })
 
 test('parallel steps writing an undeclared /tmp/x do not collide, and the host /tmp is left alone', async () => {
@@ -91,7 +92,7 @@ test('parallel steps writing an undeclared /tmp/x do not collide, and the host /
     bwrap ? noPython : process.env,
   )
   assert.is(r.status, 'Succeeded')
-  assert.equal([1, 2, 3].map((i) => r.steps({ name: `w${i}` })[0]!.outputs.result), ['1', '2', '3'])
+  assert.equal([1, 2, 3].map((i) => printed(r.steps({ name: `w${i}` })[0]!)), ['1', '2', '3'])
   assert.not.ok(existsSync(`/tmp/${name}`))
 })
 
@@ -111,8 +112,8 @@ test("a time scale gives the step a scaled sleep and python's time.sleep, with n
   )
   assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
   // bubblewrap binds the scaled sleep at /.dflow-bin/sleep; in the launcher's namespace (as root) the PATH leads to it where it is
-  assert.match(String(r.steps({ name: 'sh' })[0]!.outputs.result), /^(\/\.dflow-bin\/sleep|\/.*\/lib\/argo\/import\/scaled\/sleep)$/)
-  assert.is(r.steps({ name: 'py' })[0]!.outputs.result, '<lambda>')
+  assert.match(String(printed(r.steps({ name: 'sh' })[0]!)), /^(\/\.dflow-bin\/sleep|\/.*\/lib\/argo\/import\/scaled\/sleep)$/)
+  assert.is(printed(r.steps({ name: 'py' })[0]!), '<lambda>')
 })
 
 test("outputs in a sub-folder (dflow's compiled /tmp/workdir/y.txt) run the fast way, their empty folders pruned first as a pod has none", async () => {
@@ -162,7 +163,7 @@ test('script templates run at Argo\'s /argo/staging/script, mode 0755, each its 
   for (const env of [...(bwrap ? [noPython] : []), process.env]) {
     const r = await run(doc, env)
     assert.is(r.status, 'Succeeded', JSON.stringify(r.steps({}).map((s) => [s.name, s.phase, s.message])))
-    assert.equal([1, 2, 3].map((i) => r.steps({ name: `s${i}` })[0]!.outputs.result), [1, 2, 3].map(want))
+    assert.equal([1, 2, 3].map((i) => printed(r.steps({ name: `s${i}` })[0]!)), [1, 2, 3].map(want))
     // as root the launcher made the step's namespace: the source is in a tmpfs over /argo there (nothing of it on
     // the host's disk: no argo folder in the step's work folder, which holds its private /tmp), the host's /argo an empty mount point
     if (root && bwrap) {
@@ -173,7 +174,7 @@ test('script templates run at Argo\'s /argo/staging/script, mode 0755, each its 
   }
   const none = await run(doc, { ...process.env, DFLOW_ARGO_ISOLATION: 'none' })
   assert.is(none.status, 'Succeeded')
-  assert.match(String(none.steps({ name: 's2' })[0]!.outputs.result), /\/argo-script 755 2\n3$/)
+  assert.match(String(printed(none.steps({ name: 's2' })[0]!)), /\/argo-script 755 2\n3$/)
 })
 
 test('a script template with an output under /argo keeps its script in the step\'s own argo folder, and the output', async () => {
@@ -222,7 +223,7 @@ test('a step the fast way does not cover (an input artifact) still runs, through
     }),
   )
   assert.is(r.status, 'Succeeded')
-  assert.match(String(r.steps({ name: 'read' })[0]!.outputs.result), /^raw /)
+  assert.match(String(printed(r.steps({ name: 'read' })[0]!)), /^raw /)
 })
 
 test.run()

@@ -8,6 +8,7 @@ import { local } from 'dflow-ts/local'
 import { repoRoot, sharedDir } from '../argo/support/shared.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { byChance, CONFIGMAP_FILES, EXPECTED, NOT_RUN, TEMPLATE_FILES, type Expect } from './argo-examples.ts'
+import { printed } from '../argo/support/printed.ts'
 
 /**
  * Argo's own examples, imported and run on the local interpreter: each labelled one (catalogue `no-test`
@@ -44,7 +45,9 @@ if (shared) {
       const s = run.steps({ name })
       assert.ok(s.length, `${label}: no step ${name}`)
       if (want.phase) assert.is(s[0]!.phase, want.phase, `${label}: step ${name}`)
-      const result = String((s[0]!.outputs as Record<string, unknown>).result ?? '')
+      // what the step printed: its result where Argo keeps one (its caller mentions it), its log where not
+      const kept = (s[0]!.outputs as Record<string, unknown>).result
+      const result = kept !== undefined ? String(kept) : printed(s[0]!)
       if (typeof want.result === 'string') assert.is(result, want.result, `${label}: result of ${name}`)
       else if (want.result) assert.match(result, want.result, `${label}: result of ${name}`)
       for (const [k, v] of Object.entries(want.outputs ?? {})) assert.is((s[0]!.outputs as Record<string, unknown>)[k], v, `${label}: output ${k} of ${name}`)

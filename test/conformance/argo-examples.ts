@@ -22,6 +22,10 @@ export interface Expect {
   readonly rule: string
   /** A time scale of its own, where sleeps and limits are close (the runner's start-up is not scaled). */
   readonly timeScale?: number
+  /**
+   * Per step: its phase, what it printed (`result`: its outputs.result where Argo keeps one, where its caller
+   * mentions it; else its log, as `kubectl logs` shows it) and its outputs.
+   */
   readonly steps?: Readonly<Record<string, { readonly phase?: string; readonly result?: string | RegExp; readonly outputs?: Readonly<Record<string, string>> }>>
   /** For RULE.event: the parameters the event binding passes (from the event's payload). */
   readonly event?: Readonly<Record<string, string>>

@@ -50,6 +50,8 @@ export interface BuildContext {
   readonly paramValue: (name: string) => string | undefined
   /** Finds the library of a `templateRef` (a WorkflowTemplate, or a ClusterWorkflowTemplate when clusterScope). */
   readonly library: (name: string, cluster: boolean) => Library | undefined
+  /** Whether the template of a key (`LIBRARY\0NAME`) keeps its stdout as `outputs.result` (results-kept.ts). */
+  readonly keepsResult: (key: string) => boolean
   readonly configMapValue: (name: string, key: string, path: readonly string[]) => string
   readonly secretValue: (name: string, key: string, path: readonly string[]) => string
   /** spec.templateDefaults, merged into every template (template-defaults.ts), and where it is written. */
@@ -377,7 +379,9 @@ export const builder = (cx: BuildContext) => {
     const kind = kinds[0]!
     const name = dslName(lib, String(tpl.name))
     if (kind === 'container' || kind === 'script' || kind === 'suspend' || kind === 'containerSet' || kind === 'http') {
-      const spec = leafSpec(tpl, kind, path)
+      // Argo keeps a step's stdout as its result only where its caller mentions it (results-kept.ts); an http
+      // template's result is the response's body, always
+      const spec = { ...leafSpec(tpl, kind, path), result: kind === 'http' || cx.keepsResult(key) }
       const leaf = withGlobalOutputs(leafTemplate(spec, name), tpl.outputs, [...path, 'outputs'])
       leafSpecs.set(leaf, spec)
       exprInputs.set(leaf, inputsOf(tpl.inputs, [...path, 'inputs']).exprs)

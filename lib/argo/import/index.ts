@@ -16,6 +16,7 @@ import { repositoryOf, type Repository, type S3Access } from './s3-artifact.ts'
 import { DEFAULT_KEY_FORMAT } from '../repository.ts'
 import { fail } from './fail.ts'
 import { specGlobals, withGlobals } from './spec-globals.ts'
+import { resultsKept } from './results-kept.ts'
 
 type Obj = Record<string, any>
 
@@ -258,7 +259,8 @@ export const importWorkflow = (manifest: unknown, options: ImportOptions = {}): 
       if (!r && spec!.artifactRepositoryRef !== undefined) w.add(refPath, `names a ConfigMap the run was not given (--configmap FILE): output artifacts without a key are kept in the run's store only, not uploaded by its keyFormat`)
       return { value: r }
     })()).value
-  const b = builder({ warnings: w, timeScale, serviceAccountName: globals['workflow.serviceAccountName'] ?? '', workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, defaultsPath: [...base, 'templateDefaults'], volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, outputRepository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
+  const libraries = [own, ...[...libDocs.keys()].flatMap((k) => library(k.slice(2), k.startsWith('c:')) ?? [])]
+  const b = builder({ warnings: w, timeScale, keepsResult: resultsKept(libraries, library), serviceAccountName: globals['workflow.serviceAccountName'] ?? '', workflowParams: new Set(Object.keys(parameters)), globals: declaredGlobals([spec, ...tplDocs]), paramValue: (n) => options.parameters?.[n] ?? paramDefaults.get(n), library, configMapValue, secretValue, defaults: spec.templateDefaults, defaultsPath: [...base, 'templateDefaults'], volumes, memoizeDir: options.memoizeDir ?? defaultMemoizeDir(), syncDir, s3Repository, outputRepository, artifactRepository: resolve(options.artifactRepository ?? argoStateDir('artifacts', 'DFLOW_ARGO_ARTIFACT_DIR')), rawFile: rawFileIn(resolve(options.rawDir ?? argoStateDir('raw', 'DFLOW_ARGO_RAW_DIR'))) })
   const entry = spec.entrypoint ?? fail([...base, 'entrypoint'], 'the workflow has no entrypoint')
   const given = String(meta.name ?? String(meta.generateName ?? 'workflow').replace(/-+$/, ''))
   // the DSL keeps 57 characters of a workflow's name (room for a generateName suffix under Kubernetes' 63)

@@ -80,6 +80,11 @@ export interface LeafSpec {
   readonly locks?: readonly Lock[]
   /** The artifact repository's folder (key-only artifacts). */
   readonly repository?: string
+  /**
+   * Whether its stdout is kept as the output `result` (default true): false where Argo's controller keeps it for
+   * none of its calls (lib/argo/import/results-kept.ts) — the step's stdout then goes to its log only.
+   */
+  readonly result?: boolean
   /** Set for a `daemon: true` template: done for its successors once ready, stopped when its scope ends (lib/engine/daemon.ts). */
   readonly daemon?: Daemon
 }
@@ -171,7 +176,7 @@ export const leafTemplate = (s: LeafSpec, dslName: string): ScriptTemplate => {
   for (const p of s.inParams) inputs[p.name] = p.default !== undefined ? param(t.string, { default: p.default }) : param(t.string)
   for (const a of s.inArtifacts) if (a.raw === undefined && a.key === undefined && a.http === undefined) inputs[a.name] = a.optional ? artifact({ optional: true, ...(a.path ? { path: a.path } : {}) }) : artifact(a.path ? { path: a.path } : {})
   // Argo's outputs.result is the stdout; an output named "result" of its own is kept under that name instead
-  const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') ? {} : { result: stdout(t.string) }
+  const outputs: Record<string, ParamSpec<any, boolean> | ArtifactSpec<boolean>> = [...s.outParams, ...s.outArtifacts].some((o) => o.name === 'result') || s.result === false ? {} : { result: stdout(t.string) }
   // a default with tags is the runner's to write (substituted from the call's values) when the file is missing
   const tagged = (x: string | undefined): x is string => x !== undefined && hasTags(x)
   for (const o of s.outParams) outputs[o.name] = o.default !== undefined && !tagged(o.default) ? param(t.string, { path: o.path, default: o.default }) : param(t.string, { path: o.path })

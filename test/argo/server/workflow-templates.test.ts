@@ -18,6 +18,9 @@ test.after(tmp.cleanup)
 const env = { ...process.env, DFLOW_ARGO_ISOLATION: 'none' }
 const GROUP = { group: 'argoproj.io', version: 'v1alpha1', namespace: 'argo', plural: 'workflowtemplates' }
 
+/** An output of the calling template that reads its call's result: what makes Argo keep that result (lib/argo/result-capture.ts). */
+const SAID = (kind: 'steps' | 'tasks', name: string) => ({ parameters: [{ name: 'said', valueFrom: { parameter: `{{${kind}.${name}.outputs.result}}` } }] })
+
 /** The `outputs.result` of a run's Pod nodes, as its status has them. */
 const results = (r: { workflow: Record<string, unknown> }) =>
   Object.values((r.workflow['status'] as { nodes: Record<string, { type: string; outputs?: { result?: string } }> }).nodes)
@@ -42,7 +45,7 @@ const template = {
     entrypoint: 'main',
     arguments: { parameters: [{ name: 'who', value: 'world' }] },
     templates: [
-      { name: 'main', inputs: { parameters: [{ name: 'who', value: '{{workflow.parameters.who}}' }] }, steps: [[{ name: 'say', template: 'say', arguments: { parameters: [{ name: 'm', value: 'hello {{inputs.parameters.who}}' }] } }]] },
+      { name: 'main', inputs: { parameters: [{ name: 'who', value: '{{workflow.parameters.who}}' }] }, outputs: SAID('steps', 'say'), steps: [[{ name: 'say', template: 'say', arguments: { parameters: [{ name: 'm', value: 'hello {{inputs.parameters.who}}' }] } }]] },
       { name: 'say', inputs: { parameters: [{ name: 'm' }] }, container: { image: 'alpine:3.20', command: ['echo', '{{inputs.parameters.m}}'] } },
     ],
   },
@@ -64,7 +67,7 @@ test('workflowtemplates are served: create, get, list, watch, delete; a workflow
 
     const client = argo({ kubeconfig })
     succeeded(await ran(client, 'by-ref-', { arguments: { parameters: [{ name: 'who', value: 'ref' }] }, workflowTemplateRef: { name: 'greet' } }), ['hello ref'])
-    succeeded(await ran(client, 'tref-', { entrypoint: 'w', templates: [{ name: 'w', steps: [[{ name: 'call', templateRef: { name: 'greet', template: 'say' }, arguments: { parameters: [{ name: 'm', value: 'from a templateRef' }] } }]] }] }), ['from a templateRef'])
+    succeeded(await ran(client, 'tref-', { entrypoint: 'w', templates: [{ name: 'w', outputs: SAID('steps', 'call'), steps: [[{ name: 'call', templateRef: { name: 'greet', template: 'say' }, arguments: { parameters: [{ name: 'm', value: 'from a templateRef' }] } }]] }] }), ['from a templateRef'])
 
     await api.deleteNamespacedCustomObject({ ...GROUP, name: 'greet' })
     for (let i = 0; i < 50 && !events.includes('DELETED greet'); i++) await new Promise((r) => setTimeout(r, 20))
@@ -91,6 +94,10 @@ spec:
       value: cluster
   templates:
   - name: main
+    outputs:
+      parameters:
+      - name: said
+        valueFrom: { parameter: "{{steps.say.outputs.result}}" }
     steps:
     - - name: say
         template: say
@@ -136,7 +143,7 @@ test('clusterworkflowtemplates are served, cluster-scoped: kubectl create / get 
 
     const client = argo({ kubeconfig })
     succeeded(await ran(client, 'cluster-ref-', { workflowTemplateRef: { name: 'cluster-say', clusterScope: true } }), ['hello cluster'])
-    succeeded(await ran(client, 'cluster-tref-', { entrypoint: 'w', templates: [{ name: 'w', dag: { tasks: [{ name: 'call', templateRef: { name: 'cluster-echo', template: 'echo', clusterScope: true }, arguments: { parameters: [{ name: 'm', value: 'from a cluster templateRef' }] } }] } }] }), ['from a cluster templateRef'])
+    succeeded(await ran(client, 'cluster-tref-', { entrypoint: 'w', templates: [{ name: 'w', outputs: SAID('tasks', 'call'), dag: { tasks: [{ name: 'call', templateRef: { name: 'cluster-echo', template: 'echo', clusterScope: true }, arguments: { parameters: [{ name: 'm', value: 'from a cluster templateRef' }] } }] } }] }), ['from a cluster templateRef'])
     // a namespaced WorkflowTemplate of that name does not stand in for the cluster one
     const namespacedOnly = await ran(client, 'ns-ref-', { workflowTemplateRef: { name: 'cluster-say' } })
     assert.is(namespacedOnly.status, 'Error')
