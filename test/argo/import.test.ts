@@ -177,7 +177,7 @@ test('an unsupported feature, an unknown field and an unknown tag are errors nam
   const tag = wf({ entrypoint: 'e', templates: [echo('e', 'echo {{workflow.nope}}')] })
   assert.match(problemsOf(tag)[0]!, /^spec\.templates\.0\.container: unknown or unsupported tag \{\{workflow\.nope\}\}/)
   const warned = importWorkflow(wf({ entrypoint: 'e', podGC: { strategy: 'OnPodCompletion' }, serviceAccountName: 'x', templates: [echo('e', 'echo')] }))
-  assert.equal(warned.warnings, ['spec.podGC: podGC has no local meaning: accepted and not used', 'spec.serviceAccountName: serviceAccountName has no local meaning: accepted and not used'])
+  assert.equal(warned.warnings, ['spec.podGC: podGC has no local meaning: accepted and not used', "spec.serviceAccountName: serviceAccountName runs no pod here: accepted, and read only as {{workflow.serviceAccountName}} (the workflow's)"])
 })
 
 test('a mis-indented document is refused with the path of what landed at the wrong level, never run', () => {

@@ -64,6 +64,12 @@ export const FIELDS = {
   memoizeConfigMap: { use: ['name'], warn: ['key', 'optional'] },
 } as const satisfies Readonly<Record<string, FieldTable>>
 
+/** Why a field is accepted and has no more use here, where it has some (the default: none at all). */
+const WHY: Readonly<Record<string, string>> = {
+  // the workflow's (spec-globals.ts); a template's only names the account its pod would run under
+  serviceAccountName: 'runs no pod here: accepted, and read only as {{workflow.serviceAccountName}} (the workflow\'s)',
+}
+
 /** Warnings collected over one import: each field without a local meaning, once. @example const w = new Warnings(); w.add(['spec', 'podGC']); w.list // ['spec.podGC: podGC has no local meaning: accepted and not used'] */
 export class Warnings {
   private readonly seen = new Set<string>()
@@ -91,7 +97,7 @@ export const fieldProblems = (o: unknown, table: FieldTable, path: readonly stri
   const out: Problem[] = []
   for (const k of Object.keys(o)) {
     if (table.use.includes(k)) continue
-    if (table.warn.includes(k)) w.add([...path, k])
+    if (table.warn.includes(k)) w.add([...path, k], WHY[k])
     else out.push(problem([...path, k], `the field "${k}" is not supported by the local importer`, 'remove it, or run this workflow on Argo'))
   }
   return out
