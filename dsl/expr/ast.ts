@@ -104,7 +104,7 @@ export const exitCode = (step: { readonly name: string }): ParamRef<number> =>
 const workflowVar = <A>(name: string, codec: ParamRef<A>['codec']): ParamRef<A> =>
   Object.freeze({ _tag: 'ParamRef' as const, source: Object.freeze({ kind: 'workflow' as const }), name, codec })
 
-/** The workflow's phase, in an exit handler (Argo's `workflow.status`). @example when(expr`${workflowStatus} == "Succeeded"`, step('celebrate', celebrate)) */
+/** The workflow's phase (Argo's `workflow.status`): `Running` while the body runs, its outcome in the exit handler and a workflow hook's end. @example when(expr`${workflowStatus} == "Succeeded"`, step('celebrate', celebrate)) */
 export const workflowStatus: ParamRef<string> = workflowVar('$status', t.string)
 
 /**

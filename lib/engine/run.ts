@@ -166,13 +166,16 @@ export const runWorkflow = async (wf: Workflow<any>, given: EngineRun): Promise<
   try {
     // the run's creation, kept across restarts (Argo's workflow.creationTimestamp, to the second)
     const ps: Record<string, Value> = { ...params, $creationTimestamp: { kind: 'param', wire: wfRecord!.startedAt.replace(/\.\d+Z$/, 'Z') } }
-    const { run } = interpreterWith(ps)
+    // the body reads workflow.status Running, as Argo's controller sets it at each pass (setGlobalRuntimeParameters
+    // in operator.go: the workflow's phase), and the exit handler the outcome
+    const running: Record<string, Value> = { ...ps, $status: { kind: 'param', wire: 'Running' } }
+    const { run } = interpreterWith(running)
     // the workflow's lifecycle hooks (hooks.NAME), checked with workflow.status Running at the start and the body's
     // outcome at its end; their steps read that status too (the leaves' {{workflow.status}}), as the exit handler's do
     let hookEnv = withWorkflowStatus(ps, 'Running', globals, ctl.signal)
     const hooks = wf.hooks?.length ? lifecycleHooks(wf.hooks, (when) => holds(when, hookEnv.scope), (h) => interpreterWith(hookEnv.scope.params).runHook(h, hookEnv, `hooks.${h.name}`, `hooks.${h.name}`)) : undefined
     hooks?.check(false)
-    let outcome = await run(wf.body, { scope: { inputs: {}, params: ps, steps: new Map(), globals }, depth: 0, parent: null, signal: ctl.signal })
+    let outcome = await run(wf.body, { scope: { inputs: {}, params: running, steps: new Map(), globals }, depth: 0, parent: null, signal: ctl.signal })
     if (hooks) {
       hookEnv = withWorkflowStatus(ps, outcome.ok ? 'Succeeded' : 'Failed', globals, ctl.signal)
       hooks.check(true)

@@ -55,38 +55,37 @@ test('steps hooks on steps["step-1"].status and a dag task\'s, workflow hooks on
   assert.not.ok(ids.includes('hooks.failed'))
 })
 
-test("a steps fan-out's hooks run for each child, seeing the child's status and item (Argo's steps.go), and its exit hook too", async () => {
+test("a steps fan-out's hooks run for each child, seeing the child's item (Argo's steps.go), and its exit hook too", async () => {
   // each child waits for its own running hook's file; the child of item b then fails (continued)
   const child = { ...echo('child', `for n in $(seq 100); do [ -f ${dir}/run-{{inputs.parameters.i}} ] && break; sleep 0.05; done; [ -f ${dir}/run-{{inputs.parameters.i}} ] && [ {{inputs.parameters.i}} != b ]`), inputs: { parameters: [{ name: 'i' }] } }
-  const on = (status: string, what: string) => ({ expression: `steps.each.status == "${status}"`, template: 'mark', arguments: { parameters: [{ name: 'what', value: `${what}-{{item}}` }] } })
-  const doc = wf({
-    entrypoint: 'main',
-    templates: [
-      {
-        name: 'main',
-        steps: [
-          [
-            {
-              name: 'each',
-              template: 'child',
-              withItems: ['a', 'b', 'c'],
-              continueOn: { failed: true },
-              arguments: { parameters: [{ name: 'i', value: '{{item}}' }] },
-              hooks: { running: on('Running', 'run'), ok: on('Succeeded', 'ok'), bad: on('Failed', 'bad'), exit: { template: 'mark', arguments: { parameters: [{ name: 'what', value: 'exit-{{item}}' }] } } },
-            },
-          ],
-        ],
-      },
-      child,
-      mark,
-    ],
-  })
+  const on = (expression: string, what: string) => ({ expression, template: 'mark', arguments: { parameters: [{ name: 'what', value: `${what}-{{item}}` }] } })
+  const fan = (hooks: Record<string, unknown>) =>
+    wf({
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'first', ...markArgs('first') }], [{ name: 'each', template: 'child', withItems: ['a', 'b', 'c'], continueOn: { failed: true }, arguments: { parameters: [{ name: 'i', value: '{{item}}' }] }, hooks }]] },
+        child,
+        mark,
+      ],
+    })
+  const doc = fan({ running: on('workflow.status == "Running"', 'run'), after: on('steps.first.status == "Succeeded"', 'after'), exit: { template: 'mark', arguments: { parameters: [{ name: 'what', value: 'exit-{{item}}' }] } } })
   const sub = mkdtempSync(join(dir, 'fan-'))
   const r = await local({ runsDir: tmp.path, parallelism: 8 }).run(importWorkflow(JSON.parse(JSON.stringify(doc).replaceAll(dir, sub))).workflow)
   assert.is(r.status, 'Succeeded', JSON.stringify(r.steps().map((s) => [s.id, s.phase, s.message])))
-  assert.equal(readdirSync(sub).sort(), ['bad-b', 'exit-a', 'exit-b', 'exit-c', 'ok-a', 'ok-c', 'run-a', 'run-b', 'run-c'])
+  assert.equal(readdirSync(sub).sort(), ['after-a', 'after-b', 'after-c', 'exit-a', 'exit-b', 'exit-c', 'first', 'run-a', 'run-b', 'run-c'])
   const ids = r.steps().map((s) => s.id)
-  for (const id of ['imp.each(0).hooks.running', 'imp.each(1).hooks.bad', 'imp.each(2).hooks.ok', 'imp.each(0).onExit']) assert.ok(ids.includes(id), `${id} in ${ids}`)
+  for (const id of ['imp.each(0).hooks.running', 'imp.each(1).hooks.after', 'imp.each(2).hooks.running', 'imp.each(0).onExit']) assert.ok(ids.includes(id), `${id} in ${ids}`)
+  // Argo sets each child's status as steps['each(0:a)'], never steps.each, and its expression fails on that
+  const own = problemsOf(fan({ ok: on('steps.each.status == "Succeeded"', 'ok') })).join('\n')
+  assert.match(own, /^spec\.templates\.0\.steps\.1\.0\.hooks\.ok\.expression: .*reads steps\.each\.status: in a hook of a fan-out, Argo's scope names each child's status steps\['each\(INDEX:ITEM\)'\] only/m)
+})
+
+test('{{workflow.status}} is Running in the body, as Argo sets it at each pass, and the outcome in the exit handler', async () => {
+  const say = echo('say', 'echo {{workflow.status}}')
+  const r = await local({ runsDir: tmp.path }).run(importWorkflow(wf({ entrypoint: 'main', onExit: 'say', templates: [{ name: 'main', steps: [[{ name: 'body', template: 'say' }]] }, say] })).workflow)
+  assert.is(r.status, 'Succeeded', r.message)
+  assert.is(r.step('body').log().trim(), 'Running')
+  assert.is(r.step('onExit.onExit').log().trim(), 'Succeeded')
 })
 
 test('lifecycle hooks on a dag fan-out are refused, naming the path: Argo gives them no one meaning', () => {

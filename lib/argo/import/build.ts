@@ -940,7 +940,14 @@ export const builder = (cx: BuildContext) => {
   /** A lifecycle hook's `expression` (Argo evaluates it as expr-lang, workflow/controller/hooks.go) as the DSL's condition, its names read in `sc`. */
   const hookCondition = (h: Obj, sc: BodyScope, path: readonly string[]): Expr => {
     if (typeof h.expression !== 'string' || !h.expression.trim()) fail([...path, 'expression'], 'a lifecycle hook other than exit runs when its expression holds: it needs one', 'give an expression, e.g. steps.NAME.status == "Running"')
-    return exprLang(String(h.expression), [...path, 'expression'], (n, quoted) => refIn(sc, n, quoted ? t.string : argoValue, [...path, 'expression']) as ParamRef<any>)
+    return exprLang(String(h.expression), [...path, 'expression'], (n, quoted) => {
+      // a steps fan-out's children are steps of the group (Argo's expandStepGroup): each child's status is set as
+      // steps['NAME(INDEX:ITEM)'] before its hooks are checked, and steps.NAME is not there — expr-lang fails on
+      // steps.NAME.status, and the step group errors (steps.go, executeTmplLifeCycleHook)
+      if (sc.loop !== undefined && sc.kind === 'steps' && (n === `steps.${sc.loop}` || n.startsWith(`steps.${sc.loop}.`)))
+        fail([...path, 'expression'], `${JSON.stringify(h.expression)} reads ${n}: in a hook of a fan-out, Argo's scope names each child's status steps['${sc.loop}(INDEX:ITEM)'] only, and fails on ${n}, erroring the steps`, "read the workflow's status or another step's, or put the hook on a step of the template the fan-out calls")
+      return refIn(sc, n, quoted ? t.string : argoValue, [...path, 'expression']) as ParamRef<any>
+    })
   }
 
   /** A workflow-level lifecycle hook (`spec.hooks.NAME` but `exit`): its condition on `workflow.*` and the call of its template, fed as the entrypoint is. */
