@@ -37,6 +37,9 @@ export interface Library {
   readonly templates: ReadonlyMap<string, { readonly t: Obj; readonly path: readonly string[] }>
 }
 
+/** The builder's key of a library's template (the one each is built once by). @example templateKey(own, 'say') // '\u0000say' */
+export const templateKey = (lib: Library, name: string): string => `${lib.key}\u0000${name}`
+
 /** What the builder is given (see `importWorkflow`, which makes it). @example builder(cx).topCall(own, 'hello', 'main', ['spec', 'entrypoint']) */
 export interface BuildContext {
   readonly warnings: Warnings
@@ -50,7 +53,7 @@ export interface BuildContext {
   readonly paramValue: (name: string) => string | undefined
   /** Finds the library of a `templateRef` (a WorkflowTemplate, or a ClusterWorkflowTemplate when clusterScope). */
   readonly library: (name: string, cluster: boolean) => Library | undefined
-  /** Whether the template of a key (`LIBRARY\0NAME`) keeps its stdout as `outputs.result` (results-kept.ts). */
+  /** Whether the template of a key (`templateKey`) keeps its stdout as `outputs.result` (results-kept.ts). */
   readonly keepsResult: (key: string) => boolean
   readonly configMapValue: (name: string, key: string, path: readonly string[]) => string
   readonly secretValue: (name: string, key: string, path: readonly string[]) => string
@@ -365,7 +368,7 @@ export const builder = (cx: BuildContext) => {
   }
 
   const templateOf = (lib: Library, name: string, path: readonly string[]): Template => {
-    const key = `${lib.key}\u0000${name}`
+    const key = templateKey(lib, name)
     const have = built.get(key)
     if (have) return have
     const found = lib.templates.get(name) ?? fail(path, `no template "${name}"${lib.key ? ` in WorkflowTemplate "${lib.key}"` : ''}`, `templates: ${[...lib.templates.keys()].join(', ')}`)
@@ -625,7 +628,7 @@ export const builder = (cx: BuildContext) => {
       const other = cx.library(String(r.name), !!r.clusterScope) ?? fail([...path, 'templateRef'], `no ${r.clusterScope ? 'ClusterWorkflowTemplate' : 'WorkflowTemplate'} named "${r.name}"`, 'give its file with --template FILE')
       return templateOf(other, String(r.template), [...path, 'templateRef', 'template'])
     }
-    if (st.inline !== undefined) return buildTemplate(lib, `${lib.key}\u0000${path.join('.')}`, withTemplateDefaults(cx.defaults, { name: `${st.name}-inline`, ...st.inline }), [...path, 'inline'])
+    if (st.inline !== undefined) return buildTemplate(lib, templateKey(lib, path.join('.')), withTemplateDefaults(cx.defaults, { name: `${st.name}-inline`, ...st.inline }), [...path, 'inline'])
     return fail(path, 'the step names no template (template, templateRef or inline)')
   }
 

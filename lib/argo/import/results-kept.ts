@@ -1,5 +1,5 @@
 import { mentionsResult } from '../result-capture.ts'
-import type { Library } from './build.ts'
+import { templateKey, type Library } from './build.ts'
 
 type Obj = Record<string, any>
 
@@ -10,7 +10,7 @@ type Obj = Record<string, any>
  * any other way too (from a hook, as the entrypoint alone, inline) keeps it: Argo keeps it for some of those
  * calls and not for others (none for the entrypoint), and one template here has one set of outputs, so it
  * keeps it for all — a result more than Argo shows, never one less. The predicate takes the builder's key of
- * a named template (`LIBRARY\0NAME`).
+ * a named template (`templateKey`).
  *
  * @example
  * ```ts
@@ -22,10 +22,10 @@ export const resultsKept = (libraries: readonly Library[], library: (name: strin
   const quiet = new Set<string>()
   const kept = new Set<string>()
   const keyOf = (lib: Library, c: Obj): string | undefined => {
-    if (typeof c.template === 'string') return `${lib.key}\u0000${c.template}`
+    if (typeof c.template === 'string') return templateKey(lib, c.template)
     const r = c.templateRef as Obj | undefined
     const other = r && library(String(r.name), !!r.clusterScope)
-    return other ? `${other.key}\u0000${r!.template}` : undefined
+    return other ? templateKey(other, String(r!.template)) : undefined
   }
   for (const lib of libraries)
     for (const { t } of lib.templates.values()) {
